@@ -1,0 +1,1 @@
+"""The registry of issued keys: keyed fingerprints, owners, consumers, leaks. Never plaintext."""

@@ -1,0 +1,1 @@
+"""Provider rotators and the durable rotation pipeline (see the rotators issue)."""

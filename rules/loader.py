@@ -1,0 +1,200 @@
+"""Loads and validates rule files: `rules/*.yaml` (built in) plus any user rule directories.
+
+Stage: data. Every problem is a RuleError naming the file, the rule and what to change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import regex
+import yaml
+
+from leakward.errors import RuleError
+from rules.checksums import VALIDATORS
+from rules.model import CONFIDENCES, SEVERITIES, Allowlist, Example, KeyIdLink, Rule, RuleSet
+
+BUILTIN_DIR = Path(__file__).resolve().parent
+ALLOWLIST_FILE = "_allowlist.yaml"
+_ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_RULE_KEYS = {
+    "id", "name", "provider", "severity", "confidence", "keywords", "pattern", "min_entropy",
+    "validator", "allow", "rotator", "references", "enabled", "tags", "key_id", "examples",
+    "verify",
+}  # fmt: skip
+
+
+def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> RuleSet:
+    """The built-in rules plus every `*.yaml` in `extra_dirs`; ids must be unique across all."""
+    files: list[Path] = []
+    if include_builtin:
+        files += sorted(p for p in BUILTIN_DIR.glob("*.yaml") if not p.name.startswith("_"))
+    for directory in extra_dirs:
+        if directory.is_file():
+            files.append(directory)
+        elif directory.is_dir():
+            files += sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+        else:
+            raise RuleError(f"rule directory {directory} does not exist", "pass --rules DIR")
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        rules += parse_rule_file(raw, str(path))
+    allowlist = load_allowlist(BUILTIN_DIR / ALLOWLIST_FILE)
+    digest.update((BUILTIN_DIR / ALLOWLIST_FILE).read_bytes())
+    check_unique(rules)
+    return RuleSet(tuple(rules), allowlist, digest.hexdigest())
+
+
+def check_unique(rules: Iterable[Rule]) -> None:
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(
+                f"{rule.source}: rule {rule.id}: id already defined in {seen[rule.id]}",
+                "rule ids are never reused; pick a new id",
+            )
+        seen[rule.id] = rule.source
+    for rule in rules:
+        if rule.key_id and rule.key_id.rule not in seen:
+            raise RuleError(
+                f"{rule.source}: rule {rule.id}: key_id.rule {rule.key_id.rule!r} is not a rule",
+                "name the id of the rule that finds the public key id",
+            )
+
+
+def load_allowlist(path: Path) -> Allowlist:
+    data = _load_yaml(path.read_bytes(), str(path)) if path.exists() else {}
+    patterns = tuple(str(p) for p in data.get("placeholder_patterns", []))
+    for pattern in patterns:
+        _compile(pattern, f"{path}: placeholder pattern {pattern!r}")
+    return Allowlist(
+        example_secrets=frozenset(str(s) for s in data.get("example_secrets", [])),
+        stopwords=tuple(str(s).lower() for s in data.get("stopwords", [])),
+        placeholder_patterns=patterns,
+    )
+
+
+def parse_rule_file(raw: bytes, source: str) -> list[Rule]:
+    data = _load_yaml(raw, source)
+    provider = data.get("provider")
+    entries = data.get("rules")
+    if not isinstance(provider, str) or not isinstance(entries, list):
+        raise RuleError(
+            f"{source}: a rule file needs `provider: NAME` and a `rules:` list",
+            "see rules/README.md for the format",
+        )
+    return [_parse_rule(entry, provider, source, index) for index, entry in enumerate(entries)]
+
+
+def _load_yaml(raw: bytes, source: str) -> Mapping[str, object]:
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{source}: not valid YAML: {exc}", "fix the YAML syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RuleError(f"{source}: expected a mapping at the top level", None)
+    return data
+
+
+def _parse_rule(entry: object, provider: str, source: str, index: int) -> Rule:
+    if not isinstance(entry, dict):
+        raise RuleError(f"{source}: rule #{index + 1}: expected a mapping", None)
+    rule_id = entry.get("id")
+    where = f"{source}: rule {rule_id or '#' + str(index + 1)}"
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise RuleError(f"{where}: id must look like provider.kind[.variant], lowercase", None)
+    unknown = set(entry) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown keys {sorted(unknown)}", f"known: {sorted(_RULE_KEYS)}")
+    pattern = _require_str(entry, "pattern", where)
+    compiled = _compile(pattern, where)
+    if "secret" not in compiled.groupindex:
+        raise RuleError(f"{where}: pattern has no (?P<secret>…) group", "name the secret's group")
+    keywords = tuple(str(k) for k in entry.get("keywords") or ())
+    if not keywords or any(not k for k in keywords):
+        raise RuleError(f"{where}: needs at least one non-empty keyword", "keywords gate the rule")
+    severity = str(entry.get("severity", "high"))
+    confidence = str(entry.get("confidence", "high"))
+    if severity not in SEVERITIES:
+        raise RuleError(f"{where}: severity {severity!r} is not one of {SEVERITIES}", None)
+    if confidence not in CONFIDENCES:
+        raise RuleError(f"{where}: confidence {confidence!r} is not one of {CONFIDENCES}", None)
+    validator = entry.get("validator")
+    if validator is not None and validator not in VALIDATORS:
+        raise RuleError(f"{where}: unknown validator {validator!r}", f"known: {sorted(VALIDATORS)}")
+    allow = entry.get("allow") or {}
+    allow_patterns = tuple(str(p) for p in allow.get("patterns", []))
+    for allowed in allow_patterns:
+        _compile(allowed, f"{where}: allow pattern {allowed!r}")
+    examples = entry.get("examples") or {}
+    return Rule(
+        id=rule_id,
+        name=_require_str(entry, "name", where),
+        provider=str(entry.get("provider", provider)),
+        pattern=pattern,
+        keywords=keywords,
+        severity=severity,
+        confidence=confidence,
+        min_entropy=float(entry.get("min_entropy", 0.0)),
+        validator=validator,
+        stopwords=tuple(str(s).lower() for s in allow.get("stopwords", [])),
+        allow_patterns=allow_patterns,
+        rotator=entry.get("rotator"),
+        references=tuple(str(r) for r in entry.get("references", [])),
+        enabled=bool(entry.get("enabled", True)),
+        tags=tuple(str(t) for t in entry.get("tags", [])),
+        key_id=_parse_key_id(entry.get("key_id"), where),
+        examples_match=_parse_examples(examples.get("match"), where),
+        examples_no_match=_parse_examples(examples.get("no_match"), where),
+        source=source,
+    )
+
+
+def _parse_key_id(value: object, where: str) -> KeyIdLink | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("rule"), str):
+        raise RuleError(f"{where}: key_id needs `rule: ID` (and max_distance, required)", None)
+    return KeyIdLink(
+        rule=value["rule"],
+        max_distance=int(value.get("max_distance", 1024)),
+        required=bool(value.get("required", False)),
+    )
+
+
+def _parse_examples(value: object, where: str) -> tuple[Example, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RuleError(f"{where}: examples.match / no_match must be lists", None)
+    parsed: list[Example] = []
+    for item in value:
+        if isinstance(item, str):
+            parsed.append(Example(item))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            secret = item.get("secret")
+            parsed.append(Example(item["text"], None if secret is None else str(secret)))
+        else:
+            raise RuleError(f"{where}: an example is a string or {{text, secret}}", None)
+    return tuple(parsed)
+
+
+def _require_str(entry: Mapping[str, object], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(f"{where}: `{key}` is required and must be text", None)
+    return value
+
+
+def _compile(pattern: str, where: str) -> regex.Pattern[bytes]:
+    try:
+        return regex.compile(pattern.encode())
+    except regex.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}", "fix the regular expression")

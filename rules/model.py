@@ -1,0 +1,89 @@
+"""The Rule value and the global allowlist, as loaded from `rules/*.yaml`.
+
+Stage: data. Nothing here scans; the scanner compiles these into its engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+CONFIDENCES = ("high", "medium", "low")
+
+
+def severity_rank(severity: str) -> int:
+    """Higher is worse: critical=4 … info=0."""
+    return len(SEVERITIES) - 1 - SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule example. `secret`, when given, is what the `secret` group must capture."""
+
+    text: str
+    secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyIdLink:
+    """Pairs a secret with the public key id found near it (AWS key id + secret access key).
+
+    When `required`, the rule is only tried within `max_distance` bytes of a match of `rule`: a bare
+    40-character base64 string means nothing on its own but a great deal next to an `AKIA…` id.
+    """
+
+    rule: str
+    max_distance: int = 1024
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    provider: str
+    pattern: str
+    keywords: tuple[str, ...]
+    severity: str = "high"
+    confidence: str = "high"
+    min_entropy: float = 0.0
+    validator: str | None = None
+    stopwords: tuple[str, ...] = ()
+    allow_patterns: tuple[str, ...] = ()
+    rotator: str | None = None
+    references: tuple[str, ...] = ()
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+    key_id: KeyIdLink | None = None
+    # Which group holds the secret: "secret" for our rules, a number for imported gitleaks rules.
+    secret_group: str | int = "secret"
+    examples_match: tuple[Example, ...] = ()
+    examples_no_match: tuple[Example, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Allowlist:
+    """Values that are never secrets, whatever rule matched them (`rules/_allowlist.yaml`)."""
+
+    example_secrets: frozenset[str] = frozenset()
+    stopwords: tuple[str, ...] = ()
+    placeholder_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    # sha256 over every rule file's bytes: keys the compiled-database cache.
+    digest: str = ""
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def enabled(self, include_disabled: bool = False) -> RuleSet:
+        """The rules to scan with; test-mode and other off-by-default rules only when asked."""
+        if include_disabled:
+            return self
+        kept = tuple(rule for rule in self.rules if rule.enabled)
+        return RuleSet(kept, self.allowlist, self.digest + ":enabled")

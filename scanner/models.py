@@ -1,0 +1,147 @@
+"""Values every scanner stage passes on: Secret, Origin, Chunk, Finding, Skipped.
+
+Stage: shared by sources, decoders, engines, matcher and reporters. All are immutable values; a
+raw secret lives only inside `Secret`, whose printed forms are redacted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_ELLIPSIS = "…"
+
+
+class Secret:
+    """A credential value held in memory. Every printed form is redacted; `.reveal()` is explicit."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def redacted(self) -> str:
+        """Enough to recognise the credential type and tell two keys apart, never enough to use it.
+
+        Short values show two characters; longer ones a type prefix (up to six characters, at most
+        a fifth of the value) and the last four, the way providers show their own key hints.
+        """
+        value = self._value
+        if len(value) < 12:
+            return value[:2] + _ELLIPSIS
+        head = min(6, len(value) // 5)
+        return value[:head] + _ELLIPSIS + value[-4:]
+
+    def __repr__(self) -> str:
+        return f"Secret({self.redacted()!r})"
+
+    __str__ = redacted
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("leakward.Secret", self._value))
+
+    def __getstate__(self) -> str:
+        return self._value
+
+    def __setstate__(self, state: str) -> None:
+        self._value = state
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where bytes came from.
+
+    `path` is the outer file relative to the scan root; `nested` names the entries inside
+    containers, so `app.apk!classes.dex` is `Origin(path="app.apk", nested=("classes.dex",))`.
+    `extra` carries source-specific locators (a DEX string index, a CI step, a Postman item path).
+    """
+
+    kind: str
+    path: str
+    nested: tuple[str, ...] = ()
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def display(self) -> str:
+        return "!".join((self.path, *self.nested))
+
+    def inside(self, name: str, kind: str | None = None) -> Origin:
+        """The origin of an entry named `name` inside this one."""
+        return Origin(
+            kind=kind or self.kind,
+            path=self.path,
+            nested=(*self.nested, name),
+            commit=self.commit,
+            author=self.author,
+            date=self.date,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Bytes to scan and where they came from.
+
+    A large file is cut into overlapping segments; `first_line` is the line number of `data[0]`
+    and `first_column` its column, so positions stay true to the whole file.
+    """
+
+    data: bytes
+    origin: Origin
+    first_line: int = 1
+    first_column: int = 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a byte offset; the column counts characters, not bytes."""
+        data = self.data
+        offset = max(0, min(offset, len(data)))
+        newlines = data.count(b"\n", 0, offset)
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        if newlines == 0:
+            return self.first_line, self.first_column + column - 1
+        return self.first_line + newlines, column
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One secret at one place. `secret` stays in memory; reporters print `redacted`/fingerprint."""
+
+    rule_id: str
+    rule_name: str
+    provider: str
+    severity: str
+    confidence: str
+    secret: Secret
+    origin: Origin
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    key_id: str | None = None
+    decoded_from: tuple[str, ...] | None = None
+    rotator: str | None = None
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def location(self) -> tuple[str, int, int]:
+        return (self.origin.display, self.line, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something the scan could not or would not read, and why. Counted, reported, never fatal."""
+
+    path: str
+    reason: str
+    is_error: bool = False

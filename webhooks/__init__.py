@@ -1,0 +1,1 @@
+"""Inbound webhook receiver and dashboard; outbound notifiers (see the always-on issue)."""
