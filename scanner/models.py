@@ -145,3 +145,22 @@ class Skipped:
     path: str
     reason: str
     is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files: int = 0
+    bytes: int = 0
+    skipped: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a scan hands to reporters: findings in a stable order, what was skipped, and totals."""
+
+    findings: tuple[Finding, ...]
+    skipped: tuple[Skipped, ...]
+    stats: ScanStats
+    root: str = "."
