@@ -1,0 +1,287 @@
+"""Decoders: turn encoded spans into the text they hide, mapped back to where they came from.
+
+Stage: decoders, between engine and matcher. The engine reports trigger offsets (scanner/triggers);
+each decoder expands a trigger to the whole encoded token, decodes it, and returns a `Decoded`
+span whose every byte knows its offset in the parent. Base64 (standard and URL-safe), hex,
+percent-encoding, JSON/JS escapes, and JS string concatenation (`"sk-proj-" + "…"`) are joined
+before matching. The matcher feeds decoded spans back through the engine, to a bounded depth.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
+_HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
+_PRINTABLE = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+# A token ends at white space, quotes, brackets and the like.
+_TOKEN_END = frozenset(b" \t\r\n\"'`<>()[]{},;|")
+_MIN_B64 = 24
+_MIN_DECODED = 8
+_MAX_DECODED = 4 * 1024 * 1024
+_MAX_LITERAL = 4096
+_ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
+_SIMPLE_ESCAPES = {b"/": b"/", b"\\": b"\\", b'"': b'"', b"'": b"'", b"n": b"\n", b"r": b"\r",
+                   b"t": b"\t", b"b": b"\b", b"f": b"\f"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded bytes and, per byte, its offset in the parent (None: spread evenly over the span)."""
+
+    kind: str
+    data: bytes
+    start: int
+    end: int
+    offsets: tuple[int, ...] | None = None
+
+    def to_parent(self, offset: int) -> int:
+        if self.offsets is not None:
+            return self.offsets[min(max(offset, 0), len(self.offsets) - 1)]
+        if not self.data:
+            return self.start
+        return self.start + (offset * (self.end - self.start)) // len(self.data)
+
+
+def is_text(data: bytes, ratio: float = 0.85) -> bool:
+    """Mostly printable ASCII: decoded binary noise is not worth scanning."""
+    if len(data) < _MIN_DECODED:
+        return False
+    sample = data[:2048]
+    printable = sum(1 for byte in sample if byte in _PRINTABLE)
+    return printable >= ratio * len(sample)
+
+
+def decode_base64(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+    last_end = -1
+    for offset in offsets:
+        start = offset if data[offset] in _B64_CHARS else offset + 1
+        if start < last_end:
+            continue
+        match = _B64_RUN.match(data, start)
+        if match is None:
+            continue
+        last_end = match.end()
+        token = match.group()
+        body = token.rstrip(b"=")
+        if len(body) < _MIN_B64 or _HEX_RUN.fullmatch(body):
+            continue
+        body = body[: _MAX_DECODED * 4 // 3]
+        body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
+        padded = body + b"=" * (-len(body) % 4)
+        try:
+            if b"-" in body or b"_" in body:
+                decoded = base64.urlsafe_b64decode(padded)
+            else:
+                decoded = base64.b64decode(padded, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if is_text(decoded):
+            yield Decoded("base64", decoded, start, match.end())
+
+
+def decode_hex(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+    last_end = -1
+    for offset in offsets:
+        start = offset if data[offset : offset + 1].isalnum() else offset + 1
+        if start < last_end:
+            continue
+        match = _HEX_RUN.match(data, start)
+        if match is None:
+            continue
+        last_end = match.end()
+        token = match.group()
+        token = token[: len(token) - len(token) % 2][: _MAX_DECODED * 2]
+        decoded = bytes.fromhex(token.decode())
+        if is_text(decoded, 0.95):
+            yield Decoded("hex", decoded, start, start + len(token))
+
+
+def _token_bounds(data: bytes, offset: int) -> tuple[int, int]:
+    start = offset
+    while start > 0 and data[start - 1] not in _TOKEN_END and offset - start < _MAX_LITERAL:
+        start -= 1
+    end = offset
+    while end < len(data) and data[end] not in _TOKEN_END and end - offset < _MAX_LITERAL:
+        end += 1
+    return start, end
+
+
+def decode_url(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+    last_end = -1
+    for offset in offsets:
+        if offset < last_end:
+            continue
+        start, end = _token_bounds(data, offset)
+        last_end = end
+        out = bytearray()
+        positions: list[int] = []
+        index = start
+        while index < end:
+            if data[index] == 0x25 and index + 2 < end + 1:  # '%'
+                pair = data[index + 1 : index + 3]
+                try:
+                    out.append(int(pair, 16))
+                    positions.append(index)
+                    index += 3
+                    continue
+                except ValueError:
+                    pass
+            out.append(data[index])
+            positions.append(index)
+            index += 1
+        positions.append(end)
+        yield Decoded("url", bytes(out), start, end, tuple(positions))
+
+
+def _string_bounds(data: bytes, offset: int) -> tuple[int, int]:
+    """The escaped string around `offset`: up to an unescaped quote or white space each way."""
+    start = offset
+    while start > 0 and offset - start < _MAX_LITERAL:
+        char = data[start - 1]
+        if char in b"\"'` \t\r\n" and not (start >= 2 and data[start - 2] == 0x5C):
+            break
+        start -= 1
+    end = offset
+    while end < len(data) and end - offset < _MAX_LITERAL:
+        char = data[end]
+        if char == 0x5C:
+            end += 2
+            continue
+        if char in b"\"'` \t\r\n":
+            break
+        end += 1
+    return start, min(end, len(data))
+
+
+def decode_escapes(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+    last_end = -1
+    for offset in offsets:
+        if offset < last_end:
+            continue
+        start, end = _string_bounds(data, offset)
+        last_end = end
+        out = bytearray()
+        positions: list[int] = []
+        index = start
+        for match in _ESCAPE.finditer(data, start, end):
+            for position in range(index, match.start()):
+                out.append(data[position])
+                positions.append(position)
+            code = match.group(1)
+            if code[:1] == b"u":
+                piece = chr(int(code[1:], 16)).encode("utf-8", "surrogatepass")
+            elif code[:1] == b"x":
+                piece = bytes([int(code[1:], 16)])
+            else:
+                piece = _SIMPLE_ESCAPES[code]
+            out += piece
+            positions += [match.start()] * len(piece)
+            index = match.end()
+        for position in range(index, end):
+            out.append(data[position])
+            positions.append(position)
+        positions.append(end)
+        yield Decoded("escape", bytes(out), start, end, tuple(positions))
+
+
+def _literal_before(data: bytes, close: int) -> int | None:
+    """Start (the opening quote) of the string literal whose closing quote is at `close`."""
+    quote = data[close]
+    index = close - 1
+    while index >= 0 and close - index < _MAX_LITERAL:
+        if data[index] == quote and not (index > 0 and data[index - 1] == 0x5C):
+            return index
+        if data[index] == 0x0A and quote != 0x60:
+            return None
+        index -= 1
+    return None
+
+
+def _literal_after(data: bytes, open_: int) -> int | None:
+    """Index of the closing quote of the literal opening at `open_`."""
+    quote = data[open_]
+    index = open_ + 1
+    while index < len(data) and index - open_ < _MAX_LITERAL:
+        char = data[index]
+        if char == 0x5C:
+            index += 2
+            continue
+        if char == quote:
+            return index
+        if char == 0x0A and quote != 0x60:
+            return None
+        index += 1
+    return None
+
+
+_PLUS = re.compile(rb"[ \t\r\n]{0,8}\+[ \t\r\n]{0,8}")
+_SPACE = b" \t\r\n"
+
+
+def _link_before(data: bytes, first: int) -> int | None:
+    """Start of the literal joined by `+` to the one opening at `first`, if there is one."""
+    index = first - 1
+    while index >= 0 and data[index] in _SPACE:
+        index -= 1
+    if index < 0 or data[index] != 0x2B:  # '+'
+        return None
+    index -= 1
+    while index >= 0 and data[index] in _SPACE:
+        index -= 1
+    if index < 0 or data[index] not in b"\"'`":
+        return None
+    return _literal_before(data, index)
+
+
+def decode_concat(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+    """Join `"a" + 'b' + `c`` chains of string literals into one string."""
+    last_end = -1
+    for offset in offsets:
+        if offset < last_end:
+            continue
+        first = _literal_before(data, offset)
+        if first is None:
+            continue
+        # Walk left over earlier links of the same chain.
+        while (previous := _link_before(data, first)) is not None:
+            first = previous
+        out = bytearray()
+        positions: list[int] = []
+        open_ = first
+        end = first
+        while True:
+            close = _literal_after(data, open_)
+            if close is None:
+                break
+            for position in range(open_ + 1, close):
+                out.append(data[position])
+                positions.append(position)
+            end = close + 1
+            link = _PLUS.match(data, end)
+            if link is None or link.end() >= len(data) or data[link.end()] not in b"\"'`":
+                break
+            open_ = link.end()
+        last_end = end
+        if positions:
+            positions.append(end)
+            yield Decoded("concat", bytes(out), first, end, tuple(positions))
+
+
+DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
+    "base64": decode_base64,
+    "hex": decode_hex,
+    "url": decode_url,
+    "escape": decode_escapes,
+    "concat": decode_concat,
+}
+
+
+def decode_all(data: bytes, triggers: dict[str, list[int]]) -> Iterator[Decoded]:
+    for kind, offsets in triggers.items():
+        yield from DECODERS[kind](data, offsets)

@@ -1,0 +1,174 @@
+"""The Hyperscan engine: every rule and decoder trigger in one database, each byte read once.
+
+Stage: engine. The compiled database is cached on disk in the user cache directory, keyed by the
+rules' digest and the Hyperscan version, so a scan after the first starts in milliseconds.
+Rules whose pattern Hyperscan cannot compile even without lookarounds (custom or imported rules)
+fall back to their keywords: a keyword hit makes the whole chunk that rule's window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import hyperscan
+import platformdirs
+
+from rules.model import RuleSet
+from scanner.engines import Hits, scanned_rule_indexes
+from scanner.engines.translate import for_hyperscan
+from scanner.triggers import TRIGGERS
+
+# Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
+MARGIN = 64
+_KEYWORD_BASE = 1_000_000
+_TRIGGER_BASE = 2_000_000
+_TRIGGER_KINDS = tuple(TRIGGERS)
+FORMAT_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    expressions: list[bytes]
+    ids: list[int]
+    flags: list[int]
+    native: frozenset[int]
+
+
+def _compiles(expression: bytes, flag: int) -> bool:
+    try:
+        hyperscan.Database().compile(expressions=[expression], ids=[0], elements=1, flags=[flag])
+    except hyperscan.error:
+        return False
+    return True
+
+
+def plan_database(ruleset: RuleSet) -> _Plan:
+    """Which rules compile natively; the rest are gated by their keywords."""
+    som = hyperscan.HS_FLAG_SOM_LEFTMOST
+    expressions: list[bytes] = []
+    ids: list[int] = []
+    flags: list[int] = []
+    native: set[int] = set()
+    for index in scanned_rule_indexes(ruleset):
+        rule = ruleset.rules[index]
+        expression = for_hyperscan(rule.pattern).encode()
+        if _compiles(expression, som):
+            expressions.append(expression)
+            ids.append(index)
+            flags.append(som)
+            native.add(index)
+        else:
+            for keyword in rule.keywords:
+                expressions.append(hyperscan_literal(keyword))
+                ids.append(_KEYWORD_BASE + index)
+                flags.append(hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH)
+    for position, kind in enumerate(_TRIGGER_KINDS):
+        expressions.append(TRIGGERS[kind].encode())
+        ids.append(_TRIGGER_BASE + position)
+        flags.append(som)
+    return _Plan(expressions, ids, flags, frozenset(native))
+
+
+def hyperscan_literal(text: str) -> bytes:
+    return b"".join(b"\\x%02x" % byte for byte in text.encode())
+
+
+def cache_path(ruleset: RuleSet) -> Path:
+    key = hashlib.sha256(
+        f"{FORMAT_VERSION}:{hyperscan.__version__}:{ruleset.digest}".encode()
+    ).hexdigest()[:24]
+    return Path(platformdirs.user_cache_dir("leakward")) / f"hyperscan-{key}.db"
+
+
+def load_database(ruleset: RuleSet) -> tuple[hyperscan.Database, frozenset[int]]:
+    """The compiled database from the cache, compiling and caching it on a miss."""
+    path = cache_path(ruleset)
+    native_path = path.with_suffix(".native")
+    try:
+        database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        native = frozenset(int(i) for i in native_path.read_text().split())
+        return database, native
+    except (OSError, ValueError, hyperscan.error):
+        pass
+    plan = plan_database(ruleset)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(
+        expressions=plan.expressions, ids=plan.ids, elements=len(plan.ids), flags=plan.flags
+    )
+    _write_atomically(path, hyperscan.dumpb(database))
+    _write_atomically(native_path, " ".join(map(str, sorted(plan.native))).encode())
+    return database, plan.native
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # Parallel workers may all miss the cache at once; rename makes the last writer win cleanly.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        return  # an unwritable cache only costs the next scan a compile
+
+
+class HyperscanEngine:
+    name = "hyperscan"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self._ruleset = ruleset
+        self._database, self._native = load_database(ruleset)
+        self._keywords = {
+            index: tuple(k.lower().encode() for k in rule.keywords)
+            for index, rule in enumerate(ruleset.rules)
+        }
+        self._scratch = hyperscan.Scratch(self._database)
+
+    def scan(self, data: bytes) -> Hits:
+        raw: list[tuple[int, int, int]] = []
+
+        def on_match(ident: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            raw.append((ident, start, end))
+
+        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        return self._group(raw, data)
+
+    def _group(self, raw: list[tuple[int, int, int]], data: bytes) -> Hits:
+        hits = Hits()
+        spans: dict[int, list[tuple[int, int]]] = {}
+        lowered: bytes | None = None
+        for ident, start, end in raw:
+            if ident >= _TRIGGER_BASE:
+                hits.triggers.setdefault(_TRIGGER_KINDS[ident - _TRIGGER_BASE], []).append(start)
+            elif ident >= _KEYWORD_BASE:
+                spans[ident - _KEYWORD_BASE] = [(0, len(data))]
+            else:
+                spans.setdefault(ident, []).append((start, end))
+        for index, found in spans.items():
+            # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
+            if lowered is None:
+                lowered = data.lower()
+            if not any(keyword in lowered for keyword in self._keywords[index]):
+                continue
+            hits.windows[index] = merge_windows(found, len(data))
+        for offsets in hits.triggers.values():
+            offsets.sort()
+        return hits
+
+
+def merge_windows(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Widen each hit by MARGIN and merge overlaps, so one confirmation pass covers a cluster."""
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        start, end = max(0, start - MARGIN), min(size, end + MARGIN)
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged

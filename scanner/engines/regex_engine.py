@@ -1,0 +1,40 @@
+"""The pure-`regex` engine: keyword prefilter, then every candidate rule over the whole chunk.
+
+Stage: engine. Slower than Hyperscan but installs everywhere; its hits are whole-chunk windows for
+each rule whose keyword occurs, so the matcher's confirmation decides exactly as it does for
+Hyperscan's narrower windows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.model import RuleSet
+from scanner.engines import Hits, scanned_rule_indexes
+from scanner.triggers import TRIGGERS
+
+
+class RegexEngine:
+    name = "regex"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        indexes = scanned_rule_indexes(ruleset)
+        self._by_keyword: dict[bytes, list[int]] = {}
+        for index in indexes:
+            for keyword in ruleset.rules[index].keywords:
+                self._by_keyword.setdefault(keyword.lower().encode(), []).append(index)
+        self._triggers = {kind: re.compile(p.encode()) for kind, p in TRIGGERS.items()}
+
+    def scan(self, data: bytes) -> Hits:
+        hits = Hits()
+        lowered = data.lower()
+        whole = [(0, len(data))]
+        for keyword, indexes in self._by_keyword.items():
+            if keyword in lowered:
+                for index in indexes:
+                    hits.windows[index] = whole
+        for kind, pattern in self._triggers.items():
+            offsets = [m.start() for m in pattern.finditer(data)]
+            if offsets:
+                hits.triggers[kind] = offsets
+        return hits

@@ -1,0 +1,81 @@
+"""Turns a rule's `regex` pattern into one Hyperscan can compile: a superset of the original.
+
+Stage: engine setup. Hyperscan has no lookarounds and ignores captures, so lookarounds are
+removed (Hyperscan then finds a superset of the matches) and named groups become plain groups;
+the `regex` module confirms every hit with the exact pattern afterwards.
+"""
+
+from __future__ import annotations
+
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the `)` closing the group that opens at `start`."""
+    depth = 0
+    index = start
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            if char == "]":
+                in_class = False
+        elif char == "[":
+            in_class = True
+            # A `]` right after `[` or `[^` is a literal, not the end of the class.
+            if pattern.startswith("^]", index + 1):
+                index += 2
+            elif pattern.startswith("]", index + 1):
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    raise ValueError("unbalanced parentheses")
+
+
+def for_hyperscan(pattern: str) -> str:
+    """The pattern without lookarounds and with `(?P<name>…)` / `(?<name>…)` as `(…)`."""
+    out: list[str] = []
+    index = 0
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            out.append(char)
+            if char == "]":
+                in_class = False
+            index += 1
+            continue
+        if char == "[":
+            in_class = True
+            out.append(char)
+            for literal in ("^]", "]"):
+                if pattern.startswith(literal, index + 1):
+                    out.append(literal)
+                    index += len(literal)
+                    break
+            index += 1
+            continue
+        if char == "(" and pattern.startswith(_LOOKAROUNDS, index):
+            index = _group_end(pattern, index)
+            continue
+        if pattern.startswith("(?P<", index) or (
+            pattern.startswith("(?<", index) and not pattern.startswith(_LOOKAROUNDS, index)
+        ):
+            index = pattern.index(">", index) + 1
+            out.append("(")
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)

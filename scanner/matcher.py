@@ -1,0 +1,266 @@
+"""The matcher: engine hits -> exact `regex` confirmation -> checksum, entropy, placeholder and
+allowlist filters -> key-id pairing -> findings located in the original chunk.
+
+Stage: matcher. Decoded spans go back through the engine here, to `decode_depth` levels, and a
+finding inside one is reported at the original place with the chain of decoders that revealed it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from rules.checksums import VALIDATORS
+from rules.model import Rule, RuleSet
+from scanner.decoders import decode_all
+from scanner.engines import Engine
+from scanner.models import Chunk, Finding, Secret
+
+GENERIC_TAG = "generic"
+_CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    size = len(text)
+    return -sum(n / size * math.log2(n / size) for n in counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    pattern: regex.Pattern[bytes]
+    has_key_group: bool
+    validator: Callable[[str], bool] | None
+    allow: tuple[regex.Pattern[str], ...]
+    is_generic: bool
+
+
+@dataclass(slots=True)
+class _Candidate:
+    index: int
+    secret: str
+    start: int
+    end: int
+    key_id: str | None = None
+    is_consumed: bool = False
+
+
+@dataclass(slots=True)
+class _Located:
+    """A confirmed secret with its span in the chunk's own bytes."""
+
+    index: int
+    secret: str
+    start: int
+    end: int
+    key_id: str | None
+    chain: tuple[str, ...]
+
+
+class Matcher:
+    def __init__(self, ruleset: RuleSet, engine: Engine, decode_depth: int = 2) -> None:
+        self._ruleset = ruleset
+        self._engine = engine
+        self._depth = decode_depth
+        allowlist = ruleset.allowlist
+        self._examples = allowlist.example_secrets
+        self._stopwords = allowlist.stopwords
+        self._placeholders = tuple(regex.compile(p) for p in allowlist.placeholder_patterns)
+        self._compiled = [self._compile(rule) for rule in ruleset.rules]
+        ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+        # anchor rule index -> rules that are only tried near the anchor's matches
+        self._required: dict[int, list[int]] = {}
+        for index, rule in enumerate(ruleset.rules):
+            if rule.key_id and rule.key_id.required:
+                self._required.setdefault(ids[rule.key_id.rule], []).append(index)
+        self._link = {
+            index: ids[rule.key_id.rule] for index, rule in enumerate(ruleset.rules) if rule.key_id
+        }
+
+    @staticmethod
+    def _compile(rule: Rule) -> _Compiled:
+        pattern = regex.compile(rule.pattern.encode())
+        return _Compiled(
+            rule=rule,
+            pattern=pattern,
+            has_key_group="key_id" in pattern.groupindex,
+            validator=VALIDATORS[rule.validator] if rule.validator else None,
+            allow=tuple(regex.compile(p) for p in rule.allow_patterns),
+            is_generic=GENERIC_TAG in rule.tags,
+        )
+
+    def is_placeholder(self, compiled: _Compiled, secret: str) -> bool:
+        if secret in self._examples:
+            return True
+        lowered = secret.lower()
+        if any(word in lowered for word in self._stopwords + compiled.rule.stopwords):
+            return True
+        return any(p.search(secret) for p in self._placeholders + compiled.allow)
+
+    def accepts(self, compiled: _Compiled, secret: str) -> bool:
+        rule = compiled.rule
+        if compiled.validator is not None and not compiled.validator(secret):
+            return False
+        if rule.min_entropy and shannon_entropy(secret) < rule.min_entropy:
+            return False
+        return not self.is_placeholder(compiled, secret)
+
+    def _confirm(self, index: int, data: bytes, windows: list[tuple[int, int]]) -> list[_Candidate]:
+        compiled = self._compiled[index]
+        group = compiled.rule.secret_group
+        found: list[_Candidate] = []
+        seen: set[tuple[int, int]] = set()
+        for start, end in windows:
+            for match in compiled.pattern.finditer(data, start, end):
+                span = match.span(group)
+                if span[0] < 0 or span[0] == span[1] or span in seen:
+                    continue
+                seen.add(span)
+                secret = match.group(group).decode("utf-8", "surrogateescape")
+                if not self.accepts(compiled, secret):
+                    continue
+                key_id = None
+                if compiled.has_key_group and match.group("key_id"):
+                    key_id = match.group("key_id").decode("utf-8", "surrogateescape")
+                found.append(_Candidate(index, secret, span[0], span[1], key_id))
+        return found
+
+    def _candidates(self, data: bytes, windows: dict[int, list[tuple[int, int]]]) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for index, spans in windows.items():
+            found += self._confirm(index, data, spans)
+        anchors = [c for c in found if c.index in self._required]
+        for anchor in anchors:
+            for index in self._required[anchor.index]:
+                reach = self._ruleset.rules[index].key_id.max_distance  # type: ignore[union-attr]
+                window = [(max(0, anchor.start - reach), min(len(data), anchor.end + reach))]
+                found += self._confirm(index, data, window)
+        self._pair(found)
+        return _dedupe(found, self._compiled)
+
+    def _pair(self, found: list[_Candidate]) -> None:
+        """Give each secret the nearest key id of its linked rule; that id is then not its own."""
+        for candidate in found:
+            link = self._link.get(candidate.index)
+            if link is None or candidate.key_id:
+                continue
+            reach = self._ruleset.rules[candidate.index].key_id.max_distance  # type: ignore[union-attr]
+            ids = [c for c in found if c.index == link]
+            nearest = min(ids, key=lambda c: abs(c.start - candidate.start), default=None)
+            if nearest is not None and abs(nearest.start - candidate.start) <= reach:
+                candidate.key_id = nearest.secret
+                nearest.is_consumed = True
+
+    def locate(self, data: bytes) -> list[_Located]:
+        """Every confirmed secret in `data` and in what decoders reveal inside it."""
+        located: list[_Located] = []
+        Mapper = Callable[[int], int]
+        identity: Mapper = lambda offset: offset  # noqa: E731
+        views: list[tuple[bytes, Mapper, tuple[str, ...]]] = [(data, identity, ())]
+        while views:
+            view, to_root, chain = views.pop(0)
+            hits = self._engine.scan(view)
+            for candidate in self._candidates(view, hits.windows):
+                located.append(
+                    _Located(
+                        candidate.index,
+                        candidate.secret,
+                        to_root(candidate.start),
+                        max(to_root(candidate.end - 1) + 1, to_root(candidate.start) + 1),
+                        candidate.key_id,
+                        chain,
+                    )
+                )
+            if len(chain) >= self._depth:
+                continue
+            for decoded in decode_all(view, hits.triggers):
+                if decoded.data == view[decoded.start : decoded.end]:
+                    continue
+                mapper = _compose(to_root, decoded.to_parent)
+                views.append((decoded.data, mapper, (*chain, decoded.kind)))
+        return _drop_generic_overlaps(_first_per_place(located), self._compiled)
+
+    def scan_chunk(self, chunk: Chunk) -> list[Finding]:
+        findings = []
+        for item in self.locate(chunk.data):
+            rule = self._ruleset.rules[item.index]
+            line, column = chunk.position(item.start)
+            end_line, end_column = chunk.position(item.end)
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    rule_name=rule.name,
+                    provider=rule.provider,
+                    severity=rule.severity,
+                    confidence=rule.confidence,
+                    secret=Secret(item.secret),
+                    origin=chunk.origin,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                    key_id=item.key_id,
+                    decoded_from=item.chain or None,
+                    rotator=rule.rotator,
+                    tags=rule.tags,
+                )
+            )
+        return findings
+
+
+def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:
+    return lambda offset: outer(inner(offset))
+
+
+def _rank(compiled: _Compiled) -> tuple[int, int, int]:
+    rule = compiled.rule
+    return (0 if compiled.is_generic else 1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
+
+
+def _dedupe(found: list[_Candidate], compiled: list[_Compiled]) -> list[_Candidate]:
+    """One candidate per secret span: a specific rule beats a generic one; consumed ids go."""
+    best: dict[tuple[int, int], _Candidate] = {}
+    for candidate in found:
+        if candidate.is_consumed:
+            continue
+        key = (candidate.start, candidate.end)
+        held = best.get(key)
+        if held is None or _rank(compiled[candidate.index]) > _rank(compiled[held.index]):
+            best[key] = candidate
+    return sorted(best.values(), key=lambda c: (c.start, c.index))
+
+
+def _first_per_place(located: list[_Located]) -> list[_Located]:
+    """A secret found raw and again through a decoder at the same place is one finding.
+
+    The undecoded (shortest-chain) sighting wins; the same secret elsewhere stays its own finding.
+    """
+    kept: list[_Located] = []
+    for item in sorted(located, key=lambda i: (len(i.chain), i.start)):
+        if not any(
+            held.index == item.index
+            and held.secret == item.secret
+            and held.start < item.end
+            and item.start < held.end
+            for held in kept
+        ):
+            kept.append(item)
+    return sorted(kept, key=lambda item: (item.start, item.index))
+
+
+def _drop_generic_overlaps(located: list[_Located], compiled: list[_Compiled]) -> list[_Located]:
+    specific = [(i.start, i.end) for i in located if not compiled[i.index].is_generic]
+    return [
+        item
+        for item in located
+        if not compiled[item.index].is_generic
+        or not any(start < item.end and item.start < end for start, end in specific)
+    ]
