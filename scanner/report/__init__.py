@@ -15,11 +15,11 @@ from leakward.errors import UsageError
 from scanner.models import ScanResult
 from scanner.report.json_report import Extra, render_json
 from scanner.report.sarif import render_sarif
-from scanner.report.text import render_text
+from scanner.report.text import render_text, summary_line
 
 FORMATS = ("text", "json", "sarif")
 
-__all__ = ["FORMATS", "Extra", "render"]
+__all__ = ["FORMATS", "Extra", "render", "summary_line"]
 
 
 def render(

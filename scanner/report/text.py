@@ -57,16 +57,20 @@ def render_text(
             if match:
                 lines.append(match)
         lines.append("")
-    lines.append(summary_line(result, paint))
+    lines.append(_summary(result, paint))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(result: ScanResult, paint: _Painter | None = None) -> str:
+def summary_line(result: ScanResult, *, color: bool = False) -> str:
     """Findings by severity, files scanned, skipped (reasons counted), errors.
 
-    One line, broken between parts where it would pass WIDTH columns.
+    One line, broken between parts where it would pass WIDTH columns. The text report ends with
+    it; the CLI can also print it to stderr when the report itself goes to a file.
     """
-    paint = paint or _Painter(False)
+    return _summary(result, _Painter(color))
+
+
+def _summary(result: ScanResult, paint: _Painter) -> str:
     stats = result.stats
     parts: list[str] = []
     if result.findings:

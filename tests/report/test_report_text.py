@@ -10,6 +10,7 @@ import pytest
 from leakward.errors import UsageError
 from scanner.models import Finding, ScanResult
 from scanner.report import FORMATS, render
+from scanner.report.text import summary_line
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -96,3 +97,10 @@ def test_unknown_format_is_a_usage_error(scan_result: ScanResult) -> None:
         render(scan_result, "xml")
     assert caught.value.exit_code == 2
     assert "text, json, sarif" in str(caught.value)
+
+
+def test_summary_line_alone_matches_the_report_ending(scan_result: ScanResult) -> None:
+    for color in (False, True):
+        summary = summary_line(scan_result, color=color)
+        assert render(scan_result, "text", color=color).endswith(summary + "\n")
+        assert ("\x1b" in summary) is color
