@@ -1,15 +1,25 @@
-"""Offline checksum validators that rules name in `validator:`.
+"""Offline checksum and structure validators that rules name in `validator:`.
 
 Stage: data helpers for the matcher. A validator gets the captured secret and says whether its
-built-in checksum holds; a token with a wrong checksum is a typo or a fake, never reported as real.
+built-in checksum or structure holds; a token that fails is a typo or a fake, never reported as
+real. Validators never raise and never log: they see the plaintext secret.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import zlib
 from collections.abc import Callable
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+# A PyPI token is "pypi-" + base64url(macaroon v2) whose location field says "pypi.org".
+_MACAROON_V2 = 2
+_FIELD_EOS, _FIELD_LOCATION, _FIELD_IDENTIFIER, _FIELD_VID, _FIELD_SIGNATURE = 0, 1, 2, 4, 6
+_MACAROON_SIGNATURE_BYTES = 32
 
 
 def base62(number: int, width: int) -> str:
@@ -37,7 +47,161 @@ def is_npm_token(secret: str) -> bool:
     return len(body) == 36 and base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
 
 
+def decode_base64_loose(text: str) -> bytes | None:
+    """Standard or URL-safe base64, padding optional; None when it is not base64 at all."""
+    cleaned = text.strip().replace("-", "+").replace("_", "/")
+    cleaned += "=" * (-len(cleaned) % 4)
+    try:
+        return base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int] | None:
+    value = shift = 0
+    while pos < len(data) and shift < 64:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+    return None
+
+
+def _read_field(data: bytes, pos: int) -> tuple[int, bytes, int] | None:
+    """One macaroon v2 field: (type, payload, next position); EOS has an empty payload."""
+    head = _read_varint(data, pos)
+    if head is None:
+        return None
+    kind, pos = head
+    if kind == _FIELD_EOS:
+        return kind, b"", pos
+    size = _read_varint(data, pos)
+    if size is None or size[1] + size[0] > len(data):
+        return None
+    length, pos = size
+    return kind, data[pos : pos + length], pos + length
+
+
+def _parse_section(data: bytes, pos: int) -> tuple[dict[int, bytes], int] | None:
+    """Fields up to and including the EOS that closes a section; fields must ascend by type."""
+    fields: dict[int, bytes] = {}
+    last = 0
+    while True:
+        field = _read_field(data, pos)
+        if field is None:
+            return None
+        kind, payload, pos = field
+        if kind == _FIELD_EOS:
+            return fields, pos
+        if kind <= last:
+            return None
+        fields[kind], last = payload, kind
+
+
+def is_pypi_macaroon(secret: str) -> bool:
+    """A PyPI API token: a well-formed macaroon v2 for location "pypi.org" with a 32-byte MAC.
+
+    Checking the whole binary layout (header, caveats, signature) rules out any string that only
+    copied the famous `pypi-AgEIcHlwaS5vcmc` prefix.
+    """
+    data = decode_base64_loose(secret.removeprefix("pypi-"))
+    if not data or data[0] != _MACAROON_V2:
+        return False
+    header = _parse_section(data, 1)
+    if header is None:
+        return False
+    fields, pos = header
+    if fields.get(_FIELD_LOCATION) != b"pypi.org" or not fields.get(_FIELD_IDENTIFIER):
+        return False
+    while True:  # caveats, each a section; an empty section ends the list
+        caveat = _parse_section(data, pos)
+        if caveat is None:
+            return False
+        fields, pos = caveat
+        if not fields:
+            break
+        if _FIELD_IDENTIFIER not in fields:
+            return False
+    signature = _read_field(data, pos)
+    if signature is None:
+        return False
+    kind, payload, pos = signature
+    return (
+        kind == _FIELD_SIGNATURE and len(payload) == _MACAROON_SIGNATURE_BYTES and pos == len(data)
+    )
+
+
+def _json_object(data: bytes | None) -> dict[str, object] | None:
+    if data is None:
+        return None
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def is_jwt(secret: str) -> bool:
+    """Header and payload base64url-decode to JSON objects and the header names an `alg`."""
+    parts = secret.split(".")
+    if len(parts) != 3:
+        return False
+    header = _json_object(decode_base64_loose(parts[0]))
+    payload = _json_object(decode_base64_loose(parts[1]))
+    return header is not None and payload is not None and "alg" in header
+
+
+def is_base64_json_token(secret: str) -> bool:
+    """`prefix_` + base64 of a JSON object (Grafana Cloud `glc_`, 1Password `ops_`)."""
+    _, _, body = secret.partition("_")
+    return _json_object(decode_base64_loose(body)) is not None
+
+
+def is_sentry_org_token(secret: str) -> bool:
+    """`sntrys_` + base64 JSON naming the Sentry URL and org + `_` + the random secret part."""
+    body = secret.removeprefix("sntrys_")
+    claims, _, _ = body.rpartition("_")
+    payload = _json_object(decode_base64_loose(claims))
+    return payload is not None and "iat" in payload
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    checksum = 1
+    for value in values:
+        top = checksum >> 25
+        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
+        for bit, generator in enumerate(_BECH32_GENERATOR):
+            if (top >> bit) & 1:
+                checksum ^= generator
+    return checksum
+
+
+def bech32_checksum(hrp: str, data: list[int]) -> list[int]:
+    """The six checksum characters (as 5-bit values) BIP-173 appends to `data`."""
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    polymod = _bech32_polymod([*expanded, *data, 0, 0, 0, 0, 0, 0]) ^ 1
+    return [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+
+
+def is_bech32(secret: str) -> bool:
+    """A bech32 string (BIP-173), as age secret keys `AGE-SECRET-KEY-1…` are."""
+    text = secret.lower()
+    hrp, sep, rest = text.rpartition("1")
+    if not sep or not hrp or len(rest) < 6 or any(c not in _BECH32 for c in rest):
+        return False
+    values = [_BECH32.index(c) for c in rest]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    return _bech32_polymod(expanded + values) == 1
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github_crc32": is_github_token,
     "npm_crc32": is_npm_token,
+    "pypi_macaroon": is_pypi_macaroon,
+    "jwt": is_jwt,
+    "base64_json": is_base64_json_token,
+    "sentry_org_token": is_sentry_org_token,
+    "bech32": is_bech32,
 }

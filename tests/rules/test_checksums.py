@@ -1,0 +1,107 @@
+"""Validators accept tokens built to their format and reject the same tokens corrupted."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+
+import pytest
+from make_examples import (
+    age_secret_key,
+    crc32_token,
+    jwt_token,
+    pypi_token,
+    sentry_org_token,
+)
+
+from rules.checksums import VALIDATORS, base62
+
+
+def _flip_last(token: str) -> str:
+    """The same token with its last character changed: a checksum must catch this."""
+    last = token[-1]
+    return token[:-1] + ("A" if last != "A" else "B")
+
+
+def test_base62_pads_to_width() -> None:
+    assert base62(0, 6) == "000000"
+    assert base62(61, 2) == "0z"
+
+
+@pytest.mark.parametrize("prefix", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"])
+def test_github_crc32(prefix: str) -> None:
+    token = crc32_token(prefix)
+    assert VALIDATORS["github_crc32"](token)
+    assert not VALIDATORS["github_crc32"](_flip_last(token))
+    assert not VALIDATORS["github_crc32"](token[:-1])
+
+
+def test_github_crc32_known_token() -> None:
+    # Invented token from rules/github.yaml, checksum computed offline.
+    assert VALIDATORS["github_crc32"]("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")
+    assert not VALIDATORS["github_crc32"]("ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8024xXX")
+
+
+def test_npm_crc32() -> None:
+    token = crc32_token("npm_")
+    assert VALIDATORS["npm_crc32"](token)
+    assert not VALIDATORS["npm_crc32"](_flip_last(token))
+    assert not VALIDATORS["npm_crc32"]("npm_" + "a" * 36)
+
+
+def test_pypi_macaroon_accepts_well_formed() -> None:
+    assert VALIDATORS["pypi_macaroon"](pypi_token())
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        pytest.param(lambda t: t[:-4], id="truncated-signature"),
+        pytest.param(lambda t: t + "AAAA", id="trailing-bytes"),
+        pytest.param(lambda t: t[:40], id="header-only"),
+        pytest.param(lambda t: "pypi-AgEIcHlwaS5vcmc" + "x" * 60, id="prefix-then-junk"),
+        pytest.param(lambda t: t.replace("pypi-AgEI", "pypi-AwEI", 1), id="wrong-version"),
+    ],
+)
+def test_pypi_macaroon_rejects_corrupted(corrupt: Callable[[str], str]) -> None:
+    assert not VALIDATORS["pypi_macaroon"](corrupt(pypi_token()))
+
+
+def test_pypi_macaroon_rejects_other_location() -> None:
+    assert not VALIDATORS["pypi_macaroon"](pypi_token(location=b"test.pypi.org"))
+
+
+def test_jwt() -> None:
+    token = jwt_token()
+    assert VALIDATORS["jwt"](token)
+    header, payload, signature = token.split(".")
+    no_alg = base64.urlsafe_b64encode(json.dumps({"typ": "JWT"}).encode()).decode().rstrip("=")
+    assert not VALIDATORS["jwt"](f"{no_alg}.{payload}.{signature}")
+    assert not VALIDATORS["jwt"](f"{header}.{payload[:-3]}.{signature}")
+    assert not VALIDATORS["jwt"](f"{header}.{payload}")
+    not_object = base64.urlsafe_b64encode(b"[1, 2]").decode().rstrip("=")
+    assert not VALIDATORS["jwt"](f"{header}.{not_object}.{signature}")
+
+
+def test_base64_json() -> None:
+    raw = json.dumps({"o": "1", "n": "stack", "k": "abc"}).encode()
+    token = "glc_" + base64.b64encode(raw).decode()
+    assert VALIDATORS["base64_json"](token)
+    assert not VALIDATORS["base64_json"]("glc_" + base64.b64encode(b"not json").decode())
+    assert not VALIDATORS["base64_json"]("glc_%%%")
+
+
+def test_sentry_org_token() -> None:
+    token = sentry_org_token()
+    assert VALIDATORS["sentry_org_token"](token)
+    assert not VALIDATORS["sentry_org_token"]("sntrys_" + "eyJ" + "q" * 40 + "_" + "a" * 43)
+
+
+def test_bech32_age_key() -> None:
+    key = age_secret_key()
+    assert VALIDATORS["bech32"](key)
+    assert VALIDATORS["bech32"](key.lower())
+    assert not VALIDATORS["bech32"](_flip_last(key))
+    assert not VALIDATORS["bech32"]("AGE-SECRET-KEY-1" + "Q" * 58)
+    assert not VALIDATORS["bech32"]("no separator here")
