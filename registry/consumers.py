@@ -1,0 +1,190 @@
+"""Consumers: the places an issued key is deployed, written `KIND:LOCATOR` on the command line.
+
+Stage: registry. The rotation pipeline delivers a replacement key to each consumer, so every kind
+parses into a typed value naming exactly what a secret store needs, and prints back to the same
+text (`parse_consumer(c.spec) == c`). Kinds:
+
+    github-actions:OWNER/REPO:NAME            repository secret
+    github-actions-env:OWNER/REPO:ENV:NAME    environment secret
+    github-actions-org:ORG:NAME               organization secret
+    aws-secretsmanager:SECRET_ID              AWS Secrets Manager secret (name or ARN)
+    vault:MOUNT/PATH#FIELD                    Vault KV field
+    manual:NOTE                               anything else; a human delivers the key
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from leakward.errors import UsageError
+
+_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubActionsSecret:
+    kind: ClassVar[str] = "github-actions"
+    repository: str
+    name: str
+
+    @property
+    def locator(self) -> str:
+        return f"{self.repository}:{self.name}"
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubActionsEnvironmentSecret:
+    kind: ClassVar[str] = "github-actions-env"
+    repository: str
+    environment: str
+    name: str
+
+    @property
+    def locator(self) -> str:
+        return f"{self.repository}:{self.environment}:{self.name}"
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubActionsOrganizationSecret:
+    kind: ClassVar[str] = "github-actions-org"
+    organization: str
+    name: str
+
+    @property
+    def locator(self) -> str:
+        return f"{self.organization}:{self.name}"
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+@dataclass(frozen=True, slots=True)
+class AwsSecretsManagerSecret:
+    kind: ClassVar[str] = "aws-secretsmanager"
+    secret_id: str
+
+    @property
+    def locator(self) -> str:
+        return self.secret_id
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+@dataclass(frozen=True, slots=True)
+class VaultSecret:
+    kind: ClassVar[str] = "vault"
+    mount: str
+    path: str
+    field: str
+
+    @property
+    def locator(self) -> str:
+        return f"{self.mount}/{self.path}#{self.field}"
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+@dataclass(frozen=True, slots=True)
+class ManualConsumer:
+    kind: ClassVar[str] = "manual"
+    note: str
+
+    @property
+    def locator(self) -> str:
+        return self.note
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.locator}"
+
+
+Consumer = (
+    GitHubActionsSecret
+    | GitHubActionsEnvironmentSecret
+    | GitHubActionsOrganizationSecret
+    | AwsSecretsManagerSecret
+    | VaultSecret
+    | ManualConsumer
+)
+KINDS = (
+    "github-actions",
+    "github-actions-env",
+    "github-actions-org",
+    "aws-secretsmanager",
+    "vault",
+    "manual",
+)
+
+
+def parse_consumer(text: str) -> Consumer:
+    """Parse `KIND:LOCATOR`; a `UsageError` names the kind's expected form."""
+    kind, separator, locator = text.partition(":")
+    if not separator or kind not in KINDS:
+        raise UsageError(
+            f"unknown consumer {text!r}",
+            hint=f"write KIND:LOCATOR with KIND one of {', '.join(KINDS)}",
+        )
+    return consumer_from(kind, locator)
+
+
+def consumer_from(kind: str, locator: str) -> Consumer:
+    """Build a consumer from its kind and locator, as stored in the registry."""
+    parts = locator.split(":")
+    if kind == "github-actions" and len(parts) == 2 and _valid(parts, _REPO, _SECRET_NAME):
+        return GitHubActionsSecret(repository=parts[0], name=parts[1])
+    if (
+        kind == "github-actions-env"
+        and len(parts) == 3
+        and _valid(parts, _REPO, _NAME, _SECRET_NAME)
+    ):
+        return GitHubActionsEnvironmentSecret(parts[0], environment=parts[1], name=parts[2])
+    if kind == "github-actions-org" and len(parts) == 2 and _valid(parts, _NAME, _SECRET_NAME):
+        return GitHubActionsOrganizationSecret(organization=parts[0], name=parts[1])
+    if kind == "aws-secretsmanager" and locator and not locator.isspace():
+        return AwsSecretsManagerSecret(secret_id=locator)
+    if kind == "vault":
+        vault = _vault(locator)
+        if vault is not None:
+            return vault
+    if kind == "manual" and locator.strip():
+        return ManualConsumer(note=locator.strip())
+    raise UsageError(f"cannot read the {kind} consumer {locator!r}", hint=f"write {_FORMS[kind]}")
+
+
+def _valid(parts: list[str], *patterns: re.Pattern[str]) -> bool:
+    return all(pattern.fullmatch(part) for part, pattern in zip(parts, patterns, strict=True))
+
+
+def _vault(locator: str) -> VaultSecret | None:
+    path, separator, field = locator.rpartition("#")
+    mount, slash, rest = path.strip("/").partition("/")
+    if not (separator and slash and mount and rest and field):
+        return None
+    return VaultSecret(mount=mount, path=rest, field=field)
+
+
+_FORMS = {
+    "github-actions": "github-actions:OWNER/REPO:NAME",
+    "github-actions-env": "github-actions-env:OWNER/REPO:ENV:NAME",
+    "github-actions-org": "github-actions-org:ORG:NAME",
+    "aws-secretsmanager": "aws-secretsmanager:SECRET_ID",
+    "vault": "vault:MOUNT/PATH#FIELD",
+    "manual": "manual:NOTE",
+}

@@ -1,0 +1,181 @@
+"""The registry's tables as SQLAlchemy 2.0 models: owners, issued keys, consumers, leaks, rotations.
+
+Stage: registry. The schema itself is created by the Alembic migrations in `migrations/`; these
+models must describe the same tables (a test compares them). No column holds a secret: keys are
+known by keyed fingerprint, public key id and provider-style hint only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+KEY_STATUSES = ("active", "rotating", "revoked", "retired")
+LEAK_STATUSES = ("open", "ignored", "remediated")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OwnerRow(Base):
+    __tablename__ = "owners"
+    __table_args__ = (UniqueConstraint("email", name="uq_owners_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    team: Mapped[str | None] = mapped_column(String(200))
+    slack: Mapped[str | None] = mapped_column(String(200))
+    github: Mapped[str | None] = mapped_column(String(100))
+
+
+class KeyRow(Base):
+    __tablename__ = "issued_keys"
+    __table_args__ = (
+        UniqueConstraint("provider", "key_id", name="uq_issued_keys_provider_key_id"),
+        UniqueConstraint("fingerprint", name="uq_issued_keys_fingerprint"),
+        Index("ix_issued_keys_key_id", "key_id"),
+        Index("ix_issued_keys_hint", "hint_last4", "hint_prefix"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(200))
+    # Nullable: a key known only from the provider's listing has a hint but no fingerprint.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    hint_prefix: Mapped[str | None] = mapped_column(String(32))
+    hint_last4: Mapped[str | None] = mapped_column(String(4))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="RESTRICT"))
+    account: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    owner: Mapped[OwnerRow] = relationship(lazy="joined")
+    consumers: Mapped[list[ConsumerRow]] = relationship(
+        cascade="all, delete-orphan", order_by="ConsumerRow.id", lazy="selectin"
+    )
+
+
+class ConsumerRow(Base):
+    __tablename__ = "consumers"
+    __table_args__ = (
+        UniqueConstraint("issued_key_id", "kind", "locator", name="uq_consumers_key_kind_locator"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issued_key_id: Mapped[int] = mapped_column(ForeignKey("issued_keys.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    locator: Mapped[str] = mapped_column(String(1000))
+
+
+class LeakRow(Base):
+    __tablename__ = "leaks"
+    __table_args__ = (UniqueConstraint("fingerprint", name="uq_leaks_fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # One row per leaked value: the same secret seen again adds locations, not leaks.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str | None] = mapped_column(String(64))
+    rule_id: Mapped[str | None] = mapped_column(String(200))
+    key_id: Mapped[str | None] = mapped_column(String(200))
+    hint_prefix: Mapped[str | None] = mapped_column(String(32))
+    hint_last4: Mapped[str | None] = mapped_column(String(4))
+    source_kind: Mapped[str] = mapped_column(String(32))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    times_seen: Mapped[int] = mapped_column(Integer, default=1)
+    leaked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    issued_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issued_keys.id", ondelete="SET NULL"), index=True
+    )
+    match_method: Mapped[str | None] = mapped_column(String(16))
+    match_confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+class LeakLocationRow(Base):
+    __tablename__ = "leak_locations"
+    # "" and 0 instead of NULL: NULLs never collide in a unique constraint, so the same place
+    # reported twice would otherwise give two rows.
+    __table_args__ = (
+        UniqueConstraint(
+            "leak_id", "repository", "commit", "path", "line", name="uq_leak_locations_place"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leak_id: Mapped[int] = mapped_column(ForeignKey("leaks.id", ondelete="CASCADE"))
+    repository: Mapped[str] = mapped_column(String(500), default="")
+    commit: Mapped[str] = mapped_column(String(64), default="")
+    path: Mapped[str] = mapped_column(String(2000), default="")
+    line: Mapped[int] = mapped_column(Integer, default=0)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RotationRow(Base):
+    """One rotation of one key, a durable state machine; the rotation issue extends this table."""
+
+    __tablename__ = "rotations"
+    __table_args__ = (UniqueConstraint("idempotency_token", name="uq_rotations_idempotency_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issued_key_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_keys.id", ondelete="CASCADE"), index=True
+    )
+    leak_id: Mapped[int | None] = mapped_column(ForeignKey("leaks.id", ondelete="SET NULL"))
+    step: Mapped[str] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    policy: Mapped[str] = mapped_column(String(32))
+    # Makes "start this rotation" safe to repeat after a crash: a second start finds the row.
+    idempotency_token: Mapped[str] = mapped_column(String(100))
+    new_key_id: Mapped[str | None] = mapped_column(String(200))  # public id only, never the value
+    last_error: Mapped[str | None] = mapped_column(Text)
+    step_times: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, onupdate=utc_now)
