@@ -20,10 +20,24 @@ BUILTIN_DIR = Path(__file__).resolve().parent
 ALLOWLIST_FILE = "_allowlist.yaml"
 _ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _RULE_KEYS = {
-    "id", "name", "provider", "severity", "confidence", "keywords", "pattern", "min_entropy",
-    "validator", "allow", "rotator", "references", "enabled", "tags", "key_id", "examples",
+    "id",
+    "name",
+    "provider",
+    "severity",
+    "confidence",
+    "keywords",
+    "pattern",
+    "min_entropy",
+    "validator",
+    "allow",
+    "rotator",
+    "references",
+    "enabled",
+    "tags",
+    "key_id",
+    "examples",
     "verify",
-}  # fmt: skip
+}
 
 
 def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True) -> RuleSet:
@@ -69,14 +83,21 @@ def check_unique(rules: Iterable[Rule]) -> None:
 
 def load_allowlist(path: Path) -> Allowlist:
     data = _load_yaml(path.read_bytes(), str(path)) if path.exists() else {}
-    patterns = tuple(str(p) for p in data.get("placeholder_patterns", []))
+    patterns = _strings(data, "placeholder_patterns", str(path))
     for pattern in patterns:
         _compile(pattern, f"{path}: placeholder pattern {pattern!r}")
     return Allowlist(
-        example_secrets=frozenset(str(s) for s in data.get("example_secrets", [])),
-        stopwords=tuple(str(s).lower() for s in data.get("stopwords", [])),
+        example_secrets=frozenset(_strings(data, "example_secrets", str(path))),
+        stopwords=tuple(s.lower() for s in _strings(data, "stopwords", str(path))),
         placeholder_patterns=patterns,
     )
+
+
+def _strings(data: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise RuleError(f"{where}: `{key}` must be a list", None)
+    return tuple(str(item) for item in value)
 
 
 def parse_rule_file(raw: bytes, source: str) -> list[Rule]:
@@ -197,4 +218,6 @@ def _compile(pattern: str, where: str) -> regex.Pattern[bytes]:
     try:
         return regex.compile(pattern.encode())
     except regex.error as exc:
-        raise RuleError(f"{where}: pattern does not compile: {exc}", "fix the regular expression")
+        raise RuleError(
+            f"{where}: pattern does not compile: {exc}", "fix the regular expression"
+        ) from None

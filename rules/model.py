@@ -5,6 +5,8 @@ Stage: data. Nothing here scans; the scanner compiles these into its engines.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -56,7 +58,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     key_id: KeyIdLink | None = None
     # Which group holds the secret: "secret" for our rules, a number for imported gitleaks rules.
-    secret_group: str | int = "secret"
+    secret_group: str | int = "secret"  # noqa: S105 - a group name, not a password
     examples_match: tuple[Example, ...] = ()
     examples_no_match: tuple[Example, ...] = ()
     source: str = ""
@@ -81,9 +83,18 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
-    def enabled(self, include_disabled: bool = False) -> RuleSet:
-        """The rules to scan with; test-mode and other off-by-default rules only when asked."""
-        if include_disabled:
-            return self
-        kept = tuple(rule for rule in self.rules if rule.enabled)
-        return RuleSet(kept, self.allowlist, self.digest + ":enabled")
+    def select(self, enable: Sequence[str] = (), disable: Sequence[str] = ()) -> RuleSet:
+        """The rules to scan with. Off-by-default rules (test-mode keys) only when `enable` names
+        their id, provider or a tag; `disable` names ids, providers or tags to leave out."""
+
+        def named(rule: Rule, names: Sequence[str]) -> bool:
+            return rule.id in names or rule.provider in names or any(t in names for t in rule.tags)
+
+        kept = tuple(
+            rule
+            for rule in self.rules
+            if (rule.enabled or named(rule, enable)) and not named(rule, disable)
+        )
+        selection = ",".join(rule.id for rule in kept)
+        digest = hashlib.sha256(f"{self.digest}:{selection}".encode()).hexdigest()
+        return RuleSet(kept, self.allowlist, digest)

@@ -26,8 +26,17 @@ _MIN_DECODED = 8
 _MAX_DECODED = 4 * 1024 * 1024
 _MAX_LITERAL = 4096
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
-_SIMPLE_ESCAPES = {b"/": b"/", b"\\": b"\\", b'"': b'"', b"'": b"'", b"n": b"\n", b"r": b"\r",
-                   b"t": b"\t", b"b": b"\b", b"f": b"\f"}  # fmt: skip
+_SIMPLE_ESCAPES = {
+    b"/": b"/",
+    b"\\": b"\\",
+    b'"': b'"',
+    b"'": b"'",
+    b"n": b"\n",
+    b"r": b"\r",
+    b"t": b"\t",
+    b"b": b"\b",
+    b"f": b"\f",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,9 @@ class Matcher:
                 found.append(_Candidate(index, secret, span[0], span[1], key_id))
         return found
 
-    def _candidates(self, data: bytes, windows: dict[int, list[tuple[int, int]]]) -> list[_Candidate]:
+    def _candidates(
+        self, data: bytes, windows: dict[int, list[tuple[int, int]]]
+    ) -> list[_Candidate]:
         found: list[_Candidate] = []
         for index, spans in windows.items():
             found += self._confirm(index, data, spans)

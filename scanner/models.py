@@ -12,7 +12,7 @@ _ELLIPSIS = "…"
 
 
 class Secret:
-    """A credential value held in memory. Every printed form is redacted; `.reveal()` is explicit."""
+_ELLIPSIS = "…"  # redacted values read like provider hints: `ghp_u8…4xXH`
 
     __slots__ = ("_value",)
 

@@ -36,6 +36,7 @@ class _Plan:
     ids: list[int]
     flags: list[int]
     native: frozenset[int]
+    ungated: frozenset[int]
 
 
 def _compiles(expression: bytes, flag: int) -> bool:
@@ -53,6 +54,7 @@ def plan_database(ruleset: RuleSet) -> _Plan:
     ids: list[int] = []
     flags: list[int] = []
     native: set[int] = set()
+    ungated: set[int] = set()
     for index in scanned_rule_indexes(ruleset):
         rule = ruleset.rules[index]
         expression = for_hyperscan(rule.pattern).encode()
@@ -61,6 +63,8 @@ def plan_database(ruleset: RuleSet) -> _Plan:
             ids.append(index)
             flags.append(som)
             native.add(index)
+        elif not rule.keywords:
+            ungated.add(index)
         else:
             for keyword in rule.keywords:
                 expressions.append(hyperscan_literal(keyword))
@@ -70,7 +74,7 @@ def plan_database(ruleset: RuleSet) -> _Plan:
         expressions.append(TRIGGERS[kind].encode())
         ids.append(_TRIGGER_BASE + position)
         flags.append(som)
-    return _Plan(expressions, ids, flags, frozenset(native))
+    return _Plan(expressions, ids, flags, frozenset(native), frozenset(ungated))
 
 
 def hyperscan_literal(text: str) -> bytes:
@@ -79,19 +83,22 @@ def hyperscan_literal(text: str) -> bytes:
 
 def cache_path(ruleset: RuleSet) -> Path:
     key = hashlib.sha256(
-        f"{FORMAT_VERSION}:{hyperscan.__version__}:{ruleset.digest}".encode()
+        f"{FORMAT_VERSION}:{getattr(hyperscan, '__version__', '?')}:{ruleset.digest}".encode()
     ).hexdigest()[:24]
     return Path(platformdirs.user_cache_dir("leakward")) / f"hyperscan-{key}.db"
 
 
 def load_database(ruleset: RuleSet) -> tuple[hyperscan.Database, frozenset[int]]:
-    """The compiled database from the cache, compiling and caching it on a miss."""
+    """The compiled database from the cache, compiling and caching it on a miss.
+
+    Also returns the rules that neither compile nor have keywords: they run on every chunk.
+    """
     path = cache_path(ruleset)
-    native_path = path.with_suffix(".native")
+    ungated_path = path.with_suffix(".ungated")
     try:
         database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-        native = frozenset(int(i) for i in native_path.read_text().split())
-        return database, native
+        ungated = frozenset(int(i) for i in ungated_path.read_text().split())
+        return database, ungated
     except (OSError, ValueError, hyperscan.error):
         pass
     plan = plan_database(ruleset)
@@ -99,9 +106,10 @@ def load_database(ruleset: RuleSet) -> tuple[hyperscan.Database, frozenset[int]]
     database.compile(
         expressions=plan.expressions, ids=plan.ids, elements=len(plan.ids), flags=plan.flags
     )
+    # The list goes first: a reader that finds the database also finds its list.
+    _write_atomically(ungated_path, " ".join(map(str, sorted(plan.ungated))).encode())
     _write_atomically(path, hyperscan.dumpb(database))
-    _write_atomically(native_path, " ".join(map(str, sorted(plan.native))).encode())
-    return database, plan.native
+    return database, plan.ungated
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -121,7 +129,7 @@ class HyperscanEngine:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self._ruleset = ruleset
-        self._database, self._native = load_database(ruleset)
+        self._database, self._ungated = load_database(ruleset)
         self._keywords = {
             index: tuple(k.lower().encode() for k in rule.keywords)
             for index, rule in enumerate(ruleset.rules)
@@ -139,7 +147,7 @@ class HyperscanEngine:
 
     def _group(self, raw: list[tuple[int, int, int]], data: bytes) -> Hits:
         hits = Hits()
-        spans: dict[int, list[tuple[int, int]]] = {}
+        spans: dict[int, list[tuple[int, int]]] = {i: [(0, len(data))] for i in self._ungated}
         lowered: bytes | None = None
         for ident, start, end in raw:
             if ident >= _TRIGGER_BASE:
@@ -150,10 +158,12 @@ class HyperscanEngine:
                 spans.setdefault(ident, []).append((start, end))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
-            if lowered is None:
-                lowered = data.lower()
-            if not any(keyword in lowered for keyword in self._keywords[index]):
-                continue
+            keywords = self._keywords[index]
+            if keywords:
+                if lowered is None:
+                    lowered = data.lower()
+                if not any(keyword in lowered for keyword in keywords):
+                    continue
             hits.windows[index] = merge_windows(found, len(data))
         for offsets in hits.triggers.values():
             offsets.sort()

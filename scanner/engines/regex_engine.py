@@ -20,6 +20,8 @@ class RegexEngine:
     def __init__(self, ruleset: RuleSet) -> None:
         indexes = scanned_rule_indexes(ruleset)
         self._by_keyword: dict[bytes, list[int]] = {}
+        # Imported rules may have no keywords: nothing gates them, they always run.
+        self._ungated = [i for i in indexes if not ruleset.rules[i].keywords]
         for index in indexes:
             for keyword in ruleset.rules[index].keywords:
                 self._by_keyword.setdefault(keyword.lower().encode(), []).append(index)
@@ -29,6 +31,8 @@ class RegexEngine:
         hits = Hits()
         lowered = data.lower()
         whole = [(0, len(data))]
+        for index in self._ungated:
+            hits.windows[index] = whole
         for keyword, indexes in self._by_keyword.items():
             if keyword in lowered:
                 for index in indexes:

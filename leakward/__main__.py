@@ -1,0 +1,5 @@
+"""`python -m leakward`."""
+
+from leakward.cli import main
+
+main()

@@ -1,0 +1,267 @@
+"""The `leakward` command line. Each command parses, calls one library function, renders, exits.
+
+Stage: application shell. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
+configuration error, 3 internal error. No secret is printed unless --show-secrets asks for the
+local report to carry them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from leakward import __version__
+from leakward.config import Settings, find_config, load_settings
+from leakward.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, LeakwardError, UsageError
+from leakward.progress import ProgressBar
+from rules.gitleaks import load_gitleaks_rules
+from rules.loader import check_unique, load_rules
+from rules.model import SEVERITIES, RuleSet, severity_rank
+from scanner.models import ScanResult
+from scanner.report import FORMATS, render, summary_line
+from scanner.rule_check import check_rules
+from scanner.scan import ScanOptions, scan_chunks, scan_paths
+from scanner.sources.files import FileLimits, MiB, read_stdin
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leakward")
+def cli() -> None:
+    """Find leaked credentials and make them harmless."""
+
+
+def build_ruleset(
+    settings: Settings,
+    extra_rules: tuple[Path, ...],
+    gitleaks: Path | None,
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
+) -> RuleSet:
+    """Built-in rules plus custom directories and a gitleaks config, then the enable/disable cut."""
+    ruleset = load_rules((*settings.rules, *extra_rules))
+    gitleaks_path = gitleaks or settings.gitleaks_config
+    if gitleaks_path:
+        imported = tuple(load_gitleaks_rules(gitleaks_path))
+        check_unique(ruleset.rules + imported)
+        digest = ruleset.digest + ":" + str(hash_file(gitleaks_path))
+        ruleset = RuleSet(ruleset.rules + imported, ruleset.allowlist, digest)
+    return ruleset.select((*settings.enable, *enable), (*settings.disable, *disable))
+
+
+def hash_file(path: Path) -> str:
+    from scanner.fingerprint import content_id
+
+    return content_id(path.read_bytes())
+
+
+def _settings(config: Path | None) -> Settings:
+    return load_settings(config or find_config(Path.cwd()))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding is at least this severe [default: low].",
+)
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Put plaintext secrets in this local report. Nothing else ever shows them.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (0: one per core).",
+)
+@click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default=None)
+@click.option("--no-ignore", is_flag=True, help="Scan files that .gitignore excludes too.")
+@click.option(
+    "--max-file-size",
+    "max_file_size_mb",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Skip files larger than this many MiB [default: 256].",
+)
+@click.option(
+    "--decode-depth",
+    type=click.IntRange(0, 5),
+    default=None,
+    help="How many nested encodings to look through [default: 2].",
+)
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A directory (or file) of extra YAML rules; repeatable.",
+)
+@click.option(
+    "--gitleaks-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also load the rules of a gitleaks TOML config.",
+)
+@click.option(
+    "--enable",
+    multiple=True,
+    help="Turn on an off-by-default rule, provider or tag (e.g. test-mode); repeatable.",
+)
+@click.option("--disable", multiple=True, help="Turn off a rule, provider or tag; repeatable.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file [default: ./leakward.toml or [tool.leakward] in pyproject].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr [default: on when stderr is a terminal].",
+)
+def scan(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    show_secrets: bool,
+    jobs: int,
+    engine: str | None,
+    no_ignore: bool,
+    max_file_size_mb: int | None,
+    decode_depth: int | None,
+    rule_dirs: tuple[Path, ...],
+    gitleaks_config: Path | None,
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
+    config: Path | None,
+    progress: bool | None,
+) -> None:
+    """Scan files, directories or standard input (`-`) for secrets."""
+    settings = _settings(config)
+    ruleset = build_ruleset(settings, rule_dirs, gitleaks_config, enable, disable)
+    limits = FileLimits(max_file_size=(max_file_size_mb or settings.max_file_size_mb) * MiB)
+    options = ScanOptions(
+        engine=engine or settings.engine,
+        jobs=jobs,
+        decode_depth=settings.decode_depth if decode_depth is None else decode_depth,
+        no_ignore=no_ignore,
+        file_limits=limits,
+        exclude=settings.exclude,
+    )
+    targets = paths or (Path("."),)
+    if Path("-") in targets:
+        if len(targets) > 1:
+            raise UsageError(
+                "`-` (standard input) cannot be mixed with paths", "scan one or the other"
+            )
+        result = scan_chunks(read_stdin(sys.stdin.buffer, limits), ruleset, options)
+    else:
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = ProgressBar() if show else None
+        try:
+            result = scan_paths(targets, ruleset, options, bar)
+        finally:
+            if bar:
+                bar.close()
+    emit(result, fmt, output, show_secrets)
+    threshold = severity_rank(fail_on or settings.fail_on)
+    failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def emit(result: ScanResult, fmt: str, output: Path | None, show_secrets: bool) -> None:
+    """Write the report; with --output or a machine format, the summary also goes to stderr."""
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and fmt == "text" and "NO_COLOR" not in os.environ
+    report = render(result, fmt, show_secrets=show_secrets, color=color)
+    if output is None:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}", "check --output") from None
+    if output is not None or fmt != "text":
+        err_color = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        click.echo(summary_line(result, color=err_color), err=True)
+
+
+@cli.group()
+def rules() -> None:
+    """List and check detection rules."""
+
+
+@rules.command("list")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path))
+@click.option("--all", "show_all", is_flag=True, help="Include off-by-default rules.")
+def rules_list(rule_dirs: tuple[Path, ...], show_all: bool) -> None:
+    """One line per rule: id, severity, confidence, name."""
+    ruleset = load_rules(rule_dirs)
+    for rule in ruleset.rules:
+        if rule.enabled or show_all:
+            state = "" if rule.enabled else "  (off by default)"
+            click.echo(f"{rule.id:<44} {rule.severity:<8} {rule.confidence:<6} {rule.name}{state}")
+
+
+@rules.command("check")
+@click.argument("directories", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--only", "only_custom", is_flag=True, help="Check only DIRECTORIES' rules.")
+def rules_check(directories: tuple[Path, ...], only_custom: bool) -> None:
+    """Validate rule files and run every rule's examples on every installed engine."""
+    from scanner.engines import hyperscan_available
+
+    ruleset = load_rules(directories, include_builtin=not only_custom or not directories)
+    engines = ("hyperscan", "regex") if hyperscan_available() else ("regex",)
+    failures = check_rules(ruleset, engines)
+    for failure in failures:
+        click.echo(str(failure), err=True)
+    examples = sum(len(r.examples_match) + len(r.examples_no_match) for r in ruleset.rules)
+    click.echo(
+        f"{len(ruleset.rules)} rules, {examples} examples, engines: {', '.join(engines)}; "
+        f"{len(failures)} failures"
+    )
+    if failures:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console entry point: errors become a clear message and their exit code, never a trace
+    that could carry file contents (LEAKWARD_DEBUG=1 shows the trace for bug reports)."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except LeakwardError as exc:
+        click.echo(f"leakward: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("LEAKWARD_DEBUG"):
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        click.echo(
+            f"leakward: internal error {type(exc).__name__} at {Path(where.filename).name}:"
+            f"{where.lineno}; rerun with LEAKWARD_DEBUG=1 for the trace and report it",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

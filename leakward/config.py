@@ -1,0 +1,81 @@
+"""User settings: `leakward.toml`, or `[tool.leakward]` in pyproject.toml, overridden by flags.
+
+Stage: application shell. Relative paths in a config file are relative to that file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from leakward.errors import ConfigError
+from rules.model import SEVERITIES
+
+CONFIG_NAME = "leakward.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    rules: tuple[Path, ...] = ()
+    gitleaks_config: Path | None = None
+    fail_on: str = "low"
+    max_file_size_mb: int = 256
+    exclude: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    engine: str = "auto"
+    decode_depth: int = 2
+    source: Path | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """`leakward.toml` in `start`, else a pyproject.toml there with a [tool.leakward] table."""
+    candidate = start / CONFIG_NAME
+    if candidate.is_file():
+        return candidate
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None
+        if "leakward" in data.get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_settings(path: Path | None) -> Settings:
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", "check --config") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax") from None
+    table = data.get("tool", {}).get("leakward", {}) if path.name == "pyproject.toml" else data
+    known = {f.name for f in fields(Settings)} - {"source"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown settings {sorted(unknown)}", f"known: {sorted(known)}")
+    base = path.parent
+    fail_on = str(table.get("fail_on", "low"))
+    if fail_on not in SEVERITIES:
+        raise ConfigError(f"{path}: fail_on must be one of {SEVERITIES}", None)
+    gitleaks = table.get("gitleaks_config")
+    try:
+        return Settings(
+            rules=tuple(base / str(p) for p in table.get("rules", [])),
+            gitleaks_config=base / str(gitleaks) if gitleaks else None,
+            fail_on=fail_on,
+            max_file_size_mb=int(table.get("max_file_size_mb", 256)),
+            exclude=tuple(str(p) for p in table.get("exclude", [])),
+            enable=tuple(str(p) for p in table.get("enable", [])),
+            disable=tuple(str(p) for p in table.get("disable", [])),
+            engine=str(table.get("engine", "auto")),
+            decode_depth=int(table.get("decode_depth", 2)),
+            source=path,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: a setting has the wrong type: {exc}", None) from None

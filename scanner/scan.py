@@ -1,0 +1,199 @@
+"""Runs a scan: targets -> chunks -> matcher -> a ScanResult in a stable order.
+
+Stage: orchestration inside the scanner. Files are spread over worker processes (one per core by
+default) in batches; each worker builds its engine from the on-disk Hyperscan cache, so start-up
+is cheap. Small scans stay in-process, where forking would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rules.model import RuleSet
+from scanner.engines import make_engine
+from scanner.matcher import Matcher
+from scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
+from scanner.sources.dispatch import ContainerLimits
+from scanner.sources.files import FileLimits, Target, list_targets, read_target
+
+# Below this many bytes a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 8 * 1024 * 1024
+_BATCH_BYTES = 4 * 1024 * 1024
+_BATCH_FILES = 256
+
+Progress = Callable[[int, int, int], None]  # files done, files total, bytes done
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    engine: str = "auto"
+    jobs: int = 0
+    decode_depth: int = 2
+    no_ignore: bool = False
+    exclude: tuple[str, ...] = ()
+    file_limits: FileLimits = field(default_factory=FileLimits)
+    container_limits: ContainerLimits = field(default_factory=ContainerLimits)
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class _Tally:
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+
+    def add(self, other: _Tally) -> None:
+        self.findings += other.findings
+        self.skipped += other.skipped
+        self.files += other.files
+        self.bytes += other.bytes
+
+
+def scan_items(matcher: Matcher, items: Iterable[Chunk | Skipped]) -> _Tally:
+    """Scan chunks as they come; a chunk the matcher cannot handle is skipped, not fatal."""
+    tally = _Tally()
+    seen: set[tuple[str, str, int, int]] = set()
+    for item in items:
+        if isinstance(item, Skipped):
+            tally.skipped.append(item)
+            continue
+        tally.bytes += len(item.data)
+        for finding in matcher.scan_chunk(item):
+            # Overlapping segments of a large file see the same secret twice.
+            key = (finding.rule_id, finding.origin.display, finding.line, finding.column)
+            if key not in seen:
+                seen.add(key)
+                tally.findings.append(finding)
+    return tally
+
+
+# Per-process matcher. Workers are forked after it is built, so they inherit it for free; a
+# spawned worker builds its own in _init_worker. This is the only module-level state.
+_WORKER: tuple[Matcher, ScanOptions] | None = None
+
+
+def _init_worker(ruleset: RuleSet, options: ScanOptions) -> None:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = (
+            Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth),
+            options,
+        )
+
+
+def _scan_batch(batch: list[Target]) -> _Tally:
+    assert _WORKER is not None  # noqa: S101 - set by the pool initializer
+    matcher, options = _WORKER
+    tally = _Tally()
+    for target in batch:
+        try:
+            chunks = read_target(target, options.file_limits, options.container_limits)
+            part = scan_items(matcher, chunks)
+        except Exception as exc:
+            part = _Tally(
+                skipped=[
+                    Skipped(target.display, f"internal error: {type(exc).__name__}", is_error=True)
+                ]
+            )
+        tally.add(part)
+        tally.files += 1
+    return tally
+
+
+def _batches(targets: list[Target]) -> Iterator[list[Target]]:
+    batch: list[Target] = []
+    size = 0
+    for target in targets:
+        batch.append(target)
+        size += target.size
+        if size >= _BATCH_BYTES or len(batch) >= _BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def scan_paths(
+    roots: Sequence[Path],
+    ruleset: RuleSet,
+    options: ScanOptions,
+    progress: Progress | None = None,
+) -> ScanResult:
+    """Scan files and directory trees; paths in reports are relative to each root."""
+    global _WORKER
+    started = time.perf_counter()
+    targets: list[Target] = []
+    tally = _Tally()
+    for root in roots:
+        for item in list_targets(root, no_ignore=options.no_ignore):
+            if isinstance(item, Skipped):
+                tally.skipped.append(item)
+            elif not any(fnmatch.fnmatch(item.display, glob) for glob in options.exclude):
+                targets.append(item)
+    matcher = Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth)
+    _WORKER = (matcher, options)
+    total_bytes = sum(t.size for t in targets)
+    batches = list(_batches(targets))
+    done = 0
+    if options.workers == 1 or total_bytes < _PARALLEL_THRESHOLD or len(batches) == 1:
+        for batch in batches:
+            part = _scan_batch(batch)
+            tally.add(part)
+            done += len(batch)
+            if progress:
+                progress(done, len(targets), tally.bytes)
+    else:
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        with ProcessPoolExecutor(
+            max_workers=options.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(ruleset, options),
+        ) as pool:
+            pending: set[Future[_Tally]] = {pool.submit(_scan_batch, b) for b in batches}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    part = future.result()
+                    tally.add(part)
+                    done += part.files
+                if progress:
+                    progress(done, len(targets), tally.bytes)
+    return finish(tally, started, root=str(roots[0]) if len(roots) == 1 else ".")
+
+
+def scan_chunks(
+    items: Iterable[Chunk | Skipped], ruleset: RuleSet, options: ScanOptions, files: int = 1
+) -> ScanResult:
+    """Scan chunks from any source in this process (stdin, git blobs, remote logs)."""
+    started = time.perf_counter()
+    matcher = Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth)
+    tally = scan_items(matcher, items)
+    tally.files = files
+    return finish(tally, started)
+
+
+def finish(tally: _Tally, started: float, root: str = ".") -> ScanResult:
+    findings = sorted(tally.findings, key=lambda f: (f.origin.display, f.line, f.column, f.rule_id))
+    skipped = sorted(tally.skipped, key=lambda s: s.path)
+    stats = ScanStats(
+        files=tally.files,
+        bytes=tally.bytes,
+        skipped=len(skipped),
+        errors=sum(1 for s in skipped if s.is_error),
+        seconds=time.perf_counter() - started,
+    )
+    return ScanResult(tuple(findings), tuple(skipped), stats, root)

@@ -1,0 +1,185 @@
+"""Files and directory trees: which files to scan, and their bytes as chunks.
+
+Stage: sources. Inside a git work tree `.gitignore` is honoured by asking git itself (tracked files
+plus untracked ones that are not ignored), which is exact where any reimplementation would drift.
+Large files are streamed in overlapping segments, never read whole; links are not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from leakward.errors import SourceError
+from scanner.models import Chunk, Origin, Skipped
+from scanner.sources.dispatch import ContainerLimits, chunks_for, is_binary
+
+MiB = 1024 * 1024
+# Magic numbers of containers that must be read whole (a zip's directory sits at its end).
+_CONTAINER_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"Cr24", b"dex\n")
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    max_file_size: int = 256 * MiB
+    segment_size: int = 16 * MiB
+    # Bytes repeated at the start of the next segment so a secret across the cut is still whole.
+    overlap: int = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A file to scan: where it is, and how reports name it (relative to the scan root)."""
+
+    path: str
+    display: str
+    size: int
+
+
+def list_targets(root: Path, *, no_ignore: bool = False) -> Iterator[Target | Skipped]:
+    """Every regular file under `root` (or `root` itself), minus what git ignores."""
+    if not root.exists() and not root.is_symlink():
+        raise SourceError(f"{root} does not exist", "pass a file or directory to scan")
+    if not root.is_dir():
+        yield from _target(root, root.name)
+        return
+    names = None if no_ignore else _git_visible_files(root)
+    if names is not None:
+        for name in names:
+            yield from _target(root / name, name)
+        return
+    yield from _walk(root)
+
+
+def _target(path: Path, display: str) -> Iterator[Target | Skipped]:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return  # deleted from the work tree but still in git's index: nothing to read
+    except OSError as exc:
+        yield Skipped(display, f"cannot stat: {exc.strerror}", is_error=True)
+        return
+    if stat.S_ISLNK(info.st_mode):
+        yield Skipped(display, "symbolic link (not followed)")
+    elif stat.S_ISREG(info.st_mode):
+        yield Target(str(path), display, info.st_size)
+    elif not stat.S_ISDIR(info.st_mode):
+        yield Skipped(display, "not a regular file")
+
+
+def _git_visible_files(root: Path) -> list[str] | None:
+    """Files git would show under `root`, or None when `root` is not in a git work tree."""
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return None
+        listed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--deduplicate",
+            ],
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return sorted(os.fsdecode(n) for n in listed.stdout.split(b"\0") if n)
+
+
+def _walk(root: Path) -> Iterator[Target | Skipped]:
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            display = os.path.relpath(directory, root)
+            yield Skipped(display, f"cannot list directory: {exc.strerror}", is_error=True)
+            continue
+        for entry in entries:
+            display = os.path.relpath(entry.path, root)
+            try:
+                if entry.is_symlink():
+                    yield Skipped(display, "symbolic link (not followed)")
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git":
+                        stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    yield Target(entry.path, display, entry.stat(follow_symlinks=False).st_size)
+                else:
+                    yield Skipped(display, "not a regular file")
+            except OSError as exc:
+                yield Skipped(display, f"cannot stat: {exc.strerror}", is_error=True)
+
+
+def read_target(
+    target: Target, limits: FileLimits, containers: ContainerLimits
+) -> Iterator[Chunk | Skipped]:
+    """The chunks of one file; anything unreadable becomes a Skipped with its reason."""
+    if target.size > limits.max_file_size:
+        yield Skipped(
+            target.display,
+            f"larger than the {limits.max_file_size // MiB} MiB limit (raise --max-file-size)",
+        )
+        return
+    origin = Origin(kind="file", path=target.display)
+    try:
+        with open(target.path, "rb") as handle:
+            head = handle.read(limits.segment_size)
+            if len(head) < limits.segment_size or head.startswith(_CONTAINER_MAGIC):
+                data = head + handle.read()
+                yield from chunks_for(data, origin, containers)
+                return
+            if is_binary(head):
+                yield Skipped(target.display, "binary file")
+                return
+            yield from _segments(handle, head, origin, limits)
+    except OSError as exc:
+        yield Skipped(target.display, f"cannot read: {exc.strerror}", is_error=True)
+
+
+def _segments(handle: BinaryIO, head: bytes, origin: Origin, limits: FileLimits) -> Iterator[Chunk]:
+    """Overlapping segments of a large text file, each knowing its first line and column."""
+    read = handle.read
+    data = head
+    line, column = 1, 1
+    while data:
+        yield Chunk(data, origin, first_line=line, first_column=column)
+        block = read(limits.segment_size)
+        if not block:
+            return
+        cut = max(0, len(data) - limits.overlap)
+        newlines = data.count(b"\n", 0, cut)
+        if newlines:
+            line += newlines
+            column = cut - data.rfind(b"\n", 0, cut)
+        else:
+            column += cut
+        data = data[cut:] + block
+
+
+def read_stdin(stream: BinaryIO, limits: FileLimits) -> Iterator[Chunk | Skipped]:
+    """Standard input as one source named `-`, streamed like a large file."""
+    head = stream.read(limits.segment_size)
+    origin = Origin(kind="stdin", path="-")
+    if is_binary(head):
+        yield Skipped("-", "binary input")
+        return
+    yield from _segments(stream, head, origin, limits)
