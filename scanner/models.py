@@ -12,7 +12,7 @@ _ELLIPSIS = "…"
 
 
 class Secret:
-_ELLIPSIS = "…"  # redacted values read like provider hints: `ghp_u8…4xXH`
+    """A credential value held in memory: printed forms are redacted, `.reveal()` is explicit."""
 
     __slots__ = ("_value",)
 
