@@ -70,8 +70,12 @@ def ensure_current(engine: Engine) -> None:
     try:
         is_current = current_revision(engine) == head_revision()
     except SQLAlchemyError as error:
+        # Nothing of the caller's data is sent before this first query, so the driver's own
+        # first line ("connection refused", "database does not exist") is safe and useful.
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[:1]
         raise RegistryError(
-            f"cannot open the registry at {display_url(str(engine.url))}: {_kind(error)}",
+            f"cannot open the registry at {display_url(str(engine.url))}: "
+            f"{reason[0] if reason else _kind(error)}",
             hint="check the --db URL or $LEAKWARD_DB, and that the server is running",
         ) from None
     if not is_current:

@@ -1,0 +1,64 @@
+"""Consumer specs: each kind parses into its typed value and prints back unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from leakward.errors import UsageError
+from registry.consumers import (
+    AwsSecretsManagerSecret,
+    GitHubActionsEnvironmentSecret,
+    GitHubActionsOrganizationSecret,
+    GitHubActionsSecret,
+    ManualConsumer,
+    VaultSecret,
+    parse_consumer,
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            "github-actions:acme/api:OPENAI_API_KEY",
+            GitHubActionsSecret("acme/api", "OPENAI_API_KEY"),
+        ),
+        (
+            "github-actions-env:acme/api:production:AWS_SECRET",
+            GitHubActionsEnvironmentSecret("acme/api", "production", "AWS_SECRET"),
+        ),
+        ("github-actions-org:acme:NPM_TOKEN", GitHubActionsOrganizationSecret("acme", "NPM_TOKEN")),
+        (
+            "aws-secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api",
+            AwsSecretsManagerSecret(
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api"
+            ),
+        ),
+        ("vault:secret/teams/api#openai_key", VaultSecret("secret", "teams/api", "openai_key")),
+        ("manual:laptop of the on-call engineer", ManualConsumer("laptop of the on-call engineer")),
+    ],
+)
+def test_each_kind_parses_and_round_trips(spec: str, expected: object) -> None:
+    consumer = parse_consumer(spec)
+    assert consumer == expected
+    assert consumer.spec == spec
+    assert parse_consumer(consumer.spec) == consumer
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("github-actions:acme:KEY", "github-actions:OWNER/REPO:NAME"),
+        ("github-actions:acme/api:1BAD", "github-actions:OWNER/REPO:NAME"),
+        ("github-actions-env:acme/api:KEY", "github-actions-env:OWNER/REPO:ENV:NAME"),
+        ("vault:secret#field", "vault:MOUNT/PATH#FIELD"),
+        ("vault:secret/path", "vault:MOUNT/PATH#FIELD"),
+        ("manual:", "manual:NOTE"),
+        ("kubernetes:ns/secret", "KIND one of"),
+        ("no-colon", "KIND one of"),
+    ],
+)
+def test_bad_specs_say_the_expected_form(spec: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_consumer(spec)
+    assert message in str(caught.value)
