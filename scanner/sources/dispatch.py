@@ -1,27 +1,40 @@
-"""Turns one file's bytes into the chunks to scan: plain text as is, containers opened, junk skipped.
+"""Turns one file's bytes into chunks to scan: plain text as is, containers opened, junk skipped.
 
 Stage: sources. Every source (files, git blobs, remote logs) hands raw bytes here, so a zip in a
-git history is opened the same way as a zip on disk.
+git history is opened the same way as a zip on disk. The format is decided by magic bytes first
+and by the name (the last component of `Origin.display`) second, because artifacts are often
+renamed (an APK is a zip whatever it is called).
+
+Hostile or malformed input never raises out of `chunks_for`: it becomes a `Skipped` with its
+reason (is_error=True) and the siblings of the bad entry are still read. A decompression bomb
+stops the whole outer file, reported once, where it was noticed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 from scanner.models import Chunk, Origin, Skipped
+from scanner.sources import (
+    android_xml,
+    archives,
+    binary_strings,
+    ci_logs,
+    dex,
+    html,
+    plist,
+    postman,
+    sourcemap,
+)
+from scanner.sources.limits import BombError, Budget, ContainerLimits
+
+__all__ = ["ContainerLimits", "chunks_for", "is_binary"]
 
 # Bytes sniffed to tell text from binary: NULs in the first block mean binary.
 _SNIFF = 8192
 
-
-@dataclass(frozen=True, slots=True)
-class ContainerLimits:
-    max_depth: int = 4
-    max_entry_bytes: int = 64 * 1024 * 1024
-    max_total_bytes: int = 512 * 1024 * 1024
-    max_ratio: float = 200.0
-    max_entries: int = 100_000
+Container = Callable[[bytes, Origin, int, Budget, archives.Recurse], Iterator[Chunk | Skipped]]
+Decoder = Callable[[bytes, Origin], Iterator[Chunk | Skipped]]
 
 
 def is_binary(data: bytes) -> bool:
@@ -31,8 +44,107 @@ def is_binary(data: bytes) -> bool:
 def chunks_for(
     data: bytes, origin: Origin, limits: ContainerLimits, depth: int = 0
 ) -> Iterator[Chunk | Skipped]:
-    """Chunks of `data`; a binary that is no container we know is skipped with its reason."""
+    """Chunks of `data`; a binary that is no container we know is skipped with its reason.
+
+    Memory stays bounded by `limits`: entries, total decompressed bytes and compression ratio
+    are measured while inflating, and containers deeper than `max_depth` are not opened.
+    """
+    budget = Budget(limits)
+
+    def recurse(content: bytes, inner: Origin, inner_depth: int) -> Iterator[Chunk | Skipped]:
+        return _guarded(content, inner, inner_depth, budget, recurse)
+
+    try:
+        yield from recurse(data, origin, depth)
+    except BombError as exc:
+        yield Skipped(budget.where or origin.display, str(exc), is_error=True)
+
+
+def _guarded(
+    data: bytes, origin: Origin, depth: int, budget: Budget, recurse: archives.Recurse
+) -> Iterator[Chunk | Skipped]:
+    try:
+        yield from _route(data, origin, depth, budget, recurse)
+    except BombError:
+        raise
+    except Exception as exc:  # the last guard: one bad entry must not end the scan
+        # Parsers catch their own known errors; reaching here means a format case we missed.
+        yield Skipped(
+            origin.display,
+            f"could not be decoded ({type(exc).__name__}); the rest of the scan went on. "
+            "Please report the file's format to the leakward maintainers",
+            is_error=True,
+        )
+
+
+def _route(
+    data: bytes, origin: Origin, depth: int, budget: Budget, recurse: archives.Recurse
+) -> Iterator[Chunk | Skipped]:
+    limits = budget.limits
+    if depth > limits.max_depth:
+        yield Skipped(origin.display, f"nested deeper than {limits.max_depth} (limit max_depth)")
+        return
+    container = _container(data, origin)
+    if container is not None:
+        if depth >= limits.max_depth:
+            yield Skipped(
+                origin.display,
+                f"archive nested {depth} deep; not opened (limit max_depth={limits.max_depth})",
+            )
+            return
+        yield from container(data, origin, depth, budget, recurse)
+        return
+    decoder = _binary_decoder(data, _name(origin))
+    if decoder is not None:
+        yield from decoder(data, origin)
+        return
     if is_binary(data):
         yield Skipped(origin.display, "binary file")
         return
-    yield Chunk(data, origin)
+    yield from _text(data, origin)
+
+
+def _container(data: bytes, origin: Origin) -> Container | None:
+    if data[:4] == b"Cr24":
+        return archives.crx_chunks
+    if archives.is_zip(data):
+        return archives.zip_chunks
+    if archives.compression_of(data) is not None:
+        return archives.compressed_chunks
+    if archives.is_tar(data) or (_name(origin).endswith(".tar") and is_binary(data)):
+        return archives.tar_chunks
+    return None
+
+
+def _binary_decoder(data: bytes, name: str) -> Decoder | None:
+    if dex.is_dex(data):
+        return dex.dex_chunks
+    if android_xml.is_binary_xml(data):
+        return android_xml.binary_xml_chunks
+    if android_xml.is_resource_table(data):
+        return android_xml.resource_table_chunks
+    if plist.is_binary_plist(data):
+        return plist.plist_chunks
+    if binary_strings.is_executable(data) or name.endswith(binary_strings.STRING_SUFFIXES):
+        return binary_strings.strings_chunks
+    return None
+
+
+def _text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+    name = _name(origin)
+    if sourcemap.is_source_map(data, name):
+        yield from sourcemap.sourcemap_chunks(data, origin)
+    elif name.endswith(html.SUFFIXES):
+        yield from html.html_chunks(data, origin)
+    elif postman.looks_like_postman(data):
+        yield from postman.postman_chunks(data, origin)
+    elif ci_logs.looks_like_ci_log(data):
+        yield from ci_logs.log_chunks(data, origin)
+    else:
+        yield Chunk(data, origin)
+        if name.endswith(sourcemap.SCRIPT_SUFFIXES):
+            yield from sourcemap.inline_map_chunks(data, origin)
+
+
+def _name(origin: Origin) -> str:
+    return origin.display.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()

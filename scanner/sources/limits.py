@@ -1,0 +1,109 @@
+"""Caps that keep container unpacking bounded, and the running budget one outer file spends.
+
+Stage: sources. Every container reader (zip, tar, gzip/bzip2/xz, CRX) reads through
+`read_bounded`, which measures bytes as they come out of the decompressor instead of trusting
+sizes written in headers, so a lying header cannot make the scan allocate more than the caps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Decompression happens in blocks of this size, so a bomb is noticed after at most one block.
+BLOCK = 1024 * 1024
+# Below this many output bytes the ratio is not judged: tiny, repetitive files compress very well
+# and are harmless; a bomb only matters once it is big.
+RATIO_FLOOR = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerLimits:
+    max_depth: int = 4
+    max_entry_bytes: int = 64 * 1024 * 1024
+    max_total_bytes: int = 512 * 1024 * 1024
+    max_ratio: float = 200.0
+    max_entries: int = 100_000
+
+
+class EntryTooLargeError(Exception):
+    """One entry is bigger than max_entry_bytes: skip it, keep reading its siblings."""
+
+
+class BombError(Exception):
+    """The whole outer file looks hostile (ratio, total or entry count): stop reading all of it."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """What one outer file has spent so far, shared by every nesting level inside it.
+
+    Once `refusal` is set every reader stops, so a nested bomb (zips of zips of zips) is refused
+    after the first bad entry instead of once per copy; `where` names that entry.
+    """
+
+    limits: ContainerLimits
+    total_bytes: int = 0
+    entries: int = 0
+    refusal: str | None = None
+    where: str | None = None
+
+    def refuse(self, reason: str) -> BombError:
+        self.refusal = self.refusal or reason
+        return BombError(self.refusal)
+
+    def check(self) -> None:
+        if self.refusal is not None:
+            raise BombError(self.refusal)
+
+    def count_entry(self) -> None:
+        self.check()
+        self.entries += 1
+        if self.entries > self.limits.max_entries:
+            raise self.refuse(
+                f"more than {self.limits.max_entries} archive entries (limit max_entries); "
+                "the rest was not read"
+            )
+
+    def charge(self, size: int) -> None:
+        self.total_bytes += size
+        if self.total_bytes > self.limits.max_total_bytes:
+            raise self.refuse(
+                f"more than {_mib(self.limits.max_total_bytes)} decompressed "
+                "(limit max_total_bytes); looks like a decompression bomb, the rest was not read"
+            )
+
+    def check_ratio(self, produced: int, consumed: int) -> None:
+        """Refuse when output outgrows input by more than max_ratio (once output is big)."""
+        if produced > RATIO_FLOOR and produced > self.limits.max_ratio * max(consumed, 1):
+            raise self.refuse(
+                f"compression ratio above {self.limits.max_ratio:g}:1 (limit max_ratio); "
+                "looks like a decompression bomb, not read"
+            )
+
+
+def read_bounded(read: Callable[[int], bytes], budget: Budget, consumed: int) -> bytes:
+    """Everything `read` yields, stopping at the caps. `consumed` bounds the compressed input.
+
+    Raises EntryTooLargeError or BombError; nothing beyond one extra block is ever held.
+    """
+    limit = budget.limits.max_entry_bytes
+    parts: list[bytes] = []
+    produced = 0
+    while True:
+        budget.check()
+        block = read(BLOCK)
+        if not block:
+            return b"".join(parts)
+        produced += len(block)
+        budget.charge(len(block))
+        budget.check_ratio(produced, consumed)
+        if produced > limit:
+            raise EntryTooLargeError(
+                f"larger than {_mib(limit)} once decompressed (limit max_entry_bytes); not read"
+            )
+        parts.append(block)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"

@@ -1,0 +1,133 @@
+"""Cuts Postman exports into items: collections v2.0/v2.1, environments, globals.
+
+Stage: sources. A collection is JSON in which a key hides at a path a reader understands:
+folder / request / field. We yield every string value as its own chunk named like
+`api.postman_collection.json!Billing/Create invoice/auth.bearer.token`: folder and request
+names joined by `/`, then the field path joined by `.`, where key/value lists (headers, query,
+urlencoded and form data, variables, auth parameters in v2.1) use each entry's key as its name.
+Every auth type is covered without a list of them, because v2.0 (`{"bearer": {"token": ..}}`)
+and v2.1 (`{"bearer": [{"key": "token", "value": ..}]}`) both come out as `auth.bearer.token`.
+Scripts are one chunk each (`event.prerequest.script`, lines as in the editor); saved examples
+are under `response.<example name>`. Environment and globals exports give `values.<KEY>`,
+secret-typed values included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from scanner.models import Chunk, Origin, Skipped
+from scanner.sources.sourcemap import describe_json_error
+
+KIND = "postman-item"
+_MARKERS = (
+    b"schema.getpostman.com",
+    b'"_postman_variable_scope"',
+    b'"_postman_exported_using"',
+    b'"_postman_id"',
+)
+# Bookkeeping fields: ids, enum-like settings and names (names become the path instead).
+_SKIP = frozenset(
+    {
+        "_postman_id", "id", "uid", "schema", "type", "mode", "listen", "method", "language",
+        "disabled", "name", "_exporter_id", "_postman_variable_scope", "_postman_exported_at",
+        "_postman_exported_using", "_postman_previewlanguage", "owner", "createdAt", "updatedAt",
+        "lastUpdatedBy", "code", "status", "responseTime", "protocol", "key", "enabled",
+    }
+)  # fmt: skip
+# Shorter values cannot be credentials and would only add chunks.
+_MIN_VALUE = 4
+
+
+def looks_like_postman(data: bytes) -> bool:
+    head = data[:65536]
+    return head.lstrip()[:1] == b"{" and any(marker in head for marker in _MARKERS)
+
+
+def postman_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        reason = f"malformed Postman export ({describe_json_error(exc)}); scanned as plain text"
+        yield Skipped(origin.display, reason, True)
+        yield Chunk(data, origin)
+        return
+    if isinstance(document, dict) and isinstance(document.get("collection"), dict):
+        document = document["collection"]  # the Postman API wraps exports this way
+    if not isinstance(document, dict):
+        yield Chunk(data, origin)
+        return
+    for label, value in _item(document, ()):
+        yield Chunk(value.encode("utf-8", "replace"), origin.inside(label, kind=KIND))
+
+
+def item_values(document: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(location, value) for every string in a collection, environment or globals export."""
+    return _item(document, ())
+
+
+def _item(node: dict[str, object], items: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    for key, value in node.items():
+        if key == "item" and isinstance(value, list):
+            for index, child in enumerate(value):
+                if isinstance(child, dict):
+                    name = child.get("name")
+                    label = name if isinstance(name, str) and name else f"item[{index}]"
+                    yield from _item(child, (*items, label))
+        elif key == "request":
+            yield from _fields(value, items, ())
+        elif key == "response" and isinstance(value, list):
+            for index, example in enumerate(value):
+                name = example.get("name") if isinstance(example, dict) else None
+                label = name if isinstance(name, str) and name else str(index)
+                yield from _fields(example, items, ("response", label))
+        elif key not in _SKIP:
+            yield from _fields(value, items, (key,))
+
+
+def _fields(
+    node: object, items: tuple[str, ...], fields: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        if len(node.strip()) >= _MIN_VALUE:
+            yield "/".join((*items, ".".join(fields))), node
+    elif isinstance(node, dict):
+        if fields[-1:] == ("script",) or "exec" in node:
+            yield from _script(node, items, fields)
+            return
+        has_raw = isinstance(node.get("raw"), str)
+        for key, value in node.items():
+            # A parsed URL repeats its raw form piece by piece; the raw form is enough.
+            if key in _SKIP or (has_raw and key in ("host", "path")):
+                continue
+            yield from _fields(value, items, (*fields, str(key)))
+    elif isinstance(node, list):
+        for index, entry in enumerate(node):
+            yield from _entry(entry, index, items, fields)
+
+
+def _entry(
+    entry: object, index: int, items: tuple[str, ...], fields: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    if isinstance(entry, dict) and "listen" in entry:
+        yield from _script(entry.get("script"), items, (*fields, str(entry["listen"]), "script"))
+    elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
+        name = (*fields, entry["key"] or str(index))
+        for key, value in entry.items():
+            if key not in _SKIP:
+                yield from _fields(value, items, name if key == "value" else (*name, key))
+    else:
+        yield from _fields(entry, items, (*fields, str(index)))
+
+
+def _script(
+    node: object, items: tuple[str, ...], fields: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    if not fields or fields[-1] != "script":
+        fields = (*fields, "script")
+    source = node.get("exec") if isinstance(node, dict) else node
+    if isinstance(source, list):
+        source = "\n".join(line for line in source if isinstance(line, str))
+    if isinstance(source, str) and len(source.strip()) >= _MIN_VALUE:
+        yield "/".join((*items, ".".join(fields))), source

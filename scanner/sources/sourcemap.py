@@ -1,0 +1,98 @@
+"""Unpacks source maps: each `sourcesContent` entry is scanned as the source file it was.
+
+Stage: sources. Bundlers ship the original sources inside `*.map` files (and inline as
+`data:` URLs at the end of a bundle); a key typed in `src/api.ts` survives there, with its
+original lines, even when minification mangles the bundle. Each entry is a chunk named after
+its `sources` path: `main.js.map!webpack://app/src/api.ts`, line and column within that source.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import urllib.parse
+from collections.abc import Iterator
+
+from scanner.models import Chunk, Origin, Skipped
+
+KIND = "bundle-entry"
+SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs")
+# Some servers prefix JSON with an XSSI guard; the source map spec allows it.
+_XSSI = b")]}'"
+_INLINE = re.compile(
+    rb"[#@]\s*sourceMappingURL=data:application/json(?:;charset=[\w-]+)?(;base64)?,"
+    rb"([A-Za-z0-9+/=%_.~!*'()\-]+)"
+)
+
+
+def is_source_map(data: bytes, name: str) -> bool:
+    head = data[:64].lstrip()
+    if head.startswith(_XSSI):
+        head = head[len(_XSSI) :].lstrip()
+    return name.endswith(".map") and head.startswith(b"{")
+
+
+def sourcemap_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+    text = data.lstrip()
+    text = text[len(_XSSI) :] if text.startswith(_XSSI) else text
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        reason = f"malformed source map ({describe_json_error(exc)}); scanned as plain text"
+        yield Skipped(origin.display, reason, True)
+        yield Chunk(data, origin)
+        return
+    entries = list(_entries(document))
+    if not entries:
+        # No embedded sources: the map itself is all there is to read.
+        yield Chunk(data, origin)
+    for name, content in entries:
+        yield Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
+
+
+def inline_map_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+    """Sources of every `sourceMappingURL=data:` map inside a script or page."""
+    for match in _INLINE.finditer(data):
+        try:
+            if match[1]:
+                raw = base64.b64decode(match[2], validate=True)
+            else:
+                raw = urllib.parse.unquote_to_bytes(match[2])
+            document = json.loads(raw)
+        except (ValueError, binascii.Error, RecursionError) as exc:
+            reason = f"malformed inline source map ({describe_json_error(exc)}); not unpacked"
+            yield Skipped(origin.display, reason, True)
+            continue
+        for name, content in _entries(document):
+            yield Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
+
+
+def _entries(document: object) -> Iterator[tuple[str, str]]:
+    """(source name, content) pairs, following index maps (`sections`) too."""
+    if not isinstance(document, dict):
+        return
+    for section in document.get("sections") or []:
+        if isinstance(section, dict):
+            yield from _entries(section.get("map"))
+    contents = document.get("sourcesContent")
+    if not isinstance(contents, list):
+        return
+    sources = document.get("sources")
+    sources = sources if isinstance(sources, list) else []
+    root = document.get("sourceRoot")
+    root = root if isinstance(root, str) else ""
+    for index, content in enumerate(contents):
+        if not isinstance(content, str) or not content:
+            continue
+        source = sources[index] if index < len(sources) else None
+        name = root + source if isinstance(source, str) else f"sources[{index}]"
+        yield name, content
+
+
+def describe_json_error(exc: BaseException) -> str:
+    """Where a JSON document broke; json's messages give a position, never the text."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    return f"not valid JSON: {type(exc).__name__}"
