@@ -1,0 +1,98 @@
+"""Decoders reveal secrets hidden by encoding, and report them where they really are."""
+
+from __future__ import annotations
+
+import base64
+import urllib.parse
+
+import pytest
+
+from rules.loader import load_rules
+from scanner.engines import make_engine
+from scanner.matcher import Matcher
+from scanner.models import Chunk, Origin
+
+from .tokens import GITHUB_PAT
+
+RULESET = load_rules()
+
+
+@pytest.fixture(scope="module", params=["hyperscan", "regex"])
+def matcher(request: pytest.FixtureRequest) -> Matcher:
+    return Matcher(RULESET, make_engine(RULESET, request.param))
+
+
+def scan(matcher: Matcher, text: str) -> list[tuple[str, int, int, tuple[str, ...] | None]]:
+    chunk = Chunk(text.encode(), Origin("file", "f.js"))
+    return [
+        (f.secret.reveal(), f.line, f.column, f.decoded_from)
+        for f in matcher.scan_chunk(chunk)
+        if f.rule_id == "github.pat.classic"
+    ]
+
+
+def test_base64_standard_and_urlsafe(matcher: Matcher) -> None:
+    payload = f'{{"token": "{GITHUB_PAT}", "pad": "??>>"}}'.encode()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        text = "line one\nconfig: " + encode(payload).decode() + "\n"
+        found = scan(matcher, text)
+        assert found == [(GITHUB_PAT, 2, 9, ("base64",))] or (
+            len(found) == 1 and found[0][0] == GITHUB_PAT and found[0][1] == 2
+        )
+        assert found[0][3] == ("base64",)
+
+
+def test_percent_encoding_reports_the_original_column(matcher: Matcher) -> None:
+    quoted = urllib.parse.quote(GITHUB_PAT, safe="")
+    quoted = quoted.replace("_", "%5F")
+    text = f"x\n  curl 'https://api.example.test/?a=1&token={quoted}'\n"
+    found = scan(matcher, text)
+    column = text.split("\n")[1].index("%5F") - 3 + 1
+    assert found == [(GITHUB_PAT, 2, column, ("url",))]
+
+
+def test_json_unicode_escapes(matcher: Matcher) -> None:
+    escaped = GITHUB_PAT.replace("_", "\\u005f")
+    found = scan(matcher, f'{{"t": "{escaped}"}}')
+    assert found == [(GITHUB_PAT, 1, 8, ("escape",))]
+
+
+def test_hex_encoded(matcher: Matcher) -> None:
+    found = scan(matcher, "blob = " + GITHUB_PAT.encode().hex())
+    assert [f[0] for f in found] == [GITHUB_PAT]
+    assert found[0][3] == ("hex",)
+
+
+def test_js_concatenation_across_lines(matcher: Matcher) -> None:
+    text = f"const k = \"{GITHUB_PAT[:9]}\" +\n  '{GITHUB_PAT[9:20]}' + `{GITHUB_PAT[20:]}`;"
+    found = scan(matcher, text)
+    assert found == [(GITHUB_PAT, 1, 12, ("concat",))]
+
+
+def test_nested_encodings_up_to_the_depth(matcher: Matcher) -> None:
+    inner = base64.b64encode(f"token={GITHUB_PAT}".encode()).decode()
+    outer = base64.b64encode(f"payload: {inner}".encode()).decode()
+    found = scan(matcher, outer)
+    assert [f[3] for f in found] == [("base64", "base64")]
+
+
+def test_depth_zero_turns_decoding_off() -> None:
+    shallow = Matcher(RULESET, make_engine(RULESET, "regex"), decode_depth=0)
+    encoded = base64.b64encode(f"token={GITHUB_PAT}".encode()).decode()
+    assert scan(shallow, encoded) == []
+
+
+def test_plain_secret_is_not_reported_twice(matcher: Matcher) -> None:
+    # The escape decoder sees this string too, but the plain sighting wins.
+    found = scan(matcher, f'"{GITHUB_PAT}\\n"')
+    assert found == [(GITHUB_PAT, 1, 2, None)]
+
+
+def test_same_secret_twice_is_two_findings(matcher: Matcher) -> None:
+    found = scan(matcher, f"a={GITHUB_PAT}\nb={GITHUB_PAT}\n")
+    assert [(f[1], f[2]) for f in found] == [(1, 3), (2, 3)]
+
+
+def test_binary_noise_in_base64_is_ignored(matcher: Matcher) -> None:
+    noise = base64.b64encode(bytes(range(256)) * 4).decode()
+    assert scan(matcher, noise) == []

@@ -1,0 +1,29 @@
+"""ruff and mypy are part of the suite, so CI fails on style or type errors like any other."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_lint() -> None:
+    done = run(str(BIN / "ruff"), "check", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format() -> None:
+    done = run(str(BIN / "ruff"), "format", "--check", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict() -> None:
+    done = run(str(BIN / "mypy"))
+    assert done.returncode == 0, done.stdout + done.stderr
