@@ -11,8 +11,8 @@ import pytest
 from rules.loader import load_rules
 from scanner.models import Skipped
 from scanner.scan import ScanOptions, scan_paths
-from scanner.sources.files import MiB, FileLimits, Target, list_targets, read_target
 from scanner.sources.dispatch import ContainerLimits
+from scanner.sources.files import FileLimits, MiB, Target, list_targets, read_target
 
 from .tokens import GITHUB_PAT, github_token, random_body
 

@@ -18,5 +18,5 @@ GITHUB_PAT = github_token("ghp_", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8")
 
 def random_body(seed: int, size: int = 30) -> str:
     """A reproducible random alphanumeric body, as providers generate them."""
-    chooser = random.Random(seed)  # noqa: S311 - test data, not a real secret
+    chooser = random.Random(seed)
     return "".join(chooser.choice(string.ascii_letters + string.digits) for _ in range(size))
