@@ -33,7 +33,7 @@ _SKIP = frozenset(
         "_postman_id", "id", "uid", "schema", "type", "mode", "listen", "method", "language",
         "disabled", "name", "_exporter_id", "_postman_variable_scope", "_postman_exported_at",
         "_postman_exported_using", "_postman_previewlanguage", "owner", "createdAt", "updatedAt",
-        "lastUpdatedBy", "code", "status", "responseTime", "protocol", "key", "enabled",
+        "lastUpdatedBy", "code", "status", "responseTime", "protocol", "enabled",
     }
 )  # fmt: skip
 # Shorter values cannot be credentials and would only add chunks.
@@ -115,7 +115,7 @@ def _entry(
     elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
         name = (*fields, entry["key"] or str(index))
         for key, value in entry.items():
-            if key not in _SKIP:
+            if key not in _SKIP and key != "key":
                 yield from _fields(value, items, name if key == "value" else (*name, key))
     else:
         yield from _fields(entry, items, (*fields, str(index)))
