@@ -8,7 +8,8 @@ from __future__ import annotations
 
 # kind -> pattern (Hyperscan- and `re`-compatible, no lookarounds).
 TRIGGERS: dict[str, str] = {
-    "base64": r"(?:^|[^A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{24}",
+    # `=` ends a run (padding) and also starts one (`KEY=base64`), so it counts as a delimiter.
+    "base64": r"(?:^|[^A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{24}",
     "hex": r"(?:^|[^0-9A-Fa-f])[0-9A-Fa-f]{32}",
     "url": r"%[0-9A-Fa-f]{2}",
     "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)",

@@ -96,3 +96,9 @@ def test_same_secret_twice_is_two_findings(matcher: Matcher) -> None:
 def test_binary_noise_in_base64_is_ignored(matcher: Matcher) -> None:
     noise = base64.b64encode(bytes(range(256)) * 4).decode()
     assert scan(matcher, noise) == []
+
+
+def test_base64_value_right_after_an_equals_sign(matcher: Matcher) -> None:
+    encoded = base64.b64encode(f"GITHUB_TOKEN={GITHUB_PAT}\nREGION=eu\n".encode()).decode()
+    found = scan(matcher, f"CONFIG_B64={encoded}\n")
+    assert [(f[0], f[3]) for f in found] == [(GITHUB_PAT, ("base64",))]
