@@ -23,6 +23,7 @@ from leakward.errors import UsageError
 
 from .consumers import Consumer, parse_consumer
 from .fingerprints import parse_hint
+from .models import KEY_STATUSES
 from .values import NewKey, Owner
 
 _KNOWN = frozenset(
@@ -74,6 +75,11 @@ def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry
     provider, email = values.get("provider"), values.get("owner")
     if not provider or not email:
         raise UsageError(f"{where}: provider and owner are required", hint=_fields_hint())
+    status = values.get("status") or "active"
+    if status not in KEY_STATUSES:
+        raise UsageError(
+            f"{where}: unknown key status {status!r}", hint=f"use one of {KEY_STATUSES}"
+        )
     try:
         new = NewKey(
             provider=provider,
@@ -88,7 +94,7 @@ def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry
             hint=parse_hint(hint) if (hint := values.get("hint")) else None,
             consumers=_consumers(row.get("consumers")),
             account=values.get("account"),
-            status=values.get("status") or "active",
+            status=status,
             note=values.get("note"),
             created_at=_time(where, "created", values.get("created")),
             expires_at=_time(where, "expires", values.get("expires")),

@@ -92,7 +92,14 @@ def registry(db_url: str) -> Iterator[Registry]:
         opened.close()
 
 
-def pg_dump_path() -> str:
+@pytest.fixture
+def pepper() -> bytes:
+    return PEPPER
+
+
+@pytest.fixture
+def pg_dump() -> str:
+    """The pg_dump binary, from PATH or the Debian/Ubuntu versioned directories."""
     found = shutil.which("pg_dump") or next(
         iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None
     )

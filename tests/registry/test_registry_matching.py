@@ -12,7 +12,7 @@ AWS_ID = "AKIAIOSFODNN7EXAMPLE"
 def _query(
     registry: Registry, secret: str, provider: str | None = None, **extra: str
 ) -> MatchQuery:
-    return MatchQuery(registry.fingerprint(secret), provider, hint=hint_of(secret), **extra)  # type: ignore[arg-type]
+    return MatchQuery(registry.fingerprint(secret), provider, hint=hint_of(secret), **extra)
 
 
 def test_each_kind_of_match_and_its_confidence(registry: Registry) -> None:

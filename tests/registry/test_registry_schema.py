@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import PEPPER
 from sqlalchemy import inspect
 
 from registry import Registry
@@ -15,8 +14,8 @@ from registry.schema import current_revision, downgrade, head_revision, upgrade
 TABLES = {"owners", "issued_keys", "consumers", "leaks", "leak_locations", "rotations"}
 
 
-def test_first_open_creates_the_schema(db_url: str) -> None:
-    with Registry.open(db_url, pepper=PEPPER) as registry:
+def test_first_open_creates_the_schema(db_url: str, pepper: bytes) -> None:
+    with Registry.open(db_url, pepper=pepper) as registry:
         assert current_revision(registry.engine) == head_revision()
         assert set(inspect(registry.engine).get_table_names()) >= TABLES
 
@@ -45,8 +44,8 @@ def test_upgrade_is_idempotent_and_reversible(db_url: str) -> None:
         engine.dispose()
 
 
-def test_rotation_table_has_the_columns_the_pipeline_needs(db_url: str) -> None:
-    with Registry.open(db_url, pepper=PEPPER) as registry:
+def test_rotation_table_has_the_columns_the_pipeline_needs(db_url: str, pepper: bytes) -> None:
+    with Registry.open(db_url, pepper=pepper) as registry:
         columns = {c["name"] for c in inspect(registry.engine).get_columns("rotations")}
     assert {
         "issued_key_id",
