@@ -16,11 +16,13 @@ import regex
 
 from rules.checksums import VALIDATORS
 from rules.model import Rule, RuleSet
-from scanner.decoders import decode_all
+from scanner.decoders import Decoded, decode_all
 from scanner.engines import Engine
 from scanner.models import Chunk, Finding, Secret
 
 GENERIC_TAG = "generic"
+# Bytes of a line kept in front of a decoded value, for keyword-anchored rules.
+CONTEXT = 128
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 
 
@@ -186,8 +188,8 @@ class Matcher:
             for decoded in decode_all(view, hits.triggers):
                 if decoded.data == view[decoded.start : decoded.end]:
                     continue
-                mapper = _compose(to_root, decoded.to_parent)
-                views.append((decoded.data, mapper, (*chain, decoded.kind)))
+                data, mapper = _with_context(view, decoded)
+                views.append((data, _compose(to_root, mapper), (*chain, decoded.kind)))
         return _drop_generic_overlaps(_first_per_place(located), self._compiled)
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
@@ -216,6 +218,22 @@ class Matcher:
                 )
             )
         return findings
+
+
+def _with_context(view: bytes, decoded: Decoded) -> tuple[bytes, Callable[[int], int]]:
+    """The decoded bytes behind what preceded them on their line (up to CONTEXT bytes).
+
+    `aws_secret_access_key: <base64>` decodes to a bare 40-character string; keeping the key
+    name in front lets keyword-anchored rules see the decoded value where it was assigned.
+    """
+    start = max(view.rfind(b"\n", 0, decoded.start) + 1, decoded.start - CONTEXT)
+    prefix = view[start : decoded.start]
+    size = len(prefix)
+
+    def to_parent(offset: int) -> int:
+        return start + offset if offset < size else decoded.to_parent(offset - size)
+
+    return prefix + decoded.data, to_parent
 
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:

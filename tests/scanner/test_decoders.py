@@ -102,3 +102,12 @@ def test_base64_value_right_after_an_equals_sign(matcher: Matcher) -> None:
     encoded = base64.b64encode(f"GITHUB_TOKEN={GITHUB_PAT}\nREGION=eu\n".encode()).decode()
     found = scan(matcher, f"CONFIG_B64={encoded}\n")
     assert [(f[0], f[3]) for f in found] == [(GITHUB_PAT, ("base64",))]
+
+
+def test_decoded_value_keeps_the_name_it_was_assigned_to(matcher: Matcher) -> None:
+    """A bare 40-character AWS secret only counts next to its name; base64 must not hide it."""
+    secret = "D9YuS6DqmeHNKcAPNROmsC6ZuYNBYJXJP2n+HHXd"
+    text = "data:\n  aws_secret_access_key: " + base64.b64encode(secret.encode()).decode() + "\n"
+    chunk = Chunk(text.encode(), Origin("file", "secret.yaml"))
+    found = [(f.secret.reveal(), f.line, f.decoded_from) for f in matcher.scan_chunk(chunk)]
+    assert (secret, 2, ("base64",)) in found
