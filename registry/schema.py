@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,6 +53,12 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
             command.upgrade(alembic_config(connection), revision)
             return MigrationContext.configure(connection).get_current_revision()
+    except CommandError:
+        raise RegistryError(
+            f"the registry at {display_url(str(engine.url))} has a schema this leakward does not "
+            "know (written by a newer version?)",
+            hint="upgrade leakward, or point --db at another registry",
+        ) from None
     except SQLAlchemyError as error:
         raise RegistryError(
             f"cannot migrate the registry at {display_url(str(engine.url))}: {_kind(error)}",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from leakward.errors import RegistryError
 from registry import Registry
 from registry.database import create_registry_engine
 from registry.models import Base
@@ -60,3 +62,15 @@ def test_rotation_table_has_the_columns_the_pipeline_needs(db_url: str, pepper: 
         "created_at",
         "updated_at",
     } <= columns
+
+
+def test_a_schema_from_a_newer_version_is_refused_clearly(db_url: str, pepper: bytes) -> None:
+    Registry.open(db_url, pepper=pepper).close()
+    engine = create_registry_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    finally:
+        engine.dispose()
+    with pytest.raises(RegistryError, match="newer version"):
+        Registry.open(db_url, pepper=pepper)
