@@ -1,0 +1,163 @@
+"""Build the throughput benchmark's input from real code: source releases of large PyPI packages.
+
+Stage: benchmarks only. Downloads source distributions with pip (cached in bench/corpus/downloads),
+unpacks them side by side into bench/corpus/tree until it reaches --size-mb, and with --git commits
+each package's successive releases as one git history per package under bench/corpus/history
+(for history scans: the same files changing release after release, like a real repository).
+Releases for histories are unpacked under bench/corpus/releases.
+
+    python bench/make_corpus.py [--size-mb 300] [--git] [--out bench/corpus]
+
+Only packages whose build backend is pure Python are listed: pip prepares metadata even for a
+download, and for numpy, scipy or pandas (meson) that means compiling them first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+# Oldest first: --git commits them in this order. Sizes are unpacked, roughly.
+RELEASES: dict[str, tuple[str, ...]] = {
+    "django": ("4.1.13", "4.2.16", "5.0.9", "5.1.3"),  # ~45 MB each
+    "botocore": ("1.31.85", "1.34.162"),  # ~90 MB each, mostly JSON service models
+    "sqlalchemy": ("1.4.54", "2.0.36"),
+    "sympy": ("1.12", "1.13.3"),
+    "ansible-core": ("2.16.13", "2.17.6"),
+    "networkx": ("3.2.1", "3.4.2"),
+    "babel": ("2.14.0", "2.16.0"),
+    "pygments": ("2.17.2", "2.18.0"),
+    "tornado": ("6.4.1", "6.4.2"),
+    "sphinx": ("7.3.7", "8.1.3"),
+}
+
+
+def _cached(downloads: Path, name: str, version: str) -> Path | None:
+    stem = f"{name}-{version}".lower().replace("-", "_")
+    for path in downloads.iterdir():
+        if path.name.lower().replace("-", "_").startswith(stem + "."):
+            return path
+    return None
+
+
+def download(downloads: Path, name: str, version: str) -> Path | None:
+    """The sdist of `name==version`, fetched with pip unless already cached."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    found = _cached(downloads, name, version)
+    if found:
+        return found
+    # --no-binary for this package only: its build backend must still come as a wheel.
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", name, "-q",
+           "--disable-pip-version-check", "-d", str(downloads), f"{name}=={version}"]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    if proc.returncode != 0:
+        print(f"  {name}=={version}: pip download failed: {proc.stderr.strip()[-300:]}")
+        return None
+    return _cached(downloads, name, version)
+
+
+def unpack(archive: Path, dest: Path) -> Path:
+    """Unpack into dest/<name-version>/ (the archive's own top folder), replacing what was there."""
+    target = dest / archive.name.removesuffix(".tar.gz").removesuffix(".zip")
+    if target.exists():
+        return target
+    tmp = dest / (target.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(tmp)  # noqa: S202 - zipfile strips absolute paths and ".."
+    else:
+        with tarfile.open(archive) as tf:
+            tf.extractall(tmp, filter="data")
+    inner = list(tmp.iterdir())
+    (inner[0] if len(inner) == 1 and inner[0].is_dir() else tmp).rename(target)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def build_tree(out: Path, size_mb: int) -> list[tuple[str, str, Path]]:
+    """Unpack releases round-robin across packages until the tree holds `size_mb`."""
+    tree = out / "tree"
+    tree.mkdir(parents=True, exist_ok=True)
+    order = [(n, v) for i in range(4) for n, vs in RELEASES.items() if i < len(vs) for v in [vs[i]]]
+    unpacked: list[tuple[str, str, Path]] = []
+    total = tree_bytes(tree)
+    for name, version in order:
+        archive = download(out / "downloads", name, version)
+        if archive is None:
+            continue
+        existed = (tree / archive.name.removesuffix(".tar.gz")).exists()
+        if total >= size_mb * 1_000_000 and not existed:
+            break
+        target = unpack(archive, tree)
+        if not existed:
+            total += tree_bytes(target)
+        unpacked.append((name, version, target))
+        print(f"  {target.name}: tree now {total / 1e6:.0f} MB")
+    return unpacked
+
+
+def _git(repo: Path, *args: str, when: int = 0) -> None:
+    stamp = f"{1_700_000_000 + when * 86_400} +0000"  # fixed dates keep the history reproducible
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+        "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+    }  # fmt: skip
+    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+def build_history(out: Path, packages: list[str]) -> None:
+    """One repository per package, one commit per release, oldest first, whatever --size-mb says."""
+    history, staging = out / "history", out / "releases"
+    staging.mkdir(parents=True, exist_ok=True)
+    for name in packages:
+        repo = history / name
+        if (repo / ".git").exists():
+            continue
+        archives = [download(out / "downloads", name, v) for v in RELEASES[name]]
+        releases = [(a.name, unpack(a, staging)) for a in archives if a is not None]
+        repo.mkdir(parents=True)
+        _git(repo, "init", "-q", "-b", "main")
+        for i, (label, path) in enumerate(releases):
+            for child in repo.iterdir():
+                if child.name != ".git":
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+            shutil.copytree(path, repo, dirs_exist_ok=True, symlinks=True)
+            _git(repo, "add", "-A", "-f")
+            _git(repo, "commit", "-q", "--allow-empty", "-m", label, when=i)
+        print(f"  history/{name}: {len(releases)} commits")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Build bench/corpus from PyPI source releases.")
+    parser.add_argument("--out", type=Path, default=BENCH / "corpus")
+    parser.add_argument("--size-mb", type=int, default=300)
+    parser.add_argument("--git", action="store_true", help="also build per-package histories")
+    parser.add_argument(
+        "--git-packages",
+        default="django,sqlalchemy,sympy,networkx,pygments",
+        help="packages whose releases become histories (comma-separated)",
+    )
+    args = parser.parse_args()
+    print(f"tree: {args.out / 'tree'} (target {args.size_mb} MB)")
+    build_tree(args.out, args.size_mb)
+    if args.git:
+        build_history(args.out, args.git_packages.split(","))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
