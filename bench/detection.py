@@ -37,10 +37,12 @@ def run_leakward(root: Path, work: Path) -> object | None:
     proc = subprocess.run(
         leakward_command(Path("."), out), cwd=root, capture_output=True, text=True, check=False
     )
-    if not out.exists():
+    if not out.exists() or proc.returncode not in (0, 1):
         print(f"leakward: no report (exit {proc.returncode}): {proc.stderr.strip()[-400:]}")
         return None
-    return json.loads(out.read_text(encoding="utf-8"))
+    report = json.loads(out.read_text(encoding="utf-8"))
+    print(f"leakward: exit {proc.returncode}, {len(report.get('findings', []))} findings")
+    return report
 
 
 def run_peer(peer: Peer, root: Path, work: Path) -> object | None:
