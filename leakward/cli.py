@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,14 +20,16 @@ from leakward import __version__
 from leakward.config import Settings, find_config, load_settings
 from leakward.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, LeakwardError, UsageError
 from leakward.progress import ProgressBar
+from leakward.registry_cli import registry
+from leakward.scanning import ScanOutcome, ScanRequest, run_scan
 from rules.gitleaks import load_gitleaks_rules
 from rules.loader import check_unique, load_rules
 from rules.model import SEVERITIES, RuleSet, severity_rank
-from scanner.models import ScanResult
+from scanner.models import Chunk, Finding, ScanResult, Skipped
 from scanner.report import FORMATS, render, summary_line
 from scanner.rule_check import check_rules
-from scanner.scan import ScanOptions, scan_chunks, scan_paths
-from scanner.sources.files import FileLimits, MiB, read_stdin
+from scanner.scan import ScanOptions
+from scanner.sources.files import FileLimits, MiB
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,6 +85,40 @@ def _settings(config: Path | None) -> Settings:
     "--show-secrets",
     is_flag=True,
     help="Put plaintext secrets in this local report. Nothing else ever shows them.",
+)
+@click.option("--git", "git_history", is_flag=True, help="Scan the whole git history (all refs).")
+@click.option("--all-objects", is_flag=True, help="With --git: unreachable objects too.")
+@click.option("--staged", is_flag=True, help="Scan what is staged for the next commit.")
+@click.option("--range", "git_range", metavar="A..B", help="Scan the commits of a push.")
+@click.option("--since-commit", metavar="SHA", help="Scan the commits after SHA up to HEAD.")
+@click.option("--branch", metavar="NAME", help="Scan the history reachable from one branch.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Leave out findings recorded in this baseline file.",
+)
+@click.option(
+    "--match",
+    "match_registry",
+    is_flag=True,
+    help="Match findings against the registry of issued keys.",
+)
+@click.option("--record", is_flag=True, help="Record findings as leaks in the registry.")
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--github-actions",
+    metavar="OWNER/REPO",
+    help="Scan the logs of a repository's Actions runs (token: $GITHUB_TOKEN).",
+)
+@click.option("--run", "run_id", type=int, help="With --github-actions: one run.")
+@click.option("--since", metavar="DATE", help="With --github-actions: runs since DATE.")
+@click.option(
+    "--gitlab-jobs",
+    metavar="PROJECT",
+    help="Scan a GitLab project's job traces (token: $GITLAB_TOKEN).",
+)
+@click.option(
+    "--postman-workspace", metavar="ID", help="Scan a Postman workspace (key: $POSTMAN_API_KEY)."
 )
 @click.option(
     "--jobs",
@@ -138,6 +176,21 @@ def scan(
     output: Path | None,
     fail_on: str | None,
     show_secrets: bool,
+    git_history: bool,
+    all_objects: bool,
+    staged: bool,
+    git_range: str | None,
+    since_commit: str | None,
+    branch: str | None,
+    baseline: Path | None,
+    match_registry: bool,
+    record: bool,
+    db: str | None,
+    github_actions: str | None,
+    run_id: int | None,
+    since: str | None,
+    gitlab_jobs: str | None,
+    postman_workspace: str | None,
     jobs: int,
     engine: str | None,
     no_ignore: bool,
@@ -150,7 +203,7 @@ def scan(
     config: Path | None,
     progress: bool | None,
 ) -> None:
-    """Scan files, directories or standard input (`-`) for secrets."""
+    """Scan files, directories, standard input (`-`), git history or remote logs for secrets."""
     settings = _settings(config)
     ruleset = build_ruleset(settings, rule_dirs, gitleaks_config, enable, disable)
     limits = FileLimits(max_file_size=(max_file_size_mb or settings.max_file_size_mb) * MiB)
@@ -162,32 +215,106 @@ def scan(
         file_limits=limits,
         exclude=settings.exclude,
     )
-    targets = paths or (Path("."),)
-    if Path("-") in targets:
-        if len(targets) > 1:
-            raise UsageError(
-                "`-` (standard input) cannot be mixed with paths", "scan one or the other"
-            )
-        result = scan_chunks(read_stdin(sys.stdin.buffer, limits), ruleset, options)
-    else:
-        show = sys.stderr.isatty() if progress is None else progress
-        bar = ProgressBar() if show else None
-        try:
-            result = scan_paths(targets, ruleset, options, bar)
-        finally:
-            if bar:
-                bar.close()
-    emit(result, fmt, output, show_secrets)
+    remote = remote_chunks(github_actions, run_id, since, gitlab_jobs, postman_workspace, options)
+    request = ScanRequest(
+        paths=paths,
+        git=git_history,
+        staged=staged,
+        range=git_range,
+        since_commit=since_commit,
+        branch=branch,
+        all_objects=all_objects,
+        chunks=remote,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = ProgressBar() if show and not staged else None
+    try:
+        outcome = run_scan(request, ruleset, options, bar)
+    finally:
+        if bar:
+            bar.close()
+    if baseline is not None:
+        outcome = drop_baselined(outcome, baseline)
+    extra = outcome.extra()
+    if match_registry or record:
+        extra = with_registry(outcome, db, match_registry, record, request)
+    emit(outcome.result, fmt, output, show_secrets, extra)
     threshold = severity_rank(fail_on or settings.fail_on)
-    failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
+    failing = any(severity_rank(f.severity) >= threshold for f in outcome.result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-def emit(result: ScanResult, fmt: str, output: Path | None, show_secrets: bool) -> None:
+def remote_chunks(
+    github_actions: str | None,
+    run_id: int | None,
+    since: str | None,
+    gitlab_jobs: str | None,
+    postman_workspace: str | None,
+    options: ScanOptions,
+) -> Iterable[Chunk | Skipped] | None:
+    """Chunks from a remote service named on the command line, or None for local sources."""
+    chosen = [n for n in (github_actions, gitlab_jobs, postman_workspace) if n]
+    if len(chosen) > 1:
+        raise UsageError("scan one remote source at a time", None)
+    limits = options.container_limits
+    if github_actions:
+        from scanner.sources.remote_github_actions import actions_log_chunks, github_client
+
+        when = datetime.fromisoformat(since) if since else None
+        return actions_log_chunks(
+            github_client(os.environ), github_actions, limits, run_id=run_id, since=when
+        )
+    if gitlab_jobs:
+        from scanner.sources.remote_gitlab import gitlab_client, gitlab_job_chunks
+
+        base = os.environ.get("GITLAB_URL", "https://gitlab.com")
+        return gitlab_job_chunks(gitlab_client(os.environ, base), gitlab_jobs, limits)
+    if postman_workspace:
+        from scanner.sources.remote_postman import postman_client, workspace_chunks
+
+        return workspace_chunks(postman_client(os.environ), postman_workspace)
+    return None
+
+
+def drop_baselined(outcome: ScanOutcome, baseline: Path) -> ScanOutcome:
+    from scanner.baseline import filter_known, load_baseline
+
+    result = filter_known(outcome.result, load_baseline(baseline))
+    return ScanOutcome(result, outcome.extras)
+
+
+def with_registry(
+    outcome: ScanOutcome, db: str | None, match: bool, record: bool, request: ScanRequest
+) -> Callable[[Finding], Mapping[str, object] | None]:
+    """Registry matches (and recorded leaks) merged into each finding's extra fields."""
+    from leakward.registry_link import match_findings, open_registry, record_leaks
+
+    findings = outcome.result.findings
+    with open_registry(db) as registry:
+        matches = match_findings(registry, findings) if match else [None] * len(findings)
+        if record:
+            kind = "git" if request.mode() != "paths" else "file"
+            record_leaks(registry, findings, source_kind=kind, is_public=False, repository=None)
+    merged: dict[Finding, Mapping[str, object]] = {}
+    for finding, found in zip(findings, matches, strict=True):
+        fields = dict(outcome.extras.get(finding) or {})
+        if match:
+            fields["match"] = found
+        merged[finding] = fields
+    return merged.get
+
+
+def emit(
+    result: ScanResult,
+    fmt: str,
+    output: Path | None,
+    show_secrets: bool,
+    extra: Callable[[Finding], Mapping[str, object] | None] | None = None,
+) -> None:
     """Write the report; with --output or a machine format, the summary also goes to stderr."""
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and fmt == "text" and "NO_COLOR" not in os.environ
-    report = render(result, fmt, show_secrets=show_secrets, color=color)
+    report = render(result, fmt, show_secrets=show_secrets, color=color, extra=extra)
     if output is None:
         sys.stdout.write(report)
         sys.stdout.flush()
@@ -237,6 +364,9 @@ def rules_check(directories: tuple[Path, ...], only_custom: bool) -> None:
     )
     if failures:
         sys.exit(1)
+
+
+cli.add_command(registry)
 
 
 def main() -> None:

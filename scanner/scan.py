@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rules.model import RuleSet
 from scanner.engines import make_engine
@@ -93,8 +94,7 @@ def _init_worker(ruleset: RuleSet, options: ScanOptions) -> None:
 
 
 def _scan_batch(batch: list[Target]) -> _Tally:
-    assert _WORKER is not None  # noqa: S101 - set by the pool initializer
-    matcher, options = _WORKER
+    matcher, options = worker_matcher()
     tally = _Tally()
     for target in batch:
         try:
@@ -124,6 +124,54 @@ def _batches(targets: list[Target]) -> Iterator[list[Target]]:
         yield batch
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def worker_matcher() -> tuple[Matcher, ScanOptions]:
+    """The matcher of this process (a pool worker, or the parent for in-process work)."""
+    assert _WORKER is not None  # noqa: S101 - set before any task runs
+    return _WORKER
+
+
+def run_tasks(
+    task: Callable[[T], R],
+    items: list[T],
+    ruleset: RuleSet,
+    options: ScanOptions,
+    *,
+    parallel: bool,
+    on_result: Callable[[R], None],
+) -> None:
+    """Run `task` over `items` in worker processes (or here), handing each result back in turn.
+
+    The parent builds the matcher first, so the Hyperscan database is compiled and cached once
+    and forked workers inherit it; spawned workers load it from the cache.
+    """
+    global _WORKER
+    _WORKER = (
+        Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth),
+        options,
+    )
+    if not parallel or options.workers == 1 or len(items) <= 1:
+        for item in items:
+            on_result(task(item))
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=options.workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(ruleset, options),
+    ) as pool:
+        pending: set[Future[R]] = {pool.submit(task, item) for item in items}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                on_result(future.result())
+
+
 def scan_paths(
     roots: Sequence[Path],
     ruleset: RuleSet,
@@ -131,7 +179,6 @@ def scan_paths(
     progress: Progress | None = None,
 ) -> ScanResult:
     """Scan files and directory trees; paths in reports are relative to each root."""
-    global _WORKER
     started = time.perf_counter()
     targets: list[Target] = []
     tally = _Tally()
@@ -141,37 +188,21 @@ def scan_paths(
                 tally.skipped.append(item)
             elif not any(fnmatch.fnmatch(item.display, glob) for glob in options.exclude):
                 targets.append(item)
-    matcher = Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth)
-    _WORKER = (matcher, options)
     total_bytes = sum(t.size for t in targets)
-    batches = list(_batches(targets))
-    done = 0
-    if options.workers == 1 or total_bytes < _PARALLEL_THRESHOLD or len(batches) == 1:
-        for batch in batches:
-            part = _scan_batch(batch)
-            tally.add(part)
-            done += len(batch)
-            if progress:
-                progress(done, len(targets), tally.bytes)
-    else:
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        with ProcessPoolExecutor(
-            max_workers=options.workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(ruleset, options),
-        ) as pool:
-            pending: set[Future[_Tally]] = {pool.submit(_scan_batch, b) for b in batches}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    part = future.result()
-                    tally.add(part)
-                    done += part.files
-                if progress:
-                    progress(done, len(targets), tally.bytes)
+
+    def collect(part: _Tally) -> None:
+        tally.add(part)
+        if progress:
+            progress(tally.files, len(targets), tally.bytes)
+
+    run_tasks(
+        _scan_batch,
+        list(_batches(targets)),
+        ruleset,
+        options,
+        parallel=total_bytes >= _PARALLEL_THRESHOLD,
+        on_result=collect,
+    )
     return finish(tally, started, root=str(roots[0]) if len(roots) == 1 else ".")
 
 

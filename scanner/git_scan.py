@@ -1,0 +1,354 @@
+"""Git scans: a whole history, a pushed range, or the staged index.
+
+Stage: orchestration. A history scan reads every unique blob once, spread over worker processes
+in pack order; then only the blobs that held a secret are traced to the commits that introduced
+them. The same secret across many blobs and commits is one finding with all its locations, first
+seen at the oldest. Range and staged scans report a secret only when the version before the change
+did not already hold it, which survives edits, moves and merges where line diffs would not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rules.model import RuleSet
+from scanner.models import Finding, Origin, ScanResult, Skipped
+from scanner.scan import (
+    Progress,
+    ScanOptions,
+    _Tally,
+    finish,
+    run_tasks,
+    scan_items,
+    worker_matcher,
+)
+from scanner.sources.dispatch import chunks_for
+from scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
+
+# Bytes of blobs per worker task: big enough to amortise a cat-file process, small enough to
+# balance two cores and keep progress moving.
+_TASK_BYTES = 32 * 1024 * 1024
+_TASK_BLOBS = 20_000
+MAX_LOCATIONS = 1000
+
+Extras = dict[Finding, dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class GitScan:
+    """A scan result plus, per finding, its git locations, refs and commit subject."""
+
+    result: ScanResult
+    extras: Extras = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _BlobResults:
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    tally: _Tally = field(default_factory=_Tally)
+
+
+def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
+    """Worker: stream a slice of blobs through this process's own cat-file and matcher."""
+    git_dir, blobs = task
+    matcher, options = worker_matcher()
+    results = _BlobResults()
+    by_oid = {blob.oid: blob for blob in blobs}
+    for oid, data in read_blobs(Path(git_dir), by_oid):
+        blob = by_oid[oid]
+        results.tally.files += 1
+        if data is None:
+            results.tally.skipped.append(Skipped(blob.path, f"missing object {oid}", True))
+            continue
+        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
+        part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
+        results.tally.bytes += part.bytes
+        results.tally.skipped += part.skipped
+        if part.findings:
+            results.findings[oid] = part.findings
+    return results
+
+
+def _tasks(git_dir: Path, blobs: list[Blob], workers: int) -> list[tuple[str, list[Blob]]]:
+    total = sum(blob.size for blob in blobs)
+    # At least a few tasks per worker so both cores stay busy to the end.
+    limit = max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
+    tasks: list[tuple[str, list[Blob]]] = []
+    current: list[Blob] = []
+    size = 0
+    for blob in blobs:
+        current.append(blob)
+        size += blob.size
+        if size >= limit or len(current) >= _TASK_BLOBS:
+            tasks.append((str(git_dir), current))
+            current, size = [], 0
+    if current:
+        tasks.append((str(git_dir), current))
+    return tasks
+
+
+def _scan_all(
+    repo: Repository,
+    blobs: list[Blob],
+    ruleset: RuleSet,
+    options: ScanOptions,
+    progress: Progress | None,
+) -> _BlobResults:
+    results = _BlobResults()
+
+    def collect(part: _BlobResults) -> None:
+        results.findings.update(part.findings)
+        results.tally.add(part.tally)
+        if progress:
+            progress(results.tally.files, len(blobs), results.tally.bytes)
+
+    tasks = _tasks(repo.git_dir, blobs, options.workers)
+    total = sum(blob.size for blob in blobs)
+    run_tasks(_scan_blobs, tasks, ruleset, options, parallel=total > 8 << 20, on_result=collect)
+    return results
+
+
+def _sized(blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped]) -> list[Blob]:
+    limit = options.file_limits.max_file_size
+    kept = []
+    for blob in blobs:
+        if blob.size > limit:
+            skipped.append(Skipped(blob.path, f"blob larger than the {limit >> 20} MiB limit"))
+        else:
+            kept.append(blob)
+    return kept
+
+
+def scan_history(
+    path: Path,
+    ruleset: RuleSet,
+    options: ScanOptions,
+    *,
+    revs: Sequence[str] = ("--all",),
+    all_objects: bool = False,
+    progress: Progress | None = None,
+) -> GitScan:
+    """Every blob reachable from `revs` (with `all_objects`, unreachable ones too)."""
+    started = time.perf_counter()
+    repo = Repository(path)
+    skipped = _notes(repo)
+    paths, missing = repo.reachable_blobs(revs)
+    skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
+    blobs = []
+    for oid, size in repo.blobs_in_pack_order():
+        name = paths.get(oid)
+        if name is None and not all_objects:
+            continue
+        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size))
+    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
+    results.tally.skipped += skipped
+    needed = {oid for oid in results.findings if oid in paths}
+    introductions = _introductions(repo, revs, {paths[oid] for oid in needed}, needed)
+    return _grouped(repo, results, introductions, started)
+
+
+def _notes(repo: Repository) -> list[Skipped]:
+    if repo.is_shallow():
+        return [
+            Skipped(
+                "(shallow clone)",
+                "history beyond the fetched depth is not in this clone and was not scanned; "
+                "fetch with --unshallow to scan it",
+            )
+        ]
+    return []
+
+
+def _introductions(
+    repo: Repository, revs: Sequence[str], paths: set[str], oids: set[str]
+) -> dict[str, list[Introduction]]:
+    found: dict[str, list[Introduction]] = {}
+    if not oids:
+        return found
+    for intro in repo.introductions(revs, sorted(paths), oids):
+        found.setdefault(intro.oid, []).append(intro)
+    for intros in found.values():
+        intros.sort(key=Introduction.age_key)
+    return found
+
+
+def _grouped(
+    repo: Repository,
+    results: _BlobResults,
+    introductions: dict[str, list[Introduction]],
+    started: float,
+) -> GitScan:
+    """One finding per (rule, secret), at its oldest location, listing all the others."""
+    groups: dict[tuple[str, str], list[tuple[Finding, Introduction | None]]] = {}
+    for oid, findings in results.findings.items():
+        intros: Sequence[Introduction | None] = introductions.get(oid) or [None]
+        for finding in findings:
+            key = (finding.rule_id, finding.secret.reveal())
+            groups.setdefault(key, []).extend((finding, intro) for intro in intros)
+    extras: Extras = {}
+    final: list[Finding] = []
+    refs_cache: dict[str, list[str]] = {}
+    for sightings in groups.values():
+        sightings.sort(key=lambda s: (s[1] is None, s[1].age_key() if s[1] else ("", 0)))
+        first, intro = sightings[0]
+        finding = _attributed(first, intro)
+        extra: dict[str, object] = {
+            "locations": [_location(f, i) for f, i in sightings][:MAX_LOCATIONS]
+        }
+        if intro is not None:
+            if intro.commit not in refs_cache:
+                refs_cache[intro.commit] = repo.refs_containing(intro.commit)
+            extra["refs"] = refs_cache[intro.commit]
+            extra["message"] = intro.subject
+        extras[finding] = extra
+        final.append(finding)
+    results.tally.findings = final
+    return GitScan(finish(results.tally, started, root=str(repo.work_tree or repo.git_dir)), extras)
+
+
+def _attributed(finding: Finding, intro: Introduction | None) -> Finding:
+    if intro is None:
+        return finding
+    origin = dataclasses.replace(
+        finding.origin,
+        kind="git",
+        path=intro.path,
+        commit=intro.commit,
+        author=intro.author,
+        date=intro.date,
+    )
+    return dataclasses.replace(finding, origin=origin)
+
+
+def _location(finding: Finding, intro: Introduction | None) -> dict[str, object]:
+    path = "!".join((intro.path if intro else finding.origin.path, *finding.origin.nested))
+    return {
+        "commit": intro.commit if intro else None,
+        "path": path,
+        "line": finding.line,
+        "column": finding.column,
+        "author": intro.author if intro else None,
+        "date": intro.date if intro else None,
+    }
+
+
+def range_revs(repo: Repository, spec: str) -> list[str]:
+    """Revisions for `A..B`; with A all zeros or unknown (a new branch, a force-push), the
+    commits of B that no other ref already has."""
+    base, dots, tip = spec.partition("..")
+    if not dots:
+        raise _usage(f"--range needs A..B, got {spec!r}")
+    tip = tip or "HEAD"
+    resolved_tip = repo.run("rev-parse", "--verify", f"{tip}^{{commit}}").decode().strip()
+    known = (
+        base
+        and base != ZERO_OID
+        and repo.run("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", check=False).strip()
+    )
+    if known:
+        return [f"{base}..{resolved_tip}"]
+    return [resolved_tip, "--not", *repo.other_refs_than(resolved_tip)]
+
+
+def _usage(message: str) -> Exception:
+    from leakward.errors import UsageError
+
+    return UsageError(message, "e.g. --range origin/main..HEAD")
+
+
+def scan_revisions(
+    path: Path,
+    ruleset: RuleSet,
+    options: ScanOptions,
+    revs: Sequence[str],
+    progress: Progress | None = None,
+) -> GitScan:
+    """Secrets the commits of `revs` added (a push, `--since-commit`, a pull request)."""
+    started = time.perf_counter()
+    repo = Repository(path)
+    skipped = _notes(repo)
+    intros = list(repo.introductions(revs))
+    by_oid: dict[str, list[Introduction]] = {}
+    for intro in intros:
+        by_oid.setdefault(intro.oid, []).append(intro)
+    for group in by_oid.values():
+        group.sort(key=Introduction.age_key)
+    sizes = _sizes(repo, by_oid)
+    blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
+    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
+    results.tally.skipped += skipped
+    parents = {i.parent_oid for oid in results.findings for i in by_oid[oid] if i.parent_oid}
+    already = _secrets_in(repo, parents, ruleset, options)
+    for oid in list(results.findings):
+        olds = {i.parent_oid for i in by_oid[oid]}
+        fresh = [
+            f
+            for f in results.findings[oid]
+            # new when at least one parent version did not hold it (merges: against each parent)
+            if any(
+                not p or (f.rule_id, f.secret.reveal()) not in already.get(p, set()) for p in olds
+            )
+        ]
+        if fresh:
+            results.findings[oid] = fresh
+        else:
+            del results.findings[oid]
+    return _grouped(repo, results, by_oid, started)
+
+
+def _sizes(repo: Repository, by_oid: dict[str, list[Introduction]]) -> dict[str, int]:
+    if not by_oid:
+        return {}
+    sizes: dict[str, int] = {}
+    for oid, data in read_blobs(repo.git_dir, list(by_oid)):
+        sizes[oid] = len(data) if data is not None else 0
+    return sizes
+
+
+def _secrets_in(
+    repo: Repository, oids: set[str], ruleset: RuleSet, options: ScanOptions
+) -> dict[str, set[tuple[str, str]]]:
+    """(rule, secret) pairs in each of the given blobs: what was there before a change."""
+    if not oids:
+        return {}
+    results = _scan_all(repo, [Blob(oid, "(before)", 0) for oid in oids], ruleset, options, None)
+    return {
+        oid: {(f.rule_id, f.secret.reveal()) for f in findings}
+        for oid, findings in results.findings.items()
+    }
+
+
+def scan_staged(path: Path, ruleset: RuleSet, options: ScanOptions) -> GitScan:
+    """The index against HEAD: what `git commit` is about to record (the pre-commit case)."""
+    started = time.perf_counter()
+    repo = Repository(path)
+    changes = list(repo.staged_changes())
+    tally = _Tally()
+    run_tasks(lambda item: item, [], ruleset, options, parallel=False, on_result=lambda _: None)
+    matcher, _ = worker_matcher()
+    new_oids = [new for _, new, _ in changes]
+    old_oids = [old for _, _, old in changes if old]
+    contents = dict(read_blobs(repo.git_dir, [*new_oids, *old_oids]))
+    for name, new, old in changes:
+        data = contents.get(new)
+        tally.files += 1
+        if data is None:
+            tally.skipped.append(Skipped(name, f"missing object {new}", is_error=True))
+            continue
+        origin = Origin(kind="git-staged", path=name)
+        part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
+        before: set[tuple[str, str]] = set()
+        if old and contents.get(old) is not None:
+            old_origin = Origin(kind="git-staged", path=name)
+            old_data = contents[old] or b""
+            previous = scan_items(
+                matcher, chunks_for(old_data, old_origin, options.container_limits)
+            )
+            before = {(f.rule_id, f.secret.reveal()) for f in previous.findings}
+        part.findings = [f for f in part.findings if (f.rule_id, f.secret.reveal()) not in before]
+        tally.add(part)
+    return GitScan(finish(tally, started, root=str(repo.work_tree or repo.git_dir)))

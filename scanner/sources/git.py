@@ -1,0 +1,218 @@
+"""Git repositories: which blobs to scan, their bytes in bulk, and who introduced them.
+
+Stage: sources. Every unique blob is read once, in pack order, by `git cat-file --batch` (one
+process per worker, so blob bytes never cross process boundaries). Which commit introduced a blob
+is only asked for blobs that held a secret, through one `git log --raw` limited to their paths:
+attribution costs nothing on a clean history.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import git
+
+from leakward.errors import SourceError
+
+ZERO_OID = "0" * 40
+_LOG_FORMAT = "%x01%H%x1f%an <%ae>%x1f%aI%x1f%s"
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    oid: str
+    path: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """A commit that put blob `oid` at `path`; `parent_oid` is what was there before, if any."""
+
+    commit: str
+    author: str
+    date: str
+    subject: str
+    path: str
+    oid: str
+    parent_oid: str | None
+    # Position in `git log --topo-order` output: children come before parents, so among commits
+    # made in the same second the larger position is the older one.
+    position: int = 0
+
+    def age_key(self) -> tuple[str, int]:
+        """Sorts oldest first."""
+        return (self.date, -self.position)
+
+
+class Repository:
+    """A git repository (work tree or bare), driven through git's own plumbing."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            repo = git.Repo(path, search_parent_directories=False)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise SourceError(
+                f"{path} is not a git repository",
+                "pass the repository's top directory (or its .git / a bare repository)",
+            ) from None
+        self.git_dir = Path(repo.git_dir)
+        self.work_tree = None if repo.bare else Path(repo.working_tree_dir or path)
+        repo.close()
+
+    def run(self, *args: str, check: bool = True) -> bytes:
+        done = subprocess.run(
+            ["git", f"--git-dir={self.git_dir}", *args], capture_output=True, check=False
+        )
+        if check and done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SourceError(
+                f"git {args[0]} failed: {message[-1] if message else done.returncode}",
+                "check the revisions you passed and that the repository is intact",
+            )
+        return done.stdout
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def reachable_blobs(self, revs: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+        """oid -> a path it was seen at, for every blob reachable from `revs`; and missing oids."""
+        output = self.run(
+            "rev-list", "--objects", "--filter=object:type=blob", "--missing=print", *revs
+        )
+        paths: dict[str, str] = {}
+        missing: list[str] = []
+        for line in output.split(b"\n"):
+            if line.startswith(b"?"):
+                missing.append(line[1:].decode())
+            elif len(line) > 41 and line[40:41] == b" ":
+                paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
+        return paths, missing
+
+    def blobs_in_pack_order(self) -> Iterator[tuple[str, int]]:
+        """(oid, size) of every blob in the object store, reachable or not, in storage order."""
+        output = self.run(
+            "cat-file",
+            "--batch-all-objects",
+            "--unordered",
+            "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+        )
+        for line in output.split(b"\n"):
+            parts = line.split(b" ")
+            if len(parts) == 3 and parts[1] == b"blob":
+                yield parts[0].decode(), int(parts[2])
+
+    def introductions(
+        self, revs: Sequence[str], paths: Sequence[str] = (), oids: set[str] | None = None
+    ) -> Iterator[Introduction]:
+        """Blob additions and changes in the commits of `revs` (merges against each parent)."""
+        args = ["log", "--topo-order", "-m", "-z", "--raw", "--no-abbrev", "--no-renames"]
+        args.append(f"--format={_LOG_FORMAT}")
+        args += [*revs, "--", *paths]
+        output = self.run(*args)
+        for position, block in enumerate(output.split(b"\x01")[1:]):
+            header, _, rest = block.partition(b"\0")
+            commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
+            fields = rest.lstrip(b"\n").split(b"\0")
+            for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+                parts = meta.split(b" ")
+                if len(parts) < 5 or parts[4][:1] == b"D":
+                    continue
+                old, new = parts[2].decode(), parts[3].decode()
+                if oids is not None and new not in oids:
+                    continue
+                yield Introduction(
+                    commit=commit,
+                    author=author,
+                    date=date,
+                    subject=subject,
+                    path=path.decode("utf-8", "surrogateescape"),
+                    oid=new,
+                    parent_oid=None if old == ZERO_OID else old,
+                    position=position,
+                )
+
+    def staged_changes(self) -> Iterator[tuple[str, str, str | None]]:
+        """(path, index blob, HEAD blob or None) for files added, copied, modified or renamed."""
+        # On an unborn branch `--cached` compares with the empty tree by itself.
+        output = self.run(
+            "diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--diff-filter=ACMRT"
+        )
+        fields = output.split(b"\0")
+        index = 0
+        while index < len(fields) - 1:
+            parts = fields[index].lstrip(b":").split(b" ")
+            if len(parts) < 5:
+                index += 1
+                continue
+            renamed = parts[4][:1] in (b"R", b"C")
+            path = fields[index + (2 if renamed else 1)].decode("utf-8", "surrogateescape")
+            index += 3 if renamed else 2
+            if parts[1] == b"160000":
+                continue  # a submodule's commit, not content
+            old = parts[2].decode()
+            yield path, parts[3].decode(), None if old == ZERO_OID else old
+
+    def refs_containing(self, commit: str) -> list[str]:
+        output = self.run(
+            "for-each-ref", f"--contains={commit}", "--format=%(refname)", check=False
+        )
+        return [r for r in output.decode("utf-8", "replace").splitlines() if r]
+
+    def other_refs_than(self, commit: str) -> list[str]:
+        """Refs that do not point at `commit`: what a new branch's own commits are cut from."""
+        output = self.run("for-each-ref", "--format=%(objectname) %(refname)")
+        refs = []
+        for line in output.decode("utf-8", "replace").splitlines():
+            oid, _, name = line.partition(" ")
+            if oid != commit and name:
+                refs.append(name)
+        return refs
+
+
+def read_blobs(git_dir: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(oid, content) for each oid, through one `git cat-file --batch`; None for a missing one."""
+    process = subprocess.Popen(
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        bufsize=1 << 20,
+    )
+    assert process.stdin is not None  # noqa: S101 - pipes were requested
+    assert process.stdout is not None  # noqa: S101
+    wanted = list(oids)
+
+    def feed(stream: IO[bytes]) -> None:
+        # A thread writes the requests so a full pipe never deadlocks against our reads.
+        try:
+            stream.write(b"".join(oid.encode() + b"\n" for oid in wanted))
+            stream.close()
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, args=(process.stdin,), daemon=True)
+    writer.start()
+    out = process.stdout
+    try:
+        for oid in wanted:
+            header = out.readline()
+            if not header:
+                break
+            parts = header.split()
+            if len(parts) == 2 and parts[1] == b"missing":
+                yield oid, None
+                continue
+            size = int(parts[2])
+            data = out.read(size)
+            out.read(1)  # the newline after each object
+            yield oid, data
+    finally:
+        out.close()
+        process.wait()
+        writer.join()
