@@ -28,8 +28,11 @@ from tests.corpus import generate, scoring  # noqa: E402
 
 def leakward_command(root: Path, out: Path) -> list[str]:
     exe = REPO / ".venv" / "bin" / "leakward"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "leakward"]
-    return [*cmd, "scan", str(root), "--format", "json", "--show-secrets", "--output", str(out)]
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "leakward"]
+    cmd = [*base, "scan", str(root), "--format", "json", "--show-secrets", "--output", str(out)]
+    # bench/corpus is gitignored in this checkout; the peers scan ignored files, so must we.
+    usage = subprocess.run([*base, "scan", "--help"], capture_output=True, text=True, check=False)
+    return [*cmd, "--no-ignore"] if "--no-ignore" in usage.stdout else cmd
 
 
 def run_leakward(root: Path, work: Path) -> object | None:

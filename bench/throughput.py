@@ -56,15 +56,21 @@ def leakward_exe() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "leakward"]
 
 
-def leakward_has_git() -> bool:
-    help_text = subprocess.run(
+def leakward_scan_help() -> str:
+    return subprocess.run(
         [*leakward_exe(), "scan", "--help"], capture_output=True, text=True, check=False
     ).stdout
-    return "--git" in help_text
+
+
+def leakward_has_git() -> bool:
+    return "--git" in leakward_scan_help()
 
 
 def leakward_command(target: Path, out: Path, git: bool) -> list[str]:
     cmd = [*leakward_exe(), "scan", str(target), "--format", "json", "--output", str(out)]
+    if not git and "--no-ignore" in leakward_scan_help():
+        # bench/corpus is gitignored in this checkout and the peers read ignored files too
+        cmd.append("--no-ignore")
     return [*cmd, "--git"] if git else cmd
 
 
