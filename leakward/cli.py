@@ -233,8 +233,7 @@ def scan(
     finally:
         if bar:
             bar.close()
-    if baseline is not None:
-        outcome = drop_baselined(outcome, baseline)
+    outcome = drop_known(outcome, baseline, paths)
     extra = outcome.extra()
     if match_registry or record:
         extra = with_registry(outcome, db, match_registry, record, request)
@@ -276,11 +275,14 @@ def remote_chunks(
     return None
 
 
-def drop_baselined(outcome: ScanOutcome, baseline: Path) -> ScanOutcome:
-    from scanner.baseline import filter_known, load_baseline
+def drop_known(outcome: ScanOutcome, baseline: Path | None, roots: tuple[Path, ...]) -> ScanOutcome:
+    """Leave out baselined findings and those `.leakwardignore` (beside the scan root) lists."""
+    from scanner.baseline import IGNORE_FILE, filter_known, load_baseline, load_ignore
 
-    result = filter_known(outcome.result, load_baseline(baseline))
-    return ScanOutcome(result, outcome.extras)
+    root = roots[0] if roots and roots[0].is_dir() else Path(".")
+    ignore = load_ignore(root / IGNORE_FILE)
+    known = load_baseline(baseline) if baseline else None
+    return ScanOutcome(filter_known(outcome.result, known, ignore), outcome.extras)
 
 
 def with_registry(

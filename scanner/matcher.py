@@ -21,6 +21,7 @@ from scanner.engines import Engine
 from scanner.models import Chunk, Finding, Secret
 
 GENERIC_TAG = "generic"
+ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")
 # Bytes of a line kept in front of a decoded value, for keyword-anchored rules.
 CONTEXT = 128
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
@@ -195,6 +196,8 @@ class Matcher:
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
         findings = []
         for item in self.locate(chunk.data):
+            if has_allow_comment(chunk.data, item.start):
+                continue
             rule = self._ruleset.rules[item.index]
             line, column = chunk.position(item.start)
             end_line, end_column = chunk.position(item.end)
@@ -218,6 +221,15 @@ class Matcher:
                 )
             )
         return findings
+
+
+def has_allow_comment(data: bytes, offset: int) -> bool:
+    """`leakward:allow` (or gitleaks' `gitleaks:allow`, so teams switch without editing code)
+    anywhere on the secret's line marks a known, accepted value."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    line = data[start : end if end >= 0 else len(data)]
+    return any(marker in line for marker in ALLOW_MARKERS)
 
 
 def _with_context(view: bytes, decoded: Decoded) -> tuple[bytes, Callable[[int], int]]:
