@@ -1,0 +1,145 @@
+"""What every rotator, secret store and notifier promises the rotation pipeline.
+
+Stage: rotators. A rotator talks to one provider: `verify` is read-only, the rest change state
+and must be safe to repeat (the pipeline retries and resumes after crashes). Errors are either
+transient (retry with backoff, honouring `retry_after`) or permanent (stop, tell a human).
+Rotators get plain values (`KeyRef`) rather than registry rows, so they can be tested alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from leakward.secret import Secret
+
+
+class Liveness(enum.Enum):
+    LIVE = "live"
+    DEAD = "dead"
+    # Could not tell (timeout, 5xx, 429, a proxy's HTML page): never taken to mean dead.
+    UNKNOWN = "unknown"
+
+
+class Capability(enum.Enum):
+    FULL = "full"  # verify, reissue and revoke through the provider's API
+    REVOKE_ONLY = "revoke-only"  # the API can kill the key; a human mints the replacement
+    VERIFY_ONLY = "verify-only"  # only liveness is automatable; a human revokes and reissues
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    liveness: Liveness
+    reason: str
+    # Who the key belongs to when the provider says (an ARN, a user name, a project id).
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """A provider key as the registry knows it: public identifiers only, never the secret."""
+
+    provider: str
+    key_id: str | None = None
+    account: str | None = None  # AWS user, GitLab token owner, OpenAI project, GCP project …
+    hint: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def attribute(self, name: str) -> str | None:
+        return dict(self.attributes).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class NewCredential:
+    """A freshly issued credential. `secret` exists only in memory and in the destination store."""
+
+    secret: Secret
+    key_id: str | None = None
+    expires_at: str | None = None
+    extra_public: tuple[tuple[str, str], ...] = field(default=())
+
+
+class RotationError(Exception):
+    """Base of rotation failures. Messages never contain a secret."""
+
+
+class TransientError(RotationError):
+    """Worth retrying: a timeout, a 5xx, a 429. `retry_after` is the provider's hint, seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(RotationError):
+    """Retrying will not help (401 on the admin credential, a quota, a policy): page a human."""
+
+
+class Rotator(Protocol):
+    provider: ClassVar[str]
+    capability: ClassVar[Capability]
+
+    def verify(self, secret: Secret) -> Verdict:
+        """Read-only liveness check with the secret itself."""
+        ...
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        """Issue a replacement (freeing a slot first where the provider caps keys)."""
+        ...
+
+    def revoke(self, key: KeyRef) -> None:
+        """Kill the key for good. Revoking an already revoked key is not an error."""
+        ...
+
+    def contain(self, key: KeyRef) -> bool:
+        """Reversibly disable the key (AWS Inactive, GCP SA key disable, Anthropic inactive);
+        False where the provider has no reversible step."""
+        ...
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        """The keys the provider reports, for importing into the registry."""
+        ...
+
+    def manual_steps(self, key: KeyRef) -> str:
+        """What the owner must do by hand (with a link) where the API cannot."""
+        ...
+
+
+class SecretStore(Protocol):
+    """A place a key is deployed (GitHub Actions secret, AWS Secrets Manager, Vault KV)."""
+
+    kind: ClassVar[str]
+
+    def put(self, locator: str, value: Secret, idempotency_token: str) -> None:
+        """Stage or write the new value; repeating with the same token changes nothing."""
+        ...
+
+    def promote(self, locator: str, idempotency_token: str) -> None:
+        """Make the staged value current (a no-op for stores without staging)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What the owner is told. Only redacted values and fingerprints, never a secret."""
+
+    recipient: str
+    subject: str
+    provider: str
+    key_hint: str
+    fingerprint: str
+    locations: tuple[str, ...]
+    exposure_seconds: float | None
+    actions_taken: tuple[str, ...]
+    owner_must: tuple[str, ...]
+    repository: str | None = None
+
+
+class Notifier(Protocol):
+    """Implemented in webhooks/notify/, handed to the pipeline: rotators never import webhooks."""
+
+    kind: ClassVar[str]
+
+    def send(self, notice: Notice, idempotency_key: str) -> None: ...
