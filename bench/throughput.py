@@ -63,7 +63,8 @@ def leakward_scan_help() -> str:
 
 
 def leakward_has_git() -> bool:
-    return "--git" in leakward_scan_help()
+    # a line of its own: "--gitleaks-config" must not count
+    return re.search(r"^\s*--git\s", leakward_scan_help(), re.MULTILINE) is not None
 
 
 def leakward_command(target: Path, out: Path, git: bool) -> list[str]:
