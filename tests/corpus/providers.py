@@ -124,10 +124,19 @@ def sendgrid(rng: random.Random) -> Credential:
 
 
 def pypi(rng: random.Random) -> Credential:
-    # A PyPI token is a macaroon: "pypi-" + base64url of a binary blob that starts with the
-    # location "pypi.org", hence the constant AgEIcHlwaS5vcmc prefix.
-    value = "pypi-AgEIcHlwaS5vcmc" + pick(rng, URLSAFE, 160)
-    return Credential("pypi", value, ("PYPI_TOKEN", "TWINE_PASSWORD"))
+    # A PyPI token is "pypi-" + base64url of a v2 binary macaroon: location "pypi.org" (hence the
+    # constant AgEIcHlwaS5vcmc prefix), a 32-hex identifier, one caveat, a 32-byte signature.
+    caveat = json.dumps({"version": 1, "permissions": "user"}).encode()
+    packet = (
+        b"\x02\x01\x08pypi.org\x02\x20"
+        + pick(rng, HEX, 32).encode()
+        + b"\x00\x02"
+        + bytes([len(caveat)])
+        + caveat
+        + b"\x00\x00\x06\x20"
+        + bytes(rng.getrandbits(8) for _ in range(32))
+    )
+    return Credential("pypi", "pypi-" + _b64url(packet), ("PYPI_TOKEN", "TWINE_PASSWORD"))
 
 
 def huggingface(rng: random.Random) -> Credential:
