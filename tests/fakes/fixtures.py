@@ -1,0 +1,34 @@
+"""Pytest fixtures for the fake provider servers and moto; import them into a conftest.py.
+
+Stage: tests (rotators). Each fixture starts its server on 127.0.0.1 (random port) for one test
+and stops it afterwards, so state never leaks between tests. moto's server is slower to start,
+so it lives for the session and is reset before each test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from moto.server import ThreadedMotoServer
+
+
+@pytest.fixture(scope="session")
+def _moto_session() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_url(_moto_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """moto's URL, reset for this test; AWS_ENDPOINT_URL and dummy creds point boto3 at it."""
+    httpx.post(f"{_moto_session}/moto-api/reset", timeout=10).raise_for_status()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", _moto_session)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "admin-testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "admin-testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return _moto_session
