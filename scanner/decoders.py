@@ -148,8 +148,43 @@ def decode_url(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
         yield Decoded("url", bytes(out), start, end, tuple(positions))
 
 
+def _quote_before(data: bytes, offset: int, line_start: int) -> int:
+    """Index of the nearest unescaped double quote before `offset` on its line, or -1."""
+    index = offset - 1
+    while index >= line_start:
+        if data[index] == 0x22 and not _is_escaped(data, index, line_start):
+            return index
+        index -= 1
+    return -1
+
+
+def _is_escaped(data: bytes, index: int, line_start: int) -> bool:
+    backslashes = 0
+    while index - 1 - backslashes >= line_start and data[index - 1 - backslashes] == 0x5C:
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
 def _string_bounds(data: bytes, offset: int) -> tuple[int, int]:
-    """The escaped string around `offset`: up to an unescaped quote or white space each way."""
+    """The escaped string around `offset`.
+
+    Inside a double-quoted string on one line (JSON, a notebook cell) that is the whole string,
+    so `os.environ[\\"KEY\\"] = \\"value\\"` decodes as one assignment; elsewhere the run of
+    text up to white space or an unescaped quote.
+    """
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line_end = data.find(b"\n", offset)
+    line_end = len(data) if line_end < 0 else line_end
+    opening = _quote_before(data, offset, max(line_start, offset - _MAX_LITERAL))
+    if opening >= 0:
+        index = offset
+        while index < line_end and index - offset < _MAX_LITERAL:
+            if data[index] == 0x5C:
+                index += 2
+                continue
+            if data[index] == 0x22:
+                return opening + 1, index
+            index += 1
     start = offset
     while start > 0 and offset - start < _MAX_LITERAL:
         char = data[start - 1]

@@ -54,6 +54,8 @@ class _Candidate:
     end: int
     key_id: str | None = None
     is_consumed: bool = False
+    # The rule's own checksum rejected it: a typo or a fake, which no generic rule may report.
+    is_vetoed: bool = False
 
 
 @dataclass(slots=True)
@@ -66,6 +68,7 @@ class _Located:
     end: int
     key_id: str | None
     chain: tuple[str, ...]
+    is_vetoed: bool = False
 
 
 class Matcher:
@@ -110,8 +113,6 @@ class Matcher:
 
     def accepts(self, compiled: _Compiled, secret: str) -> bool:
         rule = compiled.rule
-        if compiled.validator is not None and not compiled.validator(secret):
-            return False
         if rule.min_entropy and shannon_entropy(secret) < rule.min_entropy:
             return False
         return not self.is_placeholder(compiled, secret)
@@ -128,6 +129,9 @@ class Matcher:
                     continue
                 seen.add(span)
                 secret = match.group(group).decode("utf-8", "surrogateescape")
+                if compiled.validator is not None and not compiled.validator(secret):
+                    found.append(_Candidate(index, secret, span[0], span[1], is_vetoed=True))
+                    continue
                 if not self.accepts(compiled, secret):
                     continue
                 key_id = None
@@ -142,7 +146,7 @@ class Matcher:
         found: list[_Candidate] = []
         for index, spans in windows.items():
             found += self._confirm(index, data, spans)
-        anchors = [c for c in found if c.index in self._required]
+        anchors = [c for c in found if c.index in self._required and not c.is_vetoed]
         for anchor in anchors:
             for index in self._required[anchor.index]:
                 reach = self._ruleset.rules[index].key_id.max_distance  # type: ignore[union-attr]
@@ -155,10 +159,10 @@ class Matcher:
         """Give each secret the nearest key id of its linked rule; that id is then not its own."""
         for candidate in found:
             link = self._link.get(candidate.index)
-            if link is None or candidate.key_id:
+            if link is None or candidate.key_id or candidate.is_vetoed:
                 continue
             reach = self._ruleset.rules[candidate.index].key_id.max_distance  # type: ignore[union-attr]
-            ids = [c for c in found if c.index == link]
+            ids = [c for c in found if c.index == link and not c.is_vetoed]
             nearest = min(ids, key=lambda c: abs(c.start - candidate.start), default=None)
             if nearest is not None and abs(nearest.start - candidate.start) <= reach:
                 candidate.key_id = nearest.secret
@@ -182,6 +186,7 @@ class Matcher:
                         max(to_root(candidate.end - 1) + 1, to_root(candidate.start) + 1),
                         candidate.key_id,
                         chain,
+                        candidate.is_vetoed,
                     )
                 )
             if len(chain) >= self._depth:
@@ -191,7 +196,9 @@ class Matcher:
                     continue
                 data, mapper = _with_context(view, decoded)
                 views.append((data, _compose(to_root, mapper), (*chain, decoded.kind)))
-        return _drop_generic_overlaps(_first_per_place(located), self._compiled)
+        vetoed = [(item.start, item.end) for item in located if item.is_vetoed]
+        kept = [item for item in located if not item.is_vetoed]
+        return _drop_generic_overlaps(_first_per_place(kept), self._compiled, vetoed)
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
         findings = []
@@ -260,14 +267,15 @@ def _rank(compiled: _Compiled) -> tuple[int, int, int]:
 def _dedupe(found: list[_Candidate], compiled: list[_Compiled]) -> list[_Candidate]:
     """One candidate per secret span: a specific rule beats a generic one; consumed ids go."""
     best: dict[tuple[int, int], _Candidate] = {}
+    vetoed = [c for c in found if c.is_vetoed]
     for candidate in found:
-        if candidate.is_consumed:
+        if candidate.is_consumed or candidate.is_vetoed:
             continue
         key = (candidate.start, candidate.end)
         held = best.get(key)
         if held is None or _rank(compiled[candidate.index]) > _rank(compiled[held.index]):
             best[key] = candidate
-    return sorted(best.values(), key=lambda c: (c.start, c.index))
+    return sorted([*best.values(), *vetoed], key=lambda c: (c.start, c.index))
 
 
 def _first_per_place(located: list[_Located]) -> list[_Located]:
@@ -288,8 +296,11 @@ def _first_per_place(located: list[_Located]) -> list[_Located]:
     return sorted(kept, key=lambda item: (item.start, item.index))
 
 
-def _drop_generic_overlaps(located: list[_Located], compiled: list[_Compiled]) -> list[_Located]:
-    specific = [(i.start, i.end) for i in located if not compiled[i.index].is_generic]
+def _drop_generic_overlaps(
+    located: list[_Located], compiled: list[_Compiled], vetoed: list[tuple[int, int]]
+) -> list[_Located]:
+    """A generic rule never reports what a specific rule found, or recognised and rejected."""
+    specific = [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
     return [
         item
         for item in located

@@ -12,6 +12,7 @@ TRIGGERS: dict[str, str] = {
     "base64": r"(?:^|[^A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{24}",
     "hex": r"(?:^|[^0-9A-Fa-f])[0-9A-Fa-f]{32}",
     "url": r"%[0-9A-Fa-f]{2}",
-    "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)",
+    # `\"` too: JSON-escaped source (notebook cells, embedded configs) hides assignments.
+    "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\"])",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }

@@ -111,3 +111,11 @@ def test_decoded_value_keeps_the_name_it_was_assigned_to(matcher: Matcher) -> No
     chunk = Chunk(text.encode(), Origin("file", "secret.yaml"))
     found = [(f.secret.reveal(), f.line, f.decoded_from) for f in matcher.scan_chunk(chunk)]
     assert (secret, 2, ("base64",)) in found
+
+
+def test_a_token_with_a_wrong_checksum_is_not_reported_by_any_rule(matcher: Matcher) -> None:
+    """The GitHub rule rejects a bad checksum; the generic password rule must not report it."""
+    broken = GITHUB_PAT[:-1] + ("A" if GITHUB_PAT[-1] != "A" else "B")
+    for line in (f'GITHUB_TOKEN = "{broken}"', f"ACCESS_TOKEN={broken}\n"):
+        chunk = Chunk(line.encode(), Origin("file", "config.py"))
+        assert matcher.scan_chunk(chunk) == []
