@@ -13,6 +13,8 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.fakes.gitlab import FakeGitLab
+
 
 @pytest.fixture(scope="session")
 def _moto_session() -> Iterator[str]:
@@ -32,3 +34,16 @@ def moto_url(_moto_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "admin-testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     return _moto_session
+
+
+@pytest.fixture
+def http_client() -> Iterator[httpx.Client]:
+    """The client rotators get in tests: a short timeout so `hang` failures end quickly."""
+    with httpx.Client(timeout=httpx.Timeout(1.0)) as client:
+        yield client
+
+
+@pytest.fixture
+def fake_gitlab() -> Iterator[FakeGitLab]:
+    with FakeGitLab() as server:
+        yield server

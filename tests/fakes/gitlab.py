@@ -1,0 +1,172 @@
+"""Fake GitLab REST API v4: personal, project and group access tokens.
+
+Stage: tests (rotators). Follows docs.gitlab.com/ee/api/personal_access_tokens.html and the
+project/group access token pages: `PRIVATE-TOKEN` header, 401 `{"message": "401 Unauthorized"}`
+for unknown or revoked tokens, rotate returns the new token and revokes the old one at once, and
+rotating an already rotated token revokes the whole family (GitLab's reuse detection).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+_UNAUTHORIZED = Reply(401, {"message": "401 Unauthorized"})
+
+
+@dataclass
+class Token:
+    id: int
+    value: str
+    name: str
+    kind: str  # personal | project | group
+    parent: str | None
+    user_id: int
+    scopes: list[str]
+    revoked: bool = False
+    successor: int | None = None
+    expires_at: str | None = None
+
+    def public(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "revoked": self.revoked,
+            "active": not self.revoked,
+            "scopes": self.scopes,
+            "user_id": self.user_id,
+            "expires_at": self.expires_at,
+        }
+
+
+class FakeGitLab(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: dict[int, Token] = {}
+        self._next = 100
+        self.admin_token = self.add_token("admin", scopes=["api", "sudo"], user_id=1)[1]
+        pat = r"/api/v4/personal_access_tokens/(?P<id>self|\d+)"
+        res = r"/api/v4/(?P<kind>projects|groups)/(?P<parent>[^/]+)/access_tokens/(?P<id>\d+)"
+        self.route("GET", pat, self._get)
+        self.route("DELETE", pat, self._delete)
+        self.route("POST", pat + "/rotate", self._rotate)
+        self.route("GET", res, self._get)
+        self.route("DELETE", res, self._delete)
+        self.route("POST", res + "/rotate", self._rotate)
+        self.route("GET", r"/api/v4/personal_access_tokens", self._list)
+        self.route(
+            "GET",
+            r"/api/v4/(?P<kind>projects|groups)/(?P<parent>[^/]+)/access_tokens",
+            self._list_resource,
+        )
+
+    def add_token(
+        self,
+        name: str,
+        *,
+        kind: str = "personal",
+        parent: str | None = None,
+        scopes: list[str] | None = None,
+        user_id: int = 7,
+    ) -> tuple[int, str]:
+        self._next += 1
+        value = "glpat-" + secrets.token_urlsafe(15)[:20]
+        self.tokens[self._next] = Token(
+            self._next, value, name, kind, parent, user_id, scopes or ["api"]
+        )
+        return self._next, value
+
+    def live_tokens(self, name: str | None = None) -> list[Token]:
+        return [t for t in self.tokens.values() if not t.revoked and name in (None, t.name)]
+
+    def _caller(self, request: FakeRequest) -> Token | None:
+        value = request.headers.get("private-token")
+        for token in self.tokens.values():
+            if token.value == value and not token.revoked:
+                return token
+        return None
+
+    def _target(self, caller: Token, match: re.Match[str]) -> Token | None:
+        wanted = match.group("id")
+        token = caller if wanted == "self" else self.tokens.get(int(wanted))
+        groups = match.groupdict()
+        kind = groups.get("kind")
+        if (
+            token is not None
+            and kind
+            and (kind.rstrip("s"), groups["parent"])
+            != (
+                token.kind,
+                token.parent,
+            )
+        ):
+            return None
+        return token
+
+    def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None:
+            return _UNAUTHORIZED
+        if "read_api" not in caller.scopes and "api" not in caller.scopes:
+            return Reply(403, {"error": "insufficient_scope"})
+        token = self._target(caller, match)
+        return Reply(200, token.public()) if token else Reply(404, {"message": "404 Not Found"})
+
+    def _delete(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None:
+            return _UNAUTHORIZED
+        token = self._target(caller, match)
+        if token is None:
+            return Reply(404, {"message": "404 Not Found"})
+        token.revoked = True
+        return Reply(204)
+
+    def _rotate(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None:
+            return _UNAUTHORIZED
+        token = self._target(caller, match)
+        if token is None:
+            return Reply(404, {"message": "404 Not Found"})
+        if token.revoked:
+            # Reuse detection: the family of a rotated token dies with the reused one.
+            follow = token.successor
+            while follow is not None:
+                self.tokens[follow].revoked = True
+                follow = self.tokens[follow].successor
+            return Reply(400, {"message": "400 Bad request - Token already revoked"})
+        new_id, value = self.add_token(
+            token.name,
+            kind=token.kind,
+            parent=token.parent,
+            scopes=token.scopes,
+            user_id=token.user_id,
+        )
+        new = self.tokens[new_id]
+        new.expires_at = str(request.json().get("expires_at") or "2026-12-01")
+        token.revoked = True
+        token.successor = new_id
+        return Reply(200, {**new.public(), "token": value})
+
+    def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if self._caller(request) is None:
+            return _UNAUTHORIZED
+        items = [t.public() for t in self.tokens.values() if t.kind == "personal"]
+        if request.query.get("state") == "active":
+            items = [i for i in items if i["active"]]
+        return Reply(200, items)
+
+    def _list_resource(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if self._caller(request) is None:
+            return _UNAUTHORIZED
+        kind, parent = match.group("kind").rstrip("s"), match.group("parent")
+        items = [
+            t.public()
+            for t in self.tokens.values()
+            if t.kind == kind and t.parent == parent and not t.revoked
+        ]
+        return Reply(200, items)

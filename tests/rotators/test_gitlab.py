@@ -1,0 +1,157 @@
+"""GitLab rotator: request sequences on a mock transport, then the full cycle on the fake."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from leakward.secret import Secret
+from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from rotators.gitlab import GitLabRotator
+from tests.fakes.gitlab import FakeGitLab
+from tests.rotators.scripted import Scripted, html
+
+ADMIN = Secret("glpat-adminadminadmin0000")
+
+
+def rotator_on(fake: FakeGitLab, client: httpx.Client) -> GitLabRotator:
+    return GitLabRotator(client, admin_token=Secret(fake.admin_token), base_url=fake.url)
+
+
+def test_reissue_reads_then_rotates_with_the_admin_token() -> None:
+    script = Scripted(
+        (
+            "GET",
+            "/api/v4/personal_access_tokens/42",
+            httpx.Response(200, json={"id": 42, "active": True, "revoked": False}),
+        ),
+        (
+            "POST",
+            "/api/v4/personal_access_tokens/42/rotate",
+            httpx.Response(
+                200,
+                json={"id": 43, "token": "glpat-newnewnewnewnewnew", "expires_at": "2026-12-22"},
+            ),
+        ),
+    )
+    rotator = GitLabRotator(script.client(), admin_token=ADMIN, base_url="https://gl.test")
+    new = rotator.reissue(KeyRef("gitlab", "42"), "t")
+    assert script.done()
+    assert new.key_id == "43"
+    assert new.secret.reveal() == "glpat-newnewnewnewnewnew"
+    assert all(r.headers["PRIVATE-TOKEN"] == ADMIN.reveal() for r in script.sent)
+    assert b"expires_at" in script.sent[1].content
+
+
+def test_project_tokens_use_the_project_path() -> None:
+    script = Scripted(
+        ("DELETE", "/api/v4/projects/group%2Fapp/access_tokens/9", httpx.Response(204)),
+    )
+    rotator = GitLabRotator(script.client(), admin_token=ADMIN, base_url="https://gl.test")
+    rotator.revoke(KeyRef("gitlab", "9", "group/app", attributes=(("kind", "project"),)))
+    assert script.done()
+
+
+def test_full_cycle_on_the_fake(fake_gitlab: FakeGitLab, http_client: httpx.Client) -> None:
+    token_id, value = fake_gitlab.add_token("ci-deploy")
+    rotator = rotator_on(fake_gitlab, http_client)
+    leaked = Secret(value)
+
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
+    new = rotator.reissue(KeyRef("gitlab", str(token_id)), "rot-1")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+    # Rotation revoked the old token at once.
+    assert rotator.verify(leaked).liveness is Liveness.DEAD
+    rotator.revoke(KeyRef("gitlab", str(token_id)))  # already revoked: not an error
+    live = fake_gitlab.live_tokens("ci-deploy")
+    assert [t.value for t in live] == [new.secret.reveal()]
+
+
+def test_a_repeated_reissue_refuses_instead_of_triggering_reuse_detection(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    token_id, _ = fake_gitlab.add_token("ci-deploy")
+    rotator = rotator_on(fake_gitlab, http_client)
+    new = rotator.reissue(KeyRef("gitlab", str(token_id)), "rot-1")
+    with pytest.raises(PermanentError, match="reuse detection"):
+        rotator.reissue(KeyRef("gitlab", str(token_id)), "rot-1")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+
+
+def test_group_token_cycle(fake_gitlab: FakeGitLab, http_client: httpx.Client) -> None:
+    token_id, value = fake_gitlab.add_token("bot", kind="group", parent="55")
+    key = KeyRef("gitlab", str(token_id), "55", attributes=(("kind", "group"),))
+    rotator = rotator_on(fake_gitlab, http_client)
+    new = rotator.reissue(key, "rot-1")
+    assert rotator.verify(Secret(value)).liveness is Liveness.DEAD
+    assert [t.value for t in fake_gitlab.live_tokens("bot")] == [new.secret.reveal()]
+    refs = rotator.list_keys("groups/55")
+    assert [r.key_id for r in refs] == [new.key_id]
+    assert refs[0].attribute("kind") == "group"
+
+
+def test_scope_limited_token_is_live(fake_gitlab: FakeGitLab, http_client: httpx.Client) -> None:
+    _, value = fake_gitlab.add_token("reader", scopes=["read_repository"])
+    verdict = rotator_on(fake_gitlab, http_client).verify(Secret(value))
+    assert verdict.liveness is Liveness.LIVE
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "as_html"), [(500, None, False), (429, "7", False), (502, None, True)]
+)
+def test_verify_is_unknown_on_provider_trouble(
+    fake_gitlab: FakeGitLab,
+    http_client: httpx.Client,
+    status: int,
+    retry_after: str | None,
+    as_html: bool,
+) -> None:
+    _, value = fake_gitlab.add_token("x")
+    fake_gitlab.fail_next(
+        "/api/v4/personal_access_tokens/self", status=status, retry_after=retry_after, html=as_html
+    )
+    verdict = rotator_on(fake_gitlab, http_client).verify(Secret(value))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert value not in verdict.reason
+
+
+def test_verify_times_out_to_unknown(fake_gitlab: FakeGitLab, http_client: httpx.Client) -> None:
+    _, value = fake_gitlab.add_token("x")
+    fake_gitlab.fail_next("/api/v4/personal_access_tokens/self", hang=5)
+    assert rotator_on(fake_gitlab, http_client).verify(Secret(value)).liveness is Liveness.UNKNOWN
+
+
+def test_rotate_429_is_transient_with_retry_after(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    token_id, value = fake_gitlab.add_token("x")
+    fake_gitlab.fail_next(
+        f"/api/v4/personal_access_tokens/{token_id}/rotate", status=429, retry_after="12"
+    )
+    with pytest.raises(TransientError) as caught:
+        rotator_on(fake_gitlab, http_client).reissue(KeyRef("gitlab", str(token_id)), "t")
+    assert caught.value.retry_after == 12.0
+    assert rotator_on(fake_gitlab, http_client).verify(Secret(value)).liveness is Liveness.LIVE
+
+
+def test_bad_admin_token_is_permanent(fake_gitlab: FakeGitLab, http_client: httpx.Client) -> None:
+    token_id, _ = fake_gitlab.add_token("x")
+    rotator = GitLabRotator(
+        http_client, admin_token=Secret("glpat-wrong"), base_url=fake_gitlab.url
+    )
+    with pytest.raises(PermanentError, match="401"):
+        rotator.revoke(KeyRef("gitlab", str(token_id)))
+
+
+def test_html_on_a_state_change_is_transient() -> None:
+    script = Scripted(("DELETE", "/api/v4/personal_access_tokens/1", html(200)))
+    with pytest.raises(TransientError):
+        GitLabRotator(script.client(), admin_token=ADMIN).revoke(KeyRef("gitlab", "1"))
+
+
+def test_list_keys_imports_personal_tokens(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    token_id, _ = fake_gitlab.add_token("ci-deploy")
+    refs = rotator_on(fake_gitlab, http_client).list_keys()
+    assert KeyRef("gitlab", str(token_id), "7", "ci-deploy", (("kind", "personal"),)) in refs
