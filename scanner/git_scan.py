@@ -139,15 +139,23 @@ def scan_history(
     paths, missing = repo.reachable_blobs(revs)
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     blobs = []
+    listed: set[str] = set()
     for oid, size in repo.blobs_in_pack_order():
+        listed.add(oid)
         name = paths.get(oid)
         if name is None and not all_objects:
             continue
         blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size))
+    # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
+    # gets it reported instead of silently unscanned.
+    blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]
     results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid in paths}
-    introductions = _introductions(repo, revs, {paths[oid] for oid in needed}, needed)
+    # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
+    # renamed or copied was first added under another. A tree-only log is cheap, and it only
+    # runs when something was found.
+    introductions = _introductions(repo, revs, needed, results.tally.skipped)
     return _grouped(repo, results, introductions, started)
 
 
@@ -164,16 +172,26 @@ def _notes(repo: Repository) -> list[Skipped]:
 
 
 def _introductions(
-    repo: Repository, revs: Sequence[str], paths: set[str], oids: set[str]
+    repo: Repository, revs: Sequence[str], oids: set[str], skipped: list[Skipped]
 ) -> dict[str, list[Introduction]]:
     found: dict[str, list[Introduction]] = {}
     if not oids:
         return found
-    for intro in repo.introductions(revs, sorted(paths), oids):
+    errors: list[str] = []
+    for intro in repo.introductions(revs, oids=oids, errors=errors):
         found.setdefault(intro.oid, []).append(intro)
+    skipped += [_log_failure(error) for error in errors]
     for intros in found.values():
         intros.sort(key=Introduction.age_key)
     return found
+
+
+def _log_failure(error: str) -> Skipped:
+    return Skipped(
+        "(git log)",
+        f"history could not be read to the end ({error}); findings past it have no commit",
+        is_error=True,
+    )
 
 
 def _grouped(
@@ -236,9 +254,13 @@ def _location(finding: Finding, intro: Introduction | None) -> dict[str, object]
     }
 
 
-def range_revs(repo: Repository, spec: str) -> list[str]:
+def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> list[str]:
     """Revisions for `A..B`; with A all zeros or unknown (a new branch, a force-push), the
-    commits of B that no other ref already has."""
+    commits of B that no other ref already has.
+
+    `pushed_ref` (e.g. `refs/heads/feature`) names the ref the push moved: only it and its
+    remote-tracking copies are left out of "other refs", so a new branch cut from main's tip adds
+    nothing. Without it, every ref pointing at B counts as the pushed one."""
     base, dots, tip = spec.partition("..")
     if not dots:
         raise _usage(f"--range needs A..B, got {spec!r}")
@@ -251,7 +273,7 @@ def range_revs(repo: Repository, spec: str) -> list[str]:
     )
     if known:
         return [f"{base}..{resolved_tip}"]
-    return [resolved_tip, "--not", *repo.other_refs_than(resolved_tip)]
+    return [resolved_tip, "--not", *repo.other_refs_than(resolved_tip, pushed_ref)]
 
 
 def _usage(message: str) -> Exception:
@@ -271,42 +293,42 @@ def scan_revisions(
     started = time.perf_counter()
     repo = Repository(path)
     skipped = _notes(repo)
-    intros = list(repo.introductions(revs))
+    errors: list[str] = []
+    # What each commit had before, across all its files: a secret moved between files (a rename,
+    # a cut and paste) in one commit is not new. Merges: the versions in every parent.
+    before: dict[str, set[str]] = {}
     by_oid: dict[str, list[Introduction]] = {}
-    for intro in intros:
-        by_oid.setdefault(intro.oid, []).append(intro)
+    for intro in repo.introductions(revs, errors=errors, deletions=True):
+        if intro.parent_oid:
+            before.setdefault(intro.commit, set()).add(intro.parent_oid)
+        if intro.oid != ZERO_OID:
+            by_oid.setdefault(intro.oid, []).append(intro)
+    skipped += [_log_failure(error) for error in errors]
     for group in by_oid.values():
         group.sort(key=Introduction.age_key)
-    sizes = _sizes(repo, by_oid)
+    sizes = repo.blob_sizes(by_oid)
     blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
     results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
     results.tally.skipped += skipped
-    parents = {i.parent_oid for oid in results.findings for i in by_oid[oid] if i.parent_oid}
-    already = _secrets_in(repo, parents, ruleset, options)
+    commits = {i.commit for oid in results.findings for i in by_oid[oid]}
+    olds = set().union(*(before.get(commit, set()) for commit in commits))
+    secrets = _secrets_in(repo, olds, ruleset, options)
+    already = {
+        commit: set().union(*(secrets.get(oid, set()) for oid in before.get(commit, ())))
+        for commit in commits
+    }
     for oid in list(results.findings):
-        olds = {i.parent_oid for i in by_oid[oid]}
         fresh = [
             f
             for f in results.findings[oid]
-            # new when at least one parent version did not hold it (merges: against each parent)
-            if any(
-                not p or (f.rule_id, f.secret.reveal()) not in already.get(p, set()) for p in olds
-            )
+            # new when a commit that put this blob in place did not have the secret before
+            if any((f.rule_id, f.secret.reveal()) not in already[i.commit] for i in by_oid[oid])
         ]
         if fresh:
             results.findings[oid] = fresh
         else:
             del results.findings[oid]
     return _grouped(repo, results, by_oid, started)
-
-
-def _sizes(repo: Repository, by_oid: dict[str, list[Introduction]]) -> dict[str, int]:
-    if not by_oid:
-        return {}
-    sizes: dict[str, int] = {}
-    for oid, data in read_blobs(repo.git_dir, list(by_oid)):
-        sizes[oid] = len(data) if data is not None else 0
-    return sizes
 
 
 def _secrets_in(
@@ -330,25 +352,36 @@ def scan_staged(path: Path, ruleset: RuleSet, options: ScanOptions) -> GitScan:
     tally = _Tally()
     run_tasks(lambda item: item, [], ruleset, options, parallel=False, on_result=lambda _: None)
     matcher, _ = worker_matcher()
-    new_oids = [new for _, new, _ in changes]
-    old_oids = [old for _, _, old in changes if old]
-    contents = dict(read_blobs(repo.git_dir, [*new_oids, *old_oids]))
-    for name, new, old in changes:
-        data = contents.get(new)
+    limit = options.file_limits.max_file_size
+    sizes = repo.blob_sizes(
+        dict.fromkeys(oid for _, new, old in changes for oid in (new, old) if oid)
+    )
+    wanted = [new for _, new, _ in changes if new != ZERO_OID and sizes.get(new, 0) <= limit]
+    contents = dict(read_blobs(repo.git_dir, dict.fromkeys(wanted)))
+    for name, new, _ in changes:
+        if new == ZERO_OID:
+            continue
         tally.files += 1
+        if sizes.get(new, 0) > limit:
+            tally.skipped.append(Skipped(name, f"blob larger than the {limit >> 20} MiB limit"))
+            continue
+        data = contents.get(new)
         if data is None:
             tally.skipped.append(Skipped(name, f"missing object {new}", is_error=True))
             continue
         origin = Origin(kind="git-staged", path=name)
-        part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
+        tally.add(scan_items(matcher, chunks_for(data, origin, options.container_limits)))
+    if tally.findings:
+        # Only now read what HEAD had, in every file the commit touches: a secret moved between
+        # files (a rename, a cut and paste) is not new.
+        olds = [old for _, _, old in changes if old and sizes.get(old, 0) <= limit]
         before: set[tuple[str, str]] = set()
-        if old and contents.get(old) is not None:
-            old_origin = Origin(kind="git-staged", path=name)
-            old_data = contents[old] or b""
-            previous = scan_items(
-                matcher, chunks_for(old_data, old_origin, options.container_limits)
-            )
-            before = {(f.rule_id, f.secret.reveal()) for f in previous.findings}
-        part.findings = [f for f in part.findings if (f.rule_id, f.secret.reveal()) not in before]
-        tally.add(part)
+        for oid, old_data in read_blobs(repo.git_dir, dict.fromkeys(olds)):
+            if old_data is not None:
+                origin = Origin(kind="git-staged", path=oid)
+                previous = scan_items(
+                    matcher, chunks_for(old_data, origin, options.container_limits)
+                )
+                before |= {(f.rule_id, f.secret.reveal()) for f in previous.findings}
+        tally.findings = [f for f in tally.findings if (f.rule_id, f.secret.reveal()) not in before]
     return GitScan(finish(tally, started, root=str(repo.work_tree or repo.git_dir)))

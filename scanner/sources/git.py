@@ -8,7 +8,9 @@ attribution costs nothing on a clean history.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -65,17 +67,42 @@ class Repository:
         self.work_tree = None if repo.bare else Path(repo.working_tree_dir or path)
         repo.close()
 
-    def run(self, *args: str, check: bool = True) -> bytes:
-        done = subprocess.run(
-            ["git", f"--git-dir={self.git_dir}", *args], capture_output=True, check=False
-        )
-        if check and done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+        output, error = self.run_partial(*args, stdin=stdin)
+        if check and error is not None:
             raise SourceError(
-                f"git {args[0]} failed: {message[-1] if message else done.returncode}",
+                f"git {args[0]} failed: {error}",
                 "check the revisions you passed and that the repository is intact",
             )
-        return done.stdout
+        return output
+
+    def run_partial(self, *args: str, stdin: bytes | None = None) -> tuple[bytes, str | None]:
+        """What git wrote, and its last error line when it failed part way (None on success)."""
+        done = subprocess.run(
+            ["git", f"--git-dir={self.git_dir}", *args],
+            capture_output=True,
+            check=False,
+            input=stdin,
+        )
+        if done.returncode == 0:
+            return done.stdout, None
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return done.stdout, message[-1] if message else f"exit status {done.returncode}"
+
+    def blob_sizes(self, oids: Iterable[str]) -> dict[str, int]:
+        """Size of each blob that exists, from object headers only: no content is read."""
+        request = b"".join(oid.encode() + b"\n" for oid in oids)
+        if not request:
+            return {}
+        output, _ = self.run_partial(
+            "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)", stdin=request
+        )
+        sizes: dict[str, int] = {}
+        for line in output.split(b"\n"):
+            parts = line.split(b" ")
+            if len(parts) == 3 and parts[1] == b"blob":
+                sizes[parts[0].decode()] = int(parts[2])
+        return sizes
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
@@ -108,40 +135,60 @@ class Repository:
                 yield parts[0].decode(), int(parts[2])
 
     def introductions(
-        self, revs: Sequence[str], paths: Sequence[str] = (), oids: set[str] | None = None
+        self,
+        revs: Sequence[str],
+        paths: Sequence[str] = (),
+        oids: set[str] | None = None,
+        errors: list[str] | None = None,
+        deletions: bool = False,
     ) -> Iterator[Introduction]:
-        """Blob additions and changes in the commits of `revs` (merges against each parent)."""
-        args = ["log", "--topo-order", "-m", "-z", "--raw", "--no-abbrev", "--no-renames"]
-        args.append(f"--format={_LOG_FORMAT}")
-        args += [*revs, "--", *paths]
-        output = self.run(*args)
-        for position, block in enumerate(output.split(b"\x01")[1:]):
-            header, _, rest = block.partition(b"\0")
-            commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
-            fields = rest.lstrip(b"\n").split(b"\0")
-            for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-                parts = meta.split(b" ")
-                if len(parts) < 5 or parts[4][:1] == b"D":
-                    continue
-                old, new = parts[2].decode(), parts[3].decode()
-                if oids is not None and new not in oids:
-                    continue
-                yield Introduction(
-                    commit=commit,
-                    author=author,
-                    date=date,
-                    subject=subject,
-                    path=path.decode("utf-8", "surrogateescape"),
-                    oid=new,
-                    parent_oid=None if old == ZERO_OID else old,
-                    position=position,
+        """Blob additions and changes in the commits of `revs` (merges against each parent);
+        with `deletions`, removals too, as introductions of ZERO_OID.
+
+        Streamed, so memory stays bounded on long histories. A log that fails part way (a missing
+        tree in a damaged repository) still yields what it read; the failure goes to `errors`
+        when given, else raises.
+        """
+        args = ["--literal-pathspecs", "log", "--topo-order", "-m", "-z", "--raw", "--no-abbrev"]
+        args += ["--no-renames", f"--format={_LOG_FORMAT}", "--stdin", *revs]
+        # Paths go through stdin: thousands of them would overflow a command line. Revisions stay
+        # on it, since older gits refuse `--all` and `--not` on stdin.
+        request = b"--\n" + b"".join(os.fsencode(path) + b"\n" for path in paths)
+        with tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen(
+                ["git", f"--git-dir={self.git_dir}", *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+            assert process.stdin is not None  # noqa: S101 - pipes were requested
+            assert process.stdout is not None  # noqa: S101
+            # git reads all of stdin before it writes anything, so this cannot deadlock.
+            process.stdin.write(request)
+            process.stdin.close()
+            try:
+                for position, block in enumerate(_blocks(process.stdout)):
+                    yield from _parse_block(block, position, oids, deletions)
+            finally:
+                process.stdout.close()
+                status = process.wait()
+            stderr.seek(0)
+            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+        if status != 0:
+            error = lines[-1] if lines else f"exit status {status}"
+            if errors is None:
+                raise SourceError(
+                    f"git log failed: {error}",
+                    "check the revisions you passed and that the repository is intact",
                 )
+            errors.append(error)
 
     def staged_changes(self) -> Iterator[tuple[str, str, str | None]]:
-        """(path, index blob, HEAD blob or None) for files added, copied, modified or renamed."""
+        """(path, index blob, HEAD blob or None) for files added, copied, modified, renamed or
+        deleted (index blob ZERO_OID): what the next commit changes."""
         # On an unborn branch `--cached` compares with the empty tree by itself.
         output = self.run(
-            "diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--diff-filter=ACMRT"
+            "diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--diff-filter=ACDMRT"
         )
         fields = output.split(b"\0")
         index = 0
@@ -153,7 +200,7 @@ class Repository:
             renamed = parts[4][:1] in (b"R", b"C")
             path = fields[index + (2 if renamed else 1)].decode("utf-8", "surrogateescape")
             index += 3 if renamed else 2
-            if parts[1] == b"160000":
+            if b"160000" in (parts[0], parts[1]):
                 continue  # a submodule's commit, not content
             old = parts[2].decode()
             yield path, parts[3].decode(), None if old == ZERO_OID else old
@@ -164,19 +211,95 @@ class Repository:
         )
         return [r for r in output.decode("utf-8", "replace").splitlines() if r]
 
-    def other_refs_than(self, commit: str) -> list[str]:
-        """Refs that do not point at `commit`: what a new branch's own commits are cut from."""
+    def other_refs_than(self, commit: str, pushed_ref: str | None = None) -> list[str]:
+        """Refs other than the pushed one: what a new branch's own commits are cut from.
+
+        With `pushed_ref`, that ref and its remote-tracking copies are left out; without it,
+        every ref pointing at `commit`.
+        """
         output = self.run("for-each-ref", "--format=%(objectname) %(refname)")
+        short = _short_ref(pushed_ref) if pushed_ref else None
         refs = []
-        for line in output.decode("utf-8", "replace").splitlines():
+        for line in output.decode("utf-8", "surrogateescape").splitlines():
             oid, _, name = line.partition(" ")
-            if oid != commit and name:
+            if not name:
+                continue
+            if short is not None:
+                is_pushed = name == pushed_ref or (
+                    name.startswith("refs/remotes/") and name.split("/", 3)[-1] == short
+                )
+            else:
+                is_pushed = oid == commit
+            if not is_pushed:
                 refs.append(name)
         return refs
 
 
+def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    """The `\\x01`-led commit blocks of a log, read a megabyte at a time."""
+    pending = b""
+    while chunk := stream.read(1 << 20):
+        pending += chunk
+        *complete, pending = pending.split(b"\x01")
+        yield from (block for block in complete if block)
+    if pending:
+        yield pending
+
+
+def _parse_block(
+    block: bytes, position: int, oids: set[str] | None, deletions: bool
+) -> Iterator[Introduction]:
+    header, _, rest = block.partition(b"\0")
+    commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
+    fields = rest.lstrip(b"\n").split(b"\0")
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.split(b" ")
+        # A gitlink (160000) is a submodule's commit, not content of this repository.
+        if len(parts) < 5 or b"160000" in (parts[0].lstrip(b":"), parts[1]):
+            continue
+        if parts[4][:1] == b"D" and not deletions:
+            continue
+        old, new = parts[2].decode(), parts[3].decode()
+        if oids is not None and new not in oids:
+            continue
+        yield Introduction(
+            commit=commit,
+            author=author,
+            date=date,
+            subject=subject,
+            path=path.decode("utf-8", "surrogateescape"),
+            oid=new,
+            parent_oid=None if old == ZERO_OID else old,
+            position=position,
+        )
+
+
+def _short_ref(ref: str) -> str:
+    for prefix in ("refs/heads/", "refs/tags/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
 def read_blobs(git_dir: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
-    """(oid, content) for each oid, through one `git cat-file --batch`; None for a missing one."""
+    """(oid, content) for each oid, through `git cat-file --batch`; None for a missing one.
+
+    A damaged object can kill cat-file part way: the object it died on is yielded as None and a
+    new cat-file carries on with the rest, so one bad object never hides the others.
+    """
+    wanted = list(oids)
+    done = 0
+    while done < len(wanted):
+        for oid, data in _batch(git_dir, wanted[done:]):
+            done += 1
+            yield oid, data
+        if done < len(wanted):
+            yield wanted[done], None
+            done += 1
+
+
+def _batch(git_dir: Path, wanted: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    """One cat-file process over `wanted`, stopping early if it dies."""
     process = subprocess.Popen(
         ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
         stdin=subprocess.PIPE,
@@ -186,14 +309,13 @@ def read_blobs(git_dir: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes 
     )
     assert process.stdin is not None  # noqa: S101 - pipes were requested
     assert process.stdout is not None  # noqa: S101
-    wanted = list(oids)
 
     def feed(stream: IO[bytes]) -> None:
         # A thread writes the requests so a full pipe never deadlocks against our reads.
         try:
             stream.write(b"".join(oid.encode() + b"\n" for oid in wanted))
             stream.close()
-        except BrokenPipeError:
+        except (BrokenPipeError, ValueError):
             pass
 
     writer = threading.Thread(target=feed, args=(process.stdin,), daemon=True)
@@ -202,17 +324,20 @@ def read_blobs(git_dir: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes 
     try:
         for oid in wanted:
             header = out.readline()
-            if not header:
-                break
             parts = header.split()
             if len(parts) == 2 and parts[1] == b"missing":
                 yield oid, None
                 continue
+            if len(parts) != 3 or not parts[2].isdigit():
+                return  # cat-file died on this object
             size = int(parts[2])
             data = out.read(size)
+            if len(data) < size:
+                return
             out.read(1)  # the newline after each object
             yield oid, data
     finally:
         out.close()
+        process.kill()
         process.wait()
         writer.join()
