@@ -120,11 +120,13 @@ def call(
     data: Mapping[str, str] | None = None,
     auth: Auth = None,
     admin_hint: str = "check the admin credential in the settings",
+    passthrough: Sequence[int] = (),
 ) -> httpx.Response:
     """Send a state-changing or admin request; raise on anything a caller cannot act on.
 
     Returns 2xx and the 4xx statuses other than 401/403 (404 often means "already gone", 409/422
-    "already done" or a cap), so each rotator decides what those mean for its provider.
+    "already done" or a cap), so each rotator decides what those mean for its provider;
+    `passthrough` returns 401/403 too, where they describe the target rather than the caller.
     """
     try:
         response = _send(client, method, url, headers, params, json, data, auth)
@@ -139,6 +141,8 @@ def call(
         raise TransientError(f"{what}: the provider answered {status}", retry_after(response))
     if is_html(response):
         raise TransientError(f"{what}: an HTML page answered ({status}), not the provider API")
+    if status in passthrough:
+        return response  # the caller gives this status a meaning (a 401 for a dead token …)
     if status == 401:
         raise PermanentError(f"{what}: the credential was rejected (401); {admin_hint}")
     if status == 403:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 
 
@@ -46,4 +47,16 @@ def http_client() -> Iterator[httpx.Client]:
 @pytest.fixture
 def fake_gitlab() -> Iterator[FakeGitLab]:
     with FakeGitLab() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_ghes() -> Iterator[FakeGitHub]:
+    with FakeGitHub(enterprise=True) as server:
         yield server

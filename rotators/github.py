@@ -1,0 +1,311 @@
+"""GitHub: App installation tokens and deploy keys (full rotation); PATs and OAuth tokens
+(revoke-only, through the credential revocation API).
+
+Stage: rotators. `KeyRef.attribute("kind")` picks the credential: "installation" (account = the
+installation id), "deploy_key" (account = "owner/repo", key_id = the key id) or "token" (a PAT or
+OAuth/App user token). Bearer-only credentials can only be killed with the value itself, so they
+are revoked through `revoke_secret`; `revoke(KeyRef)` handles deploy keys. github.com and GitHub
+Enterprise Server differ in data only (`GitHubFlavour`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from leakward.secret import Secret
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    TransientError,
+    Verdict,
+)
+from rotators.github_app import app_jwt, deploy_keypair
+from rotators.provider_facts import FACTS
+from rotators.provider_http import (
+    call,
+    expect,
+    field,
+    json_list,
+    json_object,
+    optional_field,
+    probe,
+    verdict_by_status,
+)
+
+FACTS_GITHUB = FACTS["github"]
+_API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubFlavour:
+    """Where github.com and GHES differ (docs.github.com/rest/credentials/revoke, fpt vs ghes)."""
+
+    name: str
+    api_base: str
+    # github.com: the revocation API is unauthenticated and refuses authenticated calls (403);
+    # GHES 3.18/3.19: "60 authenticated requests per hour".
+    revoke_authenticated: bool
+    revocable_prefixes: tuple[str, ...]
+    max_credentials_per_revoke: int = 1000
+
+
+GITHUB_COM = GitHubFlavour(
+    "github.com",
+    FACTS_GITHUB.base_url,
+    revoke_authenticated=False,
+    # gho_/ghu_/ghr_ were added on 2026-03-26 (github.blog changelog).
+    revocable_prefixes=("ghp_", "github_pat_", "gho_", "ghu_", "ghr_"),
+)
+
+
+def enterprise_server(host: str) -> GitHubFlavour:
+    return GitHubFlavour("ghes", f"https://{host}/api/v3", True, ("ghp_", "github_pat_"))
+
+
+def _is_rate_limited(response: httpx.Response) -> bool:
+    return response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
+
+
+class GitHubRotator:
+    provider: ClassVar[str] = "github"
+    capability: ClassVar[Capability] = Capability.FULL
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        flavour: GitHubFlavour = GITHUB_COM,
+        base_url: str | None = None,
+        app_id: str | None = None,
+        app_private_key: Secret | None = None,
+        admin_token: Secret | None = None,
+    ) -> None:
+        self._client = client
+        self._flavour = flavour
+        self._base = (base_url or flavour.api_base).rstrip("/")
+        self._app_id = app_id
+        self._app_key = app_private_key
+        self._admin_token = admin_token  # deploy keys: a token with repo administration
+
+    def _url(self, name: str, **parts: str) -> str:
+        quoted = {k: quote(v, safe="/") for k, v in parts.items()}
+        return self._base + FACTS_GITHUB.endpoints[name].format(**quoted)
+
+    @staticmethod
+    def _bearer(secret: Secret) -> dict[str, str]:
+        return {**_API_HEADERS, "Authorization": f"Bearer {secret.reveal()}"}
+
+    def _admin(self) -> dict[str, str]:
+        if self._admin_token is None:
+            raise PermanentError("GitHub: no admin token configured for deploy keys")
+        return self._bearer(self._admin_token)
+
+    # --- verify -------------------------------------------------------------------------
+    def verify(self, secret: Secret) -> Verdict:
+        value = secret.reveal()
+        if value.startswith("ghr_"):
+            return Verdict(Liveness.UNKNOWN, "refresh tokens cannot be checked without the app")
+        if value.startswith("ghs_"):
+            # Installation tokens may not read /user (403 "not accessible by integration").
+            answer = probe(
+                self._client, "GET", self._url("installation_repos"), headers=self._bearer(secret)
+            )
+        else:
+            answer = probe(self._client, "GET", self._url("user"), headers=self._bearer(secret))
+        if isinstance(answer, httpx.Response):
+            if answer.status_code == 403 and _is_rate_limited(answer):
+                return Verdict(Liveness.UNKNOWN, "GitHub rate limit reached; try again later")
+            if answer.status_code == 200 and not value.startswith("ghs_"):
+                with contextlib.suppress(ValueError):
+                    body = answer.json()
+                    login = body.get("login") if isinstance(body, dict) else None
+                    return verdict_by_status(answer, identity=str(login) if login else None)
+        return verdict_by_status(answer)
+
+    # --- installation tokens ------------------------------------------------------------
+    def _mint_installation_token(self, installation_id: str) -> NewCredential:
+        if self._app_id is None or self._app_key is None:
+            raise PermanentError("GitHub: App id and private key are needed to mint tokens")
+        jwt = app_jwt(self._app_id, self._app_key)
+        response = call(
+            self._client,
+            "POST",
+            self._url("mint_installation", installation_id=installation_id),
+            what="mint installation token",
+            headers=self._bearer(jwt),
+            admin_hint="check the App id and private key",
+        )
+        body = json_object(expect(response, "mint installation token", 201), "mint token")
+        return NewCredential(
+            secret=Secret(field(body, "token", "mint installation token")),
+            expires_at=optional_field(body, "expires_at"),
+            extra_public=(("installation_id", installation_id),),
+        )
+
+    # --- deploy keys --------------------------------------------------------------------
+    def _reissue_deploy_key(self, key: KeyRef, token: str) -> NewCredential:
+        repo = key.account
+        if not repo:
+            raise PermanentError("GitHub: a deploy key needs its repository as the account")
+        title = f"leakward {token[:40]}"
+        listed = call(
+            self._client,
+            "GET",
+            self._url("deploy_keys", repo=repo),
+            what="list deploy keys",
+            headers=self._admin(),
+        )
+        read_only = True
+        for item in json_list(expect(listed, "list deploy keys", 200), "list deploy keys"):
+            if item.get("title") == title:
+                # An earlier attempt uploaded this key and lost its private half: retire it.
+                self._delete_deploy_key(repo, str(item.get("id")))
+            elif key.key_id is not None and str(item.get("id")) == key.key_id:
+                read_only = item.get("read_only") is not False  # keep the old key's access
+        private, public = deploy_keypair(title)
+        created = call(
+            self._client,
+            "POST",
+            self._url("deploy_keys", repo=repo),
+            what="add deploy key",
+            headers=self._admin(),
+            json={"title": title, "key": public, "read_only": read_only},
+        )
+        body = json_object(expect(created, "add deploy key", 201), "add deploy key")
+        return NewCredential(
+            secret=private,
+            key_id=field(body, "id", "add deploy key"),
+            extra_public=(("public_key", public),),
+        )
+
+    def _delete_deploy_key(self, repo: str, key_id: str) -> None:
+        response = call(
+            self._client,
+            "DELETE",
+            self._url("deploy_key", repo=repo, key_id=key_id),
+            what="delete deploy key",
+            headers=self._admin(),
+        )
+        expect(response, "delete deploy key", 204, 404)
+
+    # --- the protocol -------------------------------------------------------------------
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        kind = key.attribute("kind") or "token"
+        if kind == "installation":
+            if not key.account:
+                raise PermanentError("GitHub: an installation token needs its installation id")
+            return self._mint_installation_token(key.account)
+        if kind == "deploy_key":
+            return self._reissue_deploy_key(key, idempotency_token)
+        raise PermanentError(
+            "GitHub: personal access and OAuth tokens cannot be created through the API; "
+            + self.manual_steps(key)
+        )
+
+    def revoke(self, key: KeyRef) -> None:
+        kind = key.attribute("kind") or "token"
+        if kind == "deploy_key":
+            if not key.account or not key.key_id:
+                raise PermanentError("GitHub: a deploy key needs its repository and key id")
+            self._delete_deploy_key(key.account, key.key_id)
+            return
+        raise PermanentError(
+            f"GitHub: a {kind} is revoked with its own value; call revoke_secret with it"
+        )
+
+    def revoke_secret(self, secret: Secret) -> None:
+        """Kill a bearer token with its own value, then confirm it no longer authenticates."""
+        value = secret.reveal()
+        if value.startswith("ghs_"):
+            response = call(
+                self._client,
+                "DELETE",
+                self._url("installation_token"),
+                what="revoke installation token",
+                headers=self._bearer(secret),
+                passthrough=(401,),
+            )
+            # 401: already revoked or expired, which is the goal.
+            expect(response, "revoke installation token", 204, 401)
+            return
+        self._revoke_through_credentials_api(secret)
+
+    def _revoke_through_credentials_api(self, secret: Secret) -> None:
+        value = secret.reveal()
+        if not value.startswith(self._flavour.revocable_prefixes):
+            raise PermanentError(
+                f"GitHub ({self._flavour.name}): the revocation API does not take "
+                f"{secret.redacted()}; " + self.manual_steps(KeyRef("github"))
+            )
+        headers = dict(_API_HEADERS)
+        if self._flavour.revoke_authenticated:
+            headers.update(self._admin())
+        response = call(
+            self._client,
+            "POST",
+            self._url("credentials_revoke"),
+            what="revoke credential",
+            headers=headers,
+            json={"credentials": [value]},
+        )
+        # 422 means "validation failed, or the endpoint has been spammed": retry later.
+        if response.status_code == 422:
+            raise TransientError("GitHub revocation API refused the request (422)", 60.0)
+        expect(response, "revoke credential", 202, 200)
+        if value.startswith("ghr_"):
+            return  # a refresh token cannot be checked against /user
+        # The API answers 202 whatever it did, so only a failing login proves the kill.
+        verdict = self.verify(secret)
+        if verdict.liveness is not Liveness.DEAD:
+            raise TransientError(
+                f"GitHub still accepts the token after revocation: {verdict.reason}"
+            )
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # no reversible disable for GitHub tokens or deploy keys
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        """Deploy keys of repository `account` ("owner/repo"); nothing else is listable."""
+        if account is None:
+            return []
+        listed = call(
+            self._client,
+            "GET",
+            self._url("deploy_keys", repo=account),
+            what="list deploy keys",
+            headers=self._admin(),
+        )
+        return [
+            KeyRef(
+                "github",
+                optional_field(item, "id"),
+                account,
+                hint=optional_field(item, "title"),
+                attributes=(("kind", "deploy_key"),),
+            )
+            for item in json_list(expect(listed, "list deploy keys", 200), "list deploy keys")
+        ]
+
+    def manual_steps(self, key: KeyRef) -> str:
+        kind = key.attribute("kind") or "token"
+        if kind == "deploy_key":
+            return (
+                f"In {key.account or 'the repository'} Settings > Deploy keys, delete key "
+                f"{key.key_id or key.hint or '(unknown)'}, add a new one and update its users."
+            )
+        if kind == "installation":
+            return "Installation tokens expire within an hour; mint a new one with the App."
+        return (
+            f"Create a replacement token at {FACTS_GITHUB.console_url} (fine-grained, the same "
+            "repositories and permissions, a short expiry) and update every consumer. Better: "
+            "replace the token with a GitHub App installation token minted on demand."
+        )

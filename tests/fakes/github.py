@@ -1,0 +1,193 @@
+"""Fake GitHub REST API: /user, installation tokens, App JWT minting, credential revocation,
+deploy keys.
+
+Stage: tests (rotators). Follows docs.github.com/rest: `Bad credentials` 401 bodies, installation
+tokens refused on /user with 403, `DELETE /installation/token` 204, `POST
+/app/installations/{id}/access_tokens` 201 authenticated by an RS256 App JWT, `POST
+/credentials/revoke` that always answers 202 (and 403 when called authenticated on github.com),
+deploy keys under /repos/{owner}/{repo}/keys. `enterprise=True` models GHES (authenticated
+revocation of ghp_/github_pat_ only).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+_BAD = Reply(
+    401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
+)
+
+
+@dataclass
+class Token:
+    value: str
+    kind: str  # pat | oauth | installation | admin
+    login: str
+    revoked: bool = False
+    installation_id: str | None = None
+
+
+def _unb64(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+class FakeGitHub(FakeServer):
+    APP_ID = "314159"
+
+    def __init__(self, *, enterprise: bool = False) -> None:
+        super().__init__()
+        self.enterprise = enterprise
+        self.tokens: dict[str, Token] = {}
+        self.deploy_keys: dict[str, dict[int, dict[str, object]]] = {}
+        self._next_key = 1000
+        self.app_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.admin_token = self.add_token("admin", login="octo-admin")
+        self.route("GET", r"/user", self._user)
+        self.route("GET", r"/installation/repositories", self._installation_repos)
+        self.route("DELETE", r"/installation/token", self._revoke_installation)
+        self.route("POST", r"/app/installations/(?P<id>\d+)/access_tokens", self._mint)
+        self.route("POST", r"/credentials/revoke", self._credentials_revoke)
+        self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/keys", self._list_keys)
+        self.route("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/keys", self._add_key)
+        self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/keys/(?P<id>\d+)", self._get_key)
+        self.route("DELETE", r"/repos/(?P<repo>[^/]+/[^/]+)/keys/(?P<id>\d+)", self._delete_key)
+
+    # --- test helpers -------------------------------------------------------------------
+    def add_token(
+        self, kind: str, *, login: str = "octocat", installation: str | None = None
+    ) -> str:
+        prefix = {"pat": "ghp_", "oauth": "gho_", "installation": "ghs_", "admin": "ghp_"}[kind]
+        value = prefix + secrets.token_hex(18)
+        self.tokens[value] = Token(value, kind, login, installation_id=installation)
+        return value
+
+    def app_private_key_pem(self) -> str:
+        return self.app_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    def add_deploy_key(self, repo: str, title: str, read_only: bool = False) -> int:
+        self._next_key += 1
+        self.deploy_keys.setdefault(repo, {})[self._next_key] = {
+            "id": self._next_key,
+            "title": title,
+            "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFake old",
+            "read_only": read_only,
+        }
+        return self._next_key
+
+    def live(self, kind: str) -> list[Token]:
+        return [t for t in self.tokens.values() if t.kind == kind and not t.revoked]
+
+    # --- auth ---------------------------------------------------------------------------
+    def _caller(self, request: FakeRequest) -> Token | None:
+        token = self.tokens.get(request.bearer() or "")
+        return token if token is not None and not token.revoked else None
+
+    def _app_jwt_ok(self, request: FakeRequest) -> bool:
+        try:
+            head, body, signature = (request.bearer() or "").split(".")
+            self.app_key.public_key().verify(
+                _unb64(signature), f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
+            claims = json.loads(_unb64(body))
+        except (ValueError, InvalidSignature):
+            return False
+        now = time.time()
+        lifetime_ok = claims["exp"] - claims["iat"] <= 600
+        return claims["iss"] == self.APP_ID and claims["iat"] <= now < claims["exp"] and lifetime_ok
+
+    # --- routes -------------------------------------------------------------------------
+    def _user(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None:
+            return _BAD
+        if caller.kind == "installation":
+            return Reply(403, {"message": "Resource not accessible by integration"})
+        return Reply(200, {"login": caller.login, "id": 1}, {"x-oauth-scopes": "repo"})
+
+    def _installation_repos(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None:
+            return _BAD
+        if caller.kind != "installation":
+            return Reply(403, {"message": "You must authenticate with an installation token"})
+        return Reply(200, {"total_count": 0, "repositories": []})
+
+    def _revoke_installation(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        caller = self._caller(request)
+        if caller is None or caller.kind != "installation":
+            return _BAD
+        caller.revoked = True
+        return Reply(204)
+
+    def _mint(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._app_jwt_ok(request):
+            return Reply(401, {"message": "A JSON web token could not be decoded"})
+        value = self.add_token("installation", login="app[bot]", installation=match.group("id"))
+        return Reply(201, {"token": value, "expires_at": "2026-11-23T00:00:00Z"})
+
+    def _credentials_revoke(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        authenticated = "authorization" in request.headers
+        if self.enterprise and self._caller(request) is None:
+            return _BAD
+        if not self.enterprise and authenticated:
+            return Reply(403, {"message": "Must not be authenticated"})
+        credentials = request.json().get("credentials")
+        if not isinstance(credentials, list) or not 1 <= len(credentials) <= 1000:
+            return Reply(422, {"message": "Validation Failed"})
+        prefixes = ("ghp_", "github_pat_") if self.enterprise else ("ghp_", "github_pat_", "gho_")
+        for value in credentials:
+            token = self.tokens.get(str(value))
+            if token is not None and token.value.startswith(prefixes):
+                token.revoked = True
+        return Reply(202, {})  # whatever happened
+
+    def _repo_keys(self, request: FakeRequest, repo: str) -> dict[int, dict[str, object]] | None:
+        caller = self._caller(request)
+        if caller is None or caller.kind != "admin":
+            return None
+        return self.deploy_keys.setdefault(repo, {})
+
+    def _list_keys(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        keys = self._repo_keys(request, match.group("repo"))
+        return _BAD if keys is None else Reply(200, list(keys.values()))
+
+    def _add_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        keys = self._repo_keys(request, match.group("repo"))
+        if keys is None:
+            return _BAD
+        body = request.json()
+        if not str(body.get("key", "")).startswith("ssh-"):
+            return Reply(422, {"message": "Validation Failed"})
+        self._next_key += 1
+        keys[self._next_key] = {"id": self._next_key, **body}
+        return Reply(201, keys[self._next_key])
+
+    def _get_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        keys = self._repo_keys(request, match.group("repo"))
+        if keys is None:
+            return _BAD
+        item = keys.get(int(match.group("id")))
+        return Reply(200, item) if item else Reply(404, {"message": "Not Found"})
+
+    def _delete_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        keys = self._repo_keys(request, match.group("repo"))
+        if keys is None:
+            return _BAD
+        if keys.pop(int(match.group("id")), None) is None:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(204)

@@ -1,0 +1,161 @@
+"""GitHub rotator: installation tokens, deploy keys, revoke-only PATs on github.com and GHES."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from leakward.secret import Secret
+from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from rotators.github import GitHubRotator, enterprise_server
+from tests.fakes.github import FakeGitHub
+from tests.rotators.scripted import Scripted
+
+
+def on(fake: FakeGitHub, client: httpx.Client, **kw) -> GitHubRotator:
+    return GitHubRotator(
+        client,
+        base_url=fake.url,
+        app_id=FakeGitHub.APP_ID,
+        app_private_key=Secret(fake.app_private_key_pem()),
+        admin_token=Secret(fake.admin_token),
+        **kw,
+    )
+
+
+def test_installation_token_full_cycle(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
+    leaked = Secret(fake_github.add_token("installation", installation="77"))
+    rotator = on(fake_github, http_client)
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
+    new = rotator.reissue(KeyRef("github", None, "77", attributes=(("kind", "installation"),)), "t")
+    assert new.secret.reveal().startswith("ghs_")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+    rotator.revoke_secret(leaked)
+    assert rotator.verify(leaked).liveness is Liveness.DEAD
+    rotator.revoke_secret(leaked)  # again: 401 means already gone
+    assert [t.value for t in fake_github.live("installation")] == [new.secret.reveal()]
+
+
+def test_minting_with_a_wrong_app_key_is_permanent(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    other = FakeGitHub()  # a different App key, never started
+    rotator = GitHubRotator(
+        http_client,
+        base_url=fake_github.url,
+        app_id=FakeGitHub.APP_ID,
+        app_private_key=Secret(other.app_private_key_pem()),
+    )
+    with pytest.raises(PermanentError, match="401"):
+        rotator.reissue(KeyRef("github", None, "77", attributes=(("kind", "installation"),)), "t")
+
+
+def test_deploy_key_full_cycle(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
+    old = fake_github.add_deploy_key("acme/app", "ci", read_only=False)
+    rotator = on(fake_github, http_client)
+    key = KeyRef("github", str(old), "acme/app", attributes=(("kind", "deploy_key"),))
+    new = rotator.reissue(key, "rot-1")
+    assert "OPENSSH PRIVATE KEY" in new.secret.reveal()
+    rotator.revoke(key)
+    rotator.revoke(key)  # 404 the second time: fine
+    keys = list(fake_github.deploy_keys["acme/app"].values())
+    assert [k["id"] for k in keys] == [int(new.key_id or 0)]
+    assert keys[0]["read_only"] is False  # the replacement keeps the old key's access
+    assert str(keys[0]["key"]).startswith("ssh-ed25519 ")
+    assert "PRIVATE" not in str(keys[0]["key"])
+
+
+def test_repeated_deploy_key_reissue_leaves_one_replacement(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    old = fake_github.add_deploy_key("acme/app", "ci")
+    rotator = on(fake_github, http_client)
+    key = KeyRef("github", str(old), "acme/app", attributes=(("kind", "deploy_key"),))
+    rotator.reissue(key, "rot-1")
+    second = rotator.reissue(key, "rot-1")
+    assert sorted(fake_github.deploy_keys["acme/app"]) == sorted([old, int(second.key_id or 0)])
+
+
+def test_pat_is_revoke_only_and_confirmed_dead(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    leaked = Secret(fake_github.add_token("pat"))
+    rotator = on(fake_github, http_client)
+    assert rotator.verify(leaked).identity == "octocat"
+    with pytest.raises(PermanentError, match="cannot be created"):
+        rotator.reissue(KeyRef("github"), "t")
+    rotator.revoke_secret(leaked)
+    assert rotator.verify(leaked).liveness is Liveness.DEAD
+    # github.com: the revocation call carried no Authorization header.
+    revoke = [r for r in fake_github.requests if r.path == "/credentials/revoke"]
+    assert len(revoke) == 1
+    assert "authorization" not in revoke[0].headers
+
+
+def test_revocation_that_did_not_take_is_transient() -> None:
+    # 202 is GitHub's answer whatever happened; the follow-up /user still says 200.
+    script = Scripted(
+        ("POST", "/credentials/revoke", httpx.Response(202, json={})),
+        ("GET", "/user", httpx.Response(200, json={"login": "octocat"})),
+    )
+    with pytest.raises(TransientError, match="still accepts"):
+        GitHubRotator(script.client()).revoke_secret(Secret("ghp_" + "a" * 36))
+    assert script.done()
+
+
+def test_ghes_revokes_authenticated_and_only_pats(
+    fake_ghes: FakeGitHub, http_client: httpx.Client
+) -> None:
+    rotator = on(fake_ghes, http_client, flavour=enterprise_server("ghe.example"))
+    leaked = Secret(fake_ghes.add_token("pat"))
+    rotator.revoke_secret(leaked)
+    assert rotator.verify(leaked).liveness is Liveness.DEAD
+    oauth = Secret(fake_ghes.add_token("oauth"))
+    with pytest.raises(PermanentError, match="does not take"):
+        rotator.revoke_secret(oauth)
+    assert oauth.reveal() not in str(rotator.manual_steps(KeyRef("github")))
+
+
+def test_rate_limited_403_is_unknown() -> None:
+    script = Scripted(
+        (
+            "GET",
+            "/user",
+            httpx.Response(
+                403,
+                json={"message": "API rate limit exceeded"},
+                headers={"x-ratelimit-remaining": "0"},
+            ),
+        ),
+    )
+    verdict = GitHubRotator(script.client()).verify(Secret("ghp_" + "b" * 36))
+    assert verdict.liveness is Liveness.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 503},
+        {"status": 429, "retry_after": "3"},
+        {"status": 200, "html": True},
+        {"hang": 5.0},
+    ],
+)
+def test_verify_unknown_on_trouble(
+    fake_github: FakeGitHub, http_client: httpx.Client, failure: dict
+) -> None:
+    leaked = Secret(fake_github.add_token("pat"))
+    fake_github.fail_next("/user", **failure)
+    assert on(fake_github, http_client).verify(leaked).liveness is Liveness.UNKNOWN
+
+
+def test_revocation_422_is_transient(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
+    fake_github.fail_next("/credentials/revoke", status=422)
+    with pytest.raises(TransientError):
+        on(fake_github, http_client).revoke_secret(Secret(fake_github.add_token("pat")))
+
+
+def test_list_keys_imports_deploy_keys(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
+    old = fake_github.add_deploy_key("acme/app", "ci")
+    refs = on(fake_github, http_client).list_keys("acme/app")
+    assert refs == [KeyRef("github", str(old), "acme/app", "ci", (("kind", "deploy_key"),))]
