@@ -74,8 +74,12 @@ def probe(
     json: JsonBody = None,
     data: Mapping[str, str] | None = None,
     auth: Auth = None,
+    keep: Sequence[int] = (),
 ) -> httpx.Response | Verdict:
-    """Send a liveness request: the response when it says something about the key, else UNKNOWN."""
+    """Send a liveness request: the response when it says something about the key, else UNKNOWN.
+
+    `keep` lists statuses the caller reads itself (OpenAI's 429 may mean "quota exhausted").
+    """
     try:
         response = _send(client, method, url, headers, params, json, data, auth)
     except httpx.TimeoutException:
@@ -84,6 +88,8 @@ def probe(
         # The exception text may carry the URL (and so a key in its query): keep the type only.
         return Verdict(Liveness.UNKNOWN, f"could not reach the provider ({type(exc).__name__})")
     status = response.status_code
+    if status in keep and not is_html(response):
+        return response
     if status in RETRYABLE_STATUSES or status >= 500:
         return Verdict(Liveness.UNKNOWN, f"the provider answered {status}; try again later")
     if is_html(response):

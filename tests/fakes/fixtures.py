@@ -13,12 +13,14 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
+from tests.fakes.openai import FakeOpenAI
 
 
 @pytest.fixture(scope="session")
-def _moto_session() -> Iterator[str]:
+def moto_session() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -27,14 +29,14 @@ def _moto_session() -> Iterator[str]:
 
 
 @pytest.fixture
-def moto_url(_moto_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def moto_url(moto_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """moto's URL, reset for this test; AWS_ENDPOINT_URL and dummy creds point boto3 at it."""
-    httpx.post(f"{_moto_session}/moto-api/reset", timeout=10).raise_for_status()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", _moto_session)
+    httpx.post(f"{moto_session}/moto-api/reset", timeout=10).raise_for_status()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_session)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "admin-testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "admin-testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    return _moto_session
+    return moto_session
 
 
 @pytest.fixture
@@ -59,4 +61,16 @@ def fake_github() -> Iterator[FakeGitHub]:
 @pytest.fixture
 def fake_ghes() -> Iterator[FakeGitHub]:
     with FakeGitHub(enterprise=True) as server:
+        yield server
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_anthropic() -> Iterator[FakeAnthropic]:
+    with FakeAnthropic() as server:
         yield server

@@ -2,13 +2,4 @@
 
 from __future__ import annotations
 
-from tests.fakes.fixtures import (
-    _moto_session,
-    fake_ghes,
-    fake_github,
-    fake_gitlab,
-    http_client,
-    moto_url,
-)
-
-__all__ = ["_moto_session", "fake_ghes", "fake_github", "fake_gitlab", "http_client", "moto_url"]
+from tests.fakes.fixtures import *  # noqa: F403 (pytest finds fixtures by name)

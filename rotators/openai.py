@@ -1,0 +1,213 @@
+"""OpenAI project API keys: verify with the key, revoke and reissue with an Admin API key.
+
+Stage: rotators. The Admin API lists a project's keys with a redacted value, deletes any of them
+(user-owned or service-account-owned), and creates service-account keys whose value is returned
+once. A *user-owned* key cannot be minted through the API, so for those the rotator is
+revoke-only unless the settings allow replacing them with a service-account key.
+
+`KeyRef.account` is the project id; `attribute("service_account_id")` names the owning service
+account when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from leakward.secret import Secret
+from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.key_hints import matches_hint
+from rotators.provider_facts import FACTS
+from rotators.provider_http import (
+    call,
+    expect,
+    field,
+    json_object,
+    objects,
+    optional_field,
+    probe,
+    verdict_by_status,
+)
+
+FACTS_OPENAI = FACTS["openai"]
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return ""
+    return f"{error.get('code') or ''} {error.get('message') or ''}".lower()
+
+
+class OpenAIRotator:
+    provider: ClassVar[str] = "openai"
+    capability: ClassVar[Capability] = Capability.FULL  # REVOKE_ONLY for user-owned keys
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        admin_key: Secret | None = None,
+        base_url: str = FACTS_OPENAI.base_url,
+        replace_user_keys_with_service_accounts: bool = False,
+    ) -> None:
+        self._client = client
+        self._admin_key = admin_key
+        self._base = base_url.rstrip("/")
+        self._allow_service_account = replace_user_keys_with_service_accounts
+
+    def _url(self, name: str, **parts: str) -> str:
+        quoted = {k: quote(v, safe="") for k, v in parts.items()}
+        return self._base + FACTS_OPENAI.endpoints[name].format(**quoted)
+
+    def _admin(self) -> dict[str, str]:
+        if self._admin_key is None:
+            raise PermanentError("OpenAI: no Admin API key configured; set one in the settings")
+        return {"Authorization": f"Bearer {self._admin_key.reveal()}"}
+
+    def verify(self, secret: Secret) -> Verdict:
+        headers = {"Authorization": f"Bearer {secret.reveal()}"}
+        answer = probe(self._client, "GET", self._url("models"), headers=headers, keep=(429,))
+        if isinstance(answer, Verdict):
+            return answer
+        detail = _error_code(answer)
+        if answer.status_code == 403 and (
+            "insufficient permissions" in detail or "scope" in detail
+        ):
+            # A restricted key without the models scope: authenticated, so live.
+            return Verdict(Liveness.LIVE, "OpenAI accepted the key (restricted scopes)")
+        if answer.status_code == 429 and "insufficient_quota" in detail:
+            return Verdict(Liveness.LIVE, "OpenAI accepted the key (its quota is exhausted)")
+        if answer.status_code == 429:
+            return Verdict(Liveness.UNKNOWN, "OpenAI rate limit reached; try again later")
+        return verdict_by_status(answer, identity=answer.headers.get("openai-organization"))
+
+    def _project(self, key: KeyRef) -> str:
+        if not key.account:
+            raise PermanentError("OpenAI: the key's project id is unknown (KeyRef.account)")
+        return key.account
+
+    def _keys(self, project: str) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = []
+        params = {"limit": "100"}
+        while True:
+            response = call(
+                self._client,
+                "GET",
+                self._url("project_keys", project=project),
+                what="list keys",
+                headers=self._admin(),
+                params=params,
+            )
+            body = json_object(expect(response, "list keys", 200), "list keys")
+            page = objects(body, "data")
+            found.extend(page)
+            if body.get("has_more") is not True or not page:
+                return found
+            params = {"limit": "100", "after": str(page[-1].get("id"))}
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        if account is None:
+            raise PermanentError("OpenAI: list_keys needs a project id")
+        refs = []
+        for item in self._keys(account):
+            owner = item.get("owner")
+            owner_map: Mapping[str, object] = owner if isinstance(owner, dict) else {}
+            attributes = [("owner_type", str(owner_map.get("type", "user")))]
+            account_obj = owner_map.get("service_account")
+            if isinstance(account_obj, dict) and account_obj.get("id"):
+                attributes.append(("service_account_id", str(account_obj["id"])))
+            refs.append(
+                KeyRef(
+                    "openai",
+                    optional_field(item, "id"),
+                    account,
+                    optional_field(item, "redacted_value"),
+                    tuple(attributes),
+                )
+            )
+        return refs
+
+    def find_key(self, secret: Secret, project: str) -> KeyRef | None:
+        """The project's key whose redacted value fits the leaked one, if exactly one does."""
+        hits = [ref for ref in self.list_keys(project) if matches_hint(secret, ref.hint)]
+        return hits[0] if len(hits) == 1 else None
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        project = self._project(key)
+        name = f"leakward-{idempotency_token[:40]}"
+        account_id = key.attribute("service_account_id")
+        if account_id is None and not self._allow_service_account:
+            raise PermanentError(
+                "OpenAI: a user-owned key cannot be minted through the API; "
+                + self.manual_steps(key)
+            )
+        # An earlier attempt may have created a key and lost its value: retire it first.
+        for item in self._keys(project):
+            if item.get("name") == name:
+                self._delete_key(project, str(item.get("id")))
+        if account_id is not None:
+            url = self._url("service_accounts", project=project) + f"/{quote(account_id)}/api_keys"
+            response = call(
+                self._client,
+                "POST",
+                url,
+                what="create key",
+                headers=self._admin(),
+                json={"name": name},
+            )
+            created = json_object(expect(response, "create key", 200, 201), "create key")
+        else:
+            response = call(
+                self._client,
+                "POST",
+                self._url("service_accounts", project=project),
+                what="create service account",
+                headers=self._admin(),
+                json={"name": name},
+            )
+            account = json_object(
+                expect(response, "create service account", 200, 201), "create service account"
+            )
+            api_key = account.get("api_key")
+            if not isinstance(api_key, dict):
+                raise PermanentError("create service account: the answer holds no api_key")
+            created = api_key
+        return NewCredential(
+            secret=Secret(field(created, "value", "create key")),
+            key_id=field(created, "id", "create key"),
+            extra_public=(("project", project),),
+        )
+
+    def _delete_key(self, project: str, key_id: str) -> None:
+        response = call(
+            self._client,
+            "DELETE",
+            self._url("project_key", project=project, key_id=key_id),
+            what="delete key",
+            headers=self._admin(),
+        )
+        expect(response, "delete key", 200, 204, 404)
+
+    def revoke(self, key: KeyRef) -> None:
+        if not key.key_id:
+            raise PermanentError("OpenAI: the key id is unknown; find it with find_key")
+        self._delete_key(self._project(key), key.key_id)
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # OpenAI keys cannot be disabled, only deleted
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"Create a new secret key in project {key.account or '(unknown)'} at "
+            f"{FACTS_OPENAI.console_url} with the same permissions, update every consumer, and "
+            f"make sure key {key.hint or key.key_id or ''} is deleted. Service-account keys can "
+            "be rotated automatically next time."
+        )

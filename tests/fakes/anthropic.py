@@ -1,0 +1,127 @@
+"""Fake Anthropic API: /v1/models and the Admin API's api_keys (list, retrieve, update).
+
+Stage: tests (rotators). Follows the Claude Platform Admin API reference: `x-api-key` plus
+`anthropic-version` headers, `{"type": "error", "error": {"type": "authentication_error"}}` 401
+bodies, `partial_key_hint` on listed keys, statuses active/inactive/archived, cursor pagination
+with `has_more`/`after_id`. There is no create endpoint, as in the real API.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+
+def _error(status: int, kind: str, message: str) -> Reply:
+    return Reply(status, {"type": "error", "error": {"type": kind, "message": message}})
+
+
+@dataclass
+class Key:
+    id: str
+    value: str
+    name: str
+    workspace_id: str
+    status: str = "active"
+
+    def public(self) -> dict[str, object]:
+        return {
+            "type": "api_key",
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "workspace_id": self.workspace_id,
+            "partial_key_hint": f"{self.value[:16]}...{self.value[-4:]}",
+            "created_at": "2026-11-01T00:00:00Z",
+            "expires_at": None,
+        }
+
+
+class FakeAnthropic(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: dict[str, Key] = {}
+        self.admin_key = "sk-ant-admin01-" + secrets.token_urlsafe(30)
+        self.route("GET", r"/v1/models", self._models)
+        self.route("GET", r"/v1/organizations/api_keys", self._list)
+        self.route("GET", r"/v1/organizations/api_keys/(?P<id>[^/]+)", self._get)
+        self.route("POST", r"/v1/organizations/api_keys/(?P<id>[^/]+)", self._update)
+
+    def add_key(self, name: str = "app", workspace: str = "wrkspc_1") -> Key:
+        key = Key(
+            "apikey_" + secrets.token_hex(8),
+            "sk-ant-api03-" + secrets.token_urlsafe(60),
+            name,
+            workspace,
+        )
+        self.keys[key.id] = key
+        return key
+
+    def _version_missing(self, request: FakeRequest) -> Reply | None:
+        if "anthropic-version" not in request.headers:
+            return _error(400, "invalid_request_error", "anthropic-version header is required")
+        return None
+
+    def _admin_ok(self, request: FakeRequest) -> Reply | None:
+        missing = self._version_missing(request)
+        if missing:
+            return missing
+        if request.headers.get("x-api-key") != self.admin_key:
+            return _error(401, "authentication_error", "invalid x-api-key")
+        return None
+
+    def _models(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        missing = self._version_missing(request)
+        if missing:
+            return missing
+        value = request.headers.get("x-api-key")
+        if not any(k.value == value and k.status == "active" for k in self.keys.values()):
+            return _error(401, "authentication_error", "invalid x-api-key")
+        return Reply(200, {"data": [{"type": "model", "id": "claude-test"}], "has_more": False})
+
+    def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        refused = self._admin_ok(request)
+        if refused:
+            return refused
+        items = [k.public() for k in self.keys.values()]
+        for name in ("status", "workspace_id"):
+            if name in request.query:
+                items = [i for i in items if i[name] == request.query[name]]
+        after = request.query.get("after_id")
+        if after:
+            ids = [i["id"] for i in items]
+            items = items[ids.index(after) + 1 :] if after in ids else []
+        limit = int(request.query.get("limit", "20"))
+        return Reply(
+            200,
+            {
+                "data": items[:limit],
+                "has_more": len(items) > limit,
+                "first_id": None,
+                "last_id": None,
+            },
+        )
+
+    def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        refused = self._admin_ok(request)
+        if refused:
+            return refused
+        key = self.keys.get(match.group("id"))
+        return Reply(200, key.public()) if key else _error(404, "not_found_error", "no such key")
+
+    def _update(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        refused = self._admin_ok(request)
+        if refused:
+            return refused
+        key = self.keys.get(match.group("id"))
+        if key is None:
+            return _error(404, "not_found_error", "no such key")
+        status = request.json().get("status")
+        if key.status == "archived" or status not in ("active", "inactive", "archived", None):
+            return _error(400, "invalid_request_error", "cannot update an archived key")
+        if status:
+            key.status = str(status)
+        return Reply(200, key.public())

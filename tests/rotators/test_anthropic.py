@@ -1,0 +1,89 @@
+"""Anthropic rotator: revoke-only; contain = inactive, revoke = archived, found by key hint."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from leakward.secret import Secret
+from rotators.anthropic import AnthropicRotator
+from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from tests.fakes.anthropic import FakeAnthropic
+from tests.rotators.scripted import Scripted
+
+
+def on(fake: FakeAnthropic, client: httpx.Client) -> AnthropicRotator:
+    return AnthropicRotator(client, admin_key=Secret(fake.admin_key), base_url=fake.url)
+
+
+def test_contain_then_revoke(fake_anthropic: FakeAnthropic, http_client: httpx.Client) -> None:
+    leaked = fake_anthropic.add_key()
+    fake_anthropic.add_key("other")
+    rotator = on(fake_anthropic, http_client)
+    secret = Secret(leaked.value)
+    assert rotator.verify(secret).liveness is Liveness.LIVE
+    key = rotator.find_key(secret)
+    assert key is not None
+    assert key.key_id == leaked.id
+    assert rotator.contain(key) is True
+    assert leaked.status == "inactive"
+    assert rotator.verify(secret).liveness is Liveness.DEAD
+    rotator.revoke(key)
+    rotator.revoke(key)  # archived already: nothing to do, no error
+    assert leaked.status == "archived"
+    assert [k.status for k in fake_anthropic.keys.values() if k.id != leaked.id] == ["active"]
+
+
+def test_reissue_is_refused_with_instructions(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    with pytest.raises(PermanentError, match=r"console\.anthropic\.com"):
+        on(fake_anthropic, http_client).reissue(KeyRef("anthropic", "apikey_1", "wrkspc_1"), "t")
+
+
+def test_verify_sends_the_version_header() -> None:
+    script = Scripted(("GET", "/v1/models", httpx.Response(401, json={"type": "error"})))
+    verdict = AnthropicRotator(script.client()).verify(Secret("sk-ant-api03-" + "x" * 40))
+    assert verdict.liveness is Liveness.DEAD
+    assert script.sent[0].headers["anthropic-version"] == "2023-06-01"
+    assert script.sent[0].headers["x-api-key"].startswith("sk-ant-api03-")
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 529},
+        {"status": 429, "retry_after": "2"},
+        {"status": 200, "html": True},
+        {"hang": 5.0},
+    ],
+)
+def test_verify_unknown_on_trouble(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client, failure: dict
+) -> None:
+    leaked = fake_anthropic.add_key()
+    fake_anthropic.fail_next("/v1/models", **failure)
+    verdict = on(fake_anthropic, http_client).verify(Secret(leaked.value))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert leaked.value not in verdict.reason
+
+
+def test_revoke_429_is_transient_with_retry_after(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    leaked = fake_anthropic.add_key()
+    fake_anthropic.fail_next("/v1/organizations/api_keys", status=429, retry_after="30")
+    with pytest.raises(TransientError) as caught:
+        on(fake_anthropic, http_client).revoke(KeyRef("anthropic", leaked.id))
+    assert caught.value.retry_after == 30.0
+    assert leaked.status == "active"
+
+
+def test_rejected_admin_key_is_permanent(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    rotator = AnthropicRotator(
+        http_client, admin_key=Secret("sk-ant-admin01-no"), base_url=fake_anthropic.url
+    )
+    with pytest.raises(PermanentError, match="401"):
+        rotator.list_keys()

@@ -1,0 +1,147 @@
+"""OpenAI rotator: admin key flows on a scripted transport and the cycle on the fake API."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from leakward.secret import Secret
+from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from rotators.openai import OpenAIRotator
+from tests.fakes.openai import FakeOpenAI
+from tests.rotators.scripted import Scripted
+
+
+def on(fake: FakeOpenAI, client: httpx.Client, **kw) -> OpenAIRotator:
+    return OpenAIRotator(client, admin_key=Secret(fake.admin_key), base_url=fake.url, **kw)
+
+
+def test_service_account_key_full_cycle(fake_openai: FakeOpenAI, http_client: httpx.Client) -> None:
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    secret = Secret(leaked.value)
+    assert rotator.verify(secret).liveness is Liveness.LIVE
+    key = rotator.find_key(secret, "proj_1")
+    assert key is not None
+    assert key.key_id == leaked.id
+    new = rotator.reissue(key, "rot-1")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+    rotator.revoke(key)
+    rotator.revoke(key)  # 404 the second time
+    assert rotator.verify(secret).liveness is Liveness.DEAD
+    assert [k.value for k in fake_openai.live()] == [new.secret.reveal()]
+
+
+def test_repeated_reissue_keeps_one_replacement(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    rotator.reissue(key, "rot-1")
+    second = rotator.reissue(key, "rot-1")
+    assert sorted(k.value for k in fake_openai.live()) == sorted(
+        [leaked.value, second.secret.reveal()]
+    )
+
+
+def test_user_key_is_revoke_only_by_default(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="user")
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    with pytest.raises(PermanentError, match="cannot be minted") as caught:
+        rotator.reissue(key, "rot-1")
+    assert "platform.openai.com" in str(caught.value)
+    rotator.revoke(key)
+    assert rotator.verify(Secret(leaked.value)).liveness is Liveness.DEAD
+
+
+def test_user_key_can_be_replaced_by_a_service_account_when_allowed(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="user")
+    rotator = on(fake_openai, http_client, replace_user_keys_with_service_accounts=True)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    new = rotator.reissue(key, "rot-1")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+    assert len(fake_openai.service_accounts) == 1
+
+
+def test_listing_follows_pagination() -> None:
+    page = {
+        "object": "list",
+        "has_more": True,
+        "data": [{"id": "key_a", "redacted_value": "sk-a...aaaa", "owner": {"type": "user"}}],
+    }
+    last = {
+        "object": "list",
+        "has_more": False,
+        "data": [
+            {
+                "id": "key_b",
+                "redacted_value": "sk-b...bbbb",
+                "owner": {"type": "service_account", "service_account": {"id": "svc_1"}},
+            }
+        ],
+    }
+    path = "/v1/organization/projects/proj_9/api_keys"
+    script = Scripted(
+        ("GET", path, httpx.Response(200, json=page)), ("GET", path, httpx.Response(200, json=last))
+    )
+    refs = OpenAIRotator(script.client(), admin_key=Secret("sk-admin-x")).list_keys("proj_9")
+    assert [r.key_id for r in refs] == ["key_a", "key_b"]
+    assert refs[1].attribute("service_account_id") == "svc_1"
+    assert script.sent[1].url.params["after"] == "key_a"
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (httpx.Response(401, json={"error": {"code": "invalid_api_key"}}), Liveness.DEAD),
+        (httpx.Response(429, json={"error": {"code": "insufficient_quota"}}), Liveness.LIVE),
+        (httpx.Response(429, json={"error": {"code": "rate_limit_exceeded"}}), Liveness.UNKNOWN),
+        (
+            httpx.Response(403, json={"error": {"message": "You have insufficient permissions"}}),
+            Liveness.LIVE,
+        ),
+        (httpx.Response(503), Liveness.UNKNOWN),
+    ],
+)
+def test_verify_readings(response: httpx.Response, expected: Liveness) -> None:
+    script = Scripted(("GET", "/v1/models", response))
+    assert (
+        OpenAIRotator(script.client()).verify(Secret("sk-proj-abcdefghijkl")).liveness is expected
+    )
+
+
+def test_verify_timeout_is_unknown(fake_openai: FakeOpenAI, http_client: httpx.Client) -> None:
+    leaked = fake_openai.add_key()
+    fake_openai.fail_next("/v1/models", hang=5)
+    assert on(fake_openai, http_client).verify(Secret(leaked.value)).liveness is Liveness.UNKNOWN
+
+
+def test_delete_500_is_transient_and_the_retry_succeeds(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key()
+    key = KeyRef("openai", leaked.id, "proj_1")
+    fake_openai.fail_next("/v1/organization/projects/proj_1/api_keys/", status=500)
+    with pytest.raises(TransientError):
+        on(fake_openai, http_client).revoke(key)
+    on(fake_openai, http_client).revoke(key)
+    assert fake_openai.live() == []
+
+
+def test_rejected_admin_key_is_permanent(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    rotator = OpenAIRotator(
+        http_client, admin_key=Secret("sk-admin-wrong"), base_url=fake_openai.url
+    )
+    with pytest.raises(PermanentError, match="401"):
+        rotator.list_keys("proj_1")
