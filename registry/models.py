@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 KEY_STATUSES = ("active", "rotating", "revoked", "retired")
@@ -159,10 +160,19 @@ class LeakLocationRow(Base):
 
 
 class RotationRow(Base):
-    """One rotation of one key, a durable state machine; the rotation issue extends this table."""
+    """One rotation of one key, a durable state machine (see rotators/pipeline.py).
+
+    `step` is the last step that finished; `running_step` the one started and not yet finished,
+    so a crash leaves the row saying exactly where to resume. `active_key_id` equals
+    `issued_key_id` while the rotation is unfinished and NULL afterwards: its unique constraint
+    is the per-key lock (NULLs never collide, on SQLite and PostgreSQL alike).
+    """
 
     __tablename__ = "rotations"
-    __table_args__ = (UniqueConstraint("idempotency_token", name="uq_rotations_idempotency_token"),)
+    __table_args__ = (
+        UniqueConstraint("idempotency_token", name="uq_rotations_idempotency_token"),
+        UniqueConstraint("active_key_id", name="uq_rotations_active_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     issued_key_id: Mapped[int] = mapped_column(
@@ -179,3 +189,19 @@ class RotationRow(Base):
     step_times: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now, onupdate=utc_now)
+    status: Mapped[str] = mapped_column(String(24), default="running", server_default="running")
+    active_key_id: Mapped[int | None] = mapped_column(Integer)
+    running_step: Mapped[str | None] = mapped_column(String(32))
+    # Bumped each time a replacement is issued; store writes are keyed by token + generation.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Public ids of replacements whose value was lost in a crash: revoked before issuing again.
+    orphan_key_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    delivered: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    actions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    manual_steps: Mapped[str | None] = mapped_column(Text)
+    requires_approval: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

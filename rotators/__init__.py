@@ -1,1 +1,22 @@
-"""Provider rotators and the durable rotation pipeline (see the rotators issue)."""
+"""Provider rotators, secret stores and the durable rotation pipeline.
+
+Stage: rotators. The built-ins are listed here by plain imports, never discovered by reflection,
+and nothing is constructed at import: the shell builds instances from its settings.
+
+To register a provider rotator, import its class below and add one line to ROTATORS:
+
+    from .acme import AcmeRotator
+    ROTATORS: dict[str, type[Rotator]] = {..., AcmeRotator.provider: AcmeRotator}
+
+A rotator that offers `from_environment(environ: Mapping[str, str]) -> Self` (reading its admin
+credential and base URL from the environment) is what `leakward rotate` can build on its own.
+"""
+
+from __future__ import annotations
+
+from .base import Rotator, SecretStore
+from .stores import STORES
+
+ROTATORS: dict[str, type[Rotator]] = {}
+
+__all__ = ["ROTATORS", "STORES", "Rotator", "SecretStore"]

@@ -1,0 +1,288 @@
+"""Rotation rows: start one per key, claim it for a worker, record each step, finish or fail.
+
+Stage: registry. The rotation pipeline (rotators/pipeline.py) drives these functions; they know
+nothing of providers or steps' order, only how to persist a step durably. Each call is its own
+short transaction, so a crash at any point leaves the last committed step as the resume point.
+No value written here is a secret: key ids, hints, step names, redacted error text.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leakward.errors import RegistryError
+
+from .models import KeyRow, RotationRow, utc_now
+
+UNFINISHED = ("running", "pending-approval")
+STATUSES = (*UNFINISHED, "done", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """A rotation as stored; `step` is the last finished step, `running_step` one in flight."""
+
+    id: int
+    issued_key_id: int
+    leak_id: int | None
+    policy: str
+    status: str
+    step: str
+    running_step: str | None
+    attempts: int
+    idempotency_token: str
+    generation: int
+    new_key_id: str | None
+    orphan_key_ids: tuple[str, ...]
+    delivered: tuple[str, ...]
+    actions: tuple[str, ...]
+    manual_steps: str | None
+    requires_approval: bool
+    approved_by: str | None
+    last_error: str | None
+    step_times: dict[str, str] = field(hash=False)
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+
+def _value(row: RotationRow) -> Rotation:
+    return Rotation(
+        id=row.id,
+        issued_key_id=row.issued_key_id,
+        leak_id=row.leak_id,
+        policy=row.policy,
+        status=row.status,
+        step=row.step,
+        running_step=row.running_step,
+        attempts=row.attempts,
+        idempotency_token=row.idempotency_token,
+        generation=row.generation,
+        new_key_id=row.new_key_id,
+        orphan_key_ids=tuple(row.orphan_key_ids or ()),
+        delivered=tuple(row.delivered or ()),
+        actions=tuple(row.actions or ()),
+        manual_steps=row.manual_steps,
+        requires_approval=row.requires_approval,
+        approved_by=row.approved_by,
+        last_error=row.last_error,
+        step_times=dict(row.step_times or {}),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)
+
+
+def _row(session: Session, rotation_id: int, *, lock: bool = False) -> RotationRow:
+    query = select(RotationRow).where(RotationRow.id == rotation_id)
+    if lock:
+        # PostgreSQL row lock; SQLite already holds its write lock (BEGIN IMMEDIATE).
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        raise RegistryError(
+            f"no rotation {rotation_id} in the registry",
+            hint="list rotations with: leakward rotate KEY --plan, or check --db",
+        )
+    return row
+
+
+def start(
+    engine: Engine,
+    issued_key_id: int,
+    *,
+    policy: str,
+    leak_id: int | None = None,
+    requires_approval: bool = False,
+) -> tuple[Rotation, bool]:
+    """The key's unfinished rotation, or a new one; the flag says whether it was created now.
+
+    Two workers racing here end with one row: the loser's insert hits the unique
+    `active_key_id` constraint and it reads the winner's row instead.
+    """
+    for _ in range(3):
+        existing = find_active(engine, issued_key_id) or _finished_for(
+            engine, issued_key_id, leak_id
+        )
+        if existing is not None:
+            return existing, False
+        try:
+            with _session(engine) as session, session.begin():
+                if session.get(KeyRow, issued_key_id) is None:
+                    raise RegistryError(
+                        f"no registry entry {issued_key_id}",
+                        hint="list entries with: leakward registry list",
+                    )
+                row = RotationRow(
+                    issued_key_id=issued_key_id,
+                    active_key_id=issued_key_id,
+                    leak_id=leak_id,
+                    step="detected",
+                    attempts=0,
+                    policy=policy,
+                    status="running",
+                    idempotency_token=str(uuid.uuid4()),
+                    requires_approval=requires_approval,
+                    step_times={"detected": utc_now().isoformat()},
+                    orphan_key_ids=[],
+                    delivered=[],
+                    actions=[],
+                )
+                session.add(row)
+                session.flush()
+                return _value(row), True
+        except IntegrityError:
+            continue
+    raise RegistryError(
+        f"could not start a rotation of entry {issued_key_id}: the registry kept refusing",
+        hint="retry; if it persists, check the registry with: leakward registry list",
+    )
+
+
+def _finished_for(engine: Engine, issued_key_id: int, leak_id: int | None) -> Rotation | None:
+    """A finished rotation that already handled this leak (or this key, once it is revoked):
+    a worker arriving late for the same leak must not rotate the replacement's key again."""
+    query = select(RotationRow).where(RotationRow.issued_key_id == issued_key_id)
+    with _session(engine) as session:
+        key = session.get(KeyRow, issued_key_id)
+        if leak_id is not None:
+            query = query.where(RotationRow.leak_id == leak_id)
+        elif key is None or key.status != "revoked":
+            return None
+        row = session.scalars(query.order_by(RotationRow.id.desc()).limit(1)).first()
+        return _value(row) if row is not None else None
+
+
+def find_active(engine: Engine, issued_key_id: int) -> Rotation | None:
+    with _session(engine) as session:
+        row = session.scalars(
+            select(RotationRow).where(RotationRow.active_key_id == issued_key_id)
+        ).first()
+        return _value(row) if row is not None else None
+
+
+def get(engine: Engine, rotation_id: int) -> Rotation:
+    with _session(engine) as session:
+        return _value(_row(session, rotation_id))
+
+
+def list_rotations(
+    engine: Engine, *, issued_key_id: int | None = None, unfinished: bool = False
+) -> list[Rotation]:
+    query = select(RotationRow).order_by(RotationRow.id)
+    if issued_key_id is not None:
+        query = query.where(RotationRow.issued_key_id == issued_key_id)
+    if unfinished:
+        query = query.where(RotationRow.status.in_(UNFINISHED))
+    with _session(engine) as session:
+        return [_value(row) for row in session.scalars(query)]
+
+
+def claim(
+    engine: Engine,
+    rotation_id: int,
+    worker: str,
+    *,
+    lease: timedelta,
+    is_stale: Callable[[str], bool],
+) -> bool:
+    """Take (or renew) the worker lease; False while another live worker holds it.
+
+    A lease is free when nobody holds it, it expired, or `is_stale` says its holder is gone
+    (the pipeline checks whether a process on this host still runs).
+    """
+    now = utc_now()
+    with _session(engine) as session, session.begin():
+        row = _row(session, rotation_id, lock=True)
+        holder, expires = row.lease_owner, row.lease_expires_at
+        is_free = holder is None or holder == worker or expires is None or expires < now
+        if not is_free and holder is not None and not is_stale(holder):
+            return False
+        row.lease_owner = worker
+        row.lease_expires_at = now + lease
+        return True
+
+
+def release(engine: Engine, rotation_id: int, worker: str) -> None:
+    with _session(engine) as session, session.begin():
+        row = _row(session, rotation_id, lock=True)
+        if row.lease_owner == worker:
+            row.lease_owner = None
+            row.lease_expires_at = None
+
+
+def update(
+    engine: Engine,
+    rotation_id: int,
+    worker: str,
+    *,
+    lease: timedelta,
+    **changes: object,
+) -> Rotation:
+    """Apply `changes` (column → value) if `worker` still holds the lease; renews the lease.
+
+    Special keys: `finished_step` sets `step`, stamps its time and clears `running_step`;
+    `add_action` appends to `actions`; `add_orphan` appends to `orphan_key_ids`;
+    `add_delivered` appends to `delivered`.
+    """
+    with _session(engine) as session, session.begin():
+        row = _row(session, rotation_id, lock=True)
+        if row.lease_owner != worker:
+            raise RegistryError(
+                f"rotation {rotation_id} was taken over by {row.lease_owner or 'nobody'}",
+                hint="another worker resumed it; check with: leakward rotate KEY --resume",
+            )
+        finished = changes.pop("finished_step", None)
+        if isinstance(finished, str):
+            row.step = finished
+            row.running_step = None
+            row.step_times = {**(row.step_times or {}), finished: utc_now().isoformat()}
+        for name, column in (
+            ("add_action", "actions"),
+            ("add_orphan", "orphan_key_ids"),
+            ("add_delivered", "delivered"),
+        ):
+            item = changes.pop(name, None)
+            if isinstance(item, str):
+                current = list(getattr(row, column) or [])
+                if item not in current:
+                    setattr(row, column, [*current, item])
+        if changes.get("status") == "done":
+            # A failed rotation keeps the key: a half-done rotation must be resumed, not
+            # shadowed by a second one that would issue yet another replacement.
+            row.active_key_id = None
+        for name, value in changes.items():
+            if not hasattr(RotationRow, name):
+                raise RegistryError(f"rotations have no column {name!r}")
+            setattr(row, name, value)
+        row.lease_expires_at = utc_now() + lease
+        session.flush()
+        return _value(row)
+
+
+def find_key(engine: Engine, text: str) -> int | None:
+    """The registry entry `text` names: an entry id, a public key id or a fingerprint."""
+    with _session(engine) as session:
+        if text.isdigit() and session.get(KeyRow, int(text)) is not None:
+            return int(text)
+        query = select(KeyRow.id).where(or_(KeyRow.key_id == text, KeyRow.fingerprint == text))
+        found = session.scalars(query.order_by(KeyRow.id).limit(2)).all()
+    if len(found) > 1:
+        raise RegistryError(
+            f"{text!r} names more than one registry entry",
+            hint="pass the entry id instead (see: leakward registry list)",
+        )
+    return found[0] if found else None

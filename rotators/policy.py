@@ -1,0 +1,112 @@
+"""Which steps a rotation takes, in what order, for a policy and a provider's capability.
+
+Stage: rotators. reissue-first (the default) keeps consumers working: a replacement is issued,
+delivered and tested before the leaked key is revoked. revoke-first is for a live key in a
+public place: contain and revoke straight after verification, then replace; consumers break in
+between and the owner is told so. Steps a provider's API cannot do are skipped, and the owner's
+notice carries the provider's manual steps instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .base import Capability
+
+REISSUE_FIRST = "reissue-first"
+REVOKE_FIRST = "revoke-first"
+POLICIES = (REISSUE_FIRST, REVOKE_FIRST)
+
+STEPS: dict[str, tuple[str, ...]] = {
+    REISSUE_FIRST: (
+        "verified",
+        "issued",
+        "delivered",
+        "tested",
+        "old_revoked",
+        "old_dead",
+        "notified",
+    ),
+    REVOKE_FIRST: (
+        "verified",
+        "contained",
+        "old_revoked",
+        "old_dead",
+        "issued",
+        "delivered",
+        "tested",
+        "notified",
+    ),
+}
+# Steps that need the replacement's value in memory: a crash before they finish loses it.
+NEEDS_NEW_SECRET = ("delivered", "tested")
+REPLACEMENT_STEPS = ("issued", "delivered", "tested")
+REVOCATION_STEPS = ("contained", "old_revoked", "old_dead")
+
+DESCRIPTIONS = {
+    "verified": "check whether the leaked key still works (read-only)",
+    "contained": "disable the leaked key reversibly where the provider allows",
+    "issued": "issue a replacement key (its public id is recorded, never its value)",
+    "delivered": "stage the replacement in every consumer's secret store",
+    "tested": "check the replacement works, then make it current in every store",
+    "old_revoked": "revoke the leaked key",
+    "old_dead": "confirm the leaked key no longer works",
+    "notified": "tell the owner what leaked, what was done and what is left",
+}
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        from leakward.errors import UsageError
+
+        raise UsageError(f"unknown rotation policy {policy!r}", hint=f"use one of {POLICIES}")
+    return policy
+
+
+def is_automatable(step: str, capability: Capability) -> bool:
+    """Whether the provider's API can do `step`; the rest is the owner's manual work."""
+    if step in REPLACEMENT_STEPS:
+        return capability is Capability.FULL
+    if step in REVOCATION_STEPS:
+        return capability is not Capability.VERIFY_ONLY
+    return True
+
+
+def next_step(policy: str, done: str) -> str | None:
+    """The step after `done` ("detected" before the first), None when all are done."""
+    steps = STEPS[policy]
+    if done == "detected":
+        return steps[0]
+    index = steps.index(done)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+def step_before(policy: str, step: str) -> str:
+    index = STEPS[policy].index(step)
+    return STEPS[policy][index - 1] if index > 0 else "detected"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    step: str
+    description: str
+    is_automatic: bool
+    note: str = ""
+
+
+def plan(
+    policy: str, capability: Capability, *, requires_approval: bool, consumers: tuple[str, ...]
+) -> list[PlannedStep]:
+    """The dry run: every step, whether it runs automatically, and why not where it does not."""
+    planned = []
+    for step in STEPS[check_policy(policy)]:
+        automatic = is_automatable(step, capability)
+        note = "" if automatic else f"manual: the provider is {capability.value}"
+        if step == "delivered" and automatic:
+            note = "to " + (", ".join(consumers) or "no registered consumer")
+        planned.append(PlannedStep(step, DESCRIPTIONS[step], automatic, note))
+        if step == "verified" and requires_approval:
+            planned.append(
+                PlannedStep("pending-approval", "wait for: leakward rotate KEY --approve", True)
+            )
+    return planned
