@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from leakward import __version__
+from leakward.baseline_cli import baseline
 from leakward.config import Settings, find_config, load_settings
 from leakward.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, LeakwardError, UsageError
 from leakward.progress import ProgressBar
@@ -369,6 +370,7 @@ def rules_check(directories: tuple[Path, ...], only_custom: bool) -> None:
 
 
 cli.add_command(registry)
+cli.add_command(baseline)
 
 
 def main() -> None:

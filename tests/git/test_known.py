@@ -91,3 +91,25 @@ def test_inline_allow_comments_in_history_and_staged(repo: GitRepo) -> None:
     repo.write("d.py", f"T = '{pat(51)}'  # leakward:allow\n")
     repo.git("add", "d.py")
     assert scan(repo, "--staged").returncode == 0
+
+
+def test_baseline_commands_through_the_leakward_cli(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit("old", **{"old.txt": f"{pat(52)}\n"})
+    file = tmp_path / "known.json"
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "leakward",
+            "baseline",
+            "create",
+            str(file),
+            str(repo.path),
+            "--git",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    assert scan(repo, "--git").returncode == 1
+    assert scan(repo, "--git", "--baseline", str(file)).returncode == 0
