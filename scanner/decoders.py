@@ -15,16 +15,22 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
 _HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
-_PRINTABLE = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+_PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+# Longest run body before the anchor in scanner/triggers.py's base64 and hex patterns.
+_B64_BODY = 24 + 16
+_HEX_BODY = 32
+_LAST_DELIMITER = re.compile(rb"(?s).*[^A-Za-z0-9+/_\-]")
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_PROBE = 32  # base64 characters decoded first, to reject noise before decoding a long run
 # A token ends at white space, quotes, brackets and the like.
 _TOKEN_END = frozenset(b" \t\r\n\"'`<>()[]{},;|")
 _MIN_B64 = 24
 _MIN_DECODED = 8
 _MAX_DECODED = 4 * 1024 * 1024
 _MAX_LITERAL = 4096
+_PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
 _SIMPLE_ESCAPES = {
     b"/": b"/",
@@ -62,42 +68,66 @@ def is_text(data: bytes, ratio: float = 0.85) -> bool:
     if len(data) < _MIN_DECODED:
         return False
     sample = data[:2048]
-    printable = sum(1 for byte in sample if byte in _PRINTABLE)
-    return printable >= ratio * len(sample)
+    # bytes.translate deletes the printable bytes in C; what is left is the noise.
+    noise = len(sample.translate(None, _PRINTABLE_BYTES))
+    return noise <= (1 - ratio) * len(sample)
 
 
-def decode_base64(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+def _run_start(anchor: int, body: int) -> int:
+    """Where a run starts: its trigger is a delimiter (or the start) and then exactly `body`
+    run characters, so the run begins `body` bytes before the anchor."""
+    return max(0, anchor - body)
+
+
+def _looks_like_base64_text(body: bytes) -> bool:
+    """Cheap C-speed checks before decoding: encoded text mixes both cases (its trigger already
+    required a digit), which long identifiers and paths do not."""
+    head = body[:_PROBE]
+    if len(head.translate(None, _UPPER)) == len(head) or head.upper() == head:
+        return False
+    probe = head[: len(head) - len(head) % 4]
+    try:
+        return is_text(_b64decode(probe), 0.85)
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _b64decode(body: bytes) -> bytes:
+    padded = body + b"=" * (-len(body) % 4)
+    if b"-" in body or b"_" in body:
+        return base64.urlsafe_b64decode(padded)
+    return base64.b64decode(padded, validate=True)
+
+
+def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
-    for offset in offsets:
-        start = offset if data[offset] in _B64_CHARS else offset + 1
+    for anchor in anchors:
+        lowest = max(0, anchor - _B64_BODY - 1)
+        delimiter = _LAST_DELIMITER.match(data, lowest, anchor)
+        start = delimiter.end() if delimiter else lowest
         if start < last_end:
             continue
         match = _B64_RUN.match(data, start)
         if match is None:
             continue
         last_end = match.end()
-        token = match.group()
-        body = token.rstrip(b"=")
-        if len(body) < _MIN_B64 or _HEX_RUN.fullmatch(body):
+        body = match.group().rstrip(b"=")
+        if len(body) < _MIN_B64 or _HEX_RUN.fullmatch(body) or not _looks_like_base64_text(body):
             continue
         body = body[: _MAX_DECODED * 4 // 3]
         body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
-        padded = body + b"=" * (-len(body) % 4)
         try:
-            if b"-" in body or b"_" in body:
-                decoded = base64.urlsafe_b64decode(padded)
-            else:
-                decoded = base64.b64decode(padded, validate=True)
+            decoded = _b64decode(body)
         except (binascii.Error, ValueError):
             continue
         if is_text(decoded):
             yield Decoded("base64", decoded, start, match.end())
 
 
-def decode_hex(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
-    for offset in offsets:
-        start = offset if data[offset : offset + 1].isalnum() else offset + 1
+    for anchor in anchors:
+        start = _run_start(anchor, _HEX_BODY)
         if start < last_end:
             continue
         match = _HEX_RUN.match(data, start)
@@ -121,9 +151,10 @@ def _token_bounds(data: bytes, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def decode_url(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+def decode_url(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
-    for offset in offsets:
+    for anchor in anchors:
+        offset = anchor - 3  # the `%` of `%XX`
         if offset < last_end:
             continue
         start, end = _token_bounds(data, offset)
@@ -131,31 +162,23 @@ def decode_url(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
         out = bytearray()
         positions: list[int] = []
         index = start
-        while index < end:
-            if data[index] == 0x25 and index + 2 < end + 1:  # '%'
-                pair = data[index + 1 : index + 3]
-                try:
-                    out.append(int(pair, 16))
-                    positions.append(index)
-                    index += 3
-                    continue
-                except ValueError:
-                    pass
-            out.append(data[index])
-            positions.append(index)
-            index += 1
-        positions.append(end)
+        for match in _PERCENT.finditer(data, start, end):
+            out += data[index : match.start()]
+            positions.extend(range(index, match.start()))
+            out.append(int(match.group(1), 16))
+            positions.append(match.start())
+            index = match.end()
+        out += data[index:end]
+        positions.extend(range(index, end + 1))
         yield Decoded("url", bytes(out), start, end, tuple(positions))
 
 
 def _quote_before(data: bytes, offset: int, line_start: int) -> int:
     """Index of the nearest unescaped double quote before `offset` on its line, or -1."""
-    index = offset - 1
-    while index >= line_start:
-        if data[index] == 0x22 and not _is_escaped(data, index, line_start):
-            return index
-        index -= 1
-    return -1
+    index = data.rfind(b'"', line_start, offset)
+    while index >= 0 and _is_escaped(data, index, line_start):
+        index = data.rfind(b'"', line_start, index)
+    return index
 
 
 def _is_escaped(data: bytes, index: int, line_start: int) -> bool:
@@ -203,9 +226,10 @@ def _string_bounds(data: bytes, offset: int) -> tuple[int, int]:
     return start, min(end, len(data))
 
 
-def decode_escapes(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+def decode_escapes(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
-    for offset in offsets:
+    for anchor in anchors:
+        offset = anchor - 1  # inside the escape that ends at the anchor
         if offset < last_end:
             continue
         start, end = _string_bounds(data, offset)
@@ -214,9 +238,8 @@ def decode_escapes(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
         positions: list[int] = []
         index = start
         for match in _ESCAPE.finditer(data, start, end):
-            for position in range(index, match.start()):
-                out.append(data[position])
-                positions.append(position)
+            out += data[index : match.start()]
+            positions.extend(range(index, match.start()))
             code = match.group(1)
             if code[:1] == b"u":
                 piece = chr(int(code[1:], 16)).encode("utf-8", "surrogatepass")
@@ -227,10 +250,8 @@ def decode_escapes(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
             out += piece
             positions += [match.start()] * len(piece)
             index = match.end()
-        for position in range(index, end):
-            out.append(data[position])
-            positions.append(position)
-        positions.append(end)
+        out += data[index:end]
+        positions.extend(range(index, end + 1))
         yield Decoded("escape", bytes(out), start, end, tuple(positions))
 
 
@@ -283,11 +304,23 @@ def _link_before(data: bytes, first: int) -> int | None:
     return _literal_before(data, index)
 
 
-def decode_concat(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
+def _closing_quote_before(data: bytes, anchor: int) -> int:
+    """The left literal's closing quote, from an anchor just past the right literal's opening."""
+    index = anchor - 2
+    while index >= 0 and data[index] in _SPACE:
+        index -= 1
+    index -= 1  # the `+`
+    while index >= 0 and data[index] in _SPACE:
+        index -= 1
+    return index
+
+
+def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     """Join `"a" + 'b' + `c`` chains of string literals into one string."""
     last_end = -1
-    for offset in offsets:
-        if offset < last_end:
+    for anchor in anchors:
+        offset = _closing_quote_before(data, anchor)
+        if offset < last_end or offset < 0:
             continue
         first = _literal_before(data, offset)
         if first is None:
@@ -303,9 +336,8 @@ def decode_concat(data: bytes, offsets: list[int]) -> Iterator[Decoded]:
             close = _literal_after(data, open_)
             if close is None:
                 break
-            for position in range(open_ + 1, close):
-                out.append(data[position])
-                positions.append(position)
+            out += data[open_ + 1 : close]
+            positions.extend(range(open_ + 1, close))
             end = close + 1
             link = _PLUS.match(data, end)
             if link is None or link.end() >= len(data) or data[link.end()] not in b"\"'`":

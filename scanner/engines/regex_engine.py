@@ -38,7 +38,7 @@ class RegexEngine:
                 for index in indexes:
                     hits.windows[index] = whole
         for kind, pattern in self._triggers.items():
-            offsets = [m.start() for m in pattern.finditer(data)]
+            offsets = [m.end() for m in pattern.finditer(data)]
             if offsets:
                 hits.triggers[kind] = offsets
         return hits

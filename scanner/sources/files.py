@@ -104,23 +104,27 @@ def _git_visible_files(root: Path) -> list[str] | None:
 
 
 def _walk(root: Path) -> Iterator[Target | Skipped]:
-    stack = [root]
+    # Display paths by slicing: os.path.relpath costs more than reading a small file. The stack
+    # holds strings, since pathlib would drop a leading "./" and shift the slice.
+    top = str(root)
+    prefix = len(os.path.join(top, ""))
+    stack = [top]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            display = os.path.relpath(directory, root)
+            display = directory[prefix:] or "."
             yield Skipped(display, f"cannot list directory: {exc.strerror}", is_error=True)
             continue
         for entry in entries:
-            display = os.path.relpath(entry.path, root)
+            display = entry.path[prefix:]
             try:
                 if entry.is_symlink():
                     yield Skipped(display, "symbolic link (not followed)")
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.name != ".git":
-                        stack.append(Path(entry.path))
+                        stack.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     yield Target(entry.path, display, entry.stat(follow_symlinks=False).st_size)
                 else:

@@ -171,3 +171,19 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(SourceError, match="does not exist"):
         list(list_targets(tmp_path / "nope"))
+
+
+def test_paths_are_relative_to_the_root_however_it_is_written(tmp_path: Path) -> None:
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "k.txt").write_text(f"{GITHUB_PAT}\n")
+    for root in (tmp_path, Path(f"{tmp_path}/"), Path(f"{tmp_path}/./")):
+        found, _ = run(root, no_ignore=True)
+        assert found == [("sub/deeper/k.txt", 1)]
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        for root in (Path("."), Path("./"), Path("sub/..")):
+            items = [t for t in list_targets(root, no_ignore=True) if isinstance(t, Target)]
+            assert [t.display for t in items] == ["sub/deeper/k.txt"]
+    finally:
+        os.chdir(cwd)
