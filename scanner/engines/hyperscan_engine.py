@@ -2,8 +2,9 @@
 
 Stage: engine. Patterns are compiled without start-of-match tracking, which makes Hyperscan
 several times faster on rules with bounded repeats; a hit's end offset and the rule's maximum
-match width give the window the `regex` confirmation searches. The compiled database is cached on disk in the user cache directory, keyed by the
-rules' digest and the Hyperscan version, so a scan after the first starts in milliseconds.
+match width give the window the `regex` confirmation searches. The compiled database is cached
+on disk in the user cache directory, keyed by everything that shapes it, so a scan after the
+first starts in milliseconds.
 Rules whose pattern Hyperscan cannot compile even without lookarounds (custom or imported rules)
 fall back to their keywords: a keyword hit makes the whole chunk that rule's window.
 """
@@ -11,6 +12,7 @@ fall back to their keywords: a keyword hit makes the whole chunk that rule's win
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import re
 import tempfile
@@ -80,13 +82,13 @@ def plan_database(ruleset: RuleSet) -> _Plan:
 
 def max_width(pattern: str) -> int:
     """The longest match a pattern can make, from the stdlib parser; capped when unbounded."""
-    import re._parser as parser  # the stdlib's own width computation
-
+    # The stdlib's own width computation; it has no public name, hence the dynamic import.
+    parser = importlib.import_module("re._parser")
     try:
-        _, high = parser.parse(for_hyperscan(pattern)).getwidth()
+        width = parser.parse(for_hyperscan(pattern)).getwidth()
     except (re.error, ValueError, OverflowError, RecursionError):
         return UNBOUNDED_WIDTH
-    return min(high, UNBOUNDED_WIDTH)
+    return min(int(width[1]), UNBOUNDED_WIDTH)
 
 
 def hyperscan_literal(text: str) -> bytes:
