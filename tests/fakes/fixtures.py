@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
+from tests.fakes.google import FakeGoogle
 from tests.fakes.openai import FakeOpenAI
 
 
@@ -73,4 +74,11 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def fake_anthropic() -> Iterator[FakeAnthropic]:
     with FakeAnthropic() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_google() -> Iterator[FakeGoogle]:
+    """API Keys, Gemini models, IAM and the OAuth token endpoint on one server."""
+    with FakeGoogle() as server:
         yield server
