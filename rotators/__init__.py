@@ -14,9 +14,24 @@ credential and base URL from the environment) is what `leakward rotate` can buil
 
 from __future__ import annotations
 
+from .anthropic import AnthropicRotator
+from .aws import AwsRotator
 from .base import Rotator, SecretStore
+from .gcp import GcpServiceAccountKeyRotator
+from .github import GitHubRotator
+from .gitlab import GitLabRotator
+from .google import GoogleApiKeyRotator
+from .openai import OpenAIRotator
 from .stores import STORES
 
-ROTATORS: dict[str, type[Rotator]] = {}
+ROTATORS: dict[str, type[Rotator]] = {
+    AnthropicRotator.provider: AnthropicRotator,
+    AwsRotator.provider: AwsRotator,
+    GcpServiceAccountKeyRotator.provider: GcpServiceAccountKeyRotator,
+    GitHubRotator.provider: GitHubRotator,
+    GitLabRotator.provider: GitLabRotator,
+    GoogleApiKeyRotator.provider: GoogleApiKeyRotator,
+    OpenAIRotator.provider: OpenAIRotator,
+}
 
 __all__ = ["ROTATORS", "STORES", "Rotator", "SecretStore"]
