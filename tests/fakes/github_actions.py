@@ -1,0 +1,108 @@
+"""A fake GitHub REST API for Actions secrets: public keys and sealed-box PUTs, on 127.0.0.1.
+
+Stage: tests (stores, notifiers). Follows docs.github.com/rest/actions/secrets: each scope
+(repository, environment, organization) has its own Curve25519 public key; PUT takes
+`{encrypted_value, key_id}` and answers 201 (created) or 204 (updated). The fake holds the
+private keys, so tests can open what was sent. Also `POST /repos/{o}/{r}/issues` for the
+GitHub-issue notifier.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from nacl.public import PrivateKey, SealedBox
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+TOKEN = "ghp_fakeAdminToken000000000000000000000"
+
+
+class FakeGitHubActions(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.private_keys: dict[str, PrivateKey] = {}
+        # scope path -> secret name -> (key_id, encrypted_value, extra fields)
+        self.secrets: dict[str, dict[str, dict[str, object]]] = {}
+        self.issues: list[dict[str, object]] = []
+        scopes = (
+            r"/repos/[^/]+/[^/]+/actions/secrets",
+            r"/repos/[^/]+/[^/]+/environments/[^/]+/secrets",
+            r"/orgs/[^/]+/actions/secrets",
+        )
+        for scope in scopes:
+            self.route("GET", f"(?P<scope>{scope})/public-key", self._public_key)
+            self.route("PUT", f"(?P<scope>{scope})/(?P<name>[A-Za-z0-9_]+)", self._put)
+            self.route("GET", f"(?P<scope>{scope})/(?P<name>[A-Za-z0-9_]+)", self._get)
+        self.route("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", self._create_issue)
+        self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", self._list_issues)
+
+    def opened(self, scope: str, name: str) -> str:
+        """The plaintext of a stored secret, decrypted with the scope's private key."""
+        with self.lock:
+            stored = self.secrets[scope][name]
+        sealed = base64.b64decode(str(stored["encrypted_value"]))
+        return SealedBox(self.private_keys[scope]).decrypt(sealed).decode()
+
+    def _authorised(self, request: FakeRequest) -> bool:
+        return request.bearer() == TOKEN
+
+    def _key(self, scope: str) -> PrivateKey:
+        if scope not in self.private_keys:
+            self.private_keys[scope] = PrivateKey.generate()
+        return self.private_keys[scope]
+
+    def _key_id(self, scope: str) -> str:
+        return f"kid-{abs(hash(scope)) % 10**8}"
+
+    def _public_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._authorised(request):
+            return Reply(401, {"message": "Bad credentials"})
+        public = bytes(self._key(match["scope"]).public_key)
+        return Reply(
+            200, {"key_id": self._key_id(match["scope"]), "key": base64.b64encode(public).decode()}
+        )
+
+    def _put(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._authorised(request):
+            return Reply(401, {"message": "Bad credentials"})
+        body = request.json()
+        scope = match["scope"]
+        if body.get("key_id") != self._key_id(scope) or "encrypted_value" not in body:
+            return Reply(422, {"message": "Invalid request"})
+        if scope.startswith("/orgs/") and body.get("visibility") not in (
+            "all",
+            "private",
+            "selected",
+        ):
+            return Reply(422, {"message": "visibility is required"})
+        existed = match["name"] in self.secrets.get(scope, {})
+        self.secrets.setdefault(scope, {})[match["name"]] = dict(body)
+        return Reply(204 if existed else 201)
+
+    def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        stored = self.secrets.get(match["scope"], {}).get(match["name"])
+        if stored is None:
+            return Reply(404, {"message": "Not Found"})
+        answer = {"name": match["name"], "updated_at": "2026-11-22T00:00:00Z"}
+        if "visibility" in stored:
+            answer["visibility"] = str(stored["visibility"])
+        return Reply(200, answer)
+
+    def _create_issue(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._authorised(request):
+            return Reply(401, {"message": "Bad credentials"})
+        issue = {**request.json(), "number": len(self.issues) + 1, "repo": match["repo"]}
+        issue["state"] = "open"
+        self.issues.append(issue)
+        return Reply(201, issue)
+
+    def _list_issues(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        label = request.query.get("labels")
+        found = [
+            i
+            for i in self.issues
+            if i["repo"] == match["repo"] and (label is None or label in i.get("labels", []))
+        ]
+        return Reply(200, found)
