@@ -1,0 +1,45 @@
+"""A GitHub issue in the repository the key leaked from, labelled `leakward`.
+
+Stage: notifiers. The issue body carries a hidden marker with the idempotency key; before
+opening an issue we look for an open one with that marker, so a retried delivery never opens a
+second issue. Notices with no repository are skipped (there is nowhere to open one).
+Reference: docs.github.com/rest/issues/issues (create, list for a repository).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import httpx
+
+from rotators.base import Notice
+from rotators.stores.http_status import send
+
+from .message import markdown
+
+LABEL = "leakward"
+_HINT = "check the token may open issues in the repository (issues: write)"
+
+
+class GitHubIssueNotifier:
+    kind: ClassVar[str] = "github-issue"
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def send(self, notice: Notice, idempotency_key: str) -> None:
+        if not notice.repository:
+            return
+        marker = f"<!-- leakward:{idempotency_key} -->"
+        base = f"/repos/{notice.repository}/issues"
+        listing = self.client.build_request(
+            "GET", base, params={"labels": LABEL, "state": "all", "per_page": "100"}
+        )
+        issues = send(self.client, listing, "GitHub issues", _HINT).json()
+        if any(marker in str(issue.get("body") or "") for issue in issues):
+            return
+        body = f"{markdown(notice)}\n_Owner: {notice.recipient}_\n\n{marker}\n"
+        create = self.client.build_request(
+            "POST", base, json={"title": notice.subject, "body": body, "labels": [LABEL]}
+        )
+        send(self.client, create, "GitHub issue", _HINT)
