@@ -399,3 +399,8 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+from leakward.rotate_cli import rotate  # noqa: E402 (attached last, like registry)
+
+cli.add_command(rotate)

@@ -1,0 +1,132 @@
+"""`leakward rotate KEY`: replace a leaked key, deliver it, revoke the old one, tell the owner.
+
+Stage: application shell. Parses, builds the pipeline from the environment (rotator, the secret
+stores the key's consumers need, the configured notifiers), calls one pipeline method, renders.
+KEY is a registry entry id, a public key id or a fingerprint.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import click
+
+from leakward.errors import EXIT_FINDINGS, UsageError
+from leakward.secret import Secret
+
+if TYPE_CHECKING:
+    from registry import Registry
+    from rotators.pipeline import RotationPipeline, RunResult
+
+# Kept here rather than imported from rotators.policy: the CLI loads rotators (boto3, hvac,
+# PyNaCl) only when `rotate` runs, so `leakward scan` starts as fast as before.
+POLICIES = ("reissue-first", "revoke-first")
+
+
+def build_pipeline(
+    registry: Registry, issued_key_id: int, environ: Mapping[str, str]
+) -> RotationPipeline:
+    """A pipeline with what this key needs: its provider's rotator, its consumers' stores."""
+    from rotators import ROTATORS
+    from rotators.base import Rotator
+    from rotators.pipeline import RotationPipeline
+    from rotators.stores import stores_from_environment
+    from webhooks.notify import notifiers_from_environment
+
+    key = registry.get_key(issued_key_id)
+    rotators: dict[str, Rotator] = {}
+    factory = ROTATORS.get(key.provider)
+    build = getattr(factory, "from_environment", None)
+    if build is not None:
+        rotators[key.provider] = build(environ)
+    kinds = {c.kind for c in key.consumers}
+    return RotationPipeline(
+        registry=registry,
+        rotators=rotators,
+        stores=stores_from_environment(environ, kinds),
+        notifiers=notifiers_from_environment(environ),
+    )
+
+
+def resolve_key(registry: Registry, text: str) -> int:
+    from registry import rotations as log
+
+    found = log.find_key(registry.engine, text)
+    if found is None:
+        raise UsageError(
+            f"no registry entry matches {text!r}",
+            hint="pass an entry id, public key id or fingerprint (see: leakward registry list)",
+        )
+    return found
+
+
+def render(result: RunResult) -> None:
+    rotation = result.rotation
+    state = "busy in another worker" if result.is_busy else rotation.status
+    click.echo(f"rotation {rotation.id} ({rotation.policy}): {state}, last step {rotation.step}")
+    for action in rotation.actions:
+        click.echo(f"  - {action}")
+    if rotation.status == "pending-approval":
+        click.echo(f"approve with: leakward rotate {rotation.issued_key_id} --approve")
+    if rotation.last_error:
+        click.echo(f"error: {rotation.last_error}", err=True)
+        click.echo(f"  hint: fix it, then run: leakward rotate {rotation.issued_key_id} --resume")
+
+
+@click.command()
+@click.argument("key")
+@click.option("--plan", "dry_run", is_flag=True, help="List the steps; change nothing.")
+@click.option("--policy", type=click.Choice(POLICIES), default=POLICIES[0], show_default=True)
+@click.option("--require-approval", is_flag=True, help="Stop before any change until --approve.")
+@click.option("--approve", is_flag=True, help="Approve the key's waiting rotation and run it.")
+@click.option("--resume", is_flag=True, help="Continue the key's unfinished or failed rotation.")
+@click.option(
+    "--secret-stdin", is_flag=True, help="Read the leaked value from stdin to check liveness."
+)
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+def rotate(
+    key: str,
+    dry_run: bool,
+    policy: str,
+    require_approval: bool,
+    approve: bool,
+    resume: bool,
+    secret_stdin: bool,
+    db: str | None,
+) -> None:
+    """Rotate a leaked KEY (entry id, public key id or fingerprint) from the registry."""
+    from registry import Registry
+    from registry import rotations as log
+
+    with Registry.open(db) as registry:
+        entry = resolve_key(registry, key)
+        pipeline = build_pipeline(registry, entry, os.environ)
+        if dry_run:
+            for planned in pipeline.plan(entry, policy, require_approval):
+                how = "auto  " if planned.is_automatic else "manual"
+                note = f" ({planned.note})" if planned.note else ""
+                click.echo(f"{how} {planned.step:<16} {planned.description}{note}")
+            return
+        active = log.find_active(registry.engine, entry)
+        if approve or resume:
+            if active is None:
+                raise UsageError(
+                    f"entry {entry} has no rotation to {'approve' if approve else 'resume'}",
+                    hint=f"start one with: leakward rotate {entry}",
+                )
+            if approve:
+                result = pipeline.approve(active.id, getpass.getuser())
+            else:
+                result = pipeline.resume(active.id)
+        else:
+            secret = Secret(sys.stdin.readline().strip()) if secret_stdin else None
+            result = pipeline.rotate(
+                entry, policy=policy, secret=secret, requires_approval=require_approval
+            )
+    render(result)
+    if result.rotation.status == "failed":
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,56 @@
+"""`leakward rotate` through click: plan, run, approval and resume against a real registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from leakward.cli import cli
+from registry import NewKey, Owner, Registry, parse_consumer
+from tests.registry.conftest import _isolated_environment
+
+__all__ = ["_isolated_environment"]
+
+
+def registry_with_key(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    with Registry.open(url) as registry:
+        registry.add_key(
+            NewKey(
+                provider="nosuchprovider",
+                owner=Owner("owner@example.test"),
+                key_id="nsp-1",
+                consumers=(parse_consumer("manual:the billing cron on host x"),),
+            )
+        )
+    return url
+
+
+def test_plan_lists_steps_and_a_run_hands_unknown_providers_to_the_owner(tmp_path: Path) -> None:
+    url = registry_with_key(tmp_path)
+    runner = CliRunner()
+    planned = runner.invoke(cli, ["rotate", "nsp-1", "--plan", "--db", url])
+    assert planned.exit_code == 0, planned.output
+    assert "manual old_revoked" in planned.output
+    assert "auto   verified" in planned.output
+    done = runner.invoke(cli, ["rotate", "nsp-1", "--db", url], env={"LEAKWARD_DB": url})
+    assert done.exit_code == 0, done.output
+    assert "done" in done.output
+    assert "left to the owner" in done.output
+
+
+def test_approval_then_approve(tmp_path: Path) -> None:
+    url = registry_with_key(tmp_path)
+    runner = CliRunner()
+    waiting = runner.invoke(cli, ["rotate", "1", "--require-approval", "--db", url])
+    assert waiting.exit_code == 0, waiting.output
+    assert "pending-approval" in waiting.output
+    assert "--approve" in waiting.output
+    approved = runner.invoke(cli, ["rotate", "1", "--approve", "--db", url])
+    assert approved.exit_code == 0, approved.output
+    assert "done" in approved.output
+    missing = runner.invoke(cli, ["rotate", "1", "--resume", "--db", url])
+    assert missing.exit_code != 0
+    unknown = runner.invoke(cli, ["rotate", "no-such-key", "--db", url])
+    assert unknown.exit_code != 0
