@@ -17,21 +17,29 @@ from __future__ import annotations
 from .anthropic import AnthropicRotator
 from .aws import AwsRotator
 from .base import Rotator, SecretStore
+from .cloudflare import CloudflareRotator
 from .gcp import GcpServiceAccountKeyRotator
 from .github import GitHubRotator
 from .gitlab import GitLabRotator
 from .google import GoogleApiKeyRotator
 from .openai import OpenAIRotator
+from .sendgrid import SendGridRotator
+from .slack import SlackRotator
 from .stores import STORES
+from .twilio import TwilioRotator
 
 ROTATORS: dict[str, type[Rotator]] = {
     AnthropicRotator.provider: AnthropicRotator,
     AwsRotator.provider: AwsRotator,
+    CloudflareRotator.provider: CloudflareRotator,
     GcpServiceAccountKeyRotator.provider: GcpServiceAccountKeyRotator,
     GitHubRotator.provider: GitHubRotator,
     GitLabRotator.provider: GitLabRotator,
     GoogleApiKeyRotator.provider: GoogleApiKeyRotator,
     OpenAIRotator.provider: OpenAIRotator,
+    SendGridRotator.provider: SendGridRotator,
+    SlackRotator.provider: SlackRotator,
+    TwilioRotator.provider: TwilioRotator,
 }
 
 __all__ = ["ROTATORS", "STORES", "Rotator", "SecretStore"]

@@ -142,7 +142,9 @@ FACTS: dict[str, ProviderFacts] = {
         "https://iam.twilio.com",
         "https://console.twilio.com/us1/account/keys-credentials/api-keys",
         endpoints={
-            "account": "/2010-04-01/Accounts/{account}.json",  # on api.twilio.com
+            # On api.twilio.com; 401 (error 20003) means bad credentials, 403 a key that is
+            # valid but not allowed to read the account resource.
+            "account": "/2010-04-01/Accounts/{account}.json",
             "keys": "/v1/Keys",
             "key": "/v1/Keys/{key_id}",
         },

@@ -14,10 +14,14 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.fakes.anthropic import FakeAnthropic
+from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
 from tests.fakes.openai import FakeOpenAI
+from tests.fakes.sendgrid import FakeSendGrid
+from tests.fakes.slack import FakeSlack
+from tests.fakes.twilio import FakeTwilio
 
 
 @pytest.fixture(scope="session")
@@ -81,4 +85,28 @@ def fake_anthropic() -> Iterator[FakeAnthropic]:
 def fake_google() -> Iterator[FakeGoogle]:
     """API Keys, Gemini models, IAM and the OAuth token endpoint on one server."""
     with FakeGoogle() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    with FakeTwilio() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_sendgrid() -> Iterator[FakeSendGrid]:
+    with FakeSendGrid() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_cloudflare() -> Iterator[FakeCloudflare]:
+    with FakeCloudflare() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
         yield server

@@ -1,0 +1,129 @@
+"""Cloudflare API tokens: verify, roll (new value, same permissions, old value dead), delete.
+
+Stage: rotators. The roll is `PUT /user/tokens/{id}/value` with `{}` (there is no `/roll`): it
+invalidates the old value at once, so reissue is also the revocation of the value and delivery
+must follow immediately. Rolling again after a lost answer simply rolls once more; only the
+returned value is ever live. The managing token needs "API Tokens Write".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from leakward.secret import Secret
+from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.provider_facts import FACTS
+from rotators.provider_http import call, expect, json_object, objects, optional_field, probe
+
+FACTS_CLOUDFLARE = FACTS["cloudflare"]
+
+
+class CloudflareRotator:
+    provider: ClassVar[str] = "cloudflare"
+    capability: ClassVar[Capability] = Capability.FULL
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        admin_token: Secret | None = None,
+        base_url: str = FACTS_CLOUDFLARE.base_url,
+    ) -> None:
+        self._client = client
+        self._admin_token = admin_token
+        self._base = base_url.rstrip("/")
+
+    def _url(self, name: str, **parts: str) -> str:
+        quoted = {k: quote(v, safe="") for k, v in parts.items()}
+        return self._base + FACTS_CLOUDFLARE.endpoints[name].format(**quoted)
+
+    def _admin(self) -> dict[str, str]:
+        if self._admin_token is None:
+            raise PermanentError("Cloudflare: no managing API token configured")
+        return {"Authorization": f"Bearer {self._admin_token.reveal()}"}
+
+    def _check(self, secret: Secret) -> tuple[Verdict, str | None]:
+        headers = {"Authorization": f"Bearer {secret.reveal()}"}
+        answer = probe(self._client, "GET", self._url("verify"), headers=headers)
+        if isinstance(answer, Verdict):
+            return answer, None
+        if answer.status_code in (400, 401, 403):
+            return Verdict(
+                Liveness.DEAD, f"Cloudflare rejected the token ({answer.status_code})"
+            ), None
+        if answer.status_code != 200:
+            return Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}"), None
+        try:
+            result = answer.json().get("result") or {}
+        except (ValueError, AttributeError):
+            return Verdict(Liveness.UNKNOWN, "the answer was not JSON"), None
+        token_id = optional_field(result, "id") if isinstance(result, dict) else None
+        status = result.get("status") if isinstance(result, dict) else None
+        if status == "active":
+            return Verdict(Liveness.LIVE, "Cloudflare reports the token active", token_id), token_id
+        return Verdict(Liveness.DEAD, f"Cloudflare reports the token {status}", token_id), token_id
+
+    def verify(self, secret: Secret) -> Verdict:
+        return self._check(secret)[0]
+
+    def find_key(self, secret: Secret) -> KeyRef | None:
+        """The token's id, from its own verify answer."""
+        token_id = self._check(secret)[1]
+        return KeyRef("cloudflare", token_id) if token_id else None
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        if not key.key_id:
+            raise PermanentError("Cloudflare: the token id is unknown (use find_key)")
+        response = call(
+            self._client,
+            "PUT",
+            self._url("roll", token_id=key.key_id),
+            what="roll token",
+            headers=self._admin(),
+            json={},
+        )
+        body = json_object(expect(response, "roll token", 200), "roll token")
+        value = body.get("result")
+        if body.get("success") is not True or not isinstance(value, str):
+            raise PermanentError("roll token: Cloudflare did not return a new value")
+        return NewCredential(Secret(value), key.key_id)
+
+    def revoke(self, key: KeyRef) -> None:
+        if not key.key_id:
+            raise PermanentError("Cloudflare: the token id is unknown (use find_key)")
+        response = call(
+            self._client,
+            "DELETE",
+            self._url("token", token_id=key.key_id),
+            what="delete token",
+            headers=self._admin(),
+        )
+        expect(response, "delete token", 200, 404)
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # a token's status could be set, but the roll already kills the value
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        response = call(
+            self._client,
+            "GET",
+            self._url("tokens"),
+            what="list tokens",
+            headers=self._admin(),
+            params={"per_page": "50"},
+        )
+        body = json_object(expect(response, "list tokens", 200), "list tokens")
+        return [
+            KeyRef("cloudflare", optional_field(item, "id"), None, optional_field(item, "name"))
+            for item in objects(body, "result")
+        ]
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"At {FACTS_CLOUDFLARE.console_url} roll token {key.key_id or key.hint or ''} and "
+            "update every consumer. A leaked Global API Key can only be rolled in the dashboard."
+        )

@@ -1,0 +1,150 @@
+"""Slack tokens: verify with auth.test, revoke with auth.revoke (the token itself), and rotate
+where the app uses token rotation (oauth.v2.access refresh) or for app configuration tokens
+(tooling.tokens.rotate).
+
+Stage: rotators. Slack answers HTTP 200 with `{"ok": false, "error": …}` for bad tokens, so the
+error code decides. Bot and user tokens of apps without rotation cannot be reissued through the
+API: the app must be reinstalled (revoke-only). Reissue needs the refresh token, which is a
+secret held by a store, so it comes from `refresh_tokens` and the new one goes back through
+`keep_refresh_token`. `KeyRef.attribute("kind")` is "rotating" or "config".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+import httpx
+
+from leakward.secret import Secret
+from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.provider_facts import FACTS
+from rotators.provider_http import call, expect, json_object, optional_field, probe
+
+FACTS_SLACK = FACTS["slack"]
+# auth.test errors that mean the token itself is dead (not a transient fault).
+DEAD_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "no_permission_token_revoked",
+    }
+)
+
+RefreshTokens = Callable[[KeyRef], Secret | None]
+KeepRefreshToken = Callable[[KeyRef, Secret], None]
+
+
+class SlackRotator:
+    provider: ClassVar[str] = "slack"
+    capability: ClassVar[Capability] = Capability.REVOKE_ONLY  # FULL with token rotation
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        base_url: str = FACTS_SLACK.base_url,
+        client_id: str | None = None,
+        client_secret: Secret | None = None,
+        refresh_tokens: RefreshTokens | None = None,
+        keep_refresh_token: KeepRefreshToken | None = None,
+    ) -> None:
+        self._client = client
+        self._base = base_url.rstrip("/")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._refresh_tokens = refresh_tokens
+        self._keep_refresh_token = keep_refresh_token
+
+    def _url(self, name: str) -> str:
+        return self._base + FACTS_SLACK.endpoints[name]
+
+    def verify(self, secret: Secret) -> Verdict:
+        answer = probe(
+            self._client,
+            "POST",
+            self._url("test"),
+            headers={"Authorization": f"Bearer {secret.reveal()}"},
+        )
+        if isinstance(answer, Verdict):
+            return answer
+        try:
+            body = answer.json()
+        except ValueError:
+            return Verdict(Liveness.UNKNOWN, "the answer was not JSON")
+        if not isinstance(body, dict):
+            return Verdict(Liveness.UNKNOWN, "the answer was not a JSON object")
+        if body.get("ok") is True:
+            who = f"{body.get('team_id')}/{body.get('user_id')}"
+            return Verdict(Liveness.LIVE, "Slack accepted the token", who)
+        error = str(body.get("error"))
+        if error in DEAD_ERRORS:
+            return Verdict(Liveness.DEAD, f"Slack rejected the token ({error})")
+        return Verdict(Liveness.UNKNOWN, f"Slack answered {error}")
+
+    def revoke_secret(self, secret: Secret) -> None:
+        """auth.revoke with the token itself; an already dead token counts as revoked."""
+        response = call(
+            self._client,
+            "POST",
+            self._url("revoke"),
+            what="revoke token",
+            headers={"Authorization": f"Bearer {secret.reveal()}"},
+        )
+        body = json_object(expect(response, "revoke token", 200), "revoke token")
+        if body.get("ok") is not True and str(body.get("error")) not in DEAD_ERRORS:
+            raise PermanentError(f"revoke token: Slack answered {body.get('error')}")
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        kind = key.attribute("kind")
+        refresh = self._refresh_tokens(key) if self._refresh_tokens else None
+        if kind not in ("rotating", "config") or refresh is None:
+            raise PermanentError(
+                "Slack: this token cannot be reissued through the API; " + self.manual_steps(key)
+            )
+        if kind == "config":
+            form = {"refresh_token": refresh.reveal()}
+            name, token_field = "config_rotate", "token"
+        else:
+            if self._client_id is None or self._client_secret is None:
+                raise PermanentError("Slack: client id and secret are needed to refresh tokens")
+            form = {
+                "grant_type": "refresh_token",
+                "refresh_token": refresh.reveal(),
+                "client_id": self._client_id,
+                "client_secret": self._client_secret.reveal(),
+            }
+            name, token_field = "refresh", "access_token"
+        response = call(self._client, "POST", self._url(name), what="rotate token", data=form)
+        body = json_object(expect(response, "rotate token", 200), "rotate token")
+        if body.get("ok") is not True:
+            # invalid_refresh_token: a previous attempt already used it; the new pair is lost.
+            raise PermanentError(f"rotate token: Slack answered {body.get('error')}")
+        new_refresh = optional_field(body, "refresh_token")
+        if new_refresh and self._keep_refresh_token is not None:
+            self._keep_refresh_token(key, Secret(new_refresh))
+        value = optional_field(body, token_field)
+        if not value:
+            raise PermanentError("rotate token: Slack returned no token")
+        expires = optional_field(body, "exp") or optional_field(body, "expires_in")
+        return NewCredential(Secret(value), key.key_id, expires_at=expires)
+
+    def revoke(self, key: KeyRef) -> None:
+        raise PermanentError("Slack: tokens are revoked with their own value; use revoke_secret")
+
+    def contain(self, key: KeyRef) -> bool:
+        return False
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        return []  # Slack lists no tokens
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"Reinstall the Slack app at {FACTS_SLACK.console_url} (OAuth & Permissions: "
+            "reinstall, or revoke all tokens) to get a new token, update every consumer, and "
+            "turn on token rotation so the next leak can be rotated automatically. Incoming "
+            "webhook URLs are removed under Incoming Webhooks."
+        )

@@ -1,0 +1,131 @@
+"""Twilio API keys (SK…): verify, reissue through the v1 Key resource, revoke.
+
+Stage: rotators. An API key is a pair (SID and secret), so the `Secret` given to `verify` holds
+"SKSID:SECRET". Key management needs a Main key or the Account SID + Auth Token (Standard and
+Restricted keys cannot call /v1/Keys); the secret of a new key is returned only at creation, so a
+repeated reissue deletes its own earlier key (found by FriendlyName) before creating another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from leakward.secret import Secret
+from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.provider_facts import FACTS
+from rotators.provider_http import (
+    call,
+    expect,
+    field,
+    json_object,
+    objects,
+    optional_field,
+    probe,
+    verdict_by_status,
+)
+
+FACTS_TWILIO = FACTS["twilio"]
+API_URL = "https://api.twilio.com"
+
+
+class TwilioRotator:
+    provider: ClassVar[str] = "twilio"
+    capability: ClassVar[Capability] = Capability.FULL
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        account_sid: str | None = None,
+        admin_secret: Secret | None = None,  # the Auth Token, or "SKmain:secret" of a Main key
+        base_url: str = FACTS_TWILIO.base_url,
+        api_url: str = API_URL,
+    ) -> None:
+        self._client = client
+        self._account_sid = account_sid
+        self._admin_secret = admin_secret
+        self._base = base_url.rstrip("/")
+        self._api = api_url.rstrip("/")
+
+    def _admin(self) -> tuple[str, str]:
+        if self._account_sid is None or self._admin_secret is None:
+            raise PermanentError("Twilio: account SID and Auth Token (or Main key) are needed")
+        user, sep, password = self._admin_secret.reveal().partition(":")
+        return (user, password) if sep else (self._account_sid, user)
+
+    def verify(self, secret: Secret) -> Verdict:
+        sid, sep, key_secret = secret.reveal().partition(":")
+        if not sep or self._account_sid is None:
+            return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")
+        url = self._api + FACTS_TWILIO.endpoints["account"].format(account=self._account_sid)
+        answer = probe(self._client, "GET", url, auth=(sid, key_secret))
+        if isinstance(answer, httpx.Response) and answer.status_code == 403:
+            return Verdict(Liveness.LIVE, "Twilio accepted the key (not allowed to read account)")
+        return verdict_by_status(answer, identity=self._account_sid, dead_statuses=(401,))
+
+    def _keys(self) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = []
+        url: str | None = self._base + FACTS_TWILIO.endpoints["keys"]
+        params: dict[str, str] | None = {"AccountSid": self._account_sid or "", "PageSize": "100"}
+        while url:
+            response = call(
+                self._client, "GET", url, what="list keys", auth=self._admin(), params=params
+            )
+            body = json_object(expect(response, "list keys", 200), "list keys")
+            found.extend(objects(body, "keys"))
+            meta = body.get("meta")
+            url = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
+            params = None  # the next-page URL carries its own query
+        return found
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        return [
+            KeyRef(
+                "twilio",
+                optional_field(item, "sid"),
+                self._account_sid,
+                optional_field(item, "friendly_name"),
+            )
+            for item in self._keys()
+        ]
+
+    def _delete(self, sid: str) -> None:
+        url = self._base + FACTS_TWILIO.endpoints["key"].format(key_id=quote(sid, safe=""))
+        response = call(self._client, "DELETE", url, what="delete key", auth=self._admin())
+        expect(response, "delete key", 204, 200, 404)
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        name = f"leakward-{idempotency_token[:50]}"
+        for item in self._keys():
+            if item.get("friendly_name") == name:
+                self._delete(str(item.get("sid")))  # an earlier attempt's key, secret lost
+        response = call(
+            self._client,
+            "POST",
+            self._base + FACTS_TWILIO.endpoints["keys"],
+            what="create key",
+            auth=self._admin(),
+            data={"AccountSid": self._account_sid or "", "FriendlyName": name},
+        )
+        body = json_object(expect(response, "create key", 201, 200), "create key")
+        sid = field(body, "sid", "create key")
+        return NewCredential(Secret(f"{sid}:{field(body, 'secret', 'create key')}"), sid)
+
+    def revoke(self, key: KeyRef) -> None:
+        if not key.key_id:
+            raise PermanentError("Twilio: the key SID is unknown")
+        self._delete(key.key_id)
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # Twilio keys cannot be disabled, only deleted
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"In the Twilio Console ({FACTS_TWILIO.console_url}) delete API key "
+            f"{key.key_id or '(unknown SID)'}, create a new Standard or Restricted key, and update "
+            "every consumer. A leaked Main key or Auth Token can only be replaced in the Console."
+        )

@@ -1,0 +1,111 @@
+"""Fake Slack Web API: auth.test, auth.revoke, oauth.v2.access (refresh), tooling.tokens.rotate.
+
+Stage: tests (rotators). Follows api.slack.com/methods: HTTP 200 with `{"ok": false, "error":
+"invalid_auth"}` for bad tokens, `auth.revoke` answering `{"ok": true, "revoked": true}`, token
+rotation handing out a new access and refresh token while the used refresh token dies
+(`invalid_refresh_token` on reuse), and 429 with Retry-After for rate limits (via fail_next).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+
+class FakeSlack(FakeServer):
+    CLIENT_ID = "1234.5678"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client_secret = secrets.token_hex(16)
+        self.live_tokens: set[str] = set()
+        self.refresh_tokens: set[str] = set()
+        self.route("POST", r"/api/auth\.test", self._test)
+        self.route("POST", r"/api/auth\.revoke", self._revoke)
+        self.route("POST", r"/api/oauth\.v2\.access", self._refresh)
+        self.route("POST", r"/api/tooling\.tokens\.rotate", self._config_rotate)
+
+    def add_token(self, prefix: str = "xoxb-") -> str:
+        value = prefix + secrets.token_hex(20)
+        self.live_tokens.add(value)
+        return value
+
+    def add_refresh_token(self) -> str:
+        value = "xoxe-1-" + secrets.token_hex(20)
+        self.refresh_tokens.add(value)
+        return value
+
+    def _token(self, request: FakeRequest) -> str | None:
+        return request.bearer() or request.form().get("token")
+
+    def _test(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        token = self._token(request)
+        if token is None:
+            return Reply(200, {"ok": False, "error": "not_authed"})
+        if token not in self.live_tokens:
+            return Reply(200, {"ok": False, "error": "invalid_auth"})
+        return Reply(
+            200,
+            {
+                "ok": True,
+                "team": "Acme",
+                "team_id": "T1",
+                "user": "bot",
+                "user_id": "U1",
+                "url": "https://acme.slack.com/",
+            },
+        )
+
+    def _revoke(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        token = self._token(request)
+        if token not in self.live_tokens:
+            return Reply(200, {"ok": False, "error": "invalid_auth"})
+        self.live_tokens.discard(token)
+        return Reply(200, {"ok": True, "revoked": True})
+
+    def _rotate(self, refresh: str | None) -> dict[str, object] | None:
+        if refresh not in self.refresh_tokens:
+            return None
+        self.refresh_tokens.discard(refresh)
+        return {"token": self.add_token("xoxe.xoxb-"), "refresh_token": self.add_refresh_token()}
+
+    def _refresh(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        form = request.form()
+        if (form.get("client_id"), form.get("client_secret")) != (
+            self.CLIENT_ID,
+            self.client_secret,
+        ):
+            return Reply(200, {"ok": False, "error": "invalid_client_id"})
+        if form.get("grant_type") != "refresh_token":
+            return Reply(200, {"ok": False, "error": "invalid_grant_type"})
+        pair = self._rotate(form.get("refresh_token"))
+        if pair is None:
+            return Reply(200, {"ok": False, "error": "invalid_refresh_token"})
+        return Reply(
+            200,
+            {
+                "ok": True,
+                "access_token": pair["token"],
+                "token_type": "bot",
+                "refresh_token": pair["refresh_token"],
+                "expires_in": 43200,
+            },
+        )
+
+    def _config_rotate(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        pair = self._rotate(request.form().get("refresh_token"))
+        if pair is None:
+            return Reply(200, {"ok": False, "error": "invalid_refresh_token"})
+        return Reply(
+            200,
+            {
+                "ok": True,
+                **pair,
+                "team_id": "T1",
+                "user_id": "U1",
+                "iat": 1763848800,
+                "exp": 1763892000,
+            },
+        )

@@ -1,0 +1,87 @@
+"""Fake Twilio: the 2010 Account resource (api.twilio.com) and the v1 Key resource
+(iam.twilio.com) on one server.
+
+Stage: tests (rotators). Follows twilio.com/docs/iam/api-keys/key-resource-v1: HTTP Basic auth,
+form-encoded create with AccountSid and FriendlyName, the secret returned only on create, 204 on
+delete, `{"keys": [...], "meta": {...}}` lists, and 401 bodies with error code 20003. Only the
+Auth Token may manage keys (Standard keys get 401 there, like the real API).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+_AUTH = Reply(
+    401,
+    {
+        "code": 20003,
+        "message": "Authenticate",
+        "status": 401,
+        "more_info": "https://www.twilio.com/docs/errors/20003",
+    },
+)
+
+
+class FakeTwilio(FakeServer):
+    ACCOUNT = "AC" + "0" * 32
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.auth_token = secrets.token_hex(16)
+        self.keys: dict[str, dict[str, str]] = {}
+        self.route("GET", r"/2010-04-01/Accounts/(?P<sid>AC\w+)\.json", self._account)
+        self.route("GET", r"/v1/Keys", self._list)
+        self.route("POST", r"/v1/Keys", self._create)
+        self.route("DELETE", r"/v1/Keys/(?P<sid>SK\w+)", self._delete)
+
+    def add_key(self, name: str = "app") -> tuple[str, str]:
+        sid, secret = "SK" + secrets.token_hex(16), secrets.token_urlsafe(24)
+        self.keys[sid] = {"sid": sid, "friendly_name": name, "secret": secret}
+        return sid, secret
+
+    def _is_owner(self, request: FakeRequest) -> bool:
+        return request.basic() == (self.ACCOUNT, self.auth_token)
+
+    def _account(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        creds = request.basic()
+        key = self.keys.get(creds[0]) if creds else None
+        if not self._is_owner(request) and (key is None or key["secret"] != creds[1]):
+            return _AUTH
+        if match.group("sid") != self.ACCOUNT:
+            return Reply(404, {"code": 20404, "message": "not found", "status": 404})
+        return Reply(200, {"sid": self.ACCOUNT, "status": "active"})
+
+    def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._is_owner(request):
+            return _AUTH
+        public = [
+            {"sid": k["sid"], "friendly_name": k["friendly_name"]} for k in self.keys.values()
+        ]
+        return Reply(200, {"keys": public, "meta": {"next_page_url": None, "key": "keys"}})
+
+    def _create(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._is_owner(request):
+            return _AUTH
+        form = request.form()
+        if form.get("AccountSid") != self.ACCOUNT:
+            return Reply(400, {"code": 20001, "message": "AccountSid is required", "status": 400})
+        sid, secret = self.add_key(form.get("FriendlyName", ""))
+        return Reply(
+            201,
+            {
+                "sid": sid,
+                "friendly_name": form.get("FriendlyName"),
+                "secret": secret,
+                "date_created": "Sun, 22 Nov 2026 22:00:00 +0000",
+            },
+        )
+
+    def _delete(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._is_owner(request):
+            return _AUTH
+        if self.keys.pop(match.group("sid"), None) is None:
+            return Reply(404, {"code": 20404, "message": "not found", "status": 404})
+        return Reply(204)

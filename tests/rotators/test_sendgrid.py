@@ -1,0 +1,82 @@
+"""SendGrid rotator: scopes carried over, the 100-key cap, ids read from the key itself."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from leakward.secret import Secret
+from rotators.base import Liveness, PermanentError
+from rotators.sendgrid import SendGridRotator
+from tests.fakes.sendgrid import CAP, FakeSendGrid
+
+
+def on(fake: FakeSendGrid, client: httpx.Client) -> SendGridRotator:
+    return SendGridRotator(client, admin_key=Secret(fake.admin_key), base_url=fake.url)
+
+
+def test_full_cycle(fake_sendgrid: FakeSendGrid, http_client: httpx.Client) -> None:
+    key_id, value = fake_sendgrid.add_key("newsletter", ["mail.send", "stats.read"])
+    rotator = on(fake_sendgrid, http_client)
+    leaked = Secret(value)
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
+    key = rotator.find_key(leaked)
+    assert key is not None
+    assert key.key_id == key_id
+    new = rotator.reissue(key, "rot-1")
+    assert rotator.verify(new.secret).liveness is Liveness.LIVE
+    assert fake_sendgrid.keys[str(new.key_id)]["scopes"] == ["mail.send", "stats.read"]
+    rotator.revoke(key)
+    rotator.revoke(key)
+    assert rotator.verify(leaked).liveness is Liveness.DEAD
+    assert key_id not in fake_sendgrid.keys
+
+
+def test_the_100_key_cap_stops_before_creating(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    _, value = fake_sendgrid.add_key("leaked")
+    while len(fake_sendgrid.keys) < CAP:
+        fake_sendgrid.add_key("filler")
+    rotator = on(fake_sendgrid, http_client)
+    with pytest.raises(PermanentError, match="cap 100"):
+        rotator.reissue(rotator.find_key(Secret(value)) or pytest.fail("no key"), "rot-1")
+    assert len(fake_sendgrid.keys) == CAP
+    assert not any(p.startswith("POST") for p in fake_sendgrid.paths())
+
+
+def test_a_repeated_reissue_frees_its_own_slot(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    _, value = fake_sendgrid.add_key("leaked")
+    rotator = on(fake_sendgrid, http_client)
+    key = rotator.find_key(Secret(value))
+    assert key is not None
+    rotator.reissue(key, "rot-1")
+    while len(fake_sendgrid.keys) < CAP:
+        fake_sendgrid.add_key("filler")
+    # Full, but one of the 100 is this token's own earlier key: it is deleted and replaced.
+    again = rotator.reissue(key, "rot-1")
+    assert len(fake_sendgrid.keys) == CAP
+    assert str(again.key_id) in fake_sendgrid.keys
+
+
+def test_find_key_ignores_other_shapes() -> None:
+    assert SendGridRotator.find_key(Secret("not-a-sendgrid-key")) is None
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 500},
+        {"status": 429, "retry_after": "1"},
+        {"status": 200, "html": True},
+        {"hang": 5.0},
+    ],
+)
+def test_verify_unknown_on_trouble(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client, failure: dict
+) -> None:
+    _, value = fake_sendgrid.add_key("x")
+    fake_sendgrid.fail_next("/v3/scopes", **failure)
+    assert on(fake_sendgrid, http_client).verify(Secret(value)).liveness is Liveness.UNKNOWN
