@@ -22,10 +22,14 @@ from .gcp import GcpServiceAccountKeyRotator
 from .github import GitHubRotator
 from .gitlab import GitLabRotator
 from .google import GoogleApiKeyRotator
+from .huggingface import HuggingFaceRotator
 from .openai import OpenAIRotator
+from .postman import PostmanRotator
+from .pypi import PyPIRotator
 from .sendgrid import SendGridRotator
 from .slack import SlackRotator
 from .stores import STORES
+from .stripe import StripeRotator
 from .twilio import TwilioRotator
 
 ROTATORS: dict[str, type[Rotator]] = {
@@ -36,9 +40,13 @@ ROTATORS: dict[str, type[Rotator]] = {
     GitHubRotator.provider: GitHubRotator,
     GitLabRotator.provider: GitLabRotator,
     GoogleApiKeyRotator.provider: GoogleApiKeyRotator,
+    HuggingFaceRotator.provider: HuggingFaceRotator,
     OpenAIRotator.provider: OpenAIRotator,
+    PostmanRotator.provider: PostmanRotator,
+    PyPIRotator.provider: PyPIRotator,
     SendGridRotator.provider: SendGridRotator,
     SlackRotator.provider: SlackRotator,
+    StripeRotator.provider: StripeRotator,
     TwilioRotator.provider: TwilioRotator,
 }
 

@@ -18,9 +18,13 @@ from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
+from tests.fakes.huggingface import FakeHuggingFace
 from tests.fakes.openai import FakeOpenAI
+from tests.fakes.postman import FakePostman
+from tests.fakes.pypi import FakePyPI
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.slack import FakeSlack
+from tests.fakes.stripe import FakeStripe
 from tests.fakes.twilio import FakeTwilio
 
 
@@ -109,4 +113,28 @@ def fake_cloudflare() -> Iterator[FakeCloudflare]:
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_stripe() -> Iterator[FakeStripe]:
+    with FakeStripe() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_huggingface() -> Iterator[FakeHuggingFace]:
+    with FakeHuggingFace() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_postman() -> Iterator[FakePostman]:
+    with FakePostman() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_pypi() -> Iterator[FakePyPI]:
+    with FakePyPI() as server:
         yield server

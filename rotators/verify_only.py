@@ -1,0 +1,46 @@
+"""The shared half of verify-only rotators: everything but `verify` is a human's job.
+
+Stage: rotators. Stripe, Hugging Face, Postman and PyPI offer no API to revoke or mint their
+keys, so reissue and revoke stop with a PermanentError that carries the owner's instructions,
+and `manual_steps` names the page where the owner does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import httpx
+
+from rotators.base import Capability, KeyRef, NewCredential, PermanentError
+from rotators.provider_facts import FACTS
+
+
+class VerifyOnlyRotator:
+    provider: ClassVar[str]
+    capability: ClassVar[Capability] = Capability.VERIFY_ONLY
+    # What the owner must do, with {console} for the provider's key page.
+    instructions: ClassVar[str]
+
+    def __init__(self, client: httpx.Client, *, base_url: str | None = None) -> None:
+        self._client = client
+        self._base = (base_url or FACTS[self.provider].base_url).rstrip("/")
+
+    def _url(self, name: str) -> str:
+        return self._base + FACTS[self.provider].endpoints[name]
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        raise PermanentError(f"{self.provider}: no API can mint a key; {self.manual_steps(key)}")
+
+    def revoke(self, key: KeyRef) -> None:
+        raise PermanentError(f"{self.provider}: no API can revoke a key; {self.manual_steps(key)}")
+
+    def contain(self, key: KeyRef) -> bool:
+        return False
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        return []
+
+    def manual_steps(self, key: KeyRef) -> str:
+        which = key.hint or key.key_id or "the leaked key"
+        return self.instructions.format(console=FACTS[self.provider].console_url, key=which)
