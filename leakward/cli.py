@@ -7,21 +7,21 @@ local report to carry them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
 from leakward import __version__
-from leakward.baseline_cli import baseline
 from leakward.config import Settings, find_config, load_settings
 from leakward.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, LeakwardError, UsageError
 from leakward.progress import ProgressBar
-from leakward.registry_cli import registry
 from leakward.scanning import ScanOutcome, ScanRequest, run_scan
 from rules.gitleaks import load_gitleaks_rules
 from rules.loader import check_unique, load_rules
@@ -33,7 +33,30 @@ from scanner.scan import ScanOptions
 from scanner.sources.files import FileLimits, MiB
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Subcommands that import their module only when they run or are listed in help, so
+    `leakward scan` (the pre-commit hot path) never loads SQLAlchemy, Alembic or the rotators."""
+
+    LAZY: ClassVar[dict[str, str]] = {
+        "registry": "leakward.registry_cli:registry",
+        "baseline": "leakward.baseline_cli:baseline",
+        "rotate": "leakward.rotate_cli:rotate",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.LAZY.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)  # noqa: S101 - the table above names commands
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leakward")
 def cli() -> None:
     """Find leaked credentials and make them harmless."""
@@ -369,10 +392,6 @@ def rules_check(directories: tuple[Path, ...], only_custom: bool) -> None:
         sys.exit(1)
 
 
-cli.add_command(registry)
-cli.add_command(baseline)
-
-
 def main() -> None:
     """Console entry point: errors become a clear message and their exit code, never a trace
     that could carry file contents (LEAKWARD_DEBUG=1 shows the trace for bug reports)."""
@@ -399,8 +418,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
-
-
-from leakward.rotate_cli import rotate  # noqa: E402 (attached last, like registry)
-
-cli.add_command(rotate)

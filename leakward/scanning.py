@@ -11,14 +11,16 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leakward.errors import UsageError
 from rules.model import RuleSet
-from scanner.git_scan import GitScan, range_revs, scan_history, scan_revisions, scan_staged
 from scanner.models import Chunk, Finding, ScanResult, Skipped
 from scanner.scan import Progress, ScanOptions, scan_chunks, scan_paths
 from scanner.sources.files import read_stdin
-from scanner.sources.git import Repository
+
+if TYPE_CHECKING:
+    from scanner.git_scan import GitScan
 
 Extras = Mapping[Finding, Mapping[str, object]]
 
@@ -81,6 +83,10 @@ def run_scan(
         return ScanOutcome(scan_paths(paths, ruleset, options, progress))
     if len(paths) > 1:
         raise UsageError(f"{mode} scans one repository at a time", "pass one path")
+    # Imported here: GitPython costs start-up time that plain file scans need not pay.
+    from scanner.git_scan import range_revs, scan_history, scan_revisions, scan_staged
+    from scanner.sources.git import Repository
+
     repo_path = paths[0]
     scanned: GitScan
     if mode == "--git":

