@@ -50,7 +50,11 @@ class Registry:
         """Connect to `url` (see `resolve_url`), migrating it first unless `migrate` is False."""
         engine = create_registry_engine(resolve_url(url))
         if migrate:
-            schema.ensure_current(engine)
+            try:
+                schema.ensure_current(engine)
+            except RegistryError:
+                engine.dispose()  # else its pooled connection is left open for the GC
+                raise
         return cls(engine, pepper if pepper is not None else load_pepper())
 
     def close(self) -> None:
