@@ -128,6 +128,12 @@ def _settings(config: Path | None) -> Settings:
     help="Match findings against the registry of issued keys.",
 )
 @click.option("--record", is_flag=True, help="Record findings as leaks in the registry.")
+@click.option(
+    "--verify",
+    "verify_live",
+    is_flag=True,
+    help="Ask each provider whether the key still works: live, dead or unknown.",
+)
 @click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
 @click.option(
     "--github-actions",
@@ -209,6 +215,7 @@ def scan(
     baseline: Path | None,
     match_registry: bool,
     record: bool,
+    verify_live: bool,
     db: str | None,
     github_actions: str | None,
     run_id: int | None,
@@ -258,10 +265,15 @@ def scan(
         if bar:
             bar.close()
     outcome = drop_known(outcome, baseline, paths)
-    extra = outcome.extra()
+    extras = {f: dict(outcome.extras.get(f) or {}) for f in outcome.result.findings}
     if match_registry or record:
-        extra = with_registry(outcome, db, match_registry, record, request)
-    emit(outcome.result, fmt, output, show_secrets, extra)
+        add_registry(extras, outcome, db, match_registry, record, request)
+    if verify_live:
+        from leakward.verification import verify_findings
+
+        for finding, verdict in verify_findings(outcome.result.findings, os.environ).items():
+            extras[finding].update(verdict)
+    emit(outcome.result, fmt, output, show_secrets, lambda f: extras.get(f) or None)
     threshold = severity_rank(fail_on or settings.fail_on)
     failing = any(severity_rank(f.severity) >= threshold for f in outcome.result.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
@@ -309,25 +321,25 @@ def drop_known(outcome: ScanOutcome, baseline: Path | None, roots: tuple[Path, .
     return ScanOutcome(filter_known(outcome.result, known, ignore), outcome.extras)
 
 
-def with_registry(
-    outcome: ScanOutcome, db: str | None, match: bool, record: bool, request: ScanRequest
-) -> Callable[[Finding], Mapping[str, object] | None]:
+def add_registry(
+    extras: dict[Finding, dict[str, object]],
+    outcome: ScanOutcome,
+    db: str | None,
+    match: bool,
+    record: bool,
+    request: ScanRequest,
+) -> None:
     """Registry matches (and recorded leaks) merged into each finding's extra fields."""
     from leakward.registry_link import match_findings, open_registry, record_leaks
 
     findings = outcome.result.findings
     with open_registry(db) as registry:
-        matches = match_findings(registry, findings) if match else [None] * len(findings)
+        if match:
+            for finding, found in zip(findings, match_findings(registry, findings), strict=True):
+                extras[finding]["match"] = found
         if record:
             kind = "git" if request.mode() != "paths" else "file"
             record_leaks(registry, findings, source_kind=kind, is_public=False, repository=None)
-    merged: dict[Finding, Mapping[str, object]] = {}
-    for finding, found in zip(findings, matches, strict=True):
-        fields = dict(outcome.extras.get(finding) or {})
-        if match:
-            fields["match"] = found
-        merged[finding] = fields
-    return merged.get
 
 
 def emit(

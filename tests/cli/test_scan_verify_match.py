@@ -1,0 +1,61 @@
+"""`scan --verify` against a provider's documented API, and `scan --match` against a registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fakes.github import FakeGitHub, Token
+from tests.scanner.tokens import github_token, random_body
+
+LIVE = github_token("ghp_", random_body(101))
+DEAD = github_token("ghp_", random_body(102))
+
+
+def leakward(*args: str, env: dict[str, str], stdin: bytes | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "leakward", *args],
+        capture_output=True,
+        input=stdin,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_verify_reports_live_dead_and_unknown(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    fake_github.tokens[LIVE] = Token(LIVE, "pat", "octocat")
+    (tmp_path / "a.env").write_text(f"A={LIVE}\nB={DEAD}\nC={LIVE}\n")
+    env = {"LEAKWARD_API_GITHUB": fake_github.url}
+    done = leakward("scan", str(tmp_path), "--verify", "--format", "json", env=env)
+    findings = json.loads(done.stdout)["findings"]
+    assert [(f["line"], f["liveness"]) for f in findings] == [(1, "live"), (2, "dead"), (3, "live")]
+    assert findings[0]["identity"] == "octocat"
+    # one request per distinct secret, not per sighting
+    assert fake_github.paths().count("GET /user") == 2
+    assert LIVE.encode() not in done.stdout + done.stderr
+
+    fake_github.fail_next("/user", times=10, status=503)
+    flaky = leakward("scan", str(tmp_path), "--verify", "--format", "json", env=env)
+    assert {f["liveness"] for f in json.loads(flaky.stdout)["findings"]} == {"unknown"}
+
+
+def test_match_names_the_registered_owner(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'registry.db'}"
+    env = {"LEAKWARD_PEPPER_FILE": str(tmp_path / "pepper"), "LEAKWARD_DB": db}
+    added = leakward(
+        "registry", "add", "--provider", "github", "--owner", "alice@example.com",
+        "--consumer", "github-actions:acme/app:GH_TOKEN", env=env, stdin=LIVE.encode(),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "ci.yml").write_text(f"token: {LIVE}\nother: {DEAD}\n")
+    done = leakward("scan", str(tmp_path / "src"), "--match", "--format", "json", env=env)
+    findings = json.loads(done.stdout)["findings"]
+    matched, unmatched = findings
+    assert matched["match"]["owner"] == "alice@example.com"
+    assert matched["match"]["confidence"] == 1.0
+    assert unmatched["match"] is None
+    assert LIVE.encode() not in (tmp_path / "registry.db").read_bytes()
