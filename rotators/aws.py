@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, Self
 
 from leakward.secret import Secret
 from rotators.aws_errors import NoSuchKeyError, aws_call, error_code, is_transient
@@ -95,6 +95,21 @@ class AwsRotator:
         self._sts_factory = sts_factory or default_sts_factory()
         # Policy: when both slots hold keys in use, may the leaked key go before its replacement?
         self._revoke_first = revoke_first
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """The usual AWS variables (credentials, AWS_REGION, AWS_ENDPOINT_URL) for the admin IAM
+        client; LEAKWARD_AWS_REVOKE_FIRST=1 allows deleting the leaked key to free a slot."""
+        import boto3
+
+        region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        endpoint = environ.get("AWS_ENDPOINT_URL")
+        iam: IamClient = boto3.client("iam", region_name=region, endpoint_url=endpoint)
+        return cls(
+            iam,
+            default_sts_factory(region, endpoint),
+            revoke_first=environ.get("LEAKWARD_AWS_REVOKE_FIRST") == "1",
+        )
 
     # --- verify -------------------------------------------------------------------------
     def verify(self, secret: Secret) -> Verdict:

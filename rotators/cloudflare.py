@@ -8,14 +8,15 @@ returned value is ever live. The managing token needs "API Tokens Write".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import call, expect, json_object, objects, optional_field, probe
 
@@ -36,6 +37,15 @@ class CloudflareRotator:
         self._client = client
         self._admin_token = admin_token
         self._base = base_url.rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """CLOUDFLARE_API_TOKEN (with API Tokens Write) and CLOUDFLARE_BASE_URL."""
+        return cls(
+            http_client(),
+            admin_token=secret_from(environ, "CLOUDFLARE_API_TOKEN"),
+            base_url=url_from(environ, "CLOUDFLARE_BASE_URL", FACTS_CLOUDFLARE.base_url),
+        )
 
     def _url(self, name: str, **parts: str) -> str:
         quoted = {k: quote(v, safe="") for k, v in parts.items()}

@@ -14,14 +14,15 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.google import TokenSource
 from rotators.jwt_signing import rs256_jwt
 from rotators.provider_facts import FACTS
@@ -49,6 +50,17 @@ class GcpServiceAccountKeyRotator:
         self._token_source = token_source
         self._iam = iam_url.rstrip("/")
         self._token_url = token_url
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_IAM_URL, GOOGLE_OAUTH_TOKEN_URL."""
+        token = secret_from(environ, "GOOGLE_OAUTH_ACCESS_TOKEN")
+        return cls(
+            http_client(),
+            token_source=(lambda: token) if token is not None else None,
+            iam_url=url_from(environ, "GOOGLE_IAM_URL", IAM_URL),
+            token_url=url_from(environ, "GOOGLE_OAUTH_TOKEN_URL", OAUTH_EXCHANGE_URL),
+        )
 
     def _admin(self) -> dict[str, str]:
         if self._token_source is None:

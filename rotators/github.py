@@ -11,9 +11,9 @@ Enterprise Server differ in data only (`GitHubFlavour`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
@@ -28,6 +28,7 @@ from rotators.base import (
     TransientError,
     Verdict,
 )
+from rotators.environment import http_client, secret_from
 from rotators.github_app import app_jwt, deploy_keypair
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -95,6 +96,20 @@ class GitHubRotator:
         self._app_id = app_id
         self._app_key = app_private_key
         self._admin_token = admin_token  # deploy keys: a token with repo administration
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """GITHUB_API_URL or GITHUB_ENTERPRISE_HOST, GITHUB_TOKEN (deploy keys; GHES
+        revocation), GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (installation tokens)."""
+        host = environ.get("GITHUB_ENTERPRISE_HOST")
+        return cls(
+            http_client(),
+            flavour=enterprise_server(host) if host else GITHUB_COM,
+            base_url=environ.get("GITHUB_API_URL") or None,
+            app_id=environ.get("GITHUB_APP_ID"),
+            app_private_key=secret_from(environ, "GITHUB_APP_PRIVATE_KEY"),
+            admin_token=secret_from(environ, "GITHUB_TOKEN"),
+        )
 
     def _url(self, name: str, **parts: str) -> str:
         quoted = {k: quote(v, safe="/") for k, v in parts.items()}

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -55,6 +56,15 @@ class GitLabRotator:
         # GitLab's default for a rotated token is one week; say what we want explicitly.
         self._expires_in_days = expires_in_days
 
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """GITLAB_URL (default gitlab.com) and GITLAB_ADMIN_TOKEN."""
+        return cls(
+            http_client(),
+            admin_token=secret_from(environ, "GITLAB_ADMIN_TOKEN"),
+            base_url=url_from(environ, "GITLAB_URL", FACTS_GITLAB.base_url),
+        )
+
     def _url(self, name: str, **parts: str) -> str:
         quoted = {k: quote(v, safe="") for k, v in parts.items()}
         return self._base + FACTS_GITLAB.endpoints[name].format(**quoted)
@@ -72,7 +82,10 @@ class GitLabRotator:
             # 403 is "insufficient_scope": GitLab knew the token, it just may not read this.
             return Verdict(Liveness.LIVE, "GitLab accepted the token (scope-limited)")
         if isinstance(answer, httpx.Response) and answer.status_code == 200:
-            body = answer.json() if not answer.is_error else {}
+            try:
+                body = answer.json()
+            except ValueError:
+                return Verdict(Liveness.UNKNOWN, "the answer was not JSON")
             if isinstance(body, dict) and (body.get("revoked") or body.get("active") is False):
                 return Verdict(Liveness.DEAD, "GitLab reports the token revoked or expired")
             ident = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
@@ -30,6 +30,7 @@ from rotators.base import (
     TransientError,
     Verdict,
 )
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -97,6 +98,18 @@ class GoogleApiKeyRotator:
         self._poll_interval = poll_interval
         self._max_polls = max_polls
         self._sleep = sleep
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from `gcloud auth print-access-token`),
+        GOOGLE_APIKEYS_URL, GOOGLE_GEMINI_URL."""
+        token = secret_from(environ, "GOOGLE_OAUTH_ACCESS_TOKEN")
+        return cls(
+            http_client(),
+            token_source=(lambda: token) if token is not None else None,
+            base_url=url_from(environ, "GOOGLE_APIKEYS_URL", FACTS_GOOGLE.base_url),
+            gemini_url=url_from(environ, "GOOGLE_GEMINI_URL", GEMINI_URL),
+        )
 
     def _url(self, endpoint: str, /, **parts: str) -> str:
         # Resource names carry their own slashes ("projects/p/locations/global/keys/k").

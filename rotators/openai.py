@@ -12,13 +12,14 @@ account when there is one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.key_hints import matches_hint
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -62,6 +63,18 @@ class OpenAIRotator:
         self._admin_key = admin_key
         self._base = base_url.rstrip("/")
         self._allow_service_account = replace_user_keys_with_service_accounts
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """OPENAI_ADMIN_KEY, OPENAI_BASE_URL, LEAKWARD_OPENAI_SERVICE_ACCOUNTS=1 to replace
+        user-owned keys with service-account keys."""
+        return cls(
+            http_client(),
+            admin_key=secret_from(environ, "OPENAI_ADMIN_KEY"),
+            base_url=url_from(environ, "OPENAI_BASE_URL", FACTS_OPENAI.base_url),
+            replace_user_keys_with_service_accounts=environ.get("LEAKWARD_OPENAI_SERVICE_ACCOUNTS")
+            == "1",
+        )
 
     def _url(self, name: str, **parts: str) -> str:
         quoted = {k: quote(v, safe="") for k, v in parts.items()}

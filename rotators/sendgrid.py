@@ -8,14 +8,15 @@ repeated reissue deletes its own earlier key (found by name) first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -45,6 +46,15 @@ class SendGridRotator:
         self._client = client
         self._admin_key = admin_key
         self._base = base_url.rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """SENDGRID_API_KEY (a key with the api_keys scopes) and SENDGRID_BASE_URL."""
+        return cls(
+            http_client(),
+            admin_key=secret_from(environ, "SENDGRID_API_KEY"),
+            base_url=url_from(environ, "SENDGRID_BASE_URL", FACTS_SENDGRID.base_url),
+        )
 
     def _url(self, name: str, **parts: str) -> str:
         quoted = {k: quote(v, safe="") for k, v in parts.items()}

@@ -11,13 +11,14 @@ secret held by a store, so it comes from `refresh_tokens` and the new one goes b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import ClassVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar, Self
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import call, expect, json_object, optional_field, probe
 
@@ -58,6 +59,17 @@ class SlackRotator:
         self._client_secret = client_secret
         self._refresh_tokens = refresh_tokens
         self._keep_refresh_token = keep_refresh_token
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """SLACK_BASE_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET (refresh tokens come from the
+        secret stores, so a CLI-built rotator revokes but does not rotate)."""
+        return cls(
+            http_client(),
+            base_url=url_from(environ, "SLACK_BASE_URL", FACTS_SLACK.base_url),
+            client_id=environ.get("SLACK_CLIENT_ID"),
+            client_secret=secret_from(environ, "SLACK_CLIENT_SECRET"),
+        )
 
     def _url(self, name: str) -> str:
         return self._base + FACTS_SLACK.endpoints[name]

@@ -8,14 +8,15 @@ repeated reissue deletes its own earlier key (found by FriendlyName) before crea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
 from urllib.parse import quote
 
 import httpx
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -50,6 +51,18 @@ class TwilioRotator:
         self._admin_secret = admin_secret
         self._base = base_url.rstrip("/")
         self._api = api_url.rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (or a Main key "SK…:secret"), TWILIO_IAM_URL,
+        TWILIO_API_URL."""
+        return cls(
+            http_client(),
+            account_sid=environ.get("TWILIO_ACCOUNT_SID"),
+            admin_secret=secret_from(environ, "TWILIO_AUTH_TOKEN"),
+            base_url=url_from(environ, "TWILIO_IAM_URL", FACTS_TWILIO.base_url),
+            api_url=url_from(environ, "TWILIO_API_URL", API_URL),
+        )
 
     def _admin(self) -> tuple[str, str]:
         if self._account_sid is None or self._admin_secret is None:

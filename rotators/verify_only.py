@@ -7,12 +7,13 @@ and `manual_steps` names the page where the owner does it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
 
 import httpx
 
 from rotators.base import Capability, KeyRef, NewCredential, PermanentError
+from rotators.environment import http_client
 from rotators.provider_facts import FACTS
 
 
@@ -25,6 +26,11 @@ class VerifyOnlyRotator:
     def __init__(self, client: httpx.Client, *, base_url: str | None = None) -> None:
         self._client = client
         self._base = (base_url or FACTS[self.provider].base_url).rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """<PROVIDER>_BASE_URL only: verify needs no admin credential."""
+        return cls(http_client(), base_url=environ.get(f"{cls.provider.upper()}_BASE_URL"))
 
     def _url(self, name: str) -> str:
         return self._base + FACTS[self.provider].endpoints[name]
