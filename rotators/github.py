@@ -30,6 +30,7 @@ from rotators.base import (
 )
 from rotators.environment import http_client, secret_from
 from rotators.github_app import app_jwt, deploy_keypair
+from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -171,7 +172,7 @@ class GitHubRotator:
         repo = key.account
         if not repo:
             raise PermanentError("GitHub: a deploy key needs its repository as the account")
-        title = f"leakward {token[:40]}"
+        title = f"leakward {token[:60]}"
         listed = call(
             self._client,
             "GET",
@@ -305,7 +306,10 @@ class GitHubRotator:
                 optional_field(item, "id"),
                 account,
                 hint=optional_field(item, "title"),
-                attributes=(("kind", "deploy_key"),),
+                attributes=(
+                    ("kind", "deploy_key"),
+                    *token_attributes(item.get("title"), "leakward "),
+                ),
             )
             for item in json_list(expect(listed, "list deploy keys", 200), "list deploy keys")
         ]

@@ -13,6 +13,14 @@ from leakward.secret import Secret
 _ELISION = re.compile(r"\.{3}|…|\*{3,}")
 
 
+def token_attributes(name: object, prefix: str) -> tuple[tuple[str, str], ...]:
+    """("idempotency_token", …) for a key leakward named `prefix + token` when it issued it, so
+    the pipeline can find a replacement whose id never reached the registry."""
+    if isinstance(name, str) and name.startswith(prefix) and len(name) > len(prefix):
+        return (("idempotency_token", name[len(prefix) :]),)
+    return ()
+
+
 def matches_hint(secret: Secret, hint: str | None) -> bool:
     """True when every visible part of `hint` is where it should be in the secret."""
     if not hint:

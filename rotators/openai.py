@@ -20,7 +20,7 @@ import httpx
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
 from rotators.environment import http_client, secret_from, url_from
-from rotators.key_hints import matches_hint
+from rotators.key_hints import matches_hint, token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -137,6 +137,7 @@ class OpenAIRotator:
             account_obj = owner_map.get("service_account")
             if isinstance(account_obj, dict) and account_obj.get("id"):
                 attributes.append(("service_account_id", str(account_obj["id"])))
+            attributes.extend(token_attributes(item.get("name"), "leakward-"))
             refs.append(
                 KeyRef(
                     "openai",
@@ -155,7 +156,7 @@ class OpenAIRotator:
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         project = self._project(key)
-        name = f"leakward-{idempotency_token[:40]}"
+        name = f"leakward-{idempotency_token[:60]}"
         account_id = key.attribute("service_account_id")
         if account_id is None and not self._allow_service_account:
             raise PermanentError(

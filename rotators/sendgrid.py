@@ -17,6 +17,7 @@ import httpx
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Verdict
 from rotators.environment import http_client, secret_from, url_from
+from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -88,7 +89,11 @@ class SendGridRotator:
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return [
             KeyRef(
-                "sendgrid", optional_field(item, "api_key_id"), None, optional_field(item, "name")
+                "sendgrid",
+                optional_field(item, "api_key_id"),
+                None,
+                optional_field(item, "name"),
+                token_attributes(item.get("name"), "leakward-"),
             )
             for item in self._keys()
         ]

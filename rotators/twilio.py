@@ -17,6 +17,7 @@ import httpx
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
 from rotators.environment import http_client, secret_from, url_from
+from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -102,6 +103,7 @@ class TwilioRotator:
                 optional_field(item, "sid"),
                 self._account_sid,
                 optional_field(item, "friendly_name"),
+                token_attributes(item.get("friendly_name"), "leakward-"),
             )
             for item in self._keys()
         ]

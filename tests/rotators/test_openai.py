@@ -145,3 +145,16 @@ def test_rejected_admin_key_is_permanent(
     )
     with pytest.raises(PermanentError, match="401"):
         rotator.list_keys("proj_1")
+
+
+def test_listed_replacements_carry_their_issue_token(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    token = "0b5e4c1a-1111-4222-8333-444455556666-g10"
+    new = rotator.reissue(key, token)
+    tagged = [k for k in rotator.list_keys("proj_1") if k.attribute("idempotency_token") == token]
+    assert [k.key_id for k in tagged] == [new.key_id]

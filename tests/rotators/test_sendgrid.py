@@ -80,3 +80,17 @@ def test_verify_unknown_on_trouble(
     _, value = fake_sendgrid.add_key("x")
     fake_sendgrid.fail_next("/v3/scopes", **failure)
     assert on(fake_sendgrid, http_client).verify(Secret(value)).liveness is Liveness.UNKNOWN
+
+
+def test_listed_replacements_carry_their_issue_token(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    _, value = fake_sendgrid.add_key("leaked")
+    rotator = on(fake_sendgrid, http_client)
+    key = rotator.find_key(Secret(value))
+    assert key is not None
+    new = rotator.reissue(key, "0b5e4c1a-1111-4222-8333-444455556666-g1")
+    tagged = [k for k in rotator.list_keys() if k.attribute("idempotency_token")]
+    assert [(k.key_id, k.attribute("idempotency_token")) for k in tagged] == [
+        (new.key_id, "0b5e4c1a-1111-4222-8333-444455556666-g1")
+    ]

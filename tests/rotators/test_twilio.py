@@ -71,3 +71,14 @@ def test_trouble_maps_to_unknown_and_transient(
     with pytest.raises(TransientError) as caught:
         rotator.revoke(KeyRef("twilio", sid))
     assert caught.value.retry_after == 5.0
+
+
+def test_listed_replacements_carry_their_issue_token(
+    fake_twilio: FakeTwilio, http_client: httpx.Client
+) -> None:
+    sid, _ = fake_twilio.add_key()
+    rotator = on(fake_twilio, http_client)
+    token = "0b5e4c1a-1111-4222-8333-444455556666-g12"
+    new = rotator.reissue(KeyRef("twilio", sid), token)
+    tagged = [k for k in rotator.list_keys() if k.attribute("idempotency_token") == token]
+    assert [k.key_id for k in tagged] == [new.key_id]
