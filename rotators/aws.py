@@ -273,16 +273,23 @@ class AwsRotator:
             ]
         refs: list[KeyRef] = []
         for user in users:
+            issued = self._issue_tokens(user)
             for meta in _keys(aws_call(iam.list_access_keys, "list keys", UserName=user)):
-                refs.append(
-                    KeyRef(
-                        "aws",
-                        str(meta.get("AccessKeyId")),
-                        user,
-                        attributes=(("status", str(meta.get("Status"))),),
-                    )
-                )
+                key_id = str(meta.get("AccessKeyId"))
+                attributes = [("status", str(meta.get("Status")))]
+                if key_id in issued:
+                    attributes.append(("idempotency_token", issued[key_id]))
+                refs.append(KeyRef("aws", key_id, user, attributes=tuple(attributes)))
         return refs
+
+    def _issue_tokens(self, user: str) -> dict[str, str]:
+        """Key id -> the rotation token that issued it, from the user's leakward tags."""
+        tags = aws_call(self._admin().list_user_tags, "read tags", UserName=user).get("Tags")
+        found: dict[str, str] = {}
+        for item in tags if isinstance(tags, list) else []:
+            if isinstance(item, Mapping) and str(item.get("Key", "")).startswith(_TAG_PREFIX):
+                found[str(item.get("Value"))] = str(item["Key"])[len(_TAG_PREFIX) :]
+        return found
 
     def manual_steps(self, key: KeyRef) -> str:
         who = f"user {key.account}" if key.account else "the key's IAM user"

@@ -203,3 +203,12 @@ def test_unreachable_iam_is_transient() -> None:
     )
     with pytest.raises(TransientError):
         AwsRotator(iam).contain(KeyRef("aws", "AKIAEXAMPLEEXAMPLE12", "someone"))
+
+
+def test_listed_replacement_carries_its_issue_token(moto_url: str) -> None:
+    iam = iam_client(moto_url)
+    leaked_id, _ = make_user(iam)
+    rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
+    new = rotator.reissue(KeyRef("aws", leaked_id), "0b5e4c1a-1111-4222-8333-444455556666-g1")
+    listed = {k.key_id: k.attribute("idempotency_token") for k in rotator.list_keys()}
+    assert listed == {leaked_id: None, new.key_id: "0b5e4c1a-1111-4222-8333-444455556666-g1"}
