@@ -169,33 +169,39 @@ class Matcher:
                 nearest.is_consumed = True
 
     def locate(self, data: bytes) -> list[_Located]:
-        """Every confirmed secret in `data` and in what decoders reveal inside it."""
+        """Every confirmed secret in `data` and in what decoders reveal inside it.
+
+        Views are scanned one decoding level at a time, each level in one engine call: a
+        chunk's decoded spans are many and small, and a call per span cost more than the scan.
+        """
         located: list[_Located] = []
         Mapper = Callable[[int], int]
         identity: Mapper = lambda offset: offset  # noqa: E731
-        views: list[tuple[bytes, Mapper, tuple[str, ...]]] = [(data, identity, ())]
-        while views:
-            view, to_root, chain = views.pop(0)
-            hits = self._engine.scan(view)
-            for candidate in self._candidates(view, hits.windows):
-                located.append(
-                    _Located(
-                        candidate.index,
-                        candidate.secret,
-                        to_root(candidate.start),
-                        max(to_root(candidate.end - 1) + 1, to_root(candidate.start) + 1),
-                        candidate.key_id,
-                        chain,
-                        candidate.is_vetoed,
+        level: list[tuple[bytes, Mapper, tuple[str, ...]]] = [(data, identity, ())]
+        while level:
+            following: list[tuple[bytes, Mapper, tuple[str, ...]]] = []
+            all_hits = self._engine.scan_many([view for view, _, _ in level])
+            for (view, to_root, chain), hits in zip(level, all_hits, strict=True):
+                for candidate in self._candidates(view, hits.windows):
+                    located.append(
+                        _Located(
+                            candidate.index,
+                            candidate.secret,
+                            to_root(candidate.start),
+                            max(to_root(candidate.end - 1) + 1, to_root(candidate.start) + 1),
+                            candidate.key_id,
+                            chain,
+                            candidate.is_vetoed,
+                        )
                     )
-                )
-            if len(chain) >= self._depth:
-                continue
-            for decoded in decode_all(view, hits.triggers):
-                if decoded.data == view[decoded.start : decoded.end]:
+                if len(chain) >= self._depth:
                     continue
-                data, mapper = _with_context(view, decoded)
-                views.append((data, _compose(to_root, mapper), (*chain, decoded.kind)))
+                for decoded in decode_all(view, hits.triggers):
+                    if decoded.data == view[decoded.start : decoded.end]:
+                        continue
+                    text, mapper = _with_context(view, decoded)
+                    following.append((text, _compose(to_root, mapper), (*chain, decoded.kind)))
+            level = following
         vetoed = [(item.start, item.end) for item in located if item.is_vetoed]
         kept = [item for item in located if not item.is_vetoed]
         return _drop_generic_overlaps(_first_per_place(kept), self._compiled, vetoed)

@@ -7,6 +7,7 @@ matcher's exact `regex` confirmation makes their findings identical (the test su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,6 +26,10 @@ class Engine(Protocol):
     name: str
 
     def scan(self, data: bytes) -> Hits: ...
+
+    def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
+        """`scan` of each piece; an engine may do it in one pass."""
+        ...
 
 
 def hyperscan_available() -> bool:

@@ -11,11 +11,14 @@ fall back to their keywords: a keyword hit makes the whole chunk that rule's win
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib
+import itertools
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,25 +158,45 @@ class HyperscanEngine:
         self._scratch = hyperscan.Scratch(self._database)
 
     def scan(self, data: bytes) -> Hits:
+        return self.scan_many([data])[0]
+
+    def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
+        """One Hyperscan pass over the pieces joined by newlines, hits handed back per piece.
+
+        A newline delimits every trigger, and each window is clipped to its own piece, so a
+        match across the join is confirmed (and rejected) by `regex` within one piece alone.
+        """
+        if len(pieces) == 1:
+            joined = pieces[0]
+            starts = [0]
+        else:
+            joined = b"\n".join(pieces)
+            starts = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
         raw: list[tuple[int, int]] = []
 
         def on_match(ident: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             raw.append((ident, end))
 
-        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        return self._group(raw, data)
+        self._database.scan(joined, match_event_handler=on_match, scratch=self._scratch)
+        per_piece: list[list[tuple[int, int]]] = [[] for _ in pieces]
+        for ident, end in raw:
+            index = bisect.bisect_right(starts, end - 1) - 1 if len(starts) > 1 else 0
+            per_piece[index].append((ident, end - starts[index]))
+        return [self._group(hits, piece) for hits, piece in zip(per_piece, pieces, strict=True)]
 
     def _group(self, raw: list[tuple[int, int]], data: bytes) -> Hits:
         hits = Hits()
-        spans: dict[int, list[tuple[int, int]]] = {i: [(0, len(data))] for i in self._ungated}
+        size = len(data)
+        spans: dict[int, list[tuple[int, int]]] = {i: [(0, size)] for i in self._ungated}
         lowered: bytes | None = None
         for ident, end in raw:
+            end = min(end, size)
             if ident >= _TRIGGER_BASE:
                 hits.triggers.setdefault(_TRIGGER_KINDS[ident - _TRIGGER_BASE], []).append(end)
             elif ident >= _KEYWORD_BASE:
-                spans[ident - _KEYWORD_BASE] = [(0, len(data))]
+                spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:
-                spans.setdefault(ident, []).append((end - self._widths[ident], end))
+                spans.setdefault(ident, []).append((max(0, end - self._widths[ident]), end))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
             keywords = self._keywords[index]
@@ -182,7 +205,7 @@ class HyperscanEngine:
                     lowered = data.lower()
                 if not any(keyword in lowered for keyword in keywords):
                     continue
-            hits.windows[index] = merge_windows(found, len(data))
+            hits.windows[index] = merge_windows(found, size)
         for offsets in hits.triggers.values():
             offsets.sort()
         return hits

@@ -8,6 +8,7 @@ Hyperscan's narrower windows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
@@ -26,6 +27,9 @@ class RegexEngine:
             for keyword in ruleset.rules[index].keywords:
                 self._by_keyword.setdefault(keyword.lower().encode(), []).append(index)
         self._triggers = {kind: re.compile(p.encode()) for kind, p in TRIGGERS.items()}
+
+    def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
+        return [self.scan(piece) for piece in pieces]
 
     def scan(self, data: bytes) -> Hits:
         hits = Hits()

@@ -37,8 +37,11 @@ _STEP_FILE = re.compile(r"^(?:(?P<job>[^/]+)/)?\d+_(?P<step>[^/]+)\.txt$")
 def looks_like_ci_log(data: bytes) -> bool:
     """True for a GitHub Actions log (timestamped lines) or a GitLab job trace (section markers)."""
     head = data[:4096]
-    if _GROUP_START.search(head):
+    # Substring tests first: this runs on every text file, and most are not logs.
+    if (b"##[group]" in head or b"section_start:" in head) and _GROUP_START.search(head):
         return True
+    if not _TIMESTAMP_LINE.match(head.lstrip(b"\r\n")):
+        return False
     lines = [line for line in head.split(b"\n")[:6] if line.strip()]
     stamped = sum(1 for line in lines if _TIMESTAMP_LINE.match(line))
     return len(lines) > 0 and stamped * 2 > len(lines)
