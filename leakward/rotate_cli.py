@@ -10,46 +10,21 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import click
 
 from leakward.errors import EXIT_FINDINGS, UsageError
+from leakward.pipeline_factory import build_pipeline
 from leakward.secret import Secret
 
 if TYPE_CHECKING:
     from registry import Registry
-    from rotators.pipeline import RotationPipeline, RunResult
+    from rotators.pipeline import RunResult
 
 # Kept here rather than imported from rotators.policy: the CLI loads rotators (boto3, hvac,
 # PyNaCl) only when `rotate` runs, so `leakward scan` starts as fast as before.
 POLICIES = ("reissue-first", "revoke-first")
-
-
-def build_pipeline(
-    registry: Registry, issued_key_id: int, environ: Mapping[str, str]
-) -> RotationPipeline:
-    """A pipeline with what this key needs: its provider's rotator, its consumers' stores."""
-    from rotators import ROTATORS
-    from rotators.base import Rotator
-    from rotators.pipeline import RotationPipeline
-    from rotators.stores import stores_from_environment
-    from webhooks.notify import notifiers_from_environment
-
-    key = registry.get_key(issued_key_id)
-    rotators: dict[str, Rotator] = {}
-    factory = ROTATORS.get(key.provider)
-    build = getattr(factory, "from_environment", None)
-    if build is not None:
-        rotators[key.provider] = build(environ)
-    kinds = {c.kind for c in key.consumers}
-    return RotationPipeline(
-        registry=registry,
-        rotators=rotators,
-        stores=stores_from_environment(environ, kinds),
-        notifiers=notifiers_from_environment(environ),
-    )
 
 
 def resolve_key(registry: Registry, text: str) -> int:

@@ -1,0 +1,42 @@
+"""Building a rotation pipeline from the environment, for one issued key.
+
+Stage: application shell. Shared by `leakward rotate` (leakward/rotate_cli.py) and the webhook
+receiver's push work (leakward/leak_response.py), so both rotate with the same rotator, the
+secret stores the key's consumers need and the configured notifiers. Rotators, stores and
+notifiers are imported inside the function: they pull in boto3, hvac and PyNaCl, which a plain
+`leakward scan` must not pay for at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from registry import Registry
+    from rotators.pipeline import RotationPipeline
+
+
+def build_pipeline(
+    registry: Registry, issued_key_id: int, environ: Mapping[str, str]
+) -> RotationPipeline:
+    """A pipeline with what this key needs: its provider's rotator, its consumers' stores."""
+    from rotators import ROTATORS
+    from rotators.base import Rotator
+    from rotators.pipeline import RotationPipeline
+    from rotators.stores import stores_from_environment
+    from webhooks.notify import notifiers_from_environment
+
+    key = registry.get_key(issued_key_id)
+    rotators: dict[str, Rotator] = {}
+    factory = ROTATORS.get(key.provider)
+    build = getattr(factory, "from_environment", None)
+    if build is not None:
+        rotators[key.provider] = build(environ)
+    kinds = {c.kind for c in key.consumers}
+    return RotationPipeline(
+        registry=registry,
+        rotators=rotators,
+        stores=stores_from_environment(environ, kinds),
+        notifiers=notifiers_from_environment(environ),
+    )
