@@ -258,7 +258,8 @@ def scan(
         chunks=remote,
     )
     show = sys.stderr.isatty() if progress is None else progress
-    bar = ProgressBar() if show and not staged else None
+    unit = "files" if request.mode() == "paths" else "objects"
+    bar = ProgressBar(unit=unit) if show and not staged else None
     try:
         outcome = run_scan(request, ruleset, options, bar)
     finally:

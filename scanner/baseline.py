@@ -12,8 +12,8 @@ import dataclasses
 import fnmatch
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from leakward.errors import ConfigError
@@ -32,6 +32,7 @@ def baseline_key(finding: Finding) -> BaselineKey:
 @dataclass(frozen=True, slots=True)
 class Baseline:
     keys: frozenset[BaselineKey] = frozenset()
+    redacted: Mapping[BaselineKey, str] = field(default_factory=dict)
 
     def __contains__(self, finding: Finding) -> bool:
         return baseline_key(finding) in self.keys
@@ -56,7 +57,9 @@ def load_baseline(path: Path) -> Baseline:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["findings"]
-        keys = frozenset((e["rule_id"], e["fingerprint"], e["path"]) for e in entries)
+        redacted = {
+            (e["rule_id"], e["fingerprint"], e["path"]): e.get("redacted", "") for e in entries
+        }
     except FileNotFoundError:
         raise ConfigError(
             f"baseline {path} does not exist", "create it with `leakward baseline create`"
@@ -66,14 +69,18 @@ def load_baseline(path: Path) -> Baseline:
             f"baseline {path} is not a leakward baseline: {type(exc).__name__}",
             "recreate it with `leakward baseline create`",
         ) from None
-    return Baseline(keys)
+    return Baseline(frozenset(redacted), redacted)
 
 
 def write_baseline(path: Path, findings: Iterable[Finding], keep: Baseline | None = None) -> int:
-    """Write the baseline of `findings` (plus `keep`'s entries); returns the number of entries."""
+    """Write the baseline of `findings` (plus `keep`'s entries); returns the number of entries.
+
+    Kept entries keep their redacted form, so `update` rewrites an unchanged baseline byte for
+    byte even when a secret has since left the tree.
+    """
     entries = {baseline_key(f): f.secret.redacted() for f in findings}
     for key in keep.keys if keep else ():
-        entries.setdefault(key, "")
+        entries.setdefault(key, keep.redacted.get(key, "") if keep else "")
     rows = [
         {"rule_id": rule, "fingerprint": print_, "path": where, "redacted": redacted}
         for (rule, print_, where), redacted in sorted(entries.items())
