@@ -19,7 +19,7 @@ from typing import ClassVar
 import click
 
 from leakward import __version__
-from leakward.config import Settings, find_config, load_settings
+from leakward.config import Settings, find_config, load_settings, registry_url
 from leakward.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, LeakwardError, UsageError
 from leakward.progress import ProgressBar
 from leakward.scanning import ScanOutcome, ScanRequest, run_scan
@@ -268,7 +268,8 @@ def scan(
     outcome = drop_known(outcome, baseline, paths)
     extras = {f: dict(outcome.extras.get(f) or {}) for f in outcome.result.findings}
     if match_registry or record:
-        add_registry(extras, outcome, db, match_registry, record, request)
+        url = registry_url(db, settings)
+        add_registry(extras, outcome, url, match_registry, record, request)
     if verify_live:
         from leakward.verification import verify_findings
 

@@ -5,6 +5,7 @@ Stage: application shell. Relative paths in a config file are relative to that f
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -26,7 +27,17 @@ class Settings:
     disable: tuple[str, ...] = ()
     engine: str = "auto"
     decode_depth: int = 2
+    # Registry database URL; `--db` and $LEAKWARD_DB take precedence.
+    db: str | None = None
     source: Path | None = None
+
+
+def registry_url(flag: str | None, settings: Settings) -> str | None:
+    """The registry URL the user chose: `--db`, else $LEAKWARD_DB, else the config file's `db`.
+
+    None leaves the choice to the registry's default (a SQLite file in the user data dir).
+    """
+    return flag or os.environ.get("LEAKWARD_DB") or settings.db
 
 
 def find_config(start: Path) -> Path | None:
@@ -75,6 +86,7 @@ def load_settings(path: Path | None) -> Settings:
             disable=tuple(str(p) for p in table.get("disable", [])),
             engine=str(table.get("engine", "auto")),
             decode_depth=int(table.get("decode_depth", 2)),
+            db=str(table["db"]) if table.get("db") else None,
             source=path,
         )
     except (TypeError, ValueError) as exc:

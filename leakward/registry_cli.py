@@ -34,7 +34,10 @@ _URL_KEY = "leakward.registry.url"
 @click.pass_context
 def registry(ctx: click.Context, db_url: str | None) -> None:
     """The registry of issued keys: who owns a key and where it is deployed."""
-    ctx.meta[_URL_KEY] = resolve_url(db_url)
+    from leakward.config import find_config, load_settings, registry_url
+
+    settings = load_settings(find_config(Path.cwd()))
+    ctx.meta[_URL_KEY] = resolve_url(registry_url(db_url, settings))
 
 
 def _open(ctx: click.Context, *, migrate: bool = True) -> Registry:

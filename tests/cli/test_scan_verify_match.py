@@ -59,3 +59,19 @@ def test_match_names_the_registered_owner(tmp_path: Path) -> None:
     assert matched["match"]["confidence"] == 1.0
     assert unmatched["match"] is None
     assert LIVE.encode() not in (tmp_path / "registry.db").read_bytes()
+
+
+def test_config_file_selects_the_registry(tmp_path: Path) -> None:
+    """`db` in leakward.toml is used when neither --db nor $LEAKWARD_DB says otherwise."""
+    db_file = tmp_path / "team.db"
+    (tmp_path / "leakward.toml").write_text(f'db = "sqlite:///{db_file}"\n')
+    env = {"LEAKWARD_PEPPER_FILE": str(tmp_path / "pepper"), "LEAKWARD_DB": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "leakward", "registry", "init"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert db_file.exists()
