@@ -28,6 +28,9 @@ class WebhookDeliveryRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
+Row = WebhookDeliveryRow
+
+
 class DeliveryLog:
     """Which delivery ids were accepted, in the registry database."""
 
@@ -38,14 +41,11 @@ class DeliveryLog:
     def claim(self, delivery_id: str, event: str, now: datetime | None = None) -> bool:
         """Remember `delivery_id`; False if it was already accepted (a replay or redelivery)."""
         moment = now or utc_now()
-        table = WebhookDeliveryRow.__table__
         try:
             with self._engine.begin() as connection:
+                connection.execute(delete(Row).where(Row.received_at < moment - self._retention))
                 connection.execute(
-                    delete(table).where(table.c.received_at < moment - self._retention)
-                )
-                connection.execute(
-                    insert(table).values(delivery_id=delivery_id, event=event, received_at=moment)
+                    insert(Row).values(delivery_id=delivery_id, event=event, received_at=moment)
                 )
         except IntegrityError:
             return False
@@ -53,6 +53,5 @@ class DeliveryLog:
 
     def release(self, delivery_id: str) -> None:
         """Forget a claim whose work could not be queued, so GitHub's redelivery is accepted."""
-        table = WebhookDeliveryRow.__table__
         with self._engine.begin() as connection:
-            connection.execute(delete(table).where(table.c.delivery_id == delivery_id))
+            connection.execute(delete(Row).where(Row.delivery_id == delivery_id))

@@ -1,0 +1,299 @@
+"""POST /webhooks/github: every bad input is refused with the right status and queues nothing;
+good deliveries are queued once; health, metrics and the OpenAPI description answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from registry import Registry
+from registry.webhook_deliveries import DeliveryLog
+from tests.webhooks.asgi_client import AsgiClient
+from webhooks.metrics import Metrics
+from webhooks.receiver import ReceiverSettings, create_app
+from webhooks.signature import signature_of
+
+SECRET = b"receiver-test-secret"
+PUSH = {
+    "ref": "refs/heads/main",
+    "before": "a" * 40,
+    "after": "b" * 40,
+    "repository": {
+        "full_name": "octo/app",
+        "clone_url": "http://127.0.0.1:1/octo/app.git",
+        "private": False,
+        "visibility": "public",
+    },
+    "head_commit": {"timestamp": "2026-11-24T10:00:00Z"},
+}
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, dict[str, object]]] = []
+
+    def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+        self.jobs.append((kind, payload))
+
+    def depth(self) -> int:
+        return len(self.jobs)
+
+
+@pytest.fixture
+def queue() -> RecordingQueue:
+    return RecordingQueue()
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    with Registry.open(f"sqlite:///{tmp_path / 'registry.db'}", pepper=b"p" * 32) as opened:
+        yield opened
+
+
+@pytest.fixture
+def client(queue: RecordingQueue, registry: Registry) -> AsgiClient:
+    app = create_app(
+        ReceiverSettings(SECRET, max_body=64 * 1024),
+        queue,
+        DeliveryLog(registry.engine),
+        Metrics(queue.depth),
+    )
+    return AsgiClient(app)
+
+
+def deliver(
+    client: AsgiClient,
+    body: bytes,
+    *,
+    event: str = "push",
+    delivery: str = "d-1",
+    signature: str | None = None,
+) -> tuple[int, dict[str, object]]:
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery,
+        "X-Hub-Signature-256": signature_of(SECRET, body) if signature is None else signature,
+    }
+    response = client.post("/webhooks/github", content=body, headers=headers)
+    return response.status_code, response.json()
+
+
+def test_a_signed_push_is_queued_with_the_pushed_range(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    status, answer = deliver(client, json.dumps(PUSH).encode())
+    assert (status, answer["status"]) == (202, "queued")
+    assert queue.jobs == [
+        (
+            "push",
+            {
+                "repository": "octo/app",
+                "clone_url": "http://127.0.0.1:1/octo/app.git",
+                "is_public": True,
+                "ref": "refs/heads/main",
+                "before": "a" * 40,
+                "after": "b" * 40,
+                "pushed_at": "2026-11-24T10:00:00Z",
+            },
+        )
+    ]
+
+
+def test_unsigned_is_401_and_queues_nothing(client: AsgiClient, queue: RecordingQueue) -> None:
+    body = json.dumps(PUSH).encode()
+    response = client.post(
+        "/webhooks/github",
+        content=body,
+        headers={"X-GitHub-Event": "push", "X-GitHub-Delivery": "d-1"},
+    )
+    assert response.status_code == 401
+    assert queue.jobs == []
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        signature_of(b"another-secret", json.dumps(PUSH).encode()),
+        "sha256=" + "0" * 64,
+        "sha1=" + "0" * 40,
+        "sha256=",
+        "sha256=" + "g" * 64,
+    ],
+)
+def test_wrongly_signed_is_401_and_queues_nothing(
+    client: AsgiClient, queue: RecordingQueue, signature: str
+) -> None:
+    status, _ = deliver(client, json.dumps(PUSH).encode(), signature=signature)
+    assert status == 401
+    assert queue.jobs == []
+
+
+def test_a_signature_over_another_body_is_refused(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    body = json.dumps(PUSH).encode()
+    tampered = body.replace(b"octo/app", b"evil/app")
+    status, _ = deliver(client, tampered, signature=signature_of(SECRET, body))
+    assert status == 401
+    assert queue.jobs == []
+
+
+def test_a_replayed_delivery_is_answered_duplicate_and_not_queued_again(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    body = json.dumps(PUSH).encode()
+    assert deliver(client, body, delivery="same")[0] == 202
+    status, answer = deliver(client, body, delivery="same")
+    assert (status, answer["status"]) == (200, "duplicate")
+    assert len(queue.jobs) == 1
+    assert deliver(client, body, delivery="other")[0] == 202
+    assert len(queue.jobs) == 2
+
+
+def test_replay_protection_survives_a_restart(queue: RecordingQueue, registry: Registry) -> None:
+    body = json.dumps(PUSH).encode()
+    for _ in range(2):  # two app instances on one database, as after a restart
+        app = create_app(
+            ReceiverSettings(SECRET), queue, DeliveryLog(registry.engine), Metrics(queue.depth)
+        )
+        deliver(AsgiClient(app), body, delivery="across-restart")
+    assert len(queue.jobs) == 1
+
+
+def test_oversized_is_413_and_queues_nothing(client: AsgiClient, queue: RecordingQueue) -> None:
+    padded = dict(PUSH, padding="x" * (64 * 1024))
+    status, _ = deliver(client, json.dumps(padded).encode())
+    assert status == 413
+    assert queue.jobs == []
+
+
+def test_oversized_without_content_length_is_413(client: AsgiClient, queue: RecordingQueue) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(80):
+            yield b"x" * 1024
+
+    response = client.post(
+        "/webhooks/github",
+        content=chunks(),
+        headers={
+            "X-GitHub-Event": "push",
+            "X-GitHub-Delivery": "d-stream",
+            "X-Hub-Signature-256": "sha256=" + "0" * 64,
+        },
+    )
+    assert response.status_code == 413
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert queue.jobs == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"\xff\xfe\x00", b"[1, 2]", b'"a string"', b""],
+)
+def test_malformed_json_is_400_and_queues_nothing(
+    client: AsgiClient, queue: RecordingQueue, body: bytes
+) -> None:
+    status, _ = deliver(client, body)
+    assert status == 400
+    assert queue.jobs == []
+
+
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [
+        ("push", {"ref": "refs/heads/main"}),
+        ("push", dict(PUSH, after=None)),
+        ("workflow_run", {"action": "completed", "repository": {"full_name": "o/r"}}),
+    ],
+)
+def test_a_payload_missing_required_fields_is_400(
+    client: AsgiClient, queue: RecordingQueue, event: str, payload: dict[str, object]
+) -> None:
+    status, answer = deliver(client, json.dumps(payload).encode(), event=event)
+    assert status == 400
+    assert event in str(answer["error"])
+    assert queue.jobs == []
+
+
+def test_missing_delivery_id_is_400(client: AsgiClient, queue: RecordingQueue) -> None:
+    body = json.dumps(PUSH).encode()
+    status, _ = deliver(client, body, delivery="")
+    assert status == 400
+    assert queue.jobs == []
+
+
+def test_unknown_event_is_202_ignored(client: AsgiClient, queue: RecordingQueue) -> None:
+    status, answer = deliver(client, b'{"action": "opened"}', event="issues")
+    assert (status, answer["status"]) == (202, "ignored")
+    assert queue.jobs == []
+
+
+def test_ping_is_answered_and_queues_nothing(client: AsgiClient, queue: RecordingQueue) -> None:
+    status, answer = deliver(client, b'{"zen": "Keep it logically awesome."}', event="ping")
+    assert (status, answer["status"]) == (200, "pong")
+    assert queue.jobs == []
+
+
+def test_deleted_branch_and_unfinished_runs_need_no_work(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    deleted = dict(PUSH, after="0" * 40, deleted=True)
+    assert deliver(client, json.dumps(deleted).encode(), delivery="del")[0] == 202
+    running = {
+        "action": "in_progress",
+        "workflow_run": {"id": 7},
+        "repository": {"full_name": "octo/app", "private": True},
+    }
+    body = json.dumps(running).encode()
+    assert deliver(client, body, event="workflow_run", delivery="run")[0] == 202
+    assert queue.jobs == []
+
+
+def test_a_completed_run_is_queued(client: AsgiClient, queue: RecordingQueue) -> None:
+    completed = {
+        "action": "completed",
+        "workflow_run": {"id": 42},
+        "repository": {"full_name": "octo/app", "private": True},
+    }
+    assert deliver(client, json.dumps(completed).encode(), event="workflow_run")[0] == 202
+    assert queue.jobs == [
+        ("workflow_run", {"repository": "octo/app", "run_id": 42, "is_public": False})
+    ]
+
+
+def test_a_full_queue_is_503_and_the_delivery_can_come_again(
+    queue: RecordingQueue, registry: Registry
+) -> None:
+    from webhooks.work_queue import QueueFullError
+
+    class FullQueue:
+        def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+            raise QueueFullError("full")
+
+    body = json.dumps(PUSH).encode()
+    deliveries = DeliveryLog(registry.engine)
+    full = create_app(ReceiverSettings(SECRET), FullQueue(), deliveries, Metrics())
+    assert deliver(AsgiClient(full), body, delivery="retry-me")[0] == 503
+    app = create_app(ReceiverSettings(SECRET), queue, deliveries, Metrics())
+    assert deliver(AsgiClient(app), body, delivery="retry-me")[0] == 202
+    assert len(queue.jobs) == 1
+
+
+def test_health_metrics_and_openapi(client: AsgiClient, queue: RecordingQueue) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    deliver(client, json.dumps(PUSH).encode())
+    deliver(client, b"{}", signature="sha256=00")
+    metrics = client.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert 'leakward_webhook_deliveries_total{event="push",outcome="202"} 1' in metrics.text
+    assert 'leakward_webhook_deliveries_total{event="push",outcome="401"} 1' in metrics.text
+    assert "leakward_queue_depth 1" in metrics.text
+    assert 'leakward_exposure_window_seconds_bucket{le="+Inf"} 0' in metrics.text
+    described = client.get("/openapi.json").json()
+    assert described["openapi"].startswith("3.")
+    routes = {getattr(route, "path", "") for route in client.app.routes}
+    assert set(described["paths"]) == routes

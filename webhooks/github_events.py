@@ -1,0 +1,86 @@
+"""Turning a verified GitHub webhook payload into a job for the queue, or nothing.
+
+Stage: inbound webhooks. Only the fields the work needs are kept, so a job is small and safe to
+put on a broker. Reference: docs.github.com/webhooks/webhook-events-and-payloads (`push`:
+ref, before, after, repository, head_commit; `workflow_run`: action, workflow_run.id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HANDLED = ("push", "workflow_run", "ping")
+
+
+class PayloadError(ValueError):
+    """The payload lacks a field GitHub always sends for this event."""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    kind: str
+    payload: dict[str, object]
+
+
+def job_for(event: str, body: dict[str, object]) -> Job | None:
+    """The job an event asks for; None when it needs no work (a deleted branch, a run that has
+    not completed, ping). Raises `PayloadError` for a payload missing required fields."""
+    if event == "push":
+        return _push(body)
+    if event == "workflow_run":
+        return _workflow_run(body)
+    return None
+
+
+def _repository(body: dict[str, object]) -> dict[str, object]:
+    repository = body.get("repository")
+    if not isinstance(repository, dict) or not isinstance(repository.get("full_name"), str):
+        raise PayloadError("repository.full_name is missing")
+    return repository
+
+
+def _is_public(repository: dict[str, object]) -> bool:
+    visibility = repository.get("visibility")
+    if isinstance(visibility, str):
+        return visibility == "public"
+    # Older payloads only say `private`; unknown counts as private (the milder policy).
+    return repository.get("private") is False
+
+
+def _push(body: dict[str, object]) -> Job | None:
+    repository = _repository(body)
+    fields = {name: body.get(name) for name in ("ref", "before", "after")}
+    clone_url = repository.get("clone_url")
+    if not all(isinstance(v, str) and v for v in fields.values()) or not isinstance(clone_url, str):
+        raise PayloadError("push needs ref, before, after and repository.clone_url")
+    if body.get("deleted") is True or set(str(fields["after"])) == {"0"}:
+        return None  # a deleted branch adds no commits
+    head = body.get("head_commit")
+    pushed_at = head.get("timestamp") if isinstance(head, dict) else None
+    return Job(
+        "push",
+        {
+            "repository": repository["full_name"],
+            "clone_url": clone_url,
+            "is_public": _is_public(repository),
+            **fields,
+            "pushed_at": pushed_at if isinstance(pushed_at, str) else None,
+        },
+    )
+
+
+def _workflow_run(body: dict[str, object]) -> Job | None:
+    repository = _repository(body)
+    run = body.get("workflow_run")
+    if not isinstance(run, dict) or not isinstance(run.get("id"), int):
+        raise PayloadError("workflow_run.id is missing")
+    if body.get("action") != "completed":
+        return None  # logs are complete only once the run is
+    return Job(
+        "workflow_run",
+        {
+            "repository": repository["full_name"],
+            "run_id": run["id"],
+            "is_public": _is_public(repository),
+        },
+    )

@@ -1,0 +1,146 @@
+"""The GitHub webhook receiver: a small Starlette ASGI app.
+
+Stage: inbound webhooks (the outermost layer). `POST /webhooks/github` checks, in this order,
+size (413), signature (401), event and delivery headers and JSON (400), then replays; it queues
+the work and answers 202 well within GitHub's 10-second limit. Rejected requests queue nothing.
+`GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json` describe and watch it.
+
+A delivery id already accepted gets 200 `duplicate` rather than 409: GitHub redelivers with the
+same `X-GitHub-Delivery` id, and only after it saw a failure (often a timeout on a request we
+did queue); a 2xx ends its retrying, while a 4xx would mark the hook as failing and invite
+another manual redelivery. Either way nothing is queued twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .github_events import HANDLED, PayloadError, job_for
+from .metrics import Metrics
+from .openapi import OPENAPI
+from .signature import is_signed
+from .work_queue import Queue, QueueFullError
+
+log = logging.getLogger(__name__)
+
+# GitHub caps webhook payloads at 25 MB.
+MAX_BODY = 25 * 1024 * 1024
+
+
+class Deliveries(Protocol):
+    def claim(self, delivery_id: str, event: str) -> bool: ...
+    def release(self, delivery_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverSettings:
+    secret: bytes
+    max_body: int = MAX_BODY
+
+    def __post_init__(self) -> None:
+        if not self.secret:
+            from leakward.errors import ConfigError
+
+            raise ConfigError(
+                "the webhook secret is empty",
+                "set LEAKWARD_WEBHOOK_SECRET to the secret configured on the GitHub webhook",
+            )
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def create_app(
+    settings: ReceiverSettings, queue: Queue, deliveries: Deliveries, metrics: Metrics
+) -> Starlette:
+    """The ASGI app; every collaborator is passed in, so tests and `serve` wire their own."""
+
+    async def github(request: Request) -> Response:
+        event = request.headers.get("x-github-event", "")
+        response = await _receive(request, event)
+        metrics.delivery(event if event in HANDLED else "other", str(response.status_code))
+        return response
+
+    async def _receive(request: Request, event: str) -> Response:
+        try:
+            body = await _read_body(request, settings.max_body)
+        except _TooLargeError:
+            return _error(413, f"body over {settings.max_body} bytes (GitHub's limit is 25 MB)")
+        if not is_signed(settings.secret, body, request.headers.get("x-hub-signature-256")):
+            return _error(401, "missing or wrong X-Hub-Signature-256; check the webhook secret")
+        delivery = request.headers.get("x-github-delivery", "")
+        if not event or not delivery or len(delivery) > 100:
+            return _error(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
+        try:
+            parsed = json.loads(body)
+        except (UnicodeDecodeError, ValueError):
+            return _error(400, "body is not JSON; set the webhook's content type to JSON")
+        if not isinstance(parsed, dict):
+            return _error(400, "body is not a JSON object")
+        if event == "ping":
+            return JSONResponse({"status": "pong"})
+        if event not in HANDLED:
+            return JSONResponse({"status": "ignored", "event": event}, status_code=202)
+        try:
+            job = job_for(event, parsed)
+        except PayloadError as error:
+            return _error(400, f"{event} payload: {error}")
+        if job is None:
+            return JSONResponse({"status": "nothing to do"}, status_code=202)
+        if not await run_in_threadpool(deliveries.claim, delivery, event):
+            return JSONResponse({"status": "duplicate", "delivery": delivery})
+        try:
+            await run_in_threadpool(queue.enqueue, job.kind, job.payload)
+        except QueueFullError:
+            await run_in_threadpool(deliveries.release, delivery)
+            return _error(503, "the work queue is full; GitHub can redeliver this later")
+        return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def metrics_text(request: Request) -> Response:
+        return PlainTextResponse(
+            metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    return Starlette(
+        routes=[
+            Route("/webhooks/github", github, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_text, methods=["GET"]),
+            Route("/openapi.json", openapi, methods=["GET"]),
+        ]
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing as soon as it passes `limit` (before reading it all)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLargeError
+    parts: list[bytes] = []
+    size = 0
+    async for part in request.stream():
+        size += len(part)
+        if size > limit:
+            raise _TooLargeError
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
