@@ -8,6 +8,7 @@ is cheap. Small scans stay in-process, where forking would cost more than it sav
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import multiprocessing
 import os
 import time
@@ -111,7 +112,7 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     return tally
 
 
-def _batches(targets: list[Target]) -> Iterator[list[Target]]:
+def _batches(targets: Iterable[Target]) -> Iterator[list[Target]]:
     batch: list[Target] = []
     size = 0
     for target in targets:
@@ -136,7 +137,7 @@ def worker_matcher() -> tuple[Matcher, ScanOptions]:
 
 def run_tasks(
     task: Callable[[T], R],
-    items: list[T],
+    items: Iterable[T],
     ruleset: RuleSet,
     options: ScanOptions,
     *,
@@ -145,15 +146,16 @@ def run_tasks(
 ) -> None:
     """Run `task` over `items` in worker processes (or here), handing each result back in turn.
 
-    The parent builds the matcher first, so the Hyperscan database is compiled and cached once
-    and forked workers inherit it; spawned workers load it from the cache.
+    Items are submitted as they are produced, so listing a tree overlaps scanning it. The parent
+    builds the matcher first, so the Hyperscan database is compiled and cached once and forked
+    workers inherit it; spawned workers load it from the cache.
     """
     global _WORKER
     _WORKER = (
         Matcher(ruleset, make_engine(ruleset, options.engine), options.decode_depth),
         options,
     )
-    if not parallel or options.workers == 1 or len(items) <= 1:
+    if not parallel or options.workers == 1:
         for item in items:
             on_result(task(item))
         return
@@ -165,7 +167,13 @@ def run_tasks(
         initializer=_init_worker,
         initargs=(ruleset, options),
     ) as pool:
-        pending: set[Future[R]] = {pool.submit(task, item) for item in items}
+        pending: set[Future[R]] = set()
+        for item in items:
+            pending.add(pool.submit(task, item))
+            done = {future for future in pending if future.done()}
+            for future in done:
+                on_result(future.result())
+            pending -= done
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -178,29 +186,45 @@ def scan_paths(
     options: ScanOptions,
     progress: Progress | None = None,
 ) -> ScanResult:
-    """Scan files and directory trees; paths in reports are relative to each root."""
+    """Scan files and directory trees; paths in reports are relative to each root.
+
+    The first few MiB decide: a small scan stays in this process; a larger one starts the
+    workers at once and feeds them batches while the rest of the tree is still being listed.
+    """
     started = time.perf_counter()
-    targets: list[Target] = []
     tally = _Tally()
-    for root in roots:
-        for item in list_targets(root, no_ignore=options.no_ignore):
-            if isinstance(item, Skipped):
-                tally.skipped.append(item)
-            elif not any(fnmatch.fnmatch(item.display, glob) for glob in options.exclude):
-                targets.append(item)
-    total_bytes = sum(t.size for t in targets)
+    listed = 0
+
+    def targets() -> Iterator[Target]:
+        nonlocal listed
+        for root in roots:
+            for item in list_targets(root, no_ignore=options.no_ignore):
+                if isinstance(item, Skipped):
+                    tally.skipped.append(item)
+                elif not any(fnmatch.fnmatch(item.display, glob) for glob in options.exclude):
+                    listed += 1
+                    yield item
+
+    batches = _batches(targets())
+    head: list[list[Target]] = []
+    size = 0
+    for batch in batches:
+        head.append(batch)
+        size += sum(t.size for t in batch)
+        if size >= _PARALLEL_THRESHOLD:
+            break
 
     def collect(part: _Tally) -> None:
         tally.add(part)
         if progress:
-            progress(tally.files, len(targets), tally.bytes)
+            progress(tally.files, listed, tally.bytes)
 
     run_tasks(
         _scan_batch,
-        list(_batches(targets)),
+        itertools.chain(head, batches),
         ruleset,
         options,
-        parallel=total_bytes >= _PARALLEL_THRESHOLD,
+        parallel=size >= _PARALLEL_THRESHOLD,
         on_result=collect,
     )
     return finish(tally, started, root=str(roots[0]) if len(roots) == 1 else ".")

@@ -17,8 +17,9 @@ TRIGGERS: dict[str, str] = {
     "base64": r"(?:^|[^A-Za-z0-9+/_\-])[A-Za-z+/_\-]{0,23}[0-9][A-Za-z0-9+/_\-]{16}",
     "hex": r"(?:^|[^0-9A-Fa-f])[0-9A-Fa-f]{32}",
     "url": r"%[0-9A-Fa-f]{2}",
-    # `\"` only where an escaped string is assigned: JSON-escaped source (notebook cells,
-    # embedded configs) hides assignments there, and escaped quotes elsewhere are noise.
-    "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)|[=:][ \t]{0,3}\\\"",
+    # `\"` only where an escaped key is assigned an escaped string (`\"KEY\"] = \"…`,
+    # `{\"token\": \"…`): JSON-escaped source hides assignments there, while escaped quotes
+    # elsewhere (HTML attributes in JSON docs, quotes in strings) are noise.
+    "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)|\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\"",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
