@@ -41,6 +41,7 @@ class LazyGroup(click.Group):
         "registry": "leakward.registry_cli:registry",
         "baseline": "leakward.baseline_cli:baseline",
         "rotate": "leakward.rotate_cli:rotate",
+        "serve": "leakward.serve_cli:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

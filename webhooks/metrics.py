@@ -29,6 +29,10 @@ class Metrics:
         self._exposure_sum = 0.0
         self._exposure_total = 0
 
+    def set_queue_depth(self, queue_depth: Callable[[], int]) -> None:
+        """Read the queue's depth from here on (the queue is built after the metrics)."""
+        self._queue_depth = queue_depth
+
     def delivery(self, event: str, outcome: str) -> None:
         with self._lock:
             self._deliveries[(event, outcome)] += 1

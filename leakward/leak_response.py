@@ -1,0 +1,129 @@
+"""What a found secret sets off: record the leak, and rotate the registered live key it is.
+
+Stage: application shell (registry match → rotation pipeline → notify). Used by the webhook
+work (leakward/webhook_work.py) after each scan of a push or a run's logs. A secret the registry
+does not know is recorded and left there; a match whose key is still active is rotated with the
+policy for where it leaked (public: revoke-first), the pipeline notifies the owner, and the leak's
+exposure window (leaked_at = commit time, else push time; revoked_at) ends up in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from leakward.pipeline_factory import build_pipeline
+from leakward.registry_link import _leaked_at, _location, query_for
+from registry import LeakSighting, Match, Registry
+from scanner.models import Finding
+from webhooks.metrics import Metrics
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsePolicy:
+    """The rotation policy by exposure: a live key in public is revoked at once."""
+
+    public: str = "revoke-first"
+    private: str = "reissue-first"
+
+    def for_exposure(self, is_public: bool) -> str:
+        return self.public if is_public else self.private
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Where and when the findings were exposed."""
+
+    source_kind: str  # "git" or "ci-log"
+    repository: str
+    is_public: bool
+    pushed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RotationOutcome:
+    issued_key_id: int
+    rotation_id: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseReport:
+    leaks: int
+    rotations: tuple[RotationOutcome, ...]
+
+
+def respond(
+    registry: Registry,
+    findings: Sequence[Finding],
+    exposure: Exposure,
+    policy: ResponsePolicy,
+    environ: Mapping[str, str],
+    metrics: Metrics,
+) -> ResponseReport:
+    """Record every finding as a leak, then rotate each distinct active key that matched."""
+    if not findings:
+        return ResponseReport(0, ())
+    queries = [query_for(registry, finding) for finding in findings]
+    matches = registry.match(queries)
+    now = datetime.now(UTC)
+    sightings = [
+        LeakSighting(
+            fingerprint=query.fingerprint,
+            source_kind=exposure.source_kind,
+            location=_location(finding, exposure.repository),
+            detected_at=now,
+            is_public=exposure.is_public,
+            provider=finding.provider or None,
+            rule_id=finding.rule_id,
+            key_id=finding.key_id,
+            hint=query.hint,
+            leaked_at=_leaked_at(finding) or exposure.pushed_at,
+            match=match,
+        )
+        for finding, query, match in zip(findings, queries, matches, strict=True)
+    ]
+    leak_ids = registry.record_leaks(sightings)
+    rotations = [
+        _rotate(registry, finding, match, leak_id, exposure, policy, environ, metrics)
+        for finding, match, leak_id in _first_per_key(findings, matches, leak_ids)
+    ]
+    return ResponseReport(len(set(leak_ids)), tuple(rotations))
+
+
+def _first_per_key(
+    findings: Sequence[Finding], matches: Sequence[Match | None], leak_ids: Sequence[int]
+) -> list[tuple[Finding, Match, int]]:
+    """One (finding, match, leak) per active registered key: a key pasted twice rotates once."""
+    chosen: dict[int, tuple[Finding, Match, int]] = {}
+    for finding, match, leak_id in zip(findings, matches, leak_ids, strict=True):
+        if match is not None and match.status == "active" and match.entry_id not in chosen:
+            chosen[match.entry_id] = (finding, match, leak_id)
+    return list(chosen.values())
+
+
+def _rotate(
+    registry: Registry,
+    finding: Finding,
+    match: Match,
+    leak_id: int,
+    exposure: Exposure,
+    policy: ResponsePolicy,
+    environ: Mapping[str, str],
+    metrics: Metrics,
+) -> RotationOutcome:
+    pipeline = build_pipeline(registry, match.entry_id, environ)
+    # The pipeline's verify step decides "live": it is handed the found value, in memory only.
+    result = pipeline.rotate(
+        match.entry_id,
+        policy=policy.for_exposure(exposure.is_public),
+        leak_id=leak_id,
+        secret=finding.secret,
+    )
+    rotation = result.rotation
+    metrics.rotation(rotation.status)
+    for window in registry.exposure_windows(issued_key_id=match.entry_id, is_open=False):
+        if window.leak_id == leak_id:
+            metrics.exposure(window.duration.total_seconds())
+    return RotationOutcome(match.entry_id, rotation.id, rotation.status)

@@ -1,0 +1,141 @@
+"""`leakward serve`: the GitHub webhook receiver on uvicorn, with its in-process worker.
+
+Stage: application shell. Wires the receiver (webhooks/receiver.py) to the registry, the
+delivery log, the mirror cache and the work a push or a finished run causes
+(leakward/webhook_work.py). The webhook secret comes from $LEAKWARD_WEBHOOK_SECRET only: a
+secret on the command line would show in `ps` and shell history.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from leakward.errors import ConfigError
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from registry import Registry
+    from webhooks.work_queue import InProcessQueue
+
+SECRET_VARIABLE = "LEAKWARD_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
+POLICIES = ("reissue-first", "revoke-first")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    app: Starlette
+    queue: InProcessQueue
+    registry: Registry
+
+    def close(self) -> None:
+        self.queue.close()
+        self.registry.close()
+
+
+def build_service(
+    environ: Mapping[str, str],
+    *,
+    db_url: str | None,
+    mirror_dir: Path,
+    max_body: int,
+    public_policy: str = "revoke-first",
+    private_policy: str = "reissue-first",
+    engine: str = "auto",
+) -> Service:
+    """The receiver app with an in-process queue whose worker does the webhook work."""
+    from leakward.leak_response import ResponsePolicy
+    from leakward.webhook_work import WebhookWork, WorkContext
+    from registry import Registry
+    from registry.webhook_deliveries import DeliveryLog
+    from rules.loader import load_rules
+    from scanner.scan import ScanOptions
+    from webhooks.metrics import Metrics
+    from webhooks.receiver import ReceiverSettings, create_app
+    from webhooks.work_queue import InProcessQueue
+
+    secret = environ.get(SECRET_VARIABLE, "")
+    if not secret:
+        raise ConfigError(
+            f"${SECRET_VARIABLE} is not set",
+            f"set {SECRET_VARIABLE} to the secret configured on the GitHub webhook",
+        )
+    settings = ReceiverSettings(secret.encode(), max_body=max_body)
+    registry = Registry.open(db_url)
+    metrics = Metrics()
+    context = WorkContext(
+        registry=registry,
+        ruleset=load_rules().select(),
+        mirror_dir=mirror_dir,
+        environ=environ,
+        metrics=metrics,
+        policy=ResponsePolicy(public=public_policy, private=private_policy),
+        # One process: a push is a handful of commits; forking a pool costs more than it saves.
+        options=ScanOptions(engine=engine, jobs=1),
+    )
+    work = WebhookWork(context)
+
+    def handle(kind: str, payload: dict[str, object]) -> None:
+        work.run(kind, payload)
+
+    queue = InProcessQueue(handle)
+    metrics.set_queue_depth(queue.depth)
+    app = create_app(settings, queue, DeliveryLog(registry.engine), metrics)
+    return Service(app, queue, registry)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--mirrors",
+    "mirror_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Mirror clones of pushed repositories [default: the user cache directory].",
+)
+@click.option(
+    "--max-body-mb",
+    type=click.IntRange(1, 100),
+    default=25,
+    show_default=True,
+    help="Refuse larger webhook bodies with 413 (GitHub sends at most 25 MB).",
+)
+@click.option("--public-policy", type=click.Choice(POLICIES), default="revoke-first")
+@click.option("--private-policy", type=click.Choice(POLICIES), default="reissue-first")
+@click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default="auto")
+def serve(
+    host: str,
+    port: int,
+    db: str | None,
+    mirror_dir: Path | None,
+    max_body_mb: int,
+    public_policy: str,
+    private_policy: str,
+    engine: str,
+) -> None:
+    """Receive GitHub webhooks (push, workflow_run, ping) and rotate what leaks."""
+    import uvicorn
+
+    from leakward.work_settings import default_mirror_dir
+
+    service = build_service(
+        os.environ,
+        db_url=db,
+        mirror_dir=mirror_dir or default_mirror_dir(),
+        max_body=max_body_mb * 1024 * 1024,
+        public_policy=public_policy,
+        private_policy=private_policy,
+        engine=engine,
+    )
+    click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)
+    try:
+        uvicorn.run(service.app, host=host, port=port, log_level="info")
+    finally:
+        service.close()
