@@ -1,0 +1,117 @@
+"""Push-to-revoked latency, end to end on local fakes: median over N runs (target under 5 s).
+
+For each run: a fresh bare repository over git's smart HTTP, a registered live GitLab token with
+an Actions-secret consumer, `leakward serve`'s service on uvicorn. The clock starts at `git push`
+of a commit carrying the token and stops when the fake GitLab reports the token revoked (the
+signed push webhook, mirror clone, range scan, registry match, rotation, delivery in between).
+Not part of the test suite. Run: .venv/bin/python -m bench.push_latency --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from registry import NewKey, Owner, Registry, parse_consumer
+from tests.fakes.git_http import GitHttpServer
+from tests.fakes.github_actions import TOKEN, FakeGitHubActions
+from tests.fakes.github_webhooks import NoticeInbox, WebhookSender
+from tests.fakes.gitlab import FakeGitLab
+from tests.webhooks.live_receiver import running_service
+
+SECRET = "bench-webhook-secret"  # noqa: S105 - a throwaway secret for local fakes
+REPO = "octo/app"
+TARGET = 5.0
+
+
+def git(work_tree: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(work_tree), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def one_run(root: Path, engine: str) -> float:
+    os.environ["LEAKWARD_PEPPER_FILE"] = str(root / "pepper")
+    db_url = f"sqlite:///{root / 'registry.db'}"
+    gitlab, actions, inbox = FakeGitLab(), FakeGitHubActions(), NoticeInbox()
+    server = GitHttpServer(root / "served")
+    for fake in (gitlab, actions, inbox):
+        fake.start()
+    server.start()
+    try:
+        token_id, leaked = gitlab.add_token("ci-deploy")
+        with Registry.open(db_url) as registry:
+            registry.add_key(
+                NewKey(
+                    provider="gitlab",
+                    owner=Owner("owner@example.test"),
+                    key_id=str(token_id),
+                    consumers=(parse_consumer(f"github-actions:{REPO}:GITLAB_TOKEN"),),
+                ),
+                secret=leaked,
+            )
+        server.create(REPO)
+        url = server.url_of(REPO)
+        work = root / "work"
+        subprocess.run(["git", "clone", "-q", url, str(work)], check=True, capture_output=True)
+        git(work, "config", "user.email", "dev@example.test")
+        git(work, "config", "user.name", "dev")
+        git(work, "checkout", "-q", "-b", "main")
+        (work / "README.md").write_text("app\n")
+        git(work, "add", "README.md")
+        git(work, "commit", "-q", "-m", "start")
+        git(work, "push", "-q", "origin", "main")
+        before = git(work, "rev-parse", "HEAD")
+        (work / "deploy.env").write_text(f"GITLAB_TOKEN={leaked}\n")
+        git(work, "add", "deploy.env")
+        git(work, "commit", "-q", "-m", "deploy settings")
+        environ = {
+            "LEAKWARD_WEBHOOK_SECRET": SECRET,
+            "GITLAB_URL": gitlab.url,
+            "GITLAB_ADMIN_TOKEN": gitlab.admin_token,
+            "GITHUB_API_URL": actions.url,
+            "GITHUB_TOKEN": TOKEN,
+            "LEAKWARD_SLACK_WEBHOOK": inbox.url + "/hook",
+        }
+        with running_service(environ, db_url, root / "mirrors", engine) as (service, base):
+            sender = WebhookSender(SECRET.encode(), base + "/webhooks/github")
+            started = time.perf_counter()
+            git(work, "push", "-q", "origin", "main")
+            payload = sender.push_payload(work, REPO, url, before, public=False)
+            if sender.deliver("push", payload).status != 202:
+                raise SystemExit("the receiver did not accept the push delivery")
+            while not gitlab.tokens[token_id].revoked:
+                if not service.queue.depth() and not gitlab.tokens[token_id].revoked:
+                    raise SystemExit("the push was worked but the token is still live")
+                time.sleep(0.005)
+            return time.perf_counter() - started
+    finally:
+        server.stop()
+        for fake in (gitlab, actions, inbox):
+            fake.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--engine", choices=["auto", "hyperscan", "regex"], default="auto")
+    args = parser.parse_args()
+    times = []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as scratch:
+            times.append(one_run(Path(scratch), args.engine))
+    median = statistics.median(times)
+    print(
+        f"push-to-revoked over {args.runs} runs: median {median:.2f} s, "
+        f"min {min(times):.2f} s, max {max(times):.2f} s; "
+        f"target < {TARGET:.0f} s: {'met' if median < TARGET else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
