@@ -18,10 +18,8 @@ from dataclasses import dataclass
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
 _HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
 _PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-# Longest run body before the anchor in scanner/triggers.py's base64 and hex patterns.
-_B64_BODY = 24 + 16
-_HEX_BODY = 32
 _LAST_DELIMITER = re.compile(rb"(?s).*[^A-Za-z0-9+/_\-]")
+_LAST_NON_HEX = re.compile(rb"(?s).*[^0-9A-Fa-f]")
 _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PROBE = 32  # base64 characters decoded first, to reject noise before decoding a long run
 # A token ends at white space, quotes, brackets and the like.
@@ -73,12 +71,6 @@ def is_text(data: bytes, ratio: float = 0.85) -> bool:
     return noise <= (1 - ratio) * len(sample)
 
 
-def _run_start(anchor: int, body: int) -> int:
-    """Where a run starts: its trigger is a delimiter (or the start) and then exactly `body`
-    run characters, so the run begins `body` bytes before the anchor."""
-    return max(0, anchor - body)
-
-
 def _looks_like_base64_text(body: bytes) -> bool:
     """Cheap C-speed checks before decoding: encoded text mixes both cases (its trigger already
     required a digit), which long identifiers and paths do not."""
@@ -92,6 +84,22 @@ def _looks_like_base64_text(body: bytes) -> bool:
         return False
 
 
+def _run_start(data: bytes, anchor: int, delimiter_before: re.Pattern[bytes]) -> int:
+    """Start of the run that holds `anchor - 1`: just after the last delimiter before it.
+
+    Runs are usually short, so look back a little first and widen only when needed.
+    """
+    reach = 256
+    while True:
+        lowest = max(0, anchor - reach)
+        delimiter = delimiter_before.match(data, lowest, anchor)
+        if delimiter is not None:
+            return delimiter.end()
+        if lowest == 0 or reach > _MAX_DECODED:
+            return lowest
+        reach *= 16
+
+
 def _b64decode(body: bytes) -> bytes:
     padded = body + b"=" * (-len(body) % 4)
     if b"-" in body or b"_" in body:
@@ -102,11 +110,9 @@ def _b64decode(body: bytes) -> bytes:
 def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
     for anchor in anchors:
-        lowest = max(0, anchor - _B64_BODY - 1)
-        delimiter = _LAST_DELIMITER.match(data, lowest, anchor)
-        start = delimiter.end() if delimiter else lowest
-        if start < last_end:
-            continue
+        if anchor <= last_end:
+            continue  # inside the run just decoded
+        start = _run_start(data, anchor, _LAST_DELIMITER)
         match = _B64_RUN.match(data, start)
         if match is None:
             continue
@@ -127,9 +133,9 @@ def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
 def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
     for anchor in anchors:
-        start = _run_start(anchor, _HEX_BODY)
-        if start < last_end:
-            continue
+        if anchor <= last_end:
+            continue  # inside the run just decoded
+        start = _run_start(data, anchor, _LAST_NON_HEX)
         match = _HEX_RUN.match(data, start)
         if match is None:
             continue

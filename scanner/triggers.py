@@ -8,14 +8,14 @@ body after a delimiter), so a long run costs one hit, not one per byte.
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterable
+
 # kind -> pattern (Hyperscan- and `re`-compatible, no lookarounds).
 TRIGGERS: dict[str, str] = {
-    # A run whose first digit comes within its first 24 characters, then 16 more: encoded text
-    # almost always has one there, long identifiers and paths (most runs in code) rarely.
-    # The digit is the run's first, so each run matches once. `=` ends a run (padding) and
-    # also starts one (`KEY=base64`), so it counts as a delimiter.
-    "base64": r"(?:^|[^A-Za-z0-9+/_\-])[A-Za-z+/_\-]{0,23}[0-9][A-Za-z0-9+/_\-]{16}",
-    "hex": r"(?:^|[^0-9A-Fa-f])[0-9A-Fa-f]{32}",
+    # Hex-encoded printable text: every byte 0x20-0x7e is a pair starting 2-7. Hashes, ids and
+    # colours rarely look like that for twelve bytes running.
+    "hex": r"(?:[2-7][0-9A-Fa-f]){12}",
     "url": r"%[0-9A-Fa-f]{2}",
     # `\"` only where an escaped key is assigned an escaped string (`\"KEY\"] = \"…`,
     # `{\"token\": \"…`): JSON-escaped source hides assignments there, while escaped quotes
@@ -23,3 +23,46 @@ TRIGGERS: dict[str, str] = {
     "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)|\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\"",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
+_MIN_LITERAL = 4
+# Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
+# DEEPSEEK_TOKEN) end in one of these.
+_SECRET_WORDS = "pass|pwd|secret|token|key|auth|credential|private"  # noqa: S105 - names
+_ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[A-Za-z0-9+/_\-]{12}"
+
+
+def encoded_literals(keyword: bytes) -> set[bytes]:
+    """The base64 characters that `keyword` fixes wherever it sits in an encoded blob.
+
+    Three byte alignments give three encodings; only the characters whose six bits all come
+    from the keyword are certain, so those are the literal to look for.
+    """
+    found = set()
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + keyword)
+        first = -(-8 * offset // 6)
+        last = 8 * (offset + len(keyword)) // 6
+        literal = encoded[first:last]
+        if len(literal) >= _MIN_LITERAL:
+            found.add(literal)
+            # URL-safe base64 differs only in these two characters.
+            found.add(literal.replace(b"+", b"-").replace(b"/", b"_"))
+    return found
+
+
+def trigger_patterns(keywords: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, pattern) for every decoder trigger, base64 ones derived from the rules' keywords.
+
+    Base64 is found where it can matter rather than wherever a long alphanumeric run occurs
+    (a class-run pattern cost Hyperscan four fifths of its speed): a blob that holds a rule's
+    keyword holds that keyword's encoding, and a value assigned to a keyword-named field is
+    where a bare encoded secret sits (`aws_secret_access_key: <base64>` in a Kubernetes Secret).
+    """
+    variants = {v for k in keywords for v in (k, k.lower(), k.upper()) if v}
+    once = {lit for v in variants for lit in encoded_literals(v.encode())}
+    # Base64 inside base64 (depth 2) shows the encodings of those encodings.
+    twice = {lit for inner in once for lit in encoded_literals(inner)}
+    literals = sorted(once | twice)
+    patterns = [("base64", "".join(f"\\x{byte:02x}" for byte in lit)) for lit in literals]
+    patterns.append(("base64", f"(?i:{_SECRET_WORDS}){_ASSIGNED}"))
+    patterns += list(TRIGGERS.items())
+    return patterns

@@ -28,7 +28,7 @@ import platformdirs
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
 from scanner.engines.translate import for_hyperscan
-from scanner.triggers import TRIGGERS
+from scanner.triggers import trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64
@@ -36,7 +36,6 @@ MARGIN = 64
 UNBOUNDED_WIDTH = 16384
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-_TRIGGER_KINDS = tuple(TRIGGERS)
 FORMAT_VERSION = "2"
 
 
@@ -76,11 +75,17 @@ def plan_database(ruleset: RuleSet) -> _Plan:
                 expressions.append(hyperscan_literal(keyword))
                 ids.append(_KEYWORD_BASE + index)
                 flags.append(hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH)
-    for position, kind in enumerate(_TRIGGER_KINDS):
-        expressions.append(TRIGGERS[kind].encode())
+    for position, (_, pattern) in enumerate(triggers_of(ruleset)):
+        expressions.append(pattern.encode())
         ids.append(_TRIGGER_BASE + position)
         flags.append(0)
     return _Plan(expressions, ids, flags, frozenset(ungated))
+
+
+def triggers_of(ruleset: RuleSet) -> list[tuple[str, str]]:
+    """The decoder triggers for the rules an engine looks for."""
+    indexes = scanned_rule_indexes(ruleset)
+    return trigger_patterns(k for i in indexes for k in ruleset.rules[i].keywords)
 
 
 def max_width(pattern: str) -> int:
@@ -100,8 +105,9 @@ def hyperscan_literal(text: str) -> bytes:
 
 def cache_path(ruleset: RuleSet) -> Path:
     # Everything that shapes the database: the rules, the decoder triggers, this format, Hyperscan.
-    triggers = "\0".join(f"{kind}={pattern}" for kind, pattern in TRIGGERS.items())
     version = getattr(hyperscan, "__version__", "?")
+    # The trigger patterns themselves, not a version number someone must remember to bump.
+    triggers = "\0".join(f"{kind}={pattern}" for kind, pattern in triggers_of(ruleset))
     key = hashlib.sha256(
         f"{FORMAT_VERSION}:{version}:{ruleset.digest}:{triggers}".encode()
     ).hexdigest()[:24]
@@ -155,6 +161,7 @@ class HyperscanEngine:
             for index, rule in enumerate(ruleset.rules)
         }
         self._widths = [max_width(rule.pattern) for rule in ruleset.rules]
+        self._trigger_kinds = [kind for kind, _ in triggers_of(ruleset)]
         self._scratch = hyperscan.Scratch(self._database)
 
     def scan(self, data: bytes) -> Hits:
@@ -192,7 +199,7 @@ class HyperscanEngine:
         for ident, end in raw:
             end = min(end, size)
             if ident >= _TRIGGER_BASE:
-                hits.triggers.setdefault(_TRIGGER_KINDS[ident - _TRIGGER_BASE], []).append(end)
+                hits.triggers.setdefault(self._trigger_kinds[ident - _TRIGGER_BASE], []).append(end)
             elif ident >= _KEYWORD_BASE:
                 spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
-from scanner.triggers import TRIGGERS
+from scanner.triggers import trigger_patterns
 
 
 class RegexEngine:
@@ -26,7 +26,14 @@ class RegexEngine:
         for index in indexes:
             for keyword in ruleset.rules[index].keywords:
                 self._by_keyword.setdefault(keyword.lower().encode(), []).append(index)
-        self._triggers = {kind: re.compile(p.encode()) for kind, p in TRIGGERS.items()}
+        by_kind: dict[str, list[str]] = {}
+        keywords = (k for i in indexes for k in ruleset.rules[i].keywords)
+        for kind, pattern in trigger_patterns(keywords):
+            by_kind.setdefault(kind, []).append(pattern)
+        self._triggers = {
+            kind: re.compile("|".join(f"(?:{p})" for p in patterns).encode())
+            for kind, patterns in by_kind.items()
+        }
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
         return [self.scan(piece) for piece in pieces]
