@@ -71,7 +71,7 @@ def one_run(root: Path, engine: str) -> float:
         git(work, "add", "deploy.env")
         git(work, "commit", "-q", "-m", "deploy settings")
         environ = {
-            "LEAKWARD_WEBHOOK_SECRET": SECRET,
+            "LEAKWARD_GITHUB_WEBHOOK_SECRET": SECRET,
             "GITLAB_URL": gitlab.url,
             "GITLAB_ADMIN_TOKEN": gitlab.admin_token,
             "GITHUB_API_URL": actions.url,

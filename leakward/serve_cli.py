@@ -2,7 +2,7 @@
 
 Stage: application shell. Wires the receiver (webhooks/receiver.py) to the registry, the
 delivery log, the mirror cache and the work a push or a finished run causes
-(leakward/webhook_work.py). The webhook secret comes from $LEAKWARD_WEBHOOK_SECRET only: a
+(leakward/webhook_work.py). The webhook secret comes from $LEAKWARD_GITHUB_WEBHOOK_SECRET only: a
 secret on the command line would show in `ps` and shell history.
 """
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from registry import Registry
     from webhooks.work_queue import InProcessQueue
 
-SECRET_VARIABLE = "LEAKWARD_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
+SECRET_VARIABLE = "LEAKWARD_GITHUB_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
 POLICIES = ("reissue-first", "revoke-first")
 
 

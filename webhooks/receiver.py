@@ -52,7 +52,7 @@ class ReceiverSettings:
 
             raise ConfigError(
                 "the webhook secret is empty",
-                "set LEAKWARD_WEBHOOK_SECRET to the secret configured on the GitHub webhook",
+                "set LEAKWARD_GITHUB_WEBHOOK_SECRET to the secret configured on the GitHub webhook",
             )
 
 

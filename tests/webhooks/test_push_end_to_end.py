@@ -102,7 +102,7 @@ def test_a_pushed_live_key_is_rotated_delivered_revoked_and_reported(
     git(work_tree, "commit", "-q", "-m", "deploy settings")
     git(work_tree, "push", "-q", "origin", "main")
     environ = {
-        "LEAKWARD_WEBHOOK_SECRET": SECRET,
+        "LEAKWARD_GITHUB_WEBHOOK_SECRET": SECRET,
         "GITLAB_URL": fake_gitlab.url,
         "GITLAB_ADMIN_TOKEN": fake_gitlab.admin_token,
         "GITHUB_API_URL": fake_actions.url,

@@ -13,7 +13,7 @@ from leakward.cli import cli
 
 
 def test_serve_without_a_secret_exits_2_with_the_variable_to_set(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "LEAKWARD_WEBHOOK_SECRET"}
+    env = {k: v for k, v in os.environ.items() if k != "LEAKWARD_GITHUB_WEBHOOK_SECRET"}
     done = subprocess.run(
         [sys.executable, "-m", "leakward", "serve", "--db", f"sqlite:///{tmp_path / 'r.db'}"],
         capture_output=True,
@@ -23,7 +23,7 @@ def test_serve_without_a_secret_exits_2_with_the_variable_to_set(tmp_path: Path)
         timeout=60,
     )
     assert done.returncode == 2, done.stderr
-    assert "LEAKWARD_WEBHOOK_SECRET" in done.stderr
+    assert "LEAKWARD_GITHUB_WEBHOOK_SECRET" in done.stderr
     assert not (tmp_path / "r.db").exists()  # refused before opening anything
 
 
