@@ -20,7 +20,9 @@ TRIGGERS: dict[str, str] = {
     # `\"` only where an escaped key is assigned an escaped string (`\"KEY\"] = \"…`,
     # `{\"token\": \"…`): JSON-escaped source hides assignments there, while escaped quotes
     # elsewhere (HTML attributes in JSON docs, quotes in strings) are noise.
-    "escape": r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|/)|\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\"",
+    # `\uXXXX` and `\xXX` only for printable ASCII: escaped letters of other scripts (locale
+    # catalogues are full of them) cannot hide a key, which is ASCII.
+    "escape": r"\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)|\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\"",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
 _MIN_LITERAL = 4
