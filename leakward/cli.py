@@ -42,6 +42,8 @@ class LazyGroup(click.Group):
         "baseline": "leakward.baseline_cli:baseline",
         "rotate": "leakward.rotate_cli:rotate",
         "serve": "leakward.serve_cli:serve",
+        "sweep": "leakward.sweep_cli:sweep",
+        "worker": "leakward.worker_cli:worker",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

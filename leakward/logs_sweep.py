@@ -1,0 +1,98 @@
+"""The Actions-logs half of an org sweep: scan the logs of runs created since the last sweep.
+
+Stage: application shell (org sweep), between the CI-log source and the registry. Runs are asked
+for by creation date (the API's `created=>=DATE` filter works in whole days), so a run seen on
+the day of the last sweep is seen again: its leak locations are already recorded and add
+nothing, only the leak's `times_seen` grows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection
+
+from leakward.repo_sweep import (
+    FollowUp,
+    TaskOutcome,
+    commit_once,
+    handed_on,
+    rotations_for,
+    sightings_for,
+)
+from leakward.scanning import ScanRequest, run_scan
+from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
+from registry import Registry, sweep_state
+from registry import leaks as leak_rows
+from rules.model import RuleSet
+from scanner.models import Chunk, Skipped
+from scanner.scan import ScanOptions
+
+
+def scan_repository_logs(
+    registry: Registry,
+    ruleset: RuleSet,
+    settings: WorkSettings,
+    payload: dict[str, object],
+    dedupe_key: str,
+) -> TaskOutcome:
+    from scanner.sources.remote_github_actions import actions_log_chunks, github_client
+
+    repository = str(payload["repository"])
+    done = sweep_state.done_summary(registry.engine, dedupe_key)
+    if done is not None:
+        return TaskOutcome({**done, "duplicate": True}, handed_on(done))
+    started = datetime.now(UTC)
+    run_id = payload.get("run_id")
+    since = _since(registry, repository, payload.get("since"))
+    options = ScanOptions(jobs=1)
+    github = github_client({TOKEN_VARIABLE: os.environ.get(TOKEN_VARIABLE, "")}, settings.api_url)
+    problems: list[str] = []
+
+    def tracked() -> Iterator[Chunk | Skipped]:
+        for item in actions_log_chunks(
+            github,
+            repository,
+            options.container_limits,
+            run_id=int(str(run_id)) if run_id is not None else None,
+            since=since,
+            max_runs=settings.max_log_runs,
+        ):
+            if isinstance(item, Skipped) and item.is_error:
+                problems.append(f"{item.path}: {item.reason}")
+            yield item
+
+    outcome = run_scan(ScanRequest(chunks=tracked()), ruleset, options)
+    findings = list(outcome.result.findings)
+    is_public = payload.get("is_public") is True
+    sightings = sightings_for(registry, findings, repository, is_public, "ci-log")
+    summary: dict[str, object] = {
+        "repository": repository,
+        "state": "scanned",
+        "since": since.isoformat() if since else None,
+        "findings": len(findings),
+        "problems": problems[:20],
+    }
+
+    def write(connection: Connection) -> list[int]:
+        if run_id is None:
+            sweep_state.save_logs_swept(connection, repository, started)
+        return leak_rows.record_leaks(connection, sightings)
+
+    def rotations(leak_ids: Sequence[int]) -> tuple[FollowUp, ...]:
+        return rotations_for(settings, sightings, leak_ids)
+
+    follow_ups = commit_once(registry, dedupe_key, "scan_logs", summary, write, rotations)
+    return TaskOutcome(summary, follow_ups)
+
+
+def _since(registry: Registry, repository: str, given: object) -> date | None:
+    if isinstance(given, str) and given:
+        try:
+            return date.fromisoformat(given[:10])
+        except ValueError:
+            pass
+    last = sweep_state.logs_swept_at(registry.engine, repository)
+    return last.date() if last else None

@@ -1,0 +1,217 @@
+"""The work of one repository in an org sweep: refresh its mirror, scan only new objects, record.
+
+Stage: application shell (org sweep), between the git source and the registry. New objects are
+`new tips --not old tips`, where old tips are those the last sweep scanned (kept in the
+registry). The leaks, the new tips and the task's dedupe key are written in one transaction, so a
+task killed half-way is redone from the start and a redelivered finished task changes nothing.
+A repository that cannot be cloned or fetched is asked about (deleted? renamed?), reported, and
+skipped; the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from leakward.mirrors import (
+    MirrorError,
+    existing_objects,
+    locked,
+    mirror_path,
+    ref_tips,
+    sync_mirror,
+)
+from leakward.org_repositories import RateLimitedApi, github_api, repository_status
+from leakward.registry_link import _leaked_at, _location, query_for
+from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
+from registry import LeakSighting, Registry, sweep_state
+from registry import leaks as leak_rows
+from rules.model import RuleSet
+from scanner.models import Finding
+from scanner.scan import ScanOptions
+
+# Test seam for the worker-crash suite: when set to a file path, a scan_repo task that finds
+# this file absent creates it and then stalls before committing, so a test can SIGKILL it there.
+STALL_ENV = "LEAKWARD_TEST_STALL_BEFORE_COMMIT"
+
+FollowUp = tuple[str, dict[str, object]]
+Writer = Callable[[Connection], list[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    """A task's answer: counts and names only, plus the tasks it hands on (rotations)."""
+
+    summary: dict[str, object]
+    follow_ups: tuple[FollowUp, ...] = field(default=())
+
+
+class _AlreadyDone(Exception):
+    """Another delivery of the same task committed first; this one's work is rolled back."""
+
+
+def scan_repository(
+    registry: Registry,
+    ruleset: RuleSet,
+    settings: WorkSettings,
+    payload: dict[str, object],
+    dedupe_key: str,
+) -> TaskOutcome:
+    repository = str(payload["repository"])
+    clone_url = str(payload["clone_url"])
+    summary: dict[str, object] = {"repository": repository}
+    done = sweep_state.done_summary(registry.engine, dedupe_key)
+    if done is not None:
+        return TaskOutcome({**done, "duplicate": True}, handed_on(done))
+    try:
+        path = mirror_path(settings.mirror_dir, repository)
+    except MirrorError as error:
+        return TaskOutcome({**summary, "state": "skipped", "reason": str(error)})
+    with locked(path):
+        try:
+            sync_mirror(settings.mirror_dir, repository, clone_url, os.environ.get(TOKEN_VARIABLE))
+        except MirrorError as error:
+            return TaskOutcome({**summary, **_unreachable(settings, repository, str(error))})
+        tips = ref_tips(path)
+        old = sweep_state.scanned_tips(registry.engine, repository)
+        revs = new_revs(path, tips, old)
+        findings = _scan(path, ruleset, revs) if revs else []
+        _maybe_stall()
+        is_public = payload.get("is_public") is True
+        sightings = sightings_for(registry, findings, repository, is_public, "git")
+        summary |= {
+            "state": "scanned" if revs else "unchanged",
+            "new_tips": len(set(tips.values()) - set(old.values())),
+            "findings": len(findings),
+        }
+
+        def write(connection: Connection) -> list[int]:
+            sweep_state.save_tips(connection, repository, tips, datetime.now(UTC))
+            return leak_rows.record_leaks(connection, sightings)
+
+        def rotations(leak_ids: Sequence[int]) -> tuple[FollowUp, ...]:
+            return rotations_for(settings, sightings, leak_ids)
+
+        follow_ups = commit_once(registry, dedupe_key, "scan_repo", summary, write, rotations)
+    return TaskOutcome(summary, follow_ups)
+
+
+def new_revs(path: Path, tips: dict[str, str], old: dict[str, str]) -> list[str]:
+    """rev-list arguments for what is new since `old`, or [] when nothing is."""
+    new = set(tips.values()) - set(old.values())
+    if not new:
+        return []
+    # An old tip the mirror no longer holds (force-push, then gc) cannot bound the walk.
+    still_there = existing_objects(path, set(old.values()))
+    return [*sorted(new), *(["--not", *sorted(still_there)] if still_there else [])]
+
+
+def _scan(path: Path, ruleset: RuleSet, revs: Sequence[str]) -> list[Finding]:
+    from scanner.git_scan import scan_history
+
+    # One process per repository: the pool runs repositories side by side instead.
+    scanned = scan_history(path, ruleset, ScanOptions(jobs=1), revs=revs)
+    return list(scanned.result.findings)
+
+
+def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[str, object]:
+    api = RateLimitedApi(github_api(os.environ.get(TOKEN_VARIABLE), settings.api_url))
+    status = repository_status(api, repository)
+    if status.state == "deleted":
+        reason = "deleted on GitHub since it was listed"
+    elif status.state == "renamed":
+        reason = f"renamed to {status.new_name}; the next sweep scans it under that name"
+    else:
+        reason = f"clone or fetch failed ({error}); check access, it is retried next sweep"
+    return {"state": "skipped", "reason": reason, "api_state": status.state}
+
+
+def _maybe_stall() -> None:
+    marker = os.environ.get(STALL_ENV)
+    if marker and not Path(marker).exists():
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(600)
+
+
+def sightings_for(
+    registry: Registry,
+    findings: Sequence[Finding],
+    repository: str,
+    is_public: bool,
+    source_kind: str,
+) -> list[LeakSighting]:
+    """Matched leak sightings (the registry lookup is read-only, outside the write)."""
+    if not findings:
+        return []
+    queries = [query_for(registry, finding) for finding in findings]
+    matches = registry.match(queries)
+    now = datetime.now(UTC)
+    return [
+        LeakSighting(
+            fingerprint=query.fingerprint,
+            source_kind=source_kind,
+            location=_location(finding, repository),
+            detected_at=now,
+            is_public=is_public,
+            provider=finding.provider or None,
+            rule_id=finding.rule_id,
+            key_id=finding.key_id,
+            hint=query.hint,
+            leaked_at=_leaked_at(finding),
+            match=match,
+        )
+        for finding, query, match in zip(findings, queries, matches, strict=True)
+    ]
+
+
+def commit_once(
+    registry: Registry,
+    dedupe_key: str,
+    kind: str,
+    summary: dict[str, object],
+    write: Writer,
+    rotations: Callable[[Sequence[int]], tuple[FollowUp, ...]],
+) -> tuple[FollowUp, ...]:
+    """Run `write`, then record the task as done with the rotations it hands on, in one
+    transaction. If another delivery committed first, everything is rolled back."""
+    try:
+        with registry.engine.begin() as connection:
+            follow_ups = rotations(write(connection))
+            summary["rotate"] = [payload for _, payload in follow_ups]
+            if not sweep_state.mark_done(connection, dedupe_key, kind, summary):
+                raise _AlreadyDone
+            return follow_ups
+    except _AlreadyDone:
+        done = sweep_state.done_summary(registry.engine, dedupe_key) or {}
+        summary["duplicate"] = True
+        return handed_on(done)
+
+
+def handed_on(done: dict[str, object]) -> tuple[FollowUp, ...]:
+    """The rotations a finished task handed on, handed on again: a worker may have died after
+    committing and before queueing them, and rotate_key is itself deduplicated."""
+    payloads = done.get("rotate")
+    if not isinstance(payloads, list):
+        return ()
+    return tuple(("rotate_key", dict(p)) for p in payloads if isinstance(p, dict))
+
+
+def rotations_for(
+    settings: WorkSettings, sightings: Sequence[LeakSighting], leak_ids: Sequence[int]
+) -> tuple[FollowUp, ...]:
+    """A rotate_key task for each leak of an active registry key (ids only, no values)."""
+    if not settings.rotate:
+        return ()
+    wanted: dict[tuple[int, int], FollowUp] = {}
+    for sighting, leak_id in zip(sightings, leak_ids, strict=True):
+        match = sighting.match
+        if match is not None and match.status == "active":
+            payload: dict[str, object] = {"issued_key_id": match.entry_id, "leak_id": leak_id}
+            wanted[(match.entry_id, leak_id)] = ("rotate_key", payload)
+    return tuple(wanted.values())

@@ -1,0 +1,104 @@
+"""`leakward sweep --org NAME`: scan every repository of a GitHub organisation, incrementally.
+
+Stage: application shell. Parses, runs one sweep (on the embedded worker pool, or queued to
+Celery workers with --broker), renders. Exit codes: 0 no new findings, 1 new findings, 2 a usage,
+configuration or listing error. The GitHub token comes from GITHUB_TOKEN, never a flag.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from leakward.errors import EXIT_FINDINGS
+from leakward.sweep import SweepReport, run_local_sweep, sweep_org
+from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
+
+API_ENV = "GITHUB_API_URL"
+
+
+def settings_from_options(
+    db: str | None, mirrors: Path | None, api_url: str | None, logs: bool, rotate: bool
+) -> WorkSettings:
+    return WorkSettings(
+        db_url=db,
+        mirror_dir=mirrors or default_mirror_dir(),
+        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        scan_logs=logs,
+        rotate=rotate,
+    )
+
+
+def render(report: SweepReport) -> int:
+    """Print the sweep's outcome; returns the number of new findings."""
+    repositories = report.listing.repositories
+    findings = sum(int(str(t.summary.get("findings", 0))) for t in report.tasks)
+    for task in report.by_state("skipped"):
+        click.echo(f"skipped {task.subject}: {task.summary.get('reason')}", err=True)
+    for task in report.failed:
+        click.echo(f"failed {task.kind} {task.subject}: {task.error}", err=True)
+    for task in report.tasks:
+        if task.kind == "rotate_key":
+            click.echo(
+                f"rotation {task.summary.get('rotation_id')} of entry "
+                f"{task.summary.get('issued_key_id')}: {task.summary.get('status')}"
+            )
+    scanned = len(report.by_state("scanned"))
+    unchanged = len(report.by_state("unchanged"))
+    click.echo(
+        f"{report.listing.org}: {len(repositories)} repositories, {scanned} scans with new "
+        f"objects, {unchanged} unchanged, {len(report.by_state('skipped'))} skipped, "
+        f"{len(report.failed)} failed; {findings} findings"
+    )
+    if report.listing.waits:
+        click.echo(f"waited out GitHub rate limits {len(report.listing.waits)} times", err=True)
+    return findings
+
+
+@click.command()
+@click.option("--org", required=True, help="GitHub organisation to sweep.")
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--mirrors",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the mirror clones [default: the user cache directory].",
+)
+@click.option(
+    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--broker", metavar="URL", help="Queue the scans to Celery workers on this broker.")
+@click.option("--logs/--no-logs", default=True, show_default=True, help="Scan Actions logs too.")
+@click.option(
+    "--rotate/--no-rotate",
+    default=True,
+    show_default=True,
+    help="Start a rotation for every new leak of an active registry key.",
+)
+def sweep(
+    org: str,
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    workers: int,
+    broker: str | None,
+    logs: bool,
+    rotate: bool,
+) -> None:
+    """Scan what is new in every repository of an organisation since the last sweep."""
+    settings = settings_from_options(db, mirrors, api_url, logs, rotate)
+    if broker:
+        from leakward.tasks import CeleryQueue, make_app
+
+        queue = CeleryQueue(make_app(broker, settings))
+        listing = sweep_org(org, settings, queue)
+        click.echo(
+            f"{org}: queued {len(listing.repositories)} repositories to {queue.display_broker}"
+        )
+        return
+    findings = render(run_local_sweep(org, settings, workers=workers))
+    if findings:
+        sys.exit(EXIT_FINDINGS)

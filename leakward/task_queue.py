@@ -1,0 +1,96 @@
+"""The `Queue` sweep work goes through, and its embedded default: a local worker pool.
+
+Stage: application shell (workers). `enqueue(kind, payload)` is the whole protocol, shared with
+the webhook receiver. `LocalQueue` runs tasks on a concurrent.futures pool (processes by default,
+so two workers use two cores) and queues the follow-ups a task hands back (rotations) itself;
+`leakward.tasks.CeleryQueue` puts the same tasks on a Redis broker instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from leakward.errors import LeakwardError
+from leakward.repo_sweep import TaskOutcome
+from leakward.task_work import perform
+from leakward.work_settings import WorkSettings
+
+
+class Queue(Protocol):
+    def enqueue(self, kind: str, payload: dict[str, object]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TaskReport:
+    """One finished task: its kind, what it named, and its summary or why it failed."""
+
+    kind: str
+    subject: str
+    summary: dict[str, object]
+    error: str | None = None
+
+
+class LocalQueue:
+    """Runs queued tasks on `workers` local processes (threads with `processes=False`)."""
+
+    def __init__(self, settings: WorkSettings, workers: int = 2, *, processes: bool = True) -> None:
+        self.settings = settings
+        self._executor: Executor
+        if processes:
+            # spawn, not fork: the parent may run threads (scheduler, HTTP server) and hold
+            # database connections that a forked child must not share.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(workers, mp_context=context)
+        else:
+            self._executor = ThreadPoolExecutor(workers, thread_name_prefix="leakward-task")
+        self._pending = 0
+        self._idle = threading.Condition()
+        self.reports: list[TaskReport] = []
+
+    def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+        with self._idle:
+            self._pending += 1
+        future = self._executor.submit(perform, kind, payload, self.settings)
+        future.add_done_callback(lambda done: self._finished(kind, payload, done))
+
+    def depth(self) -> int:
+        with self._idle:
+            return self._pending
+
+    def join(self, timeout: float | None = None) -> list[TaskReport]:
+        """Wait until every task, follow-ups included, has finished; returns all reports."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise TimeoutError(f"{self._pending} tasks still running after {timeout} s")
+            return list(self.reports)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LocalQueue:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _finished(self, kind: str, payload: dict[str, object], done: Future[TaskOutcome]) -> None:
+        subject = str(payload.get("repository") or payload.get("issued_key_id") or "")
+        try:
+            outcome = done.result()
+        except LeakwardError as error:
+            report = TaskReport(kind, subject, {}, str(error))
+        except Exception as error:  # one failed task must not stop the pool
+            # Only the type: a driver's or provider's message may quote what it was sent.
+            report = TaskReport(kind, subject, {}, type(error).__name__)
+        else:
+            report = TaskReport(kind, subject, outcome.summary)
+            for follow_kind, follow_payload in outcome.follow_ups:
+                self.enqueue(follow_kind, follow_payload)
+        with self._idle:
+            self.reports.append(report)
+            self._pending -= 1
+            self._idle.notify_all()

@@ -1,0 +1,119 @@
+"""Queued sweep work by name: `scan_repo`, `scan_logs`, `rotate_key`, run the same way whether
+the in-process pool, a Celery worker or a test calls them.
+
+Stage: application shell (workers). Payloads carry repository names, clone URLs, dates and
+registry ids only, never a secret. Every task has a dedupe key (the payload's `dedupe`, else one
+derived from what it names) that it writes with its effect, so a second delivery is a no-op.
+The webhook receiver's job kinds are accepted too: `push` is a `scan_repo` of the pushed
+repository (only its new objects are scanned) and `workflow_run` a `scan_logs` of one run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from leakward.errors import UsageError
+from leakward.repo_sweep import TaskOutcome, scan_repository
+from leakward.work_settings import WorkSettings
+from registry import Registry, sweep_state
+from rules.model import RuleSet
+
+KINDS = ("scan_repo", "scan_logs", "rotate_key")
+ALIASES = {"push": "scan_repo", "workflow_run": "scan_logs"}
+
+_opened: dict[WorkSettings, tuple[Registry, RuleSet]] = {}
+_opening = threading.Lock()
+
+
+def perform(kind: str, payload: dict[str, object], settings: WorkSettings) -> TaskOutcome:
+    """Run one task to its end and say what it did; repeating a finished task changes nothing."""
+    task = ALIASES.get(kind, kind)
+    if task not in KINDS:
+        raise UsageError(f"unknown task kind {kind!r}", hint=f"queue one of {KINDS}")
+    _check_payload(task, payload)
+    registry, ruleset = _resources(settings)
+    key = dedupe_key(kind, payload)
+    if task == "scan_repo":
+        return scan_repository(registry, ruleset, settings, payload, key)
+    if task == "scan_logs":
+        from leakward.logs_sweep import scan_repository_logs
+
+        return scan_repository_logs(registry, ruleset, settings, payload, key)
+    return rotate_key(registry, settings, payload, key)
+
+
+def dedupe_key(kind: str, payload: dict[str, object]) -> str:
+    given = payload.get("dedupe")
+    if isinstance(given, str) and given:
+        return given[:300]
+    if kind == "push":
+        return f"push:{payload.get('repository')}:{payload.get('after')}"[:300]
+    if kind == "workflow_run":
+        return f"workflow_run:{payload.get('repository')}:{payload.get('run_id')}"[:300]
+    if kind == "rotate_key":
+        return f"rotate_key:{payload.get('issued_key_id')}:{payload.get('leak_id')}"
+    # Without a key, a repeat of the same request is still harmless: the tips make it a no-op.
+    return f"{kind}:{payload.get('repository')}:{os.urandom(8).hex()}"
+
+
+def rotate_key(
+    registry: Registry, settings: WorkSettings, payload: dict[str, object], key: str
+) -> TaskOutcome:
+    """Start or join the key's rotation for this leak. The pipeline already refuses a second
+    rotation for one (key, leak), which covers a crash between rotating and marking done."""
+    from leakward.pipeline_factory import build_pipeline
+
+    done = sweep_state.done_summary(registry.engine, key)
+    if done is not None:
+        return TaskOutcome({**done, "duplicate": True})
+    entry = int(str(payload["issued_key_id"]))
+    leak = payload.get("leak_id")
+    pipeline = build_pipeline(registry, entry, os.environ)
+    result = pipeline.rotate(
+        entry, policy=settings.policy, leak_id=int(str(leak)) if leak is not None else None
+    )
+    rotation = result.rotation
+    summary: dict[str, object] = {
+        "issued_key_id": entry,
+        "rotation_id": rotation.id,
+        "status": rotation.status,
+        "step": rotation.step,
+    }
+    if rotation.is_finished or rotation.status == "failed":
+        with registry.engine.begin() as connection:
+            sweep_state.mark_done(connection, key, "rotate_key", summary)
+    return TaskOutcome(summary)
+
+
+def _check_payload(task: str, payload: dict[str, object]) -> None:
+    needed = {
+        "scan_repo": ("repository", "clone_url"),
+        "scan_logs": ("repository",),
+        "rotate_key": ("issued_key_id",),
+    }[task]
+    missing = [name for name in needed if not payload.get(name)]
+    if missing:
+        raise UsageError(
+            f"a {task} task needs {', '.join(missing)} in its payload",
+            hint="queue it with repository names and registry ids, as leakward sweep does",
+        )
+
+
+def _resources(settings: WorkSettings) -> tuple[Registry, RuleSet]:
+    """One registry connection pool and one rule set per process and settings."""
+    with _opening:
+        if settings not in _opened:
+            from rules.loader import load_rules
+
+            ruleset = load_rules(settings.rules).select()
+            _opened[settings] = (Registry.open(settings.db_url), ruleset)
+        return _opened[settings]
+
+
+def close_resources() -> None:
+    """Dispose of the pools this process opened (tests and worker shutdown)."""
+    with _opening:
+        for registry, _ in _opened.values():
+            registry.close()
+        _opened.clear()

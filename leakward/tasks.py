@@ -1,0 +1,79 @@
+"""Celery tasks for sweeps that outgrow one machine: `scan_repo`, `scan_logs`, `rotate_key`.
+
+Stage: application shell (workers). The tasks are thin: each calls `task_work.perform`, which
+deduplicates through the registry, then queues the rotations it hands on. Messages are
+acknowledged late, after the task's transaction committed (`acks_late`), a task whose worker
+process died is put back (`task_reject_on_worker_lost`), and a worker takes one message at a time
+(prefetch 1), so a killed worker's task is redone by another and its effect lands once. With
+Redis, a message taken by a worker that vanished entirely returns after the broker's
+`visibility_timeout`. Payloads are JSON with names and ids only. The webhook receiver's `push`
+and `workflow_run` jobs are tasks here too, so `CeleryQueue` can stand behind its `Queue`.
+"""
+
+from __future__ import annotations
+
+# Celery ships no type information; its objects are Any here.
+from celery import Celery, Task  # type: ignore[import-untyped]
+
+from leakward.task_work import ALIASES, KINDS, perform
+from leakward.work_settings import WorkSettings
+
+SETTINGS_KEY = "leakward_settings"
+# Publishing survives a broker restart of a few seconds instead of failing the sweep.
+PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
+
+
+def make_app(broker: str, settings: WorkSettings, *, visibility_timeout: float = 3600.0) -> Celery:
+    """A Celery app on `broker` whose tasks work with `settings` (no result backend)."""
+    app = Celery("leakward", broker=broker, set_as_current=False)
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_publish_retry=True,
+        task_publish_retry_policy=PUBLISH_RETRY,
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        broker_transport_options={"visibility_timeout": visibility_timeout},
+        worker_hijack_root_logger=False,
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+    )
+    app.conf[SETTINGS_KEY] = settings.to_json()
+    for kind in (*KINDS, *ALIASES):
+        _register(app, kind)
+    return app
+
+
+def task_name(kind: str) -> str:
+    return f"leakward.{kind}"
+
+
+def _register(app: Celery, kind: str) -> None:
+    def run(task: Task, payload: dict[str, object]) -> dict[str, object]:
+        settings = WorkSettings.from_json(dict(task.app.conf[SETTINGS_KEY]))
+        outcome = perform(kind, payload, settings)
+        queue = CeleryQueue(task.app)
+        for follow_kind, follow_payload in outcome.follow_ups:
+            queue.enqueue(follow_kind, follow_payload)
+        return outcome.summary
+
+    app.task(name=task_name(kind), bind=True, acks_late=True, reject_on_worker_lost=True)(run)
+
+
+class CeleryQueue:
+    """The `Queue` protocol over a Celery app: one message per task, JSON, no secrets."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+        self.app.send_task(task_name(kind), args=(payload,))
+
+    @property
+    def display_broker(self) -> str:
+        """The broker URL with any password masked, for messages."""
+        with self.app.connection_for_write() as connection:
+            return str(connection.as_uri())

@@ -1,0 +1,63 @@
+"""What a sweep worker needs to know, as plain values that survive pickling and JSON.
+
+Stage: application shell (org sweep, workers). The same settings reach the in-process pool, a
+Celery worker (through its app config) and a persisted APScheduler job, so they hold only
+names, paths and URLs; the GitHub token is read from each worker's own environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from leakward.errors import ConfigError
+
+DEFAULT_API = "https://api.github.com"
+TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 - the variable's name, not a token
+
+
+def default_mirror_dir() -> Path:
+    return Path(user_cache_dir("leakward")) / "mirrors"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSettings:
+    db_url: str | None = None
+    mirror_dir: Path = field(default_factory=default_mirror_dir)
+    api_url: str = DEFAULT_API
+    # Hand a rotate_key task for every new leak of an active registry key.
+    rotate: bool = True
+    policy: str = "reissue-first"
+    scan_logs: bool = True
+    max_log_runs: int = 50
+    rules: tuple[Path, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["mirror_dir"] = str(self.mirror_dir)
+        data["rules"] = [str(p) for p in self.rules]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> WorkSettings:
+        try:
+            rules = data.get("rules") or []
+            assert isinstance(rules, list)  # noqa: S101 - narrowed for mypy; checked below
+            db_url = data.get("db_url")
+            return cls(
+                db_url=str(db_url) if db_url else None,
+                mirror_dir=Path(str(data.get("mirror_dir") or default_mirror_dir())),
+                api_url=str(data.get("api_url") or DEFAULT_API),
+                rotate=bool(data.get("rotate", True)),
+                policy=str(data.get("policy", "reissue-first")),
+                scan_logs=bool(data.get("scan_logs", True)),
+                max_log_runs=int(str(data.get("max_log_runs", 50))),
+                rules=tuple(Path(str(p)) for p in rules),
+            )
+        except (AssertionError, TypeError, ValueError) as error:
+            raise ConfigError(
+                f"sweep worker settings are malformed: {error}",
+                hint="check the worker's --db, --mirrors and --api-url options",
+            ) from None

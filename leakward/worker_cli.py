@@ -1,0 +1,81 @@
+"""`leakward worker`: a Celery worker that runs queued sweep scans and rotations.
+
+Stage: application shell. Parses, builds the Celery app with the worker's settings, runs the
+worker until it is stopped. The broker is --broker or $LEAKWARD_BROKER (a Redis URL); the token
+for GitHub comes from GITHUB_TOKEN in the worker's environment, never from a message.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from leakward.errors import UsageError
+from leakward.sweep_cli import API_ENV
+from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
+
+BROKER_ENV = "LEAKWARD_BROKER"
+
+
+@click.command()
+@click.option("--broker", metavar="URL", help=f"Broker URL [default: ${BROKER_ENV}].")
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--mirrors",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the mirror clones [default: the user cache directory].",
+)
+@click.option(
+    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork")
+@click.option("--no-rotate", is_flag=True, help="Record leaks but start no rotation.")
+@click.option(
+    "--visibility-timeout",
+    type=click.FloatRange(1.0),
+    default=3600.0,
+    show_default=True,
+    help="Seconds before a message taken by a vanished worker is delivered again; "
+    "longer than your longest scan.",
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(
+    broker: str | None,
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    concurrency: int,
+    pool: str,
+    no_rotate: bool,
+    visibility_timeout: float,
+    loglevel: str,
+) -> None:
+    """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker."""
+    from leakward.tasks import make_app
+
+    broker = broker or os.environ.get(BROKER_ENV)
+    if not broker:
+        raise UsageError(
+            "leakward worker needs a broker",
+            f"pass --broker redis://HOST:6379/0 or set {BROKER_ENV}",
+        )
+    settings = WorkSettings(
+        db_url=db,
+        mirror_dir=mirrors or default_mirror_dir(),
+        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        rotate=not no_rotate,
+    )
+    app = make_app(broker, settings, visibility_timeout=visibility_timeout)
+    app.worker_main(
+        [
+            "worker",
+            f"--loglevel={loglevel}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )

@@ -1,0 +1,76 @@
+"""Fixtures for the org-sweep suite: a fake GitHub API, local origin repositories, a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from leakward.task_work import close_resources
+from leakward.work_settings import WorkSettings
+from registry import NewKey, Owner, Registry
+from tests.git.repos import GitRepo, pat
+from tests.sweep.fake_org import FakeOrgGitHub
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the real pepper, database, token or API of the machine it runs on."""
+    monkeypatch.delenv("LEAKWARD_PEPPER", raising=False)
+    monkeypatch.delenv("LEAKWARD_DB", raising=False)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("LEAKWARD_PEPPER_FILE", str(tmp_path / "config" / "registry-pepper"))
+    yield
+    close_resources()
+
+
+@pytest.fixture
+def fake_org() -> Iterator[FakeOrgGitHub]:
+    with FakeOrgGitHub() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake_org: FakeOrgGitHub) -> WorkSettings:
+    return WorkSettings(
+        db_url=f"sqlite:///{tmp_path / 'registry.db'}",
+        mirror_dir=tmp_path / "mirrors",
+        api_url=fake_org.url,
+        rotate=False,
+    )
+
+
+@pytest.fixture
+def registry(settings: WorkSettings) -> Iterator[Registry]:
+    with Registry.open(settings.db_url) as opened:
+        yield opened
+
+
+class Origins:
+    """Origin repositories on disk, listed by the fake API with their paths as clone URLs."""
+
+    def __init__(self, root: Path, fake: FakeOrgGitHub) -> None:
+        self.root = root
+        self.fake = fake
+        self.repos: dict[str, GitRepo] = {}
+
+    def add(self, name: str, **files: str) -> GitRepo:
+        repo = GitRepo(self.root / name)
+        repo.commit("initial", **(files or {"README.md": f"# {name}\n"}))
+        self.repos[name] = repo
+        self.fake.add_repo(name, str(repo.path))
+        return repo
+
+
+@pytest.fixture
+def origins(tmp_path: Path, fake_org: FakeOrgGitHub) -> Origins:
+    return Origins(tmp_path / "origins", fake_org)
+
+
+@pytest.fixture
+def planted(registry: Registry) -> tuple[str, int]:
+    """An invented GitHub token registered as an issued key: (value, registry entry id)."""
+    value = pat(7101)
+    entry = registry.add_key(NewKey("github", Owner("dev@example.test"), key_id="pat-1"), value)
+    return value, entry

@@ -1,0 +1,122 @@
+"""A fake GitHub REST API for org sweeps: paginated repository listings and rate limits.
+
+Stage: tests (org sweep). Follows docs.github.com/rest/repos/repos#list-organization-repositories
+and the pagination and rate-limit guides: `Link` headers with absolute `next`/`last` URLs,
+`X-RateLimit-*` headers on every answer, 403 with `X-RateLimit-Remaining: 0` when the primary
+limit is spent, 403/429 with `Retry-After` for a secondary limit. A deleted repository answers
+404, a renamed one 301 to `/repositories/{id}`. Clone URLs are local paths.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.fakes.server import FakeRequest, FakeServer, Reply
+
+
+@dataclass
+class FakeRepo:
+    id: int
+    full_name: str
+    clone_url: str
+    private: bool = True
+    state: str = "present"  # "present", "deleted" or "renamed"
+    renamed_to: str | None = None
+
+    def json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "full_name": self.full_name,
+            "name": self.full_name.split("/")[1],
+            "clone_url": self.clone_url,
+            "private": self.private,
+            "archived": False,
+            "pushed_at": "2024-01-01T00:00:00Z",
+        }
+
+
+class FakeOrgGitHub(FakeServer):
+    def __init__(self, org: str = "acme", page_size: int = 2) -> None:
+        super().__init__()
+        self.org = org
+        self.page_size = page_size  # GitHub caps per_page; a small cap makes many pages
+        self.repos: list[FakeRepo] = []
+        self.primary_limited = 0  # next N listing pages answer "primary limit spent"
+        self.reset_in = 30  # seconds until X-RateLimit-Reset
+        self.after_page: Callable[[int], None] | None = None  # runs once a page is served
+        self.route("GET", r"/orgs/(?P<org>[^/]+)/repos", self._list)
+        self.route("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)", self._repo)
+        self.route("GET", r"/repositories/(?P<id>\d+)", self._repo_by_id)
+        self.route("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/actions/runs", self._runs)
+
+    def add_repo(self, name: str, clone_url: str, *, private: bool = True) -> FakeRepo:
+        with self.lock:
+            repo = FakeRepo(len(self.repos) + 1, f"{self.org}/{name}", clone_url, private)
+            self.repos.append(repo)
+            return repo
+
+    def find(self, full_name: str) -> FakeRepo:
+        return next(r for r in self.repos if r.full_name == full_name)
+
+    def listing_pages(self) -> list[int]:
+        return [int(r.query.get("page", "1")) for r in self.requests if "/orgs/" in r.path]
+
+    def _limits(self, remaining: int = 4999) -> dict[str, str]:
+        return {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-reset": str(int(time.time()) + self.reset_in),
+            "x-ratelimit-resource": "core",
+        }
+
+    def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if match["org"] != self.org:
+            return Reply(404, {"message": "Not Found"}, self._limits())
+        if self.primary_limited > 0:
+            self.primary_limited -= 1
+            return Reply(403, {"message": "API rate limit exceeded"}, self._limits(0))
+        page = int(request.query.get("page", "1"))
+        size = min(self.page_size, int(request.query.get("per_page", "30")))
+        # The listing is a snapshot: a repository deleted mid-sweep keeps its place, so the
+        # pages do not shift under the test (GitHub's offset pages can; that is not tested here).
+        listed = self.repos
+        last = max(1, -(-len(listed) // size))
+        items = [r.json() for r in listed[(page - 1) * size : page * size]]
+        headers = self._limits()
+        base = f"{self.url}/orgs/{self.org}/repos?per_page={size}"
+        links = []
+        if page < last:
+            links.append(f'<{base}&page={page + 1}>; rel="next"')
+        links.append(f'<{base}&page={last}>; rel="last"')
+        headers["link"] = ", ".join(links)
+        if self.after_page is not None:
+            self.after_page(page)
+        return Reply(200, items, headers)
+
+    def _repo(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        full_name = f"{match['owner']}/{match['name']}"
+        repo = next((r for r in self.repos if r.full_name == full_name), None)
+        if repo is None or repo.state == "deleted":
+            return Reply(404, {"message": "Not Found"}, self._limits())
+        if repo.state == "renamed":
+            return Reply(
+                301,
+                {"message": "Moved Permanently"},
+                {**self._limits(), "location": f"{self.url}/repositories/{repo.id}"},
+            )
+        return Reply(200, repo.json(), self._limits())
+
+    def _repo_by_id(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        repo = next((r for r in self.repos if r.id == int(match["id"])), None)
+        if repo is None or repo.state == "deleted":
+            return Reply(404, {"message": "Not Found"}, self._limits())
+        body = repo.json()
+        if repo.renamed_to:
+            body["full_name"] = repo.renamed_to
+        return Reply(200, body, self._limits())
+
+    def _runs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        return Reply(200, {"total_count": 0, "workflow_runs": []}, self._limits())

@@ -1,0 +1,165 @@
+"""Org sweeps end to end on the embedded pool: mirrors, incremental scans, the registry, and
+repositories that vanish or move mid-sweep."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+from sqlalchemy import func, select
+
+from leakward.sweep import SweepReport, run_local_sweep
+from leakward.task_work import perform
+from leakward.work_settings import WorkSettings
+from registry import Registry, sweep_state
+from registry.models import LeakRow, RotationRow
+from tests.git.repos import pat
+from tests.sweep.conftest import Origins
+from tests.sweep.fake_org import FakeOrgGitHub
+
+
+def _sweep(settings: WorkSettings) -> SweepReport:
+    report = run_local_sweep("acme", settings, workers=2, processes=False, sleep=_no_sleep)
+    assert report.failed == []
+    return report
+
+
+def _no_sleep(seconds: float) -> None:
+    raise AssertionError(f"nothing here is rate-limited, yet the sweep slept {seconds} s")
+
+
+def _states(report: SweepReport) -> dict[str, object]:
+    return {t.subject: t.summary.get("state") for t in report.tasks if t.kind == "scan_repo"}
+
+
+def _findings(report: SweepReport, repository: str) -> object:
+    [task] = [t for t in report.tasks if t.kind == "scan_repo" and t.subject == repository]
+    return task.summary["findings"]
+
+
+def _leaks(registry: Registry) -> list[LeakRow]:
+    with registry.engine.connect() as connection:
+        return list(connection.execute(select(LeakRow)).all())  # type: ignore[arg-type]
+
+
+def test_first_sweep_mirrors_scans_and_records_every_repository(
+    settings: WorkSettings, origins: Origins, registry: Registry, planted: tuple[str, int]
+) -> None:
+    value, entry = planted
+    for index in range(5):
+        origins.add(f"svc-{index}")
+    origins.add("leaky", **{"deploy.sh": f"export GITHUB_TOKEN={value}\n"})
+    report = _sweep(settings)
+    assert [r.full_name for r in report.listing.repositories][-1] == "acme/leaky"
+    assert set(_states(report).values()) == {"scanned"}
+    assert len(_states(report)) == 6
+    assert (settings.mirror_dir / "acme" / "leaky.git" / "HEAD").is_file()
+    [leak] = registry.list_leaks()
+    assert leak.issued_key_id == entry
+    assert leak.locations[0].repository == "acme/leaky"
+    assert leak.locations[0].path == "deploy.sh"
+    tips = sweep_state.scanned_tips(registry.engine, "acme/leaky")
+    assert tips["refs/heads/main"] == origins.repos["leaky"].head()
+
+
+def test_resweep_scans_nothing_when_nothing_changed_and_only_new_commits_after(
+    settings: WorkSettings, origins: Origins, registry: Registry
+) -> None:
+    old_secret, new_secret = pat(7201), pat(7202)
+    origins.add("quiet")
+    busy = origins.add("busy", **{"old.env": f"TOKEN={old_secret}\n"})
+    first = _sweep(settings)
+    assert _findings(first, "acme/busy") == 1
+
+    second = _sweep(settings)
+    assert _states(second) == {"acme/quiet": "unchanged", "acme/busy": "unchanged"}
+    assert all(t.summary["findings"] == 0 for t in second.tasks if t.kind == "scan_repo")
+
+    busy.commit("add a key", **{"new.env": f"TOKEN={new_secret}\n"})
+    busy.git("branch", "feature")
+    third = _sweep(settings)
+    assert _states(third) == {"acme/quiet": "unchanged", "acme/busy": "scanned"}
+    # Only the new commit's objects: the old secret is not found (or counted) again.
+    assert _findings(third, "acme/busy") == 1
+    seen = {registry.fingerprint(s): s for s in (old_secret, new_secret)}
+    assert {seen[row.fingerprint]: row.times_seen for row in _leaks(registry)} == {
+        old_secret: 1,
+        new_secret: 1,
+    }
+
+
+def test_repositories_deleted_or_renamed_mid_sweep_are_reported_and_skipped(
+    settings: WorkSettings, origins: Origins, fake_org: FakeOrgGitHub
+) -> None:
+    for index in range(6):
+        origins.add(f"repo-{index}")
+
+    def vanish(page: int) -> None:
+        if page == 2:  # repo-4 and repo-5 (page 3) go away after page 2 is served
+            shutil.rmtree(origins.repos["repo-4"].path)
+            fake_org.find("acme/repo-4").state = "deleted"
+            moved = origins.repos["repo-5"].path
+            moved.rename(moved.with_name("repo-five"))
+            fake_org.find("acme/repo-5").state = "renamed"
+            fake_org.find("acme/repo-5").renamed_to = "acme/repo-five"
+
+    fake_org.after_page = vanish
+    report = _sweep(settings)
+    states = _states(report)
+    assert len(report.listing.repositories) == 6
+    assert [states[f"acme/repo-{i}"] for i in range(4)] == ["scanned"] * 4
+    skipped = {t.subject: t.summary for t in report.by_state("skipped")}
+    assert skipped["acme/repo-4"]["api_state"] == "deleted"
+    assert "deleted on GitHub" in str(skipped["acme/repo-4"]["reason"])
+    assert skipped["acme/repo-5"]["api_state"] == "renamed"
+    assert "acme/repo-five" in str(skipped["acme/repo-5"]["reason"])
+
+
+def test_a_redelivered_scan_changes_nothing(
+    settings: WorkSettings, origins: Origins, registry: Registry
+) -> None:
+    origins.add("leaky", **{"a.env": f"TOKEN={pat(7301)}\n"})
+    repo = origins.repos["leaky"]
+    payload: dict[str, object] = {
+        "repository": "acme/leaky",
+        "clone_url": str(repo.path),
+        "dedupe": "scan_repo:acme/leaky:sweep-1",
+    }
+    first = perform("scan_repo", payload, settings)
+    again = perform("scan_repo", payload, settings)
+    assert first.summary["findings"] == 1
+    assert again.summary.get("duplicate") is True
+    assert [row.times_seen for row in _leaks(registry)] == [1]
+
+
+def test_matched_leaks_hand_one_rotation_each(
+    settings: WorkSettings, origins: Origins, registry: Registry, planted: tuple[str, int]
+) -> None:
+    value, entry = planted
+    origins.add("leaky", **{"ci.env": f"GH={value}\n"})
+    report = _sweep(replace(settings, rotate=True))
+    [rotation_task] = [t for t in report.tasks if t.kind == "rotate_key"]
+    assert rotation_task.summary["issued_key_id"] == entry
+    # The rotation itself needs provider credentials this test does not give; what matters is
+    # that it exists once and a repeat of the task does not start another.
+    payload: dict[str, object] = {"issued_key_id": entry, "leak_id": _leaks(registry)[0].id}
+    perform("rotate_key", payload, replace(settings, rotate=True))
+    with registry.engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(RotationRow)).scalar_one()
+    assert count == 1
+
+
+def test_bad_repository_names_and_payloads_are_refused(settings: WorkSettings) -> None:
+    import pytest
+
+    from leakward.errors import UsageError
+
+    outcome = perform(
+        "scan_repo", {"repository": "../../etc", "clone_url": "/tmp/x", "dedupe": "d"}, settings
+    )
+    assert outcome.summary["state"] == "skipped"
+    assert "not an owner/name" in str(outcome.summary["reason"])
+    with pytest.raises(UsageError, match="needs clone_url"):
+        perform("scan_repo", {"repository": "acme/x"}, settings)
+    with pytest.raises(UsageError, match="unknown task kind"):
+        perform("delete_everything", {}, settings)
