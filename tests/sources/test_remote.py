@@ -57,7 +57,12 @@ def test_github_actions_runs_since_a_date_follow_the_log_redirect(httpserver):
     (chunk,) = items
     assert isinstance(chunk, Chunk)
     assert chunk.origin.display == "github-actions:acme/app/runs/42!deploy/3_Deploy.txt"
-    assert dict(chunk.origin.extra) == {"run": "42", "workflow": "CI", "job": "deploy", "step": "Deploy"}
+    assert dict(chunk.origin.extra) == {
+        "run": "42",
+        "workflow": "CI",
+        "job": "deploy",
+        "step": "Deploy",
+    }
     assert chunk.data.startswith(b"deploying with key=")
     assert seen
     assert "test-token-value" in seen[0]
