@@ -71,6 +71,7 @@ def render(report: SweepReport) -> int:
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--broker", metavar="URL", help="Queue the scans to Celery workers on this broker.")
+@click.option("--queue", default="leakward", show_default=True, help="Celery queue name.")
 @click.option("--logs/--no-logs", default=True, show_default=True, help="Scan Actions logs too.")
 @click.option(
     "--rotate/--no-rotate",
@@ -85,6 +86,7 @@ def sweep(
     api_url: str | None,
     workers: int,
     broker: str | None,
+    queue: str,
     logs: bool,
     rotate: bool,
 ) -> None:
@@ -93,10 +95,10 @@ def sweep(
     if broker:
         from leakward.tasks import CeleryQueue, make_app
 
-        queue = CeleryQueue(make_app(broker, settings))
-        listing = sweep_org(org, settings, queue)
+        celery = CeleryQueue(make_app(broker, settings, queue=queue))
+        listing = sweep_org(org, settings, celery)
         click.echo(
-            f"{org}: queued {len(listing.repositories)} repositories to {queue.display_broker}"
+            f"{org}: queued {len(listing.repositories)} repositories to {celery.display_broker}"
         )
         return
     findings = render(run_local_sweep(org, settings, workers=workers))

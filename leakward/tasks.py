@@ -23,9 +23,19 @@ SETTINGS_KEY = "leakward_settings"
 PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
 
 
-def make_app(broker: str, settings: WorkSettings, *, visibility_timeout: float = 3600.0) -> Celery:
+def make_app(
+    broker: str,
+    settings: WorkSettings,
+    *,
+    queue: str = "leakward",
+    visibility_timeout: float = 3600.0,
+) -> Celery:
     """A Celery app on `broker` whose tasks work with `settings` (no result backend)."""
     app = Celery("leakward", broker=broker, set_as_current=False)
+    transport: dict[str, float] = {"visibility_timeout": visibility_timeout}
+    if visibility_timeout < 60:
+        # Look for messages of vanished workers often enough for a short timeout to matter.
+        transport |= {"unacked_restore_interval": 1.0, "unacked_restore_throttle": 1}
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -37,7 +47,8 @@ def make_app(broker: str, settings: WorkSettings, *, visibility_timeout: float =
         task_publish_retry_policy=PUBLISH_RETRY,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        broker_transport_options=transport,
+        task_default_queue=queue,
         worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
     )

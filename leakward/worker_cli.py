@@ -41,6 +41,7 @@ BROKER_ENV = "LEAKWARD_BROKER"
     help="Seconds before a message taken by a vanished worker is delivered again; "
     "longer than your longest scan.",
 )
+@click.option("--queue", default="leakward", show_default=True, help="Queue name to consume.")
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(
     broker: str | None,
@@ -51,6 +52,7 @@ def worker(
     pool: str,
     no_rotate: bool,
     visibility_timeout: float,
+    queue: str,
     loglevel: str,
 ) -> None:
     """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker."""
@@ -68,7 +70,7 @@ def worker(
         api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
         rotate=not no_rotate,
     )
-    app = make_app(broker, settings, visibility_timeout=visibility_timeout)
+    app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
     app.worker_main(
         [
             "worker",

@@ -1,4 +1,8 @@
-"""Fixtures for the org-sweep suite: a fake GitHub API, local origin repositories, a registry."""
+"""Fixtures for the org sweep: a fake GitHub API, local origin repositories, a registry.
+
+Stage: tests (org sweep, workers). Import them into a conftest.py with a star import, as
+tests/sweep and tests/workers do.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,12 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 
 @pytest.fixture
 def fake_org() -> Iterator[FakeOrgGitHub]:
-    with FakeOrgGitHub() as server:
+    server = FakeOrgGitHub()
+    server.start()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from leakward.work_settings import WorkSettings
 from registry import Registry, sweep_state
 from registry.models import LeakRow, RotationRow
 from tests.git.repos import pat
-from tests.sweep.conftest import Origins
 from tests.sweep.fake_org import FakeOrgGitHub
+from tests.sweep.fixtures import Origins
 
 
 def _sweep(settings: WorkSettings) -> SweepReport:

@@ -1,0 +1,120 @@
+"""Celery workers on the real Redis: a worker killed mid-task, and a broker restarted under load.
+
+The effect of a scan task is its leak records and the repository's new tips; "exactly once"
+means each leak's `times_seen` is 1 and each task's dedupe key is in `done_tasks` once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from leakward.repo_sweep import STALL_ENV
+from leakward.tasks import CeleryQueue, make_app
+from leakward.work_settings import WorkSettings
+from registry import Registry, sweep_state
+from registry.models import LeakRow
+from registry.sweep_state import DoneTaskRow
+from tests.git.repos import pat
+from tests.sweep.fixtures import Origins
+from tests.workers.conftest import RedisServer, Workers, wait_for
+
+
+def _queue(broker: str, settings: WorkSettings, queue_name: str) -> CeleryQueue:
+    return CeleryQueue(make_app(broker, settings, queue=queue_name))
+
+
+def _scan_payload(origins: Origins, name: str, sweep: str) -> dict[str, object]:
+    return {
+        "repository": f"acme/{name}",
+        "clone_url": str(origins.repos[name].path),
+        "dedupe": f"scan_repo:acme/{name}:{sweep}",
+    }
+
+
+def _done(registry: Registry) -> set[str]:
+    with registry.engine.connect() as connection:
+        return set(connection.execute(select(DoneTaskRow.dedupe_key)).scalars())
+
+
+def _times_seen(registry: Registry) -> list[int]:
+    with registry.engine.connect() as connection:
+        return sorted(connection.execute(select(LeakRow.times_seen)).scalars())
+
+
+def test_a_task_of_a_killed_worker_is_redone_once_by_the_other(
+    redis_url: str,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+    tmp_path: Path,
+) -> None:
+    origins.add("leaky", **{"ci.env": f"TOKEN={pat(7401)}\n"})
+    stall = tmp_path / "stalled-pid"
+    queue = _queue(redis_url, settings, queue_name)
+    queue.enqueue("scan_repo", _scan_payload(origins, "leaky", "s1"))
+
+    first = workers.start(redis_url, {STALL_ENV: str(stall)})
+    wait_for(stall.exists, "the first worker taking the task", workers)
+    # The task has scanned and stopped just before its commit; the second worker is idle.
+    workers.start(redis_url, {STALL_ENV: str(stall)})
+    workers.kill(first)
+    assert _done(registry) == set()
+
+    wait_for(lambda: _done(registry) != set(), "the second worker redoing the task", workers)
+    assert _done(registry) == {"scan_repo:acme/leaky:s1"}
+    assert _times_seen(registry) == [1]
+    head = origins.repos["leaky"].head()
+    assert sweep_state.scanned_tips(registry.engine, "acme/leaky")["refs/heads/main"] == head
+
+    # A late duplicate changes nothing either: one worker, one queue, so once the task queued
+    # after the duplicate is done, the duplicate has been handled.
+    origins.add("after")
+    queue.enqueue("scan_repo", _scan_payload(origins, "leaky", "s1"))
+    queue.enqueue("scan_repo", _scan_payload(origins, "after", "s1"))
+    wait_for(lambda: len(_done(registry)) == 2, "the queue draining past the duplicate", workers)
+    assert _times_seen(registry) == [1]
+
+
+def test_redis_restart_under_load_loses_no_task(
+    own_redis: RedisServer,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+) -> None:
+    names = [f"svc-{index}" for index in range(8)]
+    for index, name in enumerate(names):
+        origins.add(name, **{"key.env": f"TOKEN={pat(7500 + index)}\n"})
+    queue = _queue(own_redis.url, settings, queue_name)
+    for name in names[:4]:
+        queue.enqueue("scan_repo", _scan_payload(origins, name, "r1"))
+    workers.start(own_redis.url)
+    workers.start(own_redis.url)
+    wait_for(lambda: len(_done(registry)) >= 1, "the workers starting on the queue", workers)
+
+    own_redis.stop()
+
+    # Published while the broker is down: the producer retries until it is back.
+    def publish_rest() -> None:
+        for name in names[4:]:
+            queue.enqueue("scan_repo", _scan_payload(origins, name, "r1"))
+
+    late = threading.Thread(target=publish_rest)
+    late.start()
+    own_redis.start()
+    late.join(timeout=120)
+    assert not late.is_alive()
+
+    expected = {f"scan_repo:acme/{name}:r1" for name in names}
+    wait_for(lambda: _done(registry) == expected, "every task finishing", workers, limit=120)
+    assert _times_seen(registry) == [1] * len(names)
+    with registry.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(DoneTaskRow)).scalar_one() == 8
+    assert os.environ.get(STALL_ENV) is None
