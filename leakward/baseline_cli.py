@@ -43,54 +43,41 @@ def baseline() -> None:
     """Record known findings in a baseline file (use it with `leakward scan --baseline FILE`)."""
 
 
-@baseline.command("create")
-@_scan_options
-def create(
-    file: Path,
-    path: Path | None,
-    git_history: bool,
-    all_objects: bool,
-    git_range: str | None,
-    since_commit: str | None,
-    branch: str | None,
-    config: Path | None,
-    no_ignore: bool,
-) -> None:
-    """Scan PATH (default: .) and write every finding to FILE, replacing it."""
-    request = ScanRequest(
-        paths=(path,) if path else (),
-        git=git_history,
-        all_objects=all_objects,
-        range=git_range,
-        since_commit=since_commit,
-        branch=branch,
-    )
-    _write(file, request, config, no_ignore, keep_existing=False)
+def _baseline_command(name: str, keep_existing: bool, summary: str) -> click.Command:
+    """`baseline create` and `baseline update` differ only in keeping the file's entries."""
+
+    @baseline.command(name, help=summary)
+    @_scan_options
+    def command(
+        file: Path,
+        path: Path | None,
+        git_history: bool,
+        all_objects: bool,
+        git_range: str | None,
+        since_commit: str | None,
+        branch: str | None,
+        config: Path | None,
+        no_ignore: bool,
+    ) -> None:
+        request = ScanRequest(
+            paths=(path,) if path else (),
+            git=git_history,
+            all_objects=all_objects,
+            range=git_range,
+            since_commit=since_commit,
+            branch=branch,
+        )
+        _write(file, request, config, no_ignore, keep_existing=keep_existing)
+
+    return command
 
 
-@baseline.command("update")
-@_scan_options
-def update(
-    file: Path,
-    path: Path | None,
-    git_history: bool,
-    all_objects: bool,
-    git_range: str | None,
-    since_commit: str | None,
-    branch: str | None,
-    config: Path | None,
-    no_ignore: bool,
-) -> None:
-    """Scan PATH (default: .) and add new findings to FILE, keeping its existing entries."""
-    request = ScanRequest(
-        paths=(path,) if path else (),
-        git=git_history,
-        all_objects=all_objects,
-        range=git_range,
-        since_commit=since_commit,
-        branch=branch,
-    )
-    _write(file, request, config, no_ignore, keep_existing=True)
+create = _baseline_command(
+    "create", False, "Scan PATH (default: .) and write every finding to FILE, replacing it."
+)
+update = _baseline_command(
+    "update", True, "Scan PATH (default: .) and add new findings to FILE, keeping its entries."
+)
 
 
 def _write(
