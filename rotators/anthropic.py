@@ -126,11 +126,14 @@ class AnthropicRotator:
         expect(response, f"set key {status}", 200)
         return before
 
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
     def contain(self, key: KeyRef) -> bool:
         self._set_status(key, "inactive")
         return True
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         self._set_status(key, "archived")
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:

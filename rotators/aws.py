@@ -234,6 +234,9 @@ class AwsRotator:
         except NoSuchKeyError:
             return  # already gone: the goal is reached
 
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
     def contain(self, key: KeyRef) -> bool:
         if not key.key_id:
             raise PermanentError("AWS: contain needs the access key id")
@@ -250,7 +253,7 @@ class AwsRotator:
             return True  # a deleted key is contained too
         return True
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         # Inactive first: if the delete then fails, the key is at least unusable.
         self.contain(key)
         if key.key_id is None:

@@ -89,8 +89,18 @@ class Rotator(Protocol):
         """Issue a replacement (freeing a slot first where the provider caps keys)."""
         ...
 
-    def revoke(self, key: KeyRef) -> None:
-        """Kill the key for good. Revoking an already revoked key is not an error."""
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        """Kill the key for good. Revoking an already revoked key is not an error.
+
+        `secret` is the leaked value when the caller has it in memory. Bearer-only credentials
+        (GitHub personal/OAuth/installation tokens, Slack tokens) can only be revoked with it and
+        raise PermanentError without it; rotators that revoke by id ignore it.
+        """
+        ...
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        """What the API can do for this key: `capability` is the most the provider allows, but
+        some kinds do less (a GitHub PAT cannot be minted, an installation token can)."""
         ...
 
     def contain(self, key: KeyRef) -> bool:

@@ -102,7 +102,7 @@ class CloudflareRotator:
             raise PermanentError("roll token: Cloudflare did not return a new value")
         return NewCredential(Secret(value), key.key_id)
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         if not key.key_id:
             raise PermanentError("Cloudflare: the token id is unknown (use find_key)")
         response = call(
@@ -113,6 +113,9 @@ class CloudflareRotator:
             headers=self._admin(),
         )
         expect(response, "delete token", 200, 404)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # a token's status could be set, but the roll already kills the value

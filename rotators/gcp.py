@@ -120,6 +120,9 @@ class GcpServiceAccountKeyRotator:
             raise PermanentError("GCP: a key needs its service account and key id")
         return f"{self._iam}/v1/{quote(key.account, safe='/@')}/keys/{quote(key.key_id)}{suffix}"
 
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
     def contain(self, key: KeyRef) -> bool:
         response = call(
             self._client,
@@ -132,7 +135,7 @@ class GcpServiceAccountKeyRotator:
         expect(response, "disable key", 200, 404)  # 404: deleted already, contained too
         return True
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         self.contain(key)
         response = call(
             self._client, "DELETE", self._key_url(key), what="delete key", headers=self._admin()

@@ -3,9 +3,9 @@
 
 Stage: rotators. `KeyRef.attribute("kind")` picks the credential: "installation" (account = the
 installation id), "deploy_key" (account = "owner/repo", key_id = the key id) or "token" (a PAT or
-OAuth/App user token). Bearer-only credentials can only be killed with the value itself, so they
-are revoked through `revoke_secret`; `revoke(KeyRef)` handles deploy keys. github.com and GitHub
-Enterprise Server differ in data only (`GitHubFlavour`).
+OAuth/App user token). Bearer-only credentials (tokens, installation tokens) can only be killed
+with the value itself, so `revoke` needs the leaked value for them; deploy keys are deleted by id.
+github.com and GitHub Enterprise Server differ in data only (`GitHubFlavour`).
 """
 
 from __future__ import annotations
@@ -227,21 +227,26 @@ class GitHubRotator:
             + self.manual_steps(key)
         )
 
-    def revoke(self, key: KeyRef) -> None:
+    def capability_for(self, key: KeyRef) -> Capability:
+        kind = key.attribute("kind") or "token"
+        # Installation tokens and deploy keys can be minted; PATs and OAuth tokens cannot.
+        return Capability.FULL if kind in ("installation", "deploy_key") else Capability.REVOKE_ONLY
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        """Deploy keys by id; bearer tokens with their own value, then confirm they are dead."""
         kind = key.attribute("kind") or "token"
         if kind == "deploy_key":
             if not key.account or not key.key_id:
                 raise PermanentError("GitHub: a deploy key needs its repository and key id")
             self._delete_deploy_key(key.account, key.key_id)
             return
-        raise PermanentError(
-            f"GitHub: a {kind} is revoked with its own value; call revoke_secret with it"
-        )
-
-    def revoke_secret(self, secret: Secret) -> None:
-        """Kill a bearer token with its own value, then confirm it no longer authenticates."""
-        value = secret.reveal()
-        if value.startswith("ghs_"):
+        if secret is None:
+            raise PermanentError(
+                f"GitHub: a {kind} can only be revoked with its own value, and this rotation "
+                "was started without the leaked value; start such rotations with it (leakward "
+                "rotate KEY --secret-stdin) or revoke the token by hand: " + self.manual_steps(key)
+            )
+        if secret.reveal().startswith("ghs_"):
             response = call(
                 self._client,
                 "DELETE",

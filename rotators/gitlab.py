@@ -148,7 +148,7 @@ class GitLabRotator:
             extra_public=(("kind", key.attribute("kind") or "personal"),),
         )
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         response = call(
             self._client,
             "DELETE",
@@ -158,6 +158,9 @@ class GitLabRotator:
         )
         # 404: already gone. GitLab answers 400 for a token revoked earlier on some versions.
         expect(response, "revoke token", 204, 200, 404, 400)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # GitLab has no reversible disable for access tokens

@@ -216,7 +216,7 @@ class GoogleApiKeyRotator:
         )
         return NewCredential(Secret(key_string), name, extra_public=(("project", key.account),))
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         if not key.key_id:
             raise PermanentError("Google: the key's resource name is unknown (use find_key)")
         response = call(
@@ -229,6 +229,9 @@ class GoogleApiKeyRotator:
         if response.status_code == 404:
             return
         self._wait(json_object(expect(response, "delete key", 200), "delete key"), "delete key")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # deletion is itself reversible for a while (undelete), so revoke directly

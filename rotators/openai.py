@@ -210,10 +210,13 @@ class OpenAIRotator:
         )
         expect(response, "delete key", 200, 204, 404)
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         if not key.key_id:
             raise PermanentError("OpenAI: the key id is unknown; find it with find_key")
         self._delete_key(self._project(key), key.key_id)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # OpenAI keys cannot be disabled, only deleted

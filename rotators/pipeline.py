@@ -120,8 +120,9 @@ class RotationPipeline:
         key = self.registry.get_key(issued_key_id)
         rotator = steps.rotator_for(self.rotators, key.provider)
         consumers = tuple(c.spec for c in key.consumers)
+        capability = rotator.capability_for(steps.key_ref(key))
         return policies.plan(
-            policy, rotator.capability, requires_approval=requires_approval, consumers=consumers
+            policy, capability, requires_approval=requires_approval, consumers=consumers
         )
 
     # -- the loop -------------------------------------------------------------------------

@@ -151,10 +151,13 @@ class SendGridRotator:
             field(created, "api_key_id", "create key"),
         )
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         if not key.key_id:
             raise PermanentError("SendGrid: the key id is unknown (use find_key)")
         self._delete(key.key_id)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # no disable; scopes could be emptied, but deletion is the real fix

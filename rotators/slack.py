@@ -3,10 +3,11 @@ where the app uses token rotation (oauth.v2.access refresh) or for app configura
 (tooling.tokens.rotate).
 
 Stage: rotators. Slack answers HTTP 200 with `{"ok": false, "error": …}` for bad tokens, so the
-error code decides. Bot and user tokens of apps without rotation cannot be reissued through the
-API: the app must be reinstalled (revoke-only). Reissue needs the refresh token, which is a
-secret held by a store, so it comes from `refresh_tokens` and the new one goes back through
-`keep_refresh_token`. `KeyRef.attribute("kind")` is "rotating" or "config".
+error code decides. Tokens are revoked with their own value (`revoke(key, secret)`). Bot and
+user tokens of apps without rotation cannot be reissued through the API: the app must be
+reinstalled (revoke-only). Reissue needs the refresh token, which is a secret held by a store, so
+it comes from `refresh_tokens` and the new one goes back through `keep_refresh_token`.
+`KeyRef.attribute("kind")` is "rotating" or "config".
 """
 
 from __future__ import annotations
@@ -97,19 +98,6 @@ class SlackRotator:
             return Verdict(Liveness.DEAD, f"Slack rejected the token ({error})")
         return Verdict(Liveness.UNKNOWN, f"Slack answered {error}")
 
-    def revoke_secret(self, secret: Secret) -> None:
-        """auth.revoke with the token itself; an already dead token counts as revoked."""
-        response = call(
-            self._client,
-            "POST",
-            self._url("revoke"),
-            what="revoke token",
-            headers={"Authorization": f"Bearer {secret.reveal()}"},
-        )
-        body = json_object(expect(response, "revoke token", 200), "revoke token")
-        if body.get("ok") is not True and str(body.get("error")) not in DEAD_ERRORS:
-            raise PermanentError(f"revoke token: Slack answered {body.get('error')}")
-
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         kind = key.attribute("kind")
         refresh = self._refresh_tokens(key) if self._refresh_tokens else None
@@ -144,8 +132,30 @@ class SlackRotator:
         expires = optional_field(body, "exp") or optional_field(body, "expires_in")
         return NewCredential(Secret(value), key.key_id, expires_at=expires)
 
-    def revoke(self, key: KeyRef) -> None:
-        raise PermanentError("Slack: tokens are revoked with their own value; use revoke_secret")
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        """auth.revoke with the token itself; an already dead token counts as revoked."""
+        if secret is None:
+            raise PermanentError(
+                "Slack: a token can only be revoked with its own value, and this rotation was "
+                "started without the leaked value; start such rotations with it (leakward rotate "
+                "KEY --secret-stdin) or revoke the token by hand: " + self.manual_steps(key)
+            )
+        response = call(
+            self._client,
+            "POST",
+            self._url("revoke"),
+            what="revoke token",
+            headers={"Authorization": f"Bearer {secret.reveal()}"},
+        )
+        body = json_object(expect(response, "revoke token", 200), "revoke token")
+        if body.get("ok") is not True and str(body.get("error")) not in DEAD_ERRORS:
+            raise PermanentError(f"revoke token: Slack answered {body.get('error')}")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        # Only apps with token rotation (and config tokens) can be reissued, given the refresh
+        # token from a store; anything else needs the app reinstalled by a human.
+        rotating = key.attribute("kind") in ("rotating", "config")
+        return Capability.FULL if rotating and self._refresh_tokens else Capability.REVOKE_ONLY
 
     def contain(self, key: KeyRef) -> bool:
         return False

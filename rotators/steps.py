@@ -73,8 +73,11 @@ class ManualRotator:
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         raise PermanentError(f"leakward cannot issue {self.name} keys")
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         raise PermanentError(f"leakward cannot revoke {self.name} keys")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False
@@ -99,9 +102,9 @@ def key_ref(key: IssuedKey) -> KeyRef:
 
 
 def run(step: str, context: StepContext) -> Changes:
-    rotator = context.rotator
-    if not is_automatable(step, rotator.capability):
-        manual = rotator.manual_steps(key_ref(context.key))
+    rotator, ref = context.rotator, key_ref(context.key)
+    if not is_automatable(step, rotator.capability_for(ref)):
+        manual = rotator.manual_steps(ref)
         return {"manual_steps": manual, "add_action": f"{step}: left to the owner (manual)"}
     return HANDLERS[step](context)
 
@@ -171,7 +174,9 @@ def tested(context: StepContext) -> Changes:
 
 
 def old_revoked(context: StepContext) -> Changes:
-    context.rotator.revoke(key_ref(context.key))
+    # The leaked value, when handed in, is passed from memory only: bearer-only tokens (GitHub,
+    # Slack) can be revoked with nothing else.
+    context.rotator.revoke(key_ref(context.key), context.pipeline.leaked(context.rotation))
     context.pipeline.registry.set_status(context.key.id, "revoked")
     return {"add_action": "leaked key revoked"}
 

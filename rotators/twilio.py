@@ -130,10 +130,13 @@ class TwilioRotator:
         sid = field(body, "sid", "create key")
         return NewCredential(Secret(f"{sid}:{field(body, 'secret', 'create key')}"), sid)
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         if not key.key_id:
             raise PermanentError("Twilio: the key SID is unknown")
         self._delete(key.key_id)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False  # Twilio keys cannot be disabled, only deleted

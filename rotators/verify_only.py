@@ -12,6 +12,7 @@ from typing import ClassVar, Self
 
 import httpx
 
+from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, NewCredential, PermanentError
 from rotators.environment import http_client
 from rotators.provider_facts import FACTS
@@ -38,8 +39,11 @@ class VerifyOnlyRotator:
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         raise PermanentError(f"{self.provider}: no API can mint a key; {self.manual_steps(key)}")
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         raise PermanentError(f"{self.provider}: no API can revoke a key; {self.manual_steps(key)}")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False

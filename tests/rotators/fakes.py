@@ -90,11 +90,14 @@ class FakeRotator:
             }
         return NewCredential(secret=Secret(secret), key_id=key_id)
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         self.faults.check("revoke")
         with locked_json(self.state, {"keys": {}, "counter": 0}) as data:
             if key.key_id in data["keys"]:
                 data["keys"][key.key_id]["status"] = "revoked"
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         self.faults.check("contain")

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from rotators.base import Capability, KeyRef, Liveness, PermanentError, TransientError
 from rotators.github import GitHubRotator, enterprise_server
 from tests.fakes.github import FakeGitHub
 from tests.rotators.scripted import Scripted
@@ -30,9 +30,10 @@ def test_installation_token_full_cycle(fake_github: FakeGitHub, http_client: htt
     new = rotator.reissue(KeyRef("github", None, "77", attributes=(("kind", "installation"),)), "t")
     assert new.secret.reveal().startswith("ghs_")
     assert rotator.verify(new.secret).liveness is Liveness.LIVE
-    rotator.revoke_secret(leaked)
+    installation = KeyRef("github", None, "77", attributes=(("kind", "installation"),))
+    rotator.revoke(installation, leaked)
     assert rotator.verify(leaked).liveness is Liveness.DEAD
-    rotator.revoke_secret(leaked)  # again: 401 means already gone
+    rotator.revoke(installation, leaked)  # again: 401 means already gone
     assert [t.value for t in fake_github.live("installation")] == [new.secret.reveal()]
 
 
@@ -84,7 +85,7 @@ def test_pat_is_revoke_only_and_confirmed_dead(
     assert rotator.verify(leaked).identity == "octocat"
     with pytest.raises(PermanentError, match="cannot be created"):
         rotator.reissue(KeyRef("github"), "t")
-    rotator.revoke_secret(leaked)
+    rotator.revoke(KeyRef("github"), leaked)
     assert rotator.verify(leaked).liveness is Liveness.DEAD
     # github.com: the revocation call carried no Authorization header.
     revoke = [r for r in fake_github.requests if r.path == "/credentials/revoke"]
@@ -99,7 +100,7 @@ def test_revocation_that_did_not_take_is_transient() -> None:
         ("GET", "/user", httpx.Response(200, json={"login": "octocat"})),
     )
     with pytest.raises(TransientError, match="still accepts"):
-        GitHubRotator(script.client()).revoke_secret(Secret("ghp_" + "a" * 36))
+        GitHubRotator(script.client()).revoke(KeyRef("github"), Secret("ghp_" + "a" * 36))
     assert script.done()
 
 
@@ -108,11 +109,11 @@ def test_ghes_revokes_authenticated_and_only_pats(
 ) -> None:
     rotator = on(fake_ghes, http_client, flavour=enterprise_server("ghe.example"))
     leaked = Secret(fake_ghes.add_token("pat"))
-    rotator.revoke_secret(leaked)
+    rotator.revoke(KeyRef("github"), leaked)
     assert rotator.verify(leaked).liveness is Liveness.DEAD
     oauth = Secret(fake_ghes.add_token("oauth"))
     with pytest.raises(PermanentError, match="does not take"):
-        rotator.revoke_secret(oauth)
+        rotator.revoke(KeyRef("github"), oauth)
     assert oauth.reveal() not in str(rotator.manual_steps(KeyRef("github")))
 
 
@@ -152,10 +153,36 @@ def test_verify_unknown_on_trouble(
 def test_revocation_422_is_transient(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
     fake_github.fail_next("/credentials/revoke", status=422)
     with pytest.raises(TransientError):
-        on(fake_github, http_client).revoke_secret(Secret(fake_github.add_token("pat")))
+        on(fake_github, http_client).revoke(KeyRef("github"), Secret(fake_github.add_token("pat")))
 
 
 def test_list_keys_imports_deploy_keys(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
     old = fake_github.add_deploy_key("acme/app", "ci")
     refs = on(fake_github, http_client).list_keys("acme/app")
     assert refs == [KeyRef("github", str(old), "acme/app", "ci", (("kind", "deploy_key"),))]
+
+
+def test_bearer_tokens_need_their_value_to_be_revoked(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    rotator = on(fake_github, http_client)
+    leaked = Secret(fake_github.add_token("pat"))
+    with pytest.raises(PermanentError, match="only be revoked with its own value") as raised:
+        rotator.revoke(KeyRef("github", attributes=(("kind", "token"),)))
+    assert "settings/tokens" in str(raised.value)  # the manual way out
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
+    assert not [r for r in fake_github.requests if r.path == "/credentials/revoke"]
+
+
+def test_capability_depends_on_the_kind_of_credential(http_client: httpx.Client) -> None:
+    rotator = GitHubRotator(http_client)
+    kinds = {
+        kind: rotator.capability_for(KeyRef("github", attributes=(("kind", kind),)))
+        for kind in ("token", "installation", "deploy_key")
+    }
+    assert kinds == {
+        "token": Capability.REVOKE_ONLY,
+        "installation": Capability.FULL,
+        "deploy_key": Capability.FULL,
+    }
+    assert rotator.capability_for(KeyRef("github")) is Capability.REVOKE_ONLY

@@ -19,8 +19,8 @@ def test_plain_bot_token_is_revoke_only(fake_slack: FakeSlack, http_client: http
     assert verdict.identity == "T1/U1"
     with pytest.raises(PermanentError, match="Reinstall"):
         rotator.reissue(KeyRef("slack", "B1"), "t")
-    rotator.revoke_secret(leaked)
-    rotator.revoke_secret(leaked)  # invalid_auth now: already revoked
+    rotator.revoke(KeyRef("slack", "B1"), leaked)
+    rotator.revoke(KeyRef("slack", "B1"), leaked)  # invalid_auth now: already revoked
     assert rotator.verify(leaked).liveness is Liveness.DEAD
 
 
@@ -42,7 +42,7 @@ def test_rotating_token_full_cycle(fake_slack: FakeSlack, http_client: httpx.Cli
     assert new.expires_at == "43200"
     assert len(kept) == 1
     assert kept[0].reveal() in fake_slack.refresh_tokens
-    rotator.revoke_secret(leaked)
+    rotator.revoke(key, leaked)
     assert rotator.verify(leaked).liveness is Liveness.DEAD
     # The used refresh token is dead: a blind retry is refused, not silently repeated.
     with pytest.raises(PermanentError, match="invalid_refresh_token"):
@@ -64,3 +64,13 @@ def test_rate_limit_is_unknown(fake_slack: FakeSlack, http_client: httpx.Client)
     fake_slack.fail_next("/api/auth.test", status=429, retry_after="30")
     rotator = SlackRotator(http_client, base_url=fake_slack.url + "/api")
     assert rotator.verify(leaked).liveness is Liveness.UNKNOWN
+
+
+def test_a_token_needs_its_value_to_be_revoked(
+    fake_slack: FakeSlack, http_client: httpx.Client
+) -> None:
+    leaked = Secret(fake_slack.add_token())
+    rotator = SlackRotator(http_client, base_url=fake_slack.url + "/api")
+    with pytest.raises(PermanentError, match="only be revoked with its own value"):
+        rotator.revoke(KeyRef("slack", "B1"))
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
