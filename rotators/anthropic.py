@@ -35,6 +35,7 @@ API_VERSION = "2023-06-01"
 class AnthropicRotator:
     provider: ClassVar[str] = "anthropic"
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

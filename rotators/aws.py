@@ -83,6 +83,7 @@ def _keys(listing: Mapping[str, object]) -> list[Mapping[str, object]]:
 class AwsRotator:
     provider: ClassVar[str] = "aws"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

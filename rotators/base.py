@@ -80,6 +80,9 @@ class PermanentError(RotationError):
 class Rotator(Protocol):
     provider: ClassVar[str]
     capability: ClassVar[Capability]
+    # Reissue rotates the key in place (GitLab rotate, Cloudflare roll): the old value dies the
+    # moment the replacement is issued, so the key cannot be revoked before it is reissued.
+    rotates_in_place: ClassVar[bool]
 
     def verify(self, secret: Secret) -> Verdict:
         """Read-only liveness check with the secret itself."""

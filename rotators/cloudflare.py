@@ -26,6 +26,8 @@ FACTS_CLOUDFLARE = FACTS["cloudflare"]
 class CloudflareRotator:
     provider: ClassVar[str] = "cloudflare"
     capability: ClassVar[Capability] = Capability.FULL
+    # The roll kills the old value as it returns the new one, under the same token id.
+    rotates_in_place: ClassVar[bool] = True
 
     def __init__(
         self,

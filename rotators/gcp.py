@@ -37,6 +37,7 @@ _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 class GcpServiceAccountKeyRotator:
     provider: ClassVar[str] = "gcp"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

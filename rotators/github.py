@@ -80,6 +80,7 @@ def _is_rate_limited(response: httpx.Response) -> bool:
 class GitHubRotator:
     provider: ClassVar[str] = "github"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -41,6 +41,8 @@ KINDS = ("personal", "project", "group")
 class GitLabRotator:
     provider: ClassVar[str] = "gitlab"
     capability: ClassVar[Capability] = Capability.FULL
+    # The rotate endpoint revokes the old token as it issues the new one.
+    rotates_in_place: ClassVar[bool] = True
 
     def __init__(
         self,

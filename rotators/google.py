@@ -79,6 +79,7 @@ def key_id_for(token: str) -> str:
 class GoogleApiKeyRotator:
     provider: ClassVar[str] = "google"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

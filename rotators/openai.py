@@ -50,6 +50,7 @@ def _error_code(response: httpx.Response) -> str:
 class OpenAIRotator:
     provider: ClassVar[str] = "openai"
     capability: ClassVar[Capability] = Capability.FULL  # REVOKE_ONLY for user-owned keys
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -122,7 +122,11 @@ class RotationPipeline:
         consumers = tuple(c.spec for c in key.consumers)
         capability = rotator.capability_for(steps.key_ref(key))
         return policies.plan(
-            policy, capability, requires_approval=requires_approval, consumers=consumers
+            policy,
+            capability,
+            requires_approval=requires_approval,
+            consumers=consumers,
+            in_place=steps.is_in_place(rotator, key),
         )
 
     # -- the loop -------------------------------------------------------------------------
@@ -148,8 +152,12 @@ class RotationPipeline:
             log.release(self.registry.engine, rotation_id, self.worker)
         return RunResult(rotation)
 
+    def _in_place(self, rotation: Rotation) -> bool:
+        key = self.registry.get_key(rotation.issued_key_id)
+        return steps.is_in_place(steps.rotator_for(self.rotators, key.provider), key)
+
     def _advance(self, rotation: Rotation) -> Rotation:
-        step = policies.next_step(rotation.policy, rotation.step)
+        step = policies.next_step(rotation.policy, rotation.step, in_place=self._in_place(rotation))
         if step is None:
             return self._finish(rotation)
         needs_approval = rotation.requires_approval and rotation.approved_by is None
@@ -182,7 +190,9 @@ class RotationPipeline:
         changes: dict[str, object] = {"new_key_id": None, "delivered": [], "running_step": None}
         if rotation.new_key_id is not None:
             changes["add_orphan"] = rotation.new_key_id
-        changes["step"] = policies.step_before(rotation.policy, "issued")
+        changes["step"] = policies.step_before(
+            rotation.policy, "issued", in_place=self._in_place(rotation)
+        )
         changes["add_action"] = "the replacement was lost in a restart; issuing another"
         return self._update(rotation.id, **changes)
 

@@ -5,6 +5,12 @@ delivered and tested before the leaked key is revoked. revoke-first is for a liv
 public place: contain and revoke straight after verification, then replace; consumers break in
 between and the owner is told so. Steps a provider's API cannot do are skipped, and the owner's
 notice carries the provider's manual steps instead.
+
+Providers that rotate in place (GitLab rotate, Cloudflare roll) cannot revoke first: once the
+leaked token is revoked nothing is left to rotate, so revoke-then-reissue would end in a dead key
+and no replacement. Under either policy their rotation is the containment: the reissue kills the
+leaked value at once, the replacement is delivered straight after, and the old value is then
+confirmed dead (`old_revoked` only records what the rotation already did).
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ STEPS: dict[str, tuple[str, ...]] = {
         "notified",
     ),
 }
+# Rotate-in-place providers, whatever the policy: issuing the replacement revokes the leaked key.
+IN_PLACE_STEPS: tuple[str, ...] = STEPS[REISSUE_FIRST]
 # Steps that need the replacement's value in memory: a crash before they finish loses it.
 NEEDS_NEW_SECRET = ("delivered", "tested")
 REPLACEMENT_STEPS = ("issued", "delivered", "tested")
@@ -72,18 +80,25 @@ def is_automatable(step: str, capability: Capability) -> bool:
     return True
 
 
-def next_step(policy: str, done: str) -> str | None:
+def steps_for(policy: str, *, in_place: bool = False) -> tuple[str, ...]:
+    """The order of steps for a policy; `in_place` when the provider rotates the key in place
+    (and can issue for this key), which never revokes first."""
+    return IN_PLACE_STEPS if in_place else STEPS[check_policy(policy)]
+
+
+def next_step(policy: str, done: str, *, in_place: bool = False) -> str | None:
     """The step after `done` ("detected" before the first), None when all are done."""
-    steps = STEPS[policy]
+    steps = steps_for(policy, in_place=in_place)
     if done == "detected":
         return steps[0]
     index = steps.index(done)
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def step_before(policy: str, step: str) -> str:
-    index = STEPS[policy].index(step)
-    return STEPS[policy][index - 1] if index > 0 else "detected"
+def step_before(policy: str, step: str, *, in_place: bool = False) -> str:
+    steps = steps_for(policy, in_place=in_place)
+    index = steps.index(step)
+    return steps[index - 1] if index > 0 else "detected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +110,22 @@ class PlannedStep:
 
 
 def plan(
-    policy: str, capability: Capability, *, requires_approval: bool, consumers: tuple[str, ...]
+    policy: str,
+    capability: Capability,
+    *,
+    requires_approval: bool,
+    consumers: tuple[str, ...],
+    in_place: bool = False,
 ) -> list[PlannedStep]:
     """The dry run: every step, whether it runs automatically, and why not where it does not."""
     planned = []
-    for step in STEPS[check_policy(policy)]:
+    for step in steps_for(policy, in_place=in_place):
         automatic = is_automatable(step, capability)
         note = "" if automatic else f"manual: the provider is {capability.value}"
         if step == "delivered" and automatic:
             note = "to " + (", ".join(consumers) or "no registered consumer")
+        if in_place and step == "issued":
+            note = "rotates in place: the leaked key dies as the replacement is issued"
         planned.append(PlannedStep(step, DESCRIPTIONS[step], automatic, note))
         if step == "verified" and requires_approval:
             planned.append(

@@ -36,6 +36,7 @@ FACTS_SENDGRID = FACTS["sendgrid"]
 class SendGridRotator:
     provider: ClassVar[str] = "sendgrid"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

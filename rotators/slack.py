@@ -43,6 +43,7 @@ KeepRefreshToken = Callable[[KeyRef, Secret], None]
 class SlackRotator:
     provider: ClassVar[str] = "slack"
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY  # FULL with token rotation
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -63,6 +63,7 @@ class ManualRotator:
 
     provider: ClassVar[str] = "unknown"
     capability: ClassVar[Capability] = Capability.VERIFY_ONLY
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(self, provider: str) -> None:
         self.name = provider
@@ -94,6 +95,13 @@ class ManualRotator:
 
 def rotator_for(rotators: Mapping[str, Rotator], provider: str) -> Rotator:
     return rotators.get(provider) or ManualRotator(provider)
+
+
+def is_in_place(rotator: Rotator, key: IssuedKey) -> bool:
+    """Whether issuing this key's replacement is what revokes it (see policy.IN_PLACE_STEPS)."""
+    return rotator.rotates_in_place and is_automatable(
+        "issued", rotator.capability_for(key_ref(key))
+    )
 
 
 def key_ref(key: IssuedKey) -> KeyRef:
@@ -174,6 +182,11 @@ def tested(context: StepContext) -> Changes:
 
 
 def old_revoked(context: StepContext) -> Changes:
+    if is_in_place(context.rotator, context.key):
+        # Revoking by id now would hit the replacement where the id survives the roll
+        # (Cloudflare); the rotation already killed the leaked value.
+        context.pipeline.registry.set_status(context.key.id, "revoked")
+        return {"add_action": "leaked key revoked by its rotation (the provider rotates in place)"}
     # The leaked value, when handed in, is passed from memory only: bearer-only tokens (GitHub,
     # Slack) can be revoked with nothing else.
     context.rotator.revoke(key_ref(context.key), context.pipeline.leaked(context.rotation))
@@ -188,6 +201,9 @@ def old_dead(context: StepContext) -> Changes:
         verdict = rotator.verify(secret)
         if verdict.liveness is not Liveness.DEAD:
             raise TransientError(f"the leaked key still answers {verdict.liveness.value}")
+    elif key.key_id is not None and key.key_id == context.rotation.new_key_id:
+        # Rolled in place under the same id: the listing shows the replacement, not the leak.
+        return {"add_action": "the leaked value was rolled in place; without it, not rechecked"}
     elif key.key_id is not None:
         listed = {k.key_id: k for k in rotator.list_keys(key.account)}
         still = listed.get(key.key_id)

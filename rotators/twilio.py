@@ -37,6 +37,7 @@ API_URL = "https://api.twilio.com"
 class TwilioRotator:
     provider: ClassVar[str] = "twilio"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(
         self,

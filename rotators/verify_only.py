@@ -21,6 +21,7 @@ from rotators.provider_facts import FACTS
 class VerifyOnlyRotator:
     provider: ClassVar[str]
     capability: ClassVar[Capability] = Capability.VERIFY_ONLY
+    rotates_in_place: ClassVar[bool] = False
     # What the owner must do, with {console} for the provider's key page.
     instructions: ClassVar[str]
 

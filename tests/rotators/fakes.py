@@ -54,6 +54,7 @@ class Faults:
 class FakeRotator:
     provider: ClassVar[str] = "acme"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(self, state: Path, capability: Capability | None = None) -> None:
         self.state = state

@@ -16,12 +16,24 @@ import pytest
 from sqlalchemy import text
 
 from leakward.secret import Secret
-from registry import LeakLocation, LeakSighting, NewKey, Owner, Registry
+from registry import (
+    Consumer,
+    LeakLocation,
+    LeakSighting,
+    NewKey,
+    Owner,
+    Registry,
+    parse_consumer,
+)
 from rotators.base import Rotator
+from rotators.cloudflare import CloudflareRotator
 from rotators.github import GitHubRotator
+from rotators.gitlab import GitLabRotator
 from rotators.pipeline import RotationPipeline
 from rotators.retry import RetryPolicy
+from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
+from tests.fakes.gitlab import FakeGitLab
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.fakes import FakeNotifier, FakeStore
 
@@ -30,6 +42,7 @@ __all__ = ["_isolated_environment", "db_url", "postgres_url"]
 PEPPER = b"provider-pipeline-pepper-0123456789ab"
 OWNER = Owner("owner@example.test", name="Owner")
 LEAKED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+CONSUMERS = ("vault:secret/app#token", "vault:secret/worker#token")
 
 
 @pytest.fixture
@@ -124,3 +137,81 @@ def test_revoke_only_github_pat_is_revoked_confirmed_dead_and_handed_over(
     assert "https://github.com/settings/tokens" in must
     assert "Create a replacement token" in must
     assert_nowhere(registry, notifier, value)
+
+
+def gitlab_on(fake: FakeGitLab, client: httpx.Client) -> GitLabRotator:
+    return GitLabRotator(client, admin_token=Secret(fake.admin_token), base_url=fake.url)
+
+
+def consumers() -> tuple[Consumer, ...]:
+    return tuple(parse_consumer(spec) for spec in CONSUMERS)
+
+
+def assert_consumers_hold(store: FakeStore, value: str) -> None:
+    for spec in CONSUMERS:
+        assert store.current(spec.removeprefix("vault:")) == value
+
+
+def test_revoke_first_on_gitlab_rotates_in_place_instead_of_revoking_first(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_gitlab: FakeGitLab,
+    http_client: httpx.Client,
+) -> None:
+    token_id, value = fake_gitlab.add_token("ci-deploy")
+    new = NewKey("gitlab", OWNER, key_id=str(token_id), consumers=consumers())
+    entry, leak_id = register_leak(registry, new, value)
+    run = pipeline(registry, gitlab_on(fake_gitlab, http_client), store, notifier)
+
+    planned = [p.step for p in run.plan(entry, "revoke-first")]
+    assert planned.index("issued") < planned.index("old_dead")
+    assert "contained" not in planned
+    rotation = run.rotate(
+        entry, policy="revoke-first", leak_id=leak_id, secret=Secret(value)
+    ).rotation
+
+    assert rotation.status == "done", rotation.last_error
+    (live,) = fake_gitlab.live_tokens("ci-deploy")  # exactly one live replacement
+    assert live.value != value
+    assert fake_gitlab.tokens[token_id].revoked
+    assert_consumers_hold(store, live.value)
+    # Never revoke-then-fail: the only kill was the rotate call itself.
+    assert not [call for call in fake_gitlab.paths() if call.startswith("DELETE")]
+    times = rotation.step_times
+    assert times["issued"] < times["delivered"] < times["tested"] < times["old_dead"]
+    assert rotation.new_key_id == str(live.id)
+    assert registry.get_key(entry).status == "revoked"
+    assert registry.list_leaks()[0].revoked_at is not None
+    (notice,) = notifier.sent()
+    assert notice["recipient"] == "owner@example.test"
+    assert_nowhere(registry, notifier, value, live.value)
+
+
+def test_cloudflare_roll_is_not_followed_by_deleting_the_rolled_token(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_cloudflare: FakeCloudflare,
+    http_client: httpx.Client,
+) -> None:
+    token_id, value = fake_cloudflare.add_token("dns-edit")
+    new = NewKey("cloudflare", OWNER, key_id=token_id, consumers=consumers())
+    entry, leak_id = register_leak(registry, new, value)
+    rotator = CloudflareRotator(
+        http_client, admin_token=Secret(fake_cloudflare.admin_token), base_url=fake_cloudflare.url
+    )
+
+    rotation = (
+        pipeline(registry, rotator, store, notifier)
+        .rotate(entry, leak_id=leak_id, secret=Secret(value))
+        .rotation
+    )
+
+    assert rotation.status == "done", rotation.last_error
+    # The roll keeps the token id, so deleting "the leaked key" by id would kill the replacement.
+    rolled = fake_cloudflare.tokens[token_id]["value"]
+    assert rolled != value
+    assert_consumers_hold(store, rolled)
+    assert not [call for call in fake_cloudflare.paths() if call.startswith("DELETE")]
+    assert "leaked key confirmed dead" in rotation.actions
