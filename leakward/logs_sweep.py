@@ -8,12 +8,14 @@ nothing, only the leak's `times_seen` grows.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection
 
+from leakward.org_repositories import github_api
 from leakward.repo_sweep import (
     FollowUp,
     TaskOutcome,
@@ -38,7 +40,7 @@ def scan_repository_logs(
     payload: dict[str, object],
     dedupe_key: str,
 ) -> TaskOutcome:
-    from scanner.sources.remote_github_actions import actions_log_chunks, github_client
+    from scanner.sources.remote_github_actions import actions_log_chunks
 
     repository = str(payload["repository"])
     done = sweep_state.done_summary(registry.engine, dedupe_key)
@@ -48,7 +50,8 @@ def scan_repository_logs(
     run_id = payload.get("run_id")
     since = _since(registry, repository, payload.get("since"))
     options = ScanOptions(jobs=1)
-    github = github_client({TOKEN_VARIABLE: os.environ.get(TOKEN_VARIABLE, "")}, settings.api_url)
+    token = os.environ.get(TOKEN_VARIABLE)
+    github = github_api(token, settings.api_url, settings.api_interval or None)
     problems: list[str] = []
 
     def tracked() -> Iterator[Chunk | Skipped]:
@@ -64,20 +67,26 @@ def scan_repository_logs(
                 problems.append(f"{item.path}: {item.reason}")
             yield item
 
-    outcome = run_scan(ScanRequest(chunks=tracked()), ruleset, options)
-    findings = list(outcome.result.findings)
+    items = tracked()
+    first = next(items, None)
+    # Most repositories have no new runs: skip building a matcher for nothing.
+    findings = []
+    if first is not None:
+        request = ScanRequest(chunks=itertools.chain((first,), items))
+        findings = list(run_scan(request, ruleset, options).result.findings)
     is_public = payload.get("is_public") is True
     sightings = sightings_for(registry, findings, repository, is_public, "ci-log")
     summary: dict[str, object] = {
         "repository": repository,
-        "state": "scanned",
+        "state": "scanned" if first is not None else "unchanged",
         "since": since.isoformat() if since else None,
         "findings": len(findings),
         "problems": problems[:20],
     }
 
     def write(connection: Connection) -> list[int]:
-        if run_id is None:
+        # After a refusal or a failed download, the same window is asked for again next time.
+        if run_id is None and not problems:
             sweep_state.save_logs_swept(connection, repository, started)
         return leak_rows.record_leaks(connection, sightings)
 

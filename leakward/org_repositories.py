@@ -57,13 +57,18 @@ class RepoStatus:
     new_name: str | None = None
 
 
-def github_api(token: str | None, base_url: str = DEFAULT_API) -> Github:
-    """A client without PyGithub's hidden retry: `RateLimitedApi` does the waiting."""
+def github_api(
+    token: str | None, base_url: str = DEFAULT_API, interval: float | None = 0.25
+) -> Github:
+    """A client without PyGithub's hidden retry (`RateLimitedApi` does the waiting), spacing
+    its requests `interval` seconds apart as PyGithub does by default, which GitHub asks of
+    clients that make many requests; None for none (a local fake or a proxy)."""
     return Github(
         auth=Auth.Token(token) if token else None,
         base_url=base_url.rstrip("/"),
         retry=None,
         per_page=PER_PAGE,
+        seconds_between_requests=interval,
     )
 
 

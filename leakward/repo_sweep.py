@@ -121,7 +121,8 @@ def _scan(path: Path, ruleset: RuleSet, revs: Sequence[str]) -> list[Finding]:
 
 
 def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[str, object]:
-    api = RateLimitedApi(github_api(os.environ.get(TOKEN_VARIABLE), settings.api_url))
+    token = os.environ.get(TOKEN_VARIABLE)
+    api = RateLimitedApi(github_api(token, settings.api_url, settings.api_interval or None))
     status = repository_status(api, repository)
     if status.state == "deleted":
         reason = "deleted on GitHub since it was listed"

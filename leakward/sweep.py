@@ -41,8 +41,8 @@ class SweepReport:
     listing: SweepListing
     tasks: tuple[TaskReport, ...] = field(default=())
 
-    def by_state(self, state: str) -> list[TaskReport]:
-        return [t for t in self.tasks if t.summary.get("state") == state]
+    def by_state(self, state: str, kind: str = "scan_repo") -> list[TaskReport]:
+        return [t for t in self.tasks if t.kind == kind and t.summary.get("state") == state]
 
     @property
     def failed(self) -> list[TaskReport]:
@@ -61,7 +61,9 @@ def sweep_org(
 ) -> SweepListing:
     """Queue the scans of every repository of `org`; returns what was listed."""
     sweep_id = sweep_id or uuid.uuid4().hex
-    client = github or github_api(os.environ.get(TOKEN_VARIABLE), settings.api_url)
+    client = github or github_api(
+        os.environ.get(TOKEN_VARIABLE), settings.api_url, settings.api_interval or None
+    )
     api = RateLimitedApi(client, sleep, clock)
     listed: list[RepoRef] = []
     for ref in list_org_repositories(api, org):

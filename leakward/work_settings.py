@@ -27,6 +27,8 @@ class WorkSettings:
     db_url: str | None = None
     mirror_dir: Path = field(default_factory=default_mirror_dir)
     api_url: str = DEFAULT_API
+    # Seconds between one worker's GitHub API requests (PyGithub's polite default); 0 for fakes.
+    api_interval: float = 0.25
     # Hand a rotate_key task for every new leak of an active registry key.
     rotate: bool = True
     policy: str = "reissue-first"
@@ -50,6 +52,7 @@ class WorkSettings:
                 db_url=str(db_url) if db_url else None,
                 mirror_dir=Path(str(data.get("mirror_dir") or default_mirror_dir())),
                 api_url=str(data.get("api_url") or DEFAULT_API),
+                api_interval=float(str(data.get("api_interval", 0.25))),
                 rotate=bool(data.get("rotate", True)),
                 policy=str(data.get("policy", "reissue-first")),
                 scan_logs=bool(data.get("scan_logs", True)),

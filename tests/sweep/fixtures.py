@@ -45,6 +45,7 @@ def settings(tmp_path: Path, fake_org: FakeOrgGitHub) -> WorkSettings:
         db_url=f"sqlite:///{tmp_path / 'registry.db'}",
         mirror_dir=tmp_path / "mirrors",
         api_url=fake_org.url,
+        api_interval=0.0,  # PyGithub's politeness delay is for github.com, not a local fake
         rotate=False,
     )
 
