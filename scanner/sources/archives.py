@@ -212,7 +212,8 @@ def compressed_chunks(
         yield _damaged(origin.display, f"{kind} stream", exc)
         return
     if is_tar(content):
-        yield from tar_chunks(content, origin, depth + 1, budget, recurse)
+        # A .tar.gz is one archive to its reader: its entries sit one level below it, as a zip's do.
+        yield from tar_chunks(content, origin, depth, budget, recurse)
         return
     yield from recurse(content, origin.inside(_uncompressed_name(origin), kind=_ENTRY), depth + 1)
 

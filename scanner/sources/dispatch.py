@@ -140,10 +140,12 @@ def _text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         yield from postman.postman_chunks(data, origin)
     elif ci_logs.looks_like_ci_log(data):
         yield from ci_logs.log_chunks(data, origin)
+    elif name.endswith(sourcemap.SCRIPT_SUFFIXES):
+        script, unpacked = sourcemap.with_inline_maps(data, origin)
+        yield Chunk(script, origin)
+        yield from unpacked
     else:
         yield Chunk(data, origin)
-        if name.endswith(sourcemap.SCRIPT_SUFFIXES):
-            yield from sourcemap.inline_map_chunks(data, origin)
 
 
 def _name(origin: Origin) -> str:

@@ -59,7 +59,26 @@ def postman_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         yield Chunk(data, origin)
         return
     for label, value in _item(document, ()):
-        yield Chunk(value.encode("utf-8", "replace"), origin.inside(label, kind=KIND))
+        yield _chunk(label, value, origin)
+
+
+def _chunk(label: str, value: str, origin: Origin) -> Chunk:
+    """One value; a one-line value is read after its field name: `values.MISTRAL_API_KEY = "v"`.
+
+    Many keys (Mistral, Cohere, a password) are recognisable only next to their name, which
+    Postman keeps in the JSON around the value, not in it. The name is put in front of the value
+    with `first_column` moved back by its length, so lines and columns stay those of the value.
+    Scripts and multi-line bodies carry their own names and are scanned as they are.
+    """
+    inner = origin.inside(label, kind=KIND)
+    data = value.encode("utf-8", "replace")
+    field = label.rsplit("/", 1)[-1]
+    if field.endswith("script") or "\n" in value:
+        return Chunk(data, inner)
+    # Quoted as an assignment is written in code: generic rules take only quoted right-hand sides.
+    prefix = f'{field} = "'
+    framed = prefix.encode("utf-8", "replace") + data + b'"'
+    return Chunk(framed, inner, first_column=1 - len(prefix))
 
 
 def item_values(document: dict[str, object]) -> Iterator[tuple[str, str]]:

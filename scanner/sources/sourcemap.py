@@ -54,6 +54,20 @@ def sourcemap_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
 
 def inline_map_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
     """Sources of every `sourceMappingURL=data:` map inside a script or page."""
+    _, unpacked = with_inline_maps(data, origin)
+    yield from unpacked
+
+
+def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | Skipped]]:
+    """`data` with each unpacked inline map's payload blanked, and the chunks of those maps.
+
+    The payload is base64 or percent-encoded JSON; left in the script, the decoders would find
+    every embedded key again and report it at the `sourceMappingURL` line instead of its source
+    line. Blanking with spaces keeps every other offset, line and column. A map that cannot be
+    unpacked is left as it is, so the decoders still see it.
+    """
+    masked = bytearray(data)
+    unpacked: list[Chunk | Skipped] = []
     for match in _INLINE.finditer(data):
         try:
             if match[1]:
@@ -63,10 +77,14 @@ def inline_map_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
             document = json.loads(raw)
         except (ValueError, binascii.Error, RecursionError) as exc:
             reason = f"malformed inline source map ({describe_json_error(exc)}); not unpacked"
-            yield Skipped(origin.display, reason, True)
+            unpacked.append(Skipped(origin.display, reason, True))
             continue
+        masked[match.start(2) : match.end(2)] = b" " * (match.end(2) - match.start(2))
         for name, content in _entries(document):
-            yield Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
+            unpacked.append(
+                Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
+            )
+    return bytes(masked), unpacked
 
 
 def _entries(document: object) -> Iterator[tuple[str, str]]:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from scanner.models import Chunk
 from tests.sources.builders import zip_of
 from tests.sources.conftest import Result, scan
 
@@ -169,7 +170,13 @@ def collection(version: str) -> dict[str, object]:
 
 
 def _locations(result: Result) -> dict[str, str]:
-    return {c.origin.nested[-1]: c.data.decode() for c in result.chunks}
+    # A one-line value is scanned after its field name; `first_column` says where the value starts.
+    return {c.origin.nested[-1]: _value(c) for c in result.chunks}
+
+
+def _value(chunk: Chunk) -> str:
+    text = chunk.data.decode()
+    return text if chunk.first_column == 1 else text[1 - chunk.first_column : -1]
 
 
 @pytest.mark.parametrize("version", ["2.0", "2.1"])
