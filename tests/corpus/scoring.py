@@ -65,6 +65,13 @@ def _norm(value: str) -> str:
 
 
 def _rel(path: str, root: Path) -> str:
+    # Only the part on disk is a path; names inside an artifact (`x.map!webpack://app/./src/a.ts`)
+    # are kept as written, since Path would fold their `//` and `./`.
+    outer, bang, inner = path.partition("!")
+    return _rel_disk(outer, root) + bang + inner
+
+
+def _rel_disk(path: str, root: Path) -> str:
     p = Path(path)
     if p.is_absolute():
         try:

@@ -200,8 +200,61 @@ def zip_of(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> byt
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", method) as archive:
         for name, data in entries.items():
-            archive.writestr(name, data)
+            # A fixed date: writestr stamps the current time, which makes archives differ per run.
+            archive.writestr(zipfile.ZipInfo(name, (2024, 5, 1, 10, 0, 0)), data, method)
     return buffer.getvalue()
+
+
+def _protobuf_bytes(field: int, payload: bytes) -> bytes:
+    return _uleb128(field << 3 | 2) + _uleb128(len(payload)) + payload
+
+
+def crx3(payload: bytes, public_key: bytes, signature: bytes) -> bytes:
+    """A CRX3 extension: `Cr24`, version 3, a CrxFileHeader protobuf, then the zip.
+
+    The header holds one sha256_with_rsa AsymmetricKeyProof (field 2: public_key=1, signature=2)
+    and signed_header_data (field 10000), as Chrome writes it.
+    """
+    proof = _protobuf_bytes(1, public_key) + _protobuf_bytes(2, signature)
+    header = _protobuf_bytes(2, proof) + _protobuf_bytes(10000, _protobuf_bytes(1, b"\x11" * 16))
+    return b"Cr24" + struct.pack("<II", 3, len(header)) + header + payload
+
+
+def class_file(class_name: str, strings: Sequence[str]) -> bytes:
+    """A Java class file (major 52) whose constant pool holds `strings` as String constants.
+
+    Layout per the JVM specification, chapter 4: magic, versions, constant_pool_count, the pool
+    (CONSTANT_Utf8 = 1 with a u2 length, CONSTANT_Class = 7, CONSTANT_String = 8), then access
+    flags, this_class, super_class and empty interface, field, method and attribute tables.
+    """
+    pool = bytearray()
+    count = 1
+
+    def add(tag: int, body: bytes) -> int:
+        nonlocal count
+        pool.append(tag)
+        pool.extend(body)
+        count += 1
+        return count - 1
+
+    def utf8(text: str) -> int:
+        encoded = mutf8(text)
+        return add(1, struct.pack(">H", len(encoded)) + encoded)
+
+    this = add(7, struct.pack(">H", utf8(class_name)))
+    parent = add(7, struct.pack(">H", utf8("java/lang/Object")))
+    for text in strings:
+        add(8, struct.pack(">H", utf8(text)))
+    head = struct.pack(">IHHH", 0xCAFEBABE, 0, 52, count)
+    tail = struct.pack(">HHHHHHH", 0x0021, this, parent, 0, 0, 0, 0)
+    return head + bytes(pool) + tail
+
+
+def elf(strings: Sequence[str]) -> bytes:
+    """A 64-bit little-endian ELF header followed by NUL-separated strings, as in .rodata."""
+    ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
+    header = ident + struct.pack("<HHIQQQIHHHHHH", 3, 0xB7, 1, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0)
+    return header + b"\0".join(s.encode() for s in strings) + b"\0"
 
 
 def macho(strings: Sequence[str]) -> bytes:
