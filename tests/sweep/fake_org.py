@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -51,6 +52,13 @@ class FakeOrgGitHub(FakeServer):
         self.route("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)", self._repo)
         self.route("GET", r"/repositories/(?P<id>\d+)", self._repo_by_id)
         self.route("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/actions/runs", self._runs)
+        self.route("GET", r"/repos/[^/]+/[^/]+/actions/runs/(?P<id>\d+)/logs", self._logs)
+        self.route("GET", r"/blobs/(?P<id>\d+)\.zip", self._blob)
+        self.runs: dict[str, list[tuple[int, bytes]]] = {}  # repository -> (run id, log zip)
+
+    def add_run(self, full_name: str, run_id: int, log_zip: bytes) -> None:
+        with self.lock:
+            self.runs.setdefault(full_name, []).append((run_id, log_zip))
 
     def add_repo(self, name: str, clone_url: str, *, private: bool = True) -> FakeRepo:
         with self.lock:
@@ -119,4 +127,38 @@ class FakeOrgGitHub(FakeServer):
         return Reply(200, body, self._limits())
 
     def _runs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
-        return Reply(200, {"total_count": 0, "workflow_runs": []}, self._limits())
+        full_name = f"{match['owner']}/{match['name']}"
+        base = f"{self.url}/repos/{full_name}/actions/runs"
+        runs = [
+            {
+                "id": run_id,
+                "name": "CI",
+                "url": f"{base}/{run_id}",
+                "logs_url": f"{base}/{run_id}/logs",
+            }
+            for run_id, _ in self.runs.get(full_name, [])
+        ]
+        return Reply(200, {"total_count": len(runs), "workflow_runs": runs}, self._limits())
+
+    def _logs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        return Reply(302, None, {"location": f"{self.url}/blobs/{match['id']}.zip"})
+
+    def _blob(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        wanted = int(match["id"])
+        for runs in self.runs.values():
+            for run_id, archive in runs:
+                if run_id == wanted:
+                    return Reply(200, archive, {"content-type": "application/zip"})
+        return Reply(404, {"message": "Not Found"})
+
+    @staticmethod
+    def _write(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+        if not isinstance(reply.body, bytes):
+            FakeServer._write(handler, reply)
+            return
+        handler.send_response(reply.status)
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        handler.send_header("content-length", str(len(reply.body)))
+        handler.end_headers()
+        handler.wfile.write(reply.body)

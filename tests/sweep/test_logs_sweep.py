@@ -1,0 +1,48 @@
+"""The Actions-logs half of a sweep: runs since the last sweep, recorded as CI-log leaks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from leakward.task_work import perform
+from leakward.work_settings import WorkSettings
+from registry import Registry, sweep_state
+from tests.git.repos import pat
+from tests.sources.builders import zip_of
+from tests.sweep.fake_org import FakeOrgGitHub
+
+
+def _payload(dedupe: str) -> dict[str, object]:
+    return {"repository": "acme/app", "dedupe": dedupe}
+
+
+def test_run_logs_are_scanned_and_the_next_sweep_asks_only_for_newer_runs(
+    settings: WorkSettings, fake_org: FakeOrgGitHub, registry: Registry
+) -> None:
+    value = pat(7601)
+    fake_org.add_repo("app", "/unused")
+    log = f"2024-05-01T10:00:00.0000000Z pushing with GH_TOKEN={value}\n".encode()
+    fake_org.add_run("acme/app", 42, zip_of({"build/2_Push.txt": log}))
+
+    first = perform("scan_logs", _payload("logs-1"), settings)
+    assert first.summary["findings"] == 1
+    assert first.summary["problems"] == []
+    [leak] = registry.list_leaks()
+    assert leak.source_kind == "ci-log"
+    assert leak.locations[0].path.startswith("github-actions:acme/app/runs/42")
+    assert sweep_state.logs_swept_at(registry.engine, "acme/app") is not None
+
+    perform("scan_logs", _payload("logs-2"), settings)
+    created = [r.query.get("created") for r in fake_org.requests if r.path.endswith("/runs")]
+    assert created == [None, f">={datetime.now(UTC).date().isoformat()}"]
+
+
+def test_refused_logs_are_reported_and_asked_for_again(
+    settings: WorkSettings, fake_org: FakeOrgGitHub, registry: Registry
+) -> None:
+    fake_org.add_repo("app", "/unused")
+    fake_org.fail_next("/repos/acme/app", status=403)
+    outcome = perform("scan_logs", _payload("logs-1"), settings)
+    [problem] = outcome.summary["problems"]  # type: ignore[misc]
+    assert "GITHUB_TOKEN" in str(problem)
+    assert sweep_state.logs_swept_at(registry.engine, "acme/app") is None
