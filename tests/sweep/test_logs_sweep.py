@@ -43,6 +43,8 @@ def test_refused_logs_are_reported_and_asked_for_again(
     fake_org.add_repo("app", "/unused")
     fake_org.fail_next("/repos/acme/app", status=403)
     outcome = perform("scan_logs", _payload("logs-1"), settings)
-    [problem] = outcome.summary["problems"]  # type: ignore[misc]
-    assert "GITHUB_TOKEN" in str(problem)
+    problems = outcome.summary["problems"]
+    assert isinstance(problems, list)
+    assert len(problems) == 1
+    assert "GITHUB_TOKEN" in str(problems[0])
     assert sweep_state.logs_swept_at(registry.engine, "acme/app") is None
