@@ -16,7 +16,16 @@ from pathlib import Path
 import click
 
 from leakward.errors import UsageError
-from registry import Hint, IssuedKey, NewKey, Owner, Registry, parse_consumer, parse_hint
+from registry import (
+    Hint,
+    IssuedKey,
+    NewKey,
+    Owner,
+    Registry,
+    parse_attribute,
+    parse_consumer,
+    parse_hint,
+)
 from registry.database import resolve_url
 from registry.pepper import PEPPER_ENV, default_pepper_path, load_pepper
 from registry.schema import head_revision, upgrade
@@ -81,6 +90,14 @@ def migrate(ctx: click.Context) -> None:
     help="Where the key is deployed, e.g. github-actions:OWNER/REPO:NAME (repeatable).",
 )
 @click.option("--account", help="Provider account or project.")
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A public identifier the rotator needs, e.g. kind=project, project_id=42, "
+    "installation_id=…, service_account_id=… (repeatable; never a secret).",
+)
 @click.option("--expires", type=click.DateTime(), help="When the key expires (ISO date).")
 @click.option("--note", help="Free text.")
 @click.option("--hint", "hint_text", help='The provider\'s masked key, e.g. "sk-proj-****abcd".')
@@ -100,6 +117,7 @@ def add(
     github: str | None,
     consumers: tuple[str, ...],
     account: str | None,
+    attributes: tuple[str, ...],
     expires: datetime | None,
     note: str | None,
     hint_text: str | None,
@@ -119,6 +137,7 @@ def add(
         account=account,
         note=note,
         expires_at=expires.replace(tzinfo=UTC) if expires and not expires.tzinfo else expires,
+        attributes=tuple(parse_attribute(text) for text in attributes),
     )
     secret = None if no_secret else _read_secret(secret_env)
     click.echo(_open(ctx).add_key(new, secret))
@@ -203,6 +222,8 @@ def show(ctx: click.Context, entry_id: int, as_json: bool) -> None:
     click.echo(f"  hint:        {_hint(key.hint)}")
     click.echo(f"  owner:       {owner.name or ''} <{owner.email}> {details}".rstrip())
     click.echo(f"  status:      {key.status}; account {key.account or '-'}")
+    if key.attributes:
+        click.echo("  attributes:  " + ", ".join(f"{k}={v}" for k, v in key.attributes))
     click.echo(f"  created:     {key.created_at:%Y-%m-%d}; expires {_date(key.expires_at)}")
     click.echo(f"  rotated:     {_date(key.last_rotated_at)}")
     for consumer in key.consumers:
@@ -246,6 +267,7 @@ def key_json(key: IssuedKey) -> dict[str, object]:
         },
         "consumers": [consumer.spec for consumer in key.consumers],
         "account": key.account,
+        "attributes": dict(key.attributes),
         "status": key.status,
         "note": key.note,
         "created_at": key.created_at.isoformat(),

@@ -6,6 +6,7 @@ Stage: registry. Takes plain values (fingerprints, key ids, hints), never scanne
 
 from __future__ import annotations
 
+from .attributes import parse_attribute
 from .consumers import Consumer, parse_consumer
 from .fingerprints import Hint, hint_of, parse_hint
 from .store import Registry
@@ -37,6 +38,7 @@ __all__ = [
     "Owner",
     "Registry",
     "hint_of",
+    "parse_attribute",
     "parse_consumer",
     "parse_hint",
 ]

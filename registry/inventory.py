@@ -7,7 +7,8 @@ and are never kept; errors name the file, row and field, never a value.
 CSV: one key per row; the header names fields, `consumers` holds specs separated by ";" or spaces.
 JSON: a list of objects (or {"keys": [...]}), `consumers` a list or a string as in CSV.
 Fields: provider, owner (e-mail), owner_name, team, slack, github, key_id, hint, secret, account,
-status, note, created, expires, last_rotated, consumers.
+status, note, created, expires, last_rotated, consumers, attributes (public identifiers such as
+kind and project_id: a JSON object, or "kind=project;project_id=42" in CSV).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from leakward.errors import UsageError
 
+from .attributes import attributes_from
 from .consumers import Consumer, parse_consumer
 from .fingerprints import parse_hint
 from .models import KEY_STATUSES
@@ -30,6 +32,7 @@ _KNOWN = frozenset(
     (
         "provider", "owner", "owner_name", "team", "slack", "github", "key_id", "hint",
         "secret", "account", "status", "note", "created", "expires", "last_rotated", "consumers",
+        "attributes",
     )
 )  # fmt: skip
 
@@ -99,6 +102,7 @@ def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry
             created_at=_time(where, "created", values.get("created")),
             expires_at=_time(where, "expires", values.get("expires")),
             last_rotated_at=_time(where, "last_rotated", values.get("last_rotated")),
+            attributes=attributes_from(row.get("attributes")),
         )
     except UsageError as error:
         raise UsageError(f"{where}: {error.args[0]}", hint=error.hint) from None
@@ -108,8 +112,8 @@ def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry
 def _text(where: str, name: str, value: object) -> str | None:
     if value is None or value == "":
         return None
-    if name == "consumers":
-        return None  # parsed separately: a list in JSON
+    if name in ("consumers", "attributes"):
+        return None  # parsed separately: a list or an object in JSON
     if not isinstance(value, str | int):
         raise UsageError(f"{where}: field {name} must be text")
     return str(value).strip() or None

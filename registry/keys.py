@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from leakward.errors import RegistryError, UsageError
 
+from .attributes import check_attributes
 from .consumers import consumer_from
 from .fingerprints import Hint
 from .models import KEY_STATUSES, ConsumerRow, KeyRow, OwnerRow, utc_now
@@ -47,6 +48,7 @@ def add_key(session: Session, new: NewKey, fingerprint: str | None) -> int:
         created_at=new.created_at or utc_now(),
         expires_at=new.expires_at,
         last_rotated_at=new.last_rotated_at,
+        attributes=dict(check_attributes(new.attributes)),
         consumers=[
             ConsumerRow(kind=c.kind, locator=c.locator) for c in dict.fromkeys(new.consumers)
         ],
@@ -159,4 +161,5 @@ def to_value(row: KeyRow) -> IssuedKey:
         created_at=row.created_at,
         expires_at=row.expires_at,
         last_rotated_at=row.last_rotated_at,
+        attributes=tuple(sorted((row.attributes or {}).items())),
     )

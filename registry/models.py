@@ -92,6 +92,8 @@ class KeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Public identifiers a rotator needs (kind, project_id, …); see registry/attributes.py.
+    attributes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     owner: Mapped[OwnerRow] = relationship(lazy="joined")
     consumers: Mapped[list[ConsumerRow]] = relationship(

@@ -37,6 +37,8 @@ class NewKey:
     created_at: datetime | None = None
     expires_at: datetime | None = None
     last_rotated_at: datetime | None = None
+    # Public identifiers only (kind=project, project_id=42); checked by registry/attributes.py.
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,10 @@ class IssuedKey:
     created_at: datetime
     expires_at: datetime | None
     last_rotated_at: datetime | None
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def attribute(self, name: str) -> str | None:
+        return dict(self.attributes).get(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 
 Stage: rotators. `KeyRef.attribute("kind")` picks the credential: "installation" (account = the
 installation id), "deploy_key" (account = "owner/repo", key_id = the key id) or "token" (a PAT or
-OAuth/App user token). Bearer-only credentials (tokens, installation tokens) can only be killed
-with the value itself, so `revoke` needs the leaked value for them; deploy keys are deleted by id.
+OAuth/App user token); attributes `installation_id` and `repository` may name the installation
+and the repository instead of the account. Bearer-only credentials (tokens, installation tokens)
+can only be killed with the value itself, so `revoke` needs the leaked value for them; deploy keys
+are deleted by id.
 github.com and GitHub Enterprise Server differ in data only (`GitHubFlavour`).
 """
 
@@ -71,6 +73,10 @@ GITHUB_COM = GitHubFlavour(
 
 def enterprise_server(host: str) -> GitHubFlavour:
     return GitHubFlavour("ghes", f"https://{host}/api/v3", True, ("ghp_", "github_pat_"))
+
+
+def _repository(key: KeyRef) -> str | None:
+    return key.attribute("repository") or key.account
 
 
 def _is_rate_limited(response: httpx.Response) -> bool:
@@ -170,9 +176,12 @@ class GitHubRotator:
 
     # --- deploy keys --------------------------------------------------------------------
     def _reissue_deploy_key(self, key: KeyRef, token: str) -> NewCredential:
-        repo = key.account
+        repo = _repository(key)
         if not repo:
-            raise PermanentError("GitHub: a deploy key needs its repository as the account")
+            raise PermanentError(
+                "GitHub: a deploy key needs its repository; register it with "
+                "--attribute repository=OWNER/REPO (or as the account)"
+            )
         title = f"leakward {token[:60]}"
         listed = call(
             self._client,
@@ -218,9 +227,13 @@ class GitHubRotator:
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         kind = key.attribute("kind") or "token"
         if kind == "installation":
-            if not key.account:
-                raise PermanentError("GitHub: an installation token needs its installation id")
-            return self._mint_installation_token(key.account)
+            installation = key.attribute("installation_id") or key.account
+            if not installation:
+                raise PermanentError(
+                    "GitHub: an installation token needs its installation id; register it "
+                    "with --attribute installation_id=ID (or as the account)"
+                )
+            return self._mint_installation_token(installation)
         if kind == "deploy_key":
             return self._reissue_deploy_key(key, idempotency_token)
         raise PermanentError(
@@ -237,9 +250,10 @@ class GitHubRotator:
         """Deploy keys by id; bearer tokens with their own value, then confirm they are dead."""
         kind = key.attribute("kind") or "token"
         if kind == "deploy_key":
-            if not key.account or not key.key_id:
+            repo = _repository(key)
+            if not repo or not key.key_id:
                 raise PermanentError("GitHub: a deploy key needs its repository and key id")
-            self._delete_deploy_key(key.account, key.key_id)
+            self._delete_deploy_key(repo, key.key_id)
             return
         if secret is None:
             raise PermanentError(
@@ -324,7 +338,7 @@ class GitHubRotator:
         kind = key.attribute("kind") or "token"
         if kind == "deploy_key":
             return (
-                f"In {key.account or 'the repository'} Settings > Deploy keys, delete key "
+                f"In {_repository(key) or 'the repository'} Settings > Deploy keys, delete key "
                 f"{key.key_id or key.hint or '(unknown)'}, add a new one and update its users."
             )
         if kind == "installation":

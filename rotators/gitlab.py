@@ -7,7 +7,8 @@ the token and refuses to rotate one that is no longer active (a retry after a lo
 otherwise kill the replacement too).
 
 A `KeyRef` names the token by id; `attribute("kind")` is "personal" (default), "project" or
-"group", and for the latter two `account` is the project or group id.
+"group", and for the latter two `attribute("project_id")` / `attribute("group_id")` (else
+`account`) is the project or group id or path.
 """
 
 from __future__ import annotations
@@ -105,9 +106,13 @@ class GitLabRotator:
         if kind == "personal":
             url = self._url("personal_revoke", token_id=key.key_id)
             return url + "/rotate" if action == "rotate" else url
-        if not key.account:
-            raise PermanentError(f"GitLab: a {kind} token needs its {kind} id as the account")
-        return self._url(f"{kind}_{action}", parent=key.account, token_id=key.key_id)
+        parent = key.attribute(f"{kind}_id") or key.account
+        if not parent:
+            raise PermanentError(
+                f"GitLab: a {kind} token needs its {kind} id; register it with "
+                f"--attribute {kind}_id=ID (or as the account)"
+            )
+        return self._url(f"{kind}_{action}", parent=parent, token_id=key.key_id)
 
     def _read(self, key: KeyRef) -> Mapping[str, object] | None:
         """The token's record, or None when GitLab no longer knows it."""

@@ -5,8 +5,8 @@ Stage: rotators. The Admin API lists a project's keys with a redacted value, del
 once. A *user-owned* key cannot be minted through the API, so for those the rotator is
 revoke-only unless the settings allow replacing them with a service-account key.
 
-`KeyRef.account` is the project id; `attribute("service_account_id")` names the owning service
-account when there is one.
+`attribute("project_id")` (else `KeyRef.account`) is the project id;
+`attribute("service_account_id")` names the owning service account when there is one.
 """
 
 from __future__ import annotations
@@ -104,9 +104,13 @@ class OpenAIRotator:
         return verdict_by_status(answer, identity=answer.headers.get("openai-organization"))
 
     def _project(self, key: KeyRef) -> str:
-        if not key.account:
-            raise PermanentError("OpenAI: the key's project id is unknown (KeyRef.account)")
-        return key.account
+        project = key.attribute("project_id") or key.account
+        if not project:
+            raise PermanentError(
+                "OpenAI: the key's project id is unknown; register it with "
+                "--attribute project_id=proj_… (or as the account)"
+            )
+        return project
 
     def _keys(self, project: str) -> list[dict[str, object]]:
         found: list[dict[str, object]] = []
@@ -217,6 +221,9 @@ class OpenAIRotator:
         self._delete_key(self._project(key), key.key_id)
 
     def capability_for(self, key: KeyRef) -> Capability:
+        # A user-owned key cannot be minted, unless the settings allow a service-account key.
+        if key.attribute("service_account_id") is None and not self._allow_service_account:
+            return Capability.REVOKE_ONLY
         return self.capability
 
     def contain(self, key: KeyRef) -> bool:

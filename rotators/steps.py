@@ -106,7 +106,13 @@ def is_in_place(rotator: Rotator, key: IssuedKey) -> bool:
 
 def key_ref(key: IssuedKey) -> KeyRef:
     hint = key.hint.display if key.hint is not None else None
-    return KeyRef(provider=key.provider, key_id=key.key_id, account=key.account, hint=hint)
+    return KeyRef(
+        provider=key.provider,
+        key_id=key.key_id,
+        account=key.account,
+        hint=hint,
+        attributes=key.attributes,
+    )
 
 
 def run(step: str, context: StepContext) -> Changes:
@@ -264,7 +270,10 @@ def _fresh_or_lost(context: StepContext) -> NewCredential:
 
 
 def _replacement_ref(ref: KeyRef, key_id: str) -> KeyRef:
-    return KeyRef(provider=ref.provider, key_id=key_id, account=ref.account)
+    # Same kind and parent as the leaked key (a GitLab project token's project, say).
+    return KeyRef(
+        provider=ref.provider, key_id=key_id, account=ref.account, attributes=ref.attributes
+    )
 
 
 def _revoke_unrecorded(context: StepContext, ref: KeyRef, token: str) -> None:
@@ -306,6 +315,7 @@ def _register_replacement(context: StepContext, key: IssuedKey, new: NewCredenti
         consumers=key.consumers,
         account=key.account,
         note=f"replacement from rotation {context.rotation.id}",
+        attributes=key.attributes,
     )
     try:
         registry.add_key(replacement, new.secret.reveal())

@@ -215,3 +215,33 @@ def test_cloudflare_roll_is_not_followed_by_deleting_the_rolled_token(
     assert_consumers_hold(store, rolled)
     assert not [call for call in fake_cloudflare.paths() if call.startswith("DELETE")]
     assert "leaked key confirmed dead" in rotation.actions
+
+
+def test_gitlab_project_token_rotates_through_the_project_endpoint(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_gitlab: FakeGitLab,
+    http_client: httpx.Client,
+) -> None:
+    token_id, value = fake_gitlab.add_token("deployer", kind="project", parent="42")
+    attributes = (("kind", "project"), ("project_id", "42"))
+    new = NewKey(
+        "gitlab", OWNER, key_id=str(token_id), consumers=consumers(), attributes=attributes
+    )
+    entry, leak_id = register_leak(registry, new, value)
+    run = pipeline(registry, gitlab_on(fake_gitlab, http_client), store, notifier)
+
+    rotation = run.rotate(entry, leak_id=leak_id, secret=Secret(value)).rotation
+
+    assert rotation.status == "done", rotation.last_error
+    assert f"POST /api/v4/projects/42/access_tokens/{token_id}/rotate" in fake_gitlab.paths()
+    personal = [p for p in fake_gitlab.paths() if f"personal_access_tokens/{token_id}" in p]
+    assert personal == []
+    (live,) = fake_gitlab.live_tokens("deployer")
+    assert (live.kind, live.parent) == ("project", "42")
+    assert_consumers_hold(store, live.value)
+    # The replacement keeps the attributes, so its own next rotation takes the same path.
+    (replacement,) = [k for k in registry.list_keys(provider="gitlab") if k.id != entry]
+    assert replacement.key_id == str(live.id)
+    assert replacement.attributes == attributes
