@@ -75,7 +75,8 @@ def rotation_notice(registry: Registry, rotation: Rotation, key: IssuedKey) -> N
     manual = [c.locator for c in key.consumers if c.kind == "manual"]
     if manual and rotation.new_key_id is not None:
         must.append("put the replacement key into: " + "; ".join(manual))
-    if rotation.policy == REVOKE_FIRST:
+    if rotation.policy == REVOKE_FIRST and key.status == "revoked":
+        # Only where something was revoked: a verify-only key is still live and says so below.
         must.append(
             "the leaked key was revoked before consumers had its replacement: check "
             "that every service using it picked up the new key"

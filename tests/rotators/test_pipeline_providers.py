@@ -29,11 +29,13 @@ from rotators.base import Rotator
 from rotators.cloudflare import CloudflareRotator
 from rotators.github import GitHubRotator
 from rotators.gitlab import GitLabRotator
+from rotators.huggingface import HuggingFaceRotator
 from rotators.pipeline import RotationPipeline
 from rotators.retry import RetryPolicy
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
+from tests.fakes.huggingface import FakeHuggingFace
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.fakes import FakeNotifier, FakeStore
 
@@ -133,6 +135,12 @@ def test_revoke_only_github_pat_is_revoked_confirmed_dead_and_handed_over(
     assert registry.list_leaks()[0].revoked_at is not None
     (notice,) = notifier.sent()
     assert notice["recipient"] == "owner@example.test"
+    assert notice["subject"].endswith(" handled")  # revoked, but nothing could be minted
+    assert notice["exposure_seconds"] > 0
+    actions = " ".join(notice["actions_taken"])
+    assert "leaked key checked: live (octocat)" in actions
+    assert "issued: left to the owner (manual)" in actions
+    assert "leaked key revoked" in actions
     must = " ".join(notice["owner_must"])
     assert "https://github.com/settings/tokens" in must
     assert "Create a replacement token" in must
@@ -245,3 +253,77 @@ def test_gitlab_project_token_rotates_through_the_project_endpoint(
     (replacement,) = [k for k in registry.list_keys(provider="gitlab") if k.id != entry]
     assert replacement.key_id == str(live.id)
     assert replacement.attributes == attributes
+
+
+def test_full_gitlab_rotation_replaces_delivers_revokes_and_tells_the_owner(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_gitlab: FakeGitLab,
+    http_client: httpx.Client,
+) -> None:
+    token_id, value = fake_gitlab.add_token("release-bot")
+    new = NewKey("gitlab", OWNER, key_id=str(token_id), consumers=consumers())
+    entry, leak_id = register_leak(registry, new, value)
+    run = pipeline(registry, gitlab_on(fake_gitlab, http_client), store, notifier)
+
+    rotation = run.rotate(entry, leak_id=leak_id, secret=Secret(value)).rotation
+
+    assert rotation.status == "done", rotation.last_error
+    (live,) = fake_gitlab.live_tokens("release-bot")
+    assert fake_gitlab.tokens[token_id].revoked
+    assert_consumers_hold(store, live.value)
+    assert registry.get_key(entry).status == "revoked"
+    assert registry.list_leaks()[0].revoked_at is not None
+    assert rotation.manual_steps is None  # nothing left to a human
+    (notice,) = notifier.sent()
+    assert notice["subject"].startswith("Leaked gitlab key ")
+    assert notice["subject"].endswith(" rotated")
+    assert notice["provider"] == "gitlab"
+    assert notice["key_hint"].startswith("glpat-")
+    assert notice["fingerprint"] == (registry.get_key(entry).fingerprint or "")[:16]
+    assert notice["locations"] == ["octo/app " + "b" * 12 + " deploy/env.sh:3"]
+    assert notice["exposure_seconds"] > 0
+    actions = " ".join(notice["actions_taken"])
+    assert f"replacement {live.id} issued" in actions
+    assert "vault:secret/app#token" in actions
+    assert "leaked key confirmed dead" in actions
+    must = " ".join(notice["owner_must"])
+    assert "remove the leaked value" in must
+    assert "revoked before consumers" not in must  # reissue-first: consumers never broke
+    assert_nowhere(registry, notifier, value, live.value)
+
+
+def test_verify_only_huggingface_token_is_checked_and_handed_to_the_owner(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_huggingface: FakeHuggingFace,
+    http_client: httpx.Client,
+) -> None:
+    value = fake_huggingface.add_token()
+    entry, leak_id = register_leak(registry, NewKey("huggingface", OWNER), value)
+    rotator = HuggingFaceRotator(http_client, base_url=fake_huggingface.url)
+
+    run = pipeline(registry, rotator, store, notifier)
+    rotation = run.rotate(
+        entry, policy="revoke-first", leak_id=leak_id, secret=Secret(value)
+    ).rotation
+
+    assert rotation.status == "done", rotation.last_error
+    # Nothing could revoke it: the token still works, and the registry does not pretend.
+    assert rotator.verify(Secret(value)).liveness.value == "live"
+    assert registry.get_key(entry).status == "active"
+    assert registry.list_leaks()[0].revoked_at is None
+    assert fake_huggingface.paths("DELETE") == []
+    (notice,) = notifier.sent()
+    assert notice["subject"].endswith(" handled")
+    assert notice["exposure_seconds"] is None  # still open
+    actions = " ".join(notice["actions_taken"])
+    assert "leaked key checked: live (hf-user)" in actions
+    assert "old_revoked: left to the owner (manual)" in actions
+    must = " ".join(notice["owner_must"])
+    assert "huggingface.co/settings/tokens" in must
+    assert "invalidate" in must
+    assert "revoked before consumers" not in must  # it was not revoked at all
+    assert_nowhere(registry, notifier, value)
