@@ -52,6 +52,11 @@ def render(result: RunResult) -> None:
         click.echo(f"  hint: fix it, then run: leakward rotate {rotation.issued_key_id} --resume")
 
 
+def _leaked_value(from_stdin: bool) -> Secret | None:
+    """The leaked value, read from stdin only when asked: never from argv or the environment."""
+    return Secret(sys.stdin.readline().strip()) if from_stdin else None
+
+
 @click.command()
 @click.argument("key")
 @click.option("--plan", "dry_run", is_flag=True, help="List the steps; change nothing.")
@@ -60,7 +65,10 @@ def render(result: RunResult) -> None:
 @click.option("--approve", is_flag=True, help="Approve the key's waiting rotation and run it.")
 @click.option("--resume", is_flag=True, help="Continue the key's unfinished or failed rotation.")
 @click.option(
-    "--secret-stdin", is_flag=True, help="Read the leaked value from stdin to check liveness."
+    "--secret-stdin",
+    is_flag=True,
+    help="Read the leaked value from stdin: to check liveness, and to revoke tokens that only "
+    "their own value can revoke (GitHub PATs, Slack tokens); works with --resume too.",
 )
 @click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
 def rotate(
@@ -96,9 +104,9 @@ def rotate(
             if approve:
                 result = pipeline.approve(active.id, getpass.getuser())
             else:
-                result = pipeline.resume(active.id)
+                result = pipeline.resume(active.id, secret=_leaked_value(secret_stdin))
         else:
-            secret = Secret(sys.stdin.readline().strip()) if secret_stdin else None
+            secret = _leaked_value(secret_stdin)
             result = pipeline.rotate(
                 entry, policy=policy, secret=secret, requires_approval=require_approval
             )

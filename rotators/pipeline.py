@@ -100,9 +100,15 @@ class RotationPipeline:
         self._update(rotation_id, approved_by=approved_by, status="running")
         return self._run(rotation_id)
 
-    def resume(self, rotation_id: int) -> RunResult:
-        """Continue a running or failed rotation from its last finished step."""
+    def resume(self, rotation_id: int, secret: Secret | None = None) -> RunResult:
+        """Continue a running or failed rotation from its last finished step.
+
+        `secret`, the leaked value handed in again, lets a resumed rotation revoke tokens that
+        only their own value can revoke (GitHub PATs, Slack tokens); it stays in memory.
+        """
         rotation = log.get(self.registry.engine, rotation_id)
+        if secret is not None:
+            self._leaked[rotation_id] = secret
         if rotation.status == "failed":
             if not self._claim(rotation_id):
                 return RunResult(rotation, is_busy=True)

@@ -147,6 +147,33 @@ def test_revoke_only_github_pat_is_revoked_confirmed_dead_and_handed_over(
     assert_nowhere(registry, notifier, value)
 
 
+def test_github_pat_rotation_started_without_the_value_finishes_when_resumed_with_it(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_github: FakeGitHub,
+    http_client: httpx.Client,
+) -> None:
+    """Only a PAT's own value revokes it: without it the rotation stops for a human, and
+    resuming with the value handed in again finishes the job."""
+    value = fake_github.add_token("pat")
+    entry, leak_id = register_leak(registry, NewKey("github", OWNER), value)
+    rotator = GitHubRotator(http_client, base_url=fake_github.url)
+
+    stopped = pipeline(registry, rotator, store, notifier).rotate(entry, leak_id=leak_id)
+    assert stopped.rotation.status == "failed"
+    assert not fake_github.tokens[value].revoked
+
+    # A fresh pipeline, as after a restart: the value lives only where it is handed in.
+    resumed = pipeline(registry, rotator, store, notifier).resume(
+        stopped.rotation.id, secret=Secret(value)
+    )
+    assert resumed.rotation.status == "done", resumed.rotation.last_error
+    assert fake_github.tokens[value].revoked
+    assert registry.get_key(entry).status == "revoked"
+    assert_nowhere(registry, notifier, value)
+
+
 def gitlab_on(fake: FakeGitLab, client: httpx.Client) -> GitLabRotator:
     return GitLabRotator(client, admin_token=Secret(fake.admin_token), base_url=fake.url)
 
