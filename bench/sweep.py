@@ -5,7 +5,7 @@
 2. Throughput of a first sweep (clone and scan everything) with 2 local workers against 1.
    Target: 2 workers at least 1.8x as fast.
 
-Run: .venv/bin/python bench/sweep.py [--repos 1000] [--scaling-repos 24]
+Run: .venv/bin/python bench/sweep.py [--repos 1000] [--scaling-repos 120] [--scaling-files 40]
 Not part of the test suite; prints times and ratios.
 """
 
@@ -98,12 +98,12 @@ def resweep(count: int) -> None:
         )
 
 
-def scaling(count: int) -> None:
+def scaling(count: int, files: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, FakeOrgGitHub(page_size=100) as fake:
         root = Path(tmp)
         os.environ["LEAKWARD_PEPPER_FILE"] = str(root / "pepper")
         for index in range(count):
-            make_repo(root / "origins" / f"big-{index}", 60, 40_000, seed=index)
+            make_repo(root / "origins" / f"big-{index}", files, 40_000, seed=index)
             fake.add_repo(f"big-{index}", str(root / "origins" / f"big-{index}"))
         times = {}
         for workers in (1, 2):
@@ -116,8 +116,9 @@ def scaling(count: int) -> None:
                 scan_logs=False,
             )
             times[workers], _ = timed_sweep(settings, workers)
+            sys.stdout.flush()
             print(
-                f"first sweep of {count} repositories (~2.4 MB each), {workers} worker(s): "
+                f"first sweep of {count} repositories ({files * 40} KB each), {workers} worker(s): "
                 f"{times[workers]:.1f} s"
             )
         ratio = times[1] / times[2]
@@ -129,14 +130,15 @@ def scaling(count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repos", type=int, default=1000)
-    parser.add_argument("--scaling-repos", type=int, default=24)
+    parser.add_argument("--scaling-repos", type=int, default=120)
+    parser.add_argument("--scaling-files", type=int, default=40, help="40 KB files per repo")
     parser.add_argument("--skip-resweep", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args()
     if not args.skip_resweep:
         resweep(args.repos)
     if not args.skip_scaling:
-        scaling(args.scaling_repos)
+        scaling(args.scaling_repos, args.scaling_files)
 
 
 if __name__ == "__main__":
