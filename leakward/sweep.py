@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from github import Github
 
@@ -26,6 +27,9 @@ from leakward.org_repositories import (
 )
 from leakward.task_queue import LocalQueue, Queue, TaskReport
 from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
+
+# Dedupe keys of finished tasks are kept this long; redeliveries come far sooner.
+DONE_TASKS_KEPT = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ def sweep_org(
 ) -> SweepListing:
     """Queue the scans of every repository of `org`; returns what was listed."""
     sweep_id = sweep_id or uuid.uuid4().hex
+    _prune_done_tasks(settings)
     client = github or github_api(
         os.environ.get(TOKEN_VARIABLE), settings.api_url, settings.api_interval or None
     )
@@ -96,3 +101,10 @@ def run_local_sweep(
         listing = sweep_org(org, settings, queue, sleep=sleep, clock=clock)
         reports = queue.join()
     return SweepReport(listing, tuple(reports))
+
+
+def _prune_done_tasks(settings: WorkSettings) -> None:
+    from registry import Registry, sweep_state
+
+    with Registry.open(settings.db_url) as registry:
+        sweep_state.prune_done(registry.engine, datetime.now(UTC) - DONE_TASKS_KEPT)

@@ -21,12 +21,18 @@ API_ENV = "GITHUB_API_URL"
 
 
 def settings_from_options(
-    db: str | None, mirrors: Path | None, api_url: str | None, logs: bool, rotate: bool
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    api_interval: float,
+    logs: bool,
+    rotate: bool,
 ) -> WorkSettings:
     return WorkSettings(
         db_url=db,
         mirror_dir=mirrors or default_mirror_dir(),
         api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        api_interval=api_interval,
         scan_logs=logs,
         rotate=rotate,
     )
@@ -70,6 +76,13 @@ def render(report: SweepReport) -> int:
     "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--api-interval",
+    type=click.FloatRange(0.0),
+    default=0.25,
+    show_default=True,
+    help="Seconds between GitHub API requests of one worker.",
+)
 @click.option("--broker", metavar="URL", help="Queue the scans to Celery workers on this broker.")
 @click.option("--queue", default="leakward", show_default=True, help="Celery queue name.")
 @click.option("--logs/--no-logs", default=True, show_default=True, help="Scan Actions logs too.")
@@ -84,6 +97,7 @@ def sweep(
     db: str | None,
     mirrors: Path | None,
     api_url: str | None,
+    api_interval: float,
     workers: int,
     broker: str | None,
     queue: str,
@@ -91,7 +105,7 @@ def sweep(
     rotate: bool,
 ) -> None:
     """Scan what is new in every repository of an organisation since the last sweep."""
-    settings = settings_from_options(db, mirrors, api_url, logs, rotate)
+    settings = settings_from_options(db, mirrors, api_url, api_interval, logs, rotate)
     if broker:
         from leakward.tasks import CeleryQueue, make_app
 

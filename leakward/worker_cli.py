@@ -20,6 +20,13 @@ BROKER_ENV = "LEAKWARD_BROKER"
 
 
 @click.command()
+@click.option(
+    "--api-interval",
+    type=click.FloatRange(0.0),
+    default=0.25,
+    show_default=True,
+    help="Seconds between GitHub API requests of one worker.",
+)
 @click.option("--broker", metavar="URL", help=f"Broker URL [default: ${BROKER_ENV}].")
 @click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
 @click.option(
@@ -48,6 +55,7 @@ def worker(
     db: str | None,
     mirrors: Path | None,
     api_url: str | None,
+    api_interval: float,
     concurrency: int,
     pool: str,
     no_rotate: bool,
@@ -68,6 +76,7 @@ def worker(
         db_url=db,
         mirror_dir=mirrors or default_mirror_dir(),
         api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        api_interval=api_interval,
         rotate=not no_rotate,
     )
     app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import JSON, Connection, Engine, String, Table, select
+from sqlalchemy import JSON, Connection, Engine, String, Table, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, UtcDateTime, utc_now
@@ -104,3 +104,11 @@ def mark_done(
     )
     result = connection.execute(statement.on_conflict_do_nothing())
     return bool(result.rowcount)
+
+
+def prune_done(engine: Engine, before: datetime) -> int:
+    """Forget tasks finished before `before`: a redelivery comes within the broker's visibility
+    timeout (an hour by default), so a week of keys is plenty and the table stays small."""
+    with engine.begin() as connection:
+        result = connection.execute(delete(DONE).where(DONE.c.finished_at < before))
+    return int(result.rowcount or 0)

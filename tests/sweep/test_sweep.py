@@ -163,3 +163,41 @@ def test_bad_repository_names_and_payloads_are_refused(settings: WorkSettings) -
         perform("scan_repo", {"repository": "acme/x"}, settings)
     with pytest.raises(UsageError, match="unknown task kind"):
         perform("delete_everything", {}, settings)
+
+
+def test_a_webhook_push_job_is_an_incremental_scan_deduplicated_by_its_head(
+    settings: WorkSettings, origins: Origins, registry: Registry
+) -> None:
+    repo = origins.add("app", **{"a.env": f"TOKEN={pat(7801)}\n"})
+    push: dict[str, object] = {
+        "repository": "acme/app",
+        "clone_url": str(repo.path),
+        "is_public": True,
+        "ref": "refs/heads/main",
+        "before": "0" * 40,
+        "after": repo.head(),
+        "pushed_at": None,
+    }
+    assert perform("push", push, settings).summary["findings"] == 1
+    assert perform("push", push, settings).summary.get("duplicate") is True
+    [leak] = registry.list_leaks()
+    assert leak.is_public
+    assert leak.times_seen == 1
+
+
+def test_old_dedupe_keys_are_pruned_by_the_next_sweep(
+    settings: WorkSettings, origins: Origins, registry: Registry
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from registry.sweep_state import DONE, prune_done
+
+    origins.add("app")
+    _sweep(settings)
+    assert prune_done(registry.engine, datetime.now(UTC) - timedelta(days=1)) == 0
+    with registry.engine.begin() as connection:
+        connection.execute(DONE.update().values(finished_at=datetime.now(UTC) - timedelta(days=8)))
+    _sweep(settings)
+    with registry.engine.connect() as connection:
+        keys = list(connection.execute(select(DONE.c.dedupe_key)).scalars())
+    assert len(keys) == 2  # this sweep's scan_repo and scan_logs; last week's are gone
