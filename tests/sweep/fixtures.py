@@ -7,6 +7,7 @@ tests/sweep and tests/workers do.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from leakward.task_work import close_resources
 from leakward.work_settings import WorkSettings
 from registry import NewKey, Owner, Registry
 from tests.git.repos import GitRepo, pat
+from tests.registry.conftest import postgres_url  # noqa: F401 (a fixture, used by name)
 from tests.sweep.fake_org import FakeOrgGitHub
 
 
@@ -48,6 +50,15 @@ def settings(tmp_path: Path, fake_org: FakeOrgGitHub) -> WorkSettings:
         api_interval=0.0,  # PyGithub's politeness delay is for github.com, not a local fake
         rotate=False,
     )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def both_databases(request: pytest.FixtureRequest, settings: WorkSettings) -> WorkSettings:
+    """The sweep's settings on SQLite, then on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return settings
+    url: str = request.getfixturevalue("postgres_url")
+    return replace(settings, db_url=url)
 
 
 @pytest.fixture

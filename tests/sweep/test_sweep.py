@@ -201,3 +201,18 @@ def test_old_dedupe_keys_are_pruned_by_the_next_sweep(
     with registry.engine.connect() as connection:
         keys = list(connection.execute(select(DONE.c.dedupe_key)).scalars())
     assert len(keys) == 2  # this sweep's scan_repo and scan_logs; last week's are gone
+
+
+def test_dedupe_and_tips_hold_on_both_databases(
+    both_databases: WorkSettings, origins: Origins
+) -> None:
+    repo = origins.add("app", **{"a.env": f"TOKEN={pat(7901)}\n"})
+    payload: dict[str, object] = {"repository": "acme/app", "clone_url": str(repo.path)}
+    assert perform("scan_repo", payload | {"dedupe": "a"}, both_databases).summary["findings"] == 1
+    assert perform("scan_repo", payload | {"dedupe": "a"}, both_databases).summary["duplicate"]
+    assert perform("scan_repo", payload | {"dedupe": "b"}, both_databases).summary["state"] == (
+        "unchanged"
+    )
+    repo.commit("more", **{"b.env": f"TOKEN={pat(7902)}\n"})
+    again = perform("scan_repo", payload | {"dedupe": "c"}, both_databases).summary
+    assert (again["state"], again["findings"]) == ("scanned", 1)
