@@ -35,6 +35,27 @@ def respell(hits: list[scoring.Hit], labels: dict[str, Any]) -> list[scoring.Hit
     return [replace(h, file=known.get(h.file.replace("!", "/"), h.file)) for h in hits]
 
 
+def credit_outer(hits: list[scoring.Hit], labels: dict[str, Any]) -> list[scoring.Hit]:
+    """--lenient: a hit on a container (`main.js.map` line 1) holding a label's secret is moved
+    onto that label, so a peer that does not unpack a format still gets credit for the key."""
+    by_outer: dict[str, list[dict[str, Any]]] = {}
+    for row in labels["secrets"]:
+        parts = str(row["file"]).split("!")
+        for depth in range(1, len(parts)):
+            by_outer.setdefault("!".join(parts[:depth]), []).append(row)
+    moved = []
+    for hit in hits:
+        value = "".join((hit.value or "").split())
+        row = next((r for r in by_outer.get(hit.file, []) if _overlaps(value, r)), None)
+        moved.append(replace(hit, file=row["file"], line=row["line"]) if row else hit)
+    return moved
+
+
+def _overlaps(value: str, row: dict[str, Any]) -> bool:
+    secret = "".join(str(row["secret"]).split())
+    return len(value) >= scoring.MIN_OVERLAP and (secret in value or value in secret)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Detection P/R/F1 on the artifact corpus.")
     parser.add_argument("outdir", type=Path)
@@ -42,6 +63,9 @@ def main() -> int:
         "--tools", default="leakward,kingfisher,betterleaks,gitleaks,detect-secrets"
     )
     parser.add_argument("--misses", action="store_true", help="list leakward's misses and FPs")
+    parser.add_argument(
+        "--lenient", action="store_true", help="credit peers' hits on the outer container"
+    )
     args = parser.parse_args()
     if not (args.outdir / artifacts.LABELS).exists():
         artifacts.generate(args.outdir)
@@ -61,6 +85,8 @@ def main() -> int:
                 report, strict = run_peer(peer, root, work), False
             if report is not None:
                 hits = respell(scoring.PARSERS[name](report, root), labels)
+                if args.lenient and not strict:
+                    hits = credit_outer(hits, labels)
                 scores.append(scoring.score(name, hits, labels, strict=strict))
     finally:
         shutil.rmtree(work, ignore_errors=True)
