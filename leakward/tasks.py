@@ -13,6 +13,8 @@ and `workflow_run` jobs are tasks here too, so `CeleryQueue` can stand behind it
 from __future__ import annotations
 
 # Celery ships no type information; its objects are Any here.
+from urllib.parse import urlsplit, urlunsplit
+
 from celery import Celery, Task  # type: ignore[import-untyped]
 
 from leakward.task_work import ALIASES, KINDS, perform
@@ -86,5 +88,14 @@ class CeleryQueue:
     @property
     def display_broker(self) -> str:
         """The broker URL with any password masked, for messages."""
-        with self.app.connection_for_write() as connection:
-            return str(connection.as_uri())
+        return masked_url(str(self.app.conf.broker_url))
+
+
+def masked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = f"{parts.username}:" if parts.username else ":"
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}***@{host}{port}"))

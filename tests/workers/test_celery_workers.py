@@ -118,3 +118,58 @@ def test_redis_restart_under_load_loses_no_task(
     with registry.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(DoneTaskRow)).scalar_one() == 8
     assert os.environ.get(STALL_ENV) is None
+
+
+def test_sweep_with_a_broker_queues_every_repository_for_the_workers(
+    redis_url: str,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+) -> None:
+    import subprocess
+    import sys
+
+    for name in ("one", "two", "three"):
+        origins.add(name)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "leakward",
+            "sweep",
+            "--org",
+            "acme",
+            "--no-logs",
+            "--broker",
+            redis_url,
+            "--queue",
+            queue_name,
+            "--db",
+            str(settings.db_url),
+            "--mirrors",
+            str(settings.mirror_dir),
+            "--api-url",
+            settings.api_url,
+            "--api-interval",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"acme: queued 3 repositories to {redis_url}"
+    workers.start(redis_url)
+    wait_for(lambda: len(_done(registry)) == 3, "the worker scanning the queued sweep", workers)
+    assert {key.split(":")[1] for key in _done(registry)} == {"acme/one", "acme/two", "acme/three"}
+
+
+def test_broker_passwords_are_masked_in_messages() -> None:
+    from leakward.tasks import masked_url
+
+    assert masked_url("redis://:hunter2@cache:6380/1") == "redis://:***@cache:6380/1"
+    assert masked_url("redis://app:hunter2@cache/0") == "redis://app:***@cache/0"
+    assert masked_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
