@@ -20,6 +20,7 @@ from scanner.sources import (
     archives,
     binary_strings,
     ci_logs,
+    class_file,
     dex,
     html,
     plist,
@@ -119,6 +120,8 @@ def _container(data: bytes, origin: Origin) -> Container | None:
 def _binary_decoder(data: bytes, name: str) -> Decoder | None:
     if dex.is_dex(data):
         return dex.dex_chunks
+    if class_file.is_class_file(data, name):
+        return class_file.class_chunks
     if android_xml.is_binary_xml(data):
         return android_xml.binary_xml_chunks
     if android_xml.is_resource_table(data):

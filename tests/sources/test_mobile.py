@@ -14,6 +14,7 @@ from tests.sources.builders import (
     GOOGLE_KEY,
     Element,
     binary_xml,
+    class_file,
     dex_sorted,
     macho,
     resource_table,
@@ -56,9 +57,7 @@ MANIFEST: Element = (
 def _apk() -> bytes:
     aar = zip_of(
         {
-            "classes.jar": zip_of(
-                {"com/x/K.class": b"\xca\xfe\xba\xbe\0\0\0\x34" + AWS_KEY.encode() + b"\0"}
-            ),
+            "classes.jar": zip_of({"com/x/K.class": class_file("com/x/K", [AWS_KEY])}),
             "AndroidManifest.xml": b"<manifest package='lib'/>",
         }
     )
