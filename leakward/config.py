@@ -66,7 +66,8 @@ def load_settings(path: Path | None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax") from None
     table = data.get("tool", {}).get("leakward", {}) if path.name == "pyproject.toml" else data
-    known = {f.name for f in fields(Settings)} - {"source"}
+    # `[[schedule]]` entries belong to the sweep (leakward/schedules.py), which checks them.
+    known = ({f.name for f in fields(Settings)} - {"source"}) | {"schedule"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown settings {sorted(unknown)}", f"known: {sorted(known)}")

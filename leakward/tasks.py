@@ -15,7 +15,7 @@ from __future__ import annotations
 # Celery ships no type information; its objects are Any here.
 from urllib.parse import urlsplit, urlunsplit
 
-from celery import Celery, Task  # type: ignore[import-untyped]
+from celery import Celery, Task
 
 from leakward.task_work import ALIASES, KINDS, perform
 from leakward.work_settings import WorkSettings

@@ -151,3 +151,12 @@ def test_test_mode_keys_are_off_by_default(tmp_path: Path) -> None:
         leakward("scan", str(root), "--format", "json", "--enable", "test-mode").stdout
     )
     assert [f["severity"] for f in enabled["findings"]] == ["low"]
+
+
+def test_a_config_with_schedules_still_scans(tmp_path: Path) -> None:
+    root = tree(tmp_path, **{"app.txt": "ok\n"})
+    (root / "leakward.toml").write_text(
+        'fail_on = "high"\n\n[[schedule]]\norg = "acme"\ncron = "0 * * * *"\n'
+    )
+    done = leakward("scan", ".", cwd=root)
+    assert done.returncode == 0, done.stderr
