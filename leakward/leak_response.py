@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from leakward.pipeline_factory import build_pipeline
-from leakward.registry_link import _leaked_at, _location, query_for
-from registry import LeakSighting, Match, Registry
+from leakward.registry_link import sightings_for
+from registry import Match, Registry
 from scanner.models import Finding
 from webhooks.metrics import Metrics
 
@@ -65,25 +65,15 @@ def respond(
     """Record every finding as a leak, then rotate each distinct active key that matched."""
     if not findings:
         return ResponseReport(0, ())
-    queries = [query_for(registry, finding) for finding in findings]
-    matches = registry.match(queries)
-    now = datetime.now(UTC)
-    sightings = [
-        LeakSighting(
-            fingerprint=query.fingerprint,
-            source_kind=exposure.source_kind,
-            location=_location(finding, exposure.repository),
-            detected_at=now,
-            is_public=exposure.is_public,
-            provider=finding.provider or None,
-            rule_id=finding.rule_id,
-            key_id=finding.key_id,
-            hint=query.hint,
-            leaked_at=_leaked_at(finding) or exposure.pushed_at,
-            match=match,
-        )
-        for finding, query, match in zip(findings, queries, matches, strict=True)
-    ]
+    sightings = sightings_for(
+        registry,
+        findings,
+        source_kind=exposure.source_kind,
+        is_public=exposure.is_public,
+        repository=exposure.repository,
+        leaked_at=exposure.pushed_at,
+    )
+    matches = [sighting.match for sighting in sightings]
     leak_ids = registry.record_leaks(sightings)
     rotations = [
         _rotate(registry, finding, match, leak_id, exposure, policy, environ, metrics)

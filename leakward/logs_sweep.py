@@ -16,13 +16,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection
 
 from leakward.org_repositories import github_api
+from leakward.registry_link import sightings_for
 from leakward.repo_sweep import (
     FollowUp,
     TaskOutcome,
     commit_once,
     handed_on,
     rotations_for,
-    sightings_for,
 )
 from leakward.scanning import ScanRequest, run_scan
 from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
@@ -75,7 +75,9 @@ def scan_repository_logs(
         request = ScanRequest(chunks=itertools.chain((first,), items))
         findings = list(run_scan(request, ruleset, options).result.findings)
     is_public = payload.get("is_public") is True
-    sightings = sightings_for(registry, findings, repository, is_public, "ci-log")
+    sightings = sightings_for(
+        registry, findings, source_kind="ci-log", is_public=is_public, repository=repository
+    )
     summary: dict[str, object] = {
         "repository": repository,
         "state": "scanned" if first is not None else "unchanged",

@@ -58,7 +58,7 @@ def match_findings(
     return [match_json(match) for match in matches]
 
 
-def record_leaks(
+def sightings_for(
     registry: Registry,
     findings: Sequence[Finding],
     *,
@@ -66,14 +66,16 @@ def record_leaks(
     is_public: bool,
     repository: str | None,
     detected_at: datetime | None = None,
-) -> int:
-    """Match and store every finding as a leak sighting; returns how many distinct leaks."""
+    leaked_at: datetime | None = None,
+) -> list[LeakSighting]:
+    """Each finding as a matched leak sighting; `leaked_at` stands in where git gives no date
+    (a push's time). The registry lookup is read-only, so callers may write in one transaction."""
     if not findings:
-        return 0
+        return []
     queries = [query_for(registry, finding) for finding in findings]
     matches = registry.match(queries)
     now = detected_at or datetime.now(UTC)
-    sightings = [
+    return [
         LeakSighting(
             fingerprint=query.fingerprint,
             source_kind=source_kind,
@@ -84,12 +86,32 @@ def record_leaks(
             rule_id=finding.rule_id,
             key_id=finding.key_id,
             hint=query.hint,
-            leaked_at=_leaked_at(finding),
+            leaked_at=_leaked_at(finding) or leaked_at,
             match=match,
         )
         for finding, query, match in zip(findings, queries, matches, strict=True)
     ]
-    return len(set(registry.record_leaks(sightings)))
+
+
+def record_leaks(
+    registry: Registry,
+    findings: Sequence[Finding],
+    *,
+    source_kind: str,
+    is_public: bool,
+    repository: str | None,
+    detected_at: datetime | None = None,
+) -> int:
+    """Match and store every finding as a leak sighting; returns how many distinct leaks."""
+    sightings = sightings_for(
+        registry,
+        findings,
+        source_kind=source_kind,
+        is_public=is_public,
+        repository=repository,
+        detected_at=detected_at,
+    )
+    return len(set(registry.record_leaks(sightings))) if sightings else 0
 
 
 def _location(finding: Finding, repository: str | None) -> LeakLocation:

@@ -28,7 +28,7 @@ from leakward.mirrors import (
     sync_mirror,
 )
 from leakward.org_repositories import RateLimitedApi, github_api, repository_status
-from leakward.registry_link import _leaked_at, _location, query_for
+from leakward.registry_link import sightings_for
 from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
 from registry import LeakSighting, Registry, sweep_state
 from registry import leaks as leak_rows
@@ -84,7 +84,9 @@ def scan_repository(
         findings = _scan(path, ruleset, revs) if revs else []
         _maybe_stall()
         is_public = payload.get("is_public") is True
-        sightings = sightings_for(registry, findings, repository, is_public, "git")
+        sightings = sightings_for(
+            registry, findings, source_kind="git", is_public=is_public, repository=repository
+        )
         summary |= {
             "state": "scanned" if revs else "unchanged",
             "new_tips": len(set(tips.values()) - set(old.values())),
@@ -138,37 +140,6 @@ def _maybe_stall() -> None:
     if marker and not Path(marker).exists():
         Path(marker).write_text(str(os.getpid()))
         time.sleep(600)
-
-
-def sightings_for(
-    registry: Registry,
-    findings: Sequence[Finding],
-    repository: str,
-    is_public: bool,
-    source_kind: str,
-) -> list[LeakSighting]:
-    """Matched leak sightings (the registry lookup is read-only, outside the write)."""
-    if not findings:
-        return []
-    queries = [query_for(registry, finding) for finding in findings]
-    matches = registry.match(queries)
-    now = datetime.now(UTC)
-    return [
-        LeakSighting(
-            fingerprint=query.fingerprint,
-            source_kind=source_kind,
-            location=_location(finding, repository),
-            detected_at=now,
-            is_public=is_public,
-            provider=finding.provider or None,
-            rule_id=finding.rule_id,
-            key_id=finding.key_id,
-            hint=query.hint,
-            leaked_at=_leaked_at(finding),
-            match=match,
-        )
-        for finding, query, match in zip(findings, queries, matches, strict=True)
-    ]
 
 
 def commit_once(
