@@ -174,6 +174,8 @@ class RotationRow(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_token", name="uq_rotations_idempotency_token"),
         UniqueConstraint("active_key_id", name="uq_rotations_active_key"),
+        # One rotation per leak of a key, even after the per-key lock is released.
+        UniqueConstraint("issued_key_id", "leak_id", name="uq_rotations_key_leak"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

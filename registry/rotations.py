@@ -111,7 +111,8 @@ def start(
     """The key's unfinished rotation, or a new one; the flag says whether it was created now.
 
     Two workers racing here end with one row: the loser's insert hits the unique
-    `active_key_id` constraint and it reads the winner's row instead.
+    `active_key_id` constraint (or, if the winner already finished, the unique key + leak) and
+    it reads the winner's row instead.
     """
     for _ in range(3):
         existing = find_active(engine, issued_key_id) or _finished_for(
