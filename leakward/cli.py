@@ -30,6 +30,7 @@ from scanner.models import Chunk, Finding, ScanResult, Skipped
 from scanner.report import FORMATS, render, summary_line
 from scanner.rule_check import check_rules
 from scanner.scan import ScanOptions
+from scanner.sources.dispatch import SOURCES
 from scanner.sources.files import FileLimits, MiB
 
 
@@ -163,6 +164,13 @@ def _settings(config: Path | None) -> Settings:
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default=None)
 @click.option("--no-ignore", is_flag=True, help="Scan files that .gitignore excludes too.")
 @click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default="auto",
+    show_default=True,
+    help="Read the inputs as this format when sniffing cannot tell (e.g. a CI log piped in).",
+)
+@click.option(
     "--max-file-size",
     "max_file_size_mb",
     type=click.IntRange(min=1),
@@ -228,6 +236,7 @@ def scan(
     jobs: int,
     engine: str | None,
     no_ignore: bool,
+    source: str,
     max_file_size_mb: int | None,
     decode_depth: int | None,
     rule_dirs: tuple[Path, ...],
@@ -246,6 +255,7 @@ def scan(
         jobs=jobs,
         decode_depth=settings.decode_depth if decode_depth is None else decode_depth,
         no_ignore=no_ignore,
+        source=source,
         file_limits=limits,
         exclude=settings.exclude,
     )

@@ -78,7 +78,11 @@ def run_scan(
             if len(paths) > 1:
                 raise UsageError("`-` (standard input) cannot be mixed with paths", None)
             return ScanOutcome(
-                scan_chunks(read_stdin(sys.stdin.buffer, options.file_limits), ruleset, options)
+                scan_chunks(
+                    read_stdin(sys.stdin.buffer, options.file_limits, options.source),
+                    ruleset,
+                    options,
+                )
             )
         return ScanOutcome(scan_paths(paths, ruleset, options, progress))
     if len(paths) > 1:

@@ -40,6 +40,8 @@ class ScanOptions:
     decode_depth: int = 2
     no_ignore: bool = False
     exclude: tuple[str, ...] = ()
+    # A format named by --source for the inputs themselves ("auto": sniffed).
+    source: str = "auto"
     file_limits: FileLimits = field(default_factory=FileLimits)
     container_limits: ContainerLimits = field(default_factory=ContainerLimits)
 
@@ -99,7 +101,9 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     tally = _Tally()
     for target in batch:
         try:
-            chunks = read_target(target, options.file_limits, options.container_limits)
+            chunks = read_target(
+                target, options.file_limits, options.container_limits, options.source
+            )
             part = scan_items(matcher, chunks)
         except Exception as exc:
             part = _Tally(

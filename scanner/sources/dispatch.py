@@ -43,13 +43,22 @@ def is_binary(data: bytes) -> bool:
 
 
 def chunks_for(
-    data: bytes, origin: Origin, limits: ContainerLimits, depth: int = 0
+    data: bytes,
+    origin: Origin,
+    limits: ContainerLimits,
+    depth: int = 0,
+    source: str = "auto",
 ) -> Iterator[Chunk | Skipped]:
     """Chunks of `data`; a binary that is no container we know is skipped with its reason.
 
     Memory stays bounded by `limits`: entries, total decompressed bytes and compression ratio
     are measured while inflating, and containers deeper than `max_depth` are not opened.
+    `source` names the format when sniffing cannot tell (a CI log without timestamps, a Postman
+    export with an unusual shape); it applies to `data` itself, not to entries inside it.
     """
+    if source != "auto":
+        yield from _forced(data, origin, source)
+        return
     budget = Budget(limits)
 
     def recurse(content: bytes, inner: Origin, inner_depth: int) -> Iterator[Chunk | Skipped]:
@@ -76,6 +85,30 @@ def _guarded(
             "Please report the file's format to the leakward maintainers",
             is_error=True,
         )
+
+
+def _plain(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+    yield Chunk(data, origin)
+
+
+FORCED_SOURCES: dict[str, Decoder] = {
+    "ci-log": ci_logs.log_chunks,
+    "postman": postman.postman_chunks,
+    "sourcemap": sourcemap.sourcemap_chunks,
+    "html": html.html_chunks,
+    "text": _plain,
+}
+SOURCES = ("auto", *FORCED_SOURCES)
+
+
+def _forced(data: bytes, origin: Origin, source: str) -> Iterator[Chunk | Skipped]:
+    if is_binary(data):
+        yield Skipped(origin.display, f"binary input, not a {source} source", is_error=True)
+        return
+    try:
+        yield from FORCED_SOURCES[source](data, origin)
+    except Exception as exc:  # the last guard, as for sniffed formats
+        yield Skipped(origin.display, f"not readable as {source} ({type(exc).__name__})", True)
 
 
 def _route(

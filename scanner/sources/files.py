@@ -134,7 +134,7 @@ def _walk(root: Path) -> Iterator[Target | Skipped]:
 
 
 def read_target(
-    target: Target, limits: FileLimits, containers: ContainerLimits
+    target: Target, limits: FileLimits, containers: ContainerLimits, source: str = "auto"
 ) -> Iterator[Chunk | Skipped]:
     """The chunks of one file; anything unreadable becomes a Skipped with its reason."""
     if target.size > limits.max_file_size:
@@ -147,9 +147,13 @@ def read_target(
     try:
         with open(target.path, "rb") as handle:
             head = handle.read(limits.segment_size)
-            if len(head) < limits.segment_size or head.startswith(_CONTAINER_MAGIC):
+            if (
+                len(head) < limits.segment_size
+                or head.startswith(_CONTAINER_MAGIC)
+                or source != "auto"
+            ):
                 data = head + handle.read()
-                yield from chunks_for(data, origin, containers)
+                yield from chunks_for(data, origin, containers, source=source)
                 return
             if is_binary(head):
                 yield Skipped(target.display, "binary file")
@@ -179,10 +183,21 @@ def _segments(handle: BinaryIO, head: bytes, origin: Origin, limits: FileLimits)
         data = data[cut:] + block
 
 
-def read_stdin(stream: BinaryIO, limits: FileLimits) -> Iterator[Chunk | Skipped]:
-    """Standard input as one source named `-`, streamed like a large file."""
-    head = stream.read(limits.segment_size)
+def read_stdin(
+    stream: BinaryIO, limits: FileLimits, source: str = "auto"
+) -> Iterator[Chunk | Skipped]:
+    """Standard input as one source named `-`, streamed like a large file; with a named
+    `source` (`gh run view --log | leakward scan - --source ci-log`) read whole, up to the
+    file size limit, and decoded as that format."""
     origin = Origin(kind="stdin", path="-")
+    if source != "auto":
+        data = stream.read(limits.max_file_size + 1)
+        if len(data) > limits.max_file_size:
+            yield Skipped("-", f"input larger than the {limits.max_file_size // MiB} MiB limit")
+            return
+        yield from chunks_for(data, origin, ContainerLimits(), source=source)
+        return
+    head = stream.read(limits.segment_size)
     if is_binary(head):
         yield Skipped("-", "binary input")
         return

@@ -160,3 +160,17 @@ def test_a_config_with_schedules_still_scans(tmp_path: Path) -> None:
     )
     done = leakward("scan", ".", cwd=root)
     assert done.returncode == 0, done.stderr
+
+
+def test_source_names_a_format_sniffing_cannot_tell(tmp_path: Path) -> None:
+    """A log with no timestamps is not sniffed as a CI log; --source ci-log cleans it anyway,
+    joining a token that a colour code split in two."""
+    coloured = f"build ok\n+ deploy \x1b[1m{GITHUB_PAT[:15]}\x1b[0m{GITHUB_PAT[15:]}\n"
+    log = tmp_path / "jenkins.log"
+    log.write_text(coloured)
+    sniffed = json.loads(leakward("scan", str(log), "--format", "json").stdout)
+    assert sniffed["findings"] == []
+    named = json.loads(leakward("scan", str(log), "--source", "ci-log", "--format", "json").stdout)
+    assert [(f["line"], f["rule_id"]) for f in named["findings"]] == [(2, "github.pat.classic")]
+    piped = leakward("scan", "-", "--source", "ci-log", "--format", "json", stdin=coloured.encode())
+    assert [f["file"] for f in json.loads(piped.stdout)["findings"]] == ["-"]
