@@ -13,6 +13,7 @@ import regex
 import yaml
 
 from leakward.errors import RuleError
+from rules import cache
 from rules.checksums import VALIDATORS
 from rules.model import CONFIDENCES, SEVERITIES, Allowlist, Example, KeyIdLink, Rule, RuleSet
 
@@ -53,16 +54,27 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True)
             files += sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
         else:
             raise RuleError(f"rule directory {directory} does not exist", "pass --rules DIR")
+    raws = [(path, path.read_bytes()) for path in files]
+    allow_raw = (BUILTIN_DIR / ALLOWLIST_FILE).read_bytes()
     digest = hashlib.sha256()
-    rules: list[Rule] = []
-    for path in files:
-        raw = path.read_bytes()
+    for path, raw in raws:
         digest.update(path.name.encode() + b"\0" + raw)
+    digest.update(allow_raw)
+    # The cache key adds the full paths: error messages name the file a rule came from.
+    cached_at = cache.cache_file(
+        digest.hexdigest().encode() + b"".join(str(p).encode() + b"\0" for p, _ in raws)
+    )
+    cached = cache.read(cached_at)
+    if cached is not None and cached.digest == digest.hexdigest():
+        return cached
+    rules: list[Rule] = []
+    for path, raw in raws:
         rules += parse_rule_file(raw, str(path))
     allowlist = load_allowlist(BUILTIN_DIR / ALLOWLIST_FILE)
-    digest.update((BUILTIN_DIR / ALLOWLIST_FILE).read_bytes())
     check_unique(rules)
-    return RuleSet(tuple(rules), allowlist, digest.hexdigest())
+    ruleset = RuleSet(tuple(rules), allowlist, digest.hexdigest())
+    cache.write(cached_at, ruleset)
+    return ruleset
 
 
 def check_unique(rules: Iterable[Rule]) -> None:

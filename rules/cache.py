@@ -1,0 +1,88 @@
+"""A cache of validated rule sets, so start-up does not re-parse and re-validate the YAML.
+
+Stage: data. Validating means compiling every pattern, which was most of a small scan's
+start-up (a pre-commit hook pays it on every commit). The cache is JSON, not pickle, so a
+file in the cache directory can never run code; it is keyed by the bytes and paths of every
+rule file, so any edit misses it. Any trouble reading or writing it only costs a re-parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+import platformdirs
+
+from rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
+
+FORMAT = "1"
+
+
+def cache_file(key_material: bytes) -> Path:
+    key = hashlib.sha256(FORMAT.encode() + b"\0" + key_material).hexdigest()[:24]
+    return Path(platformdirs.user_cache_dir("leakward")) / f"rules-{key}.json"
+
+
+def read(path: Path) -> RuleSet | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return RuleSet(
+            tuple(_rule(entry) for entry in data["rules"]),
+            _allowlist(data["allowlist"]),
+            str(data["digest"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write(path: Path, ruleset: RuleSet) -> None:
+    allow = ruleset.allowlist
+    data = {
+        "rules": [asdict(rule) for rule in ruleset.rules],
+        "allowlist": {
+            "example_secrets": sorted(allow.example_secrets),
+            "stopwords": list(allow.stopwords),
+            "placeholder_patterns": list(allow.placeholder_patterns),
+        },
+        "digest": ruleset.digest,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _examples(items: list[Mapping[str, object]]) -> tuple[Example, ...]:
+    return tuple(
+        Example(str(e["text"]), None if e["secret"] is None else str(e["secret"])) for e in items
+    )
+
+
+def _rule(entry: dict[str, object]) -> Rule:
+    link = entry.pop("key_id")
+    tuples = ("keywords", "stopwords", "allow_patterns", "references", "tags")
+    fields: dict[str, object] = {
+        name: tuple(value) if name in tuples and isinstance(value, list) else value
+        for name, value in entry.items()
+    }
+    fields["examples_match"] = _examples(entry["examples_match"])  # type: ignore[arg-type]
+    fields["examples_no_match"] = _examples(entry["examples_no_match"])  # type: ignore[arg-type]
+    fields["key_id"] = KeyIdLink(**link) if isinstance(link, dict) else None
+    return Rule(**fields)  # type: ignore[arg-type]
+
+
+def _allowlist(data: Mapping[str, list[str]]) -> Allowlist:
+    return Allowlist(
+        frozenset(data["example_secrets"]),
+        tuple(data["stopwords"]),
+        tuple(data["placeholder_patterns"]),
+    )
