@@ -266,8 +266,13 @@ def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callab
 
 
 def _rank(compiled: _Compiled) -> tuple[int, int, int]:
+    """Which rule keeps a span two rules matched: specific beats generic, then confidence; among
+    specific rules the longer pattern (`sk-proj-…` over legacy `sk-…`), among generic ones the
+    one listed first (the narrower shapes come first in generic.yaml)."""
     rule = compiled.rule
-    return (0 if compiled.is_generic else 1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
+    if compiled.is_generic:
+        return (0, _CONFIDENCE_RANK[rule.confidence], 0)
+    return (1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
 
 
 def _dedupe(found: list[_Candidate], compiled: list[_Compiled]) -> list[_Candidate]:
@@ -279,7 +284,14 @@ def _dedupe(found: list[_Candidate], compiled: list[_Compiled]) -> list[_Candida
             continue
         key = (candidate.start, candidate.end)
         held = best.get(key)
-        if held is None or _rank(compiled[candidate.index]) > _rank(compiled[held.index]):
+        if (
+            held is None
+            or _rank(compiled[candidate.index]) > _rank(compiled[held.index])
+            or (
+                _rank(compiled[candidate.index]) == _rank(compiled[held.index])
+                and candidate.index < held.index
+            )
+        ):
             best[key] = candidate
     return sorted([*best.values(), *vetoed], key=lambda c: (c.start, c.index))
 
