@@ -110,6 +110,11 @@ def build_service(
 @click.option("--public-policy", type=click.Choice(POLICIES), default="revoke-first")
 @click.option("--private-policy", type=click.Choice(POLICIES), default="reissue-first")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default="auto")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings whose [[schedule]] entries run here [default: ./leakward.toml].",
+)
 def serve(
     host: str,
     port: int,
@@ -119,11 +124,15 @@ def serve(
     public_policy: str,
     private_policy: str,
     engine: str,
+    config: Path | None,
 ) -> None:
-    """Receive GitHub webhooks (push, workflow_run, ping) and rotate what leaks."""
+    """Receive GitHub webhooks (push, workflow_run, ping), run the config's scheduled sweeps,
+    and rotate what leaks."""
     import uvicorn
 
-    from leakward.work_settings import default_mirror_dir
+    from leakward.config import find_config
+    from leakward.schedules import load_schedules, run_scheduler
+    from leakward.work_settings import WorkSettings, default_mirror_dir
 
     service = build_service(
         os.environ,
@@ -134,8 +143,14 @@ def serve(
         private_policy=private_policy,
         engine=engine,
     )
+    settings_file = config or find_config(Path.cwd())
+    # The stored jobs follow the config file; with none, the jobs already stored keep running.
+    schedules = load_schedules(settings_file) if settings_file else None
+    work = WorkSettings(db_url=db, mirror_dir=mirror_dir or default_mirror_dir())
+    scheduler = run_scheduler(schedules, work, db)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)
     try:
         uvicorn.run(service.app, host=host, port=port, log_level="info")
     finally:
+        scheduler.shutdown(wait=False)
         service.close()
