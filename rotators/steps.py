@@ -142,13 +142,21 @@ def contained(context: StepContext) -> Changes:
 def issued(context: StepContext) -> Changes:
     key, rotator, rotation = context.key, context.rotator, context.rotation
     _check_stores(context, key)
-    ref = key_ref(key)
-    for orphan in rotation.orphan_key_ids:
-        rotator.revoke(_replacement_ref(ref, orphan))
-        context.progress(add_action=f"revoked the lost replacement {orphan}")
+    ref = target = key_ref(key)
+    if is_in_place(rotator, key) and rotation.orphan_key_ids:
+        # Rotating in place killed the leaked key and each earlier lost replacement; the last
+        # lost one is the only live credential left, so rotating it kills its lost value and
+        # yields the next. Revoking it and rotating the dead leaked key instead left nothing
+        # live (GitLab refuses to rotate a revoked token; a Cloudflare delete kills the token).
+        target = _replacement_ref(ref, rotation.orphan_key_ids[-1])
+        context.progress(add_action=f"rotating the lost replacement {target.key_id} in place")
+    else:
+        for orphan in rotation.orphan_key_ids:
+            rotator.revoke(_replacement_ref(ref, orphan))
+            context.progress(add_action=f"revoked the lost replacement {orphan}")
     if context.interrupted and rotation.generation > 1:
         _revoke_unrecorded(context, ref, _token(rotation, rotation.generation - 1))
-    new = rotator.reissue(ref, _token(rotation, rotation.generation))
+    new = rotator.reissue(target, _token(rotation, rotation.generation))
     context.pipeline.keep_fresh(rotation, new)
     label = new.key_id or "(no public id)"
     return {"new_key_id": new.key_id, "add_action": f"replacement {label} issued"}
