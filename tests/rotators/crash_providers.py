@@ -1,0 +1,195 @@
+"""The providers of the crash matrix: how to plant a leaked key in each fake, and how to read back
+which of the key's credentials are still alive there.
+
+Stage: tests (rotators). A case plants one leaked key in its fake provider (with the attributes
+its rotator needs), names the environment its rotator's `from_environment` reads, and reports
+the live credentials of the leaked key's family (every key the rotation could have issued) as
+identifiers, together with the identifier of any value a consumer holds. "Exactly one live
+replacement" and "no orphans" are then one comparison: the live family is exactly the value
+every consumer holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from leakward.secret import Secret
+from rotators.aws import aws_credential
+
+GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """A leaked key in a fake: its value, how the registry knows it, what its rotator reads."""
+
+    value: str
+    key_id: str | None
+    env: dict[str, str]
+    account: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderCase:
+    name: str
+    provider: str
+    fixture: str  # the fake's pytest fixture
+    plant: Callable[[Any], Planted]
+    live: Callable[[Any], set[str]]  # identifiers of the family's live credentials
+    ident: Callable[[str], str] = field(default=lambda value: value)
+
+
+def _iam(url: str) -> Any:
+    return boto3.client(
+        "iam",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="admin-testing",
+        aws_secret_access_key="admin-testing",
+    )
+
+
+def _aws_plant(url: str) -> Planted:
+    iam = _iam(url)
+    iam.create_user(UserName="deployer")
+    key = iam.create_access_key(UserName="deployer")["AccessKey"]
+    value = aws_credential(key["AccessKeyId"], Secret(key["SecretAccessKey"])).reveal()
+    env = {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": "admin-testing",
+        "AWS_SECRET_ACCESS_KEY": "admin-testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    return Planted(value, key["AccessKeyId"], env, account="deployer")
+
+
+def _aws_live(url: str) -> set[str]:
+    # An Inactive key is not revoked (it can be switched back on): it counts as alive.
+    listed = _iam(url).list_access_keys(UserName="deployer")["AccessKeyMetadata"]
+    return {k["AccessKeyId"] for k in listed}
+
+
+def _gitlab_plant(fake: Any) -> Planted:
+    token_id, value = fake.add_token("deployer", kind="project", parent="42")
+    env = {"GITLAB_URL": fake.url, "GITLAB_ADMIN_TOKEN": fake.admin_token}
+    attributes = (("kind", "project"), ("project_id", "42"))
+    return Planted(value, str(token_id), env, attributes=attributes)
+
+
+def _openai_plant(fake: Any) -> Planted:
+    leaked = fake.add_key(owner="service_account")
+    env = {"OPENAI_BASE_URL": fake.url, "OPENAI_ADMIN_KEY": fake.admin_key}
+    attributes = (("project_id", "proj_1"), ("service_account_id", leaked.owner_id))
+    return Planted(leaked.value, leaked.id, env, account="proj_1", attributes=attributes)
+
+
+def _google_env(fake: Any) -> dict[str, str]:
+    return {
+        "GOOGLE_OAUTH_ACCESS_TOKEN": fake.admin_token,
+        "GOOGLE_APIKEYS_URL": fake.url,
+        "GOOGLE_GEMINI_URL": fake.url,
+        "GOOGLE_IAM_URL": fake.url,
+        "GOOGLE_OAUTH_TOKEN_URL": fake.url + "/token",
+    }
+
+
+def _google_plant(fake: Any) -> Planted:
+    old = fake.add_api_key()
+    return Planted(old.value, old.name, _google_env(fake), account="123")
+
+
+def _gcp_plant(fake: Any) -> Planted:
+    old = fake.add_sa_key(GCP_ACCOUNT)
+    return Planted(json.dumps(old.key_file()), old.id, _google_env(fake), account=GCP_ACCOUNT)
+
+
+def _gcp_live(fake: Any) -> set[str]:
+    # A disabled key can be enabled again: only a deleted one is revoked.
+    return {k.id for k in fake.sa_keys.values() if k.account == GCP_ACCOUNT}
+
+
+def _twilio_plant(fake: Any) -> Planted:
+    sid, secret = fake.add_key("app")
+    env = {
+        "TWILIO_ACCOUNT_SID": fake.ACCOUNT,
+        "TWILIO_AUTH_TOKEN": fake.auth_token,
+        "TWILIO_IAM_URL": fake.url,
+        "TWILIO_API_URL": fake.url,
+    }
+    return Planted(f"{sid}:{secret}", sid, env)
+
+
+def _sendgrid_plant(fake: Any) -> Planted:
+    key_id, value = fake.add_key("newsletter", ["mail.send"])
+    env = {"SENDGRID_BASE_URL": fake.url, "SENDGRID_API_KEY": fake.admin_key}
+    return Planted(value, key_id, env)
+
+
+def _sendgrid_live(fake: Any) -> set[str]:
+    return {str(k["value"]) for k in fake.keys.values() if k["value"] != fake.admin_key}
+
+
+def _cloudflare_plant(fake: Any) -> Planted:
+    token_id, value = fake.add_token("dns-edit")
+    env = {"CLOUDFLARE_BASE_URL": fake.url, "CLOUDFLARE_API_TOKEN": fake.admin_token}
+    return Planted(value, token_id, env)
+
+
+def _cloudflare_live(fake: Any) -> set[str]:
+    return {
+        t["value"]
+        for t in fake.tokens.values()
+        if t["status"] == "active" and t["value"] != fake.admin_token
+    }
+
+
+CASES = (
+    ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
+    ProviderCase(
+        "gitlab-project",
+        "gitlab",
+        "fake_gitlab",
+        _gitlab_plant,
+        lambda fake: {t.value for t in fake.live_tokens("deployer")},
+    ),
+    ProviderCase(
+        "openai-service-account",
+        "openai",
+        "fake_openai",
+        _openai_plant,
+        lambda fake: {k.value for k in fake.live("proj_1")},
+    ),
+    ProviderCase(
+        "google-api-key",
+        "google",
+        "fake_google",
+        _google_plant,
+        lambda fake: {k.value for k in fake.live_api_keys()},
+    ),
+    ProviderCase(
+        "gcp-service-account",
+        "gcp",
+        "fake_google",
+        _gcp_plant,
+        _gcp_live,
+        lambda v: str(json.loads(v)["private_key_id"]),
+    ),
+    ProviderCase(
+        "twilio",
+        "twilio",
+        "fake_twilio",
+        _twilio_plant,
+        lambda fake: set(fake.keys),
+        lambda v: v.split(":")[0],
+    ),
+    ProviderCase("sendgrid", "sendgrid", "fake_sendgrid", _sendgrid_plant, _sendgrid_live),
+    ProviderCase(
+        "cloudflare", "cloudflare", "fake_cloudflare", _cloudflare_plant, _cloudflare_live
+    ),
+)

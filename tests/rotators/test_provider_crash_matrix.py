@@ -1,0 +1,201 @@
+"""Crash safety through the real provider rotators: SIGKILL at every step boundary, then resume.
+
+For each fully rotatable provider (tests/rotators/crash_providers.py) and each boundary of its
+default policy's steps (taken from rotators/policy.py, so the matrix follows the policy), a
+subprocess runs the rotation against the provider's fake and kills itself there; a fresh
+pipeline then resumes it with the leaked value handed in again (as `leakward rotate KEY
+--resume --secret-stdin` does). Afterwards, in the fake's own state: the leaked key is revoked,
+exactly one credential of its family is alive and every consumer holds it (so every replacement
+issued but lost in the crash was revoked), and the owner got exactly one notice.
+
+Left out, with the property each cannot meet:
+- GitHub App installation tokens: a minted token has no id and only its own value revokes it,
+  so one lost in a crash between issuing and delivering cannot be found or revoked ("no
+  orphans"; it expires within the hour).
+- Slack rotating tokens: the same, an access token is revoked only with its own value; and
+  `from_environment` has no refresh token source, so a resumed pipeline could not reissue.
+- GitHub deploy keys: no rotation of one finishes, crash or not. `tested` needs the
+  replacement's private half verified, which only an SSH handshake can do, so verify answers
+  UNKNOWN and the step gives up ("exactly one live replacement held by every consumer" is never
+  reached).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from leakward.secret import Secret
+from registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
+from registry import rotations as log
+from rotators import ROTATORS
+from rotators.base import Liveness
+from rotators.pipeline import CRASH_ENV
+from rotators.policy import REISSUE_FIRST, steps_for
+from tests.registry.conftest import _isolated_environment, postgres_url
+from tests.rotators.crash_providers import CASES, Planted, ProviderCase
+from tests.rotators.fakes import FakeNotifier, FakeStore
+from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
+from tests.rotators.test_pipeline_providers import assert_nowhere
+
+__all__ = ["_isolated_environment", "postgres_url"]
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = "tests.rotators.provider_crash_worker"
+OWNER = Owner("owner@example.test", name="Owner")
+CONSUMERS = ("vault:secret/app#key", "vault:secret/worker#key")
+LEAKED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def boundaries(provider: str) -> list[str]:
+    """Every step boundary of the provider's default policy."""
+    in_place = ROTATORS[provider].rotates_in_place
+    return [
+        f"{phase}:{step}"
+        for step in steps_for(REISSUE_FIRST, in_place=in_place)
+        for phase in ("before", "after")
+    ]
+
+
+def lost_replacement_points(provider: str) -> set[str]:
+    """The boundaries where a replacement was issued but its value not yet made current."""
+    points = boundaries(provider)
+    return set(points[points.index("after:issued") : points.index("after:tested")])
+
+
+MATRIX = [
+    pytest.param(case, point, id=f"{case.name}-{point}")
+    for case in CASES
+    for point in boundaries(case.provider)
+]
+PG_CASE = next(case for case in CASES if case.name == "gitlab-project")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated registry file, copied per case: migrating each of ~130 databases is slow."""
+    path = tmp_path_factory.mktemp("template") / "registry.db"
+    Registry.open(f"sqlite:///{path}", pepper=PEPPER).close()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(migrated_sqlite: Path, tmp_path: Path) -> str:
+    """A file database per case, so the killed subprocess and the resuming test share it."""
+    path = tmp_path / "registry.db"
+    shutil.copyfile(migrated_sqlite, path)
+    return f"sqlite:///{path}"
+
+
+def register(db_url: str, provider: str, planted: Planted) -> int:
+    registry = Registry.open(db_url, pepper=PEPPER)
+    try:
+        new = NewKey(
+            provider,
+            OWNER,
+            key_id=planted.key_id,
+            account=planted.account,
+            consumers=tuple(parse_consumer(spec) for spec in CONSUMERS),
+            attributes=planted.attributes,
+        )
+        entry = registry.add_key(new, planted.value)
+        sighting = LeakSighting(
+            fingerprint=registry.fingerprint(planted.value),
+            source_kind="git",
+            location=LeakLocation("octo/app", "c" * 40, "deploy/env.sh", 7),
+            detected_at=LEAKED_AT + timedelta(minutes=5),
+            is_public=True,
+            provider=provider,
+            key_id=planted.key_id,
+            leaked_at=LEAKED_AT,
+        )
+        registry.record_leaks([sighting])
+        return entry
+    finally:
+        registry.close()
+
+
+def crash(db_url: str, state: Path, entry: int, planted: Planted, crash_at: str) -> None:
+    env = {**os.environ, **planted.env, CRASH_ENV: crash_at}
+    done = subprocess.run(
+        [sys.executable, "-m", WORKER, db_url, str(state), str(entry)],
+        input=planted.value,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr[-3000:]
+
+
+def crash_and_resume(
+    case: ProviderCase, fake: object, db_url: str, state: Path, crash_at: str
+) -> None:
+    planted = case.plant(fake)
+    entry = register(db_url, case.provider, planted)
+    crash(db_url, state, entry, planted, crash_at)
+
+    registry = Registry.open(db_url, pepper=PEPPER)
+    try:
+        (interrupted,) = log.list_rotations(registry.engine)
+        assert interrupted.status == "running"
+        pipeline = build_pipeline(registry, case.provider, state, planted.env)
+        rotation = pipeline.resume(interrupted.id, secret=Secret(planted.value)).rotation
+        assert rotation.status == "done", rotation.last_error
+        if crash_at in lost_replacement_points(case.provider):
+            # The replacement's value died with the process: the resume handled it as lost.
+            assert rotation.orphan_key_ids, rotation.actions
+
+        store = FakeStore(state / "store.json")
+        held = [store.current(spec.removeprefix("vault:")) for spec in CONSUMERS]
+        assert None not in held, "a consumer holds no replacement"
+        replacement = held[0]
+        assert replacement is not None
+        # Every consumer holds the same, working replacement ...
+        assert {case.ident(value) for value in held if value} == {case.ident(replacement)}
+        assert replacement != planted.value
+        rotator = pipeline.rotators[case.provider]
+        assert rotator.verify(Secret(replacement)).liveness is Liveness.LIVE
+        # ... which is the only live key of the family: the leaked one and every replacement
+        # lost in the crash are revoked at the provider.
+        assert case.live(fake) == {case.ident(replacement)}
+        assert rotator.verify(Secret(planted.value)).liveness is Liveness.DEAD
+        assert registry.get_key(entry).status == "revoked"
+        assert registry.list_leaks()[0].revoked_at is not None
+        # Exactly one notice, and it is the "rotated" one.
+        notifier = FakeNotifier(state / "notices.json")
+        (notice,) = notifier.sent()
+        assert notice["subject"].endswith(" rotated"), notice["subject"]
+        assert_nowhere(registry, notifier, planted.value, replacement)
+    finally:
+        registry.close()
+
+
+@pytest.mark.parametrize(("case", "crash_at"), MATRIX)
+def test_kill_at_a_step_boundary_then_resume_leaves_one_live_replacement(
+    request: pytest.FixtureRequest,
+    sqlite_url: str,
+    tmp_path: Path,
+    case: ProviderCase,
+    crash_at: str,
+) -> None:
+    fake = request.getfixturevalue(case.fixture)
+    crash_and_resume(case, fake, sqlite_url, tmp_path / "state", crash_at)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("crash_at", boundaries(PG_CASE.provider))
+def test_kill_and_resume_on_postgresql(
+    request: pytest.FixtureRequest, postgres_url: str, tmp_path: Path, crash_at: str
+) -> None:
+    fake = request.getfixturevalue(PG_CASE.fixture)
+    crash_and_resume(PG_CASE, fake, postgres_url, tmp_path / "state", crash_at)
