@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
-from urllib.parse import quote
 
 import httpx
 
@@ -50,8 +49,7 @@ class CloudflareRotator:
         )
 
     def _url(self, name: str, **parts: str) -> str:
-        quoted = {k: quote(v, safe="") for k, v in parts.items()}
-        return self._base + FACTS_CLOUDFLARE.endpoints[name].format(**quoted)
+        return FACTS_CLOUDFLARE.url(self._base, name, **parts)
 
     def _admin(self) -> dict[str, str]:
         if self._admin_token is None:

@@ -16,7 +16,6 @@ import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
-from urllib.parse import quote
 
 import httpx
 
@@ -120,8 +119,7 @@ class GitHubRotator:
         )
 
     def _url(self, name: str, **parts: str) -> str:
-        quoted = {k: quote(v, safe="/") for k, v in parts.items()}
-        return self._base + FACTS_GITHUB.endpoints[name].format(**quoted)
+        return FACTS_GITHUB.url(self._base, name, keep="/", **parts)
 
     @staticmethod
     def _bearer(secret: Secret) -> dict[str, str]:

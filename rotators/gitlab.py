@@ -69,8 +69,7 @@ class GitLabRotator:
         )
 
     def _url(self, name: str, **parts: str) -> str:
-        quoted = {k: quote(v, safe="") for k, v in parts.items()}
-        return self._base + FACTS_GITLAB.endpoints[name].format(**quoted)
+        return FACTS_GITLAB.url(self._base, name, **parts)
 
     def _admin(self) -> dict[str, str]:
         if self._admin_token is None:

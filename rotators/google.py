@@ -16,7 +16,6 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, Self
-from urllib.parse import quote
 
 import httpx
 
@@ -114,8 +113,7 @@ class GoogleApiKeyRotator:
 
     def _url(self, endpoint: str, /, **parts: str) -> str:
         # Resource names carry their own slashes ("projects/p/locations/global/keys/k").
-        quoted = {k: quote(v, safe="/") for k, v in parts.items()}
-        return self._base + FACTS_GOOGLE.endpoints[endpoint].format(**quoted)
+        return FACTS_GOOGLE.url(self._base, endpoint, keep="/", **parts)
 
     def _admin(self) -> dict[str, str]:
         if self._token_source is None:

@@ -78,8 +78,7 @@ class OpenAIRotator:
         )
 
     def _url(self, name: str, **parts: str) -> str:
-        quoted = {k: quote(v, safe="") for k, v in parts.items()}
-        return self._base + FACTS_OPENAI.endpoints[name].format(**quoted)
+        return FACTS_OPENAI.url(self._base, name, **parts)
 
     def _admin(self) -> dict[str, str]:
         if self._admin_key is None:

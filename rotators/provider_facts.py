@@ -8,6 +8,7 @@ changed endpoint is a one-line edit with its reference beside it. Paths are temp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from rotators.base import Capability
 
@@ -21,6 +22,16 @@ class ProviderFacts:
     endpoints: dict[str, str] = field(default_factory=dict, hash=False)
     key_cap: int | None = None
     references: tuple[str, ...] = ()
+
+    def url(self, base: str, endpoint: str, /, *, keep: str = "", **parts: str) -> str:
+        """`base` + the named endpoint, its `{placeholders}` filled with quoted `parts`.
+
+        Parts are quoted whole, so an id can never add a path segment; `keep` lists characters
+        left as they are (Google resource names carry their own slashes). The leading arguments
+        are positional-only: parts may be called `name` (Google's resource names) or `base`.
+        """
+        quoted = {key: quote(value, safe=keep) for key, value in parts.items()}
+        return base + self.endpoints[endpoint].format(**quoted)
 
 
 FACTS: dict[str, ProviderFacts] = {

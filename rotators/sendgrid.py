@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
-from urllib.parse import quote
 
 import httpx
 
@@ -59,8 +58,7 @@ class SendGridRotator:
         )
 
     def _url(self, name: str, **parts: str) -> str:
-        quoted = {k: quote(v, safe="") for k, v in parts.items()}
-        return self._base + FACTS_SENDGRID.endpoints[name].format(**quoted)
+        return FACTS_SENDGRID.url(self._base, name, **parts)
 
     def _admin(self) -> dict[str, str]:
         if self._admin_key is None:
