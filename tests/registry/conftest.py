@@ -19,6 +19,7 @@ import pytest
 from psycopg import sql
 
 from registry import Registry
+from tests.services import require_service
 
 PG_SERVER = os.environ.get("LEAKWARD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PEPPER = b"registry-test-pepper-0123456789abcdef"
@@ -38,12 +39,7 @@ def _pg_unreachable() -> str | None:
 
 
 def require_postgres() -> None:
-    problem = _pg_unreachable()
-    if problem is None:
-        return
-    if os.environ.get("LEAKWARD_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{problem} (LEAKWARD_REQUIRE_SERVICES=1 makes this a failure)")
-    pytest.skip(f"{problem}; set LEAKWARD_REQUIRE_SERVICES=1 to fail instead")
+    require_service(_pg_unreachable())
 
 
 @pytest.fixture

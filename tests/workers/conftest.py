@@ -23,6 +23,7 @@ import pytest
 import redis
 
 from leakward.work_settings import WorkSettings
+from tests.services import require_service
 from tests.sweep.fixtures import *  # noqa: F403 (the sweep's registry, fake API, origins)
 
 REDIS_URL = os.environ.get("LEAKWARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -44,12 +45,7 @@ def _redis_unreachable(url: str = REDIS_URL) -> str | None:
 
 
 def require_redis() -> None:
-    problem = _redis_unreachable()
-    if problem is None:
-        return
-    if os.environ.get("LEAKWARD_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{problem} (LEAKWARD_REQUIRE_SERVICES=1 makes this a failure)")
-    pytest.skip(f"{problem}; set LEAKWARD_REQUIRE_SERVICES=1 to fail instead")
+    require_service(_redis_unreachable())
 
 
 @pytest.fixture
