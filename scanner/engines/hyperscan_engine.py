@@ -34,6 +34,8 @@ from scanner.triggers import trigger_patterns
 MARGIN = 64
 # Window for patterns with no upper bound on their width (PEM blocks, `{58,}` tails).
 UNBOUNDED_WIDTH = 16384
+# (kind, pattern) of every decoder trigger, in database id order.
+Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
 FORMAT_VERSION = "2"
@@ -55,7 +57,7 @@ def _compiles(expression: bytes, flag: int) -> bool:
     return True
 
 
-def plan_database(ruleset: RuleSet) -> _Plan:
+def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     """Which rules compile natively; the rest are gated by their keywords."""
     expressions: list[bytes] = []
     ids: list[int] = []
@@ -75,14 +77,14 @@ def plan_database(ruleset: RuleSet) -> _Plan:
                 expressions.append(hyperscan_literal(keyword))
                 ids.append(_KEYWORD_BASE + index)
                 flags.append(hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH)
-    for position, (_, pattern) in enumerate(triggers_of(ruleset)):
+    for position, (_, pattern) in enumerate(triggers):
         expressions.append(pattern.encode())
         ids.append(_TRIGGER_BASE + position)
         flags.append(0)
     return _Plan(expressions, ids, flags, frozenset(ungated))
 
 
-def triggers_of(ruleset: RuleSet) -> list[tuple[str, str]]:
+def triggers_of(ruleset: RuleSet) -> Triggers:
     """The decoder triggers for the rules an engine looks for."""
     indexes = scanned_rule_indexes(ruleset)
     return trigger_patterns(k for i in indexes for k in ruleset.rules[i].keywords)
@@ -103,23 +105,25 @@ def hyperscan_literal(text: str) -> bytes:
     return b"".join(b"\\x%02x" % byte for byte in text.encode())
 
 
-def cache_path(ruleset: RuleSet) -> Path:
+def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
     # Everything that shapes the database: the rules, the decoder triggers, this format, Hyperscan.
     version = getattr(hyperscan, "__version__", "?")
     # The trigger patterns themselves, not a version number someone must remember to bump.
-    triggers = "\0".join(f"{kind}={pattern}" for kind, pattern in triggers_of(ruleset))
+    patterns = "\0".join(f"{kind}={pattern}" for kind, pattern in triggers)
     key = hashlib.sha256(
-        f"{FORMAT_VERSION}:{version}:{ruleset.digest}:{triggers}".encode()
+        f"{FORMAT_VERSION}:{version}:{ruleset.digest}:{patterns}".encode()
     ).hexdigest()[:24]
     return Path(platformdirs.user_cache_dir("leakward")) / f"hyperscan-{key}.db"
 
 
-def load_database(ruleset: RuleSet) -> tuple[hyperscan.Database, frozenset[int]]:
+def load_database(
+    ruleset: RuleSet, triggers: Triggers
+) -> tuple[hyperscan.Database, frozenset[int]]:
     """The compiled database from the cache, compiling and caching it on a miss.
 
     Also returns the rules that neither compile nor have keywords: they run on every chunk.
     """
-    path = cache_path(ruleset)
+    path = cache_path(ruleset, triggers)
     ungated_path = path.with_suffix(".ungated")
     try:
         database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
@@ -127,7 +131,7 @@ def load_database(ruleset: RuleSet) -> tuple[hyperscan.Database, frozenset[int]]
         return database, ungated
     except (OSError, ValueError, hyperscan.error):
         pass
-    plan = plan_database(ruleset)
+    plan = plan_database(ruleset, triggers)
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
         expressions=plan.expressions, ids=plan.ids, elements=len(plan.ids), flags=plan.flags
@@ -155,13 +159,15 @@ class HyperscanEngine:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self._ruleset = ruleset
-        self._database, self._ungated = load_database(ruleset)
+        # Derived once: some four thousand patterns, for the cache key and the kind table.
+        triggers = triggers_of(ruleset)
+        self._database, self._ungated = load_database(ruleset, triggers)
         self._keywords = {
             index: tuple(k.lower().encode() for k in rule.keywords)
             for index, rule in enumerate(ruleset.rules)
         }
         self._widths = [max_width(rule.pattern) for rule in ruleset.rules]
-        self._trigger_kinds = [kind for kind, _ in triggers_of(ruleset)]
+        self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratch = hyperscan.Scratch(self._database)
 
     def scan(self, data: bytes) -> Hits:
