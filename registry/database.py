@@ -8,6 +8,8 @@ WAL journal, a busy timeout, and write transactions that take the lock when they
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,31 @@ def _parse(url: str) -> URL:
     return parsed
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL journaling, waiting for other openers if they hold it.
+
+    WAL persists in the file, so the first opener's switch is enough and later ones find it on.
+    The switch needs the file to itself and fails at once with "database is locked" rather than
+    waiting on the busy timeout: several processes opening a new registry (each migrating on
+    first use) must retry. Past the busy timeout the rollback journal still works, slower.
+    """
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + _SQLITE_BUSY_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() + pause > deadline:
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +105,7 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
