@@ -141,15 +141,19 @@ class Workers:
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self, broker: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self, broker: str, env: dict[str, str] | None = None, *, rotate: bool = False
+    ) -> subprocess.Popen[bytes]:
+        """A worker on `broker`; with `rotate`, it also rotates the registry keys it finds."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
         args = [
             sys.executable, "-m", "leakward", "worker", "--broker", broker,
             "--db", str(self.settings.db_url), "--mirrors", str(self.settings.mirror_dir),
             "--api-url", self.settings.api_url, "--queue", self.queue,
-            "--pool", "prefork", "--concurrency", "1", "--no-rotate",
+            "--pool", "prefork", "--concurrency", "1",
             "--visibility-timeout", str(VISIBILITY_TIMEOUT), "--loglevel", "WARNING",
+            *([] if rotate else ["--no-rotate"]),
         ]  # fmt: skip
         process = subprocess.Popen(
             args,
