@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import importlib
 import itertools
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,13 +25,12 @@ import platformdirs
 
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
+from scanner.engines.pattern_shape import max_width, stays_on_one_line
 from scanner.engines.translate import for_hyperscan
 from scanner.triggers import trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64
-# Window for patterns with no upper bound on their width (PEM blocks, `{58,}` tails).
-UNBOUNDED_WIDTH = 16384
 # (kind, pattern) of every decoder trigger, in database id order.
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
@@ -88,17 +85,6 @@ def triggers_of(ruleset: RuleSet) -> Triggers:
     """The decoder triggers for the rules an engine looks for."""
     indexes = scanned_rule_indexes(ruleset)
     return trigger_patterns(k for i in indexes for k in ruleset.rules[i].keywords)
-
-
-def max_width(pattern: str) -> int:
-    """The longest match a pattern can make, from the stdlib parser; capped when unbounded."""
-    # The stdlib's own width computation; it has no public name, hence the dynamic import.
-    parser = importlib.import_module("re._parser")
-    try:
-        width = parser.parse(for_hyperscan(pattern)).getwidth()
-    except (re.error, ValueError, OverflowError, RecursionError):
-        return UNBOUNDED_WIDTH
-    return min(int(width[1]), UNBOUNDED_WIDTH)
 
 
 def hyperscan_literal(text: str) -> bytes:
@@ -167,6 +153,7 @@ class HyperscanEngine:
             for index, rule in enumerate(ruleset.rules)
         }
         self._widths = [max_width(rule.pattern) for rule in ruleset.rules]
+        self._one_line = [stays_on_one_line(rule.pattern) for rule in ruleset.rules]
         self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratch = hyperscan.Scratch(self._database)
 
@@ -209,7 +196,10 @@ class HyperscanEngine:
             elif ident >= _KEYWORD_BASE:
                 spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:
-                spans.setdefault(ident, []).append((max(0, end - self._widths[ident]), end))
+                start = max(0, end - self._widths[ident])
+                if self._one_line[ident]:
+                    start = max(start, data.rfind(b"\n", start, end) + 1)
+                spans.setdefault(ident, []).append((start, end))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
             keywords = self._keywords[index]

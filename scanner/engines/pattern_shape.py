@@ -1,0 +1,103 @@
+"""What a rule's pattern can span: its widest match, and whether a match can cross a line.
+
+Stage: engine. Hyperscan runs without start-of-match tracking, so a hit gives only its end; the
+`regex` confirmation then searches a window reaching back from there. These two facts bound that
+window: back by the widest match, and, for a pattern that never matches a newline, no further
+back than the start of the hit's line. The second matters for patterns with no upper bound
+(`[^\\s]{8,}`): without it each hit costs a search of UNBOUNDED_WIDTH bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+from scanner.engines.translate import for_hyperscan
+
+# Window for patterns with no upper bound on their width (PEM blocks, `{58,}` tails).
+UNBOUNDED_WIDTH = 16384
+
+# The stdlib's own parser; it has no public name, hence the dynamic import.
+_parser: Any = importlib.import_module("re._parser")
+
+# Character categories (`\s`, `\D`, `\W`, ...) whose members include "\n".
+_NEWLINE_CATEGORIES = frozenset(
+    f"{prefix}CATEGORY_{name}"
+    for prefix in ("", "UNI_")
+    for name in ("SPACE", "NOT_DIGIT", "NOT_WORD", "LINEBREAK")
+)
+_ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+_NEWLINE = ord("\n")
+
+
+def _parsed(pattern: str) -> Any | None:
+    try:
+        return _parser.parse(for_hyperscan(pattern))
+    except (re.error, ValueError, OverflowError, RecursionError):
+        return None
+
+
+def max_width(pattern: str) -> int:
+    """The longest match a pattern can make, from the stdlib parser; capped when unbounded."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return UNBOUNDED_WIDTH
+    try:
+        return min(int(parsed.getwidth()[1]), UNBOUNDED_WIDTH)
+    except (OverflowError, RecursionError):
+        return UNBOUNDED_WIDTH
+
+
+def stays_on_one_line(pattern: str) -> bool:
+    """True when no match of `pattern` can contain a newline. Unsure (a syntax the stdlib
+    parser does not know, a backreference) means False, which only costs a wider window."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return False
+    return _no_newline(parsed, dotall=bool(parsed.state.flags & re.DOTALL))
+
+
+def _no_newline(items: Any, dotall: bool) -> bool:
+    return all(_item_has_no_newline(str(op), value, dotall) for op, value in items)
+
+
+def _item_has_no_newline(op: str, value: Any, dotall: bool) -> bool:
+    if op == "LITERAL":
+        return bool(value != _NEWLINE)
+    if op == "NOT_LITERAL":
+        return bool(value == _NEWLINE)
+    if op == "ANY":
+        return not dotall
+    if op == "IN":
+        return not _class_has_newline(value)
+    if op in _ZERO_WIDTH:
+        return True
+    if op in _REPEATS:
+        return _no_newline(value[2], dotall)
+    if op == "BRANCH":
+        return all(_no_newline(branch, dotall) for branch in value[1])
+    if op == "SUBPATTERN":
+        _, added, removed, body = value
+        local = (dotall or bool(added & re.DOTALL)) and not removed & re.DOTALL
+        return _no_newline(body, local)
+    if op == "ATOMIC_GROUP":
+        return _no_newline(value, dotall)
+    return False  # backreferences, conditionals: not worth proving
+
+
+def _class_has_newline(items: list[tuple[Any, Any]]) -> bool:
+    negated = bool(items) and str(items[0][0]) == "NEGATE"
+    found = False
+    for op, value in items[1:] if negated else items:
+        kind = str(op)
+        if kind == "LITERAL":
+            found |= value == _NEWLINE
+        elif kind == "RANGE":
+            found |= value[0] <= _NEWLINE <= value[1]
+        elif kind == "CATEGORY":
+            found |= str(value) in _NEWLINE_CATEGORIES
+        else:
+            return True  # unknown member: assume the worst
+    return found != negated
