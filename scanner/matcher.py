@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -46,6 +46,33 @@ class _Compiled:
     is_generic: bool
 
 
+def _compile(rule: Rule) -> _Compiled:
+    pattern = regex.compile(rule.pattern.encode())
+    return _Compiled(
+        rule=rule,
+        pattern=pattern,
+        has_key_group="key_id" in pattern.groupindex,
+        validator=VALIDATORS[rule.validator] if rule.validator else None,
+        allow=tuple(regex.compile(p) for p in rule.allow_patterns),
+        is_generic=GENERIC_TAG in rule.tags,
+    )
+
+
+class _CompiledRules:
+    """Each rule compiled on first use. A scan meets a few of the rules; compiling all of them
+    with `regex` took longer than matching a typical pre-commit change."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = rules
+        self._compiled: list[_Compiled | None] = [None] * len(rules)
+
+    def __getitem__(self, index: int) -> _Compiled:
+        compiled = self._compiled[index]
+        if compiled is None:
+            compiled = self._compiled[index] = _compile(self._rules[index])
+        return compiled
+
+
 @dataclass(slots=True)
 class _Candidate:
     index: int
@@ -80,7 +107,7 @@ class Matcher:
         self._examples = allowlist.example_secrets
         self._stopwords = allowlist.stopwords
         self._placeholders = tuple(regex.compile(p) for p in allowlist.placeholder_patterns)
-        self._compiled = [self._compile(rule) for rule in ruleset.rules]
+        self._compiled = _CompiledRules(ruleset.rules)
         ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         # anchor rule index -> rules that are only tried near the anchor's matches
         self._required: dict[int, list[int]] = {}
@@ -90,18 +117,6 @@ class Matcher:
         self._link = {
             index: ids[rule.key_id.rule] for index, rule in enumerate(ruleset.rules) if rule.key_id
         }
-
-    @staticmethod
-    def _compile(rule: Rule) -> _Compiled:
-        pattern = regex.compile(rule.pattern.encode())
-        return _Compiled(
-            rule=rule,
-            pattern=pattern,
-            has_key_group="key_id" in pattern.groupindex,
-            validator=VALIDATORS[rule.validator] if rule.validator else None,
-            allow=tuple(regex.compile(p) for p in rule.allow_patterns),
-            is_generic=GENERIC_TAG in rule.tags,
-        )
 
     def is_placeholder(self, compiled: _Compiled, secret: str) -> bool:
         if secret in self._examples:
@@ -275,7 +290,7 @@ def _rank(compiled: _Compiled) -> tuple[int, int, int]:
     return (1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
 
 
-def _dedupe(found: list[_Candidate], compiled: list[_Compiled]) -> list[_Candidate]:
+def _dedupe(found: list[_Candidate], compiled: _CompiledRules) -> list[_Candidate]:
     """One candidate per secret span: a specific rule beats a generic one; consumed ids go."""
     best: dict[tuple[int, int], _Candidate] = {}
     vetoed = [c for c in found if c.is_vetoed]
@@ -315,7 +330,7 @@ def _first_per_place(located: list[_Located]) -> list[_Located]:
 
 
 def _drop_generic_overlaps(
-    located: list[_Located], compiled: list[_Compiled], vetoed: list[tuple[int, int]]
+    located: list[_Located], compiled: _CompiledRules, vetoed: list[tuple[int, int]]
 ) -> list[_Located]:
     """A generic rule never reports what a specific rule found, or recognised and rejected."""
     specific = [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
