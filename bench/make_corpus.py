@@ -4,9 +4,12 @@ Stage: benchmarks only. Downloads source distributions with pip (cached in bench
 unpacks them side by side into bench/corpus/tree until it reaches --size-mb, and with --git commits
 each package's successive releases as one git history per package under bench/corpus/history
 (for history scans: the same files changing release after release, like a real repository).
-Releases for histories are unpacked under bench/corpus/releases.
+Releases for histories are unpacked under bench/corpus/releases. Each history is repacked at the
+end, as a clone would be: a history scan then reads a pack, not thousands of loose objects.
 
     python bench/make_corpus.py [--size-mb 300] [--git] [--out bench/corpus]
+    python bench/make_corpus.py --git --history-releases 60 --git-packages botocore,django \
+        --out bench/corpus-large     # GBs of unique blob bytes, like the rails clone PEERS.md uses
 
 Only packages whose build backend is pure Python are listed: pip prepares metadata even for a
 download, and for numpy, scipy or pandas (meson) that means compiling them first.
@@ -15,12 +18,14 @@ download, and for numpy, scipy or pandas (meson) that means compiling them first
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -119,26 +124,49 @@ def _git(repo: Path, *args: str, when: int = 0) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
 
 
-def build_history(out: Path, packages: list[str]) -> None:
-    """One repository per package, one commit per release, oldest first, whatever --size-mb says."""
+def final_releases(name: str, count: int) -> tuple[str, ...]:
+    """`count` final releases of `name` spread evenly over its index, oldest first."""
+    cmd = [sys.executable, "-m", "pip", "index", "versions", name, "--disable-pip-version-check"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+    listed = next(line for line in proc.stdout.splitlines() if line.startswith("Available"))
+    versions = [v.strip() for v in listed.split(":", 1)[1].split(",")]
+    finals = [v for v in versions if v.replace(".", "").isdigit()][::-1]  # pip lists newest first
+    step = max(1, len(finals) // count)
+    return tuple(finals[-step * count :: step])
+
+
+def build_history(out: Path, packages: list[str], releases_each: int = 0) -> None:
+    """One repository per package, one commit per release, oldest first, whatever --size-mb says.
+
+    `releases_each` > 0 takes that many releases from the package index instead of RELEASES."""
     history, staging = out / "history", out / "releases"
     staging.mkdir(parents=True, exist_ok=True)
     for name in packages:
         repo = history / name
         if (repo / ".git").exists():
             continue
-        archives = [download(out / "downloads", name, v) for v in RELEASES[name]]
-        releases = [(a.name, unpack(a, staging)) for a in archives if a is not None]
+        versions = final_releases(name, releases_each) if releases_each else RELEASES[name]
+        with ThreadPoolExecutor(4) as pool:  # pip's own start-up dominates a download
+            fetch = functools.partial(download, out / "downloads", name)
+            archives = list(pool.map(fetch, versions))
         repo.mkdir(parents=True)
         _git(repo, "init", "-q", "-b", "main")
-        for i, (label, path) in enumerate(releases):
+        commits = 0
+        for archive in archives:
+            if archive is None:
+                continue
+            path = unpack(archive, staging)  # one at a time: 60 botocores would be GBs at once
             for child in repo.iterdir():
                 if child.name != ".git":
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
             shutil.copytree(path, repo, dirs_exist_ok=True, symlinks=True)
             _git(repo, "add", "-A", "-f")
-            _git(repo, "commit", "-q", "--allow-empty", "-m", label, when=i)
-        print(f"  history/{name}: {len(releases)} commits")
+            _git(repo, "commit", "-q", "--allow-empty", "-m", archive.name, when=commits)
+            commits += 1
+            shutil.rmtree(path)  # unpacked releases are only staging; the history keeps them
+        _git(repo, "repack", "-a", "-d", "-q")
+        _git(repo, "prune")
+        print(f"  history/{name}: {commits} commits")
 
 
 def main() -> int:
@@ -151,11 +179,18 @@ def main() -> int:
         default="django,sqlalchemy,sympy,networkx,pygments",
         help="packages whose releases become histories (comma-separated)",
     )
+    parser.add_argument(
+        "--history-releases",
+        type=int,
+        default=0,
+        help="releases per history, spread over the package index (default: the fixed list)",
+    )
     args = parser.parse_args()
-    print(f"tree: {args.out / 'tree'} (target {args.size_mb} MB)")
-    build_tree(args.out, args.size_mb)
+    if args.size_mb > 0:
+        print(f"tree: {args.out / 'tree'} (target {args.size_mb} MB)")
+        build_tree(args.out, args.size_mb)
     if args.git:
-        build_history(args.out, args.git_packages.split(","))
+        build_history(args.out, args.git_packages.split(","), args.history_releases)
     return 0
 
 
