@@ -37,8 +37,10 @@ from scanner.models import Finding
 from scanner.scan import ScanOptions
 
 # Test seam for the worker-crash suite: when set to a file path, a scan_repo task that finds
-# this file absent creates it and then stalls before committing, so a test can SIGKILL it there.
+# this file absent creates it and then stalls before committing, so a test can SIGKILL it there
+# (or restart the broker under it) and then let it go by writing STALL_RELEASE into the file.
 STALL_ENV = "LEAKWARD_TEST_STALL_BEFORE_COMMIT"
+STALL_RELEASE = "release"
 
 FollowUp = tuple[str, dict[str, object]]
 Writer = Callable[[Connection], list[int]]
@@ -137,9 +139,12 @@ def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[st
 
 def _maybe_stall() -> None:
     marker = os.environ.get(STALL_ENV)
-    if marker and not Path(marker).exists():
-        Path(marker).write_text(str(os.getpid()))
-        time.sleep(600)
+    if not marker or Path(marker).exists():
+        return
+    Path(marker).write_text(str(os.getpid()))
+    deadline = time.monotonic() + 600
+    while Path(marker).read_text() != STALL_RELEASE and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def commit_once(

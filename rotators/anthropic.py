@@ -64,7 +64,7 @@ class AnthropicRotator:
             raise PermanentError("Anthropic: no Admin API key configured; set one in the settings")
         return {"x-api-key": self._admin_key.reveal(), "anthropic-version": API_VERSION}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"x-api-key": secret.reveal(), "anthropic-version": API_VERSION}
         return verdict_by_status(probe(self._client, "GET", self._url("models"), headers=headers))
 

@@ -113,7 +113,7 @@ class AwsRotator:
         )
 
     # --- verify -------------------------------------------------------------------------
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         key_id, sep, secret_key = secret.reveal().partition(":")
         if not sep or not key_id or not secret_key:
             return Verdict(Liveness.UNKNOWN, "an AWS secret needs its access key id to verify")

@@ -84,8 +84,13 @@ class Rotator(Protocol):
     # moment the replacement is issued, so the key cannot be revoked before it is reissued.
     rotates_in_place: ClassVar[bool]
 
-    def verify(self, secret: Secret) -> Verdict:
-        """Read-only liveness check with the secret itself."""
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        """Read-only liveness check with the secret itself.
+
+        `key` is the registry's view of the credential, when the caller has it. Most providers
+        answer from the secret alone and ignore it; a GitHub deploy key is checked against its
+        repository's deploy keys, so without `key` its verdict is UNKNOWN.
+        """
         ...
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:

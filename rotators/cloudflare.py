@@ -77,7 +77,7 @@ class CloudflareRotator:
             return Verdict(Liveness.LIVE, "Cloudflare reports the token active", token_id), token_id
         return Verdict(Liveness.DEAD, f"Cloudflare reports the token {status}", token_id), token_id
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         return self._check(secret)[0]
 
     def find_key(self, secret: Secret) -> KeyRef | None:

@@ -68,7 +68,7 @@ class GcpServiceAccountKeyRotator:
             raise PermanentError("GCP: no OAuth token source configured; set one in settings")
         return {"Authorization": f"Bearer {self._token_source().reveal()}"}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         """`secret` is the whole JSON key file (the private key alone names no account)."""
         try:
             info = json.loads(secret.reveal())

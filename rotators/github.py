@@ -6,7 +6,8 @@ installation id), "deploy_key" (account = "owner/repo", key_id = the key id) or 
 OAuth/App user token); attributes `installation_id` and `repository` may name the installation
 and the repository instead of the account. Bearer-only credentials (tokens, installation tokens)
 can only be killed with the value itself, so `revoke` needs the leaked value for them; deploy keys
-are deleted by id.
+are deleted by id, and `verify` finds them in their repository's key list (which is why it takes
+the `KeyRef`; rotators/github_deploy_keys.py).
 github.com and GitHub Enterprise Server differ in data only (`GitHubFlavour`).
 """
 
@@ -30,14 +31,13 @@ from rotators.base import (
     Verdict,
 )
 from rotators.environment import http_client, secret_from
-from rotators.github_app import app_jwt, deploy_keypair
-from rotators.key_hints import token_attributes
+from rotators.github_app import app_jwt
+from rotators.github_deploy_keys import DeployKeys, is_deploy_key, repository
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
     expect,
     field,
-    json_list,
     json_object,
     optional_field,
     probe,
@@ -74,10 +74,6 @@ def enterprise_server(host: str) -> GitHubFlavour:
     return GitHubFlavour("ghes", f"https://{host}/api/v3", True, ("ghp_", "github_pat_"))
 
 
-def _repository(key: KeyRef) -> str | None:
-    return key.attribute("repository") or key.account
-
-
 def _is_rate_limited(response: httpx.Response) -> bool:
     return response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
 
@@ -103,6 +99,7 @@ class GitHubRotator:
         self._app_id = app_id
         self._app_key = app_private_key
         self._admin_token = admin_token  # deploy keys: a token with repo administration
+        self._deploy_keys = DeployKeys(client, self._base, self._admin)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
@@ -131,8 +128,12 @@ class GitHubRotator:
         return self._bearer(self._admin_token)
 
     # --- verify -------------------------------------------------------------------------
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        """Tokens by calling the API with them; deploy keys by their repository's key list
+        (`key` names the repository), since only an SSH handshake could use one directly."""
         value = secret.reveal()
+        if is_deploy_key(secret, key):
+            return self._deploy_keys.verify(secret, key)
         if value.startswith("ghr_"):
             return Verdict(Liveness.UNKNOWN, "refresh tokens cannot be checked without the app")
         if value.startswith("ghs_"):
@@ -172,55 +173,6 @@ class GitHubRotator:
             extra_public=(("installation_id", installation_id),),
         )
 
-    # --- deploy keys --------------------------------------------------------------------
-    def _reissue_deploy_key(self, key: KeyRef, token: str) -> NewCredential:
-        repo = _repository(key)
-        if not repo:
-            raise PermanentError(
-                "GitHub: a deploy key needs its repository; register it with "
-                "--attribute repository=OWNER/REPO (or as the account)"
-            )
-        title = f"leakward {token[:60]}"
-        listed = call(
-            self._client,
-            "GET",
-            self._url("deploy_keys", repo=repo),
-            what="list deploy keys",
-            headers=self._admin(),
-        )
-        read_only = True
-        for item in json_list(expect(listed, "list deploy keys", 200), "list deploy keys"):
-            if item.get("title") == title:
-                # An earlier attempt uploaded this key and lost its private half: retire it.
-                self._delete_deploy_key(repo, str(item.get("id")))
-            elif key.key_id is not None and str(item.get("id")) == key.key_id:
-                read_only = item.get("read_only") is not False  # keep the old key's access
-        private, public = deploy_keypair(title)
-        created = call(
-            self._client,
-            "POST",
-            self._url("deploy_keys", repo=repo),
-            what="add deploy key",
-            headers=self._admin(),
-            json={"title": title, "key": public, "read_only": read_only},
-        )
-        body = json_object(expect(created, "add deploy key", 201), "add deploy key")
-        return NewCredential(
-            secret=private,
-            key_id=field(body, "id", "add deploy key"),
-            extra_public=(("public_key", public),),
-        )
-
-    def _delete_deploy_key(self, repo: str, key_id: str) -> None:
-        response = call(
-            self._client,
-            "DELETE",
-            self._url("deploy_key", repo=repo, key_id=key_id),
-            what="delete deploy key",
-            headers=self._admin(),
-        )
-        expect(response, "delete deploy key", 204, 404)
-
     # --- the protocol -------------------------------------------------------------------
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         kind = key.attribute("kind") or "token"
@@ -233,7 +185,7 @@ class GitHubRotator:
                 )
             return self._mint_installation_token(installation)
         if kind == "deploy_key":
-            return self._reissue_deploy_key(key, idempotency_token)
+            return self._deploy_keys.reissue(key, idempotency_token)
         raise PermanentError(
             "GitHub: personal access and OAuth tokens cannot be created through the API; "
             + self.manual_steps(key)
@@ -248,10 +200,10 @@ class GitHubRotator:
         """Deploy keys by id; bearer tokens with their own value, then confirm they are dead."""
         kind = key.attribute("kind") or "token"
         if kind == "deploy_key":
-            repo = _repository(key)
+            repo = repository(key)
             if not repo or not key.key_id:
                 raise PermanentError("GitHub: a deploy key needs its repository and key id")
-            self._delete_deploy_key(repo, key.key_id)
+            self._deploy_keys.delete(repo, key.key_id)
             return
         if secret is None:
             raise PermanentError(
@@ -309,34 +261,13 @@ class GitHubRotator:
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Deploy keys of repository `account` ("owner/repo"); nothing else is listable."""
-        if account is None:
-            return []
-        listed = call(
-            self._client,
-            "GET",
-            self._url("deploy_keys", repo=account),
-            what="list deploy keys",
-            headers=self._admin(),
-        )
-        return [
-            KeyRef(
-                "github",
-                optional_field(item, "id"),
-                account,
-                hint=optional_field(item, "title"),
-                attributes=(
-                    ("kind", "deploy_key"),
-                    *token_attributes(item.get("title"), "leakward "),
-                ),
-            )
-            for item in json_list(expect(listed, "list deploy keys", 200), "list deploy keys")
-        ]
+        return [] if account is None else self._deploy_keys.refs(account)
 
     def manual_steps(self, key: KeyRef) -> str:
         kind = key.attribute("kind") or "token"
         if kind == "deploy_key":
             return (
-                f"In {_repository(key) or 'the repository'} Settings > Deploy keys, delete key "
+                f"In {repository(key) or 'the repository'} Settings > Deploy keys, delete key "
                 f"{key.key_id or key.hint or '(unknown)'}, add a new one and update its users."
             )
         if kind == "installation":

@@ -76,7 +76,7 @@ class GitLabRotator:
             raise PermanentError("GitLab: no admin token configured; set one in the settings")
         return {"PRIVATE-TOKEN": self._admin_token.reveal()}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
             self._client, "GET", self._url("self"), headers={"PRIVATE-TOKEN": secret.reveal()}
         )

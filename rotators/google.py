@@ -120,7 +120,7 @@ class GoogleApiKeyRotator:
             raise PermanentError("Google: no OAuth token source configured; set one in settings")
         return {"Authorization": f"Bearer {self._token_source().reveal()}"}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         # The key rides in the query string, which is why no URL ever enters a message.
         answer = probe(
             self._client,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Verdict
+from rotators.base import KeyRef, Verdict
 from rotators.provider_http import probe, verdict_by_status
 from rotators.verify_only import VerifyOnlyRotator
 
@@ -20,7 +20,7 @@ class HuggingFaceRotator(VerifyOnlyRotator):
         "repositories it needs, and update every consumer."
     )
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
             self._client,
             "GET",

@@ -85,7 +85,7 @@ class OpenAIRotator:
             raise PermanentError("OpenAI: no Admin API key configured; set one in the settings")
         return {"Authorization": f"Bearer {self._admin_key.reveal()}"}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"Authorization": f"Bearer {secret.reveal()}"}
         answer = probe(self._client, "GET", self._url("models"), headers=headers, keep=(429,))
         if isinstance(answer, Verdict):

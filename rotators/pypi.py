@@ -9,7 +9,7 @@ asks for JSON so Pyramid does not answer with an HTML error page.
 from __future__ import annotations
 
 from leakward.secret import Secret
-from rotators.base import Liveness, Verdict
+from rotators.base import KeyRef, Liveness, Verdict
 from rotators.provider_http import probe
 from rotators.verify_only import VerifyOnlyRotator
 
@@ -22,7 +22,7 @@ class PyPIRotator(VerifyOnlyRotator):
         "Publishing, so no token exists."
     )
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
             self._client,
             "POST",

@@ -65,7 +65,7 @@ class SendGridRotator:
             raise PermanentError("SendGrid: no managing API key configured; set one in settings")
         return {"Authorization": f"Bearer {self._admin_key.reveal()}"}
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"Authorization": f"Bearer {secret.reveal()}"}
         return verdict_by_status(probe(self._client, "GET", self._url("scopes"), headers=headers))
 

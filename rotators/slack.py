@@ -76,7 +76,7 @@ class SlackRotator:
     def _url(self, name: str) -> str:
         return self._base + FACTS_SLACK.endpoints[name]
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
             self._client,
             "POST",

@@ -68,7 +68,7 @@ class ManualRotator:
     def __init__(self, provider: str) -> None:
         self.name = provider
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         return Verdict(Liveness.UNKNOWN, f"leakward has no rotator for {self.name}")
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
@@ -127,7 +127,7 @@ def verified(context: StepContext) -> Changes:
     secret = context.pipeline.leaked(context.rotation)
     if secret is None:
         return {"add_action": "liveness not checked: the leaked value was not handed in"}
-    verdict = context.rotator.verify(secret)
+    verdict = context.rotator.verify(secret, key_ref(context.key))
     who = f" ({verdict.identity})" if verdict.identity else ""
     return {"add_action": f"leaked key checked: {verdict.liveness.value}{who}"}
 
@@ -178,7 +178,8 @@ def delivered(context: StepContext) -> Changes:
 def tested(context: StepContext) -> Changes:
     new = _fresh_or_lost(context)
     rotation, key = context.rotation, context.key
-    verdict = context.rotator.verify(new.secret)
+    # The replacement's own id; its parent (a deploy key's repository …) is the leaked key's.
+    verdict = context.rotator.verify(new.secret, _replacement_ref(key_ref(key), new.key_id))
     if verdict.liveness is Liveness.UNKNOWN:
         raise TransientError(f"could not tell whether the replacement works: {verdict.reason}")
     if verdict.liveness is Liveness.DEAD:
@@ -212,7 +213,7 @@ def old_dead(context: StepContext) -> Changes:
     key, rotator = context.key, context.rotator
     secret = context.pipeline.leaked(context.rotation)
     if secret is not None:
-        verdict = rotator.verify(secret)
+        verdict = rotator.verify(secret, key_ref(key))
         if verdict.liveness is not Liveness.DEAD:
             raise TransientError(f"the leaked key still answers {verdict.liveness.value}")
     elif key.key_id is not None and key.key_id == context.rotation.new_key_id:
@@ -277,7 +278,7 @@ def _fresh_or_lost(context: StepContext) -> NewCredential:
     return new
 
 
-def _replacement_ref(ref: KeyRef, key_id: str) -> KeyRef:
+def _replacement_ref(ref: KeyRef, key_id: str | None) -> KeyRef:
     # Same kind and parent as the leaked key (a GitLab project token's project, say).
     return KeyRef(
         provider=ref.provider, key_id=key_id, account=ref.account, attributes=ref.attributes

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Liveness, Verdict
+from rotators.base import KeyRef, Liveness, Verdict
 from rotators.provider_http import probe, verdict_by_status
 from rotators.verify_only import VerifyOnlyRotator
 
@@ -21,7 +21,7 @@ class StripeRotator(VerifyOnlyRotator):
         "every consumer, and prefer restricted keys with only the permissions needed."
     )
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
             self._client,
             "GET",

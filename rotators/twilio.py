@@ -72,7 +72,7 @@ class TwilioRotator:
         user, sep, password = self._admin_secret.reveal().partition(":")
         return (user, password) if sep else (self._account_sid, user)
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         sid, sep, key_secret = secret.reveal().partition(":")
         if not sep or self._account_sid is None:
             return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")

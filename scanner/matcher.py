@@ -266,7 +266,11 @@ def _with_context(view: bytes, decoded: Decoded) -> tuple[bytes, Callable[[int],
     `aws_secret_access_key: <base64>` decodes to a bare 40-character string; keeping the key
     name in front lets keyword-anchored rules see the decoded value where it was assigned.
     """
-    start = max(view.rfind(b"\n", 0, decoded.start) + 1, decoded.start - CONTEXT)
+    # Searched no further back than CONTEXT: minified files have megabyte-long lines.
+    start = max(
+        view.rfind(b"\n", max(0, decoded.start - CONTEXT), decoded.start) + 1,
+        decoded.start - CONTEXT,
+    )
     prefix = view[start : decoded.start]
     size = len(prefix)
 

@@ -152,8 +152,9 @@ class HyperscanEngine:
             index: tuple(k.lower().encode() for k in rule.keywords)
             for index, rule in enumerate(ruleset.rules)
         }
-        self._widths = [max_width(rule.pattern) for rule in ruleset.rules]
-        self._one_line = [stays_on_one_line(rule.pattern) for rule in ruleset.rules]
+        # Per rule that has hit: (widest match, stays on one line). Parsing every pattern up
+        # front cost more than a small scan; a scan meets a few rules.
+        self._shapes: dict[int, tuple[int, bool]] = {}
         self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratch = hyperscan.Scratch(self._database)
 
@@ -184,6 +185,13 @@ class HyperscanEngine:
             per_piece[index].append((ident, end - starts[index]))
         return [self._group(hits, piece) for hits, piece in zip(per_piece, pieces, strict=True)]
 
+    def _shape(self, index: int) -> tuple[int, bool]:
+        shape = self._shapes.get(index)
+        if shape is None:
+            pattern = self._ruleset.rules[index].pattern
+            shape = self._shapes[index] = (max_width(pattern), stays_on_one_line(pattern))
+        return shape
+
     def _group(self, raw: list[tuple[int, int]], data: bytes) -> Hits:
         hits = Hits()
         size = len(data)
@@ -196,8 +204,9 @@ class HyperscanEngine:
             elif ident >= _KEYWORD_BASE:
                 spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:
-                start = max(0, end - self._widths[ident])
-                if self._one_line[ident]:
+                width, one_line = self._shape(ident)
+                start = max(0, end - width)
+                if one_line:
                     start = max(start, data.rfind(b"\n", start, end) + 1)
                 spans.setdefault(ident, []).append((start, end))
         for index, found in spans.items():

@@ -5,8 +5,10 @@ Stage: tests (rotators). Follows docs.github.com/rest: `Bad credentials` 401 bod
 tokens refused on /user with 403, `DELETE /installation/token` 204, `POST
 /app/installations/{id}/access_tokens` 201 authenticated by an RS256 App JWT, `POST
 /credentials/revoke` that always answers 202 (and 403 when called authenticated on github.com),
-deploy keys under /repos/{owner}/{repo}/keys. `enterprise=True` models GHES (authenticated
-revocation of ghp_/github_pat_ only).
+deploy keys under /repos/{owner}/{repo}/keys: listed 30 a page (`per_page` up to 100, `page`,
+a `Link` header to the next page), each `key` the OpenSSH public line without its comment, a key
+that is not an OpenSSH public key or is already in use anywhere refused with 422.
+`enterprise=True` models GHES (authenticated revocation of ghp_/github_pat_ only).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -36,6 +38,11 @@ class Token:
     login: str
     revoked: bool = False
     installation_id: str | None = None
+
+
+def _invalid(message: str) -> Reply:
+    error = {"resource": "PublicKey", "code": "custom", "field": "key", "message": message}
+    return Reply(422, {"message": "Validation Failed", "errors": [error]})
 
 
 def _unb64(part: str) -> bytes:
@@ -80,14 +87,43 @@ class FakeGitHub(FakeServer):
         ).decode()
 
     def add_deploy_key(self, repo: str, title: str, read_only: bool = False) -> int:
+        return self.add_deploy_keypair(repo, title, read_only)[0]
+
+    def add_deploy_keypair(self, repo: str, title: str, read_only: bool = False) -> tuple[int, str]:
+        """A deploy key made as `ssh-keygen -t ed25519` would: its id and private key (PEM)."""
+        private = ed25519.Ed25519PrivateKey.generate()
+        public = private.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
+        item = self._store_key(repo, title, f"{public.decode()} {title}", read_only)
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+        return int(str(item["id"])), pem.decode()
+
+    def public_keys(self, repo: str) -> set[str]:
+        """The public lines of `repo`'s deploy keys, as GitHub lists them."""
+        return {str(item["key"]) for item in self.deploy_keys.get(repo, {}).values()}
+
+    def _store_key(self, repo: str, title: str, line: str, read_only: bool) -> dict[str, object]:
         self._next_key += 1
-        self.deploy_keys.setdefault(repo, {})[self._next_key] = {
+        kind, blob = line.split()[:2]
+        item: dict[str, object] = {
             "id": self._next_key,
+            "key": f"{kind} {blob}",  # GitHub keeps the type and key, never the comment
+            "url": f"{self.url}/repos/{repo}/keys/{self._next_key}",
             "title": title,
-            "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFake old",
+            "verified": True,
+            "created_at": "2026-11-01T12:00:00Z",
             "read_only": read_only,
+            "added_by": "octo-admin",
+            "last_used": None,
+            "enabled": True,
         }
-        return self._next_key
+        self.deploy_keys.setdefault(repo, {})[self._next_key] = item
+        return item
 
     def live(self, kind: str) -> list[Token]:
         return [t for t in self.tokens.values() if t.kind == kind and not t.revoked]
@@ -164,18 +200,34 @@ class FakeGitHub(FakeServer):
 
     def _list_keys(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         keys = self._repo_keys(request, match.group("repo"))
-        return _BAD if keys is None else Reply(200, list(keys.values()))
+        if keys is None:
+            return _BAD
+        # docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api
+        per_page = min(int(request.query.get("per_page", "30")), 100)
+        page = int(request.query.get("page", "1"))
+        items = list(keys.values())
+        headers = {}
+        if page * per_page < len(items):
+            following = f"{self.url}{request.path}?per_page={per_page}&page={page + 1}"
+            headers["link"] = f'<{following}>; rel="next"'
+        return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
 
     def _add_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         keys = self._repo_keys(request, match.group("repo"))
         if keys is None:
             return _BAD
         body = request.json()
-        if not str(body.get("key", "")).startswith("ssh-"):
-            return Reply(422, {"message": "Validation Failed"})
-        self._next_key += 1
-        keys[self._next_key] = {"id": self._next_key, **body}
-        return Reply(201, keys[self._next_key])
+        line = str(body.get("key", ""))
+        try:
+            serialization.load_ssh_public_key(line.encode())
+        except (ValueError, UnsupportedAlgorithm):
+            return _invalid("key is invalid. You must supply a key in OpenSSH public key format")
+        in_use = {str(k["key"]) for repo in self.deploy_keys.values() for k in repo.values()}
+        if " ".join(line.split()[:2]) in in_use:
+            return _invalid("key is already in use")
+        read_only = body.get("read_only", False) is True
+        item = self._store_key(match.group("repo"), str(body.get("title", "")), line, read_only)
+        return Reply(201, item)
 
     def _get_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         keys = self._repo_keys(request, match.group("repo"))

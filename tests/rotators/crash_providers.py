@@ -20,6 +20,7 @@ import boto3
 
 from leakward.secret import Secret
 from rotators.aws import aws_credential
+from rotators.github_app import deploy_public_key
 
 GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
 
@@ -149,6 +150,18 @@ def _cloudflare_live(fake: Any) -> set[str]:
     }
 
 
+def _deploy_key_plant(fake: Any) -> Planted:
+    key_id, private = fake.add_deploy_keypair("acme/app", "ci")
+    env = {"GITHUB_API_URL": fake.url, "GITHUB_TOKEN": fake.admin_token}
+    attributes = (("kind", "deploy_key"),)
+    return Planted(private, str(key_id), env, account="acme/app", attributes=attributes)
+
+
+def _deploy_key_ident(value: str) -> str:
+    # A private key is known to GitHub by its public half, the line the repository lists.
+    return deploy_public_key(Secret(value)) or "(unreadable private key)"
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -191,5 +204,13 @@ CASES = (
     ProviderCase("sendgrid", "sendgrid", "fake_sendgrid", _sendgrid_plant, _sendgrid_live),
     ProviderCase(
         "cloudflare", "cloudflare", "fake_cloudflare", _cloudflare_plant, _cloudflare_live
+    ),
+    ProviderCase(
+        "github-deploy-key",
+        "github",
+        "fake_github",
+        _deploy_key_plant,
+        lambda fake: fake.public_keys("acme/app"),
+        _deploy_key_ident,
     ),
 )

@@ -70,7 +70,7 @@ class FakeRotator:
         with locked_json(self.state, {"keys": {}, "counter": 0}) as data:
             return dict(data["keys"])
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         self.faults.check("verify")
         for key_id, key in self.keys().items():
             if key["secret"] == secret.reveal():

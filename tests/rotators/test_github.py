@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, Liveness, PermanentError, TransientError
 from rotators.github import GitHubRotator, enterprise_server
+from rotators.github_app import deploy_keypair
 from tests.fakes.github import FakeGitHub
 from tests.rotators.scripted import Scripted
 
@@ -186,3 +189,140 @@ def test_capability_depends_on_the_kind_of_credential(http_client: httpx.Client)
         "deploy_key": Capability.FULL,
     }
     assert rotator.capability_for(KeyRef("github")) is Capability.REVOKE_ONLY
+
+
+def deploy_ref(repo: str, key_id: int | str | None) -> KeyRef:
+    key = None if key_id is None else str(key_id)
+    return KeyRef("github", key, repo, attributes=(("kind", "deploy_key"),))
+
+
+def test_deploy_key_liveness_is_read_from_the_repository_key_list(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    old, private = fake_github.add_deploy_keypair("acme/app", "ci")
+    leaked, key = Secret(private), deploy_ref("acme/app", old)
+    rotator = on(fake_github, http_client)
+    verdict = rotator.verify(leaked, key)
+    assert verdict.liveness is Liveness.LIVE
+    assert verdict.identity == f"acme/app deploy key {old}"
+
+    new = rotator.reissue(key, "rot-1")
+    assert rotator.verify(new.secret, deploy_ref("acme/app", new.key_id)).liveness is Liveness.LIVE
+    rotator.revoke(key)
+    assert rotator.verify(leaked, key).liveness is Liveness.DEAD
+    assert rotator.verify(new.secret, key).liveness is Liveness.LIVE  # found by key, not by id
+    # The repository decides, not the key id: the same key checked in another repository.
+    assert rotator.verify(new.secret, deploy_ref("acme/other", None)).liveness is Liveness.DEAD
+    assert "PRIVATE" not in str(fake_github.requests)  # only the public half went out
+
+
+def test_deploy_key_without_its_repository_is_unknown(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    _, private = fake_github.add_deploy_keypair("acme/app", "ci")
+    verdict = on(fake_github, http_client).verify(Secret(private))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "repository" in verdict.reason
+    assert fake_github.requests == []  # not sent anywhere as a bearer token
+
+
+def test_deploy_key_in_pem_form_is_matched_by_its_public_half(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    """A leaked RSA key in the old "BEGIN RSA PRIVATE KEY" form is the same key to GitHub."""
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = rsa_key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    pem = rsa_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    added = http_client.post(
+        f"{fake_github.url}/repos/acme/app/keys",
+        headers={"Authorization": f"Bearer {fake_github.admin_token}"},
+        json={"title": "legacy", "key": public.decode() + " ops@host", "read_only": True},
+    )
+    assert added.status_code == 201
+    assert added.json()["key"] == public.decode()  # listed without its comment
+    again = http_client.post(
+        f"{fake_github.url}/repos/acme/other/keys",
+        headers={"Authorization": f"Bearer {fake_github.admin_token}"},
+        json={"title": "copy", "key": public.decode()},
+    )
+    assert again.status_code == 422  # one key, one place on GitHub
+    assert again.json()["errors"][0]["message"] == "key is already in use"
+    rotator = on(fake_github, http_client)
+    assert rotator.verify(Secret(pem), deploy_ref("acme/app", None)).liveness is Liveness.LIVE
+    encrypted = rsa_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"passphrase"),
+    ).decode()
+    verdict = rotator.verify(Secret(encrypted), deploy_ref("acme/app", None))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "not a readable private key" in verdict.reason
+
+
+def test_deploy_key_on_a_later_page_is_found(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    for number in range(100):
+        fake_github.add_deploy_key("acme/app", f"host-{number}")
+    last, private = fake_github.add_deploy_keypair("acme/app", "the last one")
+    verdict = on(fake_github, http_client).verify(Secret(private), deploy_ref("acme/app", last))
+    assert verdict.liveness is Liveness.LIVE
+    pages = [r.query for r in fake_github.requests if r.path == "/repos/acme/app/keys"]
+    assert pages == [{"per_page": "100"}, {"per_page": "100", "page": "2"}]
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        ({"status": 503}, "503"),
+        ({"status": 429, "retry_after": "3"}, "429"),
+        ({"status": 200, "html": True}, "HTML"),
+        ({"hang": 5.0}, "in time"),
+        ({"status": 404}, "404"),
+    ],
+)
+def test_deploy_key_unknown_when_the_list_cannot_be_read(
+    fake_github: FakeGitHub, http_client: httpx.Client, failure: dict, reason: str
+) -> None:
+    old, private = fake_github.add_deploy_keypair("acme/app", "ci")
+    fake_github.fail_next("/repos/acme/app/keys", **failure)
+    verdict = on(fake_github, http_client).verify(Secret(private), deploy_ref("acme/app", old))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert reason in verdict.reason
+    assert private not in verdict.reason
+
+
+def test_deploy_key_unknown_when_the_admin_token_is_refused_or_missing(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    """A refused listing is the admin token's failure, not the deploy key's death."""
+    old, private = fake_github.add_deploy_keypair("acme/app", "ci")
+    wrong = GitHubRotator(http_client, base_url=fake_github.url, admin_token=Secret("ghp_nope"))
+    refused = wrong.verify(Secret(private), deploy_ref("acme/app", old))
+    assert refused.liveness is Liveness.UNKNOWN
+    assert "401" in refused.reason
+    missing = GitHubRotator(http_client, base_url=fake_github.url)
+    verdict = missing.verify(Secret(private), deploy_ref("acme/app", old))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "no admin token" in verdict.reason
+
+
+def test_deploy_key_pages_are_followed_only_on_the_api_host() -> None:
+    """The admin token goes with every page, so a next link to another host is not followed."""
+    first = httpx.Response(
+        200, json=[], headers={"link": '<https://elsewhere.test/keys?page=2>; rel="next"'}
+    )
+    script = Scripted(("GET", "/repos/acme/app/keys", first))
+    rotator = GitHubRotator(script.client(), admin_token=Secret("ghp_" + "c" * 36))
+    private, _ = deploy_keypair("ci")
+    verdict = rotator.verify(private, deploy_ref("acme/app", None))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "another host" in verdict.reason
+    assert script.done()
+    assert len(script.sent) == 1

@@ -28,6 +28,7 @@ from registry import (
 from rotators.base import Rotator
 from rotators.cloudflare import CloudflareRotator
 from rotators.github import GitHubRotator
+from rotators.github_app import deploy_public_key
 from rotators.gitlab import GitLabRotator
 from rotators.huggingface import HuggingFaceRotator
 from rotators.pipeline import RotationPipeline
@@ -354,3 +355,51 @@ def test_verify_only_huggingface_token_is_checked_and_handed_to_the_owner(
     assert "invalidate" in must
     assert "revoked before consumers" not in must  # it was not revoked at all
     assert_nowhere(registry, notifier, value)
+
+
+def test_github_deploy_key_rotation_is_tested_and_confirmed_dead_through_the_repository(
+    registry: Registry,
+    store: FakeStore,
+    notifier: FakeNotifier,
+    fake_github: FakeGitHub,
+    http_client: httpx.Client,
+) -> None:
+    """A deploy key cannot call the API itself; its liveness is its repository's key list, so
+    the `tested` and `confirmed dead` steps conclude instead of answering unknown."""
+    old, private = fake_github.add_deploy_keypair("acme/app", "ci", read_only=False)
+    new = NewKey(
+        "github",
+        OWNER,
+        key_id=str(old),
+        account="acme/app",
+        consumers=consumers(),
+        attributes=(("kind", "deploy_key"),),
+    )
+    entry, leak_id = register_leak(registry, new, private)
+    rotator = GitHubRotator(
+        http_client, base_url=fake_github.url, admin_token=Secret(fake_github.admin_token)
+    )
+
+    rotation = (
+        pipeline(registry, rotator, store, notifier)
+        .rotate(entry, leak_id=leak_id, secret=Secret(private))
+        .rotation
+    )
+
+    assert rotation.status == "done", rotation.last_error
+    (replacement,) = fake_github.deploy_keys["acme/app"].values()  # the leaked key is gone
+    assert replacement["id"] != old
+    assert replacement["read_only"] is False
+    held = store.current(CONSUMERS[0].removeprefix("vault:"))
+    assert held is not None
+    assert_consumers_hold(store, held)
+    assert fake_github.public_keys("acme/app") == {deploy_public_key(Secret(held))}
+    assert f"leaked key checked: live (acme/app deploy key {old})" in rotation.actions
+    assert "replacement tested and made current" in rotation.actions
+    assert "leaked key confirmed dead" in rotation.actions
+    assert rotation.attempts == 0  # no step had to be retried for want of an answer
+    assert registry.get_key(entry).status == "revoked"
+    assert registry.list_leaks()[0].revoked_at is not None
+    (notice,) = notifier.sent()
+    assert notice["subject"].endswith(" rotated")
+    assert_nowhere(registry, notifier, private, held)

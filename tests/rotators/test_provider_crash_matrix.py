@@ -14,10 +14,6 @@ Left out, with the property each cannot meet:
   orphans"; it expires within the hour).
 - Slack rotating tokens: the same, an access token is revoked only with its own value; and
   `from_environment` has no refresh token source, so a resumed pipeline could not reissue.
-- GitHub deploy keys: no rotation of one finishes, crash or not. `tested` needs the
-  replacement's private half verified, which only an SSH handshake can do, so verify answers
-  UNKNOWN and the step gives up ("exactly one live replacement held by every consumer" is never
-  reached).
 """
 
 from __future__ import annotations
@@ -39,6 +35,7 @@ from rotators import ROTATORS
 from rotators.base import Liveness
 from rotators.pipeline import CRASH_ENV
 from rotators.policy import REISSUE_FIRST, steps_for
+from rotators.steps import key_ref
 from tests.registry.conftest import _isolated_environment, postgres_url
 from tests.rotators.crash_providers import CASES, Planted, ProviderCase
 from tests.rotators.fakes import FakeNotifier, FakeStore
@@ -164,11 +161,12 @@ def crash_and_resume(
         assert {case.ident(value) for value in held if value} == {case.ident(replacement)}
         assert replacement != planted.value
         rotator = pipeline.rotators[case.provider]
-        assert rotator.verify(Secret(replacement)).liveness is Liveness.LIVE
+        ref = key_ref(registry.get_key(entry))  # a deploy key is checked in its repository
+        assert rotator.verify(Secret(replacement), ref).liveness is Liveness.LIVE
         # ... which is the only live key of the family: the leaked one and every replacement
         # lost in the crash are revoked at the provider.
         assert case.live(fake) == {case.ident(replacement)}
-        assert rotator.verify(Secret(planted.value)).liveness is Liveness.DEAD
+        assert rotator.verify(Secret(planted.value), ref).liveness is Liveness.DEAD
         assert registry.get_key(entry).status == "revoked"
         assert registry.list_leaks()[0].revoked_at is not None
         # Exactly one notice, and it is the "rotated" one.

@@ -121,6 +121,16 @@ class RedisServer:
             self.process.wait(timeout=20)
         self.process = None
 
+    def crash(self) -> None:
+        """SIGKILL: no shutdown save; only what the append-only file already holds survives."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=20)
+        self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_connect_timeout=3)
+
 
 @pytest.fixture
 def own_redis(tmp_path: Path) -> Iterator[RedisServer]:

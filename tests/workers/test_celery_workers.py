@@ -6,13 +6,12 @@ means each leak's `times_seen` is 1 and each task's dedupe key is in `done_tasks
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from leakward.repo_sweep import STALL_ENV
+from leakward.repo_sweep import STALL_ENV, STALL_RELEASE
 from leakward.tasks import CeleryQueue, make_app
 from leakward.work_settings import WorkSettings
 from registry import Registry, sweep_state
@@ -88,36 +87,47 @@ def test_redis_restart_under_load_loses_no_task(
     origins: Origins,
     registry: Registry,
     workers: Workers,
+    tmp_path: Path,
 ) -> None:
-    names = [f"svc-{index}" for index in range(8)]
+    """At the crash a task is running, others wait in the queue, and more are being published;
+    every one of them is done exactly once after the broker comes back."""
+    names = [f"svc-{index}" for index in range(10)]
     for index, name in enumerate(names):
         origins.add(name, **{"key.env": f"TOKEN={pat(7500 + index)}\n"})
     queue = _queue(own_redis.url, settings, queue_name)
-    for name in names[:4]:
+    for name in names[:6]:
         queue.enqueue("scan_repo", _scan_payload(origins, name, "r1"))
-    workers.start(own_redis.url)
-    workers.start(own_redis.url)
-    wait_for(lambda: len(_done(registry)) >= 1, "the workers starting on the queue", workers)
+    stall = tmp_path / "stalled-pid"
+    workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    wait_for(stall.exists, "the worker taking a task", workers)
+    with own_redis.client() as broker:
+        assert broker.llen(queue_name) == 5  # waiting
+        assert broker.hlen("unacked") == 1  # running, unacknowledged
 
-    own_redis.stop()
+    own_redis.crash()
 
     # Published while the broker is down: the producer retries until it is back.
     def publish_rest() -> None:
-        for name in names[4:]:
+        for name in names[6:]:
             queue.enqueue("scan_repo", _scan_payload(origins, name, "r1"))
 
     late = threading.Thread(target=publish_rest)
     late.start()
+    late.join(timeout=1.5)
+    assert late.is_alive()  # still retrying its first publish: nothing reached a broker
+    assert _done(registry) == set()
     own_redis.start()
     late.join(timeout=120)
     assert not late.is_alive()
 
+    workers.start(own_redis.url)
+    stall.write_text(STALL_RELEASE)  # the running task goes on to commit, on a new connection
     expected = {f"scan_repo:acme/{name}:r1" for name in names}
     wait_for(lambda: _done(registry) == expected, "every task finishing", workers, limit=120)
     assert _times_seen(registry) == [1] * len(names)
     with registry.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(DoneTaskRow)).scalar_one() == 8
-    assert os.environ.get(STALL_ENV) is None
+        count = connection.execute(select(func.count()).select_from(DoneTaskRow)).scalar_one()
+    assert count == len(names)
 
 
 def test_sweep_with_a_broker_queues_every_repository_for_the_workers(
