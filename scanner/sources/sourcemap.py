@@ -77,7 +77,8 @@ def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | S
             document = json.loads(raw)
         except (ValueError, binascii.Error, RecursionError) as exc:
             reason = f"malformed inline source map ({describe_json_error(exc)}); not unpacked"
-            unpacked.append(Skipped(origin.display, reason, True))
+            # A note, not an error: the script around it is still scanned, encoded map included.
+            unpacked.append(Skipped(origin.display, reason))
             continue
         masked[match.start(2) : match.end(2)] = b" " * (match.end(2) - match.start(2))
         for name, content in _entries(document):

@@ -63,6 +63,17 @@ def test_inline_base64_and_percent_encoded_maps_in_scripts():
     assert names == ["index.html", "index.html!webpack://app/src/api.ts"]
 
 
+def test_a_truncated_inline_map_is_a_note_and_its_script_is_still_scanned():
+    """Django's own tests ship a cut-off `data:` map: that is not a scan error."""
+    encoded = base64.b64encode(json.dumps(MAP).encode()).decode()[:40]
+    bundle = f"//# sourceMappingURL=data:application/json;base64,{encoded}\nvar k='{GOOGLE_KEY}';"
+    result = scan(bundle.encode(), "cut.js")
+    (note,) = result.skipped
+    assert "malformed inline source map" in note.reason
+    assert not note.is_error
+    assert [c.origin.display for c in result.containing(GOOGLE_KEY)] == ["cut.js"]
+
+
 def test_html_inline_script_is_located_in_the_page():
     page = f'<html>\n<body>\n<script>\nconst k="{GOOGLE_KEY}";\n</script>\n</body>\n</html>\n'
     (chunk,) = scan(page.encode(), "index.html").chunks
