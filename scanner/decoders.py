@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,18 +45,67 @@ _SIMPLE_ESCAPES = {
 
 
 @dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Where each decoded byte came from, as runs rather than a table per byte.
+
+    From decoded offset `starts[i]` on, byte k of run i sits at parent offset `bases[i] + k` when
+    the run was copied, and at `bases[i]` itself when it is what one escape expanded to.
+    """
+
+    starts: tuple[int, ...]
+    bases: tuple[int, ...]
+    copied: tuple[bool, ...]
+
+    def parent_of(self, offset: int) -> int:
+        run = bisect.bisect_right(self.starts, offset) - 1
+        return self.bases[run] + (offset - self.starts[run] if self.copied[run] else 0)
+
+
+class _Builder:
+    """Decoded bytes and their OffsetMap, built piece by piece."""
+
+    def __init__(self) -> None:
+        self.out = bytearray()
+        self._starts: list[int] = []
+        self._bases: list[int] = []
+        self._copied: list[bool] = []
+
+    def copy(self, data: bytes, begin: int, end: int) -> None:
+        if end > begin:
+            self._run(begin, copied=True)
+            self.out += data[begin:end]
+
+    def put(self, piece: bytes, at: int) -> None:
+        if piece:
+            self._run(at, copied=False)
+            self.out += piece
+
+    def finish(self, end: int) -> tuple[bytes, OffsetMap]:
+        """The bytes, and a map that sends the offset just past them to `end`."""
+        self._run(end, copied=False)
+        return bytes(self.out), OffsetMap(
+            tuple(self._starts), tuple(self._bases), tuple(self._copied)
+        )
+
+    def _run(self, base: int, *, copied: bool) -> None:
+        self._starts.append(len(self.out))
+        self._bases.append(base)
+        self._copied.append(copied)
+
+
+@dataclass(frozen=True, slots=True)
 class Decoded:
-    """Decoded bytes and, per byte, its offset in the parent (None: spread evenly over the span)."""
+    """Decoded bytes and where they came from (no map: spread evenly over the span)."""
 
     kind: str
     data: bytes
     start: int
     end: int
-    offsets: tuple[int, ...] | None = None
+    mapping: OffsetMap | None = None
 
     def to_parent(self, offset: int) -> int:
-        if self.offsets is not None:
-            return self.offsets[min(max(offset, 0), len(self.offsets) - 1)]
+        if self.mapping is not None:
+            return self.mapping.parent_of(min(max(offset, 0), len(self.data)))
         if not self.data:
             return self.start
         return self.start + (offset * (self.end - self.start)) // len(self.data)
@@ -165,87 +215,62 @@ def decode_url(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             continue
         start, end = _token_bounds(data, offset)
         last_end = end
-        out = bytearray()
-        positions: list[int] = []
+        built = _Builder()
         index = start
         for match in _PERCENT.finditer(data, start, end):
-            out += data[index : match.start()]
-            positions.extend(range(index, match.start()))
-            out.append(int(match.group(1), 16))
-            positions.append(match.start())
+            built.copy(data, index, match.start())
+            built.put(bytes([int(match.group(1), 16)]), match.start())
             index = match.end()
-        out += data[index:end]
-        positions.extend(range(index, end + 1))
-        yield Decoded("url", bytes(out), start, end, tuple(positions))
+        built.copy(data, index, end)
+        decoded, mapping = built.finish(end)
+        yield Decoded("url", decoded, start, end, mapping)
 
 
-def _quote_before(data: bytes, offset: int, line_start: int) -> int:
-    """Index of the nearest unescaped double quote before `offset` on its line, or -1."""
-    index = data.rfind(b'"', line_start, offset)
-    while index >= 0 and _is_escaped(data, index, line_start):
-        index = data.rfind(b'"', line_start, index)
-    return index
+# The last `"` on a stretch that no backslash escapes: after a character other than a backslash
+# (or at the stretch's start) and an even run of backslashes. Greedy: the match ends at the last.
+_LAST_QUOTE = re.compile(rb'(?s)(?:.*[^\\])?(?:\\\\)*"')
+# The rest of a double-quoted string, escapes included, through its closing quote.
+_STRING_REST = re.compile(rb'(?s)(?:[^"\\]|\\.)*"')
+# The last quote or white space that no backslash escapes, ending what precedes an unquoted run.
+_RUN_DELIMITER = re.compile(rb"(?s).*(?<!\\)[\"'` \t\r\n]")
+# An unquoted run: escapes and anything but quotes and white space.
+_RUN_REST = re.compile(rb"(?s)(?:\\.|[^\\\"'` \t\r\n])*")
 
 
-def _is_escaped(data: bytes, index: int, line_start: int) -> bool:
-    backslashes = 0
-    while index - 1 - backslashes >= line_start and data[index - 1 - backslashes] == 0x5C:
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
-def _string_bounds(data: bytes, offset: int) -> tuple[int, int]:
-    """The escaped string around `offset`.
+def _string_bounds(data: bytes, anchor: int) -> tuple[int, int]:
+    """The escaped string around the escape that ends at `anchor`.
 
     Inside a double-quoted string on one line (JSON, a notebook cell) that is the whole string,
     so `os.environ[\\"KEY\\"] = \\"value\\"` decodes as one assignment; elsewhere the run of
-    text up to white space or an unescaped quote.
+    text up to white space or an unescaped quote. Regular expressions walk the bytes: a loop per
+    byte here dominated scans of escape-heavy JSON.
     """
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line_end = data.find(b"\n", offset)
-    line_end = len(data) if line_end < 0 else line_end
-    opening = _quote_before(data, offset, max(line_start, offset - _MAX_LITERAL))
-    if opening >= 0:
-        index = offset
-        while index < line_end and index - offset < _MAX_LITERAL:
-            if data[index] == 0x5C:
-                index += 2
-                continue
-            if data[index] == 0x22:
-                return opening + 1, index
-            index += 1
-    start = offset
-    while start > 0 and offset - start < _MAX_LITERAL:
-        char = data[start - 1]
-        if char in b"\"'` \t\r\n" and not (start >= 2 and data[start - 2] == 0x5C):
-            break
-        start -= 1
-    end = offset
-    while end < len(data) and end - offset < _MAX_LITERAL:
-        char = data[end]
-        if char == 0x5C:
-            end += 2
-            continue
-        if char in b"\"'` \t\r\n":
-            break
-        end += 1
-    return start, min(end, len(data))
+    lowest = max(0, anchor - _MAX_LITERAL)
+    line_start = max(lowest, data.rfind(b"\n", lowest, anchor) + 1)
+    line_end = data.find(b"\n", anchor, anchor + _MAX_LITERAL)
+    line_end = min(len(data), anchor + _MAX_LITERAL) if line_end < 0 else line_end
+    opening = _LAST_QUOTE.match(data, line_start, anchor - 1)
+    if opening is not None:
+        closing = _STRING_REST.match(data, anchor, line_end)
+        if closing is not None:
+            return opening.end(), closing.end() - 1
+    delimiter = _RUN_DELIMITER.match(data, lowest, anchor - 1)
+    start = delimiter.end() if delimiter is not None else lowest
+    run = _RUN_REST.match(data, anchor, min(len(data), anchor + _MAX_LITERAL))
+    return start, run.end() if run is not None else anchor
 
 
 def decode_escapes(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
     for anchor in anchors:
-        offset = anchor - 1  # inside the escape that ends at the anchor
-        if offset < last_end:
-            continue
-        start, end = _string_bounds(data, offset)
+        if anchor <= last_end:
+            continue  # inside the string just decoded
+        start, end = _string_bounds(data, anchor)
         last_end = end
-        out = bytearray()
-        positions: list[int] = []
+        built = _Builder()
         index = start
         for match in _ESCAPE.finditer(data, start, end):
-            out += data[index : match.start()]
-            positions.extend(range(index, match.start()))
+            built.copy(data, index, match.start())
             code = match.group(1)
             if code[:1] == b"u":
                 piece = chr(int(code[1:], 16)).encode("utf-8", "surrogatepass")
@@ -253,12 +278,11 @@ def decode_escapes(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
                 piece = bytes([int(code[1:], 16)])
             else:
                 piece = _SIMPLE_ESCAPES[code]
-            out += piece
-            positions += [match.start()] * len(piece)
+            built.put(piece, match.start())
             index = match.end()
-        out += data[index:end]
-        positions.extend(range(index, end + 1))
-        yield Decoded("escape", bytes(out), start, end, tuple(positions))
+        built.copy(data, index, end)
+        decoded, mapping = built.finish(end)
+        yield Decoded("escape", decoded, start, end, mapping)
 
 
 def _literal_before(data: bytes, close: int) -> int | None:
@@ -334,25 +358,23 @@ def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
         # Walk left over earlier links of the same chain.
         while (previous := _link_before(data, first)) is not None:
             first = previous
-        out = bytearray()
-        positions: list[int] = []
+        built = _Builder()
         open_ = first
         end = first
         while True:
             close = _literal_after(data, open_)
             if close is None:
                 break
-            out += data[open_ + 1 : close]
-            positions.extend(range(open_ + 1, close))
+            built.copy(data, open_ + 1, close)
             end = close + 1
             link = _PLUS.match(data, end)
             if link is None or link.end() >= len(data) or data[link.end()] not in b"\"'`":
                 break
             open_ = link.end()
         last_end = end
-        if positions:
-            positions.append(end)
-            yield Decoded("concat", bytes(out), first, end, tuple(positions))
+        if built.out:
+            decoded, mapping = built.finish(end)
+            yield Decoded("concat", decoded, first, end, mapping)
 
 
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {

@@ -119,3 +119,24 @@ def test_a_token_with_a_wrong_checksum_is_not_reported_by_any_rule(matcher: Matc
     for line in (f'GITHUB_TOKEN = "{broken}"', f"ACCESS_TOKEN={broken}\n"):
         chunk = Chunk(line.encode(), Origin("file", "config.py"))
         assert matcher.scan_chunk(chunk) == []
+
+
+def test_escaped_assignment_in_a_notebook_cell_keeps_its_value(matcher: Matcher) -> None:
+    """The trigger ends at the value's opening `\\"`: the string must run on past it, to the
+    cell line's closing quote, or the decoded assignment has no value to match."""
+    cell = '"os.environ[\\"DB_PASSWORD\\"] = \\"Xk29fLq8Zt4Wm1Rv\\"\\n",'
+    text = '{"cells": [{"source": ["import os\\n", ' + cell + "]}]}\n"
+    chunk = Chunk(text.encode(), Origin("file", "nb.ipynb"))
+    found = [
+        (f.rule_id, f.secret.reveal(), f.column, f.decoded_from) for f in matcher.scan_chunk(chunk)
+    ]
+    column = text.index("Xk29") + 1
+    assert found == [("generic.secret_assignment", "Xk29fLq8Zt4Wm1Rv", column, ("escape",))]
+
+
+def test_escapes_before_a_secret_shift_its_decoded_offsets_back(matcher: Matcher) -> None:
+    """Each multi-byte escape maps to one decoded byte: the reported column is the raw one."""
+    escaped = "\\u0041\\u0042\\/" * 20 + GITHUB_PAT.replace("_", "\\u005f")
+    text = f'x = "{escaped}"'
+    found = scan(matcher, text)
+    assert found == [(GITHUB_PAT, 1, text.index("ghp") + 1, ("escape",))]
