@@ -4,6 +4,14 @@ Stage: application shell (workers). `enqueue(kind, payload)` is the whole protoc
 the webhook receiver. `LocalQueue` runs tasks on a concurrent.futures pool (processes by default,
 so two workers use two cores) and queues the follow-ups a task hands back (rotations) itself;
 `leakward.tasks.CeleryQueue` puts the same tasks on a Redis broker instead.
+
+Worker processes are forked when this process runs no other thread (`leakward sweep`): they start
+with every module imported, where a spawned one first spends about a second of CPU importing
+(SQLAlchemy, Alembic, PyGithub, the scanner) and more finalising at exit. That cost is paid per
+worker whatever the number of repositories, so two spawned workers could not halve a sweep.
+With other threads running (`serve`'s scheduler and HTTP server), a fork could copy a lock some
+thread holds, so workers are spawned. Either way all of them start when the queue is made,
+while the parent is still listing.
 """
 
 from __future__ import annotations
@@ -41,11 +49,13 @@ class LocalQueue:
         self.settings = settings
         self._executor: Executor
         if processes:
-            # spawn, not fork: the parent may run threads (scheduler, HTTP server) and hold
-            # database connections that a forked child must not share.
-            context = multiprocessing.get_context("spawn")
+            self.start_method = start_method()
+            context = multiprocessing.get_context(self.start_method)
             self._executor = ProcessPoolExecutor(workers, mp_context=context)
+            for _ in range(workers):
+                self._executor.submit(_started)
         else:
+            self.start_method = "thread"
             self._executor = ThreadPoolExecutor(workers, thread_name_prefix="leakward-task")
         self._pending = 0
         self._idle = threading.Condition()
@@ -94,3 +104,14 @@ class LocalQueue:
             self.reports.append(report)
             self._pending -= 1
             self._idle.notify_all()
+
+
+def start_method() -> str:
+    """fork when no other thread runs here (see the module docstring), else spawn."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def _started() -> None:
+    """A no-op task: submitting one per worker starts them all now rather than on demand."""

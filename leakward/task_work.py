@@ -111,6 +111,19 @@ def _resources(settings: WorkSettings) -> tuple[Registry, RuleSet]:
         return _opened[settings]
 
 
+def _forget_inherited() -> None:
+    """In a forked child: drop the parent's pools without closing them (closing would end the
+    parent's connections too); the child opens its own on first use."""
+    global _opening
+    for registry, _ in _opened.values():
+        registry.engine.dispose(close=False)
+    _opened.clear()
+    _opening = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
+
+
 def close_resources() -> None:
     """Dispose of the pools this process opened (tests and worker shutdown)."""
     with _opening:
