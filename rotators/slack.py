@@ -6,13 +6,22 @@ Stage: rotators. Slack answers HTTP 200 with `{"ok": false, "error": …}` for b
 error code decides. Tokens are revoked with their own value (`revoke(key, secret)`). Bot and
 user tokens of apps without rotation cannot be reissued through the API: the app must be
 reinstalled (revoke-only). Reissue needs the refresh token, which is a secret held by a store, so
-it comes from `refresh_tokens` and the new one goes back through `keep_refresh_token`.
-`KeyRef.attribute("kind")` is "rotating" or "config".
+it comes from `refresh_tokens` and the new one goes back through `keep_refresh_token`; a CLI-built
+rotator keeps it in a file (`RefreshTokenFile`). Each refresh token works once (Slack revokes it
+as it hands out the next), so the new one is written back before reissue returns: a process
+killed after that resumes with it, and only a kill between Slack's answer and the write loses
+it (the app must then be reinstalled). A refreshed access token has no public id and is revoked
+only with its own value, so one lost in a crash stays valid until it expires (`expires_at`, 12
+hours after it was issued). `KeyRef.attribute("kind")` is "rotating" or "config".
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import ClassVar, Self
 
 import httpx
@@ -40,6 +49,54 @@ RefreshTokens = Callable[[KeyRef], Secret | None]
 KeepRefreshToken = Callable[[KeyRef, Secret], None]
 
 
+class RefreshTokenFile:
+    """The refresh token of one rotating Slack installation, kept in a file only its owner reads.
+
+    Read before each refresh; the next one replaces it atomically (write, fsync, rename) the
+    moment Slack hands it out, since the one just used is revoked.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self, key: KeyRef) -> Secret | None:
+        try:
+            value = self.path.read_text().strip()
+        except FileNotFoundError:
+            return None
+        return Secret(value) if value else None
+
+    def keep(self, key: KeyRef, token: Secret) -> None:
+        temporary: str | None = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".refresh-")
+            with os.fdopen(descriptor, "w") as handle:  # mkstemp creates it 0600
+                handle.write(token.reveal() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            raise PermanentError(
+                f"Slack: the new refresh token could not be saved to {self.path} "
+                f"({exc.strerror}); the one used is revoked, so the app must be reinstalled"
+            ) from exc
+
+
+def _expiry(body: Mapping[str, object]) -> str | None:
+    """When the new token expires, as UTC ISO 8601: `exp` is a Unix time (config tokens),
+    `expires_in` seconds from now (oauth.v2.access)."""
+    exp, expires_in = body.get("exp"), body.get("expires_in")
+    if isinstance(exp, int) and not isinstance(exp, bool):
+        when = float(exp)
+    elif isinstance(expires_in, int) and not isinstance(expires_in, bool):
+        when = time.time() + expires_in
+    else:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+
+
 class SlackRotator:
     provider: ClassVar[str] = "slack"
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY  # FULL with token rotation
@@ -64,13 +121,18 @@ class SlackRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """SLACK_BASE_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET (refresh tokens come from the
-        secret stores, so a CLI-built rotator revokes but does not rotate)."""
+        """SLACK_BASE_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, and SLACK_REFRESH_TOKEN_FILE:
+        the file holding the installation's refresh token, which each rotation replaces with
+        the next one. Without it the rotator revokes but does not rotate."""
+        path = environ.get("SLACK_REFRESH_TOKEN_FILE")
+        refresh = RefreshTokenFile(Path(path)) if path else None
         return cls(
             http_client(),
             base_url=url_from(environ, "SLACK_BASE_URL", FACTS_SLACK.base_url),
             client_id=environ.get("SLACK_CLIENT_ID"),
             client_secret=secret_from(environ, "SLACK_CLIENT_SECRET"),
+            refresh_tokens=refresh.read if refresh else None,
+            keep_refresh_token=refresh.keep if refresh else None,
         )
 
     def _url(self, name: str) -> str:
@@ -130,8 +192,9 @@ class SlackRotator:
         value = optional_field(body, token_field)
         if not value:
             raise PermanentError("rotate token: Slack returned no token")
-        expires = optional_field(body, "exp") or optional_field(body, "expires_in")
-        return NewCredential(Secret(value), key.key_id, expires_at=expires)
+        # No public id: the leaked token's id would make the pipeline revoke by it, and the
+        # registry take the replacement for the leaked key.
+        return NewCredential(Secret(value), None, expires_at=_expiry(body))
 
     def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         """auth.revoke with the token itself; an already dead token counts as revoked."""

@@ -3,13 +3,15 @@
 Stage: tests (rotators). Follows api.slack.com/methods: HTTP 200 with `{"ok": false, "error":
 "invalid_auth"}` for bad tokens, `auth.revoke` answering `{"ok": true, "revoked": true}`, token
 rotation handing out a new access and refresh token while the used refresh token dies
-(`invalid_refresh_token` on reuse), and 429 with Retry-After for rate limits (via fail_next).
+(`invalid_refresh_token` on reuse) and the old access token lives on until it expires, and
+429 with Retry-After for rate limits (via fail_next).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -105,7 +107,7 @@ class FakeSlack(FakeServer):
                 **pair,
                 "team_id": "T1",
                 "user_id": "U1",
-                "iat": 1763848800,
-                "exp": 1763892000,
+                "iat": int(time.time()),
+                "exp": int(time.time()) + 43200,  # config tokens last 12 hours
             },
         )
