@@ -261,7 +261,10 @@ class GitHubRotator:
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Deploy keys of repository `account` ("owner/repo"); nothing else is listable."""
-        return [] if account is None else self._deploy_keys.refs(account)
+        # An installation id is no repository (the pipeline asks with the key's account).
+        if account is None or "/" not in account:
+            return []
+        return self._deploy_keys.refs(account)
 
     def manual_steps(self, key: KeyRef) -> str:
         kind = key.attribute("kind") or "token"

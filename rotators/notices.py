@@ -12,6 +12,9 @@ from registry.rotations import Rotation
 from .base import Notice
 from .policy import REVOKE_FIRST
 
+# The action the `tested` step records: a replacement works and consumers have it.
+REPLACED = "replacement tested and made current"
+
 
 def leak_of(registry: Registry, rotation: Rotation, key: IssuedKey) -> Leak | None:
     """The leak that started the rotation, else the latest leak of this key's value or id."""
@@ -82,7 +85,8 @@ def rotation_notice(registry: Registry, rotation: Rotation, key: IssuedKey) -> N
             "that every service using it picked up the new key"
         )
     must.append("remove the leaked value from where it was found (and from git history)")
-    verb = "rotated" if rotation.new_key_id else "handled"
+    # A replacement without a public id (an installation token) is a rotation all the same.
+    verb = "rotated" if rotation.new_key_id or REPLACED in rotation.actions else "handled"
     subject = f"Leaked {key.provider} key {hint_of_key(key)} {verb}"
     return _notice(registry, rotation, key, subject, tuple(must))
 

@@ -9,7 +9,9 @@ the row keeps two workers from driving one rotation at once.
 
 A replacement's value exists only in this process's memory and in the destination stores. If a
 crash loses it before it is delivered and tested, the replacement (whose public id was recorded
-when issued) becomes an orphan: it is revoked and a fresh one issued.
+when issued) becomes an orphan: it is revoked and a fresh one issued. A replacement without a
+public id (bearer tokens only their own value revokes) cannot be revoked once lost: the row
+records that, with the expiry the provider gave when it was issued.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ class RotationPipeline:
         changes["step"] = policies.step_before(
             rotation.policy, "issued", in_place=self._in_place(rotation)
         )
-        changes["add_action"] = "the replacement was lost in a restart; issuing another"
+        changes["add_action"] = steps.lost_replacement(rotation)
         return self._update(rotation.id, **changes)
 
     def _finish(self, rotation: Rotation) -> Rotation:

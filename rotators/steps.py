@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .pipeline import RotationPipeline
 
 Changes = dict[str, object]
+NO_ID = "(no public id)"
+EXPIRES_AT = ", expires at "
 
 
 class ReplacementLostError(Exception):
@@ -158,8 +160,11 @@ def issued(context: StepContext) -> Changes:
         _revoke_unrecorded(context, ref, _token(rotation, rotation.generation - 1))
     new = rotator.reissue(target, _token(rotation, rotation.generation))
     context.pipeline.keep_fresh(rotation, new)
-    label = new.key_id or "(no public id)"
-    return {"new_key_id": new.key_id, "add_action": f"replacement {label} issued"}
+    label = new.key_id or NO_ID
+    # The expiry is written down for the day this replacement is lost in a crash: one without
+    # a public id cannot be revoked then, and the row must still say how long it stays valid.
+    expiry = f"{EXPIRES_AT}{new.expires_at}" if new.expires_at else ""
+    return {"new_key_id": new.key_id, "add_action": f"replacement {label} issued{expiry}"}
 
 
 def delivered(context: StepContext) -> Changes:
@@ -193,7 +198,7 @@ def tested(context: StepContext) -> Changes:
             store.promote(consumer.locator, _token(rotation, rotation.generation))
     _register_replacement(context, key, new)
     context.pipeline.forget_fresh(rotation)
-    return {"add_action": "replacement tested and made current"}
+    return {"add_action": notices.REPLACED}
 
 
 def old_revoked(context: StepContext) -> Changes:
@@ -242,6 +247,25 @@ def notified(context: StepContext) -> Changes:
         notifier.send(notice, f"{rotation.idempotency_token}-{notifier.kind}")
         context.progress(add_delivered=mark)
     return {"add_action": f"owner {notice.recipient} notified"}
+
+
+def lost_replacement(rotation: Rotation) -> str:
+    """The action recorded when this rotation's replacement is lost in a restart.
+
+    A replacement with a public id is revoked by it before the next is issued (it becomes an
+    orphan). One without (a GitHub installation token, a Slack access token) is revoked only
+    with its own value, which died with the process: it stays valid until it expires, and the
+    row and the owner's notice say until when, as the issue step recorded it.
+    """
+    if rotation.new_key_id is not None:
+        return "the replacement was lost in a restart; issuing another"
+    issued = [a for a in rotation.actions if a.startswith(f"replacement {NO_ID} issued")]
+    expiry = issued[-1].partition(EXPIRES_AT)[2] if issued else ""
+    until = f"expires at {expiry}" if expiry else "expires (the provider did not say when)"
+    return (
+        "the replacement was lost in a restart; issuing another. It has no public id, so only "
+        f"its own value could revoke it: it cannot be revoked and stays valid until it {until}"
+    )
 
 
 def alert_failure(pipeline: RotationPipeline, rotation: Rotation, message: str) -> None:

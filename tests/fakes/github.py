@@ -174,7 +174,9 @@ class FakeGitHub(FakeServer):
         if not self._app_jwt_ok(request):
             return Reply(401, {"message": "A JSON web token could not be decoded"})
         value = self.add_token("installation", login="app[bot]", installation=match.group("id"))
-        return Reply(201, {"token": value, "expires_at": "2026-11-23T00:00:00Z"})
+        # Installation tokens expire an hour after they are minted.
+        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        return Reply(201, {"token": value, "expires_at": expires})
 
     def _credentials_revoke(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         authenticated = "authorization" in request.headers

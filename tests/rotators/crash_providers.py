@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -34,6 +36,20 @@ class Planted:
     env: dict[str, str]
     account: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
+    # (variable, content): written to a file in the state directory, the variable naming it.
+    files: tuple[tuple[str, str], ...] = ()
+
+    def environment(self, state: Path) -> dict[str, str]:
+        """The rotator's environment, its files written: the killed and the resuming process
+        share them (a Slack refresh token is replaced in its file by each rotation)."""
+        state.mkdir(parents=True, exist_ok=True)
+        env = dict(self.env)
+        for variable, content in self.files:
+            path = state / variable.lower()
+            if not path.exists():
+                path.write_text(content)
+            env[variable] = str(path)
+        return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +60,9 @@ class ProviderCase:
     plant: Callable[[Any], Planted]
     live: Callable[[Any], set[str]]  # identifiers of the family's live credentials
     ident: Callable[[str], str] = field(default=lambda value: value)
+    # None: a replacement lost in a crash is revoked by its id. Otherwise it has no id and only
+    # its own value (lost with the process) revokes it: it stays valid at most this long.
+    lost_lifetime: timedelta | None = None
 
 
 def _iam(url: str) -> Any:
@@ -162,6 +181,31 @@ def _deploy_key_ident(value: str) -> str:
     return deploy_public_key(Secret(value)) or "(unreadable private key)"
 
 
+def _installation_plant(fake: Any) -> Planted:
+    value = fake.add_token("installation", installation="77")
+    env = {
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_APP_ID": fake.APP_ID,
+        "GITHUB_APP_PRIVATE_KEY": fake.app_private_key_pem(),
+    }
+    return Planted(value, None, env, account="77", attributes=(("kind", "installation"),))
+
+
+def _installation_live(fake: Any) -> set[str]:
+    return {t.value for t in fake.live("installation") if t.installation_id == "77"}
+
+
+def _slack_plant(fake: Any) -> Planted:
+    value = fake.add_token("xoxe.xoxb-")
+    env = {
+        "SLACK_BASE_URL": fake.url + "/api",
+        "SLACK_CLIENT_ID": fake.CLIENT_ID,
+        "SLACK_CLIENT_SECRET": fake.client_secret,
+    }
+    files = (("SLACK_REFRESH_TOKEN_FILE", fake.add_refresh_token()),)
+    return Planted(value, None, env, attributes=(("kind", "rotating"),), files=files)
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -212,5 +256,21 @@ CASES = (
         _deploy_key_plant,
         lambda fake: fake.public_keys("acme/app"),
         _deploy_key_ident,
+    ),
+    ProviderCase(
+        "github-installation-token",
+        "github",
+        "fake_github",
+        _installation_plant,
+        _installation_live,
+        lost_lifetime=timedelta(hours=1),
+    ),
+    ProviderCase(
+        "slack-rotating-token",
+        "slack",
+        "fake_slack",
+        _slack_plant,
+        lambda fake: set(fake.live_tokens),
+        lost_lifetime=timedelta(hours=12),
     ),
 )
