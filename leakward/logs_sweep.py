@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection
 
-from leakward.org_repositories import github_api
+from leakward.org_repositories import github_api, limit_retry
 from leakward.registry_link import sightings_for
 from leakward.repo_sweep import (
     FollowUp,
@@ -51,7 +51,9 @@ def scan_repository_logs(
     since = _since(registry, repository, payload.get("since"))
     options = ScanOptions(jobs=1)
     token = os.environ.get(TOKEN_VARIABLE)
-    github = github_api(token, settings.api_url, settings.api_interval or None)
+    # The runs listing and log links go through PyGithub's own objects (the CI-log source), so
+    # its retry waits out rate limits here; else a throttled repository lost its logs this time.
+    github = github_api(token, settings.api_url, settings.api_interval or None, retry=limit_retry())
     problems: list[str] = []
 
     def tracked() -> Iterator[Chunk | Skipped]:

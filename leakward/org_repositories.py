@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from github import Auth, Github
+from github import Auth, Github, GithubRetry
 
 from leakward.errors import LeakwardError
 
@@ -58,18 +58,29 @@ class RepoStatus:
 
 
 def github_api(
-    token: str | None, base_url: str = DEFAULT_API, interval: float | None = 0.25
+    token: str | None,
+    base_url: str = DEFAULT_API,
+    interval: float | None = 0.25,
+    *,
+    retry: GithubRetry | None = None,
 ) -> Github:
-    """A client without PyGithub's hidden retry (`RateLimitedApi` does the waiting), spacing
-    its requests `interval` seconds apart as PyGithub does by default, which GitHub asks of
-    clients that make many requests; None for none (a local fake or a proxy)."""
+    """A client spacing its requests `interval` seconds apart as PyGithub does by default,
+    which GitHub asks of clients that make many requests; None for none (a local fake or a
+    proxy). Without `retry` it has none of PyGithub's hidden retries (`RateLimitedApi` does the
+    waiting); code that goes through PyGithub's own objects passes `limit_retry()`."""
     return Github(
         auth=Auth.Token(token) if token else None,
         base_url=base_url.rstrip("/"),
-        retry=None,
+        retry=retry,
         per_page=PER_PAGE,
         seconds_between_requests=interval,
     )
+
+
+def limit_retry() -> GithubRetry:
+    """PyGithub's retry, bounded like `RateLimitedApi`: `Retry-After` (403 or 429), the primary
+    reset, a minute for a secondary limit without headers; a plain 403 is not retried."""
+    return GithubRetry(total=MAX_WAITS, secondary_rate_wait=60.0, max_rate_limit_wait=_MAX_BACKOFF)
 
 
 class RateLimitedApi:

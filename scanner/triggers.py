@@ -17,18 +17,16 @@ TRIGGERS: dict[str, str] = {
     # colours rarely look like that for twelve bytes running.
     "hex": r"(?:[2-7][0-9A-Fa-f]){12}",
     "url": r"%[0-9A-Fa-f]{2}",
-    # `\"` only where an escaped key is assigned an escaped string (`\"KEY\"] = \"…`,
-    # `{\"token\": \"…`): JSON-escaped source hides assignments there, while escaped quotes
-    # elsewhere (HTML attributes in JSON docs, quotes in strings) are noise.
     # `\uXXXX` and `\xXX` only for printable ASCII: escaped letters of other scripts (locale
     # catalogues are full of them) cannot hide a key, which is ASCII.
-    "escape": r"\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)|\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\"",
+    "escape": r"\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
 _MIN_LITERAL = 4
 # Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
 # DEEPSEEK_TOKEN) end in one of these.
 _SECRET_WORDS = "pass|pwd|secret|token|key|auth|credential|private"  # noqa: S105 - names
+_ESCAPED_ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\""
 _ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[A-Za-z0-9+/_\-]{12}"
 
 
@@ -67,4 +65,9 @@ def trigger_patterns(keywords: Iterable[str]) -> list[tuple[str, str]]:
     patterns = [("base64", "".join(f"\\x{byte:02x}" for byte in lit)) for lit in literals]
     patterns.append(("base64", f"(?i:{_SECRET_WORDS}){_ASSIGNED}"))
     patterns += list(TRIGGERS.items())
+    # `\"` only where a secret-named key is assigned an escaped string (`\"DB_PASSWORD\"] =
+    # \"…`, `{\"token\": \"…`): JSON-escaped source hides assignments there. Any other escaped
+    # key (API documentation is full of `\"ChallengeName\": \"…`) has nothing for a keyword
+    # rule, and a provider's token in its value matches without decoding.
+    patterns.append(("escape", f"(?i:{_SECRET_WORDS}){_ESCAPED_ASSIGNED}"))
     return patterns

@@ -1,6 +1,6 @@
 """Run one rotation through a real provider rotator, for the provider crash matrix to SIGKILL.
 
-Usage: python -m tests.rotators.provider_crash_worker DB_URL STATE_DIR KEY_ID < LEAKED_VALUE
+Usage: python -m tests.rotators.provider_crash_worker DB_URL STATE_DIR KEY_ID POLICY < LEAKED_VALUE
 The rotator reads its fake provider's URL and admin credential from the environment (its own
 `from_environment`); the step to die at comes from $LEAKWARD_TEST_CRASH_AT (rotators/pipeline.py).
 The leaked value comes on stdin so it never shows in a process listing. The consumers' store and
@@ -40,13 +40,13 @@ def build_pipeline(
     )
 
 
-def main(db_url: str, state: str, key_id: str) -> None:
+def main(db_url: str, state: str, key_id: str, policy: str) -> None:
     registry = Registry.open(db_url, pepper=PEPPER, migrate=False)
     key = registry.get_key(int(key_id))
     leak = registry.list_leaks()[0]
     pipeline = build_pipeline(registry, key.provider, Path(state), os.environ)
-    pipeline.rotate(key.id, leak_id=leak.id, secret=Secret(sys.stdin.read()))
+    pipeline.rotate(key.id, policy=policy, leak_id=leak.id, secret=Secret(sys.stdin.read()))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -36,7 +36,7 @@ from registry import rotations as log
 from rotators import ROTATORS
 from rotators.base import Liveness
 from rotators.pipeline import CRASH_ENV
-from rotators.policy import REISSUE_FIRST, steps_for
+from rotators.policy import REISSUE_FIRST, REVOKE_FIRST, steps_for
 from rotators.steps import key_ref
 from tests.registry.conftest import _isolated_environment, postgres_url
 from tests.rotators.crash_providers import CASES, Planted, ProviderCase
@@ -53,19 +53,19 @@ CONSUMERS = ("vault:secret/app#key", "vault:secret/worker#key")
 LEAKED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def boundaries(provider: str) -> list[str]:
-    """Every step boundary of the provider's default policy."""
+def boundaries(provider: str, policy: str = REISSUE_FIRST) -> list[str]:
+    """Every step boundary of the provider's steps under `policy`."""
     in_place = ROTATORS[provider].rotates_in_place
     return [
         f"{phase}:{step}"
-        for step in steps_for(REISSUE_FIRST, in_place=in_place)
+        for step in steps_for(policy, in_place=in_place)
         for phase in ("before", "after")
     ]
 
 
-def lost_replacement_points(provider: str) -> set[str]:
+def lost_replacement_points(provider: str, policy: str) -> set[str]:
     """The boundaries where a replacement was issued but its value not yet made current."""
-    points = boundaries(provider)
+    points = boundaries(provider, policy)
     return set(points[points.index("after:issued") : points.index("after:tested")])
 
 
@@ -122,11 +122,17 @@ def register(db_url: str, provider: str, planted: Planted) -> int:
 
 
 def crash(
-    db_url: str, state: Path, entry: int, value: str, environ: dict[str, str], crash_at: str
+    db_url: str,
+    state: Path,
+    entry: int,
+    value: str,
+    environ: dict[str, str],
+    crash_at: str,
+    policy: str,
 ) -> None:
     env = {**os.environ, **environ, CRASH_ENV: crash_at}
     done = subprocess.run(
-        [sys.executable, "-m", WORKER, db_url, str(state), str(entry)],
+        [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy],
         input=value,
         cwd=ROOT,
         env=env,
@@ -148,12 +154,17 @@ def recorded_as_expiring(actions: tuple[str, ...], lifetime: timedelta) -> str:
 
 
 def crash_and_resume(
-    case: ProviderCase, fake: object, db_url: str, state: Path, crash_at: str
+    case: ProviderCase,
+    fake: object,
+    db_url: str,
+    state: Path,
+    crash_at: str,
+    policy: str = REISSUE_FIRST,
 ) -> None:
     planted = case.plant(fake)
     env = planted.environment(state)
     entry = register(db_url, case.provider, planted)
-    crash(db_url, state, entry, planted.value, env, crash_at)
+    crash(db_url, state, entry, planted.value, env, crash_at, policy)
 
     registry = Registry.open(db_url, pepper=PEPPER)
     try:
@@ -162,7 +173,8 @@ def crash_and_resume(
         pipeline = build_pipeline(registry, case.provider, state, env)
         rotation = pipeline.resume(interrupted.id, secret=Secret(planted.value)).rotation
         assert rotation.status == "done", rotation.last_error
-        is_lost = crash_at in lost_replacement_points(case.provider)
+        assert interrupted.policy == policy
+        is_lost = crash_at in lost_replacement_points(case.provider, policy)
         if is_lost and case.lost_lifetime is None:
             # The replacement's value died with the process: the resume handled it as lost.
             assert rotation.orphan_key_ids, rotation.actions
@@ -220,3 +232,35 @@ def test_kill_and_resume_on_postgresql(
 ) -> None:
     fake = request.getfixturevalue(PG_CASE.fixture)
     crash_and_resume(PG_CASE, fake, postgres_url, tmp_path / "state", crash_at)
+
+
+# Revoke-first, for a subset: every boundary of every provider would add ~140 subprocess runs
+# (over five minutes on two cores). The cases are one of each way a key dies and is replaced:
+# AWS (a reversible contain, then delete by id, under a two-key cap), a GitHub deploy key
+# (delete by id; the replacement's access read from a listing the revocation has changed) and
+# a Slack rotating token (bearer-only: revoked with its own value, a lost replacement expires).
+# The boundaries are the ones only revoke-first has: containment and revocation done with no
+# replacement yet, and a replacement issued, delivered or tested after the leaked key died.
+REVOKE_FIRST_POINTS = {
+    "aws": ("after:contained", "after:old_revoked", "before:issued", "after:issued"),
+    "github-deploy-key": ("after:old_dead", "after:issued", "before:tested"),
+    "slack-rotating-token": ("after:old_revoked", "after:delivered"),
+}
+REVOKE_FIRST_MATRIX = [
+    pytest.param(case, point, id=f"{case.name}-revoke-first-{point}")
+    for case in CASES
+    for point in REVOKE_FIRST_POINTS.get(case.name, ())
+]
+
+
+@pytest.mark.parametrize(("case", "crash_at"), REVOKE_FIRST_MATRIX)
+def test_revoke_first_kill_at_a_step_boundary_then_resume(
+    request: pytest.FixtureRequest,
+    sqlite_url: str,
+    tmp_path: Path,
+    case: ProviderCase,
+    crash_at: str,
+) -> None:
+    assert crash_at in boundaries(case.provider, REVOKE_FIRST)  # the policy still has it
+    fake = request.getfixturevalue(case.fixture)
+    crash_and_resume(case, fake, sqlite_url, tmp_path / "state", crash_at, REVOKE_FIRST)

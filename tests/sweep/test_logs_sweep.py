@@ -48,3 +48,24 @@ def test_refused_logs_are_reported_and_asked_for_again(
     assert len(problems) == 1
     assert "GITHUB_TOKEN" in str(problems[0])
     assert sweep_state.logs_swept_at(registry.engine, "acme/app") is None
+
+
+def test_secondary_rate_limits_on_the_runs_api_are_waited_out(
+    settings: WorkSettings, fake_org: FakeOrgGitHub, registry: Registry
+) -> None:
+    value = pat(7602)
+    fake_org.add_repo("app", "/unused")
+    log = f"2024-05-01T10:00:00.0000000Z pushing with GH_TOKEN={value}\n".encode()
+    fake_org.add_run("acme/app", 43, zip_of({"build/2_Push.txt": log}))
+    # GitHub's secondary limits: 403 or 429 with Retry-After, on the listing and on a run's logs.
+    fake_org.fail_next("/repos/acme/app/actions/runs", status=429, retry_after="1")
+    fake_org.fail_next("/repos/acme/app/actions/runs/43/logs", status=403, retry_after="1")
+    outcome = perform("scan_logs", _payload("logs-1"), settings)
+    assert outcome.summary["problems"] == []
+    assert outcome.summary["findings"] == 1
+    assert [leak.locations[0].path.split("!")[0] for leak in registry.list_leaks()] == [
+        "github-actions:acme/app/runs/43"
+    ]
+    logs = [p for p in fake_org.paths("GET") if p.endswith("/logs")]
+    assert logs == ["GET /repos/acme/app/actions/runs/43/logs"] * 2
+    assert sweep_state.logs_swept_at(registry.engine, "acme/app") is not None

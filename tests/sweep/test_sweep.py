@@ -115,6 +115,29 @@ def test_repositories_deleted_or_renamed_mid_sweep_are_reported_and_skipped(
     assert "acme/repo-five" in str(skipped["acme/repo-5"]["reason"])
 
 
+def test_secondary_limits_mid_sweep_are_waited_out_and_lose_no_repository(
+    settings: WorkSettings, origins: Origins, fake_org: FakeOrgGitHub
+) -> None:
+    names = [f"acme/svc-{index}" for index in range(5)]
+    for name in names:
+        origins.add(name.split("/")[1])
+
+    def throttle(page: int) -> None:
+        if page == 1:  # while page 1's repositories are being scanned, page 2 is throttled
+            fake_org.fail_next("/orgs/acme/repos", status=403, retry_after="7")
+            fake_org.fail_next("/orgs/acme/repos", status=429, retry_after="3")
+
+    fake_org.after_page = throttle
+    waits: list[float] = []
+    report = run_local_sweep("acme", settings, workers=2, processes=False, sleep=waits.append)
+    assert report.failed == []
+    assert waits == [7.0, 3.0]
+    assert report.listing.waits == (7.0, 3.0)
+    assert fake_org.listing_pages() == [1, 2, 2, 2, 3]
+    assert [ref.full_name for ref in report.listing.repositories] == names
+    assert _states(report) == dict.fromkeys(names, "scanned")
+
+
 def test_a_redelivered_scan_changes_nothing(
     settings: WorkSettings, origins: Origins, registry: Registry
 ) -> None:
