@@ -10,8 +10,9 @@ with every module imported, where a spawned one first spends about a second of C
 (SQLAlchemy, Alembic, PyGithub, the scanner) and more finalising at exit. That cost is paid per
 worker whatever the number of repositories, so two spawned workers could not halve a sweep.
 With other threads running (`serve`'s scheduler and HTTP server), a fork could copy a lock some
-thread holds, so workers are spawned. Either way all of them start when the queue is made,
-while the parent is still listing.
+thread holds, so workers come from a fork server instead: a clean process that imports the
+sweep's modules once and forks each worker of this and every later sweep. Either way all the
+workers start when the queue is made, while the parent is still listing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from leakward.errors import LeakwardError
 from leakward.repo_sweep import TaskOutcome
 from leakward.task_work import perform
 from leakward.work_settings import WorkSettings
+
+# What the fork server imports once: the tasks and what their first run would import.
+FORK_SERVER_PRELOAD = (
+    "leakward.task_queue",
+    "leakward.logs_sweep",
+    "rules.loader",
+    "scanner.git_scan",
+    "scanner.engines",
+)
 
 
 class Queue(Protocol):
@@ -51,6 +61,8 @@ class LocalQueue:
         if processes:
             self.start_method = start_method()
             context = multiprocessing.get_context(self.start_method)
+            if self.start_method == "forkserver":
+                context.set_forkserver_preload(list(FORK_SERVER_PRELOAD))
             self._executor = ProcessPoolExecutor(workers, mp_context=context)
             for _ in range(workers):
                 self._executor.submit(_started)
@@ -107,10 +119,11 @@ class LocalQueue:
 
 
 def start_method() -> str:
-    """fork when no other thread runs here (see the module docstring), else spawn."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    """fork when no other thread runs here (see the module docstring), else the fork server."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
         return "fork"
-    return "spawn"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _started() -> None:

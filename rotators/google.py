@@ -185,11 +185,18 @@ class GoogleApiKeyRotator:
                 what="read key",
                 headers=self._admin(),
             )
-            if old.status_code == 200:
-                # Keep the old key's restrictions: the replacement must not be broader.
-                restrictions = json_object(old, "read key").get("restrictions")
-                if isinstance(restrictions, dict):
-                    body["restrictions"] = restrictions
+            if old.status_code != 200:
+                # Gone (revoke-first deletes it before the replacement is issued): its
+                # restrictions are unknown, and a key without any may call every enabled API.
+                raise PermanentError(
+                    f"Google: the leaked key could not be read ({old.status_code}), so its "
+                    "restrictions are unknown and leakward will not issue an unrestricted key "
+                    "in its place; create a replacement with the same restrictions by hand"
+                )
+            # Keep the old key's restrictions: the replacement must not be broader.
+            restrictions = json_object(old, "read key").get("restrictions")
+            if isinstance(restrictions, dict):
+                body["restrictions"] = restrictions
         new_id = key_id_for(idempotency_token)
         name = f"projects/{key.account}/locations/global/keys/{new_id}"
         created = call(

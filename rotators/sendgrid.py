@@ -129,10 +129,16 @@ class SendGridRotator:
                 what="read key",
                 headers=self._admin(),
             )
-            if old.status_code == 200:
-                scopes = json_object(old, "read key").get("scopes")
-                if isinstance(scopes, list):
-                    body["scopes"] = scopes  # the replacement gets what the old key had
+            scopes = json_object(old, "read key").get("scopes") if old.status_code == 200 else None
+            if not isinstance(scopes, list):
+                # Gone (revoke-first deletes it before the replacement is issued): a key
+                # created without scopes gets Full Access, broader than the leaked one.
+                raise PermanentError(
+                    f"SendGrid: the leaked key's scopes could not be read ({old.status_code}), "
+                    "and leakward will not issue a Full Access key in its place; create a "
+                    "replacement with the scopes it had by hand"
+                )
+            body["scopes"] = scopes  # the replacement gets what the old key had
         response = call(
             self._client,
             "POST",

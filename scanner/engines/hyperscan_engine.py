@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,16 +211,23 @@ class HyperscanEngine:
                 spans.setdefault(ident, []).append((start, end))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
+            # Keywords are nearly always inside the match, so the windows are looked at first;
+            # lowering a whole multi-megabyte blob is left for when they do not have one.
+            windows = merge_windows(found, size)
             keywords = self._keywords[index]
-            if keywords:
+            if keywords and not _any_in(keywords, (data[s:e].lower() for s, e in windows)):
                 if lowered is None:
                     lowered = data.lower()
-                if not any(keyword in lowered for keyword in keywords):
+                if not _any_in(keywords, (lowered,)):
                     continue
-            hits.windows[index] = merge_windows(found, size)
+            hits.windows[index] = windows
         for offsets in hits.triggers.values():
             offsets.sort()
         return hits
+
+
+def _any_in(keywords: tuple[bytes, ...], texts: Iterable[bytes]) -> bool:
+    return any(keyword in text for text in texts for keyword in keywords)
 
 
 def merge_windows(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:

@@ -155,3 +155,19 @@ def test_rejected_admin_token_is_permanent(
     )
     with pytest.raises(PermanentError, match="401"):
         rotator.contain(KeyRef("gcp", "abc", ACCOUNT))
+
+
+def test_no_unrestricted_replacement_for_a_key_already_deleted(
+    fake_google: FakeGoogle, http_client: httpx.Client
+) -> None:
+    """Revoke-first deletes the leaked key before reissuing: its restrictions are then unknown,
+    so no key (which would be unrestricted) is created in its place."""
+    old = fake_google.add_api_key()
+    rotator = api_keys(fake_google, http_client)
+    key = rotator.find_key(Secret(old.value))
+    assert key is not None
+    rotator.revoke(key)
+    with pytest.raises(PermanentError, match="will not issue an unrestricted key"):
+        rotator.reissue(key, "rot-1")
+    assert fake_google.live_api_keys() == []
+    assert not [p for p in fake_google.paths("POST") if p.endswith("/keys")]

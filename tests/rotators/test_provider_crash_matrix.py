@@ -4,9 +4,10 @@ For each fully rotatable provider (tests/rotators/crash_providers.py) and each b
 default policy's steps (taken from rotators/policy.py, so the matrix follows the policy), a
 subprocess runs the rotation against the provider's fake and kills itself there; a fresh
 pipeline then resumes it with the leaked value handed in again (as `leakward rotate KEY
---resume --secret-stdin` does). Afterwards, in the fake's own state: the leaked key is revoked,
-exactly one credential of its family is alive and every consumer holds it (so every replacement
-issued but lost in the crash was revoked), and the owner got exactly one notice.
+--resume --secret-stdin` does). Revoke-first runs for a representative subset (see
+REVOKE_FIRST_POINTS for which and why). Afterwards, in the fake's own state: the leaked key is
+revoked, exactly one credential of its family is alive and every consumer holds it (so every
+replacement issued but lost in the crash was revoked), and the owner got exactly one notice.
 
 Weaker, because they cannot meet "no orphans": GitHub App installation tokens and Slack rotating
 access tokens have no public id and only their own value revokes them, so a replacement lost in
@@ -241,6 +242,9 @@ def test_kill_and_resume_on_postgresql(
 # a Slack rotating token (bearer-only: revoked with its own value, a lost replacement expires).
 # The boundaries are the ones only revoke-first has: containment and revocation done with no
 # replacement yet, and a replacement issued, delivered or tested after the leaked key died.
+# GitLab and Cloudflare rotate in place and never revoke first; SendGrid and Google API keys
+# refuse to reissue once the leaked key is deleted (its scopes or restrictions are then unknown,
+# and a replacement without them would be broader), so revoke-first stops for a human there.
 REVOKE_FIRST_POINTS = {
     "aws": ("after:contained", "after:old_revoked", "before:issued", "after:issued"),
     "github-deploy-key": ("after:old_dead", "after:issued", "before:tested"),

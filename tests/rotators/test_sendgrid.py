@@ -94,3 +94,20 @@ def test_listed_replacements_carry_their_issue_token(
     assert [(k.key_id, k.attribute("idempotency_token")) for k in tagged] == [
         (new.key_id, "0b5e4c1a-1111-4222-8333-444455556666-g1")
     ]
+
+
+def test_no_full_access_replacement_for_a_key_already_deleted(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    """Revoke-first deletes the leaked key before reissuing: its scopes are then unknown, and a
+    key created without scopes would get Full Access, so none is created."""
+    _, value = fake_sendgrid.add_key("newsletter", ["mail.send"])
+    rotator = on(fake_sendgrid, http_client)
+    key = rotator.find_key(Secret(value))
+    assert key is not None
+    rotator.revoke(key)
+    with pytest.raises(PermanentError, match="will not issue a Full Access key"):
+        rotator.reissue(key, "rot-1")
+    others = [k for k in fake_sendgrid.keys.values() if k["value"] != fake_sendgrid.admin_key]
+    assert others == []  # the leaked key is gone and nothing took its place
+    assert fake_sendgrid.paths("POST") == []

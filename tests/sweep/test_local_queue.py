@@ -1,5 +1,5 @@
-"""The embedded pool's worker processes: forked when the process runs no other thread, spawned
-otherwise, and either way each worker uses a registry connection of its own."""
+"""The embedded pool's worker processes: forked when the process runs no other thread, from a
+fork server otherwise, and either way each worker uses a registry connection of its own."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.git.repos import pat
 from tests.sweep.fixtures import Origins
 
 
-@pytest.mark.parametrize(("flags", "method"), [((), "fork"), (("--with-thread",), "spawn")])
+@pytest.mark.parametrize(("flags", "method"), [((), "fork"), (("--with-thread",), "forkserver")])
 def test_pool_workers_scan_with_their_own_registry_connections(
     both_databases: WorkSettings,
     origins: Origins,
