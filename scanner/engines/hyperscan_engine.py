@@ -25,7 +25,7 @@ import platformdirs
 
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
-from scanner.engines.pattern_shape import max_width, stays_on_one_line
+from scanner.engines.pattern_shape import max_newlines, max_width
 from scanner.engines.translate import for_hyperscan
 from scanner.triggers import trigger_patterns
 
@@ -152,9 +152,9 @@ class HyperscanEngine:
             index: tuple(k.lower().encode() for k in rule.keywords)
             for index, rule in enumerate(ruleset.rules)
         }
-        # Per rule that has hit: (widest match, stays on one line). Parsing every pattern up
-        # front cost more than a small scan; a scan meets a few rules.
-        self._shapes: dict[int, tuple[int, bool]] = {}
+        # Per rule that has hit: (widest match, most newlines in a match or None). Parsing every
+        # pattern up front cost more than a small scan; a scan meets a few rules.
+        self._shapes: dict[int, tuple[int, int | None]] = {}
         self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratch = hyperscan.Scratch(self._database)
 
@@ -185,11 +185,11 @@ class HyperscanEngine:
             per_piece[index].append((ident, end - starts[index]))
         return [self._group(hits, piece) for hits, piece in zip(per_piece, pieces, strict=True)]
 
-    def _shape(self, index: int) -> tuple[int, bool]:
+    def _shape(self, index: int) -> tuple[int, int | None]:
         shape = self._shapes.get(index)
         if shape is None:
             pattern = self._ruleset.rules[index].pattern
-            shape = self._shapes[index] = (max_width(pattern), stays_on_one_line(pattern))
+            shape = self._shapes[index] = (max_width(pattern), max_newlines(pattern))
         return shape
 
     def _group(self, raw: list[tuple[int, int]], data: bytes) -> Hits:
@@ -204,10 +204,10 @@ class HyperscanEngine:
             elif ident >= _KEYWORD_BASE:
                 spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:
-                width, one_line = self._shape(ident)
+                width, lines = self._shape(ident)
                 start = max(0, end - width)
-                if one_line:
-                    start = max(start, data.rfind(b"\n", start, end) + 1)
+                if lines is not None:
+                    start = _earliest_start(data, start, end, lines)
                 spans.setdefault(ident, []).append((start, end))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
@@ -224,6 +224,17 @@ class HyperscanEngine:
         for offsets in hits.triggers.values():
             offsets.sort()
         return hits
+
+
+def _earliest_start(data: bytes, start: int, end: int, lines: int) -> int:
+    """Where a match that ends at `end` and holds at most `lines` newlines can begin, at the
+    earliest: just after the newline `lines + 1` back (not before `start`)."""
+    cut = end
+    for _ in range(lines + 1):
+        cut = data.rfind(b"\n", start, cut)
+        if cut < 0:
+            return start
+    return cut + 1
 
 
 def _any_in(keywords: tuple[bytes, ...], texts: Iterable[bytes]) -> bool:

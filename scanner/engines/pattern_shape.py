@@ -1,10 +1,11 @@
-"""What a rule's pattern can span: its widest match, and whether a match can cross a line.
+"""What a rule's pattern can span: its widest match, and how many lines one match can cross.
 
 Stage: engine. Hyperscan runs without start-of-match tracking, so a hit gives only its end; the
 `regex` confirmation then searches a window reaching back from there. These two facts bound that
-window: back by the widest match, and, for a pattern that never matches a newline, no further
-back than the start of the hit's line. The second matters for patterns with no upper bound
-(`[^\\s]{8,}`): without it each hit costs a search of UNBOUNDED_WIDTH bytes.
+window: back by the widest match, and, for a pattern whose matches hold at most N newlines, no
+further back than the start of the line N lines above the hit's. The second matters for
+patterns with no upper bound (`[^\\s]{8,}`): without it each hit costs a search of
+UNBOUNDED_WIDTH bytes.
 """
 
 from __future__ import annotations
@@ -50,41 +51,53 @@ def max_width(pattern: str) -> int:
         return UNBOUNDED_WIDTH
 
 
-def stays_on_one_line(pattern: str) -> bool:
-    """True when no match of `pattern` can contain a newline. Unsure (a syntax the stdlib
-    parser does not know, a backreference) means False, which only costs a wider window."""
+def max_newlines(pattern: str) -> int | None:
+    """The most newlines one match of `pattern` can hold; None when unbounded. Unsure (a syntax
+    the stdlib parser does not know, a backreference) means None, which only costs a wider
+    window."""
     parsed = _parsed(pattern)
     if parsed is None:
-        return False
-    return _no_newline(parsed, dotall=bool(parsed.state.flags & re.DOTALL))
+        return None
+    return _newlines(parsed, dotall=bool(parsed.state.flags & re.DOTALL))
 
 
-def _no_newline(items: Any, dotall: bool) -> bool:
-    return all(_item_has_no_newline(str(op), value, dotall) for op, value in items)
+def _newlines(items: Any, dotall: bool) -> int | None:
+    total = 0
+    for op, value in items:
+        count = _item_newlines(str(op), value, dotall)
+        if count is None:
+            return None
+        total += count
+    return total
 
 
-def _item_has_no_newline(op: str, value: Any, dotall: bool) -> bool:
+def _item_newlines(op: str, value: Any, dotall: bool) -> int | None:
     if op == "LITERAL":
-        return bool(value != _NEWLINE)
+        return int(value == _NEWLINE)
     if op == "NOT_LITERAL":
-        return bool(value == _NEWLINE)
+        return int(value != _NEWLINE)
     if op == "ANY":
-        return not dotall
+        return int(dotall)
     if op == "IN":
-        return not _class_has_newline(value)
+        return int(_class_has_newline(value))
     if op in _ZERO_WIDTH:
-        return True
+        return 0
     if op in _REPEATS:
-        return _no_newline(value[2], dotall)
+        _, most, body = value
+        each = _newlines(body, dotall)
+        if each == 0:
+            return 0
+        return None if each is None or most == _parser.MAXREPEAT else each * most
     if op == "BRANCH":
-        return all(_no_newline(branch, dotall) for branch in value[1])
+        counts = [_newlines(branch, dotall) for branch in value[1]]
+        return None if None in counts else max(c for c in counts if c is not None)
     if op == "SUBPATTERN":
         _, added, removed, body = value
         local = (dotall or bool(added & re.DOTALL)) and not removed & re.DOTALL
-        return _no_newline(body, local)
+        return _newlines(body, local)
     if op == "ATOMIC_GROUP":
-        return _no_newline(value, dotall)
-    return False  # backreferences, conditionals: not worth proving
+        return _newlines(value, dotall)
+    return None  # backreferences, conditionals: not worth proving
 
 
 def _class_has_newline(items: list[tuple[Any, Any]]) -> bool:
