@@ -11,8 +11,9 @@ with every module imported, where a spawned one first spends about a second of C
 worker whatever the number of repositories, so two spawned workers could not halve a sweep.
 With other threads running (`serve`'s scheduler and HTTP server), a fork could copy a lock some
 thread holds, so workers come from a fork server instead: a clean process that imports the
-sweep's modules once and forks each worker of this and every later sweep. Either way all the
-workers start when the queue is made, while the parent is still listing.
+sweep's modules once and forks each worker of this and every later sweep (its workers see the
+environment as it was when the first pool started, which for `serve` is its start). Either way
+all the workers start when the queue is made, while the parent is still listing.
 """
 
 from __future__ import annotations

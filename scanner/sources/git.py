@@ -301,7 +301,8 @@ def read_blobs(git_dir: Path, oids: Iterable[str]) -> Iterator[tuple[str, bytes 
 def _batch(git_dir: Path, wanted: list[str]) -> Iterator[tuple[str, bytes | None]]:
     """One cat-file process over `wanted`, stopping early if it dies."""
     process = subprocess.Popen(
-        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+        # --buffer: one write per pipe-full instead of a flush per object.
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch", "--buffer"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
