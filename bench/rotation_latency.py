@@ -65,11 +65,12 @@ class ProviderApi(FakeServer):
 class BenchRotator:
     provider: ClassVar[str] = "bench"
     capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
 
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
 
-    def verify(self, secret: Secret) -> Verdict:
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = self.client.get("/whoami", headers={"Authorization": f"Bearer {secret.reveal()}"})
         alive = answer.status_code == 200
         return Verdict(Liveness.LIVE if alive else Liveness.DEAD, str(answer.status_code))
@@ -78,8 +79,11 @@ class BenchRotator:
         created = self.client.post("/keys").json()
         return NewCredential(secret=Secret(created["secret"]), key_id=created["id"])
 
-    def revoke(self, key: KeyRef) -> None:
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
         self.client.delete(f"/keys/{key.key_id}")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
 
     def contain(self, key: KeyRef) -> bool:
         return False
