@@ -75,6 +75,10 @@ def key_id_for(token: str) -> str:
     return "leakward-" + hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
+# Seconds before the first look at a long-running operation; doubled each time after.
+_FIRST_POLL = 0.125
+
+
 class GoogleApiKeyRotator:
     provider: ClassVar[str] = "google"
     capability: ClassVar[Capability] = Capability.FULL
@@ -155,13 +159,15 @@ class GoogleApiKeyRotator:
 
     def _wait(self, operation: Mapping[str, object], what: str) -> Mapping[str, object]:
         """Poll a long-running operation to its end; its `response` (or `{}`) when done."""
-        for _ in range(self._max_polls):
+        for attempt in range(self._max_polls):
             if operation.get("done") is True:
                 if isinstance(operation.get("error"), dict):
                     raise PermanentError(f"{what}: the operation failed")
                 response = operation.get("response")
                 return response if isinstance(response, dict) else {}
-            self._sleep(self._poll_interval)
+            # Key operations mostly finish within a fraction of a second: look again soon,
+            # then back off to the full interval.
+            self._sleep(min(self._poll_interval, _FIRST_POLL * 2**attempt))
             name = field(operation, "name", what)
             polled = call(
                 self._client,

@@ -55,6 +55,24 @@ def test_api_key_full_cycle(fake_google: FakeGoogle, http_client: httpx.Client) 
     assert any(p.startswith("GET /v2/operations/") for p in fake_google.paths())
 
 
+def test_operations_are_polled_soon_then_backed_off(
+    fake_google: FakeGoogle, http_client: httpx.Client
+) -> None:
+    """The first look comes after an eighth of a second, not the full interval."""
+    old = fake_google.add_api_key()
+    slept: list[float] = []
+    rotator = GoogleApiKeyRotator(
+        http_client,
+        token_source=lambda: Secret(fake_google.admin_token),
+        base_url=fake_google.url,
+        gemini_url=fake_google.url,
+        poll_interval=1.0,
+        sleep=slept.append,
+    )
+    rotator.reissue(KeyRef("google", old.name, "123"), "rot-poll")
+    assert slept == [0.125]  # the fake's operation is done at the first look
+
+
 def test_repeated_reissue_returns_the_same_replacement(
     fake_google: FakeGoogle, http_client: httpx.Client
 ) -> None:
