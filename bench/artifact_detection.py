@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from detection import run_leakward, run_peer  # noqa: E402
+from detection import print_details, run_leakward, run_peer  # noqa: E402
 from peers import locate  # noqa: E402
 
 from tests.corpus import artifacts, scoring  # noqa: E402
@@ -92,14 +92,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"corpus: {root} ({len(labels['secrets'])} secrets, {len(labels['decoys'])} decoys)")
     print(scoring.format_table(scores))
-    for s in scores:
-        fps = ", ".join(f"{k} {n}" for k, n in s.fp_by_decoy.most_common())
-        print(f"{s.tool}: false positives by decoy kind: {fps or 'none'}")
-        if args.misses and s.tool == "leakward":
-            for m in s.misses:
-                print(f"  miss {m['file']}:{m['line']} {m['provider']} {m['kind']}")
-            for h in s.false_positives:
-                print(f"  fp   {h.file}:{h.line} {h.rule}")
+    print_details(scores, misses=args.misses)
     return 0
 
 

@@ -60,6 +60,23 @@ def run_peer(peer: Peer, root: Path, work: Path) -> object | None:
     return json.loads(text)
 
 
+def print_details(scores: list[scoring.Score], *, misses: bool) -> None:
+    """Per tool: false positives by decoy kind, providers with misses, and with `misses` each
+    miss and false positive."""
+    for s in scores:
+        fps = ", ".join(f"{k} {n}" for k, n in s.fp_by_decoy.most_common())
+        weak = sorted(
+            (f"{p} {f}/{t}" for p, (f, t) in s.by_provider.items() if f < t), key=str.lower
+        )
+        print(f"\n{s.tool}: false positives by decoy kind: {fps or 'none'}")
+        print(f"{s.tool}: providers with misses: {', '.join(weak) or 'none'}")
+        if misses:
+            for m in s.misses:
+                print(f"  miss {m['file']}:{m['line']} {m['provider']} {m['kind']}")
+            for h in s.false_positives:
+                print(f"  fp   {h.file}:{h.line} {h.rule} {(h.value or '')[:60]!r}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Detection P/R/F1 on the labelled corpus.")
     parser.add_argument("outdir", type=Path)
@@ -94,18 +111,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"corpus: {root} ({len(labels['secrets'])} secrets, {len(labels['decoys'])} decoys)")
     print(scoring.format_table(scores))
-    for s in scores:
-        fps = ", ".join(f"{k} {n}" for k, n in s.fp_by_decoy.most_common())
-        weak = sorted(
-            (f"{p} {f}/{t}" for p, (f, t) in s.by_provider.items() if f < t), key=str.lower
-        )
-        print(f"\n{s.tool}: false positives by decoy kind: {fps or 'none'}")
-        print(f"{s.tool}: providers with misses: {', '.join(weak) or 'none'}")
-        if args.misses:
-            for m in s.misses:
-                print(f"  miss {m['file']}:{m['line']} {m['provider']} {m['kind']}")
-            for h in s.false_positives:
-                print(f"  fp   {h.file}:{h.line} {h.rule} {(h.value or '')[:60]!r}")
+    print_details(scores, misses=args.misses)
     return 0
 
 

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from detection import print_details  # noqa: E402
 from peers import locate  # noqa: E402
 from throughput import leakward_exe  # noqa: E402
 
@@ -112,12 +113,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"history: {repo} ({len(labels['secrets'])} secrets in history only)")
     print(scoring.format_table(scores))
-    for s in scores:
-        if args.misses:
-            for m in s.misses:
-                print(f"  {s.tool} miss {m['file']}:{m['line']} {m['provider']} {m['kind']}")
-            for h in s.false_positives:
-                print(f"  {s.tool} fp   {h.file}:{h.line} {h.rule} {(h.value or '')[:60]!r}")
+    print_details(scores, misses=args.misses)
     return 0
 
 
