@@ -189,6 +189,10 @@ def rotations_for(
     for sighting, leak_id in zip(sightings, leak_ids, strict=True):
         match = sighting.match
         if match is not None and match.status == "active":
-            payload: dict[str, object] = {"issued_key_id": match.entry_id, "leak_id": leak_id}
+            payload: dict[str, object] = {
+                "issued_key_id": match.entry_id,
+                "leak_id": leak_id,
+                "is_public": sighting.is_public,  # a public leak is revoked first
+            }
             wanted[(match.entry_id, leak_id)] = ("rotate_key", payload)
     return tuple(wanted.values())

@@ -57,6 +57,14 @@ def dedupe_key(kind: str, payload: dict[str, object]) -> str:
     return f"{kind}:{payload.get('repository')}:{os.urandom(8).hex()}"
 
 
+def rotation_policy(settings: WorkSettings, payload: dict[str, object]) -> str:
+    """Revoke-first for a leak in a public repository, as the webhook path does; the configured
+    policy otherwise."""
+    from leakward.leak_response import ResponsePolicy
+
+    return ResponsePolicy(private=settings.policy).for_exposure(payload.get("is_public") is True)
+
+
 def rotate_key(
     registry: Registry, settings: WorkSettings, payload: dict[str, object], key: str
 ) -> TaskOutcome:
@@ -71,7 +79,9 @@ def rotate_key(
     leak = payload.get("leak_id")
     pipeline = build_pipeline(registry, entry, os.environ)
     result = pipeline.rotate(
-        entry, policy=settings.policy, leak_id=int(str(leak)) if leak is not None else None
+        entry,
+        policy=rotation_policy(settings, payload),
+        leak_id=int(str(leak)) if leak is not None else None,
     )
     rotation = result.rotation
     summary: dict[str, object] = {

@@ -172,6 +172,28 @@ def test_matched_leaks_hand_one_rotation_each(
     assert count == 1
 
 
+def test_a_leak_in_a_public_repository_is_rotated_revoke_first(
+    settings: WorkSettings, origins: Origins, registry: Registry, planted: tuple[str, int]
+) -> None:
+    """The sweep's rotations follow the webhook path: public means revoke the key at once."""
+    value, entry = planted
+    origins.add("open", **{"ci.env": f"GH={value}\n"})
+    repo = origins.repos["open"]
+    scan: dict[str, object] = {
+        "repository": "acme/open",
+        "clone_url": str(repo.path),
+        "dedupe": "scan_repo:acme/open:sweep-1",
+        "is_public": True,
+    }
+    outcome = perform("scan_repo", scan, replace(settings, rotate=True))
+    [(kind, payload)] = outcome.follow_ups
+    assert (kind, payload["issued_key_id"], payload["is_public"]) == ("rotate_key", entry, True)
+    perform("rotate_key", payload, replace(settings, rotate=True))
+    with registry.engine.connect() as connection:
+        policies = connection.execute(select(RotationRow.policy)).scalars().all()
+    assert policies == ["revoke-first"]
+
+
 def test_bad_repository_names_and_payloads_are_refused(settings: WorkSettings) -> None:
     import pytest
 
