@@ -107,7 +107,9 @@ class DeployKeys:
                 "--attribute repository=OWNER/REPO (or as the account)"
             )
         title = f"{TITLE_PREFIX}{token[:60]}"
-        read_only = True
+        # The old key's access, as the registry recorded it at import: under revoke-first the
+        # key is gone before this runs. Unknown means read-only, the narrower access.
+        read_only = key.attribute("read_only") != "false"
         for item in self.listed(repo):
             if item.get("title") == title:
                 # An earlier attempt uploaded this key and lost its private half: retire it.
@@ -149,6 +151,7 @@ class DeployKeys:
                 hint=optional_field(item, "title"),
                 attributes=(
                     ("kind", "deploy_key"),
+                    ("read_only", "false" if item.get("read_only") is False else "true"),
                     *token_attributes(item.get("title"), TITLE_PREFIX),
                 ),
             )

@@ -162,7 +162,24 @@ def test_revocation_422_is_transient(fake_github: FakeGitHub, http_client: httpx
 def test_list_keys_imports_deploy_keys(fake_github: FakeGitHub, http_client: httpx.Client) -> None:
     old = fake_github.add_deploy_key("acme/app", "ci")
     refs = on(fake_github, http_client).list_keys("acme/app")
-    assert refs == [KeyRef("github", str(old), "acme/app", "ci", (("kind", "deploy_key"),))]
+    attributes = (("kind", "deploy_key"), ("read_only", "false"))
+    assert refs == [KeyRef("github", str(old), "acme/app", "ci", attributes)]
+
+
+def test_a_deploy_key_revoked_first_is_replaced_with_its_recorded_access(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    """Revoke-first deletes the old key before reissue can read its access: the registry's
+    record of it (from import) decides, and without one the replacement is read-only."""
+    rotator = on(fake_github, http_client)
+    writable = fake_github.add_deploy_key("acme/app", "ci", read_only=False)
+    [imported] = rotator.list_keys("acme/app")
+    rotator.revoke(imported)
+    new = rotator.reissue(imported, "rot-rf")
+    unrecorded = KeyRef("github", str(writable), "acme/app", attributes=(("kind", "deploy_key"),))
+    narrow = rotator.reissue(unrecorded, "rot-rf-2")
+    access = {k["id"]: k["read_only"] for k in fake_github.deploy_keys["acme/app"].values()}
+    assert access == {int(new.key_id or 0): False, int(narrow.key_id or 0): True}
 
 
 def test_bearer_tokens_need_their_value_to_be_revoked(
