@@ -40,7 +40,7 @@ def perform(kind: str, payload: dict[str, object], settings: WorkSettings) -> Ta
         from leakward.logs_sweep import scan_repository_logs
 
         return scan_repository_logs(registry, ruleset, settings, payload, key)
-    return rotate_key(registry, settings, payload, key)
+    return rotate_key(registry, ruleset, settings, payload, key)
 
 
 def dedupe_key(kind: str, payload: dict[str, object]) -> str:
@@ -66,7 +66,11 @@ def rotation_policy(settings: WorkSettings, payload: dict[str, object]) -> str:
 
 
 def rotate_key(
-    registry: Registry, settings: WorkSettings, payload: dict[str, object], key: str
+    registry: Registry,
+    ruleset: RuleSet,
+    settings: WorkSettings,
+    payload: dict[str, object],
+    key: str,
 ) -> TaskOutcome:
     """Start or join the key's rotation for this leak. The pipeline already refuses a second
     rotation for one (key, leak), which covers a crash between rotating and marking done."""
@@ -77,11 +81,15 @@ def rotate_key(
         return TaskOutcome({**done, "duplicate": True})
     entry = int(str(payload["issued_key_id"]))
     leak = payload.get("leak_id")
+    leak_id = int(str(leak)) if leak is not None else None
+    secret = None
+    if leak_id is not None:
+        from leakward.leaked_value import leaked_value
+
+        secret = leaked_value(registry, ruleset, settings.mirror_dir, entry, leak_id)
     pipeline = build_pipeline(registry, entry, os.environ)
     result = pipeline.rotate(
-        entry,
-        policy=rotation_policy(settings, payload),
-        leak_id=int(str(leak)) if leak is not None else None,
+        entry, policy=rotation_policy(settings, payload), leak_id=leak_id, secret=secret
     )
     rotation = result.rotation
     summary: dict[str, object] = {

@@ -194,6 +194,26 @@ def test_a_leak_in_a_public_repository_is_rotated_revoke_first(
     assert policies == ["revoke-first"]
 
 
+def test_a_worker_reads_the_leaked_value_back_from_the_mirror(
+    settings: WorkSettings, origins: Origins, registry: Registry, planted: tuple[str, int]
+) -> None:
+    """rotate_key carries ids only; the value is found again where the sweep saw it."""
+    from leakward.leaked_value import leaked_value
+    from leakward.mirrors import mirror_path
+    from rules.loader import load_rules
+
+    value, entry = planted
+    origins.add("leaky", **{"ci.env": f"GH={value}\n"})
+    _sweep(settings)
+    [leak] = registry.list_leaks(issued_key_id=entry)
+    ruleset = load_rules().select()
+    found = leaked_value(registry, ruleset, settings.mirror_dir, entry, leak.id)
+    assert found is not None
+    assert found.reveal() == value
+    shutil.rmtree(mirror_path(settings.mirror_dir, "acme/leaky"))
+    assert leaked_value(registry, ruleset, settings.mirror_dir, entry, leak.id) is None
+
+
 def test_bad_repository_names_and_payloads_are_refused(settings: WorkSettings) -> None:
     import pytest
 

@@ -107,6 +107,10 @@ def _assert_rotated_once(
     inbox: NoticeInbox,
 ) -> None:
     assert _rotations(registry) == [(entry, "done")]
+    # The worker read the leaked value back from the mirror and checked it at the provider.
+    with registry.engine.connect() as connection:
+        actions = connection.execute(select(RotationRow.actions)).scalar_one()
+    assert "leaked key checked: live" in [a.split(" (")[0] for a in actions]
     # The leaked token is dead at the provider, and exactly one replacement lives.
     assert fake_gitlab.tokens[token_id].revoked
     [live] = fake_gitlab.live_tokens("ci-deploy")
