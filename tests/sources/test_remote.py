@@ -5,11 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
-
-pytest.importorskip("pytest_httpserver")
-pytest.importorskip("github")
-
 from werkzeug import Request, Response
 
 from scanner.models import Chunk, Skipped
