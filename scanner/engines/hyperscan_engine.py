@@ -25,7 +25,7 @@ import platformdirs
 
 from rules.model import RuleSet
 from scanner.engines import Hits, scanned_rule_indexes
-from scanner.engines.pattern_shape import max_newlines, max_width
+from scanner.engines.pattern_shape import shape
 from scanner.engines.translate import for_hyperscan
 from scanner.triggers import trigger_patterns
 
@@ -186,11 +186,10 @@ class HyperscanEngine:
         return [self._group(hits, piece) for hits, piece in zip(per_piece, pieces, strict=True)]
 
     def _shape(self, index: int) -> tuple[int, int | None]:
-        shape = self._shapes.get(index)
-        if shape is None:
-            pattern = self._ruleset.rules[index].pattern
-            shape = self._shapes[index] = (max_width(pattern), max_newlines(pattern))
-        return shape
+        found = self._shapes.get(index)
+        if found is None:
+            found = self._shapes[index] = shape(self._ruleset.rules[index].pattern)
+        return found
 
     def _group(self, raw: list[tuple[int, int]], data: bytes) -> Hits:
         hits = Hits()
@@ -216,6 +215,8 @@ class HyperscanEngine:
             windows = merge_windows(found, size)
             keywords = self._keywords[index]
             if keywords and not _any_in(keywords, (data[s:e].lower() for s, e in windows)):
+                if windows == [(0, size)]:
+                    continue  # the windows were the whole piece: it has no keyword
                 if lowered is None:
                     lowered = data.lower()
                 if not _any_in(keywords, (lowered,)):

@@ -40,25 +40,18 @@ def _parsed(pattern: str) -> Any | None:
         return None
 
 
-def max_width(pattern: str) -> int:
-    """The longest match a pattern can make, from the stdlib parser; capped when unbounded."""
+def shape(pattern: str) -> tuple[int, int | None]:
+    """(widest match, capped at UNBOUNDED_WIDTH; most newlines one match can hold, None when
+    unbounded), from one parse. Unsure (a syntax the stdlib parser does not know, a
+    backreference) means the widest answer, which only costs a wider window."""
     parsed = _parsed(pattern)
     if parsed is None:
-        return UNBOUNDED_WIDTH
+        return UNBOUNDED_WIDTH, None
     try:
-        return min(int(parsed.getwidth()[1]), UNBOUNDED_WIDTH)
+        width = min(int(parsed.getwidth()[1]), UNBOUNDED_WIDTH)
     except (OverflowError, RecursionError):
-        return UNBOUNDED_WIDTH
-
-
-def max_newlines(pattern: str) -> int | None:
-    """The most newlines one match of `pattern` can hold; None when unbounded. Unsure (a syntax
-    the stdlib parser does not know, a backreference) means None, which only costs a wider
-    window."""
-    parsed = _parsed(pattern)
-    if parsed is None:
-        return None
-    return _newlines(parsed, dotall=bool(parsed.state.flags & re.DOTALL))
+        width = UNBOUNDED_WIDTH
+    return width, _newlines(parsed, dotall=bool(parsed.state.flags & re.DOTALL))
 
 
 def _newlines(items: Any, dotall: bool) -> int | None:

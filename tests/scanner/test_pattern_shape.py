@@ -6,7 +6,7 @@ import pytest
 
 from rules.loader import load_rules
 from scanner.engines.hyperscan_engine import MARGIN, HyperscanEngine
-from scanner.engines.pattern_shape import UNBOUNDED_WIDTH, max_newlines, max_width
+from scanner.engines.pattern_shape import UNBOUNDED_WIDTH, shape
 from scanner.matcher import Matcher
 
 
@@ -33,14 +33,14 @@ from scanner.matcher import Matcher
         (r"\p{L}+", None),  # the stdlib parser does not know it: assume the worst
     ],
 )
-def test_max_newlines(pattern: str, newlines: int | None) -> None:
-    assert max_newlines(pattern) == newlines
+def test_newlines_a_match_can_hold(pattern: str, newlines: int | None) -> None:
+    assert shape(pattern)[1] == newlines
 
 
-def test_max_width() -> None:
-    assert max_width(r"sk-[a-z]{3,5}") == 8
-    assert max_width(r"sk-[a-z]+") == UNBOUNDED_WIDTH
-    assert max_width(r"\p{L}{4}") == UNBOUNDED_WIDTH
+def test_widest_match() -> None:
+    assert shape(r"sk-[a-z]{3,5}")[0] == 8
+    assert shape(r"sk-[a-z]+")[0] == UNBOUNDED_WIDTH
+    assert shape(r"\p{L}{4}")[0] == UNBOUNDED_WIDTH
 
 
 def test_one_line_rule_windows_start_at_the_hit_line() -> None:
@@ -68,7 +68,7 @@ def test_a_rule_spanning_a_few_lines_is_confirmed_on_those_lines() -> None:
     assignment = b'db_password =\n  "WuMeOfMSYb6Zn3M1xY"\n'
     data = filler + assignment + filler
     (window,) = engine.scan(data).windows[index]
-    assert max_newlines(ruleset.rules[index].pattern) == 8
+    assert shape(ruleset.rules[index].pattern)[1] == 8
     # The hit's own two lines hold one of the eight; seven more of the filler are in reach.
     assert data[window[0] + MARGIN : len(filler)].count(b"\n") == 7
     secrets = [f.secret for f in Matcher(ruleset, engine).locate(data)]
