@@ -10,13 +10,14 @@ this process's memory, as it does for `leakward rotate --secret-stdin`.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from leakward.errors import SourceError
 from leakward.mirrors import MirrorError, mirror_path
 from leakward.secret import Secret
 from registry import Registry
 from rules.model import RuleSet
+from scanner.sources.git import Repository
 
 
 def leaked_value(
@@ -45,12 +46,12 @@ def leaked_value(
 
 
 def _blob(git_dir: Path, commit: str, path: str) -> bytes | None:
-    done = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "cat-file", "blob", f"{commit}:{path}"],
-        capture_output=True,
-        check=False,
-    )
-    return done.stdout if done.returncode == 0 else None
+    try:
+        repository = Repository(git_dir)
+    except SourceError:
+        return None  # the mirror is gone or damaged
+    blob, error = repository.run_partial("cat-file", "blob", f"{commit}:{path}")
+    return blob if error is None else None
 
 
 def _secrets_in(blob: bytes, path: str, ruleset: RuleSet) -> list[Secret]:
