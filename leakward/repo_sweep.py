@@ -48,10 +48,15 @@ Writer = Callable[[Connection], list[int]]
 
 @dataclass(frozen=True, slots=True)
 class TaskOutcome:
-    """A task's answer: counts and names only, plus the tasks it hands on (rotations)."""
+    """A task's answer: counts and names only, plus the tasks it hands on (rotations).
+
+    `is_retry`: the task could not do its work now (its key's rotation is held by another
+    worker) and must be delivered again later; it is not done.
+    """
 
     summary: dict[str, object]
     follow_ups: tuple[FollowUp, ...] = field(default=())
+    is_retry: bool = False
 
 
 class _AlreadyDone(Exception):

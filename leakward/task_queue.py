@@ -26,7 +26,7 @@ from typing import Protocol
 
 from leakward.errors import LeakwardError
 from leakward.repo_sweep import TaskOutcome
-from leakward.task_work import perform
+from leakward.task_work import perform, retry_delay
 from leakward.work_settings import WorkSettings
 
 # What the fork server imports once: the tasks and what their first run would import.
@@ -72,13 +72,19 @@ class LocalQueue:
             self._executor = ThreadPoolExecutor(workers, thread_name_prefix="leakward-task")
         self._pending = 0
         self._idle = threading.Condition()
+        self._timers: set[threading.Timer] = set()
+        self._closed = False
         self.reports: list[TaskReport] = []
 
     def enqueue(self, kind: str, payload: dict[str, object]) -> None:
         with self._idle:
             self._pending += 1
+        self._submit(kind, payload, 0)
+
+    def _submit(self, kind: str, payload: dict[str, object], attempt: int) -> None:
+        """Run one delivery of a task already counted in `_pending`."""
         future = self._executor.submit(perform, kind, payload, self.settings)
-        future.add_done_callback(lambda done: self._finished(kind, payload, done))
+        future.add_done_callback(lambda done: self._finished(kind, payload, done, attempt))
 
     def depth(self) -> int:
         with self._idle:
@@ -92,6 +98,10 @@ class LocalQueue:
             return list(self.reports)
 
     def close(self) -> None:
+        with self._idle:
+            self._closed = True
+            for timer in self._timers:
+                timer.cancel()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> LocalQueue:
@@ -100,7 +110,9 @@ class LocalQueue:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _finished(self, kind: str, payload: dict[str, object], done: Future[TaskOutcome]) -> None:
+    def _finished(
+        self, kind: str, payload: dict[str, object], done: Future[TaskOutcome], attempt: int
+    ) -> None:
         subject = str(payload.get("repository") or payload.get("issued_key_id") or "")
         try:
             outcome = done.result()
@@ -110,13 +122,35 @@ class LocalQueue:
             # Only the type: a driver's or provider's message may quote what it was sent.
             report = TaskReport(kind, subject, {}, type(error).__name__)
         else:
-            report = TaskReport(kind, subject, outcome.summary)
             for follow_kind, follow_payload in outcome.follow_ups:
                 self.enqueue(follow_kind, follow_payload)
+            if outcome.is_retry and self._retry_later(kind, payload, attempt):
+                return  # still pending: the report is that of the delivery that finishes it
+            report = TaskReport(kind, subject, outcome.summary)
         with self._idle:
             self.reports.append(report)
             self._pending -= 1
             self._idle.notify_all()
+
+    def _retry_later(self, kind: str, payload: dict[str, object], attempt: int) -> bool:
+        """Deliver the task again after its retry delay; False once the queue is closing."""
+        with self._idle:
+            if self._closed:
+                return False
+            timer = threading.Timer(retry_delay(attempt), self._redeliver)
+            timer.args = (timer, kind, payload, attempt + 1)
+            timer.daemon = True
+            self._timers.add(timer)
+            timer.start()
+        return True
+
+    def _redeliver(
+        self, timer: threading.Timer, kind: str, payload: dict[str, object], attempt: int
+    ) -> None:
+        with self._idle:
+            self._timers.discard(timer)
+            if not self._closed:  # under the lock: close() must not shut the pool in between
+                self._submit(kind, payload, attempt)
 
 
 def start_method() -> str:

@@ -6,6 +6,10 @@ registry ids only, never a secret. Every task has a dedupe key (the payload's `d
 derived from what it names) that it writes with its effect, so a second delivery is a no-op.
 The webhook receiver's job kinds are accepted too: `push` is a `scan_repo` of the pushed
 repository (only its new objects are scanned) and `workflow_run` a `scan_logs` of one run.
+
+A `rotate_key` task that finds its key's rotation held by another worker is not dropped: its
+outcome asks to be delivered again (`is_retry`, after `retry_delay`), until the rotation is
+finished. If the holder died, the later delivery takes its lease over and resumes the rotation.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from rules.model import RuleSet
 
 KINDS = ("scan_repo", "scan_logs", "rotate_key")
 ALIASES = {"push": "scan_repo", "workflow_run": "scan_logs"}
+
+# A busy rotate_key comes back after BUSY_FIRST_DELAY seconds, doubling up to BUSY_MAX_DELAY.
+BUSY_FIRST_DELAY = 0.5
+BUSY_MAX_DELAY = 30.0
 
 _opened: dict[WorkSettings, tuple[Registry, RuleSet]] = {}
 _opening = threading.Lock()
@@ -55,6 +63,11 @@ def dedupe_key(kind: str, payload: dict[str, object]) -> str:
         return f"rotate_key:{payload.get('issued_key_id')}:{payload.get('leak_id')}"
     # Without a key, a repeat of the same request is still harmless: the tips make it a no-op.
     return f"{kind}:{payload.get('repository')}:{os.urandom(8).hex()}"
+
+
+def retry_delay(attempt: int, limit: float = BUSY_MAX_DELAY) -> float:
+    """Seconds before delivery number `attempt` + 1 of a task that asked to be retried."""
+    return min(BUSY_FIRST_DELAY * 2.0 ** min(attempt, 16), limit)
 
 
 def rotation_policy(settings: WorkSettings, payload: dict[str, object]) -> str:
@@ -98,6 +111,13 @@ def rotate_key(
         "status": rotation.status,
         "step": rotation.step,
     }
+    if result.is_busy:
+        # Another worker holds the rotation's lease. Dropping this task would strand the
+        # rotation if that worker dies and nothing brings its own task back (a whole Celery
+        # worker killed: only after the broker's visibility timeout; the in-process pool or
+        # `leakward rotate`: never). Coming back until it is finished covers that: a dead
+        # holder's lease is taken over (at once on this host, else when it expires).
+        return TaskOutcome({**summary, "busy": True}, is_retry=True)
     if rotation.is_finished or rotation.status == "failed":
         with registry.engine.begin() as connection:
             sweep_state.mark_done(connection, key, "rotate_key", summary)

@@ -6,20 +6,25 @@ acknowledged late, after the task's transaction committed (`acks_late`), a task 
 process died is put back (`task_reject_on_worker_lost`), and a worker takes one message at a time
 (prefetch 1), so a killed worker's task is redone by another and its effect lands once. With
 Redis, a message taken by a worker that vanished entirely returns after the broker's
-`visibility_timeout`. Payloads are JSON with names and ids only. The webhook receiver's `push`
-and `workflow_run` jobs are tasks here too, so `CeleryQueue` can stand behind its `Queue`.
+`visibility_timeout`. A task that asks to be retried (a rotation held by another worker) is sent
+again with a countdown, and its message acknowledged. Payloads are JSON with names and ids only.
+The webhook receiver's `push` and `workflow_run` jobs are tasks here too, so `CeleryQueue` can
+stand behind its `Queue`.
 """
 
 from __future__ import annotations
+
+import logging
 
 # Celery ships no type information; its objects are Any here.
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery, Task
 
-from leakward.task_work import ALIASES, KINDS, perform
+from leakward.task_work import ALIASES, KINDS, perform, retry_delay
 from leakward.work_settings import WorkSettings
 
+log = logging.getLogger(__name__)
 SETTINGS_KEY = "leakward_settings"
 # Publishing survives a broker restart of a few seconds instead of failing the sweep.
 PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
@@ -71,6 +76,19 @@ def _register(app: Celery, kind: str) -> None:
         queue = CeleryQueue(task.app)
         for follow_kind, follow_payload in outcome.follow_ups:
             queue.enqueue(follow_kind, follow_payload)
+        if outcome.is_retry:
+            # A countdown longer than the visibility timeout would have Redis hand the waiting
+            # message to a second worker too; keep well under it.
+            limit = 0.5 * float(task.app.conf.broker_transport_options["visibility_timeout"])
+            countdown = retry_delay(int(task.request.retries), max(limit, 0.5))
+            log.info(
+                "%s %s: rotation %s is held by another worker; trying again in %.1f s",
+                kind,
+                payload.get("issued_key_id"),
+                outcome.summary.get("rotation_id"),
+                countdown,
+            )
+            raise task.retry(countdown=countdown, max_retries=None)
         return outcome.summary
 
     app.task(name=task_name(kind), bind=True, acks_late=True, reject_on_worker_lost=True)(run)

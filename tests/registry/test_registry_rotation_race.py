@@ -61,3 +61,40 @@ def test_a_worker_that_looked_too_early_gets_the_finished_rotation(
     assert not created
     assert second.id == first.id
     assert [r.id for r in log.list_rotations(registry.engine)] == [first.id]
+
+
+def test_another_leak_of_a_key_its_finished_rotation_revoked_starts_none(
+    registry: Registry,
+) -> None:
+    """A rotate_key task that waited while the key was busy, for a second leak of that key,
+    arrives after the rotation revoked it: it gets that rotation, not a new one."""
+    entry = registry.add_key(NewKey("gitlab", Owner("owner@example.test")), VALUE)
+    # Two leaks of one key: say its id and its value, or the two halves of an AWS key pair.
+    first_leak, second_leak = (
+        registry.record_leaks(
+            [
+                LeakSighting(
+                    fingerprint=registry.fingerprint(value),
+                    source_kind="git",
+                    location=LeakLocation("octo/app", "c" * 40, "ci.yml", 1),
+                    detected_at=datetime(2026, 11, 2, tzinfo=UTC),
+                    is_public=False,
+                    provider="gitlab",
+                )
+            ]
+        )[0]
+        for value in (VALUE, VALUE[::-1])
+    )
+    assert first_leak != second_leak
+    first, _ = log.start(registry.engine, entry, policy="reissue-first", leak_id=first_leak)
+    registry.set_status(entry, "revoked")
+    with registry.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE rotations SET status = 'done', active_key_id = NULL WHERE id = :id"),
+            {"id": first.id},
+        )
+
+    second, created = log.start(registry.engine, entry, policy="reissue-first", leak_id=second_leak)
+
+    assert not created
+    assert second.id == first.id

@@ -10,6 +10,9 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from leakward import task_queue
+from leakward.repo_sweep import TaskOutcome
+from leakward.task_queue import LocalQueue, TaskReport
 from leakward.work_settings import WorkSettings
 from registry import Registry
 from registry.models import LeakRow
@@ -54,3 +57,42 @@ def test_pool_workers_scan_with_their_own_registry_connections(
     with Registry.open(settings.db_url) as registry, registry.engine.connect() as connection:
         seen = list(connection.execute(select(LeakRow.times_seen)).scalars())
     assert seen == [1] * len(names)
+
+
+def test_a_task_that_asks_to_be_retried_is_delivered_again_until_it_finishes(
+    settings: WorkSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rotate_key that found its rotation busy comes back; join waits for its last delivery."""
+    deliveries: list[int] = []
+
+    def perform(kind: str, payload: dict[str, object], _: WorkSettings) -> TaskOutcome:
+        deliveries.append(len(deliveries))
+        is_busy = len(deliveries) < 3
+        return TaskOutcome({"status": "running" if is_busy else "done"}, is_retry=is_busy)
+
+    monkeypatch.setattr(task_queue, "perform", perform)
+    monkeypatch.setattr(task_queue, "retry_delay", lambda attempt: 0.01 * attempt)
+    with LocalQueue(settings, 1, processes=False) as queue:
+        queue.enqueue("rotate_key", {"issued_key_id": 7})
+        [report] = queue.join(timeout=30)
+    assert deliveries == [0, 1, 2]
+    assert report == TaskReport("rotate_key", "7", {"status": "done"})
+
+
+def test_closing_the_queue_drops_waiting_retries(
+    settings: WorkSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliveries: list[str] = []
+
+    def perform(kind: str, payload: dict[str, object], _: WorkSettings) -> TaskOutcome:
+        deliveries.append(kind)
+        return TaskOutcome({}, is_retry=True)
+
+    monkeypatch.setattr(task_queue, "perform", perform)
+    monkeypatch.setattr(task_queue, "retry_delay", lambda attempt: 60.0)
+    queue = LocalQueue(settings, 1, processes=False)
+    queue.enqueue("rotate_key", {"issued_key_id": 7})
+    with pytest.raises(TimeoutError):
+        queue.join(timeout=0.5)
+    queue.close()
+    assert deliveries == ["rotate_key"]

@@ -152,7 +152,13 @@ class Workers:
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(
-        self, broker: str, env: dict[str, str] | None = None, *, rotate: bool = False
+        self,
+        broker: str,
+        env: dict[str, str] | None = None,
+        *,
+        rotate: bool = False,
+        visibility_timeout: float = VISIBILITY_TIMEOUT,
+        loglevel: str = "WARNING",
     ) -> subprocess.Popen[bytes]:
         """A worker on `broker`; with `rotate`, it also rotates the registry keys it finds."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -162,7 +168,7 @@ class Workers:
             "--db", str(self.settings.db_url), "--mirrors", str(self.settings.mirror_dir),
             "--api-url", self.settings.api_url, "--queue", self.queue,
             "--pool", "prefork", "--concurrency", "1",
-            "--visibility-timeout", str(VISIBILITY_TIMEOUT), "--loglevel", "WARNING",
+            "--visibility-timeout", str(visibility_timeout), "--loglevel", loglevel,
             *([] if rotate else ["--no-rotate"]),
         ]  # fmt: skip
         process = subprocess.Popen(

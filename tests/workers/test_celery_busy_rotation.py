@@ -1,0 +1,102 @@
+"""A rotate_key task that finds its key's rotation held by another worker comes back later; if
+that worker is killed, the task resumes the rotation, which still finishes exactly once.
+
+One GitLab token leaks in two repositories, so the sweep hands on two rotate_key tasks for one
+key. The first worker takes the first and stalls delivering the replacement; a second worker
+takes the other and finds the rotation busy. Both run with the production visibility timeout
+(an hour), so the killed holder's own message does not come back during the test: only the busy
+task can finish the rotation. Before the fix it was acknowledged and dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from leakward.sweep import sweep_org
+from leakward.tasks import CeleryQueue, make_app
+from leakward.work_settings import WorkSettings
+from registry import NewKey, Owner, Registry, parse_consumer
+from registry.models import RotationRow
+from tests.fakes.fixtures import fake_gitlab  # noqa: F401 (a fixture, used by name)
+from tests.fakes.github_actions import FakeGitHubActions
+from tests.fakes.gitlab import FakeGitLab
+from tests.sweep.fixtures import Origins
+from tests.workers.conftest import Workers, wait_for
+from tests.workers.test_celery_rotation import (  # noqa: F401 (fixtures, used by name)
+    SCOPE,
+    environment,
+    fake_actions,
+    inbox,
+)
+
+HOUR = 3600.0
+
+
+def _rotations(registry: Registry) -> list[tuple[int, str, str | None]]:
+    with registry.engine.connect() as connection:
+        rows = connection.execute(
+            select(RotationRow.issued_key_id, RotationRow.status, RotationRow.lease_owner)
+        )
+        return [(int(key), str(status), owner) for key, status, owner in rows]
+
+
+def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
+    redis_url: str,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+    environment: dict[str, str],  # noqa: F811
+    fake_gitlab: FakeGitLab,  # noqa: F811
+    fake_actions: FakeGitHubActions,  # noqa: F811
+) -> None:
+    token_id, leaked = fake_gitlab.add_token("ci-deploy")
+    entry = registry.add_key(
+        NewKey(
+            provider="gitlab",
+            owner=Owner("owner@example.test"),
+            key_id=str(token_id),
+            consumers=(parse_consumer("github-actions:acme/leaky:GITLAB_TOKEN"),),
+        ),
+        secret=leaked,
+    )
+    origins.add("leaky", **{"deploy.env": f"GITLAB_TOKEN={leaked}\n"})
+    origins.add("leaky-too", **{"ci.env": f"TOKEN={leaked}\n"})
+    fake_actions.fail_next(SCOPE, hang=600)  # the first delivery stalls
+    queue = CeleryQueue(make_app(redis_url, settings, queue=queue_name))
+    listing = sweep_org("acme", replace(settings, scan_logs=False), queue, sweep_id="s1")
+    assert len(listing.repositories) == 2
+
+    holder = workers.start(redis_url, environment, rotate=True, visibility_timeout=HOUR)
+
+    def is_delivering() -> bool:
+        return any(path.startswith(f"GET {SCOPE}") for path in fake_actions.paths())
+
+    wait_for(is_delivering, "the first worker delivering the replacement", workers)
+    [(_, status, owner)] = _rotations(registry)
+    assert status == "running"
+    assert owner is not None
+    assert os.getpgid(int(owner.split(":")[1])) == holder.pid  # the first worker holds it
+    assert len(registry.list_leaks(issued_key_id=entry)[0].locations) == 2
+
+    waiter = workers.start(
+        redis_url, environment, rotate=True, visibility_timeout=HOUR, loglevel="INFO"
+    )
+    wait_for(lambda: "is held by another worker" in workers.logs(), "the task seeing busy", workers)
+    workers.kill(holder)
+
+    # Done, and the lease released: the waiting task resumed it and let go.
+    finished = [(entry, "done", None)]
+    wait_for(lambda: _rotations(registry) == finished, "the waiting task resuming", workers)
+    assert waiter.poll() is None
+    # The holder's replacement was lost with it: it was revoked and another issued, so the
+    # leaked token is dead and exactly one token lives, the one in the Actions secret.
+    assert fake_gitlab.tokens[token_id].revoked
+    [live] = fake_gitlab.live_tokens("ci-deploy")
+    assert live.value != leaked
+    assert fake_actions.opened(SCOPE, "GITLAB_TOKEN") == live.value
+    assert registry.get_key(entry).status == "revoked"
