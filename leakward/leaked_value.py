@@ -6,17 +6,26 @@ a credential only its own value revokes (GitHub PATs, Slack tokens). The sweep k
 every repository and the registry keeps where each leak was seen, so the worker re-reads that
 blob, scans it, and keeps the finding whose keyed fingerprint is the leak's. The value stays in
 this process's memory, as it does for `leakward rotate --secret-stdin`.
+
+A leak seen only in an Actions run log has no mirror to read: its task carries where in the log
+it is (`log`: repository, run id, job, step, fingerprint), and `leaked_log_value` downloads that
+run's log again through the client the log sweep uses, scans that job's step, and keeps the
+finding whose keyed fingerprint is the leak's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from github import Github
 
 from leakward.errors import SourceError
 from leakward.mirrors import MirrorError, mirror_path
 from leakward.secret import Secret
 from registry import Registry
 from rules.model import RuleSet
+from scanner.models import Chunk
 from scanner.sources.git import Repository
 
 
@@ -43,6 +52,51 @@ def leaked_value(
             if registry.fingerprint(secret.reveal()) == leak.fingerprint:
                 return secret
     return None
+
+
+def leaked_log_value(
+    registry: Registry,
+    ruleset: RuleSet,
+    github: Github,
+    issued_key_id: int,
+    leak_id: int,
+    log: Mapping[str, object],
+) -> Secret | None:
+    """The value behind `leak_id`, read again from the run log `log` names; None when the log
+    is gone (expired, deleted, refused) or no longer shows it."""
+    from scanner.scan import ScanOptions, scan_chunks
+    from scanner.sources.remote_github_actions import actions_log_chunks
+
+    leak = next(
+        (x for x in registry.list_leaks(issued_key_id=issued_key_id) if x.id == leak_id), None
+    )
+    run_id = log.get("run_id")
+    repository = log.get("repository")
+    # The fingerprint must be the leak's own: the value goes to the key's provider.
+    if leak is None or log.get("fingerprint") != leak.fingerprint:
+        return None
+    if not isinstance(run_id, int) or not isinstance(repository, str) or not repository:
+        return None
+    options = ScanOptions(jobs=1)
+    items = actions_log_chunks(
+        github, repository, options.container_limits, run_id=run_id, max_runs=1
+    )
+
+    def in_place() -> Iterator[Chunk]:
+        wanted = {name: log.get(name) for name in ("job", "step") if log.get(name)}
+        for item in items:
+            if isinstance(item, Chunk) and _is_at(item, wanted):
+                yield item
+
+    for finding in scan_chunks(in_place(), ruleset, options).findings:
+        if registry.fingerprint(finding.secret.reveal()) == leak.fingerprint:
+            return finding.secret
+    return None
+
+
+def _is_at(chunk: Chunk, wanted: Mapping[str, object]) -> bool:
+    extra = dict(chunk.origin.extra)
+    return all(extra.get(name) == value for name, value in wanted.items())
 
 
 def _blob(git_dir: Path, commit: str, path: str) -> bytes | None:

@@ -4,6 +4,10 @@ Stage: application shell (org sweep), between the CI-log source and the registry
 for by creation date (the API's `created=>=DATE` filter works in whole days), so a run seen on
 the day of the last sweep is seen again: its leak locations are already recorded and add
 nothing, only the leak's `times_seen` grows.
+
+A log is no mirror: the rotate_key tasks it hands on carry where the leak is in it (repository,
+run id, job, step and the leak's keyed fingerprint, never the value), so the worker can fetch
+that run's log again and find the value (leakward/leaked_value.py).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
+from github import Github
 from sqlalchemy import Connection
 
 from leakward.org_repositories import github_api, limit_retry
@@ -26,10 +31,10 @@ from leakward.repo_sweep import (
 )
 from leakward.scanning import ScanRequest, run_scan
 from leakward.work_settings import TOKEN_VARIABLE, WorkSettings
-from registry import Registry, sweep_state
+from registry import LeakSighting, Registry, sweep_state
 from registry import leaks as leak_rows
 from rules.model import RuleSet
-from scanner.models import Chunk, Skipped
+from scanner.models import Chunk, Finding, Skipped
 from scanner.scan import ScanOptions
 
 
@@ -50,10 +55,7 @@ def scan_repository_logs(
     run_id = payload.get("run_id")
     since = _since(registry, repository, payload.get("since"))
     options = ScanOptions(jobs=1)
-    token = os.environ.get(TOKEN_VARIABLE)
-    # The runs listing and log links go through PyGithub's own objects (the CI-log source), so
-    # its retry waits out rate limits here; else a throttled repository lost its logs this time.
-    github = github_api(token, settings.api_url, settings.api_interval or None, retry=limit_retry())
+    github = log_client(settings)
     problems: list[str] = []
 
     def tracked() -> Iterator[Chunk | Skipped]:
@@ -95,10 +97,55 @@ def scan_repository_logs(
         return leak_rows.record_leaks(connection, sightings)
 
     def rotations(leak_ids: Sequence[int]) -> tuple[FollowUp, ...]:
-        return rotations_for(settings, sightings, leak_ids)
+        follow_ups = rotations_for(settings, sightings, leak_ids)
+        return with_log_locations(follow_ups, repository, findings, sightings, leak_ids)
 
     follow_ups = commit_once(registry, dedupe_key, "scan_logs", summary, write, rotations)
     return TaskOutcome(summary, follow_ups)
+
+
+def log_client(settings: WorkSettings) -> Github:
+    """The client that reads Actions logs, for the sweep and for a worker reading one again.
+
+    The runs listing and log links go through PyGithub's own objects (the CI-log source), so its
+    retry waits out rate limits here; else a throttled repository lost its logs this time."""
+    token = os.environ.get(TOKEN_VARIABLE)
+    return github_api(token, settings.api_url, settings.api_interval or None, retry=limit_retry())
+
+
+def with_log_locations(
+    follow_ups: Sequence[FollowUp],
+    repository: str,
+    findings: Sequence[Finding],
+    sightings: Sequence[LeakSighting],
+    leak_ids: Sequence[int],
+) -> tuple[FollowUp, ...]:
+    """Each rotate_key payload with the log place of its leak's first finding, under `log`."""
+    where: dict[int, dict[str, object]] = {}
+    for finding, sighting, leak_id in zip(findings, sightings, leak_ids, strict=True):
+        place = log_location(repository, finding, sighting.fingerprint)
+        if place is not None:
+            where.setdefault(leak_id, place)
+    located: list[FollowUp] = []
+    for kind, payload in follow_ups:
+        place = where.get(int(str(payload.get("leak_id"))))
+        located.append((kind, {**payload, "log": place} if place else payload))
+    return tuple(located)
+
+
+def log_location(repository: str, finding: Finding, fingerprint: str) -> dict[str, object] | None:
+    """Where in which run's log `finding` is, as JSON-ready names; None if not from a run."""
+    extra = dict(finding.origin.extra)
+    run = extra.get("run", "")
+    if not run.isdigit():
+        return None
+    return {
+        "repository": repository,
+        "run_id": int(run),
+        "job": extra.get("job"),
+        "step": extra.get("step"),
+        "fingerprint": fingerprint,
+    }
 
 
 def _since(registry: Registry, repository: str, given: object) -> date | None:

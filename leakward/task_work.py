@@ -19,6 +19,7 @@ import threading
 
 from leakward.errors import UsageError
 from leakward.repo_sweep import TaskOutcome, scan_repository
+from leakward.secret import Secret
 from leakward.work_settings import WorkSettings
 from registry import Registry, sweep_state
 from rules.model import RuleSet
@@ -95,11 +96,7 @@ def rotate_key(
     entry = int(str(payload["issued_key_id"]))
     leak = payload.get("leak_id")
     leak_id = int(str(leak)) if leak is not None else None
-    secret = None
-    if leak_id is not None:
-        from leakward.leaked_value import leaked_value
-
-        secret = leaked_value(registry, ruleset, settings.mirror_dir, entry, leak_id)
+    secret = _leaked_secret(registry, ruleset, settings, payload, entry, leak_id)
     pipeline = build_pipeline(registry, entry, os.environ)
     result = pipeline.rotate(
         entry, policy=rotation_policy(settings, payload), leak_id=leak_id, secret=secret
@@ -122,6 +119,29 @@ def rotate_key(
         with registry.engine.begin() as connection:
             sweep_state.mark_done(connection, key, "rotate_key", summary)
     return TaskOutcome(summary)
+
+
+def _leaked_secret(
+    registry: Registry,
+    ruleset: RuleSet,
+    settings: WorkSettings,
+    payload: dict[str, object],
+    entry: int,
+    leak_id: int | None,
+) -> Secret | None:
+    """The leaked value, read again where the sweep saw it: the mirror, else the run log."""
+    if leak_id is None:
+        return None
+    from leakward.leaked_value import leaked_log_value, leaked_value
+
+    secret = leaked_value(registry, ruleset, settings.mirror_dir, entry, leak_id)
+    log = payload.get("log")
+    if secret is None and isinstance(log, dict):
+        from leakward.logs_sweep import log_client
+
+        github = log_client(settings)
+        secret = leaked_log_value(registry, ruleset, github, entry, leak_id, log)
+    return secret
 
 
 def _check_payload(task: str, payload: dict[str, object]) -> None:

@@ -53,6 +53,9 @@ class FakeOrgGitHub(FakeServer):
         self.route("GET", r"/repositories/(?P<id>\d+)", self._repo_by_id)
         self.route("GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/actions/runs", self._runs)
         self.route("GET", r"/repos/[^/]+/[^/]+/actions/runs/(?P<id>\d+)/logs", self._logs)
+        self.route(
+            "GET", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/actions/runs/(?P<id>\d+)", self._run
+        )
         self.route("GET", r"/blobs/(?P<id>\d+)\.zip", self._blob)
         self.runs: dict[str, list[tuple[int, bytes]]] = {}  # repository -> (run id, log zip)
 
@@ -128,17 +131,23 @@ class FakeOrgGitHub(FakeServer):
 
     def _runs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         full_name = f"{match['owner']}/{match['name']}"
-        base = f"{self.url}/repos/{full_name}/actions/runs"
-        runs = [
-            {
-                "id": run_id,
-                "name": "CI",
-                "url": f"{base}/{run_id}",
-                "logs_url": f"{base}/{run_id}/logs",
-            }
-            for run_id, _ in self.runs.get(full_name, [])
-        ]
+        runs = [self._run_json(full_name, run_id) for run_id, _ in self.runs.get(full_name, [])]
         return Reply(200, {"total_count": len(runs), "workflow_runs": runs}, self._limits())
+
+    def _run(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        full_name, run_id = f"{match['owner']}/{match['name']}", int(match["id"])
+        if run_id not in [known for known, _ in self.runs.get(full_name, [])]:
+            return Reply(404, {"message": "Not Found"}, self._limits())
+        return Reply(200, self._run_json(full_name, run_id), self._limits())
+
+    def _run_json(self, full_name: str, run_id: int) -> dict[str, object]:
+        base = f"{self.url}/repos/{full_name}/actions/runs"
+        return {
+            "id": run_id,
+            "name": "CI",
+            "url": f"{base}/{run_id}",
+            "logs_url": f"{base}/{run_id}/logs",
+        }
 
     def _logs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         return Reply(302, None, {"location": f"{self.url}/blobs/{match['id']}.zip"})
