@@ -10,13 +10,17 @@ did not already hold it, which survives edits, moves and merges where line diffs
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.model import RuleSet
-from scanner.models import Finding, Origin, ScanResult, Skipped
+from scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
+from scanner.matcher import Matcher
+from scanner.models import Chunk, Finding, Origin, ScanResult, Skipped
 from scanner.scan import (
     Progress,
     ScanOptions,
@@ -28,6 +32,7 @@ from scanner.scan import (
 )
 from scanner.sources.dispatch import chunks_for
 from scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
+from scanner.sources.git_pack import PackReader
 
 # Bytes of blobs per worker task: big enough to amortise a cat-file process, small enough to
 # balance two cores and keep progress moving.
@@ -53,24 +58,96 @@ class _BlobResults:
 
 
 def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
-    """Worker: stream a slice of blobs through this process's own cat-file and matcher."""
+    """Worker: stream a slice of blobs through this process's own cat-file and matcher.
+
+    Blobs come in delta families, each base before the blobs stored as deltas of it, so a delta
+    is scanned only where it changed (see scanner.git_delta) while its base's findings are at hand.
+    """
     git_dir, blobs = task
     matcher, options = worker_matcher()
     results = _BlobResults()
     by_oid = {blob.oid: blob for blob in blobs}
+    pending = Counter(blob.base for blob in blobs if blob.base)
+    packs = PackReader(Path(git_dir)) if pending else None
+    # Findings of bases whose deltas are still to come; dropped after the last one.
+    bases: dict[str, list[Spanned]] = {}
     for oid, data in read_blobs(Path(git_dir), by_oid):
         blob = by_oid[oid]
         results.tally.files += 1
+        spanned: list[Spanned] | None = None
         if data is None:
             results.tally.skipped.append(Skipped(blob.path, f"missing object {oid}", True))
-            continue
-        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
-        part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
-        results.tally.bytes += part.bytes
-        results.tally.skipped += part.skipped
-        if part.findings:
-            results.findings[oid] = part.findings
+        else:
+            origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
+            base = bases.get(blob.base) if blob.base else None
+            spanned, scanned = _scan_blob(matcher, options, packs, data, origin, base)
+            if spanned is None:
+                part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
+                results.tally.bytes += part.bytes
+                results.tally.skipped += part.skipped
+                found = part.findings
+            else:
+                results.tally.bytes += len(data)
+                results.tally.carried += len(data) - scanned
+                found = [item.finding for item in spanned]
+            if found:
+                results.findings[oid] = found
+        if pending[oid] and spanned is not None:
+            bases[oid] = spanned
+        if blob.base:
+            pending[blob.base] -= 1
+            if not pending[blob.base]:
+                bases.pop(blob.base, None)
     return results
+
+
+def _scan_blob(
+    matcher: Matcher,
+    options: ScanOptions,
+    packs: PackReader | None,
+    data: bytes,
+    origin: Origin,
+    base: list[Spanned] | None,
+) -> tuple[list[Spanned] | None, int]:
+    """A plain text blob's findings with their spans, and the bytes scanned for them: against
+    its delta base when that was plain text too. None for anything else (archives, notebooks,
+    source maps…), which is scanned as usual."""
+    items = chunks_for(data, origin, options.container_limits)
+    head = list(itertools.islice(items, 2))
+    if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
+        return None, 0
+    if base is not None and packs is not None and worth_comparing(len(data)):
+        delta = packs.delta(origin.extra[0][1])
+        against = scan_against_base(matcher, data, origin, delta, base) if delta else None
+        if against is not None:
+            return against
+    return scan_whole(matcher, data, origin), len(data)
+
+
+def _families(blobs: list[Blob]) -> list[list[Blob]]:
+    """Blobs grouped by delta family, each base before its deltas, families in storage order."""
+    by_oid = {blob.oid: blob for blob in blobs}
+    children: dict[str, list[Blob]] = {}
+    roots: list[Blob] = []
+    for blob in blobs:
+        if blob.base in by_oid and blob.base != blob.oid:
+            children.setdefault(blob.base, []).append(blob)
+        else:
+            roots.append(blob)
+    families: list[list[Blob]] = []
+    placed: set[str] = set()
+    for root in roots:
+        family = [root]
+        placed.add(root.oid)
+        for member in family:  # grows while it is walked: breadth first
+            for child in children.get(member.oid, ()):
+                if child.oid not in placed:
+                    placed.add(child.oid)
+                    family.append(child)
+        families.append(family)
+    # A cycle (two packs disagreeing on bases) has no root: scan those blobs on their own.
+    families += [[dataclasses.replace(b, base=None)] for b in blobs if b.oid not in placed]
+    return families
 
 
 def _tasks(git_dir: Path, blobs: list[Blob], workers: int) -> list[tuple[str, list[Blob]]]:
@@ -80,9 +157,10 @@ def _tasks(git_dir: Path, blobs: list[Blob], workers: int) -> list[tuple[str, li
     tasks: list[tuple[str, list[Blob]]] = []
     current: list[Blob] = []
     size = 0
-    for blob in blobs:
-        current.append(blob)
-        size += blob.size
+    # A family stays in one task: its deltas need their base's findings.
+    for family in _families(blobs):
+        current += family
+        size += sum(blob.size for blob in family)
         if size >= limit or len(current) >= _TASK_BLOBS:
             tasks.append((str(git_dir), current))
             current, size = [], 0
@@ -140,16 +218,19 @@ def scan_history(
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     blobs = []
     listed: set[str] = set()
-    for oid, size in repo.blobs_in_pack_order():
+    for oid, size, base in repo.blobs_in_pack_order():
         listed.add(oid)
         name = paths.get(oid)
         if name is None and not all_objects:
             continue
-        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size))
+        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size, base))
     # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
     # gets it reported instead of silently unscanned.
     blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]
-    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
+    blobs = _sized(blobs, options, skipped)
+    scanned = {blob.oid for blob in blobs}
+    blobs = [b if b.base in scanned else dataclasses.replace(b, base=None) for b in blobs]
+    results = _scan_all(repo, blobs, ruleset, options, progress)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid in paths}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was

@@ -222,6 +222,11 @@ class Matcher:
         return _drop_generic_overlaps(_first_per_place(kept), self._compiled, vetoed)
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
+        return [finding for finding, _, _ in self.scan_chunk_spans(chunk)]
+
+    def scan_chunk_spans(self, chunk: Chunk) -> list[tuple[Finding, int, int]]:
+        """Each finding with the byte span of its secret in `chunk.data` (decoded ones: the span
+        of the encoded text that holds it)."""
         findings = []
         for item in self.locate(chunk.data):
             if has_allow_comment(chunk.data, item.start):
@@ -230,22 +235,26 @@ class Matcher:
             line, column = chunk.position(item.start)
             end_line, end_column = chunk.position(item.end)
             findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    rule_name=rule.name,
-                    provider=rule.provider,
-                    severity=rule.severity,
-                    confidence=rule.confidence,
-                    secret=Secret(item.secret),
-                    origin=chunk.origin,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    end_column=end_column,
-                    key_id=item.key_id,
-                    decoded_from=item.chain or None,
-                    rotator=rule.rotator,
-                    tags=rule.tags,
+                (
+                    Finding(
+                        rule_id=rule.id,
+                        rule_name=rule.name,
+                        provider=rule.provider,
+                        severity=rule.severity,
+                        confidence=rule.confidence,
+                        secret=Secret(item.secret),
+                        origin=chunk.origin,
+                        line=line,
+                        column=column,
+                        end_line=end_line,
+                        end_column=end_column,
+                        key_id=item.key_id,
+                        decoded_from=item.chain or None,
+                        rotator=rule.rotator,
+                        tags=rule.tags,
+                    ),
+                    item.start,
+                    item.end,
                 )
             )
         return findings

@@ -114,6 +114,9 @@ class ScanStats:
     skipped: int = 0
     errors: int = 0
     seconds: float = 0.0
+    # Of `bytes`, those a history scan did not read again: unchanged text of a blob stored as a
+    # delta, whose findings were carried over from the version it was stored against.
+    carried: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ def stats_record(stats: ScanStats) -> dict[str, object]:
         "skipped": stats.skipped,
         "errors": stats.errors,
         "seconds": round(stats.seconds, 3),
+        "bytes_carried": stats.carried,
     }
 
 

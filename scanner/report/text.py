@@ -88,6 +88,8 @@ def _summary(result: ScanResult, paint: _Painter) -> str:
     parts.append(
         f"scanned {_plural(stats.files, 'file')}, {_size(stats.bytes)} in {stats.seconds:.2f} s"
     )
+    if stats.carried:
+        parts.append(f"{_size(stats.carried)} of it unchanged since an earlier version")
     skipped = max(stats.skipped, len(result.skipped))
     if skipped:
         parts.append(f"skipped {skipped}{_reasons(item.reason for item in result.skipped)}")

@@ -30,6 +30,8 @@ class Blob:
     oid: str
     path: str
     size: int
+    # The blob git stores this one as a delta of, when that one is scanned too.
+    base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +123,20 @@ class Repository:
                 paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
         return paths, missing
 
-    def blobs_in_pack_order(self) -> Iterator[tuple[str, int]]:
-        """(oid, size) of every blob in the object store, reachable or not, in storage order."""
+    def blobs_in_pack_order(self) -> Iterator[tuple[str, int, str | None]]:
+        """(oid, size, delta base or None) of every blob in the object store, reachable or not,
+        in storage order."""
         output = self.run(
             "cat-file",
             "--batch-all-objects",
             "--unordered",
-            "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+            "--batch-check=%(objectname) %(objecttype) %(objectsize) %(deltabase)",
         )
         for line in output.split(b"\n"):
             parts = line.split(b" ")
-            if len(parts) == 3 and parts[1] == b"blob":
-                yield parts[0].decode(), int(parts[2])
+            if len(parts) == 4 and parts[1] == b"blob":
+                base = parts[3].decode()
+                yield parts[0].decode(), int(parts[2]), None if base == ZERO_OID else base
 
     def introductions(
         self,

@@ -76,6 +76,7 @@ def test_top_level_shape(scan_result: ScanResult) -> None:
         "skipped": 4,
         "errors": 1,
         "seconds": 0.421,
+        "bytes_carried": 0,
     }
     assert document["skipped"] == [
         {"path": "assets/logo.png", "reason": "binary"},

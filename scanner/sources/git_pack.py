@@ -1,0 +1,187 @@
+"""Git pack files, read directly: which parts of a deltified blob are new against its base.
+
+Stage: sources. A history is mostly small edits of earlier files, and git already stores each such
+blob as a delta: instructions that copy ranges of a base object and insert literal bytes. Reading
+those instructions (a few hundred bytes to inflate, against the whole blob for its content) tells
+exactly which byte ranges of the blob are copies of the base, and from where, so a history scan
+can look closely only at what changed and carry the base's findings over to the rest.
+
+Only version-2 pack indexes of SHA-1 repositories are read; anything else (loose objects, other
+formats, damaged entries) answers None and the caller scans the blob whole.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_IDX_MAGIC = b"\377tOc"
+_OID_BYTES = 20
+_OFS_DELTA = 6
+_REF_DELTA = 7
+_READ = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """`target[start:end]` equals `base[source:source + end - start]`."""
+
+    start: int
+    end: int
+    source: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A blob as copies of its base; every byte of the blob outside `copies` is new."""
+
+    base_size: int
+    size: int
+    copies: tuple[Copy, ...]
+
+
+class _Pack:
+    def __init__(self, idx_path: Path) -> None:
+        with idx_path.open("rb") as handle:
+            self._idx = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        with idx_path.with_suffix(".pack").open("rb") as handle:
+            self._pack = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        idx = self._idx
+        if idx[:4] != _IDX_MAGIC or struct.unpack(">I", idx[4:8])[0] != 2:
+            raise ValueError("not a version-2 pack index")
+        self._fanout = struct.unpack(">256I", idx[8 : 8 + 1024])
+        self._count = self._fanout[255]
+        self._names = 8 + 1024
+        self._offsets = self._names + self._count * (_OID_BYTES + 4)
+        self._large = self._offsets + self._count * 4
+
+    def offset(self, oid: bytes) -> int | None:
+        low = self._fanout[oid[0] - 1] if oid[0] else 0
+        high = self._fanout[oid[0]]
+        idx, names = self._idx, self._names
+        while low < high:
+            middle = (low + high) // 2
+            at = names + middle * _OID_BYTES
+            found = idx[at : at + _OID_BYTES]
+            if found == oid:
+                return self._entry_offset(middle)
+            if found < oid:
+                low = middle + 1
+            else:
+                high = middle
+        return None
+
+    def _entry_offset(self, position: int) -> int:
+        at = self._offsets + position * 4
+        value: int = struct.unpack(">I", self._idx[at : at + 4])[0]
+        if value & 0x80000000:
+            at = self._large + (value & 0x7FFFFFFF) * 8
+            value = struct.unpack(">Q", self._idx[at : at + 8])[0]
+        return value
+
+    def delta_at(self, offset: int) -> Delta | None:
+        pack = self._pack
+        byte = pack[offset]
+        kind = (byte >> 4) & 7
+        at = offset + 1
+        while byte & 0x80:
+            byte = pack[at]
+            at += 1
+        if kind == _OFS_DELTA:
+            byte = pack[at]
+            at += 1
+            while byte & 0x80:
+                byte = pack[at]
+                at += 1
+        elif kind == _REF_DELTA:
+            at += _OID_BYTES
+        else:
+            return None
+        inflater = zlib.decompressobj()
+        data = b""
+        while not inflater.eof:
+            # Deltas are small; a big rewrite's may need more than one read.
+            more = pack[at : at + _READ]
+            if not more:
+                raise ValueError("pack entry runs past the end of the pack")
+            data += inflater.decompress(more)
+            at += _READ
+        return parse_delta(data)
+
+
+def parse_delta(data: bytes) -> Delta:
+    """Git's delta format: two sizes, then copy (high bit set) and insert instructions."""
+    base_size, at = _varint(data, 0)
+    size, at = _varint(data, at)
+    copies: list[Copy] = []
+    written = 0
+    end = len(data)
+    while at < end:
+        op = data[at]
+        at += 1
+        if op & 0x80:
+            source = length = 0
+            for bit, shift in ((1, 0), (2, 8), (4, 16), (8, 24)):
+                if op & bit:
+                    source |= data[at] << shift
+                    at += 1
+            for bit, shift in ((16, 0), (32, 8), (64, 16)):
+                if op & bit:
+                    length |= data[at] << shift
+                    at += 1
+            length = length or 0x10000
+            copies.append(Copy(written, written + length, source))
+            written += length
+        elif op:
+            at += op
+            written += op
+        else:
+            raise ValueError("delta instruction 0 is reserved")
+    if written != size:
+        raise ValueError("delta does not add up to its declared size")
+    return Delta(base_size, size, tuple(copies))
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+class PackReader:
+    """Delta instructions of objects stored in a repository's packs."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self._packs: list[_Pack] = []
+        for idx_path in sorted((git_dir / "objects" / "pack").glob("*.idx")):
+            try:
+                self._packs.append(_Pack(idx_path))
+            except (OSError, ValueError):
+                continue  # an unreadable pack only means those blobs are scanned whole
+
+    def delta(self, oid: str) -> Delta | None:
+        """The copies making up `oid` from its delta base, or None when it is not a delta here."""
+        raw = bytes.fromhex(oid)
+        if len(raw) != _OID_BYTES:
+            return None
+        for pack in self._packs:
+            offset = pack.offset(raw)
+            if offset is None:
+                continue
+            try:
+                return pack.delta_at(offset)
+            except (ValueError, IndexError, zlib.error):
+                return None
+        return None
+
+    def __iter__(self) -> Iterator[_Pack]:
+        return iter(self._packs)
