@@ -14,7 +14,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -84,6 +84,9 @@ class BenchRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Mapping[str, object] | None:
+        return {}  # nothing to copy
 
     def contain(self, key: KeyRef) -> bool:
         return False

@@ -203,6 +203,9 @@ class RotationRow(Base):
     delivered: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     actions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     manual_steps: Mapped[str | None] = mapped_column(Text)
+    # The leaked key's non-secret settings its replacement copies (scopes, restrictions …), read
+    # before anything could destroy the key; NULL until read, or when it could not be read.
+    settings: Mapped[dict[str, object] | None] = mapped_column(JSON)
     requires_approval: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=sa_false()
     )

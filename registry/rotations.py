@@ -50,6 +50,8 @@ class Rotation:
     step_times: dict[str, str] = field(hash=False)
     created_at: datetime
     updated_at: datetime
+    # The leaked key's settings to copy, as the pipeline recorded them (see RotationRow).
+    settings: dict[str, object] | None = field(default=None, hash=False)
 
     @property
     def is_finished(self) -> bool:
@@ -79,6 +81,7 @@ def _value(row: RotationRow) -> Rotation:
         step_times=dict(row.step_times or {}),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        settings=dict(row.settings) if row.settings is not None else None,
     )
 
 
@@ -159,12 +162,9 @@ def _finished_for(engine: Engine, issued_key_id: int, leak_id: int | None) -> Ro
     query = select(RotationRow).where(RotationRow.issued_key_id == issued_key_id)
     with _session(engine) as session:
         key = session.get(KeyRow, issued_key_id)
-        # Any leak of a revoked key was handled by the rotation that revoked it: a second leak's
-        # task arriving after that rotation finished must not start another.
-        is_revoked = key is not None and key.status == "revoked"
-        if leak_id is not None and not is_revoked:
+        if leak_id is not None:
             query = query.where(RotationRow.leak_id == leak_id)
-        elif not is_revoked:
+        elif key is None or key.status != "revoked":
             return None
         row = session.scalars(query.order_by(RotationRow.id.desc()).limit(1)).first()
         return _value(row) if row is not None else None

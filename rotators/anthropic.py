@@ -13,7 +13,7 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Verdict
+from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Settings, Verdict
 from rotators.environment import http_client, secret_from, url_from
 from rotators.key_hints import matches_hint
 from rotators.provider_facts import FACTS
@@ -127,6 +127,9 @@ class AnthropicRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # keys are minted in the Console, never here
 
     def contain(self, key: KeyRef) -> bool:
         self._set_status(key, "inactive")

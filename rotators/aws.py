@@ -22,6 +22,7 @@ from rotators.base import (
     Liveness,
     NewCredential,
     PermanentError,
+    Settings,
     Verdict,
 )
 from rotators.provider_facts import FACTS
@@ -237,6 +238,9 @@ class AwsRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # an access key has no settings of its own: its user's policies apply
 
     def contain(self, key: KeyRef) -> bool:
         if not key.key_id:

@@ -9,7 +9,7 @@ Rotators get plain values (`KeyRef`) rather than registry rows, so they can be t
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -37,18 +37,33 @@ class Verdict:
     identity: str | None = None
 
 
+# A key's non-secret settings that its replacement must copy, as JSON values: SendGrid scopes,
+# Google API restrictions, a deploy key's read_only, an OpenAI key's service account …
+Settings = Mapping[str, object]
+
+
 @dataclass(frozen=True, slots=True)
 class KeyRef:
-    """A provider key as the registry knows it: public identifiers only, never the secret."""
+    """A provider key as the registry knows it: public identifiers only, never the secret.
+
+    `settings` is the snapshot of the key's settings the pipeline took (`read_settings`) before
+    anything could destroy the key; None when there is none, and `reissue` reads the live key.
+    """
 
     provider: str
     key_id: str | None = None
     account: str | None = None  # AWS user, GitLab token owner, OpenAI project, GCP project …
     hint: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
+    settings: Settings | None = field(default=None, hash=False)
 
     def attribute(self, name: str) -> str | None:
         return dict(self.attributes).get(name)
+
+
+def settings_to_copy(key: KeyRef, read: Callable[[KeyRef], Settings | None]) -> Settings | None:
+    """The snapshot `key` carries, else what the live key says (`read`); None: unknown."""
+    return key.settings if key.settings is not None else read(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +108,22 @@ class Rotator(Protocol):
         """
         ...
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """Read-only: the live key's non-secret settings its replacement must copy (scopes, API
+        restrictions, read-only access, owning service account …).
+
+        `{}` when the provider has nothing to copy (or copies it itself, rotating in place);
+        None when the key can no longer be read (deleted). The pipeline stores the result before
+        any step that can destroy the key and hands it to `reissue` as `key.settings`.
+        """
+        ...
+
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
-        """Issue a replacement (freeing a slot first where the provider caps keys)."""
+        """Issue a replacement (freeing a slot first where the provider caps keys).
+
+        Settings are copied from `key.settings` (the snapshot), else read from the live key; a
+        rotator whose replacement would be broader without them refuses when both are missing.
+        """
         ...
 
     def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:

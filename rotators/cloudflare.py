@@ -14,7 +14,15 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import call, expect, json_object, objects, optional_field, probe
@@ -116,6 +124,9 @@ class CloudflareRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # rolling keeps the token's policies itself
 
     def contain(self, key: KeyRef) -> bool:
         return False  # a token's status could be set, but the roll already kills the value

@@ -21,7 +21,15 @@ from urllib.parse import quote
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.google import TokenSource
 from rotators.jwt_signing import rs256_jwt
@@ -123,6 +131,10 @@ class GcpServiceAccountKeyRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        # A key's access is its service account's; new keys take the default algorithm.
+        return {}
 
     def contain(self, key: KeyRef) -> bool:
         response = call(

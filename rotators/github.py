@@ -27,6 +27,7 @@ from rotators.base import (
     Liveness,
     NewCredential,
     PermanentError,
+    Settings,
     TransientError,
     Verdict,
 )
@@ -190,6 +191,13 @@ class GitHubRotator:
             "GitHub: personal access and OAuth tokens cannot be created through the API; "
             + self.manual_steps(key)
         )
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """A deploy key's access; nothing else is copied (an installation token gets the App's
+        permissions on the installation, and tokens are never minted here)."""
+        if key.attribute("kind") == "deploy_key":
+            return self._deploy_keys.read_settings(key)
+        return {}
 
     def capability_for(self, key: KeyRef) -> Capability:
         kind = key.attribute("kind") or "token"

@@ -14,7 +14,15 @@ from collections.abc import Callable, Mapping
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, NewCredential, PermanentError, TransientError, Verdict
+from rotators.base import (
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    TransientError,
+    Verdict,
+)
 from rotators.github_app import deploy_keypair, deploy_public_key
 from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
@@ -39,6 +47,21 @@ def _public_key_of(item: Mapping[str, object]) -> str | None:
     """A listed key as "type base64": GitHub drops the comment, but compare without one anyway."""
     listed = item.get("key")
     return " ".join(listed.split()[:2]) if isinstance(listed, str) else None
+
+
+def _settings_of(listed: list[dict[str, object]], key_id: str | None) -> Settings | None:
+    for item in listed:
+        if key_id is not None and str(item.get("id")) == key_id:
+            return {"read_only": item.get("read_only") is not False}
+    return None
+
+
+def _is_read_only(settings: Settings | None, key: KeyRef) -> bool:
+    """The old key's access: the snapshot, else the live listing, else what the registry
+    recorded at import; unknown means read-only, the narrower access."""
+    if settings is not None and isinstance(settings.get("read_only"), bool):
+        return settings["read_only"] is not False
+    return key.attribute("read_only") != "false"
 
 
 class DeployKeys:
@@ -107,15 +130,13 @@ class DeployKeys:
                 "--attribute repository=OWNER/REPO (or as the account)"
             )
         title = f"{TITLE_PREFIX}{token[:60]}"
-        # The old key's access, as the registry recorded it at import: under revoke-first the
-        # key is gone before this runs. Unknown means read-only, the narrower access.
-        read_only = key.attribute("read_only") != "false"
-        for item in self.listed(repo):
+        listed = self.listed(repo)
+        for item in listed:
             if item.get("title") == title:
                 # An earlier attempt uploaded this key and lost its private half: retire it.
                 self.delete(repo, str(item.get("id")))
-            elif key.key_id is not None and str(item.get("id")) == key.key_id:
-                read_only = item.get("read_only") is not False  # keep the old key's access
+        settings = key.settings if key.settings is not None else _settings_of(listed, key.key_id)
+        read_only = _is_read_only(settings, key)
         private, public = deploy_keypair(title)
         created = call(
             self._client,
@@ -131,6 +152,11 @@ class DeployKeys:
             key_id=field(body, "id", "add deploy key"),
             extra_public=(("public_key", public),),
         )
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """The key's access (`read_only`); None when its repository no longer lists it."""
+        repo = repository(key)
+        return _settings_of(self.listed(repo), key.key_id) if repo else None
 
     def delete(self, repo: str, key_id: str) -> None:
         response = call(

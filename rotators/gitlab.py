@@ -21,7 +21,15 @@ from urllib.parse import quote
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -167,6 +175,9 @@ class GitLabRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # rotating keeps the token's scopes itself
 
     def contain(self, key: KeyRef) -> bool:
         return False  # GitLab has no reversible disable for access tokens

@@ -26,8 +26,10 @@ from rotators.base import (
     Liveness,
     NewCredential,
     PermanentError,
+    Settings,
     TransientError,
     Verdict,
+    settings_to_copy,
 )
 from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
@@ -179,30 +181,39 @@ class GoogleApiKeyRotator:
             operation = json_object(expect(polled, what, 200), what)
         raise TransientError(f"{what}: the operation is still running", self._poll_interval)
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """The key's restrictions (APIs, referrers, IPs, apps); None when Google no longer has
+        it. A key without restrictions reads as `{"restrictions": {}}`."""
+        if not key.key_id:
+            return None
+        old = call(
+            self._client,
+            "GET",
+            self._url("key", name=key.key_id),
+            what="read key",
+            headers=self._admin(),
+        )
+        if old.status_code == 404:
+            return None
+        restrictions = json_object(expect(old, "read key", 200), "read key").get("restrictions")
+        return {"restrictions": restrictions if isinstance(restrictions, dict) else {}}
+
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         if not key.account:
             raise PermanentError("Google: the key's project is unknown (use find_key)")
-        body: dict[str, object] = {"displayName": f"leakward replacement {idempotency_token[:20]}"}
-        if key.key_id:
-            old = call(
-                self._client,
-                "GET",
-                self._url("key", name=key.key_id),
-                what="read key",
-                headers=self._admin(),
+        settings = settings_to_copy(key, self.read_settings)
+        if settings is None:
+            # Never recorded and no longer readable (deleted): its restrictions are unknown,
+            # and a key without any may call every enabled API.
+            raise PermanentError(
+                "Google: the leaked key's restrictions are unknown (it could not be read and no "
+                "snapshot was taken), so leakward will not issue an unrestricted key in its "
+                "place; create a replacement with the same restrictions by hand"
             )
-            if old.status_code != 200:
-                # Gone (revoke-first deletes it before the replacement is issued): its
-                # restrictions are unknown, and a key without any may call every enabled API.
-                raise PermanentError(
-                    f"Google: the leaked key could not be read ({old.status_code}), so its "
-                    "restrictions are unknown and leakward will not issue an unrestricted key "
-                    "in its place; create a replacement with the same restrictions by hand"
-                )
-            # Keep the old key's restrictions: the replacement must not be broader.
-            restrictions = json_object(old, "read key").get("restrictions")
-            if isinstance(restrictions, dict):
-                body["restrictions"] = restrictions
+        body: dict[str, object] = {"displayName": f"leakward replacement {idempotency_token[:20]}"}
+        restrictions = settings.get("restrictions")
+        if isinstance(restrictions, dict):
+            body["restrictions"] = restrictions  # the replacement must not be broader
         new_id = key_id_for(idempotency_token)
         name = f"projects/{key.account}/locations/global/keys/{new_id}"
         created = call(

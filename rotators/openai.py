@@ -18,7 +18,15 @@ from urllib.parse import quote
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.key_hints import matches_hint, token_attributes
 from rotators.provider_facts import FACTS
@@ -158,10 +166,26 @@ class OpenAIRotator:
         hits = [ref for ref in self.list_keys(project) if matches_hint(secret, ref.hint)]
         return hits[0] if len(hits) == 1 else None
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """Who owns the key (a service account's id, or a user): its replacement is minted for
+        the same service account. None when the project no longer lists the key."""
+        if not key.key_id:
+            return None
+        for ref in self.list_keys(self._project(key)):
+            if ref.key_id == key.key_id:
+                return {
+                    "owner_type": ref.attribute("owner_type"),
+                    "service_account_id": ref.attribute("service_account_id"),
+                }
+        return None
+
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         project = self._project(key)
         name = f"leakward-{idempotency_token[:60]}"
-        account_id = key.attribute("service_account_id")
+        # The owner as recorded before the key could be deleted, else as registered.
+        settings = key.settings or {}
+        recorded = settings.get("service_account_id")
+        account_id = recorded if isinstance(recorded, str) else key.attribute("service_account_id")
         if account_id is None and not self._allow_service_account:
             raise PermanentError(
                 "OpenAI: a user-owned key cannot be minted through the API; "

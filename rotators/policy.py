@@ -2,7 +2,8 @@
 
 Stage: rotators. reissue-first (the default) keeps consumers working: a replacement is issued,
 delivered and tested before the leaked key is revoked. revoke-first is for a live key in a
-public place: contain and revoke straight after verification, then replace; consumers break in
+public place: contain and revoke straight after verification (and recording the settings a
+replacement copies, while the key can still be read), then replace; consumers break in
 between and the owner is told so. Steps a provider's API cannot do are skipped, and the owner's
 notice carries the provider's manual steps instead.
 
@@ -26,6 +27,7 @@ POLICIES = (REISSUE_FIRST, REVOKE_FIRST)
 STEPS: dict[str, tuple[str, ...]] = {
     REISSUE_FIRST: (
         "verified",
+        "settings_saved",
         "issued",
         "delivered",
         "tested",
@@ -35,6 +37,7 @@ STEPS: dict[str, tuple[str, ...]] = {
     ),
     REVOKE_FIRST: (
         "verified",
+        "settings_saved",
         "contained",
         "old_revoked",
         "old_dead",
@@ -48,12 +51,16 @@ STEPS: dict[str, tuple[str, ...]] = {
 IN_PLACE_STEPS: tuple[str, ...] = STEPS[REISSUE_FIRST]
 # Steps that need the replacement's value in memory: a crash before they finish loses it.
 NEEDS_NEW_SECRET = ("delivered", "tested")
-REPLACEMENT_STEPS = ("issued", "delivered", "tested")
+# `settings_saved` reads what a replacement must copy, so it is only worth doing where one is
+# issued; it comes before every step that can destroy the leaked key.
+REPLACEMENT_STEPS = ("settings_saved", "issued", "delivered", "tested")
 REVOCATION_STEPS = ("contained", "old_revoked", "old_dead")
 
 DESCRIPTIONS = {
     "verified": "check whether the leaked key still works (read-only)",
     "contained": "disable the leaked key reversibly where the provider allows",
+    "settings_saved": "record the leaked key's settings its replacement copies (scopes, "
+    "restrictions; never a secret)",
     "issued": "issue a replacement key (its public id is recorded, never its value)",
     "delivered": "stage the replacement in every consumer's secret store",
     "tested": "check the replacement works, then make it current in every store",
@@ -121,6 +128,8 @@ def plan(
     planned = []
     for step in steps_for(policy, in_place=in_place):
         automatic = is_automatable(step, capability)
+        if step == "settings_saved" and not automatic:
+            continue  # no replacement is issued, so there is nothing to copy
         note = "" if automatic else f"manual: the provider is {capability.value}"
         if step == "delivered" and automatic:
             note = "to " + (", ".join(consumers) or "no registered consumer")

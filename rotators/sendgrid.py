@@ -14,7 +14,15 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+    settings_to_copy,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
@@ -107,6 +115,24 @@ class SendGridRotator:
         )
         expect(response, "delete key", 204, 200, 404)
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """The key's scopes; None when SendGrid no longer has it (or its id is unknown)."""
+        if not key.key_id:
+            return None
+        old = call(
+            self._client,
+            "GET",
+            self._url("key", key_id=key.key_id),
+            what="read key",
+            headers=self._admin(),
+        )
+        if old.status_code == 404:
+            return None
+        scopes = json_object(expect(old, "read key", 200), "read key").get("scopes")
+        if not isinstance(scopes, list):
+            return None
+        return {"scopes": [str(scope) for scope in scopes]}
+
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         name = f"leakward-{idempotency_token[:60]}"
         keys = self._keys()
@@ -120,25 +146,18 @@ class SendGridRotator:
                 f"SendGrid: the account holds {len(keys)} keys (cap {cap}); delete unused keys "
                 "or allow revoke-first for this key"
             )
-        body: dict[str, object] = {"name": name}
-        if key.key_id:
-            old = call(
-                self._client,
-                "GET",
-                self._url("key", key_id=key.key_id),
-                what="read key",
-                headers=self._admin(),
+        settings = settings_to_copy(key, self.read_settings)
+        scopes = settings.get("scopes") if settings is not None else None
+        if not isinstance(scopes, list) or not scopes:
+            # Never recorded and no longer readable (deleted): a key created without scopes
+            # gets Full Access, broader than the leaked one.
+            raise PermanentError(
+                "SendGrid: the leaked key's scopes are unknown (it could not be read and no "
+                "snapshot was taken), and leakward will not issue a Full Access key in its "
+                "place; create a replacement with the scopes it had by hand"
             )
-            scopes = json_object(old, "read key").get("scopes") if old.status_code == 200 else None
-            if not isinstance(scopes, list):
-                # Gone (revoke-first deletes it before the replacement is issued): a key
-                # created without scopes gets Full Access, broader than the leaked one.
-                raise PermanentError(
-                    f"SendGrid: the leaked key's scopes could not be read ({old.status_code}), "
-                    "and leakward will not issue a Full Access key in its place; create a "
-                    "replacement with the scopes it had by hand"
-                )
-            body["scopes"] = scopes  # the replacement gets what the old key had
+        # Always explicit: SendGrid gives a key created without scopes Full Access.
+        body: dict[str, object] = {"name": name, "scopes": scopes}
         response = call(
             self._client,
             "POST",

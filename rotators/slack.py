@@ -27,7 +27,15 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.provider_facts import FACTS
 from rotators.provider_http import call, expect, json_object, optional_field, probe
@@ -220,6 +228,9 @@ class SlackRotator:
         # token from a store; anything else needs the app reinstalled by a human.
         rotating = key.attribute("kind") in ("rotating", "config")
         return Capability.FULL if rotating and self._refresh_tokens else Capability.REVOKE_ONLY
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # a rotated token keeps its app's scopes
 
     def contain(self, key: KeyRef) -> bool:
         return False

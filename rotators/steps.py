@@ -7,6 +7,7 @@ so a repeat skips what is done. Nothing here writes a secret anywhere but a secr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +26,7 @@ from .base import (
     NewCredential,
     PermanentError,
     Rotator,
+    Settings,
     TransientError,
     Verdict,
 )
@@ -82,6 +84,9 @@ class ManualRotator:
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}
+
     def contain(self, key: KeyRef) -> bool:
         return False
 
@@ -106,7 +111,7 @@ def is_in_place(rotator: Rotator, key: IssuedKey) -> bool:
     )
 
 
-def key_ref(key: IssuedKey) -> KeyRef:
+def key_ref(key: IssuedKey, settings: Settings | None = None) -> KeyRef:
     hint = key.hint.display if key.hint is not None else None
     return KeyRef(
         provider=key.provider,
@@ -114,12 +119,15 @@ def key_ref(key: IssuedKey) -> KeyRef:
         account=key.account,
         hint=hint,
         attributes=key.attributes,
+        settings=settings,
     )
 
 
 def run(step: str, context: StepContext) -> Changes:
     rotator, ref = context.rotator, key_ref(context.key)
     if not is_automatable(step, rotator.capability_for(ref)):
+        if step == "settings_saved":
+            return {}  # no replacement is issued: nothing to copy, nothing for the owner to do
         manual = rotator.manual_steps(ref)
         return {"manual_steps": manual, "add_action": f"{step}: left to the owner (manual)"}
     return HANDLERS[step](context)
@@ -134,6 +142,21 @@ def verified(context: StepContext) -> Changes:
     return {"add_action": f"leaked key checked: {verdict.liveness.value}{who}"}
 
 
+def settings_saved(context: StepContext) -> Changes:
+    """Record what the replacement copies while the leaked key can still be read: revoke-first
+    destroys it before the replacement is issued, and a lost replacement is issued again."""
+    settings = context.rotator.read_settings(key_ref(context.key))
+    if settings is None:
+        return {"add_action": "the leaked key's settings could not be read (already deleted?)"}
+    leaked = context.pipeline.leaked(context.rotation)
+    if leaked is not None and leaked.reveal() in json.dumps(settings):
+        raise PermanentError("the leaked key's settings hold its own value; they were not stored")
+    if not settings:
+        return {"settings": {}}
+    names = ", ".join(sorted(settings))
+    return {"settings": dict(settings), "add_action": f"leaked key's settings recorded: {names}"}
+
+
 def contained(context: StepContext) -> Changes:
     is_disabled = context.rotator.contain(key_ref(context.key))
     if is_disabled:
@@ -144,7 +167,8 @@ def contained(context: StepContext) -> Changes:
 def issued(context: StepContext) -> Changes:
     key, rotator, rotation = context.key, context.rotator, context.rotation
     _check_stores(context, key)
-    ref = target = key_ref(key)
+    # The snapshot `settings_saved` took: under revoke-first the leaked key is gone by now.
+    ref = target = key_ref(key, rotation.settings)
     if is_in_place(rotator, key) and rotation.orphan_key_ids:
         # Rotating in place killed the leaked key and each earlier lost replacement; the last
         # lost one is the only live credential left, so rotating it kills its lost value and
@@ -281,6 +305,7 @@ def alert_failure(pipeline: RotationPipeline, rotation: Rotation, message: str) 
 
 HANDLERS: dict[str, Callable[[StepContext], Changes]] = {
     "verified": verified,
+    "settings_saved": settings_saved,
     "contained": contained,
     "issued": issued,
     "delivered": delivered,
@@ -305,7 +330,11 @@ def _fresh_or_lost(context: StepContext) -> NewCredential:
 def _replacement_ref(ref: KeyRef, key_id: str | None) -> KeyRef:
     # Same kind and parent as the leaked key (a GitLab project token's project, say).
     return KeyRef(
-        provider=ref.provider, key_id=key_id, account=ref.account, attributes=ref.attributes
+        provider=ref.provider,
+        key_id=key_id,
+        account=ref.account,
+        attributes=ref.attributes,
+        settings=ref.settings,
     )
 
 

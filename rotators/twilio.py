@@ -4,10 +4,12 @@ Stage: rotators. An API key is a pair (SID and secret), so the `Secret` given to
 "SKSID:SECRET". Key management needs a Main key or the Account SID + Auth Token (Standard and
 Restricted keys cannot call /v1/Keys); the secret of a new key is returned only at creation, so a
 repeated reissue deletes its own earlier key (found by FriendlyName) before creating another.
+A Restricted key's replacement is Restricted with the same policy, never a broader Standard key.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
 from urllib.parse import quote
@@ -15,7 +17,16 @@ from urllib.parse import quote
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, PermanentError, Verdict
+from rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+    settings_to_copy,
+)
 from rotators.environment import http_client, secret_from, url_from
 from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
@@ -114,18 +125,42 @@ class TwilioRotator:
         response = call(self._client, "DELETE", url, what="delete key", auth=self._admin())
         expect(response, "delete key", 204, 200, 404)
 
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """A Restricted key's `policy` (a Standard key has none); None when Twilio no longer
+        has the key."""
+        if not key.key_id:
+            return None
+        url = self._base + FACTS_TWILIO.endpoints["key"].format(key_id=quote(key.key_id, safe=""))
+        response = call(self._client, "GET", url, what="read key", auth=self._admin())
+        if response.status_code == 404:
+            return None
+        policy = json_object(expect(response, "read key", 200), "read key").get("policy")
+        return {"policy": policy if isinstance(policy, dict) else None}
+
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        settings = settings_to_copy(key, self.read_settings)
+        if settings is None:
+            # A Standard key in place of a Restricted one would be broader than the leak.
+            raise PermanentError(
+                "Twilio: the leaked key's permissions are unknown (it could not be read and no "
+                "snapshot was taken), so leakward will not issue a Standard key in its place; "
+                + self.manual_steps(key)
+            )
         name = f"leakward-{idempotency_token[:50]}"
         for item in self._keys():
             if item.get("friendly_name") == name:
                 self._delete(str(item.get("sid")))  # an earlier attempt's key, secret lost
+        form = {"AccountSid": self._account_sid or "", "FriendlyName": name}
+        policy = settings.get("policy")
+        if isinstance(policy, dict):
+            form.update(KeyType="restricted", Policy=json.dumps(policy))
         response = call(
             self._client,
             "POST",
             self._base + FACTS_TWILIO.endpoints["keys"],
             what="create key",
             auth=self._admin(),
-            data={"AccountSid": self._account_sid or "", "FriendlyName": name},
+            data=form,
         )
         body = json_object(expect(response, "create key", 201, 200), "create key")
         sid = field(body, "sid", "create key")

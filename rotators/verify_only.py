@@ -13,7 +13,7 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, NewCredential, PermanentError
+from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Settings
 from rotators.environment import http_client
 from rotators.provider_facts import FACTS
 
@@ -45,6 +45,9 @@ class VerifyOnlyRotator:
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # nothing is issued here
 
     def contain(self, key: KeyRef) -> bool:
         return False

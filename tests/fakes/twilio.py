@@ -2,13 +2,15 @@
 (iam.twilio.com) on one server.
 
 Stage: tests (rotators). Follows twilio.com/docs/iam/api-keys/key-resource-v1: HTTP Basic auth,
-form-encoded create with AccountSid and FriendlyName, the secret returned only on create, 204 on
+form-encoded create with AccountSid, FriendlyName and (for a Restricted key) KeyType=restricted
+and a JSON Policy, a key's `policy` on fetch and list, the secret returned only on create, 204 on
 delete, `{"keys": [...], "meta": {...}}` lists, and 401 bodies with error code 20003. Only the
 Auth Token may manage keys (Standard keys get 401 there, like the real API).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 
@@ -31,16 +33,31 @@ class FakeTwilio(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.auth_token = secrets.token_hex(16)
-        self.keys: dict[str, dict[str, str]] = {}
+        self.keys: dict[str, dict[str, object]] = {}
         self.route("GET", r"/2010-04-01/Accounts/(?P<sid>AC\w+)\.json", self._account)
         self.route("GET", r"/v1/Keys", self._list)
         self.route("POST", r"/v1/Keys", self._create)
+        self.route("GET", r"/v1/Keys/(?P<sid>SK\w+)", self._get)
         self.route("DELETE", r"/v1/Keys/(?P<sid>SK\w+)", self._delete)
 
-    def add_key(self, name: str = "app") -> tuple[str, str]:
+    def add_key(
+        self, name: str = "app", policy: dict[str, object] | None = None
+    ) -> tuple[str, str]:
+        """A Standard key, or a Restricted one when `policy` is given."""
         sid, secret = "SK" + secrets.token_hex(16), secrets.token_urlsafe(24)
-        self.keys[sid] = {"sid": sid, "friendly_name": name, "secret": secret}
+        self.keys[sid] = {"sid": sid, "friendly_name": name, "secret": secret, "policy": policy}
         return sid, secret
+
+    def _public(self, key: dict[str, object]) -> dict[str, object]:
+        return {"sid": key["sid"], "friendly_name": key["friendly_name"], "policy": key["policy"]}
+
+    def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._is_owner(request):
+            return _AUTH
+        key = self.keys.get(match.group("sid"))
+        if key is None:
+            return Reply(404, {"code": 20404, "message": "not found", "status": 404})
+        return Reply(200, self._public(key))
 
     def _is_owner(self, request: FakeRequest) -> bool:
         return request.basic() == (self.ACCOUNT, self.auth_token)
@@ -48,7 +65,9 @@ class FakeTwilio(FakeServer):
     def _account(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         creds = request.basic()
         key = self.keys.get(creds[0]) if creds else None
-        if not self._is_owner(request) and (key is None or key["secret"] != creds[1]):
+        if not self._is_owner(request) and (
+            key is None or creds is None or key["secret"] != creds[1]
+        ):
             return _AUTH
         if match.group("sid") != self.ACCOUNT:
             return Reply(404, {"code": 20404, "message": "not found", "status": 404})
@@ -57,9 +76,7 @@ class FakeTwilio(FakeServer):
     def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._is_owner(request):
             return _AUTH
-        public = [
-            {"sid": k["sid"], "friendly_name": k["friendly_name"]} for k in self.keys.values()
-        ]
+        public = [self._public(k) for k in self.keys.values()]
         return Reply(200, {"keys": public, "meta": {"next_page_url": None, "key": "keys"}})
 
     def _create(self, request: FakeRequest, match: re.Match[str]) -> Reply:
@@ -68,7 +85,12 @@ class FakeTwilio(FakeServer):
         form = request.form()
         if form.get("AccountSid") != self.ACCOUNT:
             return Reply(400, {"code": 20001, "message": "AccountSid is required", "status": 400})
-        sid, secret = self.add_key(form.get("FriendlyName", ""))
+        policy = None
+        if form.get("KeyType") == "restricted":
+            if "Policy" not in form:
+                return Reply(400, {"code": 20001, "message": "Policy is required", "status": 400})
+            policy = json.loads(form["Policy"])
+        sid, secret = self.add_key(form.get("FriendlyName", ""), policy)
         return Reply(
             201,
             {

@@ -38,6 +38,8 @@ class Planted:
     attributes: tuple[tuple[str, str], ...] = ()
     # (variable, content): written to a file in the state directory, the variable naming it.
     files: tuple[tuple[str, str], ...] = ()
+    # The leaked key's settings its replacement must carry (scopes, restrictions, a policy).
+    settings: object = None
 
     def environment(self, state: Path) -> dict[str, str]:
         """The rotator's environment, its files written: the killed and the resuming process
@@ -63,6 +65,9 @@ class ProviderCase:
     # None: a replacement lost in a crash is revoked by its id. Otherwise it has no id and only
     # its own value (lost with the process) revokes it: it stays valid at most this long.
     lost_lifetime: timedelta | None = None
+    # The settings the fake holds for the credential with this value, compared with
+    # `Planted.settings`; None where the provider's keys have none to copy.
+    settings_of: Callable[[Any, str], object] | None = None
 
 
 def _iam(url: str) -> Any:
@@ -119,9 +124,21 @@ def _google_env(fake: Any) -> dict[str, str]:
     }
 
 
+GOOGLE_RESTRICTIONS = {
+    "apiTargets": [{"service": "generativelanguage.googleapis.com"}],
+    "serverKeyRestrictions": {"allowedIps": ["203.0.113.7"]},
+}
+
+
 def _google_plant(fake: Any) -> Planted:
     old = fake.add_api_key()
-    return Planted(old.value, old.name, _google_env(fake), account="123")
+    old.restrictions = GOOGLE_RESTRICTIONS
+    env = _google_env(fake)
+    return Planted(old.value, old.name, env, account="123", settings=GOOGLE_RESTRICTIONS)
+
+
+def _google_settings(fake: Any, value: str) -> object:
+    return next(k.restrictions for k in fake.live_api_keys() if k.value == value)
 
 
 def _gcp_plant(fake: Any) -> Planted:
@@ -134,21 +151,33 @@ def _gcp_live(fake: Any) -> set[str]:
     return {k.id for k in fake.sa_keys.values() if k.account == GCP_ACCOUNT}
 
 
+TWILIO_POLICY = {"allow": ["/twilio/messaging/messages/create"]}
+
+
 def _twilio_plant(fake: Any) -> Planted:
-    sid, secret = fake.add_key("app")
+    sid, secret = fake.add_key("app", policy=TWILIO_POLICY)
     env = {
         "TWILIO_ACCOUNT_SID": fake.ACCOUNT,
         "TWILIO_AUTH_TOKEN": fake.auth_token,
         "TWILIO_IAM_URL": fake.url,
         "TWILIO_API_URL": fake.url,
     }
-    return Planted(f"{sid}:{secret}", sid, env)
+    return Planted(f"{sid}:{secret}", sid, env, settings=TWILIO_POLICY)
+
+
+def _twilio_settings(fake: Any, value: str) -> object:
+    return fake.keys[value.split(":")[0]]["policy"]
 
 
 def _sendgrid_plant(fake: Any) -> Planted:
-    key_id, value = fake.add_key("newsletter", ["mail.send"])
+    scopes = ["mail.send", "stats.read"]
+    key_id, value = fake.add_key("newsletter", list(scopes))
     env = {"SENDGRID_BASE_URL": fake.url, "SENDGRID_API_KEY": fake.admin_key}
-    return Planted(value, key_id, env)
+    return Planted(value, key_id, env, settings=scopes)
+
+
+def _sendgrid_settings(fake: Any, value: str) -> object:
+    return next(k["scopes"] for k in fake.keys.values() if k["value"] == value)
 
 
 def _sendgrid_live(fake: Any) -> set[str]:
@@ -228,6 +257,7 @@ CASES = (
         "fake_google",
         _google_plant,
         lambda fake: {k.value for k in fake.live_api_keys()},
+        settings_of=_google_settings,
     ),
     ProviderCase(
         "gcp-service-account",
@@ -244,8 +274,16 @@ CASES = (
         _twilio_plant,
         lambda fake: set(fake.keys),
         lambda v: v.split(":")[0],
+        settings_of=_twilio_settings,
     ),
-    ProviderCase("sendgrid", "sendgrid", "fake_sendgrid", _sendgrid_plant, _sendgrid_live),
+    ProviderCase(
+        "sendgrid",
+        "sendgrid",
+        "fake_sendgrid",
+        _sendgrid_plant,
+        _sendgrid_live,
+        settings_of=_sendgrid_settings,
+    ),
     ProviderCase(
         "cloudflare", "cloudflare", "fake_cloudflare", _cloudflare_plant, _cloudflare_live
     ),

@@ -75,7 +75,7 @@ def test_revoke_first_kills_the_leak_before_replacing_it(world: World) -> None:
 def test_plan_lists_steps_and_changes_nothing(world: World) -> None:
     planned = world.pipeline().plan(world.key_id, "revoke-first", requires_approval=True)
     names = [p.step for p in planned]
-    assert names[:3] == ["verified", "pending-approval", "contained"]
+    assert names[:4] == ["verified", "pending-approval", "settings_saved", "contained"]
     assert all(p.is_automatic for p in planned)
     assert log.list_rotations(world.registry.engine) == []
     assert len(world.rotator.keys()) == 1

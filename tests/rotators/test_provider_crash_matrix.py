@@ -191,6 +191,8 @@ def crash_and_resume(
         rotator = pipeline.rotators[case.provider]
         ref = key_ref(registry.get_key(entry))  # a deploy key is checked in its repository
         assert rotator.verify(Secret(replacement), ref).liveness is Liveness.LIVE
+        if case.settings_of is not None:  # no broader than the leaked key, whatever the crash
+            assert case.settings_of(fake, replacement) == planted.settings
         # ... which is the only live key of the family: the leaked one and every replacement
         # lost in the crash are revoked at the provider (or, without an id, recorded).
         lost = case.live(fake) - {case.ident(replacement)}
@@ -235,20 +237,30 @@ def test_kill_and_resume_on_postgresql(
     crash_and_resume(PG_CASE, fake, postgres_url, tmp_path / "state", crash_at)
 
 
-# Revoke-first, for a subset: every boundary of every provider would add ~140 subprocess runs
+# Revoke-first, for a subset: every boundary of every provider would add ~160 subprocess runs
 # (over five minutes on two cores). The cases are one of each way a key dies and is replaced:
 # AWS (a reversible contain, then delete by id, under a two-key cap), a GitHub deploy key
-# (delete by id; the replacement's access read from a listing the revocation has changed) and
-# a Slack rotating token (bearer-only: revoked with its own value, a lost replacement expires).
-# The boundaries are the ones only revoke-first has: containment and revocation done with no
-# replacement yet, and a replacement issued, delivered or tested after the leaked key died.
-# GitLab and Cloudflare rotate in place and never revoke first; SendGrid and Google API keys
-# refuse to reissue once the leaked key is deleted (its scopes or restrictions are then unknown,
-# and a replacement without them would be broader), so revoke-first stops for a human there.
+# (delete by id; the replacement's access read from a listing the revocation has changed), a
+# Slack rotating token (bearer-only: revoked with its own value, a lost replacement expires),
+# and the keys whose replacement copies settings only the leaked key holds: SendGrid scopes,
+# Google API restrictions and a Twilio Restricted key's policy. Those are killed right after the
+# settings are recorded and before the revocation, and after the key is gone, so the resumed
+# reissue can only have the recorded settings. The other boundaries are the ones only
+# revoke-first has: containment and revocation done with no replacement yet, and a replacement
+# issued, delivered or tested after the leaked key died. GitLab and Cloudflare rotate in place
+# and never revoke first.
 REVOKE_FIRST_POINTS = {
     "aws": ("after:contained", "after:old_revoked", "before:issued", "after:issued"),
-    "github-deploy-key": ("after:old_dead", "after:issued", "before:tested"),
+    "github-deploy-key": (
+        "after:settings_saved",
+        "after:old_dead",
+        "after:issued",
+        "before:tested",
+    ),
     "slack-rotating-token": ("after:old_revoked", "after:delivered"),
+    "sendgrid": ("after:settings_saved", "after:old_revoked", "before:issued"),
+    "google-api-key": ("after:settings_saved", "after:old_dead"),
+    "twilio": ("after:settings_saved", "after:old_revoked"),
 }
 REVOKE_FIRST_MATRIX = [
     pytest.param(case, point, id=f"{case.name}-revoke-first-{point}")
