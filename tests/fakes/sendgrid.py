@@ -2,7 +2,8 @@
 
 Stage: tests (rotators). Follows twilio.com/docs/sendgrid/api-reference/api-keys: Bearer auth,
 `{"errors": [{"field": null, "message": …}]}` bodies, keys shaped "SG.<api_key_id>.<secret>"
-returned only on create (201), 204 on delete, and 403 once the account holds 100 keys.
+returned only on create (201), 204 on delete, 403 once the account holds 100 keys, and Full
+Access for a key created without `scopes`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ import secrets
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
 CAP = 100
+# What SendGrid gives a key created without `scopes`: "Full Access", every scope but billing's
+# (a representative part of the list; the API reference's key-permissions page has it all).
+FULL_ACCESS = (
+    "alerts.create", "alerts.read", "api_keys.create", "api_keys.delete", "api_keys.read",
+    "api_keys.update", "mail.send", "mail_settings.read", "marketing.read", "stats.read",
+    "suppression.read", "templates.read", "user.profile.read",
+)  # fmt: skip
 
 
 def _errors(status: int, message: str) -> Reply:
@@ -31,13 +39,14 @@ class FakeSendGrid(FakeServer):
         self.route("DELETE", r"/v3/api_keys/(?P<id>[^/]+)", self._delete)
 
     def add_key(self, name: str, scopes: list[str] | None = None) -> tuple[str, str]:
+        """A key with `scopes`; None gives Full Access, as a create without scopes does."""
         key_id = secrets.token_urlsafe(16)[:22].replace(".", "_")
         value = f"SG.{key_id}.{secrets.token_urlsafe(32)[:43].replace('.', '_')}"
         self.keys[key_id] = {
             "api_key_id": key_id,
             "name": name,
             "value": value,
-            "scopes": scopes or ["mail.send"],
+            "scopes": list(FULL_ACCESS) if scopes is None else scopes,
         }
         return key_id, value
 

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from leakward.secret import Secret
-from rotators.base import Liveness, PermanentError
+from rotators.base import KeyRef, Liveness, PermanentError
 from rotators.sendgrid import SendGridRotator
-from tests.fakes.sendgrid import CAP, FakeSendGrid
+from tests.fakes.sendgrid import CAP, FULL_ACCESS, FakeSendGrid
 
 
 def on(fake: FakeSendGrid, client: httpx.Client) -> SendGridRotator:
@@ -111,3 +111,40 @@ def test_no_full_access_replacement_for_a_key_already_deleted(
     others = [k for k in fake_sendgrid.keys.values() if k["value"] != fake_sendgrid.admin_key]
     assert others == []  # the leaked key is gone and nothing took its place
     assert fake_sendgrid.paths("POST") == []
+
+
+def test_a_key_created_without_scopes_has_full_access(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    """SendGrid's documented default, which the fake follows: no `scopes`, Full Access."""
+    response = http_client.post(
+        f"{fake_sendgrid.url}/v3/api_keys",
+        headers={"Authorization": f"Bearer {fake_sendgrid.admin_key}"},
+        json={"name": "no-scopes"},
+    )
+    assert response.status_code == 201
+    assert response.json()["scopes"] == list(FULL_ACCESS)
+
+
+def test_reissue_always_sends_scopes_explicitly(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    """Even a Full Access key is replaced by naming its scopes: an omitted field would mean
+    whatever SendGrid's default is, not what the leaked key had."""
+    key_id, _ = fake_sendgrid.add_key("everything")  # created without scopes: Full Access
+    on(fake_sendgrid, http_client).reissue(KeyRef("sendgrid", key_id), "rot-1")
+    (create,) = [r for r in fake_sendgrid.requests if r.method == "POST"]
+    assert create.json()["scopes"] == list(FULL_ACCESS)
+
+
+def test_reissue_from_a_snapshot_once_the_key_is_gone(
+    fake_sendgrid: FakeSendGrid, http_client: httpx.Client
+) -> None:
+    key_id, _ = fake_sendgrid.add_key("newsletter", ["mail.send"])
+    rotator = on(fake_sendgrid, http_client)
+    snapshot = rotator.read_settings(KeyRef("sendgrid", key_id))
+    assert snapshot == {"scopes": ["mail.send"]}
+    rotator.revoke(KeyRef("sendgrid", key_id))
+    assert rotator.read_settings(KeyRef("sendgrid", key_id)) is None
+    new = rotator.reissue(KeyRef("sendgrid", key_id, settings=snapshot), "rot-1")
+    assert fake_sendgrid.keys[str(new.key_id)]["scopes"] == ["mail.send"]
