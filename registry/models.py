@@ -206,6 +206,11 @@ class RotationRow(Base):
     # The leaked key's non-secret settings its replacement copies (scopes, restrictions …), read
     # before anything could destroy the key; NULL until read, or when it could not be read.
     settings: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    # When the current replacement expires, as the provider said when issuing it: the row must
+    # say how long a replacement without a public id stays valid if a crash loses it.
+    new_key_expires_at: Mapped[str | None] = mapped_column(String(64))
+    # The replacement was tested and made current (one without a public id counts too).
+    is_replaced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     requires_approval: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=sa_false()
     )

@@ -52,6 +52,8 @@ class Rotation:
     updated_at: datetime
     # The leaked key's settings to copy, as the pipeline recorded them (see RotationRow).
     settings: dict[str, object] | None = field(default=None, hash=False)
+    new_key_expires_at: str | None = None  # as the provider gave it when issuing
+    is_replaced: bool = False  # the replacement was tested and made current
 
     @property
     def is_finished(self) -> bool:
@@ -82,6 +84,8 @@ def _value(row: RotationRow) -> Rotation:
         created_at=row.created_at,
         updated_at=row.updated_at,
         settings=dict(row.settings) if row.settings is not None else None,
+        new_key_expires_at=row.new_key_expires_at,
+        is_replaced=row.is_replaced,
     )
 
 

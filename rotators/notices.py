@@ -86,7 +86,7 @@ def rotation_notice(registry: Registry, rotation: Rotation, key: IssuedKey) -> N
         )
     must.append("remove the leaked value from where it was found (and from git history)")
     # A replacement without a public id (an installation token) is a rotation all the same.
-    verb = "rotated" if rotation.new_key_id or REPLACED in rotation.actions else "handled"
+    verb = "rotated" if rotation.new_key_id or rotation.is_replaced else "handled"
     subject = f"Leaked {key.provider} key {hint_of_key(key)} {verb}"
     return _notice(registry, rotation, key, subject, tuple(must))
 

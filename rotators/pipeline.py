@@ -195,7 +195,12 @@ class RotationPipeline:
 
     def _orphan_replacement(self, rotation: Rotation) -> Rotation:
         """The replacement's value is gone (a crash): mark it for revocation and issue anew."""
-        changes: dict[str, object] = {"new_key_id": None, "delivered": [], "running_step": None}
+        changes: dict[str, object] = {
+            "new_key_id": None,
+            "new_key_expires_at": None,
+            "delivered": [],
+            "running_step": None,
+        }
         if rotation.new_key_id is not None:
             changes["add_orphan"] = rotation.new_key_id
         changes["step"] = policies.step_before(

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 Changes = dict[str, object]
 NO_ID = "(no public id)"
-EXPIRES_AT = ", expires at "
 
 
 class ReplacementLostError(Exception):
@@ -187,8 +186,12 @@ def issued(context: StepContext) -> Changes:
     label = new.key_id or NO_ID
     # The expiry is written down for the day this replacement is lost in a crash: one without
     # a public id cannot be revoked then, and the row must still say how long it stays valid.
-    expiry = f"{EXPIRES_AT}{new.expires_at}" if new.expires_at else ""
-    return {"new_key_id": new.key_id, "add_action": f"replacement {label} issued{expiry}"}
+    expiry = f", expires at {new.expires_at}" if new.expires_at else ""
+    return {
+        "new_key_id": new.key_id,
+        "new_key_expires_at": new.expires_at,
+        "add_action": f"replacement {label} issued{expiry}",
+    }
 
 
 def delivered(context: StepContext) -> Changes:
@@ -222,7 +225,7 @@ def tested(context: StepContext) -> Changes:
             store.promote(consumer.locator, _token(rotation, rotation.generation))
     _register_replacement(context, key, new)
     context.pipeline.forget_fresh(rotation)
-    return {"add_action": notices.REPLACED}
+    return {"is_replaced": True, "add_action": notices.REPLACED}
 
 
 def old_revoked(context: StepContext) -> Changes:
@@ -283,8 +286,7 @@ def lost_replacement(rotation: Rotation) -> str:
     """
     if rotation.new_key_id is not None:
         return "the replacement was lost in a restart; issuing another"
-    issued = [a for a in rotation.actions if a.startswith(f"replacement {NO_ID} issued")]
-    expiry = issued[-1].partition(EXPIRES_AT)[2] if issued else ""
+    expiry = rotation.new_key_expires_at
     until = f"expires at {expiry}" if expiry else "expires (the provider did not say when)"
     return (
         "the replacement was lost in a restart; issuing another. It has no public id, so only "

@@ -74,3 +74,54 @@ def test_a_schema_from_a_newer_version_is_refused_clearly(db_url: str, pepper: b
         engine.dispose()
     with pytest.raises(RegistryError, match="newer version"):
         Registry.open(db_url, pepper=pepper)
+
+
+def test_replacement_state_is_lifted_out_of_older_rows_actions(db_url: str) -> None:
+    """0008 fills `is_replaced` and `new_key_expires_at` once from the action text older rows
+    kept them in; nothing reads that text afterwards."""
+    engine = create_registry_engine(db_url)
+    lost = '["replacement (no public id) issued, expires at 2026-11-23T03:00:00Z"]'
+    done = '["replacement key-9 issued", "replacement tested and made current"]'
+    try:
+        upgrade(engine, "0007_rotation_settings")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO owners (id, email) VALUES (1, 'o@example.test')"))
+            connection.execute(
+                text(
+                    "INSERT INTO issued_keys (id, provider, owner_id, status, attributes, "
+                    "created_at) "
+                    "VALUES (1, 'github', 1, 'rotating', '{}', CURRENT_TIMESTAMP), "
+                    "(2, 'acme', 1, 'revoked', '{}', CURRENT_TIMESTAMP)"
+                )
+            )
+            for rotation_id, key_id, new_key_id, actions in (
+                (1, 1, None, lost),
+                (2, 2, "key-9", done),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO rotations (id, issued_key_id, step, attempts, policy, "
+                        "idempotency_token, new_key_id, step_times, actions, created_at, "
+                        "updated_at) "
+                        "VALUES (:id, :key, 'issued', 0, 'reissue-first', :token, :new, '{}', "
+                        ":actions, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {
+                        "id": rotation_id,
+                        "key": key_id,
+                        "token": f"t{rotation_id}",
+                        "new": new_key_id,
+                        "actions": actions,
+                    },
+                )
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT id, new_key_expires_at, is_replaced FROM rotations ORDER BY id")
+            ).all()
+        assert [(r[0], r[1], bool(r[2])) for r in rows] == [
+            (1, "2026-11-23T03:00:00Z", False),
+            (2, None, True),
+        ]
+    finally:
+        engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import text
 
 from leakward.secret import Secret
 from registry import rotations as log
+from rotators import steps
 from rotators.base import Capability, PermanentError, TransientError
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.pipeline_world import CONSUMERS, OLD_SECRET, World, open_world
@@ -222,3 +224,14 @@ def test_no_secret_reaches_the_database_or_the_notice(world: World) -> None:
         assert secret not in dump
         assert secret[10:] not in dump
         assert secret not in str(world.notifier.sent())
+
+
+def test_a_lost_replacements_expiry_comes_from_its_column_not_the_action_text(
+    world: World,
+) -> None:
+    rotation = world.pipeline().rotate(world.key_id).rotation
+    lost = dataclasses.replace(
+        rotation, new_key_id=None, new_key_expires_at="2026-11-23T03:00:00Z", actions=()
+    )
+    assert "stays valid until it expires at 2026-11-23T03:00:00Z" in steps.lost_replacement(lost)
+    assert rotation.is_replaced  # the replacement was tested and made current
