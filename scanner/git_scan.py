@@ -116,7 +116,7 @@ def _scan_blob(
     head = list(itertools.islice(items, 2))
     if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
         return None, 0
-    if base is not None and packs is not None and worth_comparing(len(data)):
+    if base is not None and packs is not None:
         delta = packs.delta(origin.extra[0][1])
         against = scan_against_base(matcher, data, origin, delta, base) if delta else None
         if against is not None:
@@ -218,11 +218,12 @@ def scan_history(
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     blobs = []
     listed: set[str] = set()
-    for oid, size, base in repo.blobs_in_pack_order():
+    for oid, size, stored, base in repo.blobs_in_pack_order():
         listed.add(oid)
         name = paths.get(oid)
         if name is None and not all_objects:
             continue
+        base = base if worth_comparing(size, stored) else None
         blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size, base))
     # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
     # gets it reported instead of silently unscanned.

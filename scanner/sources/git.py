@@ -123,20 +123,26 @@ class Repository:
                 paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
         return paths, missing
 
-    def blobs_in_pack_order(self) -> Iterator[tuple[str, int, str | None]]:
-        """(oid, size, delta base or None) of every blob in the object store, reachable or not,
-        in storage order."""
+    def blobs_in_pack_order(self) -> Iterator[tuple[str, int, int, str | None]]:
+        """(oid, size, bytes on disk, delta base or None) of every blob in the object store,
+        reachable or not, in storage order."""
         output = self.run(
             "cat-file",
             "--batch-all-objects",
             "--unordered",
-            "--batch-check=%(objectname) %(objecttype) %(objectsize) %(deltabase)",
+            "--batch-check=%(objectname) %(objecttype) %(objectsize) %(objectsize:disk) "
+            "%(deltabase)",
         )
         for line in output.split(b"\n"):
             parts = line.split(b" ")
-            if len(parts) == 4 and parts[1] == b"blob":
-                base = parts[3].decode()
-                yield parts[0].decode(), int(parts[2]), None if base == ZERO_OID else base
+            if len(parts) == 5 and parts[1] == b"blob":
+                base = parts[4].decode()
+                yield (
+                    parts[0].decode(),
+                    int(parts[2]),
+                    int(parts[3]),
+                    None if base == ZERO_OID else base,
+                )
 
     def introductions(
         self,

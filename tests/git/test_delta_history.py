@@ -21,8 +21,9 @@ from scanner.scan import ScanOptions, scan_chunks
 from tests.corpus.providers import private_key
 from tests.git.repos import GitRepo, aws_lines, pat
 
-# Filler lines long enough that a few hundred of them outweigh the context a change is scanned
-# with, and distinct enough that git's deltas copy them rather than re-insert them.
+# Filler lines distinct enough that git's deltas copy them rather than re-insert them. A history
+# scan only reads a delta against its base when the delta is tiny next to the blob (about 1/1000),
+# so the files are about a megabyte and each version changes little.
 _FILLER = "setting_{0:05d} = value {0} for the service configuration, see docs/settings.md\n"
 
 
@@ -73,8 +74,8 @@ def _direct_sightings(
 def test_an_unchanged_secret_is_carried_to_its_new_line(
     repo: GitRepo, rules: RuleSet, options: ScanOptions
 ) -> None:
-    lines = _filler(400)
-    lines[200:200] = [f"github_token = {pat(1)}\n"]
+    lines = _filler(12_000)
+    lines[6000:6000] = [f"github_token = {pat(1)}\n"]
     first = repo.commit("settings", **{"settings.conf": "".join(lines)})
     # Far from the secret: three lines at the top, one changed line near the end.
     lines[0:0] = ["# three\n", "# new\n", "# lines\n"]
@@ -86,16 +87,16 @@ def test_an_unchanged_secret_is_carried_to_its_new_line(
 
     assert carried > 0, "the delta path was not taken"
     secret = pat(1)
-    assert {(s[1], s[2]) for s in sightings[first]} == {(secret, 201)}
-    assert {(s[1], s[2]) for s in sightings[second]} == {(secret, 204)}
+    assert {(s[1], s[2]) for s in sightings[first]} == {(secret, 6001)}
+    assert {(s[1], s[2]) for s in sightings[second]} == {(secret, 6004)}
 
 
 def test_a_secret_added_next_to_unchanged_text_is_found(
     repo: GitRepo, rules: RuleSet, options: ScanOptions
 ) -> None:
-    lines = _filler(400)
+    lines = _filler(12_000)
     repo.commit("settings", **{"settings.conf": "".join(lines)})
-    lines[300:300] = [aws_lines(5)]
+    lines[3000:3000] = [aws_lines(5)]
     added = repo.commit("add aws", **{"settings.conf": "".join(lines)})
     assert _repacked(repo) >= 1
 
@@ -103,19 +104,19 @@ def test_a_secret_added_next_to_unchanged_text_is_found(
 
     assert carried > 0
     assert sightings[added] == _direct_sightings(repo, added, "settings.conf", rules, options)
-    assert any(s[2] == 302 for s in sightings[added])  # the secret key, on the line after its id
+    assert any(s[2] == 3002 for s in sightings[added])  # the secret key, on the line after its id
 
 
-@pytest.mark.parametrize("seed", [7, 11, 23])
+@pytest.mark.parametrize("seed", [7, 11])
 def test_random_edits_over_many_versions_match_scanning_each_version_whole(
     repo: GitRepo, rules: RuleSet, options: ScanOptions, seed: int
 ) -> None:
     """Inserts, deletions, moves and secrets coming and going, near and far from each other:
     single-line tokens, key pairs, PEM keys across many lines and base64-encoded tokens."""
     chooser = random.Random(seed)
-    lines = _filler(600)
+    lines = _filler(12_000)
     commits: list[str] = []
-    next_filler, next_secret = 600, 10
+    next_filler, next_secret = 12_000, 10
     for version in range(24):
         for _ in range(chooser.randint(1, 4)):
             action = chooser.choice(
@@ -123,8 +124,8 @@ def test_random_edits_over_many_versions_match_scanning_each_version_whole(
             )
             at = chooser.randrange(len(lines))
             if action == "insert":
-                lines[at:at] = _filler(chooser.randint(1, 30), next_filler)
-                next_filler += 30
+                lines[at:at] = _filler(chooser.randint(1, 3), next_filler)
+                next_filler += 3
             elif action == "delete":
                 del lines[at : at + chooser.randint(1, 20)]
             elif action == "move":
