@@ -124,18 +124,23 @@ def _git(repo: Path, *args: str, when: int = 0) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
 
 
-def final_releases(name: str, count: int) -> tuple[str, ...]:
-    """`count` final releases of `name` spread evenly over its index, oldest first."""
+def final_releases(name: str, count: int, consecutive: bool = False) -> tuple[str, ...]:
+    """`count` final releases of `name`, oldest first: spread evenly over its index, or the
+    latest `count` in a row (each a small change of the one before, as most commits are)."""
     cmd = [sys.executable, "-m", "pip", "index", "versions", name, "--disable-pip-version-check"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
     listed = next(line for line in proc.stdout.splitlines() if line.startswith("Available"))
     versions = [v.strip() for v in listed.split(":", 1)[1].split(",")]
     finals = [v for v in versions if v.replace(".", "").isdigit()][::-1]  # pip lists newest first
+    if consecutive:
+        return tuple(finals[-count:])
     step = max(1, len(finals) // count)
     return tuple(finals[-step * count :: step])
 
 
-def build_history(out: Path, packages: list[str], releases_each: int = 0) -> None:
+def build_history(
+    out: Path, packages: list[str], releases_each: int = 0, consecutive: bool = False
+) -> None:
     """One repository per package, one commit per release, oldest first, whatever --size-mb says.
 
     `releases_each` > 0 takes that many releases from the package index instead of RELEASES."""
@@ -145,7 +150,9 @@ def build_history(out: Path, packages: list[str], releases_each: int = 0) -> Non
         repo = history / name
         if (repo / ".git").exists():
             continue
-        versions = final_releases(name, releases_each) if releases_each else RELEASES[name]
+        versions = (
+            final_releases(name, releases_each, consecutive) if releases_each else RELEASES[name]
+        )
         with ThreadPoolExecutor(4) as pool:  # pip's own start-up dominates a download
             fetch = functools.partial(download, out / "downloads", name)
             archives = list(pool.map(fetch, versions))
@@ -185,12 +192,19 @@ def main() -> int:
         default=0,
         help="releases per history, spread over the package index (default: the fixed list)",
     )
+    parser.add_argument(
+        "--consecutive",
+        action="store_true",
+        help="with --history-releases: the latest releases in a row instead of spread out",
+    )
     args = parser.parse_args()
     if args.size_mb > 0:
         print(f"tree: {args.out / 'tree'} (target {args.size_mb} MB)")
         build_tree(args.out, args.size_mb)
     if args.git:
-        build_history(args.out, args.git_packages.split(","), args.history_releases)
+        build_history(
+            args.out, args.git_packages.split(","), args.history_releases, args.consecutive
+        )
     return 0
 
 
