@@ -98,13 +98,14 @@ def leakward(
     )
 
 
-# Two boundaries (each case costs two interpreter start-ups, ~5 s): a replacement already
-# written to Vault but lost with the process before it was tested (the resume revokes it as an
-# orphan and issues and delivers another), and the leaked key revoked but not yet confirmed
-# dead. The second resume is not handed the leaked value: the old key is then confirmed dead
-# from SendGrid's key listing. Every boundary is covered by the provider crash matrix.
+# Two boundaries (each case costs two interpreter start-ups, ~5 s): a replacement issued but
+# lost with the process before it reached Vault (the resume revokes it as an orphan and issues
+# another; tests/rotators/test_pipeline_stores.py kills after delivery, with every store kind),
+# and the leaked key revoked but not yet confirmed dead. The second resume is not handed the
+# leaked value: the old key is then confirmed dead from SendGrid's key listing. Every boundary
+# is covered by the provider crash matrix.
 CASES = [
-    pytest.param("after:delivered", True, id="after-delivered"),
+    pytest.param("after:issued", True, id="after-issued"),
     pytest.param("before:old_dead", False, id="before-old-dead-no-secret"),
 ]
 
