@@ -88,10 +88,18 @@ def _register(app: Celery, kind: str) -> None:
                 outcome.summary.get("rotation_id"),
                 countdown,
             )
-            raise task.retry(countdown=countdown, max_retries=None)
+            raise task.retry(countdown=countdown)
         return outcome.summary
 
-    app.task(name=task_name(kind), bind=True, acks_late=True, reject_on_worker_lost=True)(run)
+    # No retry limit (Celery's default is 3): a task asks to be retried only while another
+    # worker holds its rotation, and that ends when the rotation does or the holder's lease ends.
+    app.task(
+        name=task_name(kind),
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        max_retries=None,
+    )(run)
 
 
 class CeleryQueue:
