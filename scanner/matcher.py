@@ -219,7 +219,9 @@ class Matcher:
             level = following
         vetoed = [(item.start, item.end) for item in located if item.is_vetoed]
         kept = [item for item in located if not item.is_vetoed]
-        return _drop_generic_overlaps(_first_per_place(kept), self._compiled, vetoed)
+        return _drop_generic_overlaps(
+            _first_per_place(kept, self._compiled), self._compiled, vetoed
+        )
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
         return [finding for finding, _, _ in self.scan_chunk_spans(chunk)]
@@ -324,21 +326,35 @@ def _dedupe(found: list[_Candidate], compiled: _CompiledRules) -> list[_Candidat
     return sorted([*best.values(), *vetoed], key=lambda c: (c.start, c.index))
 
 
-def _first_per_place(located: list[_Located]) -> list[_Located]:
-    """A secret found raw and again through a decoder at the same place is one finding.
+def _first_per_place(located: list[_Located], compiled: _CompiledRules) -> list[_Located]:
+    """A rule that matches raw text and again what a decoder made of it, at the same place, is
+    one finding.
 
-    The undecoded (shortest-chain) sighting wins; the same secret elsewhere stays its own finding.
+    The undecoded (shortest-chain) sighting wins: a specific rule's pattern describes the real
+    format (an Elastic API key is base64), and a URI's password keeps its `%40` where the decoded
+    `@` would end it early. Except for a generic rule reading something else through any decoder
+    but URL's: it cannot know the encoding, and a Kubernetes Secret's value is the base64 of the
+    password. The same secret elsewhere stays its own finding.
     """
     kept: list[_Located] = []
     for item in sorted(located, key=lambda i: (len(i.chain), i.start)):
-        if not any(
-            held.index == item.index
-            and held.secret == item.secret
-            and held.start < item.end
-            and item.start < held.end
-            for held in kept
-        ):
+        held = next(
+            (
+                held
+                for held in kept
+                if held.index == item.index and held.start < item.end and item.start < held.end
+            ),
+            None,
+        )
+        if held is None:
             kept.append(item)
+        elif (
+            held.secret != item.secret
+            and len(held.chain) < len(item.chain)
+            and item.chain[-1] != "url"
+            and compiled[item.index].is_generic
+        ):
+            kept[kept.index(held)] = item
     return sorted(kept, key=lambda item: (item.start, item.index))
 
 

@@ -140,3 +140,25 @@ def test_escapes_before_a_secret_shift_its_decoded_offsets_back(matcher: Matcher
     text = f'x = "{escaped}"'
     found = scan(matcher, text)
     assert found == [(GITHUB_PAT, 1, text.index("ghp") + 1, ("escape",))]
+
+
+def test_a_uri_password_keeps_its_percent_encoding_over_the_decoded_view(
+    matcher: Matcher,
+) -> None:
+    """URL-decoding `%40` gives `@`, which would end the password early in the decoded view."""
+    text = 'DATABASE_URL: "mongodb://svc_orders:UjgGIr%40BzaUWK8J20KMfFgCy1@db.internal:27017/x"\n'
+    chunk = Chunk(text.encode(), Origin(kind="file", path="deploy.yml"))
+    found = [(f.rule_id, f.secret.reveal()) for f in matcher.scan_chunk(chunk)]
+    assert found == [("database.mongodb_uri", "UjgGIr%40BzaUWK8J20KMfFgCy1")]
+
+
+def test_a_generic_rule_reports_a_base64_value_once_as_what_it_decodes_to(
+    matcher: Matcher,
+) -> None:
+    """A Kubernetes Secret holds base64; the password is what it decodes to, not the base64."""
+    password = "CgmdrTOMQ7s3PA%w9ySg"
+    encoded = base64.b64encode(password.encode()).decode()
+    text = f"kind: Secret\ndata:\n  password: {encoded}\n"
+    chunk = Chunk(text.encode(), Origin(kind="file", path="k8s/secret.yaml"))
+    found = [(f.secret.reveal(), f.decoded_from) for f in matcher.scan_chunk(chunk)]
+    assert found == [(password, ("base64",))]
