@@ -9,6 +9,7 @@ worker that is delivering the replacement, and the other worker must finish the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -25,6 +26,8 @@ from tests.fakes.fixtures import fake_gitlab  # noqa: F401 (a fixture, used by n
 from tests.fakes.github_actions import TOKEN, FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox
 from tests.fakes.gitlab import FakeGitLab
+from tests.sources.builders import zip_of
+from tests.sweep.fake_org import FakeOrgGitHub
 from tests.sweep.fixtures import Origins
 from tests.workers.conftest import Workers, wait_for
 
@@ -186,3 +189,51 @@ def test_a_rotation_of_a_killed_worker_is_finished_by_the_other(
     # still exactly one token lives, and it is the one delivered.
     assert len(fake_gitlab.live_tokens("ci-deploy")) == 1
     _assert_rotated_once(registry, entry, token_id, leaked, fake_gitlab, fake_actions, inbox)
+
+
+def test_a_key_printed_in_a_run_log_is_rotated_by_the_workers(
+    redis_url: str,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    fake_org: FakeOrgGitHub,
+    registry: Registry,
+    workers: Workers,
+    environment: dict[str, str],
+    fake_gitlab: FakeGitLab,  # noqa: F811
+    fake_actions: FakeGitHubActions,
+    inbox: NoticeInbox,
+) -> None:
+    """scan_logs on the workers: the rotate_key message says where in the log the leak is (as
+    JSON through Redis, without the value), and a worker fetches the log again to rotate."""
+    token_id, leaked = fake_gitlab.add_token("ci-deploy")
+    entry = registry.add_key(
+        NewKey(
+            provider="gitlab",
+            owner=Owner("owner@example.test"),
+            key_id=str(token_id),
+            consumers=(parse_consumer("github-actions:acme/leaky:GITLAB_TOKEN"),),
+        ),
+        secret=leaked,
+    )
+    origins.add("leaky")  # the repository holds nothing: only run 7's log shows the token
+    log = f"2026-11-20T10:00:01.0000000Z GITLAB_TOKEN={leaked}\n".encode()
+    fake_org.add_run("acme/leaky", 7, zip_of({"deploy/2_Push.txt": log}))
+    queue = CeleryQueue(make_app(redis_url, settings, queue=queue_name))
+    sweep_org("acme", settings, queue, sweep_id="s1")
+    workers.start(redis_url, environment, rotate=True)
+    workers.start(redis_url, environment, rotate=True)
+
+    wait_for(lambda: _rotations(registry) == [(entry, "done")], "the rotation finishing", workers)
+    # One scan_repo, one scan_logs and the rotation.
+    wait_for(lambda: len(_done(registry)) == 3, "every task being marked done", workers)
+    with registry.engine.connect() as connection:
+        summaries = connection.execute(select(DoneTaskRow.summary)).scalars().all()
+    assert leaked not in json.dumps(summaries)
+    with registry.engine.connect() as connection:
+        actions = connection.execute(select(RotationRow.actions)).scalar_one()
+    assert "leaked key checked: live" in [a.split(" (")[0] for a in actions]
+    assert fake_gitlab.tokens[token_id].revoked
+    [live] = fake_gitlab.live_tokens("ci-deploy")
+    assert fake_actions.opened(SCOPE, "GITLAB_TOKEN") == live.value
+    assert len(inbox.received) == 1
