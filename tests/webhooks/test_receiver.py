@@ -4,6 +4,7 @@ good deliveries are queued once; health, metrics and the OpenAPI description ans
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tests.webhooks.asgi_client import AsgiClient
 from webhooks.metrics import Metrics
 from webhooks.receiver import ReceiverSettings, create_app
 from webhooks.signature import signature_of
+from webhooks.work_queue import InProcessQueue
 
 SECRET = b"receiver-test-secret"
 PUSH = {
@@ -297,3 +299,34 @@ def test_health_metrics_and_openapi(client: AsgiClient, queue: RecordingQueue) -
     assert described["openapi"].startswith("3.")
     routes = {getattr(route, "path", "") for route in client.app.routes}
     assert set(described["paths"]) == routes
+
+
+def test_a_push_is_answered_while_its_work_is_still_running(registry: Registry) -> None:
+    """GitHub gives 10 s; a scan and a rotation can take longer, so the answer must not wait for
+    the work. The job here blocks until the test releases it, after the answer came."""
+    started, release = threading.Event(), threading.Event()
+    handled: list[str] = []
+
+    def handle(kind: str, payload: dict[str, object]) -> None:
+        started.set()
+        release.wait(60)
+        handled.append(kind)
+
+    work = InProcessQueue(handle)
+    app = create_app(
+        ReceiverSettings(SECRET, max_body=64 * 1024),
+        work,
+        DeliveryLog(registry.engine),
+        Metrics(work.depth),
+    )
+    try:
+        status, answer = deliver(AsgiClient(app), json.dumps(PUSH).encode())
+        assert (status, answer["status"]) == (202, "queued")
+        assert started.wait(30)
+        assert handled == []  # answered, and the job is still running
+        assert work.depth() == 1
+    finally:
+        release.set()
+        assert work.wait_idle(30)
+        work.close()
+    assert handled == ["push"]
