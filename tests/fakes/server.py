@@ -4,7 +4,10 @@ Stage: tests (rotators). Each provider fake subclasses `FakeServer`, registers r
 paths the provider documents, and keeps its keys in memory so tests can assert on state ("one
 live replacement, old key dead"). `fail_next` makes the next N requests to a path answer 500,
 429 with Retry-After, an HTML proxy page, or hang past the client timeout, so recovery code can
-be tested without monkeypatching.
+be tested without monkeypatching. A failure can be narrowed to one method, skip the first
+matching requests (to hit, say, the second `GET /v3/scopes` of a rotation), and be `applied`:
+the route runs and changes state, and only its answer is lost (the request a client must not
+blindly repeat).
 """
 
 from __future__ import annotations
@@ -67,6 +70,10 @@ class Failure:
     retry_after: str | None = None
     html: bool = False
     hang: float | None = None  # seconds to stall before answering
+    method: str | None = None  # only requests with this method count
+    skip: int = 0  # matching requests let through before the first failure
+    applied: bool = False  # run the route (its state change stands), then fail instead
+    exact: bool = False  # `path` is the whole path, not a prefix
 
 
 Handler = Callable[[FakeRequest, re.Match[str]], Reply]
@@ -97,16 +104,29 @@ class FakeServer:
         retry_after: str | None = None,
         html: bool = False,
         hang: float | None = None,
+        method: str | None = None,
+        skip: int = 0,
+        applied: bool = False,
+        exact: bool = False,
     ) -> None:
-        """The next `times` requests whose path starts with `path` fail this way."""
+        """The next `times` requests whose path starts with `path` (is `path`, when `exact`)
+        fail this way; with `method`, only that method's; after `skip` of them got through."""
+        failure = Failure(
+            path, times, status, retry_after, html, hang, method, skip, applied, exact
+        )
         with self.lock:
-            self._failures.append(Failure(path, times, status, retry_after, html, hang))
+            self._failures.append(failure)
 
     @property
     def url(self) -> str:
         assert self._httpd is not None, "start() first"
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def unserved(self) -> int:
+        """How many injected failures have not been served yet."""
+        with self.lock:
+            return sum(failure.remaining for failure in self._failures)
 
     def paths(self, method: str | None = None) -> list[str]:
         """The request log as 'METHOD /path' strings, for asserting sequences."""
@@ -155,12 +175,22 @@ class FakeServer:
         self.stop()
 
     # --- dispatch -----------------------------------------------------------------------
-    def _take_failure(self, path: str) -> Failure | None:
+    def _take_failure(self, request: FakeRequest) -> Failure | None:
         with self.lock:
             for failure in self._failures:
-                if failure.remaining > 0 and path.startswith(failure.path):
-                    failure.remaining -= 1
-                    return failure
+                if failure.remaining <= 0 or failure.method not in (None, request.method):
+                    continue
+                if not (
+                    request.path == failure.path
+                    if failure.exact
+                    else request.path.startswith(failure.path)
+                ):
+                    continue
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    continue
+                failure.remaining -= 1
+                return failure
         return None
 
     def _dispatch(self, handler: BaseHTTPRequestHandler) -> None:
@@ -175,8 +205,13 @@ class FakeServer:
         )
         with self.lock:
             self.requests.append(request)
-        failure = self._take_failure(request.path)
-        reply = self._failure_reply(failure) if failure is not None else self._route(request)
+        failure = self._take_failure(request)
+        if failure is None:
+            reply = self._route(request)
+        else:
+            if failure.applied:
+                self._route(request)  # the provider did the work; the answer never arrives
+            reply = self._failure_reply(failure)
         self._write(handler, reply)
 
     def _failure_reply(self, failure: Failure) -> Reply:

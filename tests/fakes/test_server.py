@@ -51,3 +51,30 @@ def test_hang_outlasts_the_client_timeout(echo: Echo) -> None:
         with pytest.raises(httpx.ReadTimeout):
             client.get("/things/1")
         assert client.get("/things/1").status_code == 200
+
+
+class Counter(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.route("POST", r"/things", self._add)
+        self.route("GET", r"/things", lambda request, match: Reply(200, {"count": self.count}))
+
+    def _add(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        self.count += 1
+        return Reply(201, {"count": self.count})
+
+
+def test_failures_narrowed_by_method_skip_and_exact_path_and_applied() -> None:
+    counter = Counter()
+    with counter, httpx.Client(base_url=counter.url) as client:
+        # The second POST to exactly /things does its work, then answers 500.
+        counter.fail_next("/things", method="POST", skip=1, applied=True, exact=True)
+        assert client.get("/things").status_code == 200  # another method: not counted
+        assert client.post("/things").status_code == 201  # skipped
+        assert client.get("/things/1").status_code == 404  # another path: not counted
+        lost = client.post("/things")
+        assert lost.status_code == 500
+        assert lost.json() == {"error": "injected failure"}
+        assert client.get("/things").json() == {"count": 2}  # the failed POST took effect
+        assert client.post("/things").json() == {"count": 3}  # the failure is used up
