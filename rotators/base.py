@@ -35,6 +35,8 @@ class Verdict:
     reason: str
     # Who the key belongs to when the provider says (an ARN, a user name, a project id).
     identity: str | None = None
+    # Seconds the provider asked us to wait (a 429's Retry-After) when it could not tell.
+    retry_after: float | None = None
 
 
 # A key's non-secret settings that its replacement must copy, as JSON values: SendGrid scopes,

@@ -91,7 +91,8 @@ def probe(
     if status in keep and not is_html(response):
         return response
     if status in RETRYABLE_STATUSES or status >= 500:
-        return Verdict(Liveness.UNKNOWN, f"the provider answered {status}; try again later")
+        reason = f"the provider answered {status}; try again later"
+        return Verdict(Liveness.UNKNOWN, reason, retry_after=retry_after(response))
     if is_html(response):
         return Verdict(Liveness.UNKNOWN, f"an HTML page answered ({status}), not the provider API")
     return response

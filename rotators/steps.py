@@ -213,7 +213,9 @@ def tested(context: StepContext) -> Changes:
     # The replacement's own id; its parent (a deploy key's repository …) is the leaked key's.
     verdict = context.rotator.verify(new.secret, _replacement_ref(key_ref(key), new.key_id))
     if verdict.liveness is Liveness.UNKNOWN:
-        raise TransientError(f"could not tell whether the replacement works: {verdict.reason}")
+        raise TransientError(
+            f"could not tell whether the replacement works: {verdict.reason}", verdict.retry_after
+        )
     if verdict.liveness is Liveness.DEAD:
         raise PermanentError(
             f"the replacement {new.key_id or ''} does not work ({verdict.reason}); the leaked "
@@ -247,7 +249,9 @@ def old_dead(context: StepContext) -> Changes:
     if secret is not None:
         verdict = rotator.verify(secret, key_ref(key))
         if verdict.liveness is not Liveness.DEAD:
-            raise TransientError(f"the leaked key still answers {verdict.liveness.value}")
+            raise TransientError(
+                f"the leaked key still answers {verdict.liveness.value}", verdict.retry_after
+            )
     elif key.key_id is not None and key.key_id == context.rotation.new_key_id:
         # Rolled in place under the same id: the listing shows the replacement, not the leak.
         return {"add_action": "the leaked value was rolled in place; without it, not rechecked"}
