@@ -18,8 +18,10 @@ TRIGGERS: dict[str, str] = {
     "hex": r"(?:[2-7][0-9A-Fa-f]){12}",
     "url": r"%[0-9A-Fa-f]{2}",
     # `\uXXXX` and `\xXX` only for printable ASCII: escaped letters of other scripts (locale
-    # catalogues are full of them) cannot hide a key, which is ASCII.
-    "escape": r"\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)",
+    # catalogues are full of them) cannot hide a key, which is ASCII. Only an escape whose own
+    # backslash is not escaped: `\\u0020` is the text `\u0020` (API docs quoting character
+    # ranges are full of them), and decoding it finds nothing the raw text does not show.
+    "escape": r"(?:^|[^\\])(?:\\\\)*\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
 _MIN_LITERAL = 4

@@ -162,3 +162,13 @@ def test_a_generic_rule_reports_a_base64_value_once_as_what_it_decodes_to(
     chunk = Chunk(text.encode(), Origin(kind="file", path="k8s/secret.yaml"))
     found = [(f.secret.reveal(), f.decoded_from) for f in matcher.scan_chunk(chunk)]
     assert found == [(password, ("base64",))]
+
+
+def test_an_escaped_backslash_before_u_is_text_not_an_escape() -> None:
+    """`\\\\u0020` in JSON is the six characters `\\u0020` (API docs quote character ranges so):
+    no escape to decode. `\\\\\\u0041` is an escaped backslash, then a real escape."""
+    engine = make_engine(RULESET, "hyperscan")
+    quoted = b'{"doc": "from the space (<code>\\\\u0020</code>) to DEL"}'
+    assert "escape" not in engine.scan(quoted).triggers
+    real = b'{"doc": "a backslash \\\\\\u0041 then A"}'
+    assert "escape" in engine.scan(real).triggers
