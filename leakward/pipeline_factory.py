@@ -14,25 +14,33 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from registry import Registry
+    from rotators.base import Rotator
     from rotators.pipeline import RotationPipeline
+
+
+def build_rotator(provider: str, environ: Mapping[str, str]) -> Rotator | None:
+    """The provider's rotator built from the environment; None for a provider leakward cannot
+    drive (unknown, or without `from_environment`)."""
+    from rotators import ROTATORS
+
+    build = getattr(ROTATORS.get(provider), "from_environment", None)
+    if build is None:
+        return None
+    rotator: Rotator = build(environ)
+    return rotator
 
 
 def build_pipeline(
     registry: Registry, issued_key_id: int, environ: Mapping[str, str]
 ) -> RotationPipeline:
     """A pipeline with what this key needs: its provider's rotator, its consumers' stores."""
-    from rotators import ROTATORS
-    from rotators.base import Rotator
     from rotators.pipeline import RotationPipeline
     from rotators.stores import stores_from_environment
     from webhooks.notify import notifiers_from_environment
 
     key = registry.get_key(issued_key_id)
-    rotators: dict[str, Rotator] = {}
-    factory = ROTATORS.get(key.provider)
-    build = getattr(factory, "from_environment", None)
-    if build is not None:
-        rotators[key.provider] = build(environ)
+    rotator = build_rotator(key.provider, environ)
+    rotators = {key.provider: rotator} if rotator is not None else {}
     kinds = {c.kind for c in key.consumers}
     return RotationPipeline(
         registry=registry,

@@ -168,12 +168,66 @@ def _read_secret(env_name: str | None) -> str:
 
 
 @registry.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--provider",
+    help="Import the keys this provider lists (its admin credential from the environment, as "
+    "for `leakward rotate`) instead of a FILE.",
+)
+@click.option("--account", help="With --provider: the account or project to list (OpenAI, Google).")
+@click.option(
+    "--owner",
+    "email",
+    metavar="EMAIL",
+    help="With --provider: who owns the imported keys until reassigned (required).",
+)
 @click.pass_context
-def import_(ctx: click.Context, file: Path) -> None:
-    """Add the keys of a CSV or JSON inventory; values are hashed on import and never kept."""
-    result = _open(ctx).import_inventory(file)
-    click.echo(f"added {result.added} keys, skipped {result.skipped} already registered")
+def import_(
+    ctx: click.Context,
+    file: Path | None,
+    provider: str | None,
+    account: str | None,
+    email: str | None,
+) -> None:
+    """Add the keys of a CSV or JSON inventory FILE, or those a --provider lists.
+
+    Inventory values are hashed on import and never kept. A provider's listing holds no values:
+    its keys are recorded by public id, with the provider's hint or name and public attributes,
+    and keys already registered are skipped, so running it again adds only new keys.
+    """
+    if (file is None) == (provider is None):
+        raise UsageError(
+            "give an inventory FILE or --provider, not both or neither",
+            hint="e.g. leakward registry import --provider sendgrid --owner you@example.com",
+        )
+    if file is not None:
+        result = _open(ctx).import_inventory(file)
+        click.echo(f"added {result.added} keys, skipped {result.skipped} already registered")
+        return
+    if provider is None or email is None:
+        raise UsageError("--provider needs --owner EMAIL: the registry records an owner per key")
+    _import_provider(_open(ctx), provider.lower(), account, Owner(email))
+
+
+def _import_provider(opened: Registry, provider: str, account: str | None, owner: Owner) -> None:
+    from leakward.pipeline_factory import build_rotator
+    from rotators.registry_import import import_provider_keys
+
+    rotator = build_rotator(provider, os.environ)
+    if rotator is None:
+        raise UsageError(
+            f"leakward cannot list {provider!r} keys",
+            hint="see `leakward rules list` for providers; each needs its admin credential set",
+        )
+    result = import_provider_keys(opened, rotator, owner, account)
+    click.echo(f"added {result.added} {provider} keys, skipped {result.skipped} already registered")
+    if result.without_id:
+        click.echo(f"not imported: {result.without_id} listed without an id")
+    if result.dropped_attributes:
+        names = ", ".join(result.dropped_attributes)
+        click.echo(f"attributes not stored (they may hold secrets): {names}")
 
 
 @registry.command("list")

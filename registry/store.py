@@ -21,7 +21,7 @@ from leakward.errors import RegistryError
 from . import keys, leaks, schema
 from .database import create_registry_engine, display_url, resolve_url
 from .fingerprints import fingerprint, hint_of
-from .inventory import read_inventory
+from .inventory import InventoryEntry, read_inventory
 from .matching import match_many
 from .pepper import load_pepper
 from .values import (
@@ -115,7 +115,14 @@ class Registry:
 
     def import_inventory(self, path: Path) -> ImportResult:
         """Add every key of a CSV/JSON inventory in one transaction; known keys are skipped."""
-        entries = read_inventory(path)
+        return self._import(read_inventory(path))
+
+    def import_keys(self, new_keys: Sequence[NewKey]) -> ImportResult:
+        """Add keys known by public id only (a provider's listing) in one transaction; a key
+        already registered under its provider and id is skipped, so a re-run adds nothing."""
+        return self._import([InventoryEntry(new) for new in new_keys])
+
+    def _import(self, entries: Sequence[InventoryEntry]) -> ImportResult:
         added = skipped = 0
         with self._session() as session:
             for entry in entries:
