@@ -5,11 +5,18 @@ work (leakward/webhook_work.py) after each scan of a push or a run's logs. A sec
 does not know is recorded and left there; a match whose key is still active is rotated with the
 policy for where it leaked (public: revoke-first), the pipeline notifies the owner, and the leak's
 exposure window (leaked_at = commit time, else push time; revoked_at) ends up in the registry.
+
+A key whose rotation another worker holds (a sweep's rotate_key, `leakward rotate`) is tried
+again later on a timer thread, with the found value kept in memory, until the rotation is
+finished: if that worker died, nothing else would resume it (as in leakward/task_work.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +25,8 @@ from leakward.registry_link import sightings_for
 from registry import Match, Registry
 from scanner.models import Finding
 from webhooks.metrics import Metrics
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,7 @@ def _rotate(
     policy: ResponsePolicy,
     environ: Mapping[str, str],
     metrics: Metrics,
+    attempt: int = 0,
 ) -> RotationOutcome:
     pipeline = build_pipeline(registry, match.entry_id, environ)
     # The pipeline's verify step decides "live": it is handed the found value, in memory only.
@@ -112,8 +122,33 @@ def _rotate(
         secret=finding.secret,
     )
     rotation = result.rotation
+    if result.is_busy:
+        again = functools.partial(
+            _rotate, registry, finding, match, leak_id, exposure, policy, environ, metrics
+        )
+        _retry_later(functools.partial(again, attempt=attempt + 1), attempt, rotation.id)
+        return RotationOutcome(match.entry_id, rotation.id, "busy")
     metrics.rotation(rotation.status)
     for window in registry.exposure_windows(issued_key_id=match.entry_id, is_open=False):
         if window.leak_id == leak_id:
             metrics.exposure(window.duration.total_seconds())
     return RotationOutcome(match.entry_id, rotation.id, rotation.status)
+
+
+def _retry_later(retry: Callable[[], object], attempt: int, rotation_id: int) -> None:
+    """Run `retry` on a timer thread after the busy task's delay (leakward/task_work.py)."""
+    from leakward.task_work import retry_delay
+
+    delay = retry_delay(attempt)
+    log.info("rotation %s is held by another worker; trying again in %.1f s", rotation_id, delay)
+
+    def run() -> None:
+        try:
+            retry()
+        except Exception as error:  # a timer thread has nobody to raise to
+            # Only the type: a driver's or provider's message may quote what it was sent.
+            log.warning("retrying rotation %s failed: %s", rotation_id, type(error).__name__)
+
+    timer = threading.Timer(delay, run)
+    timer.daemon = True
+    timer.start()
