@@ -15,11 +15,12 @@ much to gain anything.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 from scanner.matcher import Matcher
 from scanner.models import Chunk, Finding, Origin
-from scanner.sources.git_pack import Delta
+from scanner.sources.git_pack import Copy, Delta
 
 # Unchanged bytes scanned on each side of a change, and required around a carried finding. More
 # than a key id's pairing reach (1 KiB) and than most multi-line secrets (PEM keys of 2048 bits).
@@ -36,15 +37,6 @@ class Spanned:
     finding: Finding
     start: int
     end: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """Blob bytes [start, end) are base bytes [source, source + end - start)."""
-
-    start: int
-    end: int
-    source: int
 
 
 def worth_comparing(size: int, stored: int) -> bool:
@@ -72,7 +64,7 @@ def scan_against_base(
     `base` holds the findings of the delta's base, found the same way."""
     if delta.size != len(data):
         return None
-    runs = _runs(delta)
+    runs = delta.copies
     changed = _changed(runs, len(data), delta.base_size)
     # Near a change (within CONTEXT) findings come from scanning; farther away, from the base.
     near = _widened(changed, CONTEXT, len(data))
@@ -89,44 +81,39 @@ def scan_against_base(
     return found, scanned
 
 
-def _runs(delta: Delta) -> list[_Run]:
-    """Copies merged where the next one continues the same stretch of the base."""
-    runs: list[_Run] = []
-    for copy in delta.copies:
-        last = runs[-1] if runs else None
-        if last and last.end == copy.start and _source_end(last) == copy.source:
-            runs[-1] = _Run(last.start, copy.end, last.source)
-        else:
-            runs.append(_Run(copy.start, copy.end, copy.source))
-    return runs
-
-
-def _changed(runs: list[_Run], size: int, base_size: int) -> list[tuple[int, int]]:
-    """Byte ranges that are not part of a run, plus each seam between two runs (a deletion or a
-    move): the text across a seam is new even where both sides are copies."""
+def _changed(runs: list[Copy], size: int, base_size: int) -> list[tuple[int, int]]:
+    """Byte ranges that no run copies, plus each seam between two runs (a deletion or a move):
+    the text across a seam is new even where both sides are copies."""
     changed: list[tuple[int, int]] = []
     at = 0
-    for run in runs:
-        changed.append((at, run.start))  # empty when two runs meet: still a seam
-        at = run.end
+    for start, end, _ in runs:
+        changed.append((at, start))  # empty when two runs meet: still a seam
+        at = end
     changed.append((at, size))
     # No seam where the blob starts, or ends, exactly where its base does.
-    if runs and runs[0].start == 0 and runs[0].source == 0:
+    if runs and runs[0][0] == 0 and runs[0][2] == 0:
         changed.pop(0)
-    last = runs[-1] if runs else None
-    if last and last.end == size and _source_end(last) == base_size:
+    if runs and runs[-1][1] == size and _source_end(runs[-1]) == base_size:
         changed.pop()
     return changed
 
 
 def _widened(ranges: list[tuple[int, int]], by: int, size: int) -> list[tuple[int, int]]:
+    """Each range grown by `by` on both sides, overlaps merged. `ranges` are sorted and apart,
+    so only the first can reach below 0 and only the last past `size`."""
+    if not ranges:
+        return []
     merged: list[tuple[int, int]] = []
-    for start, end in ranges:
-        start, end = max(0, start - by), min(size, end + by)
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+    low, high = ranges[0][0] - by, ranges[0][1] + by
+    for start, end in itertools.islice(ranges, 1, None):
+        if start - by <= high:
+            high = end + by
         else:
-            merged.append((start, end))
+            merged.append((low, high))
+            low, high = start - by, end + by
+    merged.append((low, high))
+    merged[0] = (max(0, merged[0][0]), merged[0][1])
+    merged[-1] = (merged[-1][0], min(size, merged[-1][1]))
     return merged
 
 
@@ -172,7 +159,7 @@ def _in_windows(
 def _carried(
     data: bytes,
     origin: Origin,
-    runs: list[_Run],
+    runs: list[Copy],
     near: list[tuple[int, int]],
     base: list[Spanned],
 ) -> list[Spanned] | None:
@@ -184,9 +171,10 @@ def _carried(
         finding = item.finding
         # Every place the base's text was copied to: a duplicated block holds it twice.
         for run in runs:
-            if not run.source <= item.start < item.end <= _source_end(run):
+            run_start, _, source = run
+            if not source <= item.start < item.end <= _source_end(run):
                 continue  # not copied whole here: where its text changed, the windows looked
-            start = run.start + item.start - run.source
+            start = run_start + item.start - source
             end = start + item.end - item.start
             if finding.decoded_from:
                 # What decodes depends on the whole encoded run, which may fill its lines: those
@@ -213,8 +201,9 @@ def _carried(
     return carried
 
 
-def _source_end(run: _Run) -> int:
-    return run.source + run.end - run.start
+def _source_end(run: Copy) -> int:
+    start, end, source = run
+    return source + end - start
 
 
 def _overlaps(ranges: list[tuple[int, int]], low: int, high: int) -> bool:

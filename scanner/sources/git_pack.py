@@ -26,22 +26,18 @@ _REF_DELTA = 7
 _READ = 16 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Copy:
-    """`target[start:end]` equals `base[source:source + end - start]`."""
-
-    start: int
-    end: int
-    source: int
+# (start, end, source): blob bytes [start, end) are base bytes [source, source + end - start).
+Copy = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class Delta:
-    """A blob as copies of its base; every byte of the blob outside `copies` is new."""
+    """A blob as copies of its base; every byte of the blob outside `copies` is new. Copies
+    that continue one another in both blob and base are merged into one."""
 
     base_size: int
     size: int
-    copies: tuple[Copy, ...]
+    copies: list[Copy]
 
 
 class _Pack:
@@ -118,6 +114,8 @@ def parse_delta(data: bytes) -> Delta:
     base_size, at = _varint(data, 0)
     size, at = _varint(data, at)
     copies: list[Copy] = []
+    # The run being built; a copy that continues it in blob and base extends it.
+    run_start = run_end = run_source = -1
     written = 0
     end = len(data)
     while at < end:
@@ -134,7 +132,12 @@ def parse_delta(data: bytes) -> Delta:
                     length |= data[at] << shift
                     at += 1
             length = length or 0x10000
-            copies.append(Copy(written, written + length, source))
+            if written == run_end and source == run_source + run_end - run_start:
+                run_end += length
+            else:
+                if run_end >= 0:
+                    copies.append((run_start, run_end, run_source))
+                run_start, run_end, run_source = written, written + length, source
             written += length
         elif op:
             at += op
@@ -143,7 +146,9 @@ def parse_delta(data: bytes) -> Delta:
             raise ValueError("delta instruction 0 is reserved")
     if written != size:
         raise ValueError("delta does not add up to its declared size")
-    return Delta(base_size, size, tuple(copies))
+    if run_end >= 0:
+        copies.append((run_start, run_end, run_source))
+    return Delta(base_size, size, copies)
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
