@@ -7,14 +7,12 @@ key id via `find_key`. "inactive" is reversible, "archived" is permanent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Self
-
-import httpx
+from collections.abc import Sequence
+from typing import ClassVar
 
 from leakward.secret import Secret
 from rotators.base import Capability, KeyRef, NewCredential, PermanentError, Settings, Verdict
-from rotators.environment import http_client, secret_from, url_from
+from rotators.http_rotator import HttpRotator
 from rotators.key_hints import matches_hint
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -31,38 +29,17 @@ FACTS_ANTHROPIC = FACTS["anthropic"]
 API_VERSION = "2023-06-01"
 
 
-class AnthropicRotator:
+class AnthropicRotator(HttpRotator):
     provider: ClassVar[str] = "anthropic"
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY
     rotates_in_place: ClassVar[bool] = False
+    facts = FACTS_ANTHROPIC
+    admin_variable = "ANTHROPIC_ADMIN_KEY"
+    base_url_variable = "ANTHROPIC_BASE_URL"
+    admin_missing = "Anthropic: no Admin API key configured; set one in the settings"
 
-    def __init__(
-        self,
-        client: httpx.Client,
-        *,
-        admin_key: Secret | None = None,
-        base_url: str = FACTS_ANTHROPIC.base_url,
-    ) -> None:
-        self._client = client
-        self._admin_key = admin_key
-        self._base = base_url.rstrip("/")
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """ANTHROPIC_ADMIN_KEY and ANTHROPIC_BASE_URL."""
-        return cls(
-            http_client(),
-            admin_key=secret_from(environ, "ANTHROPIC_ADMIN_KEY"),
-            base_url=url_from(environ, "ANTHROPIC_BASE_URL", FACTS_ANTHROPIC.base_url),
-        )
-
-    def _url(self, name: str, **parts: str) -> str:
-        return FACTS_ANTHROPIC.url(self._base, name, **parts)
-
-    def _admin(self) -> dict[str, str]:
-        if self._admin_key is None:
-            raise PermanentError("Anthropic: no Admin API key configured; set one in the settings")
-        return {"x-api-key": self._admin_key.reveal(), "anthropic-version": API_VERSION}
+    def _admin_headers(self, admin: Secret) -> dict[str, str]:
+        return {"x-api-key": admin.reveal(), "anthropic-version": API_VERSION}
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"x-api-key": secret.reveal(), "anthropic-version": API_VERSION}

@@ -23,18 +23,22 @@ from rotators.base import (
     Settings,
     Verdict,
 )
-from rotators.environment import http_client, secret_from, url_from
+from rotators.http_rotator import HttpRotator
 from rotators.provider_facts import FACTS
 from rotators.provider_http import call, expect, json_object, objects, optional_field, probe
 
 FACTS_CLOUDFLARE = FACTS["cloudflare"]
 
 
-class CloudflareRotator:
+class CloudflareRotator(HttpRotator):
     provider: ClassVar[str] = "cloudflare"
     capability: ClassVar[Capability] = Capability.FULL
     # The roll kills the old value as it returns the new one, under the same token id.
     rotates_in_place: ClassVar[bool] = True
+    facts = FACTS_CLOUDFLARE
+    admin_variable = "CLOUDFLARE_API_TOKEN"  # with API Tokens Write
+    base_url_variable = "CLOUDFLARE_BASE_URL"
+    admin_missing = "Cloudflare: no managing API token configured"
 
     def __init__(
         self,
@@ -43,26 +47,13 @@ class CloudflareRotator:
         admin_token: Secret | None = None,
         base_url: str = FACTS_CLOUDFLARE.base_url,
     ) -> None:
-        self._client = client
-        self._admin_token = admin_token
-        self._base = base_url.rstrip("/")
+        super().__init__(client, admin_key=admin_token, base_url=base_url)
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """CLOUDFLARE_API_TOKEN (with API Tokens Write) and CLOUDFLARE_BASE_URL."""
-        return cls(
-            http_client(),
-            admin_token=secret_from(environ, "CLOUDFLARE_API_TOKEN"),
-            base_url=url_from(environ, "CLOUDFLARE_BASE_URL", FACTS_CLOUDFLARE.base_url),
-        )
-
-    def _url(self, name: str, **parts: str) -> str:
-        return FACTS_CLOUDFLARE.url(self._base, name, **parts)
-
-    def _admin(self) -> dict[str, str]:
-        if self._admin_token is None:
-            raise PermanentError("Cloudflare: no managing API token configured")
-        return {"Authorization": f"Bearer {self._admin_token.reveal()}"}
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        return cls(client, admin_token=admin, base_url=base_url)
 
     def _check(self, secret: Secret) -> tuple[Verdict, str | None]:
         headers = {"Authorization": f"Bearer {secret.reveal()}"}

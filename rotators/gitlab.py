@@ -30,7 +30,7 @@ from rotators.base import (
     Settings,
     Verdict,
 )
-from rotators.environment import http_client, secret_from, url_from
+from rotators.http_rotator import HttpRotator
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
     call,
@@ -47,11 +47,15 @@ FACTS_GITLAB = FACTS["gitlab"]
 KINDS = ("personal", "project", "group")
 
 
-class GitLabRotator:
+class GitLabRotator(HttpRotator):
     provider: ClassVar[str] = "gitlab"
     capability: ClassVar[Capability] = Capability.FULL
     # The rotate endpoint revokes the old token as it issues the new one.
     rotates_in_place: ClassVar[bool] = True
+    facts = FACTS_GITLAB
+    admin_variable = "GITLAB_ADMIN_TOKEN"
+    base_url_variable = "GITLAB_URL"  # default gitlab.com
+    admin_missing = "GitLab: no admin token configured; set one in the settings"
 
     def __init__(
         self,
@@ -61,28 +65,18 @@ class GitLabRotator:
         base_url: str = FACTS_GITLAB.base_url,
         expires_in_days: int | None = 30,
     ) -> None:
-        self._client = client
-        self._admin_token = admin_token
-        self._base = base_url.rstrip("/")
+        super().__init__(client, admin_key=admin_token, base_url=base_url)
         # GitLab's default for a rotated token is one week; say what we want explicitly.
         self._expires_in_days = expires_in_days
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """GITLAB_URL (default gitlab.com) and GITLAB_ADMIN_TOKEN."""
-        return cls(
-            http_client(),
-            admin_token=secret_from(environ, "GITLAB_ADMIN_TOKEN"),
-            base_url=url_from(environ, "GITLAB_URL", FACTS_GITLAB.base_url),
-        )
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        return cls(client, admin_token=admin, base_url=base_url)
 
-    def _url(self, name: str, **parts: str) -> str:
-        return FACTS_GITLAB.url(self._base, name, **parts)
-
-    def _admin(self) -> dict[str, str]:
-        if self._admin_token is None:
-            raise PermanentError("GitLab: no admin token configured; set one in the settings")
-        return {"PRIVATE-TOKEN": self._admin_token.reveal()}
+    def _admin_headers(self, admin: Secret) -> dict[str, str]:
+        return {"PRIVATE-TOKEN": admin.reveal()}
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(

@@ -27,7 +27,7 @@ from rotators.base import (
     Settings,
     Verdict,
 )
-from rotators.environment import http_client, secret_from, url_from
+from rotators.http_rotator import HttpRotator
 from rotators.key_hints import matches_hint, token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -55,10 +55,14 @@ def _error_code(response: httpx.Response) -> str:
     return f"{error.get('code') or ''} {error.get('message') or ''}".lower()
 
 
-class OpenAIRotator:
+class OpenAIRotator(HttpRotator):
     provider: ClassVar[str] = "openai"
     capability: ClassVar[Capability] = Capability.FULL  # REVOKE_ONLY for user-owned keys
     rotates_in_place: ClassVar[bool] = False
+    facts = FACTS_OPENAI
+    admin_variable = "OPENAI_ADMIN_KEY"
+    base_url_variable = "OPENAI_BASE_URL"
+    admin_missing = "OpenAI: no Admin API key configured; set one in the settings"
 
     def __init__(
         self,
@@ -68,30 +72,22 @@ class OpenAIRotator:
         base_url: str = FACTS_OPENAI.base_url,
         replace_user_keys_with_service_accounts: bool = False,
     ) -> None:
-        self._client = client
-        self._admin_key = admin_key
-        self._base = base_url.rstrip("/")
+        super().__init__(client, admin_key=admin_key, base_url=base_url)
         self._allow_service_account = replace_user_keys_with_service_accounts
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """OPENAI_ADMIN_KEY, OPENAI_BASE_URL, LEAKWARD_OPENAI_SERVICE_ACCOUNTS=1 to replace
-        user-owned keys with service-account keys."""
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        """LEAKWARD_OPENAI_SERVICE_ACCOUNTS=1 replaces user-owned keys with service-account
+        keys."""
         return cls(
-            http_client(),
-            admin_key=secret_from(environ, "OPENAI_ADMIN_KEY"),
-            base_url=url_from(environ, "OPENAI_BASE_URL", FACTS_OPENAI.base_url),
+            client,
+            admin_key=admin,
+            base_url=base_url,
             replace_user_keys_with_service_accounts=environ.get("LEAKWARD_OPENAI_SERVICE_ACCOUNTS")
             == "1",
         )
-
-    def _url(self, name: str, **parts: str) -> str:
-        return FACTS_OPENAI.url(self._base, name, **parts)
-
-    def _admin(self) -> dict[str, str]:
-        if self._admin_key is None:
-            raise PermanentError("OpenAI: no Admin API key configured; set one in the settings")
-        return {"Authorization": f"Bearer {self._admin_key.reveal()}"}
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"Authorization": f"Bearer {secret.reveal()}"}

@@ -8,10 +8,8 @@ repeated reissue deletes its own earlier key (found by name) first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Self
-
-import httpx
+from collections.abc import Sequence
+from typing import ClassVar
 
 from leakward.secret import Secret
 from rotators.base import (
@@ -23,7 +21,7 @@ from rotators.base import (
     Verdict,
     settings_to_copy,
 )
-from rotators.environment import http_client, secret_from, url_from
+from rotators.http_rotator import HttpRotator
 from rotators.key_hints import token_attributes
 from rotators.provider_facts import FACTS
 from rotators.provider_http import (
@@ -40,38 +38,14 @@ from rotators.provider_http import (
 FACTS_SENDGRID = FACTS["sendgrid"]
 
 
-class SendGridRotator:
+class SendGridRotator(HttpRotator):
     provider: ClassVar[str] = "sendgrid"
     capability: ClassVar[Capability] = Capability.FULL
     rotates_in_place: ClassVar[bool] = False
-
-    def __init__(
-        self,
-        client: httpx.Client,
-        *,
-        admin_key: Secret | None = None,
-        base_url: str = FACTS_SENDGRID.base_url,  # EU subusers: https://api.eu.sendgrid.com
-    ) -> None:
-        self._client = client
-        self._admin_key = admin_key
-        self._base = base_url.rstrip("/")
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """SENDGRID_API_KEY (a key with the api_keys scopes) and SENDGRID_BASE_URL."""
-        return cls(
-            http_client(),
-            admin_key=secret_from(environ, "SENDGRID_API_KEY"),
-            base_url=url_from(environ, "SENDGRID_BASE_URL", FACTS_SENDGRID.base_url),
-        )
-
-    def _url(self, name: str, **parts: str) -> str:
-        return FACTS_SENDGRID.url(self._base, name, **parts)
-
-    def _admin(self) -> dict[str, str]:
-        if self._admin_key is None:
-            raise PermanentError("SendGrid: no managing API key configured; set one in settings")
-        return {"Authorization": f"Bearer {self._admin_key.reveal()}"}
+    facts = FACTS_SENDGRID  # EU subusers: base_url https://api.eu.sendgrid.com
+    admin_variable = "SENDGRID_API_KEY"  # a key with the api_keys scopes
+    base_url_variable = "SENDGRID_BASE_URL"
+    admin_missing = "SendGrid: no managing API key configured; set one in settings"
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         headers = {"Authorization": f"Bearer {secret.reveal()}"}
