@@ -66,7 +66,9 @@ def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
     )
     origins.add("leaky", **{"deploy.env": f"GITLAB_TOKEN={leaked}\n"})
     origins.add("leaky-too", **{"ci.env": f"TOKEN={leaked}\n"})
-    fake_actions.fail_next(SCOPE, hang=600)  # the first delivery stalls
+    # The delivery stalls: each of three requests hangs until the store's 10 s client timeout,
+    # so the holder is stuck for 30 s, long enough for the other task to be busy five times.
+    fake_actions.fail_next(SCOPE, times=3, hang=600)
     queue = CeleryQueue(make_app(redis_url, settings, queue=queue_name))
     listing = sweep_org("acme", replace(settings, scan_logs=False), queue, sweep_id="s1")
     assert len(listing.repositories) == 2
@@ -88,6 +90,10 @@ def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
     )
     # Busy five times over: past Celery's default limit of three retries, which must not apply.
     wait_for(lambda: "trying again in 8.0 s" in workers.logs(), "the task seeing busy", workers)
+    [(_, status, owner)] = _rotations(registry)
+    assert status == "running"
+    assert owner is not None
+    assert os.getpgid(int(owner.split(":")[1])) == holder.pid  # still stuck in the holder
     workers.kill(holder)
 
     # Done, and the lease released: the waiting task resumed it and let go.
