@@ -55,6 +55,10 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# What `git clone --mirror` fetches: every ref, as it is on the remote.
+MIRROR_REFSPEC = "+refs/*:refs/*"
+
+
 def sync_mirror(
     mirror_dir: Path, repository: str, clone_url: str, token: str | None = None
 ) -> Mirror:
@@ -62,9 +66,11 @@ def sync_mirror(
     path = mirror_path(mirror_dir, repository)
     env = _git_env(clone_url, token)
     if (path / "HEAD").is_file():
-        # The remote URL is refreshed too: GitHub may hand a new clone URL after a transfer.
-        _git(["git", "-C", str(path), "remote", "set-url", "origin", clone_url], env)
-        _git(["git", "-C", str(path), "fetch", "--prune", "--quiet", "origin"], env)
+        # From the URL given now (GitHub may hand a new one after a transfer), with the mirror's
+        # own refspec: one git process where `remote set-url` then `fetch origin` took two, and
+        # an unchanged repository in a re-sweep costs little else.
+        fetch = ["fetch", "--prune", "--quiet", clone_url, MIRROR_REFSPEC]
+        _git(["git", "-C", str(path), *fetch], env)
         return Mirror(repository, path, is_new=False)
     partial = path.with_name(path.name + ".partial")
     if partial.exists():
