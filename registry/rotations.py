@@ -166,9 +166,12 @@ def _finished_for(engine: Engine, issued_key_id: int, leak_id: int | None) -> Ro
     query = select(RotationRow).where(RotationRow.issued_key_id == issued_key_id)
     with _session(engine) as session:
         key = session.get(KeyRow, issued_key_id)
-        if leak_id is not None:
+        # Any leak of a revoked key was handled by the rotation that revoked it: a second leak's
+        # task arriving after that rotation finished must not start another.
+        is_revoked = key is not None and key.status == "revoked"
+        if leak_id is not None and not is_revoked:
             query = query.where(RotationRow.leak_id == leak_id)
-        elif key is None or key.status != "revoked":
+        elif not is_revoked:
             return None
         row = session.scalars(query.order_by(RotationRow.id.desc()).limit(1)).first()
         return _value(row) if row is not None else None
