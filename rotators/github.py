@@ -261,7 +261,8 @@ class GitHubRotator:
         verdict = self.verify(secret)
         if verdict.liveness is not Liveness.DEAD:
             raise TransientError(
-                f"GitHub still accepts the token after revocation: {verdict.reason}"
+                f"GitHub still accepts the token after revocation: {verdict.reason}",
+                verdict.retry_after,
             )
 
     def contain(self, key: KeyRef) -> bool:

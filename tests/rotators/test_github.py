@@ -107,6 +107,17 @@ def test_revocation_that_did_not_take_is_transient() -> None:
     assert script.done()
 
 
+def test_a_throttled_check_after_revocation_keeps_githubs_retry_after(
+    fake_github: FakeGitHub, http_client: httpx.Client
+) -> None:
+    leaked = Secret(fake_github.add_token("pat"))
+    rotator = on(fake_github, http_client)
+    fake_github.fail_next("/user", status=429, retry_after="42")
+    with pytest.raises(TransientError) as raised:
+        rotator.revoke(KeyRef("github"), leaked)
+    assert raised.value.retry_after == 42.0
+
+
 def test_ghes_revokes_authenticated_and_only_pats(
     fake_ghes: FakeGitHub, http_client: httpx.Client
 ) -> None:
