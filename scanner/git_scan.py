@@ -80,9 +80,9 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
         else:
             origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
             base = bases.get(blob.base) if blob.base else None
-            spanned, scanned = _scan_blob(matcher, options, packs, data, origin, base)
+            spanned, scanned, other = _scan_blob(matcher, options, packs, data, origin, base)
             if spanned is None:
-                part = scan_items(matcher, chunks_for(data, origin, options.container_limits))
+                part = scan_items(matcher, other)
                 results.tally.bytes += part.bytes
                 results.tally.skipped += part.skipped
                 found = part.findings
@@ -108,20 +108,21 @@ def _scan_blob(
     data: bytes,
     origin: Origin,
     base: list[Spanned] | None,
-) -> tuple[list[Spanned] | None, int]:
+) -> tuple[list[Spanned] | None, int, Iterable[Chunk | Skipped]]:
     """A plain text blob's findings with their spans, and the bytes scanned for them: against
-    its delta base when that was plain text too. None for anything else (archives, notebooks,
-    source maps…), which is scanned as usual."""
+    its delta base when that was plain text too. For anything else (archives, notebooks, source
+    maps…) None, and the chunks to scan as usual, already begun: sniffing twice cost a history
+    of many binaries and archives a second unpacking."""
     items = chunks_for(data, origin, options.container_limits)
     head = list(itertools.islice(items, 2))
     if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
-        return None, 0
+        return None, 0, itertools.chain(head, items)
     if base is not None and packs is not None:
         delta = packs.delta(origin.extra[0][1])
         against = scan_against_base(matcher, data, origin, delta, base) if delta else None
         if against is not None:
-            return against
-    return scan_whole(matcher, data, origin), len(data)
+            return (*against, ())
+    return scan_whole(matcher, data, origin), len(data), ()
 
 
 def _families(blobs: list[Blob]) -> list[list[Blob]]:
