@@ -85,9 +85,11 @@ def scan_items(matcher: Matcher, items: Iterable[Chunk | Skipped]) -> _Tally:
     return tally
 
 
-# Per-process matcher. Workers are forked after it is built, so they inherit it for free; a
-# spawned worker builds its own in _init_worker. This is the only module-level state.
-_WORKER: tuple[Matcher, ScanOptions] | None = None
+# What this thread's tasks scan with: (rule set, options), set by run_tasks or, in a spawned
+# pool worker, by _init_worker. Per thread, because a process running two scans at once (the
+# sweep's in-process pool) must not hand one thread the other's matcher: an engine's scratch
+# space serves one scan at a time. Forked workers inherit the parent's built matcher.
+_WORKER = threading.local()
 
 
 # Matchers this process built, by (rule set, engine, decode depth, thread): a sweep worker scans
@@ -123,9 +125,7 @@ os.register_at_fork(after_in_child=_unlock_after_fork)
 
 
 def _init_worker(ruleset: RuleSet, options: ScanOptions) -> None:
-    global _WORKER
-    if _WORKER is None:
-        _WORKER = (matcher_for(ruleset, options), options)
+    _WORKER.current = (ruleset, options)
 
 
 def _scan_batch(batch: list[Target]) -> _Tally:
@@ -166,9 +166,9 @@ R = TypeVar("R")
 
 
 def worker_matcher() -> tuple[Matcher, ScanOptions]:
-    """The matcher of this process (a pool worker, or the parent for in-process work)."""
-    assert _WORKER is not None  # noqa: S101 - set before any task runs
-    return _WORKER
+    """The matcher of this thread (a pool worker, or the caller for in-process work)."""
+    current: tuple[RuleSet, ScanOptions] = _WORKER.current  # set before any task runs
+    return matcher_for(*current), current[1]
 
 
 def run_tasks(
@@ -186,8 +186,8 @@ def run_tasks(
     builds the matcher first, so the Hyperscan database is compiled and cached once and forked
     workers inherit it; spawned workers load it from the cache.
     """
-    global _WORKER
-    _WORKER = (matcher_for(ruleset, options), options)
+    _WORKER.current = (ruleset, options)
+    matcher_for(ruleset, options)  # built here, so forked workers inherit it
     if not parallel or options.workers == 1:
         for item in items:
             on_result(task(item))

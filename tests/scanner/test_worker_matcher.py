@@ -1,0 +1,44 @@
+"""Two scans running at once in one process each keep their own matcher."""
+
+from __future__ import annotations
+
+import threading
+
+from rules.loader import load_rules
+from rules.model import RuleSet
+from scanner.matcher import Matcher
+from scanner.scan import ScanOptions, run_tasks, worker_matcher
+
+
+def test_threads_scanning_at_once_never_share_a_matcher() -> None:
+    everything = load_rules().select()
+    no_aws = load_rules().select(disable=("aws",))
+    both_started = threading.Barrier(2, timeout=30)
+    seen: dict[str, Matcher] = {}
+
+    def scan(name: str, ruleset: RuleSet) -> None:
+        def task(_: int) -> Matcher:
+            both_started.wait()  # the other thread has set up its own scan by now
+            return worker_matcher()[0]
+
+        run_tasks(
+            task,
+            [0],
+            ruleset,
+            ScanOptions(jobs=1),
+            parallel=False,
+            on_result=lambda matcher: seen.__setitem__(name, matcher),
+        )
+
+    threads = [
+        threading.Thread(target=scan, args=("everything", everything)),
+        threading.Thread(target=scan, args=("aws", no_aws)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert seen["everything"] is not seen["aws"]
+    assert seen["everything"]._ruleset is everything
+    assert seen["aws"]._ruleset is no_aws
