@@ -80,7 +80,7 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
         else:
             origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
             base = bases.get(blob.base) if blob.base else None
-            spanned, scanned, other = _scan_blob(matcher, options, packs, data, origin, base)
+            spanned, scanned, other = _scan_blob(matcher, options, data, origin, base, packs, oid)
             if spanned is None:
                 part = scan_items(matcher, other)
                 results.tally.bytes += part.bytes
@@ -104,10 +104,11 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
 def _scan_blob(
     matcher: Matcher,
     options: ScanOptions,
-    packs: PackReader | None,
     data: bytes,
     origin: Origin,
     base: list[Spanned] | None,
+    packs: PackReader | None,
+    oid: str,
 ) -> tuple[list[Spanned] | None, int, Iterable[Chunk | Skipped]]:
     """A plain text blob's findings with their spans, and the bytes scanned for them: against
     its delta base when that was plain text too. For anything else (archives, notebooks, source
@@ -118,7 +119,7 @@ def _scan_blob(
     if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
         return None, 0, itertools.chain(head, items)
     if base is not None and packs is not None:
-        delta = packs.delta(origin.extra[0][1])
+        delta = packs.delta(oid)
         against = scan_against_base(matcher, data, origin, delta, base) if delta else None
         if against is not None:
             return (*against, ())
