@@ -15,7 +15,7 @@ finding whose keyed fingerprint is the leak's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from github import Github
@@ -24,6 +24,7 @@ from leakward.errors import SourceError
 from leakward.mirrors import MirrorError, mirror_path
 from leakward.secret import Secret
 from registry import Registry
+from registry.values import Leak
 from rules.model import RuleSet
 from scanner.models import Chunk
 from scanner.sources.git import Repository
@@ -33,9 +34,7 @@ def leaked_value(
     registry: Registry, ruleset: RuleSet, mirror_dir: Path, issued_key_id: int, leak_id: int
 ) -> Secret | None:
     """The value behind `leak_id`, or None when no recorded location still shows it."""
-    leak = next(
-        (x for x in registry.list_leaks(issued_key_id=issued_key_id) if x.id == leak_id), None
-    )
+    leak = _leak(registry, issued_key_id, leak_id)
     if leak is None:
         return None
     for location in leak.locations:
@@ -48,9 +47,9 @@ def leaked_value(
         blob = _blob(git_dir, location.commit, location.path)
         if blob is None:
             continue
-        for secret in _secrets_in(blob, location.path, ruleset):
-            if registry.fingerprint(secret.reveal()) == leak.fingerprint:
-                return secret
+        found = _matching(registry, leak.fingerprint, _secrets_in(blob, location.path, ruleset))
+        if found is not None:
+            return found
     return None
 
 
@@ -67,9 +66,7 @@ def leaked_log_value(
     from scanner.scan import ScanOptions, scan_chunks
     from scanner.sources.remote_github_actions import actions_log_chunks
 
-    leak = next(
-        (x for x in registry.list_leaks(issued_key_id=issued_key_id) if x.id == leak_id), None
-    )
+    leak = _leak(registry, issued_key_id, leak_id)
     run_id = log.get("run_id")
     repository = log.get("repository")
     # The fingerprint must be the leak's own: the value goes to the key's provider.
@@ -88,10 +85,19 @@ def leaked_log_value(
             if isinstance(item, Chunk) and _is_at(item, wanted):
                 yield item
 
-    for finding in scan_chunks(in_place(), ruleset, options).findings:
-        if registry.fingerprint(finding.secret.reveal()) == leak.fingerprint:
-            return finding.secret
-    return None
+    findings = scan_chunks(in_place(), ruleset, options).findings
+    return _matching(registry, leak.fingerprint, [finding.secret for finding in findings])
+
+
+def _leak(registry: Registry, issued_key_id: int, leak_id: int) -> Leak | None:
+    return next(
+        (x for x in registry.list_leaks(issued_key_id=issued_key_id) if x.id == leak_id), None
+    )
+
+
+def _matching(registry: Registry, fingerprint: str, secrets: Iterable[Secret]) -> Secret | None:
+    """The secret whose keyed fingerprint is the leak's: the one value to hand its provider."""
+    return next((s for s in secrets if registry.fingerprint(s.reveal()) == fingerprint), None)
 
 
 def _is_at(chunk: Chunk, wanted: Mapping[str, object]) -> bool:
