@@ -15,7 +15,6 @@ from __future__ import annotations
 import mmap
 import struct
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +186,3 @@ class PackReader:
             except (ValueError, IndexError, zlib.error):
                 return None
         return None
-
-    def __iter__(self) -> Iterator[_Pack]:
-        return iter(self._packs)
