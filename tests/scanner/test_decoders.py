@@ -69,6 +69,20 @@ def test_js_concatenation_across_lines(matcher: Matcher) -> None:
     assert found == [(GITHUB_PAT, 1, 12, ("concat",))]
 
 
+def test_concatenation_keeps_the_name_it_is_assigned_to(matcher: Matcher) -> None:
+    # A generic rule needs the name: without the line's start, "tX1s1" + "X0xqz%5ShDN" is just
+    # a string, and minified bundles split secrets exactly like this.
+    text = 'x=1;\n!function(){var e={smtpPass:"tX1s1"+"X0xqz%5ShDN",n:2}}();\n'
+    chunk = Chunk(text.encode(), Origin("file", "app.min.js"))
+    found = [
+        (f.secret.reveal(), f.line, f.column, f.decoded_from)
+        for f in matcher.scan_chunk(chunk)
+        if f.rule_id == "generic.secret_assignment"
+    ]
+    column = text.split("\n")[1].index('"tX1s1"') + 2
+    assert found == [("tX1s1X0xqz%5ShDN", 2, column, ("concat",))]
+
+
 def test_nested_encodings_up_to_the_depth(matcher: Matcher) -> None:
     inner = base64.b64encode(f"token={GITHUB_PAT}".encode()).decode()
     outer = base64.b64encode(f"payload: {inner}".encode()).decode()
