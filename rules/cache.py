@@ -15,12 +15,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
 
-FORMAT = "1"
+FORMAT = "2"
 
 
 def cache_file(key_material: bytes) -> Path:
@@ -48,6 +49,7 @@ def write(path: Path, ruleset: RuleSet) -> None:
             "example_secrets": sorted(allow.example_secrets),
             "stopwords": list(allow.stopwords),
             "placeholder_patterns": list(allow.placeholder_patterns),
+            "ascending_run": allow.ascending_run,
         },
         "digest": ruleset.digest,
     }
@@ -80,9 +82,10 @@ def _rule(entry: dict[str, object]) -> Rule:
     return Rule(**fields)  # type: ignore[arg-type]
 
 
-def _allowlist(data: Mapping[str, list[str]]) -> Allowlist:
+def _allowlist(data: Mapping[str, Any]) -> Allowlist:
     return Allowlist(
         frozenset(data["example_secrets"]),
         tuple(data["stopwords"]),
         tuple(data["placeholder_patterns"]),
+        int(data["ascending_run"]),
     )

@@ -99,10 +99,17 @@ def load_allowlist(path: Path) -> Allowlist:
     patterns = _strings(data, "placeholder_patterns", str(path))
     for pattern in patterns:
         _compile(pattern, f"{path}: placeholder pattern {pattern!r}")
+    run = data.get("ascending_run", 0)
+    if not isinstance(run, int) or isinstance(run, bool) or not (run == 0 or run >= 4):
+        raise RuleError(
+            f"{path}: `ascending_run` must be 0 (off) or a whole number of at least 4",
+            "a shorter run (abc, 123) is common in real random keys",
+        )
     return Allowlist(
         example_secrets=frozenset(_strings(data, "example_secrets", str(path))),
         stopwords=tuple(s.lower() for s in _strings(data, "stopwords", str(path))),
         placeholder_patterns=patterns,
+        ascending_run=run,
     )
 
 

@@ -71,6 +71,9 @@ class Allowlist:
     example_secrets: frozenset[str] = frozenset()
     stopwords: tuple[str, ...] = ()
     placeholder_patterns: tuple[str, ...] = ()
+    # A secret holding this many characters in alphabet or digit order (abcdefgh, 12345678) is
+    # made up; 0 turns the check off.
+    ascending_run: int = 0
 
 
 @dataclass(frozen=True, slots=True)

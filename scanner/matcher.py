@@ -7,6 +7,7 @@ finding inside one is reported at the original place with the chain of decoders 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -98,6 +99,19 @@ class _Located:
     is_vetoed: bool = False
 
 
+def has_ascending_run(text: str, length: int) -> bool:
+    """True if `length` letters or digits in a row each follow the one before (abcd, 4567)."""
+    run = 1
+    for before, after in itertools.pairwise(text):
+        if ord(after) == ord(before) + 1 and after.isalnum() and before.isalnum():
+            run += 1
+            if run >= length:
+                return True
+        else:
+            run = 1
+    return False
+
+
 class Matcher:
     def __init__(self, ruleset: RuleSet, engine: Engine, decode_depth: int = 2) -> None:
         self._ruleset = ruleset
@@ -107,6 +121,7 @@ class Matcher:
         self._examples = allowlist.example_secrets
         self._stopwords = allowlist.stopwords
         self._placeholders = tuple(regex.compile(p) for p in allowlist.placeholder_patterns)
+        self._ascending_run = allowlist.ascending_run
         self._compiled = _CompiledRules(ruleset.rules)
         ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         # anchor rule index -> rules that are only tried near the anchor's matches
@@ -123,6 +138,8 @@ class Matcher:
             return True
         lowered = secret.lower()
         if any(word in lowered for word in self._stopwords + compiled.rule.stopwords):
+            return True
+        if self._ascending_run and has_ascending_run(lowered, self._ascending_run):
             return True
         return any(p.search(secret) for p in self._placeholders + compiled.allow)
 
