@@ -7,8 +7,9 @@ policy for where it leaked (public: revoke-first), the pipeline notifies the own
 exposure window (leaked_at = commit time, else push time; revoked_at) ends up in the registry.
 
 A key whose rotation another worker holds (a sweep's rotate_key, `leakward rotate`) is tried
-again later on a timer thread, with the found value kept in memory, until the rotation is
-finished: if that worker died, nothing else would resume it (as in leakward/task_work.py).
+again later, until the rotation is finished: if that worker died, nothing else would resume it
+(as in leakward/task_work.py). A caller with durable jobs (`leakward serve`) passes `on_busy` and
+stores the retry; without it, the retry runs on a timer thread with the found value in memory.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from datetime import datetime
 
 from leakward.pipeline_factory import build_pipeline
 from leakward.registry_link import sightings_for
+from leakward.secret import Secret
 from registry import Match, Registry
 from scanner.models import Finding
 from webhooks.metrics import Metrics
 
 log = logging.getLogger(__name__)
+
+# Told (issued key id, leak id, rotation id) of a rotation held by another worker.
+BusyHandler = Callable[[int, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ def respond(
     policy: ResponsePolicy,
     environ: Mapping[str, str],
     metrics: Metrics,
+    on_busy: BusyHandler | None = None,
 ) -> ResponseReport:
     """Record every finding as a leak, then rotate each distinct active key that matched."""
     if not findings:
@@ -84,8 +90,19 @@ def respond(
     )
     matches = [sighting.match for sighting in sightings]
     leak_ids = registry.record_leaks(sightings)
+    public = exposure.is_public
     rotations = [
-        _rotate(registry, finding, match, leak_id, exposure, policy, environ, metrics)
+        rotate_leak(
+            registry,
+            match.entry_id,
+            leak_id,
+            finding.secret,
+            public,
+            policy,
+            environ,
+            metrics,
+            on_busy=on_busy,
+        )
         for finding, match, leak_id in _first_per_key(findings, matches, leak_ids)
     ]
     return ResponseReport(len(set(leak_ids)), tuple(rotations))
@@ -102,37 +119,41 @@ def _first_per_key(
     return list(chosen.values())
 
 
-def _rotate(
+def rotate_leak(
     registry: Registry,
-    finding: Finding,
-    match: Match,
+    issued_key_id: int,
     leak_id: int,
-    exposure: Exposure,
+    secret: Secret | None,
+    is_public: bool,
     policy: ResponsePolicy,
     environ: Mapping[str, str],
     metrics: Metrics,
+    *,
+    on_busy: BusyHandler | None = None,
     attempt: int = 0,
 ) -> RotationOutcome:
-    pipeline = build_pipeline(registry, match.entry_id, environ)
+    """Rotate `issued_key_id` for `leak_id` (joining the rotation that leak already has)."""
+    pipeline = build_pipeline(registry, issued_key_id, environ)
     # The pipeline's verify step decides "live": it is handed the found value, in memory only.
     result = pipeline.rotate(
-        match.entry_id,
-        policy=policy.for_exposure(exposure.is_public),
-        leak_id=leak_id,
-        secret=finding.secret,
+        issued_key_id, policy=policy.for_exposure(is_public), leak_id=leak_id, secret=secret
     )
     rotation = result.rotation
     if result.is_busy:
-        again = functools.partial(
-            _rotate, registry, finding, match, leak_id, exposure, policy, environ, metrics
-        )
-        _retry_later(functools.partial(again, attempt=attempt + 1), attempt, rotation.id)
-        return RotationOutcome(match.entry_id, rotation.id, "busy")
+        if on_busy is not None:
+            on_busy(issued_key_id, leak_id, rotation.id)
+        else:
+            again = functools.partial(
+                rotate_leak, registry, issued_key_id, leak_id, secret, is_public, policy, environ
+            )
+            retry = functools.partial(again, metrics, attempt=attempt + 1)
+            _retry_later(retry, attempt, rotation.id)
+        return RotationOutcome(issued_key_id, rotation.id, "busy")
     metrics.rotation(rotation.status)
-    for window in registry.exposure_windows(issued_key_id=match.entry_id, is_open=False):
+    for window in registry.exposure_windows(issued_key_id=issued_key_id, is_open=False):
         if window.leak_id == leak_id:
             metrics.exposure(window.duration.total_seconds())
-    return RotationOutcome(match.entry_id, rotation.id, rotation.status)
+    return RotationOutcome(issued_key_id, rotation.id, rotation.status)
 
 
 def _retry_later(retry: Callable[[], object], attempt: int, rotation_id: int) -> None:

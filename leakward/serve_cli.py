@@ -1,14 +1,21 @@
-"""`leakward serve`: the GitHub webhook receiver on uvicorn, with its in-process worker.
+"""`leakward serve`: the GitHub webhook receiver on uvicorn, with its durable job queue.
 
 Stage: application shell. Wires the receiver (webhooks/receiver.py) to the registry, the
-delivery log, the mirror cache and the work a push or a finished run causes
-(leakward/webhook_work.py). The webhook secret comes from $LEAKWARD_GITHUB_WEBHOOK_SECRET only: a
-secret on the command line would show in `ps` and shell history.
+delivery log and its stored jobs (webhooks/work_queue.py), the mirror cache and the work a push
+or a finished run causes (leakward/webhook_work.py). With no broker, this process does the work;
+with `--broker` (or $LEAKWARD_BROKER, as `leakward worker` reads it) each job is sent to the
+Celery task of its kind and `leakward worker` processes do it. Either way a job is stored before
+the 202, so one accepted by a process killed before its work finished runs after the restart.
+At start, rotations a killed process left running are resumed. The webhook secret comes from
+$LEAKWARD_GITHUB_WEBHOOK_SECRET only: a secret on the command line would show in `ps` and shell
+history.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +24,15 @@ from typing import TYPE_CHECKING
 import click
 
 from leakward.errors import ConfigError
+from leakward.worker_cli import BROKER_ENV
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from registry import Registry
-    from webhooks.work_queue import InProcessQueue
+    from webhooks.work_queue import Backoff, DurableQueue, JobHandler
 
+log = logging.getLogger(__name__)
 SECRET_VARIABLE = "LEAKWARD_GITHUB_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
 POLICIES = ("reissue-first", "revoke-first")
 
@@ -31,11 +40,14 @@ POLICIES = ("reissue-first", "revoke-first")
 @dataclass(frozen=True, slots=True)
 class Service:
     app: Starlette
-    queue: InProcessQueue
+    queue: DurableQueue
     registry: Registry
+    resuming: threading.Thread
+    broker: str | None = None  # masked, for messages
 
     def close(self) -> None:
         self.queue.close()
+        self.resuming.join(10)
         self.registry.close()
 
 
@@ -48,8 +60,11 @@ def build_service(
     public_policy: str = "revoke-first",
     private_policy: str = "reissue-first",
     engine: str = "auto",
+    broker: str | None = None,
+    backoff: Backoff | None = None,
 ) -> Service:
-    """The receiver app with an in-process queue whose worker does the webhook work."""
+    """The receiver app and its started job queue: its worker thread does the webhook work, or
+    sends it to `broker`'s Celery workers. Unfinished rotations resume on a thread of their own."""
     from leakward.leak_response import ResponsePolicy
     from leakward.webhook_work import WebhookWork, WorkContext
     from registry import Registry
@@ -58,7 +73,7 @@ def build_service(
     from scanner.scan import ScanOptions
     from webhooks.metrics import Metrics
     from webhooks.receiver import ReceiverSettings, create_app
-    from webhooks.work_queue import InProcessQueue
+    from webhooks.work_queue import DurableQueue
 
     secret = environ.get(SECRET_VARIABLE, "")
     if not secret:
@@ -80,14 +95,37 @@ def build_service(
         options=ScanOptions(engine=engine, jobs=1),
     )
     work = WebhookWork(context)
-
-    def handle(kind: str, payload: dict[str, object]) -> None:
-        work.run(kind, payload)
-
-    queue = InProcessQueue(handle)
+    handler = _broker_handler(broker, db_url, mirror_dir, private_policy) if broker else None
+    queue = DurableQueue(DeliveryLog(registry.engine), handler or work.perform, backoff=backoff)
+    if handler is None:
+        work.follow_ups = queue  # a busy rotation's retry is stored as a job too
     metrics.set_queue_depth(queue.depth)
-    app = create_app(settings, queue, DeliveryLog(registry.engine), metrics)
-    return Service(app, queue, registry)
+    app = create_app(settings, queue, metrics)
+    resuming = threading.Thread(target=work.resume_rotations, name="leakward-resume", daemon=True)
+    resuming.start()
+    queue.start()
+    shown = None
+    if broker:
+        from leakward.tasks import masked_url
+
+        shown = masked_url(broker)
+    return Service(app, queue, registry, resuming, shown)
+
+
+def _broker_handler(broker: str, db_url: str | None, mirror_dir: Path, policy: str) -> JobHandler:
+    """Send each job to the Celery task of its kind (`push`, `workflow_run`: leakward/tasks.py);
+    the task is acknowledged late and deduplicated, so a job sent twice is done once."""
+    from leakward.tasks import CeleryQueue, make_app
+    from leakward.work_settings import WorkSettings
+
+    settings = WorkSettings(db_url=db_url, mirror_dir=mirror_dir, policy=policy)
+    celery = CeleryQueue(make_app(broker, settings))
+
+    def send(kind: str, payload: dict[str, object]) -> str | None:
+        celery.enqueue(kind, payload)
+        return None
+
+    return send
 
 
 @click.command()
@@ -111,6 +149,12 @@ def build_service(
 @click.option("--private-policy", type=click.Choice(POLICIES), default="reissue-first")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default="auto")
 @click.option(
+    "--broker",
+    metavar="URL",
+    help=f"Send webhook jobs to `leakward worker` processes on this Celery broker "
+    f"[default: ${BROKER_ENV}; with neither, this process does the work].",
+)
+@click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Settings whose [[schedule]] entries run here [default: ./leakward.toml].",
@@ -124,6 +168,7 @@ def serve(
     public_policy: str,
     private_policy: str,
     engine: str,
+    broker: str | None,
     config: Path | None,
 ) -> None:
     """Receive GitHub webhooks (push, workflow_run, ping), run the config's scheduled sweeps,
@@ -142,6 +187,7 @@ def serve(
         public_policy=public_policy,
         private_policy=private_policy,
         engine=engine,
+        broker=broker or os.environ.get(BROKER_ENV) or None,
     )
     settings_file = config or find_config(Path.cwd())
     # The stored jobs follow the config file; with none, the jobs already stored keep running.
@@ -149,6 +195,8 @@ def serve(
     work = WorkSettings(db_url=db, mirror_dir=mirror_dir or default_mirror_dir())
     scheduler = run_scheduler(schedules, work, db)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)
+    if service.broker:
+        click.echo(f"leakward serve: webhook jobs go to {service.broker}", err=True)
     try:
         uvicorn.run(service.app, host=host, port=port, log_level="info")
     finally:

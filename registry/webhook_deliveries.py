@@ -1,23 +1,45 @@
-"""Webhook deliveries already accepted, so a replayed or redelivered one is not worked twice.
+"""Webhook deliveries already accepted, and the durable jobs they asked for.
 
-Stage: registry. One row per `X-GitHub-Delivery` id the receiver queued. The table is bounded:
-rows older than the retention (GitHub lets a delivery be redelivered for a few days) are pruned
-as new ones arrive. Claiming is an INSERT against the primary key, so two receiver processes on
-one database cannot both accept the same delivery.
+Stage: registry. One row per `X-GitHub-Delivery` id the receiver accepted, so a replayed or
+redelivered one is not worked twice. The table is bounded: rows older than the retention (GitHub
+lets a delivery be redelivered for a few days) are pruned as new ones arrive. Claiming is an
+INSERT against the primary key, so two receiver processes on one database cannot both accept the
+same delivery.
+
+The job a delivery asks for (kind plus a JSON payload of names and ids, never a secret) is stored
+in the same transaction as the claim: a receiver killed after answering 202 finds it again on
+start, where an in-memory queue would lose it while the claim refused GitHub's redelivery. A job
+stays `pending` until its work finished (`done`) or cannot finish (`failed`); a worker takes one
+under a lease named `host:pid:random`, so a killed worker's job is taken over at once on this
+host (see rotators/locks.py) and after the lease expires elsewhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, String, delete, insert
+from sqlalchemy import (
+    JSON,
+    Engine,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import Base, UtcDateTime, utc_now
 
 # GitHub keeps deliveries redeliverable for 3 days; a week leaves room for a slow operator.
 RETENTION = timedelta(days=7)
+JOB_STATES = ("pending", "done", "failed")
 
 
 class WebhookDeliveryRow(Base):
@@ -28,11 +50,45 @@ class WebhookDeliveryRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
+class WebhookJobRow(Base):
+    __tablename__ = "webhook_jobs"
+    # A follow-up (a busy rotation tried again) is queued once however often it is found busy.
+    __table_args__ = (UniqueConstraint("dedupe", name="uq_webhook_jobs_dedupe"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[str | None] = mapped_column(String(100))  # None for a follow-up
+    dedupe: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)  # names and ids, never a secret
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # counted when a worker takes it
+    busy_retries: Mapped[int] = mapped_column(Integer, default=0)  # not counted as attempts
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))  # an error type, no message
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 Row = WebhookDeliveryRow
+Job = WebhookJobRow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredJob:
+    id: int
+    kind: str
+    payload: dict[str, object]
+    state: str
+    attempts: int
+    busy_retries: int
+    delivery_id: str | None
+    last_error: str | None
 
 
 class DeliveryLog:
-    """Which delivery ids were accepted, in the registry database."""
+    """Which delivery ids were accepted, and their jobs, in the registry database."""
 
     def __init__(self, engine: Engine, retention: timedelta = RETENTION) -> None:
         self._engine = engine
@@ -40,18 +96,157 @@ class DeliveryLog:
 
     def claim(self, delivery_id: str, event: str, now: datetime | None = None) -> bool:
         """Remember `delivery_id`; False if it was already accepted (a replay or redelivery)."""
+        return self.accept(delivery_id, event, None, now=now) is not None
+
+    def accept(
+        self,
+        delivery_id: str,
+        event: str,
+        job: tuple[str, dict[str, object]] | None,
+        now: datetime | None = None,
+    ) -> int | None:
+        """Claim `delivery_id` and store its `(kind, payload)` job in one transaction.
+
+        Returns the job's id (0 without a job); None if the delivery was already accepted.
+        """
         moment = now or utc_now()
         try:
             with self._engine.begin() as connection:
-                connection.execute(delete(Row).where(Row.received_at < moment - self._retention))
+                old = moment - self._retention
+                connection.execute(delete(Row).where(Row.received_at < old))
+                connection.execute(delete(Job).where(Job.state != "pending", Job.created_at < old))
                 connection.execute(
                     insert(Row).values(delivery_id=delivery_id, event=event, received_at=moment)
                 )
+                if job is None:
+                    return 0
+                kind, payload = job
+                values = _new_job(kind, payload, moment) | {"delivery_id": delivery_id}
+                inserted = connection.execute(insert(Job).values(**values)).inserted_primary_key
+                return int(inserted[0]) if inserted else 0
         except IntegrityError:
-            return False
-        return True
+            return None
 
     def release(self, delivery_id: str) -> None:
         """Forget a claim whose work could not be queued, so GitHub's redelivery is accepted."""
         with self._engine.begin() as connection:
+            connection.execute(delete(Job).where(Job.delivery_id == delivery_id))
             connection.execute(delete(Row).where(Row.delivery_id == delivery_id))
+
+    def add(
+        self, kind: str, payload: dict[str, object], *, dedupe: str, not_before: datetime
+    ) -> bool:
+        """Store a follow-up job; False if one with the same `dedupe` key exists already."""
+        values = _new_job(kind, payload, utc_now()) | {"dedupe": dedupe, "not_before": not_before}
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(insert(Job).values(**values))
+        except IntegrityError:
+            return False
+        return True
+
+    def take(
+        self, worker: str, *, lease: timedelta, is_stale: Callable[[str], bool]
+    ) -> StoredJob | None:
+        """The next due pending job, leased to `worker` with its attempt counted; None if none.
+
+        A job leased to a worker that died (per `is_stale`) or whose lease expired is due too.
+        """
+        now = utc_now()
+        with self._engine.connect() as connection:
+            candidates = connection.execute(
+                select(Job.id, Job.lease_owner, Job.lease_expires_at)
+                .where(Job.state == "pending", Job.not_before <= now)
+                .order_by(Job.not_before, Job.id)
+                .limit(20)
+            ).all()
+        for job_id, holder, expires in candidates:
+            is_free = holder is None or (expires is not None and expires < now)
+            if not is_free and holder not in (None, worker) and not is_stale(str(holder)):
+                continue
+            with self._engine.begin() as connection:
+                taken = connection.execute(
+                    update(Job)
+                    .where(
+                        Job.id == job_id,
+                        Job.state == "pending",
+                        Job.lease_owner.is_not_distinct_from(holder),
+                    )
+                    .values(
+                        lease_owner=worker,
+                        lease_expires_at=now + lease,
+                        attempts=Job.attempts + 1,
+                    )
+                )
+            if taken.rowcount == 1:
+                return self.get(job_id)
+        return None
+
+    def finish(self, job_id: int, state: str, error: str | None = None) -> None:
+        """End a job: `done`, or `failed` (kept, with the error type, for an operator)."""
+        values = {"state": state, "finished_at": utc_now(), "lease_owner": None}
+        self._set(job_id, values | {"lease_expires_at": None, "last_error": error})
+
+    def postpone(
+        self, job_id: int, not_before: datetime, error: str | None = None, *, is_busy: bool = False
+    ) -> None:
+        """Free the job to be taken again at `not_before`. A busy job gives its attempt back."""
+        values: dict[str, object] = {"not_before": not_before, "last_error": error}
+        if is_busy:
+            values |= {"attempts": Job.attempts - 1, "busy_retries": Job.busy_retries + 1}
+        self._set(job_id, values | {"lease_owner": None, "lease_expires_at": None})
+
+    def get(self, job_id: int) -> StoredJob:
+        with Session(self._engine) as session:
+            return _stored(session.scalars(select(Job).where(Job.id == job_id)).one())
+
+    def list_jobs(self, state: str | None = None) -> list[StoredJob]:
+        query = select(Job).order_by(Job.id)
+        if state is not None:
+            query = query.where(Job.state == state)
+        with Session(self._engine) as session:
+            return [_stored(row) for row in session.scalars(query)]
+
+    def pending(self) -> int:
+        """Jobs accepted and not yet done or failed: waiting, running or due for a retry."""
+        with self._engine.connect() as connection:
+            count = connection.execute(
+                select(func.count()).select_from(Job).where(Job.state == "pending")
+            ).scalar_one()
+        return int(count)
+
+    def next_due(self) -> datetime | None:
+        """When the earliest pending job is due (it may be leased to a worker now)."""
+        with self._engine.connect() as connection:
+            return connection.execute(
+                select(func.min(Job.not_before)).where(Job.state == "pending")
+            ).scalar_one_or_none()
+
+    def _set(self, job_id: int, values: dict[str, object]) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def _new_job(kind: str, payload: dict[str, object], moment: datetime) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "payload": payload,
+        "state": "pending",
+        "attempts": 0,
+        "busy_retries": 0,
+        "not_before": moment,
+        "created_at": moment,
+    }
+
+
+def _stored(row: WebhookJobRow) -> StoredJob:
+    return StoredJob(
+        id=row.id,
+        kind=row.kind,
+        payload=dict(row.payload),
+        state=row.state,
+        attempts=row.attempts,
+        busy_retries=row.busy_retries,
+        delivery_id=row.delivery_id,
+        last_error=row.last_error,
+    )

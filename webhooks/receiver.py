@@ -1,8 +1,9 @@
 """The GitHub webhook receiver: a small Starlette ASGI app.
 
 Stage: inbound webhooks (the outermost layer). `POST /webhooks/github` checks, in this order,
-size (413), signature (401), event and delivery headers and JSON (400), then replays; it queues
-the work and answers 202 well within GitHub's 10-second limit. Rejected requests queue nothing.
+size (413), signature (401), event and delivery headers and JSON (400), then replays; it stores
+the work as a job (webhooks/work_queue.py) in the transaction that claims the delivery id, and
+answers 202 well within GitHub's 10-second limit. Rejected requests queue nothing.
 `GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json` describe and watch it.
 
 A delivery id already accepted gets 200 `duplicate` rather than 409: GitHub redelivers with the
@@ -16,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,17 +28,12 @@ from .github_events import HANDLED, PayloadError, job_for
 from .metrics import Metrics
 from .openapi import OPENAPI
 from .signature import is_signed
-from .work_queue import Queue, QueueFullError
+from .work_queue import Intake, QueueFullError
 
 log = logging.getLogger(__name__)
 
 # GitHub caps webhook payloads at 25 MB.
 MAX_BODY = 25 * 1024 * 1024
-
-
-class Deliveries(Protocol):
-    def claim(self, delivery_id: str, event: str) -> bool: ...
-    def release(self, delivery_id: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +55,7 @@ class _TooLargeError(Exception):
     pass
 
 
-def create_app(
-    settings: ReceiverSettings, queue: Queue, deliveries: Deliveries, metrics: Metrics
-) -> Starlette:
+def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> Starlette:
     """The ASGI app; every collaborator is passed in, so tests and `serve` wire their own."""
 
     async def github(request: Request) -> Response:
@@ -97,13 +90,12 @@ def create_app(
             return _error(400, f"{event} payload: {error}")
         if job is None:
             return JSONResponse({"status": "nothing to do"}, status_code=202)
-        if not await run_in_threadpool(deliveries.claim, delivery, event):
-            return JSONResponse({"status": "duplicate", "delivery": delivery})
         try:
-            await run_in_threadpool(queue.enqueue, job.kind, job.payload)
+            is_new = await run_in_threadpool(intake.accept, delivery, event, job)
         except QueueFullError:
-            await run_in_threadpool(deliveries.release, delivery)
             return _error(503, "the work queue is full; GitHub can redeliver this later")
+        if not is_new:
+            return JSONResponse({"status": "duplicate", "delivery": delivery})
         return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
 
     async def healthz(request: Request) -> Response:

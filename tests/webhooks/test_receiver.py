@@ -13,10 +13,11 @@ import pytest
 from registry import Registry
 from registry.webhook_deliveries import DeliveryLog
 from tests.webhooks.asgi_client import AsgiClient
+from webhooks.github_events import Job
 from webhooks.metrics import Metrics
 from webhooks.receiver import ReceiverSettings, create_app
 from webhooks.signature import signature_of
-from webhooks.work_queue import InProcessQueue
+from webhooks.work_queue import DurableQueue
 
 SECRET = b"receiver-test-secret"
 PUSH = {
@@ -34,19 +35,20 @@ PUSH = {
 
 
 class RecordingQueue:
-    def __init__(self) -> None:
+    """The receiver's intake over the real delivery log, recording what it stored."""
+
+    def __init__(self, deliveries: DeliveryLog) -> None:
+        self.deliveries = deliveries
         self.jobs: list[tuple[str, dict[str, object]]] = []
 
-    def enqueue(self, kind: str, payload: dict[str, object]) -> None:
-        self.jobs.append((kind, payload))
+    def accept(self, delivery_id: str, event: str, job: Job) -> bool:
+        if self.deliveries.accept(delivery_id, event, (job.kind, job.payload)) is None:
+            return False
+        self.jobs.append((job.kind, job.payload))
+        return True
 
     def depth(self) -> int:
-        return len(self.jobs)
-
-
-@pytest.fixture
-def queue() -> RecordingQueue:
-    return RecordingQueue()
+        return self.deliveries.pending()
 
 
 @pytest.fixture
@@ -56,13 +58,13 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
 
 
 @pytest.fixture
-def client(queue: RecordingQueue, registry: Registry) -> AsgiClient:
-    app = create_app(
-        ReceiverSettings(SECRET, max_body=64 * 1024),
-        queue,
-        DeliveryLog(registry.engine),
-        Metrics(queue.depth),
-    )
+def queue(registry: Registry) -> RecordingQueue:
+    return RecordingQueue(DeliveryLog(registry.engine))
+
+
+@pytest.fixture
+def client(queue: RecordingQueue) -> AsgiClient:
+    app = create_app(ReceiverSettings(SECRET, max_body=64 * 1024), queue, Metrics(queue.depth))
     return AsgiClient(app)
 
 
@@ -156,14 +158,16 @@ def test_a_replayed_delivery_is_answered_duplicate_and_not_queued_again(
     assert len(queue.jobs) == 2
 
 
-def test_replay_protection_survives_a_restart(queue: RecordingQueue, registry: Registry) -> None:
+def test_replay_protection_survives_a_restart(registry: Registry) -> None:
     body = json.dumps(PUSH).encode()
+    stored = []
     for _ in range(2):  # two app instances on one database, as after a restart
-        app = create_app(
-            ReceiverSettings(SECRET), queue, DeliveryLog(registry.engine), Metrics(queue.depth)
-        )
+        queue = RecordingQueue(DeliveryLog(registry.engine))
+        app = create_app(ReceiverSettings(SECRET), queue, Metrics(queue.depth))
         deliver(AsgiClient(app), body, delivery="across-restart")
-    assert len(queue.jobs) == 1
+        stored += queue.jobs
+    assert len(stored) == 1
+    assert len(DeliveryLog(registry.engine).list_jobs()) == 1
 
 
 def test_oversized_is_413_and_queues_nothing(client: AsgiClient, queue: RecordingQueue) -> None:
@@ -273,16 +277,31 @@ def test_a_full_queue_is_503_and_the_delivery_can_come_again(
     from webhooks.work_queue import QueueFullError
 
     class FullQueue:
-        def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+        def accept(self, delivery_id: str, event: str, job: Job) -> bool:
             raise QueueFullError("full")
 
+        def depth(self) -> int:
+            return 1000
+
     body = json.dumps(PUSH).encode()
-    deliveries = DeliveryLog(registry.engine)
-    full = create_app(ReceiverSettings(SECRET), FullQueue(), deliveries, Metrics())
+    full = create_app(ReceiverSettings(SECRET), FullQueue(), Metrics())
     assert deliver(AsgiClient(full), body, delivery="retry-me")[0] == 503
-    app = create_app(ReceiverSettings(SECRET), queue, deliveries, Metrics())
+    app = create_app(ReceiverSettings(SECRET), queue, Metrics())
     assert deliver(AsgiClient(app), body, delivery="retry-me")[0] == 202
     assert len(queue.jobs) == 1
+
+
+def test_a_full_durable_queue_claims_nothing(registry: Registry) -> None:
+    """Past `maxsize` stored jobs the delivery is refused before its id is claimed, so
+    GitHub's redelivery is accepted once there is room."""
+    deliveries = DeliveryLog(registry.engine)
+    work = DurableQueue(deliveries, lambda kind, payload: None, maxsize=1)  # never started
+    app = create_app(ReceiverSettings(SECRET), work, Metrics(work.depth))
+    body = json.dumps(PUSH).encode()
+    assert deliver(AsgiClient(app), body, delivery="first")[0] == 202
+    assert deliver(AsgiClient(app), body, delivery="second")[0] == 503
+    assert [job.delivery_id for job in deliveries.list_jobs()] == ["first"]
+    assert deliveries.claim("second", "push")  # the refused delivery was never claimed
 
 
 def test_health_metrics_and_openapi(client: AsgiClient, queue: RecordingQueue) -> None:
@@ -312,13 +331,8 @@ def test_a_push_is_answered_while_its_work_is_still_running(registry: Registry) 
         release.wait(60)
         handled.append(kind)
 
-    work = InProcessQueue(handle)
-    app = create_app(
-        ReceiverSettings(SECRET, max_body=64 * 1024),
-        work,
-        DeliveryLog(registry.engine),
-        Metrics(work.depth),
-    )
+    work = DurableQueue(DeliveryLog(registry.engine), handle).start()
+    app = create_app(ReceiverSettings(SECRET, max_body=64 * 1024), work, Metrics(work.depth))
     try:
         status, answer = deliver(AsgiClient(app), json.dumps(PUSH).encode())
         assert (status, answer["status"]) == (202, "queued")

@@ -1,0 +1,148 @@
+"""The durable webhook job queue on the real registry (SQLite and PostgreSQL): jobs are stored with
+their delivery claim, done once, retried with backoff a bounded number of times, failed at once
+when retrying cannot help, and taken over from a worker process that died holding them."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from leakward.errors import UsageError
+from registry import Registry
+from registry.webhook_deliveries import DeliveryLog
+from rotators.locks import is_stale
+from tests.registry.conftest import db_url, postgres_url
+from webhooks.github_events import Job
+from webhooks.work_queue import BUSY, Backoff, DurableQueue
+
+__all__ = ["db_url", "postgres_url"]
+
+FAST = Backoff(attempts=3, first=0.01, limit=0.02, busy_first=0.01, busy_limit=0.02)
+PUSH = Job("push", {"repository": "octo/app", "after": "b" * 40})
+
+
+@pytest.fixture
+def deliveries(db_url: str) -> Iterator[DeliveryLog]:
+    with Registry.open(db_url, pepper=b"p" * 32) as registry:
+        yield DeliveryLog(registry.engine)
+
+
+def dead_worker() -> str:
+    """The lease name of a process on this host that has exited."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    return f"{socket.gethostname()}:{gone.pid}:gone"
+
+
+def test_a_job_is_stored_with_its_claim_and_done_once(deliveries: DeliveryLog) -> None:
+    ran: list[dict[str, object]] = []
+    queue = DurableQueue(deliveries, lambda kind, payload: ran.append(payload), backoff=FAST)
+    assert queue.accept("d-1", "push", PUSH)
+    assert not queue.accept("d-1", "push", PUSH)  # a redelivery: neither claimed nor stored
+    assert queue.depth() == 1  # stored before any worker runs
+    queue.start()
+    try:
+        assert queue.wait_idle(30)
+    finally:
+        queue.close()
+    assert ran == [PUSH.payload]
+    [job] = deliveries.list_jobs()
+    assert (job.state, job.attempts, job.delivery_id) == ("done", 1, "d-1")
+
+
+def test_a_failing_job_is_retried_with_backoff_then_failed_with_a_log_line(
+    deliveries: DeliveryLog, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+
+    def broken(kind: str, payload: dict[str, object]) -> str | None:
+        calls.append(kind)
+        raise ConnectionError("provider said: token glpat-not-in-logs")
+
+    queue = DurableQueue(deliveries, broken, backoff=FAST)
+    with caplog.at_level(logging.INFO, logger="webhooks.work_queue"):
+        queue.accept("d-2", "push", PUSH)
+        queue.start()
+        try:
+            assert queue.wait_idle(30)
+        finally:
+            queue.close()
+    assert calls == ["push"] * FAST.attempts
+    [job] = deliveries.list_jobs()
+    assert (job.state, job.attempts, job.last_error) == ("failed", 3, "ConnectionError")
+    assert "gave up after 3 attempts" in caplog.text
+    assert "glpat" not in caplog.text  # the error's type only, never its message
+
+
+def test_an_error_retrying_cannot_fix_fails_the_job_at_once(deliveries: DeliveryLog) -> None:
+    def unusable(kind: str, payload: dict[str, object]) -> str | None:
+        raise UsageError("no webhook work of kind 'push'")
+
+    queue = DurableQueue(deliveries, unusable, backoff=FAST)
+    queue.accept("d-3", "push", PUSH)
+    queue.start()
+    try:
+        assert queue.wait_idle(30)
+    finally:
+        queue.close()
+    [job] = deliveries.list_jobs()
+    assert (job.state, job.attempts, job.last_error) == ("failed", 1, "UsageError")
+
+
+def test_a_busy_job_comes_back_without_using_its_attempts(deliveries: DeliveryLog) -> None:
+    answers = iter([BUSY] * (FAST.attempts + 2) + [None])
+    queue = DurableQueue(deliveries, lambda kind, payload: next(answers), backoff=FAST)
+    assert queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
+    assert not queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
+    queue.start()
+    try:
+        assert queue.wait_idle(30)
+    finally:
+        queue.close()
+    [job] = deliveries.list_jobs()
+    assert (job.state, job.attempts, job.busy_retries) == ("done", 1, FAST.attempts + 2)
+
+
+def test_a_job_held_by_a_dead_process_is_taken_over_on_start(deliveries: DeliveryLog) -> None:
+    deliveries.accept("d-4", "push", (PUSH.kind, PUSH.payload))
+    lease = timedelta(hours=1)
+    held = deliveries.take(dead_worker(), lease=lease, is_stale=lambda holder: False)
+    assert held is not None
+    # A live holder elsewhere keeps it until its lease ends.
+    assert deliveries.take("other:1:live", lease=lease, is_stale=lambda holder: False) is None
+    ran = threading.Event()
+    queue = DurableQueue(deliveries, lambda kind, payload: ran.set(), backoff=FAST).start()
+    try:
+        assert queue.wait_idle(30)
+    finally:
+        queue.close()
+    assert ran.is_set()
+    [job] = deliveries.list_jobs()
+    assert (job.state, job.attempts) == ("done", 2)  # the lost attempt counts
+
+
+def test_a_job_that_keeps_killing_its_worker_is_failed(
+    deliveries: DeliveryLog, caplog: pytest.LogCaptureFixture
+) -> None:
+    deliveries.accept("d-5", "push", (PUSH.kind, PUSH.payload))
+    for _ in range(FAST.attempts):  # each attempt's process died while running it
+        assert deliveries.take(dead_worker(), lease=timedelta(hours=1), is_stale=is_stale)
+    ran: list[str] = []
+    queue = DurableQueue(deliveries, lambda kind, payload: ran.append(kind), backoff=FAST)
+    with caplog.at_level(logging.ERROR, logger="webhooks.work_queue"):
+        queue.start()
+        try:
+            assert queue.wait_idle(30)
+        finally:
+            queue.close()
+    assert ran == []
+    [job] = deliveries.list_jobs()
+    assert job.state == "failed"
+    assert "gave up after 3 attempts" in caplog.text
