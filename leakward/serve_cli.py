@@ -112,6 +112,17 @@ def build_service(
     return Service(app, queue, registry, resuming, shown)
 
 
+def _log_to_stderr() -> None:
+    """Our own INFO lines (jobs retried or given up, rotations resumed) beside uvicorn's; they
+    carry ids, kinds and error types only."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    for name in ("leakward", "webhooks", "rotators"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def _broker_handler(broker: str, db_url: str | None, mirror_dir: Path, policy: str) -> JobHandler:
     """Send each job to the Celery task of its kind (`push`, `workflow_run`: leakward/tasks.py);
     the task is acknowledged late and deduplicated, so a job sent twice is done once."""
@@ -179,6 +190,7 @@ def serve(
     from leakward.schedules import load_schedules, run_scheduler
     from leakward.work_settings import WorkSettings, default_mirror_dir
 
+    _log_to_stderr()
     service = build_service(
         os.environ,
         db_url=db,
