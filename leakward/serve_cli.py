@@ -61,6 +61,7 @@ def build_service(
     private_policy: str = "reissue-first",
     engine: str = "auto",
     broker: str | None = None,
+    broker_queue: str = "leakward",
     backoff: Backoff | None = None,
 ) -> Service:
     """The receiver app and its started job queue: its worker thread does the webhook work, or
@@ -95,9 +96,12 @@ def build_service(
         options=ScanOptions(engine=engine, jobs=1),
     )
     work = WebhookWork(context)
-    handler = _broker_handler(broker, db_url, mirror_dir, private_policy) if broker else None
-    queue = DurableQueue(DeliveryLog(registry.engine), handler or work.perform, backoff=backoff)
-    if handler is None:
+    if broker:
+        handler = _broker_handler(broker, broker_queue, db_url, mirror_dir, private_policy)
+    else:
+        handler = work.perform
+    queue = DurableQueue(DeliveryLog(registry.engine), handler, backoff=backoff)
+    if not broker:
         work.follow_ups = queue  # a busy rotation's retry is stored as a job too
     metrics.set_queue_depth(queue.depth)
     app = create_app(settings, queue, metrics)
@@ -123,14 +127,16 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _broker_handler(broker: str, db_url: str | None, mirror_dir: Path, policy: str) -> JobHandler:
+def _broker_handler(
+    broker: str, queue: str, db_url: str | None, mirror_dir: Path, policy: str
+) -> JobHandler:
     """Send each job to the Celery task of its kind (`push`, `workflow_run`: leakward/tasks.py);
     the task is acknowledged late and deduplicated, so a job sent twice is done once."""
     from leakward.tasks import CeleryQueue, make_app
     from leakward.work_settings import WorkSettings
 
     settings = WorkSettings(db_url=db_url, mirror_dir=mirror_dir, policy=policy)
-    celery = CeleryQueue(make_app(broker, settings))
+    celery = CeleryQueue(make_app(broker, settings, queue=queue))
 
     def send(kind: str, payload: dict[str, object]) -> str | None:
         celery.enqueue(kind, payload)
@@ -166,6 +172,12 @@ def _broker_handler(broker: str, db_url: str | None, mirror_dir: Path, policy: s
     f"[default: ${BROKER_ENV}; with neither, this process does the work].",
 )
 @click.option(
+    "--queue",
+    default="leakward",
+    show_default=True,
+    help="With --broker: the queue name the workers consume (their --queue).",
+)
+@click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Settings whose [[schedule]] entries run here [default: ./leakward.toml].",
@@ -180,6 +192,7 @@ def serve(
     private_policy: str,
     engine: str,
     broker: str | None,
+    queue: str,
     config: Path | None,
 ) -> None:
     """Receive GitHub webhooks (push, workflow_run, ping), run the config's scheduled sweeps,
@@ -200,6 +213,7 @@ def serve(
         private_policy=private_policy,
         engine=engine,
         broker=broker or os.environ.get(BROKER_ENV) or None,
+        broker_queue=queue,
     )
     settings_file = config or find_config(Path.cwd())
     # The stored jobs follow the config file; with none, the jobs already stored keep running.

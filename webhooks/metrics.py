@@ -65,7 +65,7 @@ class Metrics:
                 *_labelled("leakward_scans_total", "Scans run.", "kind", self._scans),
                 *_labelled("leakward_findings_total", "Findings.", "kind", self._findings),
                 *_labelled("leakward_rotations_total", "Rotations.", "state", self._rotations),
-                *_family("leakward_queue_depth", "gauge", "Jobs waiting or running."),
+                *_family("leakward_queue_depth", "gauge", "Webhook jobs stored and not yet done."),
                 f"leakward_queue_depth {self._queue_depth() if self._queue_depth else 0}",
                 *self._histogram(),
             ]

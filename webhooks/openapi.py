@@ -79,7 +79,8 @@ OPENAPI: dict[str, object] = {
                         "ping answered, or a delivery already accepted", ["pong", "duplicate"]
                     ),
                     "202": _status(
-                        "work queued, or nothing to do", ["queued", "ignored", "nothing to do"]
+                        "work stored as a job and queued, or nothing to do",
+                        ["queued", "ignored", "nothing to do"],
                     ),
                     "400": _error(
                         "missing headers, a body that is not a JSON object, or a "
