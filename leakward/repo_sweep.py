@@ -6,6 +6,12 @@ registry). The leaks, the new tips and the task's dedupe key are written in one 
 task killed half-way is redone from the start and a redelivered finished task changes nothing.
 A repository that cannot be cloned or fetched is asked about (deleted? renamed?), reported, and
 skipped; the sweep goes on.
+
+A sweep's task carries the repository's `pushed_at` from the listing (`listed_pushed_at`): when
+GitHub says the last push came well before our last fetch of it began, that fetch already brought
+every object, so the task reports the repository unchanged without running git at all. A
+webhook's push job never carries it (its `pushed_at` is the head commit's date), so it always
+fetches.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -35,6 +41,15 @@ from registry import leaks as leak_rows
 from rules.model import RuleSet
 from scanner.models import Finding
 from scanner.scan import ScanOptions
+
+# How much earlier than our last fetch began GitHub's `pushed_at` must be for the fetch to be
+# skipped. `pushed_at` is in whole seconds (a push just after the fetch began, in the same
+# second, shows a time at or before its start), comes from GitHub's clock rather than ours, and
+# may be stamped a little before the pushed refs are served to every fetch (a long push, a
+# replica catching up). Any of those would make a plain "pushed before the fetch began" lose a
+# push; the margin covers them all, and costs only one more fetch of a repository pushed within
+# it, after which its fetch time has moved on.
+PUSHED_AT_MARGIN = timedelta(minutes=10)
 
 # Test seam for the worker-crash suite: when set to a file path, a scan_repo task that finds
 # this file absent creates it and then stalls before committing, so a test can SIGKILL it there
@@ -80,7 +95,15 @@ def scan_repository(
         path = mirror_path(settings.mirror_dir, repository)
     except MirrorError as error:
         return TaskOutcome({**summary, "state": "skipped", "reason": str(error)})
+    if is_fetch_needless(registry, path, repository, payload.get("listed_pushed_at")):
+        # Nothing is written: a repeat of this task decides the same, and a later push moves
+        # `pushed_at` past the last fetch for the next sweep.
+        return TaskOutcome(
+            {**summary, "state": "unchanged", "fetched": False, "new_tips": 0, "findings": 0}
+        )
     with locked(path):
+        # Taken before git asks the remote for its refs: every push stamped earlier is fetched.
+        fetch_began = datetime.now(UTC)
         try:
             sync_mirror(settings.mirror_dir, repository, clone_url, os.environ.get(TOKEN_VARIABLE))
         except MirrorError as error:
@@ -96,12 +119,13 @@ def scan_repository(
         )
         summary |= {
             "state": "scanned" if revs else "unchanged",
+            "fetched": True,
             "new_tips": len(set(tips.values()) - set(old.values())),
             "findings": len(findings),
         }
 
         def write(connection: Connection) -> list[int]:
-            sweep_state.save_tips(connection, repository, tips, datetime.now(UTC))
+            sweep_state.save_tips(connection, repository, tips, fetch_began)
             return leak_rows.record_leaks(connection, sightings)
 
         def rotations(leak_ids: Sequence[int]) -> tuple[FollowUp, ...]:
@@ -109,6 +133,31 @@ def scan_repository(
 
         follow_ups = commit_once(registry, dedupe_key, "scan_repo", summary, write, rotations)
     return TaskOutcome(summary, follow_ups)
+
+
+def is_fetch_needless(
+    registry: Registry, path: Path, repository: str, listed_pushed_at: object
+) -> bool:
+    """True when the mirror already holds everything: GitHub's last push to `repository` was
+    stamped more than PUSHED_AT_MARGIN before our last fetch of it began. Never for a repository
+    never fetched, or whose mirror is gone (a new mirror directory; a rotation reads leaked
+    values back from it), or when the listing gave no readable `pushed_at`."""
+    pushed_at = parse_pushed_at(listed_pushed_at)
+    if pushed_at is None or not (path / "HEAD").is_file():
+        return False
+    began = sweep_state.fetch_began(registry.engine, repository)
+    return began is not None and pushed_at < began - PUSHED_AT_MARGIN
+
+
+def parse_pushed_at(value: object) -> datetime | None:
+    """GitHub's ISO 8601 time ("2024-01-01T00:00:00Z") as an aware datetime, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def new_revs(path: Path, tips: dict[str, str], old: dict[str, str]) -> list[str]:

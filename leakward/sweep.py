@@ -3,7 +3,9 @@
 Stage: application shell (org sweep). The listing streams page by page into the queue, so
 repositories are being scanned while later pages are still listed. Each repository gets a
 `scan_repo` task (new objects since the last sweep) and, unless turned off, a `scan_logs` task
-(Actions runs since the last sweep); matched leaks come back as `rotate_key` tasks. Every task
+(Actions runs since the last sweep); matched leaks come back as `rotate_key` tasks. The
+`scan_repo` task carries the listing's `pushed_at`, so a repository not pushed since its last
+fetch is reported unchanged without a fetch (leakward/repo_sweep.py). Every task
 of one sweep carries a dedupe key made of the sweep id, so delivering it twice does nothing.
 """
 
@@ -79,6 +81,7 @@ def sweep_org(
             {
                 **base,
                 "clone_url": ref.clone_url,
+                "listed_pushed_at": ref.pushed_at,
                 "dedupe": f"scan_repo:{ref.full_name}:{sweep_id}",
             },
         )

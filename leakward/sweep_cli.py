@@ -53,10 +53,12 @@ def render(report: SweepReport) -> int:
                 f"{task.summary.get('issued_key_id')}: {task.summary.get('status')}"
             )
     scanned = len(report.by_state("scanned"))
-    unchanged = len(report.by_state("unchanged"))
+    unchanged = report.by_state("unchanged")
+    not_fetched = sum(t.summary.get("fetched") is False for t in unchanged)
     click.echo(
         f"{report.listing.org}: {len(repositories)} repositories, {scanned} scans with new "
-        f"objects, {unchanged} unchanged, {len(report.by_state('skipped'))} skipped, "
+        f"objects, {len(unchanged)} unchanged ({not_fetched} not pushed since their last fetch), "
+        f"{len(report.by_state('skipped'))} skipped, "
         f"{len(report.failed)} failed; {findings} findings"
     )
     if report.listing.waits:

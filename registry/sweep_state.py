@@ -1,7 +1,9 @@
 """Sweep state: which ref tips of each repository were scanned, and which tasks are done.
 
 Stage: registry. An org sweep scans only what is new since the last one (`new tips --not old
-tips`), so the tips it scanned are kept per repository. Queued work may be delivered twice (a
+tips`), so the tips it scanned are kept per repository, with the moment the fetch that brought
+them began: a repository GitHub says was last pushed well before that moment has nothing new,
+and a re-sweep skips its fetch (leakward/repo_sweep.py). Queued work may be delivered twice (a
 worker killed before it acknowledged); a task writes its dedupe key in the same transaction as
 its effect, so a second delivery finds the key and changes nothing.
 
@@ -28,6 +30,8 @@ class SweptRepositoryRow(Base):
     repository: Mapped[str] = mapped_column(String(300), primary_key=True)
     # ref name -> object id, as `git for-each-ref` showed them when last scanned.
     tips: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # When the fetch that brought `tips` began (not when its scan ended): every push GitHub
+    # stamped well before it is in `tips`. NULL for a repository whose mirror was never fetched.
     swept_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     logs_swept_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -55,6 +59,15 @@ def scanned_tips(engine: Engine, repository: str) -> dict[str, str]:
     return dict(tips or {})
 
 
+def fetch_began(engine: Engine, repository: str) -> datetime | None:
+    """When the fetch behind the scanned tips began (None if never fetched)."""
+    with engine.connect() as connection:
+        value = connection.execute(
+            select(REPOSITORIES.c.swept_at).where(REPOSITORIES.c.repository == repository)
+        ).scalar_one_or_none()
+    return UtcDateTime().process_result_value(value, connection.dialect)
+
+
 def logs_swept_at(engine: Engine, repository: str) -> datetime | None:
     with engine.connect() as connection:
         value = connection.execute(
@@ -66,7 +79,8 @@ def logs_swept_at(engine: Engine, repository: str) -> datetime | None:
 def save_tips(
     connection: Connection, repository: str, tips: Mapping[str, str], at: datetime
 ) -> None:
-    """Inside the caller's transaction, so the tips move only with the leaks they produced."""
+    """Inside the caller's transaction, so the tips move only with the leaks they produced.
+    `at` is when the fetch that showed these tips began."""
     statement = insert_for(connection.dialect.name, REPOSITORIES).values(
         repository=repository, tips=dict(tips), swept_at=at
     )

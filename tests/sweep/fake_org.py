@@ -5,15 +5,23 @@ and the pagination and rate-limit guides: `Link` headers with absolute `next`/`l
 `X-RateLimit-*` headers on every answer, 403 with `X-RateLimit-Remaining: 0` when the primary
 limit is spent, 403/429 with `Retry-After` for a secondary limit. A deleted repository answers
 404, a renamed one 301 to `/repositories/{id}`. Clone URLs are local paths.
+
+`pushed_at` is as GitHub gives it (ISO 8601 in whole seconds, UTC, "Z") and moves on every push:
+it is when the origin's refs last changed (the newest modification time under `refs/` and of
+`packed-refs`), so a commit, branch or deletion made in an origin shows as a push. A test sets
+it by setting those times (`set_pushed_at`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -35,8 +43,36 @@ class FakeRepo:
             "clone_url": self.clone_url,
             "private": self.private,
             "archived": False,
-            "pushed_at": "2024-01-01T00:00:00Z",
+            "pushed_at": pushed_at(Path(self.clone_url)),
         }
+
+
+def pushed_at(origin: Path) -> str | None:
+    """When the refs of the repository at `origin` last changed, as GitHub writes `pushed_at`;
+    None where there is no repository (GitHub gives null for one never pushed to)."""
+    times = [path.stat().st_mtime for path in _ref_storage(origin)]
+    if not times:
+        return None
+    return datetime.fromtimestamp(int(max(times)), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def set_pushed_at(origin: Path, when: datetime) -> None:
+    """Make the repository at `origin` look last pushed at `when`."""
+    stamp = when.timestamp()
+    for path in _ref_storage(origin):
+        os.utime(path, (stamp, stamp))
+
+
+def _ref_storage(origin: Path) -> Iterator[Path]:
+    """Every file and folder a ref update changes: loose refs, their folders, packed-refs."""
+    git_dir = origin / ".git" if (origin / ".git").is_dir() else origin
+    refs = git_dir / "refs"
+    if not refs.is_dir():
+        return
+    yield refs
+    yield from refs.rglob("*")
+    if (git_dir / "packed-refs").is_file():
+        yield git_dir / "packed-refs"
 
 
 class FakeOrgGitHub(FakeServer):

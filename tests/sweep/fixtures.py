@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from leakward.work_settings import WorkSettings
 from registry import NewKey, Owner, Registry
 from tests.git.repos import GitRepo, pat
 from tests.registry.conftest import postgres_url  # noqa: F401 (a fixture, used by name)
-from tests.sweep.fake_org import FakeOrgGitHub
+from tests.sweep.fake_org import FakeOrgGitHub, set_pushed_at
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +82,10 @@ class Origins:
         self.repos[name] = repo
         self.fake.add_repo(name, str(repo.path))
         return repo
+
+    def set_pushed_at(self, name: str, when: datetime) -> None:
+        """Make the fake API list `name` as last pushed at `when` (a later commit moves it)."""
+        set_pushed_at(self.repos[name].path, when)
 
 
 @pytest.fixture
