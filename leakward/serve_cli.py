@@ -24,17 +24,18 @@ from typing import TYPE_CHECKING
 import click
 
 from leakward.errors import ConfigError
+from leakward.work_settings import POLICIES
 from leakward.worker_cli import BROKER_ENV
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from leakward.leak_response import ResponsePolicy
     from registry import Registry
     from webhooks.work_queue import Backoff, DurableQueue, JobHandler
 
 log = logging.getLogger(__name__)
 SECRET_VARIABLE = "LEAKWARD_GITHUB_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
-POLICIES = ("reissue-first", "revoke-first")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def build_service(
     )
     work = WebhookWork(context)
     if broker:
-        handler = _broker_handler(broker, broker_queue, db_url, mirror_dir, private_policy)
+        handler = _broker_handler(broker, broker_queue, db_url, mirror_dir, context.policy)
     else:
         handler = work.perform
     queue = DurableQueue(DeliveryLog(registry.engine), handler, backoff=backoff)
@@ -128,14 +129,18 @@ def _log_to_stderr() -> None:
 
 
 def _broker_handler(
-    broker: str, queue: str, db_url: str | None, mirror_dir: Path, policy: str
+    broker: str, queue: str, db_url: str | None, mirror_dir: Path, policy: ResponsePolicy
 ) -> JobHandler:
     """Send each job to the Celery task of its kind (`push`, `workflow_run`: leakward/tasks.py);
-    the task is acknowledged late and deduplicated, so a job sent twice is done once."""
+    the task is acknowledged late and deduplicated, so a job sent twice is done once. Each job
+    carries the rotation policy these options give for its exposure (CeleryQueue adds it), so
+    the worker rotates what it finds the way this serve's operator said."""
     from leakward.tasks import CeleryQueue, make_app
     from leakward.work_settings import WorkSettings
 
-    settings = WorkSettings(db_url=db_url, mirror_dir=mirror_dir, policy=policy)
+    settings = WorkSettings(
+        db_url=db_url, mirror_dir=mirror_dir, policy=policy.private, public_policy=policy.public
+    )
     celery = CeleryQueue(make_app(broker, settings, queue=queue))
 
     def send(kind: str, payload: dict[str, object]) -> str | None:
@@ -218,7 +223,13 @@ def serve(
     settings_file = config or find_config(Path.cwd())
     # The stored jobs follow the config file; with none, the jobs already stored keep running.
     schedules = load_schedules(settings_file) if settings_file else None
-    work = WorkSettings(db_url=db, mirror_dir=mirror_dir or default_mirror_dir())
+    # Scheduled sweeps rotate with this serve's policies too.
+    work = WorkSettings(
+        db_url=db,
+        mirror_dir=mirror_dir or default_mirror_dir(),
+        policy=private_policy,
+        public_policy=public_policy,
+    )
     scheduler = run_scheduler(schedules, work, db)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)
     if service.broker:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 
 from leakward.errors import UsageError
 from leakward.repo_sweep import TaskOutcome, scan_repository
 from leakward.secret import Secret
-from leakward.work_settings import WorkSettings
+from leakward.work_settings import POLICIES, WorkSettings
 from registry import Registry, sweep_state
 from rules.model import RuleSet
 
@@ -44,12 +45,24 @@ def perform(kind: str, payload: dict[str, object], settings: WorkSettings) -> Ta
     registry, ruleset = _resources(settings)
     key = dedupe_key(kind, payload)
     if task == "scan_repo":
-        return scan_repository(registry, ruleset, settings, payload, key)
-    if task == "scan_logs":
+        outcome = scan_repository(registry, ruleset, settings, payload, key)
+    elif task == "scan_logs":
         from leakward.logs_sweep import scan_repository_logs
 
-        return scan_repository_logs(registry, ruleset, settings, payload, key)
-    return rotate_key(registry, ruleset, settings, payload, key)
+        outcome = scan_repository_logs(registry, ruleset, settings, payload, key)
+    else:
+        return rotate_key(registry, ruleset, settings, payload, key)
+    return _handing_on_policy(outcome, payload)
+
+
+def _handing_on_policy(outcome: TaskOutcome, payload: dict[str, object]) -> TaskOutcome:
+    """The scan's `policy` (set by whoever queued it) goes with the rotations it hands on: a
+    worker's own settings are not what the operator of the sweep or of `serve` chose."""
+    policy = payload.get("policy")
+    if policy is None or not outcome.follow_ups:
+        return outcome
+    follow_ups = tuple((kind, {"policy": policy, **p}) for kind, p in outcome.follow_ups)
+    return replace(outcome, follow_ups=follow_ups)
 
 
 def dedupe_key(kind: str, payload: dict[str, object]) -> str:
@@ -72,11 +85,24 @@ def retry_delay(attempt: int, limit: float = BUSY_MAX_DELAY) -> float:
 
 
 def rotation_policy(settings: WorkSettings, payload: dict[str, object]) -> str:
-    """Revoke-first for a leak in a public repository, as the webhook path does; the configured
-    policy otherwise."""
-    from leakward.leak_response import ResponsePolicy
+    """The policy the task carries (its sender's operator chose it), else this worker's for the
+    leak's exposure: by default revoke-first in public, as the webhook path does."""
+    carried = carried_policy(payload)
+    return carried or settings.policy_for(payload.get("is_public") is True)
 
-    return ResponsePolicy(private=settings.policy).for_exposure(payload.get("is_public") is True)
+
+def carried_policy(payload: dict[str, object]) -> str | None:
+    """The payload's `policy`, if it has one; a value not in POLICIES is refused (UsageError:
+    retrying cannot fix it)."""
+    given = payload.get("policy")
+    if given is None:
+        return None
+    if given not in POLICIES:
+        raise UsageError(
+            f"unknown rotation policy {str(given)[:40]!r} in a task payload",
+            hint=f"queue one of {POLICIES}",
+        )
+    return str(given)
 
 
 def rotate_key(
@@ -156,6 +182,7 @@ def _check_payload(task: str, payload: dict[str, object]) -> None:
             f"a {task} task needs {', '.join(missing)} in its payload",
             hint="queue it with repository names and registry ids, as leakward sweep does",
         )
+    carried_policy(payload)  # a wrong policy fails before any work is done
 
 
 def _resources(settings: WorkSettings) -> tuple[Registry, RuleSet]:

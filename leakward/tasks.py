@@ -7,7 +7,9 @@ process died is put back (`task_reject_on_worker_lost`), and a worker takes one 
 (prefetch 1), so a killed worker's task is redone by another and its effect lands once. With
 Redis, a message taken by a worker that vanished entirely returns after the broker's
 `visibility_timeout`. A task that asks to be retried (a rotation held by another worker) is sent
-again with a countdown, and its message acknowledged. Payloads are JSON with names and ids only.
+again with a countdown, and its message acknowledged. Payloads are JSON with names and ids only,
+plus the rotation `policy` the sender's settings give for the leak's exposure: the worker's own
+settings are not what the operator of `serve` or of the sweep chose.
 The webhook receiver's `push` and `workflow_run` jobs are tasks here too, so `CeleryQueue` can
 stand behind its `Queue`.
 """
@@ -107,8 +109,13 @@ class CeleryQueue:
 
     def __init__(self, app: Celery) -> None:
         self.app = app
+        self.settings = WorkSettings.from_json(dict(app.conf[SETTINGS_KEY]))
 
     def enqueue(self, kind: str, payload: dict[str, object]) -> None:
+        """Send one task; one with no `policy` yet gets this sender's for its exposure."""
+        if "policy" not in payload:
+            is_public = payload.get("is_public") is True
+            payload = {**payload, "policy": self.settings.policy_for(is_public)}
         self.app.send_task(task_name(kind), args=(payload,))
 
     @property

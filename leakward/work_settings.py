@@ -16,6 +16,7 @@ from leakward.errors import ConfigError
 
 DEFAULT_API = "https://api.github.com"
 TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 - the variable's name, not a token
+POLICIES = ("reissue-first", "revoke-first")
 
 
 def default_mirror_dir() -> Path:
@@ -31,10 +32,20 @@ class WorkSettings:
     api_interval: float = 0.25
     # Hand a rotate_key task for every new leak of an active registry key.
     rotate: bool = True
-    policy: str = "reissue-first"
+    policy: str = "reissue-first"  # for a leak in a private repository
+    public_policy: str = "revoke-first"  # a live key in public is revoked at once
     scan_logs: bool = True
     max_log_runs: int = 50
     rules: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        for policy in (self.policy, self.public_policy):
+            if policy not in POLICIES:
+                raise ValueError(f"unknown rotation policy {policy!r}")
+
+    def policy_for(self, is_public: bool) -> str:
+        """The rotation policy for a leak in a public or a private repository."""
+        return self.public_policy if is_public else self.policy
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -55,6 +66,7 @@ class WorkSettings:
                 api_interval=float(str(data.get("api_interval", 0.25))),
                 rotate=bool(data.get("rotate", True)),
                 policy=str(data.get("policy", "reissue-first")),
+                public_policy=str(data.get("public_policy", "revoke-first")),
                 scan_logs=bool(data.get("scan_logs", True)),
                 max_log_runs=int(str(data.get("max_log_runs", 50))),
                 rules=tuple(Path(str(p)) for p in rules),
