@@ -3,7 +3,8 @@
 Stage: inbound webhooks (observability). Written by hand rather than with prometheus_client:
 six series do not justify a dependency, and the format is small
 (prometheus.io/docs/instrumenting/exposition_formats). Labels carry kinds and states only, never
-a repository secret or a key value. Safe to update from the worker thread while `/metrics` reads.
+a repository secret or a key value. Safe to update from the worker thread while `/metrics` reads;
+nothing slow (the queue depth's database count) runs under the lock.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ class Metrics:
             self._exposure_total += 1
 
     def render(self) -> str:
+        """The text for one scrape. The queue depth is a database count: it is taken before the
+        lock, so a slow database delays this scrape only, not every delivery and job that
+        records a metric meanwhile."""
+        depth = self._queue_depth() if self._queue_depth else 0
         with self._lock:
             lines = [
                 *_family("leakward_webhook_deliveries_total", "counter", "Webhook deliveries."),
@@ -66,7 +71,7 @@ class Metrics:
                 *_labelled("leakward_findings_total", "Findings.", "kind", self._findings),
                 *_labelled("leakward_rotations_total", "Rotations.", "state", self._rotations),
                 *_family("leakward_queue_depth", "gauge", "Webhook jobs stored and not yet done."),
-                f"leakward_queue_depth {self._queue_depth() if self._queue_depth else 0}",
+                f"leakward_queue_depth {depth}",
                 *self._histogram(),
             ]
         return "\n".join(lines) + "\n"

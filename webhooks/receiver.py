@@ -102,9 +102,10 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
         return JSONResponse({"status": "ok"})
 
     async def metrics_text(request: Request) -> Response:
-        return PlainTextResponse(
-            metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
+        # Off the event loop: rendering counts the stored jobs in the database, and a slow
+        # count must not hold up the deliveries answered meanwhile.
+        text = await run_in_threadpool(metrics.render)
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
