@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
+import httpx
 from github import Github
 from sqlalchemy import Connection
 
@@ -44,7 +45,11 @@ def scan_repository_logs(
     settings: WorkSettings,
     payload: dict[str, object],
     dedupe_key: str,
+    http: httpx.Client | None = None,
 ) -> TaskOutcome:
+    """Scan the logs of the runs created since the last sweep (or of the payload's `run_id`).
+    `http` downloads the log archives: a worker hands the one it keeps, since making a client
+    (its TLS context) costs more CPU than asking a quiet repository for its runs."""
     from scanner.sources.remote_github_actions import actions_log_chunks
 
     repository = str(payload["repository"])
@@ -66,6 +71,7 @@ def scan_repository_logs(
             run_id=int(str(run_id)) if run_id is not None else None,
             since=since,
             max_runs=settings.max_log_runs,
+            http=http,
         ):
             if isinstance(item, Skipped) and item.is_error:
                 problems.append(f"{item.path}: {item.reason}")

@@ -18,6 +18,8 @@ import os
 import threading
 from dataclasses import replace
 
+import httpx
+
 from leakward.errors import UsageError
 from leakward.repo_sweep import TaskOutcome, scan_repository
 from leakward.secret import Secret
@@ -34,6 +36,9 @@ BUSY_MAX_DELAY = 30.0
 
 _opened: dict[WorkSettings, tuple[Registry, RuleSet]] = {}
 _opening = threading.Lock()
+# One client per process for Actions log downloads: a new one per scan_logs task cost ~30 ms of
+# CPU (loading the CA bundle), most of an unchanged re-sweep's CPU.
+_log_downloads: list[httpx.Client] = []
 
 
 def perform(kind: str, payload: dict[str, object], settings: WorkSettings) -> TaskOutcome:
@@ -49,7 +54,7 @@ def perform(kind: str, payload: dict[str, object], settings: WorkSettings) -> Ta
     elif task == "scan_logs":
         from leakward.logs_sweep import scan_repository_logs
 
-        outcome = scan_repository_logs(registry, ruleset, settings, payload, key)
+        outcome = scan_repository_logs(registry, ruleset, settings, payload, key, _log_http())
     else:
         return rotate_key(registry, ruleset, settings, payload, key)
     return _handing_on_policy(outcome, payload)
@@ -196,6 +201,14 @@ def _resources(settings: WorkSettings) -> tuple[Registry, RuleSet]:
         return _opened[settings]
 
 
+def _log_http() -> httpx.Client:
+    """This process's client for Actions log downloads (made on first use)."""
+    with _opening:
+        if not _log_downloads:
+            _log_downloads.append(httpx.Client(timeout=120.0))
+        return _log_downloads[0]
+
+
 def _forget_inherited() -> None:
     """In a forked child: drop the parent's pools without closing them (closing would end the
     parent's connections too); the child opens its own on first use."""
@@ -203,6 +216,7 @@ def _forget_inherited() -> None:
     for registry, _ in _opened.values():
         registry.engine.dispose(close=False)
     _opened.clear()
+    _log_downloads.clear()
     _opening = threading.Lock()
 
 
@@ -215,3 +229,6 @@ def close_resources() -> None:
         for registry, _ in _opened.values():
             registry.close()
         _opened.clear()
+        for client in _log_downloads:
+            client.close()
+        _log_downloads.clear()
