@@ -23,6 +23,8 @@ import pytest
 import redis
 
 from leakward.work_settings import WorkSettings
+from tests.fakes.fixtures import fake_gitlab  # noqa: F401 (a fixture, used by name)
+from tests.org_world import rotation_world  # noqa: F401 (provider, secret store, inbox)
 from tests.services import require_service
 from tests.sweep.fixtures import *  # noqa: F403 (the sweep's registry, fake API, origins)
 

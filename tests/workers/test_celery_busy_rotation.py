@@ -18,20 +18,13 @@ from sqlalchemy import select
 from leakward.sweep import sweep_org
 from leakward.tasks import CeleryQueue, make_app
 from leakward.work_settings import WorkSettings
-from registry import NewKey, Owner, Registry, parse_consumer
+from registry import Registry
 from registry.models import RotationRow
-from tests.fakes.fixtures import fake_gitlab  # noqa: F401 (a fixture, used by name)
-from tests.fakes.github_actions import FakeGitHubActions
-from tests.fakes.gitlab import FakeGitLab
+from tests.org_world import RotationWorld
 from tests.sweep.fixtures import Origins
 from tests.workers.conftest import Workers, wait_for
-from tests.workers.test_celery_rotation import (  # noqa: F401 (fixtures, used by name)
-    SCOPE,
-    environment,
-    fake_actions,
-    inbox,
-)
 
+SCOPE = "/repos/acme/leaky/actions/secrets"
 HOUR = 3600.0
 
 
@@ -50,22 +43,12 @@ def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
     origins: Origins,
     registry: Registry,
     workers: Workers,
-    environment: dict[str, str],  # noqa: F811
-    fake_gitlab: FakeGitLab,  # noqa: F811
-    fake_actions: FakeGitHubActions,  # noqa: F811
+    rotation_world: RotationWorld,
 ) -> None:
-    token_id, leaked = fake_gitlab.add_token("ci-deploy")
-    entry = registry.add_key(
-        NewKey(
-            provider="gitlab",
-            owner=Owner("owner@example.test"),
-            key_id=str(token_id),
-            consumers=(parse_consumer("github-actions:acme/leaky:GITLAB_TOKEN"),),
-        ),
-        secret=leaked,
-    )
-    origins.add("leaky", **{"deploy.env": f"GITLAB_TOKEN={leaked}\n"})
-    origins.add("leaky-too", **{"ci.env": f"TOKEN={leaked}\n"})
+    key = rotation_world.register_key(registry, "acme/leaky")
+    fake_actions, environment = rotation_world.actions, rotation_world.environment
+    origins.add("leaky", **{"deploy.env": f"GITLAB_TOKEN={key.value}\n"})
+    origins.add("leaky-too", **{"ci.env": f"TOKEN={key.value}\n"})
     # The delivery stalls: each of three requests hangs until the store's 10 s client timeout,
     # so the holder is stuck for 30 s, long enough for the other task to be busy five times.
     fake_actions.fail_next(SCOPE, times=3, hang=600)
@@ -83,7 +66,7 @@ def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
     assert status == "running"
     assert owner is not None
     assert os.getpgid(int(owner.split(":")[1])) == holder.pid  # the first worker holds it
-    assert len(registry.list_leaks(issued_key_id=entry)[0].locations) == 2
+    assert len(registry.list_leaks(issued_key_id=key.entry)[0].locations) == 2
 
     waiter = workers.start(
         redis_url, environment, rotate=True, visibility_timeout=HOUR, loglevel="INFO"
@@ -97,13 +80,10 @@ def test_a_busy_rotation_whose_holder_is_killed_is_resumed_by_the_waiting_task(
     workers.kill(holder)
 
     # Done, and the lease released: the waiting task resumed it and let go.
-    finished = [(entry, "done", None)]
+    finished = [(key.entry, "done", None)]
     wait_for(lambda: _rotations(registry) == finished, "the waiting task resuming", workers)
     assert waiter.poll() is None
     # The holder's replacement was lost with it: it was revoked and another issued, so the
     # leaked token is dead and exactly one token lives, the one in the Actions secret.
-    assert fake_gitlab.tokens[token_id].revoked
-    [live] = fake_gitlab.live_tokens("ci-deploy")
-    assert live.value != leaked
-    assert fake_actions.opened(SCOPE, "GITLAB_TOKEN") == live.value
-    assert registry.get_key(entry).status == "revoked"
+    rotation_world.assert_replaced(key, SCOPE)
+    assert registry.get_key(key.entry).status == "revoked"

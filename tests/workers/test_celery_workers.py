@@ -18,6 +18,7 @@ from registry import Registry, sweep_state
 from registry.models import LeakRow
 from registry.sweep_state import DoneTaskRow
 from tests.git.repos import pat
+from tests.org_world import done_keys
 from tests.sweep.fixtures import Origins
 from tests.workers.conftest import RedisServer, Workers, wait_for
 
@@ -32,11 +33,6 @@ def _scan_payload(origins: Origins, name: str, sweep: str) -> dict[str, object]:
         "clone_url": str(origins.repos[name].path),
         "dedupe": f"scan_repo:acme/{name}:{sweep}",
     }
-
-
-def _done(registry: Registry) -> set[str]:
-    with registry.engine.connect() as connection:
-        return set(connection.execute(select(DoneTaskRow.dedupe_key)).scalars())
 
 
 def _times_seen(registry: Registry) -> list[int]:
@@ -63,10 +59,10 @@ def test_a_task_of_a_killed_worker_is_redone_once_by_the_other(
     # The task has scanned and stopped just before its commit; the second worker is idle.
     workers.start(redis_url, {STALL_ENV: str(stall)})
     workers.kill(first)
-    assert _done(registry) == set()
+    assert done_keys(registry) == set()
 
-    wait_for(lambda: _done(registry) != set(), "the second worker redoing the task", workers)
-    assert _done(registry) == {"scan_repo:acme/leaky:s1"}
+    wait_for(lambda: done_keys(registry) != set(), "the second worker redoing the task", workers)
+    assert done_keys(registry) == {"scan_repo:acme/leaky:s1"}
     assert _times_seen(registry) == [1]
     head = origins.repos["leaky"].head()
     assert sweep_state.scanned_tips(registry.engine, "acme/leaky")["refs/heads/main"] == head
@@ -76,7 +72,9 @@ def test_a_task_of_a_killed_worker_is_redone_once_by_the_other(
     origins.add("after")
     queue.enqueue("scan_repo", _scan_payload(origins, "leaky", "s1"))
     queue.enqueue("scan_repo", _scan_payload(origins, "after", "s1"))
-    wait_for(lambda: len(_done(registry)) == 2, "the queue draining past the duplicate", workers)
+    wait_for(
+        lambda: len(done_keys(registry)) == 2, "the queue draining past the duplicate", workers
+    )
     assert _times_seen(registry) == [1]
 
 
@@ -115,7 +113,7 @@ def test_redis_restart_under_load_loses_no_task(
     late.start()
     late.join(timeout=1.5)
     assert late.is_alive()  # still retrying its first publish: nothing reached a broker
-    assert _done(registry) == set()
+    assert done_keys(registry) == set()
     own_redis.start()
     late.join(timeout=120)
     assert not late.is_alive()
@@ -123,7 +121,7 @@ def test_redis_restart_under_load_loses_no_task(
     workers.start(own_redis.url)
     stall.write_text(STALL_RELEASE)  # the running task goes on to commit, on a new connection
     expected = {f"scan_repo:acme/{name}:r1" for name in names}
-    wait_for(lambda: _done(registry) == expected, "every task finishing", workers, limit=120)
+    wait_for(lambda: done_keys(registry) == expected, "every task finishing", workers, limit=120)
     assert _times_seen(registry) == [1] * len(names)
     with registry.engine.connect() as connection:
         count = connection.execute(select(func.count()).select_from(DoneTaskRow)).scalar_one()
@@ -173,8 +171,12 @@ def test_sweep_with_a_broker_queues_every_repository_for_the_workers(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"acme: queued 3 repositories to {redis_url}"
     workers.start(redis_url)
-    wait_for(lambda: len(_done(registry)) == 3, "the worker scanning the queued sweep", workers)
-    assert {key.split(":")[1] for key in _done(registry)} == {"acme/one", "acme/two", "acme/three"}
+    wait_for(lambda: len(done_keys(registry)) == 3, "the worker scanning the queued sweep", workers)
+    assert {key.split(":")[1] for key in done_keys(registry)} == {
+        "acme/one",
+        "acme/two",
+        "acme/three",
+    }
 
 
 def test_broker_passwords_are_masked_in_messages() -> None:
