@@ -9,15 +9,39 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from leakward.errors import EXIT_FINDINGS
 from leakward.sweep import SweepReport, run_local_sweep, sweep_org
-from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
+from leakward.work_settings import DEFAULT_API, POLICIES, WorkSettings, default_mirror_dir
 
 API_ENV = "GITHUB_API_URL"
+Command = TypeVar("Command", bound=Callable[..., object])
+_DEFAULTS = WorkSettings()
+
+
+def policy_options(command: Command) -> Command:
+    """`--public-policy` and `--private-policy`: how a leaked live key is rotated, by where it
+    leaked. One definition for every command that rotates, with WorkSettings' defaults."""
+    public = click.option(
+        "--public-policy",
+        type=click.Choice(POLICIES),
+        default=_DEFAULTS.public_policy,
+        show_default=True,
+        help="Rotation order for a key leaked in a public repository.",
+    )
+    private = click.option(
+        "--private-policy",
+        type=click.Choice(POLICIES),
+        default=_DEFAULTS.policy,
+        show_default=True,
+        help="Rotation order for a key leaked in a private repository.",
+    )
+    return public(private(command))
 
 
 def settings_from_options(
@@ -27,6 +51,8 @@ def settings_from_options(
     api_interval: float,
     logs: bool,
     rotate: bool,
+    public_policy: str = _DEFAULTS.public_policy,
+    private_policy: str = _DEFAULTS.policy,
 ) -> WorkSettings:
     return WorkSettings(
         db_url=db,
@@ -35,6 +61,8 @@ def settings_from_options(
         api_interval=api_interval,
         scan_logs=logs,
         rotate=rotate,
+        policy=private_policy,
+        public_policy=public_policy,
     )
 
 
@@ -94,6 +122,7 @@ def render(report: SweepReport) -> int:
     show_default=True,
     help="Start a rotation for every new leak of an active registry key.",
 )
+@policy_options
 def sweep(
     org: str,
     db: str | None,
@@ -105,9 +134,13 @@ def sweep(
     queue: str,
     logs: bool,
     rotate: bool,
+    public_policy: str,
+    private_policy: str,
 ) -> None:
     """Scan what is new in every repository of an organisation since the last sweep."""
-    settings = settings_from_options(db, mirrors, api_url, api_interval, logs, rotate)
+    settings = settings_from_options(
+        db, mirrors, api_url, api_interval, logs, rotate, public_policy, private_policy
+    )
     if broker:
         from leakward.tasks import CeleryQueue, make_app
 

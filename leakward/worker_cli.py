@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from leakward.errors import UsageError
-from leakward.sweep_cli import API_ENV
+from leakward.sweep_cli import API_ENV, policy_options
 from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
 
 BROKER_ENV = "LEAKWARD_BROKER"
@@ -50,6 +50,7 @@ BROKER_ENV = "LEAKWARD_BROKER"
 )
 @click.option("--queue", default="leakward", show_default=True, help="Queue name to consume.")
 @click.option("--loglevel", default="INFO", show_default=True)
+@policy_options
 def worker(
     broker: str | None,
     db: str | None,
@@ -62,8 +63,13 @@ def worker(
     visibility_timeout: float,
     queue: str,
     loglevel: str,
+    public_policy: str,
+    private_policy: str,
 ) -> None:
-    """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker."""
+    """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker.
+
+    A task carries the policy its sender chose; the policy options here apply to one that
+    carries none (queued by an older sender)."""
     from leakward.tasks import make_app
 
     broker = broker or os.environ.get(BROKER_ENV)
@@ -78,6 +84,8 @@ def worker(
         api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
         api_interval=api_interval,
         rotate=not no_rotate,
+        policy=private_policy,
+        public_policy=public_policy,
     )
     app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
     app.worker_main(

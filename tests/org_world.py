@@ -19,14 +19,17 @@ import pytest
 from sqlalchemy import select
 
 from registry import NewKey, Owner, Registry, parse_consumer
+from registry import rotations as rotation_log
 from registry.models import RotationRow
 from registry.sweep_state import DoneTaskRow
 from tests.fakes.github_actions import TOKEN, FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox
 from tests.fakes.gitlab import FakeGitLab, Token
+from tests.fakes.sendgrid import FakeSendGrid
 
 TOKEN_NAME = "ci-deploy"  # the GitLab token's name, kept by its replacements
 SECRET_NAME = "GITLAB_TOKEN"  # the Actions secret its consumers read
+SENDGRID_SECRET = "SENDGRID_KEY"  # the Actions secret a SendGrid key's consumers read
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,37 @@ class RotationWorld:
         assert live.value != key.value
         assert self.actions.opened(scope, SECRET_NAME) == live.value
         return live
+
+
+def register_sendgrid_key(
+    registry: Registry, sendgrid: FakeSendGrid, repository: str
+) -> tuple[str, str]:
+    """A live SendGrid key with `repository`'s Actions secret as its consumer: (key id, value).
+    SendGrid, not GitLab, to see a policy: GitLab rotates a token in place, so its steps come in
+    one order whatever the policy; a SendGrid key is issued, delivered and revoked separately."""
+    key_id, value = sendgrid.add_key("mailer", ["mail.send"])
+    consumer = parse_consumer(f"github-actions:{repository}:{SENDGRID_SECRET}")
+    registry.add_key(
+        NewKey("sendgrid", Owner("owner@example.test"), key_id, consumers=(consumer,)),
+        secret=value,
+    )
+    return key_id, value
+
+
+def sendgrid_environment(sendgrid: FakeSendGrid) -> dict[str, str]:
+    """What a rotating process needs besides RotationWorld.environment to reach SendGrid."""
+    return {"SENDGRID_BASE_URL": sendgrid.url, "SENDGRID_API_KEY": sendgrid.admin_key}
+
+
+def assert_delivered_before_revoked(registry: Registry) -> None:
+    """The one rotation ran reissue-first to the end: the replacement was issued and delivered
+    before the leaked key was revoked, and nothing was contained first."""
+    [rotation] = rotation_log.list_rotations(registry.engine)
+    assert rotation.status == "done", rotation.last_error
+    assert rotation.policy == "reissue-first"
+    times = rotation.step_times
+    assert times["issued"] < times["delivered"] < times["old_revoked"]
+    assert "contained" not in times
 
 
 @pytest.fixture

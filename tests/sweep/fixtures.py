@@ -76,11 +76,11 @@ class Origins:
         self.fake = fake
         self.repos: dict[str, GitRepo] = {}
 
-    def add(self, name: str, **files: str) -> GitRepo:
+    def add(self, name: str, *, is_private: bool = True, **files: str) -> GitRepo:
         repo = GitRepo(self.root / name)
         repo.commit("initial", **(files or {"README.md": f"# {name}\n"}))
         self.repos[name] = repo
-        self.fake.add_repo(name, str(repo.path))
+        self.fake.add_repo(name, str(repo.path), private=is_private)
         return repo
 
     def set_pushed_at(self, name: str, when: datetime) -> None:

@@ -1,40 +1,46 @@
-"""`leakward sweep` as a user runs it: exit codes, the summary line, errors with a next step."""
+"""`leakward sweep` as a user runs it: exit codes, the summary line, errors with a next step,
+and the rotation policy options."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 
 from leakward.work_settings import WorkSettings
+from registry import Registry
+from tests.fakes.sendgrid import FakeSendGrid
 from tests.git.repos import pat
+from tests.org_world import (
+    SENDGRID_SECRET,
+    RotationWorld,
+    assert_delivered_before_revoked,
+    register_sendgrid_key,
+    sendgrid_environment,
+)
 from tests.sweep.fake_org import FakeOrgGitHub
 from tests.sweep.fixtures import Origins
 
 
-def _sweep(settings: WorkSettings, org: str) -> subprocess.CompletedProcess[str]:
+def _sweep(
+    settings: WorkSettings,
+    org: str,
+    *options: str,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "leakward",
-            "sweep",
-            "--org",
-            org,
-            "--no-logs",
-            "--no-rotate",
-            "--workers",
-            "1",
-            "--db",
-            str(settings.db_url),
-            "--mirrors",
-            str(settings.mirror_dir),
-            "--api-url",
-            settings.api_url,
+            *(sys.executable, "-m", "leakward", "sweep", "--org", org, "--no-logs"),
+            *(options or ("--no-rotate",)),
+            *("--workers", "1", "--db", str(settings.db_url)),
+            *("--mirrors", str(settings.mirror_dir), "--api-url", settings.api_url),
         ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -59,3 +65,35 @@ def test_unknown_org_exits_2_with_a_hint(settings: WorkSettings, fake_org: FakeO
     assert done.returncode == 2
     assert "no organisation 'initech'" in done.stderr
     assert "hint: check the --org name" in done.stderr
+
+
+def test_public_policy_reissue_first_delivers_a_public_leak_before_revoking_it(
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    rotation_world: RotationWorld,
+    fake_sendgrid: FakeSendGrid,
+) -> None:
+    key_id, leaked = register_sendgrid_key(registry, fake_sendgrid, "acme/site")
+    origins.add("site", is_private=False, **{"mail.env": f"SENDGRID_API_KEY={leaked}\n"})
+    env = {**rotation_world.environment, **sendgrid_environment(fake_sendgrid)}
+
+    done = _sweep(settings, "acme", "--rotate", "--public-policy", "reissue-first", env=env)
+
+    assert done.returncode == 1, done.stderr  # a new finding
+    assert "rotation 1 of entry 1: done" in done.stdout
+    [leak] = registry.list_leaks()
+    assert leak.is_public
+    # Public, yet reissue-first as the sweep was told (the default would revoke first).
+    assert_delivered_before_revoked(registry)
+    assert key_id not in fake_sendgrid.keys
+    [live] = [k for k in fake_sendgrid.keys.values() if k["value"] != fake_sendgrid.admin_key]
+    scope = "/repos/acme/site/actions/secrets"
+    assert rotation_world.actions.opened(scope, SENDGRID_SECRET) == live["value"]
+    assert leaked not in done.stdout + done.stderr
+
+
+def test_an_unknown_policy_is_a_usage_error(settings: WorkSettings, origins: Origins) -> None:
+    done = _sweep(settings, "acme", "--private-policy", "revoke-never")
+    assert done.returncode == 2
+    assert "'revoke-never' is not one of 'reissue-first', 'revoke-first'" in done.stderr

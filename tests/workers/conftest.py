@@ -16,14 +16,14 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 import redis
 
 from leakward.work_settings import WorkSettings
-from tests.fakes.fixtures import fake_gitlab  # noqa: F401 (a fixture, used by name)
+from tests.fakes.fixtures import fake_gitlab, fake_sendgrid  # noqa: F401 (fixtures, by name)
 from tests.org_world import rotation_world  # noqa: F401 (provider, secret store, inbox)
 from tests.services import require_service
 from tests.sweep.fixtures import *  # noqa: F403 (the sweep's registry, fake API, origins)
@@ -161,8 +161,10 @@ class Workers:
         rotate: bool = False,
         visibility_timeout: float = VISIBILITY_TIMEOUT,
         loglevel: str = "WARNING",
+        options: Sequence[str] = (),
     ) -> subprocess.Popen[bytes]:
-        """A worker on `broker`; with `rotate`, it also rotates the registry keys it finds."""
+        """A worker on `broker`; with `rotate`, it also rotates the registry keys it finds;
+        `options` are more `leakward worker` options."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
         args = [
@@ -171,7 +173,7 @@ class Workers:
             "--api-url", self.settings.api_url, "--queue", self.queue,
             "--pool", "prefork", "--concurrency", "1",
             "--visibility-timeout", str(visibility_timeout), "--loglevel", loglevel,
-            *([] if rotate else ["--no-rotate"]),
+            *([] if rotate else ["--no-rotate"]), *options,
         ]  # fmt: skip
         process = subprocess.Popen(
             args,

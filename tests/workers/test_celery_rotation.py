@@ -15,16 +15,20 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from leakward.sweep import sweep_org
-from leakward.tasks import CeleryQueue, make_app
+from leakward.tasks import CeleryQueue, make_app, task_name
 from leakward.work_settings import WorkSettings
 from registry import Registry
 from registry.sweep_state import DoneTaskRow
+from tests.fakes.sendgrid import FakeSendGrid
 from tests.org_world import (
     LeakedKey,
     RotationWorld,
+    assert_delivered_before_revoked,
     done_keys,
     is_checked_live,
+    register_sendgrid_key,
     rotations,
+    sendgrid_environment,
 )
 from tests.sources.builders import zip_of
 from tests.sweep.fake_org import FakeOrgGitHub
@@ -156,3 +160,37 @@ def test_a_key_printed_in_a_run_log_is_rotated_by_the_workers(
     assert is_checked_live(registry)
     rotation_world.assert_replaced(key, SCOPE)
     assert len(rotation_world.inbox.received) == 1
+
+
+def test_the_worker_public_policy_rotates_a_task_that_carries_none(
+    redis_url: str,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+    rotation_world: RotationWorld,
+    fake_sendgrid: FakeSendGrid,
+) -> None:
+    """A scan of a public repository queued by a sender that stamps no policy (an older one):
+    the worker's own --public-policy decides, here reissue-first instead of revoke-first."""
+    key_id, leaked = register_sendgrid_key(registry, fake_sendgrid, "acme/site")
+    site = origins.add("site", is_private=False, **{"mail.env": f"SENDGRID_API_KEY={leaked}\n"})
+    app = make_app(redis_url, settings, queue=queue_name)
+    payload = {
+        "repository": "acme/site",
+        "clone_url": str(site.path),
+        "is_public": True,
+        "dedupe": "scan_repo:acme/site:p1",
+    }
+    app.send_task(task_name("scan_repo"), args=(payload,))  # not CeleryQueue: no policy added
+    environment = {**rotation_world.environment, **sendgrid_environment(fake_sendgrid)}
+    options = ("--public-policy", "reissue-first")
+    workers.start(redis_url, environment, rotate=True, options=options)
+
+    wait_for(lambda: len(done_keys(registry)) == 2, "the scan and its rotation", workers)
+    [leak] = registry.list_leaks()
+    assert leak.is_public
+    assert_delivered_before_revoked(registry)
+    assert key_id not in fake_sendgrid.keys
+    assert leaked not in workers.logs()
