@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from leakward.errors import ConfigError
+from leakward.work_settings import MAX_FETCH_AGE_HOURS
 from rules.model import SEVERITIES
 
 CONFIG_NAME = "leakward.toml"
@@ -29,6 +30,8 @@ class Settings:
     decode_depth: int = 2
     # Registry database URL; `--db` and $LEAKWARD_DB take precedence.
     db: str | None = None
+    # Org sweeps: the longest a mirror goes without a full fetch (leakward/repo_sweep.py).
+    max_fetch_age_hours: float = MAX_FETCH_AGE_HOURS
     source: Path | None = None
 
 
@@ -76,6 +79,11 @@ def load_settings(path: Path | None) -> Settings:
     if fail_on not in SEVERITIES:
         raise ConfigError(f"{path}: fail_on must be one of {SEVERITIES}", None)
     gitleaks = table.get("gitleaks_config")
+    max_fetch_age = table.get("max_fetch_age_hours", MAX_FETCH_AGE_HOURS)
+    if isinstance(max_fetch_age, bool) or not isinstance(max_fetch_age, int | float):
+        raise ConfigError(f"{path}: max_fetch_age_hours must be a number of hours", None)
+    if not max_fetch_age > 0:
+        raise ConfigError(f"{path}: max_fetch_age_hours must be above 0", "24 is a day")
     try:
         return Settings(
             rules=tuple(base / str(p) for p in table.get("rules", [])),
@@ -88,6 +96,7 @@ def load_settings(path: Path | None) -> Settings:
             engine=str(table.get("engine", "auto")),
             decode_depth=int(table.get("decode_depth", 2)),
             db=str(table["db"]) if table.get("db") else None,
+            max_fetch_age_hours=float(max_fetch_age),
             source=path,
         )
     except (TypeError, ValueError) as exc:

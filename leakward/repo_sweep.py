@@ -9,9 +9,11 @@ skipped; the sweep goes on.
 
 A sweep's task carries the repository's `pushed_at` from the listing (`listed_pushed_at`): when
 GitHub says the last push came well before our last fetch of it began, that fetch already brought
-every object, so the task reports the repository unchanged without running git at all. A
-webhook's push job never carries it (its `pushed_at` is the head commit's date), so it always
-fetches.
+every object, so the task reports the repository unchanged without running git at all. Only while
+that fetch is younger than the settings' `max_fetch_age` (a day by default), though: GitHub does
+not move `pushed_at` for every ref it adds (a pull request from a fork creates `refs/pull/*` in
+the base repository), so an older mirror is fetched whatever `pushed_at` says. A webhook's push
+job never carries it (its `pushed_at` is the head commit's date), so it always fetches.
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ def scan_repository(
         path = mirror_path(settings.mirror_dir, repository)
     except MirrorError as error:
         return TaskOutcome({**summary, "state": "skipped", "reason": str(error)})
-    if is_fetch_needless(registry, path, repository, payload.get("listed_pushed_at")):
+    listed = payload.get("listed_pushed_at")
+    if is_fetch_needless(registry, path, repository, listed, settings.max_fetch_age):
         # Nothing is written: a repeat of this task decides the same, and a later push moves
         # `pushed_at` past the last fetch for the next sweep.
         return TaskOutcome(
@@ -136,17 +139,25 @@ def scan_repository(
 
 
 def is_fetch_needless(
-    registry: Registry, path: Path, repository: str, listed_pushed_at: object
+    registry: Registry,
+    path: Path,
+    repository: str,
+    listed_pushed_at: object,
+    max_fetch_age: timedelta,
 ) -> bool:
     """True when the mirror already holds everything: GitHub's last push to `repository` was
-    stamped more than PUSHED_AT_MARGIN before our last fetch of it began. Never for a repository
-    never fetched, or whose mirror is gone (a new mirror directory; a rotation reads leaked
-    values back from it), or when the listing gave no readable `pushed_at`."""
+    stamped more than PUSHED_AT_MARGIN before our last fetch of it began, and that fetch began
+    less than `max_fetch_age` ago (refs GitHub adds without moving `pushed_at` arrive with the
+    next full fetch). Never for a repository never fetched, or whose mirror is gone (a new
+    mirror directory; a rotation reads leaked values back from it), or when the listing gave no
+    readable `pushed_at`."""
     pushed_at = parse_pushed_at(listed_pushed_at)
     if pushed_at is None or not (path / "HEAD").is_file():
         return False
     began = sweep_state.fetch_began(registry.engine, repository)
-    return began is not None and pushed_at < began - PUSHED_AT_MARGIN
+    if began is None or began <= datetime.now(UTC) - max_fetch_age:
+        return False
+    return pushed_at < began - PUSHED_AT_MARGIN
 
 
 def parse_pushed_at(value: object) -> datetime | None:

@@ -44,6 +44,23 @@ def policy_options(command: Command) -> Command:
     return public(private(command))
 
 
+def config_option(command: Command) -> Command:
+    """`--config`: the settings file whose sweep settings (max_fetch_age_hours) apply."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file [default: ./leakward.toml, or pyproject.toml's [tool.leakward]].",
+    )(command)
+
+
+def max_fetch_age_hours(config: Path | None) -> float:
+    """The config file's `max_fetch_age_hours`: a re-sweep fetches a mirror whose last fetch is
+    older than this even when GitHub's `pushed_at` shows no push since."""
+    from leakward.config import find_config, load_settings
+
+    return load_settings(config or find_config(Path.cwd())).max_fetch_age_hours
+
+
 def settings_from_options(
     db: str | None,
     mirrors: Path | None,
@@ -53,6 +70,7 @@ def settings_from_options(
     rotate: bool,
     public_policy: str = _DEFAULTS.public_policy,
     private_policy: str = _DEFAULTS.policy,
+    max_fetch_age: float = _DEFAULTS.max_fetch_age_hours,
 ) -> WorkSettings:
     return WorkSettings(
         db_url=db,
@@ -63,6 +81,7 @@ def settings_from_options(
         rotate=rotate,
         policy=private_policy,
         public_policy=public_policy,
+        max_fetch_age_hours=max_fetch_age,
     )
 
 
@@ -123,6 +142,7 @@ def render(report: SweepReport) -> int:
     help="Start a rotation for every new leak of an active registry key.",
 )
 @policy_options
+@config_option
 def sweep(
     org: str,
     db: str | None,
@@ -136,10 +156,19 @@ def sweep(
     rotate: bool,
     public_policy: str,
     private_policy: str,
+    config: Path | None,
 ) -> None:
     """Scan what is new in every repository of an organisation since the last sweep."""
     settings = settings_from_options(
-        db, mirrors, api_url, api_interval, logs, rotate, public_policy, private_policy
+        db,
+        mirrors,
+        api_url,
+        api_interval,
+        logs,
+        rotate,
+        public_policy,
+        private_policy,
+        max_fetch_age_hours(config),
     )
     if broker:
         from leakward.tasks import CeleryQueue, make_app

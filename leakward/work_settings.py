@@ -8,6 +8,7 @@ names, paths and URLs; the GitHub token is read from each worker's own environme
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -17,6 +18,10 @@ from leakward.errors import ConfigError
 DEFAULT_API = "https://api.github.com"
 TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 - the variable's name, not a token
 POLICIES = ("reissue-first", "revoke-first")
+# A re-sweep skips the fetch of a repository not pushed since its last fetch only while that
+# fetch is younger than this: GitHub does not move `pushed_at` for every new ref (a pull request
+# from a fork adds refs/pull/* to the base repository), so every mirror is fetched at least daily.
+MAX_FETCH_AGE_HOURS = 24.0
 
 
 def default_mirror_dir() -> Path:
@@ -37,11 +42,19 @@ class WorkSettings:
     scan_logs: bool = True
     max_log_runs: int = 50
     rules: tuple[Path, ...] = ()
+    max_fetch_age_hours: float = MAX_FETCH_AGE_HOURS
 
     def __post_init__(self) -> None:
         for policy in (self.policy, self.public_policy):
             if policy not in POLICIES:
                 raise ValueError(f"unknown rotation policy {policy!r}")
+        if not self.max_fetch_age_hours > 0:
+            raise ValueError(f"max_fetch_age_hours must be above 0, not {self.max_fetch_age_hours}")
+
+    @property
+    def max_fetch_age(self) -> timedelta:
+        """How old a repository's last fetch may be for a re-sweep to skip fetching it."""
+        return timedelta(hours=self.max_fetch_age_hours)
 
     def policy_for(self, is_public: bool) -> str:
         """The rotation policy for a leak in a public or a private repository."""
@@ -70,6 +83,9 @@ class WorkSettings:
                 scan_logs=bool(data.get("scan_logs", True)),
                 max_log_runs=int(str(data.get("max_log_runs", 50))),
                 rules=tuple(Path(str(p)) for p in rules),
+                max_fetch_age_hours=float(
+                    str(data.get("max_fetch_age_hours", MAX_FETCH_AGE_HOURS))
+                ),
             )
         except (AssertionError, TypeError, ValueError) as error:
             raise ConfigError(

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from leakward.errors import UsageError
-from leakward.sweep_cli import API_ENV, policy_options
+from leakward.sweep_cli import API_ENV, config_option, max_fetch_age_hours, policy_options
 from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
 
 BROKER_ENV = "LEAKWARD_BROKER"
@@ -51,6 +51,7 @@ BROKER_ENV = "LEAKWARD_BROKER"
 @click.option("--queue", default="leakward", show_default=True, help="Queue name to consume.")
 @click.option("--loglevel", default="INFO", show_default=True)
 @policy_options
+@config_option
 def worker(
     broker: str | None,
     db: str | None,
@@ -65,6 +66,7 @@ def worker(
     loglevel: str,
     public_policy: str,
     private_policy: str,
+    config: Path | None,
 ) -> None:
     """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker.
 
@@ -86,6 +88,8 @@ def worker(
         rotate=not no_rotate,
         policy=private_policy,
         public_policy=public_policy,
+        # The worker decides whether a queued scan may skip its fetch.
+        max_fetch_age_hours=max_fetch_age_hours(config),
     )
     app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
     app.worker_main(

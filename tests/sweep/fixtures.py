@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from leakward.task_work import close_resources
 from leakward.work_settings import WorkSettings
-from registry import NewKey, Owner, Registry
+from registry import NewKey, Owner, Registry, sweep_state
 from tests.git.repos import GitRepo, pat
 from tests.registry.conftest import postgres_url  # noqa: F401 (a fixture, used by name)
 from tests.sweep.fake_org import FakeOrgGitHub, set_pushed_at
@@ -99,3 +99,14 @@ def planted(registry: Registry) -> tuple[str, int]:
     value = pat(7101)
     entry = registry.add_key(NewKey("github", Owner("dev@example.test"), key_id="pat-1"), value)
     return value, entry
+
+
+def fetch_moved_back(registry: Registry, repository: str, by: timedelta) -> datetime:
+    """Make the registry say the last fetch of `repository` began `by` earlier than it did, as
+    if that much time had passed since; returns the new time."""
+    began = sweep_state.fetch_began(registry.engine, repository)
+    assert began is not None
+    tips = sweep_state.scanned_tips(registry.engine, repository)
+    with registry.engine.begin() as connection:
+        sweep_state.save_tips(connection, repository, tips, began - by)
+    return began - by

@@ -9,6 +9,7 @@ sweep means no fetch happened.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from leakward.work_settings import WorkSettings
 from registry import Registry, sweep_state
 from tests.git.repos import pat
 from tests.sweep.fake_org import FakeOrgGitHub
-from tests.sweep.fixtures import Origins
+from tests.sweep.fixtures import Origins, fetch_moved_back
 
 AN_HOUR_AGO = timedelta(hours=1)
 
@@ -158,6 +159,54 @@ def test_a_webhook_push_is_fetched_whatever_its_commit_date(
     }
     outcome = perform("push", push, settings)
     assert (outcome.summary["fetched"], outcome.summary["findings"]) == (True, 1)
+
+
+def test_a_mirror_fetched_over_a_day_ago_is_fetched_whatever_pushed_at_says(
+    both_databases: WorkSettings, origins: Origins
+) -> None:
+    """A fork's pull request adds refs/pull/1/head to the base repository without moving its
+    `pushed_at`: a re-sweep within a day of the last fetch misses it, the first one after
+    fetches everything and scans the pull request's commit."""
+    settings = both_databases
+    app = origins.add("app")
+    _last_pushed_an_hour_ago(origins, "app")
+    _sweep(settings)
+    pull = app.commit("a fork's change", **{"pr.env": f"TOKEN={pat(7305)}\n"})
+    app.git("update-ref", "refs/pull/1/head", pull)
+    app.git("reset", "-q", "--hard", "HEAD~1")  # main as it was: only the pull ref is new
+    _last_pushed_an_hour_ago(origins, "app")  # GitHub did not move pushed_at
+
+    within_a_day = _sweep(settings)
+    assert (within_a_day["acme/app"]["fetched"], within_a_day["acme/app"]["findings"]) == (
+        False,
+        0,
+    )
+
+    with Registry.open(settings.db_url) as registry:
+        fetch_moved_back(registry, "acme/app", timedelta(hours=24, seconds=1))
+    after_a_day = _sweep(settings)
+    assert after_a_day["acme/app"]["fetched"] is True
+    assert (after_a_day["acme/app"]["state"], after_a_day["acme/app"]["findings"]) == ("scanned", 1)
+    assert _leaked_paths(settings) == {"pr.env"}
+    # That fetch starts a new day: the next re-sweep skips the fetch again.
+    again = _sweep(settings)
+    assert (again["acme/app"]["fetched"], again["acme/app"]["findings"]) == (False, 0)
+
+
+def test_the_max_fetch_age_is_a_setting(settings: WorkSettings, origins: Origins) -> None:
+    origins.add("app")
+    origins.set_pushed_at("app", datetime.now(UTC) - timedelta(hours=3))
+    _sweep(settings)
+    with Registry.open(settings.db_url) as registry:
+        fetch_moved_back(registry, "acme/app", timedelta(hours=2))
+    # Fetched two hours ago, pushed an hour before that: a day's maximum skips the fetch...
+    assert _sweep(settings)["acme/app"]["fetched"] is False
+    # ...an hour's does not.
+    hourly = replace(settings, max_fetch_age_hours=1.0)
+    assert _sweep(hourly)["acme/app"]["fetched"] is True
+    assert WorkSettings.from_json(hourly.to_json()).max_fetch_age == timedelta(hours=1)
+    with pytest.raises(ValueError, match="max_fetch_age_hours must be above 0"):
+        replace(settings, max_fetch_age_hours=0.0)
 
 
 def test_pushed_at_is_read_as_github_writes_it() -> None:

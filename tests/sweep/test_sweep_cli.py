@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from leakward.work_settings import WorkSettings
 from registry import Registry
@@ -20,7 +22,7 @@ from tests.org_world import (
     sendgrid_environment,
 )
 from tests.sweep.fake_org import FakeOrgGitHub
-from tests.sweep.fixtures import Origins
+from tests.sweep.fixtures import Origins, fetch_moved_back
 
 
 def _sweep(
@@ -97,3 +99,24 @@ def test_an_unknown_policy_is_a_usage_error(settings: WorkSettings, origins: Ori
     done = _sweep(settings, "acme", "--private-policy", "revoke-never")
     assert done.returncode == 2
     assert "'revoke-never' is not one of 'reissue-first', 'revoke-first'" in done.stderr
+
+
+def test_the_config_file_sets_how_old_a_fetch_may_be_before_it_is_done_again(
+    settings: WorkSettings, origins: Origins, registry: Registry, tmp_path: Path
+) -> None:
+    origins.add("app")
+    origins.set_pushed_at("app", datetime.now(UTC) - timedelta(hours=3))
+    assert _sweep(settings, "acme").returncode == 0
+    fetch_moved_back(registry, "acme/app", timedelta(hours=2))
+    config = tmp_path / "leakward.toml"
+    config.write_text("max_fetch_age_hours = 24\n")
+    daily = _sweep(settings, "acme", "--no-rotate", "--config", str(config))
+    assert "1 unchanged (1 not pushed since their last fetch)" in daily.stdout, daily.stderr
+    config.write_text("max_fetch_age_hours = 1\n")
+    hourly = _sweep(settings, "acme", "--no-rotate", "--config", str(config))
+    assert "1 unchanged (0 not pushed since their last fetch)" in hourly.stdout, hourly.stderr
+
+    config.write_text("max_fetch_age_hours = 0\n")
+    refused = _sweep(settings, "acme", "--no-rotate", "--config", str(config))
+    assert refused.returncode == 2
+    assert "max_fetch_age_hours must be above 0" in refused.stderr
