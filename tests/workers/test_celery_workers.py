@@ -78,6 +78,36 @@ def test_a_task_of_a_killed_worker_is_redone_once_by_the_other(
     assert _times_seen(registry) == [1]
 
 
+def test_a_worker_killed_while_restoring_holds_up_no_other_queue(
+    own_redis: RedisServer,
+    queue_name: str,
+    settings: WorkSettings,
+    origins: Origins,
+    registry: Registry,
+    workers: Workers,
+    tmp_path: Path,
+) -> None:
+    """A worker SIGKILLed while it held the lock for putting timed-out messages back leaves
+    that lock for five minutes (kombu's default). It was one key for the whole Redis database,
+    so under load a kill in one test stopped the redelivery another test waited for. Each queue
+    now has its own: the task of this queue's killed worker is redone all the same."""
+    with own_redis.client() as broker:
+        broker.set("unacked_mutex", "a-worker-killed-mid-restore", ex=300)
+        broker.set("other-queue.unacked_mutex", "a-worker-killed-mid-restore", ex=300)
+    origins.add("leaky", **{"ci.env": f"TOKEN={pat(7402)}\n"})
+    stall = tmp_path / "stalled-pid"
+    _queue(own_redis.url, settings, queue_name).enqueue(
+        "scan_repo", _scan_payload(origins, "leaky", "s1")
+    )
+    first = workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    wait_for(stall.exists, "the first worker taking the task", workers)
+    workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    workers.kill(first)
+    wait_for(lambda: done_keys(registry) != set(), "the second worker redoing the task", workers)
+    assert done_keys(registry) == {"scan_repo:acme/leaky:s1"}
+    assert _times_seen(registry) == [1]
+
+
 def test_redis_restart_under_load_loses_no_task(
     own_redis: RedisServer,
     queue_name: str,
@@ -100,7 +130,7 @@ def test_redis_restart_under_load_loses_no_task(
     wait_for(stall.exists, "the worker taking a task", workers)
     with own_redis.client() as broker:
         assert broker.llen(queue_name) == 5  # waiting
-        assert broker.hlen("unacked") == 1  # running, unacknowledged
+        assert broker.hlen(f"{queue_name}.unacked") == 1  # running, unacknowledged
 
     own_redis.crash()
 
