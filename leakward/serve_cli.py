@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leakward.errors import ConfigError
-from leakward.work_settings import POLICIES
+from leakward.sweep_cli import policy_options
 from leakward.worker_cli import BROKER_ENV
 
 if TYPE_CHECKING:
@@ -167,8 +167,7 @@ def _broker_handler(
     show_default=True,
     help="Refuse larger webhook bodies with 413 (GitHub sends at most 25 MB).",
 )
-@click.option("--public-policy", type=click.Choice(POLICIES), default="revoke-first")
-@click.option("--private-policy", type=click.Choice(POLICIES), default="reissue-first")
+@policy_options
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default="auto")
 @click.option(
     "--broker",
