@@ -10,8 +10,8 @@ Redis, a message taken by a worker that vanished entirely returns after the brok
 again with a countdown, and its message acknowledged. Payloads are JSON with names and ids only,
 plus the rotation `policy` the sender's settings give for the leak's exposure: the worker's own
 settings are not what the operator of `serve` or of the sweep chose.
-The webhook receiver's `push` and `workflow_run` jobs are tasks here too, so `CeleryQueue` can
-stand behind its `Queue`.
+The webhook receiver's `push` and `workflow_run` jobs are tasks here too, so `serve --broker`
+hands its stored jobs to these workers.
 """
 
 from __future__ import annotations
@@ -32,6 +32,30 @@ SETTINGS_KEY = "leakward_settings"
 PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
 
 
+# Kombu's expiry of the lock a Redis worker holds while it puts timed-out messages back.
+KOMBU_RESTORE_LOCK_SECONDS = 300
+
+
+def _restore_options(queue: str, visibility_timeout: float) -> dict[str, object]:
+    """Where a worker keeps the messages it has taken but not acknowledged, and how long the
+    lock it holds while putting timed-out ones back may outlive a killed worker.
+
+    Kombu's defaults keep them, and that lock, under fixed keys shared by the whole Redis
+    database: a worker with a short visibility timeout re-queues other queues' running tasks,
+    and a worker SIGKILLed while holding the lock stops every worker on that Redis from
+    restoring anything for five minutes, far past a short visibility timeout (this is what
+    made the killed-worker tests flaky under load). Per queue, and the lock lives no longer
+    than the visibility timeout: one that expires mid-restore risks only a duplicate delivery,
+    which the tasks deduplicate. Only consumers use these keys; a message a worker that died
+    before an upgrade had taken stays under the old keys."""
+    return {
+        "unacked_key": f"{queue}.unacked",
+        "unacked_index_key": f"{queue}.unacked_index",
+        "unacked_mutex_key": f"{queue}.unacked_mutex",
+        "unacked_mutex_expire": max(1, int(min(KOMBU_RESTORE_LOCK_SECONDS, visibility_timeout))),
+    }
+
+
 def make_app(
     broker: str,
     settings: WorkSettings,
@@ -41,7 +65,10 @@ def make_app(
 ) -> Celery:
     """A Celery app on `broker` whose tasks work with `settings` (no result backend)."""
     app = Celery("leakward", broker=broker, set_as_current=False)
-    transport: dict[str, float] = {"visibility_timeout": visibility_timeout}
+    transport: dict[str, object] = {
+        "visibility_timeout": visibility_timeout,
+        **_restore_options(queue, visibility_timeout),
+    }
     if visibility_timeout < 60:
         # Look for messages of vanished workers often enough for a short timeout to matter.
         transport |= {"unacked_restore_interval": 1.0, "unacked_restore_throttle": 1}

@@ -17,28 +17,6 @@ from leakward.sweep_cli import API_ENV, config_option, max_fetch_age_hours, poli
 from leakward.work_settings import DEFAULT_API, WorkSettings, default_mirror_dir
 
 BROKER_ENV = "LEAKWARD_BROKER"
-# Kombu's expiry of the lock a Redis worker holds while it puts timed-out messages back.
-KOMBU_RESTORE_LOCK_SECONDS = 300
-
-
-def restore_options(queue: str, visibility_timeout: float) -> dict[str, object]:
-    """Where a worker keeps the messages it has taken but not acknowledged, and how long the
-    lock it holds while putting timed-out ones back may outlive a killed worker.
-
-    Kombu's defaults keep them, and that lock, under fixed keys shared by the whole Redis
-    database: a worker with a short visibility timeout re-queues other queues' running tasks,
-    and a worker SIGKILLed while holding the lock stops every worker on that Redis from
-    restoring anything for five minutes, far past a short visibility timeout (this is what
-    made the killed-worker tests flaky under load). Per queue, and the lock lives no longer
-    than the visibility timeout: one that expires mid-restore risks only a duplicate delivery,
-    which the tasks deduplicate. Only consumers use these keys; a message a worker that died
-    before an upgrade had taken stays under the old keys."""
-    return {
-        "unacked_key": f"{queue}.unacked",
-        "unacked_index_key": f"{queue}.unacked_index",
-        "unacked_mutex_key": f"{queue}.unacked_mutex",
-        "unacked_mutex_expire": max(1, int(min(KOMBU_RESTORE_LOCK_SECONDS, visibility_timeout))),
-    }
 
 
 @click.command()
@@ -114,10 +92,6 @@ def worker(
         max_fetch_age_hours=max_fetch_age_hours(config),
     )
     app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
-    app.conf.broker_transport_options = {
-        **app.conf.broker_transport_options,
-        **restore_options(queue, visibility_timeout),
-    }
     app.worker_main(
         [
             "worker",
