@@ -94,20 +94,16 @@ class DeliveryLog:
         self._engine = engine
         self._retention = retention
 
-    def claim(self, delivery_id: str, event: str, now: datetime | None = None) -> bool:
-        """Remember `delivery_id`; False if it was already accepted (a replay or redelivery)."""
-        return self.accept(delivery_id, event, None, now=now) is not None
-
     def accept(
         self,
         delivery_id: str,
         event: str,
-        job: tuple[str, dict[str, object]] | None,
+        job: tuple[str, dict[str, object]],
         now: datetime | None = None,
     ) -> int | None:
         """Claim `delivery_id` and store its `(kind, payload)` job in one transaction.
 
-        Returns the job's id (0 without a job); None if the delivery was already accepted.
+        Returns the job's id; None if the delivery was already accepted (a replay or redelivery).
         """
         moment = now or utc_now()
         try:
@@ -118,20 +114,12 @@ class DeliveryLog:
                 connection.execute(
                     insert(Row).values(delivery_id=delivery_id, event=event, received_at=moment)
                 )
-                if job is None:
-                    return 0
                 kind, payload = job
                 values = _new_job(kind, payload, moment) | {"delivery_id": delivery_id}
                 inserted = connection.execute(insert(Job).values(**values)).inserted_primary_key
                 return int(inserted[0]) if inserted else 0
         except IntegrityError:
             return None
-
-    def release(self, delivery_id: str) -> None:
-        """Forget a claim whose work could not be queued, so GitHub's redelivery is accepted."""
-        with self._engine.begin() as connection:
-            connection.execute(delete(Job).where(Job.delivery_id == delivery_id))
-            connection.execute(delete(Row).where(Row.delivery_id == delivery_id))
 
     def add(
         self, kind: str, payload: dict[str, object], *, dedupe: str, not_before: datetime

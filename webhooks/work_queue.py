@@ -45,10 +45,6 @@ class QueueFullError(Exception):
     """The queue cannot take more work now; the receiver answers 503 so GitHub may redeliver."""
 
 
-class Queue(Protocol):
-    def enqueue(self, kind: str, payload: dict[str, object]) -> None: ...
-
-
 class Intake(Protocol):
     """What the receiver hands an accepted delivery to."""
 

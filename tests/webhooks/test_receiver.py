@@ -301,7 +301,8 @@ def test_a_full_durable_queue_claims_nothing(registry: Registry) -> None:
     assert deliver(AsgiClient(app), body, delivery="first")[0] == 202
     assert deliver(AsgiClient(app), body, delivery="second")[0] == 503
     assert [job.delivery_id for job in deliveries.list_jobs()] == ["first"]
-    assert deliveries.claim("second", "push")  # the refused delivery was never claimed
+    # The refused delivery was never claimed: accepting it now stores it.
+    assert deliveries.accept("second", "push", ("push", {})) is not None
 
 
 def test_health_metrics_and_openapi(client: AsgiClient, queue: RecordingQueue) -> None:
