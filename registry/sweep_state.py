@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import JSON, Connection, Engine, String, Table, delete, select
+from sqlalchemy import JSON, ColumnElement, Connection, Engine, String, Table, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, UtcDateTime, utc_now
@@ -61,17 +61,17 @@ def scanned_tips(engine: Engine, repository: str) -> dict[str, str]:
 
 def fetch_began(engine: Engine, repository: str) -> datetime | None:
     """When the fetch behind the scanned tips began (None if never fetched)."""
-    with engine.connect() as connection:
-        value = connection.execute(
-            select(REPOSITORIES.c.swept_at).where(REPOSITORIES.c.repository == repository)
-        ).scalar_one_or_none()
-    return UtcDateTime().process_result_value(value, connection.dialect)
+    return _time(engine, repository, REPOSITORIES.c.swept_at)
 
 
 def logs_swept_at(engine: Engine, repository: str) -> datetime | None:
+    return _time(engine, repository, REPOSITORIES.c.logs_swept_at)
+
+
+def _time(engine: Engine, repository: str, column: ColumnElement[datetime]) -> datetime | None:
     with engine.connect() as connection:
         value = connection.execute(
-            select(REPOSITORIES.c.logs_swept_at).where(REPOSITORIES.c.repository == repository)
+            select(column).where(REPOSITORIES.c.repository == repository)
         ).scalar_one_or_none()
     return UtcDateTime().process_result_value(value, connection.dialect)
 
