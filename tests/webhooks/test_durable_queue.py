@@ -41,17 +41,22 @@ def dead_worker() -> str:
     return f"{socket.gethostname()}:{gone.pid}:gone"
 
 
+def drain(queue: DurableQueue) -> None:
+    """Start `queue`'s worker, wait until no job is pending, and stop it."""
+    queue.start()
+    try:
+        assert queue.wait_idle(30)
+    finally:
+        queue.close()
+
+
 def test_a_job_is_stored_with_its_claim_and_done_once(deliveries: DeliveryLog) -> None:
     ran: list[dict[str, object]] = []
     queue = DurableQueue(deliveries, lambda kind, payload: ran.append(payload), backoff=FAST)
     assert queue.accept("d-1", "push", PUSH)
     assert not queue.accept("d-1", "push", PUSH)  # a redelivery: neither claimed nor stored
     assert queue.depth() == 1  # stored before any worker runs
-    queue.start()
-    try:
-        assert queue.wait_idle(30)
-    finally:
-        queue.close()
+    drain(queue)
     assert ran == [PUSH.payload]
     [job] = deliveries.list_jobs()
     assert (job.state, job.attempts, job.delivery_id) == ("done", 1, "d-1")
@@ -69,11 +74,7 @@ def test_a_failing_job_is_retried_with_backoff_then_failed_with_a_log_line(
     queue = DurableQueue(deliveries, broken, backoff=FAST)
     with caplog.at_level(logging.INFO, logger="webhooks.work_queue"):
         queue.accept("d-2", "push", PUSH)
-        queue.start()
-        try:
-            assert queue.wait_idle(30)
-        finally:
-            queue.close()
+        drain(queue)
     assert calls == ["push"] * FAST.attempts
     [job] = deliveries.list_jobs()
     assert (job.state, job.attempts, job.last_error) == ("failed", 3, "ConnectionError")
@@ -87,11 +88,7 @@ def test_an_error_retrying_cannot_fix_fails_the_job_at_once(deliveries: Delivery
 
     queue = DurableQueue(deliveries, unusable, backoff=FAST)
     queue.accept("d-3", "push", PUSH)
-    queue.start()
-    try:
-        assert queue.wait_idle(30)
-    finally:
-        queue.close()
+    drain(queue)
     [job] = deliveries.list_jobs()
     assert (job.state, job.attempts, job.last_error) == ("failed", 1, "UsageError")
 
@@ -101,11 +98,7 @@ def test_a_busy_job_comes_back_without_using_its_attempts(deliveries: DeliveryLo
     queue = DurableQueue(deliveries, lambda kind, payload: next(answers), backoff=FAST)
     assert queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
     assert not queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
-    queue.start()
-    try:
-        assert queue.wait_idle(30)
-    finally:
-        queue.close()
+    drain(queue)
     [job] = deliveries.list_jobs()
     assert (job.state, job.attempts, job.busy_retries) == ("done", 1, FAST.attempts + 2)
 
@@ -118,11 +111,7 @@ def test_a_job_held_by_a_dead_process_is_taken_over_on_start(deliveries: Deliver
     # A live holder elsewhere keeps it until its lease ends.
     assert deliveries.take("other:1:live", lease=lease, is_stale=lambda holder: False) is None
     ran = threading.Event()
-    queue = DurableQueue(deliveries, lambda kind, payload: ran.set(), backoff=FAST).start()
-    try:
-        assert queue.wait_idle(30)
-    finally:
-        queue.close()
+    drain(DurableQueue(deliveries, lambda kind, payload: ran.set(), backoff=FAST))
     assert ran.is_set()
     [job] = deliveries.list_jobs()
     assert (job.state, job.attempts) == ("done", 2)  # the lost attempt counts
@@ -137,11 +126,7 @@ def test_a_job_that_keeps_killing_its_worker_is_failed(
     ran: list[str] = []
     queue = DurableQueue(deliveries, lambda kind, payload: ran.append(kind), backoff=FAST)
     with caplog.at_level(logging.ERROR, logger="webhooks.work_queue"):
-        queue.start()
-        try:
-            assert queue.wait_idle(30)
-        finally:
-            queue.close()
+        drain(queue)
     assert ran == []
     [job] = deliveries.list_jobs()
     assert job.state == "failed"

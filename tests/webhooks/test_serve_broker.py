@@ -21,47 +21,40 @@ import pytest
 from leakward.errors import UsageError
 from leakward.task_work import perform
 from leakward.work_settings import WorkSettings
-from registry import NewKey, Owner, Registry, parse_consumer
+from registry import Registry
 from registry import rotations as log
 from registry.webhook_deliveries import DeliveryLog
 from tests.fakes.git_http import GitHttpServer
-from tests.fakes.github_actions import FakeGitHubActions
-from tests.fakes.github_webhooks import NoticeInbox, WebhookSender
-from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.sendgrid import FakeSendGrid
-from tests.webhooks.serve_process import ROOT, kill, serve_process
-from tests.webhooks.test_push_end_to_end import clone_with_a_first_commit, git
-from tests.webhooks.test_serve_restart import (
-    REPO,
-    SECRET,
-    assert_rotated_once,
-    environment,
-    fake_actions,
-    git_server,
-    inbox,
-    registered_token,
-    wait_for,
+from tests.org_world import (
+    SENDGRID_SECRET,
+    assert_delivered_before_revoked,
+    register_sendgrid_key,
+    sendgrid_environment,
 )
+from tests.webhooks.serve_process import ROOT, kill
+from tests.webhooks.serve_world import REPO, SCOPE, ServeWorld, push_file
 from tests.workers.conftest import REDIS_URL, require_redis
-
-__all__ = ["fake_actions", "git_server", "inbox"]
 
 
 @contextmanager
 def celery_worker(
-    env: Mapping[str, str], db_url: str, tmp_path: Path, api_url: str, queue: str, log_file: Path
+    serve_world: ServeWorld, queue: str, log_file: Path, extra_env: Mapping[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `leakward worker` (solo pool, no policy options) on `queue`; killed on exit."""
+    """A real `leakward worker` (solo pool, no policy options) on `queue`, on serve_world's
+    database, with mirrors of its own; killed on exit."""
+    mirrors = serve_world.directory / "worker-mirrors"
+    api_url = serve_world.world.actions.url
     with open(log_file, "wb") as output:
         worker = subprocess.Popen(
             [
                 *(sys.executable, "-m", "leakward", "worker", "--broker", REDIS_URL),
-                *("--db", db_url, "--mirrors", str(tmp_path / "worker-mirrors")),
+                *("--db", serve_world.db_url, "--mirrors", str(mirrors)),
                 *("--api-url", api_url, "--api-interval", "0", "--queue", queue),
                 *("--pool", "solo", "--loglevel", "INFO"),
             ],
             cwd=ROOT,
-            env=dict(env),
+            env=serve_world.process_environment(extra_env),
             stdout=output,
             stderr=output,
             start_new_session=True,
@@ -73,34 +66,21 @@ def celery_worker(
 
 
 def test_a_push_to_serve_with_a_broker_is_scanned_and_rotated_by_a_worker(
-    tmp_path: Path,
-    git_server: GitHttpServer,
-    fake_gitlab: FakeGitLab,
-    fake_actions: FakeGitHubActions,
-    inbox: NoticeInbox,
+    tmp_path: Path, git_server: GitHttpServer, serve_world: ServeWorld
 ) -> None:
     require_redis()
-    db_url = f"sqlite:///{tmp_path / 'registry.db'}"
-    token_id, leaked, _ = registered_token(fake_gitlab, db_url)
-    git_server.create(REPO)
-    clone_url = git_server.url_of(REPO)
-    work_tree = tmp_path / "work"
-    before = clone_with_a_first_commit(clone_url, work_tree)
-    (work_tree / "deploy.env").write_text(f"GITLAB_TOKEN={leaked}\n")
-    git(work_tree, "add", "deploy.env")
-    git(work_tree, "commit", "-q", "-m", "deploy settings")
-    git(work_tree, "push", "-q", "origin", "main")
-    env = environment(fake_gitlab, fake_actions, inbox)
+    db_url, serve_log = serve_world.db_url, serve_world.log_file
+    key = serve_world.register_key()
+    push = serve_world.push_leak(git_server, key)
     queue = f"leakward-test-{uuid.uuid4().hex[:12]}"  # no other test's worker takes these
     worker_log = tmp_path / "worker.log"
-    serve_log = tmp_path / "serve.log"
-    serve_args = ("--broker", REDIS_URL, "--queue", queue)
     with (
-        celery_worker(env, db_url, tmp_path, fake_actions.url, queue, worker_log),
-        serve_process(env, db_url, tmp_path / "mirrors", serve_log, *serve_args) as (_, url),
+        celery_worker(serve_world, queue, worker_log),
+        serve_world.serve("--broker", REDIS_URL, "--queue", queue) as (_, sender),
     ):
-        sender = WebhookSender(SECRET.encode(), url + "/webhooks/github")
-        payload = sender.push_payload(work_tree, REPO, clone_url, before, public=False)
+        payload = sender.push_payload(
+            push.work_tree, REPO, push.clone_url, push.before, public=False
+        )
         delivery = sender.deliver("push", payload)
         assert delivery.status == 202
 
@@ -109,83 +89,60 @@ def test_a_push_to_serve_with_a_broker_is_scanned_and_rotated_by_a_worker(
                 done = log.list_rotations(registry.engine)
                 return bool(done) and done[0].status == "done"
 
-        wait_for(rotated, f"no rotation; worker said:\n{worker_log.read_text()}", serve_log)
+        serve_world.wait_for(rotated, f"no rotation; worker said:\n{worker_log.read_text()}")
         assert sender.redeliver(delivery).status == 200
         # serve did not do the work itself: it sent the job, the worker scanned its mirror.
         assert not (tmp_path / "mirrors" / "octo").exists()
         assert (tmp_path / "worker-mirrors" / "octo" / "app.git").is_dir()
 
-    assert_rotated_once(fake_gitlab, fake_actions, token_id, db_url)
+    serve_world.assert_rotated_once(key)
     with Registry.open(db_url) as registry:
         [job] = DeliveryLog(registry.engine).list_jobs()
         assert (job.kind, job.state, job.attempts) == ("push", "done", 1)
     assert "webhook jobs go to" in serve_log.read_text()
     for text in (serve_log.read_text(), worker_log.read_text()):
-        assert leaked not in text
+        assert key.value not in text
 
 
 def test_serve_public_policy_reaches_the_worker_that_rotates_a_public_leak(
     tmp_path: Path,
     git_server: GitHttpServer,
-    fake_gitlab: FakeGitLab,
     fake_sendgrid: FakeSendGrid,
-    fake_actions: FakeGitHubActions,
-    inbox: NoticeInbox,
+    serve_world: ServeWorld,
 ) -> None:
     require_redis()
-    db_url = f"sqlite:///{tmp_path / 'registry.db'}"
-    # SendGrid, not GitLab: GitLab rotates in place, so its steps come in one order whatever
-    # the policy; a SendGrid key is issued, delivered and revoked as separate steps.
-    key_id, leaked = fake_sendgrid.add_key("mailer", ["mail.send"])
-    with Registry.open(db_url) as registry:
-        consumer = parse_consumer(f"github-actions:{REPO}:SENDGRID_KEY")
-        new = NewKey("sendgrid", Owner("owner@example.test"), key_id, consumers=(consumer,))
-        registry.add_key(new, secret=leaked)
-    git_server.create(REPO)
-    clone_url = git_server.url_of(REPO)
-    work_tree = tmp_path / "work"
-    before = clone_with_a_first_commit(clone_url, work_tree)
-    (work_tree / "mail.env").write_text(f"SENDGRID_API_KEY={leaked}\n")
-    git(work_tree, "add", "mail.env")
-    git(work_tree, "commit", "-q", "-m", "mail settings")
-    git(work_tree, "push", "-q", "origin", "main")
-    env = {
-        **environment(fake_gitlab, fake_actions, inbox),
-        "SENDGRID_BASE_URL": fake_sendgrid.url,
-        "SENDGRID_API_KEY": fake_sendgrid.admin_key,
-    }
+    with Registry.open(serve_world.db_url) as registry:
+        key_id, leaked = register_sendgrid_key(registry, fake_sendgrid, REPO)
+    push = push_file(git_server, tmp_path / "work", "mail.env", f"SENDGRID_API_KEY={leaked}\n")
+    sendgrid = sendgrid_environment(fake_sendgrid)
     queue = f"leakward-test-{uuid.uuid4().hex[:12]}"
-    worker_log, serve_log = tmp_path / "worker.log", tmp_path / "serve.log"
+    worker_log, serve_log = tmp_path / "worker.log", serve_world.log_file
     serve_args = ("--broker", REDIS_URL, "--queue", queue, "--public-policy", "reissue-first")
     with (
-        celery_worker(env, db_url, tmp_path, fake_actions.url, queue, worker_log),
-        serve_process(env, db_url, tmp_path / "mirrors", serve_log, *serve_args) as (_, url),
+        celery_worker(serve_world, queue, worker_log, sendgrid),
+        serve_world.serve(*serve_args, extra_env=sendgrid) as (_, sender),
     ):
-        sender = WebhookSender(SECRET.encode(), url + "/webhooks/github")
-        payload = sender.push_payload(work_tree, REPO, clone_url, before, public=True)
+        payload = sender.push_payload(
+            push.work_tree, REPO, push.clone_url, push.before, public=True
+        )
         assert sender.deliver("push", payload).status == 202
 
         def finished() -> bool:
-            with Registry.open(db_url) as registry:
+            with Registry.open(serve_world.db_url) as registry:
                 done = log.list_rotations(registry.engine)
                 return bool(done) and done[0].is_finished
 
-        wait_for(finished, f"no rotation; worker said:\n{worker_log.read_text()}", serve_log)
+        serve_world.wait_for(finished, f"no rotation; worker said:\n{worker_log.read_text()}")
 
-    with Registry.open(db_url) as registry:
-        [rotation] = log.list_rotations(registry.engine)
+    with Registry.open(serve_world.db_url) as registry:
         [leak] = registry.list_leaks()
+        # Public, yet reissue-first as serve was told: the replacement was delivered before the
+        # leaked key was revoked (the worker's own default would have revoked first).
+        assert_delivered_before_revoked(registry)
     assert leak.is_public
-    assert rotation.status == "done", rotation.last_error
-    # Public, yet reissue-first as serve was told: the replacement was delivered before the
-    # leaked key was revoked (the worker's own default would have revoked first).
-    assert rotation.policy == "reissue-first"
-    times = rotation.step_times
-    assert times["issued"] < times["delivered"] < times["old_revoked"]
-    assert "contained" not in times
     assert key_id not in fake_sendgrid.keys
     [live] = [k for k in fake_sendgrid.keys.values() if k["value"] != fake_sendgrid.admin_key]
-    assert fake_actions.opened(f"/repos/{REPO}/actions/secrets", "SENDGRID_KEY") == live["value"]
+    assert serve_world.world.actions.opened(SCOPE, SENDGRID_SECRET) == live["value"]
     for text in (serve_log.read_text(), worker_log.read_text()):
         assert leaked not in text
 

@@ -13,31 +13,14 @@ from __future__ import annotations
 import os
 import socket
 from datetime import timedelta
-from pathlib import Path
 
 from registry import Registry
 from registry import rotations as log
 from registry.webhook_deliveries import DeliveryLog, StoredJob
 from rotators.locks import is_stale
 from tests.fakes.git_http import GitHttpServer
-from tests.fakes.github_actions import FakeGitHubActions
-from tests.fakes.github_webhooks import NoticeInbox, WebhookSender
-from tests.fakes.gitlab import FakeGitLab
-from tests.webhooks.serve_process import serve_process
-from tests.webhooks.test_push_end_to_end import clone_with_a_first_commit, git
-from tests.webhooks.test_serve_restart import (
-    REPO,
-    SECRET,
-    assert_rotated_once,
-    environment,
-    fake_actions,
-    git_server,
-    inbox,
-    registered_token,
-    wait_for,
-)
-
-__all__ = ["fake_actions", "git_server", "inbox"]
+from tests.org_world import is_checked_live
+from tests.webhooks.serve_world import REPO, ServeWorld
 
 
 def rotate_key_job(db_url: str) -> StoredJob | None:
@@ -52,46 +35,34 @@ def busy_retries(db_url: str) -> int:
 
 
 def test_a_stored_busy_rotation_is_retried_across_a_restart_and_finished_once(
-    tmp_path: Path,
-    git_server: GitHttpServer,
-    fake_gitlab: FakeGitLab,
-    fake_actions: FakeGitHubActions,
-    inbox: NoticeInbox,
+    git_server: GitHttpServer, serve_world: ServeWorld
 ) -> None:
-    db_url = f"sqlite:///{tmp_path / 'registry.db'}"
-    token_id, leaked, entry = registered_token(fake_gitlab, db_url)
+    db_url = serve_world.db_url
+    key = serve_world.register_key()
     holder = f"{socket.gethostname()}:{os.getpid()}:test"  # this process: alive, so not stale
     with Registry.open(db_url) as registry:
-        rotation, _ = log.start(registry.engine, entry, policy="reissue-first")
+        rotation, _ = log.start(registry.engine, key.entry, policy="reissue-first")
         lease = timedelta(minutes=10)
         assert log.claim(registry.engine, rotation.id, holder, lease=lease, is_stale=is_stale)
-    git_server.create(REPO)
-    clone_url = git_server.url_of(REPO)
-    work_tree = tmp_path / "work"
-    before = clone_with_a_first_commit(clone_url, work_tree)
-    (work_tree / "deploy.env").write_text(f"GITLAB_TOKEN={leaked}\n")
-    git(work_tree, "add", "deploy.env")
-    git(work_tree, "commit", "-q", "-m", "deploy settings")
-    git(work_tree, "push", "-q", "origin", "main")
-    env = environment(fake_gitlab, fake_actions, inbox)
-    mirrors, log_file = tmp_path / "mirrors", tmp_path / "serve.log"
+    push = serve_world.push_leak(git_server, key)
 
-    with serve_process(env, db_url, mirrors, log_file) as (_, base):
-        sender = WebhookSender(SECRET.encode(), base + "/webhooks/github")
-        payload = sender.push_payload(work_tree, REPO, clone_url, before, public=False)
+    with serve_world.serve() as (_, sender):
+        payload = sender.push_payload(
+            push.work_tree, REPO, push.clone_url, push.before, public=False
+        )
         assert sender.deliver("push", payload).status == 202
-        wait_for(lambda: busy_retries(db_url) >= 1, "no retry stored and tried", log_file)
+        serve_world.wait_for(lambda: busy_retries(db_url) >= 1, "no retry stored and tried")
     # Killed (SIGKILL) while the holder still runs: the retry is stored, nothing rotated.
     job = rotate_key_job(db_url)
     assert job is not None
     assert job.state == "pending"
-    assert leaked not in str(job.payload)
-    assert not fake_gitlab.tokens[token_id].revoked
+    assert key.value not in str(job.payload)
+    assert not serve_world.world.gitlab.tokens[key.token_id].revoked
 
-    with serve_process(env, db_url, mirrors, log_file):
+    with serve_world.serve():
         tried = busy_retries(db_url)
-        wait_for(
-            lambda: busy_retries(db_url) > tried, "the restarted serve did not retry", log_file
+        serve_world.wait_for(
+            lambda: busy_retries(db_url) > tried, "the restarted serve did not retry"
         )
         with Registry.open(db_url) as registry:
             assert log.get(registry.engine, rotation.id).status == "running"
@@ -101,15 +72,16 @@ def test_a_stored_busy_rotation_is_retried_across_a_restart_and_finished_once(
             job = rotate_key_job(db_url)
             return job is not None and job.state == "done"
 
-        wait_for(retry_done, "the stored retry did not finish the rotation", log_file)
+        serve_world.wait_for(retry_done, "the stored retry did not finish the rotation")
 
-    assert_rotated_once(fake_gitlab, fake_actions, token_id, db_url)
+    serve_world.assert_rotated_once(key)
     with Registry.open(db_url) as registry:
         jobs = DeliveryLog(registry.engine).list_jobs()
         assert [(j.kind, j.state) for j in jobs] == [("push", "done"), ("rotate_key", "done")]
         [done] = log.list_rotations(registry.engine)
         assert done.id == rotation.id
-    # The retry read the leaked value again from the mirror, and checked it live before rotating.
-    assert "leaked key checked: live" in [action.split(" (")[0] for action in done.actions]
-    assert len(inbox.received) == 1
-    assert leaked not in log_file.read_text()
+        # The retry read the leaked value again from the mirror, and checked it live before
+        # rotating.
+        assert is_checked_live(registry)
+    assert len(serve_world.world.inbox.received) == 1
+    assert key.value not in serve_world.log_file.read_text()
