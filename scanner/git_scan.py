@@ -32,7 +32,7 @@ from scanner.scan import (
 )
 from scanner.sources.dispatch import chunks_for
 from scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
-from scanner.sources.git_pack import PackReader
+from scanner.sources.git_pack import Delta, PackReader
 
 # Bytes of blobs per worker task: big enough to amortise a cat-file process, small enough to
 # balance two cores and keep progress moving.
@@ -57,47 +57,70 @@ class _BlobResults:
     tally: _Tally = field(default_factory=_Tally)
 
 
-def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
-    """Worker: stream a slice of blobs through this process's own cat-file and matcher.
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """A plain-text blob that later blobs of the task are stored as deltas of."""
 
-    Blobs come in delta families, each base before the blobs stored as deltas of it, so a delta
-    is scanned only where it changed (see scanner.git_delta) while its base's findings are at hand.
+    data: bytes
+    spanned: list[Spanned]
+
+
+def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
+    """Worker: scan a slice of blobs with this process's own matcher.
+
+    Blobs come in delta families, each base before the blobs stored as deltas of it. A delta is
+    rebuilt from its base's bytes and the pack's instructions, and scanned only where it changed
+    (see scanner.git_delta), while its base is held; everything else streams through this
+    process's own cat-file. Deltas that cannot be rebuilt (their base was not plain text, or
+    the pack stores them another way) are read through cat-file at the end and scanned whole.
     """
     git_dir, blobs = task
     matcher, options = worker_matcher()
     results = _BlobResults()
-    by_oid = {blob.oid: blob for blob in blobs}
     pending = Counter(blob.base for blob in blobs if blob.base)
     packs = PackReader(Path(git_dir)) if pending else None
-    # Findings of bases whose deltas are still to come; dropped after the last one.
-    bases: dict[str, list[Spanned]] = {}
-    for oid, data in read_blobs(Path(git_dir), by_oid):
-        blob = by_oid[oid]
+    # Bases whose deltas are still to come; dropped after the last one.
+    bases: dict[str, _Base] = {}
+
+    def record(blob: Blob, data: bytes | None, base: _Base | None, delta: Delta | None) -> None:
         results.tally.files += 1
-        spanned: list[Spanned] | None = None
         if data is None:
-            results.tally.skipped.append(Skipped(blob.path, f"missing object {oid}", True))
+            results.tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
+            return
+        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
+        spanned, scanned, other = _scan_blob(matcher, options, data, origin, base, delta)
+        if spanned is None:
+            part = scan_items(matcher, other)
+            results.tally.bytes += part.bytes
+            results.tally.skipped += part.skipped
+            found = part.findings
         else:
-            origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", oid),))
-            base = bases.get(blob.base) if blob.base else None
-            spanned, scanned, other = _scan_blob(matcher, options, data, origin, base, packs, oid)
-            if spanned is None:
-                part = scan_items(matcher, other)
-                results.tally.bytes += part.bytes
-                results.tally.skipped += part.skipped
-                found = part.findings
-            else:
-                results.tally.bytes += len(data)
-                results.tally.carried += len(data) - scanned
-                found = [item.finding for item in spanned]
-            if found:
-                results.findings[oid] = found
-        if pending[oid] and spanned is not None:
-            bases[oid] = spanned
-        if blob.base:
-            pending[blob.base] -= 1
-            if not pending[blob.base]:
-                bases.pop(blob.base, None)
+            results.tally.bytes += len(data)
+            results.tally.carried += len(data) - scanned
+            found = [item.finding for item in spanned]
+            if pending[blob.oid]:
+                bases[blob.oid] = _Base(data, spanned)
+        if found:
+            results.findings[blob.oid] = found
+
+    roots = read_blobs(Path(git_dir), [blob.oid for blob in blobs if not blob.base])
+    unread: list[Blob] = []
+    for blob in blobs:
+        if not blob.base:
+            record(blob, next(roots)[1], None, None)
+            continue
+        base = bases.get(blob.base)
+        delta = packs.delta(blob.oid, blob.base, base.data) if base and packs else None
+        if base and delta and delta.content is not None:
+            record(blob, delta.content, base, delta)
+        else:
+            unread.append(blob)
+        pending[blob.base] -= 1
+        if not pending[blob.base]:
+            bases.pop(blob.base, None)
+    by_oid = {blob.oid: blob for blob in unread}
+    for oid, data in read_blobs(Path(git_dir), by_oid):
+        record(by_oid[oid], data, None, None)
     return results
 
 
@@ -106,9 +129,8 @@ def _scan_blob(
     options: ScanOptions,
     data: bytes,
     origin: Origin,
-    base: list[Spanned] | None,
-    packs: PackReader | None,
-    oid: str,
+    base: _Base | None,
+    delta: Delta | None,
 ) -> tuple[list[Spanned] | None, int, Iterable[Chunk | Skipped]]:
     """A plain text blob's findings with their spans, and the bytes scanned for them: against
     its delta base when that was plain text too. For anything else (archives, notebooks, source
@@ -118,9 +140,8 @@ def _scan_blob(
     head = list(itertools.islice(items, 2))
     if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
         return None, 0, itertools.chain(head, items)
-    if base is not None and packs is not None:
-        delta = packs.delta(oid)
-        against = scan_against_base(matcher, data, origin, delta, base) if delta else None
+    if base is not None and delta is not None:
+        against = scan_against_base(matcher, data, origin, delta, base.spanned)
         if against is not None:
             return (*against, ())
     return scan_whole(matcher, data, origin), len(data), ()

@@ -4,7 +4,9 @@ Stage: sources. A history is mostly small edits of earlier files, and git alread
 blob as a delta: instructions that copy ranges of a base object and insert literal bytes. Reading
 those instructions (a few hundred bytes to inflate, against the whole blob for its content) tells
 exactly which byte ranges of the blob are copies of the base, and from where, so a history scan
-can look closely only at what changed and carry the base's findings over to the rest.
+can look closely only at what changed and carry the base's findings over to the rest. Given the
+base's bytes, the same pass rebuilds the blob itself: cheaper than `git cat-file` inflating it
+and piping every byte over, when the base is already in memory.
 
 Only version-2 pack indexes of SHA-1 repositories are read; anything else (loose objects, other
 formats, damaged entries) answers None and the caller scans the blob whole.
@@ -32,11 +34,13 @@ Copy = tuple[int, int, int]
 @dataclass(frozen=True, slots=True)
 class Delta:
     """A blob as copies of its base; every byte of the blob outside `copies` is new. Copies
-    that continue one another in both blob and base are merged into one."""
+    that continue one another in both blob and base are merged into one. `content` is the blob
+    itself when it was read with its base's bytes at hand."""
 
     base_size: int
     size: int
     copies: list[Copy]
+    content: bytes | None = None
 
 
 class _Pack:
@@ -78,7 +82,10 @@ class _Pack:
             value = struct.unpack(">Q", self._idx[at : at + 8])[0]
         return value
 
-    def delta_at(self, offset: int) -> Delta | None:
+    def delta_at(self, offset: int, base_oid: bytes, base: bytes | None) -> Delta | None:
+        """The delta stored at `offset`, or None unless it is a delta of `base_oid`: another
+        pack may hold the same blob against another base, and copies only make sense against
+        the base they were computed from."""
         pack = self._pack
         byte = pack[offset]
         kind = (byte >> 4) & 7
@@ -89,10 +96,16 @@ class _Pack:
         if kind == _OFS_DELTA:
             byte = pack[at]
             at += 1
+            distance = byte & 0x7F
             while byte & 0x80:
                 byte = pack[at]
                 at += 1
+                distance = ((distance + 1) << 7) | (byte & 0x7F)
+            if self.offset(base_oid) != offset - distance:
+                return None
         elif kind == _REF_DELTA:
+            if pack[at : at + _OID_BYTES] != base_oid:
+                return None
             at += _OID_BYTES
         else:
             return None
@@ -105,13 +118,20 @@ class _Pack:
                 raise ValueError("pack entry runs past the end of the pack")
             data += inflater.decompress(more)
             at += _READ
-        return parse_delta(data)
+        return parse_delta(data, base)
 
 
-def parse_delta(data: bytes) -> Delta:
-    """Git's delta format: two sizes, then copy (high bit set) and insert instructions."""
+def parse_delta(data: bytes, base: bytes | None = None) -> Delta:
+    """Git's delta format: two sizes, then copy (high bit set) and insert instructions. With
+    the base's bytes, the blob is rebuilt too."""
     base_size, at = _varint(data, 0)
     size, at = _varint(data, at)
+    if base is not None and len(base) != base_size:
+        raise ValueError("delta was made against a base of another size")
+    rebuild = base is not None
+    # Views, so each copied range is copied once: into the joined blob.
+    source_bytes = memoryview(base or b"")
+    pieces: list[bytes | memoryview] = []
     copies: list[Copy] = []
     # The run being built; a copy that continues it in blob and base extends it.
     run_start = run_end = run_source = -1
@@ -131,6 +151,10 @@ def parse_delta(data: bytes) -> Delta:
                     length |= data[at] << shift
                     at += 1
             length = length or 0x10000
+            if source + length > base_size:
+                raise ValueError("delta copies past the end of its base")
+            if rebuild:
+                pieces.append(source_bytes[source : source + length])
             if written == run_end and source == run_source + run_end - run_start:
                 run_end += length
             else:
@@ -139,6 +163,10 @@ def parse_delta(data: bytes) -> Delta:
                 run_start, run_end, run_source = written, written + length, source
             written += length
         elif op:
+            if at + op > end:
+                raise ValueError("delta ends inside an insert")
+            if rebuild:
+                pieces.append(data[at : at + op])
             at += op
             written += op
         else:
@@ -147,7 +175,7 @@ def parse_delta(data: bytes) -> Delta:
         raise ValueError("delta does not add up to its declared size")
     if run_end >= 0:
         copies.append((run_start, run_end, run_source))
-    return Delta(base_size, size, copies)
+    return Delta(base_size, size, copies, b"".join(pieces) if rebuild else None)
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -172,17 +200,20 @@ class PackReader:
             except (OSError, ValueError):
                 continue  # an unreadable pack only means those blobs are scanned whole
 
-    def delta(self, oid: str) -> Delta | None:
-        """The copies making up `oid` from its delta base, or None when it is not a delta here."""
-        raw = bytes.fromhex(oid)
-        if len(raw) != _OID_BYTES:
+    def delta(self, oid: str, base_oid: str, base: bytes | None = None) -> Delta | None:
+        """The copies making up `oid` from `base_oid`, and with `base` (that object's bytes) the
+        blob rebuilt; None when no pack here stores it as a delta of that base."""
+        raw, raw_base = bytes.fromhex(oid), bytes.fromhex(base_oid)
+        if len(raw) != _OID_BYTES or len(raw_base) != _OID_BYTES:
             return None
         for pack in self._packs:
             offset = pack.offset(raw)
             if offset is None:
                 continue
             try:
-                return pack.delta_at(offset)
+                delta = pack.delta_at(offset, raw_base, base)
             except (ValueError, IndexError, zlib.error):
-                return None
+                delta = None  # damaged here: another pack may hold a good copy
+            if delta is not None:
+                return delta
         return None
