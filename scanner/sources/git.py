@@ -1,7 +1,8 @@
 """Git repositories: which blobs to scan, their bytes in bulk, and who introduced them.
 
 Stage: sources. Every unique blob is read once, in pack order, by `git cat-file --batch` (one
-process per worker, so blob bytes never cross process boundaries). Which commit introduced a blob
+process per worker, so blob bytes never cross process boundaries), except small deltas, which a
+history scan rebuilds from their base (see scanner.sources.git_pack). Which commit introduced a blob
 is only asked for blobs that held a secret, through one `git log --raw` limited to their paths:
 attribution costs nothing on a clean history.
 """
