@@ -13,12 +13,20 @@ job is done when its handler returned; one whose handler raised is tried again w
 to `Backoff.attempts` times (a process killed while running it counts too), then marked failed
 with a log line; an error retrying cannot fix fails it at once. A handler that answers `BUSY`
 (its key's rotation is held by another worker) comes back later without using an attempt.
+
+Past `maxsize` pending jobs a delivery is refused (503, so GitHub may redeliver) before its id is
+claimed. That check runs on every delivery, so it counts in memory (`PendingCount`) rather than
+with a COUNT query: the database is asked only at the first delivery, when the count nears
+`maxsize`, and at least every `recount_after` seconds, for the jobs other receiver processes on
+the same database stored or finished meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +44,8 @@ log = logging.getLogger(__name__)
 BUSY = "busy"
 # None: the job is done; BUSY: its rotation is held elsewhere, come back later.
 JobHandler = Callable[[str, dict[str, object]], str | None]
+# How often the in-memory count of pending jobs is read again at the latest (see PendingCount).
+RECOUNT_AFTER = 1.0  # seconds
 # Raised by work that cannot succeed however often it is tried: an unknown kind, a payload
 # missing what GitHub always sends, a repository name that is not owner/name.
 PERMANENT: tuple[type[Exception], ...] = (UsageError, KeyError, TypeError, ValueError)
@@ -73,6 +83,58 @@ class Backoff:
         return min(self.busy_first * 2.0 ** min(retries, 30), self.busy_limit)
 
 
+class PendingCount:
+    """The pending jobs in the database as this process last saw them, plus its own since.
+
+    `read` (a COUNT query) runs at the first `reserve`, whenever the count is within a tenth of
+    `maxsize` (another process's workers may have finished jobs: refuse only on a fresh count)
+    and when the last read is `recount_after` seconds old (other receivers may have stored jobs).
+    Far from the limit a delivery costs no query; near it, each costs one, as always. Jobs stored
+    by other processes since the last read can overshoot `maxsize` for up to `recount_after`
+    seconds: a bound as soft as the COUNT-then-insert it replaces, which was no transaction.
+    """
+
+    def __init__(self, read: Callable[[], int], maxsize: int, recount_after: float) -> None:
+        self._read = read
+        self._maxsize = maxsize
+        self._near = maxsize - max(maxsize // 10, 1)
+        self._recount_after = recount_after
+        self._lock = threading.Lock()
+        self._stored = 0  # pending in the database, as of the last read plus changes seen since
+        self._in_flight = 0  # reserved by accepts whose insert has not returned yet
+        self._read_at = -math.inf
+
+    def reserve(self) -> None:
+        """Hold a place for a job about to be stored; QueueFullError when there is none."""
+        with self._lock:
+            now = time.monotonic()
+            expected = self._stored + self._in_flight
+            if expected >= self._near or now - self._read_at >= self._recount_after:
+                # An insert in flight that commits before this read is counted twice until the
+                # next read: an error towards refusing early, never towards overfilling.
+                self._stored = self._read()
+                self._read_at = now
+            if self._stored + self._in_flight >= self._maxsize:
+                raise QueueFullError(f"{self._maxsize} jobs are waiting")
+            self._in_flight += 1
+
+    def settle(self, *, is_stored: bool) -> None:
+        """The reserved job was stored, or was not (a redelivery, or the insert failed)."""
+        with self._lock:
+            self._in_flight -= 1
+            self._stored += int(is_stored)
+
+    def add(self) -> None:
+        """A job was stored without a reservation (a follow-up is never refused)."""
+        with self._lock:
+            self._stored += 1
+
+    def finish(self) -> None:
+        """A pending job was done or failed."""
+        with self._lock:
+            self._stored = max(self._stored - 1, 0)
+
+
 class DurableQueue:
     """Jobs stored in the registry, drained by one daemon thread (`start`) of this process."""
 
@@ -84,11 +146,12 @@ class DurableQueue:
         backoff: Backoff | None = None,
         maxsize: int = 1000,
         lease: timedelta = timedelta(hours=1),
+        recount_after: float = RECOUNT_AFTER,
     ) -> None:
         self._deliveries = deliveries
         self._handler = handler
         self._backoff = backoff or Backoff()
-        self._maxsize = maxsize
+        self._pending = PendingCount(deliveries.pending, maxsize, recount_after)
         self._lease = lease
         self._worker = worker_name()
         self._wakeup = threading.Condition()
@@ -103,9 +166,12 @@ class DurableQueue:
         return self
 
     def accept(self, delivery_id: str, event: str, job: Job) -> bool:
-        if self._deliveries.pending() >= self._maxsize:
-            raise QueueFullError(f"{self._maxsize} jobs are waiting")
-        job_id = self._deliveries.accept(delivery_id, event, (job.kind, job.payload))
+        self._pending.reserve()
+        job_id = None
+        try:
+            job_id = self._deliveries.accept(delivery_id, event, (job.kind, job.payload))
+        finally:
+            self._pending.settle(is_stored=job_id is not None)
         if job_id is None:
             return False
         self._wake()
@@ -115,6 +181,8 @@ class DurableQueue:
         """Store a follow-up job due in `delay` seconds; False if it is stored already."""
         due = utc_now() + timedelta(seconds=delay)
         is_new = self._deliveries.add(kind, payload, dedupe=dedupe, not_before=due)
+        if is_new:
+            self._pending.add()
         self._wake()
         return is_new
 
@@ -174,14 +242,14 @@ class DurableQueue:
         if job.attempts > self._backoff.attempts:
             # Its earlier attempts never ended: each one took the process down with it.
             log.error("%s failed: gave up after %d attempts", label, job.attempts - 1)
-            self._deliveries.finish(job.id, "failed", job.last_error or "process lost")
+            self._finish(job.id, "failed", job.last_error or "process lost")
             return
         try:
             outcome = self._handler(job.kind, job.payload)
         except PERMANENT as error:
             # Only the type: a driver's or provider's message may quote what it was sent.
             log.error("%s failed: %s, which retrying cannot fix", label, type(error).__name__)
-            self._deliveries.finish(job.id, "failed", type(error).__name__)
+            self._finish(job.id, "failed", type(error).__name__)
         except Exception as error:  # one bad job must not stop the worker
             self._retry_or_fail(job, label, type(error).__name__)
         else:
@@ -193,12 +261,16 @@ class DurableQueue:
                 due = utc_now() + timedelta(seconds=delay)
                 self._deliveries.postpone(job.id, due, is_busy=True)
             else:
-                self._deliveries.finish(job.id, "done")
+                self._finish(job.id, "done")
+
+    def _finish(self, job_id: int, state: str, error: str | None = None) -> None:
+        self._deliveries.finish(job_id, state, error)
+        self._pending.finish()
 
     def _retry_or_fail(self, job: StoredJob, label: str, error: str) -> None:
         if job.attempts >= self._backoff.attempts:
             log.error("%s failed: %s; gave up after %d attempts", label, error, job.attempts)
-            self._deliveries.finish(job.id, "failed", error)
+            self._finish(job.id, "failed", error)
             return
         delay = self._backoff.delay(job.attempts)
         log.warning(

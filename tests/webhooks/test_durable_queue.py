@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from registry.webhook_deliveries import DeliveryLog
 from rotators.locks import is_stale
 from tests.registry.conftest import db_url, postgres_url
 from webhooks.github_events import Job
-from webhooks.work_queue import BUSY, Backoff, DurableQueue
+from webhooks.work_queue import BUSY, Backoff, DurableQueue, QueueFullError
 
 __all__ = ["db_url", "postgres_url"]
 
@@ -131,3 +132,59 @@ def test_a_job_that_keeps_killing_its_worker_is_failed(
     [job] = deliveries.list_jobs()
     assert job.state == "failed"
     assert "gave up after 3 attempts" in caplog.text
+
+
+def test_the_full_queue_check_counts_in_the_database_only_near_the_limit(
+    deliveries: DeliveryLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[int] = []
+    count = deliveries.pending
+
+    def counting() -> int:
+        counted.append(count())
+        return counted[-1]
+
+    monkeypatch.setattr(deliveries, "pending", counting)
+    queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=20, recount_after=3600)
+    for number in range(18):
+        assert queue.accept(f"d-{number}", "push", PUSH)
+    assert counted == [0]  # read once, at the first delivery
+    assert not queue.accept("d-0", "push", PUSH)  # a redelivery takes no place
+    for number in range(18, 20):  # within a tenth of maxsize: each delivery counts again
+        assert queue.accept(f"d-{number}", "push", PUSH)
+    assert counted == [0, 18, 18, 19]
+    with pytest.raises(QueueFullError):
+        queue.accept("d-20", "push", PUSH)
+    assert counted[-1] == 20
+    assert "d-20" not in {job.delivery_id for job in deliveries.list_jobs()}  # not claimed
+    drain(queue)  # this process's worker finished all 20: it knows there is room again
+    reads = len(counted)  # drain's wait for an empty queue counts too
+    for number in range(20, 38):
+        assert queue.accept(f"d-{number}", "push", PUSH)
+    assert len(counted) == reads
+
+
+def test_jobs_another_receiver_stored_count_once_the_last_read_is_old(
+    deliveries: DeliveryLog,
+) -> None:
+    queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=3, recount_after=0.05)
+    assert queue.accept("d-1", "push", PUSH)
+    for other in ("o-1", "o-2"):  # another serve process on the same database
+        assert deliveries.accept(other, "push", (PUSH.kind, PUSH.payload)) is not None
+    time.sleep(0.1)
+    with pytest.raises(QueueFullError):
+        queue.accept("d-2", "push", PUSH)
+
+
+def test_jobs_another_receiver_finished_make_room(deliveries: DeliveryLog) -> None:
+    queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=2, recount_after=3600)
+    assert queue.accept("d-1", "push", PUSH)
+    assert queue.accept("d-2", "push", PUSH)
+    with pytest.raises(QueueFullError):
+        queue.accept("d-3", "push", PUSH)
+    # Another process's worker finished one: the count near the limit is read again.
+    taken = deliveries.take("other:1:live", lease=timedelta(hours=1), is_stale=is_stale)
+    assert taken is not None
+    deliveries.finish(taken.id, "done")
+    assert queue.accept("d-3", "push", PUSH)
+    assert queue.depth() == 2
