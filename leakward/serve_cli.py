@@ -143,7 +143,7 @@ def _broker_handler(
     )
     celery = CeleryQueue(make_app(broker, settings, queue=queue))
 
-    def send(kind: str, payload: dict[str, object]) -> str | None:
+    def send(kind: str, payload: dict[str, object]) -> None:
         celery.enqueue(kind, payload)
         return None
 

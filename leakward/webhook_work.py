@@ -37,7 +37,7 @@ from rules.model import RuleSet
 from scanner.models import Finding
 from scanner.scan import ScanOptions
 from webhooks.metrics import Metrics
-from webhooks.work_queue import BUSY
+from webhooks.work_queue import JobOutcome
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,24 @@ class FollowUps(Protocol):
     def add(self, kind: str, payload: dict[str, object], *, dedupe: str, delay: float) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class RetriedRotation:
+    """A stored busy rotation tried again: its outcome, and `is_busy` when another worker holds
+    it still (the pipeline's `RunResult.is_busy`, which `rotate_leak` hands to `on_busy`)."""
+
+    outcome: RotationOutcome
+    is_busy: bool
+
+
 class WebhookWork:
     def __init__(self, context: WorkContext, follow_ups: FollowUps | None = None) -> None:
         self.context = context
         self.follow_ups = follow_ups
 
-    def perform(self, kind: str, payload: dict[str, object]) -> str | None:
-        """Do one job; `BUSY` when it must come again later, else None (done)."""
+    def perform(self, kind: str, payload: dict[str, object]) -> JobOutcome | None:
+        """Do one job; `JobOutcome.BUSY` when it must come again later, else None (done)."""
         if kind == "rotate_key":
-            return BUSY if self.rotate_key(payload).status == BUSY else None
+            return JobOutcome.BUSY if self.rotate_key(payload).is_busy else None
         self.run(kind, payload)
         return None
 
@@ -84,7 +93,7 @@ class WebhookWork:
             return self.workflow_run(payload)
         raise UsageError(f"no webhook work of kind {kind!r}", "queue push or workflow_run jobs")
 
-    def rotate_key(self, payload: dict[str, object]) -> RotationOutcome:
+    def rotate_key(self, payload: dict[str, object]) -> RetriedRotation:
         """Try a busy rotation again: the key's rotation for that leak, value read again."""
         from leakward.leaked_value import leaked_value
 
@@ -92,8 +101,8 @@ class WebhookWork:
         entry, leak_id = int(str(payload["issued_key_id"])), int(str(payload["leak_id"]))
         secret = leaked_value(context.registry, context.ruleset, context.mirror_dir, entry, leak_id)
         is_public = payload.get("is_public") is True
-        # Busy again: this job comes back itself, so no second follow-up is stored.
-        return rotate_leak(
+        held: list[int] = []  # the rotation, if another worker holds it still
+        outcome = rotate_leak(
             context.registry,
             entry,
             leak_id,
@@ -102,8 +111,10 @@ class WebhookWork:
             context.policy,
             context.environ,
             context.metrics,
-            on_busy=lambda *_ids: None,
+            # Busy again: this job comes back itself (JobOutcome.BUSY), so no follow-up is stored.
+            on_busy=lambda _key, _leak, rotation_id: held.append(rotation_id),
         )
+        return RetriedRotation(outcome, is_busy=bool(held))
 
     def resume_rotations(self) -> list[RotationOutcome]:
         """Finish every rotation left running (by a process killed mid-pipeline), through the
@@ -135,7 +146,7 @@ class WebhookWork:
                 # Only the type: a driver's or provider's message may quote what it was sent.
                 log.error("resuming rotation %s failed: %s", rotation.id, type(error).__name__)
                 continue
-            status = BUSY if result.is_busy else result.rotation.status
+            status = "busy" if result.is_busy else result.rotation.status
             if not result.is_busy:
                 context.metrics.rotation(status)
             log.info("resumed rotation %s of key %s: %s", rotation.id, entry, status)

@@ -11,8 +11,9 @@ With no broker that handler does the work (leakward/webhook_work.py); with a bro
 job to a Celery task (leakward/tasks.py), whose late acknowledgement keeps it from there on. A
 job is done when its handler returned; one whose handler raised is tried again with backoff, up
 to `Backoff.attempts` times (a process killed while running it counts too), then marked failed
-with a log line; an error retrying cannot fix fails it at once. A handler that answers `BUSY`
-(its key's rotation is held by another worker) comes back later without using an attempt.
+with a log line; an error retrying cannot fix fails it at once. A handler that answers
+`JobOutcome.BUSY` (its key's rotation is held by another worker) comes back later without using
+an attempt.
 
 Past `maxsize` pending jobs a delivery is refused (503, so GitHub may redeliver) before its id is
 claimed. That check runs on every delivery, so it counts in memory (`PendingCount`) rather than
@@ -30,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import Enum
 from typing import Protocol
 
 from leakward.errors import UsageError
@@ -41,9 +43,14 @@ from .github_events import Job
 
 log = logging.getLogger(__name__)
 
-BUSY = "busy"
-# None: the job is done; BUSY: its rotation is held elsewhere, come back later.
-JobHandler = Callable[[str, dict[str, object]], str | None]
+
+class JobOutcome(Enum):
+    """What a handler answers for a job that is not done yet (None: the job is done)."""
+
+    BUSY = "busy"  # its key's rotation is held by another worker: come back later
+
+
+JobHandler = Callable[[str, dict[str, object]], JobOutcome | None]
 # How often the in-memory count of pending jobs is read again at the latest (see PendingCount).
 RECOUNT_AFTER = 1.0  # seconds
 # Raised by work that cannot succeed however often it is tried: an unknown kind, a payload
@@ -253,7 +260,7 @@ class DurableQueue:
         except Exception as error:  # one bad job must not stop the worker
             self._retry_or_fail(job, label, type(error).__name__)
         else:
-            if outcome == BUSY:
+            if outcome is JobOutcome.BUSY:
                 delay = self._backoff.busy_delay(job.busy_retries)
                 log.info(
                     "%s: its rotation is busy in another worker; again in %.1f s", label, delay

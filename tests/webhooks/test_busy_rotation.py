@@ -8,6 +8,7 @@ timer takes the dead holder's lease over and finishes the rotation with the valu
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from leakward.leak_response import Exposure, ResponsePolicy, respond
+from leakward.webhook_work import WebhookWork, WorkContext
 from registry import Registry
 from registry import rotations as log
 from rotators.locks import is_stale
@@ -25,6 +27,7 @@ from scanner.scan import ScanOptions, scan_chunks
 from tests.org_world import RotationWorld, is_checked_live
 from tests.webhooks.serve_world import REPO, SCOPE
 from webhooks.metrics import Metrics
+from webhooks.work_queue import JobOutcome
 
 
 def test_a_busy_rotation_of_a_pushed_key_is_finished_when_its_holder_dies(
@@ -59,3 +62,41 @@ def test_a_busy_rotation_of_a_pushed_key_is_finished_when_its_holder_dies(
         # The retry still had the found value: it checked the leaked key live before rotating.
         assert is_checked_live(registry)
         rotation_world.assert_replaced(key, SCOPE)
+
+
+def test_a_stored_retry_answers_busy_while_the_rotation_is_held_and_is_done_after(
+    tmp_path: Path, rotation_world: RotationWorld
+) -> None:
+    """The `rotate_key` job serve stores for a busy rotation: its work tells the queue to come
+    back (JobOutcome.BUSY) while a live worker holds the rotation, and is done once it is not."""
+    with Registry.open(f"sqlite:///{tmp_path / 'registry.db'}") as registry:
+        key = rotation_world.register_key(registry, REPO)
+        chunk = Chunk(f"GITLAB_TOKEN={key.value}\n".encode(), Origin(kind="git", path="a.env"))
+        scanned = scan_chunks([chunk], load_rules().select(), ScanOptions(jobs=1))
+        environ = rotation_world.environment
+        exposure = Exposure("git", REPO, is_public=False)
+        stored: list[tuple[int, int, int]] = []
+        holder = f"{socket.gethostname()}:{os.getpid()}:test"  # this process: alive
+        rotation, _ = log.start(registry.engine, key.entry, policy="reissue-first")
+        lease = timedelta(minutes=10)
+        assert log.claim(registry.engine, rotation.id, holder, lease=lease, is_stale=is_stale)
+        respond(
+            registry,
+            scanned.findings,
+            exposure,
+            ResponsePolicy(),
+            environ,
+            Metrics(),
+            on_busy=lambda *ids: stored.append(ids),
+        )
+        [(entry, leak_id, _)] = stored
+        payload: dict[str, object] = {"issued_key_id": entry, "leak_id": leak_id}
+        context = WorkContext(
+            registry, load_rules().select(), tmp_path / "mirrors", environ, Metrics()
+        )
+        work = WebhookWork(context)
+
+        assert work.perform("rotate_key", payload) is JobOutcome.BUSY
+        log.release(registry.engine, rotation.id, holder)
+        assert work.perform("rotate_key", payload) is None
+        assert log.get(registry.engine, rotation.id).status == "done"

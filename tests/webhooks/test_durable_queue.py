@@ -21,7 +21,7 @@ from registry.webhook_deliveries import DeliveryLog
 from rotators.locks import is_stale
 from tests.registry.conftest import db_url, postgres_url
 from webhooks.github_events import Job
-from webhooks.work_queue import BUSY, Backoff, DurableQueue, QueueFullError
+from webhooks.work_queue import Backoff, DurableQueue, JobOutcome, QueueFullError
 
 __all__ = ["db_url", "postgres_url"]
 
@@ -95,7 +95,7 @@ def test_an_error_retrying_cannot_fix_fails_the_job_at_once(deliveries: Delivery
 
 
 def test_a_busy_job_comes_back_without_using_its_attempts(deliveries: DeliveryLog) -> None:
-    answers = iter([BUSY] * (FAST.attempts + 2) + [None])
+    answers = iter([JobOutcome.BUSY] * (FAST.attempts + 2) + [None])
     queue = DurableQueue(deliveries, lambda kind, payload: next(answers), backoff=FAST)
     assert queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
     assert not queue.add("rotate_key", {"issued_key_id": 1, "leak_id": 2}, dedupe="k:1:2", delay=0)
