@@ -184,7 +184,8 @@ def _broker_handler(
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings whose [[schedule]] entries run here [default: ./leakward.toml].",
+    help="Settings whose [[schedule]] entries (and max_fetch_age_hours) run here "
+    "[default: ./leakward.toml, or pyproject.toml's [tool.leakward]].",
 )
 def serve(
     host: str,
@@ -205,29 +206,34 @@ def serve(
 
     from leakward.config import find_config
     from leakward.schedules import load_schedules, run_scheduler
+    from leakward.sweep_cli import max_fetch_age_hours
     from leakward.work_settings import WorkSettings, default_mirror_dir
 
     _log_to_stderr()
+    # The config is read before anything opens, so a bad one stops serve with nothing to undo.
+    settings_file = config or find_config(Path.cwd())
+    mirrors = mirror_dir or default_mirror_dir()
+    # The stored jobs follow the config file; with none, the jobs already stored keep running.
+    schedules = load_schedules(settings_file) if settings_file else None
+    # Scheduled sweeps rotate with this serve's policies, and fetch a mirror at least as often
+    # as the config's max_fetch_age_hours says, as `leakward sweep --config` does.
+    work = WorkSettings(
+        db_url=db,
+        mirror_dir=mirrors,
+        policy=private_policy,
+        public_policy=public_policy,
+        max_fetch_age_hours=max_fetch_age_hours(settings_file),
+    )
     service = build_service(
         os.environ,
         db_url=db,
-        mirror_dir=mirror_dir or default_mirror_dir(),
+        mirror_dir=mirrors,
         max_body=max_body_mb * 1024 * 1024,
         public_policy=public_policy,
         private_policy=private_policy,
         engine=engine,
         broker=broker or os.environ.get(BROKER_ENV) or None,
         broker_queue=queue,
-    )
-    settings_file = config or find_config(Path.cwd())
-    # The stored jobs follow the config file; with none, the jobs already stored keep running.
-    schedules = load_schedules(settings_file) if settings_file else None
-    # Scheduled sweeps rotate with this serve's policies too.
-    work = WorkSettings(
-        db_url=db,
-        mirror_dir=mirror_dir or default_mirror_dir(),
-        policy=private_policy,
-        public_policy=public_policy,
     )
     scheduler = run_scheduler(schedules, work, db)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)

@@ -6,12 +6,19 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from leakward import sweep
 from leakward.cli import cli
+from leakward.schedules import run_scheduler
 from leakward.serve_cli import SECRET_VARIABLE
+from leakward.sweep import SweepListing, SweepReport
+from leakward.work_settings import WorkSettings
 from tests.webhooks.serve_process import serve_process
 
 
@@ -37,18 +44,46 @@ def test_serve_is_listed_with_its_options() -> None:
         assert option in result.output
 
 
-def test_serve_runs_the_config_schedules_from_the_registry_database(tmp_path: Path) -> None:
+def test_serve_runs_the_config_schedules_from_the_registry_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The config's [[schedule]] entries are stored as jobs in the registry database while the
-    receiver answers, so a restart finds them there."""
-    (tmp_path / "leakward.toml").write_text('[[schedule]]\norg = "acme"\ncron = "0 3 * * *"\n')
+    receiver answers, so a restart finds them there; each runs its sweep with the config's
+    max_fetch_age_hours, not the default."""
+    (tmp_path / "leakward.toml").write_text(
+        'max_fetch_age_hours = 6\n\n[[schedule]]\norg = "acme"\ncron = "0 3 * * *"\n'
+    )
     database = tmp_path / "r.db"
+    db_url = f"sqlite:///{database}"
     env = {**os.environ, SECRET_VARIABLE: "s3cr3t-for-the-test"}
     mirrors, log_file = tmp_path / "mirrors", tmp_path / "serve.log"
     # serve runs in tmp_path (the mirrors' parent), so it finds leakward.toml there.
     with (
-        serve_process(env, f"sqlite:///{database}", mirrors, log_file),
+        serve_process(env, db_url, mirrors, log_file),
         sqlite3.connect(database) as connection,
     ):
         jobs = [row[0] for row in connection.execute("SELECT id FROM apscheduler_jobs")]
     assert len(jobs) == 1
     assert "acme" in jobs[0]
+
+    # The stored job, run now by a scheduler that reads it back, hands its sweep those settings.
+    swept: list[tuple[str, WorkSettings]] = []
+
+    def run_local_sweep(org: str, settings: WorkSettings, *, workers: int) -> SweepReport:
+        swept.append((org, settings))
+        return SweepReport(SweepListing(org, "scheduled", ()))
+
+    monkeypatch.setattr(sweep, "run_local_sweep", run_local_sweep)
+    scheduler = run_scheduler(None, WorkSettings(db_url=db_url), db_url)
+    try:
+        [job] = scheduler.get_jobs()
+        scheduler.modify_job(job.id, next_run_time=datetime.now(UTC))
+        deadline = time.monotonic() + 60  # only stops a hung test
+        while not swept:
+            assert time.monotonic() < deadline, "the stored schedule did not run"
+            time.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=True)
+    [(org, settings)] = swept
+    assert org == "acme"
+    assert settings.max_fetch_age == timedelta(hours=6)
