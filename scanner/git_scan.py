@@ -38,6 +38,9 @@ from scanner.sources.git_pack import Delta, PackReader
 # balance two cores and keep progress moving.
 _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
+# Plain-text blobs up to _BATCH_BLOB_BYTES are located together, _BATCH_BYTES at a time.
+_BATCH_BLOB_BYTES = 64 * 1024
+_BATCH_BYTES = 1024 * 1024
 MAX_LOCATIONS = 1000
 
 Extras = dict[Finding, dict[str, object]]
@@ -65,6 +68,82 @@ class _Base:
     spanned: list[Spanned]
 
 
+class _BlobScanner:
+    """One task's blobs, scanned in order. Small plain-text blobs wait in a batch and are
+    located together: most blobs of a history are small files, and an engine call per blob cost
+    more than the scanning. A base's findings are ready before any delta of it is scanned."""
+
+    def __init__(self, matcher: Matcher, options: ScanOptions, pending: Counter[str]) -> None:
+        self.results = _BlobResults()
+        self._matcher = matcher
+        self._options = options
+        self._pending = pending
+        # Bases whose deltas are still to come; dropped after the last one.
+        self.bases: dict[str, _Base] = {}
+        self._batch: list[tuple[Blob, Chunk]] = []
+        self._batched: set[str] = set()
+        self._batch_bytes = 0
+
+    def base_of(self, blob: Blob) -> _Base | None:
+        if blob.base in self._batched:
+            self.flush()
+        return self.bases.get(blob.base) if blob.base else None
+
+    def done_with_base(self, oid: str) -> None:
+        self._pending[oid] -= 1
+        if not self._pending[oid]:
+            self.bases.pop(oid, None)
+
+    def scan(self, blob: Blob, data: bytes | None, base: _Base | None, delta: Delta | None) -> None:
+        tally = self.results.tally
+        tally.files += 1
+        if data is None:
+            tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
+            return
+        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
+        items = chunks_for(data, origin, self._options.container_limits)
+        # Sniffing twice cost a history of many binaries and archives a second unpacking: what
+        # is not plain text is scanned from the chunks already begun.
+        head = list(itertools.islice(items, 2))
+        if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
+            part = scan_items(self._matcher, itertools.chain(head, items))
+            tally.bytes += part.bytes
+            tally.skipped += part.skipped
+            if part.findings:
+                self.results.findings[blob.oid] = part.findings
+            return
+        tally.bytes += len(data)
+        if base is not None and delta is not None:
+            against = scan_against_base(self._matcher, data, origin, delta, base.spanned)
+            if against is not None:
+                spanned, scanned = against
+                tally.carried += len(data) - scanned
+                self._found(blob, data, spanned)
+                return
+        if len(data) > _BATCH_BLOB_BYTES:
+            self._found(blob, data, scan_whole(self._matcher, data, origin))
+            return
+        self._batch.append((blob, head[0]))
+        self._batched.add(blob.oid)
+        self._batch_bytes += len(data)
+        if self._batch_bytes >= _BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        located = self._matcher.scan_chunks_spans([chunk for _, chunk in self._batch])
+        for (blob, chunk), spans in zip(self._batch, located, strict=True):
+            self._found(blob, chunk.data, [Spanned(*found) for found in spans])
+        self._batch.clear()
+        self._batched.clear()
+        self._batch_bytes = 0
+
+    def _found(self, blob: Blob, data: bytes, spanned: list[Spanned]) -> None:
+        if self._pending[blob.oid]:
+            self.bases[blob.oid] = _Base(data, spanned)
+        if spanned:
+            self.results.findings[blob.oid] = [item.finding for item in spanned]
+
+
 def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     """Worker: scan a slice of blobs with this process's own matcher.
 
@@ -76,75 +155,27 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     """
     git_dir, blobs = task
     matcher, options = worker_matcher()
-    results = _BlobResults()
     pending = Counter(blob.base for blob in blobs if blob.base)
     packs = PackReader(Path(git_dir)) if pending else None
-    # Bases whose deltas are still to come; dropped after the last one.
-    bases: dict[str, _Base] = {}
-
-    def record(blob: Blob, data: bytes | None, base: _Base | None, delta: Delta | None) -> None:
-        results.tally.files += 1
-        if data is None:
-            results.tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
-            return
-        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
-        spanned, scanned, other = _scan_blob(matcher, options, data, origin, base, delta)
-        if spanned is None:
-            part = scan_items(matcher, other)
-            results.tally.bytes += part.bytes
-            results.tally.skipped += part.skipped
-            found = part.findings
-        else:
-            results.tally.bytes += len(data)
-            results.tally.carried += len(data) - scanned
-            found = [item.finding for item in spanned]
-            if pending[blob.oid]:
-                bases[blob.oid] = _Base(data, spanned)
-        if found:
-            results.findings[blob.oid] = found
-
+    scanner = _BlobScanner(matcher, options, pending)
     roots = read_blobs(Path(git_dir), [blob.oid for blob in blobs if not blob.base])
     unread: list[Blob] = []
     for blob in blobs:
         if not blob.base:
-            record(blob, next(roots)[1], None, None)
+            scanner.scan(blob, next(roots)[1], None, None)
             continue
-        base = bases.get(blob.base)
+        base = scanner.base_of(blob)
         delta = packs.delta(blob.oid, blob.base, base.data) if base and packs else None
         if base and delta and delta.content is not None:
-            record(blob, delta.content, base, delta)
+            scanner.scan(blob, delta.content, base, delta)
         else:
             unread.append(blob)
-        pending[blob.base] -= 1
-        if not pending[blob.base]:
-            bases.pop(blob.base, None)
+        scanner.done_with_base(blob.base)
     by_oid = {blob.oid: blob for blob in unread}
     for oid, data in read_blobs(Path(git_dir), by_oid):
-        record(by_oid[oid], data, None, None)
-    return results
-
-
-def _scan_blob(
-    matcher: Matcher,
-    options: ScanOptions,
-    data: bytes,
-    origin: Origin,
-    base: _Base | None,
-    delta: Delta | None,
-) -> tuple[list[Spanned] | None, int, Iterable[Chunk | Skipped]]:
-    """A plain text blob's findings with their spans, and the bytes scanned for them: against
-    its delta base when that was plain text too. For anything else (archives, notebooks, source
-    maps…) None, and the chunks to scan as usual, already begun: sniffing twice cost a history
-    of many binaries and archives a second unpacking."""
-    items = chunks_for(data, origin, options.container_limits)
-    head = list(itertools.islice(items, 2))
-    if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
-        return None, 0, itertools.chain(head, items)
-    if base is not None and delta is not None:
-        against = scan_against_base(matcher, data, origin, delta, base.spanned)
-        if against is not None:
-            return (*against, ())
-    return scan_whole(matcher, data, origin), len(data), ()
+        scanner.scan(by_oid[oid], data, None, None)
+    scanner.flush()
+    return scanner.results
 
 
 def _families(blobs: list[Blob]) -> list[list[Blob]]:
@@ -253,7 +284,10 @@ def scan_history(
     blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]
     blobs = _sized(blobs, options, skipped)
     scanned = {blob.oid for blob in blobs}
-    blobs = [b if b.base in scanned else dataclasses.replace(b, base=None) for b in blobs]
+    blobs = [
+        b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
+        for b in blobs
+    ]
     results = _scan_all(repo, blobs, ruleset, options, progress)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid in paths}

@@ -201,21 +201,28 @@ class Matcher:
                 nearest.is_consumed = True
 
     def locate(self, data: bytes) -> list[_Located]:
-        """Every confirmed secret in `data` and in what decoders reveal inside it.
+        """Every confirmed secret in `data` and in what decoders reveal inside it."""
+        return self.locate_many([data])[0]
+
+    def locate_many(self, datas: Sequence[bytes]) -> list[list[_Located]]:
+        """`locate` for each of `datas`, in as few engine calls as one.
 
         Views are scanned one decoding level at a time, each level in one engine call: a
-        chunk's decoded spans are many and small, and a call per span cost more than the scan.
+        chunk's decoded spans are many and small, and so are most files of a history, and a
+        call per piece cost more than the scan.
         """
-        located: list[_Located] = []
+        located: list[list[_Located]] = [[] for _ in datas]
         Mapper = Callable[[int], int]
         identity: Mapper = lambda offset: offset  # noqa: E731
-        level: list[tuple[bytes, Mapper, tuple[str, ...]]] = [(data, identity, ())]
+        level: list[tuple[bytes, Mapper, tuple[str, ...], int]] = [
+            (data, identity, (), root) for root, data in enumerate(datas)
+        ]
         while level:
-            following: list[tuple[bytes, Mapper, tuple[str, ...]]] = []
-            all_hits = self._engine.scan_many([view for view, _, _ in level])
-            for (view, to_root, chain), hits in zip(level, all_hits, strict=True):
+            following: list[tuple[bytes, Mapper, tuple[str, ...], int]] = []
+            all_hits = self._engine.scan_many([view for view, _, _, _ in level])
+            for (view, to_root, chain, root), hits in zip(level, all_hits, strict=True):
                 for candidate in self._candidates(view, hits.windows):
-                    located.append(
+                    located[root].append(
                         _Located(
                             candidate.index,
                             candidate.secret,
@@ -232,8 +239,13 @@ class Matcher:
                     if decoded.data == view[decoded.start : decoded.end]:
                         continue
                     text, mapper = _with_context(view, decoded)
-                    following.append((text, _compose(to_root, mapper), (*chain, decoded.kind)))
+                    following.append(
+                        (text, _compose(to_root, mapper), (*chain, decoded.kind), root)
+                    )
             level = following
+        return [self._kept(found) for found in located]
+
+    def _kept(self, located: list[_Located]) -> list[_Located]:
         vetoed = [(item.start, item.end) for item in located if item.is_vetoed]
         kept = [item for item in located if not item.is_vetoed]
         return _drop_generic_overlaps(
@@ -246,8 +258,19 @@ class Matcher:
     def scan_chunk_spans(self, chunk: Chunk) -> list[tuple[Finding, int, int]]:
         """Each finding with the byte span of its secret in `chunk.data` (decoded ones: the span
         of the encoded text that holds it)."""
+        return self.scan_chunks_spans([chunk])[0]
+
+    def scan_chunks_spans(self, chunks: Sequence[Chunk]) -> list[list[tuple[Finding, int, int]]]:
+        """`scan_chunk_spans` for each chunk, located together (see `locate_many`)."""
+        all_located = self.locate_many([chunk.data for chunk in chunks])
+        return [
+            self._findings(chunk, located)
+            for chunk, located in zip(chunks, all_located, strict=True)
+        ]
+
+    def _findings(self, chunk: Chunk, located: list[_Located]) -> list[tuple[Finding, int, int]]:
         findings = []
-        for item in self.locate(chunk.data):
+        for item in located:
             if has_allow_comment(chunk.data, item.start):
                 continue
             rule = self._ruleset.rules[item.index]

@@ -1,0 +1,53 @@
+"""Chunks located together find exactly what each finds alone: nothing reaches across chunks."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from rules.loader import load_rules
+from scanner.engines import make_engine
+from scanner.matcher import Matcher
+from scanner.models import Chunk, Origin
+from tests.git.repos import aws_pair, pat
+
+RULESET = load_rules().select()
+
+
+def _chunks(seed: int) -> list[Chunk]:
+    """Files whose ends and starts would make secrets, pairs or decodings if they were joined."""
+    chooser = random.Random(seed)
+    key_id, secret = aws_pair(seed)
+    token = pat(seed)
+    texts = [
+        f"first = 1\ntoken = {token[:20]}",  # a token cut in two across a file boundary
+        f"{token[20:]}\nother = 2\n",
+        f"aws_access_key_id = {key_id}\n",  # an id at the end of one file …
+        f"aws_secret_access_key = {secret}\nport = 8080\n",  # … its secret at the next's start
+        "encoded = Z2hwX",  # base64 cut across files
+        "1234\n",
+        f"url = https://host/?token={token.replace('_', '%5F')}\n",  # URL-encoded, whole
+        f"key = {pat(seed + 1)}  # leakward:allow\n",  # allowed in its own file only
+        "\n" * chooser.randint(1, 5) + f"late = {pat(seed + 2)}\n",
+    ]
+    return [
+        Chunk(text.encode(), Origin(kind="file", path=f"file{n}.txt"))
+        for n, text in enumerate(texts)
+    ]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_chunks_located_together_match_each_located_alone(engine: str, seed: int) -> None:
+    matcher = Matcher(RULESET, make_engine(RULESET, engine))
+    chunks = _chunks(seed)
+
+    together = matcher.scan_chunks_spans(chunks)
+
+    alone = [matcher.scan_chunk_spans(chunk) for chunk in chunks]
+    assert together == alone
+    found = {finding.secret.reveal() for spans in together for finding, _, _ in spans}
+    assert pat(seed) in found  # the URL-decoded copy: the check is not vacuous
+    assert pat(seed + 2) in found
+    assert pat(seed + 1) not in found
