@@ -57,6 +57,13 @@ def locked(path: Path) -> Iterator[None]:
 
 # What `git clone --mirror` fetches: every ref, as it is on the remote.
 MIRROR_REFSPEC = "+refs/*:refs/*"
+# A fetch keeps what it receives as one pack, as a clone always does. By default a fetch of
+# under 100 objects (a typical push) explodes them into loose objects: a file each, often a new
+# directory each, which costs more than indexing one pack; and loose blobs have no delta
+# against the version before them, which the history scan reads from packs to scan only what
+# changed. Packs still pile up no further than `git maintenance run --auto` (run by every
+# fetch) lets them.
+KEEP_PACK = ("-c", "fetch.unpackLimit=1")
 
 
 def sync_mirror(
@@ -70,12 +77,17 @@ def sync_mirror(
         # own refspec: one git process where `remote set-url` then `fetch origin` took two, and
         # an unchanged repository in a re-sweep costs little else.
         fetch = ["fetch", "--prune", "--quiet", clone_url, MIRROR_REFSPEC]
-        _git(["git", "-C", str(path), *fetch], env)
+        _git(["git", "-C", str(path), *KEEP_PACK, *fetch], env)
         return Mirror(repository, path, is_new=False)
     partial = path.with_name(path.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)  # left by a clone that was killed half-way
-    _git(["git", "clone", "--mirror", "--quiet", clone_url, str(partial)], env)
+    # No template: a mirror needs none of the sample hooks, description or info/exclude it
+    # would copy, and a file created costs more CPU than the rest of a small clone on some
+    # filesystems (ext4 without a journal scans its recently deleted inodes for each new one).
+    # It also keeps an operator's init.templateDir hooks out of the mirrors.
+    clone = ["clone", "--mirror", "--quiet", "--template=", clone_url, str(partial)]
+    _git(["git", *clone], env)
     partial.rename(path)
     return Mirror(repository, path, is_new=True)
 

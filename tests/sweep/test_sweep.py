@@ -88,6 +88,23 @@ def test_resweep_scans_nothing_when_nothing_changed_and_only_new_commits_after(
     }
 
 
+def test_a_secret_only_a_tag_still_reaches_is_found_first_and_on_resweep(
+    settings: WorkSettings, origins: Origins
+) -> None:
+    # The mirror's clone and fetch options must bring tags, not only branches: each time, the
+    # only commit holding the secret is one a branch was reset away from after it was tagged.
+    first, later = pat(7211), pat(7212)
+    repo = origins.add("tagged")
+    for name, secret in (("v1", first), ("v2", later)):
+        base = repo.head()
+        repo.commit(f"release {name}", **{f"{name}.env": f"TOKEN={secret}\n"})
+        repo.git("tag", "-a", name, "-m", name)
+        repo.git("reset", "-q", "--hard", base)
+        report = _sweep(settings)
+        assert _states(report) == {"acme/tagged": "scanned"}
+        assert _findings(report, "acme/tagged") == 1
+
+
 def test_repositories_deleted_or_renamed_mid_sweep_are_reported_and_skipped(
     settings: WorkSettings, origins: Origins, fake_org: FakeOrgGitHub
 ) -> None:
