@@ -156,16 +156,21 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     git_dir, blobs = task
     matcher, options = worker_matcher()
     pending = Counter(blob.base for blob in blobs if blob.base)
-    packs = PackReader(Path(git_dir)) if pending else None
+    packs = PackReader(Path(git_dir))
     scanner = _BlobScanner(matcher, options, pending)
-    roots = read_blobs(Path(git_dir), [blob.oid for blob in blobs if not blob.base])
+    # Blobs a pack stores whole are inflated here; the rest stream from cat-file, in order.
+    streamed = read_blobs(Path(git_dir), [b.oid for b in blobs if not b.base and not b.stored])
     unread: list[Blob] = []
     for blob in blobs:
         if not blob.base:
-            scanner.scan(blob, next(roots)[1], None, None)
+            data = packs.whole(blob.oid, blob.stored) if blob.stored else next(streamed)[1]
+            if data is None and blob.stored:
+                unread.append(blob)  # loose, or damaged in its pack: cat-file reads it
+            else:
+                scanner.scan(blob, data, None, None)
             continue
         base = scanner.base_of(blob)
-        delta = packs.delta(blob.oid, blob.base, base.data) if base and packs else None
+        delta = packs.delta(blob.oid, blob.base, base.data) if base else None
         if base and delta and delta.content is not None:
             scanner.scan(blob, delta.content, base, delta)
         else:
@@ -277,8 +282,9 @@ def scan_history(
         name = paths.get(oid)
         if name is None and not all_objects:
             continue
-        base = base if worth_comparing(size, stored) else None
-        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size, base))
+        whole = stored if base is None else 0
+        compare = base if worth_comparing(size, stored) else None
+        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size, compare, whole))
     # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
     # gets it reported instead of silently unscanned.
     blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]

@@ -33,6 +33,8 @@ class Blob:
     size: int
     # The blob git stores this one as a delta of, when that one is scanned too.
     base: str | None = None
+    # Bytes it takes in its pack (`%(objectsize:disk)`), 0 when unknown.
+    stored: int = 0
 
 
 @dataclass(frozen=True, slots=True)

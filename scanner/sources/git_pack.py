@@ -22,6 +22,7 @@ from pathlib import Path
 
 _IDX_MAGIC = b"\377tOc"
 _OID_BYTES = 20
+_BLOB = 3
 _OFS_DELTA = 6
 _REF_DELTA = 7
 _READ = 16 * 1024
@@ -49,6 +50,8 @@ class _Pack:
             self._idx = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         with idx_path.with_suffix(".pack").open("rb") as handle:
             self._pack = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        # Slices of a view are not copies: a whole blob inflates straight from the mapping.
+        self._view = memoryview(self._pack)
         idx = self._idx
         if idx[:4] != _IDX_MAGIC or struct.unpack(">I", idx[4:8])[0] != 2:
             raise ValueError("not a version-2 pack index")
@@ -81,6 +84,26 @@ class _Pack:
             at = self._large + (value & 0x7FFFFFFF) * 8
             value = struct.unpack(">Q", self._idx[at : at + 8])[0]
         return value
+
+    def whole_at(self, offset: int, stored: int) -> bytes | None:
+        """The blob stored whole at `offset` in `stored` bytes (header included); None when the
+        entry is a delta or not a blob."""
+        pack = self._pack
+        byte = pack[offset]
+        kind = (byte >> 4) & 7
+        size = byte & 0x0F
+        at, shift = offset + 1, 4
+        while byte & 0x80:
+            byte = pack[at]
+            at += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+        if kind != _BLOB:
+            return None
+        data = zlib.decompress(self._view[at : offset + stored], bufsize=max(size, 1))
+        if len(data) != size:
+            raise ValueError("blob inflates to another size than its header says")
+        return data
 
     def delta_at(self, offset: int, base_oid: bytes, base: bytes | None) -> Delta | None:
         """The delta stored at `offset`, or None unless it is a delta of `base_oid`: another
@@ -190,7 +213,7 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 
 
 class PackReader:
-    """Delta instructions of objects stored in a repository's packs."""
+    """Blobs stored whole, and delta instructions of the others, in a repository's packs."""
 
     def __init__(self, git_dir: Path) -> None:
         self._packs: list[_Pack] = []
@@ -199,6 +222,24 @@ class PackReader:
                 self._packs.append(_Pack(idx_path))
             except (OSError, ValueError):
                 continue  # an unreadable pack only means those blobs are scanned whole
+
+    def whole(self, oid: str, stored: int) -> bytes | None:
+        """The content of `oid` when a pack stores it whole in `stored` bytes (as git's
+        `%(objectsize:disk)` gave them), inflated here: no cat-file, no pipe. None otherwise."""
+        raw = bytes.fromhex(oid)
+        if len(raw) != _OID_BYTES or stored <= 0:
+            return None
+        for pack in self._packs:
+            offset = pack.offset(raw)
+            if offset is None:
+                continue
+            try:
+                data = pack.whole_at(offset, stored)
+            except (ValueError, IndexError, zlib.error):
+                data = None  # damaged here: cat-file says what is wrong with it
+            if data is not None:
+                return data
+        return None
 
     def delta(self, oid: str, base_oid: str, base: bytes | None = None) -> Delta | None:
         """The copies making up `oid` from `base_oid`, and with `base` (that object's bytes) the

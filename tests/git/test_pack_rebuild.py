@@ -1,4 +1,5 @@
-"""History scans rebuild a deltified blob from its base's bytes instead of asking cat-file for it.
+"""History scans read blobs from the packs themselves instead of asking cat-file for them: those
+stored whole are inflated, small deltas are rebuilt from their base's bytes.
 
 The rebuilt bytes must be exactly git's: every test compares them with `git cat-file` on real
 packs, written with offset deltas (git's default) and with reference deltas (older packs, and
@@ -66,6 +67,45 @@ def test_every_rebuilt_delta_is_byte_for_byte_what_git_reads(repo: GitRepo, offs
         assert delta.content == _blob(repo, oid)
 
 
+def _stored_whole(repo: GitRepo) -> list[tuple[str, int]]:
+    listing = repo.git(
+        "cat-file",
+        "--batch-all-objects",
+        "--batch-check=%(objecttype) %(objectname) %(objectsize:disk) %(deltabase)",
+    )
+    return [
+        (parts[1], int(parts[2]))
+        for parts in (line.split() for line in listing.splitlines())
+        if parts[0] == "blob" and parts[3] == "0" * 40
+    ]
+
+
+def test_every_blob_stored_whole_inflates_to_what_git_reads(repo: GitRepo) -> None:
+    _edited_history(repo, seed=4)
+    repo.commit("empty file", **{"empty.txt": ""})
+    repo.git("repack", "-adfq")
+    whole = _stored_whole(repo)
+    assert len(whole) >= 2
+    packs = PackReader(repo.path / ".git")
+
+    for oid, stored in whole:
+        assert packs.whole(oid, stored) == _blob(repo, oid)
+        # Too few bytes (git named another copy's size) is no blob, never part of one.
+        assert packs.whole(oid, stored - 1) is None
+
+
+def test_loose_objects_and_deltas_are_not_read_as_whole_blobs(repo: GitRepo) -> None:
+    _edited_history(repo, seed=6)
+    repo.git("repack", "-adfq")
+    (delta, _), *_ = _deltas(repo)
+    loose = repo.commit("after the repack", **{"new.txt": "not packed yet\n"})
+    loose_blob = repo.git("rev-parse", f"{loose}:new.txt")
+    packs = PackReader(repo.path / ".git")
+
+    assert packs.whole(delta, 10_000) is None
+    assert packs.whole(loose_blob, 30) is None
+
+
 def test_a_delta_is_refused_against_any_other_base(repo: GitRepo) -> None:
     _edited_history(repo, seed=5)
     repo.git("repack", "-adfq")
@@ -116,3 +156,34 @@ def test_a_delta_of_a_container_base_is_read_whole_and_its_secret_found(
 
     found = {(f.secret.reveal(), f.origin.commit) for f in scan.result.findings}
     assert (token, added) in found
+
+
+def test_a_blob_damaged_in_its_pack_is_reported_and_the_rest_scanned(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    chooser = random.Random(17)
+    filler = "".join(f"{chooser.getrandbits(64):x}\n" for _ in range(200))
+    repo.commit("two", **{"a.txt": f"{pat(44)}\n", "b.txt": filler})
+    repo.git("repack", "-adfq")
+    (pack,) = (repo.path / ".git" / "objects" / "pack").glob("*.pack")
+    index = pack.with_suffix(".idx")
+    damaged = repo.git("rev-parse", "HEAD:b.txt")
+    offsets = {
+        line.split()[1]: int(line.split()[0])
+        for line in subprocess.run(
+            ["git", "show-index"], input=index.read_bytes(), capture_output=True, check=True
+        )
+        .stdout.decode()
+        .splitlines()
+    }
+    content = bytearray(pack.read_bytes())
+    at = offsets[damaged] + 40  # inside its deflated bytes, past the entry's header
+    content[at : at + 8] = bytes(8)
+    pack.chmod(0o644)
+    pack.write_bytes(bytes(content))
+
+    scan = scan_history(repo.path, rules, options)
+
+    assert {f.secret.reveal() for f in scan.result.findings} == {pat(44)}
+    errors = [s for s in scan.result.skipped if s.is_error]
+    assert [s.path for s in errors] == ["b.txt"]
