@@ -34,8 +34,8 @@ from scanner.sources.dispatch import chunks_for
 from scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
 from scanner.sources.git_pack import Delta, PackReader
 
-# Bytes of blobs per worker task: big enough to amortise a cat-file process, small enough to
-# balance two cores and keep progress moving.
+# Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
+# pack mappings), small enough to balance two cores and keep progress moving.
 _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
 # Plain-text blobs up to _BATCH_BLOB_BYTES are located together, _BATCH_BYTES at a time.
@@ -147,11 +147,12 @@ class _BlobScanner:
 def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     """Worker: scan a slice of blobs with this process's own matcher.
 
-    Blobs come in delta families, each base before the blobs stored as deltas of it. A delta is
-    rebuilt from its base's bytes and the pack's instructions, and scanned only where it changed
-    (see scanner.git_delta), while its base is held; everything else streams through this
-    process's own cat-file. Deltas that cannot be rebuilt (their base was not plain text, or
-    the pack stores them another way) are read through cat-file at the end and scanned whole.
+    Blobs come in delta families, each base before the blobs stored as deltas of it. Git's
+    packs are read here where that is cheaper than a pipe from cat-file: a blob stored whole is
+    inflated from the pack, and a small delta is rebuilt from its held base and scanned only where
+    it changed (see scanner.git_delta). Other deltas stream through this process's own cat-file,
+    in order. What cannot be read here (a loose or damaged object, a delta whose base was not
+    plain text) is read through cat-file at the end of the task and scanned whole.
     """
     git_dir, blobs = task
     matcher, options = worker_matcher()

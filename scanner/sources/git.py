@@ -33,7 +33,8 @@ class Blob:
     size: int
     # The blob git stores this one as a delta of, when that one is scanned too.
     base: str | None = None
-    # Bytes it takes in its pack (`%(objectsize:disk)`), 0 when unknown.
+    # Bytes it takes on disk when git stores it whole (`%(objectsize:disk)`): 0 for a delta, or
+    # when unknown.
     stored: int = 0
 
 
