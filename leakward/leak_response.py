@@ -60,6 +60,8 @@ class RotationOutcome:
     issued_key_id: int
     rotation_id: int
     status: str
+    # Another worker holds this key's rotation (status "busy"): it is to be tried again later.
+    is_busy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ def rotate_leak(
             )
             retry = functools.partial(again, metrics, attempt=attempt + 1)
             _retry_later(retry, attempt, rotation.id)
-        return RotationOutcome(issued_key_id, rotation.id, "busy")
+        return RotationOutcome(issued_key_id, rotation.id, "busy", is_busy=True)
     metrics.rotation(rotation.status)
     for window in registry.exposure_windows(issued_key_id=issued_key_id, is_open=False):
         if window.leak_id == leak_id:

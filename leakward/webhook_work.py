@@ -65,15 +65,6 @@ class FollowUps(Protocol):
     def add(self, kind: str, payload: dict[str, object], *, dedupe: str, delay: float) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
-class RetriedRotation:
-    """A stored busy rotation tried again: its outcome, and `is_busy` when another worker holds
-    it still (the pipeline's `RunResult.is_busy`, which `rotate_leak` hands to `on_busy`)."""
-
-    outcome: RotationOutcome
-    is_busy: bool
-
-
 class WebhookWork:
     def __init__(self, context: WorkContext, follow_ups: FollowUps | None = None) -> None:
         self.context = context
@@ -93,7 +84,7 @@ class WebhookWork:
             return self.workflow_run(payload)
         raise UsageError(f"no webhook work of kind {kind!r}", "queue push or workflow_run jobs")
 
-    def rotate_key(self, payload: dict[str, object]) -> RetriedRotation:
+    def rotate_key(self, payload: dict[str, object]) -> RotationOutcome:
         """Try a busy rotation again: the key's rotation for that leak, value read again."""
         from leakward.leaked_value import leaked_value
 
@@ -101,8 +92,7 @@ class WebhookWork:
         entry, leak_id = int(str(payload["issued_key_id"])), int(str(payload["leak_id"]))
         secret = leaked_value(context.registry, context.ruleset, context.mirror_dir, entry, leak_id)
         is_public = payload.get("is_public") is True
-        held: list[int] = []  # the rotation, if another worker holds it still
-        outcome = rotate_leak(
+        return rotate_leak(
             context.registry,
             entry,
             leak_id,
@@ -112,9 +102,8 @@ class WebhookWork:
             context.environ,
             context.metrics,
             # Busy again: this job comes back itself (JobOutcome.BUSY), so no follow-up is stored.
-            on_busy=lambda _key, _leak, rotation_id: held.append(rotation_id),
+            on_busy=lambda _key, _leak, _rotation: None,
         )
-        return RetriedRotation(outcome, is_busy=bool(held))
 
     def resume_rotations(self) -> list[RotationOutcome]:
         """Finish every rotation left running (by a process killed mid-pipeline), through the
