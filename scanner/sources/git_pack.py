@@ -17,8 +17,10 @@ from __future__ import annotations
 import mmap
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 _IDX_MAGIC = b"\377tOc"
 _OID_BYTES = 20
@@ -30,6 +32,7 @@ _READ = 16 * 1024
 
 # (start, end, source): blob bytes [start, end) are base bytes [source, source + end - start).
 Copy = tuple[int, int, int]
+_Read = TypeVar("_Read")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,35 +229,31 @@ class PackReader:
     def whole(self, oid: str, stored: int) -> bytes | None:
         """The content of `oid` when a pack stores it whole in `stored` bytes (as git's
         `%(objectsize:disk)` gave them), inflated here: no cat-file, no pipe. None otherwise."""
-        raw = bytes.fromhex(oid)
-        if len(raw) != _OID_BYTES or stored <= 0:
+        if stored <= 0:
             return None
-        for pack in self._packs:
-            offset = pack.offset(raw)
-            if offset is None:
-                continue
-            try:
-                data = pack.whole_at(offset, stored)
-            except (ValueError, IndexError, zlib.error):
-                data = None  # damaged here: cat-file says what is wrong with it
-            if data is not None:
-                return data
-        return None
+        return self._first(oid, lambda pack, offset: pack.whole_at(offset, stored))
 
     def delta(self, oid: str, base_oid: str, base: bytes | None = None) -> Delta | None:
         """The copies making up `oid` from `base_oid`, and with `base` (that object's bytes) the
         blob rebuilt; None when no pack here stores it as a delta of that base."""
-        raw, raw_base = bytes.fromhex(oid), bytes.fromhex(base_oid)
-        if len(raw) != _OID_BYTES or len(raw_base) != _OID_BYTES:
+        raw_base = bytes.fromhex(base_oid)
+        if len(raw_base) != _OID_BYTES:
+            return None
+        return self._first(oid, lambda pack, offset: pack.delta_at(offset, raw_base, base))
+
+    def _first(self, oid: str, read: Callable[[_Pack, int], _Read | None]) -> _Read | None:
+        """What `read` finds at `oid`'s entry in the first pack where it finds something."""
+        raw = bytes.fromhex(oid)
+        if len(raw) != _OID_BYTES:
             return None
         for pack in self._packs:
             offset = pack.offset(raw)
             if offset is None:
                 continue
             try:
-                delta = pack.delta_at(offset, raw_base, base)
+                found = read(pack, offset)
             except (ValueError, IndexError, zlib.error):
-                delta = None  # damaged here: another pack may hold a good copy
-            if delta is not None:
-                return delta
+                found = None  # damaged here: another pack, or cat-file, may do better
+            if found is not None:
+                return found
         return None
