@@ -22,6 +22,7 @@ from pathlib import Path
 
 # GitHub owner and repository names; anything else could walk out of the mirror directory.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
 _GIT_TIMEOUT = 3600.0
 
 
@@ -94,12 +95,41 @@ def sync_mirror(
 
 def ref_tips(path: Path) -> dict[str, str]:
     """ref name -> object id of every ref in the mirror."""
+    packed = _packed_tips(path)
+    if packed is not None:
+        return packed
     output = _git(["git", "-C", str(path), "for-each-ref", "--format=%(objectname) %(refname)"])
     tips: dict[str, str] = {}
     for line in output.splitlines():
         oid, _, ref = line.partition(" ")
         if ref:
             tips[ref] = oid
+    return tips
+
+
+def _packed_tips(path: Path) -> dict[str, str] | None:
+    """The tips as `packed-refs` lists them, when that file holds every ref: always so in a
+    new mirror (a clone writes all refs there) and after git packs refs; else None.
+
+    Saves a first sweep one git process per repository. Any loose ref file under refs/ (which a
+    fetch writes, and which would override its packed entry), a reftable repository (whose
+    refs/heads is a file) or a line not in the documented format means asking git instead.
+    """
+    try:
+        text = (path / "packed-refs").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for _, _, files in os.walk(path / "refs"):
+        if files:
+            return None
+    tips: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith(("#", "^")):  # the header; the peeled commit of the tag above
+            continue
+        oid, _, ref = line.partition(" ")
+        if not (_OID.fullmatch(oid) and ref.startswith("refs/")):
+            return None
+        tips[ref] = oid
     return tips
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from leakward import mirrors
 from leakward.mirrors import locked, mirror_path, ref_tips, sync_mirror
 from tests.git.repos import GitRepo
 
@@ -53,6 +54,38 @@ def test_a_moved_repository_is_fetched_from_its_new_url(tmp_path: Path) -> None:
     shutil.move(origin.path, moved)
     latest = GitRepo(moved).commit("after the move", **{"b.txt": "b\n"})
     assert _sync(mirrors, moved)["refs/heads/main"] == latest
+
+
+def test_a_new_mirrors_tips_are_read_without_git_and_match_gits_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = GitRepo(tmp_path / "origin")
+    first = origin.commit("first", **{"a.txt": "a\n"})
+    second = origin.commit("second", **{"b.txt": "b\n"})
+    origin.git("branch", "feature", first)
+    origin.git("tag", "light", first)
+    origin.git("tag", "-a", "v1", "-m", "release")  # packed-refs adds its peeled commit
+    mirrors_dir = tmp_path / "mirrors"
+    path = mirror_path(mirrors_dir, "acme/app")
+    with locked(path):
+        sync_mirror(mirrors_dir, "acme/app", str(origin.path))
+    listed = subprocess.run(
+        ["git", "-C", str(path), "for-each-ref", "--format=%(refname) %(objectname)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    from_git = dict(line.split(" ") for line in listed.splitlines())
+
+    def no_git(args: list[str], env: object = None) -> str:
+        raise AssertionError(f"ran {args}")
+
+    monkeypatch.setattr(mirrors, "_git", no_git)
+    tips = ref_tips(path)
+    assert tips == from_git
+    assert tips["refs/heads/main"] == second
+    assert tips["refs/tags/light"] == first
+    assert tips["refs/tags/v1"] == origin.head("v1")  # the tag object, not its commit
 
 
 def _objects(mirror: Path) -> dict[str, int]:
