@@ -59,6 +59,9 @@ PUSHED_AT_MARGIN = timedelta(minutes=10)
 STALL_ENV = "LEAKWARD_TEST_STALL_BEFORE_COMMIT"
 STALL_RELEASE = "release"
 
+# One process per repository: the pool runs repositories side by side instead.
+SCAN_OPTIONS = ScanOptions(jobs=1)
+
 FollowUp = tuple[str, dict[str, object]]
 Writer = Callable[[Connection], list[int]]
 
@@ -184,9 +187,16 @@ def new_revs(path: Path, tips: dict[str, str], old: dict[str, str]) -> list[str]
 def _scan(path: Path, ruleset: RuleSet, revs: Sequence[str]) -> list[Finding]:
     from scanner.git_scan import scan_history
 
-    # One process per repository: the pool runs repositories side by side instead.
-    scanned = scan_history(path, ruleset, ScanOptions(jobs=1), revs=revs)
+    scanned = scan_history(path, ruleset, SCAN_OPTIONS, revs=revs)
     return list(scanned.result.findings)
+
+
+def prepare_scan(ruleset: RuleSet) -> None:
+    """Build this thread's matcher for the repository scans (a process forked from this thread
+    inherits it)."""
+    from scanner.scan import matcher_for
+
+    matcher_for(ruleset, SCAN_OPTIONS)
 
 
 def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[str, object]:

@@ -6,9 +6,10 @@ so two workers use two cores) and queues the follow-ups a task hands back (rotat
 `leakward.tasks.CeleryQueue` puts the same tasks on a Redis broker instead.
 
 Worker processes are forked when this process runs no other thread (`leakward sweep`): they start
-with every module imported, where a spawned one first spends about a second of CPU importing
-(SQLAlchemy, Alembic, PyGithub, the scanner) and more finalising at exit. That cost is paid per
-worker whatever the number of repositories, so two spawned workers could not halve a sweep.
+with every module imported, the rule set loaded and the scan's matcher built (all done here
+first, once), where a spawned one first spends about a second of CPU importing (SQLAlchemy,
+Alembic, PyGithub, the scanner) and more finalising at exit. That cost is paid per worker
+whatever the number of repositories, so two spawned workers could not halve a sweep.
 With other threads running (`serve`'s scheduler and HTTP server), a fork could copy a lock some
 thread holds, so workers come from a fork server instead: a clean process that imports the
 sweep's modules once and forks each worker of this and every later sweep (its workers see the
@@ -26,7 +27,7 @@ from typing import Protocol
 
 from leakward.errors import LeakwardError
 from leakward.repo_sweep import TaskOutcome
-from leakward.task_work import perform, retry_delay
+from leakward.task_work import perform, prepare, retry_delay
 from leakward.work_settings import WorkSettings
 
 # What the fork server imports once: the tasks and what their first run would import.
@@ -64,6 +65,8 @@ class LocalQueue:
             context = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
                 context.set_forkserver_preload(list(FORK_SERVER_PRELOAD))
+            elif self.start_method == "fork":
+                prepare(settings, FORK_SERVER_PRELOAD)
             self._executor = ProcessPoolExecutor(workers, mp_context=context)
             for _ in range(workers):
                 self._executor.submit(_started)

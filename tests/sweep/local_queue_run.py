@@ -4,7 +4,9 @@ Stage: tests (org sweep). `python -m tests.sweep.local_queue_run SETTINGS_JSON R
 [--with-thread]` scans the first (name, clone URL) here, so this process's registry pool holds
 a connection when the workers start, then the others through a two-process LocalQueue, then the
 first again here; it prints the queue's start method, the reports, and whether a child forked
-while this process held a registry pool starts without it, as JSON.
+while this process held a registry pool starts without it, as JSON. With `--probe`, it only
+starts a LocalQueue, this process having scanned nothing, and prints what a worker had before
+its first task (the rule set, the scan's matcher).
 """
 
 from __future__ import annotations
@@ -15,20 +17,37 @@ import sys
 import threading
 
 from leakward import task_work
+from leakward.repo_sweep import SCAN_OPTIONS
 from leakward.task_queue import LocalQueue
 from leakward.task_work import close_resources, perform
 from leakward.work_settings import WorkSettings
+from scanner import scan
 
 
 def _payload(name: str, url: str, dedupe: str) -> dict[str, object]:
     return {"repository": name, "clone_url": url, "dedupe": dedupe}
 
 
+def _inherited() -> dict[str, bool]:
+    """Run in a worker before any task: what it started with."""
+    rules = list(task_work._rulesets.values())
+    key = (SCAN_OPTIONS.engine, SCAN_OPTIONS.decode_depth)
+    return {
+        "rules": bool(rules),
+        "matcher": any(k[0] in rules and k[1:3] == key for k in scan._BUILT),
+    }
+
+
 def main() -> None:
     settings = WorkSettings.from_json(json.loads(sys.argv[1]))
-    (first, url), *others = json.loads(sys.argv[2])
     if "--with-thread" in sys.argv:
         threading.Thread(target=threading.Event().wait, daemon=True).start()
+    if "--probe" in sys.argv:
+        with LocalQueue(settings, 1) as queue:
+            inherited = queue._executor.submit(_inherited).result()
+        sys.stdout.write(json.dumps({"start_method": queue.start_method, **inherited}) + "\n")
+        return
+    (first, url), *others = json.loads(sys.argv[2])
     here = [perform("scan_repo", _payload(first, url, "here"), settings).summary]
     is_clean_child = None
     if threading.active_count() == 1:

@@ -59,6 +59,32 @@ def test_pool_workers_scan_with_their_own_registry_connections(
     assert seen == [1] * len(names)
 
 
+@pytest.mark.parametrize(("flags", "method"), [((), "fork"), (("--with-thread",), "forkserver")])
+def test_forked_workers_start_with_the_rules_loaded_and_the_matcher_built(
+    settings: WorkSettings, flags: tuple[str, ...], method: str
+) -> None:
+    """Loaded once before the fork, not once per worker; a fork server's workers load them on
+    their first task instead."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.sweep.local_queue_run",
+            json.dumps(settings.to_json()),
+            "[]",
+            "--probe",
+            *flags,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    ready = method == "fork"
+    assert json.loads(done.stdout) == {"start_method": method, "rules": ready, "matcher": ready}
+
+
 def test_a_task_that_asks_to_be_retried_is_delivered_again_until_it_finishes(
     settings: WorkSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
