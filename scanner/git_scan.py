@@ -38,6 +38,10 @@ from scanner.sources.git_pack import Delta, PackReader
 # pack mappings), small enough to balance two cores and keep progress moving.
 _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
+# A delta under 1/_REBUILT_SHARE of its blob is rebuilt from its base, held in memory, rather than
+# piped from cat-file. Past that, Python applying a delta's many instructions can cost more than
+# git inflating it: rebuilding every delta took nearly twice the CPU on botocore's history.
+_REBUILT_SHARE = 20
 # Plain-text blobs up to _BATCH_BLOB_BYTES are located together, _BATCH_BYTES at a time.
 _BATCH_BLOB_BYTES = 64 * 1024
 _BATCH_BYTES = 1024 * 1024
@@ -113,7 +117,7 @@ class _BlobScanner:
                 self.results.findings[blob.oid] = part.findings
             return
         tally.bytes += len(data)
-        if base is not None and delta is not None:
+        if base is not None and delta is not None and blob.compare:
             against = scan_against_base(self._matcher, data, origin, delta, base.spanned)
             if against is not None:
                 spanned, scanned = against
@@ -284,8 +288,11 @@ def scan_history(
         if name is None and not all_objects:
             continue
         whole = stored if base is None else 0
-        compare = base if worth_comparing(size, stored) else None
-        blobs.append(Blob(oid, name or f"(unreachable blob {oid[:12]})", size, compare, whole))
+        linked = base if base is not None and stored * _REBUILT_SHARE < size else None
+        compare = worth_comparing(size, stored)
+        blobs.append(
+            Blob(oid, name or f"(unreachable blob {oid[:12]})", size, linked, compare, whole)
+        )
     # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
     # gets it reported instead of silently unscanned.
     blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]
@@ -357,7 +364,7 @@ def _grouped(
     final: list[Finding] = []
     refs_cache: dict[str, list[str]] = {}
     for sightings in groups.values():
-        sightings.sort(key=lambda s: (s[1] is None, s[1].age_key() if s[1] else ("", 0)))
+        sightings.sort(key=_sighting_order)
         first, intro = sightings[0]
         finding = _attributed(first, intro)
         extra: dict[str, object] = {
@@ -372,6 +379,15 @@ def _grouped(
         final.append(finding)
     results.tally.findings = final
     return GitScan(finish(results.tally, started, root=str(repo.work_tree or repo.git_dir)), extras)
+
+
+def _sighting_order(sighting: tuple[Finding, Introduction | None]) -> tuple[object, ...]:
+    """Oldest first; ties (one commit, several places) by place, so the report does not depend
+    on which worker finished first."""
+    finding, intro = sighting
+    age = intro.age_key() if intro else ("", 0)
+    path = intro.path if intro else finding.origin.path
+    return (intro is None, age, path, finding.origin.nested, finding.line, finding.column)
 
 
 def _attributed(finding: Finding, intro: Introduction | None) -> Finding:

@@ -31,8 +31,11 @@ class Blob:
     oid: str
     path: str
     size: int
-    # The blob git stores this one as a delta of, when that one is scanned too.
+    # The blob git stores this one as a delta of, when that one is scanned too and the delta is
+    # small enough to rebuild this blob from it.
     base: str | None = None
+    # Whether the delta is small enough to scan only where it changed (git_delta.worth_comparing).
+    compare: bool = False
     # Bytes it takes on disk when git stores it whole (`%(objectsize:disk)`): 0 for a delta, or
     # when unknown.
     stored: int = 0

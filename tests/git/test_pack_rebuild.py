@@ -187,3 +187,25 @@ def test_a_blob_damaged_in_its_pack_is_reported_and_the_rest_scanned(
     assert {f.secret.reveal() for f in scan.result.findings} == {pat(44)}
     errors = [s for s in scan.result.skipped if s.is_error]
     assert [s.path for s in errors] == ["b.txt"]
+
+
+def test_deltas_too_big_to_compare_are_rebuilt_and_scanned_whole(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    """A 10 KB file gaining a token per version: each delta is a few percent of its blob, too
+    much to scan only where it changed, little enough to rebuild from the held base."""
+    chooser = random.Random(21)
+    lines = [f"setting_{n} = {chooser.getrandbits(48):x}\n" for n in range(400)]
+    added: dict[str, tuple[str, int]] = {}
+    for version in range(6):
+        at = 50 * (version + 1)
+        lines.insert(at, f"token_{version} = {pat(50 + version)}\n")
+        commit = repo.commit(f"v{version}", **{"conf.txt": "".join(lines)})
+        added[pat(50 + version)] = (commit, at + 1)
+    repo.git("repack", "-adfq")
+    assert len(_deltas(repo)) >= 4, "git stored too few deltas for this test to mean anything"
+
+    scan = scan_history(repo.path, rules, options)
+
+    found = {f.secret.reveal(): (f.origin.commit, f.line) for f in scan.result.findings}
+    assert found == added
