@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -23,16 +22,11 @@ from tests.fakes.github_actions import TOKEN, FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox, WebhookSender
 from tests.fakes.gitlab import FakeGitLab
 from tests.webhooks.live_receiver import running_service
+from tests.webhooks.serve_world import clone_with_a_first_commit, git
 
 SECRET = "bench-webhook-secret"  # noqa: S105 - a throwaway secret for local fakes
 REPO = "octo/app"
 TARGET = 5.0
-
-
-def git(work_tree: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(work_tree), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def one_run(root: Path, engine: str) -> float:
@@ -58,15 +52,7 @@ def one_run(root: Path, engine: str) -> float:
         server.create(REPO)
         url = server.url_of(REPO)
         work = root / "work"
-        subprocess.run(["git", "clone", "-q", url, str(work)], check=True, capture_output=True)
-        git(work, "config", "user.email", "dev@example.test")
-        git(work, "config", "user.name", "dev")
-        git(work, "checkout", "-q", "-b", "main")
-        (work / "README.md").write_text("app\n")
-        git(work, "add", "README.md")
-        git(work, "commit", "-q", "-m", "start")
-        git(work, "push", "-q", "origin", "main")
-        before = git(work, "rev-parse", "HEAD")
+        before = clone_with_a_first_commit(url, work)
         (work / "deploy.env").write_text(f"GITLAB_TOKEN={leaked}\n")
         git(work, "add", "deploy.env")
         git(work, "commit", "-q", "-m", "deploy settings")
