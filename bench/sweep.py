@@ -211,8 +211,12 @@ def scaling(count: int, files: int, rounds: int) -> None:
                         scan_logs=False,
                     )
                     run.mkdir()
+                    # Every sweep is a first sweep (its own run folder: clone and scan all).
+                    # Earlier runs are deleted only at the end: deleting one (thousands of files)
+                    # just before the next sweep made each file that sweep created cost more
+                    # CPU (ext4 without a journal passes over recently freed inodes one by one),
+                    # and the first sweep, always a 1-worker one, was the only one spared.
                     timed = timed_sweep(settings, workers)
-                    shutil.rmtree(run)  # every sweep is a first sweep: clone and scan all
                     runs[workers].append(timed)
                     print(
                         f"first sweep of {count} repositories ({files * 40} KB each), "
