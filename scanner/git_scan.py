@@ -248,9 +248,12 @@ def _scan_all(
         if progress:
             progress(results.tally.files, len(blobs), results.tally.bytes)
 
-    tasks = _tasks(repo.git_dir, blobs, options.workers)
-    total = sum(blob.size for blob in blobs)
-    run_tasks(_scan_blobs, tasks, ruleset, options, parallel=total > 8 << 20, on_result=collect)
+    parallel = sum(blob.size for blob in blobs) > 8 << 20
+    # Scanned here, a small history is one task: a second would start a second cat-file.
+    tasks = (
+        _tasks(repo.git_dir, blobs, options.workers) if parallel else [(str(repo.git_dir), blobs)]
+    )
+    run_tasks(_scan_blobs, tasks, ruleset, options, parallel=parallel, on_result=collect)
     return results
 
 

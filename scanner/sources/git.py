@@ -114,7 +114,13 @@ class Repository:
         return sizes
 
     def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
+        """Whether git keeps a shallow boundary: a file in the common git folder (which a linked
+        worktree's folder names), read directly; a git process for it cost a sweep 2 ms a repo."""
+        common = self.git_dir
+        pointer = common / "commondir"
+        if pointer.is_file():
+            common = common / pointer.read_text().strip()
+        return (common / "shallow").is_file()
 
     def reachable_blobs(self, revs: Sequence[str]) -> tuple[dict[str, str], list[str]]:
         """oid -> a path it was seen at, for every blob reachable from `revs`; and missing oids."""
