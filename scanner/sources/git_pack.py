@@ -219,12 +219,20 @@ class PackReader:
     """Blobs stored whole, and delta instructions of the others, in a repository's packs."""
 
     def __init__(self, git_dir: Path) -> None:
-        self._packs: list[_Pack] = []
-        for idx_path in sorted((git_dir / "objects" / "pack").glob("*.idx")):
-            try:
-                self._packs.append(_Pack(idx_path))
-            except (OSError, ValueError):
-                continue  # an unreadable pack only means those blobs are scanned whole
+        self._git_dir = git_dir
+        # Mapped at the first lookup: a range scan, whose blobs carry neither a stored size nor
+        # a base, never needs them.
+        self._opened: list[_Pack] | None = None
+
+    def _packs(self) -> list[_Pack]:
+        if self._opened is None:
+            self._opened = []
+            for idx_path in sorted((self._git_dir / "objects" / "pack").glob("*.idx")):
+                try:
+                    self._opened.append(_Pack(idx_path))
+                except (OSError, ValueError):
+                    continue  # an unreadable pack only means its blobs come from cat-file
+        return self._opened
 
     def whole(self, oid: str, stored: int) -> bytes | None:
         """The content of `oid` when a pack stores it whole in `stored` bytes (as git's
@@ -246,7 +254,7 @@ class PackReader:
         raw = bytes.fromhex(oid)
         if len(raw) != _OID_BYTES:
             return None
-        for pack in self._packs:
+        for pack in self._packs():
             offset = pack.offset(raw)
             if offset is None:
                 continue
