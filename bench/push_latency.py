@@ -16,11 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from registry import NewKey, Owner, Registry, parse_consumer
+from registry import Registry
 from tests.fakes.git_http import GitHttpServer
-from tests.fakes.github_actions import TOKEN, FakeGitHubActions
+from tests.fakes.github_actions import FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox, WebhookSender
 from tests.fakes.gitlab import FakeGitLab
+from tests.org_world import SECRET_NAME, RotationWorld
 from tests.webhooks.live_receiver import running_service
 from tests.webhooks.serve_world import clone_with_a_first_commit, git
 
@@ -32,54 +33,42 @@ TARGET = 5.0
 def one_run(root: Path, engine: str) -> float:
     os.environ["LEAKWARD_PEPPER_FILE"] = str(root / "pepper")
     db_url = f"sqlite:///{root / 'registry.db'}"
-    gitlab, actions, inbox = FakeGitLab(), FakeGitHubActions(), NoticeInbox()
-    server = GitHttpServer(root / "served")
-    for fake in (gitlab, actions, inbox):
-        fake.start()
-    server.start()
-    try:
-        token_id, leaked = gitlab.add_token("ci-deploy")
-        with Registry.open(db_url) as registry:
-            registry.add_key(
-                NewKey(
-                    provider="gitlab",
-                    owner=Owner("owner@example.test"),
-                    key_id=str(token_id),
-                    consumers=(parse_consumer(f"github-actions:{REPO}:GITLAB_TOKEN"),),
-                ),
-                secret=leaked,
-            )
-        server.create(REPO)
-        url = server.url_of(REPO)
-        work = root / "work"
-        before = clone_with_a_first_commit(url, work)
-        (work / "deploy.env").write_text(f"GITLAB_TOKEN={leaked}\n")
-        git(work, "add", "deploy.env")
-        git(work, "commit", "-q", "-m", "deploy settings")
-        environ = {
-            "LEAKWARD_GITHUB_WEBHOOK_SECRET": SECRET,
-            "GITLAB_URL": gitlab.url,
-            "GITLAB_ADMIN_TOKEN": gitlab.admin_token,
-            "GITHUB_API_URL": actions.url,
-            "GITHUB_TOKEN": TOKEN,
-            "LEAKWARD_SLACK_WEBHOOK": inbox.url + "/hook",
-        }
-        with running_service(environ, db_url, root / "mirrors", engine) as (service, base):
-            sender = WebhookSender(SECRET.encode(), base + "/webhooks/github")
-            started = time.perf_counter()
-            git(work, "push", "-q", "origin", "main")
-            payload = sender.push_payload(work, REPO, url, before, public=False)
-            if sender.deliver("push", payload).status != 202:
-                raise SystemExit("the receiver did not accept the push delivery")
-            while not gitlab.tokens[token_id].revoked:
-                if not service.queue.depth() and not gitlab.tokens[token_id].revoked:
-                    raise SystemExit("the push was worked but the token is still live")
-                time.sleep(0.005)
-            return time.perf_counter() - started
-    finally:
-        server.stop()
-        for fake in (gitlab, actions, inbox):
-            fake.stop()
+    with FakeGitLab() as gitlab, FakeGitHubActions() as actions, NoticeInbox() as inbox:
+        # The tests' rotation world: a live GitLab token whose consumer is REPO's Actions secret.
+        world = RotationWorld(gitlab, actions, inbox)  # type: ignore[arg-type]
+        server = GitHttpServer(root / "served").start()
+        try:
+            return _push_to_revoked(world, server, root, db_url, engine)
+        finally:
+            server.stop()
+
+
+def _push_to_revoked(
+    world: RotationWorld, server: GitHttpServer, root: Path, db_url: str, engine: str
+) -> float:
+    with Registry.open(db_url) as registry:
+        key = world.register_key(registry, REPO)
+    server.create(REPO)
+    url = server.url_of(REPO)
+    work = root / "work"
+    before = clone_with_a_first_commit(url, work)
+    (work / "deploy.env").write_text(f"{SECRET_NAME}={key.value}\n")
+    git(work, "add", "deploy.env")
+    git(work, "commit", "-q", "-m", "deploy settings")
+    environ = {"LEAKWARD_GITHUB_WEBHOOK_SECRET": SECRET, **world.environment}
+    token = world.gitlab.tokens[key.token_id]
+    with running_service(environ, db_url, root / "mirrors", engine) as (service, base):
+        sender = WebhookSender(SECRET.encode(), base + "/webhooks/github")
+        started = time.perf_counter()
+        git(work, "push", "-q", "origin", "main")
+        payload = sender.push_payload(work, REPO, url, before, public=False)
+        if sender.deliver("push", payload).status != 202:
+            raise SystemExit("the receiver did not accept the push delivery")
+        while not token.revoked:
+            if not service.queue.depth() and not token.revoked:
+                raise SystemExit("the push was worked but the token is still live")
+            time.sleep(0.005)
+        return time.perf_counter() - started
 
 
 def main() -> None:
