@@ -145,7 +145,6 @@ def _broker_handler(
 
     def send(kind: str, payload: dict[str, object]) -> None:
         celery.enqueue(kind, payload)
-        return None
 
     return send
 
