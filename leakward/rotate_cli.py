@@ -81,7 +81,10 @@ def rotate(
     secret_stdin: bool,
     db: str | None,
 ) -> None:
-    """Rotate a leaked KEY (entry id, public key id or fingerprint) from the registry."""
+    """Rotate a leaked KEY (entry id, public key id or fingerprint) from the registry.
+
+    A key id starting with "-" goes last, after "--": leakward rotate --resume -- -8O8Sr8…
+    """
     from registry import Registry
     from registry import rotations as log
 

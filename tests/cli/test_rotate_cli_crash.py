@@ -133,16 +133,17 @@ def test_cli_rotation_killed_then_resumed_leaves_one_live_replacement_in_vault(
     env = environment(fake_sendgrid, fake_vault, receiver)
 
     killed = leakward(
-        ["rotate", key_id, "--secret-stdin", "--db", db],
+        # "--": SendGrid's key ids are base64url, and one may start with "-".
+        ["rotate", "--secret-stdin", "--db", db, "--", key_id],
         {**env, "LEAKWARD_TEST_CRASH_AT": crash_at},
         stdin=leaked + "\n",
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     assert receiver.deliveries() == []  # killed before the owner was told
 
-    resume = ["rotate", key_id, "--resume", "--db", db]
+    resume = ["rotate", "--resume", "--db", db]
     resumed = leakward(
-        [*resume, "--secret-stdin"] if resume_with_secret else resume,
+        [*resume, *(["--secret-stdin"] if resume_with_secret else []), "--", key_id],
         env,
         stdin=leaked + "\n" if resume_with_secret else "",
     )

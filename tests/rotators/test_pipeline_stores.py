@@ -178,7 +178,8 @@ def test_cli_killed_after_delivering_everywhere_then_resumed(world: World, tmp_p
 
     def leakward(*args: str, crash_at: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "leakward", "rotate", world.key_id, "--db", db, *args],
+            # "--": SendGrid's key ids are base64url, and one may start with "-".
+            [sys.executable, "-m", "leakward", "rotate", "--db", db, *args, "--", world.key_id],
             input=world.leaked + "\n",
             cwd=ROOT,
             env={**env, "LEAKWARD_TEST_CRASH_AT": crash_at} if crash_at else env,

@@ -13,14 +13,14 @@ from tests.registry.conftest import _isolated_environment
 __all__ = ["_isolated_environment"]
 
 
-def registry_with_key(tmp_path: Path) -> str:
+def registry_with_key(tmp_path: Path, key_id: str = "nsp-1") -> str:
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     with Registry.open(url) as registry:
         registry.add_key(
             NewKey(
                 provider="nosuchprovider",
                 owner=Owner("owner@example.test"),
-                key_id="nsp-1",
+                key_id=key_id,
                 consumers=(parse_consumer("manual:the billing cron on host x"),),
             )
         )
@@ -54,3 +54,13 @@ def test_approval_then_approve(tmp_path: Path) -> None:
     assert missing.exit_code != 0
     unknown = runner.invoke(cli, ["rotate", "no-such-key", "--db", url])
     assert unknown.exit_code != 0
+
+
+def test_a_key_id_that_starts_with_a_dash_is_named_after_double_dash(tmp_path: Path) -> None:
+    """Provider key ids are often base64url (SendGrid's), so one in 64 starts with "-"."""
+    url = registry_with_key(tmp_path, key_id="-8O8Sr8wm5TnS7yW040Z-w")
+    planned = CliRunner().invoke(
+        cli, ["rotate", "--plan", "--db", url, "--", "-8O8Sr8wm5TnS7yW040Z-w"]
+    )
+    assert planned.exit_code == 0, planned.output
+    assert "manual old_revoked" in planned.output
