@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from registry import Registry
+from leakward.registry import Registry
 from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_actions import FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox, WebhookSender

@@ -24,8 +24,8 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _H
 
 from sqlalchemy import insert  # noqa: E402
 
-from registry import MatchQuery, Registry, hint_of  # noqa: E402
-from registry.models import KeyRow, OwnerRow  # noqa: E402
+from leakward.registry import MatchQuery, Registry, hint_of  # noqa: E402
+from leakward.registry.models import KeyRow, OwnerRow  # noqa: E402
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 PEPPER = b"bench-pepper-not-a-secret-000000"

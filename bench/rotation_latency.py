@@ -21,14 +21,14 @@ from typing import ClassVar
 
 import httpx
 
-from leakward.secret import Secret
-from registry import NewKey, Owner, Registry, parse_consumer
-from rotators.base import Capability, KeyRef, Liveness, NewCredential, Verdict
-from rotators.pipeline import RotationPipeline
-from rotators.stores.vault import VaultKvStore
+from leakward.core.secret import Secret
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.rotators.base import Capability, KeyRef, Liveness, NewCredential, Verdict
+from leakward.rotators.rotation.pipeline import RotationPipeline
+from leakward.rotators.stores.vault import VaultKvStore
+from leakward.webhooks.notify.webhook import WebhookNotifier
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 from tests.fakes.vault import TOKEN, FakeVault
-from webhooks.notify.webhook import WebhookNotifier
 
 LEAKED = "bench_live_LEAKEDvalue0123456789abcdef"
 

@@ -21,7 +21,7 @@ sweeps (the least disturbed); neither is adjusted for the load.
 
 The fake API runs in a process of its own, as GitHub would: a server thread inside the sweeping
 process would make it multi-threaded, which `leakward sweep` is not (and which decides how its
-workers start; see leakward/task_queue.py).
+workers start; see leakward/queues/local.py).
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))  # the fake GitHub API lives in tests/
 
-from leakward.sweep import SweepReport, run_local_sweep  # noqa: E402
-from leakward.work_settings import WorkSettings  # noqa: E402
-from registry import Registry  # noqa: E402
+from leakward.registry import Registry  # noqa: E402
+from leakward.settings.work import WorkSettings  # noqa: E402
+from leakward.sweep.org import SweepReport, run_local_sweep  # noqa: E402
 from tests.sweep.fake_org import FakeOrgGitHub, set_pushed_at  # noqa: E402
 
 _GIT_ENV = {

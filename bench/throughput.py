@@ -204,8 +204,10 @@ def rules_load_seconds() -> dict[str, float]:
         proc = subprocess.run([*leakward_exe(), "rules", "list"], capture_output=True, check=False)
         times[label] = time.perf_counter() - start if proc.returncode == 0 else -1.0
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import leakward.cli"], capture_output=True, check=False)
-    times["import leakward.cli"] = time.perf_counter() - start
+    subprocess.run(
+        [sys.executable, "-c", "import leakward.cli.main"], capture_output=True, check=False
+    )
+    times["import leakward.cli.main"] = time.perf_counter() - start
     return times
 
 

@@ -1,5 +1,5 @@
 """`python -m leakward`."""
 
-from leakward.cli import main
+from leakward.cli.main import main
 
 main()

@@ -1,16 +1,17 @@
 """The registry of issued keys: keyed fingerprints, owners, consumers, leaks. Never plaintext.
 
 Stage: registry. Takes plain values (fingerprints, key ids, hints), never scanner types; the shell
-(`leakward/registry_link.py`) turns findings into these calls. Start with `Registry.open(url)`.
+(`leakward/response/registry_match.py`) turns findings into these calls. Start with
+`Registry.open(url)`.
 """
 
 from __future__ import annotations
 
-from .attributes import parse_attribute
-from .consumers import Consumer, parse_consumer
-from .fingerprints import Hint, hint_of, parse_hint
-from .store import Registry
-from .values import (
+from leakward.registry.attributes import parse_attribute
+from leakward.registry.consumers import Consumer, parse_consumer
+from leakward.registry.fingerprints import Hint, hint_of, parse_hint
+from leakward.registry.store import Registry
+from leakward.registry.values import (
     ExposureWindow,
     ImportResult,
     IssuedKey,

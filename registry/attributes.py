@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from leakward.errors import UsageError
+from leakward.core.errors import UsageError
 
 Attributes = tuple[tuple[str, str], ...]
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from leakward.errors import UsageError
+from leakward.core.errors import UsageError
 
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from leakward.errors import RegistryError
+from leakward.core.errors import RegistryError
 
 DB_ENV = "LEAKWARD_DB"
 _SQLITE_BUSY_SECONDS = 30

@@ -12,7 +12,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from leakward.errors import UsageError
+from leakward.core.errors import UsageError
 
 # Longest first, so "sk-ant-api03-" wins over "sk-". The body of a key may itself contain "-" or
 # "_", so a known prefix is safer than cutting at the last separator.

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leakward.errors import UsageError
-
-from .attributes import attributes_from
-from .consumers import Consumer, parse_consumer
-from .fingerprints import parse_hint
-from .models import KEY_STATUSES
-from .values import NewKey, Owner
+from leakward.core.errors import UsageError
+from leakward.registry.attributes import attributes_from
+from leakward.registry.consumers import Consumer, parse_consumer
+from leakward.registry.fingerprints import parse_hint
+from leakward.registry.models import KEY_STATUSES
+from leakward.registry.values import NewKey, Owner
 
 _KNOWN = frozenset(
     (

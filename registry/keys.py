@@ -11,14 +11,13 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from leakward.errors import RegistryError, UsageError
-
-from .attributes import check_attributes
-from .consumers import consumer_from
-from .fingerprints import Hint
-from .models import KEY_STATUSES, ConsumerRow, KeyRow, OwnerRow, utc_now
-from .upsert import insert_for
-from .values import IssuedKey, NewKey, Owner
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry.attributes import check_attributes
+from leakward.registry.consumers import consumer_from
+from leakward.registry.fingerprints import Hint
+from leakward.registry.models import KEY_STATUSES, ConsumerRow, KeyRow, OwnerRow, utc_now
+from leakward.registry.upsert import insert_for
+from leakward.registry.values import IssuedKey, NewKey, Owner
 
 
 def add_key(session: Session, new: NewKey, fingerprint: str | None) -> int:

@@ -12,12 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, case, func, select, update
 
-from leakward.errors import RegistryError, UsageError
-
-from .fingerprints import Hint
-from .models import LEAK_STATUSES, LeakLocationRow, LeakRow, utc_now
-from .upsert import earliest, insert_for, latest
-from .values import ExposureWindow, Leak, LeakLocation, LeakSighting
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry.fingerprints import Hint
+from leakward.registry.models import LEAK_STATUSES, LeakLocationRow, LeakRow, utc_now
+from leakward.registry.upsert import earliest, insert_for, latest
+from leakward.registry.values import ExposureWindow, Leak, LeakLocation, LeakSighting
 
 LEAKS: Table = LeakRow.__table__  # type: ignore[assignment]
 LOCATIONS: Table = LeakLocationRow.__table__  # type: ignore[assignment]

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from .models import KeyRow, OwnerRow
-from .values import Match, MatchQuery
+from leakward.registry.models import KeyRow, OwnerRow
+from leakward.registry.values import Match, MatchQuery
 
 CONFIDENCE = {"fingerprint": 1.0, "key_id": 0.9, "hint": 0.5}
 # Below SQLite's historical 999 bound-parameter limit, large enough that round trips stay few.

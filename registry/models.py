@@ -162,7 +162,7 @@ class LeakLocationRow(Base):
 
 
 class RotationRow(Base):
-    """One rotation of one key, a durable state machine (see rotators/pipeline.py).
+    """One rotation of one key, a durable state machine (see rotators/rotation/pipeline.py).
 
     `step` is the last step that finished; `running_step` the one started and not yet finished,
     so a crash leaves the row saying exactly where to resume. `active_key_id` equals

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-from leakward.errors import RegistryError
+from leakward.core.errors import RegistryError
 
 PEPPER_ENV = "LEAKWARD_PEPPER"
 PEPPER_FILE_ENV = "LEAKWARD_PEPPER_FILE"

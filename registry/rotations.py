@@ -1,7 +1,7 @@
 """Rotation rows: start one per key, claim it for a worker, record each step, finish or fail.
 
-Stage: registry. The rotation pipeline (rotators/pipeline.py) drives these functions; they know
-nothing of providers or steps' order, only how to persist a step durably. Each call is its own
+Stage: registry. The rotation pipeline (rotators/rotation/pipeline.py) drives these functions; they
+know nothing of providers or steps' order, only how to persist a step durably. Each call is its own
 short transaction, so a crash at any point leaves the last committed step as the resume point.
 No value written here is a secret: key ids, hints, step names, redacted error text.
 """
@@ -17,9 +17,8 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from leakward.errors import RegistryError
-
-from .models import KeyRow, RotationRow, utc_now
+from leakward.core.errors import RegistryError
+from leakward.registry.models import KeyRow, RotationRow, utc_now
 
 UNFINISHED = ("running", "pending-approval")
 STATUSES = (*UNFINISHED, "done", "failed")

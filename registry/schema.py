@@ -17,9 +17,8 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from leakward.errors import RegistryError
-
-from .database import display_url
+from leakward.core.errors import RegistryError
+from leakward.registry.database import display_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant shared by every leakward process; "leakward" in ASCII, as a bigint.

@@ -16,15 +16,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from leakward.errors import RegistryError
-
-from . import keys, leaks, schema
-from .database import create_registry_engine, display_url, resolve_url
-from .fingerprints import fingerprint, hint_of
-from .inventory import InventoryEntry, read_inventory
-from .matching import match_many
-from .pepper import load_pepper
-from .values import (
+from leakward.core.errors import RegistryError
+from leakward.registry import keys, leaks, schema
+from leakward.registry.database import create_registry_engine, display_url, resolve_url
+from leakward.registry.fingerprints import fingerprint, hint_of
+from leakward.registry.inventory import InventoryEntry, read_inventory
+from leakward.registry.matching import match_many
+from leakward.registry.pepper import load_pepper
+from leakward.registry.values import (
     ExposureWindow,
     ImportResult,
     IssuedKey,

@@ -3,7 +3,7 @@
 Stage: registry. An org sweep scans only what is new since the last one (`new tips --not old
 tips`), so the tips it scanned are kept per repository, with the moment the fetch that brought
 them began: a repository GitHub says was last pushed well before that moment has nothing new,
-and a re-sweep skips its fetch (leakward/repo_sweep.py). Queued work may be delivered twice (a
+and a re-sweep skips its fetch (leakward/sweep/repos.py). Queued work may be delivered twice (a
 worker killed before it acknowledged); a task writes its dedupe key in the same transaction as
 its effect, so a second delivery finds the key and changes nothing.
 
@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ColumnElement, Connection, Engine, String, Table, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, UtcDateTime, utc_now
-from .upsert import insert_for
+from leakward.registry.models import Base, UtcDateTime, utc_now
+from leakward.registry.upsert import insert_for
 
 
 class SweptRepositoryRow(Base):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 
-from leakward.errors import RegistryError
+from leakward.core.errors import RegistryError
 
 Insert = sqlite.Insert | postgresql.Insert
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .consumers import Consumer
-from .fingerprints import Hint
+from leakward.registry.consumers import Consumer
+from leakward.registry.fingerprints import Hint
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ in the same transaction as the claim: a receiver killed after answering 202 find
 start, where an in-memory queue would lose it while the claim refused GitHub's redelivery. A job
 stays `pending` until its work finished (`done`) or cannot finish (`failed`); a worker takes one
 under a lease named `host:pid:random`, so a killed worker's job is taken over at once on this
-host (see rotators/locks.py) and after the lease expires elsewhere.
+host (see rotators/rotation/locks.py) and after the lease expires elsewhere.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base, UtcDateTime, utc_now
+from leakward.registry.models import Base, UtcDateTime, utc_now
 
 # GitHub keeps deliveries redeliverable for 3 days; a week leaves room for a slow operator.
 RETENTION = timedelta(days=7)

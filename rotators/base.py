@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from leakward.secret import Secret
+from leakward.core.secret import Secret
 
 
 class Liveness(enum.Enum):

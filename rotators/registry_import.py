@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from leakward.errors import UsageError
-from registry import NewKey, Owner, Registry
-from registry.attributes import check_attributes
-from registry.fingerprints import Hint, parse_hint
-
-from .base import KeyRef, Rotator
+from leakward.core.errors import UsageError
+from leakward.registry import NewKey, Owner, Registry
+from leakward.registry.attributes import check_attributes
+from leakward.registry.fingerprints import Hint, parse_hint
+from leakward.rotators.base import KeyRef, Rotator
 
 
 @dataclass(frozen=True, slots=True)

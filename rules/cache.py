@@ -19,7 +19,7 @@ from typing import Any
 
 import platformdirs
 
-from rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
+from leakward.rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
 
 FORMAT = "2"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import regex
 
-from leakward.errors import RuleError
-from rules.model import Rule
+from leakward.core.errors import RuleError
+from leakward.rules.model import Rule
 
 _ALLOWED_LEVELS = {"secret", "match", ""}
 

@@ -12,10 +12,18 @@ from pathlib import Path
 import regex
 import yaml
 
-from leakward.errors import RuleError
-from rules import cache
-from rules.checksums import VALIDATORS
-from rules.model import CONFIDENCES, SEVERITIES, Allowlist, Example, KeyIdLink, Rule, RuleSet
+from leakward.core.errors import RuleError
+from leakward.rules import cache
+from leakward.rules.checksums import VALIDATORS
+from leakward.rules.model import (
+    CONFIDENCES,
+    SEVERITIES,
+    Allowlist,
+    Example,
+    KeyIdLink,
+    Rule,
+    RuleSet,
+)
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BUILTIN_DIR = Path(__file__).resolve().parent

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leakward.errors import ConfigError
-from scanner.fingerprint import fingerprint
-from scanner.models import Finding, ScanResult
+from leakward.core.errors import ConfigError
+from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.models import Finding, ScanResult
 
 IGNORE_FILE = ".leakwardignore"
 _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")

@@ -18,9 +18,9 @@ import dataclasses
 import itertools
 from dataclasses import dataclass
 
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Finding, Origin
-from scanner.sources.git_pack import Copy, Delta
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Finding, Origin
+from leakward.scanner.sources.git_pack import Copy, Delta
 
 # Unchanged bytes scanned on each side of a change, and required around a carried finding. More
 # than a key id's pairing reach (1 KiB) and than most multi-line secrets (PEM keys of 2048 bits).

@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rules.model import RuleSet
-from scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Finding, Origin, ScanResult, Skipped
-from scanner.scan import (
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Finding, Origin, ScanResult, Skipped
+from leakward.scanner.scan import (
     Progress,
     ScanOptions,
     _Tally,
@@ -30,9 +30,9 @@ from scanner.scan import (
     scan_items,
     worker_matcher,
 )
-from scanner.sources.dispatch import chunks_for
-from scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
-from scanner.sources.git_pack import Delta, PackReader
+from leakward.scanner.sources.dispatch import chunks_for
+from leakward.scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
+from leakward.scanner.sources.git_pack import Delta, PackReader
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
 # pack mappings), small enough to balance two cores and keep progress moving.
@@ -442,7 +442,7 @@ def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> li
 
 
 def _usage(message: str) -> Exception:
-    from leakward.errors import UsageError
+    from leakward.core.errors import UsageError
 
     return UsageError(message, "e.g. --range origin/main..HEAD")
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import regex
 
-from rules.checksums import VALIDATORS
-from rules.model import Rule, RuleSet
-from scanner.decoders import Decoded, decode_all
-from scanner.engines import Engine
-from scanner.models import Chunk, Finding, Secret
+from leakward.rules.checksums import VALIDATORS
+from leakward.rules.model import Rule, RuleSet
+from leakward.scanner.decoders import Decoded, decode_all
+from leakward.scanner.engines import Engine
+from leakward.scanner.models import Chunk, Finding, Secret
 
 GENERIC_TAG = "generic"
 ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")

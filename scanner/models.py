@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from leakward.secret import Secret
+from leakward.core.secret import Secret
 
 __all__ = ["Chunk", "Finding", "Origin", "ScanResult", "ScanStats", "Secret", "Skipped"]
 

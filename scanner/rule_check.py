@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.model import Example, Rule, RuleSet
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Origin
+from leakward.rules.model import Example, Rule, RuleSet
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from rules.model import RuleSet
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
-from scanner.sources.dispatch import ContainerLimits
-from scanner.sources.files import FileLimits, Target, list_targets, read_target
+from leakward.rules.model import RuleSet
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
+from leakward.scanner.sources.dispatch import ContainerLimits
+from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_target
 
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 8 * 1024 * 1024

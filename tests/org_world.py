@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from registry import NewKey, Owner, Registry, parse_consumer
-from registry import rotations as rotation_log
-from registry.models import RotationRow
-from registry.sweep_state import DoneTaskRow
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry import rotations as rotation_log
+from leakward.registry.models import RotationRow
+from leakward.registry.sweep_state import DoneTaskRow
 from tests.fakes.github_actions import TOKEN, FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox
 from tests.fakes.gitlab import FakeGitLab, Token

@@ -24,11 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .github_events import HANDLED, PayloadError, job_for
-from .metrics import Metrics
-from .openapi import OPENAPI
-from .signature import is_signed
-from .work_queue import Intake, QueueFullError
+from leakward.webhooks.github_events import HANDLED, PayloadError, job_for
+from leakward.webhooks.metrics import Metrics
+from leakward.webhooks.openapi import OPENAPI
+from leakward.webhooks.signature import is_signed
+from leakward.webhooks.work_queue import Intake, QueueFullError
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class ReceiverSettings:
 
     def __post_init__(self) -> None:
         if not self.secret:
-            from leakward.errors import ConfigError
+            from leakward.core.errors import ConfigError
 
             raise ConfigError(
                 "the webhook secret is empty",

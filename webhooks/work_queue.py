@@ -7,11 +7,11 @@ so a receiver killed after its 202 finds the job again on start: a job in memory
 for good, and the claim then refused GitHub's redelivery of it.
 
 `DurableQueue` drains the stored jobs with one worker thread that calls `handler(kind, payload)`.
-With no broker that handler does the work (leakward/webhook_work.py); with a broker it sends the
-job to a Celery task (leakward/tasks.py), whose late acknowledgement keeps it from there on. A
-job is done when its handler returned; one whose handler raised is tried again with backoff, up
-to `Backoff.attempts` times (a process killed while running it counts too), then marked failed
-with a log line; an error retrying cannot fix fails it at once. A handler that answers
+With no broker that handler does the work (leakward/response/webhook_jobs.py); with a broker it
+sends the job to a Celery task (leakward/queues/celery_tasks.py), whose late acknowledgement keeps
+it from there on. A job is done when its handler returned; one whose handler raised is tried again
+with backoff, up to `Backoff.attempts` times (a process killed while running it counts too), then
+marked failed with a log line; an error retrying cannot fix fails it at once. A handler that answers
 `JobOutcome.BUSY` (its key's rotation is held by another worker) comes back later without using
 an attempt.
 
@@ -34,12 +34,11 @@ from datetime import timedelta
 from enum import Enum
 from typing import Protocol
 
-from leakward.errors import UsageError
-from registry.models import utc_now
-from registry.webhook_deliveries import DeliveryLog, StoredJob
-from rotators.locks import is_stale, worker_name
-
-from .github_events import Job
+from leakward.core.errors import UsageError
+from leakward.registry.models import utc_now
+from leakward.registry.webhook_deliveries import DeliveryLog, StoredJob
+from leakward.rotators.rotation.locks import is_stale, worker_name
+from leakward.webhooks.github_events import Job
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Alembic environment for the registry; run only through `registry.schema` (no alembic.ini).
+"""Alembic environment for the registry; run only through `leakward.registry.schema`
+(no alembic.ini).
 
 Stage: registry. The caller hands over an open connection inside a transaction, so the migration
 shares its lock and commits or rolls back with it.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from registry.models import Base
+from leakward.registry.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

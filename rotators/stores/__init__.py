@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rotators.base import SecretStore
-
-from .aws_secrets_manager import AwsSecretsManagerStore
-from .github_actions import GitHubActionsStore, GitHubEnvironmentStore, GitHubOrganizationStore
-from .vault import VaultKvStore
+from leakward.rotators.base import SecretStore
+from leakward.rotators.stores.aws_secrets_manager import AwsSecretsManagerStore
+from leakward.rotators.stores.github_actions import (
+    GitHubActionsStore,
+    GitHubEnvironmentStore,
+    GitHubOrganizationStore,
+)
+from leakward.rotators.stores.vault import VaultKvStore
 
 STORES: dict[str, type[SecretStore]] = {
     GitHubActionsStore.kind: GitHubActionsStore,

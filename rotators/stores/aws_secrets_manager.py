@@ -22,8 +22,8 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     ReadTimeoutError,
 )
 
-from leakward.secret import Secret
-from rotators.base import PermanentError, TransientError
+from leakward.core.secret import Secret
+from leakward.rotators.base import PermanentError, TransientError
 
 _TRANSIENT_CODES = frozenset(
     {

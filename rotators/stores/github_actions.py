@@ -18,16 +18,15 @@ import httpx
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey, SealedBox
 
-from leakward.secret import Secret
-from registry.consumers import (
+from leakward.core.secret import Secret
+from leakward.registry.consumers import (
     GitHubActionsEnvironmentSecret,
     GitHubActionsOrganizationSecret,
     GitHubActionsSecret,
     consumer_from,
 )
-from rotators.base import PermanentError
-
-from .http_status import send
+from leakward.rotators.base import PermanentError
+from leakward.rotators.stores.http_status import send
 
 API = "https://api.github.com"
 _HINT = "check that the token can write Actions secrets there (repo/admin:org scope)"

@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from rotators.base import PermanentError, TransientError
+from leakward.rotators.base import PermanentError, TransientError
 
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
 

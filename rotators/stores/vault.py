@@ -17,9 +17,9 @@ import hvac  # type: ignore[import-untyped]
 import requests
 from hvac import exceptions as vault_errors
 
-from leakward.secret import Secret
-from registry.consumers import VaultSecret, consumer_from
-from rotators.base import PermanentError, TransientError
+from leakward.core.secret import Secret
+from leakward.registry.consumers import VaultSecret, consumer_from
+from leakward.rotators.base import PermanentError, TransientError
 
 _CAS_ROUNDS = 5
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rules.model import RuleSet
+from leakward.rules.model import RuleSet
 
 
 @dataclass(slots=True)
@@ -42,7 +42,7 @@ def hyperscan_available() -> bool:
 
 def make_engine(ruleset: RuleSet, name: str = "auto") -> Engine:
     """`auto` picks Hyperscan when it is installed, else the regex engine."""
-    from leakward.errors import UsageError
+    from leakward.core.errors import UsageError
 
     if name == "auto":
         name = "hyperscan" if hyperscan_available() else "regex"
@@ -52,11 +52,11 @@ def make_engine(ruleset: RuleSet, name: str = "auto") -> Engine:
                 "the hyperscan engine is not installed here",
                 "pip install hyperscan, or pass --engine regex",
             )
-        from scanner.engines.hyperscan_engine import HyperscanEngine
+        from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
 
         return HyperscanEngine(ruleset)
     if name == "regex":
-        from scanner.engines.regex_engine import RegexEngine
+        from leakward.scanner.engines.regex_engine import RegexEngine
 
         return RegexEngine(ruleset)
     raise UsageError(f"unknown engine {name!r}", "use --engine auto, hyperscan or regex")

@@ -23,11 +23,11 @@ from pathlib import Path
 import hyperscan
 import platformdirs
 
-from rules.model import RuleSet
-from scanner.engines import Hits, scanned_rule_indexes
-from scanner.engines.pattern_shape import shape
-from scanner.engines.translate import for_hyperscan
-from scanner.triggers import trigger_patterns
+from leakward.rules.model import RuleSet
+from leakward.scanner.engines import Hits, scanned_rule_indexes
+from leakward.scanner.engines.pattern_shape import shape
+from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.triggers import trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64

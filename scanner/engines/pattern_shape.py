@@ -14,7 +14,7 @@ import importlib
 import re
 from typing import Any
 
-from scanner.engines.translate import for_hyperscan
+from leakward.scanner.engines.translate import for_hyperscan
 
 # Window for patterns with no upper bound on their width (PEM blocks, `{58,}` tails).
 UNBOUNDED_WIDTH = 16384

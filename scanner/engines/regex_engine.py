@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rules.model import RuleSet
-from scanner.engines import Hits, scanned_rule_indexes
-from scanner.triggers import trigger_patterns
+from leakward.rules.model import RuleSet
+from leakward.scanner.engines import Hits, scanned_rule_indexes
+from leakward.scanner.triggers import trigger_patterns
 
 
 class RegexEngine:

@@ -11,11 +11,11 @@ and text shows a short line for a `"match"` field.
 
 from __future__ import annotations
 
-from leakward.errors import UsageError
-from scanner.models import ScanResult
-from scanner.report.json_report import Extra, render_json
-from scanner.report.sarif import render_sarif
-from scanner.report.text import render_text, summary_line
+from leakward.core.errors import UsageError
+from leakward.scanner.models import ScanResult
+from leakward.scanner.report.json_report import Extra, render_json
+from leakward.scanner.report.sarif import render_sarif
+from leakward.scanner.report.text import render_text, summary_line
 
 FORMATS = ("text", "json", "sarif")
 

@@ -21,8 +21,8 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
 
-from scanner.fingerprint import fingerprint
-from scanner.models import Finding, ScanResult, ScanStats, Secret
+from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.models import Finding, ScanResult, ScanStats, Secret
 
 JSON_VERSION = 1
 

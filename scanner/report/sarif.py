@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from leakward import __version__
-from scanner.fingerprint import fingerprint
-from scanner.models import Finding, ScanResult, Skipped
-from scanner.report.json_report import Extra, dump_json, extra_fields, stats_record
+from leakward.core.version import __version__
+from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.models import Finding, ScanResult, Skipped
+from leakward.scanner.report.json_report import Extra, dump_json, extra_fields, stats_record
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

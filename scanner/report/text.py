@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from rules.model import SEVERITIES
-from scanner.models import Finding, ScanResult
-from scanner.report.json_report import Extra
+from leakward.rules.model import SEVERITIES
+from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report.json_report import Extra
 
 WIDTH = 100
 _RESET = "\x1b[0m"

@@ -14,8 +14,8 @@ import struct
 from collections.abc import Iterator
 from html import escape
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import binary_strings
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import binary_strings
 
 STRING_POOL = 0x0001
 XML = 0x0003

@@ -19,9 +19,15 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import ci_logs
-from scanner.sources.limits import RATIO_FLOOR, BombError, Budget, EntryTooLargeError, read_bounded
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import ci_logs
+from leakward.scanner.sources.limits import (
+    RATIO_FLOOR,
+    BombError,
+    Budget,
+    EntryTooLargeError,
+    read_bounded,
+)
 
 Recurse = Callable[[bytes, Origin, int], Iterator[Chunk | Skipped]]
 

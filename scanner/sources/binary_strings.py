@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.models import Chunk, Origin, Skipped
 
 # Shorter runs are mostly opcode bytes that happen to be printable; no credential is that short.
 MIN_RUN = 8

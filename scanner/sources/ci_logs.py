@@ -18,7 +18,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
-from scanner.models import Chunk, Origin
+from leakward.scanner.models import Chunk, Origin
 
 KIND = "ci-log"
 

@@ -13,9 +13,9 @@ import dataclasses
 import struct
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import binary_strings
-from scanner.sources.dex import decode_mutf8
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import binary_strings
+from leakward.scanner.sources.dex import decode_mutf8
 
 KIND = "class-string"
 _MAGIC = b"\xca\xfe\xba\xbe"

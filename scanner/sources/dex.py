@@ -14,8 +14,8 @@ import re
 import struct
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import binary_strings
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import binary_strings
 
 KIND = "dex-string"
 _MAGIC = re.compile(rb"dex\n\d\d\d\x00")

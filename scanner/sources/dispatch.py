@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import (
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import (
     android_xml,
     archives,
     binary_strings,
@@ -27,7 +27,7 @@ from scanner.sources import (
     postman,
     sourcemap,
 )
-from scanner.sources.limits import BombError, Budget, ContainerLimits
+from leakward.scanner.sources.limits import BombError, Budget, ContainerLimits
 
 __all__ = ["ContainerLimits", "chunks_for", "is_binary"]
 

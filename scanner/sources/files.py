@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from leakward.errors import SourceError
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.dispatch import ContainerLimits, chunks_for, is_binary
+from leakward.core.errors import SourceError
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for, is_binary
 
 MiB = 1024 * 1024
 # Magic numbers of containers that must be read whole (a zip's directory sits at its end).

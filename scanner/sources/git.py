@@ -20,7 +20,7 @@ from typing import IO
 
 import git
 
-from leakward.errors import SourceError
+from leakward.core.errors import SourceError
 
 ZERO_OID = "0" * 40
 _LOG_FORMAT = "%x01%H%x1f%an <%ae>%x1f%aI%x1f%s"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import sourcemap
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import sourcemap
 
 SUFFIXES = (".html", ".htm", ".xhtml")
 

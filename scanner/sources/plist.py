@@ -12,8 +12,8 @@ import struct
 from collections.abc import Iterator
 from datetime import datetime
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import binary_strings
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import binary_strings
 
 _ERRORS = (
     plistlib.InvalidFileException,

@@ -18,8 +18,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.sourcemap import describe_json_error
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.sourcemap import describe_json_error
 
 KIND = "postman-item"
 _HEAD = 65536

@@ -19,9 +19,9 @@ import httpx
 from github import Auth, Github, GithubException
 from github.WorkflowRun import WorkflowRun
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.dispatch import chunks_for
-from scanner.sources.limits import ContainerLimits
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.dispatch import chunks_for
+from leakward.scanner.sources.limits import ContainerLimits
 
 ENV_VARIABLE = "GITHUB_TOKEN"
 DEFAULT_API = "https://api.github.com"

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping
 
 import httpx
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.dispatch import chunks_for
-from scanner.sources.limits import ContainerLimits
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.dispatch import chunks_for
+from leakward.scanner.sources.limits import ContainerLimits
 
 ENV_VARIABLE = "GITLAB_TOKEN"
 DEFAULT_API = "https://gitlab.com/api/v4"

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 
 import httpx
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources import postman
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import postman
 
 KEY_VARIABLE = "POSTMAN_API_KEY"
 DEFAULT_API = "https://api.getpostman.com"

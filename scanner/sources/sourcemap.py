@@ -15,7 +15,7 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 
-from scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.models import Chunk, Origin, Skipped
 
 KIND = "bundle-entry"
 SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs")

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import text
 
-from leakward.cli import cli
-from leakward.errors import UsageError
-from registry import MatchQuery, Registry
-from registry.fingerprints import hint_of
+from leakward.cli.main import cli
+from leakward.core.errors import UsageError
+from leakward.registry import MatchQuery, Registry
+from leakward.registry.fingerprints import hint_of
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url

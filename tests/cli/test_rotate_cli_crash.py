@@ -2,12 +2,12 @@
 
 The provider crash matrix (tests/rotators/test_provider_crash_matrix.py) resumes through
 `pipeline.resume` with file-backed doubles; this drives the command line end to end instead:
-the pipeline is the one `leakward/pipeline_factory.py` builds from the environment, so the
+the pipeline is the one `leakward/response/pipeline_build.py` builds from the environment, so the
 rotator is SendGrid's `from_environment` against its fake, the consumer is a Vault KV field in
 the fake Vault (check-and-set writes), and the notifier is the signed JSON webhook posting to a
 local receiver. The first process dies by SIGKILL at a step boundary ($LEAKWARD_TEST_CRASH_AT,
-rotators/pipeline.py); a second process resumes. Afterwards, in the fakes' own state: the leaked
-key is gone, exactly one other key lives and Vault holds it, and exactly one notice arrived.
+rotators/rotation/pipeline.py); a second process resumes. Afterwards, in the fakes' own state: the
+leaked key is gone, exactly one other key lives and Vault holds it, and exactly one notice arrived.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from leakward.secret import Secret
-from registry import NewKey, Owner, Registry, parse_consumer
-from rotators.base import Liveness
-from rotators.sendgrid import SendGridRotator
+from leakward.core.secret import Secret
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers.sendgrid import SendGridRotator
+from leakward.webhooks.notify.webhook import verify_signature
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.vault import TOKEN, FakeVault
-from webhooks.notify.webhook import verify_signature
 
 ROOT = Path(__file__).resolve().parents[2]
 PEPPER = "cli-crash-pepper-0123456789abcdef"

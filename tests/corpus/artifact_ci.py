@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import random
 
-from tests.sources import builders
-
-from .artifact_parts import (
+from tests.corpus.artifact_parts import (
     ALL_SINGLE_LINE,
     NAMED,
     Artifact,
@@ -28,7 +26,8 @@ from .artifact_parts import (
     plant_text,
     sentence,
 )
-from .decoys import Decoy
+from tests.corpus.decoys import Decoy
+from tests.sources import builders
 
 FMT_LOG, FMT_POSTMAN = "ci-log", "postman"
 SCHEMAS = {

@@ -12,10 +12,7 @@ import plistlib
 import random
 from xml.sax.saxutils import escape
 
-from tests.sources import builders
-from tests.sources.builders import ANDROID_NS, Element
-
-from .artifact_parts import (
+from tests.corpus.artifact_parts import (
     ALL_SINGLE_LINE,
     NAMED,
     Artifact,
@@ -29,7 +26,9 @@ from .artifact_parts import (
     run_line,
     sentence,
 )
-from .providers import private_key
+from tests.corpus.providers import private_key
+from tests.sources import builders
+from tests.sources.builders import ANDROID_NS, Element
 
 FMT_APK, FMT_IPA = "apk", "ipa"
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import decoys, providers
-from .generate import Label
-from .providers import Credential
+from tests.corpus import decoys, providers
+from tests.corpus.generate import Label
+from tests.corpus.providers import Credential
 
 # Providers whose keys name themselves (prefix, checksum or URL shape): a reader spots them in a
 # bare string table (DEX, resources.arsc, Mach-O) with no variable name around them.

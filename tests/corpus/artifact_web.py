@@ -12,10 +12,8 @@ import base64
 import json
 import random
 
-from tests.sources import builders
-
-from . import providers
-from .artifact_parts import (
+from tests.corpus import providers
+from tests.corpus.artifact_parts import (
     ALL_SINGLE_LINE,
     NAMED,
     Artifact,
@@ -28,7 +26,8 @@ from .artifact_parts import (
     plant_text,
     sentence,
 )
-from .providers import Credential, private_key
+from tests.corpus.providers import Credential, private_key
+from tests.sources import builders
 
 FMT = "web"
 

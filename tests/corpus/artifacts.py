@@ -22,11 +22,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from tests.corpus import artifact_ci, artifact_mobile, artifact_web
+from tests.corpus.artifact_parts import Artifact
+from tests.corpus.generate import FILES, LABELS
 from tests.sources import builders
-
-from . import artifact_ci, artifact_mobile, artifact_web
-from .artifact_parts import Artifact
-from .generate import FILES, LABELS
 
 __all__ = ["FILES", "LABELS", "generate"]
 

@@ -15,9 +15,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rules.checksums import base62
-
-from .providers import ALNUM, HEX, pick
+from leakward.rules.checksums import base62
+from tests.corpus.providers import ALNUM, HEX, pick
 
 
 @dataclass(frozen=True, slots=True)

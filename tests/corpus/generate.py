@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import decoys, providers
-from .formats import FORMATS, Doc, Entry, Format
-from .providers import Credential, pick
+from tests.corpus import decoys, providers
+from tests.corpus.formats import FORMATS, Doc, Entry, Format
+from tests.corpus.providers import Credential, pick
 
 LABELS = "labels.json"
 FILES = "files"  # the tree to scan; label paths are relative to it

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rules.checksums import base62
+from leakward.rules.checksums import base62
 
 ALNUM = string.ascii_letters + string.digits
 URLSAFE = ALNUM + "-_"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import scoring
-from .artifacts import FILES, generate
-from .test_corpus import FLOOR, _explain, _scan
+from tests.corpus import scoring
+from tests.corpus.artifacts import FILES, generate
+from tests.corpus.test_corpus import FLOOR, _explain, _scan
 
 
 def test_leakward_precision_and_recall_on_artifacts(tmp_path: Path) -> None:

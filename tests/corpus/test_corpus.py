@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import scoring
-from .generate import FILES, generate
+from tests.corpus import scoring
+from tests.corpus.generate import FILES, generate
 
 FLOOR = 0.97
 

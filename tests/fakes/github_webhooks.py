@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from leakward.webhooks.signature import signature_of
 from tests.fakes.server import FakeRequest, FakeServer, Reply
-from webhooks.signature import signature_of
 
 
 @dataclass

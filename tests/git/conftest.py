@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rules.model import RuleSet
-from scanner.scan import ScanOptions
+from leakward.rules.model import RuleSet
+from leakward.scanner.scan import ScanOptions
 from tests.git.repos import GitRepo, ruleset
 
 

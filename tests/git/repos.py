@@ -8,10 +8,10 @@ import string
 import subprocess
 from pathlib import Path
 
-from rules.loader import load_rules
-from rules.model import RuleSet
-from scanner.git_scan import GitScan
-from scanner.models import Finding
+from leakward.rules.loader import load_rules
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import GitScan
+from leakward.scanner.models import Finding
 from tests.scanner.tokens import github_token, random_body
 
 _UPPER = string.ascii_uppercase + "234567"

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rules.model import RuleSet
-from scanner.git_scan import range_revs, scan_history, scan_revisions, scan_staged
-from scanner.scan import ScanOptions
-from scanner.sources.files import FileLimits
-from scanner.sources.git import Repository
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import range_revs, scan_history, scan_revisions, scan_staged
+from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.files import FileLimits
+from leakward.scanner.sources.git import Repository
 from tests.git.repos import GitRepo, by_secret, pat
 
 

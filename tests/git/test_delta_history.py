@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from rules.model import RuleSet
-from scanner.git_scan import scan_history
-from scanner.models import Chunk, Origin
-from scanner.scan import ScanOptions, scan_chunks
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import scan_history
+from leakward.scanner.models import Chunk, Origin
+from leakward.scanner.scan import ScanOptions, scan_chunks
 from tests.corpus.providers import private_key
 from tests.git.repos import GitRepo, aws_lines, pat
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from leakward.progress import ProgressBar
-from rules.model import RuleSet
-from scanner.git_scan import scan_history
-from scanner.scan import ScanOptions
+from leakward.cli.progress import ProgressBar
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import scan_history
+from leakward.scanner.scan import ScanOptions
 from tests.git.repos import GitRepo, aws_lines, aws_pair, by_secret, pat
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from leakward.baseline_cli import baseline
+from leakward.cli.baseline import baseline
 from tests.git.repos import GitRepo, aws_lines, pat
 
 

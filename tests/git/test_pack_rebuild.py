@@ -14,10 +14,10 @@ import subprocess
 
 import pytest
 
-from rules.model import RuleSet
-from scanner.git_scan import scan_history
-from scanner.scan import ScanOptions
-from scanner.sources.git_pack import PackReader, parse_delta
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import scan_history
+from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.git_pack import PackReader, parse_delta
 from tests.git.repos import GitRepo, pat
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rules.model import RuleSet
-from scanner.git_scan import GitScan, range_revs, scan_revisions
-from scanner.scan import ScanOptions
-from scanner.sources.git import ZERO_OID, Repository
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import GitScan, range_revs, scan_revisions
+from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.git import ZERO_OID, Repository
 from tests.git.repos import GitRepo, by_secret, pat
 
 
@@ -93,7 +93,7 @@ def test_merge_in_range_reports_the_merged_branchs_secret_once(
 def test_a_bad_range_is_a_usage_error(repo: GitRepo) -> None:
     import pytest
 
-    from leakward.errors import LeakwardError
+    from leakward.core.errors import LeakwardError
 
     repo.commit("init", **{"README.md": "hi\n"})
     with pytest.raises(LeakwardError) as raised:

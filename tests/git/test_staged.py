@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from rules.model import RuleSet
-from scanner.git_scan import scan_staged
-from scanner.scan import ScanOptions
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import scan_staged
+from leakward.scanner.scan import ScanOptions
 from tests.git.repos import GitRepo, aws_lines, aws_pair, by_secret, pat
 
 

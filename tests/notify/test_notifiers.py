@@ -15,16 +15,16 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from rotators.base import Notice, PermanentError, TransientError
-from rotators.stores.github_actions import github_client
+from leakward.rotators.base import Notice, PermanentError, TransientError
+from leakward.rotators.stores.github_actions import github_client
+from leakward.webhooks.notify import notifiers_from_environment
+from leakward.webhooks.notify.email import EmailNotifier
+from leakward.webhooks.notify.github_issue import GitHubIssueNotifier
+from leakward.webhooks.notify.recipients import owners_in, resolve_recipient
+from leakward.webhooks.notify.slack import SlackNotifier
+from leakward.webhooks.notify.webhook import WebhookNotifier, verify_signature
 from tests.fakes import github_actions
 from tests.fakes.server import FakeRequest, FakeServer, Reply
-from webhooks.notify import notifiers_from_environment
-from webhooks.notify.email import EmailNotifier
-from webhooks.notify.github_issue import GitHubIssueNotifier
-from webhooks.notify.recipients import owners_in, resolve_recipient
-from webhooks.notify.slack import SlackNotifier
-from webhooks.notify.webhook import WebhookNotifier, verify_signature
 
 SECRET_VALUE = "acme_live_NEVERshowTHIS0123456789"
 NOTICE = Notice(

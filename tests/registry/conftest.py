@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from registry import Registry
+from leakward.registry import Registry
 from tests.services import require_service
 
 PG_SERVER = os.environ.get("LEAKWARD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

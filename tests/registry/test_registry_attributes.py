@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from leakward.errors import UsageError
-from leakward.registry_cli import registry
-from registry import NewKey, Owner, Registry
-from registry.attributes import attributes_from, check_attributes
+from leakward.cli.registry import registry
+from leakward.core.errors import UsageError
+from leakward.registry import NewKey, Owner, Registry
+from leakward.registry.attributes import attributes_from, check_attributes
 from tests.registry.conftest import PEPPER
 
 KEY = "glpat-AttributeTestKey0000wxyz"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from leakward.errors import RegistryError, UsageError
-from leakward.registry_cli import registry
-from registry.schema import head_revision
+from leakward.cli.registry import registry
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry.schema import head_revision
 
 KEY = "sk-proj-CliAddedKey00000000000000000000qrst"
 

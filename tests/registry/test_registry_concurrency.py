@@ -10,7 +10,7 @@ import multiprocessing
 from datetime import UTC, datetime
 from typing import Any
 
-from registry import LeakLocation, LeakSighting, Registry
+from leakward.registry import LeakLocation, LeakSighting, Registry
 
 SECRET = "sk-proj-SharedLeakAcrossProcesses0000000000wxyz"
 WORKERS = 4

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leakward.errors import UsageError
-from registry.consumers import (
+from leakward.core.errors import UsageError
+from leakward.registry.consumers import (
     AwsSecretsManagerSecret,
     GitHubActionsEnvironmentSecret,
     GitHubActionsOrganizationSecret,

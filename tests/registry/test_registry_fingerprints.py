@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from leakward.errors import RegistryError, UsageError
-from registry.fingerprints import fingerprint, hint_of, parse_hint, type_prefix
-from registry.pepper import load_pepper
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry.fingerprints import fingerprint, hint_of, parse_hint, type_prefix
+from leakward.registry.pepper import load_pepper
 
 OPENAI_KEY = "sk-proj-Ab_cdEFghIJklMNopQRstUVwxYZ0123abcd"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from leakward.errors import UsageError
-from registry import Registry
-from registry.consumers import ManualConsumer, VaultSecret
-from registry.inventory import read_inventory
+from leakward.core.errors import UsageError
+from leakward.registry import Registry
+from leakward.registry.consumers import ManualConsumer, VaultSecret
+from leakward.registry.inventory import read_inventory
 
 SECRET = "sk-proj-InventoryValue000000000000000000wxyz"
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from leakward.errors import RegistryError, UsageError
-from registry import NewKey, Owner, Registry, parse_consumer, parse_hint
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry import NewKey, Owner, Registry, parse_consumer, parse_hint
 
 KEY = "sk-proj-T3stKeyValue0000000000000000wxyz"
 

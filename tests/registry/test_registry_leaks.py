@@ -6,8 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leakward.errors import RegistryError, UsageError
-from registry import LeakLocation, LeakSighting, MatchQuery, NewKey, Owner, Registry, hint_of
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry import (
+    LeakLocation,
+    LeakSighting,
+    MatchQuery,
+    NewKey,
+    Owner,
+    Registry,
+    hint_of,
+)
 
 SECRET = "ghp_L3akedT0ken000000000000000000000wxyz"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

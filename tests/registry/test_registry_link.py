@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from leakward.registry_link import match_findings, record_leaks
-from registry import NewKey, Owner, Registry, parse_hint
-from scanner.models import Finding, Origin, Secret
+from leakward.registry import NewKey, Owner, Registry, parse_hint
+from leakward.response.registry_match import match_findings, record_leaks
+from leakward.scanner.models import Finding, Origin, Secret
 
 OPENAI = "sk-proj-LinkTestKey000000000000000000000mnop"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLINKTESTKEY"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from registry import MatchQuery, NewKey, Owner, Registry, hint_of, parse_hint
-from registry.matching import BATCH
+from leakward.registry import MatchQuery, NewKey, Owner, Registry, hint_of, parse_hint
+from leakward.registry.matching import BATCH
 
 OPENAI = "sk-proj-M4tchMeExactly00000000000000abcd"
 AWS_ID = "AKIAIOSFODNN7EXAMPLE"

@@ -13,10 +13,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
-from leakward.registry_cli import registry as registry_group
-from leakward.registry_link import record_leaks
-from registry import Registry
-from scanner.models import Finding, Origin, Secret
+from leakward.cli.registry import registry as registry_group
+from leakward.registry import Registry
+from leakward.response.registry_match import record_leaks
+from leakward.scanner.models import Finding, Origin, Secret
 
 PLANTED = {
     "stdin": "sk-proj-PlantedViaStdin7Qm2Vx9Lp4Rt8Zk1Nb5Hc3",

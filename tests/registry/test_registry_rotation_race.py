@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from registry import LeakLocation, LeakSighting, NewKey, Owner, Registry
-from registry import rotations as log
+from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registry
+from leakward.registry import rotations as log
 
 VALUE = "glpat-Zq8Wn3Rt6Yp1Lk4Hs7Df"
 

@@ -7,11 +7,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from leakward.errors import RegistryError
-from registry import Registry
-from registry.database import create_registry_engine
-from registry.models import Base
-from registry.schema import current_revision, downgrade, head_revision, upgrade
+from leakward.core.errors import RegistryError
+from leakward.registry import Registry
+from leakward.registry.database import create_registry_engine
+from leakward.registry.models import Base
+from leakward.registry.schema import current_revision, downgrade, head_revision, upgrade
 
 TABLES = {"owners", "issued_keys", "consumers", "leaks", "leak_locations", "rotations"}
 

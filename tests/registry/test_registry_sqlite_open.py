@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from registry import Registry
+from leakward.registry import Registry
 
 
 def test_a_registry_opens_while_another_writer_holds_the_new_file(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.models import Finding, Origin, ScanResult, ScanStats, Secret, Skipped
+from leakward.scanner.models import Finding, Origin, ScanResult, ScanStats, Secret, Skipped
 
 # Invented values, never real keys; long enough that redaction hides most of them.
 PLAIN_SECRET = "acme_live_Q3v9xT2mKp7LwR4sZ8bN1cYd6hJf0gUe"

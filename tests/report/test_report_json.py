@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from scanner.fingerprint import fingerprint
-from scanner.models import Finding, ScanResult, Secret
-from scanner.report import render
+from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.models import Finding, ScanResult, Secret
+from leakward.scanner.report import render
 
 FINDING_KEYS = [
     "rule_id",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.models import Finding, ScanResult
-from scanner.report import FORMATS, render
+from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report import FORMATS, render
 
 
 def _raw_secrets(result: ScanResult) -> list[str]:

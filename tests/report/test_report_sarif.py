@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from leakward import __version__
-from scanner.fingerprint import fingerprint
-from scanner.models import Finding, ScanResult
-from scanner.report import render
+from leakward.core.version import __version__
+from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report import render
 
 # The OASIS SARIF 2.1.0 (errata 01) schema, kept as test data.
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from leakward.errors import UsageError
-from scanner.models import Finding, ScanResult
-from scanner.report import FORMATS, render
-from scanner.report.text import summary_line
+from leakward.core.errors import UsageError
+from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report import FORMATS, render
+from leakward.scanner.report.text import summary_line
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

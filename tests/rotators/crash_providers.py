@@ -20,9 +20,9 @@ from typing import Any
 
 import boto3
 
-from leakward.secret import Secret
-from rotators.aws import aws_credential
-from rotators.github_app import deploy_public_key
+from leakward.core.secret import Secret
+from leakward.rotators.providers.aws import aws_credential
+from leakward.rotators.providers.github_app import deploy_public_key
 
 GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
 

@@ -1,7 +1,7 @@
 """Run one rotation of the pipeline test world, for the crash-safety suite to SIGKILL midway.
 
 Usage: python -m tests.rotators.crash_worker DB_URL STATE_DIR POLICY
-The step to die at comes from $LEAKWARD_TEST_CRASH_AT (see rotators/pipeline.py).
+The step to die at comes from $LEAKWARD_TEST_CRASH_AT (see rotators/rotation/pipeline.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from leakward.secret import Secret
+from leakward.core.secret import Secret
 from tests.rotators.pipeline_world import OLD_SECRET, open_world
 
 

@@ -14,15 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
-from leakward.secret import Secret
-from rotators.base import (
-    Capability,
-    KeyRef,
-    Liveness,
-    NewCredential,
-    Notice,
-    Verdict,
-)
+from leakward.core.secret import Secret
+from leakward.rotators.base import Capability, KeyRef, Liveness, NewCredential, Notice, Verdict
 
 
 @contextmanager

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
-from rotators.base import Capability
-from rotators.pipeline import RotationPipeline
-from rotators.retry import RetryPolicy
+from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
+from leakward.rotators.base import Capability
+from leakward.rotators.rotation.pipeline import RotationPipeline
+from leakward.rotators.rotation.retry import RetryPolicy
 from tests.rotators.fakes import FakeNotifier, FakeRotator, FakeStore
 
 PEPPER = b"rotation-test-pepper-0123456789abcdef"

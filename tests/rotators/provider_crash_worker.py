@@ -2,9 +2,10 @@
 
 Usage: python -m tests.rotators.provider_crash_worker DB_URL STATE_DIR KEY_ID POLICY < LEAKED_VALUE
 The rotator reads its fake provider's URL and admin credential from the environment (its own
-`from_environment`); the step to die at comes from $LEAKWARD_TEST_CRASH_AT (rotators/pipeline.py).
-The leaked value comes on stdin so it never shows in a process listing. The consumers' store and
-the notifier are files in STATE_DIR, so the test process sees what this one delivered and sent.
+`from_environment`); the step to die at comes from $LEAKWARD_TEST_CRASH_AT
+(rotators/rotation/pipeline.py). The leaked value comes on stdin so it never shows in a process
+listing. The consumers' store and the notifier are files in STATE_DIR, so the test process sees
+what this one delivered and sent.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from leakward.secret import Secret
-from registry import Registry
-from rotators import ROTATORS
-from rotators.pipeline import RotationPipeline
-from rotators.retry import RetryPolicy
+from leakward.core.secret import Secret
+from leakward.registry import Registry
+from leakward.rotators.providers import ROTATORS
+from leakward.rotators.rotation.pipeline import RotationPipeline
+from leakward.rotators.rotation.retry import RetryPolicy
 from tests.rotators.fakes import FakeNotifier, FakeStore
 
 PEPPER = b"provider-crash-pepper-0123456789abcdef"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.anthropic import AnthropicRotator
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.anthropic import AnthropicRotator
 from tests.fakes.anthropic import FakeAnthropic
 from tests.rotators.scripted import Scripted
 

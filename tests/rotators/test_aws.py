@@ -9,9 +9,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from leakward.secret import Secret
-from rotators.aws import AwsRotator, aws_credential, default_sts_factory
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.aws import AwsRotator, aws_credential, default_sts_factory
 
 
 def iam_client(url: str):

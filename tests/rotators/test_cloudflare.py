@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, TransientError
-from rotators.cloudflare import CloudflareRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, TransientError
+from leakward.rotators.providers.cloudflare import CloudflareRotator
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.rotators.scripted import Scripted
 

@@ -7,10 +7,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, PermanentError, TransientError
-from rotators.github import GitHubRotator, enterprise_server
-from rotators.github_app import deploy_keypair
+from leakward.core.secret import Secret
+from leakward.rotators.base import Capability, KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.github import GitHubRotator, enterprise_server
+from leakward.rotators.providers.github_app import deploy_keypair
 from tests.fakes.github import FakeGitHub
 from tests.rotators.scripted import Scripted
 

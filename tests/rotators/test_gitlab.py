@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
-from rotators.gitlab import GitLabRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.gitlab import GitLabRotator
 from tests.fakes.gitlab import FakeGitLab
 from tests.rotators.scripted import Scripted, html
 

@@ -7,10 +7,10 @@ import json
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
-from rotators.gcp import GcpServiceAccountKeyRotator
-from rotators.google import GoogleApiKeyRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.gcp import GcpServiceAccountKeyRotator
+from leakward.rotators.providers.google import GoogleApiKeyRotator
 from tests.fakes.google import FakeGoogle
 from tests.rotators.scripted import Scripted
 

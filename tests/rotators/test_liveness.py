@@ -7,10 +7,10 @@ import json
 import boto3
 import httpx
 
-import rotators
-from leakward.secret import Secret
-from rotators.base import Liveness
-from rotators.liveness import verifiable_providers, verify_secret
+from leakward.core.secret import Secret
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers import ROTATORS
+from leakward.rotators.providers.liveness import verifiable_providers, verify_secret
 from tests.fakes.github import FakeGitHub
 from tests.fakes.google import FakeGoogle
 from tests.fakes.slack import FakeSlack
@@ -88,4 +88,4 @@ def test_providers_without_a_verifier_are_unknown(http_client: httpx.Client) -> 
 
 
 def test_every_registered_rotator_can_verify() -> None:
-    assert set(rotators.ROTATORS) <= verifiable_providers()
+    assert set(ROTATORS) <= verifiable_providers()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
-from rotators.openai import OpenAIRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.openai import OpenAIRotator
 from tests.fakes.openai import FakeOpenAI
 from tests.rotators.scripted import Scripted
 

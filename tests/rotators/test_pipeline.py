@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from leakward.secret import Secret
-from registry import rotations as log
-from rotators import steps
-from rotators.base import Capability, PermanentError, TransientError
+from leakward.core.secret import Secret
+from leakward.registry import rotations as log
+from leakward.rotators.base import Capability, PermanentError, TransientError
+from leakward.rotators.rotation import steps
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.pipeline_world import CONSUMERS, OLD_SECRET, World, open_world
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import rotations as log
+from leakward.registry import rotations as log
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.pipeline_world import open_world
 from tests.rotators.test_pipeline import assert_rotated

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from leakward.secret import Secret
-from registry import (
+from leakward.core.secret import Secret
+from leakward.registry import (
     Consumer,
     LeakLocation,
     LeakSighting,
@@ -25,14 +25,14 @@ from registry import (
     Registry,
     parse_consumer,
 )
-from rotators.base import Rotator
-from rotators.cloudflare import CloudflareRotator
-from rotators.github import GitHubRotator
-from rotators.github_app import deploy_public_key
-from rotators.gitlab import GitLabRotator
-from rotators.huggingface import HuggingFaceRotator
-from rotators.pipeline import RotationPipeline
-from rotators.retry import RetryPolicy
+from leakward.rotators.base import Rotator
+from leakward.rotators.providers.cloudflare import CloudflareRotator
+from leakward.rotators.providers.github import GitHubRotator
+from leakward.rotators.providers.github_app import deploy_public_key
+from leakward.rotators.providers.gitlab import GitLabRotator
+from leakward.rotators.providers.huggingface import HuggingFaceRotator
+from leakward.rotators.rotation.pipeline import RotationPipeline
+from leakward.rotators.rotation.retry import RetryPolicy
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab

@@ -1,7 +1,7 @@
 """A rotation delivers its replacement to every real secret store a key's consumers name.
 
 The pipeline and crash suites deliver to a file-backed double; here the stores are the ones
-`leakward/pipeline_factory.py` builds from the environment, each against its real protocol on
+`leakward/response/pipeline_build.py` builds from the environment, each against its real protocol on
 127.0.0.1: GitHub Actions secrets at repository, environment and organisation level (the fake
 GitHub API, libsodium sealed boxes), AWS Secrets Manager on moto's server (AWSPENDING, then
 AWSCURRENT), and Vault KV v2 (the fake Vault, check-and-set). The provider is SendGrid's fake.
@@ -26,12 +26,12 @@ from typing import Any
 import boto3
 import pytest
 
-from leakward.pipeline_factory import build_pipeline
-from leakward.secret import Secret
-from registry import NewKey, Owner, Registry, parse_consumer
-from rotators.base import Liveness
-from rotators.retry import RetryPolicy
-from rotators.sendgrid import SendGridRotator
+from leakward.core.secret import Secret
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.response.pipeline_build import build_pipeline
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers.sendgrid import SendGridRotator
+from leakward.rotators.rotation.retry import RetryPolicy
 from tests.fakes import github_actions, vault
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url

@@ -1,7 +1,7 @@
 """Crash safety through the real provider rotators: SIGKILL at every step boundary, then resume.
 
 For each fully rotatable provider (tests/rotators/crash_providers.py) and each boundary of its
-default policy's steps (taken from rotators/policy.py, so the matrix follows the policy), a
+default policy's steps (taken from rotators/rotation/policy.py, so the matrix follows the policy), a
 subprocess runs the rotation against the provider's fake and kills itself there; a fresh
 pipeline then resumes it with the leaked value handed in again (as `leakward rotate KEY
 --resume --secret-stdin` does). Revoke-first runs for a representative subset (see
@@ -31,14 +31,14 @@ from pathlib import Path
 
 import pytest
 
-from leakward.secret import Secret
-from registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
-from registry import rotations as log
-from rotators import ROTATORS
-from rotators.base import Liveness
-from rotators.pipeline import CRASH_ENV
-from rotators.policy import REISSUE_FIRST, REVOKE_FIRST, steps_for
-from rotators.steps import key_ref
+from leakward.core.secret import Secret
+from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
+from leakward.registry import rotations as log
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers import ROTATORS
+from leakward.rotators.rotation.pipeline import CRASH_ENV
+from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST, steps_for
+from leakward.rotators.rotation.steps import key_ref
 from tests.registry.conftest import _isolated_environment, postgres_url
 from tests.rotators.crash_providers import CASES, Planted, ProviderCase
 from tests.rotators.fakes import FakeNotifier, FakeStore

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from leakward.cli import cli
-from registry import NewKey, Owner, Registry, parse_consumer
+from leakward.cli.main import cli
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
 from tests.registry.conftest import _isolated_environment
 
 __all__ = ["_isolated_environment"]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-import rotators
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness
-from rotators.gitlab import GitLabRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness
+from leakward.rotators.providers import ROTATORS
+from leakward.rotators.providers.gitlab import GitLabRotator
 from tests.fakes.gitlab import FakeGitLab
 
 
-@pytest.mark.parametrize("provider", sorted(rotators.ROTATORS))
+@pytest.mark.parametrize("provider", sorted(ROTATORS))
 def test_builds_from_an_empty_environment(provider: str) -> None:
-    rotator = rotators.ROTATORS[provider].from_environment({})  # type: ignore[attr-defined]
+    rotator = ROTATORS[provider].from_environment({})  # type: ignore[attr-defined]
     assert rotator.provider == provider
     assert rotator.manual_steps(KeyRef(provider, "id-1"))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError
-from rotators.sendgrid import SendGridRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError
+from leakward.rotators.providers.sendgrid import SendGridRotator
 from tests.fakes.sendgrid import CAP, FULL_ACCESS, FakeSendGrid
 
 

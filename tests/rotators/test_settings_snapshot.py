@@ -14,12 +14,12 @@ import json
 
 import httpx
 
-from leakward.secret import Secret
-from registry import NewKey, Registry
-from rotators.github import GitHubRotator
-from rotators.google import GoogleApiKeyRotator
-from rotators.sendgrid import SendGridRotator
-from rotators.twilio import TwilioRotator
+from leakward.core.secret import Secret
+from leakward.registry import NewKey, Registry
+from leakward.rotators.providers.github import GitHubRotator
+from leakward.rotators.providers.google import GoogleApiKeyRotator
+from leakward.rotators.providers.sendgrid import SendGridRotator
+from leakward.rotators.providers.twilio import TwilioRotator
 from tests.fakes.github import FakeGitHub
 from tests.fakes.google import FakeGoogle
 from tests.fakes.sendgrid import FakeSendGrid

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, PermanentError
-from rotators.slack import SlackRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import Capability, KeyRef, Liveness, PermanentError
+from leakward.rotators.providers.slack import SlackRotator
 from tests.fakes.slack import FakeSlack
 
 

@@ -10,16 +10,16 @@ import httpx
 import hvac
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import PermanentError, TransientError
-from rotators.stores.aws_secrets_manager import AwsSecretsManagerStore
-from rotators.stores.github_actions import (
+from leakward.core.secret import Secret
+from leakward.rotators.base import PermanentError, TransientError
+from leakward.rotators.stores.aws_secrets_manager import AwsSecretsManagerStore
+from leakward.rotators.stores.github_actions import (
     GitHubActionsStore,
     GitHubEnvironmentStore,
     GitHubOrganizationStore,
     github_client,
 )
-from rotators.stores.vault import VaultKvStore
+from leakward.rotators.stores.vault import VaultKvStore
 from tests.fakes import github_actions, vault
 
 VALUE = Secret("acme_live_NEWnew0123456789abcdefXYZ")

@@ -22,13 +22,13 @@ from typing import Any
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from registry import NewKey, Owner, Registry, parse_consumer
-from rotators.base import Liveness, Rotator
-from rotators.google import GoogleApiKeyRotator
-from rotators.pipeline import RotationPipeline
-from rotators.retry import RetryPolicy
-from rotators.sendgrid import SendGridRotator
+from leakward.core.secret import Secret
+from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.rotators.base import Liveness, Rotator
+from leakward.rotators.providers.google import GoogleApiKeyRotator
+from leakward.rotators.providers.sendgrid import SendGridRotator
+from leakward.rotators.rotation.pipeline import RotationPipeline
+from leakward.rotators.rotation.retry import RetryPolicy
 from tests.fakes.google import FakeGoogle
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.server import FakeServer

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import KeyRef, Liveness, PermanentError, TransientError
-from rotators.twilio import TwilioRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.twilio import TwilioRotator
 from tests.fakes.twilio import FakeTwilio
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from leakward.secret import Secret
-from rotators.base import Capability, KeyRef, Liveness, PermanentError
-from rotators.huggingface import HuggingFaceRotator
-from rotators.postman import PostmanRotator
-from rotators.pypi import PyPIRotator
-from rotators.stripe import StripeRotator
+from leakward.core.secret import Secret
+from leakward.rotators.base import Capability, KeyRef, Liveness, PermanentError
+from leakward.rotators.providers.huggingface import HuggingFaceRotator
+from leakward.rotators.providers.postman import PostmanRotator
+from leakward.rotators.providers.pypi import PyPIRotator
+from leakward.rotators.providers.stripe import StripeRotator
 from tests.fakes.huggingface import FakeHuggingFace
 from tests.fakes.postman import FakePostman
 from tests.fakes.pypi import FakePyPI

@@ -1,7 +1,7 @@
 """Invents checksum-valid tokens for rule examples (`python tests/rules/make_examples.py ghp_`).
 
 Stage: test data. Every value is random, never a real or revoked key; the checksum or structure
-is computed with `rules.checksums` so the matcher's validators accept it.
+is computed with `leakward.rules.checksums` so the matcher's validators accept it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import string
 import sys
 import zlib
 
-from rules.checksums import _BECH32, base62, bech32_checksum
+from leakward.rules.checksums import _BECH32, base62, bech32_checksum
 
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"

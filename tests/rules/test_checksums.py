@@ -15,7 +15,7 @@ from make_examples import (
     sentry_org_token,
 )
 
-from rules.checksums import VALIDATORS, base62
+from leakward.rules.checksums import VALIDATORS, base62
 
 
 def _flip_last(token: str) -> str:

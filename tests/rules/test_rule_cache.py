@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rules import cache
-from rules.loader import load_rules
+from leakward.rules import cache
+from leakward.rules.loader import load_rules
 
 CUSTOM = """provider: acme
 rules:

@@ -10,12 +10,12 @@ import hyperscan
 import pytest
 import regex
 
-from rules.loader import load_rules
-from rules.model import RuleSet
-from scanner.engines import make_engine
-from scanner.engines.translate import for_hyperscan
-from scanner.matcher import Matcher
-from scanner.rule_check import check_rule
+from leakward.rules.loader import load_rules
+from leakward.rules.model import RuleSet
+from leakward.scanner.engines import make_engine
+from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.rule_check import check_rule
 
 RULESET: RuleSet = load_rules()
 RULES = RULESET.rules
@@ -56,7 +56,7 @@ def test_ids_are_unique() -> None:
 
 def test_engines_agree_on_every_example() -> None:
     """Both engines report exactly the same (rule, secret, line, column) for all examples."""
-    from scanner.models import Chunk, Origin
+    from leakward.scanner.models import Chunk, Origin
 
     results = {}
     for engine in ENGINES:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules.loader import load_rules
-from scanner.baseline import load_baseline, write_baseline
-from scanner.scan import ScanOptions, scan_paths
-
-from .tokens import GITHUB_PAT, github_token, random_body
+from leakward.rules.loader import load_rules
+from leakward.scanner.baseline import load_baseline, write_baseline
+from leakward.scanner.scan import ScanOptions, scan_paths
+from tests.scanner.tokens import GITHUB_PAT, github_token, random_body
 
 RULESET = load_rules().select()
 

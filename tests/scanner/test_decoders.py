@@ -7,12 +7,11 @@ import urllib.parse
 
 import pytest
 
-from rules.loader import load_rules
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Origin
-
-from .tokens import GITHUB_PAT
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
+from tests.scanner.tokens import GITHUB_PAT
 
 RULESET = load_rules()
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from rules.loader import load_rules
-from scanner.models import Skipped
-from scanner.scan import ScanOptions, scan_paths
-from scanner.sources.dispatch import ContainerLimits
-from scanner.sources.files import FileLimits, MiB, Target, list_targets, read_target
-
-from .tokens import GITHUB_PAT, github_token, random_body
+from leakward.rules.loader import load_rules
+from leakward.scanner.models import Skipped
+from leakward.scanner.scan import ScanOptions, scan_paths
+from leakward.scanner.sources.dispatch import ContainerLimits
+from leakward.scanner.sources.files import FileLimits, MiB, Target, list_targets, read_target
+from tests.scanner.tokens import GITHUB_PAT, github_token, random_body
 
 RULESET = load_rules()
 
@@ -167,7 +166,7 @@ def test_parallel_and_serial_scans_agree(tmp_path: Path) -> None:
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    from leakward.errors import SourceError
+    from leakward.core.errors import SourceError
 
     with pytest.raises(SourceError, match="does not exist"):
         list(list_targets(tmp_path / "nope"))

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from rules.loader import load_rules
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Origin
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
 from tests.git.repos import aws_pair, pat
 
 RULESET = load_rules().select()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from leakward.errors import RuleError
-from rules.loader import load_allowlist, load_rules
-from scanner.engines import make_engine
-from scanner.matcher import Matcher, has_ascending_run
-from scanner.models import Chunk, Origin
+from leakward.core.errors import RuleError
+from leakward.rules.loader import load_allowlist, load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher, has_ascending_run
+from leakward.scanner.models import Chunk, Origin
 
 RULESET = load_rules()
 

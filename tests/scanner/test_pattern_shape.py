@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rules.loader import load_rules
-from scanner.engines.hyperscan_engine import MARGIN, HyperscanEngine
-from scanner.engines.pattern_shape import UNBOUNDED_WIDTH, shape
-from scanner.matcher import Matcher
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines.hyperscan_engine import MARGIN, HyperscanEngine
+from leakward.scanner.engines.pattern_shape import UNBOUNDED_WIDTH, shape
+from leakward.scanner.matcher import Matcher
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from rules.loader import load_rules
-from rules.model import RuleSet
-from scanner.matcher import Matcher
-from scanner.scan import ScanOptions, run_tasks, worker_matcher
+from leakward.rules.loader import load_rules
+from leakward.rules.model import RuleSet
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.scan import ScanOptions, run_tasks, worker_matcher
 
 
 def test_threads_scanning_at_once_never_share_a_matcher() -> None:

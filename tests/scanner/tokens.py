@@ -6,7 +6,7 @@ import random
 import string
 import zlib
 
-from rules.checksums import base62
+from leakward.rules.checksums import base62
 
 
 def github_token(prefix: str, body: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.dispatch import ContainerLimits, chunks_for
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for
 
 
 class Result:

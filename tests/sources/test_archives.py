@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from scanner.sources.dispatch import ContainerLimits
+from leakward.scanner.sources.dispatch import ContainerLimits
 from tests.sources.builders import AWS_KEY, GOOGLE_KEY, dex, zip_of
 from tests.sources.conftest import scan
 

@@ -10,11 +10,11 @@ import io
 import json
 import tarfile
 
-from rules.loader import load_rules
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Finding, Origin
-from scanner.sources.dispatch import ContainerLimits, chunks_for
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Finding, Origin
+from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for
 from tests.sources.builders import GOOGLE_KEY, zip_of
 
 MATCHER = Matcher(load_rules(), make_engine(load_rules(), "regex"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.sources import ci_logs
+from leakward.scanner.sources import ci_logs
 from tests.sources.builders import GOOGLE_KEY, zip_of
 from tests.sources.conftest import scan
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import struct
 
-from rules.loader import load_rules
-from scanner.engines import make_engine
-from scanner.matcher import Matcher
-from scanner.models import Chunk, Origin, Skipped
-from scanner.sources.class_file import is_class_file, read_utf8_constants
-from scanner.sources.dispatch import ContainerLimits, chunks_for
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources.class_file import is_class_file, read_utf8_constants
+from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for
 from tests.sources.builders import class_file
 
 # 79 characters long: its u2 length ends in the byte 0x4f, a printable "O" glued to the key

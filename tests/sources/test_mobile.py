@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from scanner.sources import android_xml, dex
+from leakward.scanner.sources import android_xml, dex
 from tests.sources.builders import (
     ANDROID_NS,
     AWS_KEY,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scanner.models import Chunk
+from leakward.scanner.models import Chunk
 from tests.sources.builders import zip_of
 from tests.sources.conftest import Result, scan
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from werkzeug import Request, Response
 
-from scanner.models import Chunk, Skipped
-from scanner.sources import remote_github_actions, remote_gitlab, remote_postman
-from scanner.sources.dispatch import ContainerLimits
+from leakward.scanner.models import Chunk, Skipped
+from leakward.scanner.sources import remote_github_actions, remote_gitlab, remote_postman
+from leakward.scanner.sources.dispatch import ContainerLimits
 from tests.sources.builders import GOOGLE_KEY, zip_of
 from tests.sources.test_postman import collection
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from leakward.task_work import close_resources
-from leakward.work_settings import WorkSettings
-from registry import NewKey, Owner, Registry, sweep_state
+from leakward.registry import NewKey, Owner, Registry, sweep_state
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import close_resources
 from tests.git.repos import GitRepo, pat
 from tests.registry.conftest import postgres_url  # noqa: F401 (a fixture, used by name)
 from tests.sweep.fake_org import FakeOrgGitHub, set_pushed_at

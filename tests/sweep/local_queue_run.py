@@ -16,12 +16,12 @@ import os
 import sys
 import threading
 
-from leakward import task_work
-from leakward.repo_sweep import SCAN_OPTIONS
-from leakward.task_queue import LocalQueue
-from leakward.task_work import close_resources, perform
-from leakward.work_settings import WorkSettings
-from scanner import scan
+from leakward.queues.local import LocalQueue
+from leakward.scanner import scan
+from leakward.settings.work import WorkSettings
+from leakward.sweep import jobs as task_work
+from leakward.sweep.jobs import close_resources, perform
+from leakward.sweep.repos import SCAN_OPTIONS
 
 
 def _payload(name: str, url: str, dedupe: str) -> dict[str, object]:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from leakward.org_repositories import (
+from leakward.sweep.github_org import (
     ListingError,
     RateLimitedApi,
     github_api,

@@ -10,12 +10,12 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from leakward import task_queue
-from leakward.repo_sweep import TaskOutcome
-from leakward.task_queue import LocalQueue, TaskReport
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from registry.models import LeakRow
+from leakward.queues import local as task_queue
+from leakward.queues.local import LocalQueue, TaskReport
+from leakward.registry import Registry
+from leakward.registry.models import LeakRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.repos import TaskOutcome
 from tests.git.repos import pat
 from tests.sweep.fixtures import Origins
 

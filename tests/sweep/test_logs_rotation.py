@@ -11,10 +11,10 @@ from dataclasses import replace
 
 import pytest
 
-from leakward.sweep import run_local_sweep
-from leakward.task_work import perform
-from leakward.work_settings import WorkSettings
-from registry import Registry
+from leakward.registry import Registry
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import perform
+from leakward.sweep.org import run_local_sweep
 from tests.org_world import LeakedKey, RotationWorld, is_checked_live
 from tests.sources.builders import zip_of
 from tests.sweep.fake_org import FakeOrgGitHub
@@ -86,9 +86,9 @@ def test_a_log_place_whose_fingerprint_is_not_the_leaks_gives_no_value(
     leaked_in_a_log: LeakedKey,
 ) -> None:
     """The value goes to the key's provider: a task naming another fingerprint gets none."""
-    from leakward.leaked_value import leaked_log_value
-    from leakward.logs_sweep import log_client
-    from rules.loader import load_rules
+    from leakward.response.leaked_value import leaked_log_value
+    from leakward.rules.loader import load_rules
+    from leakward.sweep.logs import log_client
 
     leaked, entry = leaked_in_a_log.value, leaked_in_a_log.entry
     perform("scan_logs", {"repository": "acme/app", "dedupe": "logs-1"}, settings)

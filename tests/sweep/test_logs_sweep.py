@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from leakward.task_work import perform
-from leakward.work_settings import WorkSettings
-from registry import Registry, sweep_state
+from leakward.registry import Registry, sweep_state
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import perform
 from tests.git.repos import pat
 from tests.sources.builders import zip_of
 from tests.sweep.fake_org import FakeOrgGitHub

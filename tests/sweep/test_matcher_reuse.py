@@ -9,12 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from leakward.repo_sweep import scan_repository
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from rules.loader import load_rules
-from scanner import scan
-from scanner.scan import ScanOptions, matcher_for
+from leakward.registry import Registry
+from leakward.rules.loader import load_rules
+from leakward.scanner import scan
+from leakward.scanner.scan import ScanOptions, matcher_for
+from leakward.settings.work import WorkSettings
+from leakward.sweep.repos import scan_repository
 from tests.git.repos import pat
 from tests.sweep.fixtures import Origins
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leakward.repo_sweep import parse_pushed_at
-from leakward.sweep import SweepReport, run_local_sweep
-from leakward.task_work import perform
-from leakward.work_settings import WorkSettings
-from registry import Registry, sweep_state
+from leakward.registry import Registry, sweep_state
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import perform
+from leakward.sweep.org import SweepReport, run_local_sweep
+from leakward.sweep.repos import parse_pushed_at
 from tests.git.repos import pat
 from tests.sweep.fake_org import FakeOrgGitHub
 from tests.sweep.fixtures import Origins, fetch_moved_back

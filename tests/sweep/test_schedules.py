@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from leakward.errors import ConfigError
-from leakward.schedules import Schedule, load_schedules, run_scheduler
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from registry.sweep_state import SweptRepositoryRow
+from leakward.core.errors import ConfigError
+from leakward.registry import Registry
+from leakward.registry.sweep_state import SweptRepositoryRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.schedules import Schedule, load_schedules, run_scheduler
 from tests.sweep.fixtures import Origins
 
 _SCHEDULER_PROCESS = """
 import json, sys, time
 from pathlib import Path
-from leakward.schedules import load_schedules, run_scheduler
-from leakward.work_settings import WorkSettings
+from leakward.sweep.schedules import load_schedules, run_scheduler
+from leakward.settings.work import WorkSettings
 settings = WorkSettings.from_json(json.loads(sys.argv[2]))
 scheduler = run_scheduler(load_schedules(Path(sys.argv[1])), settings)
 print([job.id for job in scheduler.get_jobs()], flush=True)

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from leakward.sweep import SweepReport, run_local_sweep
-from leakward.task_work import perform
-from leakward.work_settings import WorkSettings
-from registry import Registry, sweep_state
-from registry.models import LeakRow, RotationRow
+from leakward.registry import Registry, sweep_state
+from leakward.registry.models import LeakRow, RotationRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import perform
+from leakward.sweep.org import SweepReport, run_local_sweep
 from tests.git.repos import pat
 from tests.sweep.fake_org import FakeOrgGitHub
 from tests.sweep.fixtures import Origins
@@ -215,9 +215,9 @@ def test_a_worker_reads_the_leaked_value_back_from_the_mirror(
     settings: WorkSettings, origins: Origins, registry: Registry, planted: tuple[str, int]
 ) -> None:
     """rotate_key carries ids only; the value is found again where the sweep saw it."""
-    from leakward.leaked_value import leaked_value
-    from leakward.mirrors import mirror_path
-    from rules.loader import load_rules
+    from leakward.response.leaked_value import leaked_value
+    from leakward.rules.loader import load_rules
+    from leakward.sweep.mirrors import mirror_path
 
     value, entry = planted
     origins.add("leaky", **{"ci.env": f"GH={value}\n"})
@@ -234,7 +234,7 @@ def test_a_worker_reads_the_leaked_value_back_from_the_mirror(
 def test_bad_repository_names_and_payloads_are_refused(settings: WorkSettings) -> None:
     import pytest
 
-    from leakward.errors import UsageError
+    from leakward.core.errors import UsageError
 
     outcome = perform(
         "scan_repo", {"repository": "../../etc", "clone_url": "/tmp/x", "dedupe": "d"}, settings
@@ -272,7 +272,7 @@ def test_old_dedupe_keys_are_pruned_by_the_next_sweep(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from registry.sweep_state import DONE, prune_done
+    from leakward.registry.sweep_state import DONE, prune_done
 
     origins.add("app")
     _sweep(settings)

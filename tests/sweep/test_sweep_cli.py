@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from leakward.work_settings import WorkSettings
-from registry import Registry
+from leakward.registry import Registry
+from leakward.settings.work import WorkSettings
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.git.repos import pat
 from tests.org_world import (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
-from leakward.serve_cli import Service, build_service
+from leakward.cli.serve import Service, build_service
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from leakward.serve_cli import SECRET_VARIABLE
-from registry import Registry
+from leakward.cli.serve import SECRET_VARIABLE
+from leakward.registry import Registry
 from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_webhooks import WebhookSender
 from tests.fakes.gitlab import Token

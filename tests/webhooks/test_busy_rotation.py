@@ -16,18 +16,18 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from leakward.leak_response import Exposure, ResponsePolicy, respond
-from leakward.webhook_work import WebhookWork, WorkContext
-from registry import Registry
-from registry import rotations as log
-from rotators.locks import is_stale
-from rules.loader import load_rules
-from scanner.models import Chunk, Origin
-from scanner.scan import ScanOptions, scan_chunks
+from leakward.registry import Registry
+from leakward.registry import rotations as log
+from leakward.response.leaks import Exposure, ResponsePolicy, respond
+from leakward.response.webhook_jobs import WebhookWork, WorkContext
+from leakward.rotators.rotation.locks import is_stale
+from leakward.rules.loader import load_rules
+from leakward.scanner.models import Chunk, Origin
+from leakward.scanner.scan import ScanOptions, scan_chunks
+from leakward.webhooks.metrics import Metrics
+from leakward.webhooks.work_queue import JobOutcome
 from tests.org_world import RotationWorld, is_checked_live
 from tests.webhooks.serve_world import REPO, SCOPE
-from webhooks.metrics import Metrics
-from webhooks.work_queue import JobOutcome
 
 
 def test_a_busy_rotation_of_a_pushed_key_is_finished_when_its_holder_dies(

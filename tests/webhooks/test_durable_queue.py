@@ -15,13 +15,13 @@ from datetime import timedelta
 
 import pytest
 
-from leakward.errors import UsageError
-from registry import Registry
-from registry.webhook_deliveries import DeliveryLog
-from rotators.locks import is_stale
+from leakward.core.errors import UsageError
+from leakward.registry import Registry
+from leakward.registry.webhook_deliveries import DeliveryLog
+from leakward.rotators.rotation.locks import is_stale
+from leakward.webhooks.github_events import Job
+from leakward.webhooks.work_queue import Backoff, DurableQueue, JobOutcome, QueueFullError
 from tests.registry.conftest import db_url, postgres_url
-from webhooks.github_events import Job
-from webhooks.work_queue import Backoff, DurableQueue, JobOutcome, QueueFullError
 
 __all__ = ["db_url", "postgres_url"]
 
@@ -73,7 +73,7 @@ def test_a_failing_job_is_retried_with_backoff_then_failed_with_a_log_line(
         raise ConnectionError("provider said: token glpat-not-in-logs")
 
     queue = DurableQueue(deliveries, broken, backoff=FAST)
-    with caplog.at_level(logging.INFO, logger="webhooks.work_queue"):
+    with caplog.at_level(logging.INFO, logger="leakward.webhooks.work_queue"):
         queue.accept("d-2", "push", PUSH)
         drain(queue)
     assert calls == ["push"] * FAST.attempts
@@ -126,7 +126,7 @@ def test_a_job_that_keeps_killing_its_worker_is_failed(
         assert deliveries.take(dead_worker(), lease=timedelta(hours=1), is_stale=is_stale)
     ran: list[str] = []
     queue = DurableQueue(deliveries, lambda kind, payload: ran.append(kind), backoff=FAST)
-    with caplog.at_level(logging.ERROR, logger="webhooks.work_queue"):
+    with caplog.at_level(logging.ERROR, logger="leakward.webhooks.work_queue"):
         drain(queue)
     assert ran == []
     [job] = deliveries.list_jobs()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from webhooks.metrics import Metrics
+from leakward.webhooks.metrics import Metrics
 
 
 def test_the_queue_depth_is_counted_outside_the_metrics_lock() -> None:

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import httpx
 
-from registry import Registry
+from leakward.registry import Registry
 from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_webhooks import WebhookSender
 from tests.webhooks.live_receiver import running_service

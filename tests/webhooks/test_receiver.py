@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from registry import Registry
-from registry.webhook_deliveries import DeliveryLog
+from leakward.registry import Registry
+from leakward.registry.webhook_deliveries import DeliveryLog
+from leakward.webhooks.github_events import Job
+from leakward.webhooks.metrics import Metrics
+from leakward.webhooks.receiver import ReceiverSettings, create_app
+from leakward.webhooks.signature import signature_of
+from leakward.webhooks.work_queue import DurableQueue
 from tests.webhooks.asgi_client import AsgiClient
-from webhooks.github_events import Job
-from webhooks.metrics import Metrics
-from webhooks.receiver import ReceiverSettings, create_app
-from webhooks.signature import signature_of
-from webhooks.work_queue import DurableQueue
 
 SECRET = b"receiver-test-secret"
 PUSH = {
@@ -274,7 +274,7 @@ def test_a_completed_run_is_queued(client: AsgiClient, queue: RecordingQueue) ->
 def test_a_full_queue_is_503_and_the_delivery_can_come_again(
     queue: RecordingQueue, registry: Registry
 ) -> None:
-    from webhooks.work_queue import QueueFullError
+    from leakward.webhooks.work_queue import QueueFullError
 
     class FullQueue:
         def accept(self, delivery_id: str, event: str, job: Job) -> bool:

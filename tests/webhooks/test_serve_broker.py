@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from leakward.errors import UsageError
-from leakward.task_work import perform
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from registry import rotations as log
-from registry.webhook_deliveries import DeliveryLog
+from leakward.core.errors import UsageError
+from leakward.registry import Registry
+from leakward.registry import rotations as log
+from leakward.registry.webhook_deliveries import DeliveryLog
+from leakward.settings.work import WorkSettings
+from leakward.sweep.jobs import perform
 from tests.fakes.git_http import GitHttpServer
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.org_world import (

@@ -14,10 +14,10 @@ import os
 import socket
 from datetime import timedelta
 
-from registry import Registry
-from registry import rotations as log
-from registry.webhook_deliveries import DeliveryLog, StoredJob
-from rotators.locks import is_stale
+from leakward.registry import Registry
+from leakward.registry import rotations as log
+from leakward.registry.webhook_deliveries import DeliveryLog, StoredJob
+from leakward.rotators.rotation.locks import is_stale
 from tests.fakes.git_http import GitHttpServer
 from tests.org_world import is_checked_live
 from tests.webhooks.serve_world import REPO, ServeWorld

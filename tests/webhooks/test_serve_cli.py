@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leakward import sweep
-from leakward.cli import cli
-from leakward.schedules import run_scheduler
-from leakward.serve_cli import SECRET_VARIABLE
-from leakward.sweep import SweepListing, SweepReport
-from leakward.work_settings import WorkSettings
+from leakward.cli.main import cli
+from leakward.cli.serve import SECRET_VARIABLE
+from leakward.settings.work import WorkSettings
+from leakward.sweep import org as sweep
+from leakward.sweep.org import SweepListing, SweepReport
+from leakward.sweep.schedules import run_scheduler
 from tests.webhooks.serve_process import serve_process
 
 

@@ -14,9 +14,9 @@ import signal
 import subprocess
 import sys
 
-from registry import Registry
-from registry import rotations as log
-from registry.webhook_deliveries import DeliveryLog
+from leakward.registry import Registry
+from leakward.registry import rotations as log
+from leakward.registry.webhook_deliveries import DeliveryLog
 from tests.fakes.git_http import GitHttpServer
 from tests.webhooks.serve_process import ROOT, GitGate, kill
 from tests.webhooks.serve_world import REPO, ServeWorld

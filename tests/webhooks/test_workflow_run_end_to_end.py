@@ -8,7 +8,7 @@ import httpx
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from registry import Registry
+from leakward.registry import Registry
 from tests.fakes.github_webhooks import WebhookSender
 from tests.scanner.tokens import GITHUB_PAT
 from tests.sources.builders import zip_of

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from leakward.work_settings import WorkSettings
+from leakward.settings.work import WorkSettings
 from tests.fakes.fixtures import fake_gitlab, fake_sendgrid  # noqa: F401 (fixtures, by name)
 from tests.org_world import rotation_world  # noqa: F401 (provider, secret store, inbox)
 from tests.services import require_service

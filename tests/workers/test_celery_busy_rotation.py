@@ -15,11 +15,11 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from leakward.sweep import sweep_org
-from leakward.tasks import CeleryQueue, make_app
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from registry.models import RotationRow
+from leakward.queues.celery_tasks import CeleryQueue, make_app
+from leakward.registry import Registry
+from leakward.registry.models import RotationRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.org import sweep_org
 from tests.org_world import RotationWorld
 from tests.sweep.fixtures import Origins
 from tests.workers.conftest import Workers, wait_for

@@ -14,11 +14,11 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from leakward.sweep import sweep_org
-from leakward.tasks import CeleryQueue, make_app, task_name
-from leakward.work_settings import WorkSettings
-from registry import Registry
-from registry.sweep_state import DoneTaskRow
+from leakward.queues.celery_tasks import CeleryQueue, make_app, task_name
+from leakward.registry import Registry
+from leakward.registry.sweep_state import DoneTaskRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.org import sweep_org
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.org_world import (
     LeakedKey,

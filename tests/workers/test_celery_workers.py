@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from leakward.repo_sweep import STALL_ENV, STALL_RELEASE
-from leakward.tasks import CeleryQueue, make_app
-from leakward.work_settings import WorkSettings
-from registry import Registry, sweep_state
-from registry.models import LeakRow
-from registry.sweep_state import DoneTaskRow
+from leakward.queues.celery_tasks import CeleryQueue, make_app
+from leakward.registry import Registry, sweep_state
+from leakward.registry.models import LeakRow
+from leakward.registry.sweep_state import DoneTaskRow
+from leakward.settings.work import WorkSettings
+from leakward.sweep.repos import STALL_ENV, STALL_RELEASE
 from tests.git.repos import pat
 from tests.org_world import done_keys
 from tests.sweep.fixtures import Origins
@@ -210,7 +210,7 @@ def test_sweep_with_a_broker_queues_every_repository_for_the_workers(
 
 
 def test_broker_passwords_are_masked_in_messages() -> None:
-    from leakward.tasks import masked_url
+    from leakward.queues.celery_tasks import masked_url
 
     assert masked_url("redis://:hunter2@cache:6380/1") == "redis://:***@cache:6380/1"
     assert masked_url("redis://app:hunter2@cache/0") == "redis://app:***@cache/0"

@@ -1,7 +1,7 @@
 """Outbound notifiers: Slack, a signed generic webhook, e-mail and a GitHub issue.
 
-Stage: notifiers, the outermost layer. Each implements `rotators.base.Notifier` and is handed to
-the rotation pipeline, so rotators never import this package. `notifiers_from_environment`
+Stage: notifiers, the outermost layer. Each implements `leakward.rotators.base.Notifier` and is
+handed to the rotation pipeline, so rotators never import this package. `notifiers_from_environment`
 builds the ones configured:
 
     LEAKWARD_SLACK_WEBHOOK                      Slack incoming webhook URL
@@ -16,13 +16,12 @@ from collections.abc import Mapping
 
 import httpx
 
-from rotators.base import Notifier
-from rotators.stores.github_actions import github_client
-
-from .email import EmailNotifier
-from .github_issue import GitHubIssueNotifier
-from .slack import SlackNotifier
-from .webhook import WebhookNotifier
+from leakward.rotators.base import Notifier
+from leakward.rotators.stores.github_actions import github_client
+from leakward.webhooks.notify.email import EmailNotifier
+from leakward.webhooks.notify.github_issue import GitHubIssueNotifier
+from leakward.webhooks.notify.slack import SlackNotifier
+from leakward.webhooks.notify.webhook import WebhookNotifier
 
 NOTIFIERS = {
     SlackNotifier.kind: SlackNotifier,

@@ -13,9 +13,8 @@ import ssl
 from email.message import EmailMessage
 from typing import ClassVar
 
-from rotators.base import Notice, PermanentError, TransientError
-
-from .message import plain_text
+from leakward.rotators.base import Notice, PermanentError, TransientError
+from leakward.webhooks.notify.message import plain_text
 
 
 class EmailNotifier:

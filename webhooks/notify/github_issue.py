@@ -12,10 +12,9 @@ from typing import ClassVar
 
 import httpx
 
-from rotators.base import Notice
-from rotators.stores.http_status import send
-
-from .message import markdown
+from leakward.rotators.base import Notice
+from leakward.rotators.stores.http_status import send
+from leakward.webhooks.notify.message import markdown
 
 LABEL = "leakward"
 _HINT = "check the token may open issues in the repository (issues: write)"

@@ -7,7 +7,7 @@ here can contain a secret.
 
 from __future__ import annotations
 
-from rotators.base import Notice
+from leakward.rotators.base import Notice
 
 
 def exposure_text(seconds: float | None) -> str:

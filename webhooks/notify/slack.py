@@ -11,10 +11,9 @@ from typing import ClassVar
 
 import httpx
 
-from rotators.base import Notice
-from rotators.stores.http_status import send
-
-from .message import plain_text, sections
+from leakward.rotators.base import Notice
+from leakward.rotators.stores.http_status import send
+from leakward.webhooks.notify.message import plain_text, sections
 
 _MAX_TEXT = 2900  # a section's text may hold 3000 characters
 

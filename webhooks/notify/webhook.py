@@ -26,10 +26,9 @@ from typing import ClassVar
 
 import httpx
 
-from rotators.base import Notice
-from rotators.stores.http_status import send
-
-from .message import as_json
+from leakward.rotators.base import Notice
+from leakward.rotators.stores.http_status import send
+from leakward.webhooks.notify.message import as_json
 
 TOLERANCE_SECONDS = 300
 

@@ -16,7 +16,7 @@ from alembic import op
 
 # The models live outside registry/models.py; importing them here puts their tables in the
 # metadata that autogenerate and the models-versus-migrations test compare against.
-import registry.sweep_state  # noqa: F401
+import leakward.registry.sweep_state  # noqa: F401
 
 revision: str = "0004_sweep_state"
 down_revision: str | None = "0003_webhook_deliveries"

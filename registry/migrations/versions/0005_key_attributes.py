@@ -6,7 +6,8 @@ Create Date: 2026-11-24
 
 `issued_keys.attributes` holds public identifiers as a JSON object of strings (kind=project,
 project_id=42, installation_id=…, service_account_id=…): what a rotator needs beyond the key id
-to take the right endpoint. Never a secret: `registry.attributes` refuses names that suggest one.
+to take the right endpoint. Never a secret: `leakward.registry.attributes` refuses names that
+suggest one.
 Existing rows get an empty object.
 """
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import registry.webhook_deliveries  # noqa: F401 - registers the model on Base.metadata
+import leakward.registry.webhook_deliveries  # noqa: F401 - registers the model on Base.metadata
 
 revision: str = "0009_webhook_jobs"
 down_revision: str | None = "0008_rotation_replacement_state"

@@ -1,0 +1,289 @@
+"""The GitHub Action's logic: from the workflow event to a scan, annotations, summary and SARIF.
+
+Stage: application shell, run by `action.yml` as `python -m leakward.action`. It reads the
+runner's environment (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_WORKSPACE`, the
+`INPUT_*` values the composite action passes) and picks what to scan by itself:
+
+    push                          before..after; a new branch (before all zeros) or a force-push
+                                  whose old tip is not in the clone: the commits no other ref has
+    pull_request(_target)         base.sha..head.sha, the same for forks (no token is needed)
+    schedule, workflow_dispatch   the whole history
+    anything else                 the whole history
+
+Every value it prints or writes is redacted; the exit code is the CLI's (0, 1, 2, 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from leakward.cli.main import _settings, build_ruleset, drop_known
+from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, LeakwardError, UsageError
+from leakward.rules.model import SEVERITIES, severity_rank
+from leakward.scanner.git_scan import range_revs, scan_revisions
+from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report import FORMATS, render
+from leakward.scanner.report.text import printable
+from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.files import FileLimits, MiB
+from leakward.scanner.sources.git import ZERO_OID, Repository
+from leakward.scanning.request import ScanOutcome, ScanRequest, run_scan
+
+SARIF_NAME = "leakward.sarif"
+FULL_HISTORY_EVENTS = frozenset({"schedule", "workflow_dispatch"})
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInputs:
+    path: Path
+    fmt: str
+    fail_on: str | None
+    config: Path | None
+    rotate: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
+        workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+        fmt = env.get("INPUT_FORMAT", "").strip() or "text"
+        if fmt not in FORMATS:
+            raise UsageError(f"input format must be one of {FORMATS}, got {fmt!r}", None)
+        fail_on = env.get("INPUT_FAIL_ON", "").strip() or None
+        if fail_on is not None and fail_on not in SEVERITIES:
+            raise UsageError(f"input fail-on must be one of {SEVERITIES}, got {fail_on!r}", None)
+        config = env.get("INPUT_CONFIG", "").strip()
+        rotate = env.get("INPUT_ROTATE", "false").strip().lower()
+        if rotate not in ("true", "false"):
+            raise UsageError(f"input rotate must be true or false, got {rotate!r}", None)
+        return cls(
+            path=workspace / (env.get("INPUT_PATH", "").strip() or "."),
+            fmt=fmt,
+            fail_on=fail_on,
+            config=workspace / config if config else None,
+            rotate=rotate == "true",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an event asks to scan: a range of revisions, or (revs None) the whole history."""
+
+    description: str
+    revs: tuple[str, ...] | None = None
+    is_empty: bool = False
+
+
+def load_event(env: Mapping[str, str]) -> tuple[str, dict[str, object]]:
+    name = env.get("GITHUB_EVENT_NAME", "")
+    event_path = env.get("GITHUB_EVENT_PATH")
+    if not name or not event_path:
+        raise UsageError(
+            "GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set",
+            "run this inside a GitHub Actions job, or use `leakward scan` directly",
+        )
+    try:
+        payload = json.loads(Path(event_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the event payload {event_path}: {exc}", None) from None
+    return name, payload if isinstance(payload, dict) else {}
+
+
+def scope_for(
+    event: str, payload: Mapping[str, object], repo: Repository, merge_sha: str = ""
+) -> Scope:
+    """The revisions an event's changes live in (see the module docstring for the table)."""
+    if event == "push":
+        before = str(payload.get("before") or ZERO_OID)
+        after = str(payload.get("after") or "")
+        ref = str(payload.get("ref") or "") or None
+        if not after or after == ZERO_OID:
+            return Scope(f"push deleting {ref}: nothing to scan", is_empty=True)
+        revs = range_revs(repo, f"{before}..{after}", pushed_ref=ref)
+        if revs[0].endswith(f"..{after}"):
+            return Scope(f"push {before[:10]}..{after[:10]}", tuple(revs))
+        why = "new" if before == ZERO_OID else "force-pushed"
+        return Scope(f"push of {why} {ref}: commits no other ref has", tuple(revs))
+    if event in PULL_REQUEST_EVENTS:
+        pull = payload.get("pull_request")
+        pull = pull if isinstance(pull, Mapping) else {}
+        base, head = _sha(pull.get("base")), _sha(pull.get("head"))
+        if not head or not _has_commit(repo, head):
+            # A fork's head may only be in the clone through the merge commit's second parent.
+            head = merge_sha if merge_sha and _has_commit(repo, merge_sha) else "HEAD"
+        revs = range_revs(repo, f"{base or ZERO_OID}..{head}")
+        return Scope(f"pull request {base[:10]}..{head[:10]}", tuple(revs))
+    if event in FULL_HISTORY_EVENTS:
+        return Scope(f"{event}: the whole history")
+    return Scope(f"{event or 'unknown event'}: the whole history")
+
+
+def _sha(side: object) -> str:
+    return str(side.get("sha") or "") if isinstance(side, Mapping) else ""
+
+
+def _has_commit(repo: Repository, rev: str) -> bool:
+    found = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return bool(found.strip())
+
+
+def scan_scope(scope: Scope, inputs: ActionInputs) -> ScanOutcome:
+    settings = _settings(inputs.config)
+    ruleset = build_ruleset(settings, (), None, (), ())
+    options = ScanOptions(
+        engine=settings.engine,
+        decode_depth=settings.decode_depth,
+        file_limits=FileLimits(max_file_size=settings.max_file_size_mb * MiB),
+        exclude=settings.exclude,
+    )
+    if scope.revs is None:
+        outcome = run_scan(ScanRequest(paths=(inputs.path,), git=True), ruleset, options)
+    else:
+        scanned = scan_revisions(inputs.path, ruleset, options, scope.revs)
+        outcome = ScanOutcome(scanned.result, scanned.extras)
+    return drop_known(outcome, None, (inputs.path,))
+
+
+def run_action(env: Mapping[str, str], out: TextIO) -> int:
+    """The whole step; returns the exit code. Runner files come from `env`, never globals."""
+    inputs = ActionInputs.from_env(env)
+    event, payload = load_event(env)
+    repo = Repository(inputs.path)
+    if repo.is_shallow():
+        out.write(
+            "::warning title=leakward::This checkout is shallow: commits beyond its depth are "
+            "not scanned. Set fetch-depth: 0 on actions/checkout.\n"
+        )
+    scope = scope_for(event, payload, repo, env.get("GITHUB_SHA", ""))
+    out.write(f"leakward: {scope.description}\n")
+    if scope.is_empty:
+        write_outputs(env, {"findings": "0", "sarif": ""})
+        return EXIT_CLEAN
+    outcome = scan_scope(scope, inputs)
+    result, extra = outcome.result, outcome.extra()
+    out.write(render(result, inputs.fmt, extra=extra))
+    prefix = _workspace_prefix(repo, env)
+    for finding in result.findings:
+        out.write(annotation(finding, prefix) + "\n")
+    sarif = Path(env.get("RUNNER_TEMP") or inputs.path) / SARIF_NAME
+    sarif.write_text(render(result, "sarif", extra=extra), encoding="utf-8")
+    summary = env.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(job_summary(result, scope.description, extra))
+    write_outputs(env, {"findings": str(len(result.findings)), "sarif": str(sarif)})
+    if inputs.rotate and result.findings:
+        out.write(
+            "::warning title=leakward::rotate: true was set, but this leakward has no rotation "
+            "pipeline yet; the findings were reported only. Rotate the keys by hand.\n"
+        )
+    settings_fail_on = _settings(inputs.config).fail_on
+    threshold = severity_rank(inputs.fail_on or settings_fail_on)
+    failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _workspace_prefix(repo: Repository, env: Mapping[str, str]) -> str:
+    """Annotation paths are relative to the workspace; findings are relative to the repository."""
+    root = repo.work_tree or repo.git_dir
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".").resolve()
+    try:
+        relative = root.resolve().relative_to(workspace)
+    except ValueError:
+        return ""
+    return "" if str(relative) == "." else f"{relative.as_posix()}/"
+
+
+_LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
+_SUMMARY_ROWS = 200
+
+
+def annotation(finding: Finding, prefix: str = "") -> str:
+    """A workflow command that pins the finding on its file and line, value redacted."""
+    level = _LEVELS.get(finding.severity, "notice")
+    where = f" in commit {finding.origin.commit[:10]}" if finding.origin.commit else ""
+    message = (
+        f"{finding.rule_name} ({finding.rule_id}): {finding.secret.redacted()}{where}. "
+        "Rotate it if it is real; if not, add a leakward:allow comment on its line or list it "
+        "in .leakwardignore."
+    )
+    props = {
+        "file": prefix + finding.origin.path,
+        "line": str(finding.line),
+        "col": str(finding.column),
+        "endLine": str(finding.end_line),
+        "title": f"leakward: {finding.rule_id}",
+    }
+    rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in props.items())
+    return f"::{level} {rendered}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def job_summary(
+    result: ScanResult,
+    description: str,
+    extra: Callable[[Finding], Mapping[str, object] | None] | None = None,
+) -> str:
+    """Markdown for `$GITHUB_STEP_SUMMARY`: a headline and one table row per finding."""
+    findings = result.findings
+    head = f"## leakward: {len(findings)} secret{'s' if len(findings) != 1 else ''} found\n\n"
+    lines = [head, f"Scanned {_cell(description)}: {result.stats.files} objects.\n\n"]
+    if not findings:
+        return "".join(lines) + "No secrets found.\n"
+    lines.append("| Severity | Rule | File | Line | Commit | Secret (redacted) |\n")
+    lines.append("|---|---|---|---|---|---|\n")
+    for finding in findings[:_SUMMARY_ROWS]:
+        commit = finding.origin.commit or ""
+        refs = (extra(finding) or {}).get("refs") if extra else None
+        seen = f" ({_cell(', '.join(map(str, refs)))})" if isinstance(refs, list) and refs else ""
+        lines.append(
+            f"| {finding.severity} | `{_cell(finding.rule_id)}` | `{_cell(finding.origin.display)}`"
+            f" | {finding.line} | {commit[:10]}{seen} | `{_cell(finding.secret.redacted())}` |\n"
+        )
+    if len(findings) > _SUMMARY_ROWS:
+        lines.append(f"\n…and {len(findings) - _SUMMARY_ROWS} more; see the SARIF report.\n")
+    return "".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A table cell: no pipes, backticks or line breaks from the scanned world."""
+    return printable(text).replace("|", "\\|").replace("`", "'")
+
+
+def write_outputs(env: Mapping[str, str], values: Mapping[str, str]) -> None:
+    """Step outputs through `$GITHUB_OUTPUT`, in the multi-line form so no value can break it."""
+    target = env.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as stream:
+        for name, value in values.items():
+            delimiter = f"leakward_{uuid.uuid4().hex}"
+            stream.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+
+def main() -> None:
+    try:
+        code = run_action(os.environ, sys.stdout)
+    except LeakwardError as exc:
+        message = str(exc).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        sys.stdout.write(f"::error title=leakward::{message}\n")
+        code = exc.exit_code
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

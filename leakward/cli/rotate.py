@@ -1,0 +1,118 @@
+"""`leakward rotate KEY`: replace a leaked key, deliver it, revoke the old one, tell the owner.
+
+Stage: application shell. Parses, builds the pipeline from the environment (rotator, the secret
+stores the key's consumers need, the configured notifiers), calls one pipeline method, renders.
+KEY is a registry entry id, a public key id or a fingerprint.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from leakward.core.errors import EXIT_FINDINGS, UsageError
+from leakward.core.secret import Secret
+from leakward.response.pipeline_build import build_pipeline
+
+if TYPE_CHECKING:
+    from leakward.registry import Registry
+    from leakward.rotators.rotation.pipeline import RunResult
+
+# Kept here rather than imported from rotators.policy: the CLI loads rotators (boto3, hvac,
+# PyNaCl) only when `rotate` runs, so `leakward scan` starts as fast as before.
+POLICIES = ("reissue-first", "revoke-first")
+
+
+def resolve_key(registry: Registry, text: str) -> int:
+    from leakward.registry import rotations as log
+
+    found = log.find_key(registry.engine, text)
+    if found is None:
+        raise UsageError(
+            f"no registry entry matches {text!r}",
+            hint="pass an entry id, public key id or fingerprint (see: leakward registry list)",
+        )
+    return found
+
+
+def render(result: RunResult) -> None:
+    rotation = result.rotation
+    state = "busy in another worker" if result.is_busy else rotation.status
+    click.echo(f"rotation {rotation.id} ({rotation.policy}): {state}, last step {rotation.step}")
+    for action in rotation.actions:
+        click.echo(f"  - {action}")
+    if rotation.status == "pending-approval":
+        click.echo(f"approve with: leakward rotate {rotation.issued_key_id} --approve")
+    if rotation.last_error:
+        click.echo(f"error: {rotation.last_error}", err=True)
+        click.echo(f"  hint: fix it, then run: leakward rotate {rotation.issued_key_id} --resume")
+
+
+def _leaked_value(from_stdin: bool) -> Secret | None:
+    """The leaked value, read from stdin only when asked: never from argv or the environment."""
+    return Secret(sys.stdin.readline().strip()) if from_stdin else None
+
+
+@click.command()
+@click.argument("key")
+@click.option("--plan", "dry_run", is_flag=True, help="List the steps; change nothing.")
+@click.option("--policy", type=click.Choice(POLICIES), default=POLICIES[0], show_default=True)
+@click.option("--require-approval", is_flag=True, help="Stop before any change until --approve.")
+@click.option("--approve", is_flag=True, help="Approve the key's waiting rotation and run it.")
+@click.option("--resume", is_flag=True, help="Continue the key's unfinished or failed rotation.")
+@click.option(
+    "--secret-stdin",
+    is_flag=True,
+    help="Read the leaked value from stdin: to check liveness, and to revoke tokens that only "
+    "their own value can revoke (GitHub PATs, Slack tokens); works with --resume too.",
+)
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+def rotate(
+    key: str,
+    dry_run: bool,
+    policy: str,
+    require_approval: bool,
+    approve: bool,
+    resume: bool,
+    secret_stdin: bool,
+    db: str | None,
+) -> None:
+    """Rotate a leaked KEY (entry id, public key id or fingerprint) from the registry.
+
+    A key id starting with "-" goes last, after "--": leakward rotate --resume -- -8O8Sr8…
+    """
+    from leakward.registry import Registry
+    from leakward.registry import rotations as log
+
+    with Registry.open(db) as registry:
+        entry = resolve_key(registry, key)
+        pipeline = build_pipeline(registry, entry, os.environ)
+        if dry_run:
+            for planned in pipeline.plan(entry, policy, require_approval):
+                how = "auto  " if planned.is_automatic else "manual"
+                note = f" ({planned.note})" if planned.note else ""
+                click.echo(f"{how} {planned.step:<16} {planned.description}{note}")
+            return
+        active = log.find_active(registry.engine, entry)
+        if approve or resume:
+            if active is None:
+                raise UsageError(
+                    f"entry {entry} has no rotation to {'approve' if approve else 'resume'}",
+                    hint=f"start one with: leakward rotate {entry}",
+                )
+            if approve:
+                result = pipeline.approve(active.id, getpass.getuser())
+            else:
+                result = pipeline.resume(active.id, secret=_leaked_value(secret_stdin))
+        else:
+            secret = _leaked_value(secret_stdin)
+            result = pipeline.rotate(
+                entry, policy=policy, secret=secret, requires_approval=require_approval
+            )
+    render(result)
+    if result.rotation.status == "failed":
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,184 @@
+"""`leakward sweep --org NAME`: scan every repository of a GitHub organisation, incrementally.
+
+Stage: application shell. Parses, runs one sweep (on the embedded worker pool, or queued to
+Celery workers with --broker), renders. Exit codes: 0 no new findings, 1 new findings, 2 a usage,
+configuration or listing error. The GitHub token comes from GITHUB_TOKEN, never a flag.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from leakward.core.errors import EXIT_FINDINGS
+from leakward.settings.work import DEFAULT_API, POLICIES, WorkSettings, default_mirror_dir
+from leakward.sweep.org import SweepReport, run_local_sweep, sweep_org
+
+API_ENV = "GITHUB_API_URL"
+Command = TypeVar("Command", bound=Callable[..., object])
+_DEFAULTS = WorkSettings()
+
+
+def policy_options(command: Command) -> Command:
+    """`--public-policy` and `--private-policy`: how a leaked live key is rotated, by where it
+    leaked. One definition for every command that rotates, with WorkSettings' defaults."""
+    public = click.option(
+        "--public-policy",
+        type=click.Choice(POLICIES),
+        default=_DEFAULTS.public_policy,
+        show_default=True,
+        help="Rotation order for a key leaked in a public repository.",
+    )
+    private = click.option(
+        "--private-policy",
+        type=click.Choice(POLICIES),
+        default=_DEFAULTS.policy,
+        show_default=True,
+        help="Rotation order for a key leaked in a private repository.",
+    )
+    return public(private(command))
+
+
+def config_option(command: Command) -> Command:
+    """`--config`: the settings file whose sweep settings (max_fetch_age_hours) apply."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file [default: ./leakward.toml, or pyproject.toml's [tool.leakward]].",
+    )(command)
+
+
+def max_fetch_age_hours(config: Path | None) -> float:
+    """The config file's `max_fetch_age_hours`: a re-sweep fetches a mirror whose last fetch is
+    older than this even when GitHub's `pushed_at` shows no push since."""
+    from leakward.settings.file import find_config, load_settings
+
+    return load_settings(config or find_config(Path.cwd())).max_fetch_age_hours
+
+
+def settings_from_options(
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    api_interval: float,
+    logs: bool,
+    rotate: bool,
+    public_policy: str = _DEFAULTS.public_policy,
+    private_policy: str = _DEFAULTS.policy,
+    max_fetch_age: float = _DEFAULTS.max_fetch_age_hours,
+) -> WorkSettings:
+    return WorkSettings(
+        db_url=db,
+        mirror_dir=mirrors or default_mirror_dir(),
+        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        api_interval=api_interval,
+        scan_logs=logs,
+        rotate=rotate,
+        policy=private_policy,
+        public_policy=public_policy,
+        max_fetch_age_hours=max_fetch_age,
+    )
+
+
+def render(report: SweepReport) -> int:
+    """Print the sweep's outcome; returns the number of new findings."""
+    repositories = report.listing.repositories
+    findings = sum(int(str(t.summary.get("findings", 0))) for t in report.tasks)
+    for task in report.by_state("skipped"):
+        click.echo(f"skipped {task.subject}: {task.summary.get('reason')}", err=True)
+    for task in report.failed:
+        click.echo(f"failed {task.kind} {task.subject}: {task.error}", err=True)
+    for task in report.tasks:
+        if task.kind == "rotate_key":
+            click.echo(
+                f"rotation {task.summary.get('rotation_id')} of entry "
+                f"{task.summary.get('issued_key_id')}: {task.summary.get('status')}"
+            )
+    scanned = len(report.by_state("scanned"))
+    unchanged = report.by_state("unchanged")
+    not_fetched = sum(t.summary.get("fetched") is False for t in unchanged)
+    click.echo(
+        f"{report.listing.org}: {len(repositories)} repositories, {scanned} scans with new "
+        f"objects, {len(unchanged)} unchanged ({not_fetched} not pushed since their last fetch), "
+        f"{len(report.by_state('skipped'))} skipped, "
+        f"{len(report.failed)} failed; {findings} findings"
+    )
+    if report.listing.waits:
+        click.echo(f"waited out GitHub rate limits {len(report.listing.waits)} times", err=True)
+    return findings
+
+
+@click.command()
+@click.option("--org", required=True, help="GitHub organisation to sweep.")
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--mirrors",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the mirror clones [default: the user cache directory].",
+)
+@click.option(
+    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--api-interval",
+    type=click.FloatRange(0.0),
+    default=0.25,
+    show_default=True,
+    help="Seconds between GitHub API requests of one worker.",
+)
+@click.option("--broker", metavar="URL", help="Queue the scans to Celery workers on this broker.")
+@click.option("--queue", default="leakward", show_default=True, help="Celery queue name.")
+@click.option("--logs/--no-logs", default=True, show_default=True, help="Scan Actions logs too.")
+@click.option(
+    "--rotate/--no-rotate",
+    default=True,
+    show_default=True,
+    help="Start a rotation for every new leak of an active registry key.",
+)
+@policy_options
+@config_option
+def sweep(
+    org: str,
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    api_interval: float,
+    workers: int,
+    broker: str | None,
+    queue: str,
+    logs: bool,
+    rotate: bool,
+    public_policy: str,
+    private_policy: str,
+    config: Path | None,
+) -> None:
+    """Scan what is new in every repository of an organisation since the last sweep."""
+    settings = settings_from_options(
+        db,
+        mirrors,
+        api_url,
+        api_interval,
+        logs,
+        rotate,
+        public_policy,
+        private_policy,
+        max_fetch_age_hours(config),
+    )
+    if broker:
+        from leakward.queues.celery_tasks import CeleryQueue, make_app
+
+        celery = CeleryQueue(make_app(broker, settings, queue=queue))
+        listing = sweep_org(org, settings, celery)
+        click.echo(
+            f"{org}: queued {len(listing.repositories)} repositories to {celery.display_broker}"
+        )
+        return
+    findings = render(run_local_sweep(org, settings, workers=workers))
+    if findings:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,104 @@
+"""`leakward worker`: a Celery worker that runs queued sweep scans and rotations.
+
+Stage: application shell. Parses, builds the Celery app with the worker's settings, runs the
+worker until it is stopped. The broker is --broker or $LEAKWARD_BROKER (a Redis URL); the token
+for GitHub comes from GITHUB_TOKEN in the worker's environment, never from a message.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from leakward.cli.sweep import API_ENV, config_option, max_fetch_age_hours, policy_options
+from leakward.core.errors import UsageError
+from leakward.settings.work import DEFAULT_API, WorkSettings, default_mirror_dir
+
+BROKER_ENV = "LEAKWARD_BROKER"
+
+
+@click.command()
+@click.option(
+    "--api-interval",
+    type=click.FloatRange(0.0),
+    default=0.25,
+    show_default=True,
+    help="Seconds between GitHub API requests of one worker.",
+)
+@click.option("--broker", metavar="URL", help=f"Broker URL [default: ${BROKER_ENV}].")
+@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option(
+    "--mirrors",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the mirror clones [default: the user cache directory].",
+)
+@click.option(
+    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork")
+@click.option("--no-rotate", is_flag=True, help="Record leaks but start no rotation.")
+@click.option(
+    "--visibility-timeout",
+    type=click.FloatRange(1.0),
+    default=3600.0,
+    show_default=True,
+    help="Seconds before a message taken by a vanished worker is delivered again; "
+    "longer than your longest scan.",
+)
+@click.option("--queue", default="leakward", show_default=True, help="Queue name to consume.")
+@click.option("--loglevel", default="INFO", show_default=True)
+@policy_options
+@config_option
+def worker(
+    broker: str | None,
+    db: str | None,
+    mirrors: Path | None,
+    api_url: str | None,
+    api_interval: float,
+    concurrency: int,
+    pool: str,
+    no_rotate: bool,
+    visibility_timeout: float,
+    queue: str,
+    loglevel: str,
+    public_policy: str,
+    private_policy: str,
+    config: Path | None,
+) -> None:
+    """Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker.
+
+    A task carries the policy its sender chose; the policy options here apply to one that
+    carries none (queued by an older sender)."""
+    from leakward.queues.celery_tasks import make_app
+
+    broker = broker or os.environ.get(BROKER_ENV)
+    if not broker:
+        raise UsageError(
+            "leakward worker needs a broker",
+            f"pass --broker redis://HOST:6379/0 or set {BROKER_ENV}",
+        )
+    settings = WorkSettings(
+        db_url=db,
+        mirror_dir=mirrors or default_mirror_dir(),
+        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+        api_interval=api_interval,
+        rotate=not no_rotate,
+        policy=private_policy,
+        public_policy=public_policy,
+        # The worker decides whether a queued scan may skip its fetch.
+        max_fetch_age_hours=max_fetch_age_hours(config),
+    )
+    app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
+    app.worker_main(
+        [
+            "worker",
+            f"--loglevel={loglevel}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )

@@ -1,0 +1,234 @@
+"""The work a queued webhook job does: scan exactly what was pushed, or a finished run's logs,
+then hand the findings to the leak response (registry match → rotation → notify).
+
+Stage: application shell, run by the receiver's durable queue (webhooks/work_queue.py) through
+`WebhookWork.perform(kind, payload)`. Pushes are scanned in a local mirror cache: `git clone
+--mirror` once per repository, `git fetch` after that (leakward/sweep/mirrors.py), so a push costs
+only its new objects. Job payloads come from webhooks/github_events.py.
+
+A key whose rotation another worker holds becomes a `rotate_key` follow-up job (key and leak ids,
+never the value), stored like the webhook jobs so it survives a restart; when it runs, the leaked
+value is read again from the mirror. `resume_rotations` finishes, at `serve`'s start, rotations a
+killed process left running, the way `leakward rotate KEY --resume` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from leakward.core.errors import UsageError
+from leakward.registry import Registry
+from leakward.response.leaks import (
+    Exposure,
+    ResponsePolicy,
+    ResponseReport,
+    RotationOutcome,
+    respond,
+    rotate_leak,
+)
+from leakward.rules.model import RuleSet
+from leakward.scanner.models import Finding
+from leakward.scanner.scan import ScanOptions
+from leakward.scanning.request import ScanRequest, run_scan
+from leakward.sweep.mirrors import locked, mirror_path, sync_mirror
+from leakward.webhooks.metrics import Metrics
+from leakward.webhooks.work_queue import JobOutcome
+
+log = logging.getLogger(__name__)
+
+
+# The GitHub token goes only to GitHub itself: a payload's clone URL is data, and a token sent to
+# whatever host it names would leak the credential this tool exists to protect.
+TOKEN_HOSTS = ("https://github.com/",)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkContext:
+    registry: Registry
+    ruleset: RuleSet
+    mirror_dir: Path
+    environ: Mapping[str, str]
+    metrics: Metrics
+    policy: ResponsePolicy = field(default_factory=ResponsePolicy)
+    # One process: a push is a handful of commits, and forking a pool costs more than it saves.
+    options: ScanOptions = field(default_factory=lambda: ScanOptions(jobs=1))
+
+
+class FollowUps(Protocol):
+    """Where a busy rotation's retry is stored (webhooks.work_queue.DurableQueue)."""
+
+    def add(self, kind: str, payload: dict[str, object], *, dedupe: str, delay: float) -> bool: ...
+
+
+class WebhookWork:
+    def __init__(self, context: WorkContext, follow_ups: FollowUps | None = None) -> None:
+        self.context = context
+        self.follow_ups = follow_ups
+
+    def perform(self, kind: str, payload: dict[str, object]) -> JobOutcome | None:
+        """Do one job; `JobOutcome.BUSY` when it must come again later, else None (done)."""
+        if kind == "rotate_key":
+            return JobOutcome.BUSY if self.rotate_key(payload).is_busy else None
+        self.run(kind, payload)
+        return None
+
+    def run(self, kind: str, payload: dict[str, object]) -> ResponseReport:
+        if kind == "push":
+            return self.push(payload)
+        if kind == "workflow_run":
+            return self.workflow_run(payload)
+        raise UsageError(f"no webhook work of kind {kind!r}", "queue push or workflow_run jobs")
+
+    def rotate_key(self, payload: dict[str, object]) -> RotationOutcome:
+        """Try a busy rotation again: the key's rotation for that leak, value read again."""
+        from leakward.response.leaked_value import leaked_value
+
+        context = self.context
+        entry, leak_id = int(str(payload["issued_key_id"])), int(str(payload["leak_id"]))
+        secret = leaked_value(context.registry, context.ruleset, context.mirror_dir, entry, leak_id)
+        is_public = payload.get("is_public") is True
+        return rotate_leak(
+            context.registry,
+            entry,
+            leak_id,
+            secret,
+            is_public,
+            context.policy,
+            context.environ,
+            context.metrics,
+            # Busy again: this job comes back itself (JobOutcome.BUSY), so no follow-up is stored.
+            on_busy=lambda _key, _leak, _rotation: None,
+        )
+
+    def resume_rotations(self) -> list[RotationOutcome]:
+        """Finish every rotation left running (by a process killed mid-pipeline), through the
+        pipeline's `resume` as `leakward rotate KEY --resume` does; one held by a live worker
+        is left to it, one waiting for approval or failed is left to a human."""
+        from leakward.registry import rotations
+        from leakward.response.leaked_value import leaked_value
+        from leakward.response.pipeline_build import build_pipeline
+
+        context = self.context
+        outcomes: list[RotationOutcome] = []
+        for rotation in rotations.list_rotations(context.registry.engine, unfinished=True):
+            if rotation.status != "running":
+                continue
+            entry = rotation.issued_key_id
+            try:
+                secret = None
+                if rotation.leak_id is not None:
+                    secret = leaked_value(
+                        context.registry,
+                        context.ruleset,
+                        context.mirror_dir,
+                        entry,
+                        rotation.leak_id,
+                    )
+                pipeline = build_pipeline(context.registry, entry, context.environ)
+                result = pipeline.resume(rotation.id, secret=secret)
+            except Exception as error:  # one rotation must not keep the others from resuming
+                # Only the type: a driver's or provider's message may quote what it was sent.
+                log.error("resuming rotation %s failed: %s", rotation.id, type(error).__name__)
+                continue
+            status = "busy" if result.is_busy else result.rotation.status
+            if not result.is_busy:
+                context.metrics.rotation(status)
+            log.info("resumed rotation %s of key %s: %s", rotation.id, entry, status)
+            outcomes.append(RotationOutcome(entry, rotation.id, status))
+        return outcomes
+
+    def push(self, payload: dict[str, object]) -> ResponseReport:
+        from leakward.scanner.git_scan import range_revs, scan_revisions
+        from leakward.scanner.sources.git import Repository
+
+        context = self.context
+        repository = str(payload["repository"])
+        clone_url = str(payload["clone_url"])
+        token = context.environ.get("GITHUB_TOKEN") if clone_url.startswith(TOKEN_HOSTS) else None
+        with locked(mirror_path(context.mirror_dir, repository)):
+            mirror = sync_mirror(context.mirror_dir, repository, clone_url, token)
+            spec = f"{payload['before']}..{payload['after']}"
+            revs = range_revs(Repository(mirror.path), spec, pushed_ref=str(payload["ref"]))
+            scanned = scan_revisions(mirror.path, context.ruleset, context.options, revs)
+        findings = scanned.result.findings
+        exposure = Exposure("git", repository, bool(payload["is_public"]), _time(payload))
+        return self._respond("push", findings, exposure)
+
+    def workflow_run(self, payload: dict[str, object]) -> ResponseReport:
+        from leakward.scanner.sources.remote_github_actions import (
+            DEFAULT_API,
+            actions_log_chunks,
+            github_client,
+        )
+
+        context = self.context
+        repository = str(payload["repository"])
+        github = github_client(context.environ, context.environ.get("GITHUB_API_URL", DEFAULT_API))
+        run_id = payload["run_id"]
+        chunks = actions_log_chunks(
+            github,
+            repository,
+            context.options.container_limits,
+            run_id=run_id if isinstance(run_id, int) else int(str(run_id)),
+        )
+        outcome = run_scan(ScanRequest(chunks=chunks), context.ruleset, context.options)
+        exposure = Exposure("ci-log", repository, bool(payload["is_public"]))
+        return self._respond("workflow_run", outcome.result.findings, exposure)
+
+    def _respond(
+        self, kind: str, findings: tuple[Finding, ...], exposure: Exposure
+    ) -> ResponseReport:
+        context = self.context
+        context.metrics.scanned(kind, len(findings))
+        report = respond(
+            context.registry,
+            findings,
+            exposure,
+            context.policy,
+            context.environ,
+            context.metrics,
+            on_busy=self._store_retry(exposure.is_public) if self.follow_ups else None,
+        )
+        statuses = ", ".join(f"{r.rotation_id}:{r.status}" for r in report.rotations) or "none"
+        log.info(
+            "%s %s: %d findings, %d leaks, rotations %s",
+            kind,
+            exposure.repository,
+            len(findings),
+            report.leaks,
+            statuses,
+        )
+        return report
+
+    def _store_retry(self, is_public: bool) -> Callable[[int, int, int], None]:
+        follow_ups = self.follow_ups
+        assert follow_ups is not None  # noqa: S101 - only called when there is one
+
+        def store(issued_key_id: int, leak_id: int, rotation_id: int) -> None:
+            from leakward.sweep.jobs import BUSY_FIRST_DELAY
+
+            payload: dict[str, object] = {
+                "issued_key_id": issued_key_id,
+                "leak_id": leak_id,
+                "is_public": is_public,
+            }
+            dedupe = f"rotate_key:{issued_key_id}:{leak_id}"
+            follow_ups.add("rotate_key", payload, dedupe=dedupe, delay=BUSY_FIRST_DELAY)
+            log.info("rotation %s is held by another worker; stored a retry", rotation_id)
+
+        return store
+
+
+def _time(payload: dict[str, object]) -> datetime | None:
+    text = payload.get("pushed_at")
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None

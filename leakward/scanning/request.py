@@ -1,0 +1,108 @@
+"""One scan request, whatever its source: paths, stdin, git history, a range, the index, or a
+remote service. The CLI, `baseline create`, the GitHub Action and the webhook workers all call
+`run_scan`, so they agree on what a scan means.
+
+Stage: application shell.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from leakward.core.errors import UsageError
+from leakward.rules.model import RuleSet
+from leakward.scanner.models import Chunk, Finding, ScanResult, Skipped
+from leakward.scanner.scan import Progress, ScanOptions, scan_chunks, scan_paths
+from leakward.scanner.sources.files import read_stdin
+
+if TYPE_CHECKING:
+    from leakward.scanner.git_scan import GitScan
+
+Extras = Mapping[Finding, Mapping[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """What to scan. At most one of the git modes; `paths` are files, trees or repositories."""
+
+    paths: tuple[Path, ...] = ()
+    git: bool = False
+    staged: bool = False
+    range: str | None = None
+    since_commit: str | None = None
+    branch: str | None = None
+    all_objects: bool = False
+    chunks: Iterable[Chunk | Skipped] | None = field(default=None, compare=False)
+
+    def mode(self) -> str:
+        modes = [
+            name
+            for name, on in (
+                ("--git", self.git),
+                ("--staged", self.staged),
+                ("--range", self.range is not None),
+                ("--since-commit", self.since_commit is not None),
+                ("--branch", self.branch is not None),
+            )
+            if on
+        ]
+        if len(modes) > 1:
+            raise UsageError(f"{' and '.join(modes)} cannot be combined", "pick one git mode")
+        if self.all_objects and modes not in ([], ["--git"]):
+            raise UsageError("--all-objects goes with --git", "scan the whole history with it")
+        return modes[0] if modes else ("--git" if self.all_objects else "paths")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    result: ScanResult
+    extras: Extras = field(default_factory=dict)
+
+    def extra(self) -> Callable[[Finding], Mapping[str, object] | None]:
+        return self.extras.get
+
+
+def run_scan(
+    request: ScanRequest, ruleset: RuleSet, options: ScanOptions, progress: Progress | None = None
+) -> ScanOutcome:
+    mode = request.mode()
+    if request.chunks is not None:
+        return ScanOutcome(scan_chunks(request.chunks, ruleset, options))
+    paths = request.paths or (Path("."),)
+    if mode == "paths":
+        if Path("-") in paths:
+            if len(paths) > 1:
+                raise UsageError("`-` (standard input) cannot be mixed with paths", None)
+            return ScanOutcome(
+                scan_chunks(
+                    read_stdin(sys.stdin.buffer, options.file_limits, options.source),
+                    ruleset,
+                    options,
+                )
+            )
+        return ScanOutcome(scan_paths(paths, ruleset, options, progress))
+    if len(paths) > 1:
+        raise UsageError(f"{mode} scans one repository at a time", "pass one path")
+    # Imported here: GitPython costs start-up time that plain file scans need not pay.
+    from leakward.scanner.git_scan import range_revs, scan_history, scan_revisions, scan_staged
+    from leakward.scanner.sources.git import Repository
+
+    repo_path = paths[0]
+    scanned: GitScan
+    if mode == "--git":
+        scanned = scan_history(
+            repo_path, ruleset, options, all_objects=request.all_objects, progress=progress
+        )
+    elif mode == "--branch":
+        scanned = scan_history(repo_path, ruleset, options, revs=(str(request.branch),))
+    elif mode == "--staged":
+        scanned = scan_staged(repo_path, ruleset, options)
+    else:
+        spec = request.range if mode == "--range" else f"{request.since_commit}..HEAD"
+        revs = range_revs(Repository(repo_path), str(spec))
+        scanned = scan_revisions(repo_path, ruleset, options, revs, progress)
+    return ScanOutcome(scanned.result, scanned.extras)

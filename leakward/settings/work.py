@@ -1,0 +1,94 @@
+"""What a sweep worker needs to know, as plain values that survive pickling and JSON.
+
+Stage: application shell (org sweep, workers). The same settings reach the in-process pool, a
+Celery worker (through its app config) and a persisted APScheduler job, so they hold only
+names, paths and URLs; the GitHub token is read from each worker's own environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from leakward.core.errors import ConfigError
+
+DEFAULT_API = "https://api.github.com"
+TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 - the variable's name, not a token
+POLICIES = ("reissue-first", "revoke-first")
+# A re-sweep skips the fetch of a repository not pushed since its last fetch only while that
+# fetch is younger than this: GitHub does not move `pushed_at` for every new ref (a pull request
+# from a fork adds refs/pull/* to the base repository), so every mirror is fetched at least daily.
+MAX_FETCH_AGE_HOURS = 24.0
+
+
+def default_mirror_dir() -> Path:
+    return Path(user_cache_dir("leakward")) / "mirrors"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSettings:
+    db_url: str | None = None
+    mirror_dir: Path = field(default_factory=default_mirror_dir)
+    api_url: str = DEFAULT_API
+    # Seconds between one worker's GitHub API requests (PyGithub's polite default); 0 for fakes.
+    api_interval: float = 0.25
+    # Hand a rotate_key task for every new leak of an active registry key.
+    rotate: bool = True
+    policy: str = "reissue-first"  # for a leak in a private repository
+    public_policy: str = "revoke-first"  # a live key in public is revoked at once
+    scan_logs: bool = True
+    max_log_runs: int = 50
+    rules: tuple[Path, ...] = ()
+    max_fetch_age_hours: float = MAX_FETCH_AGE_HOURS
+
+    def __post_init__(self) -> None:
+        for policy in (self.policy, self.public_policy):
+            if policy not in POLICIES:
+                raise ValueError(f"unknown rotation policy {policy!r}")
+        if not self.max_fetch_age_hours > 0:
+            raise ValueError(f"max_fetch_age_hours must be above 0, not {self.max_fetch_age_hours}")
+
+    @property
+    def max_fetch_age(self) -> timedelta:
+        """How old a repository's last fetch may be for a re-sweep to skip fetching it."""
+        return timedelta(hours=self.max_fetch_age_hours)
+
+    def policy_for(self, is_public: bool) -> str:
+        """The rotation policy for a leak in a public or a private repository."""
+        return self.public_policy if is_public else self.policy
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["mirror_dir"] = str(self.mirror_dir)
+        data["rules"] = [str(p) for p in self.rules]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> WorkSettings:
+        try:
+            rules = data.get("rules") or []
+            assert isinstance(rules, list)  # noqa: S101 - narrowed for mypy; checked below
+            db_url = data.get("db_url")
+            return cls(
+                db_url=str(db_url) if db_url else None,
+                mirror_dir=Path(str(data.get("mirror_dir") or default_mirror_dir())),
+                api_url=str(data.get("api_url") or DEFAULT_API),
+                api_interval=float(str(data.get("api_interval", 0.25))),
+                rotate=bool(data.get("rotate", True)),
+                policy=str(data.get("policy", "reissue-first")),
+                public_policy=str(data.get("public_policy", "revoke-first")),
+                scan_logs=bool(data.get("scan_logs", True)),
+                max_log_runs=int(str(data.get("max_log_runs", 50))),
+                rules=tuple(Path(str(p)) for p in rules),
+                max_fetch_age_hours=float(
+                    str(data.get("max_fetch_age_hours", MAX_FETCH_AGE_HOURS))
+                ),
+            )
+        except (AssertionError, TypeError, ValueError) as error:
+            raise ConfigError(
+                f"sweep worker settings are malformed: {error}",
+                hint="check the worker's --db, --mirrors and --api-url options",
+            ) from None

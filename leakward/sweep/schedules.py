@@ -1,0 +1,130 @@
+"""Scheduled org sweeps: `[[schedule]]` entries in leakward.toml, run by APScheduler.
+
+Stage: application shell (org sweep). Each entry (`{org = "acme", cron = "0 * * * *"}`) becomes
+one job, id `sweep:<org>`, in a SQLAlchemyJobStore in the registry's own database, so a restart
+keeps every schedule and its next run time; a run missed while the process was down (within
+`MISFIRE_GRACE`) happens once on start, not once per missed slot. Cron times are UTC.
+`run_scheduler` is what `leakward serve` calls; it returns the started scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from leakward.core.errors import ConfigError
+from leakward.settings.work import WorkSettings
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "sweep:"
+JOB_TABLE = "apscheduler_jobs"
+MISFIRE_GRACE = 3600  # seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    org: str
+    cron: str
+    workers: int = 2
+
+
+def load_schedules(path: Path) -> list[Schedule]:
+    """The `[[schedule]]` entries of a leakward.toml (or pyproject's [tool.leakward])."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", "check --config") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax") from None
+    table = data.get("tool", {}).get("leakward", {}) if path.name == "pyproject.toml" else data
+    entries = table.get("schedule", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: `schedule` must be [[schedule]] tables", None)
+    return [_schedule(path, index, entry) for index, entry in enumerate(entries, 1)]
+
+
+def _schedule(path: Path, index: int, entry: object) -> Schedule:
+    where = f"{path}: schedule {index}"
+    if not isinstance(entry, dict) or set(entry) - {"org", "cron", "workers"}:
+        raise ConfigError(f"{where}: expected org, cron and optionally workers", None)
+    org, cron = entry.get("org"), entry.get("cron")
+    if not isinstance(org, str) or not org:
+        raise ConfigError(f"{where}: `org` must name a GitHub organisation", None)
+    if not isinstance(cron, str):
+        raise ConfigError(f'{where}: `cron` must be a string such as "0 * * * *"', None)
+    try:
+        CronTrigger.from_crontab(cron, timezone="UTC")
+    except ValueError as error:
+        raise ConfigError(
+            f"{where}: {cron!r} is not a cron expression ({error})",
+            hint='five fields: minute hour day month weekday, e.g. "0 * * * *" for hourly',
+        ) from None
+    workers = entry.get("workers", 2)
+    if not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ConfigError(f"{where}: `workers` must be a whole number from 1 to 64", None)
+    return Schedule(org, cron, workers)
+
+
+def run_scheduler(
+    schedules: Sequence[Schedule] | None, settings: WorkSettings, db_url: str | None = None
+) -> BackgroundScheduler:
+    """Start a background scheduler whose jobs live in the registry database.
+
+    With `schedules`, the stored sweep jobs are made to match them (added, changed, removed);
+    with None, the stored jobs run as they are. Stop it with `.shutdown()`.
+    """
+    from leakward.registry.database import resolve_url
+
+    url = resolve_url(db_url or settings.db_url)
+    store = SQLAlchemyJobStore(url=url, tablename=JOB_TABLE)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": store},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
+        timezone="UTC",
+    )
+    scheduler.start(paused=schedules is not None)
+    if schedules is not None:
+        _reconcile(scheduler, schedules, settings)
+        scheduler.resume()
+    return scheduler
+
+
+def _reconcile(
+    scheduler: BackgroundScheduler, schedules: Sequence[Schedule], settings: WorkSettings
+) -> None:
+    wanted = {f"{JOB_PREFIX}{s.org}": s for s in schedules}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+    for job_id, schedule in wanted.items():
+        scheduler.add_job(
+            scheduled_sweep,
+            CronTrigger.from_crontab(schedule.cron, timezone="UTC"),
+            id=job_id,
+            name=f"sweep {schedule.org}",
+            args=[schedule.org, settings.to_json(), schedule.workers],
+            replace_existing=True,
+        )
+
+
+def scheduled_sweep(org: str, settings: dict[str, object], workers: int) -> None:
+    """The job itself (a module-level function, so the job store can name it)."""
+    from leakward.sweep.org import run_local_sweep
+
+    report = run_local_sweep(org, WorkSettings.from_json(settings), workers=workers)
+    log.info(
+        "scheduled sweep of %s: %d repositories, %d scanned, %d skipped, %d failed",
+        org,
+        len(report.listing.repositories),
+        len(report.by_state("scanned")),
+        len(report.by_state("skipped")),
+        len(report.failed),
+    )

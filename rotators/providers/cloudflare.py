@@ -1,0 +1,151 @@
+"""Cloudflare API tokens: verify, roll (new value, same permissions, old value dead), delete.
+
+Stage: rotators. The roll is `PUT /user/tokens/{id}/value` with `{}` (there is no `/roll`): it
+invalidates the old value at once, so reissue is also the revocation of the value and delivery
+must follow immediately. Rolling again after a lost answer simply rolls once more; only the
+returned value is ever live. The managing token needs "API Tokens Write".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
+
+import httpx
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.http import (
+    call,
+    expect,
+    json_object,
+    objects,
+    optional_field,
+    probe,
+)
+from leakward.rotators.providers.http_rotator import HttpRotator
+
+FACTS_CLOUDFLARE = FACTS["cloudflare"]
+
+
+class CloudflareRotator(HttpRotator):
+    provider: ClassVar[str] = "cloudflare"
+    capability: ClassVar[Capability] = Capability.FULL
+    # The roll kills the old value as it returns the new one, under the same token id.
+    rotates_in_place: ClassVar[bool] = True
+    facts = FACTS_CLOUDFLARE
+    admin_variable = "CLOUDFLARE_API_TOKEN"  # with API Tokens Write
+    base_url_variable = "CLOUDFLARE_BASE_URL"
+    admin_missing = "Cloudflare: no managing API token configured"
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        admin_token: Secret | None = None,
+        base_url: str = FACTS_CLOUDFLARE.base_url,
+    ) -> None:
+        super().__init__(client, admin_key=admin_token, base_url=base_url)
+
+    @classmethod
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        return cls(client, admin_token=admin, base_url=base_url)
+
+    def _check(self, secret: Secret) -> tuple[Verdict, str | None]:
+        headers = {"Authorization": f"Bearer {secret.reveal()}"}
+        answer = probe(self._client, "GET", self._url("verify"), headers=headers)
+        if isinstance(answer, Verdict):
+            return answer, None
+        if answer.status_code in (400, 401, 403):
+            return Verdict(
+                Liveness.DEAD, f"Cloudflare rejected the token ({answer.status_code})"
+            ), None
+        if answer.status_code != 200:
+            return Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}"), None
+        try:
+            result = answer.json().get("result") or {}
+        except (ValueError, AttributeError):
+            return Verdict(Liveness.UNKNOWN, "the answer was not JSON"), None
+        token_id = optional_field(result, "id") if isinstance(result, dict) else None
+        status = result.get("status") if isinstance(result, dict) else None
+        if status == "active":
+            return Verdict(Liveness.LIVE, "Cloudflare reports the token active", token_id), token_id
+        return Verdict(Liveness.DEAD, f"Cloudflare reports the token {status}", token_id), token_id
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        return self._check(secret)[0]
+
+    def find_key(self, secret: Secret) -> KeyRef | None:
+        """The token's id, from its own verify answer."""
+        token_id = self._check(secret)[1]
+        return KeyRef("cloudflare", token_id) if token_id else None
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        if not key.key_id:
+            raise PermanentError("Cloudflare: the token id is unknown (use find_key)")
+        response = call(
+            self._client,
+            "PUT",
+            self._url("roll", token_id=key.key_id),
+            what="roll token",
+            headers=self._admin(),
+            json={},
+        )
+        body = json_object(expect(response, "roll token", 200), "roll token")
+        value = body.get("result")
+        if body.get("success") is not True or not isinstance(value, str):
+            raise PermanentError("roll token: Cloudflare did not return a new value")
+        return NewCredential(Secret(value), key.key_id)
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        if not key.key_id:
+            raise PermanentError("Cloudflare: the token id is unknown (use find_key)")
+        response = call(
+            self._client,
+            "DELETE",
+            self._url("token", token_id=key.key_id),
+            what="delete token",
+            headers=self._admin(),
+        )
+        expect(response, "delete token", 200, 404)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # rolling keeps the token's policies itself
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # a token's status could be set, but the roll already kills the value
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        response = call(
+            self._client,
+            "GET",
+            self._url("tokens"),
+            what="list tokens",
+            headers=self._admin(),
+            params={"per_page": "50"},
+        )
+        body = json_object(expect(response, "list tokens", 200), "list tokens")
+        return [
+            KeyRef("cloudflare", optional_field(item, "id"), None, optional_field(item, "name"))
+            for item in objects(body, "result")
+        ]
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"At {FACTS_CLOUDFLARE.console_url} roll token {key.key_id or key.hint or ''} and "
+            "update every consumer. A leaked Global API Key can only be rolled in the dashboard."
+        )

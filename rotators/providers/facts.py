@@ -1,0 +1,253 @@
+"""Provider facts as data: base URLs, endpoints, key caps, consoles, and where each fact came from.
+
+Stage: rotators. Each rotator reads its entry here instead of scattering URLs through code, so a
+changed endpoint is a one-line edit with its reference beside it. Paths are templates filled with
+`str.format`; base URLs are only defaults (every rotator takes its own, so tests point at fakes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from leakward.rotators.base import Capability
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFacts:
+    name: str
+    capability: Capability
+    base_url: str
+    console_url: str  # where a human mints or revokes by hand
+    endpoints: dict[str, str] = field(default_factory=dict, hash=False)
+    key_cap: int | None = None
+    references: tuple[str, ...] = ()
+
+    def url(self, base: str, endpoint: str, /, *, keep: str = "", **parts: str) -> str:
+        """`base` + the named endpoint, its `{placeholders}` filled with quoted `parts`.
+
+        Parts are quoted whole, so an id can never add a path segment; `keep` lists characters
+        left as they are (Google resource names carry their own slashes). The leading arguments
+        are positional-only: parts may be called `name` (Google's resource names) or `base`.
+        """
+        quoted = {key: quote(value, safe=keep) for key, value in parts.items()}
+        return base + self.endpoints[endpoint].format(**quoted)
+
+
+FACTS: dict[str, ProviderFacts] = {
+    "aws": ProviderFacts(
+        "aws",
+        Capability.FULL,
+        "",  # boto3 resolves the endpoint; AWS_ENDPOINT_URL overrides it
+        "https://console.aws.amazon.com/iam/home#/users",
+        key_cap=2,  # AccessKeysPerUser quota; the third CreateAccessKey fails LimitExceeded
+        references=(
+            "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+            "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html",
+        ),
+    ),
+    "gitlab": ProviderFacts(
+        "gitlab",
+        Capability.FULL,
+        "https://gitlab.com",
+        "https://gitlab.com/-/user_settings/personal_access_tokens",
+        endpoints={
+            "self": "/api/v4/personal_access_tokens/self",
+            "personal_rotate": "/api/v4/personal_access_tokens/{token_id}/rotate",
+            "personal_revoke": "/api/v4/personal_access_tokens/{token_id}",
+            "personal_list": "/api/v4/personal_access_tokens",
+            # Project and group tokens have no `self` alias (gitlab issue 462419).
+            "project_rotate": "/api/v4/projects/{parent}/access_tokens/{token_id}/rotate",
+            "project_revoke": "/api/v4/projects/{parent}/access_tokens/{token_id}",
+            "group_rotate": "/api/v4/groups/{parent}/access_tokens/{token_id}/rotate",
+            "group_revoke": "/api/v4/groups/{parent}/access_tokens/{token_id}",
+        },
+        references=(
+            "https://docs.gitlab.com/ee/api/personal_access_tokens.html",
+            "https://docs.gitlab.com/ee/api/project_access_tokens.html",
+            "https://docs.gitlab.com/ee/api/group_access_tokens.html",
+            "https://gitlab.com/gitlab-org/gitlab/-/issues/462419",
+        ),
+    ),
+    "github": ProviderFacts(
+        "github",
+        Capability.FULL,
+        "https://api.github.com",  # GHES: https://HOST/api/v3
+        "https://github.com/settings/tokens",
+        endpoints={
+            "user": "/user",
+            "installation_token": "/installation/token",
+            "mint_installation": "/app/installations/{installation_id}/access_tokens",
+            "installation_repos": "/installation/repositories",
+            "credentials_revoke": "/credentials/revoke",
+            "deploy_keys": "/repos/{repo}/keys",
+            "deploy_key": "/repos/{repo}/keys/{key_id}",
+        },
+        references=(
+            "https://docs.github.com/en/rest/apps/apps#revoke-an-installation-access-token",
+            "https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app",
+            "https://docs.github.com/en/rest/credentials/revoke",
+            "https://docs.github.com/en/rest/deploy-keys/deploy-keys",
+        ),
+    ),
+    "openai": ProviderFacts(
+        "openai",
+        Capability.FULL,
+        "https://api.openai.com",
+        "https://platform.openai.com/api-keys",
+        endpoints={
+            "models": "/v1/models",
+            "project_keys": "/v1/organization/projects/{project}/api_keys",
+            "project_key": "/v1/organization/projects/{project}/api_keys/{key_id}",
+            "service_accounts": "/v1/organization/projects/{project}/service_accounts",
+        },
+        references=(
+            "https://platform.openai.com/docs/api-reference/project-api-keys",
+            "https://platform.openai.com/docs/api-reference/project-service-accounts/create",
+        ),
+    ),
+    "anthropic": ProviderFacts(
+        "anthropic",
+        Capability.REVOKE_ONLY,
+        "https://api.anthropic.com",
+        "https://console.anthropic.com/settings/keys",
+        endpoints={
+            "models": "/v1/models",
+            "keys": "/v1/organizations/api_keys",
+            "key": "/v1/organizations/api_keys/{key_id}",
+        },
+        references=(
+            "https://platform.claude.com/docs/en/api/admin/api_keys/update",
+            "https://docs.anthropic.com/en/api/admin-api/apikeys/list-api-keys",
+        ),
+    ),
+    "google": ProviderFacts(
+        "google",
+        Capability.FULL,
+        "https://apikeys.googleapis.com",
+        "https://console.cloud.google.com/apis/credentials",
+        endpoints={
+            "models": "/v1beta/models",  # on generativelanguage.googleapis.com
+            "lookup": "/v2/keys:lookupKey",
+            "keys": "/v2/projects/{project}/locations/global/keys",
+            "key": "/v2/{name}",
+            "key_string": "/v2/{name}/keyString",
+            "operation": "/v2/{operation}",
+            # The next three are on iam.googleapis.com.
+            "sa_keys": "/v1/projects/{project}/serviceAccounts/{account}/keys",
+            "sa_key": "/v1/projects/{project}/serviceAccounts/{account}/keys/{key_id}",
+            "sa_disable": "/v1/projects/{project}/serviceAccounts/{account}/keys/{key_id}:disable",
+        },
+        key_cap=10,  # user-managed keys per service account (commonly cited; unverified)
+        references=(
+            "https://cloud.google.com/api-keys/docs/reference/rest/v2/projects.locations.keys",
+            "https://cloud.google.com/api-keys/docs/reference/rest/v2/keys/lookupKey",
+            "https://cloud.google.com/iam/docs/keys-disable-enable",
+            "https://cloud.google.com/iam/docs/keys-create-delete",
+        ),
+    ),
+    "twilio": ProviderFacts(
+        "twilio",
+        Capability.FULL,
+        "https://iam.twilio.com",
+        "https://console.twilio.com/us1/account/keys-credentials/api-keys",
+        endpoints={
+            # On api.twilio.com; 401 (error 20003) means bad credentials, 403 a key that is
+            # valid but not allowed to read the account resource.
+            "account": "/2010-04-01/Accounts/{account}.json",
+            "keys": "/v1/Keys",
+            "key": "/v1/Keys/{key_id}",
+        },
+        references=(
+            "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
+            "https://www.twilio.com/docs/iam/api/account",
+        ),
+    ),
+    "sendgrid": ProviderFacts(
+        "sendgrid",
+        Capability.FULL,
+        "https://api.sendgrid.com",
+        "https://app.sendgrid.com/settings/api_keys",
+        endpoints={
+            "scopes": "/v3/scopes",
+            "keys": "/v3/api_keys",
+            "key": "/v3/api_keys/{key_id}",
+        },
+        key_cap=100,  # a 101st key is refused with 403
+        references=(
+            "https://www.twilio.com/docs/sendgrid/api-reference/api-keys/create-api-keys",
+            "https://www.twilio.com/docs/sendgrid/api-reference/api-keys/delete-api-keys",
+        ),
+    ),
+    "cloudflare": ProviderFacts(
+        "cloudflare",
+        Capability.FULL,
+        "https://api.cloudflare.com/client/v4",
+        "https://dash.cloudflare.com/profile/api-tokens",
+        endpoints={
+            "verify": "/user/tokens/verify",
+            "tokens": "/user/tokens",
+            "token": "/user/tokens/{token_id}",
+            # The roll is PUT …/value with {}; POST …/roll does not exist.
+            "roll": "/user/tokens/{token_id}/value",
+        },
+        references=(
+            "https://developers.cloudflare.com/api/resources/user/subresources/tokens/subresources/value/methods/update/",
+            "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/",
+        ),
+    ),
+    "slack": ProviderFacts(
+        "slack",
+        Capability.REVOKE_ONLY,  # FULL only for apps with token rotation enabled
+        "https://slack.com/api",
+        "https://api.slack.com/apps",
+        endpoints={
+            "test": "/auth.test",
+            "revoke": "/auth.revoke",
+            "refresh": "/oauth.v2.access",
+            "config_rotate": "/tooling.tokens.rotate",
+        },
+        references=(
+            "https://api.slack.com/methods/auth.test",
+            "https://api.slack.com/methods/auth.revoke",
+            "https://docs.slack.dev/authentication/using-token-rotation",
+            "https://api.slack.com/methods/tooling.tokens.rotate",
+        ),
+    ),
+    "stripe": ProviderFacts(
+        "stripe",
+        Capability.VERIFY_ONLY,
+        "https://api.stripe.com",
+        "https://dashboard.stripe.com/apikeys",
+        endpoints={"account": "/v1/account"},
+        references=("https://docs.stripe.com/keys", "https://docs.stripe.com/keys-best-practices"),
+    ),
+    "huggingface": ProviderFacts(
+        "huggingface",
+        Capability.VERIFY_ONLY,
+        "https://huggingface.co",
+        "https://huggingface.co/settings/tokens",
+        endpoints={"whoami": "/api/whoami-v2"},
+        references=("https://huggingface.co/docs/hub/security-tokens",),
+    ),
+    "postman": ProviderFacts(
+        "postman",
+        Capability.VERIFY_ONLY,
+        "https://api.getpostman.com",
+        "https://go.postman.co/settings/me/api-keys",
+        endpoints={"me": "/me"},
+        references=("https://learning.postman.com/docs/administration/managing-api-keys/",),
+    ),
+    "pypi": ProviderFacts(
+        "pypi",
+        Capability.VERIFY_ONLY,
+        "https://upload.pypi.org",
+        "https://pypi.org/manage/account/token/",
+        endpoints={"upload": "/legacy/"},
+        references=(
+            "https://pypi.org/help/#apitoken",
+            "https://docs.pypi.org/trusted-publishers/",
+        ),
+    ),
+}

@@ -1,0 +1,218 @@
+"""GCP service-account keys: verify by a token exchange, disable (contain), delete, create.
+
+Stage: rotators. A leaked key file is verified by signing a JWT assertion with it and asking the
+OAuth token endpoint for an access token (`invalid_grant` means the key is deleted or disabled).
+`disable` is reversible, so contain uses it; revoke disables then deletes. A new key's
+`privateKeyData` (a base64 key file) is returned once. Service accounts cap user-managed keys
+(commonly 10), so reissue frees a disabled key other than the leaked one when full.
+
+`KeyRef.account` is "projects/P/serviceAccounts/EMAIL", `key_id` the key id (private_key_id).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
+from urllib.parse import quote
+
+import httpx
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
+from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.google import TokenSource
+from leakward.rotators.providers.http import call, expect, field, json_object, objects, probe
+from leakward.rotators.providers.jwt_signing import rs256_jwt
+
+FACTS_GCP = FACTS["google"]
+IAM_URL = "https://iam.googleapis.com"
+OAUTH_EXCHANGE_URL = "https://oauth2.googleapis.com/token"
+_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+
+class GcpServiceAccountKeyRotator:
+    provider: ClassVar[str] = "gcp"
+    capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        token_source: TokenSource | None = None,
+        iam_url: str = IAM_URL,
+        token_url: str = OAUTH_EXCHANGE_URL,
+    ) -> None:
+        self._client = client
+        self._token_source = token_source
+        self._iam = iam_url.rstrip("/")
+        self._token_url = token_url
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_IAM_URL, GOOGLE_OAUTH_TOKEN_URL."""
+        token = secret_from(environ, "GOOGLE_OAUTH_ACCESS_TOKEN")
+        return cls(
+            http_client(),
+            token_source=(lambda: token) if token is not None else None,
+            iam_url=url_from(environ, "GOOGLE_IAM_URL", IAM_URL),
+            token_url=url_from(environ, "GOOGLE_OAUTH_TOKEN_URL", OAUTH_EXCHANGE_URL),
+        )
+
+    def _admin(self) -> dict[str, str]:
+        if self._token_source is None:
+            raise PermanentError("GCP: no OAuth token source configured; set one in settings")
+        return {"Authorization": f"Bearer {self._token_source().reveal()}"}
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        """`secret` is the whole JSON key file (the private key alone names no account)."""
+        try:
+            info = json.loads(secret.reveal())
+        except ValueError:
+            return Verdict(Liveness.UNKNOWN, "only a whole key file can be verified")
+        if (
+            not isinstance(info, dict)
+            or not info.get("client_email")
+            or not info.get("private_key")
+        ):
+            return Verdict(Liveness.UNKNOWN, "the key file lacks client_email or private_key")
+        now = int(time.time())
+        claims = {
+            "iss": info["client_email"],
+            "scope": _SCOPE,
+            "aud": self._token_url,
+            "iat": now,
+            "exp": now + 300,
+        }
+        try:
+            assertion = rs256_jwt(
+                claims,
+                Secret(str(info["private_key"])),
+                str(info.get("private_key_id") or "") or None,
+            )
+        except PermanentError:
+            return Verdict(Liveness.UNKNOWN, "the key file's private key does not load")
+        answer = probe(
+            self._client,
+            "POST",
+            self._token_url,
+            data={
+                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion": assertion.reveal(),
+            },
+        )
+        if isinstance(answer, httpx.Response) and answer.status_code in (400, 401):
+            return Verdict(Liveness.DEAD, f"Google refused the key ({answer.status_code})")
+        account = str(info["client_email"])
+        if isinstance(answer, httpx.Response) and answer.status_code == 200:
+            return Verdict(Liveness.LIVE, "Google issued a token for the key", account)
+        return (
+            answer
+            if isinstance(answer, Verdict)
+            else Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}")
+        )
+
+    def _key_url(self, key: KeyRef, suffix: str = "") -> str:
+        if not key.account or not key.key_id:
+            raise PermanentError("GCP: a key needs its service account and key id")
+        return f"{self._iam}/v1/{quote(key.account, safe='/@')}/keys/{quote(key.key_id)}{suffix}"
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        # A key's access is its service account's; new keys take the default algorithm.
+        return {}
+
+    def contain(self, key: KeyRef) -> bool:
+        response = call(
+            self._client,
+            "POST",
+            self._key_url(key, ":disable"),
+            what="disable key",
+            headers=self._admin(),
+            json={},
+        )
+        expect(response, "disable key", 200, 404)  # 404: deleted already, contained too
+        return True
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        self.contain(key)
+        response = call(
+            self._client, "DELETE", self._key_url(key), what="delete key", headers=self._admin()
+        )
+        expect(response, "delete key", 200, 204, 404)
+
+    def _user_keys(self, account: str) -> list[dict[str, object]]:
+        response = call(
+            self._client,
+            "GET",
+            f"{self._iam}/v1/{quote(account, safe='/@')}/keys",
+            what="list keys",
+            headers=self._admin(),
+            params={"keyTypes": "USER_MANAGED"},
+        )
+        return objects(json_object(expect(response, "list keys", 200), "list keys"), "keys")
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        if not key.account:
+            raise PermanentError("GCP: the service account is unknown (KeyRef.account)")
+        keys = self._user_keys(key.account)
+        if FACTS_GCP.key_cap is not None and len(keys) >= FACTS_GCP.key_cap:
+            spare = [
+                k
+                for k in keys
+                if k.get("disabled") is True
+                and not str(k.get("name", "")).endswith(f"/{key.key_id}")
+            ]
+            if not spare:
+                raise PermanentError(f"GCP: {key.account} has {len(keys)} keys; delete one by hand")
+            name = str(spare[0].get("name"))
+            self.revoke(KeyRef("gcp", name.rsplit("/", 1)[1], key.account))
+        response = call(
+            self._client,
+            "POST",
+            f"{self._iam}/v1/{quote(key.account, safe='/@')}/keys",
+            what="create key",
+            headers=self._admin(),
+            json={},
+        )
+        body = json_object(expect(response, "create key", 200), "create key")
+        key_file = base64.b64decode(field(body, "privateKeyData", "create key")).decode()
+        return NewCredential(
+            Secret(key_file),
+            field(body, "name", "create key").rsplit("/", 1)[1],
+            extra_public=(("account", key.account),),
+        )
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        if account is None:
+            raise PermanentError("GCP: list_keys needs 'projects/P/serviceAccounts/EMAIL'")
+        return [
+            KeyRef(
+                "gcp",
+                str(item.get("name", "")).rsplit("/", 1)[-1],
+                account,
+                attributes=(("disabled", str(item.get("disabled") is True).lower()),),
+            )
+            for item in self._user_keys(account)
+        ]
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"In {FACTS_GCP.console_url} open service account {key.account or '(unknown)'}, "
+            f"Keys: disable and delete key {key.key_id or '(unknown)'}, add a new JSON key, and "
+            "update every consumer. Better: Workload Identity Federation, so no key file exists."
+        )

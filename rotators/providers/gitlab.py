@@ -1,0 +1,222 @@
+"""GitLab personal, project and group access tokens: verify, rotate, revoke.
+
+Stage: rotators. GitLab's rotate endpoint revokes the old token and returns the new one in one
+call, so reissue *is* revoke here: deliver the new value immediately. GitLab also detects reuse:
+rotating a token that was already rotated revokes the whole token family, so reissue first reads
+the token and refuses to rotate one that is no longer active (a retry after a lost answer would
+otherwise kill the replacement too).
+
+A `KeyRef` names the token by id; `attribute("kind")` is "personal" (default), "project" or
+"group", and for the latter two `attribute("project_id")` / `attribute("group_id")` (else
+`account`) is the project or group id or path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
+from urllib.parse import quote
+
+import httpx
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.http import (
+    call,
+    expect,
+    field,
+    json_list,
+    json_object,
+    optional_field,
+    probe,
+    verdict_by_status,
+)
+from leakward.rotators.providers.http_rotator import HttpRotator
+
+FACTS_GITLAB = FACTS["gitlab"]
+KINDS = ("personal", "project", "group")
+
+
+class GitLabRotator(HttpRotator):
+    provider: ClassVar[str] = "gitlab"
+    capability: ClassVar[Capability] = Capability.FULL
+    # The rotate endpoint revokes the old token as it issues the new one.
+    rotates_in_place: ClassVar[bool] = True
+    facts = FACTS_GITLAB
+    admin_variable = "GITLAB_ADMIN_TOKEN"
+    base_url_variable = "GITLAB_URL"  # default gitlab.com
+    admin_missing = "GitLab: no admin token configured; set one in the settings"
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        admin_token: Secret | None = None,
+        base_url: str = FACTS_GITLAB.base_url,
+        expires_in_days: int | None = 30,
+    ) -> None:
+        super().__init__(client, admin_key=admin_token, base_url=base_url)
+        # GitLab's default for a rotated token is one week; say what we want explicitly.
+        self._expires_in_days = expires_in_days
+
+    @classmethod
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        return cls(client, admin_token=admin, base_url=base_url)
+
+    def _admin_headers(self, admin: Secret) -> dict[str, str]:
+        return {"PRIVATE-TOKEN": admin.reveal()}
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        answer = probe(
+            self._client, "GET", self._url("self"), headers={"PRIVATE-TOKEN": secret.reveal()}
+        )
+        if isinstance(answer, httpx.Response) and answer.status_code == 403:
+            # 403 is "insufficient_scope": GitLab knew the token, it just may not read this.
+            return Verdict(Liveness.LIVE, "GitLab accepted the token (scope-limited)")
+        if isinstance(answer, httpx.Response) and answer.status_code == 200:
+            try:
+                body = answer.json()
+            except ValueError:
+                return Verdict(Liveness.UNKNOWN, "the answer was not JSON")
+            if isinstance(body, dict) and (body.get("revoked") or body.get("active") is False):
+                return Verdict(Liveness.DEAD, "GitLab reports the token revoked or expired")
+            ident = None
+            if isinstance(body, dict):
+                ident = f"user {body.get('user_id')} token {body.get('id')} ({body.get('name')})"
+            return verdict_by_status(answer, identity=ident)
+        return verdict_by_status(answer, dead_statuses=(401,))
+
+    def _paths(self, key: KeyRef, action: str) -> str:
+        kind = key.attribute("kind") or "personal"
+        if kind not in KINDS:
+            raise PermanentError(f"GitLab: unknown token kind {kind!r}")
+        if not key.key_id:
+            raise PermanentError("GitLab: the token id is unknown; import it with list_keys")
+        if kind == "personal":
+            url = self._url("personal_revoke", token_id=key.key_id)
+            return url + "/rotate" if action == "rotate" else url
+        parent = key.attribute(f"{kind}_id") or key.account
+        if not parent:
+            raise PermanentError(
+                f"GitLab: a {kind} token needs its {kind} id; register it with "
+                f"--attribute {kind}_id=ID (or as the account)"
+            )
+        return self._url(f"{kind}_{action}", parent=parent, token_id=key.key_id)
+
+    def _read(self, key: KeyRef) -> Mapping[str, object] | None:
+        """The token's record, or None when GitLab no longer knows it."""
+        response = call(
+            self._client,
+            "GET",
+            self._paths(key, "revoke"),
+            what="read token",
+            headers=self._admin(),
+        )
+        if response.status_code == 404:
+            return None
+        return json_object(expect(response, "read token", 200), "read token")
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        record = self._read(key)
+        if record is None or record.get("revoked") or record.get("active") is False:
+            raise PermanentError(
+                "GitLab: the token is no longer active, so it was rotated or revoked already; "
+                "rotating it again would trigger GitLab's reuse detection and revoke the "
+                "replacement too. Use the stored replacement, or mint one by hand."
+            )
+        body: dict[str, object] = {}
+        if self._expires_in_days is not None:
+            expires = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=self._expires_in_days)
+            body["expires_at"] = expires.isoformat()
+        response = call(
+            self._client,
+            "POST",
+            self._paths(key, "rotate"),
+            what="rotate token",
+            headers=self._admin(),
+            json=body,
+        )
+        created = json_object(expect(response, "rotate token", 200, 201), "rotate token")
+        return NewCredential(
+            secret=Secret(field(created, "token", "rotate token")),
+            key_id=field(created, "id", "rotate token"),
+            expires_at=optional_field(created, "expires_at"),
+            extra_public=(("kind", key.attribute("kind") or "personal"),),
+        )
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        response = call(
+            self._client,
+            "DELETE",
+            self._paths(key, "revoke"),
+            what="revoke token",
+            headers=self._admin(),
+        )
+        # 404: already gone. GitLab answers 400 for a token revoked earlier on some versions.
+        expect(response, "revoke token", 204, 200, 404, 400)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}  # rotating keeps the token's scopes itself
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # GitLab has no reversible disable for access tokens
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        """Personal tokens the admin can see; account "projects/<id>" or "groups/<id>" instead."""
+        if account is None:
+            url, kind, parent = self._url("personal_list"), "personal", None
+        else:
+            kind_plural, _, parent = account.partition("/")
+            kind = kind_plural.rstrip("s")
+            if kind not in ("project", "group") or not parent:
+                raise PermanentError("GitLab: account must be 'projects/<id>' or 'groups/<id>'")
+            url = f"{self._base}/api/v4/{kind_plural}/{quote(parent, safe='')}/access_tokens"
+        response = call(
+            self._client,
+            "GET",
+            url,
+            what="list tokens",
+            headers=self._admin(),
+            params={"state": "active"} if kind == "personal" else None,
+        )
+        refs = []
+        for item in json_list(expect(response, "list tokens", 200), "list tokens"):
+            owner = parent if parent else optional_field(item, "user_id")
+            refs.append(
+                KeyRef(
+                    "gitlab",
+                    optional_field(item, "id"),
+                    owner,
+                    hint=optional_field(item, "name"),
+                    attributes=(("kind", kind),),
+                )
+            )
+        return refs
+
+    def manual_steps(self, key: KeyRef) -> str:
+        kind = key.attribute("kind") or "personal"
+        where = (
+            FACTS_GITLAB.console_url
+            if kind == "personal"
+            else f"the {kind}'s Settings > Access tokens page"
+        )
+        return (
+            f"Revoke GitLab {kind} access token {key.key_id or key.hint or '(unknown id)'} at "
+            f"{where}, create a replacement with the same scopes and a short expiry, and update "
+            "every consumer. GitLab's rotate API does this in one step for tokens it can reach."
+        )

@@ -1,0 +1,64 @@
+"""The shared shell of rotators that drive one provider's REST API with a managing credential.
+
+Stage: rotators. SendGrid, Anthropic, OpenAI, GitLab and Cloudflare each hold an HTTP client, a
+managing credential (None until configured: verify still works, anything administrative stops
+with a PermanentError naming what to set) and a base URL, build endpoint URLs from their
+`ProviderFacts`, and read the credential and base URL from two environment variables. A
+subclass names those (`facts`, `admin_variable`, `base_url_variable`, `admin_missing`), says how
+the credential is sent (`_admin_headers`), and overrides `_configured` when its constructor
+takes other keywords. Google (an OAuth token source, several hosts) and Twilio (Basic auth with
+an account SID) differ enough to keep their own constructors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Self
+
+import httpx
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import PermanentError
+from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.facts import ProviderFacts
+
+
+class HttpRotator:
+    facts: ClassVar[ProviderFacts]
+    admin_variable: ClassVar[str]  # the environment variable holding the managing credential
+    base_url_variable: ClassVar[str]  # the one overriding the API's base URL
+    admin_missing: ClassVar[str]  # the PermanentError message when no credential is set
+
+    def __init__(
+        self, client: httpx.Client, *, admin_key: Secret | None = None, base_url: str | None = None
+    ) -> None:
+        self._client = client
+        self._admin_key = admin_key
+        self._base = (base_url or self.facts.base_url).rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """The credential from `admin_variable`, the base URL from `base_url_variable`."""
+        return cls._configured(
+            http_client(),
+            secret_from(environ, cls.admin_variable),
+            url_from(environ, cls.base_url_variable, cls.facts.base_url),
+            environ,
+        )
+
+    @classmethod
+    def _configured(
+        cls, client: httpx.Client, admin: Secret | None, base_url: str, environ: Mapping[str, str]
+    ) -> Self:
+        return cls(client, admin_key=admin, base_url=base_url)
+
+    def _url(self, name: str, **parts: str) -> str:
+        return self.facts.url(self._base, name, **parts)
+
+    def _admin(self) -> dict[str, str]:
+        if self._admin_key is None:
+            raise PermanentError(self.admin_missing)
+        return self._admin_headers(self._admin_key)
+
+    def _admin_headers(self, admin: Secret) -> dict[str, str]:
+        return {"Authorization": f"Bearer {admin.reveal()}"}

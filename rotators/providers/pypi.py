@@ -1,0 +1,40 @@
+"""PyPI API tokens: a liveness probe through the upload endpoint; revoke in account settings.
+
+Stage: rotators. PyPI has no read-only token check. The upload endpoint authenticates before it
+validates the form, so an upload request that carries no file and no metadata tells a rejected
+token (403) from an accepted one (400 for the empty form) without uploading anything. Accept
+asks for JSON so Pyramid does not answer with an HTML error page.
+"""
+
+from __future__ import annotations
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import KeyRef, Liveness, Verdict
+from leakward.rotators.providers.http import probe
+from leakward.rotators.providers.verify_only import VerifyOnlyRotator
+
+
+class PyPIRotator(VerifyOnlyRotator):
+    provider = "pypi"
+    instructions = (
+        "At {console} remove {key} (Account settings > API tokens), create a token scoped to "
+        "one project if one is still needed, and update every consumer. Better: Trusted "
+        "Publishing, so no token exists."
+    )
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        answer = probe(
+            self._client,
+            "POST",
+            self._url("upload"),
+            headers={"Accept": "application/json"},
+            data={":action": "file_upload"},  # no name, version or content: can never upload
+            auth=("__token__", secret.reveal()),
+        )
+        if isinstance(answer, Verdict):
+            return answer
+        if answer.status_code in (401, 403):
+            return Verdict(Liveness.DEAD, f"PyPI rejected the token ({answer.status_code})")
+        if answer.status_code == 400:
+            return Verdict(Liveness.LIVE, "PyPI accepted the token (the empty upload was refused)")
+        return Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}")

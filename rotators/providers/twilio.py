@@ -1,0 +1,185 @@
+"""Twilio API keys (SK…): verify, reissue through the v1 Key resource, revoke.
+
+Stage: rotators. An API key is a pair (SID and secret), so the `Secret` given to `verify` holds
+"SKSID:SECRET". Key management needs a Main key or the Account SID + Auth Token (Standard and
+Restricted keys cannot call /v1/Keys); the secret of a new key is returned only at creation, so a
+repeated reissue deletes its own earlier key (found by FriendlyName) before creating another.
+A Restricted key's replacement is Restricted with the same policy, never a broader Standard key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Self
+from urllib.parse import quote
+
+import httpx
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+    settings_to_copy,
+)
+from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.http import (
+    call,
+    expect,
+    field,
+    json_object,
+    objects,
+    optional_field,
+    probe,
+    verdict_by_status,
+)
+from leakward.rotators.providers.key_hints import token_attributes
+
+FACTS_TWILIO = FACTS["twilio"]
+API_URL = "https://api.twilio.com"
+
+
+class TwilioRotator:
+    provider: ClassVar[str] = "twilio"
+    capability: ClassVar[Capability] = Capability.FULL
+    rotates_in_place: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        account_sid: str | None = None,
+        admin_secret: Secret | None = None,  # the Auth Token, or "SKmain:secret" of a Main key
+        base_url: str = FACTS_TWILIO.base_url,
+        api_url: str = API_URL,
+    ) -> None:
+        self._client = client
+        self._account_sid = account_sid
+        self._admin_secret = admin_secret
+        self._base = base_url.rstrip("/")
+        self._api = api_url.rstrip("/")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Self:
+        """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (or a Main key "SK…:secret"), TWILIO_IAM_URL,
+        TWILIO_API_URL."""
+        return cls(
+            http_client(),
+            account_sid=environ.get("TWILIO_ACCOUNT_SID"),
+            admin_secret=secret_from(environ, "TWILIO_AUTH_TOKEN"),
+            base_url=url_from(environ, "TWILIO_IAM_URL", FACTS_TWILIO.base_url),
+            api_url=url_from(environ, "TWILIO_API_URL", API_URL),
+        )
+
+    def _admin(self) -> tuple[str, str]:
+        if self._account_sid is None or self._admin_secret is None:
+            raise PermanentError("Twilio: account SID and Auth Token (or Main key) are needed")
+        user, sep, password = self._admin_secret.reveal().partition(":")
+        return (user, password) if sep else (self._account_sid, user)
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        sid, sep, key_secret = secret.reveal().partition(":")
+        if not sep or self._account_sid is None:
+            return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")
+        url = self._api + FACTS_TWILIO.endpoints["account"].format(account=self._account_sid)
+        answer = probe(self._client, "GET", url, auth=(sid, key_secret))
+        if isinstance(answer, httpx.Response) and answer.status_code == 403:
+            return Verdict(Liveness.LIVE, "Twilio accepted the key (not allowed to read account)")
+        return verdict_by_status(answer, identity=self._account_sid, dead_statuses=(401,))
+
+    def _keys(self) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = []
+        url: str | None = self._base + FACTS_TWILIO.endpoints["keys"]
+        params: dict[str, str] | None = {"AccountSid": self._account_sid or "", "PageSize": "100"}
+        while url:
+            response = call(
+                self._client, "GET", url, what="list keys", auth=self._admin(), params=params
+            )
+            body = json_object(expect(response, "list keys", 200), "list keys")
+            found.extend(objects(body, "keys"))
+            meta = body.get("meta")
+            url = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
+            params = None  # the next-page URL carries its own query
+        return found
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        return [
+            KeyRef(
+                "twilio",
+                optional_field(item, "sid"),
+                self._account_sid,
+                optional_field(item, "friendly_name"),
+                token_attributes(item.get("friendly_name"), "leakward-"),
+            )
+            for item in self._keys()
+        ]
+
+    def _delete(self, sid: str) -> None:
+        url = self._base + FACTS_TWILIO.endpoints["key"].format(key_id=quote(sid, safe=""))
+        response = call(self._client, "DELETE", url, what="delete key", auth=self._admin())
+        expect(response, "delete key", 204, 200, 404)
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """A Restricted key's `policy` (a Standard key has none); None when Twilio no longer
+        has the key."""
+        if not key.key_id:
+            return None
+        url = self._base + FACTS_TWILIO.endpoints["key"].format(key_id=quote(key.key_id, safe=""))
+        response = call(self._client, "GET", url, what="read key", auth=self._admin())
+        if response.status_code == 404:
+            return None
+        policy = json_object(expect(response, "read key", 200), "read key").get("policy")
+        return {"policy": policy if isinstance(policy, dict) else None}
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        settings = settings_to_copy(key, self.read_settings)
+        if settings is None:
+            # A Standard key in place of a Restricted one would be broader than the leak.
+            raise PermanentError(
+                "Twilio: the leaked key's permissions are unknown (it could not be read and no "
+                "snapshot was taken), so leakward will not issue a Standard key in its place; "
+                + self.manual_steps(key)
+            )
+        name = f"leakward-{idempotency_token[:50]}"
+        for item in self._keys():
+            if item.get("friendly_name") == name:
+                self._delete(str(item.get("sid")))  # an earlier attempt's key, secret lost
+        form = {"AccountSid": self._account_sid or "", "FriendlyName": name}
+        policy = settings.get("policy")
+        if isinstance(policy, dict):
+            form.update(KeyType="restricted", Policy=json.dumps(policy))
+        response = call(
+            self._client,
+            "POST",
+            self._base + FACTS_TWILIO.endpoints["keys"],
+            what="create key",
+            auth=self._admin(),
+            data=form,
+        )
+        body = json_object(expect(response, "create key", 201, 200), "create key")
+        sid = field(body, "sid", "create key")
+        return NewCredential(Secret(f"{sid}:{field(body, 'secret', 'create key')}"), sid)
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        if not key.key_id:
+            raise PermanentError("Twilio: the key SID is unknown")
+        self._delete(key.key_id)
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
+    def contain(self, key: KeyRef) -> bool:
+        return False  # Twilio keys cannot be disabled, only deleted
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"In the Twilio Console ({FACTS_TWILIO.console_url}) delete API key "
+            f"{key.key_id or '(unknown SID)'}, create a new Standard or Restricted key, and update "
+            "every consumer. A leaked Main key or Auth Token can only be replaced in the Console."
+        )

@@ -1,0 +1,251 @@
+"""The durable rotation state machine: one registry row per rotation, resumable at any step.
+
+Stage: rotators (pipeline). For each step the row records "running X" before the step and
+"finished X" after it, in separate transactions, so a crash leaves the exact resume point;
+every step is safe to repeat. Transient provider errors are retried with backoff (honouring
+Retry-After); a permanent error stops the rotation, keeps the key locked to it, and alerts the
+owner. The per-key lock is the unique `active_key_id` of the rotation row, and a worker lease on
+the row keeps two workers from driving one rotation at once.
+
+A replacement's value exists only in this process's memory and in the destination stores. If a
+crash loses it before it is delivered and tested, the replacement (whose public id was recorded
+when issued) becomes an orphan: it is revoked and a fresh one issued. A replacement without a
+public id (bearer tokens only their own value revokes) cannot be revoked once lost: the row
+records that, with the expiry the provider gave when it was issued.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from leakward.core.errors import RegistryError
+from leakward.core.secret import Secret
+from leakward.registry import Registry
+from leakward.registry import rotations as log
+from leakward.registry.rotations import Rotation
+from leakward.rotators.base import (
+    NewCredential,
+    Notifier,
+    PermanentError,
+    Rotator,
+    SecretStore,
+    TransientError,
+)
+from leakward.rotators.rotation import policy as policies
+from leakward.rotators.rotation import steps
+from leakward.rotators.rotation.locks import is_stale, worker_name
+from leakward.rotators.rotation.retry import RetryPolicy, call_with_retry
+
+# Test seam for the crash-safety suite: "after:issued" kills this process with SIGKILL right
+# after the "issued" step is persisted ("before:issued": right after it is marked running).
+CRASH_ENV = "LEAKWARD_TEST_CRASH_AT"
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """Where a rotation stands after a run; `is_busy` when another live worker holds it."""
+
+    rotation: Rotation
+    is_new: bool = False
+    is_busy: bool = False
+
+
+@dataclass
+class RotationPipeline:
+    """Drives rotations of registry keys through rotators, secret stores and notifiers."""
+
+    registry: Registry
+    rotators: Mapping[str, Rotator]
+    stores: Mapping[str, SecretStore]
+    notifiers: Sequence[Notifier] = ()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    worker: str = field(default_factory=worker_name)
+    # Replacement values of this process, keyed by (rotation id, generation): memory only.
+    _fresh: dict[tuple[int, int], NewCredential] = field(default_factory=dict, repr=False)
+    # Leaked values handed in by the caller, keyed by rotation id: memory only.
+    _leaked: dict[int, Secret] = field(default_factory=dict, repr=False)
+
+    def rotate(
+        self,
+        issued_key_id: int,
+        *,
+        policy: str = policies.REISSUE_FIRST,
+        leak_id: int | None = None,
+        secret: Secret | None = None,
+        requires_approval: bool = False,
+    ) -> RunResult:
+        """Start (or join) the key's rotation and run it as far as it can go."""
+        rotation, is_new = log.start(
+            self.registry.engine,
+            issued_key_id,
+            policy=policies.check_policy(policy),
+            leak_id=leak_id,
+            requires_approval=requires_approval,
+        )
+        if is_new:
+            self.registry.set_status(issued_key_id, "rotating")
+        if secret is not None:
+            self._leaked[rotation.id] = secret
+        if rotation.status == "failed":
+            return RunResult(rotation)  # a human must look first: `--resume` restarts it
+        result = self._run(rotation.id)
+        return RunResult(result.rotation, is_new=is_new, is_busy=result.is_busy)
+
+    def approve(self, rotation_id: int, approved_by: str) -> RunResult:
+        rotation = log.get(self.registry.engine, rotation_id)
+        if rotation.status != "pending-approval":
+            raise RegistryError(
+                f"rotation {rotation_id} is {rotation.status}, not waiting for approval",
+                hint="see its state with: leakward rotate KEY --resume",
+            )
+        if not self._claim(rotation_id):
+            return RunResult(rotation, is_busy=True)
+        self._update(rotation_id, approved_by=approved_by, status="running")
+        return self._run(rotation_id)
+
+    def resume(self, rotation_id: int, secret: Secret | None = None) -> RunResult:
+        """Continue a running or failed rotation from its last finished step.
+
+        `secret`, the leaked value handed in again, lets a resumed rotation revoke tokens that
+        only their own value can revoke (GitHub PATs, Slack tokens); it stays in memory.
+        """
+        rotation = log.get(self.registry.engine, rotation_id)
+        if secret is not None:
+            self._leaked[rotation_id] = secret
+        if rotation.status == "failed":
+            if not self._claim(rotation_id):
+                return RunResult(rotation, is_busy=True)
+            self._update(rotation_id, status="running", attempts=0)
+        return self._run(rotation_id)
+
+    def resume_all(self) -> list[RunResult]:
+        """Resume every running rotation (after a crash or restart); others are left alone."""
+        unfinished = log.list_rotations(self.registry.engine, unfinished=True)
+        return [self._run(r.id) for r in unfinished if r.status == "running"]
+
+    def plan(
+        self, issued_key_id: int, policy: str, requires_approval: bool = False
+    ) -> list[policies.PlannedStep]:
+        key = self.registry.get_key(issued_key_id)
+        rotator = steps.rotator_for(self.rotators, key.provider)
+        consumers = tuple(c.spec for c in key.consumers)
+        capability = rotator.capability_for(steps.key_ref(key))
+        return policies.plan(
+            policy,
+            capability,
+            requires_approval=requires_approval,
+            consumers=consumers,
+            in_place=steps.is_in_place(rotator, key),
+        )
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def _claim(self, rotation_id: int) -> bool:
+        return log.claim(
+            self.registry.engine, rotation_id, self.worker, lease=LEASE, is_stale=is_stale
+        )
+
+    def _update(self, rotation_id: int, **changes: object) -> Rotation:
+        return log.update(self.registry.engine, rotation_id, self.worker, lease=LEASE, **changes)
+
+    def _run(self, rotation_id: int) -> RunResult:
+        if not self._claim(rotation_id):
+            return RunResult(log.get(self.registry.engine, rotation_id), is_busy=True)
+        try:
+            rotation = log.get(self.registry.engine, rotation_id)
+            while rotation.status == "running":
+                rotation = self._advance(rotation)
+        except PermanentError as error:
+            rotation = self._fail(rotation_id, error)
+        finally:
+            log.release(self.registry.engine, rotation_id, self.worker)
+        return RunResult(rotation)
+
+    def _in_place(self, rotation: Rotation) -> bool:
+        key = self.registry.get_key(rotation.issued_key_id)
+        return steps.is_in_place(steps.rotator_for(self.rotators, key.provider), key)
+
+    def _advance(self, rotation: Rotation) -> Rotation:
+        step = policies.next_step(rotation.policy, rotation.step, in_place=self._in_place(rotation))
+        if step is None:
+            return self._finish(rotation)
+        needs_approval = rotation.requires_approval and rotation.approved_by is None
+        if needs_approval and rotation.step == "verified":
+            return self._update(rotation.id, status="pending-approval")
+        context = steps.StepContext(self, rotation, interrupted=rotation.running_step == step)
+        if step == "issued":
+            # A new generation per issue attempt: its token names this attempt's replacement.
+            rotation = self._update(
+                rotation.id, running_step=step, generation=rotation.generation + 1
+            )
+        else:
+            rotation = self._update(rotation.id, running_step=step)
+        _crash_point("before", step)
+        context = steps.StepContext(self, rotation, interrupted=context.interrupted)
+
+        def record(attempt: int, error: TransientError) -> None:
+            self._update(rotation.id, attempts=rotation.attempts + attempt, last_error=str(error))
+
+        try:
+            changes = call_with_retry(lambda: steps.run(step, context), self.retry, record)
+        except steps.ReplacementLostError:
+            return self._orphan_replacement(rotation)
+        rotation = self._update(rotation.id, finished_step=step, **changes)
+        _crash_point("after", step)
+        return rotation
+
+    def _orphan_replacement(self, rotation: Rotation) -> Rotation:
+        """The replacement's value is gone (a crash): mark it for revocation and issue anew."""
+        changes: dict[str, object] = {
+            "new_key_id": None,
+            "new_key_expires_at": None,
+            "delivered": [],
+            "running_step": None,
+        }
+        if rotation.new_key_id is not None:
+            changes["add_orphan"] = rotation.new_key_id
+        changes["step"] = policies.step_before(
+            rotation.policy, "issued", in_place=self._in_place(rotation)
+        )
+        changes["add_action"] = steps.lost_replacement(rotation)
+        return self._update(rotation.id, **changes)
+
+    def _finish(self, rotation: Rotation) -> Rotation:
+        if self.registry.get_key(rotation.issued_key_id).status == "rotating":
+            # Nothing revoked it (a verify-only provider): the owner's notice says what to do.
+            self.registry.set_status(rotation.issued_key_id, "active")
+        return self._update(rotation.id, status="done", last_error=None)
+
+    def _fail(self, rotation_id: int, error: PermanentError) -> Rotation:
+        message = str(error)
+        try:
+            self._claim(rotation_id)
+            rotation = self._update(rotation_id, status="failed", last_error=message)
+        except RegistryError:
+            return log.get(self.registry.engine, rotation_id)
+        steps.alert_failure(self, rotation, message)
+        return rotation
+
+    # -- memory-only values, for steps ----------------------------------------------------
+
+    def fresh(self, rotation: Rotation) -> NewCredential | None:
+        return self._fresh.get((rotation.id, rotation.generation))
+
+    def keep_fresh(self, rotation: Rotation, credential: NewCredential) -> None:
+        self._fresh[(rotation.id, rotation.generation)] = credential
+
+    def forget_fresh(self, rotation: Rotation) -> None:
+        self._fresh.pop((rotation.id, rotation.generation), None)
+
+    def leaked(self, rotation: Rotation) -> Secret | None:
+        return self._leaked.get(rotation.id)
+
+
+def _crash_point(phase: str, step: str) -> None:
+    if os.environ.get(CRASH_ENV) == f"{phase}:{step}":
+        os.kill(os.getpid(), signal.SIGKILL)

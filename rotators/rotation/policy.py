@@ -1,0 +1,143 @@
+"""Which steps a rotation takes, in what order, for a policy and a provider's capability.
+
+Stage: rotators. reissue-first (the default) keeps consumers working: a replacement is issued,
+delivered and tested before the leaked key is revoked. revoke-first is for a live key in a
+public place: contain and revoke straight after verification (and recording the settings a
+replacement copies, while the key can still be read), then replace; consumers break in
+between and the owner is told so. Steps a provider's API cannot do are skipped, and the owner's
+notice carries the provider's manual steps instead.
+
+Providers that rotate in place (GitLab rotate, Cloudflare roll) cannot revoke first: once the
+leaked token is revoked nothing is left to rotate, so revoke-then-reissue would end in a dead key
+and no replacement. Under either policy their rotation is the containment: the reissue kills the
+leaked value at once, the replacement is delivered straight after, and the old value is then
+confirmed dead (`old_revoked` only records what the rotation already did).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leakward.rotators.base import Capability
+
+REISSUE_FIRST = "reissue-first"
+REVOKE_FIRST = "revoke-first"
+POLICIES = (REISSUE_FIRST, REVOKE_FIRST)
+
+STEPS: dict[str, tuple[str, ...]] = {
+    REISSUE_FIRST: (
+        "verified",
+        "settings_saved",
+        "issued",
+        "delivered",
+        "tested",
+        "old_revoked",
+        "old_dead",
+        "notified",
+    ),
+    REVOKE_FIRST: (
+        "verified",
+        "settings_saved",
+        "contained",
+        "old_revoked",
+        "old_dead",
+        "issued",
+        "delivered",
+        "tested",
+        "notified",
+    ),
+}
+# Rotate-in-place providers, whatever the policy: issuing the replacement revokes the leaked key.
+IN_PLACE_STEPS: tuple[str, ...] = STEPS[REISSUE_FIRST]
+# Steps that need the replacement's value in memory: a crash before they finish loses it.
+NEEDS_NEW_SECRET = ("delivered", "tested")
+# `settings_saved` reads what a replacement must copy, so it is only worth doing where one is
+# issued; it comes before every step that can destroy the leaked key.
+REPLACEMENT_STEPS = ("settings_saved", "issued", "delivered", "tested")
+REVOCATION_STEPS = ("contained", "old_revoked", "old_dead")
+
+DESCRIPTIONS = {
+    "verified": "check whether the leaked key still works (read-only)",
+    "contained": "disable the leaked key reversibly where the provider allows",
+    "settings_saved": "record the leaked key's settings its replacement copies (scopes, "
+    "restrictions; never a secret)",
+    "issued": "issue a replacement key (its public id is recorded, never its value)",
+    "delivered": "stage the replacement in every consumer's secret store",
+    "tested": "check the replacement works, then make it current in every store",
+    "old_revoked": "revoke the leaked key",
+    "old_dead": "confirm the leaked key no longer works",
+    "notified": "tell the owner what leaked, what was done and what is left",
+}
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        from leakward.core.errors import UsageError
+
+        raise UsageError(f"unknown rotation policy {policy!r}", hint=f"use one of {POLICIES}")
+    return policy
+
+
+def is_automatable(step: str, capability: Capability) -> bool:
+    """Whether the provider's API can do `step`; the rest is the owner's manual work."""
+    if step in REPLACEMENT_STEPS:
+        return capability is Capability.FULL
+    if step in REVOCATION_STEPS:
+        return capability is not Capability.VERIFY_ONLY
+    return True
+
+
+def steps_for(policy: str, *, in_place: bool = False) -> tuple[str, ...]:
+    """The order of steps for a policy; `in_place` when the provider rotates the key in place
+    (and can issue for this key), which never revokes first."""
+    return IN_PLACE_STEPS if in_place else STEPS[check_policy(policy)]
+
+
+def next_step(policy: str, done: str, *, in_place: bool = False) -> str | None:
+    """The step after `done` ("detected" before the first), None when all are done."""
+    steps = steps_for(policy, in_place=in_place)
+    if done == "detected":
+        return steps[0]
+    index = steps.index(done)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+def step_before(policy: str, step: str, *, in_place: bool = False) -> str:
+    steps = steps_for(policy, in_place=in_place)
+    index = steps.index(step)
+    return steps[index - 1] if index > 0 else "detected"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    step: str
+    description: str
+    is_automatic: bool
+    note: str = ""
+
+
+def plan(
+    policy: str,
+    capability: Capability,
+    *,
+    requires_approval: bool,
+    consumers: tuple[str, ...],
+    in_place: bool = False,
+) -> list[PlannedStep]:
+    """The dry run: every step, whether it runs automatically, and why not where it does not."""
+    planned = []
+    for step in steps_for(policy, in_place=in_place):
+        automatic = is_automatable(step, capability)
+        if step == "settings_saved" and not automatic:
+            continue  # no replacement is issued, so there is nothing to copy
+        note = "" if automatic else f"manual: the provider is {capability.value}"
+        if step == "delivered" and automatic:
+            note = "to " + (", ".join(consumers) or "no registered consumer")
+        if in_place and step == "issued":
+            note = "rotates in place: the leaked key dies as the replacement is issued"
+        planned.append(PlannedStep(step, DESCRIPTIONS[step], automatic, note))
+        if step == "verified" and requires_approval:
+            planned.append(
+                PlannedStep("pending-approval", "wait for: leakward rotate KEY --approve", True)
+            )
+    return planned

@@ -1,0 +1,390 @@
+"""The work of each rotation step; every handler is safe to run again after a crash or retry.
+
+Stage: rotators (pipeline). A handler returns the column changes to persist when it finishes;
+progress inside a step (each consumer delivered, each notifier sent) is persisted as it happens
+so a repeat skips what is done. Nothing here writes a secret anywhere but a secret store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from leakward.core.errors import RegistryError
+from leakward.core.secret import Secret
+from leakward.registry import IssuedKey, NewKey
+from leakward.registry import rotations as log
+from leakward.registry.rotations import Rotation
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    PermanentError,
+    Rotator,
+    Settings,
+    TransientError,
+    Verdict,
+)
+from leakward.rotators.rotation import notices
+from leakward.rotators.rotation.policy import is_automatable
+
+if TYPE_CHECKING:
+    from leakward.rotators.rotation.pipeline import RotationPipeline
+
+Changes = dict[str, object]
+NO_ID = "(no public id)"
+
+
+class ReplacementLostError(Exception):
+    """The replacement's value is not in memory (this process did not issue it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    pipeline: RotationPipeline
+    rotation: Rotation
+    interrupted: bool  # this step was running when the previous worker stopped
+
+    @property
+    def key(self) -> IssuedKey:
+        return self.pipeline.registry.get_key(self.rotation.issued_key_id)
+
+    @property
+    def rotator(self) -> Rotator:
+        return rotator_for(self.pipeline.rotators, self.key.provider)
+
+    def progress(self, **changes: object) -> None:
+        self.pipeline._update(self.rotation.id, **changes)
+
+
+class ManualRotator:
+    """Stands in for a provider leakward has no rotator for: everything is the owner's job."""
+
+    provider: ClassVar[str] = "unknown"
+    capability: ClassVar[Capability] = Capability.VERIFY_ONLY
+    rotates_in_place: ClassVar[bool] = False
+
+    def __init__(self, provider: str) -> None:
+        self.name = provider
+
+    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        return Verdict(Liveness.UNKNOWN, f"leakward has no rotator for {self.name}")
+
+    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        raise PermanentError(f"leakward cannot issue {self.name} keys")
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        raise PermanentError(f"leakward cannot revoke {self.name} keys")
+
+    def capability_for(self, key: KeyRef) -> Capability:
+        return self.capability
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        return {}
+
+    def contain(self, key: KeyRef) -> bool:
+        return False
+
+    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        return ()
+
+    def manual_steps(self, key: KeyRef) -> str:
+        return (
+            f"leakward has no rotator for {self.name}: revoke the key in the provider's console, "
+            "issue a new one and update every place that uses it"
+        )
+
+
+def rotator_for(rotators: Mapping[str, Rotator], provider: str) -> Rotator:
+    return rotators.get(provider) or ManualRotator(provider)
+
+
+def is_in_place(rotator: Rotator, key: IssuedKey) -> bool:
+    """Whether issuing this key's replacement is what revokes it (see policy.IN_PLACE_STEPS)."""
+    return rotator.rotates_in_place and is_automatable(
+        "issued", rotator.capability_for(key_ref(key))
+    )
+
+
+def key_ref(key: IssuedKey, settings: Settings | None = None) -> KeyRef:
+    hint = key.hint.display if key.hint is not None else None
+    return KeyRef(
+        provider=key.provider,
+        key_id=key.key_id,
+        account=key.account,
+        hint=hint,
+        attributes=key.attributes,
+        settings=settings,
+    )
+
+
+def run(step: str, context: StepContext) -> Changes:
+    rotator, ref = context.rotator, key_ref(context.key)
+    if not is_automatable(step, rotator.capability_for(ref)):
+        if step == "settings_saved":
+            return {}  # no replacement is issued: nothing to copy, nothing for the owner to do
+        manual = rotator.manual_steps(ref)
+        return {"manual_steps": manual, "add_action": f"{step}: left to the owner (manual)"}
+    return HANDLERS[step](context)
+
+
+def verified(context: StepContext) -> Changes:
+    secret = context.pipeline.leaked(context.rotation)
+    if secret is None:
+        return {"add_action": "liveness not checked: the leaked value was not handed in"}
+    verdict = context.rotator.verify(secret, key_ref(context.key))
+    who = f" ({verdict.identity})" if verdict.identity else ""
+    return {"add_action": f"leaked key checked: {verdict.liveness.value}{who}"}
+
+
+def settings_saved(context: StepContext) -> Changes:
+    """Record what the replacement copies while the leaked key can still be read: revoke-first
+    destroys it before the replacement is issued, and a lost replacement is issued again."""
+    settings = context.rotator.read_settings(key_ref(context.key))
+    if settings is None:
+        return {"add_action": "the leaked key's settings could not be read (already deleted?)"}
+    leaked = context.pipeline.leaked(context.rotation)
+    if leaked is not None and leaked.reveal() in json.dumps(settings):
+        raise PermanentError("the leaked key's settings hold its own value; they were not stored")
+    if not settings:
+        return {"settings": {}}
+    names = ", ".join(sorted(settings))
+    return {"settings": dict(settings), "add_action": f"leaked key's settings recorded: {names}"}
+
+
+def contained(context: StepContext) -> Changes:
+    is_disabled = context.rotator.contain(key_ref(context.key))
+    if is_disabled:
+        return {"add_action": "leaked key disabled (reversibly) at once"}
+    return {"add_action": "no reversible disable at this provider; revoking instead"}
+
+
+def issued(context: StepContext) -> Changes:
+    key, rotator, rotation = context.key, context.rotator, context.rotation
+    _check_stores(context, key)
+    # The snapshot `settings_saved` took: under revoke-first the leaked key is gone by now.
+    ref = target = key_ref(key, rotation.settings)
+    if is_in_place(rotator, key) and rotation.orphan_key_ids:
+        # Rotating in place killed the leaked key and each earlier lost replacement; the last
+        # lost one is the only live credential left, so rotating it kills its lost value and
+        # yields the next. Revoking it and rotating the dead leaked key instead left nothing
+        # live (GitLab refuses to rotate a revoked token; a Cloudflare delete kills the token).
+        target = _replacement_ref(ref, rotation.orphan_key_ids[-1])
+        context.progress(add_action=f"rotating the lost replacement {target.key_id} in place")
+    else:
+        for orphan in rotation.orphan_key_ids:
+            rotator.revoke(_replacement_ref(ref, orphan))
+            context.progress(add_action=f"revoked the lost replacement {orphan}")
+    if context.interrupted and rotation.generation > 1:
+        _revoke_unrecorded(context, ref, _token(rotation, rotation.generation - 1))
+    new = rotator.reissue(target, _token(rotation, rotation.generation))
+    context.pipeline.keep_fresh(rotation, new)
+    label = new.key_id or NO_ID
+    # The expiry is written down for the day this replacement is lost in a crash: one without
+    # a public id cannot be revoked then, and the row must still say how long it stays valid.
+    expiry = f", expires at {new.expires_at}" if new.expires_at else ""
+    return {
+        "new_key_id": new.key_id,
+        "new_key_expires_at": new.expires_at,
+        "add_action": f"replacement {label} issued{expiry}",
+    }
+
+
+def delivered(context: StepContext) -> Changes:
+    new = _fresh_or_lost(context)
+    rotation = context.rotation
+    done = set(log.get(context.pipeline.registry.engine, rotation.id).delivered)
+    for consumer in context.key.consumers:
+        if consumer.kind == "manual" or consumer.spec in done:
+            continue
+        store = context.pipeline.stores[consumer.kind]
+        store.put(consumer.locator, new.secret, _token(rotation, rotation.generation))
+        context.progress(add_delivered=consumer.spec)
+    return {"add_action": "replacement staged in: " + _consumer_list(context.key)}
+
+
+def tested(context: StepContext) -> Changes:
+    new = _fresh_or_lost(context)
+    rotation, key = context.rotation, context.key
+    # The replacement's own id; its parent (a deploy key's repository …) is the leaked key's.
+    verdict = context.rotator.verify(new.secret, _replacement_ref(key_ref(key), new.key_id))
+    if verdict.liveness is Liveness.UNKNOWN:
+        raise TransientError(
+            f"could not tell whether the replacement works: {verdict.reason}", verdict.retry_after
+        )
+    if verdict.liveness is Liveness.DEAD:
+        raise PermanentError(
+            f"the replacement {new.key_id or ''} does not work ({verdict.reason}); the leaked "
+            "key was left alone: check the provider, then run leakward rotate KEY --resume"
+        )
+    for consumer in key.consumers:
+        if consumer.kind != "manual":
+            store = context.pipeline.stores[consumer.kind]
+            store.promote(consumer.locator, _token(rotation, rotation.generation))
+    _register_replacement(context, key, new)
+    context.pipeline.forget_fresh(rotation)
+    return {"is_replaced": True, "add_action": notices.REPLACED}
+
+
+def old_revoked(context: StepContext) -> Changes:
+    if is_in_place(context.rotator, context.key):
+        # Revoking by id now would hit the replacement where the id survives the roll
+        # (Cloudflare); the rotation already killed the leaked value.
+        context.pipeline.registry.set_status(context.key.id, "revoked")
+        return {"add_action": "leaked key revoked by its rotation (the provider rotates in place)"}
+    # The leaked value, when handed in, is passed from memory only: bearer-only tokens (GitHub,
+    # Slack) can be revoked with nothing else.
+    context.rotator.revoke(key_ref(context.key), context.pipeline.leaked(context.rotation))
+    context.pipeline.registry.set_status(context.key.id, "revoked")
+    return {"add_action": "leaked key revoked"}
+
+
+def old_dead(context: StepContext) -> Changes:
+    key, rotator = context.key, context.rotator
+    secret = context.pipeline.leaked(context.rotation)
+    if secret is not None:
+        verdict = rotator.verify(secret, key_ref(key))
+        if verdict.liveness is not Liveness.DEAD:
+            raise TransientError(
+                f"the leaked key still answers {verdict.liveness.value}", verdict.retry_after
+            )
+    elif key.key_id is not None and key.key_id == context.rotation.new_key_id:
+        # Rolled in place under the same id: the listing shows the replacement, not the leak.
+        return {"add_action": "the leaked value was rolled in place; without it, not rechecked"}
+    elif key.key_id is not None:
+        listed = {k.key_id: k for k in rotator.list_keys(key.account)}
+        still = listed.get(key.key_id)
+        if still is not None and still.attribute("status") in (None, "active", "Active"):
+            raise TransientError("the provider still lists the leaked key as active")
+    else:
+        return {"add_action": "could not confirm the leaked key is dead (no value, no key id)"}
+    leak = notices.leak_of(context.pipeline.registry, context.rotation, key)
+    if leak is not None and leak.revoked_at is None:
+        context.pipeline.registry.mark_revoked(leak.id)
+    return {"add_action": "leaked key confirmed dead"}
+
+
+def notified(context: StepContext) -> Changes:
+    rotation = log.get(context.pipeline.registry.engine, context.rotation.id)
+    notice = notices.rotation_notice(context.pipeline.registry, rotation, context.key)
+    for notifier in context.pipeline.notifiers:
+        mark = f"notify:{notifier.kind}"
+        if mark in rotation.delivered:
+            continue
+        notifier.send(notice, f"{rotation.idempotency_token}-{notifier.kind}")
+        context.progress(add_delivered=mark)
+    return {"add_action": f"owner {notice.recipient} notified"}
+
+
+def lost_replacement(rotation: Rotation) -> str:
+    """The action recorded when this rotation's replacement is lost in a restart.
+
+    A replacement with a public id is revoked by it before the next is issued (it becomes an
+    orphan). One without (a GitHub installation token, a Slack access token) is revoked only
+    with its own value, which died with the process: it stays valid until it expires, and the
+    row and the owner's notice say until when, as the issue step recorded it.
+    """
+    if rotation.new_key_id is not None:
+        return "the replacement was lost in a restart; issuing another"
+    expiry = rotation.new_key_expires_at
+    until = f"expires at {expiry}" if expiry else "expires (the provider did not say when)"
+    return (
+        "the replacement was lost in a restart; issuing another. It has no public id, so only "
+        f"its own value could revoke it: it cannot be revoked and stays valid until it {until}"
+    )
+
+
+def alert_failure(pipeline: RotationPipeline, rotation: Rotation, message: str) -> None:
+    """Tell the owner a rotation stopped; a notifier failing here must not hide the first error."""
+    key = pipeline.registry.get_key(rotation.issued_key_id)
+    notice = notices.failure_notice(pipeline.registry, rotation, key, message)
+    for notifier in pipeline.notifiers:
+        try:
+            notifier.send(notice, f"{rotation.idempotency_token}-failed-{rotation.attempts}")
+        except (TransientError, PermanentError):
+            continue
+
+
+HANDLERS: dict[str, Callable[[StepContext], Changes]] = {
+    "verified": verified,
+    "settings_saved": settings_saved,
+    "contained": contained,
+    "issued": issued,
+    "delivered": delivered,
+    "tested": tested,
+    "old_revoked": old_revoked,
+    "old_dead": old_dead,
+    "notified": notified,
+}
+
+
+def _token(rotation: Rotation, generation: int) -> str:
+    return f"{rotation.idempotency_token}-g{generation}"
+
+
+def _fresh_or_lost(context: StepContext) -> NewCredential:
+    new = context.pipeline.fresh(context.rotation)
+    if new is None:
+        raise ReplacementLostError
+    return new
+
+
+def _replacement_ref(ref: KeyRef, key_id: str | None) -> KeyRef:
+    # Same kind and parent as the leaked key (a GitLab project token's project, say).
+    return KeyRef(
+        provider=ref.provider,
+        key_id=key_id,
+        account=ref.account,
+        attributes=ref.attributes,
+        settings=ref.settings,
+    )
+
+
+def _revoke_unrecorded(context: StepContext, ref: KeyRef, token: str) -> None:
+    """A crash during issuing may have left a key whose id never reached the registry; rotators
+    that tag keys with the issue token (attribute `idempotency_token`) let us find it."""
+    for listed in context.rotator.list_keys(ref.account):
+        if listed.attribute("idempotency_token") == token and listed.key_id is not None:
+            context.rotator.revoke(listed)
+            context.progress(add_action=f"revoked the unrecorded replacement {listed.key_id}")
+
+
+def _check_stores(context: StepContext, key: IssuedKey) -> None:
+    missing = sorted(
+        {c.kind for c in key.consumers if c.kind != "manual"} - set(context.pipeline.stores)
+    )
+    if missing:
+        raise PermanentError(
+            f"no secret store is configured for {', '.join(missing)}, so a replacement could "
+            "not be delivered; configure it (see leakward rotate --help) and run "
+            "leakward rotate KEY --resume"
+        )
+
+
+def _consumer_list(key: IssuedKey) -> str:
+    automatic = [c.spec for c in key.consumers if c.kind != "manual"]
+    return ", ".join(automatic) or "no automatic consumer"
+
+
+def _register_replacement(context: StepContext, key: IssuedKey, new: NewCredential) -> None:
+    """Future leaks of the replacement match the registry too (fingerprint, never the value)."""
+    registry = context.pipeline.registry
+    for ident in (registry.fingerprint(new.secret.reveal()), new.key_id):
+        if ident is not None and log.find_key(registry.engine, ident) is not None:
+            return
+    replacement = NewKey(
+        provider=key.provider,
+        owner=key.owner,
+        key_id=new.key_id,
+        consumers=key.consumers,
+        account=key.account,
+        note=f"replacement from rotation {context.rotation.id}",
+        attributes=key.attributes,
+    )
+    try:
+        registry.add_key(replacement, new.secret.reveal())
+    except RegistryError:
+        return  # registered meanwhile by a repeat of this step
