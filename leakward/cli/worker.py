@@ -73,6 +73,7 @@ def worker(
     A task carries the policy its sender chose; the policy options here apply to one that
     carries none (queued by an older sender)."""
     from leakward.queues.celery_tasks import make_app
+    from leakward.sweep.jobs import SWEEP_WORK
 
     broker = broker or os.environ.get(BROKER_ENV)
     if not broker:
@@ -91,7 +92,7 @@ def worker(
         # The worker decides whether a queued scan may skip its fetch.
         max_fetch_age_hours=max_fetch_age_hours(config),
     )
-    app = make_app(broker, settings, queue=queue, visibility_timeout=visibility_timeout)
+    app = make_app(broker, settings, SWEEP_WORK, queue=queue, visibility_timeout=visibility_timeout)
     app.worker_main(
         [
             "worker",

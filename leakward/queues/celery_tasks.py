@@ -1,7 +1,8 @@
 """Celery tasks for sweeps that outgrow one machine: `scan_repo`, `scan_logs`, `rotate_key`.
 
-Stage: application shell (workers). The tasks are thin: each calls `task_work.perform`, which
-deduplicates through the registry, then queues the rotations it hands on. Messages are
+Stage: application shell (workers). The tasks are thin: each calls the `Work` it was handed (the
+org sweep's `leakward.sweep.jobs.SWEEP_WORK`), which deduplicates through the registry, then
+queues the rotations it hands on. Messages are
 acknowledged late, after the task's transaction committed (`acks_late`), a task whose worker
 process died is put back (`task_reject_on_worker_lost`), and a worker takes one message at a time
 (prefetch 1), so a killed worker's task is redone by another and its effect lands once. With
@@ -23,8 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery, Task
 
+from leakward.queues.work import Work
 from leakward.settings.work import WorkSettings
-from leakward.sweep.jobs import ALIASES, KINDS, perform, retry_delay
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "leakward_settings"
@@ -59,11 +60,15 @@ def _restore_options(queue: str, visibility_timeout: float) -> dict[str, object]
 def make_app(
     broker: str,
     settings: WorkSettings,
+    work: Work | None = None,
     *,
     queue: str = "leakward",
     visibility_timeout: float = 3600.0,
 ) -> Celery:
-    """A Celery app on `broker` whose tasks work with `settings` (no result backend)."""
+    """A Celery app on `broker` whose tasks work with `settings` (no result backend).
+
+    A worker hands in the `work` its tasks run; a sender, which only queues tasks by name,
+    needs none."""
     app = Celery("leakward", broker=broker, set_as_current=False)
     transport: dict[str, object] = {
         "visibility_timeout": visibility_timeout,
@@ -89,8 +94,9 @@ def make_app(
         worker_cancel_long_running_tasks_on_connection_loss=False,
     )
     app.conf[SETTINGS_KEY] = settings.to_json()
-    for kind in (*KINDS, *ALIASES):
-        _register(app, kind)
+    if work is not None:
+        for kind in work.kinds:
+            _register(app, kind, work)
     return app
 
 
@@ -98,10 +104,10 @@ def task_name(kind: str) -> str:
     return f"leakward.{kind}"
 
 
-def _register(app: Celery, kind: str) -> None:
+def _register(app: Celery, kind: str, work: Work) -> None:
     def run(task: Task, payload: dict[str, object]) -> dict[str, object]:
         settings = WorkSettings.from_json(dict(task.app.conf[SETTINGS_KEY]))
-        outcome = perform(kind, payload, settings)
+        outcome = work.perform(kind, payload, settings)
         queue = CeleryQueue(task.app)
         for follow_kind, follow_payload in outcome.follow_ups:
             queue.enqueue(follow_kind, follow_payload)
@@ -109,7 +115,7 @@ def _register(app: Celery, kind: str) -> None:
             # A countdown longer than the visibility timeout would have Redis hand the waiting
             # message to a second worker too; keep well under it.
             limit = 0.5 * float(task.app.conf.broker_transport_options["visibility_timeout"])
-            countdown = retry_delay(int(task.request.retries), max(limit, 0.5))
+            countdown = work.retry_delay(int(task.request.retries), max(limit, 0.5))
             log.info(
                 "%s %s: rotation %s is held by another worker; trying again in %.1f s",
                 kind,

@@ -26,18 +26,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from leakward.core.errors import LeakwardError
+from leakward.queues.work import TaskOutcome, Work
 from leakward.settings.work import WorkSettings
-from leakward.sweep.jobs import perform, prepare, retry_delay
-from leakward.sweep.repos import TaskOutcome
-
-# What the fork server imports once: the tasks and what their first run would import.
-FORK_SERVER_PRELOAD = (
-    "leakward.queues.local",
-    "leakward.sweep.logs",
-    "leakward.rules.loader",
-    "leakward.scanner.git_scan",
-    "leakward.scanner.engines",
-)
 
 
 class Queue(Protocol):
@@ -55,18 +45,21 @@ class TaskReport:
 
 
 class LocalQueue:
-    """Runs queued tasks on `workers` local processes (threads with `processes=False`)."""
+    """Runs `work`'s tasks on `workers` local processes (threads with `processes=False`)."""
 
-    def __init__(self, settings: WorkSettings, workers: int = 2, *, processes: bool = True) -> None:
+    def __init__(
+        self, work: Work, settings: WorkSettings, workers: int = 2, *, processes: bool = True
+    ) -> None:
+        self.work = work
         self.settings = settings
         self._executor: Executor
         if processes:
             self.start_method = start_method()
             context = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
-                context.set_forkserver_preload(list(FORK_SERVER_PRELOAD))
+                context.set_forkserver_preload(list(work.preload))
             elif self.start_method == "fork":
-                prepare(settings, FORK_SERVER_PRELOAD)
+                work.prepare(settings, work.preload)
             self._executor = ProcessPoolExecutor(workers, mp_context=context)
             for _ in range(workers):
                 self._executor.submit(_started)
@@ -86,7 +79,7 @@ class LocalQueue:
 
     def _submit(self, kind: str, payload: dict[str, object], attempt: int) -> None:
         """Run one delivery of a task already counted in `_pending`."""
-        future = self._executor.submit(perform, kind, payload, self.settings)
+        future = self._executor.submit(self.work.perform, kind, payload, self.settings)
         future.add_done_callback(lambda done: self._finished(kind, payload, done, attempt))
 
     def depth(self) -> int:
@@ -140,7 +133,7 @@ class LocalQueue:
         with self._idle:
             if self._closed:
                 return False
-            timer = threading.Timer(retry_delay(attempt), self._redeliver)
+            timer = threading.Timer(self.work.retry_delay(attempt), self._redeliver)
             timer.args = (timer, kind, payload, attempt + 1)
             timer.daemon = True
             self._timers.add(timer)

@@ -27,7 +27,7 @@ from leakward.registry.values import Leak
 from leakward.rules.model import RuleSet
 from leakward.scanner.models import Chunk
 from leakward.scanner.sources.git import Repository
-from leakward.sweep.mirrors import MirrorError, mirror_path
+from leakward.scanning.mirrors import MirrorError, mirror_path
 
 
 def leaked_value(

@@ -161,7 +161,7 @@ def rotate_leak(
 
 def _retry_later(retry: Callable[[], object], attempt: int, rotation_id: int) -> None:
     """Run `retry` on a timer thread after the busy task's delay (leakward/sweep/jobs.py)."""
-    from leakward.sweep.jobs import retry_delay
+    from leakward.response.busy_retry import retry_delay
 
     delay = retry_delay(attempt)
     log.info("rotation %s is held by another worker; trying again in %.1f s", rotation_id, delay)

@@ -3,8 +3,8 @@ then hand the findings to the leak response (registry match → rotation → not
 
 Stage: application shell, run by the receiver's durable queue (webhooks/work_queue.py) through
 `WebhookWork.perform(kind, payload)`. Pushes are scanned in a local mirror cache: `git clone
---mirror` once per repository, `git fetch` after that (leakward/sweep/mirrors.py), so a push costs
-only its new objects. Job payloads come from webhooks/github_events.py.
+--mirror` once per repository, `git fetch` after that (leakward/scanning/mirrors.py), so a push
+costs only its new objects. Job payloads come from webhooks/github_events.py.
 
 A key whose rotation another worker holds becomes a `rotate_key` follow-up job (key and leak ids,
 never the value), stored like the webhook jobs so it survives a restart; when it runs, the leaked
@@ -34,8 +34,8 @@ from leakward.response.leaks import (
 from leakward.rules.model import RuleSet
 from leakward.scanner.models import Finding
 from leakward.scanner.scan import ScanOptions
+from leakward.scanning.mirrors import locked, mirror_path, sync_mirror
 from leakward.scanning.request import ScanRequest, run_scan
-from leakward.sweep.mirrors import locked, mirror_path, sync_mirror
 from leakward.webhooks.metrics import Metrics
 from leakward.webhooks.work_queue import JobOutcome
 
@@ -210,7 +210,7 @@ class WebhookWork:
         assert follow_ups is not None  # noqa: S101 - only called when there is one
 
         def store(issued_key_id: int, leak_id: int, rotation_id: int) -> None:
-            from leakward.sweep.jobs import BUSY_FIRST_DELAY
+            from leakward.response.busy_retry import BUSY_FIRST_DELAY
 
             payload: dict[str, object] = {
                 "issued_key_id": issued_key_id,

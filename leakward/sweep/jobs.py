@@ -25,17 +25,15 @@ import httpx
 
 from leakward.core.errors import UsageError
 from leakward.core.secret import Secret
+from leakward.queues.work import TaskOutcome, Work
 from leakward.registry import Registry, sweep_state
+from leakward.response.busy_retry import retry_delay
 from leakward.rules.model import RuleSet
 from leakward.settings.work import POLICIES, WorkSettings
-from leakward.sweep.repos import TaskOutcome, prepare_scan, scan_repository
+from leakward.sweep.repos import prepare_scan, scan_repository
 
 KINDS = ("scan_repo", "scan_logs", "rotate_key")
 ALIASES = {"push": "scan_repo", "workflow_run": "scan_logs"}
-
-# A busy rotate_key comes back after BUSY_FIRST_DELAY seconds, doubling up to BUSY_MAX_DELAY.
-BUSY_FIRST_DELAY = 0.5
-BUSY_MAX_DELAY = 30.0
 
 _opened: dict[WorkSettings, Registry] = {}
 # Rule sets are plain data, so unlike registries (whose pools hold connections) a forked worker
@@ -88,11 +86,6 @@ def dedupe_key(kind: str, payload: dict[str, object]) -> str:
         return f"rotate_key:{payload.get('issued_key_id')}:{payload.get('leak_id')}"
     # Without a key, a repeat of the same request is still harmless: the tips make it a no-op.
     return f"{kind}:{payload.get('repository')}:{os.urandom(8).hex()}"
-
-
-def retry_delay(attempt: int, limit: float = BUSY_MAX_DELAY) -> float:
-    """Seconds before delivery number `attempt` + 1 of a task that asked to be retried."""
-    return min(BUSY_FIRST_DELAY * 2.0 ** min(attempt, 16), limit)
 
 
 def rotation_policy(settings: WorkSettings, payload: dict[str, object]) -> str:
@@ -256,3 +249,19 @@ def close_resources() -> None:
         for client in _log_downloads:
             client.close()
         _log_downloads.clear()
+
+
+SWEEP_WORK = Work(
+    kinds=(*KINDS, *ALIASES),
+    perform=perform,
+    retry_delay=retry_delay,
+    prepare=prepare,
+    # What a fork server imports once: these tasks and what their first run would import.
+    preload=(
+        "leakward.sweep.jobs",
+        "leakward.sweep.logs",
+        "leakward.rules.loader",
+        "leakward.scanner.git_scan",
+        "leakward.scanner.engines",
+    ),
+)

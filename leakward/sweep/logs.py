@@ -21,6 +21,7 @@ import httpx
 from github import Github
 from sqlalchemy import Connection
 
+from leakward.queues.work import FollowUp, TaskOutcome
 from leakward.registry import LeakSighting, Registry, sweep_state
 from leakward.registry import leaks as leak_rows
 from leakward.response.registry_match import sightings_for
@@ -30,7 +31,7 @@ from leakward.scanner.scan import ScanOptions
 from leakward.scanning.request import ScanRequest, run_scan
 from leakward.settings.work import TOKEN_VARIABLE, WorkSettings
 from leakward.sweep.github_org import github_api, limit_retry
-from leakward.sweep.repos import FollowUp, TaskOutcome, commit_once, handed_on, rotations_for
+from leakward.sweep.repos import commit_once, handed_on, rotations_for
 
 
 def scan_repository_logs(

@@ -29,6 +29,7 @@ from leakward.sweep.github_org import (
     github_api,
     list_org_repositories,
 )
+from leakward.sweep.jobs import SWEEP_WORK
 
 # Dedupe keys of finished tasks are kept this long; redeliveries come far sooner.
 DONE_TASKS_KEPT = timedelta(days=7)
@@ -100,7 +101,7 @@ def run_local_sweep(
     clock: Clock = time.time,
 ) -> SweepReport:
     """A whole sweep on the embedded pool: list, scan, record, rotate; waits for the end."""
-    with LocalQueue(settings, workers, processes=processes) as queue:
+    with LocalQueue(SWEEP_WORK, settings, workers, processes=processes) as queue:
         listing = sweep_org(org, settings, queue, sleep=sleep, clock=clock)
         reports = queue.join()
     return SweepReport(listing, tuple(reports))

@@ -21,21 +21,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from leakward.queues.work import FollowUp, TaskOutcome
 from leakward.registry import LeakSighting, Registry, sweep_state
 from leakward.registry import leaks as leak_rows
 from leakward.response.registry_match import sightings_for
 from leakward.rules.model import RuleSet
 from leakward.scanner.models import Finding
 from leakward.scanner.scan import ScanOptions
-from leakward.settings.work import TOKEN_VARIABLE, WorkSettings
-from leakward.sweep.github_org import RateLimitedApi, github_api, repository_status
-from leakward.sweep.mirrors import (
+from leakward.scanning.mirrors import (
     MirrorError,
     existing_objects,
     locked,
@@ -43,6 +41,8 @@ from leakward.sweep.mirrors import (
     ref_tips,
     sync_mirror,
 )
+from leakward.settings.work import TOKEN_VARIABLE, WorkSettings
+from leakward.sweep.github_org import RateLimitedApi, github_api, repository_status
 
 # How much earlier than our last fetch began GitHub's `pushed_at` must be for the fetch to be
 # skipped. `pushed_at` is in whole seconds (a push just after the fetch began, in the same
@@ -62,21 +62,7 @@ STALL_RELEASE = "release"
 # One process per repository: the pool runs repositories side by side instead.
 SCAN_OPTIONS = ScanOptions(jobs=1)
 
-FollowUp = tuple[str, dict[str, object]]
 Writer = Callable[[Connection], list[int]]
-
-
-@dataclass(frozen=True, slots=True)
-class TaskOutcome:
-    """A task's answer: counts and names only, plus the tasks it hands on (rotations).
-
-    `is_retry`: the task could not do its work now (its key's rotation is held by another
-    worker) and must be delivered again later; it is not done.
-    """
-
-    summary: dict[str, object]
-    follow_ups: tuple[FollowUp, ...] = field(default=())
-    is_retry: bool = False
 
 
 class _AlreadyDone(Exception):

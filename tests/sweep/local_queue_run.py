@@ -20,7 +20,7 @@ from leakward.queues.local import LocalQueue
 from leakward.scanner import scan
 from leakward.settings.work import WorkSettings
 from leakward.sweep import jobs as task_work
-from leakward.sweep.jobs import close_resources, perform
+from leakward.sweep.jobs import SWEEP_WORK, close_resources, perform
 from leakward.sweep.repos import SCAN_OPTIONS
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     if "--with-thread" in sys.argv:
         threading.Thread(target=threading.Event().wait, daemon=True).start()
     if "--probe" in sys.argv:
-        with LocalQueue(settings, 1) as queue:
+        with LocalQueue(SWEEP_WORK, settings, 1) as queue:
             inherited = queue._executor.submit(_inherited).result()
         sys.stdout.write(json.dumps({"start_method": queue.start_method, **inherited}) + "\n")
         return
@@ -55,7 +55,7 @@ def main() -> None:
         if child == 0:
             os._exit(0 if not task_work._opened else 1)  # a child must not reuse our pools
         is_clean_child = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
-    with LocalQueue(settings, 2) as queue:
+    with LocalQueue(SWEEP_WORK, settings, 2) as queue:
         for name, other_url in others:
             queue.enqueue("scan_repo", _payload(name, other_url, f"pool:{name}"))
         reports = queue.join(timeout=120)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
-from leakward.queues import local as task_queue
 from leakward.queues.local import LocalQueue, TaskReport
+from leakward.queues.work import TaskOutcome
 from leakward.registry import Registry
 from leakward.registry.models import LeakRow
 from leakward.settings.work import WorkSettings
-from leakward.sweep.repos import TaskOutcome
+from leakward.sweep.jobs import SWEEP_WORK
 from tests.git.repos import pat
 from tests.sweep.fixtures import Origins
 
@@ -86,7 +87,7 @@ def test_forked_workers_start_with_the_rules_loaded_and_the_matcher_built(
 
 
 def test_a_task_that_asks_to_be_retried_is_delivered_again_until_it_finishes(
-    settings: WorkSettings, monkeypatch: pytest.MonkeyPatch
+    settings: WorkSettings,
 ) -> None:
     """A rotate_key that found its rotation busy comes back; join waits for its last delivery."""
     deliveries: list[int] = []
@@ -96,9 +97,11 @@ def test_a_task_that_asks_to_be_retried_is_delivered_again_until_it_finishes(
         is_busy = len(deliveries) < 3
         return TaskOutcome({"status": "running" if is_busy else "done"}, is_retry=is_busy)
 
-    monkeypatch.setattr(task_queue, "perform", perform)
-    monkeypatch.setattr(task_queue, "retry_delay", lambda attempt: 0.01 * attempt)
-    with LocalQueue(settings, 1, processes=False) as queue:
+    def soon(attempt: int, limit: float = 30.0) -> float:
+        return 0.01 * attempt
+
+    work = replace(SWEEP_WORK, perform=perform, retry_delay=soon)
+    with LocalQueue(work, settings, 1, processes=False) as queue:
         queue.enqueue("rotate_key", {"issued_key_id": 7})
         [report] = queue.join(timeout=30)
     assert deliveries == [0, 1, 2]
@@ -106,7 +109,7 @@ def test_a_task_that_asks_to_be_retried_is_delivered_again_until_it_finishes(
 
 
 def test_closing_the_queue_drops_waiting_retries(
-    settings: WorkSettings, monkeypatch: pytest.MonkeyPatch
+    settings: WorkSettings,
 ) -> None:
     deliveries: list[str] = []
 
@@ -114,9 +117,12 @@ def test_closing_the_queue_drops_waiting_retries(
         deliveries.append(kind)
         return TaskOutcome({}, is_retry=True)
 
-    monkeypatch.setattr(task_queue, "perform", perform)
-    monkeypatch.setattr(task_queue, "retry_delay", lambda attempt: 60.0)
-    queue = LocalQueue(settings, 1, processes=False)
+    def later(attempt: int, limit: float = 30.0) -> float:
+        return 60.0
+
+    queue = LocalQueue(
+        replace(SWEEP_WORK, perform=perform, retry_delay=later), settings, 1, processes=False
+    )
     queue.enqueue("rotate_key", {"issued_key_id": 7})
     with pytest.raises(TimeoutError):
         queue.join(timeout=0.5)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from leakward.sweep import mirrors
-from leakward.sweep.mirrors import locked, mirror_path, ref_tips, sync_mirror
+from leakward.scanning import mirrors
+from leakward.scanning.mirrors import locked, mirror_path, ref_tips, sync_mirror
 from tests.git.repos import GitRepo
 
 

@@ -217,7 +217,7 @@ def test_a_worker_reads_the_leaked_value_back_from_the_mirror(
     """rotate_key carries ids only; the value is found again where the sweep saw it."""
     from leakward.response.leaked_value import leaked_value
     from leakward.rules.loader import load_rules
-    from leakward.sweep.mirrors import mirror_path
+    from leakward.scanning.mirrors import mirror_path
 
     value, entry = planted
     origins.add("leaky", **{"ci.env": f"GH={value}\n"})
