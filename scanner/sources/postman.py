@@ -89,11 +89,6 @@ def _chunk(label: str, value: str, origin: Origin) -> Chunk:
     return Chunk(framed, inner, first_column=1 - len(prefix))
 
 
-def item_values(document: dict[str, object]) -> Iterator[tuple[str, str]]:
-    """(location, value) for every string in a collection, environment or globals export."""
-    return _item(document, ())
-
-
 def _item(node: dict[str, object], items: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     for key, value in node.items():
         if key == "item" and isinstance(value, list):

@@ -52,12 +52,6 @@ def sourcemap_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         yield Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
 
 
-def inline_map_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
-    """Sources of every `sourceMappingURL=data:` map inside a script or page."""
-    _, unpacked = with_inline_maps(data, origin)
-    yield from unpacked
-
-
 def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | Skipped]]:
     """`data` with each unpacked inline map's payload blanked, and the chunks of those maps.
 

@@ -8,7 +8,6 @@ import re
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +19,6 @@ from leakward.rotators.stores.github_actions import github_client
 from leakward.webhooks.notify import notifiers_from_environment
 from leakward.webhooks.notify.email import EmailNotifier
 from leakward.webhooks.notify.github_issue import GitHubIssueNotifier
-from leakward.webhooks.notify.recipients import owners_in, resolve_recipient
 from leakward.webhooks.notify.slack import SlackNotifier
 from leakward.webhooks.notify.webhook import WebhookNotifier, verify_signature
 from tests.fakes import github_actions
@@ -198,24 +196,3 @@ def test_notifiers_are_built_only_when_configured(receiver: Receiver) -> None:
         }
     )
     assert sorted(n.kind for n in built) == ["email", "slack", "webhook"]
-
-
-def test_recipient_is_owner_else_codeowners_else_author(tmp_path: Path) -> None:
-    (tmp_path / ".github").mkdir()
-    (tmp_path / ".github" / "CODEOWNERS").write_text(
-        "# comment\n*  @octo/everyone\n/config/ @octo/platform\n*.py @octo/python\n"
-        "docs/** @octo/docs\n"
-    )
-    assert resolve_recipient("o@example.test", tmp_path, "config/x.py") == resolve_recipient(
-        "o@example.test"
-    )
-    found = resolve_recipient(None, tmp_path, "config/settings.py", "dev@example.test")
-    assert found is not None
-    assert (found.address, found.source) == ("@octo/python", "codeowners")
-    assert owners_in((tmp_path / ".github" / "CODEOWNERS").read_text(), "config/app.yaml") == (
-        "@octo/platform",
-    )
-    assert owners_in("docs/** @octo/docs\n", "docs/a/b.md") == ("@octo/docs",)
-    author = resolve_recipient(None, tmp_path / "nowhere", "a.txt", "dev@example.test")
-    assert author is not None
-    assert (author.address, author.source) == ("dev@example.test", "commit-author")
