@@ -24,17 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from leakward.cli.main import _settings, build_ruleset, drop_known
+from leakward.cli.scan import build_ruleset, drop_known, scan_options
 from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, LeakwardError, UsageError
 from leakward.rules.model import SEVERITIES, severity_rank
 from leakward.scanner.git_scan import range_revs, scan_revisions
 from leakward.scanner.models import Finding, ScanResult
 from leakward.scanner.report import FORMATS, render
 from leakward.scanner.report.text import printable
-from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.files import FileLimits, MiB
 from leakward.scanner.sources.git import ZERO_OID, Repository
 from leakward.scanning.request import ScanOutcome, ScanRequest, run_scan
+from leakward.settings.loader import load_settings
+from leakward.settings.model import ScanSettings
 
 SARIF_NAME = "leakward.sarif"
 FULL_HISTORY_EVENTS = frozenset({"schedule", "workflow_dispatch"})
@@ -133,15 +133,9 @@ def _has_commit(repo: Repository, rev: str) -> bool:
     return bool(found.strip())
 
 
-def scan_scope(scope: Scope, inputs: ActionInputs) -> ScanOutcome:
-    settings = _settings(inputs.config)
-    ruleset = build_ruleset(settings, (), None, (), ())
-    options = ScanOptions(
-        engine=settings.engine,
-        decode_depth=settings.decode_depth,
-        file_limits=FileLimits(max_file_size=settings.max_file_size_mb * MiB),
-        exclude=settings.exclude,
-    )
+def scan_scope(scope: Scope, inputs: ActionInputs, settings: ScanSettings) -> ScanOutcome:
+    ruleset = build_ruleset(settings)
+    options = scan_options(settings)
     if scope.revs is None:
         outcome = run_scan(ScanRequest(paths=(inputs.path,), git=True), ruleset, options)
     else:
@@ -165,7 +159,9 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
     if scope.is_empty:
         write_outputs(env, {"findings": "0", "sarif": ""})
         return EXIT_CLEAN
-    outcome = scan_scope(scope, inputs)
+    # The `fail-on` input is the Action's flag: it wins over the config file's `fail_on`.
+    settings = load_settings(inputs.config, env, {"scan.fail_on": inputs.fail_on}).scan
+    outcome = scan_scope(scope, inputs, settings)
     result, extra = outcome.result, outcome.extra()
     out.write(render(result, inputs.fmt, extra=extra))
     prefix = _workspace_prefix(repo, env)
@@ -183,8 +179,7 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
             "::warning title=leakward::rotate: true was set, but this leakward has no rotation "
             "pipeline yet; the findings were reported only. Rotate the keys by hand.\n"
         )
-    settings_fail_on = _settings(inputs.config).fail_on
-    threshold = severity_rank(inputs.fail_on or settings_fail_on)
+    threshold = severity_rank(settings.fail_on)
     failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 

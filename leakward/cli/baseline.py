@@ -8,11 +8,11 @@ including ones whose secret is gone: removing an entry is a reviewed edit, not a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from leakward.scanner.scan import ScanOptions
 from leakward.scanning.request import ScanRequest, run_scan
 
 
@@ -83,22 +83,15 @@ update = _baseline_command(
 def _write(
     file: Path, request: ScanRequest, config: Path | None, no_ignore: bool, keep_existing: bool
 ) -> None:
-    # Imported here: leakward.cli attaches this group, so a top-level import would be circular.
-    from leakward.cli.main import _settings, build_ruleset, drop_known
+    from leakward.cli.scan import build_ruleset, drop_known, scan_options
     from leakward.scanner.baseline import load_baseline, write_baseline
-    from leakward.scanner.sources.files import FileLimits, MiB
+    from leakward.settings.loader import load_settings
 
     # Load first: a broken baseline must stop `update` before the scan, not after it.
     keep = load_baseline(file) if keep_existing else None
-    settings = _settings(config)
-    ruleset = build_ruleset(settings, (), None, (), ())
-    options = ScanOptions(
-        engine=settings.engine,
-        decode_depth=settings.decode_depth,
-        no_ignore=no_ignore,
-        file_limits=FileLimits(max_file_size=settings.max_file_size_mb * MiB),
-        exclude=settings.exclude,
-    )
+    settings = load_settings(config, os.environ).scan
+    ruleset = build_ruleset(settings)
+    options = scan_options(settings, no_ignore=no_ignore)
     outcome = drop_known(run_scan(request, ruleset, options), None, request.paths)
     before = len(keep.keys) if keep else 0
     count = write_baseline(file, outcome.result.findings, keep)

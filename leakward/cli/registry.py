@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,8 +31,10 @@ from leakward.registry import (
 from leakward.registry.database import resolve_url
 from leakward.registry.pepper import PEPPER_ENV, default_pepper_path, load_pepper
 from leakward.registry.schema import head_revision, upgrade
+from leakward.settings.model import Settings
 
 _URL_KEY = "leakward.registry.url"
+_SETTINGS_KEY = "leakward.settings"
 
 
 @click.group("registry")
@@ -44,10 +47,17 @@ _URL_KEY = "leakward.registry.url"
 @click.pass_context
 def registry(ctx: click.Context, db_url: str | None) -> None:
     """The registry of issued keys: who owns a key and where it is deployed."""
-    from leakward.settings.file import find_config, load_settings, registry_url
+    from leakward.settings.loader import load_settings
 
-    settings = load_settings(find_config(Path.cwd()))
-    ctx.meta[_URL_KEY] = resolve_url(registry_url(db_url, settings))
+    settings = load_settings(None, os.environ, {"registry.db": db_url})
+    ctx.meta[_SETTINGS_KEY] = settings
+    ctx.meta[_URL_KEY] = resolve_url(settings.registry.db)
+
+
+def _environ(ctx: click.Context) -> Mapping[str, str]:
+    """The environment the group's settings were built from (credentials, --secret-env)."""
+    settings: Settings = ctx.meta[_SETTINGS_KEY]
+    return settings.environ
 
 
 def _open(ctx: click.Context, *, migrate: bool = True) -> Registry:
@@ -62,7 +72,7 @@ def init(ctx: click.Context) -> None:
     """Create the registry database and the pepper its fingerprints are keyed with."""
     opened = _open(ctx)
     load_pepper()
-    where = f"${PEPPER_ENV}" if os.environ.get(PEPPER_ENV) else str(default_pepper_path())
+    where = f"${PEPPER_ENV}" if _environ(ctx).get(PEPPER_ENV) else str(default_pepper_path())
     click.echo(f"registry ready at {opened.url} (schema {head_revision()})")
     click.echo(f"pepper: {where} (keep it safe: without it no key can be matched)")
 
@@ -140,13 +150,13 @@ def add(
         expires_at=expires.replace(tzinfo=UTC) if expires and not expires.tzinfo else expires,
         attributes=tuple(parse_attribute(text) for text in attributes),
     )
-    secret = None if no_secret else _read_secret(secret_env)
+    secret = None if no_secret else _read_secret(secret_env, _environ(ctx))
     click.echo(_open(ctx).add_key(new, secret))
 
 
-def _read_secret(env_name: str | None) -> str:
+def _read_secret(env_name: str | None, environ: Mapping[str, str]) -> str:
     if env_name is not None:
-        value = os.environ.get(env_name, "").strip()
+        value = environ.get(env_name, "").strip()
         if not value:
             raise UsageError(
                 f"the environment variable {env_name} is unset or empty",
@@ -209,14 +219,20 @@ def import_(
         return
     if provider is None or email is None:
         raise UsageError("--provider needs --owner EMAIL: the registry records an owner per key")
-    _import_provider(_open(ctx), provider.lower(), account, Owner(email))
+    _import_provider(_open(ctx), provider.lower(), account, Owner(email), _environ(ctx))
 
 
-def _import_provider(opened: Registry, provider: str, account: str | None, owner: Owner) -> None:
+def _import_provider(
+    opened: Registry,
+    provider: str,
+    account: str | None,
+    owner: Owner,
+    environ: Mapping[str, str],
+) -> None:
     from leakward.response.pipeline_build import build_rotator
     from leakward.rotators.registry_import import import_provider_keys
 
-    rotator = build_rotator(provider, os.environ)
+    rotator = build_rotator(provider, environ)
     if rotator is None:
         raise UsageError(
             f"leakward cannot list {provider!r} keys",

@@ -87,10 +87,12 @@ def rotate(
     """
     from leakward.registry import Registry
     from leakward.registry import rotations as log
+    from leakward.settings.loader import load_settings
 
-    with Registry.open(db) as registry:
+    settings = load_settings(None, os.environ, {"registry.db": db})
+    with Registry.open(settings.registry.db) as registry:
         entry = resolve_key(registry, key)
-        pipeline = build_pipeline(registry, entry, os.environ)
+        pipeline = build_pipeline(registry, entry, settings.environ)
         if dry_run:
             for planned in pipeline.plan(entry, policy, require_approval):
                 how = "auto  " if planned.is_automatic else "manual"

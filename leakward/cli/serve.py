@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import click
 
 from leakward.cli.sweep import policy_options
-from leakward.cli.worker import BROKER_ENV
 from leakward.core.errors import ConfigError
+from leakward.settings.catalogue import variable
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -172,7 +172,7 @@ def _broker_handler(
     "--broker",
     metavar="URL",
     help=f"Send webhook jobs to `leakward worker` processes on this Celery broker "
-    f"[default: ${BROKER_ENV}; with neither, this process does the work].",
+    f"[default: ${variable('sweep.broker')}; with neither, this process does the work].",
 )
 @click.option(
     "--queue",
@@ -203,38 +203,35 @@ def serve(
     and rotate what leaks."""
     import uvicorn
 
-    from leakward.cli.sweep import max_fetch_age_hours
-    from leakward.settings.file import find_config
-    from leakward.settings.work import WorkSettings, default_mirror_dir
-    from leakward.sweep.schedules import load_schedules, run_scheduler
+    from leakward.settings.loader import load_settings
+    from leakward.settings.work import work_settings
+    from leakward.sweep.schedules import checked_schedules, run_scheduler
 
     _log_to_stderr()
     # The config is read before anything opens, so a bad one stops serve with nothing to undo.
-    settings_file = config or find_config(Path.cwd())
-    mirrors = mirror_dir or default_mirror_dir()
+    settings = load_settings(config, os.environ, {"registry.db": db, "sweep.broker": broker})
     # The stored jobs follow the config file; with none, the jobs already stored keep running.
-    schedules = load_schedules(settings_file) if settings_file else None
+    schedules = checked_schedules(settings)
     # Scheduled sweeps rotate with this serve's policies, and fetch a mirror at least as often
     # as the config's max_fetch_age_hours says, as `leakward sweep --config` does.
-    work = WorkSettings(
-        db_url=db,
-        mirror_dir=mirrors,
-        policy=private_policy,
+    work = work_settings(
+        settings,
+        mirrors=mirror_dir,
         public_policy=public_policy,
-        max_fetch_age_hours=max_fetch_age_hours(settings_file),
+        private_policy=private_policy,
     )
     service = build_service(
-        os.environ,
-        db_url=db,
-        mirror_dir=mirrors,
+        settings.environ,
+        db_url=settings.registry.db,
+        mirror_dir=work.mirror_dir,
         max_body=max_body_mb * 1024 * 1024,
         public_policy=public_policy,
         private_policy=private_policy,
         engine=engine,
-        broker=broker or os.environ.get(BROKER_ENV) or None,
+        broker=settings.sweep.broker,
         broker_queue=queue,
     )
-    scheduler = run_scheduler(schedules, work, db)
+    scheduler = run_scheduler(schedules, work)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)
     if service.broker:
         click.echo(f"leakward serve: webhook jobs go to {service.broker}", err=True)

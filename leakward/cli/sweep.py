@@ -16,10 +16,11 @@ from typing import TypeVar
 import click
 
 from leakward.core.errors import EXIT_FINDINGS
-from leakward.settings.work import DEFAULT_API, POLICIES, WorkSettings, default_mirror_dir
+from leakward.settings.catalogue import variable
+from leakward.settings.loader import load_settings
+from leakward.settings.work import POLICIES, WorkSettings, work_settings
 from leakward.sweep.org import SweepReport, run_local_sweep, sweep_org
 
-API_ENV = "GITHUB_API_URL"
 Command = TypeVar("Command", bound=Callable[..., object])
 _DEFAULTS = WorkSettings()
 
@@ -51,38 +52,6 @@ def config_option(command: Command) -> Command:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Settings file [default: ./leakward.toml, or pyproject.toml's [tool.leakward]].",
     )(command)
-
-
-def max_fetch_age_hours(config: Path | None) -> float:
-    """The config file's `max_fetch_age_hours`: a re-sweep fetches a mirror whose last fetch is
-    older than this even when GitHub's `pushed_at` shows no push since."""
-    from leakward.settings.file import find_config, load_settings
-
-    return load_settings(config or find_config(Path.cwd())).max_fetch_age_hours
-
-
-def settings_from_options(
-    db: str | None,
-    mirrors: Path | None,
-    api_url: str | None,
-    api_interval: float,
-    logs: bool,
-    rotate: bool,
-    public_policy: str = _DEFAULTS.public_policy,
-    private_policy: str = _DEFAULTS.policy,
-    max_fetch_age: float = _DEFAULTS.max_fetch_age_hours,
-) -> WorkSettings:
-    return WorkSettings(
-        db_url=db,
-        mirror_dir=mirrors or default_mirror_dir(),
-        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
-        api_interval=api_interval,
-        scan_logs=logs,
-        rotate=rotate,
-        policy=private_policy,
-        public_policy=public_policy,
-        max_fetch_age_hours=max_fetch_age,
-    )
 
 
 def render(report: SweepReport) -> int:
@@ -122,7 +91,9 @@ def render(report: SweepReport) -> int:
     help="Directory for the mirror clones [default: the user cache directory].",
 )
 @click.option(
-    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+    "--api-url",
+    metavar="URL",
+    help=f"GitHub API [default: ${variable('sweep.api_url')} or api.github.com].",
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option(
@@ -159,16 +130,16 @@ def sweep(
     config: Path | None,
 ) -> None:
     """Scan what is new in every repository of an organisation since the last sweep."""
-    settings = settings_from_options(
-        db,
-        mirrors,
-        api_url,
-        api_interval,
-        logs,
-        rotate,
-        public_policy,
-        private_policy,
-        max_fetch_age_hours(config),
+    # `--broker` alone sends a sweep to Celery: $LEAKWARD_BROKER is for workers and serve.
+    flags = {"registry.db": db, "sweep.api_url": api_url}
+    settings = work_settings(
+        load_settings(config, os.environ, flags),
+        mirrors=mirrors,
+        api_interval=api_interval,
+        rotate=rotate,
+        scan_logs=logs,
+        public_policy=public_policy,
+        private_policy=private_policy,
     )
     if broker:
         from leakward.queues.celery_tasks import CeleryQueue, make_app

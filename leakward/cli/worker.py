@@ -12,11 +12,13 @@ from pathlib import Path
 
 import click
 
-from leakward.cli.sweep import API_ENV, config_option, max_fetch_age_hours, policy_options
+from leakward.cli.sweep import config_option, policy_options
 from leakward.core.errors import UsageError
-from leakward.settings.work import DEFAULT_API, WorkSettings, default_mirror_dir
+from leakward.settings.catalogue import variable
+from leakward.settings.loader import load_settings
+from leakward.settings.work import work_settings
 
-BROKER_ENV = "LEAKWARD_BROKER"
+BROKER_ENV = variable("sweep.broker")
 
 
 @click.command()
@@ -35,7 +37,9 @@ BROKER_ENV = "LEAKWARD_BROKER"
     help="Directory for the mirror clones [default: the user cache directory].",
 )
 @click.option(
-    "--api-url", metavar="URL", help=f"GitHub API [default: ${API_ENV} or api.github.com]."
+    "--api-url",
+    metavar="URL",
+    help=f"GitHub API [default: ${variable('sweep.api_url')} or api.github.com].",
 )
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork")
@@ -75,22 +79,22 @@ def worker(
     from leakward.queues.celery_tasks import make_app
     from leakward.sweep.jobs import SWEEP_WORK
 
-    broker = broker or os.environ.get(BROKER_ENV)
+    flags = {"registry.db": db, "sweep.api_url": api_url, "sweep.broker": broker}
+    loaded = load_settings(config, os.environ, flags)
+    broker = loaded.sweep.broker
     if not broker:
         raise UsageError(
             "leakward worker needs a broker",
             f"pass --broker redis://HOST:6379/0 or set {BROKER_ENV}",
         )
-    settings = WorkSettings(
-        db_url=db,
-        mirror_dir=mirrors or default_mirror_dir(),
-        api_url=api_url or os.environ.get(API_ENV) or DEFAULT_API,
+    # The worker decides whether a queued scan may skip its fetch (max_fetch_age_hours).
+    settings = work_settings(
+        loaded,
+        mirrors=mirrors,
         api_interval=api_interval,
         rotate=not no_rotate,
-        policy=private_policy,
         public_policy=public_policy,
-        # The worker decides whether a queued scan may skip its fetch.
-        max_fetch_age_hours=max_fetch_age_hours(config),
+        private_policy=private_policy,
     )
     app = make_app(broker, settings, SWEEP_WORK, queue=queue, visibility_timeout=visibility_timeout)
     app.worker_main(

@@ -14,14 +14,10 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 from leakward.core.errors import ConfigError
+from leakward.settings.model import DEFAULT_API, MAX_FETCH_AGE_HOURS, Settings
 
-DEFAULT_API = "https://api.github.com"
 TOKEN_VARIABLE = "GITHUB_TOKEN"  # noqa: S105 - the variable's name, not a token
 POLICIES = ("reissue-first", "revoke-first")
-# A re-sweep skips the fetch of a repository not pushed since its last fetch only while that
-# fetch is younger than this: GitHub does not move `pushed_at` for every new ref (a pull request
-# from a fork adds refs/pull/* to the base repository), so every mirror is fetched at least daily.
-MAX_FETCH_AGE_HOURS = 24.0
 
 
 def default_mirror_dir() -> Path:
@@ -92,3 +88,28 @@ class WorkSettings:
                 f"sweep worker settings are malformed: {error}",
                 hint="check the worker's --db, --mirrors and --api-url options",
             ) from None
+
+
+def work_settings(
+    settings: Settings,
+    *,
+    mirrors: Path | None = None,
+    api_interval: float = 0.25,
+    rotate: bool = True,
+    scan_logs: bool = True,
+    public_policy: str = "revoke-first",
+    private_policy: str = "reissue-first",
+) -> WorkSettings:
+    """A sweep worker's settings: the model's registry and sweep settings, and the options of
+    the command that starts the work."""
+    return WorkSettings(
+        db_url=settings.registry.db,
+        mirror_dir=mirrors or default_mirror_dir(),
+        api_url=settings.sweep.api_url,
+        api_interval=api_interval,
+        rotate=rotate,
+        policy=private_policy,
+        public_policy=public_policy,
+        scan_logs=scan_logs,
+        max_fetch_age_hours=settings.sweep.max_fetch_age_hours,
+    )

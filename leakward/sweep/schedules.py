@@ -10,9 +10,7 @@ keeps every schedule and its next run time; a run missed while the process was d
 from __future__ import annotations
 
 import logging
-import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -20,7 +18,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from leakward.core.errors import ConfigError
+from leakward.settings.loader import load_settings
+from leakward.settings.model import Schedule, Settings
 from leakward.settings.work import WorkSettings
+
+__all__ = ["Schedule", "checked_schedules", "load_schedules", "run_scheduler", "scheduled_sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -29,48 +31,27 @@ JOB_TABLE = "apscheduler_jobs"
 MISFIRE_GRACE = 3600  # seconds
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    org: str
-    cron: str
-    workers: int = 2
-
-
 def load_schedules(path: Path) -> list[Schedule]:
-    """The `[[schedule]]` entries of a leakward.toml (or pyproject's [tool.leakward])."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist", "check --config") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax") from None
-    table = data.get("tool", {}).get("leakward", {}) if path.name == "pyproject.toml" else data
-    entries = table.get("schedule", [])
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: `schedule` must be [[schedule]] tables", None)
-    return [_schedule(path, index, entry) for index, entry in enumerate(entries, 1)]
+    """The `[[schedule]]` entries of a leakward.toml (or pyproject's [tool.leakward]), checked."""
+    return checked_schedules(load_settings(path)) or []
 
 
-def _schedule(path: Path, index: int, entry: object) -> Schedule:
-    where = f"{path}: schedule {index}"
-    if not isinstance(entry, dict) or set(entry) - {"org", "cron", "workers"}:
-        raise ConfigError(f"{where}: expected org, cron and optionally workers", None)
-    org, cron = entry.get("org"), entry.get("cron")
-    if not isinstance(org, str) or not org:
-        raise ConfigError(f"{where}: `org` must name a GitHub organisation", None)
-    if not isinstance(cron, str):
-        raise ConfigError(f'{where}: `cron` must be a string such as "0 * * * *"', None)
-    try:
-        CronTrigger.from_crontab(cron, timezone="UTC")
-    except ValueError as error:
-        raise ConfigError(
-            f"{where}: {cron!r} is not a cron expression ({error})",
-            hint='five fields: minute hour day month weekday, e.g. "0 * * * *" for hourly',
-        ) from None
-    workers = entry.get("workers", 2)
-    if not isinstance(workers, int) or not 1 <= workers <= 64:
-        raise ConfigError(f"{where}: `workers` must be a whole number from 1 to 64", None)
-    return Schedule(org, cron, workers)
+def checked_schedules(settings: Settings) -> list[Schedule] | None:
+    """The settings' schedules with their cron expressions checked; None when no config file
+    was read (the stored jobs then run as they are)."""
+    schedules = settings.sweep.schedules
+    if schedules is None:
+        return None
+    for index, schedule in enumerate(schedules, 1):
+        try:
+            CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+        except ValueError as error:
+            raise ConfigError(
+                f"{settings.source}: schedule {index}: {schedule.cron!r} is not a cron "
+                f"expression ({error})",
+                hint='five fields: minute hour day month weekday, e.g. "0 * * * *" for hourly',
+            ) from None
+    return list(schedules)
 
 
 def run_scheduler(

@@ -1,0 +1,252 @@
+"""Where each setting comes from: its config key, environment variable, flags and default.
+
+Stage: application shell. One row per field of the settings model; the loader resolves every
+row the same way (flag > environment > config file > default) and docs/configuration.md is
+rendered from these rows (`python -m leakward.settings.reference`), so the three cannot drift.
+Variables that other layers read from the environment handed to them are listed in
+`HANDED_DOWN`, for the documentation only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from leakward.core.errors import ConfigError
+from leakward.rules.model import SEVERITIES
+from leakward.settings.model import DEFAULT_API, MAX_FETCH_AGE_HOURS
+
+# A config value and the file it came from -> the setting's value; raises ConfigError, or
+# TypeError/ValueError for a value of the wrong type.
+FileParser = Callable[[object, Path], object]
+
+
+def _text(value: object, _path: Path) -> object:
+    return str(value)
+
+
+def _text_or_none(value: object, _path: Path) -> object:
+    return str(value) if value else None
+
+
+def _whole(value: object, _path: Path) -> object:
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"expected a whole number, not {type(value).__name__}")
+    return int(value)
+
+
+def _texts(value: object, _path: Path) -> object:
+    return tuple(str(item) for item in _items(value))
+
+
+def _paths(value: object, path: Path) -> object:
+    return tuple(path.parent / str(item) for item in _items(value))
+
+
+def _path_or_none(value: object, path: Path) -> object:
+    return path.parent / str(value) if value else None
+
+
+def _items(value: object) -> list[object]:
+    if isinstance(value, list | tuple | str):
+        return list(value)
+    raise TypeError(f"expected a list, not {type(value).__name__}")
+
+
+def _severity(value: object, path: Path) -> object:
+    if str(value) not in SEVERITIES:
+        raise ConfigError(f"{path}: fail_on must be one of {SEVERITIES}", None)
+    return str(value)
+
+
+def _hours(value: object, path: Path) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{path}: max_fetch_age_hours must be a number of hours", None)
+    if not value > 0:
+        raise ConfigError(f"{path}: max_fetch_age_hours must be above 0", "24 is a day")
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One field of the model (`section.name`) and the places a user can set it."""
+
+    section: str
+    name: str
+    default: object
+    help: str
+    key: str | None = None  # in leakward.toml, or [tool.leakward] in pyproject.toml
+    parse: FileParser = _text
+    env: str | None = None
+    # True: the variable counts when set at all, even empty (NO_COLOR); else when non-empty.
+    env_is_flag: bool = False
+    flags: str = ""  # for the documentation: the options and the commands that have them
+    # True: flag values are added to the file's (extra rule directories), not put in their place.
+    extends: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "scan",
+        "rules",
+        (),
+        "Directories (or files) of extra YAML rules, relative to the config file.",
+        key="rules",
+        parse=_paths,
+        flags="`--rules` (scan)",
+        extends=True,
+    ),
+    Setting(
+        "scan",
+        "gitleaks_config",
+        None,
+        "Also load the rules of this gitleaks TOML config.",
+        key="gitleaks_config",
+        parse=_path_or_none,
+        flags="`--gitleaks-config` (scan)",
+    ),
+    Setting(
+        "scan",
+        "fail_on",
+        "low",
+        "Exit 1 when a finding is at least this severe.",
+        key="fail_on",
+        parse=_severity,
+        flags="`--fail-on` (scan); Action input `fail-on`",
+    ),
+    Setting(
+        "scan",
+        "max_file_size_mb",
+        256,
+        "Skip files larger than this many MiB.",
+        key="max_file_size_mb",
+        parse=_whole,
+        flags="`--max-file-size` (scan)",
+    ),
+    Setting(
+        "scan", "exclude", (), "Glob patterns of paths not to scan.", key="exclude", parse=_texts
+    ),
+    Setting(
+        "scan",
+        "enable",
+        (),
+        "Off-by-default rules, providers or tags to turn on.",
+        key="enable",
+        parse=_texts,
+        flags="`--enable` (scan)",
+        extends=True,
+    ),
+    Setting(
+        "scan",
+        "disable",
+        (),
+        "Rules, providers or tags to turn off.",
+        key="disable",
+        parse=_texts,
+        flags="`--disable` (scan)",
+        extends=True,
+    ),
+    Setting(
+        "scan",
+        "engine",
+        "auto",
+        "Matching engine: auto, hyperscan or regex.",
+        key="engine",
+        flags="`--engine` (scan)",
+    ),
+    Setting(
+        "scan",
+        "decode_depth",
+        2,
+        "How many nested encodings to look through.",
+        key="decode_depth",
+        parse=_whole,
+        flags="`--decode-depth` (scan)",
+    ),
+    Setting(
+        "registry",
+        "db",
+        None,
+        "Registry database URL; unset, a SQLite file in the user data directory.",
+        key="db",
+        parse=_text_or_none,
+        env="LEAKWARD_DB",
+        flags="`--db` (scan, registry, rotate, sweep, worker, serve)",
+    ),
+    Setting(
+        "sweep",
+        "api_url",
+        DEFAULT_API,
+        "GitHub API the org sweep and its workers call.",
+        env="GITHUB_API_URL",
+        flags="`--api-url` (sweep, worker)",
+    ),
+    Setting(
+        "sweep",
+        "broker",
+        None,
+        "Celery broker (a Redis URL) of `leakward worker`, and "
+        "where `serve` sends its webhook jobs; `sweep` queues to one only with `--broker`.",
+        env="LEAKWARD_BROKER",
+        flags="`--broker` (sweep, worker, serve)",
+    ),
+    Setting(
+        "sweep",
+        "max_fetch_age_hours",
+        MAX_FETCH_AGE_HOURS,
+        "A re-sweep fetches a mirror "
+        "whose last fetch is older than this even when GitHub shows no push since.",
+        key="max_fetch_age_hours",
+        parse=_hours,
+    ),
+    Setting(
+        "output",
+        "no_color",
+        False,
+        "Set (to anything) for reports without colour.",
+        env="NO_COLOR",
+        env_is_flag=True,
+    ),
+    Setting(
+        "output",
+        "debug",
+        False,
+        "Set to print the trace of an internal error.",
+        env="LEAKWARD_DEBUG",
+    ),
+)
+
+# `[[schedule]]` tables: read by the same loader (leakward.settings.schedule_entries).
+SCHEDULE_KEY = "schedule"
+
+# Read from the environment handed down by the entry point, by the layer named; documented here.
+HANDED_DOWN: tuple[tuple[str, str], ...] = (
+    (
+        "GITHUB_TOKEN",
+        "GitHub token: `scan --github-actions`, the org sweep and its workers, "
+        "`serve`'s clones and log downloads, GitHub secret stores and notifiers.",
+    ),
+    ("GITLAB_TOKEN", "`scan --gitlab-jobs`."),
+    ("GITLAB_URL", "`scan --gitlab-jobs`: the GitLab instance [default: https://gitlab.com]."),
+    ("POSTMAN_API_KEY", "`scan --postman-workspace`."),
+    ("LEAKWARD_GITHUB_WEBHOOK_SECRET", "`serve`: the secret configured on the GitHub webhook."),
+    ("LEAKWARD_PEPPER, LEAKWARD_PEPPER_FILE", "The registry's fingerprint pepper, or its file."),
+    ("LEAKWARD_API_<NAME>", "Base URL of provider NAME's API (`scan --verify`, rotators)."),
+    (
+        "provider credentials",
+        "Each rotator, secret store and notifier names its own variables; see the provider's page.",
+    ),
+)
+
+
+def variable(path: str) -> str:
+    """The environment variable of setting `path` (`section.name`), for help texts."""
+    env = next(s.env for s in SETTINGS if s.path == path)
+    if env is None:
+        raise ValueError(f"setting {path} has no environment variable")
+    return env
