@@ -2,9 +2,10 @@
 
 Stage: application shell. Shared by `leakward rotate` (leakward/cli/rotate.py) and the webhook
 receiver's push work (leakward/response/leaks.py), so both rotate with the same rotator, the
-secret stores the key's consumers need and the configured notifiers. Rotators, stores and
-notifiers are imported inside the function: they pull in boto3, hvac and PyNaCl, which a plain
-`leakward scan` must not pay for at start-up.
+secret stores the key's consumers need and the configured notifiers. The provider registry
+imports only the key's own rotator and the store table only the stores its consumers need
+(boto3, hvac and PyNaCl come with those); both are imported inside the functions, so a plain
+`leakward scan` pays nothing for them at start-up.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 def build_rotator(provider: str, environ: Mapping[str, str]) -> Rotator | None:
     """The provider's rotator built from the environment; None for a provider leakward cannot
     drive (unknown, or without `from_environment`)."""
-    from leakward.rotators.providers import ROTATORS
+    from leakward.rotators.providers.registry import rotator_class
 
-    build = getattr(ROTATORS.get(provider), "from_environment", None)
+    build = getattr(rotator_class(provider), "from_environment", None)
     if build is None:
         return None
     rotator: Rotator = build(environ)

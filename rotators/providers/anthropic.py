@@ -41,8 +41,6 @@ class AnthropicRotator(HttpRotator):
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY
     rotates_in_place: ClassVar[bool] = False
     facts = FACTS_ANTHROPIC
-    admin_variable = "ANTHROPIC_ADMIN_KEY"
-    base_url_variable = "ANTHROPIC_BASE_URL"
     admin_missing = "Anthropic: no Admin API key configured; set one in the settings"
 
     def _admin_headers(self, admin: Secret) -> dict[str, str]:

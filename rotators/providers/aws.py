@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, Protocol, Self
+from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import (
@@ -31,6 +31,10 @@ from leakward.rotators.providers.aws_errors import (
     is_transient,
 )
 from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.registry import configured_url
+
+if TYPE_CHECKING:
+    from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_AWS = FACTS["aws"]
 # IAM user tags remember which key a rotation created, so a repeated reissue finds its orphan.
@@ -105,12 +109,13 @@ class AwsRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """The usual AWS variables (credentials, AWS_REGION, AWS_ENDPOINT_URL) for the admin IAM
-        client; LEAKWARD_AWS_REVOKE_FIRST=1 allows deleting the leaked key to free a slot."""
+        """The usual AWS variables (credentials, AWS_REGION) for the admin IAM client, its
+        endpoint from LEAKWARD_API_AWS (else AWS_ENDPOINT_URL); LEAKWARD_AWS_REVOKE_FIRST=1
+        allows deleting the leaked key to free a slot."""
         import boto3
 
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        endpoint = environ.get("AWS_ENDPOINT_URL")
+        endpoint = configured_url(environ, "aws")
         iam: IamClient = boto3.client("iam", region_name=region, endpoint_url=endpoint)
         return cls(
             iam,
@@ -312,3 +317,11 @@ class AwsRotator:
             "update every consumer, then delete the old key. Better: move the consumer to an "
             "IAM role so no long-lived key exists."
         )
+
+
+def check_found(found: FoundSecret) -> Verdict:
+    """`scan --verify` of a found AWS secret access key: it needs its access key id."""
+    if not found.key_id:
+        return Verdict(Liveness.UNKNOWN, "an AWS secret needs its access key id")
+    factory = found.sts_factory or default_sts_factory(endpoint_url=found.urls.get("aws"))
+    return AwsRotator(None, factory).verify(aws_credential(found.key_id, found.secret))

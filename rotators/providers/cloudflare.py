@@ -43,8 +43,6 @@ class CloudflareRotator(HttpRotator):
     # The roll kills the old value as it returns the new one, under the same token id.
     rotates_in_place: ClassVar[bool] = True
     facts = FACTS_CLOUDFLARE
-    admin_variable = "CLOUDFLARE_API_TOKEN"  # with API Tokens Write
-    base_url_variable = "CLOUDFLARE_BASE_URL"
     admin_missing = "Cloudflare: no managing API token configured"
 
     def __init__(

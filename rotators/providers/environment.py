@@ -1,8 +1,9 @@
 """Building rotators from the environment, for `leakward rotate` (leakward/cli/rotate.py).
 
-Stage: rotators. Each rotator's `from_environment(environ)` reads its admin credential and base
-URL (so a test or a self-hosted instance can point it elsewhere) and gets an HTTP client with
-bounded timeouts; nothing is read or connected at import.
+Stage: rotators. Each rotator's `from_environment(environ)` reads its admin credential, its base
+URL from `LEAKWARD_API_<NAME>` through the registry (registry.url_for: so a test or a self-hosted
+instance can point it elsewhere), and gets an HTTP client with bounded timeouts; nothing is read
+or connected at import.
 """
 
 from __future__ import annotations
@@ -24,7 +25,3 @@ def http_client() -> httpx.Client:
 def secret_from(environ: Mapping[str, str], name: str) -> Secret | None:
     value = environ.get(name)
     return Secret(value) if value else None
-
-
-def url_from(environ: Mapping[str, str], name: str, default: str) -> str:
-    return environ.get(name) or default

@@ -134,15 +134,24 @@ FACTS: dict[str, ProviderFacts] = {
             "key": "/v2/{name}",
             "key_string": "/v2/{name}/keyString",
             "operation": "/v2/{operation}",
-            # The next three are on iam.googleapis.com.
+        },
+        references=(
+            "https://cloud.google.com/api-keys/docs/reference/rest/v2/projects.locations.keys",
+            "https://cloud.google.com/api-keys/docs/reference/rest/v2/keys/lookupKey",
+        ),
+    ),
+    "gcp": ProviderFacts(
+        "gcp",
+        Capability.FULL,
+        "https://iam.googleapis.com",
+        "https://console.cloud.google.com/apis/credentials",
+        endpoints={
             "sa_keys": "/v1/projects/{project}/serviceAccounts/{account}/keys",
             "sa_key": "/v1/projects/{project}/serviceAccounts/{account}/keys/{key_id}",
             "sa_disable": "/v1/projects/{project}/serviceAccounts/{account}/keys/{key_id}:disable",
         },
         key_cap=10,  # user-managed keys per service account (commonly cited; unverified)
         references=(
-            "https://cloud.google.com/api-keys/docs/reference/rest/v2/projects.locations.keys",
-            "https://cloud.google.com/api-keys/docs/reference/rest/v2/keys/lookupKey",
             "https://cloud.google.com/iam/docs/keys-disable-enable",
             "https://cloud.google.com/iam/docs/keys-create-delete",
         ),

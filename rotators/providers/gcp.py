@@ -15,7 +15,7 @@ import base64
 import json
 import time
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 from urllib.parse import quote
 
 import httpx
@@ -30,15 +30,19 @@ from leakward.rotators.base import (
     Settings,
     Verdict,
 )
-from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.google import TokenSource
 from leakward.rotators.providers.http import call, expect, field, json_object, objects, probe
 from leakward.rotators.providers.jwt_signing import rs256_jwt
+from leakward.rotators.providers.registry import default_url, url_for
 
-FACTS_GCP = FACTS["google"]
-IAM_URL = "https://iam.googleapis.com"
-OAUTH_EXCHANGE_URL = "https://oauth2.googleapis.com/token"
+if TYPE_CHECKING:
+    from leakward.rotators.providers.liveness import FoundSecret
+
+FACTS_GCP = FACTS["gcp"]
+IAM_URL = FACTS_GCP.base_url
+OAUTH_EXCHANGE_URL = default_url("gcp.token")
 _SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -62,13 +66,13 @@ class GcpServiceAccountKeyRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_IAM_URL, GOOGLE_OAUTH_TOKEN_URL."""
+        """GOOGLE_OAUTH_ACCESS_TOKEN, LEAKWARD_API_GCP (IAM API), LEAKWARD_API_GCP__TOKEN."""
         token = secret_from(environ, "GOOGLE_OAUTH_ACCESS_TOKEN")
         return cls(
             http_client(),
             token_source=(lambda: token) if token is not None else None,
-            iam_url=url_from(environ, "GOOGLE_IAM_URL", IAM_URL),
-            token_url=url_from(environ, "GOOGLE_OAUTH_TOKEN_URL", OAUTH_EXCHANGE_URL),
+            iam_url=url_for(environ, "gcp"),
+            token_url=url_for(environ, "gcp.token"),
         )
 
     def _admin(self) -> dict[str, str]:
@@ -216,3 +220,9 @@ class GcpServiceAccountKeyRotator:
             f"Keys: disable and delete key {key.key_id or '(unknown)'}, add a new JSON key, and "
             "update every consumer. Better: Workload Identity Federation, so no key file exists."
         )
+
+
+def check_found(found: FoundSecret) -> Verdict:
+    """`scan --verify` of a found service-account key file: exchange it for a token."""
+    rotator = GcpServiceAccountKeyRotator(found.client, token_url=found.url("gcp.token"))
+    return rotator.verify(found.secret)

@@ -44,6 +44,7 @@ from leakward.rotators.providers.http import (
     probe,
     verdict_by_status,
 )
+from leakward.rotators.providers.registry import configured_url
 
 FACTS_GITHUB = FACTS["github"]
 _API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -104,13 +105,14 @@ class GitHubRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """GITHUB_API_URL or GITHUB_ENTERPRISE_HOST, GITHUB_TOKEN (deploy keys; GHES
+        """LEAKWARD_API_GITHUB (else GITHUB_API_URL, as GitHub Actions sets it) or
+        GITHUB_ENTERPRISE_HOST, GITHUB_TOKEN (deploy keys; GHES
         revocation), GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (installation tokens)."""
         host = environ.get("GITHUB_ENTERPRISE_HOST")
         return cls(
             http_client(),
             flavour=enterprise_server(host) if host else GITHUB_COM,
-            base_url=environ.get("GITHUB_API_URL") or None,
+            base_url=configured_url(environ, "github"),
             app_id=environ.get("GITHUB_APP_ID"),
             app_private_key=secret_from(environ, "GITHUB_APP_PRIVATE_KEY"),
             admin_token=secret_from(environ, "GITHUB_TOKEN"),

@@ -53,8 +53,6 @@ class GitLabRotator(HttpRotator):
     # The rotate endpoint revokes the old token as it issues the new one.
     rotates_in_place: ClassVar[bool] = True
     facts = FACTS_GITLAB
-    admin_variable = "GITLAB_ADMIN_TOKEN"
-    base_url_variable = "GITLAB_URL"  # default gitlab.com
     admin_missing = "GitLab: no admin token configured; set one in the settings"
 
     def __init__(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import httpx
 
@@ -31,7 +31,7 @@ from leakward.rotators.base import (
     Verdict,
     settings_to_copy,
 )
-from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import (
     call,
@@ -43,9 +43,13 @@ from leakward.rotators.providers.http import (
     probe,
     verdict_by_status,
 )
+from leakward.rotators.providers.registry import default_url, url_for
+
+if TYPE_CHECKING:
+    from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_GOOGLE = FACTS["google"]
-GEMINI_URL = "https://generativelanguage.googleapis.com"
+GEMINI_URL = default_url("google.gemini")
 # Google answers 400 for a key it does not know and 403 with these reasons for a real key that
 # is merely restricted or blocked from the Generative Language API.
 _LIVE_BUT_BLOCKED = (
@@ -108,13 +112,13 @@ class GoogleApiKeyRotator:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
         """GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from `gcloud auth print-access-token`),
-        GOOGLE_APIKEYS_URL, GOOGLE_GEMINI_URL."""
+        LEAKWARD_API_GOOGLE (API Keys API), LEAKWARD_API_GOOGLE__GEMINI."""
         token = secret_from(environ, "GOOGLE_OAUTH_ACCESS_TOKEN")
         return cls(
             http_client(),
             token_source=(lambda: token) if token is not None else None,
-            base_url=url_from(environ, "GOOGLE_APIKEYS_URL", FACTS_GOOGLE.base_url),
-            gemini_url=url_from(environ, "GOOGLE_GEMINI_URL", GEMINI_URL),
+            base_url=url_for(environ, "google"),
+            gemini_url=url_for(environ, "google.gemini"),
         )
 
     def _url(self, endpoint: str, /, **parts: str) -> str:
@@ -295,3 +299,16 @@ class GoogleApiKeyRotator:
             f"delete {key.key_id or 'the leaked key'}. Restrict keys to the APIs they need: an "
             "unrestricted key gains Gemini access when that API is enabled."
         )
+
+
+def check_found(found: FoundSecret) -> Verdict:
+    """`scan --verify` of a found Google secret: an API key, or a whole service-account key file."""
+    if found.secret.reveal().lstrip().startswith(("{", "-----BEGIN")):
+        # gcp imports this module (TokenSource), so it is imported here, not at the top.
+        from leakward.rotators.providers import gcp
+
+        return gcp.check_found(found)
+    rotator = GoogleApiKeyRotator(
+        found.client, base_url=found.url("google"), gemini_url=found.url("google.gemini")
+    )
+    return rotator.verify(found.secret)

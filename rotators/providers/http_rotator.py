@@ -3,11 +3,12 @@
 Stage: rotators. SendGrid, Anthropic, OpenAI, GitLab and Cloudflare each hold an HTTP client, a
 managing credential (None until configured: verify still works, anything administrative stops
 with a PermanentError naming what to set) and a base URL, build endpoint URLs from their
-`ProviderFacts`, and read the credential and base URL from two environment variables. A
-subclass names those (`facts`, `admin_variable`, `base_url_variable`, `admin_missing`), says how
-the credential is sent (`_admin_headers`), and overrides `_configured` when its constructor
-takes other keywords. Google (an OAuth token source, several hosts) and Twilio (Basic auth with
-an account SID) differ enough to keep their own constructors.
+`ProviderFacts`, and read the credential and base URL from the environment variables their
+registry entry names (registry.py: the credential listed first, `LEAKWARD_API_<NAME>`). A
+subclass names its `facts` and `admin_missing`, says how the credential is sent
+(`_admin_headers`), and overrides `_configured` when its constructor takes other keywords.
+Google (an OAuth token source, several hosts) and Twilio (Basic auth with an account SID) differ
+enough to keep their own constructors.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import httpx
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import PermanentError
-from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import ProviderFacts
+from leakward.rotators.providers.registry import PROVIDERS, url_for
 
 
 class HttpRotator:
+    provider: ClassVar[str]
     facts: ClassVar[ProviderFacts]
-    admin_variable: ClassVar[str]  # the environment variable holding the managing credential
-    base_url_variable: ClassVar[str]  # the one overriding the API's base URL
     admin_missing: ClassVar[str]  # the PermanentError message when no credential is set
 
     def __init__(
@@ -38,11 +39,13 @@ class HttpRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """The credential from `admin_variable`, the base URL from `base_url_variable`."""
+        """The credential from the registry's first credential variable, the base URL from
+        `LEAKWARD_API_<NAME>`."""
+        admin_variable = PROVIDERS[cls.provider].credentials[0]
         return cls._configured(
             http_client(),
-            secret_from(environ, cls.admin_variable),
-            url_from(environ, cls.base_url_variable, cls.facts.base_url),
+            secret_from(environ, admin_variable),
+            url_for(environ, cls.provider),
             environ,
         )
 

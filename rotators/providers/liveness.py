@@ -1,109 +1,59 @@
 """`leakward scan --verify`: one read-only liveness check per finding, dispatched by provider.
 
 Stage: rotators (called by the shell, never by the scanner). Each provider's rotator owns its
-verify call; this module only picks the rotator, joins the parts of paired credentials (AWS and
-Twilio keys need their key id), and lets tests point every provider at a fake through
-`base_urls`. Providers without a verifier answer UNKNOWN, never DEAD.
+verify call; the registry (registry.py) says which rotator that is, and this module imports it
+only when a finding of that provider is checked. Most providers need just their rotator built on
+one base URL; those that need more (AWS and Twilio keys pair with their key id, Google key files
+go to the service-account check) name a `check_found` function in their registry entry. Tests
+point every provider at a fake through `base_urls`. Providers without a verifier answer UNKNOWN,
+never DEAD.
 
-`base_urls` keys are provider names, plus "google.gemini" (Generative Language API), "gcp.token"
-(the OAuth token endpoint), "twilio.api" (api.twilio.com) and "twilio.account" (the Account SID
-an SK key belongs to) for the second hosts and settings those use.
+`base_urls` keys are registry URL keys: provider names, plus "google.gemini" (Generative
+Language API), "gcp.token" (the OAuth token endpoint) and "twilio.api" (api.twilio.com), and
+"twilio.account" (the Account SID an SK key belongs to).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, cast
 
 import httpx
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import Liveness, RotationError, Verdict
-from leakward.rotators.providers.anthropic import AnthropicRotator
-from leakward.rotators.providers.aws import (
-    AwsRotator,
-    StsFactory,
-    aws_credential,
-    default_sts_factory,
-)
-from leakward.rotators.providers.cloudflare import CloudflareRotator
-from leakward.rotators.providers.facts import FACTS
-from leakward.rotators.providers.gcp import OAUTH_EXCHANGE_URL, GcpServiceAccountKeyRotator
-from leakward.rotators.providers.github import GitHubRotator
-from leakward.rotators.providers.gitlab import GitLabRotator
-from leakward.rotators.providers.google import GEMINI_URL, GoogleApiKeyRotator
-from leakward.rotators.providers.huggingface import HuggingFaceRotator
-from leakward.rotators.providers.openai import OpenAIRotator
-from leakward.rotators.providers.postman import PostmanRotator
-from leakward.rotators.providers.pypi import PyPIRotator
-from leakward.rotators.providers.sendgrid import SendGridRotator
-from leakward.rotators.providers.slack import SlackRotator
-from leakward.rotators.providers.stripe import StripeRotator
-from leakward.rotators.providers.twilio import API_URL as TWILIO_API_URL
-from leakward.rotators.providers.twilio import TwilioRotator
+from leakward.rotators.import_path import resolve
+from leakward.rotators.providers.registry import PROVIDERS, default_url
+
+if TYPE_CHECKING:
+    from leakward.rotators.providers.aws import StsFactory
 
 Urls = Mapping[str, str]
-_Check = Callable[[httpx.Client, Urls, Secret, str | None], Verdict]
 
 
-def _base(urls: Urls, name: str) -> str:
-    return urls.get(name, FACTS[name].base_url)
+@dataclass(frozen=True, slots=True)
+class FoundSecret:
+    """A found secret to check, with what a provider's check may need."""
 
+    secret: Secret
+    key_id: str | None
+    client: httpx.Client
+    urls: Urls  # overrides by registry URL key; the registry's defaults fill the rest
+    sts_factory: StsFactory | None = None
 
-def _google(client: httpx.Client, urls: Urls, secret: Secret, key_id: str | None) -> Verdict:
-    if secret.reveal().lstrip().startswith(("{", "-----BEGIN")):
-        return _gcp(client, urls, secret, key_id)  # a service-account key file
-    rotator = GoogleApiKeyRotator(
-        client, base_url=_base(urls, "google"), gemini_url=urls.get("google.gemini", GEMINI_URL)
-    )
-    return rotator.verify(secret)
-
-
-def _gcp(client: httpx.Client, urls: Urls, secret: Secret, key_id: str | None) -> Verdict:
-    token_url = urls.get("gcp.token", OAUTH_EXCHANGE_URL)
-    return GcpServiceAccountKeyRotator(client, token_url=token_url).verify(secret)
-
-
-def _twilio(client: httpx.Client, urls: Urls, secret: Secret, key_id: str | None) -> Verdict:
-    api = urls.get("twilio.api", TWILIO_API_URL)
-    if key_id and key_id.startswith("AC"):  # an Auth Token, paired with its Account SID
-        rotator = TwilioRotator(client, account_sid=key_id, api_url=api)
-    elif key_id and urls.get("twilio.account"):
-        rotator = TwilioRotator(client, account_sid=urls["twilio.account"], api_url=api)
-    else:
-        return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")
-    return rotator.verify(Secret(f"{key_id}:{secret.reveal()}"))
+    def url(self, key: str) -> str:
+        return self.urls.get(key) or default_url(key)
 
 
 class _Verifier(Protocol):
     def verify(self, secret: Secret) -> Verdict: ...
 
 
-def _simple(name: str, factory: Callable[..., _Verifier]) -> _Check:
-    """Providers whose verify needs only the client and one base URL."""
-
-    def check(client: httpx.Client, urls: Urls, secret: Secret, key_id: str | None) -> Verdict:
-        return factory(client, base_url=_base(urls, name)).verify(secret)
-
-    return check
-
-
-_CHECKS: dict[str, _Check] = {
-    "anthropic": _simple("anthropic", AnthropicRotator),
-    "cloudflare": _simple("cloudflare", CloudflareRotator),
-    "gcp": _gcp,
-    "github": _simple("github", GitHubRotator),
-    "gitlab": _simple("gitlab", GitLabRotator),
-    "google": _google,
-    "huggingface": _simple("huggingface", HuggingFaceRotator),
-    "openai": _simple("openai", OpenAIRotator),
-    "postman": _simple("postman", PostmanRotator),
-    "pypi": _simple("pypi", PyPIRotator),
-    "sendgrid": _simple("sendgrid", SendGridRotator),
-    "slack": _simple("slack", SlackRotator),
-    "stripe": _simple("stripe", StripeRotator),
-    "twilio": _twilio,
-}
+def _on_base_url(name: str, found: FoundSecret) -> Verdict:
+    """The usual check: the provider's rotator on its base URL verifies the secret."""
+    factory = cast("Callable[..., _Verifier]", PROVIDERS[name].rotator_class())
+    return factory(found.client, base_url=found.url(name)).verify(found.secret)
 
 
 def verify_secret(
@@ -121,17 +71,15 @@ def verify_secret(
     access key, the Twilio SID next to a secret). `sts_factory` points AWS at another endpoint
     (by default boto3 honours AWS_ENDPOINT_URL).
     """
-    urls = base_urls or {}
+    entry = PROVIDERS.get(provider)
+    if entry is None:
+        return Verdict(Liveness.UNKNOWN, f"no verifier for {provider}")
+    found = FoundSecret(secret, key_id, client, base_urls or {}, sts_factory)
     try:
-        if provider == "aws":
-            if not key_id:
-                return Verdict(Liveness.UNKNOWN, "an AWS secret needs its access key id")
-            factory = sts_factory or default_sts_factory(endpoint_url=urls.get("aws"))
-            return AwsRotator(None, factory).verify(aws_credential(key_id, secret))
-        check = _CHECKS.get(provider)
-        if check is None:
-            return Verdict(Liveness.UNKNOWN, f"no verifier for {provider}")
-        return check(client, urls, secret, key_id)
+        if entry.check is None:
+            return _on_base_url(provider, found)
+        check = cast("Callable[[FoundSecret], Verdict]", resolve(entry.check))
+        return check(found)
     except RotationError as exc:
         # Rotators report trouble as UNKNOWN themselves; this is the last guard. Their
         # messages never carry the secret.
@@ -139,4 +87,4 @@ def verify_secret(
 
 
 def verifiable_providers() -> frozenset[str]:
-    return frozenset({"aws", *_CHECKS})
+    return frozenset(PROVIDERS)

@@ -60,8 +60,6 @@ class OpenAIRotator(HttpRotator):
     capability: ClassVar[Capability] = Capability.FULL  # REVOKE_ONLY for user-owned keys
     rotates_in_place: ClassVar[bool] = False
     facts = FACTS_OPENAI
-    admin_variable = "OPENAI_ADMIN_KEY"
-    base_url_variable = "OPENAI_BASE_URL"
     admin_missing = "OpenAI: no Admin API key configured; set one in the settings"
 
     def __init__(

@@ -43,8 +43,6 @@ class SendGridRotator(HttpRotator):
     capability: ClassVar[Capability] = Capability.FULL
     rotates_in_place: ClassVar[bool] = False
     facts = FACTS_SENDGRID  # EU subusers: base_url https://api.eu.sendgrid.com
-    admin_variable = "SENDGRID_API_KEY"  # a key with the api_keys scopes
-    base_url_variable = "SENDGRID_BASE_URL"
     admin_missing = "SendGrid: no managing API key configured; set one in settings"
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:

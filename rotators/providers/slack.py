@@ -36,9 +36,10 @@ from leakward.rotators.base import (
     Settings,
     Verdict,
 )
-from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, json_object, optional_field, probe
+from leakward.rotators.providers.registry import url_for
 
 FACTS_SLACK = FACTS["slack"]
 # auth.test errors that mean the token itself is dead (not a transient fault).
@@ -129,14 +130,14 @@ class SlackRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """SLACK_BASE_URL, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, and SLACK_REFRESH_TOKEN_FILE:
+        """LEAKWARD_API_SLACK, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, and SLACK_REFRESH_TOKEN_FILE:
         the file holding the installation's refresh token, which each rotation replaces with
         the next one. Without it the rotator revokes but does not rotate."""
         path = environ.get("SLACK_REFRESH_TOKEN_FILE")
         refresh = RefreshTokenFile(Path(path)) if path else None
         return cls(
             http_client(),
-            base_url=url_from(environ, "SLACK_BASE_URL", FACTS_SLACK.base_url),
+            base_url=url_for(environ, "slack"),
             client_id=environ.get("SLACK_CLIENT_ID"),
             client_secret=secret_from(environ, "SLACK_CLIENT_SECRET"),
             refresh_tokens=refresh.read if refresh else None,

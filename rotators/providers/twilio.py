@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 from urllib.parse import quote
 
 import httpx
@@ -27,7 +27,7 @@ from leakward.rotators.base import (
     Verdict,
     settings_to_copy,
 )
-from leakward.rotators.providers.environment import http_client, secret_from, url_from
+from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import (
     call,
@@ -40,9 +40,13 @@ from leakward.rotators.providers.http import (
     verdict_by_status,
 )
 from leakward.rotators.providers.key_hints import token_attributes
+from leakward.rotators.providers.registry import default_url, url_for
+
+if TYPE_CHECKING:
+    from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_TWILIO = FACTS["twilio"]
-API_URL = "https://api.twilio.com"
+API_URL = default_url("twilio.api")
 
 
 class TwilioRotator:
@@ -67,14 +71,14 @@ class TwilioRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (or a Main key "SK…:secret"), TWILIO_IAM_URL,
-        TWILIO_API_URL."""
+        """TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (or a Main key "SK…:secret"),
+        LEAKWARD_API_TWILIO (iam.twilio.com), LEAKWARD_API_TWILIO__API (api.twilio.com)."""
         return cls(
             http_client(),
             account_sid=environ.get("TWILIO_ACCOUNT_SID"),
             admin_secret=secret_from(environ, "TWILIO_AUTH_TOKEN"),
-            base_url=url_from(environ, "TWILIO_IAM_URL", FACTS_TWILIO.base_url),
-            api_url=url_from(environ, "TWILIO_API_URL", API_URL),
+            base_url=url_for(environ, "twilio"),
+            api_url=url_for(environ, "twilio.api"),
         )
 
     def _admin(self) -> tuple[str, str]:
@@ -183,3 +187,17 @@ class TwilioRotator:
             f"{key.key_id or '(unknown SID)'}, create a new Standard or Restricted key, and update "
             "every consumer. A leaked Main key or Auth Token can only be replaced in the Console."
         )
+
+
+def check_found(found: FoundSecret) -> Verdict:
+    """`scan --verify` of a found Twilio secret: it needs its SID, and an SK key its account."""
+    api = found.url("twilio.api")
+    key_id = found.key_id
+    if key_id and key_id.startswith("AC"):  # an Auth Token, paired with its Account SID
+        rotator = TwilioRotator(found.client, account_sid=key_id, api_url=api)
+    elif key_id and found.urls.get("twilio.account"):
+        account = found.urls["twilio.account"]
+        rotator = TwilioRotator(found.client, account_sid=account, api_url=api)
+    else:
+        return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")
+    return rotator.verify(Secret(f"{key_id}:{found.secret.reveal()}"))

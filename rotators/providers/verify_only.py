@@ -16,6 +16,7 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import Capability, KeyRef, NewCredential, PermanentError, Settings
 from leakward.rotators.providers.environment import http_client
 from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.registry import configured_url
 
 
 class VerifyOnlyRotator:
@@ -31,8 +32,8 @@ class VerifyOnlyRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """<PROVIDER>_BASE_URL only: verify needs no admin credential."""
-        return cls(http_client(), base_url=environ.get(f"{cls.provider.upper()}_BASE_URL"))
+        """LEAKWARD_API_<PROVIDER> only: verify needs no admin credential."""
+        return cls(http_client(), base_url=configured_url(environ, cls.provider))
 
     def _url(self, name: str) -> str:
         return self._base + FACTS[self.provider].endpoints[name]
