@@ -53,7 +53,7 @@ class RotationWorld:
     def environment(self) -> dict[str, str]:
         """What a worker needs to rotate: provider, secret store and notifier."""
         return {
-            "GITLAB_URL": self.gitlab.url,
+            "LEAKWARD_API_GITLAB": self.gitlab.url,
             "GITLAB_ADMIN_TOKEN": self.gitlab.admin_token,
             "GITHUB_API_URL": self.actions.url,
             "GITHUB_TOKEN": TOKEN,
@@ -101,7 +101,7 @@ def register_sendgrid_key(
 
 def sendgrid_environment(sendgrid: FakeSendGrid) -> dict[str, str]:
     """What a rotating process needs besides RotationWorld.environment to reach SendGrid."""
-    return {"SENDGRID_BASE_URL": sendgrid.url, "SENDGRID_API_KEY": sendgrid.admin_key}
+    return {"LEAKWARD_API_SENDGRID": sendgrid.url, "SENDGRID_API_KEY": sendgrid.admin_key}
 
 
 def assert_delivered_before_revoked(registry: Registry) -> None:

@@ -109,9 +109,10 @@ class AwsRotator:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
-        """The usual AWS variables (credentials, AWS_REGION) for the admin IAM client, its
-        endpoint from LEAKWARD_API_AWS (else AWS_ENDPOINT_URL); LEAKWARD_AWS_REVOKE_FIRST=1
-        allows deleting the leaked key to free a slot."""
+        """The usual AWS variables (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or anything
+        else boto3's credential chain reads; AWS_REGION) for the admin IAM client, its endpoint
+        from LEAKWARD_API_AWS (else AWS_ENDPOINT_URL); LEAKWARD_AWS_REVOKE_FIRST=1 allows
+        deleting the leaked key to free a slot."""
         import boto3
 
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"

@@ -49,7 +49,7 @@ def test_sendgrid_keys_are_imported_by_id_and_name_once(
 ) -> None:
     newsletter_id, newsletter = fake_sendgrid.add_key("newsletter", ["mail.send"])
     issued_id, issued = fake_sendgrid.add_key("leakward-rot-7-g1", ["mail.send"])
-    env = {"SENDGRID_BASE_URL": fake_sendgrid.url, "SENDGRID_API_KEY": fake_sendgrid.admin_key}
+    env = {"LEAKWARD_API_SENDGRID": fake_sendgrid.url, "SENDGRID_API_KEY": fake_sendgrid.admin_key}
 
     first = run(registry_url, env, "--provider", "sendgrid", "--owner", OWNER)
     assert first.exit_code == 0, first.output
@@ -86,7 +86,7 @@ def test_openai_project_keys_keep_hint_owner_and_service_account(
     user_key = fake_openai.add_key("proj_1", owner="user")
     service_key = fake_openai.add_key("proj_1", owner="service_account")
     fake_openai.add_key("proj_2")  # another project: not listed
-    env = {"OPENAI_BASE_URL": fake_openai.url, "OPENAI_ADMIN_KEY": fake_openai.admin_key}
+    env = {"LEAKWARD_API_OPENAI": fake_openai.url, "OPENAI_ADMIN_KEY": fake_openai.admin_key}
 
     done = run(registry_url, env, "--provider", "openai", "--account", "proj_1", "--owner", OWNER)
     assert done.exit_code == 0, done.output

@@ -74,7 +74,7 @@ def environment(sendgrid: FakeSendGrid, vault: FakeVault, receiver: Receiver) ->
     return {
         **inherited,
         "LEAKWARD_PEPPER": PEPPER,
-        "SENDGRID_BASE_URL": sendgrid.url,
+        "LEAKWARD_API_SENDGRID": sendgrid.url,
         "SENDGRID_API_KEY": sendgrid.admin_key,
         "VAULT_ADDR": vault.url,
         "VAULT_TOKEN": TOKEN,

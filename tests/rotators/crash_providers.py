@@ -102,14 +102,14 @@ def _aws_live(url: str) -> set[str]:
 
 def _gitlab_plant(fake: Any) -> Planted:
     token_id, value = fake.add_token("deployer", kind="project", parent="42")
-    env = {"GITLAB_URL": fake.url, "GITLAB_ADMIN_TOKEN": fake.admin_token}
+    env = {"LEAKWARD_API_GITLAB": fake.url, "GITLAB_ADMIN_TOKEN": fake.admin_token}
     attributes = (("kind", "project"), ("project_id", "42"))
     return Planted(value, str(token_id), env, attributes=attributes)
 
 
 def _openai_plant(fake: Any) -> Planted:
     leaked = fake.add_key(owner="service_account")
-    env = {"OPENAI_BASE_URL": fake.url, "OPENAI_ADMIN_KEY": fake.admin_key}
+    env = {"LEAKWARD_API_OPENAI": fake.url, "OPENAI_ADMIN_KEY": fake.admin_key}
     attributes = (("project_id", "proj_1"), ("service_account_id", leaked.owner_id))
     return Planted(leaked.value, leaked.id, env, account="proj_1", attributes=attributes)
 
@@ -117,10 +117,10 @@ def _openai_plant(fake: Any) -> Planted:
 def _google_env(fake: Any) -> dict[str, str]:
     return {
         "GOOGLE_OAUTH_ACCESS_TOKEN": fake.admin_token,
-        "GOOGLE_APIKEYS_URL": fake.url,
-        "GOOGLE_GEMINI_URL": fake.url,
-        "GOOGLE_IAM_URL": fake.url,
-        "GOOGLE_OAUTH_TOKEN_URL": fake.url + "/token",
+        "LEAKWARD_API_GOOGLE": fake.url,
+        "LEAKWARD_API_GOOGLE__GEMINI": fake.url,
+        "LEAKWARD_API_GCP": fake.url,
+        "LEAKWARD_API_GCP__TOKEN": fake.url + "/token",
     }
 
 
@@ -159,8 +159,8 @@ def _twilio_plant(fake: Any) -> Planted:
     env = {
         "TWILIO_ACCOUNT_SID": fake.ACCOUNT,
         "TWILIO_AUTH_TOKEN": fake.auth_token,
-        "TWILIO_IAM_URL": fake.url,
-        "TWILIO_API_URL": fake.url,
+        "LEAKWARD_API_TWILIO": fake.url,
+        "LEAKWARD_API_TWILIO__API": fake.url,
     }
     return Planted(f"{sid}:{secret}", sid, env, settings=TWILIO_POLICY)
 
@@ -172,7 +172,7 @@ def _twilio_settings(fake: Any, value: str) -> object:
 def _sendgrid_plant(fake: Any) -> Planted:
     scopes = ["mail.send", "stats.read"]
     key_id, value = fake.add_key("newsletter", list(scopes))
-    env = {"SENDGRID_BASE_URL": fake.url, "SENDGRID_API_KEY": fake.admin_key}
+    env = {"LEAKWARD_API_SENDGRID": fake.url, "SENDGRID_API_KEY": fake.admin_key}
     return Planted(value, key_id, env, settings=scopes)
 
 
@@ -186,7 +186,7 @@ def _sendgrid_live(fake: Any) -> set[str]:
 
 def _cloudflare_plant(fake: Any) -> Planted:
     token_id, value = fake.add_token("dns-edit")
-    env = {"CLOUDFLARE_BASE_URL": fake.url, "CLOUDFLARE_API_TOKEN": fake.admin_token}
+    env = {"LEAKWARD_API_CLOUDFLARE": fake.url, "CLOUDFLARE_API_TOKEN": fake.admin_token}
     return Planted(value, token_id, env)
 
 
@@ -227,7 +227,7 @@ def _installation_live(fake: Any) -> set[str]:
 def _slack_plant(fake: Any) -> Planted:
     value = fake.add_token("xoxe.xoxb-")
     env = {
-        "SLACK_BASE_URL": fake.url + "/api",
+        "LEAKWARD_API_SLACK": fake.url + "/api",
         "SLACK_CLIENT_ID": fake.CLIENT_ID,
         "SLACK_CLIENT_SECRET": fake.client_secret,
     }

@@ -80,7 +80,7 @@ class World:
     def environment(self) -> dict[str, str]:
         """What `leakward rotate` reads: the provider's admin key and each store's endpoint."""
         return {
-            "SENDGRID_BASE_URL": self.sendgrid.url,
+            "LEAKWARD_API_SENDGRID": self.sendgrid.url,
             "SENDGRID_API_KEY": self.sendgrid.admin_key,
             "GITHUB_API_URL": self.actions.url,
             "GITHUB_TOKEN": github_actions.TOKEN,

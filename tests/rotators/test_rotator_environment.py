@@ -21,7 +21,7 @@ def test_builds_from_an_empty_environment(provider: str) -> None:
 def test_environment_points_the_rotator_at_a_fake(fake_gitlab: FakeGitLab) -> None:
     token_id, value = fake_gitlab.add_token("ci")
     rotator = GitLabRotator.from_environment(
-        {"GITLAB_URL": fake_gitlab.url, "GITLAB_ADMIN_TOKEN": fake_gitlab.admin_token}
+        {"LEAKWARD_API_GITLAB": fake_gitlab.url, "GITLAB_ADMIN_TOKEN": fake_gitlab.admin_token}
     )
     new = rotator.reissue(KeyRef("gitlab", str(token_id)), "t")
     assert rotator.verify(Secret(value)).liveness is Liveness.DEAD

@@ -95,7 +95,7 @@ def test_environment_rotator_keeps_the_refresh_token_in_its_file(
     path = tmp_path / "slack.refresh"
     path.write_text(fake_slack.add_refresh_token() + "\n")
     environ = {
-        "SLACK_BASE_URL": fake_slack.url + "/api",
+        "LEAKWARD_API_SLACK": fake_slack.url + "/api",
         "SLACK_CLIENT_ID": FakeSlack.CLIENT_ID,
         "SLACK_CLIENT_SECRET": fake_slack.client_secret,
         "SLACK_REFRESH_TOKEN_FILE": str(path),
@@ -112,5 +112,5 @@ def test_environment_rotator_keeps_the_refresh_token_in_its_file(
     assert path.read_text().strip() != kept
     for new in (one, two):
         assert first.verify(new.secret).liveness is Liveness.LIVE
-    without = SlackRotator.from_environment({"SLACK_BASE_URL": fake_slack.url + "/api"})
+    without = SlackRotator.from_environment({"LEAKWARD_API_SLACK": fake_slack.url + "/api"})
     assert without.capability_for(key) is Capability.REVOKE_ONLY
