@@ -23,6 +23,7 @@ import httpx
 
 from leakward.core.secret import Secret
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry.rotation_state import RotationStatus, RotationStep
 from leakward.rotators.base import Capability, KeyRef, Liveness, NewCredential, Verdict
 from leakward.rotators.rotation.pipeline import RotationPipeline
 from leakward.rotators.stores.vault import VaultKvStore
@@ -127,9 +128,11 @@ def one_run(workdir: Path) -> float:
         started = time.time()
         result = pipeline.rotate(entry, policy="revoke-first", secret=Secret(LEAKED))
         registry.close()
-        if result.rotation.status != "done" or api.keys["old"]["active"]:
+        if result.rotation.status is not RotationStatus.DONE or api.keys["old"]["active"]:
             raise SystemExit(f"rotation did not finish: {result.rotation.last_error}")
-        dead_at = datetime.fromisoformat(result.rotation.step_times["old_dead"]).timestamp()
+        dead_at = datetime.fromisoformat(
+            result.rotation.step_times[RotationStep.OLD_DEAD]
+        ).timestamp()
         return dead_at - started
 
 

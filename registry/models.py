@@ -8,6 +8,7 @@ known by keyed fingerprint, public key id and provider-style hint only.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +27,17 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-KEY_STATUSES = ("active", "rotating", "revoked", "retired")
+
+class KeyStatus(StrEnum):
+    """An issued key's status; the values are the stored strings."""
+
+    ACTIVE = "active"
+    ROTATING = "rotating"  # a rotation of it is under way
+    REVOKED = "revoked"
+    RETIRED = "retired"
+
+
+KEY_STATUSES = tuple(status.value for status in KeyStatus)
 LEAK_STATUSES = ("open", "ignored", "remediated")
 
 

@@ -19,9 +19,13 @@ from sqlalchemy.orm import Session
 
 from leakward.core.errors import RegistryError
 from leakward.registry.models import KeyRow, RotationRow, utc_now
-
-UNFINISHED = ("running", "pending-approval")
-STATUSES = (*UNFINISHED, "done", "failed")
+from leakward.registry.rotation_state import (
+    UNCHANGED,
+    UNFINISHED,
+    RotationChange,
+    RotationStatus,
+    RotationStep,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +36,9 @@ class Rotation:
     issued_key_id: int
     leak_id: int | None
     policy: str
-    status: str
-    step: str
-    running_step: str | None
+    status: RotationStatus
+    step: RotationStep
+    running_step: RotationStep | None
     attempts: int
     idempotency_token: str
     generation: int
@@ -65,9 +69,9 @@ def _value(row: RotationRow) -> Rotation:
         issued_key_id=row.issued_key_id,
         leak_id=row.leak_id,
         policy=row.policy,
-        status=row.status,
-        step=row.step,
-        running_step=row.running_step,
+        status=RotationStatus(row.status),
+        step=RotationStep(row.step),
+        running_step=RotationStep(row.running_step) if row.running_step is not None else None,
         attempts=row.attempts,
         idempotency_token=row.idempotency_token,
         generation=row.generation,
@@ -137,13 +141,13 @@ def start(
                     issued_key_id=issued_key_id,
                     active_key_id=issued_key_id,
                     leak_id=leak_id,
-                    step="detected",
+                    step=RotationStep.DETECTED.value,
                     attempts=0,
                     policy=policy,
-                    status="running",
+                    status=RotationStatus.RUNNING.value,
                     idempotency_token=str(uuid.uuid4()),
                     requires_approval=requires_approval,
-                    step_times={"detected": utc_now().isoformat()},
+                    step_times={RotationStep.DETECTED.value: utc_now().isoformat()},
                     orphan_key_ids=[],
                     delivered=[],
                     actions=[],
@@ -196,7 +200,7 @@ def list_rotations(
     if issued_key_id is not None:
         query = query.where(RotationRow.issued_key_id == issued_key_id)
     if unfinished:
-        query = query.where(RotationRow.status.in_(UNFINISHED))
+        query = query.where(RotationRow.status.in_([status.value for status in UNFINISHED]))
     with _session(engine) as session:
         return [_value(row) for row in session.scalars(query)]
 
@@ -238,16 +242,11 @@ def update(
     engine: Engine,
     rotation_id: int,
     worker: str,
+    change: RotationChange,
     *,
     lease: timedelta,
-    **changes: object,
 ) -> Rotation:
-    """Apply `changes` (column → value) if `worker` still holds the lease; renews the lease.
-
-    Special keys: `finished_step` sets `step`, stamps its time and clears `running_step`;
-    `add_action` appends to `actions`; `add_orphan` appends to `orphan_key_ids`;
-    `add_delivered` appends to `delivered`.
-    """
+    """Apply `change` if `worker` still holds the lease; renews the lease."""
     with _session(engine) as session, session.begin():
         row = _row(session, rotation_id, lock=True)
         if row.lease_owner != worker:
@@ -255,32 +254,59 @@ def update(
                 f"rotation {rotation_id} was taken over by {row.lease_owner or 'nobody'}",
                 hint="another worker resumed it; check with: leakward rotate KEY --resume",
             )
-        finished = changes.pop("finished_step", None)
-        if isinstance(finished, str):
-            row.step = finished
-            row.running_step = None
-            row.step_times = {**(row.step_times or {}), finished: utc_now().isoformat()}
-        for name, column in (
-            ("add_action", "actions"),
-            ("add_orphan", "orphan_key_ids"),
-            ("add_delivered", "delivered"),
-        ):
-            item = changes.pop(name, None)
-            if isinstance(item, str):
-                current = list(getattr(row, column) or [])
-                if item not in current:
-                    setattr(row, column, [*current, item])
-        if changes.get("status") == "done":
-            # A failed rotation keeps the key: a half-done rotation must be resumed, not
-            # shadowed by a second one that would issue yet another replacement.
-            row.active_key_id = None
-        for name, value in changes.items():
-            if not hasattr(RotationRow, name):
-                raise RegistryError(f"rotations have no column {name!r}")
-            setattr(row, name, value)
+        _apply(row, change)
         row.lease_expires_at = utc_now() + lease
         session.flush()
         return _value(row)
+
+
+def _apply(row: RotationRow, change: RotationChange) -> None:
+    if change.finished_step is not None:
+        finished = change.finished_step.value
+        row.step = finished
+        row.running_step = None
+        row.step_times = {**(row.step_times or {}), finished: utc_now().isoformat()}
+    if change.step is not None:
+        row.step = change.step.value
+    if change.running_step is not UNCHANGED:
+        row.running_step = change.running_step.value if change.running_step else None
+    if change.status is not None:
+        row.status = change.status.value
+        if change.status is RotationStatus.DONE:
+            # A failed rotation keeps the key: a half-done rotation must be resumed, not
+            # shadowed by a second one that would issue yet another replacement.
+            row.active_key_id = None
+    if change.is_delivery_reset:
+        row.delivered = []
+    if change.add_action is not None:
+        row.actions = _appended(row.actions, change.add_action)
+    if change.add_orphan is not None:
+        row.orphan_key_ids = _appended(row.orphan_key_ids, change.add_orphan)
+    if change.add_delivered is not None:
+        row.delivered = _appended(row.delivered, change.add_delivered)
+    if change.generation is not None:
+        row.generation = change.generation
+    if change.attempts is not None:
+        row.attempts = change.attempts
+    if change.approved_by is not None:
+        row.approved_by = change.approved_by
+    if change.manual_steps is not None:
+        row.manual_steps = change.manual_steps
+    if change.settings is not None:
+        row.settings = dict(change.settings)
+    if change.is_replaced is not None:
+        row.is_replaced = change.is_replaced
+    if change.last_error is not UNCHANGED:
+        row.last_error = change.last_error
+    if change.new_key_id is not UNCHANGED:
+        row.new_key_id = change.new_key_id
+    if change.new_key_expires_at is not UNCHANGED:
+        row.new_key_expires_at = change.new_key_expires_at
+
+
+def _appended(items: list[str] | None, item: str) -> list[str]:
+    current = list(items or [])
+    return current if item in current else [*current, item]
 
 
 def find_key(engine: Engine, text: str) -> int | None:

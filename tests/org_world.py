@@ -21,6 +21,7 @@ from sqlalchemy import select
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
 from leakward.registry import rotations as rotation_log
 from leakward.registry.models import RotationRow
+from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.sweep_state import DoneTaskRow
 from tests.fakes.github_actions import TOKEN, FakeGitHubActions
 from tests.fakes.github_webhooks import NoticeInbox
@@ -108,7 +109,7 @@ def assert_delivered_before_revoked(registry: Registry) -> None:
     """The one rotation ran reissue-first to the end: the replacement was issued and delivered
     before the leaked key was revoked, and nothing was contained first."""
     [rotation] = rotation_log.list_rotations(registry.engine)
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert rotation.policy == "reissue-first"
     times = rotation.step_times
     assert times["issued"] < times["delivered"] < times["old_revoked"]

@@ -40,12 +40,14 @@ def resolve_key(registry: Registry, text: str) -> int:
 
 
 def render(result: RunResult) -> None:
+    from leakward.registry.rotation_state import RotationStatus
+
     rotation = result.rotation
     state = "busy in another worker" if result.is_busy else rotation.status
     click.echo(f"rotation {rotation.id} ({rotation.policy}): {state}, last step {rotation.step}")
     for action in rotation.actions:
         click.echo(f"  - {action}")
-    if rotation.status == "pending-approval":
+    if rotation.status is RotationStatus.PENDING_APPROVAL:
         click.echo(f"approve with: leakward rotate {rotation.issued_key_id} --approve")
     if rotation.last_error:
         click.echo(f"error: {rotation.last_error}", err=True)
@@ -87,6 +89,7 @@ def rotate(
     """
     from leakward.registry import Registry
     from leakward.registry import rotations as log
+    from leakward.registry.rotation_state import RotationStatus
     from leakward.settings.loader import load_settings
 
     settings = load_settings(None, os.environ, {"registry.db": db})
@@ -116,5 +119,5 @@ def rotate(
                 entry, policy=policy, secret=secret, requires_approval=require_approval
             )
     render(result)
-    if result.rotation.status == "failed":
+    if result.rotation.status is RotationStatus.FAILED:
         sys.exit(EXIT_FINDINGS)

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from leakward.core.secret import Secret
 from leakward.registry import Match, Registry
+from leakward.registry.models import KeyStatus
 from leakward.response.pipeline_build import build_pipeline
 from leakward.response.registry_match import sightings_for
 from leakward.scanner.models import Finding
@@ -117,7 +118,7 @@ def _first_per_key(
     """One (finding, match, leak) per active registered key: a key pasted twice rotates once."""
     chosen: dict[int, tuple[Finding, Match, int]] = {}
     for finding, match, leak_id in zip(findings, matches, leak_ids, strict=True):
-        if match is not None and match.status == "active" and match.entry_id not in chosen:
+        if match is not None and match.status == KeyStatus.ACTIVE and match.entry_id not in chosen:
             chosen[match.entry_id] = (finding, match, leak_id)
     return list(chosen.values())
 

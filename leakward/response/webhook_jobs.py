@@ -110,13 +110,14 @@ class WebhookWork:
         pipeline's `resume` as `leakward rotate KEY --resume` does; one held by a live worker
         is left to it, one waiting for approval or failed is left to a human."""
         from leakward.registry import rotations
+        from leakward.registry.rotation_state import RotationStatus
         from leakward.response.leaked_value import leaked_value
         from leakward.response.pipeline_build import build_pipeline
 
         context = self.context
         outcomes: list[RotationOutcome] = []
         for rotation in rotations.list_rotations(context.registry.engine, unfinished=True):
-            if rotation.status != "running":
+            if rotation.status is not RotationStatus.RUNNING:
                 continue
             entry = rotation.issued_key_id
             try:

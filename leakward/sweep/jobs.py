@@ -27,6 +27,7 @@ from leakward.core.errors import UsageError
 from leakward.core.secret import Secret
 from leakward.queues.work import TaskOutcome, Work
 from leakward.registry import Registry, sweep_state
+from leakward.registry.rotation_state import RotationStatus
 from leakward.response.busy_retry import retry_delay
 from leakward.rules.model import RuleSet
 from leakward.settings.work import POLICIES, WorkSettings
@@ -145,7 +146,7 @@ def rotate_key(
         # `leakward rotate`: never). Coming back until it is finished covers that: a dead
         # holder's lease is taken over (at once on this host, else when it expires).
         return TaskOutcome({**summary, "busy": True}, is_retry=True)
-    if rotation.is_finished or rotation.status == "failed":
+    if rotation.is_finished or rotation.status is RotationStatus.FAILED:
         with registry.engine.begin() as connection:
             sweep_state.mark_done(connection, key, "rotate_key", summary)
     return TaskOutcome(summary)

@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from leakward.queues.work import FollowUp, TaskOutcome
 from leakward.registry import LeakSighting, Registry, sweep_state
 from leakward.registry import leaks as leak_rows
+from leakward.registry.models import KeyStatus
 from leakward.response.registry_match import sightings_for
 from leakward.rules.model import RuleSet
 from leakward.scanner.models import Finding
@@ -249,7 +250,7 @@ def rotations_for(
     wanted: dict[tuple[int, int], FollowUp] = {}
     for sighting, leak_id in zip(sightings, leak_ids, strict=True):
         match = sighting.match
-        if match is not None and match.status == "active":
+        if match is not None and match.status == KeyStatus.ACTIVE:
             payload: dict[str, object] = {
                 "issued_key_id": match.entry_id,
                 "leak_id": leak_id,

@@ -7,6 +7,7 @@ fingerprints, locations, step log), which never holds a secret, so no notice can
 from __future__ import annotations
 
 from leakward.registry import IssuedKey, Leak, Registry
+from leakward.registry.models import KeyStatus
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import Notice
 from leakward.rotators.rotation.policy import REVOKE_FIRST
@@ -77,7 +78,7 @@ def rotation_notice(registry: Registry, rotation: Rotation, key: IssuedKey) -> N
     manual = [c.locator for c in key.consumers if c.kind == "manual"]
     if manual and rotation.new_key_id is not None:
         must.append("put the replacement key into: " + "; ".join(manual))
-    if rotation.policy == REVOKE_FIRST and key.status == "revoked":
+    if rotation.policy == REVOKE_FIRST and key.status == KeyStatus.REVOKED:
         # Only where something was revoked: a verify-only key is still live and says so below.
         must.append(
             "the leaked key was revoked before consumers had its replacement: check "

@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from leakward.core.errors import RegistryError
 from leakward.core.secret import Secret
 from leakward.registry import Registry
 from leakward.registry import rotations as log
+from leakward.registry.models import KeyStatus
+from leakward.registry.rotation_state import RotationChange, RotationStatus, RotationStep
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import (
     NewCredential,
@@ -88,24 +90,26 @@ class RotationPipeline:
             requires_approval=requires_approval,
         )
         if is_new:
-            self.registry.set_status(issued_key_id, "rotating")
+            self.registry.set_status(issued_key_id, KeyStatus.ROTATING)
         if secret is not None:
             self._leaked[rotation.id] = secret
-        if rotation.status == "failed":
+        if rotation.status is RotationStatus.FAILED:
             return RunResult(rotation)  # a human must look first: `--resume` restarts it
         result = self._run(rotation.id)
         return RunResult(result.rotation, is_new=is_new, is_busy=result.is_busy)
 
     def approve(self, rotation_id: int, approved_by: str) -> RunResult:
         rotation = log.get(self.registry.engine, rotation_id)
-        if rotation.status != "pending-approval":
+        if rotation.status is not RotationStatus.PENDING_APPROVAL:
             raise RegistryError(
                 f"rotation {rotation_id} is {rotation.status}, not waiting for approval",
                 hint="see its state with: leakward rotate KEY --resume",
             )
         if not self._claim(rotation_id):
             return RunResult(rotation, is_busy=True)
-        self._update(rotation_id, approved_by=approved_by, status="running")
+        self.record(
+            rotation_id, RotationChange(approved_by=approved_by, status=RotationStatus.RUNNING)
+        )
         return self._run(rotation_id)
 
     def resume(self, rotation_id: int, secret: Secret | None = None) -> RunResult:
@@ -117,16 +121,16 @@ class RotationPipeline:
         rotation = log.get(self.registry.engine, rotation_id)
         if secret is not None:
             self._leaked[rotation_id] = secret
-        if rotation.status == "failed":
+        if rotation.status is RotationStatus.FAILED:
             if not self._claim(rotation_id):
                 return RunResult(rotation, is_busy=True)
-            self._update(rotation_id, status="running", attempts=0)
+            self.record(rotation_id, RotationChange(status=RotationStatus.RUNNING, attempts=0))
         return self._run(rotation_id)
 
     def resume_all(self) -> list[RunResult]:
         """Resume every running rotation (after a crash or restart); others are left alone."""
         unfinished = log.list_rotations(self.registry.engine, unfinished=True)
-        return [self._run(r.id) for r in unfinished if r.status == "running"]
+        return [self._run(r.id) for r in unfinished if r.status is RotationStatus.RUNNING]
 
     def plan(
         self, issued_key_id: int, policy: str, requires_approval: bool = False
@@ -150,15 +154,16 @@ class RotationPipeline:
             self.registry.engine, rotation_id, self.worker, lease=LEASE, is_stale=is_stale
         )
 
-    def _update(self, rotation_id: int, **changes: object) -> Rotation:
-        return log.update(self.registry.engine, rotation_id, self.worker, lease=LEASE, **changes)
+    def record(self, rotation_id: int, change: RotationChange) -> Rotation:
+        """Persist `change` to the rotation's row; fails once another worker took it over."""
+        return log.update(self.registry.engine, rotation_id, self.worker, change, lease=LEASE)
 
     def _run(self, rotation_id: int) -> RunResult:
         if not self._claim(rotation_id):
             return RunResult(log.get(self.registry.engine, rotation_id), is_busy=True)
         try:
             rotation = log.get(self.registry.engine, rotation_id)
-            while rotation.status == "running":
+            while rotation.status is RotationStatus.RUNNING:
                 rotation = self._advance(rotation)
         except PermanentError as error:
             rotation = self._fail(rotation_id, error)
@@ -175,60 +180,61 @@ class RotationPipeline:
         if step is None:
             return self._finish(rotation)
         needs_approval = rotation.requires_approval and rotation.approved_by is None
-        if needs_approval and rotation.step == "verified":
-            return self._update(rotation.id, status="pending-approval")
-        context = steps.StepContext(self, rotation, interrupted=rotation.running_step == step)
-        if step == "issued":
+        if needs_approval and rotation.step is RotationStep.VERIFIED:
+            return self.record(rotation.id, RotationChange(status=RotationStatus.PENDING_APPROVAL))
+        interrupted = rotation.running_step is step
+        if step is RotationStep.ISSUED:
             # A new generation per issue attempt: its token names this attempt's replacement.
-            rotation = self._update(
-                rotation.id, running_step=step, generation=rotation.generation + 1
-            )
+            start = RotationChange(running_step=step, generation=rotation.generation + 1)
         else:
-            rotation = self._update(rotation.id, running_step=step)
+            start = RotationChange(running_step=step)
+        rotation = self.record(rotation.id, start)
         _crash_point("before", step)
-        context = steps.StepContext(self, rotation, interrupted=context.interrupted)
+        context = steps.StepContext(self, rotation, interrupted=interrupted)
 
-        def record(attempt: int, error: TransientError) -> None:
-            self._update(rotation.id, attempts=rotation.attempts + attempt, last_error=str(error))
+        def record_retry(attempt: int, error: TransientError) -> None:
+            retried = RotationChange(attempts=rotation.attempts + attempt, last_error=str(error))
+            self.record(rotation.id, retried)
 
         try:
-            changes = call_with_retry(lambda: steps.run(step, context), self.retry, record)
+            change = call_with_retry(lambda: steps.run(step, context), self.retry, record_retry)
         except steps.ReplacementLostError:
             return self._orphan_replacement(rotation)
-        rotation = self._update(rotation.id, finished_step=step, **changes)
+        rotation = self.record(rotation.id, replace(change, finished_step=step))
         _crash_point("after", step)
         return rotation
 
     def _orphan_replacement(self, rotation: Rotation) -> Rotation:
         """The replacement's value is gone (a crash): mark it for revocation and issue anew."""
-        changes: dict[str, object] = {
-            "new_key_id": None,
-            "new_key_expires_at": None,
-            "delivered": [],
-            "running_step": None,
-        }
-        if rotation.new_key_id is not None:
-            changes["add_orphan"] = rotation.new_key_id
-        changes["step"] = policies.step_before(
-            rotation.policy, "issued", in_place=self._in_place(rotation)
+        rewound = policies.step_before(
+            rotation.policy, RotationStep.ISSUED, in_place=self._in_place(rotation)
         )
-        changes["add_action"] = steps.lost_replacement(rotation)
-        return self._update(rotation.id, **changes)
+        change = RotationChange(
+            step=rewound,
+            running_step=None,
+            new_key_id=None,
+            new_key_expires_at=None,
+            is_delivery_reset=True,
+            add_orphan=rotation.new_key_id,
+            add_action=steps.lost_replacement(rotation),
+        )
+        return self.record(rotation.id, change)
 
     def _finish(self, rotation: Rotation) -> Rotation:
-        if self.registry.get_key(rotation.issued_key_id).status == "rotating":
+        if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ROTATING:
             # Nothing revoked it (a verify-only provider): the owner's notice says what to do.
-            self.registry.set_status(rotation.issued_key_id, "active")
-        return self._update(rotation.id, status="done", last_error=None)
+            self.registry.set_status(rotation.issued_key_id, KeyStatus.ACTIVE)
+        return self.record(rotation.id, RotationChange(status=RotationStatus.DONE, last_error=None))
 
     def _fail(self, rotation_id: int, error: PermanentError) -> Rotation:
         message = str(error)
         try:
             self._claim(rotation_id)
-            rotation = self._update(rotation_id, status="failed", last_error=message)
+            failed = RotationChange(status=RotationStatus.FAILED, last_error=message)
+            rotation = self.record(rotation_id, failed)
         except RegistryError:
             return log.get(self.registry.engine, rotation_id)
-        steps.alert_failure(self, rotation, message)
+        steps.alert_failure(self.registry, self.notifiers, rotation, message)
         return rotation
 
     # -- memory-only values, for steps ----------------------------------------------------

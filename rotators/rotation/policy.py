@@ -18,55 +18,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leakward.registry.rotation_state import RotationStatus
+from leakward.registry.rotation_state import RotationStep as Step
 from leakward.rotators.base import Capability
 
 REISSUE_FIRST = "reissue-first"
 REVOKE_FIRST = "revoke-first"
 POLICIES = (REISSUE_FIRST, REVOKE_FIRST)
 
-STEPS: dict[str, tuple[str, ...]] = {
+STEPS: dict[str, tuple[Step, ...]] = {
     REISSUE_FIRST: (
-        "verified",
-        "settings_saved",
-        "issued",
-        "delivered",
-        "tested",
-        "old_revoked",
-        "old_dead",
-        "notified",
+        Step.VERIFIED,
+        Step.SETTINGS_SAVED,
+        Step.ISSUED,
+        Step.DELIVERED,
+        Step.TESTED,
+        Step.OLD_REVOKED,
+        Step.OLD_DEAD,
+        Step.NOTIFIED,
     ),
     REVOKE_FIRST: (
-        "verified",
-        "settings_saved",
-        "contained",
-        "old_revoked",
-        "old_dead",
-        "issued",
-        "delivered",
-        "tested",
-        "notified",
+        Step.VERIFIED,
+        Step.SETTINGS_SAVED,
+        Step.CONTAINED,
+        Step.OLD_REVOKED,
+        Step.OLD_DEAD,
+        Step.ISSUED,
+        Step.DELIVERED,
+        Step.TESTED,
+        Step.NOTIFIED,
     ),
 }
 # Rotate-in-place providers, whatever the policy: issuing the replacement revokes the leaked key.
-IN_PLACE_STEPS: tuple[str, ...] = STEPS[REISSUE_FIRST]
+IN_PLACE_STEPS: tuple[Step, ...] = STEPS[REISSUE_FIRST]
 # Steps that need the replacement's value in memory: a crash before they finish loses it.
-NEEDS_NEW_SECRET = ("delivered", "tested")
+NEEDS_NEW_SECRET = (Step.DELIVERED, Step.TESTED)
 # `settings_saved` reads what a replacement must copy, so it is only worth doing where one is
 # issued; it comes before every step that can destroy the leaked key.
-REPLACEMENT_STEPS = ("settings_saved", "issued", "delivered", "tested")
-REVOCATION_STEPS = ("contained", "old_revoked", "old_dead")
+REPLACEMENT_STEPS = (Step.SETTINGS_SAVED, Step.ISSUED, Step.DELIVERED, Step.TESTED)
+REVOCATION_STEPS = (Step.CONTAINED, Step.OLD_REVOKED, Step.OLD_DEAD)
 
 DESCRIPTIONS = {
-    "verified": "check whether the leaked key still works (read-only)",
-    "contained": "disable the leaked key reversibly where the provider allows",
-    "settings_saved": "record the leaked key's settings its replacement copies (scopes, "
+    Step.VERIFIED: "check whether the leaked key still works (read-only)",
+    Step.CONTAINED: "disable the leaked key reversibly where the provider allows",
+    Step.SETTINGS_SAVED: "record the leaked key's settings its replacement copies (scopes, "
     "restrictions; never a secret)",
-    "issued": "issue a replacement key (its public id is recorded, never its value)",
-    "delivered": "stage the replacement in every consumer's secret store",
-    "tested": "check the replacement works, then make it current in every store",
-    "old_revoked": "revoke the leaked key",
-    "old_dead": "confirm the leaked key no longer works",
-    "notified": "tell the owner what leaked, what was done and what is left",
+    Step.ISSUED: "issue a replacement key (its public id is recorded, never its value)",
+    Step.DELIVERED: "stage the replacement in every consumer's secret store",
+    Step.TESTED: "check the replacement works, then make it current in every store",
+    Step.OLD_REVOKED: "revoke the leaked key",
+    Step.OLD_DEAD: "confirm the leaked key no longer works",
+    Step.NOTIFIED: "tell the owner what leaked, what was done and what is left",
 }
 
 
@@ -78,7 +80,7 @@ def check_policy(policy: str) -> str:
     return policy
 
 
-def is_automatable(step: str, capability: Capability) -> bool:
+def is_automatable(step: Step, capability: Capability) -> bool:
     """Whether the provider's API can do `step`; the rest is the owner's manual work."""
     if step in REPLACEMENT_STEPS:
         return capability is Capability.FULL
@@ -87,30 +89,30 @@ def is_automatable(step: str, capability: Capability) -> bool:
     return True
 
 
-def steps_for(policy: str, *, in_place: bool = False) -> tuple[str, ...]:
+def steps_for(policy: str, *, in_place: bool = False) -> tuple[Step, ...]:
     """The order of steps for a policy; `in_place` when the provider rotates the key in place
     (and can issue for this key), which never revokes first."""
     return IN_PLACE_STEPS if in_place else STEPS[check_policy(policy)]
 
 
-def next_step(policy: str, done: str, *, in_place: bool = False) -> str | None:
-    """The step after `done` ("detected" before the first), None when all are done."""
+def next_step(policy: str, done: Step, *, in_place: bool = False) -> Step | None:
+    """The step after `done` (`detected` before the first), None when all are done."""
     steps = steps_for(policy, in_place=in_place)
-    if done == "detected":
+    if done is Step.DETECTED:
         return steps[0]
     index = steps.index(done)
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def step_before(policy: str, step: str, *, in_place: bool = False) -> str:
+def step_before(policy: str, step: Step, *, in_place: bool = False) -> Step:
     steps = steps_for(policy, in_place=in_place)
     index = steps.index(step)
-    return steps[index - 1] if index > 0 else "detected"
+    return steps[index - 1] if index > 0 else Step.DETECTED
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedStep:
-    step: str
+    step: str  # a step, or the wait for approval after `verified`
     description: str
     is_automatic: bool
     note: str = ""
@@ -128,16 +130,18 @@ def plan(
     planned = []
     for step in steps_for(policy, in_place=in_place):
         automatic = is_automatable(step, capability)
-        if step == "settings_saved" and not automatic:
+        if step is Step.SETTINGS_SAVED and not automatic:
             continue  # no replacement is issued, so there is nothing to copy
         note = "" if automatic else f"manual: the provider is {capability.value}"
-        if step == "delivered" and automatic:
+        if step is Step.DELIVERED and automatic:
             note = "to " + (", ".join(consumers) or "no registered consumer")
-        if in_place and step == "issued":
+        if in_place and step is Step.ISSUED:
             note = "rotates in place: the leaked key dies as the replacement is issued"
         planned.append(PlannedStep(step, DESCRIPTIONS[step], automatic, note))
-        if step == "verified" and requires_approval:
+        if step is Step.VERIFIED and requires_approval:
             planned.append(
-                PlannedStep("pending-approval", "wait for: leakward rotate KEY --approve", True)
+                PlannedStep(
+                    RotationStatus.PENDING_APPROVAL, "wait for: leakward rotate KEY --approve", True
+                )
             )
     return planned

@@ -1,8 +1,9 @@
 """The work of each rotation step; every handler is safe to run again after a crash or retry.
 
-Stage: rotators (pipeline). A handler returns the column changes to persist when it finishes;
-progress inside a step (each consumer delivered, each notifier sent) is persisted as it happens
-so a repeat skips what is done. Nothing here writes a secret anywhere but a secret store.
+Stage: rotators (pipeline). A handler returns the change to persist when it finishes; progress
+inside a step (each consumer delivered, each notifier sent) is persisted as it happens so a
+repeat skips what is done. Nothing here writes a secret anywhere but a secret store. Steps see
+whatever drives them (the pipeline) only through `StepDriver`, so they never import it.
 """
 
 from __future__ import annotations
@@ -10,20 +11,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from leakward.core.errors import RegistryError
 from leakward.core.secret import Secret
-from leakward.registry import IssuedKey, NewKey
+from leakward.registry import IssuedKey, NewKey, Registry
 from leakward.registry import rotations as log
+from leakward.registry.models import KeyStatus
+from leakward.registry.rotation_state import RotationChange
+from leakward.registry.rotation_state import RotationStep as Step
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import (
     Capability,
     KeyRef,
     Liveness,
     NewCredential,
+    Notifier,
     PermanentError,
     Rotator,
+    SecretStore,
     Settings,
     TransientError,
     Verdict,
@@ -31,10 +37,6 @@ from leakward.rotators.base import (
 from leakward.rotators.rotation import notices
 from leakward.rotators.rotation.policy import is_automatable
 
-if TYPE_CHECKING:
-    from leakward.rotators.rotation.pipeline import RotationPipeline
-
-Changes = dict[str, object]
 NO_ID = "(no public id)"
 
 
@@ -42,22 +44,54 @@ class ReplacementLostError(Exception):
     """The replacement's value is not in memory (this process did not issue it)."""
 
 
+class StepDriver(Protocol):
+    """What a step needs from whatever drives the rotation (the pipeline)."""
+
+    @property
+    def registry(self) -> Registry: ...
+
+    @property
+    def rotators(self) -> Mapping[str, Rotator]: ...
+
+    @property
+    def stores(self) -> Mapping[str, SecretStore]: ...
+
+    @property
+    def notifiers(self) -> Sequence[Notifier]: ...
+
+    def record(self, rotation_id: int, change: RotationChange) -> Rotation:
+        """Persist `change` to the rotation's row, as long as this driver holds its lease."""
+        ...
+
+    def fresh(self, rotation: Rotation) -> NewCredential | None:
+        """This generation's replacement, if this process issued it (memory only)."""
+        ...
+
+    def keep_fresh(self, rotation: Rotation, credential: NewCredential) -> None: ...
+
+    def forget_fresh(self, rotation: Rotation) -> None: ...
+
+    def leaked(self, rotation: Rotation) -> Secret | None:
+        """The leaked value, if the caller handed it in (memory only)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class StepContext:
-    pipeline: RotationPipeline
+    driver: StepDriver
     rotation: Rotation
     interrupted: bool  # this step was running when the previous worker stopped
 
     @property
     def key(self) -> IssuedKey:
-        return self.pipeline.registry.get_key(self.rotation.issued_key_id)
+        return self.driver.registry.get_key(self.rotation.issued_key_id)
 
     @property
     def rotator(self) -> Rotator:
-        return rotator_for(self.pipeline.rotators, self.key.provider)
+        return rotator_for(self.driver.rotators, self.key.provider)
 
-    def progress(self, **changes: object) -> None:
-        self.pipeline._update(self.rotation.id, **changes)
+    def progress(self, change: RotationChange) -> None:
+        self.driver.record(self.rotation.id, change)
 
 
 class ManualRotator:
@@ -105,7 +139,7 @@ def rotator_for(rotators: Mapping[str, Rotator], provider: str) -> Rotator:
 def is_in_place(rotator: Rotator, key: IssuedKey) -> bool:
     """Whether issuing this key's replacement is what revokes it (see policy.IN_PLACE_STEPS)."""
     return rotator.rotates_in_place and is_automatable(
-        "issued", rotator.capability_for(key_ref(key))
+        Step.ISSUED, rotator.capability_for(key_ref(key))
     )
 
 
@@ -121,48 +155,53 @@ def key_ref(key: IssuedKey, settings: Settings | None = None) -> KeyRef:
     )
 
 
-def run(step: str, context: StepContext) -> Changes:
+def run(step: Step, context: StepContext) -> RotationChange:
     rotator, ref = context.rotator, key_ref(context.key)
     if not is_automatable(step, rotator.capability_for(ref)):
-        if step == "settings_saved":
-            return {}  # no replacement is issued: nothing to copy, nothing for the owner to do
+        if step is Step.SETTINGS_SAVED:
+            # No replacement is issued: nothing to copy, nothing for the owner to do.
+            return RotationChange()
         manual = rotator.manual_steps(ref)
-        return {"manual_steps": manual, "add_action": f"{step}: left to the owner (manual)"}
+        return RotationChange(manual_steps=manual, add_action=f"{step}: left to the owner (manual)")
     return HANDLERS[step](context)
 
 
-def verified(context: StepContext) -> Changes:
-    secret = context.pipeline.leaked(context.rotation)
+def verified(context: StepContext) -> RotationChange:
+    secret = context.driver.leaked(context.rotation)
     if secret is None:
-        return {"add_action": "liveness not checked: the leaked value was not handed in"}
+        return RotationChange(add_action="liveness not checked: the leaked value was not handed in")
     verdict = context.rotator.verify(secret, key_ref(context.key))
     who = f" ({verdict.identity})" if verdict.identity else ""
-    return {"add_action": f"leaked key checked: {verdict.liveness.value}{who}"}
+    return RotationChange(add_action=f"leaked key checked: {verdict.liveness.value}{who}")
 
 
-def settings_saved(context: StepContext) -> Changes:
+def settings_saved(context: StepContext) -> RotationChange:
     """Record what the replacement copies while the leaked key can still be read: revoke-first
     destroys it before the replacement is issued, and a lost replacement is issued again."""
     settings = context.rotator.read_settings(key_ref(context.key))
     if settings is None:
-        return {"add_action": "the leaked key's settings could not be read (already deleted?)"}
-    leaked = context.pipeline.leaked(context.rotation)
+        return RotationChange(
+            add_action="the leaked key's settings could not be read (already deleted?)"
+        )
+    leaked = context.driver.leaked(context.rotation)
     if leaked is not None and leaked.reveal() in json.dumps(settings):
         raise PermanentError("the leaked key's settings hold its own value; they were not stored")
     if not settings:
-        return {"settings": {}}
+        return RotationChange(settings={})
     names = ", ".join(sorted(settings))
-    return {"settings": dict(settings), "add_action": f"leaked key's settings recorded: {names}"}
+    return RotationChange(
+        settings=dict(settings), add_action=f"leaked key's settings recorded: {names}"
+    )
 
 
-def contained(context: StepContext) -> Changes:
+def contained(context: StepContext) -> RotationChange:
     is_disabled = context.rotator.contain(key_ref(context.key))
     if is_disabled:
-        return {"add_action": "leaked key disabled (reversibly) at once"}
-    return {"add_action": "no reversible disable at this provider; revoking instead"}
+        return RotationChange(add_action="leaked key disabled (reversibly) at once")
+    return RotationChange(add_action="no reversible disable at this provider; revoking instead")
 
 
-def issued(context: StepContext) -> Changes:
+def issued(context: StepContext) -> RotationChange:
     key, rotator, rotation = context.key, context.rotator, context.rotation
     _check_stores(context, key)
     # The snapshot `settings_saved` took: under revoke-first the leaked key is gone by now.
@@ -173,40 +212,42 @@ def issued(context: StepContext) -> Changes:
         # yields the next. Revoking it and rotating the dead leaked key instead left nothing
         # live (GitLab refuses to rotate a revoked token; a Cloudflare delete kills the token).
         target = _replacement_ref(ref, rotation.orphan_key_ids[-1])
-        context.progress(add_action=f"rotating the lost replacement {target.key_id} in place")
+        context.progress(
+            RotationChange(add_action=f"rotating the lost replacement {target.key_id} in place")
+        )
     else:
         for orphan in rotation.orphan_key_ids:
             rotator.revoke(_replacement_ref(ref, orphan))
-            context.progress(add_action=f"revoked the lost replacement {orphan}")
+            context.progress(RotationChange(add_action=f"revoked the lost replacement {orphan}"))
     if context.interrupted and rotation.generation > 1:
         _revoke_unrecorded(context, ref, _token(rotation, rotation.generation - 1))
     new = rotator.reissue(target, _token(rotation, rotation.generation))
-    context.pipeline.keep_fresh(rotation, new)
+    context.driver.keep_fresh(rotation, new)
     label = new.key_id or NO_ID
     # The expiry is written down for the day this replacement is lost in a crash: one without
     # a public id cannot be revoked then, and the row must still say how long it stays valid.
     expiry = f", expires at {new.expires_at}" if new.expires_at else ""
-    return {
-        "new_key_id": new.key_id,
-        "new_key_expires_at": new.expires_at,
-        "add_action": f"replacement {label} issued{expiry}",
-    }
+    return RotationChange(
+        new_key_id=new.key_id,
+        new_key_expires_at=new.expires_at,
+        add_action=f"replacement {label} issued{expiry}",
+    )
 
 
-def delivered(context: StepContext) -> Changes:
+def delivered(context: StepContext) -> RotationChange:
     new = _fresh_or_lost(context)
     rotation = context.rotation
-    done = set(log.get(context.pipeline.registry.engine, rotation.id).delivered)
+    done = set(log.get(context.driver.registry.engine, rotation.id).delivered)
     for consumer in context.key.consumers:
         if consumer.kind == "manual" or consumer.spec in done:
             continue
-        store = context.pipeline.stores[consumer.kind]
+        store = context.driver.stores[consumer.kind]
         store.put(consumer.locator, new.secret, _token(rotation, rotation.generation))
-        context.progress(add_delivered=consumer.spec)
-    return {"add_action": "replacement staged in: " + _consumer_list(context.key)}
+        context.progress(RotationChange(add_delivered=consumer.spec))
+    return RotationChange(add_action="replacement staged in: " + _consumer_list(context.key))
 
 
-def tested(context: StepContext) -> Changes:
+def tested(context: StepContext) -> RotationChange:
     new = _fresh_or_lost(context)
     rotation, key = context.rotation, context.key
     # The replacement's own id; its parent (a deploy key's repository …) is the leaked key's.
@@ -222,29 +263,31 @@ def tested(context: StepContext) -> Changes:
         )
     for consumer in key.consumers:
         if consumer.kind != "manual":
-            store = context.pipeline.stores[consumer.kind]
+            store = context.driver.stores[consumer.kind]
             store.promote(consumer.locator, _token(rotation, rotation.generation))
     _register_replacement(context, key, new)
-    context.pipeline.forget_fresh(rotation)
-    return {"is_replaced": True, "add_action": notices.REPLACED}
+    context.driver.forget_fresh(rotation)
+    return RotationChange(is_replaced=True, add_action=notices.REPLACED)
 
 
-def old_revoked(context: StepContext) -> Changes:
+def old_revoked(context: StepContext) -> RotationChange:
     if is_in_place(context.rotator, context.key):
         # Revoking by id now would hit the replacement where the id survives the roll
         # (Cloudflare); the rotation already killed the leaked value.
-        context.pipeline.registry.set_status(context.key.id, "revoked")
-        return {"add_action": "leaked key revoked by its rotation (the provider rotates in place)"}
+        context.driver.registry.set_status(context.key.id, KeyStatus.REVOKED)
+        return RotationChange(
+            add_action="leaked key revoked by its rotation (the provider rotates in place)"
+        )
     # The leaked value, when handed in, is passed from memory only: bearer-only tokens (GitHub,
     # Slack) can be revoked with nothing else.
-    context.rotator.revoke(key_ref(context.key), context.pipeline.leaked(context.rotation))
-    context.pipeline.registry.set_status(context.key.id, "revoked")
-    return {"add_action": "leaked key revoked"}
+    context.rotator.revoke(key_ref(context.key), context.driver.leaked(context.rotation))
+    context.driver.registry.set_status(context.key.id, KeyStatus.REVOKED)
+    return RotationChange(add_action="leaked key revoked")
 
 
-def old_dead(context: StepContext) -> Changes:
+def old_dead(context: StepContext) -> RotationChange:
     key, rotator = context.key, context.rotator
-    secret = context.pipeline.leaked(context.rotation)
+    secret = context.driver.leaked(context.rotation)
     if secret is not None:
         verdict = rotator.verify(secret, key_ref(key))
         if verdict.liveness is not Liveness.DEAD:
@@ -253,30 +296,34 @@ def old_dead(context: StepContext) -> Changes:
             )
     elif key.key_id is not None and key.key_id == context.rotation.new_key_id:
         # Rolled in place under the same id: the listing shows the replacement, not the leak.
-        return {"add_action": "the leaked value was rolled in place; without it, not rechecked"}
+        return RotationChange(
+            add_action="the leaked value was rolled in place; without it, not rechecked"
+        )
     elif key.key_id is not None:
         listed = {k.key_id: k for k in rotator.list_keys(key.account)}
         still = listed.get(key.key_id)
         if still is not None and still.attribute("status") in (None, "active", "Active"):
             raise TransientError("the provider still lists the leaked key as active")
     else:
-        return {"add_action": "could not confirm the leaked key is dead (no value, no key id)"}
-    leak = notices.leak_of(context.pipeline.registry, context.rotation, key)
+        return RotationChange(
+            add_action="could not confirm the leaked key is dead (no value, no key id)"
+        )
+    leak = notices.leak_of(context.driver.registry, context.rotation, key)
     if leak is not None and leak.revoked_at is None:
-        context.pipeline.registry.mark_revoked(leak.id)
-    return {"add_action": "leaked key confirmed dead"}
+        context.driver.registry.mark_revoked(leak.id)
+    return RotationChange(add_action="leaked key confirmed dead")
 
 
-def notified(context: StepContext) -> Changes:
-    rotation = log.get(context.pipeline.registry.engine, context.rotation.id)
-    notice = notices.rotation_notice(context.pipeline.registry, rotation, context.key)
-    for notifier in context.pipeline.notifiers:
+def notified(context: StepContext) -> RotationChange:
+    rotation = log.get(context.driver.registry.engine, context.rotation.id)
+    notice = notices.rotation_notice(context.driver.registry, rotation, context.key)
+    for notifier in context.driver.notifiers:
         mark = f"notify:{notifier.kind}"
         if mark in rotation.delivered:
             continue
         notifier.send(notice, f"{rotation.idempotency_token}-{notifier.kind}")
-        context.progress(add_delivered=mark)
-    return {"add_action": f"owner {notice.recipient} notified"}
+        context.progress(RotationChange(add_delivered=mark))
+    return RotationChange(add_action=f"owner {notice.recipient} notified")
 
 
 def lost_replacement(rotation: Rotation) -> str:
@@ -297,27 +344,29 @@ def lost_replacement(rotation: Rotation) -> str:
     )
 
 
-def alert_failure(pipeline: RotationPipeline, rotation: Rotation, message: str) -> None:
+def alert_failure(
+    registry: Registry, notifiers: Sequence[Notifier], rotation: Rotation, message: str
+) -> None:
     """Tell the owner a rotation stopped; a notifier failing here must not hide the first error."""
-    key = pipeline.registry.get_key(rotation.issued_key_id)
-    notice = notices.failure_notice(pipeline.registry, rotation, key, message)
-    for notifier in pipeline.notifiers:
+    key = registry.get_key(rotation.issued_key_id)
+    notice = notices.failure_notice(registry, rotation, key, message)
+    for notifier in notifiers:
         try:
             notifier.send(notice, f"{rotation.idempotency_token}-failed-{rotation.attempts}")
         except (TransientError, PermanentError):
             continue
 
 
-HANDLERS: dict[str, Callable[[StepContext], Changes]] = {
-    "verified": verified,
-    "settings_saved": settings_saved,
-    "contained": contained,
-    "issued": issued,
-    "delivered": delivered,
-    "tested": tested,
-    "old_revoked": old_revoked,
-    "old_dead": old_dead,
-    "notified": notified,
+HANDLERS: dict[Step, Callable[[StepContext], RotationChange]] = {
+    Step.VERIFIED: verified,
+    Step.SETTINGS_SAVED: settings_saved,
+    Step.CONTAINED: contained,
+    Step.ISSUED: issued,
+    Step.DELIVERED: delivered,
+    Step.TESTED: tested,
+    Step.OLD_REVOKED: old_revoked,
+    Step.OLD_DEAD: old_dead,
+    Step.NOTIFIED: notified,
 }
 
 
@@ -326,7 +375,7 @@ def _token(rotation: Rotation, generation: int) -> str:
 
 
 def _fresh_or_lost(context: StepContext) -> NewCredential:
-    new = context.pipeline.fresh(context.rotation)
+    new = context.driver.fresh(context.rotation)
     if new is None:
         raise ReplacementLostError
     return new
@@ -349,12 +398,14 @@ def _revoke_unrecorded(context: StepContext, ref: KeyRef, token: str) -> None:
     for listed in context.rotator.list_keys(ref.account):
         if listed.attribute("idempotency_token") == token and listed.key_id is not None:
             context.rotator.revoke(listed)
-            context.progress(add_action=f"revoked the unrecorded replacement {listed.key_id}")
+            context.progress(
+                RotationChange(add_action=f"revoked the unrecorded replacement {listed.key_id}")
+            )
 
 
 def _check_stores(context: StepContext, key: IssuedKey) -> None:
     missing = sorted(
-        {c.kind for c in key.consumers if c.kind != "manual"} - set(context.pipeline.stores)
+        {c.kind for c in key.consumers if c.kind != "manual"} - set(context.driver.stores)
     )
     if missing:
         raise PermanentError(
@@ -371,7 +422,7 @@ def _consumer_list(key: IssuedKey) -> str:
 
 def _register_replacement(context: StepContext, key: IssuedKey, new: NewCredential) -> None:
     """Future leaks of the replacement match the registry too (fingerprint, never the value)."""
-    registry = context.pipeline.registry
+    registry = context.driver.registry
     for ident in (registry.fingerprint(new.secret.reveal()), new.key_id):
         if ident is not None and log.find_key(registry.engine, ident) is not None:
             return

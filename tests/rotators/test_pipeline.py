@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from leakward.core.secret import Secret
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus, RotationStep
 from leakward.rotators.base import Capability, PermanentError, TransientError
 from leakward.rotators.rotation import steps
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
@@ -48,7 +49,7 @@ def test_reissue_first_replaces_delivers_then_revokes(world: World) -> None:
     result = world.pipeline().rotate(world.key_id, leak_id=world.leak_id, secret=Secret(OLD_SECRET))
     assert result.is_new
     rotation = result.rotation
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert_rotated(world)
     times = rotation.step_times
     assert times["tested"] < times["old_revoked"] < times["old_dead"] < times["notified"]
@@ -66,7 +67,7 @@ def test_reissue_first_replaces_delivers_then_revokes(world: World) -> None:
 
 def test_revoke_first_kills_the_leak_before_replacing_it(world: World) -> None:
     rotation = world.pipeline().rotate(world.key_id, policy="revoke-first").rotation
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert_rotated(world)
     times = rotation.step_times
     assert times["contained"] < times["old_revoked"] < times["old_dead"] < times["issued"]
@@ -86,13 +87,13 @@ def test_plan_lists_steps_and_changes_nothing(world: World) -> None:
 def test_approval_stops_before_any_change_until_approved(world: World) -> None:
     pipeline = world.pipeline()
     rotation = pipeline.rotate(world.key_id, requires_approval=True).rotation
-    assert rotation.status == "pending-approval"
-    assert rotation.step == "verified"
+    assert rotation.status is RotationStatus.PENDING_APPROVAL
+    assert rotation.step is RotationStep.VERIFIED
     assert len(world.rotator.keys()) == 1
     assert world.rotator.keys()["key-old"]["status"] == "active"
     assert pipeline.resume_all() == []  # waiting rotations are not resumed on their own
     done = pipeline.approve(rotation.id, "lead@example.test").rotation
-    assert done.status == "done"
+    assert done.status is RotationStatus.DONE
     assert done.approved_by == "lead@example.test"
     assert_rotated(world)
 
@@ -107,7 +108,7 @@ def test_limited_providers_do_what_the_api_allows_and_hand_over_the_rest(
     world = open_world(db_url, tmp_path / "state", capability=capability)
     try:
         rotation = world.pipeline().rotate(world.key_id).rotation
-        assert rotation.status == "done", rotation.last_error
+        assert rotation.status is RotationStatus.DONE, rotation.last_error
         keys = world.rotator.keys()
         assert len(keys) == keys_after
         assert keys["key-old"]["status"] == old_status
@@ -137,7 +138,7 @@ def test_transient_errors_at_each_step_are_retried_honouring_retry_after(
     faults.add(operation, TransientError("HTTP 500"), TransientError("HTTP 429", retry_after=7.0))
     secret = Secret(OLD_SECRET) if operation == "verify" else None
     rotation = world.pipeline().rotate(world.key_id, secret=secret).rotation
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert_rotated(world)
     assert world.sleeps[0] == pytest.approx(0.5)
     assert world.sleeps[1] == pytest.approx(7.0)  # Retry-After beats the 1 s backoff
@@ -148,7 +149,7 @@ def test_a_permanent_error_stops_alerts_the_owner_and_resumes_after_the_fix(worl
     world.rotator.faults.add("revoke", PermanentError("the admin key lacks keys:write"))
     pipeline = world.pipeline()
     rotation = pipeline.rotate(world.key_id).rotation
-    assert rotation.status == "failed"
+    assert rotation.status is RotationStatus.FAILED
     assert rotation.last_error is not None
     assert "keys:write" in rotation.last_error
     (alert,) = world.notifier.sent()
@@ -159,7 +160,7 @@ def test_a_permanent_error_stops_alerts_the_owner_and_resumes_after_the_fix(worl
     assert again.rotation.id == rotation.id
     assert not again.is_new
     resumed = pipeline.resume(rotation.id).rotation
-    assert resumed.status == "done"
+    assert resumed.status is RotationStatus.DONE
     assert world.rotator.keys()["key-old"]["status"] == "revoked"
     assert len(live_keys(world)) == 1
 
@@ -167,7 +168,7 @@ def test_a_permanent_error_stops_alerts_the_owner_and_resumes_after_the_fix(worl
 def test_retries_are_bounded(world: World) -> None:
     world.rotator.faults.add("reissue", *[TransientError("timed out")] * 10)
     rotation = world.pipeline().rotate(world.key_id).rotation
-    assert rotation.status == "failed"
+    assert rotation.status is RotationStatus.FAILED
     assert rotation.attempts == 4
     assert len(world.sleeps) == 3
     assert world.rotator.keys()["key-old"]["status"] == "active"
@@ -202,7 +203,8 @@ def test_two_workers_racing_on_one_leak_make_one_rotation(
     WorldCheck = open_world(db_url, tmp_path / "state", create=False)
     try:
         (only,) = log.list_rotations(WorldCheck.registry.engine)
-        if only.status != "done":  # the loser saw it busy; whoever finishes completes it
+        # The loser saw it busy; whoever finishes completes it.
+        if only.status is not RotationStatus.DONE:
             WorldCheck.pipeline().resume_all()
         assert_rotated(WorldCheck)
         assert len(WorldCheck.rotator.keys()) == 2

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
 from tests.rotators.pipeline_world import open_world
 from tests.rotators.test_pipeline import assert_rotated
@@ -61,9 +62,9 @@ def test_resume_after_a_kill_at_any_step_boundary(
     world = open_world(db_url, state, create=False)
     try:
         (interrupted,) = log.list_rotations(world.registry.engine)
-        assert interrupted.status == "running"
+        assert interrupted.status is RotationStatus.RUNNING
         results = world.pipeline().resume_all()
-        assert [r.rotation.status for r in results] == ["done"]
+        assert [r.rotation.status for r in results] == [RotationStatus.DONE]
         assert_rotated(world)
         if crash_at in ("after:issued", "before:delivered", "after:delivered", "before:tested"):
             # The replacement's value died with the process: it was revoked, another issued.

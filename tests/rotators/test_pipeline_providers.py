@@ -25,6 +25,7 @@ from leakward.registry import (
     Registry,
     parse_consumer,
 )
+from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Rotator
 from leakward.rotators.providers.cloudflare import CloudflareRotator
 from leakward.rotators.providers.github import GitHubRotator
@@ -123,7 +124,7 @@ def test_revoke_only_github_pat_is_revoked_confirmed_dead_and_handed_over(
     run = pipeline(registry, rotator, store, notifier)
     rotation = run.rotate(entry, leak_id=leak_id, secret=Secret(value)).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert fake_github.tokens[value].revoked
     calls = fake_github.paths()
     assert calls.count("POST /credentials/revoke") == 1
@@ -162,14 +163,14 @@ def test_github_pat_rotation_started_without_the_value_finishes_when_resumed_wit
     rotator = GitHubRotator(http_client, base_url=fake_github.url)
 
     stopped = pipeline(registry, rotator, store, notifier).rotate(entry, leak_id=leak_id)
-    assert stopped.rotation.status == "failed"
+    assert stopped.rotation.status is RotationStatus.FAILED
     assert not fake_github.tokens[value].revoked
 
     # A fresh pipeline, as after a restart: the value lives only where it is handed in.
     resumed = pipeline(registry, rotator, store, notifier).resume(
         stopped.rotation.id, secret=Secret(value)
     )
-    assert resumed.rotation.status == "done", resumed.rotation.last_error
+    assert resumed.rotation.status is RotationStatus.DONE, resumed.rotation.last_error
     assert fake_github.tokens[value].revoked
     assert registry.get_key(entry).status == "revoked"
     assert_nowhere(registry, notifier, value)
@@ -207,7 +208,7 @@ def test_revoke_first_on_gitlab_rotates_in_place_instead_of_revoking_first(
         entry, policy="revoke-first", leak_id=leak_id, secret=Secret(value)
     ).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     (live,) = fake_gitlab.live_tokens("ci-deploy")  # exactly one live replacement
     assert live.value != value
     assert fake_gitlab.tokens[token_id].revoked
@@ -244,7 +245,7 @@ def test_cloudflare_roll_is_not_followed_by_deleting_the_rolled_token(
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     # The roll keeps the token id, so deleting "the leaked key" by id would kill the replacement.
     rolled = fake_cloudflare.tokens[token_id]["value"]
     assert rolled != value
@@ -270,7 +271,7 @@ def test_gitlab_project_token_rotates_through_the_project_endpoint(
 
     rotation = run.rotate(entry, leak_id=leak_id, secret=Secret(value)).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert f"POST /api/v4/projects/42/access_tokens/{token_id}/rotate" in fake_gitlab.paths()
     personal = [p for p in fake_gitlab.paths() if f"personal_access_tokens/{token_id}" in p]
     assert personal == []
@@ -297,7 +298,7 @@ def test_full_gitlab_rotation_replaces_delivers_revokes_and_tells_the_owner(
 
     rotation = run.rotate(entry, leak_id=leak_id, secret=Secret(value)).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     (live,) = fake_gitlab.live_tokens("release-bot")
     assert fake_gitlab.tokens[token_id].revoked
     assert_consumers_hold(store, live.value)
@@ -338,7 +339,7 @@ def test_verify_only_huggingface_token_is_checked_and_handed_to_the_owner(
         entry, policy="revoke-first", leak_id=leak_id, secret=Secret(value)
     ).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     # Nothing could revoke it: the token still works, and the registry does not pretend.
     assert rotator.verify(Secret(value)).liveness.value == "live"
     assert registry.get_key(entry).status == "active"
@@ -386,7 +387,7 @@ def test_github_deploy_key_rotation_is_tested_and_confirmed_dead_through_the_rep
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     (replacement,) = fake_github.deploy_keys["acme/app"].values()  # the leaked key is gone
     assert replacement["id"] != old
     assert replacement["read_only"] is False

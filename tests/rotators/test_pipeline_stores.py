@@ -28,6 +28,7 @@ import pytest
 
 from leakward.core.secret import Secret
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry.rotation_state import RotationStatus
 from leakward.response.pipeline_build import build_pipeline
 from leakward.rotators.base import Liveness
 from leakward.rotators.providers.sendgrid import SendGridRotator
@@ -161,7 +162,7 @@ def test_one_rotation_delivers_to_every_store_kind(
             retry=RetryPolicy(attempts=4, sleep=lambda _seconds: None),
         )
         rotation = pipeline.rotate(entry, secret=Secret(world.leaked)).rotation
-        assert rotation.status == "done", rotation.last_error
+        assert rotation.status is RotationStatus.DONE, rotation.last_error
         assert set(rotation.delivered) >= set(CONSUMERS)
         assert registry.get_key(entry).status == "revoked"
     world.assert_every_store_holds_the_one_replacement()

@@ -34,6 +34,7 @@ import pytest
 from leakward.core.secret import Secret
 from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
 from leakward.rotators.providers import ROTATORS
 from leakward.rotators.rotation.pipeline import CRASH_ENV
@@ -170,10 +171,10 @@ def crash_and_resume(
     registry = Registry.open(db_url, pepper=PEPPER)
     try:
         (interrupted,) = log.list_rotations(registry.engine)
-        assert interrupted.status == "running"
+        assert interrupted.status is RotationStatus.RUNNING
         pipeline = build_pipeline(registry, case.provider, state, env)
         rotation = pipeline.resume(interrupted.id, secret=Secret(planted.value)).rotation
-        assert rotation.status == "done", rotation.last_error
+        assert rotation.status is RotationStatus.DONE, rotation.last_error
         assert interrupted.policy == policy
         is_lost = crash_at in lost_replacement_points(case.provider, policy)
         if is_lost and case.lost_lifetime is None:

@@ -16,6 +16,7 @@ import httpx
 
 from leakward.core.secret import Secret
 from leakward.registry import NewKey, Registry
+from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.providers.github import GitHubRotator
 from leakward.rotators.providers.google import GoogleApiKeyRotator
 from leakward.rotators.providers.sendgrid import SendGridRotator
@@ -75,7 +76,7 @@ def test_revoke_first_sendgrid_replacement_keeps_the_leaked_keys_scopes(
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert key_id not in fake_sendgrid.keys  # revoked first ...
     times = rotation.step_times
     assert times["settings_saved"] < times["old_revoked"] < times["issued"]
@@ -111,7 +112,7 @@ def test_revoke_first_google_replacement_keeps_the_leaked_keys_restrictions(
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert old.deleted
     assert rotation.step_times["old_revoked"] < rotation.step_times["issued"]
     replacement = held(store)
@@ -147,7 +148,7 @@ def test_revoke_first_twilio_replacement_of_a_restricted_key_is_restricted_alike
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     (replacement,) = fake_twilio.keys.values()
     assert replacement["sid"] != sid
     assert replacement["policy"] == TWILIO_POLICY  # Restricted, never a Standard key
@@ -184,7 +185,7 @@ def test_revoke_first_deploy_key_keeps_write_access_from_the_snapshot(
         .rotation
     )
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert rotation.settings == {"read_only": False}
     (replacement,) = fake_github.deploy_keys["acme/app"].values()
     assert replacement["id"] != old
@@ -214,7 +215,7 @@ def test_without_a_snapshot_or_the_key_nothing_broader_is_issued(
         .rotation
     )
 
-    assert rotation.status == "failed"
+    assert rotation.status is RotationStatus.FAILED
     assert rotation.settings is None
     assert "will not issue a Full Access key" in (rotation.last_error or "")
     assert fake_sendgrid.paths("POST") == []

@@ -24,6 +24,7 @@ import pytest
 
 from leakward.core.secret import Secret
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness, Rotator
 from leakward.rotators.providers.google import GoogleApiKeyRotator
 from leakward.rotators.providers.sendgrid import SendGridRotator
@@ -191,7 +192,7 @@ def test_a_failed_call_at_any_step_still_rotates_exactly_once(
 
     rotation = pipeline.rotate(entry, secret=Secret(leaked)).rotation
 
-    assert rotation.status == "done", rotation.last_error
+    assert rotation.status is RotationStatus.DONE, rotation.last_error
     assert fake.unserved() == 0  # the call was made and failed
     if call.is_retried:
         assert rotation.attempts >= 1  # the transient failure was recorded, then retried

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from leakward.registry import Registry
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus
 from leakward.response.leaks import Exposure, ResponsePolicy, respond
 from leakward.response.webhook_jobs import WebhookWork, WorkContext
 from leakward.rotators.rotation.locks import is_stale
@@ -55,7 +56,7 @@ def test_a_busy_rotation_of_a_pushed_key_is_finished_when_its_holder_dies(
             holder.wait()
 
         deadline = time.monotonic() + 60  # only stops a hung test
-        while log.get(registry.engine, rotation.id).status != "done":
+        while log.get(registry.engine, rotation.id).status is not RotationStatus.DONE:
             assert time.monotonic() < deadline, log.get(registry.engine, rotation.id)
             time.sleep(0.2)
         assert [r.id for r in log.list_rotations(registry.engine)] == [rotation.id]
@@ -99,4 +100,4 @@ def test_a_stored_retry_answers_busy_while_the_rotation_is_held_and_is_done_afte
         assert work.perform("rotate_key", payload) is JobOutcome.BUSY
         log.release(registry.engine, rotation.id, holder)
         assert work.perform("rotate_key", payload) is None
-        assert log.get(registry.engine, rotation.id).status == "done"
+        assert log.get(registry.engine, rotation.id).status is RotationStatus.DONE

@@ -21,6 +21,7 @@ import pytest
 from leakward.core.errors import UsageError
 from leakward.registry import Registry
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.webhook_deliveries import DeliveryLog
 from leakward.settings.work import WorkSettings
 from leakward.sweep.jobs import perform
@@ -87,7 +88,7 @@ def test_a_push_to_serve_with_a_broker_is_scanned_and_rotated_by_a_worker(
         def rotated() -> bool:
             with Registry.open(db_url) as registry:
                 done = log.list_rotations(registry.engine)
-                return bool(done) and done[0].status == "done"
+                return bool(done) and done[0].status is RotationStatus.DONE
 
         serve_world.wait_for(rotated, f"no rotation; worker said:\n{worker_log.read_text()}")
         assert sender.redeliver(delivery).status == 200

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from leakward.registry import Registry
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.webhook_deliveries import DeliveryLog, StoredJob
 from leakward.rotators.rotation.locks import is_stale
 from tests.fakes.git_http import GitHttpServer
@@ -65,7 +66,7 @@ def test_a_stored_busy_rotation_is_retried_across_a_restart_and_finished_once(
             lambda: busy_retries(db_url) > tried, "the restarted serve did not retry"
         )
         with Registry.open(db_url) as registry:
-            assert log.get(registry.engine, rotation.id).status == "running"
+            assert log.get(registry.engine, rotation.id).status is RotationStatus.RUNNING
             log.release(registry.engine, rotation.id, holder)
 
         def retry_done() -> bool:

@@ -16,6 +16,7 @@ import sys
 
 from leakward.registry import Registry
 from leakward.registry import rotations as log
+from leakward.registry.rotation_state import RotationStatus, RotationStep
 from leakward.registry.webhook_deliveries import DeliveryLog
 from tests.fakes.git_http import GitHttpServer
 from tests.webhooks.serve_process import ROOT, GitGate, kill
@@ -87,13 +88,13 @@ def test_serve_resumes_at_start_a_rotation_a_killed_process_left_running(
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     with Registry.open(db_url) as registry:
         [rotation] = log.list_rotations(registry.engine)
-        assert (rotation.status, rotation.step) == ("running", "issued")
+        assert (rotation.status, rotation.step) == (RotationStatus.RUNNING, RotationStep.ISSUED)
 
     with serve_world.serve():
 
         def finished() -> bool:
             with Registry.open(db_url) as registry:
-                return log.get(registry.engine, rotation.id).status == "done"
+                return log.get(registry.engine, rotation.id).status is RotationStatus.DONE
 
         serve_world.wait_for(finished, "serve did not resume the rotation")
 
