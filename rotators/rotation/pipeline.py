@@ -16,9 +16,7 @@ records that, with the expiry the provider gave when it was issued.
 
 from __future__ import annotations
 
-import os
-import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -42,10 +40,12 @@ from leakward.rotators.rotation import steps
 from leakward.rotators.rotation.locks import is_stale, worker_name
 from leakward.rotators.rotation.retry import RetryPolicy, call_with_retry
 
-# Test seam for the crash-safety suite: "after:issued" kills this process with SIGKILL right
-# after the "issued" step is persisted ("before:issued": right after it is marked running).
-CRASH_ENV = "LEAKWARD_TEST_CRASH_AT"
 LEASE = timedelta(minutes=10)
+
+# Called with ("before", step) right after a step is marked running and ("after", step) right
+# after it is persisted as finished: the crash-safety tests kill the process there to prove a
+# restart resumes from any step boundary. Production pipelines have none.
+Fault = Callable[[str, RotationStep], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ class RotationPipeline:
     notifiers: Sequence[Notifier] = ()
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     worker: str = field(default_factory=worker_name)
+    fault: Fault | None = None
     # Replacement values of this process, keyed by (rotation id, generation): memory only.
     _fresh: dict[tuple[int, int], NewCredential] = field(default_factory=dict, repr=False)
     # Leaked values handed in by the caller, keyed by rotation id: memory only.
@@ -189,7 +190,7 @@ class RotationPipeline:
         else:
             start = RotationChange(running_step=step)
         rotation = self.record(rotation.id, start)
-        _crash_point("before", step)
+        self._boundary("before", step)
         context = steps.StepContext(self, rotation, interrupted=interrupted)
 
         def record_retry(attempt: int, error: TransientError) -> None:
@@ -201,8 +202,12 @@ class RotationPipeline:
         except steps.ReplacementLostError:
             return self._orphan_replacement(rotation)
         rotation = self.record(rotation.id, replace(change, finished_step=step))
-        _crash_point("after", step)
+        self._boundary("after", step)
         return rotation
+
+    def _boundary(self, phase: str, step: RotationStep) -> None:
+        if self.fault is not None:
+            self.fault(phase, step)
 
     def _orphan_replacement(self, rotation: Rotation) -> Rotation:
         """The replacement's value is gone (a crash): mark it for revocation and issue anew."""
@@ -250,8 +255,3 @@ class RotationPipeline:
 
     def leaked(self, rotation: Rotation) -> Secret | None:
         return self._leaked.get(rotation.id)
-
-
-def _crash_point(phase: str, step: str) -> None:
-    if os.environ.get(CRASH_ENV) == f"{phase}:{step}":
-        os.kill(os.getpid(), signal.SIGKILL)

@@ -5,8 +5,9 @@ The provider crash matrix (tests/rotators/test_provider_crash_matrix.py) resumes
 the pipeline is the one `leakward/response/pipeline_build.py` builds from the environment, so the
 rotator is SendGrid's `from_environment` against its fake, the consumer is a Vault KV field in
 the fake Vault (check-and-set writes), and the notifier is the signed JSON webhook posting to a
-local receiver. The first process dies by SIGKILL at a step boundary ($LEAKWARD_TEST_CRASH_AT,
-rotators/rotation/pipeline.py); a second process resumes. Afterwards, in the fakes' own state: the
+local receiver. The first process dies by SIGKILL at a step boundary (the same command line run
+through tests/rotators/crashing_cli.py, which gives its pipeline a fault hook); a second process
+resumes. Afterwards, in the fakes' own state: the
 leaked key is gone, exactly one other key lives and Vault holds it, and exactly one notice arrived.
 """
 
@@ -84,10 +85,11 @@ def environment(sendgrid: FakeSendGrid, vault: FakeVault, receiver: Receiver) ->
 
 
 def leakward(
-    args: list[str], env: dict[str, str], stdin: str = ""
+    args: list[str], env: dict[str, str], stdin: str = "", crash_at: str = ""
 ) -> subprocess.CompletedProcess[str]:
+    command = ["tests.rotators.crashing_cli", crash_at] if crash_at else ["leakward"]
     return subprocess.run(
-        [sys.executable, "-m", "leakward", *args],
+        [sys.executable, "-m", *command, *args],
         input=stdin,
         cwd=ROOT,
         env=env,
@@ -135,8 +137,9 @@ def test_cli_rotation_killed_then_resumed_leaves_one_live_replacement_in_vault(
     killed = leakward(
         # "--": SendGrid's key ids are base64url, and one may start with "-".
         ["rotate", "--secret-stdin", "--db", db, "--", key_id],
-        {**env, "LEAKWARD_TEST_CRASH_AT": crash_at},
+        env,
         stdin=leaked + "\n",
+        crash_at=crash_at,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     assert receiver.deliveries() == []  # killed before the owner was told

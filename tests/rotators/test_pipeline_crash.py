@@ -7,7 +7,6 @@ exactly one notice.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -48,11 +47,9 @@ def test_resume_after_a_kill_at_any_step_boundary(
 ) -> None:
     state = tmp_path / "state"
     open_world(db_url, state).registry.close()
-    env = {**os.environ, "LEAKWARD_TEST_CRASH_AT": crash_at}
     done = subprocess.run(
-        [sys.executable, "-m", "tests.rotators.crash_worker", db_url, str(state), policy],
+        [sys.executable, "-m", "tests.rotators.crash_worker", db_url, str(state), policy, crash_at],
         cwd=ROOT,
-        env=env,
         capture_output=True,
         text=True,
         timeout=60,

@@ -178,12 +178,14 @@ def test_cli_killed_after_delivering_everywhere_then_resumed(world: World, tmp_p
     env = {**inherited, **world.environment(), "LEAKWARD_PEPPER": PEPPER}
 
     def leakward(*args: str, crash_at: str = "") -> subprocess.CompletedProcess[str]:
+        # The crashing run is the real command line with a fault hook (tests/rotators/crashing_cli).
+        command = ["tests.rotators.crashing_cli", crash_at] if crash_at else ["leakward"]
         return subprocess.run(
             # "--": SendGrid's key ids are base64url, and one may start with "-".
-            [sys.executable, "-m", "leakward", "rotate", "--db", db, *args, "--", world.key_id],
+            [sys.executable, "-m", *command, "rotate", "--db", db, *args, "--", world.key_id],
             input=world.leaked + "\n",
             cwd=ROOT,
-            env={**env, "LEAKWARD_TEST_CRASH_AT": crash_at} if crash_at else env,
+            env=env,
             capture_output=True,
             text=True,
             timeout=60,

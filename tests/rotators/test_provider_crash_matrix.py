@@ -37,7 +37,6 @@ from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
 from leakward.rotators.providers import ROTATORS
-from leakward.rotators.rotation.pipeline import CRASH_ENV
 from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST, steps_for
 from leakward.rotators.rotation.steps import key_ref
 from tests.registry.conftest import _isolated_environment, postgres_url
@@ -132,9 +131,9 @@ def crash(
     crash_at: str,
     policy: str,
 ) -> None:
-    env = {**os.environ, **environ, CRASH_ENV: crash_at}
+    env = {**os.environ, **environ}
     done = subprocess.run(
-        [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy],
+        [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy, crash_at],
         input=value,
         cwd=ROOT,
         env=env,

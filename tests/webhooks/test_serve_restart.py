@@ -74,11 +74,12 @@ def test_serve_resumes_at_start_a_rotation_a_killed_process_left_running(
 ) -> None:
     db_url = serve_world.db_url
     key = serve_world.register_key()
-    command = [sys.executable, "-m", "leakward", "rotate", str(key.entry), "--secret-stdin"]
+    # `leakward rotate` with a fault hook that kills it once `issued` is persisted.
+    crashing = [sys.executable, "-m", "tests.rotators.crashing_cli", "after:issued"]
     killed = subprocess.run(
-        [*command, "--db", db_url],
+        [*crashing, "rotate", str(key.entry), "--secret-stdin", "--db", db_url],
         input=key.value + "\n",
-        env=serve_world.process_environment({"LEAKWARD_TEST_CRASH_AT": "after:issued"}),
+        env=serve_world.process_environment(),
         cwd=ROOT,
         capture_output=True,
         text=True,
