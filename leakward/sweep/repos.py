@@ -19,7 +19,6 @@ job never carries it (its `pushed_at` is the head commit's date), so it always f
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,12 +53,6 @@ from leakward.sweep.github_org import RateLimitedApi, github_api, repository_sta
 # it, after which its fetch time has moved on.
 PUSHED_AT_MARGIN = timedelta(minutes=10)
 
-# Test seam for the worker-crash suite: when set to a file path, a scan_repo task that finds
-# this file absent creates it and then stalls before committing, so a test can SIGKILL it there
-# (or restart the broker under it) and then let it go by writing STALL_RELEASE into the file.
-STALL_ENV = "LEAKWARD_TEST_STALL_BEFORE_COMMIT"
-STALL_RELEASE = "release"
-
 # One process per repository: the pool runs repositories side by side instead.
 SCAN_OPTIONS = ScanOptions(jobs=1)
 
@@ -76,7 +69,13 @@ def scan_repository(
     settings: WorkSettings,
     payload: dict[str, object],
     dedupe_key: str,
+    before_commit: Callable[[], None] | None = None,
 ) -> TaskOutcome:
+    """Fetch and scan the repository's new objects and record its leaks, once per dedupe key.
+
+    `before_commit` is called after the scan and before anything is recorded: the worker-crash
+    tests stall a task there to kill its worker (or restart the broker) under it.
+    """
     repository = str(payload["repository"])
     clone_url = str(payload["clone_url"])
     summary: dict[str, object] = {"repository": repository}
@@ -105,7 +104,8 @@ def scan_repository(
         old = sweep_state.scanned_tips(registry.engine, repository)
         revs = new_revs(path, tips, old)
         findings = _scan(path, ruleset, revs) if revs else []
-        _maybe_stall()
+        if before_commit is not None:
+            before_commit()
         is_public = payload.get("is_public") is True
         sightings = sightings_for(
             registry, findings, source_kind="git", is_public=is_public, repository=repository
@@ -197,16 +197,6 @@ def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[st
     else:
         reason = f"clone or fetch failed ({error}); check access, it is retried next sweep"
     return {"state": "skipped", "reason": reason, "api_state": status.state}
-
-
-def _maybe_stall() -> None:
-    marker = os.environ.get(STALL_ENV)
-    if not marker or Path(marker).exists():
-        return
-    Path(marker).write_text(str(os.getpid()))
-    deadline = time.monotonic() + 600
-    while Path(marker).read_text() != STALL_RELEASE and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 def commit_once(

@@ -28,6 +28,7 @@ from tests.org_world import rotation_world  # noqa: F401 (provider, secret store
 from tests.services import require_service
 from tests.sweep.fixtures import *  # noqa: F403 (the sweep's registry, fake API, origins)
 
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("LEAKWARD_TEST_REDIS", "redis://127.0.0.1:6379/0")
 VISIBILITY_TIMEOUT = 4.0
 
@@ -162,13 +163,16 @@ class Workers:
         visibility_timeout: float = VISIBILITY_TIMEOUT,
         loglevel: str = "WARNING",
         options: Sequence[str] = (),
+        stall: Path | None = None,
     ) -> subprocess.Popen[bytes]:
         """A worker on `broker`; with `rotate`, it also rotates the registry keys it finds;
-        `options` are more `leakward worker` options."""
+        `options` are more `leakward worker` options; with `stall`, a repository scan stalls
+        before it commits (tests/workers/stalling_worker.py, `stall` is its marker file)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
+        launcher = ["leakward"] if stall is None else ["tests.workers.stalling_worker", str(stall)]
         args = [
-            sys.executable, "-m", "leakward", "worker", "--broker", broker,
+            sys.executable, "-m", *launcher, "worker", "--broker", broker,
             "--db", str(self.settings.db_url), "--mirrors", str(self.settings.mirror_dir),
             "--api-url", self.settings.api_url, "--queue", self.queue,
             "--pool", "prefork", "--concurrency", "1",
@@ -180,6 +184,7 @@ class Workers:
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            cwd=ROOT,  # where `tests` imports from, for the stalling launcher
             start_new_session=True,  # its own process group: SIGKILL takes the pool child too
         )
         log.close()

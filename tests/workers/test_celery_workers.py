@@ -16,11 +16,11 @@ from leakward.registry import Registry, sweep_state
 from leakward.registry.models import LeakRow
 from leakward.registry.sweep_state import DoneTaskRow
 from leakward.settings.work import WorkSettings
-from leakward.sweep.repos import STALL_ENV, STALL_RELEASE
 from tests.git.repos import pat
 from tests.org_world import done_keys
 from tests.sweep.fixtures import Origins
 from tests.workers.conftest import RedisServer, Workers, wait_for
+from tests.workers.stalling_worker import STALL_RELEASE
 
 
 def _queue(broker: str, settings: WorkSettings, queue_name: str) -> CeleryQueue:
@@ -54,10 +54,10 @@ def test_a_task_of_a_killed_worker_is_redone_once_by_the_other(
     queue = _queue(redis_url, settings, queue_name)
     queue.enqueue("scan_repo", _scan_payload(origins, "leaky", "s1"))
 
-    first = workers.start(redis_url, {STALL_ENV: str(stall)})
+    first = workers.start(redis_url, stall=stall)
     wait_for(stall.exists, "the first worker taking the task", workers)
     # The task has scanned and stopped just before its commit; the second worker is idle.
-    workers.start(redis_url, {STALL_ENV: str(stall)})
+    workers.start(redis_url, stall=stall)
     workers.kill(first)
     assert done_keys(registry) == set()
 
@@ -99,9 +99,9 @@ def test_a_worker_killed_while_restoring_holds_up_no_other_queue(
     _queue(own_redis.url, settings, queue_name).enqueue(
         "scan_repo", _scan_payload(origins, "leaky", "s1")
     )
-    first = workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    first = workers.start(own_redis.url, stall=stall)
     wait_for(stall.exists, "the first worker taking the task", workers)
-    workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    workers.start(own_redis.url, stall=stall)
     workers.kill(first)
     wait_for(lambda: done_keys(registry) != set(), "the second worker redoing the task", workers)
     assert done_keys(registry) == {"scan_repo:acme/leaky:s1"}
@@ -126,7 +126,7 @@ def test_redis_restart_under_load_loses_no_task(
     for name in names[:6]:
         queue.enqueue("scan_repo", _scan_payload(origins, name, "r1"))
     stall = tmp_path / "stalled-pid"
-    workers.start(own_redis.url, {STALL_ENV: str(stall)})
+    workers.start(own_redis.url, stall=stall)
     wait_for(stall.exists, "the worker taking a task", workers)
     with own_redis.client() as broker:
         assert broker.llen(queue_name) == 5  # waiting
