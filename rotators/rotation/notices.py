@@ -6,10 +6,12 @@ fingerprints, locations, step log), which never holds a secret, so no notice can
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from leakward.registry import IssuedKey, Leak, Registry
 from leakward.registry.models import KeyStatus
 from leakward.registry.rotations import Rotation
-from leakward.rotators.base import Notice
+from leakward.rotators.base import Notice, Notifier, PermanentError, TransientError
 from leakward.rotators.rotation.policy import REVOKE_FIRST
 
 # The action the `tested` step records: a replacement works and consumers have it.
@@ -98,3 +100,16 @@ def failure_notice(registry: Registry, rotation: Rotation, key: IssuedKey, messa
         f"after fixing it, run: leakward rotate {key.id} --resume",
     )
     return _notice(registry, rotation, key, subject, must)
+
+
+def alert_failure(
+    registry: Registry, notifiers: Sequence[Notifier], rotation: Rotation, message: str
+) -> None:
+    """Tell the owner a rotation stopped; a notifier failing here must not hide the first error."""
+    key = registry.get_key(rotation.issued_key_id)
+    notice = failure_notice(registry, rotation, key, message)
+    for notifier in notifiers:
+        try:
+            notifier.send(notice, f"{rotation.idempotency_token}-failed-{rotation.attempts}")
+        except (TransientError, PermanentError):
+            continue

@@ -35,8 +35,8 @@ from leakward.rotators.base import (
     SecretStore,
     TransientError,
 )
+from leakward.rotators.rotation import notices, steps
 from leakward.rotators.rotation import policy as policies
-from leakward.rotators.rotation import steps
 from leakward.rotators.rotation.locks import is_stale, worker_name
 from leakward.rotators.rotation.retry import RetryPolicy, call_with_retry
 
@@ -239,7 +239,7 @@ class RotationPipeline:
             rotation = self.record(rotation_id, failed)
         except RegistryError:
             return log.get(self.registry.engine, rotation_id)
-        steps.alert_failure(self.registry, self.notifiers, rotation, message)
+        notices.alert_failure(self.registry, self.notifiers, rotation, message)
         return rotation
 
     # -- memory-only values, for steps ----------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from leakward.core.errors import RegistryError
 from leakward.core.secret import Secret
@@ -22,7 +22,6 @@ from leakward.registry.rotation_state import RotationChange
 from leakward.registry.rotation_state import RotationStep as Step
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import (
-    Capability,
     KeyRef,
     Liveness,
     NewCredential,
@@ -32,9 +31,9 @@ from leakward.rotators.base import (
     SecretStore,
     Settings,
     TransientError,
-    Verdict,
 )
 from leakward.rotators.rotation import notices
+from leakward.rotators.rotation.manual import ManualRotator
 from leakward.rotators.rotation.policy import is_automatable
 
 NO_ID = "(no public id)"
@@ -92,44 +91,6 @@ class StepContext:
 
     def progress(self, change: RotationChange) -> None:
         self.driver.record(self.rotation.id, change)
-
-
-class ManualRotator:
-    """Stands in for a provider leakward has no rotator for: everything is the owner's job."""
-
-    provider: ClassVar[str] = "unknown"
-    capability: ClassVar[Capability] = Capability.VERIFY_ONLY
-    rotates_in_place: ClassVar[bool] = False
-
-    def __init__(self, provider: str) -> None:
-        self.name = provider
-
-    def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        return Verdict(Liveness.UNKNOWN, f"leakward has no rotator for {self.name}")
-
-    def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
-        raise PermanentError(f"leakward cannot issue {self.name} keys")
-
-    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
-        raise PermanentError(f"leakward cannot revoke {self.name} keys")
-
-    def capability_for(self, key: KeyRef) -> Capability:
-        return self.capability
-
-    def read_settings(self, key: KeyRef) -> Settings | None:
-        return {}
-
-    def contain(self, key: KeyRef) -> bool:
-        return False
-
-    def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
-        return ()
-
-    def manual_steps(self, key: KeyRef) -> str:
-        return (
-            f"leakward has no rotator for {self.name}: revoke the key in the provider's console, "
-            "issue a new one and update every place that uses it"
-        )
 
 
 def rotator_for(rotators: Mapping[str, Rotator], provider: str) -> Rotator:
@@ -342,19 +303,6 @@ def lost_replacement(rotation: Rotation) -> str:
         "the replacement was lost in a restart; issuing another. It has no public id, so only "
         f"its own value could revoke it: it cannot be revoked and stays valid until it {until}"
     )
-
-
-def alert_failure(
-    registry: Registry, notifiers: Sequence[Notifier], rotation: Rotation, message: str
-) -> None:
-    """Tell the owner a rotation stopped; a notifier failing here must not hide the first error."""
-    key = registry.get_key(rotation.issued_key_id)
-    notice = notices.failure_notice(registry, rotation, key, message)
-    for notifier in notifiers:
-        try:
-            notifier.send(notice, f"{rotation.idempotency_token}-failed-{rotation.attempts}")
-        except (TransientError, PermanentError):
-            continue
 
 
 HANDLERS: dict[Step, Callable[[StepContext], RotationChange]] = {
