@@ -10,8 +10,7 @@ the default factories, so the module costs nothing to import.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
 from leakward.core.secret import Secret
@@ -32,6 +31,7 @@ from leakward.rotators.providers.aws_errors import (
 )
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.registry import configured_url
+from leakward.rotators.providers.sts import StsFactory, default_sts_factory
 
 if TYPE_CHECKING:
     from leakward.rotators.providers.liveness import FoundSecret
@@ -52,37 +52,9 @@ class IamClient(Protocol):
     def tag_user(self, **kwargs: object) -> Mapping[str, object]: ...
 
 
-class StsClient(Protocol):
-    def get_caller_identity(self) -> Mapping[str, object]: ...
-
-
-StsFactory = Callable[[str, str], StsClient]
-
-
 def aws_credential(access_key_id: str, secret_access_key: Secret) -> Secret:
     """The single `Secret` the rotator contract passes around for an AWS key pair."""
     return Secret(f"{access_key_id}:{secret_access_key.reveal()}")
-
-
-def default_sts_factory(region: str = "us-east-1", endpoint_url: str | None = None) -> StsFactory:
-    """STS clients signed with a given key; AWS_ENDPOINT_URL (or `endpoint_url`) redirects them."""
-
-    def make(access_key_id: str, secret_access_key: str) -> StsClient:
-        import boto3  # type: ignore[import-untyped]
-        from botocore.config import Config  # type: ignore[import-untyped]
-
-        client: StsClient = boto3.client(
-            "sts",
-            region_name=region,
-            endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            # One attempt, short timeouts: the pipeline owns retries and a verify must not hang.
-            config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 1}),
-        )
-        return client
-
-    return make
 
 
 def _keys(listing: Mapping[str, object]) -> list[Mapping[str, object]]:
@@ -113,7 +85,7 @@ class AwsRotator:
         else boto3's credential chain reads; AWS_REGION) for the admin IAM client, its endpoint
         from LEAKWARD_API_AWS (else AWS_ENDPOINT_URL); LEAKWARD_AWS_REVOKE_FIRST=1 allows
         deleting the leaked key to free a slot."""
-        import boto3
+        import boto3  # type: ignore[import-untyped]
 
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         endpoint = configured_url(environ, "aws")

@@ -27,7 +27,7 @@ from leakward.rotators.import_path import resolve
 from leakward.rotators.providers.registry import PROVIDERS, default_url
 
 if TYPE_CHECKING:
-    from leakward.rotators.providers.aws import StsFactory
+    from leakward.rotators.providers.sts import StsFactory
 
 Urls = Mapping[str, str]
 

@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
-from leakward.rotators.providers.aws import AwsRotator, aws_credential, default_sts_factory
+from leakward.rotators.providers.aws import AwsRotator, aws_credential
+from leakward.rotators.providers.sts import default_sts_factory
 
 
 def iam_client(url: str):
