@@ -275,10 +275,13 @@ def remote_chunks(
             github_client(environ), github_actions, limits, run_id=run_id, since=when
         )
     if gitlab_jobs:
+        from leakward.rotators.providers.registry import url_for
         from leakward.scanner.sources.remote_gitlab import gitlab_client, gitlab_job_chunks
 
-        base = environ.get("GITLAB_URL", "https://gitlab.com")
-        return gitlab_job_chunks(gitlab_client(environ, base), gitlab_jobs, limits)
+        # The instance is the GitLab provider's base URL, set as `rotate` sets it; the REST API
+        # is below it.
+        api = url_for(environ, "gitlab").rstrip("/") + "/api/v4"
+        return gitlab_job_chunks(gitlab_client(environ, api), gitlab_jobs, limits)
     if postman_workspace:
         from leakward.scanner.sources.remote_postman import postman_client, workspace_chunks
 

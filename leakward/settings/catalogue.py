@@ -232,7 +232,11 @@ HANDED_DOWN: tuple[tuple[str, str], ...] = (
         "`serve`'s clones and log downloads, GitHub secret stores and notifiers.",
     ),
     ("GITLAB_TOKEN", "`scan --gitlab-jobs`."),
-    ("GITLAB_URL", "`scan --gitlab-jobs`: the GitLab instance [default: https://gitlab.com]."),
+    (
+        "LEAKWARD_API_GITLAB",
+        "`scan --gitlab-jobs` and `rotate`: the GitLab instance [default: https://gitlab.com]; "
+        "`GITLAB_URL` is read as a deprecated alias.",
+    ),
     ("POSTMAN_API_KEY", "`scan --postman-workspace`."),
     ("LEAKWARD_GITHUB_WEBHOOK_SECRET", "`serve`: the secret configured on the GitHub webhook."),
     ("LEAKWARD_PEPPER, LEAKWARD_PEPPER_FILE", "The registry's fingerprint pepper, or its file."),

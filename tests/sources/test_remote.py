@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
+import pytest
 from werkzeug import Request, Response
 
 from leakward.scanner.models import Chunk, Skipped
@@ -165,3 +170,34 @@ def test_postman_rate_limit(httpserver):
     (skipped,) = remote_postman.workspace_chunks(client, "ws1")
     assert isinstance(skipped, Skipped)
     assert "retry after 30" in skipped.reason
+
+
+def _serve_one_gitlab_job(httpserver) -> None:
+    project = "/api/v4/projects/group/app"
+    httpserver.expect_request(f"{project}/jobs").respond_with_json(
+        [{"id": 11, "name": "deploy", "stage": "deploy"}], headers={"X-Next-Page": ""}
+    )
+    httpserver.expect_request(f"{project}/jobs/11/trace").respond_with_data(LOG_LINE)
+
+
+@pytest.mark.parametrize("variable", ["LEAKWARD_API_GITLAB", "GITLAB_URL"])
+def test_scan_gitlab_jobs_reads_the_instance_from_the_provider_convention(
+    httpserver, variable: str
+) -> None:
+    """`scan --gitlab-jobs` takes the instance as `rotate` does (GITLAB_URL, the old name, still
+    works with a warning) and asks the REST API below it."""
+    _serve_one_gitlab_job(httpserver)
+    environ = {"PATH": os.environ["PATH"], "GITLAB_TOKEN": "glpat-test"}
+    leakward = str(Path(sys.executable).with_name("leakward"))
+    done = subprocess.run(
+        [leakward, "scan", "--gitlab-jobs", "group/app", "--format", "json", "--no-progress"],
+        env={**environ, variable: httpserver.url_for("/").rstrip("/")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    [finding] = json.loads(done.stdout)["findings"]
+    assert finding["file"] == "gitlab:group/app/jobs/11"
+    deprecated = "GITLAB_URL is deprecated; set LEAKWARD_API_GITLAB instead"
+    assert (deprecated in done.stderr) == (variable == "GITLAB_URL")
