@@ -18,6 +18,7 @@ hands its stored jobs to these workers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 # Celery ships no type information; its objects are Any here.
 from urllib.parse import urlsplit, urlunsplit
@@ -68,7 +69,8 @@ def make_app(
     """A Celery app on `broker` whose tasks work with `settings` (no result backend).
 
     A worker hands in the `work` its tasks run; a sender, which only queues tasks by name,
-    needs none."""
+    needs none. The tasks run with the credentials of `settings.environ` (the worker's own
+    environment); only the rest of the settings goes into the app's configuration."""
     app = Celery("leakward", broker=broker, set_as_current=False)
     transport: dict[str, object] = {
         "visibility_timeout": visibility_timeout,
@@ -96,7 +98,7 @@ def make_app(
     app.conf[SETTINGS_KEY] = settings.to_json()
     if work is not None:
         for kind in work.kinds:
-            _register(app, kind, work)
+            _register(app, kind, work, settings.environ)
     return app
 
 
@@ -104,9 +106,9 @@ def task_name(kind: str) -> str:
     return f"leakward.{kind}"
 
 
-def _register(app: Celery, kind: str, work: Work) -> None:
+def _register(app: Celery, kind: str, work: Work, environ: Mapping[str, str]) -> None:
     def run(task: Task, payload: dict[str, object]) -> dict[str, object]:
-        settings = WorkSettings.from_json(dict(task.app.conf[SETTINGS_KEY]))
+        settings = WorkSettings.from_json(dict(task.app.conf[SETTINGS_KEY]), environ)
         outcome = work.perform(kind, payload, settings)
         queue = CeleryQueue(task.app)
         for follow_kind, follow_payload in outcome.follow_ups:

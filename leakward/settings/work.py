@@ -1,13 +1,16 @@
 """What a sweep worker needs to know, as plain values that survive pickling and JSON.
 
 Stage: application shell (org sweep, workers). The same settings reach the in-process pool, a
-Celery worker (through its app config) and a persisted APScheduler job, so they hold only
-names, paths and URLs; the GitHub token is read from each worker's own environment.
+Celery worker (through its app config) and a persisted APScheduler job, so what is serialised
+holds only names, paths and URLs. Credentials (the GitHub token, provider keys for rotations)
+come from `environ`: the environment of the process that runs the work, handed in by its entry
+point and never written to JSON, a broker or the scheduler's job store.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +42,9 @@ class WorkSettings:
     max_log_runs: int = 50
     rules: tuple[Path, ...] = ()
     max_fetch_age_hours: float = MAX_FETCH_AGE_HOURS
+    # The running process's environment, for credentials: not part of equality, hashing, repr
+    # or JSON. A plain dict, so the local pool can hand it to its worker processes.
+    environ: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for policy in (self.policy, self.public_policy):
@@ -57,13 +63,19 @@ class WorkSettings:
         return self.public_policy if is_public else self.policy
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
+        """Everything but `environ`: what may travel through a broker or a job store."""
+        data: dict[str, object] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "environ"
+        }
         data["mirror_dir"] = str(self.mirror_dir)
         data["rules"] = [str(p) for p in self.rules]
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> WorkSettings:
+    def from_json(
+        cls, data: dict[str, object], environ: Mapping[str, str] | None = None
+    ) -> WorkSettings:
+        """Settings sent by another process, with this process's `environ` for credentials."""
         try:
             rules = data.get("rules") or []
             assert isinstance(rules, list)  # noqa: S101 - narrowed for mypy; checked below
@@ -82,6 +94,7 @@ class WorkSettings:
                 max_fetch_age_hours=float(
                     str(data.get("max_fetch_age_hours", MAX_FETCH_AGE_HOURS))
                 ),
+                environ=dict(environ or {}),
             )
         except (AssertionError, TypeError, ValueError) as error:
             raise ConfigError(
@@ -112,4 +125,5 @@ def work_settings(
         public_policy=public_policy,
         scan_logs=scan_logs,
         max_fetch_age_hours=settings.sweep.max_fetch_age_hours,
+        environ=dict(settings.environ),
     )

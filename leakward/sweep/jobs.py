@@ -128,7 +128,7 @@ def rotate_key(
     leak = payload.get("leak_id")
     leak_id = int(str(leak)) if leak is not None else None
     secret = _leaked_secret(registry, ruleset, settings, payload, entry, leak_id)
-    pipeline = build_pipeline(registry, entry, os.environ)
+    pipeline = build_pipeline(registry, entry, settings.environ)
     result = pipeline.rotate(
         entry, policy=rotation_policy(settings, payload), leak_id=leak_id, secret=secret
     )

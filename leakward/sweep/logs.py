@@ -13,7 +13,6 @@ that run's log again and find the value (leakward/response/leaked_value.py).
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
@@ -110,7 +109,7 @@ def log_client(settings: WorkSettings) -> Github:
 
     The runs listing and log links go through PyGithub's own objects (the CI-log source), so its
     retry waits out rate limits here; else a throttled repository lost its logs this time."""
-    token = os.environ.get(TOKEN_VARIABLE)
+    token = settings.environ.get(TOKEN_VARIABLE)
     return github_api(token, settings.api_url, settings.api_interval or None, retry=limit_retry())
 
 

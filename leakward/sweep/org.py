@@ -11,7 +11,6 @@ of one sweep carries a dedupe key made of the sweep id, so delivering it twice d
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -70,7 +69,7 @@ def sweep_org(
     sweep_id = sweep_id or uuid.uuid4().hex
     _prune_done_tasks(settings)
     client = github or github_api(
-        os.environ.get(TOKEN_VARIABLE), settings.api_url, settings.api_interval or None
+        settings.environ.get(TOKEN_VARIABLE), settings.api_url, settings.api_interval or None
     )
     api = RateLimitedApi(client, sleep, clock)
     listed: list[RepoRef] = []

@@ -18,7 +18,6 @@ job never carries it (its `pushed_at` is the head commit's date), so it always f
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,7 +96,9 @@ def scan_repository(
         # Taken before git asks the remote for its refs: every push stamped earlier is fetched.
         fetch_began = datetime.now(UTC)
         try:
-            sync_mirror(settings.mirror_dir, repository, clone_url, os.environ.get(TOKEN_VARIABLE))
+            sync_mirror(
+                settings.mirror_dir, repository, clone_url, settings.environ.get(TOKEN_VARIABLE)
+            )
         except MirrorError as error:
             return TaskOutcome({**summary, **_unreachable(settings, repository, str(error))})
         tips = ref_tips(path)
@@ -187,7 +188,7 @@ def prepare_scan(ruleset: RuleSet) -> None:
 
 
 def _unreachable(settings: WorkSettings, repository: str, error: str) -> dict[str, object]:
-    token = os.environ.get(TOKEN_VARIABLE)
+    token = settings.environ.get(TOKEN_VARIABLE)
     api = RateLimitedApi(github_api(token, settings.api_url, settings.api_interval or None))
     status = repository_status(api, repository)
     if status.state == "deleted":

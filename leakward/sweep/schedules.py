@@ -10,6 +10,7 @@ keeps every schedule and its next run time; a run missed while the process was d
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -97,10 +98,14 @@ def _reconcile(
 
 
 def scheduled_sweep(org: str, settings: dict[str, object], workers: int) -> None:
-    """The job itself (a module-level function, so the job store can name it)."""
+    """The job itself (a module-level function, so the job store can name it).
+
+    A job is an entry point: the job store keeps no credentials, so the job takes them from the
+    environment of the process running the scheduler, as `leakward worker` does."""
     from leakward.sweep.org import run_local_sweep
 
-    report = run_local_sweep(org, WorkSettings.from_json(settings), workers=workers)
+    work = WorkSettings.from_json(settings, os.environ)
+    report = run_local_sweep(org, work, workers=workers)
     log.info(
         "scheduled sweep of %s: %d repositories, %d scanned, %d skipped, %d failed",
         org,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from leakward.settings.catalogue import SETTINGS
 from leakward.settings.loader import load_settings
 from leakward.settings.model import Schedule, Settings
 from leakward.settings.reference import handed_down_table, settings_table
+from leakward.settings.work import WorkSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,3 +82,18 @@ def test_docs_list_every_setting() -> None:
     assert handed_down_table() in page
     for setting in SETTINGS:
         assert f"`{setting.path}`" in page
+
+
+def test_work_settings_carry_credentials_in_memory_only() -> None:
+    """The worker's environment goes with its settings to the work, never into the JSON that a
+    broker or the scheduler's job store keeps."""
+    token = "ghp_" + "k" * 36
+    settings = WorkSettings(db_url="sqlite:///r.db", environ={"GITHUB_TOKEN": token})
+    sent = settings.to_json()
+    assert "environ" not in sent
+    assert token not in json.dumps(sent)
+    assert token not in repr(settings)
+    received = WorkSettings.from_json(sent, {"GITHUB_TOKEN": "other"})
+    assert received == settings  # credentials are not part of what the settings are
+    assert received.environ == {"GITHUB_TOKEN": "other"}
+    assert WorkSettings.from_json(sent).environ == {}

@@ -26,15 +26,12 @@ STEP = "deploy/3_Push image.txt"
 
 @pytest.fixture
 def leaked_in_a_log(
-    monkeypatch: pytest.MonkeyPatch,
     rotation_world: RotationWorld,
     fake_org: FakeOrgGitHub,
     origins: Origins,
     registry: Registry,
 ) -> LeakedKey:
     """A live GitLab token, registered with its Actions secret, printed by run 42 of acme/app."""
-    for name, value in rotation_world.environment.items():
-        monkeypatch.setenv(name, value)
     key = rotation_world.register_key(registry, "acme/app")
     origins.add("app")  # the repository itself holds no secret
     lines = [
@@ -55,7 +52,10 @@ def test_a_key_printed_in_a_run_log_is_rotated_by_the_worker(
     fake_org: FakeOrgGitHub,
 ) -> None:
     key, inbox = leaked_in_a_log, rotation_world.inbox
-    report = run_local_sweep("acme", replace(settings, rotate=True), processes=False)
+    # The provider credentials reach the rotation through the settings, not this process's
+    # environment.
+    working = replace(settings, rotate=True, environ=rotation_world.environment)
+    report = run_local_sweep("acme", working, processes=False)
     assert report.failed == []
     [logs] = [t for t in report.tasks if t.kind == "scan_logs"]
     [payload] = logs.summary["rotate"]  # type: ignore[misc]
