@@ -26,14 +26,11 @@ from leakward.rotators.providers.http import (
     json_object,
     objects,
     optional_field,
-    probe,
-    verdict_by_status,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import matches_hint
 
 FACTS_ANTHROPIC = FACTS["anthropic"]
-API_VERSION = "2023-06-01"
 
 
 class AnthropicRotator(HttpRotator):
@@ -43,12 +40,8 @@ class AnthropicRotator(HttpRotator):
     facts = FACTS_ANTHROPIC
     admin_missing = "Anthropic: no Admin API key configured; set one in the settings"
 
-    def _admin_headers(self, admin: Secret) -> dict[str, str]:
-        return {"x-api-key": admin.reveal(), "anthropic-version": API_VERSION}
-
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        headers = {"x-api-key": secret.reveal(), "anthropic-version": API_VERSION}
-        return verdict_by_status(probe(self._client, "GET", self._url("models"), headers=headers))
+        return self._verify_with("models", secret)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Active keys, optionally of one workspace (`account`)."""

@@ -17,7 +17,6 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
     KeyRef,
-    Liveness,
     NewCredential,
     PermanentError,
     Settings,
@@ -33,8 +32,21 @@ from leakward.rotators.providers.http import (
     probe,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
+from leakward.rotators.providers.liveness_rules import read_verdict
 
 FACTS_CLOUDFLARE = FACTS["cloudflare"]
+
+
+def _token_id(answer: httpx.Response | Verdict) -> str | None:
+    """The token's id from a verify answer that carries one (the rules say what it means)."""
+    if not isinstance(answer, httpx.Response) or answer.status_code != 200:
+        return None
+    try:
+        body = answer.json()
+    except ValueError:
+        return None
+    result = (body.get("result") or {}) if isinstance(body, dict) else None
+    return optional_field(result, "id") if isinstance(result, dict) else None
 
 
 class CloudflareRotator(HttpRotator):
@@ -61,25 +73,12 @@ class CloudflareRotator(HttpRotator):
         return cls(client, admin_token=admin, base_url=base_url)
 
     def _check(self, secret: Secret) -> tuple[Verdict, str | None]:
-        headers = {"Authorization": f"Bearer {secret.reveal()}"}
-        answer = probe(self._client, "GET", self._url("verify"), headers=headers)
-        if isinstance(answer, Verdict):
-            return answer, None
-        if answer.status_code in (400, 401, 403):
-            return Verdict(
-                Liveness.DEAD, f"Cloudflare rejected the token ({answer.status_code})"
-            ), None
-        if answer.status_code != 200:
-            return Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}"), None
-        try:
-            result = answer.json().get("result") or {}
-        except (ValueError, AttributeError):
-            return Verdict(Liveness.UNKNOWN, "the answer was not JSON"), None
-        token_id = optional_field(result, "id") if isinstance(result, dict) else None
-        status = result.get("status") if isinstance(result, dict) else None
-        if status == "active":
-            return Verdict(Liveness.LIVE, "Cloudflare reports the token active", token_id), token_id
-        return Verdict(Liveness.DEAD, f"Cloudflare reports the token {status}", token_id), token_id
+        facts = self.facts
+        answer = probe(
+            self._client, "GET", self._url("verify"), headers=facts.key_auth.headers(secret)
+        )
+        verdict = read_verdict(answer, facts.liveness, identity=_token_id(answer))
+        return verdict, verdict.identity
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         return self._check(secret)[0]

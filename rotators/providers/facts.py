@@ -1,8 +1,13 @@
-"""Provider facts as data: base URLs, endpoints, key caps, consoles, and where each fact came from.
+"""Provider facts as data: base URLs, endpoints, key caps, consoles, how a key is sent, how a
+verify answer is read, and where each fact came from.
 
 Stage: rotators. Each rotator reads its entry here instead of scattering URLs through code, so a
 changed endpoint is a one-line edit with its reference beside it. Paths are templates filled with
 `str.format`; base URLs are only defaults (every rotator takes its own, so tests point at fakes).
+`key_auth` says how the key being verified is sent (key_auth.py); `liveness` lists, in order, how
+the provider's answer to that verify request is read (the rules are in liveness_facts.py, the
+model in liveness_rules.py: first match wins, no match is UNKNOWN); `probe_keeps` lists retryable
+statuses the rules read themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from leakward.rotators.base import Capability
+from leakward.rotators.providers.key_auth import BEARER, AuthScheme, KeyAuth
+from leakward.rotators.providers.liveness_facts import LIVENESS
+from leakward.rotators.providers.liveness_rules import LivenessRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,9 @@ class ProviderFacts:
     endpoints: dict[str, str] = field(default_factory=dict, hash=False)
     key_cap: int | None = None
     references: tuple[str, ...] = ()
+    key_auth: KeyAuth = BEARER
+    liveness: tuple[LivenessRule, ...] = ()
+    probe_keeps: tuple[int, ...] = ()
 
     def url(self, base: str, endpoint: str, /, *, keep: str = "", **parts: str) -> str:
         """`base` + the named endpoint, its `{placeholders}` filled with quoted `parts`.
@@ -69,6 +80,8 @@ FACTS: dict[str, ProviderFacts] = {
             "https://docs.gitlab.com/ee/api/group_access_tokens.html",
             "https://gitlab.com/gitlab-org/gitlab/-/issues/462419",
         ),
+        key_auth=KeyAuth(name="PRIVATE-TOKEN", value="{secret}"),
+        liveness=LIVENESS["gitlab"],
     ),
     "github": ProviderFacts(
         "github",
@@ -90,6 +103,13 @@ FACTS: dict[str, ProviderFacts] = {
             "https://docs.github.com/en/rest/credentials/revoke",
             "https://docs.github.com/en/rest/deploy-keys/deploy-keys",
         ),
+        key_auth=KeyAuth(
+            fixed_headers=(
+                ("Accept", "application/vnd.github+json"),
+                ("X-GitHub-Api-Version", "2022-11-28"),
+            )
+        ),
+        liveness=LIVENESS["github"],
     ),
     "openai": ProviderFacts(
         "openai",
@@ -106,6 +126,9 @@ FACTS: dict[str, ProviderFacts] = {
             "https://platform.openai.com/docs/api-reference/project-api-keys",
             "https://platform.openai.com/docs/api-reference/project-service-accounts/create",
         ),
+        key_auth=KeyAuth(identity_header="openai-organization"),
+        probe_keeps=(429,),  # a 429 may mean "quota exhausted", which only a live key hears
+        liveness=LIVENESS["openai"],
     ),
     "anthropic": ProviderFacts(
         "anthropic",
@@ -121,6 +144,10 @@ FACTS: dict[str, ProviderFacts] = {
             "https://platform.claude.com/docs/en/api/admin/api_keys/update",
             "https://docs.anthropic.com/en/api/admin-api/apikeys/list-api-keys",
         ),
+        key_auth=KeyAuth(
+            name="x-api-key", value="{secret}", fixed_headers=(("anthropic-version", "2023-06-01"),)
+        ),
+        liveness=LIVENESS["anthropic"],
     ),
     "google": ProviderFacts(
         "google",
@@ -139,6 +166,9 @@ FACTS: dict[str, ProviderFacts] = {
             "https://cloud.google.com/api-keys/docs/reference/rest/v2/projects.locations.keys",
             "https://cloud.google.com/api-keys/docs/reference/rest/v2/keys/lookupKey",
         ),
+        # The key rides in the query string, which is why no URL ever enters a message.
+        key_auth=KeyAuth(AuthScheme.QUERY, name="key"),
+        liveness=LIVENESS["google"],
     ),
     "gcp": ProviderFacts(
         "gcp",
@@ -155,6 +185,7 @@ FACTS: dict[str, ProviderFacts] = {
             "https://cloud.google.com/iam/docs/keys-disable-enable",
             "https://cloud.google.com/iam/docs/keys-create-delete",
         ),
+        liveness=LIVENESS["gcp"],
     ),
     "twilio": ProviderFacts(
         "twilio",
@@ -172,6 +203,9 @@ FACTS: dict[str, ProviderFacts] = {
             "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
             "https://www.twilio.com/docs/iam/api/account",
         ),
+        # Verify sends "SKSID:SECRET" as HTTP Basic user and password.
+        key_auth=KeyAuth(AuthScheme.BASIC, name=""),
+        liveness=LIVENESS["twilio"],
     ),
     "sendgrid": ProviderFacts(
         "sendgrid",
@@ -188,6 +222,7 @@ FACTS: dict[str, ProviderFacts] = {
             "https://www.twilio.com/docs/sendgrid/api-reference/api-keys/create-api-keys",
             "https://www.twilio.com/docs/sendgrid/api-reference/api-keys/delete-api-keys",
         ),
+        liveness=LIVENESS["sendgrid"],
     ),
     "cloudflare": ProviderFacts(
         "cloudflare",
@@ -205,6 +240,7 @@ FACTS: dict[str, ProviderFacts] = {
             "https://developers.cloudflare.com/api/resources/user/subresources/tokens/subresources/value/methods/update/",
             "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/",
         ),
+        liveness=LIVENESS["cloudflare"],
     ),
     "slack": ProviderFacts(
         "slack",
@@ -223,6 +259,7 @@ FACTS: dict[str, ProviderFacts] = {
             "https://docs.slack.dev/authentication/using-token-rotation",
             "https://api.slack.com/methods/tooling.tokens.rotate",
         ),
+        liveness=LIVENESS["slack"],
     ),
     "stripe": ProviderFacts(
         "stripe",
@@ -231,6 +268,7 @@ FACTS: dict[str, ProviderFacts] = {
         "https://dashboard.stripe.com/apikeys",
         endpoints={"account": "/v1/account"},
         references=("https://docs.stripe.com/keys", "https://docs.stripe.com/keys-best-practices"),
+        liveness=LIVENESS["stripe"],
     ),
     "huggingface": ProviderFacts(
         "huggingface",
@@ -239,6 +277,7 @@ FACTS: dict[str, ProviderFacts] = {
         "https://huggingface.co/settings/tokens",
         endpoints={"whoami": "/api/whoami-v2"},
         references=("https://huggingface.co/docs/hub/security-tokens",),
+        liveness=LIVENESS["huggingface"],
     ),
     "postman": ProviderFacts(
         "postman",
@@ -247,6 +286,8 @@ FACTS: dict[str, ProviderFacts] = {
         "https://go.postman.co/settings/me/api-keys",
         endpoints={"me": "/me"},
         references=("https://learning.postman.com/docs/administration/managing-api-keys/",),
+        key_auth=KeyAuth(name="X-Api-Key", value="{secret}"),
+        liveness=LIVENESS["postman"],
     ),
     "pypi": ProviderFacts(
         "pypi",
@@ -258,5 +299,9 @@ FACTS: dict[str, ProviderFacts] = {
             "https://pypi.org/help/#apitoken",
             "https://docs.pypi.org/trusted-publishers/",
         ),
+        key_auth=KeyAuth(
+            AuthScheme.BASIC, name="__token__", fixed_headers=(("Accept", "application/json"),)
+        ),
+        liveness=LIVENESS["pypi"],
     ),
 }

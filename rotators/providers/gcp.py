@@ -35,6 +35,7 @@ from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.google import TokenSource
 from leakward.rotators.providers.http import call, expect, field, json_object, objects, probe
 from leakward.rotators.providers.jwt_signing import rs256_jwt
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import default_url, url_for
 
 if TYPE_CHECKING:
@@ -117,16 +118,7 @@ class GcpServiceAccountKeyRotator:
                 "assertion": assertion.reveal(),
             },
         )
-        if isinstance(answer, httpx.Response) and answer.status_code in (400, 401):
-            return Verdict(Liveness.DEAD, f"Google refused the key ({answer.status_code})")
-        account = str(info["client_email"])
-        if isinstance(answer, httpx.Response) and answer.status_code == 200:
-            return Verdict(Liveness.LIVE, "Google issued a token for the key", account)
-        return (
-            answer
-            if isinstance(answer, Verdict)
-            else Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}")
-        )
+        return read_verdict(answer, FACTS["gcp"].liveness, identity=str(info["client_email"]))
 
     def _key_url(self, key: KeyRef, suffix: str = "") -> str:
         if not key.account or not key.key_id:

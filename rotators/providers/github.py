@@ -42,12 +42,11 @@ from leakward.rotators.providers.http import (
     json_object,
     optional_field,
     probe,
-    verdict_by_status,
 )
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import configured_url
 
 FACTS_GITHUB = FACTS["github"]
-_API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +73,6 @@ GITHUB_COM = GitHubFlavour(
 
 def enterprise_server(host: str) -> GitHubFlavour:
     return GitHubFlavour("ghes", f"https://{host}/api/v3", True, ("ghp_", "github_pat_"))
-
-
-def _is_rate_limited(response: httpx.Response) -> bool:
-    return response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
 
 
 class GitHubRotator:
@@ -123,7 +118,7 @@ class GitHubRotator:
 
     @staticmethod
     def _bearer(secret: Secret) -> dict[str, str]:
-        return {**_API_HEADERS, "Authorization": f"Bearer {secret.reveal()}"}
+        return FACTS_GITHUB.key_auth.headers(secret)
 
     def _admin(self) -> dict[str, str]:
         if self._admin_token is None:
@@ -146,15 +141,16 @@ class GitHubRotator:
             )
         else:
             answer = probe(self._client, "GET", self._url("user"), headers=self._bearer(secret))
-        if isinstance(answer, httpx.Response):
-            if answer.status_code == 403 and _is_rate_limited(answer):
-                return Verdict(Liveness.UNKNOWN, "GitHub rate limit reached; try again later")
-            if answer.status_code == 200 and not value.startswith("ghs_"):
-                with contextlib.suppress(ValueError):
-                    body = answer.json()
-                    login = body.get("login") if isinstance(body, dict) else None
-                    return verdict_by_status(answer, identity=str(login) if login else None)
-        return verdict_by_status(answer)
+        login = None
+        if (
+            isinstance(answer, httpx.Response)
+            and answer.status_code == 200
+            and not value.startswith("ghs_")
+        ):
+            with contextlib.suppress(ValueError):
+                body = answer.json()
+                login = body.get("login") if isinstance(body, dict) else None
+        return read_verdict(answer, FACTS_GITHUB.liveness, identity=str(login) if login else None)
 
     # --- installation tokens ------------------------------------------------------------
     def _mint_installation_token(self, installation_id: str) -> NewCredential:
@@ -242,7 +238,7 @@ class GitHubRotator:
                 f"GitHub ({self._flavour.name}): the revocation API does not take "
                 f"{secret.redacted()}; " + self.manual_steps(KeyRef("github"))
             )
-        headers = dict(_API_HEADERS)
+        headers = FACTS_GITHUB.key_auth.headers()
         if self._flavour.revoke_authenticated:
             headers.update(self._admin())
         response = call(

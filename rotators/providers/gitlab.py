@@ -13,6 +13,7 @@ A `KeyRef` names the token by id; `attribute("kind")` is "personal" (default), "
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
@@ -24,7 +25,6 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
     KeyRef,
-    Liveness,
     NewCredential,
     PermanentError,
     Settings,
@@ -39,9 +39,9 @@ from leakward.rotators.providers.http import (
     json_object,
     optional_field,
     probe,
-    verdict_by_status,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
+from leakward.rotators.providers.liveness_rules import read_verdict
 
 FACTS_GITLAB = FACTS["gitlab"]
 KINDS = ("personal", "project", "group")
@@ -73,28 +73,19 @@ class GitLabRotator(HttpRotator):
     ) -> Self:
         return cls(client, admin_token=admin, base_url=base_url)
 
-    def _admin_headers(self, admin: Secret) -> dict[str, str]:
-        return {"PRIVATE-TOKEN": admin.reveal()}
-
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
+        facts = self.facts
         answer = probe(
-            self._client, "GET", self._url("self"), headers={"PRIVATE-TOKEN": secret.reveal()}
+            self._client, "GET", self._url("self"), headers=facts.key_auth.headers(secret)
         )
-        if isinstance(answer, httpx.Response) and answer.status_code == 403:
-            # 403 is "insufficient_scope": GitLab knew the token, it just may not read this.
-            return Verdict(Liveness.LIVE, "GitLab accepted the token (scope-limited)")
+        ident = None
         if isinstance(answer, httpx.Response) and answer.status_code == 200:
-            try:
+            with contextlib.suppress(ValueError):
                 body = answer.json()
-            except ValueError:
-                return Verdict(Liveness.UNKNOWN, "the answer was not JSON")
-            if isinstance(body, dict) and (body.get("revoked") or body.get("active") is False):
-                return Verdict(Liveness.DEAD, "GitLab reports the token revoked or expired")
-            ident = None
-            if isinstance(body, dict):
-                ident = f"user {body.get('user_id')} token {body.get('id')} ({body.get('name')})"
-            return verdict_by_status(answer, identity=ident)
-        return verdict_by_status(answer, dead_statuses=(401,))
+                if isinstance(body, dict):
+                    user, token = body.get("user_id"), body.get("id")
+                    ident = f"user {user} token {token} ({body.get('name')})"
+        return read_verdict(answer, facts.liveness, identity=ident)
 
     def _paths(self, key: KeyRef, action: str) -> str:
         kind = key.attribute("kind") or "personal"

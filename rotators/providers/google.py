@@ -23,7 +23,6 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
     KeyRef,
-    Liveness,
     NewCredential,
     PermanentError,
     Settings,
@@ -41,8 +40,8 @@ from leakward.rotators.providers.http import (
     objects,
     optional_field,
     probe,
-    verdict_by_status,
 )
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import default_url, url_for
 
 if TYPE_CHECKING:
@@ -50,30 +49,8 @@ if TYPE_CHECKING:
 
 FACTS_GOOGLE = FACTS["google"]
 GEMINI_URL = default_url("google.gemini")
-# Google answers 400 for a key it does not know and 403 with these reasons for a real key that
-# is merely restricted or blocked from the Generative Language API.
-_LIVE_BUT_BLOCKED = (
-    "API_KEY_SERVICE_BLOCKED",
-    "SERVICE_DISABLED",
-    "API_KEY_HTTP_REFERRER_BLOCKED",
-    "API_KEY_IP_ADDRESS_BLOCKED",
-    "API_KEY_ANDROID_APP_BLOCKED",
-    "API_KEY_IOS_APP_BLOCKED",
-)
 
 TokenSource = Callable[[], Secret]
-
-
-def google_error_reason(response: httpx.Response) -> str:
-    """The `reason` of a google.rpc ErrorInfo detail, or the status word, or ""."""
-    try:
-        error = response.json().get("error", {})
-    except (ValueError, AttributeError):
-        return ""
-    for detail in error.get("details", []) if isinstance(error, dict) else []:
-        if isinstance(detail, dict) and detail.get("reason"):
-            return str(detail["reason"])
-    return str(error.get("status", "")) if isinstance(error, dict) else ""
 
 
 def key_id_for(token: str) -> str:
@@ -136,16 +113,9 @@ class GoogleApiKeyRotator:
             self._client,
             "GET",
             self._gemini + FACTS_GOOGLE.endpoints["models"],
-            params={"key": secret.reveal()},
+            params=FACTS_GOOGLE.key_auth.params(secret),
         )
-        if isinstance(answer, Verdict):
-            return answer
-        reason = google_error_reason(answer)
-        if answer.status_code == 400 and reason in ("API_KEY_INVALID", "INVALID_ARGUMENT"):
-            return Verdict(Liveness.DEAD, f"Google rejected the key ({reason})")
-        if answer.status_code == 403 and reason in _LIVE_BUT_BLOCKED:
-            return Verdict(Liveness.LIVE, f"the key exists but is restricted ({reason})")
-        return verdict_by_status(answer)
+        return read_verdict(answer, FACTS_GOOGLE.liveness)
 
     def find_key(self, secret: Secret) -> KeyRef | None:
         """Which project's key this is (needs apikeys.keys.lookup on that project)."""

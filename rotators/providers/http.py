@@ -1,7 +1,8 @@
 """What a provider's HTTP answer means for a liveness check or a state change.
 
 Stage: rotators. Every HTTP rotator goes through `probe` (read-only verify: failures become an
-UNKNOWN verdict, never DEAD) or `call` (a state change: failures become TransientError or
+UNKNOWN verdict, never DEAD; what the provider's own answer means is read by its liveness rules,
+liveness_rules.py) or `call` (a state change: failures become TransientError or
 PermanentError). Messages name the status and what was attempted, never a URL (Google puts the
 key in the query string) or a body (some providers echo what they were sent).
 """
@@ -96,23 +97,6 @@ def probe(
     if is_html(response):
         return Verdict(Liveness.UNKNOWN, f"an HTML page answered ({status}), not the provider API")
     return response
-
-
-def verdict_by_status(
-    response: httpx.Response | Verdict,
-    *,
-    identity: str | None = None,
-    dead_statuses: Sequence[int] = (401, 403),
-) -> Verdict:
-    """The usual reading: 2xx live, 401/403 dead, anything else unknown."""
-    if isinstance(response, Verdict):
-        return response
-    status = response.status_code
-    if 200 <= status < 300:
-        return Verdict(Liveness.LIVE, f"the provider accepted the key ({status})", identity)
-    if status in dead_statuses:
-        return Verdict(Liveness.DEAD, f"the provider rejected the key ({status})")
-    return Verdict(Liveness.UNKNOWN, f"unexpected answer {status}")
 
 
 def call(

@@ -5,8 +5,10 @@ managing credential (None until configured: verify still works, anything adminis
 with a PermanentError naming what to set) and a base URL, build endpoint URLs from their
 `ProviderFacts`, and read the credential and base URL from the environment variables their
 registry entry names (registry.py: the credential listed first, `LEAKWARD_API_<NAME>`). A
-subclass names its `facts` and `admin_missing`, says how the credential is sent
-(`_admin_headers`), and overrides `_configured` when its constructor takes other keywords.
+subclass names its `facts` and `admin_missing`, may say how the credential is sent
+(`_admin_headers`; by default as its facts' `key_auth` sends any key), and overrides
+`_configured` when its constructor takes other keywords. `_verify_with` is the usual verify: one
+GET with the key, the answer read by the facts' liveness rules.
 Google (an OAuth token source, several hosts) and Twilio (Basic auth with an account SID) differ
 enough to keep their own constructors.
 """
@@ -19,9 +21,11 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import PermanentError
+from leakward.rotators.base import PermanentError, Verdict
 from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import ProviderFacts
+from leakward.rotators.providers.http import probe
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import PROVIDERS, url_for
 
 
@@ -64,4 +68,19 @@ class HttpRotator:
         return self._admin_headers(self._admin_key)
 
     def _admin_headers(self, admin: Secret) -> dict[str, str]:
-        return {"Authorization": f"Bearer {admin.reveal()}"}
+        return self.facts.key_auth.headers(admin)
+
+    def _verify_with(self, endpoint: str, secret: Secret) -> Verdict:
+        """The usual verify: GET `endpoint` with the key as the facts send it, read by its rules."""
+        facts = self.facts
+        answer = probe(
+            self._client,
+            "GET",
+            self._url(endpoint),
+            headers=facts.key_auth.headers(secret),
+            keep=facts.probe_keeps,
+        )
+        identity = None
+        if facts.key_auth.identity_header and isinstance(answer, httpx.Response):
+            identity = answer.headers.get(facts.key_auth.identity_header)
+        return read_verdict(answer, facts.liveness, identity=identity)

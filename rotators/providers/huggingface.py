@@ -9,7 +9,7 @@ import httpx
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Verdict
-from leakward.rotators.providers.http import probe, verdict_by_status
+from leakward.rotators.providers.http import probe
 from leakward.rotators.providers.verify_only import VerifyOnlyRotator
 
 
@@ -25,7 +25,7 @@ class HuggingFaceRotator(VerifyOnlyRotator):
             self._client,
             "GET",
             self._url("whoami"),
-            headers={"Authorization": f"Bearer {secret.reveal()}"},
+            headers=self._key_headers(secret),
         )
         identity = None
         if isinstance(answer, httpx.Response) and answer.status_code == 200:
@@ -35,4 +35,4 @@ class HuggingFaceRotator(VerifyOnlyRotator):
                 body = {}
             name = body.get("name") if isinstance(body, dict) else None
             identity = str(name) if name else None
-        return verdict_by_status(answer, identity=identity)
+        return self._read(answer, identity)

@@ -21,7 +21,6 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
     KeyRef,
-    Liveness,
     NewCredential,
     PermanentError,
     Settings,
@@ -35,24 +34,11 @@ from leakward.rotators.providers.http import (
     json_object,
     objects,
     optional_field,
-    probe,
-    verdict_by_status,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import matches_hint, token_attributes
 
 FACTS_OPENAI = FACTS["openai"]
-
-
-def _error_code(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return ""
-    return f"{error.get('code') or ''} {error.get('message') or ''}".lower()
 
 
 class OpenAIRotator(HttpRotator):
@@ -88,21 +74,7 @@ class OpenAIRotator(HttpRotator):
         )
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        headers = {"Authorization": f"Bearer {secret.reveal()}"}
-        answer = probe(self._client, "GET", self._url("models"), headers=headers, keep=(429,))
-        if isinstance(answer, Verdict):
-            return answer
-        detail = _error_code(answer)
-        if answer.status_code == 403 and (
-            "insufficient permissions" in detail or "scope" in detail
-        ):
-            # A restricted key without the models scope: authenticated, so live.
-            return Verdict(Liveness.LIVE, "OpenAI accepted the key (restricted scopes)")
-        if answer.status_code == 429 and "insufficient_quota" in detail:
-            return Verdict(Liveness.LIVE, "OpenAI accepted the key (its quota is exhausted)")
-        if answer.status_code == 429:
-            return Verdict(Liveness.UNKNOWN, "OpenAI rate limit reached; try again later")
-        return verdict_by_status(answer, identity=answer.headers.get("openai-organization"))
+        return self._verify_with("models", secret)
 
     def _project(self, key: KeyRef) -> str:
         project = key.attribute("project_id") or key.account

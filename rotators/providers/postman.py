@@ -9,7 +9,7 @@ import httpx
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Verdict
-from leakward.rotators.providers.http import probe, verdict_by_status
+from leakward.rotators.providers.http import probe
 from leakward.rotators.providers.verify_only import VerifyOnlyRotator
 
 
@@ -21,7 +21,7 @@ class PostmanRotator(VerifyOnlyRotator):
     )
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        answer = probe(self._client, "GET", self._url("me"), headers={"X-Api-Key": secret.reveal()})
+        answer = probe(self._client, "GET", self._url("me"), headers=self._key_headers(secret))
         identity = None
         if isinstance(answer, httpx.Response) and answer.status_code == 200:
             try:
@@ -30,4 +30,4 @@ class PostmanRotator(VerifyOnlyRotator):
                 user = {}
             if isinstance(user, dict) and user.get("username"):
                 identity = str(user["username"])
-        return verdict_by_status(answer, identity=identity)
+        return self._read(answer, identity)

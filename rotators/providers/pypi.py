@@ -9,7 +9,8 @@ asks for JSON so Pyramid does not answer with an HTML error page.
 from __future__ import annotations
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import KeyRef, Liveness, Verdict
+from leakward.rotators.base import KeyRef, Verdict
+from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import probe
 from leakward.rotators.providers.verify_only import VerifyOnlyRotator
 
@@ -27,14 +28,8 @@ class PyPIRotator(VerifyOnlyRotator):
             self._client,
             "POST",
             self._url("upload"),
-            headers={"Accept": "application/json"},
+            headers=self._key_headers(),
             data={":action": "file_upload"},  # no name, version or content: can never upload
-            auth=("__token__", secret.reveal()),
+            auth=FACTS["pypi"].key_auth.basic(secret),
         )
-        if isinstance(answer, Verdict):
-            return answer
-        if answer.status_code in (401, 403):
-            return Verdict(Liveness.DEAD, f"PyPI rejected the token ({answer.status_code})")
-        if answer.status_code == 400:
-            return Verdict(Liveness.LIVE, "PyPI accepted the token (the empty upload was refused)")
-        return Verdict(Liveness.UNKNOWN, f"unexpected answer {answer.status_code}")
+        return self._read(answer)

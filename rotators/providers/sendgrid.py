@@ -29,8 +29,6 @@ from leakward.rotators.providers.http import (
     json_object,
     objects,
     optional_field,
-    probe,
-    verdict_by_status,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import token_attributes
@@ -46,8 +44,7 @@ class SendGridRotator(HttpRotator):
     admin_missing = "SendGrid: no managing API key configured; set one in settings"
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        headers = {"Authorization": f"Bearer {secret.reveal()}"}
-        return verdict_by_status(probe(self._client, "GET", self._url("scopes"), headers=headers))
+        return self._verify_with("scopes", secret)
 
     @staticmethod
     def find_key(secret: Secret) -> KeyRef | None:

@@ -17,6 +17,7 @@ hours after it was issued). `KeyRef.attribute("kind")` is "rotating" or "config"
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -30,7 +31,6 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
     KeyRef,
-    Liveness,
     NewCredential,
     PermanentError,
     Settings,
@@ -39,20 +39,11 @@ from leakward.rotators.base import (
 from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, json_object, optional_field, probe
+from leakward.rotators.providers.liveness_facts import SLACK_DEAD_ERRORS
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import url_for
 
 FACTS_SLACK = FACTS["slack"]
-# auth.test errors that mean the token itself is dead (not a transient fault).
-DEAD_ERRORS = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "account_inactive",
-        "no_permission_token_revoked",
-    }
-)
 
 RefreshTokens = Callable[[KeyRef], Secret | None]
 KeepRefreshToken = Callable[[KeyRef, Secret], None]
@@ -149,26 +140,15 @@ class SlackRotator:
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         answer = probe(
-            self._client,
-            "POST",
-            self._url("test"),
-            headers={"Authorization": f"Bearer {secret.reveal()}"},
+            self._client, "POST", self._url("test"), headers=FACTS_SLACK.key_auth.headers(secret)
         )
-        if isinstance(answer, Verdict):
-            return answer
-        try:
-            body = answer.json()
-        except ValueError:
-            return Verdict(Liveness.UNKNOWN, "the answer was not JSON")
-        if not isinstance(body, dict):
-            return Verdict(Liveness.UNKNOWN, "the answer was not a JSON object")
-        if body.get("ok") is True:
-            who = f"{body.get('team_id')}/{body.get('user_id')}"
-            return Verdict(Liveness.LIVE, "Slack accepted the token", who)
-        error = str(body.get("error"))
-        if error in DEAD_ERRORS:
-            return Verdict(Liveness.DEAD, f"Slack rejected the token ({error})")
-        return Verdict(Liveness.UNKNOWN, f"Slack answered {error}")
+        who = None
+        if isinstance(answer, httpx.Response):
+            with contextlib.suppress(ValueError):
+                body = answer.json()
+                if isinstance(body, dict):
+                    who = f"{body.get('team_id')}/{body.get('user_id')}"
+        return read_verdict(answer, FACTS_SLACK.liveness, identity=who)
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         kind = key.attribute("kind")
@@ -218,10 +198,10 @@ class SlackRotator:
             "POST",
             self._url("revoke"),
             what="revoke token",
-            headers={"Authorization": f"Bearer {secret.reveal()}"},
+            headers=FACTS_SLACK.key_auth.headers(secret),
         )
         body = json_object(expect(response, "revoke token", 200), "revoke token")
-        if body.get("ok") is not True and str(body.get("error")) not in DEAD_ERRORS:
+        if body.get("ok") is not True and str(body.get("error")) not in SLACK_DEAD_ERRORS:
             raise PermanentError(f"revoke token: Slack answered {body.get('error')}")
 
     def capability_for(self, key: KeyRef) -> Capability:

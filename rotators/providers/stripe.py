@@ -9,8 +9,8 @@ from __future__ import annotations
 import httpx
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import KeyRef, Liveness, Verdict
-from leakward.rotators.providers.http import probe, verdict_by_status
+from leakward.rotators.base import KeyRef, Verdict
+from leakward.rotators.providers.http import probe
 from leakward.rotators.providers.verify_only import VerifyOnlyRotator
 
 
@@ -22,14 +22,7 @@ class StripeRotator(VerifyOnlyRotator):
     )
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        answer = probe(
-            self._client,
-            "GET",
-            self._url("account"),
-            headers={"Authorization": f"Bearer {secret.reveal()}"},
-        )
-        if isinstance(answer, httpx.Response) and answer.status_code == 403:
-            return Verdict(Liveness.LIVE, "Stripe accepted the key (a restricted key)")
+        answer = probe(self._client, "GET", self._url("account"), headers=self._key_headers(secret))
         identity = None
         if isinstance(answer, httpx.Response) and answer.status_code == 200:
             try:
@@ -37,4 +30,4 @@ class StripeRotator(VerifyOnlyRotator):
             except ValueError:
                 body = {}
             identity = str(body.get("id")) if isinstance(body, dict) and body.get("id") else None
-        return verdict_by_status(answer, identity=identity, dead_statuses=(401,))
+        return self._read(answer, identity)

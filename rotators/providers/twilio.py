@@ -37,9 +37,9 @@ from leakward.rotators.providers.http import (
     objects,
     optional_field,
     probe,
-    verdict_by_status,
 )
 from leakward.rotators.providers.key_hints import token_attributes
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import default_url, url_for
 
 if TYPE_CHECKING:
@@ -88,14 +88,11 @@ class TwilioRotator:
         return (user, password) if sep else (self._account_sid, user)
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        sid, sep, key_secret = secret.reveal().partition(":")
-        if not sep or self._account_sid is None:
+        if ":" not in secret.reveal() or self._account_sid is None:
             return Verdict(Liveness.UNKNOWN, "a Twilio key needs its SID and the account SID")
         url = self._api + FACTS_TWILIO.endpoints["account"].format(account=self._account_sid)
-        answer = probe(self._client, "GET", url, auth=(sid, key_secret))
-        if isinstance(answer, httpx.Response) and answer.status_code == 403:
-            return Verdict(Liveness.LIVE, "Twilio accepted the key (not allowed to read account)")
-        return verdict_by_status(answer, identity=self._account_sid, dead_statuses=(401,))
+        answer = probe(self._client, "GET", url, auth=FACTS_TWILIO.key_auth.basic(secret))
+        return read_verdict(answer, FACTS_TWILIO.liveness, identity=self._account_sid)
 
     def _keys(self) -> list[dict[str, object]]:
         found: list[dict[str, object]] = []

@@ -13,9 +13,17 @@ from typing import ClassVar, Self
 import httpx
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import Capability, KeyRef, NewCredential, PermanentError, Settings
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    NewCredential,
+    PermanentError,
+    Settings,
+    Verdict,
+)
 from leakward.rotators.providers.environment import http_client
 from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import configured_url
 
 
@@ -37,6 +45,12 @@ class VerifyOnlyRotator:
 
     def _url(self, name: str) -> str:
         return self._base + FACTS[self.provider].endpoints[name]
+
+    def _key_headers(self, secret: Secret | None = None) -> dict[str, str]:
+        return FACTS[self.provider].key_auth.headers(secret)
+
+    def _read(self, answer: httpx.Response | Verdict, identity: str | None = None) -> Verdict:
+        return read_verdict(answer, FACTS[self.provider].liveness, identity=identity)
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         raise PermanentError(f"{self.provider}: no API can mint a key; {self.manual_steps(key)}")

@@ -26,7 +26,17 @@ def _sdks(modules: set[str]) -> set[str]:
 
 def _provider_modules(modules: set[str]) -> set[str]:
     prefix = "leakward.rotators.providers."
-    shared = {"registry", "facts", "environment", "http", "http_rotator", "key_hints"}
+    shared = {
+        "registry",
+        "facts",
+        "liveness_facts",
+        "liveness_rules",
+        "key_auth",
+        "environment",
+        "http",
+        "http_rotator",
+        "key_hints",
+    }
     return {m for m in modules if m.startswith(prefix) and m[len(prefix) :] not in shared}
 
 

@@ -1,0 +1,271 @@
+"""How each provider's answer to a verify request is read, as data: the `liveness` of facts.py.
+
+Stage: rotators (providers). One ordered list of `LivenessRule`s per provider (first match wins,
+no match is UNKNOWN; liveness_rules.py reads them). Each DEAD rule names where the provider
+documents that answer. A rule marked `#15` reads an answer the way the code always did, but issue
+#15 says that reading is wrong; fixing it is an edit here.
+"""
+
+from __future__ import annotations
+
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers.liveness_rules import (
+    ANY_STATUS,
+    SUCCESS,
+    BodyShape,
+    LivenessRule,
+    json_field,
+)
+
+LIVE, DEAD, UNKNOWN = Liveness.LIVE, Liveness.DEAD, Liveness.UNKNOWN
+# The usual readings' words, shared so `scan --verify` says the same thing for every provider.
+ACCEPTED = "the provider accepted the key ({status})"
+REJECTED = "the provider rejected the key ({status})"
+NOT_JSON = "the answer was not JSON"
+
+# Where a provider's JSON answer says why: OpenAI's error code and message read as one text,
+# Google's google.rpc ErrorInfo reason (else the status word).
+OPENAI_ERROR = json_field("error.code", "error.message", joined=True)
+GOOGLE_REASON = json_field("error.details[].reason", "error.status")
+OPENAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes"
+ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
+GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
+CLOUDFLARE_VERIFY = (
+    "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/"
+)
+# auth.test errors that mean the token itself is dead (not a transient fault).
+SLACK_DEAD_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "no_permission_token_revoked",
+    }
+)
+
+LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
+    "gitlab": (
+        # 403 is "insufficient_scope": GitLab knew the token, it just may not read this.
+        LivenessRule(403, LIVE, "GitLab accepted the token (scope-limited)"),
+        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
+        LivenessRule(
+            200,
+            DEAD,
+            "GitLab reports the token revoked or expired",
+            field=json_field("revoked"),
+            equals=(True,),
+            reference="https://docs.gitlab.com/ee/api/personal_access_tokens.html",
+        ),
+        LivenessRule(
+            200,
+            DEAD,
+            "GitLab reports the token revoked or expired",
+            field=json_field("active"),
+            equals=(False,),
+            reference="https://docs.gitlab.com/ee/api/personal_access_tokens.html",
+        ),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            401,
+            DEAD,
+            REJECTED,
+            reference="https://docs.gitlab.com/ee/api/rest/troubleshooting.html",
+        ),
+    ),
+    "github": (
+        # A 403 that is a rate limit says nothing about the token.
+        LivenessRule(
+            403,
+            UNKNOWN,
+            "GitHub rate limit reached; try again later",
+            header="x-ratelimit-remaining",
+            header_value="0",
+            reference="https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+        ),
+        LivenessRule(
+            403,
+            UNKNOWN,
+            "GitHub rate limit reached; try again later",
+            header="retry-after",
+            reference="https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+        ),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            (401, 403),
+            DEAD,
+            REJECTED,
+            reference="https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api",
+        ),
+    ),
+    "openai": (
+        # A restricted key without the models scope: authenticated, so live.
+        LivenessRule(
+            403,
+            LIVE,
+            "OpenAI accepted the key (restricted scopes)",
+            field=OPENAI_ERROR,
+            contains=("insufficient permissions", "scope"),
+        ),
+        LivenessRule(
+            429,
+            LIVE,
+            "OpenAI accepted the key (its quota is exhausted)",
+            field=OPENAI_ERROR,
+            contains=("insufficient_quota",),
+            reference=OPENAI_ERRORS,
+        ),
+        LivenessRule(429, UNKNOWN, "OpenAI rate limit reached; try again later"),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # #15: 401 ip_not_authorized is a live key used from an address it is not allowed.
+        # #15: 403 unsupported_country_region_territory is a live key used from a region.
+        LivenessRule((401, 403), DEAD, REJECTED, reference=OPENAI_ERRORS),
+    ),
+    "anthropic": (
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(401, DEAD, REJECTED, reference=ANTHROPIC_ERRORS),
+        # #15: 403 permission_error is a live key without the permission, not a dead one.
+        LivenessRule(403, DEAD, REJECTED, reference=ANTHROPIC_ERRORS),
+    ),
+    "google": (
+        # Google answers 400 for a key it does not know ...
+        LivenessRule(
+            400,
+            DEAD,
+            "Google rejected the key ({code})",
+            field=GOOGLE_REASON,
+            equals=("API_KEY_INVALID", "INVALID_ARGUMENT"),
+            reference=GEMINI_ERRORS,
+        ),
+        # ... and 403 with these reasons for a real key that is merely restricted or blocked
+        # from the Generative Language API.
+        LivenessRule(
+            403,
+            LIVE,
+            "the key exists but is restricted ({code})",
+            field=GOOGLE_REASON,
+            equals=(
+                "API_KEY_SERVICE_BLOCKED",
+                "SERVICE_DISABLED",
+                "API_KEY_HTTP_REFERRER_BLOCKED",
+                "API_KEY_IP_ADDRESS_BLOCKED",
+                "API_KEY_ANDROID_APP_BLOCKED",
+                "API_KEY_IOS_APP_BLOCKED",
+            ),
+        ),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # #15: Gemini's 403 "Your API key was reported as leaked" needs its own reading.
+        LivenessRule((401, 403), DEAD, REJECTED, reference=GEMINI_ERRORS),
+    ),
+    "gcp": (
+        # Verify exchanges a JWT signed with the key for a token (OAuth's JWT bearer grant).
+        LivenessRule(
+            (400, 401),
+            DEAD,
+            "Google refused the key ({status})",
+            reference="https://developers.google.com/identity/protocols/oauth2/service-account",
+        ),
+        LivenessRule(200, LIVE, "Google issued a token for the key", identity=True),
+    ),
+    "twilio": (
+        LivenessRule(403, LIVE, "Twilio accepted the key (not allowed to read account)"),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(401, DEAD, REJECTED, reference="https://www.twilio.com/docs/errors/20003"),
+    ),
+    "sendgrid": (
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            (401, 403),
+            DEAD,
+            REJECTED,
+            reference="https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/authentication",
+        ),
+    ),
+    "cloudflare": (
+        LivenessRule(
+            (400, 401, 403),
+            DEAD,
+            "Cloudflare rejected the token ({status})",
+            reference=CLOUDFLARE_VERIFY,
+        ),
+        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
+        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_OBJECT),
+        LivenessRule(
+            200,
+            LIVE,
+            "Cloudflare reports the token active",
+            field=json_field("result.status"),
+            equals=("active",),
+            identity=True,
+        ),
+        LivenessRule(
+            200,
+            DEAD,
+            "Cloudflare reports the token {code}",  # disabled, expired
+            field=json_field("result.status"),
+            identity=True,
+            reference=CLOUDFLARE_VERIFY,
+        ),
+    ),
+    "slack": (
+        # Slack answers 200 whatever the token; `ok` and `error` in the body say what happened.
+        LivenessRule(ANY_STATUS, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
+        LivenessRule(
+            ANY_STATUS, UNKNOWN, "the answer was not a JSON object", shape=BodyShape.NOT_OBJECT
+        ),
+        LivenessRule(
+            ANY_STATUS,
+            LIVE,
+            "Slack accepted the token",
+            field=json_field("ok"),
+            equals=(True,),
+            identity=True,
+        ),
+        LivenessRule(
+            ANY_STATUS,
+            DEAD,
+            "Slack rejected the token ({code})",
+            field=json_field("error"),
+            equals=tuple(sorted(SLACK_DEAD_ERRORS)),
+            reference="https://api.slack.com/methods/auth.test",
+        ),
+        LivenessRule(ANY_STATUS, UNKNOWN, "Slack answered {code}", field=json_field("error")),
+    ),
+    "stripe": (
+        # 403 is a restricted key that is live but may not read the account.
+        LivenessRule(403, LIVE, "Stripe accepted the key (a restricted key)"),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            401, DEAD, REJECTED, reference="https://docs.stripe.com/error-codes#api-key-expired"
+        ),
+    ),
+    "huggingface": (
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            (401, 403),
+            DEAD,
+            REJECTED,
+            reference="https://huggingface.co/docs/hub/security-tokens",
+        ),
+    ),
+    "postman": (
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        LivenessRule(
+            (401, 403),
+            DEAD,
+            REJECTED,
+            reference="https://learning.postman.com/docs/developer/postman-api/authentication/",
+        ),
+    ),
+    "pypi": (
+        # The upload endpoint authenticates before it validates the form (pypi.py).
+        LivenessRule(
+            (401, 403),
+            DEAD,
+            "PyPI rejected the token ({status})",
+            reference="https://pypi.org/help/#apitoken",
+        ),
+        LivenessRule(400, LIVE, "PyPI accepted the token (the empty upload was refused)"),
+    ),
+}

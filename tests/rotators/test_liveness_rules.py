@@ -1,0 +1,176 @@
+"""Each provider's liveness rules (facts, as data) are well formed and are what verify does.
+
+The case table pins how every HTTP provider's verify reads an answer today, through the real
+rotator against a local HTTP server; the same answer read by the provider's rules alone must
+give the same verdict, so the rules in liveness_facts.py are the behaviour, not a copy of it.
+Issue #15 changes some of these readings: that is an edit of the rules and of this table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+
+from leakward.core.secret import Secret
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.http import RETRYABLE_STATUSES
+from leakward.rotators.providers.liveness import verify_secret
+from leakward.rotators.providers.liveness_rules import LivenessRule, read_verdict
+
+LIVE, DEAD, UNKNOWN = Liveness.LIVE, Liveness.DEAD, Liveness.UNKNOWN
+Body = object
+Case = tuple[str, int, Body, dict[str, str], Liveness]
+
+_OK = {"id": "acct_1", "name": "someone", "login": "octocat", "user": {"username": "u"}}
+_NOT_JSON = b"<<not json>>"
+
+
+def _standard(provider: str, forbidden: Liveness = DEAD) -> list[Case]:
+    return [
+        (provider, 200, _OK, {}, LIVE),
+        (provider, 401, {}, {}, DEAD),
+        (provider, 403, {}, {}, forbidden),
+        (provider, 404, {}, {}, UNKNOWN),
+        (provider, 400, {}, {}, UNKNOWN),
+    ]
+
+
+def _google_error(status: str, reason: str | None = None) -> dict[str, object]:
+    details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason}]
+    return {"error": {"status": status, "details": details if reason else []}}
+
+
+CASES: list[Case] = [
+    *_standard("anthropic"),
+    *_standard("sendgrid"),
+    *_standard("huggingface"),
+    *_standard("postman"),
+    *_standard("stripe", forbidden=LIVE),
+    *_standard("twilio", forbidden=LIVE),
+    *_standard("github"),
+    ("github", 403, {}, {"x-ratelimit-remaining": "0"}, UNKNOWN),
+    ("github", 403, {}, {"x-ratelimit-remaining": "12"}, DEAD),
+    ("github", 403, {}, {"retry-after": "30"}, UNKNOWN),
+    *_standard("openai"),
+    ("openai", 403, {"error": {"code": None, "message": "Missing scopes: model.read"}}, {}, LIVE),
+    ("openai", 403, {"error": {"message": "You have insufficient permissions"}}, {}, LIVE),
+    ("openai", 403, {"error": {"code": "unsupported_country_region_territory"}}, {}, DEAD),
+    ("openai", 401, {"error": {"code": "ip_not_authorized"}}, {}, DEAD),
+    ("openai", 429, {"error": {"code": "insufficient_quota"}}, {}, LIVE),
+    ("openai", 429, {"error": {"code": "rate_limit_exceeded"}}, {}, UNKNOWN),
+    ("gitlab", 200, {"id": 1, "user_id": 2, "name": "ci", "active": True}, {}, LIVE),
+    ("gitlab", 200, {"id": 1, "revoked": True}, {}, DEAD),
+    ("gitlab", 200, {"id": 1, "active": False}, {}, DEAD),
+    ("gitlab", 200, _NOT_JSON, {}, UNKNOWN),
+    ("gitlab", 200, [], {}, LIVE),
+    ("gitlab", 401, {}, {}, DEAD),
+    ("gitlab", 403, {"error": "insufficient_scope"}, {}, LIVE),
+    ("gitlab", 404, {}, {}, UNKNOWN),
+    ("cloudflare", 200, {"result": {"id": "t1", "status": "active"}}, {}, LIVE),
+    ("cloudflare", 200, {"result": {"id": "t1", "status": "disabled"}}, {}, DEAD),
+    ("cloudflare", 200, {"result": None}, {}, DEAD),
+    ("cloudflare", 200, _NOT_JSON, {}, UNKNOWN),
+    ("cloudflare", 200, [], {}, UNKNOWN),
+    ("cloudflare", 201, {"result": {"status": "active"}}, {}, UNKNOWN),
+    *[("cloudflare", status, {}, {}, DEAD) for status in (400, 401, 403)],
+    ("cloudflare", 404, {}, {}, UNKNOWN),
+    ("slack", 200, {"ok": True, "team_id": "T1", "user_id": "U1"}, {}, LIVE),
+    ("slack", 200, {"ok": "true"}, {}, UNKNOWN),
+    ("slack", 200, {"ok": False, "error": "invalid_auth"}, {}, DEAD),
+    ("slack", 200, {"ok": False, "error": "token_revoked"}, {}, DEAD),
+    ("slack", 200, {"ok": False, "error": "missing_scope"}, {}, UNKNOWN),
+    ("slack", 200, {"ok": False}, {}, UNKNOWN),
+    ("slack", 404, {"ok": False, "error": "invalid_auth"}, {}, DEAD),
+    ("slack", 200, [], {}, UNKNOWN),
+    ("slack", 200, _NOT_JSON, {}, UNKNOWN),
+    ("google", 200, {"models": []}, {}, LIVE),
+    ("google", 400, _google_error("INVALID_ARGUMENT", "API_KEY_INVALID"), {}, DEAD),
+    ("google", 400, _google_error("INVALID_ARGUMENT"), {}, DEAD),
+    ("google", 400, _google_error("INVALID_ARGUMENT", "BAD_REQUEST_BODY"), {}, UNKNOWN),
+    ("google", 403, _google_error("PERMISSION_DENIED", "SERVICE_DISABLED"), {}, LIVE),
+    ("google", 403, _google_error("PERMISSION_DENIED", "API_KEY_IOS_APP_BLOCKED"), {}, LIVE),
+    ("google", 403, _google_error("PERMISSION_DENIED"), {}, DEAD),
+    ("google", 401, {}, {}, DEAD),
+    ("google", 404, {}, {}, UNKNOWN),
+    ("pypi", 400, {}, {}, LIVE),
+    ("pypi", 401, {}, {}, DEAD),
+    ("pypi", 403, {}, {}, DEAD),
+    ("pypi", 200, {}, {}, UNKNOWN),
+]
+
+_SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}
+_KEY_IDS = {"twilio": "SK" + "0" * 32}
+
+
+def _content(body: Body) -> bytes:
+    return body if isinstance(body, bytes) else json.dumps(body).encode()
+
+
+@pytest.mark.parametrize(("provider", "status", "body", "headers", "expected"), CASES)
+def test_verify_reads_the_answer_as_the_rules_say(
+    httpserver: HTTPServer,
+    provider: str,
+    status: int,
+    body: Body,
+    headers: dict[str, str],
+    expected: Liveness,
+) -> None:
+    content = _content(body)
+    httpserver.expect_request(re.compile(".*")).respond_with_data(
+        content, status=status, headers=headers, content_type="application/json"
+    )
+    base = httpserver.url_for("").rstrip("/")
+    urls = dict.fromkeys((provider, "google.gemini", "twilio.api"), base)
+    urls["twilio.account"] = "AC" + "1" * 32
+    with httpx.Client() as client:
+        verdict = verify_secret(
+            provider,
+            Secret(_SECRETS.get(provider, "key-under-test")),
+            client,
+            key_id=_KEY_IDS.get(provider),
+            base_urls=urls,
+        )
+    assert verdict.liveness is expected, verdict.reason
+    answer = httpx.Response(
+        status, content=content, headers={**headers, "content-type": "application/json"}
+    )
+    by_rules = read_verdict(answer, FACTS[provider].liveness)
+    assert (by_rules.liveness, by_rules.reason) == (verdict.liveness, verdict.reason)
+
+
+def test_the_table_covers_every_provider_with_rules() -> None:
+    with_rules = {name for name, facts in FACTS.items() if facts.liveness}
+    # gcp's verify needs a signed key file; its rules are checked for form below.
+    assert {case[0] for case in CASES} == with_rules - {"gcp"}
+
+
+def _is_unconditional(rule: LivenessRule) -> bool:
+    tests_body = rule.field is not None and bool(rule.equals or rule.contains)
+    return rule.shape is None and rule.header is None and not tests_body
+
+
+def _statuses(rule: LivenessRule) -> set[int]:
+    return {rule.status} if isinstance(rule.status, int) else set(rule.status)
+
+
+@pytest.mark.parametrize("provider", sorted(name for name in FACTS if FACTS[name].liveness))
+def test_rules_are_well_formed(provider: str) -> None:
+    facts = FACTS[provider]
+    for index, rule in enumerate(facts.liveness):
+        assert rule.reason, f"{provider} rule {index} gives no reason"
+        if rule.verdict is DEAD:
+            assert rule.reference.startswith("https://"), f"{provider} rule {index}: no reference"
+        assert not (rule.equals and rule.contains), f"{provider} rule {index}: equals or contains"
+        if rule.equals or rule.contains:
+            assert rule.field is not None, f"{provider} rule {index} tests no field"
+        for earlier in facts.liveness[:index]:
+            shadowed = _is_unconditional(earlier) and _statuses(rule) <= _statuses(earlier)
+            assert not shadowed, f"{provider} rule {index} can never match"
+    for status in facts.probe_keeps:
+        assert status in RETRYABLE_STATUSES, f"{provider} keeps {status}, which probe passes anyway"
+        assert any(rule.covers(status) for rule in facts.liveness), f"{provider}: {status} unread"
