@@ -1,4 +1,4 @@
-"""docs/providers.md, generated from the provider registry so the page cannot drift from it.
+"""docs/providers.md, generated from the provider registry and facts so the page cannot drift.
 
 Stage: rotators (providers). Regenerate with
 `python -m leakward.rotators.providers.provider_table > docs/providers.md`;
@@ -7,14 +7,18 @@ tests/rotators/test_provider_registry.py fails when the page differs from what t
 
 from __future__ import annotations
 
+import json
 import sys
 
+from leakward.rotators.base import Liveness
+from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.liveness_rules import LivenessRule
 from leakward.rotators.providers.registry import PROVIDERS, ApiUrl
 
 _HEAD = """\
 # Providers
 
-<!-- Generated from rotators/providers/registry.py by
+<!-- Generated from rotators/providers/registry.py and facts.py by
      `python -m leakward.rotators.providers.provider_table > docs/providers.md`; do not edit. -->
 
 Every provider leakward can verify (`leakward scan --verify`) or rotate (`leakward rotate`, the
@@ -48,6 +52,47 @@ def _url_row(url: ApiUrl) -> tuple[str, str, str]:
     return variable, default, _code(url.deprecated) if url.deprecated else ""
 
 
+_DEAD_HEAD = """
+## Verify: when a key is called dead
+
+What each provider's verify answer must be for `scan --verify` (and rotation) to call a key dead,
+from its liveness rules (rotators/providers/liveness_facts.py); anything no rule reads is
+`unknown`, never dead.
+
+| provider | dead when |
+|---|---|
+"""
+
+
+def _statuses(rule: LivenessRule) -> str:
+    status = rule.status
+    if isinstance(status, int):
+        return str(status)
+    if isinstance(status, range):
+        return "any status" if len(status) > 100 else f"{status.start}-{status.stop - 1}"
+    return "/".join(str(code) for code in status)
+
+
+def _dead_when(rule: LivenessRule) -> str:
+    text = _statuses(rule)
+    if rule.field is None:
+        return text
+    where = " or ".join(rule.field.paths)
+    if rule.equals:
+        values = ", ".join(f"`{json.dumps(value)}`" for value in rule.equals)
+        return f"{text} with `{where}` {values}"
+    return f"{text} with any other `{where}`"
+
+
+def _dead_rows() -> list[str]:
+    rows = []
+    for name in sorted(FACTS):
+        dead = [_dead_when(rule) for rule in FACTS[name].liveness if rule.verdict is Liveness.DEAD]
+        if dead:
+            rows.append(f"| {name} | {'; '.join(dead)} |")
+    return rows
+
+
 def render() -> str:
     """The whole page, one row per base URL (a provider's second hosts under it)."""
     rows: list[str] = []
@@ -60,7 +105,7 @@ def render() -> str:
             else:
                 cells = [f"{name} ({url.key.partition('.')[2]})", "", ""]
             rows.append("| " + " | ".join([*cells, variable, default, alias]) + " |")
-    return _HEAD + "\n".join(rows) + "\n"
+    return _HEAD + "\n".join(rows) + "\n" + _DEAD_HEAD + "\n".join(_dead_rows()) + "\n"
 
 
 if __name__ == "__main__":
