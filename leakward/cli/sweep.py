@@ -45,6 +45,25 @@ def policy_options(command: Command) -> Command:
     return public(private(command))
 
 
+def work_place_options(command: Command) -> Command:
+    """`--db`, `--mirrors` and `--api-url`: where the sweep's work reads and writes, the same for
+    the command that sweeps and for the workers that take its tasks."""
+    db = click.option(
+        "--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite]."
+    )
+    mirrors = click.option(
+        "--mirrors",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Directory for the mirror clones [default: the user cache directory].",
+    )
+    api_url = click.option(
+        "--api-url",
+        metavar="URL",
+        help=f"GitHub API [default: ${variable('sweep.api_url')} or api.github.com].",
+    )
+    return db(mirrors(api_url(command)))
+
+
 def config_option(command: Command) -> Command:
     """`--config`: the settings file whose sweep settings (max_fetch_age_hours) apply."""
     return click.option(
@@ -84,17 +103,7 @@ def render(report: SweepReport) -> int:
 
 @click.command()
 @click.option("--org", required=True, help="GitHub organisation to sweep.")
-@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
-@click.option(
-    "--mirrors",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the mirror clones [default: the user cache directory].",
-)
-@click.option(
-    "--api-url",
-    metavar="URL",
-    help=f"GitHub API [default: ${variable('sweep.api_url')} or api.github.com].",
-)
+@work_place_options
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option(
     "--api-interval",

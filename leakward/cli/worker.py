@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from leakward.cli.sweep import config_option, policy_options
+from leakward.cli.sweep import config_option, policy_options, work_place_options
 from leakward.core.errors import UsageError
 from leakward.settings.catalogue import variable
 from leakward.settings.loader import load_settings
@@ -30,17 +30,7 @@ BROKER_ENV = variable("sweep.broker")
     help="Seconds between GitHub API requests of one worker.",
 )
 @click.option("--broker", metavar="URL", help=f"Broker URL [default: ${BROKER_ENV}].")
-@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
-@click.option(
-    "--mirrors",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the mirror clones [default: the user cache directory].",
-)
-@click.option(
-    "--api-url",
-    metavar="URL",
-    help=f"GitHub API [default: ${variable('sweep.api_url')} or api.github.com].",
-)
+@work_place_options
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork")
 @click.option("--no-rotate", is_flag=True, help="Record leaks but start no rotation.")
