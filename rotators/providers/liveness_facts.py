@@ -2,8 +2,11 @@
 
 Stage: rotators (providers). One ordered list of `LivenessRule`s per provider (first match wins,
 no match is UNKNOWN; liveness_rules.py reads them). Each DEAD rule names where the provider
-documents that answer. A rule marked `#15` reads an answer the way the code always did, but issue
-#15 says that reading is wrong; fixing it is an edit here.
+documents that answer. The rule to hold every provider to (issue #15): only the documented answer
+for an invalid key is DEAD; a refusal a valid key can also get (an IP allowlist, a region, a
+missing permission, a key blocked for one API) is LIVE or UNKNOWN with its reason, so a leaked
+live key is never left unrotated. OpenAI, Anthropic and Google read that way; the other
+providers' 401/403 readings are still to be checked against their documentation.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ NOT_JSON = "the answer was not JSON"
 # Google's google.rpc ErrorInfo reason (else the status word).
 OPENAI_ERROR = json_field("error.code", "error.message", joined=True)
 GOOGLE_REASON = json_field("error.details[].reason", "error.status")
+GOOGLE_MESSAGE = json_field("error.message")
+# Anthropic's error type: {"type": "error", "error": {"type": "authentication_error", …}}.
+ANTHROPIC_ERROR = json_field("error.type")
 OPENAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes"
 ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
 GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
@@ -118,15 +124,66 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         ),
         LivenessRule(429, UNKNOWN, "OpenAI rate limit reached; try again later"),
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
-        # #15: 401 ip_not_authorized is a live key used from an address it is not allowed.
-        # #15: 403 unsupported_country_region_territory is a live key used from a region.
-        LivenessRule((401, 403), DEAD, REJECTED, reference=OPENAI_ERRORS),
+        # Only "Incorrect API key provided" (code invalid_api_key) says the key is not valid: a
+        # deleted or revoked key answers it too. OpenAI refuses valid keys with other 401s and
+        # 403s, so those never mean dead.
+        LivenessRule(
+            401,
+            DEAD,
+            "OpenAI does not know the key (invalid_api_key)",
+            field=OPENAI_ERROR,
+            contains=("invalid_api_key", "incorrect api key provided"),
+            reference=OPENAI_ERRORS,
+        ),
+        LivenessRule(
+            401,
+            LIVE,
+            "OpenAI knows the key but refuses this address (the project's IP allowlist)",
+            field=OPENAI_ERROR,
+            contains=("ip_not_authorized", "ip not authorized"),
+            reference=OPENAI_ERRORS,
+        ),
+        LivenessRule(
+            403,
+            LIVE,
+            "OpenAI knows the key but refuses requests from this country or region",
+            field=OPENAI_ERROR,
+            contains=("unsupported_country_region_territory", "country, region, or territory"),
+            reference=OPENAI_ERRORS,
+        ),
+        LivenessRule(
+            (401, 403),
+            UNKNOWN,
+            "OpenAI refused the key ({status}: {code}), which does not say it is invalid",
+            field=json_field("error.code"),
+        ),
     ),
     "anthropic": (
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
-        LivenessRule(401, DEAD, REJECTED, reference=ANTHROPIC_ERRORS),
-        # #15: 403 permission_error is a live key without the permission, not a dead one.
-        LivenessRule(403, DEAD, REJECTED, reference=ANTHROPIC_ERRORS),
+        # authentication_error is Anthropic's answer to a key it does not accept; permission_error
+        # is a valid key without the permission the request needs.
+        LivenessRule(
+            401,
+            DEAD,
+            "Anthropic does not accept the key (authentication_error)",
+            field=ANTHROPIC_ERROR,
+            equals=("authentication_error",),
+            reference=ANTHROPIC_ERRORS,
+        ),
+        LivenessRule(
+            403,
+            LIVE,
+            "Anthropic knows the key but it lacks this permission (permission_error)",
+            field=ANTHROPIC_ERROR,
+            equals=("permission_error",),
+            reference=ANTHROPIC_ERRORS,
+        ),
+        LivenessRule(
+            (401, 403),
+            UNKNOWN,
+            "Anthropic refused the key ({status}: {code}), which does not say it is invalid",
+            field=ANTHROPIC_ERROR,
+        ),
     ),
     "google": (
         # Google answers 400 for a key it does not know ...
@@ -154,9 +211,24 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
                 "API_KEY_IOS_APP_BLOCKED",
             ),
         ),
+        # Gemini blocks a key reported as leaked, but the key itself still works on the other
+        # Google APIs it may call: live, and exactly what must be rotated.
+        LivenessRule(
+            403,
+            LIVE,
+            "the key is valid but Google blocked it for Gemini as reported leaked",
+            field=GOOGLE_MESSAGE,
+            contains=("reported as leaked",),
+            reference=GEMINI_ERRORS,
+        ),
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
-        # #15: Gemini's 403 "Your API key was reported as leaked" needs its own reading.
-        LivenessRule((401, 403), DEAD, REJECTED, reference=GEMINI_ERRORS),
+        # Only the 400 answers above say the key is invalid; other refusals may be a project's.
+        LivenessRule(
+            (401, 403),
+            UNKNOWN,
+            "Google refused the key ({status}: {code}), which does not say it is invalid",
+            field=GOOGLE_REASON,
+        ),
     ),
     "gcp": (
         # Verify exchanges a JWT signed with the key for a token (OAuth's JWT bearer grant).

@@ -73,7 +73,9 @@ def _walk(value: object, parts: Sequence[str]) -> object:
 class LivenessRule:
     """One reading: when the status is in `status` and every test given holds, the verdict.
 
-    `reason` may name `{status}` and `{code}` (the `field`'s value as Python prints it). `field`
+    `reason` may name `{status}` and `{code}` (the `field`'s value as Python prints it, or "no
+    error code"); a field read into a reason must hold a code, never a message that could quote
+    the key. `field`
     alone (no `equals`, no `contains`) only says what `{code}` shows. `equals` compares the value
     and its JSON type; `contains` looks for any of its (lowercase) words in the value's lowercased
     text. `header` with `header_value` None only asks that the header be present. `identity`
@@ -156,7 +158,8 @@ def read_verdict(
     read = _Answer(answer)
     for rule in rules:
         if rule.matches(read):
-            code = str(rule.field.read(read.body())) if rule.field is not None else ""
+            value = rule.field.read(read.body()) if rule.field is not None else None
+            code = "no error code" if value is None else str(value)
             reason = rule.reason.format(status=read.status, code=code)
             return Verdict(rule.verdict, reason, identity if rule.identity else None)
     return Verdict(Liveness.UNKNOWN, f"unexpected answer {read.status}")

@@ -81,6 +81,9 @@ def _dead_when(rule: LivenessRule) -> str:
     if rule.equals:
         values = ", ".join(f"`{json.dumps(value)}`" for value in rule.equals)
         return f"{text} with `{where}` {values}"
+    if rule.contains:
+        words = " or ".join(f'"{word}"' for word in rule.contains)
+        return f"{text} with `{where}` containing {words}"
     return f"{text} with any other `{where}`"
 
 

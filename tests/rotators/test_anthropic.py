@@ -42,7 +42,9 @@ def test_reissue_is_refused_with_instructions(
 
 
 def test_verify_sends_the_version_header() -> None:
-    script = Scripted(("GET", "/v1/models", httpx.Response(401, json={"type": "error"})))
+    # The body Anthropic documents for a key it does not accept.
+    invalid = {"type": "error", "error": {"type": "authentication_error", "message": "invalid"}}
+    script = Scripted(("GET", "/v1/models", httpx.Response(401, json=invalid)))
     verdict = AnthropicRotator(script.client()).verify(Secret("sk-ant-api03-" + "x" * 40))
     assert verdict.liveness is Liveness.DEAD
     assert script.sent[0].headers["anthropic-version"] == "2023-06-01"

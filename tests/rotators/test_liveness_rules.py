@@ -45,8 +45,38 @@ def _google_error(status: str, reason: str | None = None) -> dict[str, object]:
     return {"error": {"status": status, "details": details if reason else []}}
 
 
+# Answers a valid key can get, which the providers document apart from the invalid-key answer.
+OPENAI_INVALID = {"error": {"code": "invalid_api_key", "message": "Incorrect API key provided"}}
+OPENAI_IP = {"error": {"code": "ip_not_authorized", "message": "IP not authorized"}}
+OPENAI_REGION = {
+    "error": {
+        "code": "unsupported_country_region_territory",
+        "message": "Country, region, or territory not supported",
+    }
+}
+ANTHROPIC_INVALID = {
+    "type": "error",
+    "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+}
+ANTHROPIC_NO_PERMISSION = {
+    "type": "error",
+    "error": {"type": "permission_error", "message": "Your API key does not have permission"},
+}
+GEMINI_LEAKED = {
+    "error": {
+        "code": 403,
+        "message": "Your API key was reported as leaked. Please use another API key.",
+        "status": "PERMISSION_DENIED",
+    }
+}
+
 CASES: list[Case] = [
-    *_standard("anthropic"),
+    ("anthropic", 200, _OK, {}, LIVE),
+    ("anthropic", 401, ANTHROPIC_INVALID, {}, DEAD),
+    ("anthropic", 403, ANTHROPIC_NO_PERMISSION, {}, LIVE),
+    ("anthropic", 401, {}, {}, UNKNOWN),
+    ("anthropic", 403, {}, {}, UNKNOWN),
+    ("anthropic", 404, {}, {}, UNKNOWN),
     *_standard("sendgrid"),
     *_standard("huggingface"),
     *_standard("postman"),
@@ -56,11 +86,16 @@ CASES: list[Case] = [
     ("github", 403, {}, {"x-ratelimit-remaining": "0"}, UNKNOWN),
     ("github", 403, {}, {"x-ratelimit-remaining": "12"}, DEAD),
     ("github", 403, {}, {"retry-after": "30"}, UNKNOWN),
-    *_standard("openai"),
+    ("openai", 200, _OK, {}, LIVE),
+    ("openai", 401, OPENAI_INVALID, {}, DEAD),
+    ("openai", 401, OPENAI_IP, {}, LIVE),
+    ("openai", 403, OPENAI_REGION, {}, LIVE),
+    ("openai", 401, {"error": {"code": "account_deactivated"}}, {}, UNKNOWN),
+    ("openai", 401, {}, {}, UNKNOWN),
+    ("openai", 403, {}, {}, UNKNOWN),
+    ("openai", 404, {}, {}, UNKNOWN),
     ("openai", 403, {"error": {"code": None, "message": "Missing scopes: model.read"}}, {}, LIVE),
     ("openai", 403, {"error": {"message": "You have insufficient permissions"}}, {}, LIVE),
-    ("openai", 403, {"error": {"code": "unsupported_country_region_territory"}}, {}, DEAD),
-    ("openai", 401, {"error": {"code": "ip_not_authorized"}}, {}, DEAD),
     ("openai", 429, {"error": {"code": "insufficient_quota"}}, {}, LIVE),
     ("openai", 429, {"error": {"code": "rate_limit_exceeded"}}, {}, UNKNOWN),
     ("gitlab", 200, {"id": 1, "user_id": 2, "name": "ci", "active": True}, {}, LIVE),
@@ -94,8 +129,9 @@ CASES: list[Case] = [
     ("google", 400, _google_error("INVALID_ARGUMENT", "BAD_REQUEST_BODY"), {}, UNKNOWN),
     ("google", 403, _google_error("PERMISSION_DENIED", "SERVICE_DISABLED"), {}, LIVE),
     ("google", 403, _google_error("PERMISSION_DENIED", "API_KEY_IOS_APP_BLOCKED"), {}, LIVE),
-    ("google", 403, _google_error("PERMISSION_DENIED"), {}, DEAD),
-    ("google", 401, {}, {}, DEAD),
+    ("google", 403, GEMINI_LEAKED, {}, LIVE),
+    ("google", 403, _google_error("PERMISSION_DENIED"), {}, UNKNOWN),
+    ("google", 401, {}, {}, UNKNOWN),
     ("google", 404, {}, {}, UNKNOWN),
     ("pypi", 400, {}, {}, LIVE),
     ("pypi", 401, {}, {}, DEAD),
