@@ -44,19 +44,20 @@ class ConfigFile:
     table: Mapping[str, object]
 
 
-def find_config(start: Path) -> Path | None:
-    """`leakward.toml` in `start`, else a pyproject.toml there with a [tool.leakward] table."""
+def find_config(start: Path) -> ConfigFile | None:
+    """`leakward.toml` in `start`, else a pyproject.toml there with a [tool.leakward] table;
+    each file is read and parsed once."""
     candidate = start / CONFIG_NAME
     if candidate.is_file():
-        return candidate
+        return read_config(candidate)
     pyproject = start / "pyproject.toml"
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return None
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return None  # another tool's file: not ours to report on
         if "leakward" in data.get("tool", {}):
-            return pyproject
+            return _checked(pyproject, data["tool"]["leakward"])
     return None
 
 
@@ -68,6 +69,10 @@ def read_config(path: Path) -> ConfigFile:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax") from None
     table = data.get("tool", {}).get("leakward", {}) if path.name == "pyproject.toml" else data
+    return _checked(path, table)
+
+
+def _checked(path: Path, table: Mapping[str, object]) -> ConfigFile:
     known = {s.key for s in SETTINGS if s.key} | {SCHEDULE_KEY}
     unknown = set(table) - known
     if unknown:
@@ -90,8 +95,7 @@ def load_settings(
     value; None, or a flag missing from it, means the flag was not given.
     """
     environ = MappingProxyType(dict(environ or {}))
-    path = config or find_config(discover_in or Path.cwd())
-    file = read_config(path) if path else None
+    file = read_config(config) if config else find_config(discover_in or Path.cwd())
     given = flags or {}
     unknown = set(given) - {s.path for s in SETTINGS}
     if unknown:
@@ -103,7 +107,7 @@ def load_settings(
     return Settings(
         **{name: kind(**values[name]) for name, kind in SECTIONS.items()},
         environ=environ,
-        source=path,
+        source=file.path if file else None,
     )
 
 

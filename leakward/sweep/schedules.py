@@ -12,29 +12,20 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from leakward.core.errors import ConfigError
-from leakward.settings.loader import load_settings
 from leakward.settings.model import Schedule, Settings
 from leakward.settings.work import WorkSettings
-
-__all__ = ["Schedule", "checked_schedules", "load_schedules", "run_scheduler", "scheduled_sweep"]
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "sweep:"
 JOB_TABLE = "apscheduler_jobs"
 MISFIRE_GRACE = 3600  # seconds
-
-
-def load_schedules(path: Path) -> list[Schedule]:
-    """The `[[schedule]]` entries of a leakward.toml (or pyproject's [tool.leakward]), checked."""
-    return checked_schedules(load_settings(path)) or []
 
 
 def checked_schedules(settings: Settings) -> list[Schedule] | None:

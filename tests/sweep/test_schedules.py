@@ -17,20 +17,28 @@ from sqlalchemy import select
 from leakward.core.errors import ConfigError
 from leakward.registry import Registry
 from leakward.registry.sweep_state import SweptRepositoryRow
+from leakward.settings.loader import load_settings
+from leakward.settings.model import Schedule
 from leakward.settings.work import WorkSettings
-from leakward.sweep.schedules import Schedule, load_schedules, run_scheduler
+from leakward.sweep.schedules import checked_schedules, run_scheduler
 from tests.sweep.fixtures import Origins
 
 _SCHEDULER_PROCESS = """
 import json, sys, time
 from pathlib import Path
-from leakward.sweep.schedules import load_schedules, run_scheduler
+from leakward.settings.loader import load_settings
+from leakward.sweep.schedules import checked_schedules, run_scheduler
 from leakward.settings.work import WorkSettings
 settings = WorkSettings.from_json(json.loads(sys.argv[2]))
-scheduler = run_scheduler(load_schedules(Path(sys.argv[1])), settings)
+scheduler = run_scheduler(checked_schedules(load_settings(Path(sys.argv[1]))), settings)
 print([job.id for job in scheduler.get_jobs()], flush=True)
 time.sleep(600)
 """
+
+
+def load_schedules(path: Path) -> list[Schedule]:
+    """The checked `[[schedule]]` entries of a config file, as `leakward serve` reads them."""
+    return checked_schedules(load_settings(path)) or []
 
 
 def _config(tmp_path: Path, text: str) -> Path:
