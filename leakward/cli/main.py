@@ -8,7 +8,6 @@ only when it runs: `leakward --help` and `--version` load click and this table, 
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import traceback
@@ -17,6 +16,7 @@ from pathlib import Path
 import click
 
 from leakward.core.errors import EXIT_INTERNAL, LeakwardError
+from leakward.core.import_path import resolve
 from leakward.core.version import __version__
 
 # name -> (module:attribute, short help). The short help is the first paragraph of the command's
@@ -65,8 +65,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module_name, _, attribute = COMMANDS[cmd_name][0].partition(":")
-        command = getattr(importlib.import_module(module_name), attribute)
+        command = resolve(COMMANDS[cmd_name][0])
         assert isinstance(command, click.Command)  # noqa: S101 - the table names commands
         return command
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import httpx
 
+from leakward.core.import_path import resolve
 from leakward.core.secret import Secret
 from leakward.rotators.base import Liveness, RotationError, Verdict
-from leakward.rotators.import_path import resolve
 from leakward.rotators.providers.registry import PROVIDERS, default_url
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from leakward.core.import_path import resolve
 from leakward.rotators.base import Capability
-from leakward.rotators.import_path import resolve
 from leakward.rotators.providers.facts import FACTS, ProviderFacts
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
+from leakward.core.import_path import resolve
 from leakward.rotators.base import SecretStore
-from leakward.rotators.import_path import resolve
 
 _MODULE = "leakward.rotators.stores"
 

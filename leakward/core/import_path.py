@@ -1,7 +1,8 @@
-"""Import paths ("package.module:name") for the classes the registries name as data.
+"""Import paths ("package.module:name") for what the project's tables name as data.
 
-Stage: rotators. The provider registry and the store table name their classes by path, so a
-lookup imports only the module (and SDK) of the provider or store actually used.
+Stage: kernel. The provider registry, the store table and the CLI's command table name what they
+load by path, so a lookup imports only the module (and SDK) of the provider, store or command
+actually used.
 """
 
 from __future__ import annotations
