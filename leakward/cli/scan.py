@@ -278,10 +278,9 @@ def remote_chunks(
         from leakward.rotators.providers.registry import url_for
         from leakward.scanner.sources.remote_gitlab import gitlab_client, gitlab_job_chunks
 
-        # The instance is the GitLab provider's base URL, set as `rotate` sets it; the REST API
-        # is below it.
-        api = url_for(environ, "gitlab").rstrip("/") + "/api/v4"
-        return gitlab_job_chunks(gitlab_client(environ, api), gitlab_jobs, limits)
+        # The instance is the GitLab provider's base URL, set as `rotate` sets it.
+        instance = url_for(environ, "gitlab")
+        return gitlab_job_chunks(gitlab_client(environ, instance), gitlab_jobs, limits)
     if postman_workspace:
         from leakward.scanner.sources.remote_postman import postman_client, workspace_chunks
 

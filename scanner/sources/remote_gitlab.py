@@ -2,9 +2,9 @@
 
 Stage: sources. Lists the project's jobs newest first (`GET /projects/:id/jobs`, paginated by
 the `X-Next-Page` header) and downloads each trace (`GET /projects/:id/jobs/:job_id/trace`),
-which goes through the dispatcher like any log file. The caller builds the client: base URL
-(`https://gitlab.com/api/v4` or a self-managed instance) and the `PRIVATE-TOKEN` header, read
-from the environment (GITLAB_TOKEN), never from the command line.
+which goes through the dispatcher like any log file. `gitlab_client` takes the instance
+(`https://gitlab.com` or a self-managed one) and asks the REST API below it, with the
+`PRIVATE-TOKEN` header read from the environment (GITLAB_TOKEN), never from the command line.
 """
 
 from __future__ import annotations
@@ -20,14 +20,18 @@ from leakward.scanner.sources.dispatch import chunks_for
 from leakward.scanner.sources.limits import ContainerLimits
 
 ENV_VARIABLE = "GITLAB_TOKEN"
-DEFAULT_API = "https://gitlab.com/api/v4"
+DEFAULT_INSTANCE = "https://gitlab.com"
+API_PATH = "/api/v4"  # every REST resource of an instance lives below it
 
 
-def gitlab_client(env: Mapping[str, str], base_url: str = DEFAULT_API) -> httpx.Client:
-    """A client for `base_url`, authenticated with GITLAB_TOKEN when the environment has one."""
+def gitlab_client(env: Mapping[str, str], instance: str = DEFAULT_INSTANCE) -> httpx.Client:
+    """A client for the REST API of the GitLab at `instance` (the URL users browse, as
+    `LEAKWARD_API_GITLAB` gives it), authenticated with GITLAB_TOKEN when the environment has
+    one."""
     token = env.get(ENV_VARIABLE)
     headers = {"PRIVATE-TOKEN": token} if token else {}
-    return httpx.Client(base_url=base_url, headers=headers, timeout=60.0, follow_redirects=True)
+    api = instance.rstrip("/") + API_PATH
+    return httpx.Client(base_url=api, headers=headers, timeout=60.0, follow_redirects=True)
 
 
 def gitlab_job_chunks(

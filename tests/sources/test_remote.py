@@ -105,9 +105,8 @@ def test_gitlab_jobs_are_paginated_and_traces_cleaned(httpserver):
     httpserver.expect_request(f"{project}/jobs/11/trace").respond_with_data(trace)
     httpserver.expect_request(f"{project}/jobs/12/trace").respond_with_data("", status=404)
 
-    client = remote_gitlab.gitlab_client(
-        {"GITLAB_TOKEN": "glpat-test"}, httpserver.url_for("/api/v4")
-    )
+    # The instance URL, as a user gives it; the client asks the REST API below it.
+    client = remote_gitlab.gitlab_client({"GITLAB_TOKEN": "glpat-test"}, httpserver.url_for("/"))
     (chunk,) = remote_gitlab.gitlab_job_chunks(client, "group/app", ContainerLimits())
     assert isinstance(chunk, Chunk)
     assert chunk.origin.display == "gitlab:group/app/jobs/11"
@@ -122,7 +121,7 @@ def test_gitlab_jobs_are_paginated_and_traces_cleaned(httpserver):
 
 def test_gitlab_refusal_says_what_to_do(httpserver):
     httpserver.expect_request("/api/v4/projects/x/y/jobs").respond_with_data("", status=401)
-    client = remote_gitlab.gitlab_client({}, httpserver.url_for("/api/v4"))
+    client = remote_gitlab.gitlab_client({}, httpserver.url_for("/"))
     (skipped,) = remote_gitlab.gitlab_job_chunks(client, "x/y", ContainerLimits())
     assert isinstance(skipped, Skipped)
     assert "GITLAB_TOKEN" in skipped.reason
