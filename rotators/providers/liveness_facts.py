@@ -15,6 +15,7 @@ from leakward.rotators.base import Liveness
 from leakward.rotators.providers.liveness_rules import (
     ANY_STATUS,
     SUCCESS,
+    BodyField,
     BodyShape,
     LivenessRule,
     json_field,
@@ -50,6 +51,18 @@ SLACK_DEAD_ERRORS = frozenset(
         "no_permission_token_revoked",
     }
 )
+
+
+def refused_not_invalid(provider: str, code: BodyField) -> LivenessRule:
+    """The last reading of a provider whose docs name its invalid-key answer: any other 401 or
+    403 says nothing certain about the key. `code` must hold an error code, never a message."""
+    return LivenessRule(
+        (401, 403),
+        UNKNOWN,
+        f"{provider} refused the key ({{status}}: {{code}}), which does not say it is invalid",
+        field=code,
+    )
+
 
 LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
     "gitlab": (
@@ -151,12 +164,7 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             contains=("unsupported_country_region_territory", "country, region, or territory"),
             reference=OPENAI_ERRORS,
         ),
-        LivenessRule(
-            (401, 403),
-            UNKNOWN,
-            "OpenAI refused the key ({status}: {code}), which does not say it is invalid",
-            field=json_field("error.code"),
-        ),
+        refused_not_invalid("OpenAI", json_field("error.code")),
     ),
     "anthropic": (
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
@@ -178,12 +186,7 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             equals=("permission_error",),
             reference=ANTHROPIC_ERRORS,
         ),
-        LivenessRule(
-            (401, 403),
-            UNKNOWN,
-            "Anthropic refused the key ({status}: {code}), which does not say it is invalid",
-            field=ANTHROPIC_ERROR,
-        ),
+        refused_not_invalid("Anthropic", ANTHROPIC_ERROR),
     ),
     "google": (
         # Google answers 400 for a key it does not know ...
@@ -223,12 +226,7 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         ),
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
         # Only the 400 answers above say the key is invalid; other refusals may be a project's.
-        LivenessRule(
-            (401, 403),
-            UNKNOWN,
-            "Google refused the key ({status}: {code}), which does not say it is invalid",
-            field=GOOGLE_REASON,
-        ),
+        refused_not_invalid("Google", GOOGLE_REASON),
     ),
     "gcp": (
         # Verify exchanges a JWT signed with the key for a token (OAuth's JWT bearer grant).
