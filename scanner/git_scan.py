@@ -438,7 +438,20 @@ def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> li
     )
     if known:
         return [f"{base}..{resolved_tip}"]
+    if base and not _is_object_name(base):
+        # Only a full object name may be missing here (a force-push's old tip): a name the user
+        # typed that resolves to nothing is a mistake, and scanning everything would hide it.
+        from leakward.core.errors import UsageError
+
+        raise UsageError(
+            f"unknown revision {base!r} in {spec!r}",
+            f"check it with `git rev-parse --verify {base}`; fetch it first if it is on a remote",
+        )
     return [resolved_tip, "--not", *repo.other_refs_than(resolved_tip, pushed_ref)]
+
+
+def _is_object_name(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def _usage(message: str) -> Exception:

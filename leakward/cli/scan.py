@@ -10,22 +10,22 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from leakward.cli.progress import ProgressBar
-from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from leakward.core.errors import UsageError
 from leakward.rules.gitleaks import load_gitleaks_rules
 from leakward.rules.loader import check_unique, load_rules
-from leakward.rules.model import SEVERITIES, RuleSet, severity_rank
+from leakward.rules.model import SEVERITIES, RuleSet
 from leakward.scanner.models import Chunk, Finding, ScanResult, Skipped
 from leakward.scanner.report import FORMATS, render, summary_line
 from leakward.scanner.scan import ScanOptions
 from leakward.scanner.sources.dispatch import SOURCES
 from leakward.scanner.sources.files import FileLimits, MiB
-from leakward.scanning.request import ScanOutcome, ScanRequest, run_scan
+from leakward.scanning.request import ScanOutcome, ScanRequest, exit_code, run_scan
 from leakward.settings.loader import load_settings
 from leakward.settings.model import ScanSettings, Settings
 
@@ -245,9 +245,7 @@ def scan(
         for finding, verdict in verify_findings(outcome.result.findings, settings.environ).items():
             extras[finding].update(verdict)
     emit(outcome.result, fmt, output, show_secrets, settings, lambda f: extras.get(f) or None)
-    threshold = severity_rank(settings.scan.fail_on)
-    failing = any(severity_rank(f.severity) >= threshold for f in outcome.result.findings)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    sys.exit(exit_code(outcome.result, settings.scan.fail_on))
 
 
 def remote_chunks(
@@ -261,31 +259,50 @@ def remote_chunks(
 ) -> Iterable[Chunk | Skipped] | None:
     """Chunks from a remote service named on the command line, or None for local sources."""
     chosen = [n for n in (github_actions, gitlab_jobs, postman_workspace) if n]
+    if not chosen:
+        return None
     if len(chosen) > 1:
         raise UsageError("scan one remote source at a time", None)
     limits = options.container_limits
+    # Each service's base URL is the one `rotate` uses for that provider (LEAKWARD_API_<NAME>).
+    from leakward.rotators.providers.registry import url_for
+
     if github_actions:
         from leakward.scanner.sources.remote_github_actions import (
             actions_log_chunks,
             github_client,
         )
 
-        when = datetime.fromisoformat(since) if since else None
-        return actions_log_chunks(
-            github_client(environ), github_actions, limits, run_id=run_id, since=when
-        )
+        require_variable(environ, "GITHUB_TOKEN", "a token that can read this repository's Actions")
+        when = since_date(since) if since else None
+        github = github_client(environ, url_for(environ, "github"))
+        return actions_log_chunks(github, github_actions, limits, run_id=run_id, since=when)
     if gitlab_jobs:
-        from leakward.rotators.providers.registry import url_for
         from leakward.scanner.sources.remote_gitlab import gitlab_client, gitlab_job_chunks
 
-        # The instance is the GitLab provider's base URL, set as `rotate` sets it.
         instance = url_for(environ, "gitlab")
         return gitlab_job_chunks(gitlab_client(environ, instance), gitlab_jobs, limits)
-    if postman_workspace:
-        from leakward.scanner.sources.remote_postman import postman_client, workspace_chunks
+    from leakward.scanner.sources.remote_postman import postman_client, workspace_chunks
 
-        return workspace_chunks(postman_client(environ), postman_workspace)
-    return None
+    require_variable(environ, "POSTMAN_API_KEY", "a Postman API key with access to it")
+    postman = postman_client(environ, url_for(environ, "postman"))
+    return workspace_chunks(postman, str(postman_workspace))
+
+
+def require_variable(environ: Mapping[str, str], name: str, what: str) -> None:
+    """A usage error before any request when the service cannot be read without a credential."""
+    if not environ.get(name):
+        raise UsageError(f"{name} is not set", f"export {name} with {what}")
+
+
+def since_date(text: str) -> date:
+    """The day `--since` names, as ISO 8601 (`2026-12-01`, or a timestamp whose day is taken)."""
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise UsageError(
+            f"--since takes an ISO 8601 date, got {text!r}", "e.g. --since 2026-12-01"
+        ) from None
 
 
 def scan_options(

@@ -1,5 +1,9 @@
 """The one tree of leakward's errors, and the exit code each maps to.
 
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 internal
+error, 4 incomplete: no failing finding, but part of what the scan was asked to read could not be
+read (an unreadable file, a damaged archive, a remote service that refused or was unreachable).
+
     LeakwardError (exit 3, internal)
     ├── UsageError (exit 2): a bad flag, path or option value
     ├── ConfigError (exit 2): an unreadable or invalid leakward.toml / gitleaks TOML
@@ -17,6 +21,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INCOMPLETE = 4
 
 
 class LeakwardError(Exception):

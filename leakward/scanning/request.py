@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leakward.core.errors import UsageError
-from leakward.rules.model import RuleSet
+from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, UsageError
+from leakward.rules.model import RuleSet, severity_rank
 from leakward.scanner.models import Chunk, Finding, ScanResult, Skipped
 from leakward.scanner.scan import Progress, ScanOptions, scan_chunks, scan_paths
 from leakward.scanner.sources.files import read_stdin
@@ -64,6 +64,15 @@ class ScanOutcome:
 
     def extra(self) -> Callable[[Finding], Mapping[str, object] | None]:
         return self.extras.get
+
+
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    """1 when a finding is at least `fail_on`; else 4 when part of the input could not be read, so
+    that a scan which missed what it was asked to read never passes CI as clean; else 0."""
+    threshold = severity_rank(fail_on)
+    if any(severity_rank(finding.severity) >= threshold for finding in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if result.stats.errors else EXIT_CLEAN
 
 
 def run_scan(

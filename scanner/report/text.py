@@ -94,7 +94,9 @@ def _summary(result: ScanResult, paint: _Painter) -> str:
     if skipped:
         parts.append(f"skipped {skipped}{_reasons(item.reason for item in result.skipped)}")
     if stats.errors:
-        parts.append(paint(_plural(stats.errors, "error"), _SEVERITY_STYLE["high"]))
+        # An error means part of the input went unread: say so, since the exit code (4) does.
+        incomplete = f"{_plural(stats.errors, 'error')}: the scan is incomplete"
+        parts.append(paint(incomplete, _SEVERITY_STYLE["high"]))
     return _wrap(parts, "; ")
 
 

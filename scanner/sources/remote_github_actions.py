@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
 import httpx
+import requests
 from github import Auth, Github, GithubException
 from github.WorkflowRun import WorkflowRun
 
@@ -63,6 +64,10 @@ def actions_log_chunks(
             yield from _run(github, http, label, run, limits)
     except GithubException as exc:
         yield Skipped(label, _refusal(exc.status), True)
+    except requests.RequestException as exc:
+        # PyGithub talks through requests: an unreachable API is an unread source, not a crash.
+        reason = f"GitHub API unreachable ({type(exc).__name__}); check the network and the URL"
+        yield Skipped(label, reason, True)
 
 
 def _run(

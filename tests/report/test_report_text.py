@@ -45,7 +45,7 @@ def test_summary_counts_severities_files_and_skip_reasons(scan_result: ScanResul
     assert summary.startswith("Found 5 secrets (1 critical, 2 high, 1 medium, 1 low) in 4 files;")
     assert "scanned 12 files, 47.1 KiB in 0.42 s;" in summary
     assert "skipped 4 (2 binary, 1 too large, 1 permission denied)" in summary
-    assert summary.endswith("1 error")
+    assert summary.endswith("1 error: the scan is incomplete")
 
 
 def test_clean_scan_says_so(empty_result: ScanResult) -> None:
