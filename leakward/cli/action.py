@@ -10,7 +10,7 @@ runner's environment (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_WORKSPAC
     schedule, workflow_dispatch   the whole history
     anything else                 the whole history
 
-Every value it prints or writes is redacted; the exit code is the CLI's (0, 1, 2, 3).
+Every value it prints or writes is redacted; the exit code is the CLI's (0, 1, 2, 3, 4).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import TextIO
 
 from leakward.cli.scan import build_ruleset, drop_known, scan_options
-from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, LeakwardError, UsageError
-from leakward.rules.model import SEVERITIES, severity_rank
+from leakward.core.errors import EXIT_CLEAN, LeakwardError, UsageError
+from leakward.rules.model import SEVERITIES
 from leakward.scanner.git_scan import range_revs, scan_revisions
 from leakward.scanner.models import Finding, ScanResult
 from leakward.scanner.report import FORMATS, render
 from leakward.scanner.report.text import printable
 from leakward.scanner.sources.git import ZERO_OID, Repository
-from leakward.scanning.request import ScanOutcome, ScanRequest, run_scan
+from leakward.scanning.request import ScanOutcome, ScanRequest, exit_code, run_scan
 from leakward.settings.loader import load_settings
 from leakward.settings.model import ScanSettings
 
@@ -163,7 +163,7 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
     settings = load_settings(inputs.config, env, {"scan.fail_on": inputs.fail_on}).scan
     outcome = scan_scope(scope, inputs, settings)
     result, extra = outcome.result, outcome.extra()
-    out.write(render(result, inputs.fmt, extra=extra))
+    write_untrusted(out, render(result, inputs.fmt, extra=extra))
     prefix = _workspace_prefix(repo, env)
     for finding in result.findings:
         out.write(annotation(finding, prefix) + "\n")
@@ -179,9 +179,18 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
             "::warning title=leakward::rotate: true was set, but this leakward has no rotation "
             "pipeline yet; the findings were reported only. Rotate the keys by hand.\n"
         )
-    threshold = severity_rank(settings.fail_on)
-    failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return exit_code(result, settings.fail_on)
+
+
+def write_untrusted(out: TextIO, text: str) -> None:
+    """Writes text that carries names from the scanned world (paths, refs, rule ids of a team's
+    own rules) with workflow commands stopped, so that a file named `::stop-commands::x` or
+    `::add-mask::…` is printed, never obeyed. The token is random, so the text cannot end the
+    pause itself (GitHub's documented way to print untrusted output)."""
+    token = uuid.uuid4().hex
+    out.write(f"::stop-commands::{token}\n")
+    out.write(text if text.endswith("\n") else text + "\n")
+    out.write(f"::{token}::\n")
 
 
 def _workspace_prefix(repo: Repository, env: Mapping[str, str]) -> str:

@@ -161,6 +161,29 @@ class ActionRunner:
         return ActionRun(runs[-1].returncode, stdout, outputs, summary.read_text(), runs)
 
 
+def obeyed_commands(log: str) -> list[str]:
+    """The workflow commands the runner would act on in a step's log, in order.
+
+    As GitHub documents it: a line whose trimmed text starts with `::` is a command;
+    `::stop-commands::TOKEN` makes the runner ignore every command until a line `::TOKEN::`.
+    """
+    obeyed: list[str] = []
+    paused_until: str | None = None
+    for line in log.splitlines():
+        text = line.strip()
+        if not text.startswith("::"):
+            continue
+        if paused_until is not None:
+            if text == f"::{paused_until}::":
+                paused_until = None
+            continue
+        if text.startswith("::stop-commands::"):
+            paused_until = text.removeprefix("::stop-commands::")
+            continue
+        obeyed.append(text)
+    return obeyed
+
+
 def _mapping(value: object) -> dict[str, object]:
     assert value is None or isinstance(value, dict)
     return dict(value or {})

@@ -16,7 +16,7 @@ import pytest
 
 from leakward.scanner.sources.git import ZERO_OID
 from tests.action.conftest import base_env
-from tests.action.runner import PROJECT, ActionRun, ActionRunner
+from tests.action.runner import PROJECT, ActionRun, ActionRunner, obeyed_commands
 from tests.git.repos import GitRepo, aws_lines, aws_pair, pat
 
 SCAN_STEPS = ("Install leakward",)
@@ -199,3 +199,19 @@ def test_fail_on_ignore_file_and_rotate_inputs(world: World) -> None:
     bad = world.run(workspace, "push", payload, **{"fail-on": "severe"})
     assert bad.returncode == 2
     assert "::error title=leakward::input fail-on must be one of" in bad.stdout
+
+
+def test_a_file_named_like_a_workflow_command_is_printed_never_obeyed(world: World) -> None:
+    """A pushed file named `::stop-commands::x` would mute every later annotation if the log
+    printed its name at the start of a line: the runner must still act on both findings."""
+    before = world.origin.commit("init", **{"README.md": "hi\n"})
+    after = world.origin.commit(
+        "leak", **{"::stop-commands::x": f"{pat(110)}\n", "z.txt": f"{pat(111)}\n"}
+    )
+    workspace = world.checkout()
+    run = world.run(workspace, "push", {"ref": "refs/heads/main", "before": before, "after": after})
+    assert run.returncode == 1
+    annotations = [c for c in obeyed_commands(run.stdout) if c.startswith("::error ")]
+    assert len(annotations) == 2, run.stdout
+    assert any("file=%3A%3Astop-commands%3A%3Ax" in line for line in annotations)
+    assert not any(c.startswith("::stop-commands::x") for c in obeyed_commands(run.stdout))
