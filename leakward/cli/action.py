@@ -6,7 +6,8 @@ runner's environment (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_WORKSPAC
 
     push                          before..after; a new branch (before all zeros) or a force-push
                                   whose old tip is not in the clone: the commits no other ref has
-    pull_request(_target)         base.sha..head.sha, the same for forks (no token is needed)
+    pull_request(_target)         base.sha..head.sha, the same for forks (no token is needed);
+                                  settings, ignore file and rules as the base commit has them
     schedule, workflow_dispatch   the whole history
     anything else                 the whole history
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Mapping
@@ -24,6 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from leakward.cli.base_settings import (
+    copy_base_files,
+    copy_base_rules,
+    settings_files,
+)
 from leakward.cli.scan import build_ruleset, drop_known, scan_options
 from leakward.core.errors import EXIT_CLEAN, LeakwardError, UsageError
 from leakward.rules.model import SEVERITIES
@@ -133,7 +140,79 @@ def _has_commit(repo: Repository, rev: str) -> bool:
     return bool(found.strip())
 
 
-def scan_scope(scope: Scope, inputs: ActionInputs, settings: ScanSettings) -> ScanOutcome:
+def pull_request_base(event: str, payload: Mapping[str, object]) -> str | None:
+    """The base commit of a pull request event, whose settings the scan must use."""
+    if event not in PULL_REQUEST_EVENTS:
+        return None
+    pull = payload.get("pull_request")
+    return _sha(pull.get("base")) if isinstance(pull, Mapping) else None
+
+
+def scan_settings(
+    inputs: ActionInputs,
+    env: Mapping[str, str],
+    repo: Repository,
+    base: str | None,
+    out: TextIO,
+) -> tuple[ScanSettings, Path]:
+    """The scan's settings, and the folder whose `.leakwardignore` applies.
+
+    In a pull request they are the base commit's (see leakward.cli.base_settings), so that the
+    change under review cannot switch its own check off; what it changes is reported.
+    """
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+    # The `fail-on` input is the Action's flag: it wins over the config file's `fail_on`.
+    flags = {"scan.fail_on": inputs.fail_on}
+    relative = _within(repo, workspace, inputs.path, inputs.config)
+    if not base or not _has_commit(repo, base) or relative is None:
+        return load_settings(inputs.config, env, flags, discover_in=workspace).scan, inputs.path
+    config_dir, scan_dir, config = relative
+    dest = Path(env.get("RUNNER_TEMP") or inputs.path) / "leakward-base-settings"
+    shutil.rmtree(dest, ignore_errors=True)
+    # The folder exists even when the base has no ignore file, so the pull request's is not read.
+    (dest / scan_dir).mkdir(parents=True)
+    names = settings_files(config, config_dir, scan_dir)
+    copies = copy_base_files(repo, base, names, dest)
+    trusted_config = dest / config if config else None
+    if trusted_config is not None and not trusted_config.is_file():
+        raise UsageError(
+            f"the config input names {config}, which the base commit {base[:10]} does not have",
+            "add the file on the base branch first, or leave the config input empty",
+        )
+    loaded = load_settings(trusted_config, env, flags, discover_in=dest / config_dir).scan
+    rule_paths = [*loaded.rules, *([loaded.gitleaks_config] if loaded.gitleaks_config else [])]
+    copy_base_rules(repo, base, rule_paths, copies)
+    for name in copies.changed:
+        out.write(
+            f"::warning title=leakward::{_escape_data(name)} is changed by this pull request; "
+            f"the scan used the base commit's version ({base[:10]}). Changes to leakward's own "
+            "settings, ignore file and rules take effect once merged.\n"
+        )
+    return loaded, dest / scan_dir
+
+
+def _within(
+    repo: Repository, workspace: Path, scan_path: Path, config: Path | None
+) -> tuple[str, str, str | None] | None:
+    """The settings folder, scan folder and config file relative to the work tree, or None when
+    one of them lies outside it (then the pull request cannot change it through git)."""
+    if repo.work_tree is None:
+        return None
+    root = repo.work_tree.resolve()
+    try:
+        parts = [
+            path.resolve().relative_to(root).as_posix() if path is not None else None
+            for path in (workspace, scan_path, config)
+        ]
+    except ValueError:
+        return None
+    config_dir, scan_dir, config_file = (p if p != "." else "" for p in parts)
+    return str(config_dir or ""), str(scan_dir or ""), config_file
+
+
+def scan_scope(
+    scope: Scope, inputs: ActionInputs, settings: ScanSettings, ignore_root: Path
+) -> ScanOutcome:
     ruleset = build_ruleset(settings)
     options = scan_options(settings)
     if scope.revs is None:
@@ -141,7 +220,7 @@ def scan_scope(scope: Scope, inputs: ActionInputs, settings: ScanSettings) -> Sc
     else:
         scanned = scan_revisions(inputs.path, ruleset, options, scope.revs)
         outcome = ScanOutcome(scanned.result, scanned.extras)
-    return drop_known(outcome, None, (inputs.path,))
+    return drop_known(outcome, None, (ignore_root,))
 
 
 def run_action(env: Mapping[str, str], out: TextIO) -> int:
@@ -159,9 +238,8 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
     if scope.is_empty:
         write_outputs(env, {"findings": "0", "sarif": ""})
         return EXIT_CLEAN
-    # The `fail-on` input is the Action's flag: it wins over the config file's `fail_on`.
-    settings = load_settings(inputs.config, env, {"scan.fail_on": inputs.fail_on}).scan
-    outcome = scan_scope(scope, inputs, settings)
+    settings, ignore_root = scan_settings(inputs, env, repo, pull_request_base(event, payload), out)
+    outcome = scan_scope(scope, inputs, settings, ignore_root)
     result, extra = outcome.result, outcome.extra()
     write_untrusted(out, render(result, inputs.fmt, extra=extra))
     prefix = _workspace_prefix(repo, env)

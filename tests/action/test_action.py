@@ -215,3 +215,67 @@ def test_a_file_named_like_a_workflow_command_is_printed_never_obeyed(world: Wor
     assert len(annotations) == 2, run.stdout
     assert any("file=%3A%3Astop-commands%3A%3Ax" in line for line in annotations)
     assert not any(c.startswith("::stop-commands::x") for c in obeyed_commands(run.stdout))
+
+
+def pull_request_run(
+    world: World, base_files: dict[str, str], pr_files: dict[str, str]
+) -> ActionRun:
+    """A same-repository pull request: base on main, the change on a branch, and the
+    workspace on the merge commit GitHub makes, as actions/checkout leaves it."""
+    base = world.origin.commit("base", **{"README.md": "hi\n", **base_files})
+    world.origin.git("checkout", "-q", "-b", "change")
+    head = world.origin.commit("change", **pr_files)
+    world.origin.git("checkout", "-q", "main")
+    workspace = world.checkout(base)
+    workspace.git("merge", "-q", "--no-ff", "-m", "Merge pull request #8", "origin/change")
+    payload = {"number": 8, "pull_request": {"base": {"sha": base}, "head": {"sha": head}}}
+    return world.run(workspace, "pull_request", payload)
+
+
+def warnings(run: ActionRun) -> list[str]:
+    return [c for c in obeyed_commands(run.stdout) if c.startswith("::warning ")]
+
+
+def test_a_pull_request_cannot_disable_the_rule_that_catches_its_own_token(world: World) -> None:
+    run = pull_request_run(
+        world, {}, {"app.py": f"KEY = '{pat(120)}'\n", "leakward.toml": 'disable = ["github"]\n'}
+    )
+    assert run.returncode == 1, run.stdout
+    assert run.outputs["findings"] == "1"
+    assert any("leakward.toml is changed by this pull request" in w for w in warnings(run))
+
+
+def test_a_pull_request_cannot_ignore_its_own_token(world: World) -> None:
+    run = pull_request_run(
+        world, {}, {"app.py": f"KEY = '{pat(121)}'\n", ".leakwardignore": "app.py\n"}
+    )
+    assert run.returncode == 1, run.stdout
+    assert any(".leakwardignore is changed by this pull request" in w for w in warnings(run))
+
+
+def test_a_pull_request_cannot_switch_off_the_check_in_pyproject(world: World) -> None:
+    pyproject = '[project]\nname = "app"\n\n[tool.leakward]\ndisable = ["github"]\n'
+    run = pull_request_run(
+        world, {}, {"app.py": f"KEY = '{pat(122)}'\n", "pyproject.toml": pyproject}
+    )
+    assert run.returncode == 1, run.stdout
+    assert any("pyproject.toml is changed" in w for w in warnings(run))
+
+
+def test_the_base_commits_ignore_file_and_settings_still_apply(world: World) -> None:
+    """What the base branch already allows stays allowed; a pyproject change that leaves the
+    leakward table alone is not reported."""
+    run = pull_request_run(
+        world,
+        {
+            ".leakwardignore": "fixtures/*\n",
+            "pyproject.toml": '[project]\nname = "app"\n\n[tool.leakward]\nfail_on = "low"\n',
+        },
+        {
+            "fixtures/sample.txt": f"{pat(123)}\n",
+            "pyproject.toml": '[project]\nname = "app2"\n\n[tool.leakward]\nfail_on = "low"\n',
+        },
+    )
+    assert run.returncode == 0, run.stdout
+    assert run.outputs["findings"] == "0"
+    assert warnings(run) == []
