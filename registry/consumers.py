@@ -20,9 +20,23 @@ from typing import ClassVar
 
 from leakward.core.errors import UsageError
 
-_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
-_NAME = re.compile(r"[A-Za-z0-9_.-]+")
-_SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Every locator ends up in a URL path or a store path, so it is checked when it is registered:
+# no `.` or `..` segment, no separator or character a path would read differently.
+# GitHub: owner names are letters, digits and hyphens (not first); a repository name is letters,
+# digits, `_`, `.` and `-`, but never `.` or `..`; secret names are letters, digits and `_`,
+# not starting with a digit or the reserved GITHUB_ prefix (GitHub's documented naming rules).
+_OWNER = r"[A-Za-z0-9][A-Za-z0-9-]{0,38}"
+_REPO = re.compile(rf"{_OWNER}/(?!\.\.?$)[A-Za-z0-9_.-]{{1,100}}")
+_NAME = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.-]{1,255}")
+_ORG = re.compile(_OWNER)
+_SECRET_NAME = re.compile(r"(?!GITHUB_)(?!github_)[A-Za-z_][A-Za-z0-9_]*")
+# AWS Secrets Manager: a name of 1-512 of these characters, or the secret's ARN.
+_AWS_SECRET = re.compile(
+    r"[A-Za-z0-9/_+=.@-]{1,512}"
+    r"|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}"
+)
+# Vault: each segment of the mount and path; the field is a key inside the secret, not a path.
+_VAULT_SEGMENT = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.@+=-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +169,9 @@ def consumer_from(kind: str, locator: str) -> Consumer:
         and _valid(parts, _REPO, _NAME, _SECRET_NAME)
     ):
         return GitHubActionsEnvironmentSecret(parts[0], environment=parts[1], name=parts[2])
-    if kind == "github-actions-org" and len(parts) == 2 and _valid(parts, _NAME, _SECRET_NAME):
+    if kind == "github-actions-org" and len(parts) == 2 and _valid(parts, _ORG, _SECRET_NAME):
         return GitHubActionsOrganizationSecret(organization=parts[0], name=parts[1])
-    if kind == "aws-secretsmanager" and locator and not locator.isspace():
+    if kind == "aws-secretsmanager" and _AWS_SECRET.fullmatch(locator):
         return AwsSecretsManagerSecret(secret_id=locator)
     if kind == "vault":
         vault = _vault(locator)
@@ -175,7 +189,9 @@ def _valid(parts: list[str], *patterns: re.Pattern[str]) -> bool:
 def _vault(locator: str) -> VaultSecret | None:
     path, separator, field = locator.rpartition("#")
     mount, slash, rest = path.strip("/").partition("/")
-    if not (separator and slash and mount and rest and field):
+    if not (separator and slash and mount and rest and field.isprintable()):
+        return None
+    if not all(_VAULT_SEGMENT.fullmatch(segment) for segment in [mount, *rest.split("/")]):
         return None
     return VaultSecret(mount=mount, path=rest, field=field)
 
