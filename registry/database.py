@@ -7,6 +7,7 @@ WAL journal, a busy timeout, and write transactions that take the lock when they
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -94,9 +95,17 @@ def _use_wal(cursor: Any) -> None:
             pause = min(pause * 2, 0.25)
 
 
+def _create_private(path: Path) -> None:
+    """Creates a new database file readable by its owner only (SQLite gives its WAL and shared
+    memory files the same mode); the registry holds who owns which key and where it is used."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(url.database).expanduser())
     engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_SECONDS})
 
     @event.listens_for(engine, "connect")

@@ -68,6 +68,15 @@ class Base(DeclarativeBase):
     pass
 
 
+class RegistryMetaRow(Base):
+    """Facts about the registry itself, one value per name (e.g. the pepper check)."""
+
+    __tablename__ = "registry_meta"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class OwnerRow(Base):
     __tablename__ = "owners"
     __table_args__ = (UniqueConstraint("email", name="uq_owners_email"),)

@@ -30,13 +30,24 @@ def default_pepper_path() -> Path:
     return Path(user_config_dir("leakward")) / "registry-pepper"
 
 
-def load_pepper(path: Path | None = None) -> bytes:
-    """The pepper from the environment, else from the key file, creating that file if missing."""
+def load_pepper(path: Path | None = None, *, create: bool = True) -> bytes:
+    """The pepper from the environment, else from the key file.
+
+    A missing file is created only when `create` is true (a registry with no fingerprints yet);
+    otherwise it is an error, because a new pepper would match none of the stored fingerprints.
+    """
     from_env = os.environ.get(PEPPER_ENV)
     if from_env:
         return _checked(from_env.encode("utf-8"), f"${PEPPER_ENV}")
     key_file = path or default_pepper_path()
     if not key_file.exists():
+        if not create:
+            raise RegistryError(
+                f"the registry pepper file {key_file} is missing, and this registry's "
+                "fingerprints were made with it",
+                hint=f"restore the file from your backup, or set {PEPPER_ENV} to its value; if "
+                "it is lost for good, move the database aside and register the keys again",
+            )
         _create(key_file)
     return _read(key_file)
 

@@ -23,6 +23,7 @@ from leakward.registry.fingerprints import fingerprint, hint_of
 from leakward.registry.inventory import InventoryEntry, read_inventory
 from leakward.registry.matching import match_many
 from leakward.registry.pepper import load_pepper
+from leakward.registry.pepper_check import confirmed_pepper
 from leakward.registry.values import (
     ExposureWindow,
     ImportResult,
@@ -54,7 +55,15 @@ class Registry:
             except RegistryError:
                 engine.dispose()  # else its pooled connection is left open for the GC
                 raise
-        return cls(engine, pepper if pepper is not None else load_pepper())
+        try:
+            checked = confirmed_pepper(
+                engine,
+                lambda may_create: pepper if pepper is not None else load_pepper(create=may_create),
+            )
+        except RegistryError:
+            engine.dispose()
+            raise
+        return cls(engine, checked)
 
     def close(self) -> None:
         self.engine.dispose()

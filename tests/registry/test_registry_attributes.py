@@ -38,7 +38,7 @@ def test_add_stores_attributes_and_show_prints_them(db_url: str) -> None:
     shown = json.loads(_run(db_url, "show", entry, "--json").output)
     assert shown["attributes"] == {"kind": "project", "project_id": "42"}
     assert "attributes:  kind=project, project_id=42" in _run(db_url, "show", entry).output
-    with Registry.open(db_url, pepper=PEPPER) as opened:
+    with Registry.open(db_url) as opened:
         key = opened.get_key(int(entry))
     assert key.attributes == (("kind", "project"), ("project_id", "42"))
     assert key.attribute("project_id") == "42"
