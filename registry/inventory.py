@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from leakward.core.errors import UsageError
+from leakward.core.secret import Secret
 from leakward.registry.attributes import attributes_from
 from leakward.registry.consumers import Consumer, parse_consumer
 from leakward.registry.fingerprints import parse_hint
@@ -69,7 +71,45 @@ def _json_rows(path: Path, text: str) -> list[Mapping[str, object]]:
 
 
 def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry:
-    where = f"{path}, entry {number}"
+    """One inventory row; an error names the row and field but never quotes a cell in full,
+    since a shifted column can put the key's value in any of them."""
+    try:
+        return _parsed_entry(f"{path}, entry {number}", row)
+    except UsageError as error:
+        cells = _cells(row)
+        raise UsageError(
+            _scrubbed(error.args[0], cells), hint=_scrubbed(error.hint, cells)
+        ) from None
+
+
+_CELL_PARTS = re.compile(r"[\s:;#/=,]+")
+
+
+def _cells(row: Mapping[str, object]) -> list[str]:
+    found: list[str] = []
+    for value in row.values():
+        items = value if isinstance(value, list) else [value]
+        for item in (str(i) for i in items if isinstance(i, str | int)):
+            # A message may quote part of a cell (a consumer's locator): its parts count too.
+            found.extend([item, *_CELL_PARTS.split(item)])
+    # Longest first, so a value is replaced whole before any shorter cell inside it.
+    return sorted({cell for cell in found if len(cell) >= 8}, key=len, reverse=True)
+
+
+def _scrubbed(text: str | None, cells: list[str]) -> str | None:
+    if text is None:
+        return None
+    for cell in cells:
+        text = text.replace(cell, Secret(cell).redacted())
+    return text
+
+
+def _parsed_entry(where: str, row: Mapping[str, object]) -> InventoryEntry:
+    if None in row:
+        # csv.DictReader keeps the cells past the header under None: the row is shifted.
+        raise UsageError(
+            f"{where}: more fields than the header names", hint="quote values that hold a comma"
+        )
     unknown = sorted(str(k) for k in row if k is not None and k not in _KNOWN)
     if unknown:
         raise UsageError(f"{where}: unknown fields {', '.join(unknown)}", hint=_fields_hint())

@@ -108,3 +108,27 @@ def test_a_bad_row_imports_nothing(db_url: str, tmp_path: Path) -> None:
         with pytest.raises(UsageError, match="entry 2: unknown key status"):
             registry.import_inventory(path)
         assert registry.list_keys() == []
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        # A shifted column puts the key's value where a status, hint or consumer belongs.
+        ("provider,owner,key_id,status", f"openai,dev@example.com,k1,{SECRET}"),
+        ("provider,owner,hint", f"openai,dev@example.com,{SECRET}"),
+        ("provider,owner,consumers", f"openai,dev@example.com,vault:{SECRET}"),
+        ("provider,owner,created", f"openai,dev@example.com,{SECRET}"),
+        ("provider,owner,secret", f"openai,dev@example.com,{SECRET},{SECRET}"),
+    ],
+)
+def test_a_malformed_row_never_quotes_a_value_in_full(
+    tmp_path: Path, header: str, row: str
+) -> None:
+    path = tmp_path / "inventory.csv"
+    path.write_text(f"{header}\n{row}\n")
+    with pytest.raises(UsageError) as caught:
+        read_inventory(path)
+    message = str(caught.value)
+    assert "entry 1" in message
+    assert SECRET not in message
+    assert SECRET[8:20] not in message
