@@ -29,7 +29,10 @@ KNOWN_PREFIXES = tuple(
         reverse=True,
     )
 )  # fmt: skip
-_GENERIC_PREFIX = re.compile(r"[A-Za-z]{1,10}[-_]")
+# A key with a provider's prefix is long and random past it: its last four are public there.
+# A value without one shows its last four only when it is as long as a random API key.
+_MIN_PREFIXED = 16
+_MIN_UNPREFIXED = 32
 # How providers mask the middle of a key:
 # OpenAI "sk-proj-****abcd", Anthropic "sk-ant-api03-R2D...igAA".
 _MASK = re.compile(r"\*+|\.{3}|…")
@@ -54,19 +57,26 @@ class Hint:
 
 
 def type_prefix(value: str) -> str:
-    """The provider's type prefix of a key (`sk-proj-`, `AKIA`, `ghp_`), or "" if none is known."""
+    """The provider's type prefix of a key (`sk-proj-`, `AKIA`, `ghp_`), or "" if none is known.
+
+    Only prefixes a provider defines count: a word before a dash (`backup-` of a 12-character
+    password) is part of the secret, not a public type.
+    """
     for prefix in KNOWN_PREFIXES:
         if value.startswith(prefix):
             return prefix
-    generic = _GENERIC_PREFIX.match(value)
-    return generic.group(0) if generic else ""
+    return ""
 
 
 def hint_of(secret: str) -> Hint:
-    """The hint of a whole key. Short values get no prefix, so at most four characters show."""
-    if len(secret) < 12:
-        return Hint(prefix="", last4=secret[-_SUFFIX_LENGTH:] if len(secret) >= 8 else "")
-    return Hint(prefix=type_prefix(secret), last4=secret[-_SUFFIX_LENGTH:])
+    """The hint of a whole key: what a provider would show of it, and nothing for a value no
+    provider shows (a password, a short generic secret), whose last characters would narrow a
+    guess."""
+    prefix = type_prefix(secret)
+    long_enough = len(secret) >= (_MIN_PREFIXED if prefix else _MIN_UNPREFIXED)
+    if not long_enough:
+        return Hint(prefix="", last4="")
+    return Hint(prefix=prefix, last4=secret[-_SUFFIX_LENGTH:])
 
 
 def parse_hint(text: str) -> Hint:

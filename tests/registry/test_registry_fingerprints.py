@@ -30,8 +30,12 @@ def test_fingerprint_depends_on_the_pepper() -> None:
         ("sk-ant-api03-R2D_xx-yyyyyyyyyyyyyyyyyyigAA", "sk-ant-api03-", "igAA"),
         ("AKIAIOSFODNN7EXAMPLE", "AKIA", "MPLE"),
         ("ghp_0123456789abcdefghijABCDEFGHIJ012345", "ghp_", "2345"),
-        ("zq8w7e6r5t4y3u2i1o0p", "", "1o0p"),
+        ("zq8w7e6r5t4y3u2i1o0pzq8w7e6r5t4y3u2i1o0p", "", "1o0p"),
         ("short", "", ""),
+        # No provider prefix and short: its last characters would narrow a guess.
+        ("zq8w7e6r5t4y3u2i1o0p", "", ""),
+        ("backup-x9Lp", "", ""),
+        ("backup-2024-x9Lp", "", ""),
     ],
 )
 def test_hint_shows_type_prefix_and_last_four_only(secret: str, prefix: str, last4: str) -> None:
@@ -56,7 +60,7 @@ def test_unreadable_hint_does_not_echo_what_was_given() -> None:
 
 def test_type_prefix_prefers_the_longest_known_prefix() -> None:
     assert type_prefix("sk-ant-admin01-xyz") == "sk-ant-admin01-"
-    assert type_prefix("acme_live_123") == "acme_"
+    assert type_prefix("acme_live_123") == ""  # no provider defines it: part of the secret
 
 
 def test_pepper_file_is_created_private_once(tmp_path: Path) -> None:
