@@ -28,6 +28,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    TransientError,
     Verdict,
 )
 from leakward.rotators.providers.facts import FACTS
@@ -45,6 +46,15 @@ from leakward.rotators.providers.liveness_rules import read_verdict
 
 FACTS_GITLAB = FACTS["gitlab"]
 KINDS = ("personal", "project", "group")
+# GitLab's largest page (docs.gitlab.com/ee/api/rest/#pagination), and pages read before giving
+# up: 10,000 tokens, far more than one user, project or group holds.
+PER_PAGE = 100
+MAX_PAGES = 100
+
+
+def _is_inactive(record: Mapping[str, object] | None) -> bool:
+    """GitLab no longer knows the token (None), or its record says revoked or inactive."""
+    return record is None or bool(record.get("revoked")) or record.get("active") is False
 
 
 class GitLabRotator(HttpRotator):
@@ -118,8 +128,7 @@ class GitLabRotator(HttpRotator):
         return json_object(expect(response, "read token", 200), "read token")
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
-        record = self._read(key)
-        if record is None or record.get("revoked") or record.get("active") is False:
+        if _is_inactive(self._read(key)):
             raise PermanentError(
                 "GitLab: the token is no longer active, so it was rotated or revoked already; "
                 "rotating it again would trigger GitLab's reuse detection and revoke the "
@@ -153,8 +162,18 @@ class GitLabRotator(HttpRotator):
             what="revoke token",
             headers=self._admin(),
         )
-        # 404: already gone. GitLab answers 400 for a token revoked earlier on some versions.
-        expect(response, "revoke token", 204, 200, 404, 400)
+        # 404: already gone. 400 is GitLab's "the revoke service refused": not revoked. It is
+        # also what some versions answer for a token revoked earlier, so read the token to tell.
+        if expect(response, "revoke token", 204, 200, 404, 400).status_code != 400:
+            return
+        if not _is_inactive(self._read(key)):
+            kind = key.attribute("kind") or "personal"
+            raise PermanentError(
+                f"GitLab refused to revoke {kind} access token {key.key_id} (400) and it is "
+                "still active: the configured token must belong to an administrator or the "
+                "token's owner (for a project or group token, an Owner of it). "
+                + self.manual_steps(key)
+            )
 
     def capability_for(self, key: KeyRef) -> Capability:
         return self.capability
@@ -166,7 +185,8 @@ class GitLabRotator(HttpRotator):
         return False  # GitLab has no reversible disable for access tokens
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
-        """Personal tokens the admin can see; account "projects/<id>" or "groups/<id>" instead."""
+        """Active personal tokens the admin can see; account "projects/<id>" or "groups/<id>"
+        for a project's or group's tokens instead."""
         if account is None:
             url, kind, parent = self._url("personal_list"), "personal", None
         else:
@@ -175,27 +195,35 @@ class GitLabRotator(HttpRotator):
             if kind not in ("project", "group") or not parent:
                 raise PermanentError("GitLab: account must be 'projects/<id>' or 'groups/<id>'")
             url = f"{self._base}/api/v4/{kind_plural}/{quote(parent, safe='')}/access_tokens"
-        response = call(
-            self._client,
-            "GET",
-            url,
-            what="list tokens",
-            headers=self._admin(),
-            params={"state": "active"} if kind == "personal" else None,
-        )
-        refs = []
-        for item in json_list(expect(response, "list tokens", 200), "list tokens"):
-            owner = parent if parent else optional_field(item, "user_id")
-            refs.append(
-                KeyRef(
-                    "gitlab",
-                    optional_field(item, "id"),
-                    owner,
-                    hint=optional_field(item, "name"),
-                    attributes=(("kind", kind),),
-                )
+        return [
+            KeyRef(
+                "gitlab",
+                optional_field(item, "id"),
+                parent if parent else optional_field(item, "user_id"),
+                hint=optional_field(item, "name"),
+                attributes=(("kind", kind),),
             )
-        return refs
+            for item in self._listed(url)
+            if not _is_inactive(item)  # GitLab before 17.2 ignores `state` on these lists
+        ]
+
+    def _listed(self, url: str) -> list[dict[str, object]]:
+        """Every active token at `url`, page by page: GitLab lists revoked and expired tokens
+        too unless asked for `state=active` (project and group lists since GitLab 17.2)."""
+        items: list[dict[str, object]] = []
+        page = "1"
+        for _ in range(MAX_PAGES):
+            params = {"state": "active", "per_page": str(PER_PAGE), "page": page}
+            response = call(
+                self._client, "GET", url, what="list tokens", headers=self._admin(), params=params
+            )
+            items += json_list(expect(response, "list tokens", 200), "list tokens")
+            # Offset pagination: the next page number, empty on the last page. It stays on
+            # this host by construction, which matters as the admin token goes with each page.
+            page = response.headers.get("x-next-page", "").strip()
+            if not page:
+                return items
+        raise TransientError(f"list tokens: more than {MAX_PAGES} pages of {PER_PAGE}")
 
     def manual_steps(self, key: KeyRef) -> str:
         kind = key.attribute("kind") or "personal"

@@ -4,6 +4,12 @@ Stage: tests (rotators). Follows docs.gitlab.com/ee/api/personal_access_tokens.h
 project/group access token pages: `PRIVATE-TOKEN` header, 401 `{"message": "401 Unauthorized"}`
 for unknown or revoked tokens, rotate returns the new token and revokes the old one at once, and
 rotating an already rotated token revokes the whole family (GitLab's reuse detection).
+A revoke GitLab's revoke service refuses answers 400 and leaves the token active (lib/api/
+personal_access_tokens.rb and resource_access_tokens.rb: `success? ? no_content! :
+bad_request!`): here when the caller is neither an administrator nor the token's owner, and
+for a token already revoked. Lists return both states unless `state=active|inactive` and are
+paginated by offset as docs.gitlab.com/ee/api/rest/#pagination says: `per_page` (default 20,
+at most 100), `page`, `x-next-page` (empty on the last page) and a `Link` rel="next".
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -47,6 +54,7 @@ class FakeGitLab(FakeServer):
         super().__init__()
         self.tokens: dict[int, Token] = {}
         self._next = 100
+        self.admin_users = {1}  # users whose tokens may revoke anybody's
         self.admin_token = self.add_token("admin", scopes=["api", "sudo"], user_id=1)[1]
         pat = r"/api/v4/personal_access_tokens/(?P<id>self|\d+)"
         res = r"/api/v4/(?P<kind>projects|groups)/(?P<parent>[^/]+)/access_tokens/(?P<id>\d+)"
@@ -122,6 +130,9 @@ class FakeGitLab(FakeServer):
         token = self._target(caller, match)
         if token is None:
             return Reply(404, {"message": "404 Not Found"})
+        may_revoke = caller.user_id in self.admin_users or caller.user_id == token.user_id
+        if token.revoked or not may_revoke:
+            return Reply(400, {"message": "400 Bad request"})
         token.revoked = True
         return Reply(204)
 
@@ -155,18 +166,31 @@ class FakeGitLab(FakeServer):
     def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if self._caller(request) is None:
             return _UNAUTHORIZED
-        items = [t.public() for t in self.tokens.values() if t.kind == "personal"]
-        if request.query.get("state") == "active":
-            items = [i for i in items if i["active"]]
-        return Reply(200, items)
+        return self._page(request, [t for t in self.tokens.values() if t.kind == "personal"])
 
     def _list_resource(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if self._caller(request) is None:
             return _UNAUTHORIZED
         kind, parent = match.group("kind").rstrip("s"), match.group("parent")
-        items = [
-            t.public()
-            for t in self.tokens.values()
-            if t.kind == kind and t.parent == parent and not t.revoked
-        ]
-        return Reply(200, items)
+        listed = [t for t in self.tokens.values() if t.kind == kind and t.parent == parent]
+        return self._page(request, listed)
+
+    def _page(self, request: FakeRequest, tokens: list[Token]) -> Reply:
+        state = request.query.get("state")
+        if state in ("active", "inactive"):
+            tokens = [t for t in tokens if (not t.revoked) is (state == "active")]
+        per_page = min(int(request.query.get("per_page", "20")), 100)
+        page = int(request.query.get("page", "1"))
+        following = str(page + 1) if page * per_page < len(tokens) else ""
+        headers = {
+            "x-page": str(page),
+            "x-per-page": str(per_page),
+            "x-next-page": following,
+            "x-total": str(len(tokens)),
+            "x-total-pages": str(max(1, -(-len(tokens) // per_page))),
+        }
+        if following:
+            query = urlencode({**request.query, "page": following})
+            headers["link"] = f'<{self.url}{request.path}?{query}>; rel="next"'
+        shown = tokens[(page - 1) * per_page : page * per_page]
+        return Reply(200, [t.public() for t in shown], headers)

@@ -155,3 +155,76 @@ def test_list_keys_imports_personal_tokens(
     token_id, _ = fake_gitlab.add_token("ci-deploy")
     refs = rotator_on(fake_gitlab, http_client).list_keys()
     assert KeyRef("gitlab", str(token_id), "7", "ci-deploy", (("kind", "personal"),)) in refs
+
+
+def test_a_refused_revoke_is_not_recorded_as_done(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    """GitLab answers 400 when its revoke service refuses (here: the configured token belongs
+    to neither an administrator nor the token's owner); the token stays live."""
+    token_id, value = fake_gitlab.add_token("ci-deploy", user_id=7)
+    _, not_admin = fake_gitlab.add_token("someone-else", user_id=9)
+    rotator = GitLabRotator(http_client, admin_token=Secret(not_admin), base_url=fake_gitlab.url)
+    with pytest.raises(PermanentError, match="refused") as caught:
+        rotator.revoke(KeyRef("gitlab", str(token_id)))
+    assert value not in str(caught.value)
+    assert not_admin not in str(caught.value)
+    assert rotator.verify(Secret(value)).liveness is Liveness.LIVE
+
+
+def test_a_repeated_revoke_reads_the_token_and_accepts_it_revoked(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    token_id, value = fake_gitlab.add_token("bot", kind="project", parent="42")
+    key = KeyRef("gitlab", str(token_id), "42", attributes=(("kind", "project"),))
+    rotator = rotator_on(fake_gitlab, http_client)
+    rotator.revoke(key)
+    rotator.revoke(key)  # GitLab answers 400 now; the token's record says it is revoked
+    revoke_path = f"DELETE /api/v4/projects/42/access_tokens/{token_id}"
+    assert fake_gitlab.paths("DELETE") == [revoke_path] * 2
+    assert rotator.verify(Secret(value)).liveness is Liveness.DEAD
+
+
+@pytest.mark.parametrize(
+    ("kind", "account", "listed_path"),
+    [
+        ("personal", None, "/api/v4/personal_access_tokens"),
+        ("project", "projects/42", "/api/v4/projects/42/access_tokens"),
+        ("group", "groups/55", "/api/v4/groups/55/access_tokens"),
+    ],
+)
+def test_list_keys_reads_every_page_of_active_tokens(
+    fake_gitlab: FakeGitLab,
+    http_client: httpx.Client,
+    kind: str,
+    account: str | None,
+    listed_path: str,
+) -> None:
+    parent = account.partition("/")[2] if account else None
+    made = [fake_gitlab.add_token(f"t{i}", kind=kind, parent=parent)[0] for i in range(130)]
+    for token_id in made[:5]:
+        fake_gitlab.tokens[token_id].revoked = True
+    refs = rotator_on(fake_gitlab, http_client).list_keys(account)
+    listed = {r.key_id for r in refs if r.attribute("kind") == kind and r.hint != "admin"}
+    assert listed == {str(token_id) for token_id in made[5:]}
+    # 125 active tokens at GitLab's largest page size (100): two requests, not 7 at its default.
+    assert fake_gitlab.paths("GET").count(f"GET {listed_path}") == 2
+
+
+def test_list_keys_drops_revoked_tokens_when_gitlab_ignores_state() -> None:
+    script = Scripted(
+        (
+            "GET",
+            "/api/v4/projects/42/access_tokens",
+            httpx.Response(
+                200,
+                json=[
+                    {"id": 1, "name": "old", "active": False, "revoked": True},
+                    {"id": 2, "name": "new", "active": True, "revoked": False},
+                ],
+            ),
+        ),
+    )
+    rotator = GitLabRotator(script.client(), admin_token=ADMIN, base_url="https://gl.test")
+    assert [r.key_id for r in rotator.list_keys("projects/42")] == ["2"]
+    assert script.sent[0].url.params["state"] == "active"
