@@ -31,6 +31,7 @@ from leakward.rotators.base import (
     TransientError,
     Verdict,
 )
+from leakward.rotators.github_rate_limit import rate_limit_error
 from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.github_app import app_jwt
@@ -162,6 +163,7 @@ class GitHubRotator:
             "POST",
             self._url("mint_installation", installation_id=installation_id),
             what="mint installation token",
+            slow_down=rate_limit_error,
             headers=self._bearer(jwt),
             admin_hint="check the App id and private key",
         )
@@ -223,6 +225,7 @@ class GitHubRotator:
                 "DELETE",
                 self._url("installation_token"),
                 what="revoke installation token",
+                slow_down=rate_limit_error,
                 headers=self._bearer(secret),
                 passthrough=(401,),
             )
@@ -246,6 +249,7 @@ class GitHubRotator:
             "POST",
             self._url("credentials_revoke"),
             what="revoke credential",
+            slow_down=rate_limit_error,
             headers=headers,
             json={"credentials": [value]},
         )

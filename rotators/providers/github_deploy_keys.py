@@ -23,6 +23,7 @@ from leakward.rotators.base import (
     TransientError,
     Verdict,
 )
+from leakward.rotators.github_rate_limit import rate_limit_error
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.github_app import deploy_keypair, deploy_public_key
 from leakward.rotators.providers.http import (
@@ -96,6 +97,7 @@ class DeployKeys:
                 "GET",
                 str(url),
                 what="list deploy keys",
+                slow_down=rate_limit_error,
                 headers=self._admin(),
                 params=params,
             )
@@ -150,6 +152,7 @@ class DeployKeys:
             "POST",
             self._url("deploy_keys", repo=repo),
             what="add deploy key",
+            slow_down=rate_limit_error,
             headers=self._admin(),
             json={"title": title, "key": public, "read_only": read_only},
         )
@@ -171,6 +174,7 @@ class DeployKeys:
             "DELETE",
             self._url("deploy_key", repo=repo, key_id=key_id),
             what="delete deploy key",
+            slow_down=rate_limit_error,
             headers=self._admin(),
         )
         expect(response, "delete deploy key", 204, 404)

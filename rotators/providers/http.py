@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
@@ -22,6 +22,9 @@ RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 JsonBody = Mapping[str, object] | Sequence[object] | None
 Auth = tuple[str, str] | None
+# A provider's own reading of "slow down" (GitHub's rate limits come as 403): the error to
+# raise, or None. Given the response and what was attempted.
+SlowDown = Callable[[httpx.Response, str], TransientError | None]
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -112,12 +115,14 @@ def call(
     auth: Auth = None,
     admin_hint: str = "check the admin credential in the settings",
     passthrough: Sequence[int] = (),
+    slow_down: SlowDown | None = None,
 ) -> httpx.Response:
     """Send a state-changing or admin request; raise on anything a caller cannot act on.
 
     Returns 2xx and the 4xx statuses other than 401/403 (404 often means "already gone", 409/422
     "already done" or a cap), so each rotator decides what those mean for its provider;
     `passthrough` returns 401/403 too, where they describe the target rather than the caller.
+    `slow_down` reads the provider's rate-limit answer before anything else.
     """
     try:
         response = _send(client, method, url, headers, params, json, data, auth)
@@ -128,6 +133,9 @@ def call(
             f"{what}: could not reach the provider ({type(exc).__name__})"
         ) from exc
     status = response.status_code
+    limited = slow_down(response, what) if slow_down is not None else None
+    if limited is not None:
+        raise limited
     if status in RETRYABLE_STATUSES or status >= 500:
         raise TransientError(f"{what}: the provider answered {status}", retry_after(response))
     if is_html(response):

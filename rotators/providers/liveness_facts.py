@@ -12,6 +12,7 @@ providers' 401/403 readings are still to be checked against their documentation.
 from __future__ import annotations
 
 from leakward.rotators.base import Liveness
+from leakward.rotators.github_rate_limit import RATE_LIMIT_WORDS
 from leakward.rotators.providers.liveness_rules import (
     ANY_STATUS,
     SUCCESS,
@@ -108,6 +109,15 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             UNKNOWN,
             "GitHub rate limit reached; try again later",
             header="retry-after",
+            reference="https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+        ),
+        # A secondary limit may come with neither header, only its message.
+        LivenessRule(
+            403,
+            UNKNOWN,
+            "GitHub rate limit reached; try again later",
+            field=json_field("message"),
+            contains=RATE_LIMIT_WORDS,
             reference="https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api",
         ),
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),

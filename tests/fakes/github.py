@@ -9,6 +9,10 @@ deploy keys under /repos/{owner}/{repo}/keys: listed 30 a page (`per_page` up to
 a `Link` header to the next page), each `key` the OpenSSH public line without its comment, a key
 that is not an OpenSSH public key or is already in use anywhere refused with 422.
 `enterprise=True` models GHES (authenticated revocation of ghp_/github_pat_ only).
+`limit_next` makes the next requests to a path answer as GitHub does past a rate limit
+(docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api): 403 or 429 with
+`x-ratelimit-remaining: 0` and the reset time for the primary limit, or the secondary-limit
+message, with or without `retry-after`. `GitHubFakeServer` gives FakeGitHubActions the same.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
+RATE_LIMITS_DOC = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
 _BAD = Reply(
     401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
 )
@@ -40,6 +45,72 @@ class Token:
     installation_id: str | None = None
 
 
+@dataclass
+class RateLimit:
+    path: str  # a prefix of the request path
+    secondary: bool  # a secondary limit, else the primary (hourly) one
+    status: int  # 403 or 429: GitHub documents both
+    retry_after: str | None
+    method: str | None = None  # only requests with this method count
+    remaining: int = 1
+    reset_in: int = 1800  # seconds from now to x-ratelimit-reset (primary)
+    served: list[str] = field(default_factory=list)
+
+    def reply(self) -> Reply:
+        reset = str(int(time.time()) + self.reset_in)
+        headers = {"x-ratelimit-limit": "5000", "x-ratelimit-reset": reset}
+        if self.secondary:
+            message = (
+                "You have exceeded a secondary rate limit. Please wait a few minutes before "
+                "you try again."
+            )
+            headers["x-ratelimit-remaining"] = "4990"
+        else:
+            message = "API rate limit exceeded for user ID 1."
+            headers |= {"x-ratelimit-remaining": "0", "x-ratelimit-used": "5000"}
+        if self.retry_after is not None:
+            headers["retry-after"] = self.retry_after
+        return Reply(
+            self.status, {"message": message, "documentation_url": RATE_LIMITS_DOC}, headers
+        )
+
+
+class GitHubFakeServer(FakeServer):
+    """A FakeServer whose routes can be put behind GitHub's rate-limit answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._limits: list[RateLimit] = []
+
+    def limit_next(
+        self,
+        path: str,
+        *,
+        secondary: bool = False,
+        status: int = 403,
+        retry_after: str | None = None,
+        method: str | None = None,
+        times: int = 1,
+    ) -> RateLimit:
+        limit = RateLimit(path, secondary, status, retry_after, method, times)
+        with self.lock:
+            self._limits.append(limit)
+        return limit
+
+    def _route(self, request: FakeRequest) -> Reply:
+        with self.lock:
+            for limit in self._limits:
+                if (
+                    limit.remaining > 0
+                    and limit.method in (None, request.method)
+                    and request.path.startswith(limit.path)
+                ):
+                    limit.remaining -= 1
+                    limit.served.append(f"{request.method} {request.path}")
+                    return limit.reply()
+        return super()._route(request)
+
+
 def _invalid(message: str) -> Reply:
     error = {"resource": "PublicKey", "code": "custom", "field": "key", "message": message}
     return Reply(422, {"message": "Validation Failed", "errors": [error]})
@@ -49,7 +120,7 @@ def _unb64(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-class FakeGitHub(FakeServer):
+class FakeGitHub(GitHubFakeServer):
     APP_ID = "314159"
 
     def __init__(self, *, enterprise: bool = False) -> None:

@@ -14,12 +14,13 @@ import re
 
 from nacl.public import PrivateKey, SealedBox
 
-from tests.fakes.server import FakeRequest, FakeServer, Reply
+from tests.fakes.github import GitHubFakeServer
+from tests.fakes.server import FakeRequest, Reply
 
 TOKEN = "ghp_fakeAdminToken000000000000000000000"
 
 
-class FakeGitHubActions(FakeServer):
+class FakeGitHubActions(GitHubFakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.private_keys: dict[str, PrivateKey] = {}
