@@ -5,8 +5,9 @@ parses into a typed value naming exactly what a secret store needs, and prints b
 text (`parse_consumer(c.spec) == c`). Kinds:
 
     github-actions:OWNER/REPO:NAME            repository secret
-    github-actions-env:OWNER/REPO:ENV:NAME    environment secret
-    github-actions-org:ORG:NAME               organization secret
+    github-actions-env:OWNER/REPO:ENV:NAME    environment secret (ENV may hold a slash)
+    github-actions-org:ORG:NAME[:REPO,…]      organization secret; the repositories of ORG
+                                              that may read it when leakward creates it
     aws-secretsmanager:SECRET_ID              AWS Secrets Manager secret (name or ARN)
     vault:MOUNT/PATH#FIELD                    Vault KV field
     manual:NOTE                               anything else; a human delivers the key
@@ -27,7 +28,6 @@ from leakward.core.errors import UsageError
 # not starting with a digit or the reserved GITHUB_ prefix (GitHub's documented naming rules).
 _OWNER = r"[A-Za-z0-9][A-Za-z0-9-]{0,38}"
 _REPO = re.compile(rf"{_OWNER}/(?!\.\.?$)[A-Za-z0-9_.-]{{1,100}}")
-_NAME = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.-]{1,255}")
 _ORG = re.compile(_OWNER)
 _SECRET_NAME = re.compile(r"(?!GITHUB_)(?!github_)[A-Za-z_][A-Za-z0-9_]*")
 # AWS Secrets Manager: a name of 1-512 of these characters, or the secret's ARN.
@@ -37,6 +37,12 @@ _AWS_SECRET = re.compile(
 )
 # Vault: each segment of the mount and path; the field is a key inside the secret, not a path.
 _VAULT_SEGMENT = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.@+=-]+")
+# GitHub environment names may hold slashes and more; not ":" (our separator), no whitespace
+# (inventories separate specs with it), and not a bare "." or ".." (a dot segment would move the
+# request to another path).
+_ENVIRONMENT = re.compile(r"(?!\.\.?\Z)[^:\s]+")
+_REPOSITORY_NAME = r"(?!\.\.?(?:,|\Z))[A-Za-z0-9_.-]{1,100}"
+_REPOSITORIES = re.compile(rf"{_REPOSITORY_NAME}(?:,{_REPOSITORY_NAME})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +81,12 @@ class GitHubActionsOrganizationSecret:
     kind: ClassVar[str] = "github-actions-org"
     organization: str
     name: str
+    repositories: tuple[str, ...] = ()  # names within the organization
 
     @property
     def locator(self) -> str:
-        return f"{self.organization}:{self.name}"
+        named = f":{','.join(self.repositories)}" if self.repositories else ""
+        return f"{self.organization}:{self.name}{named}"
 
     @property
     def spec(self) -> str:
@@ -166,11 +174,16 @@ def consumer_from(kind: str, locator: str) -> Consumer:
     if (
         kind == "github-actions-env"
         and len(parts) == 3
-        and _valid(parts, _REPO, _NAME, _SECRET_NAME)
+        and _valid(parts, _REPO, _ENVIRONMENT, _SECRET_NAME)
     ):
         return GitHubActionsEnvironmentSecret(parts[0], environment=parts[1], name=parts[2])
-    if kind == "github-actions-org" and len(parts) == 2 and _valid(parts, _ORG, _SECRET_NAME):
-        return GitHubActionsOrganizationSecret(organization=parts[0], name=parts[1])
+    if (
+        kind == "github-actions-org"
+        and len(parts) in (2, 3)
+        and _valid(parts, *(_ORG, _SECRET_NAME, _REPOSITORIES)[: len(parts)])
+    ):
+        named = tuple(parts[2].split(",")) if len(parts) == 3 else ()
+        return GitHubActionsOrganizationSecret(parts[0], parts[1], named)
     if kind == "aws-secretsmanager" and _AWS_SECRET.fullmatch(locator):
         return AwsSecretsManagerSecret(secret_id=locator)
     if kind == "vault":
@@ -199,7 +212,7 @@ def _vault(locator: str) -> VaultSecret | None:
 _FORMS = {
     "github-actions": "github-actions:OWNER/REPO:NAME",
     "github-actions-env": "github-actions-env:OWNER/REPO:ENV:NAME",
-    "github-actions-org": "github-actions-org:ORG:NAME",
+    "github-actions-org": "github-actions-org:ORG:NAME[:REPO,REPO…]",
     "aws-secretsmanager": "aws-secretsmanager:SECRET_ID",
     "vault": "vault:MOUNT/PATH#FIELD",
     "manual": "manual:NOTE",

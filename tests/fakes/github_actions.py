@@ -3,8 +3,12 @@
 Stage: tests (stores, notifiers). Follows docs.github.com/rest/actions/secrets: each scope
 (repository, environment, organization) has its own Curve25519 public key; PUT takes
 `{encrypted_value, key_id}` and answers 201 (created) or 204 (updated). The fake holds the
-private keys, so tests can open what was sent. Also `POST /repos/{o}/{r}/issues` for the
-GitHub-issue notifier.
+private keys, so tests can open what was sent. An organization secret's PUT needs a
+`visibility`; `selected_repository_ids` (only with "selected") replaces the list of
+repositories that may read it, which `GET …/secrets/{name}/repositories` lists 30 a page
+(`per_page` up to 100, `page`, `total_count`). Environment names arrive URL-encoded (the
+docs: "any slashes in the name must be replaced with %2F"). `GET /repos/{o}/{r}` gives a
+repository's id. Also `POST /repos/{o}/{r}/issues` for the GitHub-issue notifier.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from tests.fakes.server import FakeRequest, Reply
 TOKEN = "ghp_fakeAdminToken000000000000000000000"
 
 
+def _ids(stored: dict[str, object]) -> list[int]:
+    listed = stored.get("selected_repository_ids")
+    return [int(i) for i in listed] if isinstance(listed, list) else []
+
+
 class FakeGitHubActions(GitHubFakeServer):
     def __init__(self) -> None:
         super().__init__()
@@ -27,6 +36,7 @@ class FakeGitHubActions(GitHubFakeServer):
         # scope path -> secret name -> (key_id, encrypted_value, extra fields)
         self.secrets: dict[str, dict[str, dict[str, object]]] = {}
         self.issues: list[dict[str, object]] = []
+        self.repository_ids: dict[str, int] = {}  # "owner/repo" -> id
         scopes = (
             r"/repos/[^/]+/[^/]+/actions/secrets",
             r"/repos/[^/]+/[^/]+/environments/[^/]+/secrets",
@@ -36,6 +46,12 @@ class FakeGitHubActions(GitHubFakeServer):
             self.route("GET", f"(?P<scope>{scope})/public-key", self._public_key)
             self.route("PUT", f"(?P<scope>{scope})/(?P<name>[A-Za-z0-9_]+)", self._put)
             self.route("GET", f"(?P<scope>{scope})/(?P<name>[A-Za-z0-9_]+)", self._get)
+        self.route(
+            "GET",
+            r"/orgs/[^/]+/actions/secrets/(?P<name>[A-Za-z0-9_]+)/repositories",
+            self._selected,
+        )
+        self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)", self._repository)
         self.route("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", self._create_issue)
         self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", self._list_issues)
 
@@ -45,6 +61,12 @@ class FakeGitHubActions(GitHubFakeServer):
             stored = self.secrets[scope][name]
         sealed = base64.b64decode(str(stored["encrypted_value"]))
         return SealedBox(self.private_keys[scope]).decrypt(sealed).decode()
+
+    def add_repository(self, full_name: str) -> int:
+        return self.repository_ids.setdefault(full_name, 500_000 + len(self.repository_ids))
+
+    def selected_ids(self, org: str, name: str) -> list[int]:
+        return _ids(self.secrets[f"/orgs/{org}/actions/secrets"][name])
 
     def _authorised(self, request: FakeRequest) -> bool:
         return request.bearer() == TOKEN
@@ -78,9 +100,39 @@ class FakeGitHubActions(GitHubFakeServer):
             "selected",
         ):
             return Reply(422, {"message": "visibility is required"})
+        if "selected_repository_ids" in body and body.get("visibility") != "selected":
+            return Reply(422, {"message": "repository ids need visibility 'selected'"})
         existed = match["name"] in self.secrets.get(scope, {})
-        self.secrets.setdefault(scope, {})[match["name"]] = dict(body)
+        stored = dict(body)
+        if body.get("visibility") == "selected":
+            stored["selected_repository_ids"] = _ids(body)
+        self.secrets.setdefault(scope, {})[match["name"]] = stored
         return Reply(204 if existed else 201)
+
+    def _selected(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._authorised(request):
+            return Reply(401, {"message": "Bad credentials"})
+        scope = request.path.rsplit("/", 2)[0]
+        stored = self.secrets.get(scope, {}).get(match["name"])
+        if stored is None:
+            return Reply(404, {"message": "Not Found"})
+        ids = _ids(stored)
+        per_page = min(int(request.query.get("per_page", "30")), 100)
+        page = int(request.query.get("page", "1"))
+        names = {i: n for n, i in self.repository_ids.items()}
+        shown = [
+            {"id": i, "full_name": names.get(i, f"octo/r{i}")}
+            for i in ids[(page - 1) * per_page : page * per_page]
+        ]
+        return Reply(200, {"total_count": len(ids), "repositories": shown})
+
+    def _repository(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        if not self._authorised(request):
+            return Reply(401, {"message": "Bad credentials"})
+        found = self.repository_ids.get(match["repo"])
+        if found is None:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(200, {"id": found, "full_name": match["repo"]})
 
     def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         stored = self.secrets.get(match["scope"], {}).get(match["name"])
@@ -89,6 +141,8 @@ class FakeGitHubActions(GitHubFakeServer):
         answer = {"name": match["name"], "updated_at": "2026-11-22T00:00:00Z"}
         if "visibility" in stored:
             answer["visibility"] = str(stored["visibility"])
+        if stored.get("visibility") == "selected":
+            answer["selected_repositories_url"] = f"{self.url}{request.path}/repositories"
         return Reply(200, answer)
 
     def _create_issue(self, request: FakeRequest, match: re.Match[str]) -> Reply:

@@ -29,6 +29,14 @@ from leakward.registry.consumers import (
         ),
         ("github-actions-org:acme:NPM_TOKEN", GitHubActionsOrganizationSecret("acme", "NPM_TOKEN")),
         (
+            "github-actions-org:acme:NPM_TOKEN:api,web",
+            GitHubActionsOrganizationSecret("acme", "NPM_TOKEN", ("api", "web")),
+        ),
+        (
+            "github-actions-env:acme/api:prod/eu:AWS_SECRET",
+            GitHubActionsEnvironmentSecret("acme/api", "prod/eu", "AWS_SECRET"),
+        ),
+        (
             "aws-secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api",
             AwsSecretsManagerSecret(
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api"
@@ -51,6 +59,8 @@ def test_each_kind_parses_and_round_trips(spec: str, expected: object) -> None:
         ("github-actions:acme:KEY", "github-actions:OWNER/REPO:NAME"),
         ("github-actions:acme/api:1BAD", "github-actions:OWNER/REPO:NAME"),
         ("github-actions-env:acme/api:KEY", "github-actions-env:OWNER/REPO:ENV:NAME"),
+        ("github-actions-env:acme/api:..:KEY", "github-actions-env:OWNER/REPO:ENV:NAME"),
+        ("github-actions-org:acme:KEY:api,", "github-actions-org:ORG:NAME[:REPO,REPO…]"),
         ("vault:secret#field", "vault:MOUNT/PATH#FIELD"),
         ("vault:secret/path", "vault:MOUNT/PATH#FIELD"),
         ("manual:", "manual:NOTE"),
