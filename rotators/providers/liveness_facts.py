@@ -121,11 +121,17 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api",
         ),
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # 401 "Bad credentials" is GitHub's answer for an invalid, expired or revoked token.
         LivenessRule(
-            (401, 403),
+            401,
             DEAD,
             REJECTED,
             reference="https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api",
+        ),
+        # Any other 403 is a known token refused something (an SSO or IP allow-list policy, a
+        # suspended account, a missing permission): nothing certain about the token itself.
+        LivenessRule(
+            403, UNKNOWN, "GitHub refused the token (403), which does not say it is invalid"
         ),
     ),
     "openai": (
