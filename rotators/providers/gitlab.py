@@ -163,15 +163,17 @@ class GitLabRotator(HttpRotator):
             headers=self._admin(),
         )
         # 404: already gone. 400 is GitLab's "the revoke service refused": not revoked. It is
-        # also what some versions answer for a token revoked earlier, so read the token to tell.
+        # also what some versions answer for a token revoked earlier, so read the token: only
+        # its record saying revoked counts (a non-admin gets 404 for others' tokens).
         if expect(response, "revoke token", 204, 200, 404, 400).status_code != 400:
             return
-        if not _is_inactive(self._read(key)):
+        record = self._read(key)
+        if record is None or not _is_inactive(record):
             kind = key.attribute("kind") or "personal"
             raise PermanentError(
-                f"GitLab refused to revoke {kind} access token {key.key_id} (400) and it is "
-                "still active: the configured token must belong to an administrator or the "
-                "token's owner (for a project or group token, an Owner of it). "
+                f"GitLab refused to revoke {kind} access token {key.key_id} (400) and does not "
+                "report it revoked: the configured token must belong to an administrator or "
+                "the token's owner (for a project or group token, an Owner of it). "
                 + self.manual_steps(key)
             )
 

@@ -7,7 +7,8 @@ rotating an already rotated token revokes the whole family (GitLab's reuse detec
 A revoke GitLab's revoke service refuses answers 400 and leaves the token active (lib/api/
 personal_access_tokens.rb and resource_access_tokens.rb: `success? ? no_content! :
 bad_request!`): here when the caller is neither an administrator nor the token's owner, and
-for a token already revoked. Lists return both states unless `state=active|inactive` and are
+for a token already revoked; a non-administrator reading another user's personal
+token gets 404. Lists return both states unless `state=active|inactive` and are
 paginated by offset as docs.gitlab.com/ee/api/rest/#pagination says: `per_page` (default 20,
 at most 100), `page`, `x-next-page` (empty on the last page) and a `Link` rel="next".
 """
@@ -121,7 +122,16 @@ class FakeGitLab(FakeServer):
         if "read_api" not in caller.scopes and "api" not in caller.scopes:
             return Reply(403, {"error": "insufficient_scope"})
         token = self._target(caller, match)
-        return Reply(200, token.public()) if token else Reply(404, {"message": "404 Not Found"})
+        # Non-administrators see only their own personal tokens; others' are "not found".
+        hidden = (
+            token is not None
+            and token.kind == "personal"
+            and caller.user_id not in self.admin_users
+            and caller.user_id != token.user_id
+        )
+        if token is None or hidden:
+            return Reply(404, {"message": "404 Not Found"})
+        return Reply(200, token.public())
 
     def _delete(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         caller = self._caller(request)
