@@ -87,6 +87,8 @@ OPENAPI: dict[str, object] = {
                         "payload without the event's required fields"
                     ),
                     "401": _error("missing or wrong X-Hub-Signature-256"),
+                    "408": _error("the body did not arrive within the read timeout (10 s)"),
+                    "411": _error("no Content-Length header"),
                     "413": _error("body larger than the configured maximum (default 25 MB)"),
                     "503": _error("the work queue is full; GitHub may redeliver"),
                 },

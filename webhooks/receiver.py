@@ -1,7 +1,9 @@
 """The GitHub webhook receiver: a small Starlette ASGI app.
 
 Stage: inbound webhooks (the outermost layer). `POST /webhooks/github` checks, in this order,
-size (413), signature (401), event and delivery headers and JSON (400), then replays; it stores
+declared size (411, 413) and signature header (401) before reading the body, the body's arrival
+(408) and signature (401) as it is read (webhooks/request_body.py), event and delivery headers
+and JSON (400), then replays; it stores
 the work as a job (webhooks/work_queue.py) in the transaction that claims the delivery id, and
 answers 202 well within GitHub's 10-second limit. Rejected requests queue nothing.
 `GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json` describe and watch it.
@@ -27,19 +29,27 @@ from starlette.routing import Route
 from leakward.webhooks.github_events import HANDLED, PayloadError, job_for
 from leakward.webhooks.metrics import Metrics
 from leakward.webhooks.openapi import OPENAPI
-from leakward.webhooks.signature import is_signed
+from leakward.webhooks.request_body import (
+    MAX_BODY,
+    READ_TIMEOUT,
+    BodyLimits,
+    BodyRefusedError,
+    ClientGoneError,
+    read_signed_body,
+)
 from leakward.webhooks.work_queue import Intake, QueueFullError
 
 log = logging.getLogger(__name__)
-
-# GitHub caps webhook payloads at 25 MB.
-MAX_BODY = 25 * 1024 * 1024
+# Not an HTTP status anyone sees (the client is gone): nginx's "client closed request", so the
+# delivery metrics count these apart from refusals.
+CLIENT_GONE = 499
 
 
 @dataclass(frozen=True, slots=True)
 class ReceiverSettings:
     secret: bytes
     max_body: int = MAX_BODY
+    read_timeout: float = READ_TIMEOUT
 
     def __post_init__(self) -> None:
         if not self.secret:
@@ -51,12 +61,9 @@ class ReceiverSettings:
             )
 
 
-class _TooLargeError(Exception):
-    pass
-
-
 def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> Starlette:
     """The ASGI app; every collaborator is passed in, so tests and `serve` wire their own."""
+    limits = BodyLimits(settings.max_body, settings.read_timeout)
 
     async def github(request: Request) -> Response:
         event = request.headers.get("x-github-event", "")
@@ -65,19 +72,24 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
         return response
 
     async def _receive(request: Request, event: str) -> Response:
-        try:
-            body = await _read_body(request, settings.max_body)
-        except _TooLargeError:
-            return _error(413, f"body over {settings.max_body} bytes (GitHub's limit is 25 MB)")
-        if not is_signed(settings.secret, body, request.headers.get("x-hub-signature-256")):
-            return _error(401, "missing or wrong X-Hub-Signature-256; check the webhook secret")
         delivery = request.headers.get("x-github-delivery", "")
+        try:
+            body = await read_signed_body(request, settings.secret, limits)
+        except BodyRefusedError as refused:
+            return _error(refused.status, refused.message)
+        except ClientGoneError:
+            # An everyday network event, not a fault: one line, no traceback.
+            log.info("delivery %.100s: the client disconnected before its body arrived", delivery)
+            return Response(status_code=CLIENT_GONE)
         if not event or not delivery or len(delivery) > 100:
             return _error(400, "X-GitHub-Event and X-GitHub-Delivery headers are required")
         try:
             parsed = json.loads(body)
         except (UnicodeDecodeError, ValueError):
             return _error(400, "body is not JSON; set the webhook's content type to JSON")
+        except RecursionError:
+            # The parser recurses per level; GitHub's payloads nest a handful of levels deep.
+            return _error(400, "body nests JSON too deeply to be a GitHub webhook payload")
         if not isinstance(parsed, dict):
             return _error(400, "body is not a JSON object")
         if event == "ping":
@@ -118,21 +130,6 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
             Route("/openapi.json", openapi, methods=["GET"]),
         ]
     )
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refusing as soon as it passes `limit` (before reading it all)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLargeError
-    parts: list[bytes] = []
-    size = 0
-    async for part in request.stream():
-        size += len(part)
-        if size > limit:
-            raise _TooLargeError
-        parts.append(part)
-    return b"".join(parts)
 
 
 def _error(status: int, message: str) -> Response:

@@ -58,6 +58,7 @@ def build_service(
     db_url: str | None,
     mirror_dir: Path,
     max_body: int,
+    read_timeout: float = 10.0,  # GitHub's own limit for a delivery (webhooks/request_body.py)
     public_policy: str = "revoke-first",
     private_policy: str = "reissue-first",
     engine: str = "auto",
@@ -83,7 +84,7 @@ def build_service(
             f"${SECRET_VARIABLE} is not set",
             f"set {SECRET_VARIABLE} to the secret configured on the GitHub webhook",
         )
-    settings = ReceiverSettings(secret.encode(), max_body=max_body)
+    settings = ReceiverSettings(secret.encode(), max_body=max_body, read_timeout=read_timeout)
     registry = Registry.open(db_url)
     metrics = Metrics()
     context = WorkContext(

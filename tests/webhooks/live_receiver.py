@@ -15,11 +15,21 @@ from leakward.cli.serve import Service, build_service
 
 @contextmanager
 def running_service(
-    environ: Mapping[str, str], db_url: str, mirror_dir: Path, engine: str = "auto"
+    environ: Mapping[str, str],
+    db_url: str,
+    mirror_dir: Path,
+    engine: str = "auto",
+    *,
+    read_timeout: float = 10.0,
 ) -> Iterator[tuple[Service, str]]:
     """The service and its base URL; uvicorn stops and the queue drains on exit."""
     service = build_service(
-        environ, db_url=db_url, mirror_dir=mirror_dir, max_body=25 << 20, engine=engine
+        environ,
+        db_url=db_url,
+        mirror_dir=mirror_dir,
+        max_body=25 << 20,
+        read_timeout=read_timeout,
+        engine=engine,
     )
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))

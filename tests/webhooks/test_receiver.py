@@ -177,7 +177,7 @@ def test_oversized_is_413_and_queues_nothing(client: AsgiClient, queue: Recordin
     assert queue.jobs == []
 
 
-def test_oversized_without_content_length_is_413(client: AsgiClient, queue: RecordingQueue) -> None:
+def test_a_body_without_content_length_is_411(client: AsgiClient, queue: RecordingQueue) -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(80):
             yield b"x" * 1024
@@ -191,7 +191,7 @@ def test_oversized_without_content_length_is_413(client: AsgiClient, queue: Reco
             "X-Hub-Signature-256": "sha256=" + "0" * 64,
         },
     )
-    assert response.status_code == 413
+    assert response.status_code == 411
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert queue.jobs == []
 
@@ -222,6 +222,16 @@ def test_a_payload_missing_required_fields_is_400(
     status, answer = deliver(client, json.dumps(payload).encode(), event=event)
     assert status == 400
     assert event in str(answer["error"])
+    assert queue.jobs == []
+
+
+def test_a_deeply_nested_body_is_400_with_what_is_wrong(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    nested = b"[" * 20_000 + b"]" * 20_000
+    status, answer = deliver(client, nested)
+    assert status == 400
+    assert "too deeply" in str(answer["error"])
     assert queue.jobs == []
 
 
