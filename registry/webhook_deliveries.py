@@ -100,10 +100,13 @@ class DeliveryLog:
         event: str,
         job: tuple[str, dict[str, object]],
         now: datetime | None = None,
+        *,
+        dedupe: str | None = None,
     ) -> int | None:
         """Claim `delivery_id` and store its `(kind, payload)` job in one transaction.
 
-        Returns the job's id; None if the delivery was already accepted (a replay or redelivery).
+        Returns the job's id; None if the delivery was already accepted (a replay or redelivery),
+        or a job with the same `dedupe` key is stored (the same work under another delivery id).
         """
         moment = now or utc_now()
         try:
@@ -115,7 +118,10 @@ class DeliveryLog:
                     insert(Row).values(delivery_id=delivery_id, event=event, received_at=moment)
                 )
                 kind, payload = job
-                values = _new_job(kind, payload, moment) | {"delivery_id": delivery_id}
+                values = _new_job(kind, payload, moment) | {
+                    "delivery_id": delivery_id,
+                    "dedupe": dedupe,
+                }
                 inserted = connection.execute(insert(Job).values(**values)).inserted_primary_key
                 return int(inserted[0]) if inserted else 0
         except IntegrityError:

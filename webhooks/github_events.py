@@ -7,6 +7,8 @@ ref, before, after, repository, head_commit; `workflow_run`: action, workflow_ru
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 HANDLED = ("push", "workflow_run", "ping")
@@ -18,8 +20,18 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """`content`: what the work depends on, hashed; a second delivery with the same content
+    (a replayed body under a new delivery id) asks for no new work. None: not deduplicated."""
+
     kind: str
     payload: dict[str, object]
+    content: str | None = None
+
+
+def content_key(event: str, *fields: object) -> str:
+    """A short, fixed-length key for `event` over `fields` (names and ids, never a secret)."""
+    digest = hashlib.sha256(json.dumps([event, *fields]).encode()).hexdigest()
+    return f"{event}:{digest}"
 
 
 def job_for(event: str, body: dict[str, object]) -> Job | None:
@@ -57,15 +69,18 @@ def _push(body: dict[str, object]) -> Job | None:
         return None  # a deleted branch adds no commits
     head = body.get("head_commit")
     pushed_at = head.get("timestamp") if isinstance(head, dict) else None
+    name = repository["full_name"]
     return Job(
         "push",
         {
-            "repository": repository["full_name"],
+            "repository": name,
             "clone_url": clone_url,
             "is_public": _is_public(repository),
             **fields,
             "pushed_at": pushed_at if isinstance(pushed_at, str) else None,
         },
+        # The same range of the same ref scans the same commits, whatever the delivery id.
+        content_key("push", name, fields["ref"], fields["before"], fields["after"]),
     )
 
 
@@ -76,6 +91,8 @@ def _workflow_run(body: dict[str, object]) -> Job | None:
         raise PayloadError("workflow_run.id is missing")
     if body.get("action") != "completed":
         return None  # logs are complete only once the run is
+    # A re-run keeps its run id and writes new logs under the next attempt number.
+    attempt = run.get("run_attempt")
     return Job(
         "workflow_run",
         {
@@ -83,4 +100,5 @@ def _workflow_run(body: dict[str, object]) -> Job | None:
             "run_id": run["id"],
             "is_public": _is_public(repository),
         },
+        content_key("workflow_run", repository["full_name"], run["id"], attempt),
     )

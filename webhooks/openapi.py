@@ -79,8 +79,9 @@ OPENAPI: dict[str, object] = {
                         "ping answered, or a delivery already accepted", ["pong", "duplicate"]
                     ),
                     "202": _status(
-                        "work stored as a job and queued, or nothing to do",
-                        ["queued", "ignored", "nothing to do"],
+                        "work stored as a job and queued (backlogged: behind many others), "
+                        "or nothing to do",
+                        ["queued", "backlogged", "ignored", "nothing to do"],
                     ),
                     "400": _error(
                         "missing headers, a body that is not a JSON object, or a "
@@ -90,7 +91,6 @@ OPENAPI: dict[str, object] = {
                     "408": _error("the body did not arrive within the read timeout (10 s)"),
                     "411": _error("no Content-Length header"),
                     "413": _error("body larger than the configured maximum (default 25 MB)"),
-                    "503": _error("the work queue is full; GitHub may redeliver"),
                 },
             }
         },

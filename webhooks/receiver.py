@@ -3,15 +3,16 @@
 Stage: inbound webhooks (the outermost layer). `POST /webhooks/github` checks, in this order,
 declared size (411, 413) and signature header (401) before reading the body, the body's arrival
 (408) and signature (401) as it is read (webhooks/request_body.py), event and delivery headers
-and JSON (400), then replays; it stores
-the work as a job (webhooks/work_queue.py) in the transaction that claims the delivery id, and
-answers 202 well within GitHub's 10-second limit. Rejected requests queue nothing.
+and JSON (400), then replays; it stores the work as a job (webhooks/work_queue.py) in the
+transaction that claims the delivery id, and answers 202 well within GitHub's 10-second limit.
+Rejected requests queue nothing; a signed one is never refused for load (work_queue.py says why).
 `GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json` describe and watch it.
 
-A delivery id already accepted gets 200 `duplicate` rather than 409: GitHub redelivers with the
-same `X-GitHub-Delivery` id, and only after it saw a failure (often a timeout on a request we
-did queue); a 2xx ends its retrying, while a 4xx would mark the hook as failing and invite
-another manual redelivery. Either way nothing is queued twice.
+A delivery id already accepted, or a delivery asking for work already stored (the same push
+range or run attempt replayed under a new id), gets 200 `duplicate` rather than 409: GitHub
+redelivers with the same `X-GitHub-Delivery` id, and only after it saw a failure (often a
+timeout on a request we did queue); a 2xx ends its retrying, while a 4xx would mark the hook as
+failing and invite another manual redelivery. Either way nothing is queued twice.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from leakward.webhooks.request_body import (
     ClientGoneError,
     read_signed_body,
 )
-from leakward.webhooks.work_queue import Intake, QueueFullError
+from leakward.webhooks.work_queue import Accepted, Intake
 
 log = logging.getLogger(__name__)
 # Not an HTTP status anyone sees (the client is gone): nginx's "client closed request", so the
@@ -102,13 +103,11 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
             return _error(400, f"{event} payload: {error}")
         if job is None:
             return JSONResponse({"status": "nothing to do"}, status_code=202)
-        try:
-            is_new = await run_in_threadpool(intake.accept, delivery, event, job)
-        except QueueFullError:
-            return _error(503, "the work queue is full; GitHub can redeliver this later")
-        if not is_new:
-            return JSONResponse({"status": "duplicate", "delivery": delivery})
-        return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
+        accepted = await run_in_threadpool(intake.accept, delivery, event, job)
+        answer = {"status": accepted.value, "delivery": delivery}
+        if accepted is Accepted.DUPLICATE:
+            return JSONResponse(answer)
+        return JSONResponse(answer, status_code=202)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

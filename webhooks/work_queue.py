@@ -15,11 +15,15 @@ marked failed with a log line; an error retrying cannot fix fails it at once. A 
 `JobOutcome.BUSY` (its key's rotation is held by another worker) comes back later without using
 an attempt.
 
-Past `maxsize` pending jobs a delivery is refused (503, so GitHub may redeliver) before its id is
-claimed. That check runs on every delivery, so it counts in memory (`PendingCount`) rather than
-with a COUNT query: the database is asked only at the first delivery, when the count nears
-`maxsize`, and at least every `recount_after` seconds, for the jobs other receiver processes on
-the same database stored or finished meanwhile.
+A validly signed delivery is never refused: GitHub does not redeliver a failed delivery by
+itself, so a 503 lost the push for good, and a replayed capture (a signed body under new delivery
+ids) could fill the queue and keep real pushes out. Instead a delivery whose work is already
+stored (the same content, `Job.content`) is a duplicate and stores nothing, and past `maxsize`
+pending jobs the job is stored all the same and answered `BACKLOGGED`, with a warning when the
+backlog begins. That check runs on every delivery, so it counts in memory (`PendingCount`)
+rather than with a COUNT query: the database is asked only at the first delivery, when the
+count nears `maxsize`, and at least every `recount_after` seconds, for the jobs other receiver
+processes on the same database stored or finished meanwhile.
 """
 
 from __future__ import annotations
@@ -57,15 +61,19 @@ RECOUNT_AFTER = 1.0  # seconds
 PERMANENT: tuple[type[Exception], ...] = (UsageError, KeyError, TypeError, ValueError)
 
 
-class QueueFullError(Exception):
-    """The queue cannot take more work now; the receiver answers 503 so GitHub may redeliver."""
+class Accepted(Enum):
+    """What became of a signed delivery's job."""
+
+    QUEUED = "queued"
+    BACKLOGGED = "backlogged"  # stored, behind more than `maxsize` pending jobs
+    DUPLICATE = "duplicate"  # its delivery id, or the same work, was accepted before
 
 
 class Intake(Protocol):
     """What the receiver hands an accepted delivery to."""
 
-    def accept(self, delivery_id: str, event: str, job: Job) -> bool:
-        """Store the job and claim the delivery; False for a delivery accepted before."""
+    def accept(self, delivery_id: str, event: str, job: Job) -> Accepted:
+        """Store the job and claim the delivery, unless it or its work was accepted before."""
         ...
 
     def depth(self) -> int: ...
@@ -110,8 +118,8 @@ class PendingCount:
         self._in_flight = 0  # reserved by accepts whose insert has not returned yet
         self._read_at = -math.inf
 
-    def reserve(self) -> None:
-        """Hold a place for a job about to be stored; QueueFullError when there is none."""
+    def reserve(self) -> bool:
+        """Hold a place for a job about to be stored; True when it is past `maxsize`."""
         with self._lock:
             now = time.monotonic()
             expected = self._stored + self._in_flight
@@ -120,9 +128,9 @@ class PendingCount:
                 # next read: an error towards refusing early, never towards overfilling.
                 self._stored = self._read()
                 self._read_at = now
-            if self._stored + self._in_flight >= self._maxsize:
-                raise QueueFullError(f"{self._maxsize} jobs are waiting")
+            is_over = self._stored + self._in_flight >= self._maxsize
             self._in_flight += 1
+            return is_over
 
     def settle(self, *, is_stored: bool) -> None:
         """The reserved job was stored, or was not (a redelivery, or the insert failed)."""
@@ -158,6 +166,8 @@ class DurableQueue:
         self._handler = handler
         self._backoff = backoff or Backoff()
         self._pending = PendingCount(deliveries.pending, maxsize, recount_after)
+        self._maxsize = maxsize
+        self._is_backlogged = False
         self._lease = lease
         self._worker = worker_name()
         self._wakeup = threading.Condition()
@@ -171,17 +181,25 @@ class DurableQueue:
         self._thread.start()
         return self
 
-    def accept(self, delivery_id: str, event: str, job: Job) -> bool:
-        self._pending.reserve()
+    def accept(self, delivery_id: str, event: str, job: Job) -> Accepted:
+        is_over = self._pending.reserve()
         job_id = None
         try:
-            job_id = self._deliveries.accept(delivery_id, event, (job.kind, job.payload))
+            job_id = self._deliveries.accept(
+                delivery_id, event, (job.kind, job.payload), dedupe=job.content
+            )
         finally:
             self._pending.settle(is_stored=job_id is not None)
         if job_id is None:
-            return False
+            return Accepted.DUPLICATE
         self._wake()
-        return True
+        if not is_over:
+            self._is_backlogged = False
+            return Accepted.QUEUED
+        if not self._is_backlogged:
+            self._is_backlogged = True  # one line when the backlog begins, not one per delivery
+            log.warning("more than %d webhook jobs are waiting; storing new ones", self._maxsize)
+        return Accepted.BACKLOGGED
 
     def add(self, kind: str, payload: dict[str, object], *, dedupe: str, delay: float) -> bool:
         """Store a follow-up job due in `delay` seconds; False if it is stored already."""

@@ -20,7 +20,7 @@ from leakward.registry import Registry
 from leakward.registry.webhook_deliveries import DeliveryLog
 from leakward.rotators.rotation.locks import is_stale
 from leakward.webhooks.github_events import Job
-from leakward.webhooks.work_queue import Backoff, DurableQueue, JobOutcome, QueueFullError
+from leakward.webhooks.work_queue import Accepted, Backoff, DurableQueue, JobOutcome
 from tests.registry.conftest import db_url, postgres_url
 
 __all__ = ["db_url", "postgres_url"]
@@ -54,8 +54,9 @@ def drain(queue: DurableQueue) -> None:
 def test_a_job_is_stored_with_its_claim_and_done_once(deliveries: DeliveryLog) -> None:
     ran: list[dict[str, object]] = []
     queue = DurableQueue(deliveries, lambda kind, payload: ran.append(payload), backoff=FAST)
-    assert queue.accept("d-1", "push", PUSH)
-    assert not queue.accept("d-1", "push", PUSH)  # a redelivery: neither claimed nor stored
+    assert queue.accept("d-1", "push", PUSH) is Accepted.QUEUED
+    # A redelivery: neither claimed nor stored.
+    assert queue.accept("d-1", "push", PUSH) is Accepted.DUPLICATE
     assert queue.depth() == 1  # stored before any worker runs
     drain(queue)
     assert ran == [PUSH.payload]
@@ -147,20 +148,20 @@ def test_the_full_queue_check_counts_in_the_database_only_near_the_limit(
     monkeypatch.setattr(deliveries, "pending", counting)
     queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=20, recount_after=3600)
     for number in range(18):
-        assert queue.accept(f"d-{number}", "push", PUSH)
+        assert queue.accept(f"d-{number}", "push", PUSH) is Accepted.QUEUED
     assert counted == [0]  # read once, at the first delivery
-    assert not queue.accept("d-0", "push", PUSH)  # a redelivery takes no place
+    # A redelivery takes no place.
+    assert queue.accept("d-0", "push", PUSH) is Accepted.DUPLICATE
     for number in range(18, 20):  # within a tenth of maxsize: each delivery counts again
-        assert queue.accept(f"d-{number}", "push", PUSH)
+        assert queue.accept(f"d-{number}", "push", PUSH) is Accepted.QUEUED
     assert counted == [0, 18, 18, 19]
-    with pytest.raises(QueueFullError):
-        queue.accept("d-20", "push", PUSH)
+    assert queue.accept("d-20", "push", PUSH) is Accepted.BACKLOGGED
     assert counted[-1] == 20
-    assert "d-20" not in {job.delivery_id for job in deliveries.list_jobs()}  # not claimed
-    drain(queue)  # this process's worker finished all 20: it knows there is room again
+    assert "d-20" in {job.delivery_id for job in deliveries.list_jobs()}  # stored all the same
+    drain(queue)  # this process's worker finished all 21: it knows there is room again
     reads = len(counted)  # drain's wait for an empty queue counts too
-    for number in range(20, 38):
-        assert queue.accept(f"d-{number}", "push", PUSH)
+    for number in range(21, 39):
+        assert queue.accept(f"d-{number}", "push", PUSH) is Accepted.QUEUED
     assert len(counted) == reads
 
 
@@ -168,23 +169,22 @@ def test_jobs_another_receiver_stored_count_once_the_last_read_is_old(
     deliveries: DeliveryLog,
 ) -> None:
     queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=3, recount_after=0.05)
-    assert queue.accept("d-1", "push", PUSH)
+    assert queue.accept("d-1", "push", PUSH) is Accepted.QUEUED
     for other in ("o-1", "o-2"):  # another serve process on the same database
         assert deliveries.accept(other, "push", (PUSH.kind, PUSH.payload)) is not None
     time.sleep(0.1)
-    with pytest.raises(QueueFullError):
-        queue.accept("d-2", "push", PUSH)
+    assert queue.accept("d-2", "push", PUSH) is Accepted.BACKLOGGED
 
 
 def test_jobs_another_receiver_finished_make_room(deliveries: DeliveryLog) -> None:
     queue = DurableQueue(deliveries, lambda kind, payload: None, maxsize=2, recount_after=3600)
-    assert queue.accept("d-1", "push", PUSH)
-    assert queue.accept("d-2", "push", PUSH)
-    with pytest.raises(QueueFullError):
-        queue.accept("d-3", "push", PUSH)
-    # Another process's worker finished one: the count near the limit is read again.
-    taken = deliveries.take("other:1:live", lease=timedelta(hours=1), is_stale=is_stale)
-    assert taken is not None
-    deliveries.finish(taken.id, "done")
-    assert queue.accept("d-3", "push", PUSH)
+    assert queue.accept("d-1", "push", PUSH) is Accepted.QUEUED
+    assert queue.accept("d-2", "push", PUSH) is Accepted.QUEUED
+    assert queue.accept("d-3", "push", PUSH) is Accepted.BACKLOGGED
+    # Another process's worker finished two: the count near the limit is read again.
+    for _ in range(2):
+        taken = deliveries.take("other:1:live", lease=timedelta(hours=1), is_stale=is_stale)
+        assert taken is not None
+        deliveries.finish(taken.id, "done")
+    assert queue.accept("d-4", "push", PUSH) is Accepted.QUEUED
     assert queue.depth() == 2

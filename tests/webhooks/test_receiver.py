@@ -4,6 +4,7 @@ good deliveries are queued once; health, metrics and the OpenAPI description ans
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from leakward.webhooks.github_events import Job
 from leakward.webhooks.metrics import Metrics
 from leakward.webhooks.receiver import ReceiverSettings, create_app
 from leakward.webhooks.signature import signature_of
-from leakward.webhooks.work_queue import DurableQueue
+from leakward.webhooks.work_queue import Accepted, DurableQueue
 from tests.webhooks.asgi_client import AsgiClient
 
 SECRET = b"receiver-test-secret"
@@ -41,11 +42,14 @@ class RecordingQueue:
         self.deliveries = deliveries
         self.jobs: list[tuple[str, dict[str, object]]] = []
 
-    def accept(self, delivery_id: str, event: str, job: Job) -> bool:
-        if self.deliveries.accept(delivery_id, event, (job.kind, job.payload)) is None:
-            return False
+    def accept(self, delivery_id: str, event: str, job: Job) -> Accepted:
+        stored = self.deliveries.accept(
+            delivery_id, event, (job.kind, job.payload), dedupe=job.content
+        )
+        if stored is None:
+            return Accepted.DUPLICATE
         self.jobs.append((job.kind, job.payload))
-        return True
+        return Accepted.QUEUED
 
     def depth(self) -> int:
         return self.deliveries.pending()
@@ -154,7 +158,36 @@ def test_a_replayed_delivery_is_answered_duplicate_and_not_queued_again(
     status, answer = deliver(client, body, delivery="same")
     assert (status, answer["status"]) == (200, "duplicate")
     assert len(queue.jobs) == 1
-    assert deliver(client, body, delivery="other")[0] == 202
+
+
+def test_the_same_signed_body_under_new_delivery_ids_is_queued_once(
+    client: AsgiClient, queue: RecordingQueue
+) -> None:
+    """A captured delivery replayed with fresh ids asks for no new work, so it cannot fill the
+    queue; another range of the same branch, or the same range of another, is new work."""
+    body = json.dumps(PUSH).encode()
+    for number in range(5):
+        status, answer = deliver(client, body, delivery=f"replay-{number}")
+        assert (status, answer["status"]) == (
+            (202, "queued") if number == 0 else (200, "duplicate")
+        )
+    assert len(queue.jobs) == 1
+    later = json.dumps(dict(PUSH, before="b" * 40, after="c" * 40)).encode()
+    elsewhere = json.dumps(dict(PUSH, ref="refs/heads/other")).encode()
+    assert deliver(client, later, delivery="later")[0] == 202
+    assert deliver(client, elsewhere, delivery="elsewhere")[0] == 202
+    assert len(queue.jobs) == 3
+
+
+def test_a_rerun_of_a_workflow_is_new_work(client: AsgiClient, queue: RecordingQueue) -> None:
+    run = {
+        "action": "completed",
+        "workflow_run": {"id": 42, "run_attempt": 1},
+        "repository": {"full_name": "octo/app", "private": True},
+    }
+    rerun = dict(run, workflow_run={"id": 42, "run_attempt": 2})
+    for number, payload in enumerate([run, run, rerun]):
+        deliver(client, json.dumps(payload).encode(), event="workflow_run", delivery=f"r-{number}")
     assert len(queue.jobs) == 2
 
 
@@ -281,38 +314,24 @@ def test_a_completed_run_is_queued(client: AsgiClient, queue: RecordingQueue) ->
     ]
 
 
-def test_a_full_queue_is_503_and_the_delivery_can_come_again(
-    queue: RecordingQueue, registry: Registry
+def test_past_the_limit_a_signed_push_is_stored_not_refused(
+    registry: Registry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from leakward.webhooks.work_queue import QueueFullError
-
-    class FullQueue:
-        def accept(self, delivery_id: str, event: str, job: Job) -> bool:
-            raise QueueFullError("full")
-
-        def depth(self) -> int:
-            return 1000
-
-    body = json.dumps(PUSH).encode()
-    full = create_app(ReceiverSettings(SECRET), FullQueue(), Metrics())
-    assert deliver(AsgiClient(full), body, delivery="retry-me")[0] == 503
-    app = create_app(ReceiverSettings(SECRET), queue, Metrics())
-    assert deliver(AsgiClient(app), body, delivery="retry-me")[0] == 202
-    assert len(queue.jobs) == 1
-
-
-def test_a_full_durable_queue_claims_nothing(registry: Registry) -> None:
-    """Past `maxsize` stored jobs the delivery is refused before its id is claimed, so
-    GitHub's redelivery is accepted once there is room."""
+    """GitHub does not redeliver a failed delivery by itself: a 503 lost the push. Past
+    `maxsize` pending jobs each new one is stored all the same, answered `backlogged`, and the
+    backlog's start is logged once."""
     deliveries = DeliveryLog(registry.engine)
     work = DurableQueue(deliveries, lambda kind, payload: None, maxsize=1)  # never started
-    app = create_app(ReceiverSettings(SECRET), work, Metrics(work.depth))
-    body = json.dumps(PUSH).encode()
-    assert deliver(AsgiClient(app), body, delivery="first")[0] == 202
-    assert deliver(AsgiClient(app), body, delivery="second")[0] == 503
-    assert [job.delivery_id for job in deliveries.list_jobs()] == ["first"]
-    # The refused delivery was never claimed: accepting it now stores it.
-    assert deliveries.accept("second", "push", ("push", {})) is not None
+    app = AsgiClient(create_app(ReceiverSettings(SECRET), work, Metrics(work.depth)))
+    answers = []
+    with caplog.at_level(logging.WARNING, logger="leakward.webhooks.work_queue"):
+        for number in range(4):
+            push = dict(PUSH, after=f"{number + 1:040x}")
+            status, answer = deliver(app, json.dumps(push).encode(), delivery=f"d-{number}")
+            answers.append((status, answer["status"]))
+    assert answers == [(202, "queued")] + [(202, "backlogged")] * 3
+    assert [job.delivery_id for job in deliveries.list_jobs()] == [f"d-{n}" for n in range(4)]
+    assert len([r for r in caplog.records if "waiting" in r.getMessage()]) == 1
 
 
 def test_health_metrics_and_openapi(client: AsgiClient, queue: RecordingQueue) -> None:
