@@ -10,6 +10,7 @@ import socket
 import time
 import tracemalloc
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -21,15 +22,27 @@ from tests.webhooks.serve_world import ServeWorld
 WRONG = "sha256=" + "0" * 64  # well-formed, but not the body's signature
 
 
+@contextmanager
+def live_receiver(serve_world: ServeWorld, read_timeout: float) -> Iterator[str]:
+    """host:port of a live receiver that gives a body `read_timeout` seconds to arrive."""
+    with running_service(
+        serve_world.environ, serve_world.db_url, serve_world.mirrors, read_timeout=read_timeout
+    ) as (_service, base):
+        yield base.removeprefix("http://")
+
+
 @pytest.fixture
 def receiver(serve_world: ServeWorld) -> Iterator[str]:
-    """host:port of a live receiver that gives a body half a second to arrive."""
-    environ = serve_world.environ
-    with running_service(environ, serve_world.db_url, serve_world.mirrors, read_timeout=0.5) as (
-        _service,
-        base,
-    ):
-        yield base.removeprefix("http://")
+    """A receiver that waits for a body as long as a loaded test machine might need."""
+    with live_receiver(serve_world, read_timeout=120) as address:
+        yield address
+
+
+@pytest.fixture
+def impatient_receiver(serve_world: ServeWorld) -> Iterator[str]:
+    """A receiver that gives a body half a second."""
+    with live_receiver(serve_world, read_timeout=0.5) as address:
+        yield address
 
 
 def open_request(address: str, headers: dict[str, str]) -> socket.socket:
@@ -89,9 +102,9 @@ def test_a_large_wrongly_signed_body_is_never_held_in_memory_whole(receiver: str
     assert peak < IN_MEMORY + (2 << 20), peak
 
 
-def test_a_body_that_trickles_in_is_cut_off(receiver: str) -> None:
+def test_a_body_that_trickles_in_is_cut_off(impatient_receiver: str) -> None:
     headers = PUSH_HEADERS | {"Content-Length": "1000", "X-Hub-Signature-256": WRONG}
-    with open_request(receiver, headers) as connection:
+    with open_request(impatient_receiver, headers) as connection:
         connection.sendall(b"{")  # then nothing more: the 999 other bytes never come
         assert status_of(connection) == 408
         # ... and the connection is closed, so it holds nothing on the server either.
