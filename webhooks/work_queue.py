@@ -6,7 +6,8 @@ job is written in the transaction that claims the delivery id (registry/webhook_
 so a receiver killed after its 202 finds the job again on start: a job in memory only was lost
 for good, and the claim then refused GitHub's redelivery of it.
 
-`DurableQueue` drains the stored jobs with one worker thread that calls `handler(kind, payload)`.
+`DurableQueue` drains the stored jobs with `workers` threads that call `handler(kind, payload)`,
+so one slow job holds one of them, not every later push.
 With no broker that handler does the work (leakward/response/webhook_jobs.py); with a broker it
 sends the job to a Celery task (leakward/queues/celery_tasks.py), whose late acknowledgement keeps
 it from there on. A job is done when its handler returned; one whose handler raised is tried again
@@ -29,9 +30,7 @@ processes on the same database stored or finished meanwhile.
 from __future__ import annotations
 
 import logging
-import math
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +42,7 @@ from leakward.registry.models import utc_now
 from leakward.registry.webhook_deliveries import DeliveryLog, StoredJob
 from leakward.rotators.rotation.locks import is_stale, worker_name
 from leakward.webhooks.github_events import Job
+from leakward.webhooks.pending_count import PendingCount
 
 log = logging.getLogger(__name__)
 
@@ -97,60 +97,10 @@ class Backoff:
         return min(self.busy_first * 2.0 ** min(retries, 30), self.busy_limit)
 
 
-class PendingCount:
-    """The pending jobs in the database as this process last saw them, plus its own since.
-
-    `read` (a COUNT query) runs at the first `reserve`, whenever the count is within a tenth of
-    `maxsize` (another process's workers may have finished jobs: refuse only on a fresh count)
-    and when the last read is `recount_after` seconds old (other receivers may have stored jobs).
-    Far from the limit a delivery costs no query; near it, each costs one, as always. Jobs stored
-    by other processes since the last read can overshoot `maxsize` for up to `recount_after`
-    seconds: a bound as soft as the COUNT-then-insert it replaces, which was no transaction.
-    """
-
-    def __init__(self, read: Callable[[], int], maxsize: int, recount_after: float) -> None:
-        self._read = read
-        self._maxsize = maxsize
-        self._near = maxsize - max(maxsize // 10, 1)
-        self._recount_after = recount_after
-        self._lock = threading.Lock()
-        self._stored = 0  # pending in the database, as of the last read plus changes seen since
-        self._in_flight = 0  # reserved by accepts whose insert has not returned yet
-        self._read_at = -math.inf
-
-    def reserve(self) -> bool:
-        """Hold a place for a job about to be stored; True when it is past `maxsize`."""
-        with self._lock:
-            now = time.monotonic()
-            expected = self._stored + self._in_flight
-            if expected >= self._near or now - self._read_at >= self._recount_after:
-                # An insert in flight that commits before this read is counted twice until the
-                # next read: an error towards refusing early, never towards overfilling.
-                self._stored = self._read()
-                self._read_at = now
-            is_over = self._stored + self._in_flight >= self._maxsize
-            self._in_flight += 1
-            return is_over
-
-    def settle(self, *, is_stored: bool) -> None:
-        """The reserved job was stored, or was not (a redelivery, or the insert failed)."""
-        with self._lock:
-            self._in_flight -= 1
-            self._stored += int(is_stored)
-
-    def add(self) -> None:
-        """A job was stored without a reservation (a follow-up is never refused)."""
-        with self._lock:
-            self._stored += 1
-
-    def finish(self) -> None:
-        """A pending job was done or failed."""
-        with self._lock:
-            self._stored = max(self._stored - 1, 0)
-
-
 class DurableQueue:
-    """Jobs stored in the registry, drained by one daemon thread (`start`) of this process."""
+    """Jobs stored in the registry, drained by `workers` daemon threads (`start`) of this process.
+
+    `permanent`: more exceptions that retrying cannot fix (a job stopped at its time budget)."""
 
     def __init__(
         self,
@@ -161,6 +111,8 @@ class DurableQueue:
         maxsize: int = 1000,
         lease: timedelta = timedelta(hours=1),
         recount_after: float = RECOUNT_AFTER,
+        workers: int = 1,
+        permanent: tuple[type[Exception], ...] = (),
     ) -> None:
         self._deliveries = deliveries
         self._handler = handler
@@ -169,16 +121,25 @@ class DurableQueue:
         self._maxsize = maxsize
         self._is_backlogged = False
         self._lease = lease
-        self._worker = worker_name()
+        self._permanent = PERMANENT + permanent
         self._wakeup = threading.Condition()
         self._is_woken = False
         self._is_closed = False
-        self._thread = threading.Thread(target=self._drain, name="leakward-webhook-worker")
-        self._thread.daemon = True
+        # A lease name each: a thread must not take the job another thread of this process runs.
+        self._threads = [
+            threading.Thread(
+                target=self._drain,
+                args=(worker_name(),),
+                name=f"leakward-webhook-worker-{number}",
+                daemon=True,
+            )
+            for number in range(workers)
+        ]
 
     def start(self) -> DurableQueue:
-        """Start the worker; jobs left pending by an earlier process are due at once."""
-        self._thread.start()
+        """Start the workers; jobs left pending by an earlier process are due at once."""
+        for thread in self._threads:
+            thread.start()
         return self
 
     def accept(self, delivery_id: str, event: str, job: Job) -> Accepted:
@@ -224,22 +185,23 @@ class DurableQueue:
         return True
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop after the running job; jobs still pending stay stored for the next start."""
+        """Stop after the running jobs; jobs still pending stay stored for the next start."""
         with self._wakeup:
             self._is_closed = True
             self._wakeup.notify_all()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout)
 
     def _wake(self) -> None:
         with self._wakeup:
             self._is_woken = True
             self._wakeup.notify_all()
 
-    def _drain(self) -> None:
+    def _drain(self, worker: str) -> None:
         while not self._is_closed:
             try:
-                job = self._deliveries.take(self._worker, lease=self._lease, is_stale=is_stale)
+                job = self._deliveries.take(worker, lease=self._lease, is_stale=is_stale)
             except Exception as error:  # the database may be restarting; keep the thread
                 log.warning("webhook jobs could not be read: %s", type(error).__name__)
                 job = None
@@ -270,7 +232,7 @@ class DurableQueue:
             return
         try:
             outcome = self._handler(job.kind, job.payload)
-        except PERMANENT as error:
+        except self._permanent as error:
             # Only the type: a driver's or provider's message may quote what it was sent.
             log.error("%s failed: %s, which retrying cannot fix", label, type(error).__name__)
             self._finish(job.id, "failed", type(error).__name__)

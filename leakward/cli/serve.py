@@ -26,6 +26,7 @@ import click
 from leakward.cli.sweep import policy_options
 from leakward.core.errors import ConfigError
 from leakward.settings.catalogue import variable
+from leakward.settings.model import JOB_BUDGET_SECONDS, JOB_WORKERS
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -65,13 +66,17 @@ def build_service(
     broker: str | None = None,
     broker_queue: str = "leakward",
     backoff: Backoff | None = None,
+    job_workers: int = JOB_WORKERS,
+    job_budget: float = JOB_BUDGET_SECONDS,
 ) -> Service:
-    """The receiver app and its started job queue: its worker thread does the webhook work, or
-    sends it to `broker`'s Celery workers. Unfinished rotations resume on a thread of their own."""
+    """The receiver app and its started job queue: its `job_workers` threads do the webhook work,
+    each push's fetch and scan in a child process stopped after `job_budget` seconds, or send it
+    to `broker`'s Celery workers. Unfinished rotations resume on a thread of their own."""
+    from leakward.queues.budget import BudgetExceededError, TimeBudget
     from leakward.registry import Registry
     from leakward.registry.webhook_deliveries import DeliveryLog
     from leakward.response.leaks import ResponsePolicy
-    from leakward.response.webhook_jobs import WebhookWork, WorkContext
+    from leakward.response.webhook_jobs import PRELOAD, WebhookWork, WorkContext
     from leakward.rules.loader import load_rules
     from leakward.scanner.scan import ScanOptions
     from leakward.webhooks.metrics import Metrics
@@ -96,13 +101,21 @@ def build_service(
         policy=ResponsePolicy(public=public_policy, private=private_policy),
         # One process: a push is a handful of commits; forking a pool costs more than it saves.
         options=ScanOptions(engine=engine, jobs=1),
+        budget=TimeBudget(job_budget, PRELOAD),
     )
     work = WebhookWork(context)
     if broker:
         handler = _broker_handler(broker, broker_queue, db_url, mirror_dir, context.policy)
     else:
         handler = work.perform
-    queue = DurableQueue(DeliveryLog(registry.engine), handler, backoff=backoff)
+    queue = DurableQueue(
+        DeliveryLog(registry.engine),
+        handler,
+        backoff=backoff,
+        workers=job_workers,
+        # Stopped at its budget, a job would only be stopped again.
+        permanent=(BudgetExceededError,),
+    )
     if not broker:
         work.follow_ups = queue  # a busy rotation's retry is stored as a job too
     metrics.set_queue_depth(queue.depth)
@@ -182,6 +195,18 @@ def _broker_handler(
     help="With --broker: the queue name the workers consume (their --queue).",
 )
 @click.option(
+    "--job-workers",
+    type=click.IntRange(1, 64),
+    help=f"Webhook jobs run at once [default: {JOB_WORKERS}].",
+)
+@click.option(
+    "--job-budget",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help=f"Stop a push's fetch and scan, and fail its job, after this long "
+    f"[default: {JOB_BUDGET_SECONDS:g}].",
+)
+@click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Settings whose [[schedule]] entries (and max_fetch_age_hours) run here "
@@ -198,6 +223,8 @@ def serve(
     engine: str,
     broker: str | None,
     queue: str,
+    job_workers: int | None,
+    job_budget: float | None,
     config: Path | None,
 ) -> None:
     """Receive GitHub webhooks (push, workflow_run, ping), run the config's scheduled sweeps,
@@ -210,7 +237,13 @@ def serve(
 
     _log_to_stderr()
     # The config is read before anything opens, so a bad one stops serve with nothing to undo.
-    settings = load_settings(config, os.environ, {"registry.db": db, "sweep.broker": broker})
+    flags = {
+        "registry.db": db,
+        "sweep.broker": broker,
+        "serve.job_workers": job_workers,
+        "serve.job_budget_seconds": job_budget,
+    }
+    settings = load_settings(config, os.environ, flags)
     # The stored jobs follow the config file; with none, the jobs already stored keep running.
     schedules = checked_schedules(settings)
     # Scheduled sweeps rotate with this serve's policies, and fetch a mirror at least as often
@@ -231,6 +264,8 @@ def serve(
         engine=engine,
         broker=settings.sweep.broker,
         broker_queue=queue,
+        job_workers=settings.serve.job_workers,
+        job_budget=settings.serve.job_budget_seconds,
     )
     scheduler = run_scheduler(schedules, work)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)

@@ -2,9 +2,12 @@
 then hand the findings to the leak response (registry match → rotation → notify).
 
 Stage: application shell, run by the receiver's durable queue (webhooks/work_queue.py) through
-`WebhookWork.perform(kind, payload)`. Pushes are scanned in a local mirror cache: `git clone
---mirror` once per repository, `git fetch` after that (leakward/scanning/mirrors.py), so a push
-costs only its new objects. Job payloads come from webhooks/github_events.py.
+`WebhookWork.perform(kind, payload)`. A push's fetch and scan run in a child process under the
+context's time budget (leakward/queues/budget.py): a file that sends a pattern backtracking
+for minutes fails its job, named in the log, instead of stalling `serve`. Pushes are scanned
+in a local mirror cache: `git clone --mirror` once per repository, `git fetch` after that
+(leakward/scanning/mirrors.py), so a push costs only its new objects. Job payloads come from
+webhooks/github_events.py.
 
 A key whose rotation another worker holds becomes a `rotate_key` follow-up job (key and leak ids,
 never the value), stored like the webhook jobs so it survives a restart; when it runs, the leaked
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from leakward.core.errors import UsageError
+from leakward.queues.budget import TimeBudget
 from leakward.registry import Registry
 from leakward.response.leaks import (
     Exposure,
@@ -36,6 +40,7 @@ from leakward.scanner.models import Finding
 from leakward.scanner.scan import ScanOptions
 from leakward.scanning.mirrors import locked, mirror_path, sync_mirror
 from leakward.scanning.request import ScanRequest, run_scan
+from leakward.settings.model import JOB_BUDGET_SECONDS
 from leakward.webhooks.metrics import Metrics
 from leakward.webhooks.work_queue import JobOutcome
 
@@ -45,6 +50,12 @@ log = logging.getLogger(__name__)
 # The GitHub token goes only to GitHub itself: a payload's clone URL is data, and a token sent to
 # whatever host it names would leak the credential this tool exists to protect.
 TOKEN_HOSTS = ("https://github.com/",)
+# What the budget's child processes import once, in the fork server, rather than each time.
+PRELOAD = (
+    "leakward.response.webhook_jobs",
+    "leakward.scanner.git_scan",
+    "leakward.scanner.sources.git",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,8 @@ class WorkContext:
     policy: ResponsePolicy = field(default_factory=ResponsePolicy)
     # One process: a push is a handful of commits, and forking a pool costs more than it saves.
     options: ScanOptions = field(default_factory=lambda: ScanOptions(jobs=1))
+    # What a push's fetch and scan may take; the child it runs in is killed after that.
+    budget: TimeBudget = field(default_factory=lambda: TimeBudget(JOB_BUDGET_SECONDS, PRELOAD))
 
 
 class FollowUps(Protocol):
@@ -144,19 +157,20 @@ class WebhookWork:
         return outcomes
 
     def push(self, payload: dict[str, object]) -> ResponseReport:
-        from leakward.scanner.git_scan import range_revs, scan_revisions
-        from leakward.scanner.sources.git import Repository
-
         context = self.context
         repository = str(payload["repository"])
         clone_url = str(payload["clone_url"])
         token = context.environ.get("GITHUB_TOKEN") if clone_url.startswith(TOKEN_HOSTS) else None
-        with locked(mirror_path(context.mirror_dir, repository)):
-            mirror = sync_mirror(context.mirror_dir, repository, clone_url, token)
-            spec = f"{payload['before']}..{payload['after']}"
-            revs = range_revs(Repository(mirror.path), spec, pushed_ref=str(payload["ref"]))
-            scanned = scan_revisions(mirror.path, context.ruleset, context.options, revs)
-        findings = scanned.result.findings
+        pushed = PushedRange(
+            repository,
+            clone_url,
+            f"{payload['before']}..{payload['after']}",
+            str(payload["ref"]),
+        )
+        findings = context.budget.run(
+            scan_pushed_range,
+            (context.mirror_dir, pushed, token, context.ruleset, context.options),
+        )
         exposure = Exposure("git", repository, bool(payload["is_public"]), _time(payload))
         return self._respond("push", findings, exposure)
 
@@ -223,6 +237,33 @@ class WebhookWork:
             log.info("rotation %s is held by another worker; stored a retry", rotation_id)
 
         return store
+
+
+@dataclass(frozen=True, slots=True)
+class PushedRange:
+    repository: str
+    clone_url: str
+    spec: str  # before..after
+    ref: str
+
+
+def scan_pushed_range(
+    mirror_dir: Path,
+    pushed: PushedRange,
+    token: str | None,
+    ruleset: RuleSet,
+    options: ScanOptions,
+) -> tuple[Finding, ...]:
+    """Fetch the push into its mirror and scan exactly the commits it added (run in the budget's
+    child process: module-level, and everything it takes and gives back pickles)."""
+    from leakward.scanner.git_scan import range_revs, scan_revisions
+    from leakward.scanner.sources.git import Repository
+
+    with locked(mirror_path(mirror_dir, pushed.repository)):
+        mirror = sync_mirror(mirror_dir, pushed.repository, pushed.clone_url, token)
+        revs = range_revs(Repository(mirror.path), pushed.spec, pushed_ref=pushed.ref)
+        scanned = scan_revisions(mirror.path, ruleset, options, revs)
+    return scanned.result.findings
 
 
 def _time(payload: dict[str, object]) -> datetime | None:

@@ -15,7 +15,12 @@ from pathlib import Path
 
 from leakward.core.errors import ConfigError
 from leakward.rules.model import SEVERITIES
-from leakward.settings.model import DEFAULT_API, MAX_FETCH_AGE_HOURS
+from leakward.settings.model import (
+    DEFAULT_API,
+    JOB_BUDGET_SECONDS,
+    JOB_WORKERS,
+    MAX_FETCH_AGE_HOURS,
+)
 
 # A config value and the file it came from -> the setting's value; raises ConfigError, or
 # TypeError/ValueError for a value of the wrong type.
@@ -65,6 +70,18 @@ def _hours(value: object, path: Path) -> object:
         raise ConfigError(f"{path}: max_fetch_age_hours must be a number of hours", None)
     if not value > 0:
         raise ConfigError(f"{path}: max_fetch_age_hours must be above 0", "24 is a day")
+    return float(value)
+
+
+def _positive_whole(value: object, path: Path) -> object:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: webhook_job_workers must be a whole number from 1", "try 2")
+    return value
+
+
+def _seconds(value: object, path: Path) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigError(f"{path}: webhook_job_budget_seconds must be above 0", "900 is 15 min")
     return float(value)
 
 
@@ -203,6 +220,24 @@ SETTINGS: tuple[Setting, ...] = (
         "whose last fetch is older than this even when GitHub shows no push since.",
         key="max_fetch_age_hours",
         parse=_hours,
+    ),
+    Setting(
+        "serve",
+        "job_workers",
+        JOB_WORKERS,
+        "Webhook jobs `serve` runs at once (without a broker).",
+        key="webhook_job_workers",
+        parse=_positive_whole,
+        flags="`--job-workers` (serve)",
+    ),
+    Setting(
+        "serve",
+        "job_budget_seconds",
+        JOB_BUDGET_SECONDS,
+        "A webhook push's fetch and scan are stopped, and its job failed, after this long.",
+        key="webhook_job_budget_seconds",
+        parse=_seconds,
+        flags="`--job-budget` (serve)",
     ),
     Setting(
         "output",

@@ -23,6 +23,7 @@ from leakward.settings.model import (
     RegistrySettings,
     ScanSettings,
     Schedule,
+    ServeSettings,
     Settings,
     SweepSettings,
 )
@@ -32,6 +33,7 @@ SECTIONS: dict[str, type[Any]] = {
     "scan": ScanSettings,
     "registry": RegistrySettings,
     "sweep": SweepSettings,
+    "serve": ServeSettings,
     "output": OutputSettings,
 }
 

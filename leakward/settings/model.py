@@ -18,6 +18,9 @@ DEFAULT_API = "https://api.github.com"
 # fetch is younger than this: GitHub does not move `pushed_at` for every new ref (a pull request
 # from a fork adds refs/pull/* to the base repository), so every mirror is fetched at least daily.
 MAX_FETCH_AGE_HOURS = 24.0
+JOB_WORKERS = 2
+# A push is a handful of commits, scanned in seconds; fifteen minutes is far past any real one.
+JOB_BUDGET_SECONDS = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,16 @@ class SweepSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """How `leakward serve` runs the webhook jobs it does itself (no broker)."""
+
+    # Jobs at once: one slow push holds one of them, not every later one.
+    job_workers: int = JOB_WORKERS
+    # A push's fetch and scan are stopped, and its job failed, after this many seconds.
+    job_budget_seconds: float = JOB_BUDGET_SECONDS
+
+
+@dataclass(frozen=True, slots=True)
 class OutputSettings:
     """How the command line prints."""
 
@@ -74,6 +87,7 @@ class Settings:
     scan: ScanSettings = field(default_factory=ScanSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     sweep: SweepSettings = field(default_factory=SweepSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     # The environment as the entry point saw it, for the layers that keep their own variables:
     # provider credentials and base URLs, secret stores, notifiers, remote sources. Never printed.

@@ -21,6 +21,8 @@ def running_service(
     engine: str = "auto",
     *,
     read_timeout: float = 10.0,
+    job_workers: int = 2,
+    job_budget: float = 900.0,
 ) -> Iterator[tuple[Service, str]]:
     """The service and its base URL; uvicorn stops and the queue drains on exit."""
     service = build_service(
@@ -30,6 +32,8 @@ def running_service(
         max_body=25 << 20,
         read_timeout=read_timeout,
         engine=engine,
+        job_workers=job_workers,
+        job_budget=job_budget,
     )
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from leakward.cli.main import cli
 from leakward.cli.serve import SECRET_VARIABLE
+from leakward.core.errors import ConfigError
+from leakward.settings.loader import load_settings
 from leakward.settings.work import WorkSettings
 from leakward.sweep import org as sweep
 from leakward.sweep.org import SweepListing, SweepReport
@@ -40,8 +42,21 @@ def test_serve_without_a_secret_exits_2_with_the_variable_to_set(tmp_path: Path)
 def test_serve_is_listed_with_its_options() -> None:
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--db", "--mirrors", "--max-body-mb"):
+    options = ("--host", "--port", "--db", "--mirrors", "--max-body-mb", "--job-workers")
+    for option in (*options, "--job-budget"):
         assert option in result.output
+
+
+def test_serve_job_settings_come_from_the_config_and_flags(tmp_path: Path) -> None:
+    config = tmp_path / "leakward.toml"
+    config.write_text("webhook_job_workers = 4\nwebhook_job_budget_seconds = 120\n")
+    settings = load_settings(config, {})
+    assert (settings.serve.job_workers, settings.serve.job_budget_seconds) == (4, 120.0)
+    flagged = load_settings(config, {}, {"serve.job_workers": 1})
+    assert flagged.serve.job_workers == 1
+    config.write_text("webhook_job_workers = 0\n")
+    with pytest.raises(ConfigError, match="webhook_job_workers"):
+        load_settings(config, {})
 
 
 def test_serve_runs_the_config_schedules_from_the_registry_database(
