@@ -2,12 +2,12 @@
 then hand the findings to the leak response (registry match → rotation → notify).
 
 Stage: application shell, run by the receiver's durable queue (webhooks/work_queue.py) through
-`WebhookWork.perform(kind, payload)`. A push's fetch and scan run in a child process under the
-context's time budget (leakward/queues/budget.py): a file that sends a pattern backtracking
-for minutes fails its job, named in the log, instead of stalling `serve`. Pushes are scanned
-in a local mirror cache: `git clone --mirror` once per repository, `git fetch` after that
-(leakward/scanning/mirrors.py), so a push costs only its new objects. Job payloads come from
-webhooks/github_events.py.
+`WebhookWork.perform(kind, payload)`. A push's fetch and scan, and a run's log download and
+scan, run in a child process under the context's time budget (leakward/queues/budget.py): a
+file whose pattern backtracks for minutes fails its job instead of stalling `serve`. Pushes
+are scanned in a local mirror cache: `git clone --mirror` once per repository, `git fetch` after
+that (leakward/scanning/mirrors.py), so a push costs only its new objects. Job payloads come
+from webhooks/github_events.py.
 
 A key whose rotation another worker holds becomes a `rotate_key` follow-up job (key and leak ids,
 never the value), stored like the webhook jobs so it survives a restart; when it runs, the leaked
@@ -50,11 +50,14 @@ log = logging.getLogger(__name__)
 # The GitHub token goes only to GitHub itself: a payload's clone URL is data, and a token sent to
 # whatever host it names would leak the credential this tool exists to protect.
 TOKEN_HOSTS = ("https://github.com/",)
+# The environment a run's log download reads: the token and the API's address.
+GITHUB_VARIABLES = ("GITHUB_TOKEN", "GITHUB_API_URL")
 # What the budget's child processes import once, in the fork server, rather than each time.
 PRELOAD = (
     "leakward.response.webhook_jobs",
     "leakward.scanner.git_scan",
     "leakward.scanner.sources.git",
+    "leakward.scanner.sources.remote_github_actions",
 )
 
 
@@ -175,25 +178,23 @@ class WebhookWork:
         return self._respond("push", findings, exposure)
 
     def workflow_run(self, payload: dict[str, object]) -> ResponseReport:
-        from leakward.scanner.sources.remote_github_actions import (
-            DEFAULT_API,
-            actions_log_chunks,
-            github_client,
-        )
-
         context = self.context
         repository = str(payload["repository"])
-        github = github_client(context.environ, context.environ.get("GITHUB_API_URL", DEFAULT_API))
         run_id = payload["run_id"]
-        chunks = actions_log_chunks(
-            github,
-            repository,
-            context.options.container_limits,
-            run_id=run_id if isinstance(run_id, int) else int(str(run_id)),
+        # Only what the download needs goes to the child, not the whole environment.
+        github_env = {k: v for k, v in context.environ.items() if k in GITHUB_VARIABLES}
+        findings = context.budget.run(
+            scan_run_logs,
+            (
+                github_env,
+                repository,
+                run_id if isinstance(run_id, int) else int(str(run_id)),
+                context.ruleset,
+                context.options,
+            ),
         )
-        outcome = run_scan(ScanRequest(chunks=chunks), context.ruleset, context.options)
         exposure = Exposure("ci-log", repository, bool(payload["is_public"]))
-        return self._respond("workflow_run", outcome.result.findings, exposure)
+        return self._respond("workflow_run", findings, exposure)
 
     def _respond(
         self, kind: str, findings: tuple[Finding, ...], exposure: Exposure
@@ -264,6 +265,25 @@ def scan_pushed_range(
         revs = range_revs(Repository(mirror.path), pushed.spec, pushed_ref=pushed.ref)
         scanned = scan_revisions(mirror.path, ruleset, options, revs)
     return scanned.result.findings
+
+
+def scan_run_logs(
+    github_env: Mapping[str, str],
+    repository: str,
+    run_id: int,
+    ruleset: RuleSet,
+    options: ScanOptions,
+) -> tuple[Finding, ...]:
+    """Download a finished run's logs and scan them (in the budget's child process)."""
+    from leakward.scanner.sources.remote_github_actions import (
+        DEFAULT_API,
+        actions_log_chunks,
+        github_client,
+    )
+
+    github = github_client(github_env, github_env.get("GITHUB_API_URL", DEFAULT_API))
+    chunks = actions_log_chunks(github, repository, options.container_limits, run_id=run_id)
+    return run_scan(ScanRequest(chunks=chunks), ruleset, options).result.findings
 
 
 def _time(payload: dict[str, object]) -> datetime | None:
