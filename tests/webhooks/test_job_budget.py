@@ -5,8 +5,6 @@ started, and failed, while the pushes after it are done."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from leakward.webhooks.github_events import Job
 from leakward.webhooks.work_queue import DurableQueue
 from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_webhooks import WebhookSender
+from tests.webhooks.budget_work import crash, forever, refuse
 from tests.webhooks.live_receiver import running_service
 from tests.webhooks.serve_process import GitGate
 from tests.webhooks.serve_world import REPO, SECRET, ServeWorld
@@ -47,13 +46,6 @@ def test_a_job_that_waits_holds_one_worker_not_all(tmp_path: Path) -> None:
             queue.close()
 
 
-def forever(marker: Path) -> None:
-    """Start a grandchild that would outlive us, write its pid, then never end."""
-    grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    marker.write_text(str(grandchild.pid))
-    threading.Event().wait()
-
-
 def is_running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -66,17 +58,9 @@ def is_running(pid: int) -> bool:
 def test_work_past_its_budget_is_stopped_with_what_it_started(tmp_path: Path) -> None:
     marker = tmp_path / "grandchild.pid"
     with pytest.raises(BudgetExceededError):
-        # Long enough for a loaded machine to start the child and import this module.
+        # Long enough for a loaded machine to start the child and import budget_work.
         TimeBudget(15).run(forever, (marker,))
     assert not is_running(int(marker.read_text()))
-
-
-def crash() -> None:
-    os._exit(9)
-
-
-def refuse() -> None:
-    raise KeyError("no such job field")
 
 
 def test_work_that_dies_or_raises_is_told_apart() -> None:
