@@ -4,8 +4,9 @@ Stage: application shell (workers). A thread cannot be stopped, and a runaway pa
 interpreter lock while it backtracks, so work run on one of `serve`'s threads would stall the
 rest of the process with it, the receiver included. Work given a budget runs in a child process
 of its own, in a process group of its own, and is killed with everything it started (git) once
-the budget is spent. Children come from the fork server: `serve` runs threads, and a fork could
-copy a lock one of them holds; the fork server imports `preload` once, so a child starts warm.
+the budget is spent, or once its parent is gone. Children come from the fork server: `serve`
+runs threads, and a fork could copy a lock one of them holds; the fork server imports `preload`
+once, so a child starts warm.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -22,6 +25,8 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from typing import TypeVar, cast
 
 T = TypeVar("T")
+# Seconds between a child's looks at whether its parent is still there.
+PARENT_CHECK = 0.5
 
 
 class BudgetExceededError(Exception):
@@ -72,6 +77,8 @@ def _context(preload: tuple[str, ...]) -> ForkServerContext | SpawnContext:
 
 def _child(answer: Connection, function: Callable[..., object], args: tuple[object, ...]) -> None:
     os.setpgrp()  # so the parent can kill what this process starts along with it
+    # Out of the parent's group, a SIGKILL of `serve` and its group would miss this process.
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     try:
         message: tuple[bool, object] = (True, function(*args))
     except Exception as error:  # handed to the parent, which raises it
@@ -81,6 +88,14 @@ def _child(answer: Connection, function: Callable[..., object], args: tuple[obje
     except (pickle.PicklingError, TypeError, AttributeError):
         # An exception that does not pickle: its type still tells the parent what happened.
         answer.send((False, RuntimeError(type(message[1]).__name__)))
+
+
+def _end_with_parent(parent: int) -> None:
+    """Kill this process's group once its parent (the fork server, which ends with `serve`) is
+    gone: the work's answer has no one left to read it."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK)
+    os.killpg(0, signal.SIGKILL)
 
 
 def _kill_group(pid: int | None) -> None:

@@ -5,7 +5,11 @@ started, and failed, while the pushes after it are done."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_webhooks import WebhookSender
 from tests.webhooks.budget_work import crash, forever, refuse
 from tests.webhooks.live_receiver import running_service
-from tests.webhooks.serve_process import GitGate
+from tests.webhooks.serve_process import ROOT, GitGate
 from tests.webhooks.serve_world import REPO, SECRET, ServeWorld
 
 
@@ -112,3 +116,30 @@ def test_a_push_past_its_budget_is_failed_and_the_next_push_is_done(
     assert (held_job.state, held_job.attempts) == ("failed", 1)
     assert held_job.last_error == "BudgetExceededError"
     assert by_repository[REPO].state == "done"
+
+
+def test_work_ends_when_the_process_that_asked_for_it_is_killed(tmp_path: Path) -> None:
+    """serve is stopped with SIGKILL to its process group; the budget's child sits in a group
+    of its own, and must not go on (holding a mirror's lock, and its git) after serve is gone."""
+    marker = tmp_path / "grandchild.pid"
+    program = (
+        "import sys; from pathlib import Path; from leakward.queues.budget import TimeBudget; "
+        "from tests.webhooks.budget_work import forever; "
+        "TimeBudget(600).run(forever, (Path(sys.argv[1]),))"
+    )
+    asking = subprocess.Popen(
+        [sys.executable, "-c", program, str(marker)], cwd=ROOT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60  # only stops a hung test
+        while not marker.exists() or not marker.read_text():
+            assert time.monotonic() < deadline, "the work did not start"
+            time.sleep(0.05)
+    finally:
+        os.killpg(asking.pid, signal.SIGKILL)
+        asking.wait()
+    grandchild = int(marker.read_text())
+    deadline = time.monotonic() + 60  # only stops a hung test
+    while is_running(grandchild):
+        assert time.monotonic() < deadline, "the work outlived the process that asked for it"
+        time.sleep(0.05)
