@@ -6,6 +6,10 @@ render that back as indented XML text, one element per line, so a finding reads
 `app.apk!AndroidManifest.xml` with the line of the decoded XML. resources.arsc (compiled
 res/values/*.xml, where `google_api_key` and friends end up) keeps every string value in its
 global string pool, which we yield one string per line (line N = pool index N-1).
+
+Offsets and indexes may all point at one long string, so a small file could render gigabytes:
+every string read and every line written is counted in an `Output`, and attributes must lie
+inside their element at the size the format defines.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from html import escape
 
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import binary_strings
+from leakward.scanner.sources.limits import Budget, DecodeLimitError, Output
 
 STRING_POOL = 0x0001
 XML = 0x0003
@@ -26,6 +31,8 @@ END_ELEMENT = 0x0103
 CDATA = 0x0104
 _UTF8_FLAG = 0x100
 _NO_INDEX = 0xFFFFFFFF
+# sizeof(ResXMLTree_attribute): namespace, name, raw value, then a 8-byte Res_value.
+_ATTRIBUTE_SIZE = 20
 # Res_value data types rendered as aapt would show them.
 _REFERENCE, _ATTRIBUTE, _STRING, _FLOAT, _INT_DEC, _INT_HEX, _BOOLEAN = 1, 2, 3, 4, 0x10, 0x11, 0x12
 
@@ -42,21 +49,21 @@ def is_resource_table(data: bytes) -> bool:
     return data[:4] == b"\x02\x00\x0c\x00"
 
 
-def binary_xml_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+def binary_xml_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
-        text = decode_xml(data)
-    except (MalformedResourceError, struct.error, IndexError) as exc:
+        text = decode_xml(data, Output(budget))
+    except (MalformedResourceError, DecodeLimitError, struct.error, IndexError) as exc:
         yield _malformed(origin, "Android binary XML", exc)
         yield from binary_strings.strings_chunks(data, origin)
         return
     yield Chunk(text.encode("utf-8", "replace"), origin)
 
 
-def resource_table_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+def resource_table_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
         _, header_size, _ = _chunk_header(data, 0, len(data))
-        strings, _ = read_string_pool(data, header_size)
-    except (MalformedResourceError, struct.error, IndexError) as exc:
+        strings, _ = read_string_pool(data, header_size, Output(budget))
+    except (MalformedResourceError, DecodeLimitError, struct.error, IndexError) as exc:
         yield _malformed(origin, "resources.arsc", exc)
         yield from binary_strings.strings_chunks(data, origin)
         return
@@ -64,7 +71,7 @@ def resource_table_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipp
     yield Chunk("\n".join(lines).encode("utf-8", "replace"), origin)
 
 
-def read_string_pool(data: bytes, offset: int) -> tuple[list[str], int]:
+def read_string_pool(data: bytes, offset: int, output: Output) -> tuple[list[str], int]:
     """The strings of the ResStringPool chunk at `offset`, and the offset just after it."""
     kind, header_size, size = _chunk_header(data, offset, len(data))
     if kind != STRING_POOL:
@@ -76,7 +83,12 @@ def read_string_pool(data: bytes, offset: int) -> tuple[list[str], int]:
     offsets = struct.unpack_from(f"<{count}I", data, offset + header_size)
     base = offset + strings_start
     read = _utf8_at if flags & _UTF8_FLAG else _utf16_at
-    return [read(data, base + start, end) for start in offsets], end
+    strings = []
+    for start in offsets:
+        text = read(data, base + start, end)
+        output.add(len(text))
+        strings.append(text)
+    return strings, end
 
 
 def _utf8_at(data: bytes, position: int, end: int) -> str:
@@ -105,7 +117,7 @@ def _utf16_at(data: bytes, position: int, end: int) -> str:
     return data[position : position + 2 * first].decode("utf-16-le", "replace")
 
 
-def decode_xml(data: bytes) -> str:
+def decode_xml(data: bytes, output: Output) -> str:
     """The document as indented XML text: one start tag, text node or end tag per line."""
     _, header_size, size = _chunk_header(data, 0, len(data))
     end, position = min(size, len(data)), header_size
@@ -116,30 +128,42 @@ def decode_xml(data: bytes) -> str:
     while position + 8 <= end:
         kind, node_header, node_size = _chunk_header(data, position, end)
         body = position + node_header
+        line = None
         if kind == STRING_POOL:
-            strings, _ = read_string_pool(data, position)
+            strings, _ = read_string_pool(data, position, output)
         elif kind == START_NAMESPACE:
             prefix, uri = struct.unpack_from("<II", data, body)
             namespaces[_at(strings, uri)] = _at(strings, prefix)
         elif kind == START_ELEMENT:
-            tag = _start_tag(data, body, strings, namespaces, first=not lines)
-            lines.append("  " * depth + tag)
+            node = (body, position + node_size)
+            line = "  " * depth + _start_tag(data, node, strings, namespaces, first=not lines)
             depth += 1
         elif kind == END_ELEMENT:
             _, name = struct.unpack_from("<II", data, body)
             depth = max(depth - 1, 0)
-            lines.append("  " * depth + f"</{_at(strings, name)}>")
+            line = "  " * depth + f"</{_at(strings, name)}>"
         elif kind == CDATA:
             (text,) = struct.unpack_from("<I", data, body)
-            lines.append("  " * depth + escape(_at(strings, text), quote=False))
+            line = "  " * depth + escape(_at(strings, text), quote=False)
+        if line is not None:
+            output.add(len(line))
+            lines.append(line)
         position += node_size
     return "\n".join(lines) + "\n"
 
 
 def _start_tag(
-    data: bytes, body: int, strings: list[str], namespaces: dict[str, str], first: bool
+    data: bytes, node: tuple[int, int], strings: list[str], namespaces: dict[str, str], first: bool
 ) -> str:
+    body, node_end = node
     _, name, attr_start, attr_size, attr_count = struct.unpack_from("<IIHHH", data, body)
+    if attr_count and (
+        attr_size < _ATTRIBUTE_SIZE or body + attr_start + attr_count * attr_size > node_end
+    ):
+        # A zero stride would read one attribute 65535 times over.
+        raise MalformedResourceError(
+            f"{attr_count} attributes of {attr_size} bytes at {body:#x} do not fit their element"
+        )
     parts = [_at(strings, name)]
     if first:
         parts += [f"xmlns:{prefix}={_quoted(uri)}" for uri, prefix in namespaces.items()]
@@ -185,6 +209,8 @@ def _chunk_header(data: bytes, offset: int, end: int) -> tuple[int, int, int]:
 
 
 def _malformed(origin: Origin, what: str, exc: Exception) -> Skipped:
+    if isinstance(exc, DecodeLimitError):
+        return Skipped(origin.display, f"{what} {exc}; scanned as raw string runs", True)
     detail = str(exc) if isinstance(exc, MalformedResourceError) else "truncated structure"
     return Skipped(origin.display, f"malformed {what} ({detail}); scanned as raw string runs", True)
 

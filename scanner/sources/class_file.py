@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import binary_strings
 from leakward.scanner.sources.dex import decode_mutf8
+from leakward.scanner.sources.limits import Budget, DecodeLimitError, Output
 
 KIND = "class-string"
 _MAGIC = b"\xca\xfe\xba\xbe"
@@ -39,19 +40,24 @@ def is_class_file(data: bytes, name: str) -> bool:
     return name.endswith(".class") or major >= _FIRST_MAJOR
 
 
-def class_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+def class_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
-        strings = read_utf8_constants(data)
-    except MalformedClassError as exc:
+        strings = read_utf8_constants(data, Output(budget))
+    except (MalformedClassError, DecodeLimitError) as exc:
         # A damaged class can still hold an intact key: fall back to string runs.
-        yield Skipped(origin.display, f"malformed class file ({exc}); scanned as string runs", True)
+        what = "malformed class file" if isinstance(exc, MalformedClassError) else "class file"
+        yield Skipped(origin.display, f"{what} ({exc}); scanned as string runs", True)
         yield from binary_strings.strings_chunks(data, origin)
         return
     yield Chunk(b"\n".join(strings), dataclasses.replace(origin, kind=KIND))
 
 
-def read_utf8_constants(data: bytes) -> list[bytes]:
-    """Every CONSTANT_Utf8 in pool order, as UTF-8 with newlines escaped."""
+def read_utf8_constants(data: bytes, output: Output) -> list[bytes]:
+    """Every CONSTANT_Utf8 in pool order, as UTF-8 with newlines escaped.
+
+    Each constant holds its own bytes, so the output never outgrows the input; it is counted
+    all the same, so the outer file's total stays the sum of everything rendered from it.
+    """
     (count,) = struct.unpack_from(">H", data, 8)
     position = 10
     index = 1
@@ -72,6 +78,7 @@ def read_utf8_constants(data: bytes) -> list[bytes]:
             position += length
             if not raw.isascii():
                 raw = decode_mutf8(raw).encode("utf-8", "replace")
+            output.add(len(raw))
             strings.append(raw.replace(b"\n", b"\\n").replace(b"\r", b"\\r"))
         elif tag in _SIZES:
             position += _SIZES[tag]

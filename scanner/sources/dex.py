@@ -4,7 +4,8 @@ Stage: sources. Every string constant of the app's code (`const-string`), every 
 field name lives once in the DEX string table (`string_ids` pointing at `string_data_item`s of
 ULEB128 length + MUTF-8 bytes). We yield them as one chunk of kind "dex-string", one string per
 line, so a finding on line N is string index N-1 (`app.apk!classes.dex`, line 12 = string_ids[11]).
-Newlines inside a string are written as `\\n` to keep that numbering.
+Newlines inside a string are written as `\\n` to keep that numbering. string_ids may all point
+at one long string, so every string read is counted in an `Output` and refused past the caps.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import binary_strings
+from leakward.scanner.sources.limits import Budget, DecodeLimitError, Output
 
 KIND = "dex-string"
 _MAGIC = re.compile(rb"dex\n\d\d\d\x00")
@@ -31,18 +33,19 @@ def is_dex(data: bytes) -> bool:
     return _MAGIC.match(data) is not None
 
 
-def dex_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+def dex_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
-        strings = read_strings(data)
-    except MalformedDexError as exc:
+        strings = read_strings(data, Output(budget))
+    except (MalformedDexError, DecodeLimitError) as exc:
         # Still look at the bytes: a damaged DEX can hold an intact key.
-        yield Skipped(origin.display, f"malformed DEX ({exc}); scanned as raw string runs", True)
+        what = "malformed DEX" if isinstance(exc, MalformedDexError) else "DEX string table"
+        yield Skipped(origin.display, f"{what} ({exc}); scanned as raw string runs", True)
         yield from binary_strings.strings_chunks(data, origin)
         return
     yield Chunk(b"\n".join(strings), dataclasses.replace(origin, kind=KIND))
 
 
-def read_strings(data: bytes) -> list[bytes]:
+def read_strings(data: bytes, output: Output) -> list[bytes]:
     """Every entry of the string table, in index order, as UTF-8 with newlines escaped."""
     if len(data) < _HEADER_SIZE:
         raise MalformedDexError(f"{len(data)} bytes is shorter than the DEX header")
@@ -53,7 +56,12 @@ def read_strings(data: bytes) -> list[bytes]:
     if table + 4 * count > len(data):
         raise MalformedDexError(f"string_ids ({count} entries at {table:#x}) run past the end")
     offsets = struct.unpack_from(f"<{count}I", data, table)
-    return [_string_at(data, offset, index) for index, offset in enumerate(offsets)]
+    strings = []
+    for index, offset in enumerate(offsets):
+        text = _string_at(data, offset, index)
+        output.add(len(text))
+        strings.append(text)
+    return strings
 
 
 def _string_at(data: bytes, offset: int, index: int) -> bytes:

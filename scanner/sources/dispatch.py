@@ -36,6 +36,8 @@ _SNIFF = 8192
 
 Container = Callable[[bytes, Origin, int, Budget, archives.Recurse], Iterator[Chunk | Skipped]]
 Decoder = Callable[[bytes, Origin], Iterator[Chunk | Skipped]]
+# Binary formats render text from tables and trees; they spend the outer file's budget.
+BinaryDecoder = Callable[[bytes, Origin, Budget], Iterator[Chunk | Skipped]]
 
 
 def is_binary(data: bytes) -> bool:
@@ -130,7 +132,7 @@ def _route(
         return
     decoder = _binary_decoder(data, _name(origin))
     if decoder is not None:
-        yield from decoder(data, origin)
+        yield from decoder(data, origin, budget)
         return
     if is_binary(data):
         yield Skipped(origin.display, "binary file")
@@ -150,7 +152,7 @@ def _container(data: bytes, origin: Origin) -> Container | None:
     return None
 
 
-def _binary_decoder(data: bytes, name: str) -> Decoder | None:
+def _binary_decoder(data: bytes, name: str) -> BinaryDecoder | None:
     if dex.is_dex(data):
         return dex.dex_chunks
     if class_file.is_class_file(data, name):
@@ -162,8 +164,13 @@ def _binary_decoder(data: bytes, name: str) -> Decoder | None:
     if plist.is_binary_plist(data):
         return plist.plist_chunks
     if binary_strings.is_executable(data) or name.endswith(binary_strings.STRING_SUFFIXES):
-        return binary_strings.strings_chunks
+        return _string_runs
     return None
+
+
+def _string_runs(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
+    # Runs are slices of the input: never more output than input, so nothing to budget.
+    return binary_strings.strings_chunks(data, origin)
 
 
 def _text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:

@@ -1,8 +1,11 @@
-"""Caps that keep container unpacking bounded, and the running budget one outer file spends.
+"""Caps that keep decoding bounded, and the running budget one outer file spends.
 
 Stage: sources. Every container reader (zip, tar, gzip/bzip2/xz, CRX) reads through
 `read_bounded`, which measures bytes as they come out of the decompressor instead of trusting
 sizes written in headers, so a lying header cannot make the scan allocate more than the caps.
+Format decoders (plists, Android binary XML and resources, DEX) count what they render in an
+`Output`, from the same caps: a table whose entries all point at one long string, or a plist
+whose arrays share one another, is refused once it outgrows them instead of growing for ever.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ class ContainerLimits:
     max_total_bytes: int = 512 * 1024 * 1024
     max_ratio: float = 200.0
     max_entries: int = 100_000
+    # Decoded formats: values one file may render (strings, attributes, plist objects), and how
+    # deep their trees may nest. Real apps stay far below both.
+    max_objects: int = 1_000_000
+    max_nesting: int = 64
 
 
 class EntryTooLargeError(Exception):
@@ -32,6 +39,10 @@ class EntryTooLargeError(Exception):
 
 class BombError(Exception):
     """The whole outer file looks hostile (ratio, total or entry count): stop reading all of it."""
+
+
+class DecodeLimitError(Exception):
+    """One decoded file would render more than the caps allow; the message names the cap."""
 
 
 @dataclass(slots=True)
@@ -79,6 +90,41 @@ class Budget:
             raise self.refuse(
                 f"compression ratio above {self.limits.max_ratio:g}:1 (limit max_ratio); "
                 "looks like a decompression bomb, not read"
+            )
+
+
+@dataclass(slots=True)
+class Output:
+    """What one decoder has rendered from one file, refused as soon as it outgrows the caps.
+
+    Rendered bytes count against max_entry_bytes for this file and against the outer file's
+    total, as decompressed bytes do; values against max_objects; tree depth against max_nesting.
+    """
+
+    budget: Budget
+    bytes: int = 0
+    objects: int = 0
+
+    def add(self, size: int) -> None:
+        """Count one rendered value of `size` bytes."""
+        limits = self.budget.limits
+        self.objects += 1
+        if self.objects > limits.max_objects:
+            raise DecodeLimitError(
+                f"renders more than {limits.max_objects} values (limit max_objects)"
+            )
+        self.bytes += size
+        if self.bytes > limits.max_entry_bytes:
+            raise DecodeLimitError(
+                f"renders more than {_mib(limits.max_entry_bytes)} (limit max_entry_bytes)"
+            )
+        self.budget.charge(size)
+
+    def enter(self, depth: int) -> None:
+        """Check that a tree node `depth` levels down may be rendered."""
+        if depth > self.budget.limits.max_nesting:
+            raise DecodeLimitError(
+                f"nests deeper than {self.budget.limits.max_nesting} (limit max_nesting)"
             )
 
 

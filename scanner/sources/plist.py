@@ -3,6 +3,10 @@
 Stage: sources. A binary plist stores strings in an offset table the matcher cannot read in
 place, so we load it with plistlib and write it back as an XML plist; a finding then has the
 line of that XML. XML plists are text already and are scanned as they are.
+
+plistlib reads each object once, but arrays and dictionaries may share children (40 arrays that
+each hold the previous one twice make 2**40 leaves once written out), so the tree is rendered
+under an `Output`: every value visited and every byte written counts against the caps.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import datetime
 
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import binary_strings
+from leakward.scanner.sources.limits import Budget, DecodeLimitError, Output
 
 _ERRORS = (
     plistlib.InvalidFileException,
@@ -33,9 +38,14 @@ def is_binary_plist(data: bytes) -> bool:
     return data[:8] == b"bplist00"
 
 
-def plist_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+def plist_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
-        text = plistlib.dumps(_plain(plistlib.loads(data)), sort_keys=False)
+        tree = _plain(plistlib.loads(data), Output(budget), 0)
+        text = plistlib.dumps(tree, sort_keys=False)
+    except DecodeLimitError as exc:
+        yield Skipped(origin.display, f"binary plist {exc}; scanned as raw string runs", True)
+        yield from binary_strings.strings_chunks(data, origin)
+        return
     except _ERRORS as exc:
         reason = f"malformed binary plist ({type(exc).__name__}); scanned as raw string runs"
         yield Skipped(origin.display, reason, True)
@@ -44,12 +54,24 @@ def plist_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
     yield Chunk(text, origin)
 
 
-def _plain(value: object) -> Plain:
-    """What XML plists can hold: UIDs (keyed archives) become numbers, text-like data text."""
+def _plain(value: object, output: Output, depth: int) -> Plain:
+    """What XML plists can hold: UIDs (keyed archives) become numbers, text-like data text.
+
+    Each node is charged its indentation plus its text, about what `plistlib.dumps` writes.
+    """
+    output.enter(depth)
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        output.add(depth)
+        plain: dict[str, Plain] = {}
+        for key, item in value.items():
+            name = str(key)
+            output.add(depth + len(name))
+            plain[name] = _plain(item, output, depth + 1)
+        return plain
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        output.add(depth)
+        return [_plain(item, output, depth + 1) for item in value]
+    output.add(depth + len(value) if isinstance(value, str | bytes) else depth)
     if isinstance(value, plistlib.UID):
         return value.data
     if isinstance(value, bytes):

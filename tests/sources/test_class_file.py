@@ -10,6 +10,7 @@ from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources.class_file import is_class_file, read_utf8_constants
 from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for
+from leakward.scanner.sources.limits import Budget, Output
 from tests.sources.builders import class_file
 
 # 79 characters long: its u2 length ends in the byte 0x4f, a printable "O" glued to the key
@@ -42,7 +43,7 @@ def test_wide_constants_take_two_slots() -> None:
         ]
     )
     data = struct.pack(">IHHH", 0xCAFEBABE, 0, 52, 7) + pool + bytes(14)
-    assert read_utf8_constants(data) == [b"hello", b"bye"]
+    assert read_utf8_constants(data, Output(Budget(ContainerLimits()))) == [b"hello", b"bye"]
 
 
 def test_a_truncated_class_is_reported_and_still_read_as_strings() -> None:

@@ -8,6 +8,7 @@ import struct
 import pytest
 
 from leakward.scanner.sources import android_xml, dex
+from leakward.scanner.sources.limits import Budget, ContainerLimits, Output
 from tests.sources.builders import (
     ANDROID_NS,
     AWS_KEY,
@@ -52,6 +53,10 @@ MANIFEST: Element = (
         )
     ],
 )
+
+
+def _output() -> Output:
+    return Output(Budget(ContainerLimits()))
 
 
 def _apk() -> bytes:
@@ -120,12 +125,12 @@ def test_dex_header_checksum_and_signature_are_those_of_the_format():
     assert struct.unpack_from("<I", data, 8)[0] == zlib.adler32(data[12:])
     assert data[12:32] == hashlib.sha1(data[32:]).digest()  # noqa: S324 - DEX says SHA-1
     assert struct.unpack_from("<I", data, 32)[0] == len(data)
-    assert dex.read_strings(data)[0] == dex_sorted(DEX_STRINGS)[0].encode()
+    assert dex.read_strings(data, _output())[0] == dex_sorted(DEX_STRINGS)[0].encode()
 
 
 @pytest.mark.parametrize("utf8", [False, True])
 def test_binary_xml_decodes_to_lines_of_xml(utf8):
-    text = android_xml.decode_xml(binary_xml(MANIFEST, utf8=utf8))
+    text = android_xml.decode_xml(binary_xml(MANIFEST, utf8=utf8), _output())
     lines = text.splitlines()
     assert lines[0] == (
         f'<manifest xmlns:android="{ANDROID_NS}" android:versionCode="7" package="com.example.app">'
