@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +25,7 @@ from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
 from leakward.scanner.sources.dispatch import ContainerLimits
 from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_target
+from leakward.scanner.worker_pool import run_pooled
 
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 8 * 1024 * 1024
@@ -148,6 +149,15 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     return tally
 
 
+def _worker_died(target: Target) -> Skipped:
+    return Skipped(
+        target.display,
+        "the worker process scanning this file died twice (killed, or out of memory); not "
+        "scanned. Scan it alone (--jobs 1) to see why, and report it if leakward crashed",
+        is_error=True,
+    )
+
+
 def _batches(targets: Iterable[Target]) -> Iterator[list[Target]]:
     batch: list[Target] = []
     size = 0
@@ -179,12 +189,16 @@ def run_tasks(
     *,
     parallel: bool,
     on_result: Callable[[R], None],
+    split: Callable[[T], Iterable[T]] = lambda item: [item],
+    on_lost: Callable[[T], None] | None = None,
 ) -> None:
     """Run `task` over `items` in worker processes (or here), handing each result back in turn.
 
     Items are submitted as they are produced, so listing a tree overlaps scanning it. The parent
     builds the matcher first, so the Hyperscan database is compiled and cached once and forked
-    workers inherit it; spawned workers load it from the cache.
+    workers inherit it; spawned workers load it from the cache. An item whose worker dies is
+    retried as its `split` parts, each alone; a part that kills its worker again goes to
+    `on_lost` (worker_pool.run_pooled).
     """
     _WORKER.current = (ruleset, options)
     matcher_for(ruleset, options)  # built here, so forked workers inherit it
@@ -194,23 +208,16 @@ def run_tasks(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=options.workers,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(ruleset, options),
-    ) as pool:
-        pending: set[Future[R]] = set()
-        for item in items:
-            pending.add(pool.submit(task, item))
-            done = {future for future in pending if future.done()}
-            for future in done:
-                on_result(future.result())
-            pending -= done
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                on_result(future.result())
+
+    def start_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=options.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(ruleset, options),
+        )
+
+    run_pooled(task, items, start_pool, on_result, split=split, on_lost=on_lost)
 
 
 def scan_paths(
@@ -252,6 +259,10 @@ def scan_paths(
         if progress:
             progress(tally.files, listed, tally.bytes)
 
+    def lost(batch: list[Target]) -> None:
+        (target,) = batch  # retried batches hold one file each
+        collect(_Tally(skipped=[_worker_died(target)], files=1))
+
     run_tasks(
         _scan_batch,
         itertools.chain(head, batches),
@@ -259,6 +270,8 @@ def scan_paths(
         options,
         parallel=size >= _PARALLEL_THRESHOLD,
         on_result=collect,
+        split=lambda batch: [[target] for target in batch],
+        on_lost=lost,
     )
     return finish(tally, started, root=str(roots[0]) if len(roots) == 1 else ".")
 

@@ -1,0 +1,46 @@
+"""`leakward`, whose scan workers SIGKILL themselves on marked files: for the worker-death tests.
+
+Usage: python -m tests.hostile.killing_cli STATE-DIR LEAKWARD-ARGUMENTS...
+In a worker process (never in the parent), a file holding KILL_ALWAYS kills its worker every
+time, and a file holding KILL_ONCE kills it the first time only (STATE-DIR remembers). In every
+other way this is the real command line; workers are forked, so they inherit the patch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+from leakward.scanner.models import Chunk, Origin, Skipped
+from leakward.scanner.sources import dispatch
+
+KILL_ALWAYS = b"kill-this-worker-every-time"
+KILL_ONCE = b"kill-this-worker-once"
+
+
+def main(state: Path, arguments: list[str]) -> None:
+    text_chunks = dispatch._text
+
+    def killing_text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
+        if multiprocessing.parent_process() is not None:
+            first_time = KILL_ONCE in data and not (state / "killed-once").exists()
+            if first_time:
+                (state / "killed-once").touch()
+            if first_time or KILL_ALWAYS in data:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return text_chunks(data, origin)
+
+    with mock.patch.object(dispatch, "_text", killing_text):
+        from leakward.cli.main import main as leakward
+
+        sys.argv = ["leakward", *arguments]
+        leakward()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2:])
