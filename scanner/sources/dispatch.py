@@ -29,7 +29,7 @@ from leakward.scanner.sources import (
 )
 from leakward.scanner.sources.limits import BombError, Budget, ContainerLimits
 
-__all__ = ["ContainerLimits", "chunks_for", "is_binary"]
+__all__ = ["ContainerLimits", "chunks_for", "is_binary", "is_read_whole"]
 
 # Bytes sniffed to tell text from binary: NULs in the first block mean binary.
 _SNIFF = 8192
@@ -42,6 +42,13 @@ BinaryDecoder = Callable[[bytes, Origin, Budget], Iterator[Chunk | Skipped]]
 
 def is_binary(data: bytes) -> bool:
     return b"\0" in data[:_SNIFF]
+
+
+def is_read_whole(head: bytes, origin: Origin) -> bool:
+    """Whether a file that starts with `head` must be read whole: a container or a binary format
+    whose tables point anywhere in it. Large text is streamed in segments instead, and a large
+    binary that is neither is skipped without being read."""
+    return _container(head, origin) is not None or _binary_decoder(head, _name(origin)) is not None
 
 
 def chunks_for(

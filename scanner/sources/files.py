@@ -17,11 +17,18 @@ from typing import BinaryIO
 
 from leakward.core.errors import SourceError
 from leakward.scanner.models import Chunk, Origin, Skipped
-from leakward.scanner.sources.dispatch import ContainerLimits, chunks_for, is_binary
+from leakward.scanner.sources.dispatch import (
+    ContainerLimits,
+    chunks_for,
+    is_binary,
+    is_read_whole,
+)
 
 MiB = 1024 * 1024
-# Magic numbers of containers that must be read whole (a zip's directory sits at its end).
-_CONTAINER_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"Cr24", b"dex\n")
+# Opening never waits: a named pipe swapped in for a listed file would block open() until a
+# writer came, and a link swapped in would be followed.
+_NOT_REGULAR = "no longer a regular file (a pipe or device took its place after listing); not read"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +152,14 @@ def read_target(
         return
     origin = Origin(kind="file", path=target.display)
     try:
-        with open(target.path, "rb") as handle:
+        with os.fdopen(os.open(target.path, _OPEN_FLAGS), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                yield Skipped(target.display, _NOT_REGULAR, is_error=True)
+                return
             head = handle.read(limits.segment_size)
-            if (
-                len(head) < limits.segment_size
-                or head.startswith(_CONTAINER_MAGIC)
-                or source != "auto"
-            ):
-                data = head + handle.read()
+            if len(head) < limits.segment_size or source != "auto" or is_read_whole(head, origin):
+                # Bounded even if the file grew after it was listed.
+                data = head + handle.read(max(limits.max_file_size - len(head), 0))
                 yield from chunks_for(data, origin, containers, source=source)
                 return
             if is_binary(head):
