@@ -42,6 +42,7 @@ _SKIP = frozenset(
 )  # fmt: skip
 # Shorter values cannot be credentials and would only add chunks.
 _MIN_VALUE = 4
+_MAX_LABEL_FIELDS = 32
 
 
 def looks_like_postman(data: bytes) -> bool:
@@ -66,7 +67,7 @@ def postman_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
     if not isinstance(document, dict):
         yield Chunk(data, origin)
         return
-    for label, value in _item(document, ()):
+    for label, value in _walk(document):
         yield _chunk(label, value, origin)
 
 
@@ -89,67 +90,99 @@ def _chunk(label: str, value: str, origin: Origin) -> Chunk:
     return Chunk(framed, inner, first_column=1 - len(prefix))
 
 
-def _item(node: dict[str, object], items: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+# One step of the walk: what to do, the node, the folder/request names and the field path.
+_Step = tuple[str, object, tuple[str, ...], tuple[str, ...]]
+
+
+def _walk(document: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(label, value) for every value worth scanning, in document order.
+
+    The walk keeps its own stack: a body nested as deep as the JSON parser accepts would
+    exhaust Python's recursion limit and lose the whole collection, the requests after it too.
+    """
+    stack: list[_Step] = [("item", document, (), ())]
+    while stack:
+        kind, node, items, fields = stack.pop()
+        if kind == "value":
+            yield "/".join((*items, ".".join(fields))), str(node)
+            continue
+        if kind == "item" and isinstance(node, dict):
+            steps = _item(node, items)
+        elif kind == "entry" and isinstance(node, tuple):
+            index, entry = node
+            steps = _entry(index, entry, items, fields)
+        else:
+            steps = _fields(node, items, fields)
+        stack.extend(reversed(steps))
+
+
+def _item(node: dict[str, object], items: tuple[str, ...]) -> list[_Step]:
+    steps: list[_Step] = []
     for key, value in node.items():
         if key == "item" and isinstance(value, list):
             for index, child in enumerate(value):
                 if isinstance(child, dict):
                     name = child.get("name")
                     label = name if isinstance(name, str) and name else f"item[{index}]"
-                    yield from _item(child, (*items, label))
+                    steps.append(("item", child, (*items, label), ()))
         elif key == "request":
-            yield from _fields(value, items, ())
+            steps.append(("fields", value, items, ()))
         elif key == "response" and isinstance(value, list):
             for index, example in enumerate(value):
                 name = example.get("name") if isinstance(example, dict) else None
                 label = name if isinstance(name, str) and name else str(index)
-                yield from _fields(example, items, ("response", label))
+                steps.append(("fields", example, items, ("response", label)))
         elif key not in _SKIP:
-            yield from _fields(value, items, (key,))
+            steps.append(("fields", value, items, (key,)))
+    return steps
 
 
-def _fields(
-    node: object, items: tuple[str, ...], fields: tuple[str, ...]
-) -> Iterator[tuple[str, str]]:
+def _fields(node: object, items: tuple[str, ...], fields: tuple[str, ...]) -> list[_Step]:
     if isinstance(node, str):
-        if len(node.strip()) >= _MIN_VALUE:
-            yield "/".join((*items, ".".join(fields))), node
-    elif isinstance(node, dict):
+        return [("value", node, items, fields)] if len(node.strip()) >= _MIN_VALUE else []
+    if isinstance(node, dict):
         if fields[-1:] == ("script",) or "exec" in node:
-            yield from _script(node, items, fields)
-            return
+            return _script(node, items, fields)
         has_raw = isinstance(node.get("raw"), str)
-        for key, value in node.items():
-            # A parsed URL repeats its raw form piece by piece; the raw form is enough.
-            if key in _SKIP or (has_raw and key in ("host", "path")):
-                continue
-            yield from _fields(value, items, (*fields, str(key)))
-    elif isinstance(node, list):
-        for index, entry in enumerate(node):
-            yield from _entry(entry, index, items, fields)
+        # A parsed URL repeats its raw form piece by piece; the raw form is enough.
+        return [
+            ("fields", value, items, _deeper(fields, str(key)))
+            for key, value in node.items()
+            if key not in _SKIP and not (has_raw and key in ("host", "path"))
+        ]
+    if isinstance(node, list):
+        return [("entry", (index, entry), items, fields) for index, entry in enumerate(node)]
+    return []
 
 
 def _entry(
-    entry: object, index: int, items: tuple[str, ...], fields: tuple[str, ...]
-) -> Iterator[tuple[str, str]]:
+    index: int, entry: object, items: tuple[str, ...], fields: tuple[str, ...]
+) -> list[_Step]:
+    """A list entry, named by its key when it has one and by its index otherwise."""
     if isinstance(entry, dict) and "listen" in entry:
-        yield from _script(entry.get("script"), items, (*fields, str(entry["listen"]), "script"))
-    elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
-        name = (*fields, entry["key"] or str(index))
-        for key, value in entry.items():
-            if key not in _SKIP and key != "key":
-                yield from _fields(value, items, name if key == "value" else (*name, key))
-    else:
-        yield from _fields(entry, items, (*fields, str(index)))
+        return _script(entry.get("script"), items, (*fields, str(entry["listen"]), "script"))
+    if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+        name = _deeper(fields, entry["key"] or str(index))
+        return [
+            ("fields", value, items, name if key == "value" else _deeper(name, key))
+            for key, value in entry.items()
+            if key not in _SKIP and key != "key"
+        ]
+    return _fields(entry, items, _deeper(fields, str(index)))
 
 
-def _script(
-    node: object, items: tuple[str, ...], fields: tuple[str, ...]
-) -> Iterator[tuple[str, str]]:
+def _deeper(fields: tuple[str, ...], name: str) -> tuple[str, ...]:
+    # Past this depth a label names where the nesting starts; a longer one helps nobody and
+    # would make labels cost the square of the depth.
+    return fields if len(fields) >= _MAX_LABEL_FIELDS else (*fields, name)
+
+
+def _script(node: object, items: tuple[str, ...], fields: tuple[str, ...]) -> list[_Step]:
     if not fields or fields[-1] != "script":
         fields = (*fields, "script")
     source = node.get("exec") if isinstance(node, dict) else node
     if isinstance(source, list):
         source = "\n".join(line for line in source if isinstance(line, str))
     if isinstance(source, str) and len(source.strip()) >= _MIN_VALUE:
-        yield "/".join((*items, ".".join(fields))), source
+        return [("value", source, items, fields)]
+    return []

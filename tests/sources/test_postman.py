@@ -279,3 +279,27 @@ def test_malformed_postman_json_is_an_error_but_its_text_is_still_scanned():
 def test_ordinary_json_is_left_alone():
     data = b'{"name": "pkg", "token": "plain-VALUE"}'
     assert [c.data for c in scan(data, "package.json").chunks] == [data]
+
+
+@pytest.mark.parametrize("shape", ["lists", "objects"])
+def test_a_body_nested_deeper_than_python_recursion_costs_nothing_else(shape):
+    # 900 levels: json accepts them; a recursive walk would lose the whole collection (#16).
+    deep: object = "deep-VALUE-6Wk1"
+    for _ in range(900):
+        deep = [deep] if shape == "lists" else {"k": deep}
+    collection = {
+        "info": {"_postman_id": "c1", "name": "deep", "schema": SCHEMA_21},
+        "item": [
+            {"name": "Deep", "request": {"body": {"mode": "graphql", "graphql": deep}}},
+            {"name": "Next", "request": {"auth": {"type": "bearer", "bearer": [
+                {"key": "token", "value": "bearer-VALUE-7Hq2"}]}}},
+        ],
+    }  # fmt: skip
+    result = scan(json.dumps(collection).encode(), "deep.postman_collection.json")
+    assert result.skipped == []
+    labels = {c.origin.display.split("!", 1)[1]: c for c in result.chunks}
+    assert "bearer-VALUE-7Hq2" in labels["Next/auth.bearer.token"].data.decode()
+    (deep_label,) = [label for label in labels if label.startswith("Deep/")]
+    assert "deep-VALUE-6Wk1" in labels[deep_label].data.decode()
+    # Labels stop growing at a fixed depth instead of costing the square of the nesting.
+    assert len(deep_label.split(".")) <= 40
