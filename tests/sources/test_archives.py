@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 
+from leakward.scanner.sources import archives
 from leakward.scanner.sources.dispatch import ContainerLimits
 from tests.sources.builders import AWS_KEY, GOOGLE_KEY, dex, zip_of
 from tests.sources.conftest import scan
@@ -64,6 +65,24 @@ def test_multi_member_gzip_is_read_to_the_end():
     data = gzip.compress(b"first part\n") + gzip.compress(SECRET_LINE)
     (chunk,) = scan(data, "log.gz").chunks
     assert chunk.data == b"first part\n" + SECRET_LINE
+
+
+@pytest.mark.parametrize(
+    ("kind", "compress", "members"),
+    [
+        ("gzip", lambda data: gzip.compress(data, mtime=0), 50_000),
+        ("bzip2", bz2.compress, 5_000),
+        # xz streams may be followed by zero padding in blocks of four.
+        ("xz", lambda data: lzma.compress(data) + b"\0" * 4, 5_000),
+    ],
+)
+def test_many_empty_members_cost_work_linear_in_the_stream(kind, compress, members):
+    # Each member used to be followed by a copy of the whole rest of the stream (#16).
+    data = compress(b"") * members + compress(SECRET_LINE)
+    inflater = archives._Inflater(data, kind)
+    out = b"".join(iter(lambda: inflater.read(1 << 20), b""))
+    assert out == SECRET_LINE
+    assert inflater.fed <= 4 * len(data)
 
 
 def test_crx3_header_is_stripped():
