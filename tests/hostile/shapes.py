@@ -106,3 +106,25 @@ def _uleb128(value: int) -> bytes:
         out.append(byte | (0x80 if value else 0))
         if not value:
             return bytes(out)
+
+
+def zip_listing(entries: int) -> bytes:
+    """A zip64 whose central directory lists `entries` one-letter files (47 bytes each).
+
+    Only the directory is real: zipfile builds its list from it before touching any entry.
+    """
+    local = b"PK\x03\x04" + b"\0" * 26 + b"a"
+    record = (
+        struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+        )
+        + b"a"
+    )
+    directory = record * entries
+    start = len(local)
+    end64 = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, len(directory), start
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, start + len(directory), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return local + directory + end64 + locator + end
