@@ -25,6 +25,7 @@ from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
 from leakward.scanner.sources.dispatch import ContainerLimits
 from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_target
+from leakward.scanner.time_budget import TimeBudgetError, time_budget
 from leakward.scanner.worker_pool import run_pooled
 
 # Below this many bytes a process pool costs more than it saves.
@@ -46,6 +47,8 @@ class ScanOptions:
     source: str = "auto"
     file_limits: FileLimits = field(default_factory=FileLimits)
     container_limits: ContainerLimits = field(default_factory=ContainerLimits)
+    # Seconds one file may take (0: no budget). A backstop: formats are bounded by size caps.
+    file_seconds: float = 300.0
 
     @property
     def workers(self) -> int:
@@ -134,10 +137,13 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     tally = _Tally()
     for target in batch:
         try:
-            chunks = read_target(
-                target, options.file_limits, options.container_limits, options.source
-            )
-            part = scan_items(matcher, chunks)
+            with time_budget(options.file_seconds):
+                chunks = read_target(
+                    target, options.file_limits, options.container_limits, options.source
+                )
+                part = scan_items(matcher, chunks)
+        except TimeBudgetError:
+            part = _Tally(skipped=[_over_budget(target, options.file_seconds)])
         except Exception as exc:
             part = _Tally(
                 skipped=[
@@ -147,6 +153,15 @@ def _scan_batch(batch: list[Target]) -> _Tally:
         tally.add(part)
         tally.files += 1
     return tally
+
+
+def _over_budget(target: Target, seconds: float) -> Skipped:
+    return Skipped(
+        target.display,
+        f"took longer than its {seconds:g} s time budget; the file was not scanned. Scan it "
+        "alone to see why, and report it to the leakward maintainers",
+        is_error=True,
+    )
 
 
 def _worker_died(target: Target) -> Skipped:

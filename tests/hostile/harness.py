@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -46,15 +48,29 @@ def decode_bounded(
     source = tmp_path / "hostile.bin"
     source.write_bytes(data)
     settings = json.dumps(dataclasses.asdict(limits or ContainerLimits()))
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.hostile.bounded_child", str(source), name, settings,
-         str(MEMORY_CAP), *needles],
-        capture_output=True,
-        text=True,
-        timeout=GUARD_SECONDS,
-        check=False,
-        cwd=_ROOT,
-    )  # fmt: skip
+    done = run_guarded(
+        ["tests.hostile.bounded_child", str(source), name, settings, str(MEMORY_CAP), *needles]
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout)
     return Decoded(**summary)
+
+
+def run_guarded(module_and_arguments: list[str]) -> subprocess.CompletedProcess[str]:
+    """`python -m MODULE ARGUMENTS...` from the repository root, in a session of its own, so
+    that when the guard expires its worker processes are ended with it, not left spinning."""
+    with subprocess.Popen(
+        [sys.executable, "-m", *module_and_arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=_ROOT,
+        start_new_session=True,
+    ) as child:
+        try:
+            stdout, stderr = child.communicate(timeout=GUARD_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            raise
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
