@@ -40,7 +40,14 @@ def is_binary_plist(data: bytes) -> bool:
 
 def plist_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk | Skipped]:
     try:
-        tree = _plain(plistlib.loads(data), Output(budget), 0)
+        document = plistlib.loads(data)
+        expanded = written_values(document, budget.limits.max_nesting)
+        if expanded > budget.limits.max_objects:
+            raise DecodeLimitError(
+                f"would render {expanded} values, more than {budget.limits.max_objects} "
+                "(limit max_objects)"
+            )
+        tree = _plain(document, Output(budget), 0)
         text = plistlib.dumps(tree, sort_keys=False)
     except DecodeLimitError as exc:
         yield Skipped(origin.display, f"binary plist {exc}; scanned as raw string runs", True)
@@ -52,6 +59,27 @@ def plist_chunks(data: bytes, origin: Origin, budget: Budget) -> Iterator[Chunk 
         yield from binary_strings.strings_chunks(data, origin)
         return
     yield Chunk(text, origin)
+
+
+def written_values(document: object, max_nesting: int) -> int:
+    """How many values writing `document` out as a tree produces, shared children counted
+    each time they appear. Each distinct array or dictionary is counted once, so 40 arrays
+    holding the previous one twice cost 40 steps to judge, not 2**40 to render."""
+    counted: dict[int, int] = {}
+
+    def count(node: object, depth: int) -> int:
+        if not isinstance(node, list | dict):
+            return 1
+        if id(node) in counted:
+            return counted[id(node)]
+        if depth > max_nesting:  # also ends a container that holds itself
+            raise DecodeLimitError(f"nests deeper than {max_nesting} (limit max_nesting)")
+        children = list(node.values()) if isinstance(node, dict) else node
+        total = 1 + len(children) + sum(count(child, depth + 1) for child in children)
+        counted[id(node)] = total
+        return total
+
+    return count(document, 0)
 
 
 def _plain(value: object, output: Output, depth: int) -> Plain:

@@ -8,9 +8,12 @@ planted in each file is still found by the raw-string fallback.
 
 from __future__ import annotations
 
+import plistlib
+
 import pytest
 
-from leakward.scanner.sources.limits import ContainerLimits
+from leakward.scanner.sources import plist
+from leakward.scanner.sources.limits import ContainerLimits, DecodeLimitError
 from tests.hostile import shapes
 from tests.hostile.harness import MiB, decode_bounded
 from tests.sources.builders import AWS_KEY
@@ -53,3 +56,11 @@ def test_default_caps_bound_a_deeper_plist(tmp_path):
     assert "limit max_" in decoded.reasons()
     assert decoded.found[AWS_KEY]
     assert decoded.peak_kib * 1024 < 512 * MiB
+
+
+def test_a_plist_is_judged_by_its_distinct_objects_not_by_rendering_it():
+    # 2**60 leaves; counting visits each of the 61 distinct objects once.
+    document = plistlib.loads(shapes.plist_shared_arrays(60, AWS_KEY))
+    assert plist.written_values(document, max_nesting=64) > 2**60
+    with pytest.raises(DecodeLimitError, match="max_nesting"):
+        plist.written_values(document, max_nesting=10)
