@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 
-from leakward.scanner.sources import archives
 from leakward.scanner.sources.dispatch import ContainerLimits
+from leakward.scanner.sources.inflater import Inflater
 from tests.sources.builders import AWS_KEY, GOOGLE_KEY, dex, zip_of
 from tests.sources.conftest import scan
 
@@ -79,7 +79,7 @@ def test_multi_member_gzip_is_read_to_the_end():
 def test_many_empty_members_cost_work_linear_in_the_stream(kind, compress, members):
     # Each member used to be followed by a copy of the whole rest of the stream (#16).
     data = compress(b"") * members + compress(SECRET_LINE)
-    inflater = archives._Inflater(data, kind)
+    inflater = Inflater(data, kind)
     out = b"".join(iter(lambda: inflater.read(1 << 20), b""))
     assert out == SECRET_LINE
     assert inflater.fed <= 4 * len(data)
