@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leakward.core.errors import ConfigError
-from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.fingerprint import fingerprint, report_fingerprint
 from leakward.scanner.models import Finding, ScanResult
 
 IGNORE_FILE = ".leakwardignore"
@@ -26,7 +26,10 @@ BaselineKey = tuple[str, str, str]
 
 
 def baseline_key(finding: Finding) -> BaselineKey:
-    return (finding.rule_id, fingerprint(finding.secret.reveal()), finding.origin.display)
+    """Rule, fingerprint and path; a guessable value without a team key has no fingerprint a
+    baseline may carry (see scanner/fingerprint.py), so it is known by rule and path alone."""
+    value = finding.secret.reveal()
+    return (finding.rule_id, report_fingerprint(value) or "", finding.origin.display)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,11 @@ class Baseline:
     redacted: Mapping[BaselineKey, str] = field(default_factory=dict)
 
     def __contains__(self, finding: Finding) -> bool:
-        return baseline_key(finding) in self.keys
+        if baseline_key(finding) in self.keys:
+            return True
+        # Baselines written before guessable values lost their fingerprint still match.
+        written_before = (finding.rule_id, fingerprint(finding.secret.reveal()))
+        return (*written_before, finding.origin.display) in self.keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import PurePath
 
-from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.fingerprint import report_fingerprint
 from leakward.scanner.models import Finding, ScanResult, ScanStats, Secret
 
 JSON_VERSION = 1
@@ -89,7 +89,8 @@ def finding_record(
         "commit": origin.commit,
         "author": origin.author,
         "date": origin.date,
-        "fingerprint": fingerprint(finding.secret.reveal()),
+        # None for a guessable value without a team key (see scanner/fingerprint.py).
+        "fingerprint": report_fingerprint(finding.secret.reveal()),
         "redacted": finding.secret.redacted(),
         "decoded_from": list(finding.decoded_from) if finding.decoded_from else None,
         "key_id": finding.key_id,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from leakward.core.version import __version__
-from leakward.scanner.fingerprint import fingerprint
+from leakward.scanner.fingerprint import fingerprint, report_fingerprint
 from leakward.scanner.models import Finding, ScanResult, Skipped
 from leakward.scanner.report.json_report import Extra, dump_json, extra_fields, stats_record
 
@@ -135,9 +135,19 @@ def sarif_result(
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": text},
         "locations": [location],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding.secret.reveal())},
+        "partialFingerprints": {FINGERPRINT_KEY: _partial_fingerprint(finding)},
         "properties": _result_properties(finding, extra),
     }
+
+
+def _partial_fingerprint(finding: Finding) -> str:
+    """The secret's fingerprint; for a guessable value without a team key, one of its rule and
+    place instead, which code scanning can still follow from run to run but which confirms no
+    guess of the value."""
+    by_value = report_fingerprint(finding.secret.reveal())
+    if by_value is not None:
+        return by_value
+    return "place:" + fingerprint(f"{finding.rule_id}\0{finding.origin.display}")
 
 
 def artifact_uri(path: str) -> str:
