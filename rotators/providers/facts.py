@@ -121,6 +121,7 @@ FACTS: dict[str, ProviderFacts] = {
             "project_keys": "/v1/organization/projects/{project}/api_keys",
             "project_key": "/v1/organization/projects/{project}/api_keys/{key_id}",
             "service_accounts": "/v1/organization/projects/{project}/service_accounts",
+            "service_account": "/v1/organization/projects/{project}/service_accounts/{account}",
         },
         references=(
             "https://platform.openai.com/docs/api-reference/project-api-keys",

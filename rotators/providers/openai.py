@@ -1,19 +1,21 @@
 """OpenAI project API keys: verify with the key, revoke and reissue with an Admin API key.
 
-Stage: rotators. The Admin API lists a project's keys with a redacted value, deletes any of them
-(user-owned or service-account-owned), and creates service-account keys whose value is returned
-once. A *user-owned* key cannot be minted through the API, so for those the rotator is
-revoke-only unless the settings allow replacing them with a service-account key.
+Stage: rotators. The Admin API lists a project's keys with a redacted value (every enabled key
+only with `owner_project_access=any`) and deletes user-owned keys. A service account's key cannot
+be deleted on its own (the DELETE answers 400): it dies with its service account. So a
+replacement is always minted on a *new* service account (created with one key whose value is
+returned once) and the leaked key is revoked by deleting its old account. A *user-owned* key
+cannot be minted through the API, so for those the rotator is revoke-only unless the settings
+allow replacing them with a service-account key. Operations and their shapes: OpenAI's OpenAPI
+document, kept for the contract tests in tests/contracts/specs/openai.yaml.
 
-`attribute("project_id")` (else `KeyRef.account`) is the project id;
-`attribute("service_account_id")` names the owning service account when there is one.
+`attribute("project_id")` (else `KeyRef.account`) is the project id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
-from urllib.parse import quote
 
 import httpx
 
@@ -85,133 +87,157 @@ class OpenAIRotator(HttpRotator):
             )
         return project
 
-    def _keys(self, project: str) -> list[dict[str, object]]:
+    def _pages(self, url: str, what: str, **query: str) -> list[dict[str, object]]:
+        """Every item of a cursor-paginated Admin API list (`after` = the page's `last_id`)."""
         found: list[dict[str, object]] = []
-        params = {"limit": "100"}
+        params = {"limit": "100", **query}
         while True:
             response = call(
-                self._client,
-                "GET",
-                self._url("project_keys", project=project),
-                what="list keys",
-                headers=self._admin(),
-                params=params,
+                self._client, "GET", url, what=what, headers=self._admin(), params=params
             )
-            body = json_object(expect(response, "list keys", 200), "list keys")
+            body = json_object(expect(response, what, 200), what)
             page = objects(body, "data")
             found.extend(page)
-            if body.get("has_more") is not True or not page:
+            cursor = optional_field(body, "last_id") or (
+                optional_field(page[-1], "id") if page else None
+            )
+            if body.get("has_more") is not True or not page or cursor is None:
                 return found
-            params = {"limit": "100", "after": str(page[-1].get("id"))}
+            params = {**params, "after": cursor}
+
+    def _keys(self, project: str) -> list[dict[str, object]]:
+        # Without `owner_project_access=any` the list applies membership-based visibility and
+        # leaves out enabled keys whose owner lost access to the project.
+        url = self._url("project_keys", project=project)
+        return self._pages(url, "list keys", owner_project_access="any")
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         if account is None:
             raise PermanentError("OpenAI: list_keys needs a project id")
-        refs = []
-        for item in self._keys(account):
-            owner = item.get("owner")
-            owner_map: Mapping[str, object] = owner if isinstance(owner, dict) else {}
-            attributes = [("owner_type", str(owner_map.get("type", "user")))]
-            account_obj = owner_map.get("service_account")
-            if isinstance(account_obj, dict) and account_obj.get("id"):
-                attributes.append(("service_account_id", str(account_obj["id"])))
-            attributes.extend(token_attributes(item.get("name"), "leakward-"))
-            refs.append(
-                KeyRef(
-                    "openai",
-                    optional_field(item, "id"),
-                    account,
-                    optional_field(item, "redacted_value"),
-                    tuple(attributes),
-                )
-            )
-        return refs
+        return [_key_ref(item, account) for item in self._keys(account)]
 
     def find_key(self, secret: Secret, project: str) -> KeyRef | None:
         """The project's key whose redacted value fits the leaked one, if exactly one does."""
         hits = [ref for ref in self.list_keys(project) if matches_hint(secret, ref.hint)]
         return hits[0] if len(hits) == 1 else None
 
-    def read_settings(self, key: KeyRef) -> Settings | None:
-        """Who owns the key (a service account's id, or a user): its replacement is minted for
-        the same service account. None when the project no longer lists the key."""
+    def _listed(self, key: KeyRef) -> KeyRef | None:
+        """The key as the project lists it now; None when it is gone."""
         if not key.key_id:
             return None
-        for ref in self.list_keys(self._project(key)):
-            if ref.key_id == key.key_id:
-                return {
-                    "owner_type": ref.attribute("owner_type"),
-                    "service_account_id": ref.attribute("service_account_id"),
-                }
-        return None
+        return next((r for r in self.list_keys(self._project(key)) if r.key_id == key.key_id), None)
+
+    def read_settings(self, key: KeyRef) -> Settings | None:
+        """Who owns the key (a service account, with its project role, or a user): the
+        replacement is minted on a new service account with the same role. None when the
+        project no longer lists the key."""
+        listed = self._listed(key)
+        if listed is None:
+            return None
+        return {
+            "owner_type": listed.attribute("owner_type"),
+            "service_account_id": listed.attribute("service_account_id"),
+            "service_account_role": listed.attribute("service_account_role"),
+        }
+
+    def _is_service_account_key(self, key: KeyRef) -> bool:
+        settings = key.settings or {}
+        return (
+            settings.get("owner_type") == "service_account"
+            or isinstance(settings.get("service_account_id"), str)
+            or key.attribute("service_account_id") is not None
+        )
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
+        """A new service account named after the token, and the key it comes with.
+
+        Never a key on the leaked key's own service account: OpenAI revokes a service account's
+        key only by deleting the account, which would take the replacement with it.
+        """
         project = self._project(key)
-        name = f"leakward-{idempotency_token[:60]}"
-        # The owner as recorded before the key could be deleted, else as registered.
-        settings = key.settings or {}
-        recorded = settings.get("service_account_id")
-        account_id = recorded if isinstance(recorded, str) else key.attribute("service_account_id")
-        if account_id is None and not self._allow_service_account:
+        if not self._is_service_account_key(key) and not self._allow_service_account:
             raise PermanentError(
                 "OpenAI: a user-owned key cannot be minted through the API; "
                 + self.manual_steps(key)
             )
-        # An earlier attempt may have created a key and lost its value: retire it first.
-        for item in self._keys(project):
-            if item.get("name") == name:
-                self._delete_key(project, str(item.get("id")))
-        if account_id is not None:
-            url = self._url("service_accounts", project=project) + f"/{quote(account_id)}/api_keys"
-            response = call(
-                self._client,
-                "POST",
-                url,
-                what="create key",
-                headers=self._admin(),
-                json={"name": name},
-            )
-            created = json_object(expect(response, "create key", 200, 201), "create key")
-        else:
-            response = call(
-                self._client,
-                "POST",
-                self._url("service_accounts", project=project),
-                what="create service account",
-                headers=self._admin(),
-                json={"name": name},
-            )
-            account = json_object(
-                expect(response, "create service account", 200, 201), "create service account"
-            )
-            api_key = account.get("api_key")
-            if not isinstance(api_key, dict):
-                raise PermanentError("create service account: the answer holds no api_key")
-            created = api_key
+        name = f"leakward-{idempotency_token[:60]}"
+        accounts_url = self._url("service_accounts", project=project)
+        # An earlier attempt may have created the account and lost its key's value: retire it.
+        for stale in self._pages(accounts_url, "list service accounts"):
+            if stale.get("name") == name:
+                self._delete_account(project, field(stale, "id", "list service accounts"))
+        response = call(
+            self._client,
+            "POST",
+            accounts_url,
+            what="create service account",
+            headers=self._admin(),
+            json={"name": name},
+        )
+        account = json_object(
+            expect(response, "create service account", 200, 201), "create service account"
+        )
+        api_key = account.get("api_key")
+        if not isinstance(api_key, dict):
+            raise PermanentError("create service account: the answer holds no api_key")
+        self._copy_role(key, project, field(account, "id", "create service account"), account)
         return NewCredential(
-            secret=Secret(field(created, "value", "create key")),
-            key_id=field(created, "id", "create key"),
+            secret=Secret(field(api_key, "value", "create service account")),
+            key_id=field(api_key, "id", "create service account"),
             extra_public=(("project", project),),
         )
 
-    def _delete_key(self, project: str, key_id: str) -> None:
+    def _copy_role(
+        self, key: KeyRef, project: str, account_id: str, created: Mapping[str, object]
+    ) -> None:
+        """A new account is a project `member`; an `owner` account's replacement stays one."""
+        role = (key.settings or {}).get("service_account_role")
+        if role != "owner" or created.get("role") == role:
+            return
+        url = self._url("service_account", project=project, account=account_id)
+        response = call(
+            self._client,
+            "POST",
+            url,
+            what="set service account role",
+            headers=self._admin(),
+            json={"role": role},
+        )
+        expect(response, "set service account role", 200)
+
+    def _delete_account(self, project: str, account_id: str) -> None:
+        url = self._url("service_account", project=project, account=account_id)
+        response = call(
+            self._client, "DELETE", url, what="delete service account", headers=self._admin()
+        )
+        expect(response, "delete service account", 200, 204, 404)
+
+    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
+        """Delete a user's key; delete a service account's key by deleting the account (the only
+        way OpenAI allows). The owner is read from the project's list, never assumed: the
+        pipeline revokes lost replacements with the leaked key's attributes."""
+        if not key.key_id:
+            raise PermanentError("OpenAI: the key id is unknown; find it with find_key")
+        project = self._project(key)
+        listed = self._listed(key)
+        if listed is None:
+            return  # already gone
+        account_id = listed.attribute("service_account_id")
+        if account_id is not None:
+            self._delete_account(project, account_id)
+            return
         response = call(
             self._client,
             "DELETE",
-            self._url("project_key", project=project, key_id=key_id),
+            self._url("project_key", project=project, key_id=key.key_id),
             what="delete key",
             headers=self._admin(),
         )
         expect(response, "delete key", 200, 204, 404)
 
-    def revoke(self, key: KeyRef, secret: Secret | None = None) -> None:
-        if not key.key_id:
-            raise PermanentError("OpenAI: the key id is unknown; find it with find_key")
-        self._delete_key(self._project(key), key.key_id)
-
     def capability_for(self, key: KeyRef) -> Capability:
         # A user-owned key cannot be minted, unless the settings allow a service-account key.
-        if key.attribute("service_account_id") is None and not self._allow_service_account:
+        if not self._is_service_account_key(key) and not self._allow_service_account:
             return Capability.REVOKE_ONLY
         return self.capability
 
@@ -225,3 +251,29 @@ class OpenAIRotator(HttpRotator):
             f"make sure key {key.hint or key.key_id or ''} is deleted. Service-account keys can "
             "be rotated automatically next time."
         )
+
+
+def _key_ref(item: Mapping[str, object], project: str) -> KeyRef:
+    """A listed key: its owner (and a service account's id and role), and the issue token of a
+    replacement leakward minted (the token names the service account it created)."""
+    owner = item.get("owner")
+    owner_map: Mapping[str, object] = owner if isinstance(owner, dict) else {}
+    attributes = [("owner_type", str(owner_map.get("type", "user")))]
+    account = owner_map.get("service_account")
+    account_name = None
+    if isinstance(account, dict) and account.get("id"):
+        attributes.append(("service_account_id", str(account["id"])))
+        if isinstance(account.get("role"), str):
+            attributes.append(("service_account_role", str(account["role"])))
+        account_name = account.get("name")
+    attributes.extend(
+        token_attributes(account_name, "leakward-")
+        or token_attributes(item.get("name"), "leakward-")
+    )
+    return KeyRef(
+        "openai",
+        optional_field(item, "id"),
+        project,
+        optional_field(item, "redacted_value"),
+        tuple(attributes),
+    )

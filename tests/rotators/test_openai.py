@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -27,9 +29,53 @@ def test_service_account_key_full_cycle(fake_openai: FakeOpenAI, http_client: ht
     new = rotator.reissue(key, "rot-1")
     assert rotator.verify(new.secret).liveness is Liveness.LIVE
     rotator.revoke(key)
-    rotator.revoke(key)  # 404 the second time
+    rotator.revoke(key)  # gone already: nothing to do
     assert rotator.verify(secret).liveness is Liveness.DEAD
     assert [k.value for k in fake_openai.live()] == [new.secret.reveal()]
+
+
+def test_service_account_key_dies_with_its_account_and_the_replacement_lives_on_a_new_one(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # OpenAI refuses to delete a service account's key (400): only deleting the account kills
+    # it, so the replacement must not live on that account.
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    key = replace(key, settings=rotator.read_settings(key))
+    new = rotator.reissue(key, "rot-1")
+    rotator.revoke(key)
+    (survivor,) = fake_openai.live()
+    assert survivor.value == new.secret.reveal()
+    assert survivor.owner_id != leaked.owner_id
+    assert leaked.owner_id not in fake_openai.service_accounts
+    assert f"DELETE /v1/organization/projects/proj_1/service_accounts/{leaked.owner_id}" in (
+        fake_openai.paths("DELETE")
+    )
+
+
+def test_a_service_account_key_is_never_deleted_on_its_own(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="service_account")
+    on(fake_openai, http_client).revoke(KeyRef("openai", leaked.id, "proj_1"))
+    assert fake_openai.live() == []
+    assert not any("/api_keys/" in path for path in fake_openai.paths("DELETE"))
+
+
+def test_revoking_a_lost_replacement_deletes_its_own_account_only(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # The pipeline revokes a lost replacement with the leaked key's attributes: the owner must
+    # come from the provider's list, or the leaked key's account would go instead.
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    lost = rotator.reissue(key, "rot-1")
+    rotator.revoke(replace(key, key_id=lost.key_id))
+    assert [k.id for k in fake_openai.live()] == [leaked.id]
 
 
 def test_repeated_reissue_keeps_one_replacement(
@@ -44,6 +90,39 @@ def test_repeated_reissue_keeps_one_replacement(
     assert sorted(k.value for k in fake_openai.live()) == sorted(
         [leaked.value, second.secret.reveal()]
     )
+    assert len(fake_openai.service_accounts) == 2  # the leaked key's and the replacement's
+
+
+def test_an_owner_service_account_is_replaced_by_an_owner(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    leaked = fake_openai.add_key(owner="service_account")
+    fake_openai.service_accounts[leaked.owner_id].role = "owner"
+    rotator = on(fake_openai, http_client)
+    key = KeyRef("openai", leaked.id, "proj_1")
+    settings = rotator.read_settings(key)
+    assert settings is not None
+    assert settings["service_account_role"] == "owner"
+    new = rotator.reissue(replace(key, settings=settings), "rot-1")
+    (account,) = (
+        fake_openai.service_accounts[k.owner_id] for k in fake_openai.live() if k.id == new.key_id
+    )
+    assert account.role == "owner"
+
+
+def test_a_key_whose_owner_lost_project_access_is_still_found(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # Without owner_project_access=any the list hides enabled keys of owners who left the
+    # project; a leaked one of those must still be found and revoked.
+    leaked = fake_openai.add_key(owner="user")
+    leaked.owner_project_access = "inactive"
+    rotator = on(fake_openai, http_client)
+    key = rotator.find_key(Secret(leaked.value), "proj_1")
+    assert key is not None
+    assert key.key_id == leaked.id
+    rotator.revoke(key)
+    assert fake_openai.live() == []
 
 
 def test_user_key_is_revoke_only_by_default(
@@ -77,6 +156,7 @@ def test_listing_follows_pagination() -> None:
         "object": "list",
         "has_more": True,
         "data": [{"id": "key_a", "redacted_value": "sk-a...aaaa", "owner": {"type": "user"}}],
+        "last_id": "key_a",
     }
     last = {
         "object": "list",
@@ -97,6 +177,14 @@ def test_listing_follows_pagination() -> None:
     assert [r.key_id for r in refs] == ["key_a", "key_b"]
     assert refs[1].attribute("service_account_id") == "svc_1"
     assert script.sent[1].url.params["after"] == "key_a"
+    assert all(sent.url.params["owner_project_access"] == "any" for sent in script.sent)
+
+
+def test_listing_follows_many_pages(fake_openai: FakeOpenAI, http_client: httpx.Client) -> None:
+    planted = {fake_openai.add_key(name=f"app-{n}").id for n in range(205)}
+    refs = on(fake_openai, http_client).list_keys("proj_1")
+    assert {r.key_id for r in refs} == planted
+    assert len(fake_openai.paths("GET")) == 3  # 100 + 100 + 5
 
 
 @pytest.mark.parametrize(
