@@ -2,7 +2,8 @@
 Admin API key. Revoke-only: keys are minted in the Console, never through the API.
 
 Stage: rotators. The Admin API lists keys with a `partial_key_hint`, so a leaked value finds its
-key id via `find_key`. "inactive" is reversible, "archived" is permanent.
+key id via `find_key`. "inactive" is reversible, "archived" is permanent. Admin API keys
+(`sk-ant-admin01-…`) are verified on `GET /v1/organizations/me`, API keys on `/v1/models`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class AnthropicRotator(HttpRotator):
     admin_missing = "Anthropic: no Admin API key configured; set one in the settings"
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        return self._verify_with("models", secret)
+        return self._verify_with(self.facts.verify_endpoint(secret, "models"), secret)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Active keys, optionally of one workspace (`account`)."""

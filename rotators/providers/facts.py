@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from leakward.core.secret import Secret
 from leakward.rotators.base import Capability
 from leakward.rotators.providers.key_auth import BEARER, AuthScheme, KeyAuth
-from leakward.rotators.providers.liveness_facts import LIVENESS
+from leakward.rotators.providers.liveness_facts import LIVENESS, VERIFY_BY_PREFIX
 from leakward.rotators.providers.liveness_rules import LivenessRule
 
 
@@ -33,6 +34,15 @@ class ProviderFacts:
     key_auth: KeyAuth = BEARER
     liveness: tuple[LivenessRule, ...] = ()
     probe_keeps: tuple[int, ...] = ()
+    verify_by_prefix: tuple[tuple[str, str], ...] = ()  # (key prefix, endpoint name)
+
+    def verify_endpoint(self, secret: Secret, usual: str) -> str:
+        """The endpoint a key is verified on: the first `verify_by_prefix` entry whose prefix
+        the key starts with (admin keys go to an admin endpoint), else `usual`."""
+        value = secret.reveal()
+        return next(
+            (name for prefix, name in self.verify_by_prefix if value.startswith(prefix)), usual
+        )
 
     def url(self, base: str, endpoint: str, /, *, keep: str = "", **parts: str) -> str:
         """`base` + the named endpoint, its `{placeholders}` filled with quoted `parts`.
@@ -118,6 +128,7 @@ FACTS: dict[str, ProviderFacts] = {
         "https://platform.openai.com/api-keys",
         endpoints={
             "models": "/v1/models",
+            "admin_verify": "/v1/organization/projects?limit=1",
             "project_keys": "/v1/organization/projects/{project}/api_keys",
             "project_key": "/v1/organization/projects/{project}/api_keys/{key_id}",
             "service_accounts": "/v1/organization/projects/{project}/service_accounts",
@@ -130,6 +141,7 @@ FACTS: dict[str, ProviderFacts] = {
         key_auth=KeyAuth(identity_header="openai-organization"),
         probe_keeps=(429,),  # a 429 may mean "quota exhausted", which only a live key hears
         liveness=LIVENESS["openai"],
+        verify_by_prefix=VERIFY_BY_PREFIX["openai"],
     ),
     "anthropic": ProviderFacts(
         "anthropic",
@@ -138,6 +150,7 @@ FACTS: dict[str, ProviderFacts] = {
         "https://console.anthropic.com/settings/keys",
         endpoints={
             "models": "/v1/models",
+            "admin_verify": "/v1/organizations/me",
             "keys": "/v1/organizations/api_keys",
             "key": "/v1/organizations/api_keys/{key_id}",
         },
@@ -149,6 +162,7 @@ FACTS: dict[str, ProviderFacts] = {
             name="x-api-key", value="{secret}", fixed_headers=(("anthropic-version", "2023-06-01"),)
         ),
         liveness=LIVENESS["anthropic"],
+        verify_by_prefix=VERIFY_BY_PREFIX["anthropic"],
     ),
     "google": ProviderFacts(
         "google",

@@ -54,6 +54,18 @@ SLACK_DEAD_ERRORS = frozenset(
 )
 
 
+# Keys checked on another endpoint than their provider's usual verify call, by prefix: Admin API
+# keys may call the Admin API only, so an inference endpoint's answer says nothing about them.
+# Each names a documented read-only admin endpoint (facts.py endpoint names); the provider's
+# rules below read its answer (the invalid-key answer is the same on every endpoint).
+VERIFY_BY_PREFIX: dict[str, tuple[tuple[str, str], ...]] = {
+    # GET /v1/organization/projects: https://platform.openai.com/docs/api-reference/projects/list
+    "openai": (("sk-admin-", "admin_verify"),),
+    # GET /v1/organizations/me: https://platform.claude.com/docs/en/api/admin/organizations/me
+    "anthropic": (("sk-ant-admin01-", "admin_verify"),),
+}
+
+
 def refused_not_invalid(provider: str, code: BodyField) -> LivenessRule:
     """The last reading of a provider whose docs name its invalid-key answer: any other 401 or
     403 says nothing certain about the key. `code` must hold an error code, never a message."""

@@ -9,7 +9,8 @@ cannot be minted through the API, so for those the rotator is revoke-only unless
 allow replacing them with a service-account key. Operations and their shapes: OpenAI's OpenAPI
 document, kept for the contract tests in tests/contracts/specs/openai.yaml.
 
-`attribute("project_id")` (else `KeyRef.account`) is the project id.
+`attribute("project_id")` (else `KeyRef.account`) is the project id. Admin API keys
+(`sk-admin-…`) are verified on `GET /v1/organization/projects`, project keys on `/v1/models`.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class OpenAIRotator(HttpRotator):
         )
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
-        return self._verify_with("models", secret)
+        return self._verify_with(self.facts.verify_endpoint(secret, "models"), secret)
 
     def _project(self, key: KeyRef) -> str:
         project = key.attribute("project_id") or key.account

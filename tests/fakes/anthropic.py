@@ -1,9 +1,13 @@
-"""Fake Anthropic API: /v1/models and the Admin API's api_keys (list, retrieve, update).
+"""Fake Anthropic API: /v1/models and the Admin API (organizations/me, api_keys list, retrieve,
+update).
 
-Stage: tests (rotators). Follows the Claude Platform Admin API reference: `x-api-key` plus
-`anthropic-version` headers, `{"type": "error", "error": {"type": "authentication_error"}}` 401
-bodies, `partial_key_hint` on listed keys, statuses active/inactive/archived, cursor pagination
-with `has_more`/`after_id`. There is no create endpoint, as in the real API.
+Stage: tests (rotators). Follows the Claude Platform Admin API reference and the types Stainless
+generates from Anthropic's OpenAPI spec (kept in tests/contracts/specs/anthropic.yaml):
+`x-api-key` plus `anthropic-version` headers, `{"type": "error", "error": {"type":
+"authentication_error", …}}` 401 bodies, `partial_key_hint` and `scope` on keys, statuses
+active/inactive/archived, cursor pagination with `has_more`/`after_id`/`last_id`. There is no
+create endpoint, as in the real API. Admin keys (`sk-ant-admin01-…`) call the Admin API only;
+inference endpoints do not know them.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ class Key:
             "status": self.status,
             "workspace_id": self.workspace_id,
             "partial_key_hint": f"{self.value[:16]}...{self.value[-4:]}",
+            "scope": {"type": "workspace", "workspace_id": self.workspace_id},
             "created_at": "2026-11-01T00:00:00Z",
+            "created_by": {"id": "user_01WCz1FkmYMm4gnmykNKUu3Q", "type": "user"},
             "expires_at": None,
         }
 
@@ -46,6 +52,7 @@ class FakeAnthropic(FakeServer):
         self.keys: dict[str, Key] = {}
         self.admin_key = "sk-ant-admin01-" + secrets.token_urlsafe(30)
         self.route("GET", r"/v1/models", self._models)
+        self.route("GET", r"/v1/organizations/me", self._me)
         self.route("GET", r"/v1/organizations/api_keys", self._list)
         self.route("GET", r"/v1/organizations/api_keys/(?P<id>[^/]+)", self._get)
         self.route("POST", r"/v1/organizations/api_keys/(?P<id>[^/]+)", self._update)
@@ -82,6 +89,20 @@ class FakeAnthropic(FakeServer):
             return _error(401, "authentication_error", "invalid x-api-key")
         return Reply(200, {"data": [{"type": "model", "id": "claude-test"}], "has_more": False})
 
+    def _me(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        missing = self._version_missing(request)
+        if missing:
+            return missing
+        value = request.headers.get("x-api-key")
+        if value != self.admin_key:
+            if any(k.value == value and k.status == "active" for k in self.keys.values()):
+                return _error(403, "permission_error", "an Admin API key is required")
+            return _error(401, "authentication_error", "invalid x-api-key")
+        return Reply(
+            200,
+            {"id": "12345678-1234-5678-1234-567812345678", "name": "Org", "type": "organization"},
+        )
+
     def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         refused = self._admin_ok(request)
         if refused:
@@ -95,13 +116,14 @@ class FakeAnthropic(FakeServer):
             ids = [i["id"] for i in items]
             items = items[ids.index(after) + 1 :] if after in ids else []
         limit = int(request.query.get("limit", "20"))
+        page = items[:limit]
         return Reply(
             200,
             {
-                "data": items[:limit],
+                "data": page,
                 "has_more": len(items) > limit,
-                "first_id": None,
-                "last_id": None,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None,
             },
         )
 

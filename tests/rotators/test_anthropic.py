@@ -89,3 +89,16 @@ def test_rejected_admin_key_is_permanent(
     )
     with pytest.raises(PermanentError, match="401"):
         rotator.list_keys()
+
+
+def test_admin_keys_are_verified_on_an_admin_endpoint(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    # An Admin API key is unknown to the inference endpoints; /v1/organizations/me knows it.
+    live = fake_anthropic.add_key()
+    rotator = AnthropicRotator(http_client, base_url=fake_anthropic.url)
+    assert rotator.verify(Secret(fake_anthropic.admin_key)).liveness is Liveness.LIVE
+    dead = rotator.verify(Secret("sk-ant-admin01-" + "Q" * 40))
+    assert dead.liveness is Liveness.DEAD
+    assert rotator.verify(Secret(live.value)).liveness is Liveness.LIVE
+    assert fake_anthropic.paths() == ["GET /v1/organizations/me"] * 2 + ["GET /v1/models"]

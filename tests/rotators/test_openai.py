@@ -246,3 +246,15 @@ def test_listed_replacements_carry_their_issue_token(
     new = rotator.reissue(key, token)
     tagged = [k for k in rotator.list_keys("proj_1") if k.attribute("idempotency_token") == token]
     assert [k.key_id for k in tagged] == [new.key_id]
+
+
+def test_admin_keys_are_verified_on_an_admin_endpoint(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # An Admin API key may not call /v1/models; the Admin API's answer is what says.
+    rotator = OpenAIRotator(http_client, base_url=fake_openai.url)
+    verdict = rotator.verify(Secret(fake_openai.admin_key))
+    assert verdict.liveness is Liveness.LIVE
+    dead = rotator.verify(Secret("sk-admin-" + "Q" * 40))
+    assert dead.liveness is Liveness.DEAD
+    assert fake_openai.paths() == ["GET /v1/organization/projects"] * 2
