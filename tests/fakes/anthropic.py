@@ -87,7 +87,19 @@ class FakeAnthropic(FakeServer):
         value = request.headers.get("x-api-key")
         if not any(k.value == value and k.status == "active" for k in self.keys.values()):
             return _error(401, "authentication_error", "invalid x-api-key")
-        return Reply(200, {"data": [{"type": "model", "id": "claude-test"}], "has_more": False})
+        model = {
+            "type": "model",
+            "id": "claude-test",
+            "display_name": "Claude Test",
+            "created_at": "2026-11-01T00:00:00Z",
+        }
+        page = {
+            "data": [model],
+            "has_more": False,
+            "first_id": "claude-test",
+            "last_id": "claude-test",
+        }
+        return Reply(200, page)
 
     def _me(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         missing = self._version_missing(request)

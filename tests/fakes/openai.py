@@ -124,7 +124,6 @@ class FakeOpenAI(FakeServer):
         self.route("POST", _PROJECT + r"/service_accounts", self._create_account)
         self.route("DELETE", _ACCOUNT, self._delete_account)
         self.route("POST", _ACCOUNT, self._update_account)
-        self.route("POST", _ACCOUNT + r"/api_keys", self._create_key)
 
     def add_key(self, project: str = "proj_1", *, owner: str = "user", name: str = "app") -> Key:
         if owner == "service_account":
@@ -173,7 +172,17 @@ class FakeOpenAI(FakeServer):
             return _INVALID
         return Reply(
             200,
-            {"object": "list", "data": [{"id": "gpt-test", "object": "model"}]},
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": "gpt-test",
+                        "object": "model",
+                        "created": CREATED_AT,
+                        "owned_by": "system",
+                    }
+                ],
+            },
             {"openai-organization": "org-fake"},
         )
 
@@ -272,12 +281,3 @@ class FakeOpenAI(FakeServer):
                 return _error(400, "'role' must be owner or member.", None)
             account.role = str(role)
         return Reply(200, account.public())
-
-    def _create_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
-        if not self._is_admin(request):
-            return _INVALID
-        account = self._account(match)
-        if account is None:
-            return _error(404, "No such service account.", None)
-        name = str(request.json().get("name", "Secret Key"))
-        return Reply(200, self._new_key(account, name).created())
