@@ -8,6 +8,7 @@ import pytest
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
 from leakward.rotators.providers.anthropic import AnthropicRotator
+from leakward.rotators.providers.liveness import verify_secret
 from tests.fakes.anthropic import FakeAnthropic
 from tests.rotators.scripted import Scripted
 
@@ -102,3 +103,16 @@ def test_admin_keys_are_verified_on_an_admin_endpoint(
     assert dead.liveness is Liveness.DEAD
     assert rotator.verify(Secret(live.value)).liveness is Liveness.LIVE
     assert fake_anthropic.paths() == ["GET /v1/organizations/me"] * 2 + ["GET /v1/models"]
+
+
+def test_scan_verify_reads_a_leaked_admin_key_as_live(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    # The dispatch `leakward scan --verify` uses, pointed at the fake as LEAKWARD_API_ANTHROPIC.
+    verdict = verify_secret(
+        "anthropic",
+        Secret(fake_anthropic.admin_key),
+        http_client,
+        base_urls={"anthropic": fake_anthropic.url},
+    )
+    assert verdict.liveness is Liveness.LIVE

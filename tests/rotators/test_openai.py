@@ -9,6 +9,7 @@ import pytest
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.providers.liveness import verify_secret
 from leakward.rotators.providers.openai import OpenAIRotator
 from tests.fakes.openai import FakeOpenAI
 from tests.rotators.scripted import Scripted
@@ -258,3 +259,13 @@ def test_admin_keys_are_verified_on_an_admin_endpoint(
     dead = rotator.verify(Secret("sk-admin-" + "Q" * 40))
     assert dead.liveness is Liveness.DEAD
     assert fake_openai.paths() == ["GET /v1/organization/projects"] * 2
+
+
+def test_scan_verify_reads_a_leaked_admin_key_as_live(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # The dispatch `leakward scan --verify` uses, pointed at the fake as LEAKWARD_API_OPENAI.
+    verdict = verify_secret(
+        "openai", Secret(fake_openai.admin_key), http_client, base_urls={"openai": fake_openai.url}
+    )
+    assert verdict.liveness is Liveness.LIVE
