@@ -269,3 +269,24 @@ def test_scan_verify_reads_a_leaked_admin_key_as_live(
         "openai", Secret(fake_openai.admin_key), http_client, base_urls={"openai": fake_openai.url}
     )
     assert verdict.liveness is Liveness.LIVE
+
+
+def test_a_lost_create_answer_is_retired_on_retry(
+    fake_openai: FakeOpenAI, http_client: httpx.Client
+) -> None:
+    # OpenAI created the account and its key, but the answer (the only copy of the value) was
+    # lost: the retry must delete that account, leaving one replacement besides the leaked key.
+    leaked = fake_openai.add_key(owner="service_account")
+    rotator = on(fake_openai, http_client)
+    key = KeyRef(
+        "openai", leaked.id, "proj_1", attributes=(("service_account_id", leaked.owner_id),)
+    )
+    path = "/v1/organization/projects/proj_1/service_accounts"
+    fake_openai.fail_next(path, status=502, method="POST", exact=True, applied=True)
+    with pytest.raises(TransientError):
+        rotator.reissue(key, "rot-1")
+    new = rotator.reissue(key, "rot-1")
+    assert sorted(k.value for k in fake_openai.live()) == sorted(
+        [leaked.value, new.secret.reveal()]
+    )
+    assert len(fake_openai.service_accounts) == 2
