@@ -36,6 +36,8 @@ GOOGLE_MESSAGE = json_field("error.message")
 # Anthropic's error type: {"type": "error", "error": {"type": "authentication_error", …}}.
 ANTHROPIC_ERROR = json_field("error.type")
 OPENAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes"
+# The 401 a key without a needed scope gets, as users report it (code null, "Missing scopes").
+OPENAI_SCOPES = "https://community.openai.com/t/admin-keys-not-working-missing-scopes-despite-all-permissions/1345041"
 ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
 GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
 CLOUDFLARE_VERIFY = (
@@ -175,6 +177,16 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             field=OPENAI_ERROR,
             contains=("invalid_api_key", "incorrect api key provided"),
             reference=OPENAI_ERRORS,
+        ),
+        # A restricted key (or an admin key with read-only scopes) is refused with 401 and a
+        # null code when it lacks a scope; OpenAI checks scopes only after it knows the key.
+        LivenessRule(
+            401,
+            LIVE,
+            "OpenAI knows the key but it lacks a scope this request needs",
+            field=OPENAI_ERROR,
+            contains=("insufficient permissions", "missing scopes"),
+            reference=OPENAI_SCOPES,
         ),
         LivenessRule(
             401,

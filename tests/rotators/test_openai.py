@@ -199,6 +199,22 @@ def test_listing_follows_many_pages(fake_openai: FakeOpenAI, http_client: httpx.
             Liveness.LIVE,
         ),
         (httpx.Response(503), Liveness.UNKNOWN),
+        # A valid key missing a scope: OpenAI answers 401 with a null code (not invalid_api_key).
+        (
+            httpx.Response(
+                401,
+                json={
+                    "error": {
+                        "message": "You have insufficient permissions for this operation. "
+                        "Missing scopes: model.read.",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            ),
+            Liveness.LIVE,
+        ),
     ],
 )
 def test_verify_readings(response: httpx.Response, expected: Liveness) -> None:
