@@ -167,6 +167,44 @@ def is_sentry_org_token(secret: str) -> bool:
     return payload is not None and "iat" in payload
 
 
+def is_github_stateless_installation_token(secret: str) -> bool:
+    """GitHub App installation token in the stateless format: `ghs_` + app id + `_` + a JWT.
+
+    GitHub signs the JWT internally, so only its shape can be checked: decimal app id, and a
+    header and payload that decode to JSON objects with the header naming its `alg`.
+    """
+    body = secret.removeprefix("ghs_")
+    app_id, sep, jwt = body.partition("_")
+    return bool(sep) and app_id.isdigit() and is_jwt(jwt)
+
+
+def is_bedrock_short_term_key(secret: str) -> bool:
+    """Amazon Bedrock short-term API key: `bedrock-api-key-` + base64 of a SigV4-presigned URL
+    for `bedrock.amazonaws.com` (what aws-bedrock-token-generator returns)."""
+    url = decode_base64_loose(secret.removeprefix("bedrock-api-key-"))
+    return (
+        url is not None
+        and url.startswith(b"bedrock.amazonaws.com/?")
+        and b"X-Amz-Signature=" in url
+        and b"X-Amz-Credential=" in url
+    )
+
+
+def is_jfrog_reference_token(secret: str) -> bool:
+    """JFrog reference token: base64 of `reftkn:<version>:<expiry>:<random>`, all four present."""
+    decoded = decode_base64_loose(secret)
+    if decoded is None:
+        return False
+    parts = decoded.split(b":")
+    return (
+        len(parts) == 4
+        and parts[0] == b"reftkn"
+        and parts[1].isdigit()
+        and parts[2].isdigit()
+        and len(parts[3]) >= 16
+    )
+
+
 def _bech32_polymod(values: list[int]) -> int:
     checksum = 1
     for value in values:
@@ -204,4 +242,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "base64_json": is_base64_json_token,
     "sentry_org_token": is_sentry_org_token,
     "bech32": is_bech32,
+    "github_stateless": is_github_stateless_installation_token,
+    "bedrock_short_term": is_bedrock_short_term_key,
+    "jfrog_reference": is_jfrog_reference_token,
 }

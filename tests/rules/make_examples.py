@@ -82,6 +82,41 @@ def sentry_org_token() -> str:
     return f"sntrys_{encoded}_{random_text(ALNUM, 43)}"
 
 
+def github_stateless_token() -> str:
+    """`ghs_` + app id + `_` + a JWT with GitHub-like claims and an RS256-sized signature."""
+    header = _b64url_json({"alg": "RS256", "typ": "JWT"})
+    claims = {
+        "iss": str(100000 + secrets.randbelow(900000)),
+        "installation_id": 10000000 + secrets.randbelow(90000000),
+        "exp": 1800000000 + secrets.randbelow(9999),
+        "jti": random_text(ALNUM, 22),
+    }
+    signature = base64.urlsafe_b64encode(secrets.token_bytes(256)).decode().rstrip("=")
+    return f"ghs_{claims['iss']}_{header}.{_b64url_json(claims)}.{signature}"
+
+
+def bedrock_short_term_key() -> str:
+    """`bedrock-api-key-` + base64 of a presigned URL shaped like the token generator's."""
+    key_id = "ASIA" + random_text(string.ascii_uppercase + "234567", 16)
+    url = (
+        "bedrock.amazonaws.com/?Action=CallWithBearerToken"
+        f"&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={key_id}%2F20261206%2Fus-east-1"
+        "%2Fbedrock%2Faws4_request&X-Amz-Date=20261206T050000Z&X-Amz-Expires=43200"
+        f"&X-Amz-Security-Token={random_text(ALNUM, 120)}"
+        f"&X-Amz-SignedHeaders=host&X-Amz-Signature={random_text(HEX, 64)}&Version=1"
+    )
+    return "bedrock-api-key-" + base64.b64encode(url.encode()).decode()
+
+
+def jfrog_reference_token() -> str:
+    """base64 of `reftkn:01:<expiry>:<random>`, 64 characters like JFrog's reference tokens."""
+    while True:
+        raw = f"reftkn:01:{1800000000 + secrets.randbelow(10**8)}:{random_text(ALNUM, 27)}"
+        token = base64.b64encode(raw.encode()).decode()
+        if token.isalnum():
+            return token
+
+
 def age_secret_key() -> str:
     data = [secrets.randbelow(32) for _ in range(52)]
     hrp = "age-secret-key-"
@@ -100,6 +135,9 @@ MAKERS = {
     "jwt": jwt_token,
     "sentry": sentry_org_token,
     "age": age_secret_key,
+    "ghs_jwt": github_stateless_token,
+    "bedrock": bedrock_short_term_key,
+    "jfrog": jfrog_reference_token,
 }
 
 

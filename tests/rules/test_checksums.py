@@ -9,7 +9,10 @@ from collections.abc import Callable
 import pytest
 from make_examples import (
     age_secret_key,
+    bedrock_short_term_key,
     crc32_token,
+    github_stateless_token,
+    jfrog_reference_token,
     jwt_token,
     pypi_token,
     sentry_org_token,
@@ -105,3 +108,30 @@ def test_bech32_age_key() -> None:
     assert not VALIDATORS["bech32"](_flip_last(key))
     assert not VALIDATORS["bech32"]("AGE-SECRET-KEY-1" + "Q" * 58)
     assert not VALIDATORS["bech32"]("no separator here")
+
+
+def test_github_stateless_installation_token() -> None:
+    token = github_stateless_token()
+    assert VALIDATORS["github_stateless"](token)
+    app_id, jwt = token.removeprefix("ghs_").split("_", 1)
+    header, payload, signature = jwt.split(".")
+    assert not VALIDATORS["github_stateless"](f"ghs_x{app_id}_{jwt}")  # app id is decimal
+    assert not VALIDATORS["github_stateless"](f"ghs_{app_id}_{header}.{payload[:-2]}.{signature}")
+    assert not VALIDATORS["github_stateless"](f"ghs_{app_id}{jwt}")  # no separator
+
+
+def test_bedrock_short_term_key() -> None:
+    token = bedrock_short_term_key()
+    assert VALIDATORS["bedrock_short_term"](token)
+    other_host = base64.b64encode(b"s3.amazonaws.com/?X-Amz-Credential=a&X-Amz-Signature=b")
+    assert not VALIDATORS["bedrock_short_term"]("bedrock-api-key-" + other_host.decode())
+    unsigned = base64.b64encode(b"bedrock.amazonaws.com/?Action=CallWithBearerToken")
+    assert not VALIDATORS["bedrock_short_term"]("bedrock-api-key-" + unsigned.decode())
+
+
+def test_jfrog_reference_token() -> None:
+    token = jfrog_reference_token()
+    assert VALIDATORS["jfrog_reference"](token)
+    no_expiry = base64.b64encode(b"reftkn:01:never:" + b"a" * 24).decode()
+    assert not VALIDATORS["jfrog_reference"](no_expiry)
+    assert not VALIDATORS["jfrog_reference"](base64.b64encode(b"reftkn:01:1800000000").decode())
