@@ -205,6 +205,15 @@ def is_jfrog_reference_token(secret: str) -> bool:
     )
 
 
+def is_basic_auth_base64(secret: str) -> bool:
+    """base64 of `user:password` (.npmrc `_auth`, docker `auth`): printable, one side each."""
+    decoded = decode_base64_loose(secret)
+    if decoded is None or not decoded.isascii():
+        return False
+    user, sep, password = decoded.decode("ascii").partition(":")
+    return bool(sep and user and password) and (user + password).isprintable()
+
+
 def _bech32_polymod(values: list[int]) -> int:
     checksum = 1
     for value in values:
@@ -245,4 +254,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github_stateless": is_github_stateless_installation_token,
     "bedrock_short_term": is_bedrock_short_term_key,
     "jfrog_reference": is_jfrog_reference_token,
+    "basic_auth_base64": is_basic_auth_base64,
 }

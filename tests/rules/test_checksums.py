@@ -135,3 +135,10 @@ def test_jfrog_reference_token() -> None:
     no_expiry = base64.b64encode(b"reftkn:01:never:" + b"a" * 24).decode()
     assert not VALIDATORS["jfrog_reference"](no_expiry)
     assert not VALIDATORS["jfrog_reference"](base64.b64encode(b"reftkn:01:1800000000").decode())
+
+
+def test_basic_auth_base64() -> None:
+    assert VALIDATORS["basic_auth_base64"](base64.b64encode(b"deploy:Vq8-rT2pLm").decode())
+    assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b"deployVq8rT2pLm").decode())
+    assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b":only-password").decode())
+    assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b"user:\x00\x01\x02").decode())
