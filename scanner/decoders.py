@@ -29,8 +29,6 @@ _MIN_B64 = 24
 _MIN_DECODED = 8
 _MAX_DECODED = 4 * 1024 * 1024
 _MAX_LITERAL = 4096
-# How much of a concatenation's line is kept before it: room for a long name and `: `.
-_CONCAT_CONTEXT = 80
 _PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
 _SIMPLE_ESCAPES = {
@@ -347,13 +345,6 @@ def _closing_quote_before(data: bytes, anchor: int) -> int:
     return index
 
 
-def _line_start(data: bytes, first: int) -> int:
-    """Where the line holding `first` begins, at most _CONCAT_CONTEXT bytes back."""
-    floor = max(0, first - _CONCAT_CONTEXT)
-    newline = data.rfind(b"\n", floor, first)
-    return floor if newline < 0 else newline + 1
-
-
 def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     """Join `"a" + 'b' + `c`` chains of string literals into one string."""
     last_end = -1
@@ -362,16 +353,15 @@ def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
         if offset < last_end or offset < 0:
             continue
         first = _literal_before(data, offset)
-        if first is None:
-            continue
+        if first is None or first < last_end:
+            continue  # no literal, or one that the chain just joined holds as its text
         # Walk left over earlier links of the same chain.
         while (previous := _link_before(data, first)) is not None:
             first = previous
         built = _Builder()
-        # The text before the chain, up to its opening quote, goes first: generic rules read a
-        # value by the name it is assigned to (`smtpPass: "ab" + "cd"`).
-        context = _line_start(data, first)
-        built.copy(data, context, first + 1)
+        # The opening quote, so the value reads as quoted; the name it is assigned to
+        # (`smtpPass: "ab" + "cd"`) comes with the line's context the matcher puts in front.
+        built.copy(data, first, first + 1)
         open_ = first
         end = first
         while True:
@@ -388,7 +378,7 @@ def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
         if end > first:
             built.copy(data, end - 1, end)  # the closing quote, so the value reads as quoted
             decoded, mapping = built.finish(end)
-            yield Decoded("concat", decoded, context, end, mapping)
+            yield Decoded("concat", decoded, first, end, mapping)
 
 
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {

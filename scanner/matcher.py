@@ -17,14 +17,13 @@ import regex
 
 from leakward.rules.checksums import VALIDATORS
 from leakward.rules.model import Rule, RuleSet
-from leakward.scanner.decoders import Decoded, decode_all
+from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
 from leakward.scanner.models import Chunk, Finding, Secret
+from leakward.scanner.views import group_views
 
 GENERIC_TAG = "generic"
 ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")
-# Bytes of a line kept in front of a decoded value, for keyword-anchored rules.
-CONTEXT = 128
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 
 
@@ -75,6 +74,15 @@ class _CompiledRules:
 
 
 @dataclass(slots=True)
+class ScanWork:
+    """What a matcher has done so far: decoded views rescanned and their bytes. Tests and
+    benchmarks read it to bound the work a hostile input causes, without timing anything."""
+
+    views: int = 0
+    view_bytes: int = 0
+
+
+@dataclass(slots=True)
 class _Candidate:
     index: int
     secret: str
@@ -117,6 +125,7 @@ class Matcher:
         self._ruleset = ruleset
         self._engine = engine
         self._depth = decode_depth
+        self.work = ScanWork()
         allowlist = ruleset.allowlist
         self._examples = allowlist.example_secrets
         self._stopwords = allowlist.stopwords
@@ -214,13 +223,14 @@ class Matcher:
         located: list[list[_Located]] = [[] for _ in datas]
         Mapper = Callable[[int], int]
         identity: Mapper = lambda offset: offset  # noqa: E731
-        level: list[tuple[bytes, Mapper, tuple[str, ...], int]] = [
-            (data, identity, (), root) for root, data in enumerate(datas)
+        # (bytes, offset mapper to the root, decoder chain, root index, raw context length)
+        level: list[tuple[bytes, Mapper, tuple[str, ...], int, int]] = [
+            (data, identity, (), root, 0) for root, data in enumerate(datas)
         ]
         while level:
-            following: list[tuple[bytes, Mapper, tuple[str, ...], int]] = []
-            all_hits = self._engine.scan_many([view for view, _, _, _ in level])
-            for (view, to_root, chain, root), hits in zip(level, all_hits, strict=True):
+            following: list[tuple[bytes, Mapper, tuple[str, ...], int, int]] = []
+            all_hits = self._engine.scan_many([view for view, _, _, _, _ in level])
+            for (view, to_root, chain, root, prefix), hits in zip(level, all_hits, strict=True):
                 for candidate in self._candidates(view, hits.windows):
                     located[root].append(
                         _Located(
@@ -235,12 +245,17 @@ class Matcher:
                     )
                 if len(chain) >= self._depth:
                     continue
-                for decoded in decode_all(view, hits.triggers):
-                    if decoded.data == view[decoded.start : decoded.end]:
-                        continue
-                    text, mapper = _with_context(view, decoded)
+                for decoded in group_views(view, decode_all(view, _past(hits.triggers, prefix))):
+                    self.work.views += 1
+                    self.work.view_bytes += len(decoded.data)
                     following.append(
-                        (text, _compose(to_root, mapper), (*chain, decoded.kind), root)
+                        (
+                            decoded.data,
+                            _compose(to_root, decoded.to_parent),
+                            (*chain, decoded.kind),
+                            root,
+                            decoded.prefix,
+                        )
                     )
             level = following
         return [self._kept(found) for found in located]
@@ -311,24 +326,12 @@ def has_allow_comment(data: bytes, offset: int) -> bool:
     return any(marker in line for marker in ALLOW_MARKERS)
 
 
-def _with_context(view: bytes, decoded: Decoded) -> tuple[bytes, Callable[[int], int]]:
-    """The decoded bytes behind what preceded them on their line (up to CONTEXT bytes).
-
-    `aws_secret_access_key: <base64>` decodes to a bare 40-character string; keeping the key
-    name in front lets keyword-anchored rules see the decoded value where it was assigned.
-    """
-    # Searched no further back than CONTEXT: minified files have megabyte-long lines.
-    start = max(
-        view.rfind(b"\n", max(0, decoded.start - CONTEXT), decoded.start) + 1,
-        decoded.start - CONTEXT,
-    )
-    prefix = view[start : decoded.start]
-    size = len(prefix)
-
-    def to_parent(offset: int) -> int:
-        return start + offset if offset < size else decoded.to_parent(offset - size)
-
-    return prefix + decoded.data, to_parent
+def _past(triggers: dict[str, list[int]], prefix: int) -> dict[str, list[int]]:
+    """Triggers that end past a view's raw context: those inside it were the parent's to decode,
+    and decoding them again from every view that shows them multiplied the work."""
+    if not prefix:
+        return triggers
+    return {kind: [o for o in offsets if o > prefix] for kind, offsets in triggers.items()}
 
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:

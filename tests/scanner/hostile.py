@@ -1,0 +1,81 @@
+"""Hostile inputs of issue #16 and a probe that measures the work a scan of one does.
+
+`python -m tests.scanner.hostile SHAPE SIZE ENGINE` scans the shape in a fresh process and prints
+the work as JSON: decoded views and their bytes (the matcher's own counter) and the Python lines
+run inside the scanner (`sys.settrace`), both counts rather than times. Tests run it in a
+subprocess with a timeout, so a regression that blows up fails the test instead of hanging CI;
+`bench/linear_cost.py` builds the same shapes to time them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+from tests.scanner.tokens import github_token, random_body
+
+
+def _tokens(count: int) -> str:
+    return "\n".join(f"t{n} = {github_token('ghp_', random_body(n))}" for n in range(count))
+
+
+# shape -> text of about `n` repetitions of the hostile unit
+SHAPES: dict[str, Callable[[int], str]] = {
+    "env_tokens": lambda n: "TOKEN=" * n + "#",
+    "percent": lambda n: "%41 " * n,
+    "unicode_escape": lambda n: "\\u0041 " * n,
+    "concatenation": lambda n: "'+\"" * n,
+    "real_tokens": _tokens,
+    "plain": lambda n: "lorem ipsum dolor sit amet, consectetur\n" * (n // 8 + 1),
+}
+
+
+def _count_lines(run: Callable[[], Any]) -> tuple[Any, int]:
+    """Run `run`, counting the Python lines executed in the scanner's own files."""
+    lines = 0
+
+    def local(frame: FrameType, event: str, _arg: object) -> Any:
+        nonlocal lines
+        if event == "line":
+            lines += 1
+        return local
+
+    def on_call(frame: FrameType, _event: str, _arg: object) -> Any:
+        filename = frame.f_code.co_filename
+        if "/scanner/" in filename and "/tests/" not in filename:
+            return local
+        return None
+
+    sys.settrace(on_call)
+    try:
+        result = run()
+    finally:
+        sys.settrace(None)
+    return result, lines
+
+
+def probe(shape: str, size: int, engine: str) -> dict[str, int]:
+    from leakward.rules.loader import load_rules
+    from leakward.scanner.engines import make_engine
+    from leakward.scanner.matcher import Matcher
+    from leakward.scanner.models import Chunk, Origin
+
+    ruleset = load_rules()
+    matcher = Matcher(ruleset, make_engine(ruleset, engine))
+    data = SHAPES[shape](size).encode()
+    matcher.scan_chunk(Chunk(b"warm = 1\n", Origin("file", "warm.txt")))  # compile outside
+    findings, lines = _count_lines(lambda: matcher.scan_chunk(Chunk(data, Origin("file", "f"))))
+    return {
+        "bytes": len(data),
+        "findings": len(findings),
+        "views": matcher.work.views,
+        "view_bytes": matcher.work.view_bytes,
+        "python_lines": lines,
+    }
+
+
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(probe(sys.argv[1], int(sys.argv[2]), sys.argv[3])) + "\n")

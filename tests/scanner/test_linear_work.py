@@ -1,0 +1,45 @@
+"""Hostile inputs cost work in proportion to their size (#16).
+
+Each shape is scanned in a fresh process (a regression must fail, not hang CI) at two sizes;
+the work it reports (decoded bytes rescanned, Python lines run in the scanner) may grow with
+the input but not faster, and decoding may rescan only a few times the input.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Work for twice the input may be a little over twice: fixed costs vary with the input's tail.
+GROWTH = 2.4
+
+
+def _work(shape: str, size: int, engine: str) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.scanner.hostile", shape, str(size), engine],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=True,
+    )
+    work: dict[str, int] = json.loads(done.stdout)
+    return work
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+@pytest.mark.parametrize(
+    ("shape", "size"),
+    [("percent", 1500), ("unicode_escape", 1500), ("concatenation", 2000), ("env_tokens", 1500)],
+)
+def test_hostile_shape_costs_linear_work(shape: str, size: int, engine: str) -> None:
+    small = _work(shape, size, engine)
+    large = _work(shape, 2 * size, engine)
+
+    assert large["view_bytes"] <= 3 * large["bytes"]
+    assert large["python_lines"] <= GROWTH * max(small["python_lines"], 1)
