@@ -20,6 +20,7 @@ from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
 from leakward.scanner.models import Chunk, Finding, Secret
+from leakward.scanner.spans import SpanIndex, merged, nearest, overlaps_any
 from leakward.scanner.views import group_views
 
 GENERIC_TAG = "generic"
@@ -197,17 +198,30 @@ class Matcher:
         return _dedupe(found, self._compiled)
 
     def _pair(self, found: list[_Candidate]) -> None:
-        """Give each secret the nearest key id of its linked rule; that id is then not its own."""
+        """Give each secret the nearest key id of its linked rule; that id is then not its own.
+
+        Ids are looked up by position (the first found wins a tie, as a scan of them would)."""
+        ids: dict[int, list[_Candidate]] = {}
+        position = {id(candidate): n for n, candidate in enumerate(found)}
+        for candidate in found:
+            if not candidate.is_vetoed:
+                ids.setdefault(candidate.index, []).append(candidate)
+        starts: dict[int, list[int]] = {}
+        for group in ids.values():
+            group.sort(key=lambda c: c.start)  # stable: ties keep the order they were found in
         for candidate in found:
             link = self._link.get(candidate.index)
-            if link is None or candidate.key_id or candidate.is_vetoed:
+            if link is None or candidate.key_id or candidate.is_vetoed or link not in ids:
                 continue
             reach = self._ruleset.rules[candidate.index].key_id.max_distance  # type: ignore[union-attr]
-            ids = [c for c in found if c.index == link and not c.is_vetoed]
-            nearest = min(ids, key=lambda c: abs(c.start - candidate.start), default=None)
-            if nearest is not None and abs(nearest.start - candidate.start) <= reach:
-                candidate.key_id = nearest.secret
-                nearest.is_consumed = True
+            group = ids[link]
+            if link not in starts:
+                starts[link] = [c.start for c in group]
+            near = [group[i] for i in nearest(starts[link], candidate.start)]
+            best = min(near, key=lambda c: (abs(c.start - candidate.start), position[id(c)]))
+            if abs(best.start - candidate.start) <= reach:
+                candidate.key_id = best.secret
+                best.is_consumed = True
 
     def locate(self, data: bytes) -> list[_Located]:
         """Every confirmed secret in `data` and in what decoders reveal inside it."""
@@ -380,24 +394,24 @@ def _first_per_place(located: list[_Located], compiled: _CompiledRules) -> list[
     password. The same secret elsewhere stays its own finding.
     """
     kept: list[_Located] = []
+    places: dict[int, SpanIndex] = {}
     for item in sorted(located, key=lambda i: (len(i.chain), i.start)):
-        held = next(
-            (
-                held
-                for held in kept
-                if held.index == item.index and held.start < item.end and item.start < held.end
-            ),
-            None,
-        )
-        if held is None:
+        index = places.setdefault(item.index, SpanIndex())
+        order = index.first_overlap(item.start, item.end)
+        if order is None:
+            index.add(item.start, item.end, len(kept))
             kept.append(item)
-        elif (
+            continue
+        held = kept[order]
+        if (
             held.secret != item.secret
             and len(held.chain) < len(item.chain)
             and item.chain[-1] != "url"
             and compiled[item.index].is_generic
         ):
-            kept[kept.index(held)] = item
+            index.remove(held.start, order)
+            index.add(item.start, item.end, order)
+            kept[order] = item
     return sorted(kept, key=lambda item: (item.start, item.index))
 
 
@@ -405,10 +419,11 @@ def _drop_generic_overlaps(
     located: list[_Located], compiled: _CompiledRules, vetoed: list[tuple[int, int]]
 ) -> list[_Located]:
     """A generic rule never reports what a specific rule found, or recognised and rejected."""
-    specific = [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
+    specific = merged(
+        [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
+    )
     return [
         item
         for item in located
-        if not compiled[item.index].is_generic
-        or not any(start < item.end and item.start < end for start, end in specific)
+        if not compiled[item.index].is_generic or not overlaps_any(specific, item.start, item.end)
     ]

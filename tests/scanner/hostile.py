@@ -15,6 +15,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from tests.git.repos import aws_lines
 from tests.scanner.tokens import github_token, random_body
 
 
@@ -29,6 +30,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "unicode_escape": lambda n: "\\u0041 " * n,
     "concatenation": lambda n: "'+\"" * n,
     "real_tokens": _tokens,
+    "aws_pairs": lambda n: "".join(aws_lines(seed) for seed in range(n // 2)),
     "plain": lambda n: "lorem ipsum dolor sit amet, consectetur\n" * (n // 8 + 1),
 }
 

@@ -43,3 +43,14 @@ def test_hostile_shape_costs_linear_work(shape: str, size: int, engine: str) -> 
 
     assert large["view_bytes"] <= 3 * large["bytes"]
     assert large["python_lines"] <= GROWTH * max(small["python_lines"], 1)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+@pytest.mark.parametrize("shape", ["real_tokens", "aws_pairs"])
+def test_many_real_tokens_in_one_file_cost_linear_work(shape: str, engine: str) -> None:
+    """Findings are placed, paired and deduplicated by lookups, not by comparing all pairs."""
+    small = _work(shape, 1500, engine)
+    large = _work(shape, 3000, engine)
+
+    assert (small["findings"], large["findings"]) in {((1500, 3000)), ((750, 1500))}
+    assert large["python_lines"] <= GROWTH * small["python_lines"]
