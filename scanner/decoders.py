@@ -226,46 +226,83 @@ def decode_url(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
         yield Decoded("url", decoded, start, end, mapping)
 
 
-# The last `"` on a stretch that no backslash escapes: after a character other than a backslash
-# (or at the stretch's start) and an even run of backslashes. Greedy: the match ends at the last.
-_LAST_QUOTE = re.compile(rb'(?s)(?:.*[^\\])?(?:\\\\)*"')
 # The rest of a double-quoted string, escapes included, through its closing quote.
 _STRING_REST = re.compile(rb'(?s)(?:[^"\\]|\\.)*"')
-# The last quote or white space that no backslash escapes, ending what precedes an unquoted run.
-_RUN_DELIMITER = re.compile(rb"(?s).*(?<!\\)[\"'` \t\r\n]")
 # An unquoted run: escapes and anything but quotes and white space.
 _RUN_REST = re.compile(rb"(?s)(?:\\.|[^\\\"'` \t\r\n])*")
+_RUN_DELIMITERS = b"\"'` \t\r\n"
 
 
-def _string_bounds(data: bytes, anchor: int) -> tuple[int, int]:
+def _is_escaped(data: bytes, index: int, floor: int) -> bool:
+    """Whether an odd run of backslashes (not before `floor`) precedes `data[index]`."""
+    run = index
+    while run > floor and data[run - 1] == 0x5C:
+        run -= 1
+    return (index - run) % 2 == 1
+
+
+def _last_quote(data: bytes, start: int, end: int) -> int | None:
+    """Just past the last `"` in [start, end) that no backslash escapes, if there is one.
+
+    Searched backwards in C (`rfind`): a forward regex over the line cost each escape a scan of
+    up to _MAX_LITERAL bytes, and a line of escapes paid it thousands of times.
+    """
+    quote = data.rfind(b'"', start, end)
+    while quote >= 0 and _is_escaped(data, quote, start):
+        quote = data.rfind(b'"', start, quote)
+    return quote + 1 if quote >= 0 else None
+
+
+def _last_delimiter(data: bytes, start: int, end: int) -> int | None:
+    """Just past the last quote or white space in [start, end) not after a backslash."""
+    found = -1
+    for delimiter in _RUN_DELIMITERS:
+        at = data.rfind(bytes([delimiter]), start, end)
+        while at > 0 and data[at - 1] == 0x5C:
+            at = data.rfind(bytes([delimiter]), start, at)
+        found = max(found, at)
+    return found + 1 if found >= 0 else None
+
+
+@dataclass(slots=True)
+class _UnclosedLine:
+    """A string found to have no closing quote before its line's end: escapes after the first
+    on that line need not search again (each search read the rest of the line)."""
+
+    opening: int = -1
+    line_end: int = -1
+
+
+def _string_bounds(data: bytes, anchor: int, unclosed: _UnclosedLine) -> tuple[int, int]:
     """The escaped string around the escape that ends at `anchor`.
 
     Inside a double-quoted string on one line (JSON, a notebook cell) that is the whole string,
     so `os.environ[\\"KEY\\"] = \\"value\\"` decodes as one assignment; elsewhere the run of
-    text up to white space or an unescaped quote. Regular expressions walk the bytes: a loop per
-    byte here dominated scans of escape-heavy JSON.
+    text up to white space or an unescaped quote.
     """
     lowest = max(0, anchor - _MAX_LITERAL)
     line_start = max(lowest, data.rfind(b"\n", lowest, anchor) + 1)
-    line_end = data.find(b"\n", anchor, anchor + _MAX_LITERAL)
-    line_end = min(len(data), anchor + _MAX_LITERAL) if line_end < 0 else line_end
-    opening = _LAST_QUOTE.match(data, line_start, anchor - 1)
-    if opening is not None:
+    newline = data.find(b"\n", anchor, anchor + _MAX_LITERAL)
+    line_end = min(len(data), anchor + _MAX_LITERAL) if newline < 0 else newline
+    opening = _last_quote(data, line_start, anchor - 1)
+    if opening is not None and (opening, line_end) != (unclosed.opening, unclosed.line_end):
         closing = _STRING_REST.match(data, anchor, line_end)
         if closing is not None:
-            return opening.end(), closing.end() - 1
-    delimiter = _RUN_DELIMITER.match(data, lowest, anchor - 1)
-    start = delimiter.end() if delimiter is not None else lowest
+            return opening, closing.end() - 1
+        if newline >= 0 or line_end == len(data):
+            unclosed.opening, unclosed.line_end = opening, line_end
+    start = _last_delimiter(data, lowest, anchor - 1)
     run = _RUN_REST.match(data, anchor, min(len(data), anchor + _MAX_LITERAL))
-    return start, run.end() if run is not None else anchor
+    return lowest if start is None else start, run.end() if run is not None else anchor
 
 
 def decode_escapes(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     last_end = -1
+    unclosed = _UnclosedLine()
     for anchor in anchors:
         if anchor <= last_end:
             continue  # inside the string just decoded
-        start, end = _string_bounds(data, anchor)
+        start, end = _string_bounds(data, anchor, unclosed)
         last_end = end
         built = _Builder()
         index = start

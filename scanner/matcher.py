@@ -299,12 +299,14 @@ class Matcher:
 
     def _findings(self, chunk: Chunk, located: list[_Located]) -> list[tuple[Finding, int, int]]:
         findings = []
+        places = chunk.positions(offset for item in located for offset in (item.start, item.end))
+        allowed = _AllowedLines(chunk.data)
         for item in located:
-            if has_allow_comment(chunk.data, item.start):
+            if allowed.has_marker(item.start):
                 continue
             rule = self._ruleset.rules[item.index]
-            line, column = chunk.position(item.start)
-            end_line, end_column = chunk.position(item.end)
+            line, column = places[item.start]
+            end_line, end_column = places[item.end]
             findings.append(
                 (
                     Finding(
@@ -331,13 +333,27 @@ class Matcher:
         return findings
 
 
-def has_allow_comment(data: bytes, offset: int) -> bool:
+class _AllowedLines:
     """`leakward:allow` (or gitleaks' `gitleaks:allow`, so teams switch without editing code)
-    anywhere on the secret's line marks a known, accepted value."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    line = data[start : end if end >= 0 else len(data)]
-    return any(marker in line for marker in ALLOW_MARKERS)
+    anywhere on the secret's line marks a known, accepted value.
+
+    The last line's answer is kept: many findings on one long line (minified code) each read
+    the whole line again."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._line = (0, -1)
+        self._is_allowed = False
+
+    def has_marker(self, offset: int) -> bool:
+        start, end = self._line
+        if not start <= offset <= end:
+            start = self._data.rfind(b"\n", 0, offset) + 1
+            end = self._data.find(b"\n", offset)
+            end = len(self._data) if end < 0 else end
+            self._line = (start, end)
+            self._is_allowed = any(m in self._data[start:end] for m in ALLOW_MARKERS)
+        return self._is_allowed
 
 
 def _past(triggers: dict[str, list[int]], prefix: int) -> dict[str, list[int]]:

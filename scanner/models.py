@@ -6,6 +6,7 @@ raw secret lives only inside `Secret`, whose printed forms are redacted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from leakward.core.secret import Secret
@@ -71,6 +72,29 @@ class Chunk:
         if newlines == 0:
             return self.first_line, self.first_column + column - 1
         return self.first_line + newlines, column
+
+    def positions(self, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """`position` of each offset, reading the data once in offset order: asked one by one,
+        20,000 findings in a 1 MB file counted newlines from the start 40,000 times."""
+        data = self.data
+        found: dict[int, tuple[int, int]] = {}
+        newlines, at, column = 0, 0, 1  # the line count and column at offset `at`
+        for asked in sorted(set(offsets)):
+            offset = max(0, min(asked, len(data)))
+            crossed = data.count(b"\n", at, offset)
+            if crossed:
+                newlines += crossed
+                line_start = data.rfind(b"\n", at, offset) + 1
+                column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+            else:
+                column += len(data[at:offset].decode("utf-8", "replace"))
+            at = offset
+            found[asked] = (
+                (self.first_line, self.first_column + column - 1)
+                if newlines == 0
+                else (self.first_line + newlines, column)
+            )
+        return found
 
 
 @dataclass(frozen=True, slots=True)
