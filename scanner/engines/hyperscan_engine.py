@@ -230,6 +230,10 @@ class HyperscanEngine:
                 spans[ident - _KEYWORD_BASE] = [(0, size)]
             else:
                 width, lines = self._shape(ident)
+                held = spans.get(ident)
+                if held and _extends(data, held[-1][1], end, width, lines):
+                    held[-1] = (held[-1][0], end)
+                    continue
                 start = max(0, end - width)
                 if lines is not None:
                     start = _earliest_start(data, start, end, lines)
@@ -251,6 +255,21 @@ class HyperscanEngine:
         for offsets in hits.triggers.values():
             offsets.sort()
         return hits
+
+
+def _extends(data: bytes, last_end: int, end: int, width: int, lines: int | None) -> bool:
+    """Whether a hit ending at `end` only extends the window that ends at `last_end`.
+
+    A pattern with an open-ended tail (`[^\\s]{10,}`) hits at every byte of a long value; a
+    window and a line-bounded start for each cost far more than the scan. Its window would start
+    no later than `last_end` (within `width`, and no newline since to move its line start), so
+    merging it into the last one gives the same windows.
+    """
+    return (
+        last_end <= end
+        and end - width <= last_end
+        and (lines is None or data.find(b"\n", last_end, end) < 0)
+    )
 
 
 def _earliest_start(data: bytes, start: int, end: int, lines: int) -> int:
