@@ -52,5 +52,5 @@ def test_many_real_tokens_in_one_file_cost_linear_work(shape: str, engine: str) 
     small = _work(shape, 1500, engine)
     large = _work(shape, 3000, engine)
 
-    assert (small["findings"], large["findings"]) in {((1500, 3000)), ((750, 1500))}
+    assert (small["findings"], large["findings"]) in {(1500, 3000), (750, 1500)}
     assert large["python_lines"] <= GROWTH * small["python_lines"]
