@@ -6,11 +6,15 @@ scanner types; outputs are detached from any session and safe to pass between pr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from leakward.core.errors import UsageError
 from leakward.registry.consumers import Consumer
 from leakward.registry.fingerprints import Hint
+
+_PROVIDER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,15 @@ class NewKey:
     last_rotated_at: datetime | None = None
     # Public identifiers only (kind=project, project_id=42); checked by registry/attributes.py.
     attributes: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # The provider is stored in plain text: a shifted inventory column must not put a key's
+        # value there. Provider names are short words, kept lowercase (openai, aws, google-cloud).
+        if not _PROVIDER.fullmatch(self.provider.lower()):
+            raise UsageError(
+                "the provider must be a short name such as openai, aws or github",
+                hint="check that the inventory's columns line up with its header",
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,8 @@ def test_a_bad_row_imports_nothing(db_url: str, tmp_path: Path) -> None:
         ("provider,owner,consumers", f"openai,dev@example.com,vault:{SECRET}"),
         ("provider,owner,created", f"openai,dev@example.com,{SECRET}"),
         ("provider,owner,secret", f"openai,dev@example.com,{SECRET},{SECRET}"),
+        ("secret,provider,owner", f"openai,{SECRET},dev@example.com"),
+        ("provider,owner,secret", f"{SECRET.lower()},dev@example.com,x"),
     ],
 )
 def test_a_malformed_row_never_quotes_a_value_in_full(
