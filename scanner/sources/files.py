@@ -90,6 +90,14 @@ def _git_visible_files(root: Path) -> list[str] | None:
         )
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             return None
+        # A folder named on the command line is scanned even when its work tree ignores it
+        # (a build output, a vendored copy): .gitignore decides what to leave out below a root
+        # the user chose, not whether to read that root at all.
+        ignored = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-q", "."], capture_output=True, check=False
+        )
+        if ignored.returncode == 0:
+            return None
         listed = subprocess.run(
             [
                 "git",

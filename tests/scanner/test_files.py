@@ -39,6 +39,20 @@ def test_gitignore_is_honoured_in_a_work_tree(tmp_path: Path) -> None:
     assert sorted(everything) == [("build/out.txt", 1), ("ignored.txt", 1), ("kept.txt", 1)]
 
 
+def test_a_folder_its_work_tree_ignores_is_scanned_when_named(tmp_path: Path) -> None:
+    """`leakward scan build/out` inside a work tree whose .gitignore has `build/`: the user named
+    it, so it is read; it scanned 0 files and exited 0 before."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("build/\n")
+    out = tmp_path / "build" / "out"
+    out.mkdir(parents=True)
+    (out / "config.env").write_text(f"GITHUB_TOKEN={GITHUB_PAT}\n")
+    found, _ = run(out)
+    assert found == [("config.env", 1)]
+    everything, _ = run(tmp_path)
+    assert everything == [], "from the work tree's root, build/ stays ignored"
+
+
 def test_git_directory_itself_is_never_walked(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".git" / "leak").write_text(f"t={GITHUB_PAT}\n")
