@@ -61,6 +61,17 @@ def test_the_wheel_holds_only_the_leakward_namespace(wheel: Path) -> None:
     }
 
 
+def test_the_wheel_carries_the_licence_pyproject_names(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    licences = [n for n in archive.namelist() if "/licenses/" in n or n.endswith("/LICENSE")]
+    assert "Apache-2.0" in archive.read(metadata).decode()
+    assert licences, archive.namelist()
+    text = archive.read(licences[0]).decode()
+    assert "Apache License" in text
+    assert "Version 2.0, January 2004" in text
+
+
 def test_every_source_module_is_in_the_wheel(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
