@@ -33,6 +33,7 @@ from leakward.scanner.scan import (
 from leakward.scanner.sources.dispatch import chunks_for
 from leakward.scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
 from leakward.scanner.sources.git_pack import Delta, PackReader
+from leakward.scanner.sources.git_refs import refs_containing
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
 # pack mappings), small enough to balance two cores and keep progress moving.
@@ -363,20 +364,20 @@ def _grouped(
         for finding in findings:
             key = (finding.rule_id, finding.secret.reveal())
             groups.setdefault(key, []).extend((finding, intro) for intro in intros)
-    extras: Extras = {}
-    final: list[Finding] = []
-    refs_cache: dict[str, list[str]] = {}
     for sightings in groups.values():
         sightings.sort(key=_sighting_order)
+    firsts = {intro.commit for _, intro in (s[0] for s in groups.values()) if intro is not None}
+    refs = refs_containing(repo.git_dir, firsts)
+    extras: Extras = {}
+    final: list[Finding] = []
+    for sightings in groups.values():
         first, intro = sightings[0]
         finding = _attributed(first, intro)
         extra: dict[str, object] = {
             "locations": [_location(f, i) for f, i in sightings][:MAX_LOCATIONS]
         }
         if intro is not None:
-            if intro.commit not in refs_cache:
-                refs_cache[intro.commit] = repo.refs_containing(intro.commit)
-            extra["refs"] = refs_cache[intro.commit]
+            extra["refs"] = refs[intro.commit]
             extra["message"] = intro.subject
         extras[finding] = extra
         final.append(finding)

@@ -228,12 +228,6 @@ class Repository:
             old = parts[2].decode()
             yield path, parts[3].decode(), None if old == ZERO_OID else old
 
-    def refs_containing(self, commit: str) -> list[str]:
-        output = self.run(
-            "for-each-ref", f"--contains={commit}", "--format=%(refname)", check=False
-        )
-        return [r for r in output.decode("utf-8", "replace").splitlines() if r]
-
     def other_refs_than(self, commit: str, pushed_ref: str | None = None) -> list[str]:
         """Refs other than the pushed one: what a new branch's own commits are cut from.
 

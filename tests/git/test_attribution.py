@@ -1,0 +1,94 @@
+"""Attribution of history findings: which refs hold each one, from one walk of the history.
+
+The git processes a scan starts are counted by a `git` found first on PATH that records its
+arguments and runs the real git: the real program does the work, the count is what it was asked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from leakward.rules.model import RuleSet
+from leakward.scanner.git_scan import scan_history
+from leakward.scanner.scan import ScanOptions
+from tests.git.repos import GitRepo, by_secret, pat
+
+
+def _counting_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Puts a recording `git` first on PATH; returns the file it appends each command to."""
+    real = shutil.which("git")
+    assert real
+    folder = tmp_path / "counting-bin"
+    folder.mkdir()
+    log = tmp_path / "git-calls.log"
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def _history_with_findings(repo: GitRepo, count: int) -> None:
+    """`count` secrets, each added by its own commit, on main and on side branches and tags."""
+    repo.commit("init", **{"README.md": "# demo\n"})
+    for seed in range(count):
+        repo.commit(f"secret {seed}", **{f"conf/{seed}.env": f"TOKEN={pat(100 + seed)}\n"})
+        if seed % 3 == 0:
+            repo.git("branch", f"side-{seed}")
+        if seed % 4 == 0:
+            repo.git("tag", "-a", "-m", "release", f"v{seed}")
+
+
+def _git_calls(tmp_path: Path, count: int, rules: RuleSet, options: ScanOptions) -> int:
+    repo = GitRepo(tmp_path / f"repo-{count}")
+    _history_with_findings(repo, count)
+    log = tmp_path / "git-calls.log"
+    log.unlink(missing_ok=True)
+    scan = scan_history(repo.path, rules, options)
+    assert len(scan.result.findings) == count
+    return len(log.read_text().splitlines())
+
+
+def test_git_processes_do_not_grow_with_the_commits_that_introduced_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: RuleSet, options: ScanOptions
+) -> None:
+    _counting_git(tmp_path, monkeypatch)
+    few = _git_calls(tmp_path, 2, rules, options)
+    many = _git_calls(tmp_path, 24, rules, options)
+    assert few > 0
+    assert many == few
+
+
+def _expected_refs(repo: GitRepo, commit: str) -> list[str]:
+    """What git itself answers for one commit."""
+    listing = repo.git("for-each-ref", f"--contains={commit}", "--format=%(refname)")
+    return listing.splitlines()
+
+
+def test_refs_of_each_finding_are_what_git_for_each_ref_contains_says(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    _history_with_findings(repo, 9)
+    # A merge joins a side branch back; a tag of a tag and tags of a blob and of a tree must
+    # count as git counts them.
+    repo.git("checkout", "-q", "-b", "topic", "side-3")
+    repo.commit("topic", **{"topic.env": f"TOKEN={pat(200)}\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge topic", "topic")
+    repo.git("branch", "-q", "-D", "topic")
+    repo.git("tag", "-a", "-m", "nested", "v-nested", "v4")
+    blob = repo.git("hash-object", "-w", "--stdin", input=b"plain\n")
+    repo.git("tag", "v-blob", blob)
+    repo.git("tag", "-a", "-m", "a tree", "v-tree", "HEAD^{tree}")
+    repo.git("update-ref", "refs/remotes/origin/old", "main~4")
+    scan = scan_history(repo.path, rules, options)
+    found = by_secret(scan)
+    assert len(found) == 10
+    for finding in found.values():
+        assert finding.origin.commit
+        assert scan.extras[finding]["refs"] == _expected_refs(repo, finding.origin.commit)
