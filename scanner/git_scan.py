@@ -19,6 +19,7 @@ from pathlib import Path
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
+from leakward.scanner.git_phases import Phases
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Finding, Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
@@ -281,7 +282,24 @@ def scan_history(
     """Every blob reachable from `revs` (with `all_objects`, unreachable ones too)."""
     started = time.perf_counter()
     repo = Repository(path)
+    phases = Phases(progress, repo)
+    try:
+        return _scan_history(repo, ruleset, options, revs, all_objects, phases, started)
+    finally:
+        phases.close()
+
+
+def _scan_history(
+    repo: Repository,
+    ruleset: RuleSet,
+    options: ScanOptions,
+    revs: Sequence[str],
+    all_objects: bool,
+    phases: Phases,
+    started: float,
+) -> GitScan:
     skipped = _notes(repo)
+    phases.begin("reading", "objects")
     paths, missing = repo.reachable_blobs(revs)
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     blobs = []
@@ -306,14 +324,16 @@ def scan_history(
         b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
         for b in blobs
     ]
-    results = _scan_all(repo, blobs, ruleset, options, progress)
+    phases.finished(len(blobs))
+    phases.begin("scanning", "objects")
+    results = _scan_all(repo, blobs, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid in paths}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
     # renamed or copied was first added under another. A tree-only log is cheap, and it only
     # runs when something was found.
-    introductions = _introductions(repo, revs, needed, results.tally.skipped)
-    return _grouped(repo, results, introductions, started)
+    introductions = _introductions(repo, revs, needed, results.tally.skipped, phases)
+    return _grouped(repo, results, introductions, started, phases)
 
 
 def _notes(repo: Repository) -> list[Skipped]:
@@ -329,13 +349,18 @@ def _notes(repo: Repository) -> list[Skipped]:
 
 
 def _introductions(
-    repo: Repository, revs: Sequence[str], oids: set[str], skipped: list[Skipped]
+    repo: Repository,
+    revs: Sequence[str],
+    oids: set[str],
+    skipped: list[Skipped],
+    phases: Phases,
 ) -> dict[str, list[Introduction]]:
     found: dict[str, list[Introduction]] = {}
     if not oids:
         return found
     errors: list[str] = []
-    for intro in repo.introductions(revs, oids=oids, errors=errors):
+    phases.begin_walk("attributing", revs)
+    for intro in repo.introductions(revs, oids=oids, errors=errors, walked=phases.walked):
         found.setdefault(intro.oid, []).append(intro)
     skipped += [_log_failure(error) for error in errors]
     for intros in found.values():
@@ -356,6 +381,7 @@ def _grouped(
     results: _BlobResults,
     introductions: dict[str, list[Introduction]],
     started: float,
+    phases: Phases,
 ) -> GitScan:
     """One finding per (rule, secret), at its oldest location, listing all the others."""
     groups: dict[tuple[str, str], list[tuple[Finding, Introduction | None]]] = {}
@@ -367,7 +393,11 @@ def _grouped(
     for sightings in groups.values():
         sightings.sort(key=_sighting_order)
     firsts = {intro.commit for _, intro in (s[0] for s in groups.values()) if intro is not None}
-    refs = refs_containing(repo.git_dir, firsts)
+    if firsts:
+        # The walk goes over every ref, as `for-each-ref --contains` did.
+        phases.begin_walk("finding refs", ("--all",))
+    refs = refs_containing(repo.git_dir, firsts, phases.walked)
+    phases.end_walk()
     extras: Extras = {}
     final: list[Finding] = []
     for sightings in groups.values():
@@ -471,13 +501,29 @@ def scan_revisions(
     """Secrets the commits of `revs` added (a push, `--since-commit`, a pull request)."""
     started = time.perf_counter()
     repo = Repository(path)
+    phases = Phases(progress, repo)
+    try:
+        return _scan_revisions(repo, ruleset, options, revs, phases, started)
+    finally:
+        phases.close()
+
+
+def _scan_revisions(
+    repo: Repository,
+    ruleset: RuleSet,
+    options: ScanOptions,
+    revs: Sequence[str],
+    phases: Phases,
+    started: float,
+) -> GitScan:
     skipped = _notes(repo)
     errors: list[str] = []
+    phases.begin_walk("reading", revs)
     # What each commit had before, across all its files: a secret moved between files (a rename,
     # a cut and paste) in one commit is not new. Merges: the versions in every parent.
     before: dict[str, set[str]] = {}
     by_oid: dict[str, list[Introduction]] = {}
-    for intro in repo.introductions(revs, errors=errors, deletions=True):
+    for intro in repo.introductions(revs, errors=errors, deletions=True, walked=phases.walked):
         if intro.parent_oid:
             before.setdefault(intro.commit, set()).add(intro.parent_oid)
         if intro.oid != ZERO_OID:
@@ -487,7 +533,8 @@ def scan_revisions(
         group.sort(key=Introduction.age_key)
     sizes = repo.blob_sizes(by_oid)
     blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
-    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, progress)
+    phases.begin("scanning", "objects")
+    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     commits = {i.commit for oid in results.findings for i in by_oid[oid]}
     olds = set().union(*(before.get(commit, set()) for commit in commits))
@@ -507,7 +554,7 @@ def scan_revisions(
             results.findings[oid] = fresh
         else:
             del results.findings[oid]
-    return _grouped(repo, results, by_oid, started)
+    return _grouped(repo, results, by_oid, started, phases)
 
 
 def _secrets_in(

@@ -13,7 +13,7 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -23,6 +23,8 @@ import git
 from leakward.core.errors import SourceError
 
 ZERO_OID = "0" * 40
+# Commits of a log read between two progress reports.
+_REPORT_EVERY = 1024
 _LOG_FORMAT = "%x01%H%x1f%an <%ae>%x1f%aI%x1f%s"
 
 
@@ -164,9 +166,11 @@ class Repository:
         oids: set[str] | None = None,
         errors: list[str] | None = None,
         deletions: bool = False,
+        walked: Callable[[int], None] | None = None,
     ) -> Iterator[Introduction]:
         """Blob additions and changes in the commits of `revs` (merges against each parent);
-        with `deletions`, removals too, as introductions of ZERO_OID.
+        with `deletions`, removals too, as introductions of ZERO_OID. `walked` gets the number
+        of commits read so far, now and then.
 
         Streamed, so memory stays bounded on long histories. A log that fails part way (a missing
         tree in a damaged repository) still yields what it read; the failure goes to `errors`
@@ -189,9 +193,17 @@ class Repository:
             # git reads all of stdin before it writes anything, so this cannot deadlock.
             process.stdin.write(request)
             process.stdin.close()
+            commits, previous = 0, b""
             try:
                 for position, block in enumerate(_blocks(process.stdout)):
+                    # `-m` repeats a merge once per parent: a commit is counted once.
+                    if walked is not None and block[:40] != previous:
+                        previous, commits = block[:40], commits + 1
+                        if commits % _REPORT_EVERY == 0:
+                            walked(commits)
                     yield from _parse_block(block, position, oids, deletions)
+                if walked is not None:
+                    walked(commits)
             finally:
                 process.stdout.close()
                 status = process.wait()

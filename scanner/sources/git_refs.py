@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -160,3 +160,30 @@ def _git(git_dir: Path, *args: str, stdin: bytes | None = None) -> bytes:
         ["git", f"--git-dir={git_dir}", *args], capture_output=True, check=False, input=stdin
     )
     return done.stdout
+
+
+class CommitCount:
+    """`git rev-list --count`, run beside the work it is the total of: a progress bar gets a
+    total without waiting for a walk of its own. 0 until git has answered (or if it failed)."""
+
+    def __init__(self, git_dir: Path, revs: Sequence[str]) -> None:
+        self._process = subprocess.Popen(
+            ["git", f"--git-dir={git_dir}", "rev-list", "--count", *revs],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._total = 0
+
+    def total(self) -> int:
+        out = self._process.stdout
+        # The answer is one short line: it fits the pipe, so git exits before it is read.
+        if not self._total and out is not None and self._process.poll() is not None:
+            answer = out.read().strip()
+            self._total = int(answer) if answer.isdigit() else 0
+        return self._total
+
+    def close(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()

@@ -6,13 +6,16 @@ arguments and runs the real git: the real program does the work, the count is wh
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
 
 import pytest
 
+from leakward.cli.progress import ProgressBar
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
@@ -92,3 +95,35 @@ def test_refs_of_each_finding_are_what_git_for_each_ref_contains_says(
     for finding in found.values():
         assert finding.origin.commit
         assert scan.extras[finding]["refs"] == _expected_refs(repo, finding.origin.commit)
+
+
+def _last_draw_of(output: str, phase: str) -> str:
+    """The final state of a phase's bar: the last redraw on its line."""
+    (line,) = [line for line in output.split("\n") if f"{phase} " in line]
+    return line.split("\r")[-1]
+
+
+def test_progress_names_each_phase_with_its_own_bar_up_to_its_total(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    _history_with_findings(repo, 5)
+    commits = int(repo.git("rev-list", "--count", "--all"))
+    listing = repo.git("rev-list", "--objects", "--all", "--filter=object:type=blob")
+    blobs = sum(" " in line for line in listing.splitlines())
+    stream = io.StringIO()
+    bar = ProgressBar(stream, unit="objects")
+    scan_history(repo.path, rules, options, progress=bar)
+    bar.close()
+    output = stream.getvalue()
+    phases = ["reading", "scanning", "attributing", "finding refs"]
+    assert [output.index(f"{phase} ") for phase in phases] == sorted(
+        output.index(f"{phase} ") for phase in phases
+    )
+    assert output.count("\n") == len(phases)  # one line per phase, kept
+    # git counts the commits beside the walk: the total may not be known yet when it ends.
+    walked = re.compile(rf"\] {commits}(/{commits})? commits")
+    assert walked.search(_last_draw_of(output, "attributing"))
+    # The ref walk stops at the oldest commit it needs; its bar still ends full when it knows
+    # the total.
+    assert re.search(r"\] (\d+ |(\d+)/\2 )commits", _last_draw_of(output, "finding refs"))
+    assert f"] {blobs}/{blobs} objects" in _last_draw_of(output, "scanning")

@@ -156,6 +156,8 @@ def test_cli_history_scan_shows_progress_and_exits_one(repo: GitRepo) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert b"MB/s" in done.stderr
+    for phase in (b"reading", b"scanning", b"attributing", b"finding refs"):
+        assert phase in done.stderr
     assert b"a.txt" in done.stdout
     assert pat(10).encode() not in done.stdout + done.stderr
 

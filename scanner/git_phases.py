@@ -1,0 +1,71 @@
+"""The phases of a git scan, as a progress display shows them.
+
+Stage: orchestration. A history scan reads the object listing, scans the blobs, then walks the
+commits to attribute what it found. The last walk took minutes on rails while the bar sat at
+100 % with no word: a display that names phases (`PhasedProgress`) gets each one with its own
+bar. A plain callback gets the scanning phase only, as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from leakward.scanner.scan import Progress
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_refs import CommitCount
+
+
+@runtime_checkable
+class PhasedProgress(Protocol):
+    """A progress display that names each phase of a scan and gives it its own bar."""
+
+    def __call__(self, done: int, total: int, nbytes: int, /) -> None: ...
+
+    def phase(self, name: str, unit: str) -> None: ...
+
+
+class Phases:
+    """Reports a git scan's phases to `progress` when it can show them."""
+
+    def __init__(self, progress: Progress | None, repo: Repository) -> None:
+        self.scanning = progress
+        self._phased = progress if isinstance(progress, PhasedProgress) else None
+        self._repo = repo
+        self._counts: dict[tuple[str, ...], CommitCount] = {}
+        self._commits: CommitCount | None = None
+
+    def begin(self, name: str, unit: str) -> None:
+        if self._phased is not None:
+            self._phased.phase(name, unit)
+
+    def finished(self, count: int) -> None:
+        """A phase whose work came in one piece is done."""
+        if self._phased is not None:
+            self._phased(count, count, 0)
+
+    def begin_walk(self, name: str, revs: Sequence[str]) -> None:
+        """A phase that walks the commits of `revs`; their count, for the total, is asked of git
+        beside the walk, and only when a display shows it."""
+        self.begin(name, "commits")
+        if self._phased is not None:
+            key = tuple(revs)
+            if key not in self._counts:
+                self._counts[key] = CommitCount(self._repo.git_dir, revs)
+            self._commits = self._counts[key]
+
+    def walked(self, commits: int) -> None:
+        if self._phased is None:
+            return
+        total = self._commits.total() if self._commits is not None else 0
+        self._phased(min(commits, total) if total else commits, total, 0)
+
+    def end_walk(self) -> None:
+        """A walk that stopped once it had what it needed did all its work: its bar ends full."""
+        total = self._commits.total() if self._commits is not None else 0
+        if self._phased is not None and total:
+            self._phased(total, total, 0)
+
+    def close(self) -> None:
+        for count in self._counts.values():
+            count.close()
