@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leakward.rules.model import RuleSet
+from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
 from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.matcher import Matcher
@@ -34,7 +35,6 @@ from leakward.scanner.scan import (
 from leakward.scanner.sources.dispatch import chunks_for
 from leakward.scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
 from leakward.scanner.sources.git_pack import Delta, PackReader
-from leakward.scanner.sources.git_refs import refs_containing
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
 # pack mappings), small enough to balance two cores and keep progress moving.
@@ -47,9 +47,6 @@ _REBUILT_SHARE = 20
 # Plain-text blobs up to _BATCH_BLOB_BYTES are located together, _BATCH_BYTES at a time.
 _BATCH_BLOB_BYTES = 64 * 1024
 _BATCH_BYTES = 1024 * 1024
-MAX_LOCATIONS = 1000
-
-Extras = dict[Finding, dict[str, object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +329,7 @@ def _scan_history(
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
     # renamed or copied was first added under another. A tree-only log is cheap, and it only
     # runs when something was found.
-    introductions = _introductions(repo, revs, needed, results.tally.skipped, phases)
+    introductions = introductions_of(repo, revs, needed, results.tally.skipped, phases)
     return _grouped(repo, results, introductions, started, phases)
 
 
@@ -348,34 +345,6 @@ def _notes(repo: Repository) -> list[Skipped]:
     return []
 
 
-def _introductions(
-    repo: Repository,
-    revs: Sequence[str],
-    oids: set[str],
-    skipped: list[Skipped],
-    phases: Phases,
-) -> dict[str, list[Introduction]]:
-    found: dict[str, list[Introduction]] = {}
-    if not oids:
-        return found
-    errors: list[str] = []
-    phases.begin_walk("attributing", revs)
-    for intro in repo.introductions(revs, oids=oids, errors=errors, walked=phases.walked):
-        found.setdefault(intro.oid, []).append(intro)
-    skipped += [_log_failure(error) for error in errors]
-    for intros in found.values():
-        intros.sort(key=Introduction.age_key)
-    return found
-
-
-def _log_failure(error: str) -> Skipped:
-    return Skipped(
-        "(git log)",
-        f"history could not be read to the end ({error}); findings past it have no commit",
-        is_error=True,
-    )
-
-
 def _grouped(
     repo: Repository,
     results: _BlobResults,
@@ -384,70 +353,9 @@ def _grouped(
     phases: Phases,
 ) -> GitScan:
     """One finding per (rule, secret), at its oldest location, listing all the others."""
-    groups: dict[tuple[str, str], list[tuple[Finding, Introduction | None]]] = {}
-    for oid, findings in results.findings.items():
-        intros: Sequence[Introduction | None] = introductions.get(oid) or [None]
-        for finding in findings:
-            key = (finding.rule_id, finding.secret.reveal())
-            groups.setdefault(key, []).extend((finding, intro) for intro in intros)
-    for sightings in groups.values():
-        sightings.sort(key=_sighting_order)
-    firsts = {intro.commit for _, intro in (s[0] for s in groups.values()) if intro is not None}
-    if firsts:
-        # The walk goes over every ref, as `for-each-ref --contains` did.
-        phases.begin_walk("finding refs", ("--all",))
-    refs = refs_containing(repo.git_dir, firsts, phases.walked)
-    phases.end_walk()
-    extras: Extras = {}
-    final: list[Finding] = []
-    for sightings in groups.values():
-        first, intro = sightings[0]
-        finding = _attributed(first, intro)
-        extra: dict[str, object] = {
-            "locations": [_location(f, i) for f, i in sightings][:MAX_LOCATIONS]
-        }
-        if intro is not None:
-            extra["refs"] = refs[intro.commit]
-            extra["message"] = intro.subject
-        extras[finding] = extra
-        final.append(finding)
+    final, extras = attribute(repo, results.findings, introductions, phases)
     results.tally.findings = final
     return GitScan(finish(results.tally, started, root=str(repo.work_tree or repo.git_dir)), extras)
-
-
-def _sighting_order(sighting: tuple[Finding, Introduction | None]) -> tuple[object, ...]:
-    """Oldest first; ties (one commit, several places) by place, so the report does not depend
-    on which worker finished first."""
-    finding, intro = sighting
-    age = intro.age_key() if intro else ("", 0)
-    path = intro.path if intro else finding.origin.path
-    return (intro is None, age, path, finding.origin.nested, finding.line, finding.column)
-
-
-def _attributed(finding: Finding, intro: Introduction | None) -> Finding:
-    if intro is None:
-        return finding
-    origin = dataclasses.replace(
-        finding.origin,
-        kind="git",
-        path=intro.path,
-        commit=intro.commit,
-        author=intro.author,
-        date=intro.date,
-    )
-    return dataclasses.replace(finding, origin=origin)
-
-
-def _location(finding: Finding, intro: Introduction | None) -> dict[str, object]:
-    path = "!".join((intro.path if intro else finding.origin.path, *finding.origin.nested))
-    return {
-        "commit": intro.commit if intro else None,
-        "path": path,
-        "line": finding.line,
-        "column": finding.column,
-        "author": intro.author if intro else None,
-        "date": intro.date if intro else None,
-    }
 
 
 def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> list[str]:
@@ -528,7 +436,7 @@ def _scan_revisions(
             before.setdefault(intro.commit, set()).add(intro.parent_oid)
         if intro.oid != ZERO_OID:
             by_oid.setdefault(intro.oid, []).append(intro)
-    skipped += [_log_failure(error) for error in errors]
+    skipped += [log_failure(error) for error in errors]
     for group in by_oid.values():
         group.sort(key=Introduction.age_key)
     sizes = repo.blob_sizes(by_oid)

@@ -1,0 +1,125 @@
+"""Attribution of a git scan's findings: the commits that introduced them and the refs that hold
+them.
+
+Stage: orchestration. Only blobs that held a secret are traced: one `git log --raw` over the
+scanned revisions finds every commit that put one in place, and one walk of the commit graph
+(scanner.sources.git_refs) finds the refs holding the oldest of them. The same secret across
+many blobs and commits is one finding with all its locations, first seen at the oldest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from leakward.scanner.git_phases import Phases
+from leakward.scanner.models import Finding, Skipped
+from leakward.scanner.sources.git import Introduction, Repository
+from leakward.scanner.sources.git_refs import refs_containing
+
+MAX_LOCATIONS = 1000
+
+Extras = dict[Finding, dict[str, object]]
+
+
+def introductions_of(
+    repo: Repository,
+    revs: Sequence[str],
+    oids: set[str],
+    skipped: list[Skipped],
+    phases: Phases,
+) -> dict[str, list[Introduction]]:
+    """The commits that put each of `oids` in place, oldest first."""
+    found: dict[str, list[Introduction]] = {}
+    if not oids:
+        return found
+    errors: list[str] = []
+    phases.begin_walk("attributing", revs)
+    for intro in repo.introductions(revs, oids=oids, errors=errors, walked=phases.walked):
+        found.setdefault(intro.oid, []).append(intro)
+    skipped += [log_failure(error) for error in errors]
+    for intros in found.values():
+        intros.sort(key=Introduction.age_key)
+    return found
+
+
+def log_failure(error: str) -> Skipped:
+    """A log that ended part way: what it did not reach has no commit."""
+    return Skipped(
+        "(git log)",
+        f"history could not be read to the end ({error}); findings past it have no commit",
+        is_error=True,
+    )
+
+
+def attribute(
+    repo: Repository,
+    found: dict[str, list[Finding]],
+    introductions: dict[str, list[Introduction]],
+    phases: Phases,
+) -> tuple[list[Finding], Extras]:
+    """One finding per (rule, secret) of the blobs' findings, at its oldest location, with all
+    the others, the refs that hold it and its commit's subject."""
+    groups: dict[tuple[str, str], list[tuple[Finding, Introduction | None]]] = {}
+    for oid, findings in found.items():
+        intros: Sequence[Introduction | None] = introductions.get(oid) or [None]
+        for finding in findings:
+            key = (finding.rule_id, finding.secret.reveal())
+            groups.setdefault(key, []).extend((finding, intro) for intro in intros)
+    for sightings in groups.values():
+        sightings.sort(key=_sighting_order)
+    firsts = {intro.commit for _, intro in (s[0] for s in groups.values()) if intro is not None}
+    if firsts:
+        # The walk goes over every ref, as `for-each-ref --contains` did.
+        phases.begin_walk("finding refs", ("--all",))
+    refs = refs_containing(repo.git_dir, firsts, phases.walked)
+    phases.end_walk()
+    extras: Extras = {}
+    final: list[Finding] = []
+    for sightings in groups.values():
+        first, intro = sightings[0]
+        finding = _attributed(first, intro)
+        extra: dict[str, object] = {
+            "locations": [_location(f, i) for f, i in sightings][:MAX_LOCATIONS]
+        }
+        if intro is not None:
+            extra["refs"] = refs[intro.commit]
+            extra["message"] = intro.subject
+        extras[finding] = extra
+        final.append(finding)
+    return final, extras
+
+
+def _sighting_order(sighting: tuple[Finding, Introduction | None]) -> tuple[object, ...]:
+    """Oldest first; ties (one commit, several places) by place, so the report does not depend
+    on which worker finished first."""
+    finding, intro = sighting
+    age = intro.age_key() if intro else ("", 0)
+    path = intro.path if intro else finding.origin.path
+    return (intro is None, age, path, finding.origin.nested, finding.line, finding.column)
+
+
+def _attributed(finding: Finding, intro: Introduction | None) -> Finding:
+    if intro is None:
+        return finding
+    origin = dataclasses.replace(
+        finding.origin,
+        kind="git",
+        path=intro.path,
+        commit=intro.commit,
+        author=intro.author,
+        date=intro.date,
+    )
+    return dataclasses.replace(finding, origin=origin)
+
+
+def _location(finding: Finding, intro: Introduction | None) -> dict[str, object]:
+    path = "!".join((intro.path if intro else finding.origin.path, *finding.origin.nested))
+    return {
+        "commit": intro.commit if intro else None,
+        "path": path,
+        "line": finding.line,
+        "column": finding.column,
+        "author": intro.author if intro else None,
+        "date": intro.date if intro else None,
+    }
