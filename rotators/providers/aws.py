@@ -25,9 +25,17 @@ from leakward.rotators.base import (
 )
 from leakward.rotators.providers.aws_errors import (
     NoSuchKeyError,
+    Paginator,
     aws_call,
+    aws_call_pages,
     error_code,
     is_transient,
+)
+from leakward.rotators.providers.aws_marks import (
+    RotationMark,
+    issue_tokens,
+    keys_created_by,
+    write_mark,
 )
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.registry import configured_url
@@ -37,8 +45,6 @@ if TYPE_CHECKING:
     from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_AWS = FACTS["aws"]
-# IAM user tags remember which key a rotation created, so a repeated reissue finds its orphan.
-_TAG_PREFIX = "leakward-rotation:"
 
 
 class IamClient(Protocol):
@@ -47,9 +53,10 @@ class IamClient(Protocol):
     def update_access_key(self, **kwargs: str) -> Mapping[str, object]: ...
     def delete_access_key(self, **kwargs: str) -> Mapping[str, object]: ...
     def get_access_key_last_used(self, **kwargs: str) -> Mapping[str, object]: ...
-    def list_users(self, **kwargs: str) -> Mapping[str, object]: ...
     def list_user_tags(self, **kwargs: str) -> Mapping[str, object]: ...
     def tag_user(self, **kwargs: object) -> Mapping[str, object]: ...
+    def untag_user(self, **kwargs: object) -> Mapping[str, object]: ...
+    def get_paginator(self, operation_name: str) -> Paginator: ...
 
 
 def aws_credential(access_key_id: str, secret_access_key: Secret) -> Secret:
@@ -156,35 +163,40 @@ class AwsRotator:
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         iam = self._admin()
         user = self._user(key)
-        tag = _TAG_PREFIX + idempotency_token[:100]
         existing = _keys(aws_call(iam.list_access_keys, "list keys", UserName=user))
-        orphan = self._tagged_key(user, tag)
-        if orphan is not None and any(k.get("AccessKeyId") == orphan for k in existing):
-            # A previous attempt created this key and crashed before handing it over: its
+        for orphan in self._own_orphans(user, idempotency_token, existing):
+            # A previous attempt created this key and failed before handing it over: its
             # secret was shown once and is lost, so retire it and issue afresh.
             self._delete(user, orphan)
             existing = [k for k in existing if k.get("AccessKeyId") != orphan]
         cap = FACTS_AWS.key_cap or 2
         if len(existing) >= cap:
             self._free_slot(user, key.key_id, existing)
+            existing = _keys(aws_call(iam.list_access_keys, "list keys", UserName=user))
+        # Intent first: if anything fails from here on, the mark still finds the new key.
+        before = tuple(str(k.get("AccessKeyId")) for k in existing)
+        self._mark(user, RotationMark(idempotency_token, before=before))
         created = aws_call(iam.create_access_key, "create key", UserName=user)
         access_key = created.get("AccessKey")
         if not isinstance(access_key, Mapping):
             raise PermanentError("create key: IAM returned no AccessKey")
         new_id = str(access_key.get("AccessKeyId"))
-        aws_call(iam.tag_user, "remember key", UserName=user, Tags=[{"Key": tag, "Value": new_id}])
+        self._mark(user, RotationMark(idempotency_token, issued=new_id))
         return NewCredential(
             secret=aws_credential(new_id, Secret(str(access_key.get("SecretAccessKey")))),
             key_id=new_id,
             extra_public=(("user", user),),
         )
 
-    def _tagged_key(self, user: str, tag: str) -> str | None:
-        tags = aws_call(self._admin().list_user_tags, "read tags", UserName=user).get("Tags")
-        for item in tags if isinstance(tags, list) else []:
-            if isinstance(item, Mapping) and item.get("Key") == tag:
-                return str(item.get("Value"))
-        return None
+    def _own_orphans(
+        self, user: str, token: str, existing: Sequence[Mapping[str, object]]
+    ) -> list[str]:
+        current = [str(k.get("AccessKeyId")) for k in existing]
+        return keys_created_by(self._admin().list_user_tags, user, token, current)
+
+    def _mark(self, user: str, mark: RotationMark) -> None:
+        iam = self._admin()
+        write_mark(iam.tag_user, iam.untag_user, iam.list_user_tags, user, mark)
 
     def _free_slot(
         self, user: str, leaked_id: str | None, existing: Sequence[Mapping[str, object]]
@@ -253,19 +265,13 @@ class AwsRotator:
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         iam = self._admin()
-        if account is not None:
-            users = [account]
-        else:
-            listing = aws_call(iam.list_users, "list users").get("Users")
-            users = [
-                str(u.get("UserName"))
-                for u in (listing if isinstance(listing, list) else [])
-                if isinstance(u, Mapping)
-            ]
+        users = [account] if account is not None else self._all_users()
         refs: list[KeyRef] = []
         for user in users:
-            issued = self._issue_tokens(user)
-            for meta in _keys(aws_call(iam.list_access_keys, "list keys", UserName=user)):
+            keys = _keys(aws_call(iam.list_access_keys, "list keys", UserName=user))
+            current = [str(k.get("AccessKeyId")) for k in keys]
+            issued = issue_tokens(iam.list_user_tags, user, current)
+            for meta in keys:
                 key_id = str(meta.get("AccessKeyId"))
                 attributes = [("status", str(meta.get("Status")))]
                 if key_id in issued:
@@ -273,14 +279,12 @@ class AwsRotator:
                 refs.append(KeyRef("aws", key_id, user, attributes=tuple(attributes)))
         return refs
 
-    def _issue_tokens(self, user: str) -> dict[str, str]:
-        """Key id -> the rotation token that issued it, from the user's leakward tags."""
-        tags = aws_call(self._admin().list_user_tags, "read tags", UserName=user).get("Tags")
-        found: dict[str, str] = {}
-        for item in tags if isinstance(tags, list) else []:
-            if isinstance(item, Mapping) and str(item.get("Key", "")).startswith(_TAG_PREFIX):
-                found[str(item.get("Value"))] = str(item["Key"])[len(_TAG_PREFIX) :]
-        return found
+    def _all_users(self) -> list[str]:
+        """Every IAM user: ListUsers answers at most 100 per page, so follow its Marker."""
+        pages = aws_call_pages(self._admin().get_paginator("list_users"), "list users")
+        listings = [page.get("Users") for page in pages]
+        users = [u for users in listings if isinstance(users, list) for u in users]
+        return [str(u.get("UserName")) for u in users if isinstance(u, Mapping)]
 
     def manual_steps(self, key: KeyRef) -> str:
         who = f"user {key.account}" if key.account else "the key's IAM user"

@@ -8,7 +8,8 @@ never puts a request (which may hold a signed key) into a message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 from leakward.rotators.base import PermanentError, TransientError
 
@@ -94,3 +95,19 @@ def aws_call(
         if code is None:
             raise
         raise PermanentError(f"AWS {what}: {code}") from exc
+
+
+class Paginator(Protocol):
+    """A boto3 paginator: it follows Marker/IsTruncated (or NextToken) from page to page."""
+
+    def paginate(self, **kwargs: object) -> Iterable[Mapping[str, object]]: ...
+
+
+def aws_call_pages(paginator: Paginator, what: str, **kwargs: object) -> list[Mapping[str, object]]:
+    """Every page of a paginated call, its failures translated as `aws_call` does."""
+
+    def every_page(**params: object) -> Mapping[str, object]:
+        return {"pages": list(paginator.paginate(**params))}
+
+    pages = aws_call(every_page, what, **kwargs)["pages"]
+    return [page for page in pages if isinstance(page, Mapping)] if isinstance(pages, list) else []

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -137,8 +138,8 @@ class StubIam:
     def tag_user(self, **kw: object) -> Mapping[str, object]:
         return {}
 
-    def list_users(self, **kw: str) -> Mapping[str, object]:
-        return {"Users": [{"UserName": "ci"}]}
+    def untag_user(self, **kw: object) -> Mapping[str, object]:
+        return {}
 
 
 def test_cap_with_both_keys_in_use_needs_policy() -> None:
@@ -213,3 +214,94 @@ def test_listed_replacement_carries_its_issue_token(moto_url: str) -> None:
     new = rotator.reissue(KeyRef("aws", leaked_id), "0b5e4c1a-1111-4222-8333-444455556666-g1")
     listed = {k.key_id: k.attribute("idempotency_token") for k in rotator.list_keys()}
     assert listed == {leaked_id: None, new.key_id: "0b5e4c1a-1111-4222-8333-444455556666-g1"}
+
+
+def enforce_iam_tag_quota(iam) -> None:
+    """moto takes any number of tags on a user across calls; IAM refuses a 51st (LimitExceeded,
+    IAM quotas page: "Tags per IAM user: 50")."""
+
+    def refuse_beyond_50(params: dict, **_: object) -> None:
+        held = {t["Key"] for t in iam.list_user_tags(UserName=params["UserName"])["Tags"]}
+        if len(held | {t["Key"] for t in params["Tags"]}) > 50:
+            error = {"Code": "LimitExceeded", "Message": "Cannot exceed quota for TagsPerUser: 50"}
+            raise ClientError(
+                {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 409}}, "TagUser"
+            )
+
+    iam.meta.events.register("before-parameter-build.iam.TagUser", refuse_beyond_50)
+
+
+def leakward_tags(iam, user: str = "deployer") -> list[str]:
+    tags = iam.list_user_tags(UserName=user)["Tags"]
+    return [t["Key"] for t in tags if t["Key"].startswith("leakward")]
+
+
+def test_many_rotations_keep_one_tag_within_iams_limit(moto_url: str) -> None:
+    iam = iam_client(moto_url)
+    enforce_iam_tag_quota(iam)
+    current, _ = make_user(iam)
+    iam.tag_user(UserName="deployer", Tags=[{"Key": f"team-{i}", "Value": "x"} for i in range(47)])
+    rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
+    for n in range(5):
+        new = rotator.reissue(KeyRef("aws", current), f"rot-{n}")
+        rotator.revoke(KeyRef("aws", current, "deployer"))
+        current = str(new.key_id)
+    assert statuses(iam) == {current: "Active"}
+    assert leakward_tags(iam) == ["leakward-rotation"]
+
+
+def test_a_user_at_the_tag_limit_gets_no_orphan_key(moto_url: str) -> None:
+    iam = iam_client(moto_url)
+    enforce_iam_tag_quota(iam)
+    leaked_id, _ = make_user(iam)
+    iam.tag_user(UserName="deployer", Tags=[{"Key": f"team-{i}", "Value": "x"} for i in range(50)])
+    rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
+    with pytest.raises(PermanentError, match="remove one tag"):
+        rotator.reissue(KeyRef("aws", leaked_id), "rot-1")
+    assert statuses(iam) == {leaked_id: "Active"}
+
+
+def test_reissue_after_a_lost_create_answer_retires_the_unrecorded_key(moto_url: str) -> None:
+    """CreateAccessKey succeeded but its answer (and the secret) never arrived."""
+    iam = iam_client(moto_url)
+    leaked_id, _ = make_user(iam)
+    rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
+
+    def lose_the_answer(http_response: object, **_: object) -> None:
+        raise EndpointConnectionError(endpoint_url=moto_url)
+
+    iam.meta.events.register("after-call.iam.CreateAccessKey", lose_the_answer)
+    with pytest.raises(TransientError):
+        rotator.reissue(KeyRef("aws", leaked_id), "rot-1")
+    iam.meta.events.unregister("after-call.iam.CreateAccessKey", lose_the_answer)
+    lost = next(k for k in statuses(iam) if k != leaked_id)  # the key exists at IAM
+    listed = {k.key_id: k.attribute("idempotency_token") for k in rotator.list_keys("deployer")}
+    assert listed == {leaked_id: None, lost: "rot-1"}
+
+    new = rotator.reissue(KeyRef("aws", leaked_id), "rot-1")
+    assert statuses(iam) == {leaked_id: "Active", new.key_id: "Active"}
+
+
+def serve_list_users_in_pages_of_two(iam, moto_url: str) -> None:
+    """moto answers ListUsers in one page; IAM may return fewer users than MaxItems, with
+    IsTruncated and a Marker for the next call (IAM API reference, ListUsers)."""
+    unpaged = iam_client(moto_url)
+
+    def answer(params: dict, **_: object) -> tuple[AWSResponse, dict]:
+        start = int(params["body"].get("Marker") or 0)
+        users = unpaged.list_users()["Users"]
+        parsed: dict = {"Users": users[start : start + 2], "IsTruncated": start + 2 < len(users)}
+        if parsed["IsTruncated"]:
+            parsed["Marker"] = str(start + 2)
+        parsed["ResponseMetadata"] = {"HTTPStatusCode": 200}
+        return AWSResponse(moto_url, 200, {}, None), parsed
+
+    iam.meta.events.register("before-call.iam.ListUsers", answer)
+
+
+def test_list_keys_follows_list_users_pages(moto_url: str) -> None:
+    iam = iam_client(moto_url)
+    expected = {make_user(iam, f"user-{n}")[0] for n in range(5)}
+    serve_list_users_in_pages_of_two(iam, moto_url)
+    rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
+    assert {k.key_id for k in rotator.list_keys()} == expected
