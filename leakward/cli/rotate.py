@@ -43,10 +43,16 @@ def render(result: RunResult) -> None:
     from leakward.registry.rotation_state import RotationStatus
 
     rotation = result.rotation
-    state = "busy in another worker" if result.is_busy else rotation.status
+    state = "busy in another worker" if result.is_busy else str(rotation.status)
+    if rotation.status is RotationStatus.DONE and result.needs_human:
+        state = "not complete: steps are left to a human"
     click.echo(f"rotation {rotation.id} ({rotation.policy}): {state}, last step {rotation.step}")
     for action in rotation.actions:
         click.echo(f"  - {action}")
+    if rotation.status is RotationStatus.DONE and rotation.manual_steps:
+        click.echo("a human must still:")
+        for line in rotation.manual_steps.splitlines():
+            click.echo(f"  * {line}")
     if rotation.status is RotationStatus.PENDING_APPROVAL:
         click.echo(f"approve with: leakward rotate {rotation.issued_key_id} --approve")
     if rotation.last_error:
@@ -89,7 +95,6 @@ def rotate(
     """
     from leakward.registry import Registry
     from leakward.registry import rotations as log
-    from leakward.registry.rotation_state import RotationStatus
     from leakward.settings.loader import load_settings
 
     settings = load_settings(None, os.environ, {"registry.db": db})
@@ -119,5 +124,5 @@ def rotate(
                 entry, policy=policy, secret=secret, requires_approval=require_approval
             )
     render(result)
-    if result.rotation.status is RotationStatus.FAILED:
+    if result.needs_human:
         sys.exit(EXIT_FINDINGS)

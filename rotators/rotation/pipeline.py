@@ -56,6 +56,13 @@ class RunResult:
     is_new: bool = False
     is_busy: bool = False
 
+    @property
+    def needs_human(self) -> bool:
+        """Finished what the APIs allow, but a step was left to a person (or it failed)."""
+        if self.rotation.status is RotationStatus.FAILED:
+            return True
+        return self.rotation.status is RotationStatus.DONE and bool(self.rotation.manual_steps)
+
 
 @dataclass
 class RotationPipeline:
@@ -126,6 +133,8 @@ class RotationPipeline:
             if not self._claim(rotation_id):
                 return RunResult(rotation, is_busy=True)
             self.record(rotation_id, RotationChange(status=RotationStatus.RUNNING, attempts=0))
+            if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ACTIVE:
+                self.registry.set_status(rotation.issued_key_id, KeyStatus.ROTATING)
         return self._run(rotation_id)
 
     def resume_all(self) -> list[RunResult]:
@@ -239,6 +248,9 @@ class RotationPipeline:
             rotation = self.record(rotation_id, failed)
         except RegistryError:
             return log.get(self.registry.engine, rotation_id)
+        if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ROTATING:
+            # Nothing is under way until a human resumes it; the failed row says what stopped.
+            self.registry.set_status(rotation.issued_key_id, KeyStatus.ACTIVE)
         notices.alert_failure(self.registry, self.notifiers, rotation, message)
         return rotation
 

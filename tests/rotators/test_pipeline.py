@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from leakward.core.secret import Secret
 from leakward.registry import rotations as log
+from leakward.registry.models import KeyStatus
 from leakward.registry.rotation_state import RotationStatus, RotationStep
 from leakward.rotators.base import Capability, PermanentError, TransientError
 from leakward.rotators.rotation import steps
@@ -155,6 +156,8 @@ def test_a_permanent_error_stops_alerts_the_owner_and_resumes_after_the_fix(worl
     (alert,) = world.notifier.sent()
     assert "stopped" in alert["subject"]
     assert any("--resume" in m for m in alert["owner_must"])
+    # Nothing is rotating it now: the key is not left marked `rotating` forever.
+    assert world.registry.get_key(world.key_id).status == KeyStatus.ACTIVE
     # Still locked to this rotation: starting again does not begin a second one.
     again = pipeline.rotate(world.key_id)
     assert again.rotation.id == rotation.id

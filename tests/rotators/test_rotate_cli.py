@@ -8,9 +8,16 @@ from click.testing import CliRunner
 
 from leakward.cli.main import cli
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry import rotations as log
+from leakward.registry.rotations import Rotation
 from tests.registry.conftest import _isolated_environment
 
 __all__ = ["_isolated_environment"]
+
+
+def registry_rotation(registry: Registry) -> Rotation:
+    (rotation,) = log.list_rotations(registry.engine)
+    return rotation
 
 
 def registry_with_key(tmp_path: Path, key_id: str = "nsp-1") -> str:
@@ -35,9 +42,24 @@ def test_plan_lists_steps_and_a_run_hands_unknown_providers_to_the_owner(tmp_pat
     assert "manual old_revoked" in planned.output
     assert "auto   verified" in planned.output
     done = runner.invoke(cli, ["rotate", "nsp-1", "--db", url], env={"LEAKWARD_DB": url})
-    assert done.exit_code == 0, done.output
-    assert "done" in done.output
     assert "left to the owner" in done.output
+
+
+def test_nothing_done_and_nobody_told_is_reported_as_such_and_exits_nonzero(
+    tmp_path: Path,
+) -> None:
+    url = registry_with_key(tmp_path)
+    done = CliRunner().invoke(cli, ["rotate", "nsp-1", "--db", url])
+    assert done.exit_code == 1, done.output
+    assert "not complete" in done.output
+    assert "NOT notified" in done.output
+    assert " notified by" not in done.output
+    assert "a human must still:" in done.output
+    with Registry.open(url) as registry:
+        rotation = registry_rotation(registry)
+        assert rotation.manual_steps is not None
+        assert "no notifier is configured" in rotation.manual_steps
+        assert registry.get_key(1).status == "active"
 
 
 def test_approval_then_approve(tmp_path: Path) -> None:
@@ -48,8 +70,8 @@ def test_approval_then_approve(tmp_path: Path) -> None:
     assert "pending-approval" in waiting.output
     assert "--approve" in waiting.output
     approved = runner.invoke(cli, ["rotate", "1", "--approve", "--db", url])
-    assert approved.exit_code == 0, approved.output
-    assert "done" in approved.output
+    assert approved.exit_code == 1, approved.output  # nothing could be done automatically
+    assert "not complete" in approved.output
     missing = runner.invoke(cli, ["rotate", "1", "--resume", "--db", url])
     assert missing.exit_code != 0
     unknown = runner.invoke(cli, ["rotate", "no-such-key", "--db", url])
