@@ -35,6 +35,10 @@ from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.liveness_rules import read_verdict
 
 FACTS_CLOUDFLARE = FACTS["cloudflare"]
+# List Tokens pages its answer (`page`, `per_page` at most 50, `result_info.total_pages`).
+PAGE_SIZE = 50
+# A bound on the walk, so a server that always claims another page cannot keep us forever.
+MAX_PAGES = 200
 
 
 def _token_id(answer: httpx.Response | Verdict) -> str | None:
@@ -127,19 +131,33 @@ class CloudflareRotator(HttpRotator):
         return False  # a token's status could be set, but the roll already kills the value
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
+        refs: list[KeyRef] = []
+        for page in range(1, MAX_PAGES + 1):
+            body = self._token_page(page)
+            items = objects(body, "result")
+            refs += [
+                KeyRef("cloudflare", optional_field(item, "id"), None, optional_field(item, "name"))
+                for item in items
+            ]
+            info = body.get("result_info")
+            total = info.get("total_pages") if isinstance(info, Mapping) else None
+            has_more = page < total if isinstance(total, int) else len(items) >= PAGE_SIZE
+            if not items or not has_more:
+                return refs
+        raise PermanentError(
+            f"list tokens: more than {MAX_PAGES * PAGE_SIZE} tokens; list them in the dashboard"
+        )
+
+    def _token_page(self, page: int) -> Mapping[str, object]:
         response = call(
             self._client,
             "GET",
             self._url("tokens"),
             what="list tokens",
             headers=self._admin(),
-            params={"per_page": "50"},
+            params={"per_page": str(PAGE_SIZE), "page": str(page)},
         )
-        body = json_object(expect(response, "list tokens", 200), "list tokens")
-        return [
-            KeyRef("cloudflare", optional_field(item, "id"), None, optional_field(item, "name"))
-            for item in objects(body, "result")
-        ]
+        return json_object(expect(response, "list tokens", 200), "list tokens")
 
     def manual_steps(self, key: KeyRef) -> str:
         return (

@@ -4,6 +4,9 @@ Stage: tests (rotators). Follows developers.cloudflare.com/api (user tokens): th
 `{"success", "errors", "messages", "result"}` envelope, 401 with error code 1000 "Invalid API
 Token", verify's `result.status`, and a roll that returns the new value as `result` and kills the
 old value at once. `POST …/roll` does not exist (7000 "No route for that URI"), as in reality.
+The token list is paged as documented (List Tokens, checked 2026-12-06): `page` from 1,
+`per_page` 5 to 50 (default 20), and `result_info` with page, per_page, count, total_count and
+total_pages.
 """
 
 from __future__ import annotations
@@ -14,8 +17,23 @@ import secrets
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
 
-def _envelope(result: object, status: int = 200) -> Reply:
-    return Reply(status, {"success": True, "errors": [], "messages": [], "result": result})
+def _envelope(result: object, status: int = 200, **extra: object) -> Reply:
+    body = {"success": True, "errors": [], "messages": [], "result": result, **extra}
+    return Reply(status, body)
+
+
+def _page_of(items: list[dict[str, str]], query: dict[str, str]) -> Reply:
+    page = max(1, int(query.get("page", "1")))
+    per_page = min(50, max(5, int(query.get("per_page", "20"))))
+    chunk = items[(page - 1) * per_page : page * per_page]
+    info = {
+        "page": page,
+        "per_page": per_page,
+        "count": len(chunk),
+        "total_count": len(items),
+        "total_pages": -(-len(items) // per_page),
+    }
+    return _envelope(chunk, result_info=info)
 
 
 def _failure(status: int, code: int, message: str) -> Reply:
@@ -67,12 +85,10 @@ class FakeCloudflare(FakeServer):
     def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._admin(request):
             return _failure(401, 1000, "Invalid API Token")
-        return _envelope(
-            [
-                {"id": t["id"], "name": t["name"], "status": t["status"]}
-                for t in self.tokens.values()
-            ]
-        )
+        listed = [
+            {"id": t["id"], "name": t["name"], "status": t["status"]} for t in self.tokens.values()
+        ]
+        return _page_of(listed, request.query)
 
     def _roll(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._admin(request):

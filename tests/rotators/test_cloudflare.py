@@ -49,3 +49,14 @@ def test_roll_timeout_is_transient(
     fake_cloudflare.fail_next(f"/user/tokens/{token_id}/value", hang=5)
     with pytest.raises(TransientError, match="in time"):
         rotator.reissue(KeyRef("cloudflare", token_id), "t")
+
+
+def test_list_keys_reads_every_page(
+    fake_cloudflare: FakeCloudflare, http_client: httpx.Client
+) -> None:
+    for n in range(60):
+        fake_cloudflare.add_token(f"token-{n}")
+    listed = [key.key_id for key in on(fake_cloudflare, http_client).list_keys()]
+    assert sorted(listed, key=str) == sorted(fake_cloudflare.tokens)  # 60 and the managing one
+    pages = [r for r in fake_cloudflare.requests if r.path.endswith("/user/tokens")]
+    assert len(pages) == 2
