@@ -156,8 +156,9 @@ class GoogleApiKeyRotator:
         raise TransientError(f"{what}: the operation is still running", self._poll_interval)
 
     def read_settings(self, key: KeyRef) -> Settings | None:
-        """The key's restrictions (APIs, referrers, IPs, apps); None when Google no longer has
-        it. A key without restrictions reads as `{"restrictions": {}}`."""
+        """The key's restrictions (APIs, referrers, IPs, apps) and the service account it is
+        bound to, if any; None when Google no longer has it. A key without restrictions reads
+        as `{"restrictions": {}}`."""
         if not key.key_id:
             return None
         old = call(
@@ -169,8 +170,15 @@ class GoogleApiKeyRotator:
         )
         if old.status_code == 404:
             return None
-        restrictions = json_object(expect(old, "read key", 200), "read key").get("restrictions")
-        return {"restrictions": restrictions if isinstance(restrictions, dict) else {}}
+        body = json_object(expect(old, "read key", 200), "read key")
+        restrictions = body.get("restrictions")
+        settings: dict[str, object] = {
+            "restrictions": restrictions if isinstance(restrictions, dict) else {}
+        }
+        bound = body.get("serviceAccountEmail")
+        if isinstance(bound, str) and bound:
+            settings["serviceAccountEmail"] = bound
+        return settings
 
     def reissue(self, key: KeyRef, idempotency_token: str) -> NewCredential:
         if not key.account:
@@ -188,6 +196,11 @@ class GoogleApiKeyRotator:
         restrictions = settings.get("restrictions")
         if isinstance(restrictions, dict):
             body["restrictions"] = restrictions  # the replacement must not be broader
+        bound = settings.get("serviceAccountEmail")
+        if isinstance(bound, str):
+            # A bound key (Vertex AI) acts as its service account; unbound, its consumers'
+            # calls would fail or run with none of that account's permissions.
+            body["serviceAccountEmail"] = bound
         new_id = key_id_for(idempotency_token)
         name = f"projects/{key.account}/locations/global/keys/{new_id}"
         created = call(

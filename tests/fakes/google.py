@@ -2,7 +2,8 @@
 keys, and the OAuth token endpoint.
 
 Stage: tests (rotators). Follows the API Keys v2 reference (create/delete as long-running
-operations, `keyId`, 409 ALREADY_EXISTS, `keyString`, `keys:lookupKey`), the Gemini API's 400
+operations, `keyId`, 409 ALREADY_EXISTS, `keyString`, `keys:lookupKey`, the Key resource's
+optional `serviceAccountEmail` binding, kept and returned), the Gemini API's 400
 `API_KEY_INVALID` ErrorInfo, IAM `projects.serviceAccounts.keys` (create returns base64
 `privateKeyData` once, `:disable`, delete) and the JWT-bearer grant (`invalid_grant` for a
 disabled or deleted key). Admin calls need `Authorization: Bearer <admin_token>`.
@@ -45,6 +46,8 @@ class ApiKey:
     value: str
     restrictions: dict[str, object] = field(default_factory=dict)
     deleted: bool = False
+    # Keys bound to a service account (Vertex AI express mode) act as that account.
+    service_account_email: str | None = None
 
 
 @dataclass
@@ -90,10 +93,15 @@ class FakeGoogle(FakeServer):
         self.route("POST", r"/token", self._token)
 
     # --- helpers ------------------------------------------------------------------------
-    def add_api_key(self, project: str = "123", key: str = "old") -> ApiKey:
+    def add_api_key(
+        self, project: str = "123", key: str = "old", service_account: str | None = None
+    ) -> ApiKey:
         name = f"projects/{project}/locations/global/keys/{key}"
         item = ApiKey(
-            name, "AIza" + secrets.token_urlsafe(26)[:35], {"apiTargets": [{"service": "x"}]}
+            name,
+            "AIza" + secrets.token_urlsafe(26)[:35],
+            {"apiTargets": [{"service": "x"}]},
+            service_account_email=service_account,
         )
         self.api_keys[name] = item
         return item
@@ -141,11 +149,14 @@ class FakeGoogle(FakeServer):
         return _rpc_error(404, "NOT_FOUND")
 
     def _public(self, key: ApiKey) -> dict[str, object]:
-        return {
+        public: dict[str, object] = {
             "name": key.name,
             "displayName": key.name.rsplit("/", 1)[1],
             "restrictions": key.restrictions,
         }
+        if key.service_account_email is not None:
+            public["serviceAccountEmail"] = key.service_account_email
+        return public
 
     def _create(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._admin(request):
@@ -156,10 +167,12 @@ class FakeGoogle(FakeServer):
             return _rpc_error(409, "ALREADY_EXISTS", None, "key already exists")
         body = request.json()
         restrictions = body.get("restrictions")
+        bound = body.get("serviceAccountEmail")
         key = ApiKey(
             name,
             "AIza" + secrets.token_urlsafe(26)[:35],
             restrictions if isinstance(restrictions, dict) else {},
+            service_account_email=bound if isinstance(bound, str) and bound else None,
         )
         self.api_keys[name] = key
         return Reply(200, self._op(self._public(key)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import httpx
@@ -189,3 +190,22 @@ def test_no_unrestricted_replacement_for_a_key_already_deleted(
         rotator.reissue(key, "rot-1")
     assert fake_google.live_api_keys() == []
     assert not [p for p in fake_google.paths("POST") if p.endswith("/keys")]
+
+
+def test_a_key_bound_to_a_service_account_is_replaced_by_a_bound_key(
+    fake_google: FakeGoogle, http_client: httpx.Client
+) -> None:
+    vertex = "vertex-caller@p1.iam.gserviceaccount.com"
+    old = fake_google.add_api_key(service_account=vertex)
+    rotator = api_keys(fake_google, http_client)
+    key = rotator.find_key(Secret(old.value))
+    assert key is not None
+    snapshot = rotator.read_settings(key)
+    assert snapshot is not None
+    assert snapshot["serviceAccountEmail"] == vertex
+    rotator.revoke(key)  # revoke-first: only the snapshot remembers the binding now
+    new = rotator.reissue(dataclasses.replace(key, settings=snapshot), "rot-1")
+    (live,) = fake_google.live_api_keys()
+    assert live.value == new.secret.reveal()
+    assert live.service_account_email == vertex
+    assert live.restrictions == old.restrictions
