@@ -19,8 +19,12 @@ from leakward.core.secret import Secret
 from leakward.response.pipeline_build import build_pipeline
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from leakward.registry import Registry
+    from leakward.rotators.base import Rotator
     from leakward.rotators.rotation.pipeline import RunResult
+    from leakward.rotators.rotation.policy import PlannedStep
 
 # Kept here rather than imported from rotators.policy: the CLI loads rotators (boto3, hvac,
 # PyNaCl) only when `rotate` runs, so `leakward scan` starts as fast as before.
@@ -58,6 +62,45 @@ def render(result: RunResult) -> None:
     if rotation.last_error:
         click.echo(f"error: {rotation.last_error}", err=True)
         click.echo(f"  hint: fix it, then run: leakward rotate {rotation.issued_key_id} --resume")
+
+
+def plan(
+    registry: Registry,
+    entry: int,
+    policy: str,
+    requires_approval: bool,
+    environ: Mapping[str, str],
+) -> list[PlannedStep]:
+    """The dry run, from the registry, the rotator's class and the environment: it builds no
+    client (an AWS key's plan needs no region) and names the steps a human must do because a
+    credential or a notifier is missing."""
+    from leakward.registry.rotation_state import RotationStep as Step
+    from leakward.rotators.base import Capability
+    from leakward.rotators.providers.registry import provider
+    from leakward.rotators.rotation.pipeline import RotationPipeline
+    from leakward.rotators.rotation.steps import key_ref
+    from leakward.webhooks.notify import configured_kinds
+
+    key = registry.get_key(entry)
+    found = provider(key.provider)
+    needs_human: dict[Step, str] = {}
+    rotators: dict[str, Rotator] = {}
+    if found is not None:
+        cls = found.rotator_class()
+        # capability_for and rotates_in_place answer from the key and the class's facts, so an
+        # instance that was never given clients can say them.
+        rotator = object.__new__(cls)
+        rotators[key.provider] = rotator
+        unset = [name for name in found.credentials[:1] if not environ.get(name)]
+        capability = rotator.capability_for(key_ref(key))
+        if unset and capability is Capability.FULL:
+            # A revoke-only provider may revoke with the leaked value itself (GitHub, Slack).
+            for step in (Step.SETTINGS_SAVED, Step.ISSUED, Step.CONTAINED, Step.OLD_REVOKED):
+                needs_human[step] = f"{unset[0]} is not set"
+    if not configured_kinds(environ):
+        needs_human[Step.NOTIFIED] = "no notifier is configured; tell the owner yourself"
+    pipeline = RotationPipeline(registry=registry, rotators=rotators, stores={})
+    return pipeline.plan(entry, policy, requires_approval, needs_human=needs_human)
 
 
 def _leaked_value(from_stdin: bool) -> Secret | None:
@@ -100,13 +143,13 @@ def rotate(
     settings = load_settings(None, os.environ, {"registry.db": db})
     with Registry.open(settings.registry.db) as registry:
         entry = resolve_key(registry, key)
-        pipeline = build_pipeline(registry, entry, settings.environ)
         if dry_run:
-            for planned in pipeline.plan(entry, policy, require_approval):
+            for planned in plan(registry, entry, policy, require_approval, settings.environ):
                 how = "auto  " if planned.is_automatic else "manual"
                 note = f" ({planned.note})" if planned.note else ""
                 click.echo(f"{how} {planned.step:<16} {planned.description}{note}")
             return
+        pipeline = build_pipeline(registry, entry, settings.environ)
         active = log.find_active(registry.engine, entry)
         if approve or resume:
             if active is None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from leakward.registry import IssuedKey, Leak, Registry
 from leakward.registry.models import KeyStatus
+from leakward.registry.rotation_state import RotationChange
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import Notice, Notifier, PermanentError, TransientError
 from leakward.rotators.rotation.policy import REVOKE_FIRST
@@ -113,3 +114,16 @@ def alert_failure(
             notifier.send(notice, f"{rotation.idempotency_token}-failed-{rotation.attempts}")
         except (TransientError, PermanentError):
             continue
+
+
+def nobody_told(rotation: Rotation, recipient: str) -> RotationChange:
+    """No notifier is configured: say so, and leave telling the owner to a human rather than
+    report the rotation complete."""
+    tell = (
+        f"tell {recipient} what leaked and what is left to do: no notifier is configured "
+        "(Slack, signed webhook, e-mail or GitHub issue; see webhooks/notify)"
+    )
+    must = "\n".join(text for text in (rotation.manual_steps, tell) if text)
+    return RotationChange(
+        manual_steps=must, add_action=f"owner {recipient} NOT notified: no notifier"
+    )

@@ -143,8 +143,14 @@ class RotationPipeline:
         return [self._run(r.id) for r in unfinished if r.status is RotationStatus.RUNNING]
 
     def plan(
-        self, issued_key_id: int, policy: str, requires_approval: bool = False
+        self,
+        issued_key_id: int,
+        policy: str,
+        requires_approval: bool = False,
+        needs_human: Mapping[RotationStep, str] | None = None,
     ) -> list[policies.PlannedStep]:
+        """The steps a rotation would take; reads the registry and the rotator's class facts
+        (capability, rotating in place) only, so it calls no provider."""
         key = self.registry.get_key(issued_key_id)
         rotator = steps.rotator_for(self.rotators, key.provider)
         consumers = tuple(c.spec for c in key.consumers)
@@ -155,6 +161,7 @@ class RotationPipeline:
             requires_approval=requires_approval,
             consumers=consumers,
             in_place=steps.is_in_place(rotator, key),
+            needs_human=needs_human,
         )
 
     # -- the loop -------------------------------------------------------------------------

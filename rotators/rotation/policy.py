@@ -16,6 +16,7 @@ confirmed dead (`old_revoked` only records what the rotation already did).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from leakward.registry.rotation_state import RotationStatus
@@ -125,14 +126,24 @@ def plan(
     requires_approval: bool,
     consumers: tuple[str, ...],
     in_place: bool = False,
+    needs_human: Mapping[Step, str] | None = None,
 ) -> list[PlannedStep]:
-    """The dry run: every step, whether it runs automatically, and why not where it does not."""
+    """The dry run: every step, whether it runs automatically, and why not where it does not.
+
+    `needs_human` names steps the API could do but this setup cannot (a credential is not set,
+    no notifier is configured), with the reason.
+    """
+    missing = needs_human or {}
     planned = []
     for step in steps_for(policy, in_place=in_place):
         automatic = is_automatable(step, capability)
         if step is Step.SETTINGS_SAVED and not automatic:
             continue  # no replacement is issued, so there is nothing to copy
         note = "" if automatic else f"manual: the provider is {capability.value}"
+        if automatic and step in missing:
+            automatic, note = False, f"manual: {missing[step]}"
+            planned.append(PlannedStep(step, DESCRIPTIONS[step], automatic, note))
+            continue
         if step is Step.DELIVERED and automatic:
             note = "to " + (", ".join(consumers) or "no registered consumer")
         if in_place and step is Step.ISSUED:

@@ -287,15 +287,7 @@ def notified(context: StepContext) -> RotationChange:
     kinds = ", ".join(n.kind for n in context.driver.notifiers)
     if kinds:
         return RotationChange(add_action=f"owner {notice.recipient} notified by {kinds}")
-    # Nobody was told: say so, and leave it as work for a human rather than report it done.
-    tell = (
-        f"tell {notice.recipient} what leaked and what is left to do: no notifier is configured "
-        "(Slack, signed webhook, e-mail or GitHub issue; see webhooks/notify)"
-    )
-    must = "\n".join(text for text in (rotation.manual_steps, tell) if text)
-    return RotationChange(
-        manual_steps=must, add_action=f"owner {notice.recipient} NOT notified: no notifier"
-    )
+    return notices.nobody_told(rotation, notice.recipient)
 
 
 def lost_replacement(rotation: Rotation) -> str:

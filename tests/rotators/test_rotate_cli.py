@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from leakward.cli.main import cli
@@ -20,15 +21,19 @@ def registry_rotation(registry: Registry) -> Rotation:
     return rotation
 
 
-def registry_with_key(tmp_path: Path, key_id: str = "nsp-1") -> str:
+def registry_with_key(
+    tmp_path: Path, key_id: str = "nsp-1", provider: str = "nosuchprovider", *consumers: str
+) -> str:
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     with Registry.open(url) as registry:
         registry.add_key(
             NewKey(
-                provider="nosuchprovider",
+                provider=provider,
                 owner=Owner("owner@example.test"),
                 key_id=key_id,
-                consumers=(parse_consumer("manual:the billing cron on host x"),),
+                consumers=tuple(
+                    parse_consumer(c) for c in consumers or ("manual:the billing cron on host x",)
+                ),
             )
         )
     return url
@@ -86,3 +91,47 @@ def test_a_key_id_that_starts_with_a_dash_is_named_after_double_dash(tmp_path: P
     )
     assert planned.exit_code == 0, planned.output
     assert "manual old_revoked" in planned.output
+
+
+AWS_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+
+
+def test_plan_of_an_aws_key_builds_no_client_and_names_what_a_human_must_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No region, no credentials, no notifier: `--plan` still answers (it used to crash with
+    NoRegionError building the Secrets Manager client it never needed)."""
+    for name in AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    url = registry_with_key(
+        tmp_path,
+        "AKIAEXAMPLEEXAMPLE12",
+        "aws",
+        "aws-secretsmanager:prod/app",
+        "github-actions:acme/app:AWS_KEY",
+    )
+    planned = CliRunner().invoke(cli, ["rotate", "AKIAEXAMPLEEXAMPLE12", "--plan", "--db", url])
+    assert planned.exit_code == 0, planned.output
+    lines = {line.split()[1]: line for line in planned.output.splitlines()}
+    for step in ("issued", "old_revoked"):
+        assert lines[step].startswith("manual"), planned.output
+        assert "AWS_ACCESS_KEY_ID is not set" in lines[step]
+    assert lines["notified"].startswith("manual")
+    assert "no notifier is configured" in lines["notified"]
+    assert lines["delivered"].startswith("auto")
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAADMINEXAMPLE0001")
+    monkeypatch.setenv("LEAKWARD_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    ready = CliRunner().invoke(cli, ["rotate", "AKIAEXAMPLEEXAMPLE12", "--plan", "--db", url])
+    assert ready.exit_code == 0, ready.output
+    assert "manual" not in ready.output

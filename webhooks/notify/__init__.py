@@ -31,15 +31,27 @@ NOTIFIERS = {
 }
 
 
+def configured_kinds(environ: Mapping[str, str]) -> list[str]:
+    """The kinds of notifier the environment turns on, without building any (`rotate --plan`)."""
+    switched = {
+        SlackNotifier.kind: bool(environ.get("LEAKWARD_SLACK_WEBHOOK")),
+        WebhookNotifier.kind: bool(environ.get("LEAKWARD_WEBHOOK_URL")),
+        EmailNotifier.kind: bool(environ.get("LEAKWARD_SMTP_HOST")),
+        GitHubIssueNotifier.kind: environ.get("LEAKWARD_GITHUB_ISSUES") == "1",
+    }
+    return [kind for kind, is_on in switched.items() if is_on]
+
+
 def notifiers_from_environment(environ: Mapping[str, str]) -> list[Notifier]:
+    kinds = configured_kinds(environ)
     built: list[Notifier] = []
     client = httpx.Client(timeout=httpx.Timeout(10.0))
-    if environ.get("LEAKWARD_SLACK_WEBHOOK"):
+    if SlackNotifier.kind in kinds:
         built.append(SlackNotifier(client, environ["LEAKWARD_SLACK_WEBHOOK"]))
-    if environ.get("LEAKWARD_WEBHOOK_URL"):
+    if WebhookNotifier.kind in kinds:
         secret = environ.get("LEAKWARD_WEBHOOK_SECRET", "").encode()
         built.append(WebhookNotifier(client, environ["LEAKWARD_WEBHOOK_URL"], secret))
-    if environ.get("LEAKWARD_SMTP_HOST"):
+    if EmailNotifier.kind in kinds:
         built.append(
             EmailNotifier(
                 environ["LEAKWARD_SMTP_HOST"],
@@ -50,9 +62,9 @@ def notifiers_from_environment(environ: Mapping[str, str]) -> list[Notifier]:
                 starttls=environ.get("LEAKWARD_SMTP_STARTTLS") == "1",
             )
         )
-    if environ.get("LEAKWARD_GITHUB_ISSUES") == "1":
+    if GitHubIssueNotifier.kind in kinds:
         built.append(GitHubIssueNotifier(github_client(environ)))
     return built
 
 
-__all__ = ["NOTIFIERS", "notifiers_from_environment"]
+__all__ = ["NOTIFIERS", "configured_kinds", "notifiers_from_environment"]
