@@ -77,9 +77,8 @@ def _entry(path: Path, number: int, row: Mapping[str, object]) -> InventoryEntry
         return _parsed_entry(f"{path}, entry {number}", row)
     except UsageError as error:
         cells = _cells(row)
-        raise UsageError(
-            _scrubbed(error.args[0], cells), hint=_scrubbed(error.hint, cells)
-        ) from None
+        hint = None if error.hint is None else _scrubbed(error.hint, cells)
+        raise UsageError(_scrubbed(error.args[0], cells), hint=hint) from None
 
 
 _CELL_PARTS = re.compile(r"[\s:;#/=,]+")
@@ -96,9 +95,7 @@ def _cells(row: Mapping[str, object]) -> list[str]:
     return sorted({cell for cell in found if len(cell) >= 8}, key=len, reverse=True)
 
 
-def _scrubbed(text: str | None, cells: list[str]) -> str | None:
-    if text is None:
-        return None
+def _scrubbed(text: str, cells: list[str]) -> str:
     for cell in cells:
         text = text.replace(cell, Secret(cell).redacted())
     return text

@@ -76,7 +76,6 @@ def test_each_kind_parses_and_round_trips(spec: str, expected: object) -> None:
         ("github-actions:acme/..:KEY", "github-actions:OWNER/REPO:NAME"),
         ("github-actions:-acme/api:KEY", "github-actions:OWNER/REPO:NAME"),
         ("github-actions:acme/api:GITHUB_TOKEN", "github-actions:OWNER/REPO:NAME"),
-        ("github-actions-env:acme/api:..:KEY", "github-actions-env:OWNER/REPO:ENV:NAME"),
         ("github-actions-org:..:KEY", "github-actions-org:ORG:NAME"),
         ("aws-secretsmanager:prod/api key", "aws-secretsmanager:SECRET_ID"),
         ("aws-secretsmanager:arn:aws:iam::123456789012:user/x", "aws-secretsmanager:SECRET_ID"),
