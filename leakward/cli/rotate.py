@@ -36,9 +36,13 @@ def resolve_key(registry: Registry, text: str) -> int:
 
     found = log.find_key(registry.engine, text)
     if found is None:
+        # KEY may be the leaked value itself, pasted by mistake: never echo it whole.
+        shown = text if text.isdigit() else Secret(text).redacted()
         raise UsageError(
-            f"no registry entry matches {text!r}",
-            hint="pass an entry id, public key id or fingerprint (see: leakward registry list)",
+            f"no registry entry matches {shown!r}",
+            hint="pass an entry id, public key id or fingerprint (see: leakward registry list); "
+            "with only the leaked value, find its entry by piping it to `leakward scan - "
+            "--match`, never typing it on a command line, where shell history keeps it",
         )
     return found
 

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from leakward.cli.main import cli
+from leakward.core.errors import UsageError
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
 from leakward.registry import rotations as log
 from leakward.registry.rotations import Rotation
@@ -135,3 +136,15 @@ def test_plan_of_an_aws_key_builds_no_client_and_names_what_a_human_must_do(
     ready = CliRunner().invoke(cli, ["rotate", "AKIAEXAMPLEEXAMPLE12", "--plan", "--db", url])
     assert ready.exit_code == 0, ready.output
     assert "manual" not in ready.output
+
+
+def test_an_unknown_key_that_looks_like_a_value_is_never_echoed(tmp_path: Path) -> None:
+    url = registry_with_key(tmp_path)
+    value = "sk-proj-" + "Zq8w7E6r5T4y3U2i1O0pAs9D8f7G6h5J4k3L2"
+    done = CliRunner().invoke(cli, ["rotate", value, "--db", url])
+    assert isinstance(done.exception, UsageError), done.output
+    message = str(done.exception)
+    assert "no registry entry matches" in message
+    assert value not in message + done.output
+    assert value[8:20] not in message
+    assert "leakward scan - --match" in message
