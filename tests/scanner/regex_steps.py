@@ -71,15 +71,23 @@ def _compile(pattern: bytes) -> int:
 
 def for_pcre2(pattern: str) -> str:
     """The pattern as this PCRE2 takes it. Before 10.43 a lookbehind has a fixed length, so a
-    variable one (`(?<="type"[^{}]{0,600})`) is matched as text instead: walking the same bytes
-    forwards costs the same steps as looking back over them."""
-    try:
-        _LIBRARY.pcre2_code_free_8(_compile(pattern.encode()))
-    except PatternError as error:
-        if error.args[1] != _LOOKBEHIND_NOT_FIXED:
-            raise
-        return pattern.replace("(?<=", "(?:")
-    return pattern
+    variable one (`(?<="type"[^{}]{0,600})`) is matched as text instead, and a variable negative
+    one (`(?<!clerk[…]{0,25}=)`) as a negative lookahead: walking the same bytes forwards costs
+    the same steps as looking back over them."""
+    for rewrite in (
+        lambda p: p,
+        lambda p: p.replace("(?<=", "(?:"),
+        lambda p: p.replace("(?<=", "(?:").replace("(?<!", "(?!"),
+    ):
+        candidate = rewrite(pattern)
+        try:
+            _LIBRARY.pcre2_code_free_8(_compile(candidate.encode()))
+        except PatternError as error:
+            if error.args[1] != _LOOKBEHIND_NOT_FIXED:
+                raise
+            continue
+        return candidate
+    raise PatternError("PCRE2 cannot take this pattern's lookbehinds", _LOOKBEHIND_NOT_FIXED)
 
 
 def count_steps(pattern: str, subject: bytes) -> int:
