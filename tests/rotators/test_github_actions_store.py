@@ -7,8 +7,6 @@ list; `GET …/secrets/{name}/repositories` lists 30 a page unless asked (`per_p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -17,26 +15,11 @@ from leakward.rotators.base import PermanentError, TransientError
 from leakward.rotators.stores.github_actions import (
     GitHubEnvironmentStore,
     GitHubOrganizationStore,
-    github_client,
 )
 from tests.fakes import github_actions
 
 VALUE = Secret("acme_live_NEWnew0123456789abcdefXYZ")
 ORG_SCOPE = "/orgs/octo/actions/secrets"
-
-
-@pytest.fixture
-def github() -> Iterator[github_actions.FakeGitHubActions]:
-    with github_actions.FakeGitHubActions() as server:
-        yield server
-
-
-@pytest.fixture
-def gh_client(github: github_actions.FakeGitHubActions) -> Iterator[httpx.Client]:
-    env = {"GITHUB_API_URL": github.url, "GITHUB_TOKEN": github_actions.TOKEN}
-    with github_client(env) as client:
-        client.timeout = httpx.Timeout(1.0)
-        yield client
 
 
 def selected_secret(github: github_actions.FakeGitHubActions, repositories: int) -> list[int]:

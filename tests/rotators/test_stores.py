@@ -25,20 +25,6 @@ from tests.fakes import github_actions, vault
 VALUE = Secret("acme_live_NEWnew0123456789abcdefXYZ")
 
 
-@pytest.fixture
-def github() -> Iterator[github_actions.FakeGitHubActions]:
-    with github_actions.FakeGitHubActions() as server:
-        yield server
-
-
-@pytest.fixture
-def gh_client(github: github_actions.FakeGitHubActions) -> Iterator[httpx.Client]:
-    env = {"GITHUB_API_URL": github.url, "GITHUB_TOKEN": github_actions.TOKEN}
-    with github_client(env) as client:
-        client.timeout = httpx.Timeout(1.0)
-        yield client
-
-
 @pytest.mark.parametrize(
     ("store_class", "locator", "scope"),
     [
