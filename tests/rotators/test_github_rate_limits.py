@@ -18,18 +18,9 @@ from leakward.rotators.base import KeyRef, Liveness, TransientError
 from leakward.rotators.github_rate_limit import rate_limit_error
 from leakward.rotators.providers.github import GitHubRotator
 from tests.fakes.github import FakeGitHub
+from tests.rotators.test_github import on
 
 INSTALLATION = KeyRef("github", None, "77", attributes=(("kind", "installation"),))
-
-
-def on(fake: FakeGitHub, client: httpx.Client) -> GitHubRotator:
-    return GitHubRotator(
-        client,
-        base_url=fake.url,
-        app_id=FakeGitHub.APP_ID,
-        app_private_key=Secret(fake.app_private_key_pem()),
-        admin_token=Secret(fake.admin_token),
-    )
 
 
 def deploy_key(fake: FakeGitHub) -> KeyRef:
