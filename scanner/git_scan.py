@@ -33,7 +33,14 @@ from leakward.scanner.scan import (
     worker_matcher,
 )
 from leakward.scanner.sources.dispatch import chunks_for
-from leakward.scanner.sources.git import ZERO_OID, Blob, Introduction, Repository, read_blobs
+from leakward.scanner.sources.git import (
+    OBJECT_ID,
+    ZERO_OID,
+    Blob,
+    Introduction,
+    Repository,
+    read_blobs,
+)
 from leakward.scanner.sources.git_pack import Delta, PackReader
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
@@ -377,7 +384,7 @@ def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> li
     )
     if known:
         return [f"{base}..{resolved_tip}"]
-    if base and not _is_object_name(base):
+    if base and not OBJECT_ID.fullmatch(base.lower()):
         # Only a full object name may be missing here (a force-push's old tip): a name the user
         # typed that resolves to nothing is a mistake, and scanning everything would hide it.
         from leakward.core.errors import UsageError
@@ -387,10 +394,6 @@ def range_revs(repo: Repository, spec: str, pushed_ref: str | None = None) -> li
             f"check it with `git rev-parse --verify {base}`; fetch it first if it is on a remote",
         )
     return [resolved_tip, "--not", *repo.other_refs_than(resolved_tip, pushed_ref)]
-
-
-def _is_object_name(text: str) -> bool:
-    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def _usage(message: str) -> Exception:

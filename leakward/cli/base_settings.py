@@ -11,6 +11,7 @@ effect once merged.
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 import tomllib
 from collections.abc import Iterable
@@ -66,7 +67,7 @@ def copy_base_rules(repo: Repository, base: str, paths: Iterable[Path], copies: 
 def extract(repo: Repository, rev: str, names: Iterable[str], dest: Path) -> None:
     """Writes the files and folders `names` as they are at `rev` under `dest`; a name that
     `rev` does not have is left out. Only regular files are written, and only inside `dest`."""
-    present = [name for name in names if _exists(repo, rev, name)]
+    present = _present(repo, rev, names)
     if not present:
         return
     archive = repo.run("archive", "--format=tar", rev, "--", *present)
@@ -77,8 +78,14 @@ def extract(repo: Repository, rev: str, names: Iterable[str], dest: Path) -> Non
                 tar.extract(member, dest, filter="data")
 
 
-def _exists(repo: Repository, rev: str, name: str) -> bool:
-    return repo.run_partial("cat-file", "-e", f"{rev}:{name}")[1] is None
+def _present(repo: Repository, rev: str, names: Iterable[str]) -> list[str]:
+    """Those of `names` that `rev` has, asked of git in one process."""
+    wanted = list(names)
+    if not wanted:
+        return []
+    listed = repo.run("ls-tree", "-z", "--name-only", "--full-tree", rev, "--", *wanted)
+    found = {os.fsdecode(name) for name in listed.split(b"\0") if name}
+    return [name for name in wanted if name in found]
 
 
 def _differs(base_copy: Path, current: Path) -> bool:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 # GitHub owner and repository names; anything else could walk out of the mirror directory.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256
 _GIT_TIMEOUT = 3600.0
 
 
@@ -122,12 +121,16 @@ def _packed_tips(path: Path) -> dict[str, str] | None:
     for _, _, files in os.walk(path / "refs"):
         if files:
             return None
+    # Imported here: the git source loads GitPython, which the callers of this module pay for
+    # only when they scan.
+    from leakward.scanner.sources.git import OBJECT_ID
+
     tips: dict[str, str] = {}
     for line in text.splitlines():
         if line.startswith(("#", "^")):  # the header; the peeled commit of the tag above
             continue
         oid, _, ref = line.partition(" ")
-        if not (_OID.fullmatch(oid) and ref.startswith("refs/")):
+        if not (OBJECT_ID.fullmatch(oid) and ref.startswith("refs/")):
             return None
         tips[ref] = oid
     return tips

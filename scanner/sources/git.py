@@ -10,6 +10,7 @@ attribution costs nothing on a clean history.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -23,6 +24,8 @@ import git
 from leakward.core.errors import SourceError
 
 ZERO_OID = "0" * 40
+# A full object name, SHA-1 or SHA-256: what git prints, never an abbreviation or a ref name.
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # Commits of a log read between two progress reports.
 _REPORT_EVERY = 1024
 _LOG_FORMAT = "%x01%H%x1f%an <%ae>%x1f%aI%x1f%s"
