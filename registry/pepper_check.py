@@ -28,9 +28,7 @@ def check_value(pepper: bytes) -> str:
 
 
 def stored_check(engine: Engine) -> str | None:
-    """The check value this registry holds; None for a new registry (or one not migrated)."""
-    if not inspect(engine).has_table(RegistryMetaRow.__tablename__):
-        return None
+    """The check value this registry holds; None for a new registry."""
     with Session(engine) as session:
         return session.scalar(
             select(RegistryMetaRow.value).where(RegistryMetaRow.name == CHECK_NAME)
@@ -43,9 +41,11 @@ def confirmed_pepper(engine: Engine, load: Callable[[bool], bytes]) -> bytes:
     A registry with no check yet (new, or written before checks existed) takes the pepper it is
     opened with and remembers it; `load` may create a pepper file only then.
     """
-    stored = stored_check(engine)
+    # A registry opened without migrating may predate the table: it is checked once migrated.
+    has_table = inspect(engine).has_table(RegistryMetaRow.__tablename__)
+    stored = stored_check(engine) if has_table else None
     pepper = load(stored is None)
-    if stored is None and inspect(engine).has_table(RegistryMetaRow.__tablename__):
+    if stored is None and has_table:
         stored = _remember(engine, check_value(pepper))
     if stored is not None and not hmac.compare_digest(stored, check_value(pepper)):
         raise RegistryError(
