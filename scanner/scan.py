@@ -25,7 +25,7 @@ from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
 from leakward.scanner.sources.dispatch import ContainerLimits
 from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_target
-from leakward.scanner.time_budget import TimeBudgetError, time_budget
+from leakward.scanner.time_budget import TimeBudgetError, check_deadline, time_budget
 from leakward.scanner.worker_pool import run_pooled
 
 # Below this many bytes a process pool costs more than it saves.
@@ -76,6 +76,7 @@ def scan_items(matcher: Matcher, items: Iterable[Chunk | Skipped]) -> _Tally:
     tally = _Tally()
     seen: set[tuple[str, str, int, int]] = set()
     for item in items:
+        check_deadline()  # a thread's file budget (time_budget); signals serve main threads
         if isinstance(item, Skipped):
             tally.skipped.append(item)
             continue
@@ -143,7 +144,7 @@ def _scan_batch(batch: list[Target]) -> _Tally:
                 )
                 part = scan_items(matcher, chunks)
         except TimeBudgetError:
-            part = _Tally(skipped=[_over_budget(target, options.file_seconds)])
+            part = _Tally(skipped=[over_budget(target.display, options.file_seconds)])
         except Exception as exc:
             part = _Tally(
                 skipped=[
@@ -155,18 +156,20 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     return tally
 
 
-def _over_budget(target: Target, seconds: float) -> Skipped:
+def over_budget(display: str, seconds: float) -> Skipped:
+    """Why a file past its time budget (`--file-timeout`) was not scanned."""
     return Skipped(
-        target.display,
+        display,
         f"took longer than its {seconds:g} s time budget; the file was not scanned. Scan it "
         "alone to see why, and report it to the leakward maintainers",
         is_error=True,
     )
 
 
-def _worker_died(target: Target) -> Skipped:
+def worker_died(display: str) -> Skipped:
+    """Why a file whose worker process died twice was not scanned."""
     return Skipped(
-        target.display,
+        display,
         "the worker process scanning this file died twice (killed, or out of memory); not "
         "scanned. Scan it alone (--jobs 1) to see why, and report it if leakward crashed",
         is_error=True,
@@ -276,7 +279,7 @@ def scan_paths(
 
     def lost(batch: list[Target]) -> None:
         (target,) = batch  # retried batches hold one file each
-        collect(_Tally(skipped=[_worker_died(target)], files=1))
+        collect(_Tally(skipped=[worker_died(target.display)], files=1))
 
     run_tasks(
         _scan_batch,

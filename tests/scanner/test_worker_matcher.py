@@ -13,7 +13,7 @@ from leakward.scanner.scan import ScanOptions, run_tasks, worker_matcher
 def test_threads_scanning_at_once_never_share_a_matcher() -> None:
     everything = load_rules().select()
     no_aws = load_rules().select(disable=("aws",))
-    both_started = threading.Barrier(2, timeout=30)
+    both_started = threading.Barrier(2, timeout=300)  # a build takes long on a busy machine
     seen: dict[str, Matcher] = {}
 
     def scan(name: str, ruleset: RuleSet) -> None:
