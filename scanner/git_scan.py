@@ -28,8 +28,10 @@ from leakward.scanner.scan import (
     ScanOptions,
     _Tally,
     finish,
+    over_budget,
     run_tasks,
     scan_items,
+    worker_died,
     worker_matcher,
 )
 from leakward.scanner.sources.dispatch import chunks_for
@@ -42,6 +44,7 @@ from leakward.scanner.sources.git import (
     read_blobs,
 )
 from leakward.scanner.sources.git_pack import Delta, PackReader
+from leakward.scanner.time_budget import TimeBudgetError, time_budget
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
 # pack mappings), small enough to balance two cores and keep progress moving.
@@ -116,7 +119,15 @@ class _BlobScanner:
         # is not plain text is scanned from the chunks already begun.
         head = list(itertools.islice(items, 2))
         if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
-            part = scan_items(self._matcher, itertools.chain(head, items))
+            # Only containers and special formats get a time budget: plain text, nearly every
+            # blob, is linear in its size, and arming a timer per blob would cost more.
+            seconds = self._options.file_seconds
+            try:
+                with time_budget(seconds):
+                    part = scan_items(self._matcher, itertools.chain(head, items))
+            except TimeBudgetError:
+                tally.skipped.append(over_budget(f"{blob.path} (blob {blob.oid})", seconds))
+                return
             tally.bytes += part.bytes
             tally.skipped += part.skipped
             if part.findings:
@@ -259,7 +270,25 @@ def _scan_all(
     tasks = (
         _tasks(repo.git_dir, blobs, options.workers) if parallel else [(str(repo.git_dir), blobs)]
     )
-    run_tasks(_scan_blobs, tasks, ruleset, options, parallel=parallel, on_result=collect)
+
+    def lost(task: tuple[str, list[Blob]]) -> None:
+        part = _BlobResults()
+        part.tally.files = len(task[1])
+        part.tally.skipped = [worker_died(f"{b.path} (blob {b.oid})") for b in task[1]]
+        collect(part)
+
+    run_tasks(
+        _scan_blobs,
+        tasks,
+        ruleset,
+        options,
+        parallel=parallel,
+        on_result=collect,
+        # A task whose worker died is retried one delta family at a time (a delta needs its
+        # base), so one poisonous blob costs its family, not the task's thousands of blobs.
+        split=lambda task: [(task[0], family) for family in _families(task[1])],
+        on_lost=lost,
+    )
     return results
 
 

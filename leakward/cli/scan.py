@@ -137,6 +137,14 @@ def hash_file(path: Path) -> str:
     help="How many nested encodings to look through [default: 2].",
 )
 @click.option(
+    "--file-timeout",
+    "file_timeout_seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds one file may take before it is reported as not scanned; 0: no limit "
+    "[default: 300].",
+)
+@click.option(
     "--rules",
     "rule_dirs",
     multiple=True,
@@ -192,6 +200,7 @@ def scan(
     source: str,
     max_file_size_mb: int | None,
     decode_depth: int | None,
+    file_timeout_seconds: float | None,
     rule_dirs: tuple[Path, ...],
     gitleaks_config: Path | None,
     enable: tuple[str, ...],
@@ -209,6 +218,7 @@ def scan(
         "scan.disable": disable,
         "scan.engine": engine,
         "scan.decode_depth": decode_depth,
+        "scan.file_timeout_seconds": file_timeout_seconds,
         "registry.db": db,
     }
     settings = load_settings(config, os.environ, flags)
@@ -317,6 +327,7 @@ def scan_options(
         source=source,
         file_limits=FileLimits(max_file_size=settings.max_file_size_mb * MiB),
         exclude=settings.exclude,
+        file_seconds=settings.file_timeout_seconds,
     )
 
 

@@ -17,6 +17,7 @@ from leakward.core.errors import ConfigError
 from leakward.rules.model import SEVERITIES
 from leakward.settings.model import (
     DEFAULT_API,
+    FILE_TIMEOUT_SECONDS,
     JOB_BUDGET_SECONDS,
     JOB_WORKERS,
     MAX_FETCH_AGE_HOURS,
@@ -82,6 +83,12 @@ def _positive_whole(value: object, path: Path) -> object:
 def _seconds(value: object, path: Path) -> object:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise ConfigError(f"{path}: webhook_job_budget_seconds must be above 0", "900 is 15 min")
+    return float(value)
+
+
+def _seconds_or_zero(value: object, path: Path) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{path}: file_timeout_seconds must be 0 or more", "0 turns it off")
     return float(value)
 
 
@@ -184,6 +191,15 @@ SETTINGS: tuple[Setting, ...] = (
         key="decode_depth",
         parse=_whole,
         flags="`--decode-depth` (scan)",
+    ),
+    Setting(
+        "scan",
+        "file_timeout_seconds",
+        FILE_TIMEOUT_SECONDS,
+        "Seconds one file may take; past it the file is reported as not scanned (0: no limit).",
+        key="file_timeout_seconds",
+        parse=_seconds_or_zero,
+        flags="`--file-timeout` (scan)",
     ),
     Setting(
         "registry",

@@ -21,6 +21,9 @@ MAX_FETCH_AGE_HOURS = 24.0
 JOB_WORKERS = 2
 # A push is a handful of commits, scanned in seconds; fifteen minutes is far past any real one.
 JOB_BUDGET_SECONDS = 900.0
+# Formats are bounded by size caps; this backstops what they do not foresee. Five minutes is far
+# past any real file (a 256 MiB file scans in seconds).
+FILE_TIMEOUT_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,8 @@ class ScanSettings:
     disable: tuple[str, ...] = ()
     engine: str = "auto"
     decode_depth: int = 2
+    # Seconds one file may take before it is reported as not scanned (0: no budget).
+    file_timeout_seconds: float = FILE_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)

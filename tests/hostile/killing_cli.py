@@ -3,38 +3,32 @@
 Usage: python -m tests.hostile.killing_cli STATE-DIR LEAKWARD-ARGUMENTS...
 In a worker process (never in the parent), a file holding KILL_ALWAYS kills its worker every
 time, one holding KILL_ONCE kills it the first time only (STATE-DIR remembers), and one holding
-RUN_AWAY never finishes. Scans get a one-second time budget per file (FILE_SECONDS) so a test
-need not wait the default's minutes. In every other way this is the real command line; workers
-are forked, so they inherit the patches.
+RUN_AWAY never finishes. Tests pass `--file-timeout` so they need not wait the default's
+minutes. In every other way this is the real command line; workers are forked, so they inherit
+the patch.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
-from leakward.rules.model import RuleSet
-from leakward.scanner.models import Chunk, Origin, ScanResult, Skipped
-from leakward.scanner.scan import Progress, ScanOptions
+from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import dispatch
-from leakward.scanning import request
 
 KILL_ALWAYS = b"kill-this-worker-every-time"
 KILL_ONCE = b"kill-this-worker-once"
 RUN_AWAY = b"never-finish-this-file"
-FILE_SECONDS = 1.0
 
 
 def main(state: Path, arguments: list[str]) -> None:
     text_chunks = dispatch._text
-    scan_paths = request.scan_paths
 
     def faulty_text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         if multiprocessing.parent_process() is not None:
@@ -48,16 +42,7 @@ def main(state: Path, arguments: list[str]) -> None:
                     pass
         return text_chunks(data, origin)
 
-    def budgeted_scan_paths(
-        roots: Sequence[Path], ruleset: RuleSet, options: ScanOptions, progress: Progress | None
-    ) -> ScanResult:
-        budgeted = dataclasses.replace(options, file_seconds=FILE_SECONDS)
-        return scan_paths(roots, ruleset, budgeted, progress)
-
-    with (
-        mock.patch.object(dispatch, "_text", faulty_text),
-        mock.patch.object(request, "scan_paths", budgeted_scan_paths),
-    ):
+    with mock.patch.object(dispatch, "_text", faulty_text):
         from leakward.cli.main import main as leakward
 
         sys.argv = ["leakward", *arguments]
