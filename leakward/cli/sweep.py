@@ -2,7 +2,8 @@
 
 Stage: application shell. Parses, runs one sweep (on the embedded worker pool, or queued to
 Celery workers with --broker), renders. Exit codes: 0 no new findings, 1 new findings, 2 a usage,
-configuration or listing error. The GitHub token comes from GITHUB_TOKEN, never a flag.
+configuration or listing error, 4 no new findings but the sweep is incomplete (a task failed or a
+scan could not read part of its input). The GitHub token comes from GITHUB_TOKEN, never a flag.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TypeVar
 
 import click
 
-from leakward.core.errors import EXIT_FINDINGS
+from leakward.core.errors import EXIT_FINDINGS, EXIT_INCOMPLETE
 from leakward.settings.catalogue import variable
 from leakward.settings.loader import load_settings
 from leakward.settings.work import POLICIES, WorkSettings, work_settings
@@ -73,6 +74,11 @@ def config_option(command: Command) -> Command:
     )(command)
 
 
+def scan_errors(report: SweepReport) -> int:
+    """How many inputs the sweep's scans could not read."""
+    return sum(int(str(t.summary.get("errors", 0))) for t in report.tasks)
+
+
 def render(report: SweepReport) -> int:
     """Print the sweep's outcome; returns the number of new findings."""
     repositories = report.listing.repositories
@@ -81,6 +87,10 @@ def render(report: SweepReport) -> int:
         click.echo(f"skipped {task.subject}: {task.summary.get('reason')}", err=True)
     for task in report.failed:
         click.echo(f"failed {task.kind} {task.subject}: {task.error}", err=True)
+    for task in report.tasks:
+        problems = task.summary.get("problems")
+        for problem in problems if isinstance(problems, list) else ():
+            click.echo(f"not scanned in {task.subject}: {problem}", err=True)
     for task in report.tasks:
         if task.kind == "rotate_key":
             click.echo(
@@ -96,6 +106,8 @@ def render(report: SweepReport) -> int:
         f"{len(report.by_state('skipped'))} skipped, "
         f"{len(report.failed)} failed; {findings} findings"
     )
+    if errors := scan_errors(report):
+        click.echo(f"{errors} inputs could not be scanned: the sweep is incomplete", err=True)
     if report.listing.waits:
         click.echo(f"waited out GitHub rate limits {len(report.listing.waits)} times", err=True)
     return findings
@@ -159,6 +171,9 @@ def sweep(
             f"{org}: queued {len(listing.repositories)} repositories to {celery.display_broker}"
         )
         return
-    findings = render(run_local_sweep(org, settings, workers=workers))
+    report = run_local_sweep(org, settings, workers=workers)
+    findings = render(report)
     if findings:
         sys.exit(EXIT_FINDINGS)
+    if report.failed or scan_errors(report):
+        sys.exit(EXIT_INCOMPLETE)

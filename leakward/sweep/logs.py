@@ -87,6 +87,7 @@ def scan_repository_logs(
         "state": "scanned" if first is not None else "unchanged",
         "since": since.isoformat() if since else None,
         "findings": len(findings),
+        "errors": len(problems),
         "problems": problems[:20],
     }
 

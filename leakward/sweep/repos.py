@@ -104,7 +104,7 @@ def scan_repository(
         tips = ref_tips(path)
         old = sweep_state.scanned_tips(registry.engine, repository)
         revs = new_revs(path, tips, old)
-        findings = _scan(path, ruleset, revs) if revs else []
+        findings, problems = _scan(path, ruleset, revs) if revs else ([], [])
         if before_commit is not None:
             before_commit()
         is_public = payload.get("is_public") is True
@@ -116,6 +116,11 @@ def scan_repository(
             "fetched": True,
             "new_tips": len(set(tips.values()) - set(old.values())),
             "findings": len(findings),
+            # What the scan could not read (paths and reasons, never values): the sweep is then
+            # incomplete and exits 4. The tips are still saved, or one unreadable blob would make
+            # every later sweep rescan everything since.
+            "errors": len(problems),
+            "problems": problems[:20],
         }
 
         def write(connection: Connection) -> list[int]:
@@ -172,11 +177,13 @@ def new_revs(path: Path, tips: dict[str, str], old: dict[str, str]) -> list[str]
     return [*sorted(new), *(["--not", *sorted(still_there)] if still_there else [])]
 
 
-def _scan(path: Path, ruleset: RuleSet, revs: Sequence[str]) -> list[Finding]:
+def _scan(path: Path, ruleset: RuleSet, revs: Sequence[str]) -> tuple[list[Finding], list[str]]:
+    """The findings of the new revisions, and what could not be read there ("path: reason")."""
     from leakward.scanner.git_scan import scan_history
 
-    scanned = scan_history(path, ruleset, SCAN_OPTIONS, revs=revs)
-    return list(scanned.result.findings)
+    result = scan_history(path, ruleset, SCAN_OPTIONS, revs=revs).result
+    problems = [f"{item.path}: {item.reason}" for item in result.skipped if item.is_error]
+    return list(result.findings), problems
 
 
 def prepare_scan(ruleset: RuleSet) -> None:

@@ -62,6 +62,19 @@ def test_sweep_exits_1_on_new_findings_then_0_when_nothing_changed(
     assert "0 scans with new objects, 2 unchanged" in again.stdout
 
 
+def test_a_sweep_that_could_not_read_part_of_a_repository_exits_4_and_names_it(
+    settings: WorkSettings, origins: Origins
+) -> None:
+    # A damaged archive in the history: no finding, but the sweep did not read everything.
+    origins.add("app", **{"build/bundle.zip": "PK\x03\x04 truncated, not a zip archive"})
+    done = _sweep(settings, "acme")
+    assert done.returncode == 4, done.stderr
+    assert "not scanned in acme/app: build/bundle.zip" in done.stderr
+    assert "damaged or truncated zip archive" in done.stderr
+    assert "1 inputs could not be scanned: the sweep is incomplete" in done.stderr
+    assert "0 findings" in done.stdout
+
+
 def test_unknown_org_exits_2_with_a_hint(settings: WorkSettings, fake_org: FakeOrgGitHub) -> None:
     done = _sweep(settings, "initech")
     assert done.returncode == 2
