@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -59,12 +60,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class LazyGroup(click.Group):
     """Subcommands from `COMMANDS`, each imported only when it runs or its own help is asked."""
 
+    # The subcommand being loaded, so a missing optional package can name its extra.
+    loading: str | None = None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
+        LazyGroup.loading = cmd_name
         command = resolve(COMMANDS[cmd_name][0])
         assert isinstance(command, click.Command)  # noqa: S101 - the table names commands
         return command
@@ -104,15 +109,27 @@ def main() -> None:
     except LeakwardError as exc:
         click.echo(f"leakward: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except Exception as exc:
-        from leakward.settings.loader import output_settings
+    except ModuleNotFoundError as exc:
+        from leakward.core.extras import missing_extra
 
-        if output_settings(os.environ).debug:
-            traceback.print_exc()
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        click.echo(
-            f"leakward: internal error {type(exc).__name__} at {Path(where.filename).name}:"
-            f"{where.lineno}; rerun with LEAKWARD_DEBUG=1 for the trace and report it",
-            err=True,
-        )
-        sys.exit(EXIT_INTERNAL)
+        if (error := missing_extra(exc, LazyGroup.loading)) is None:
+            _internal(exc)
+        click.echo(f"leakward: {error}", err=True)
+        sys.exit(error.exit_code)
+    except Exception as exc:
+        _internal(exc)
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    """Exit 3 with where it broke, never the message (it could quote file contents)."""
+    from leakward.settings.loader import output_settings
+
+    if output_settings(os.environ).debug:
+        traceback.print_exception(exc)
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    click.echo(
+        f"leakward: internal error {type(exc).__name__} at {Path(where.filename).name}:"
+        f"{where.lineno}; rerun with LEAKWARD_DEBUG=1 for the trace and report it",
+        err=True,
+    )
+    sys.exit(EXIT_INTERNAL)
