@@ -8,6 +8,9 @@ runner's environment (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, `GITHUB_WORKSPAC
                                   whose old tip is not in the clone: the commits no other ref has
     pull_request(_target)         base.sha..head.sha, the same for forks (no token is needed);
                                   settings, ignore file and rules as the base commit has them
+    either, in a shallow clone    the tip's whole tree and the commits within the clone's depth,
+    that lacks before/base        when the lower end is beyond the depth (actions/checkout's
+                                  default fetch-depth: 1)
     schedule, workflow_dispatch   the whole history
     anything else                 the whole history
 
@@ -112,6 +115,8 @@ def scope_for(
         ref = str(payload.get("ref") or "") or None
         if not after or after == ZERO_OID:
             return Scope(f"push deleting {ref}: nothing to scan", is_empty=True)
+        if before != ZERO_OID and (shallow := _beyond_depth(repo, before, after)):
+            return shallow
         revs = range_revs(repo, f"{before}..{after}", pushed_ref=ref)
         if revs[0].endswith(f"..{after}"):
             return Scope(f"push {before[:10]}..{after[:10]}", tuple(revs))
@@ -124,11 +129,26 @@ def scope_for(
         if not head or not _has_commit(repo, head):
             # A fork's head may only be in the clone through the merge commit's second parent.
             head = merge_sha if merge_sha and _has_commit(repo, merge_sha) else "HEAD"
+        if base and (shallow := _beyond_depth(repo, base, head)):
+            return shallow
         revs = range_revs(repo, f"{base or ZERO_OID}..{head}")
         return Scope(f"pull request {base[:10]}..{head[:10]}", tuple(revs))
     if event in FULL_HISTORY_EVENTS:
         return Scope(f"{event}: the whole history")
     return Scope(f"{event or 'unknown event'}: the whole history")
+
+
+def _beyond_depth(repo: Repository, lower: str, tip: str) -> Scope | None:
+    """In a shallow clone without `lower`, what can still be scanned: everything the clone
+    holds below `tip`, a superset of the change (its whole tree at depth 1). None when the clone
+    is whole or has `lower`: then a missing `lower` is a force-push's old tip."""
+    if not repo.is_shallow() or _has_commit(repo, lower):
+        return None
+    return Scope(
+        f"shallow checkout without {lower[:10]}: the whole tree of {tip[:10]} and the commits "
+        "within the clone's depth (fetch-depth: 0 scans only what changed)",
+        (tip,),
+    )
 
 
 def _sha(side: object) -> str:
@@ -231,7 +251,8 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
     if repo.is_shallow():
         out.write(
             "::warning title=leakward::This checkout is shallow: commits beyond its depth are "
-            "not scanned. Set fetch-depth: 0 on actions/checkout.\n"
+            "not scanned, and what changed cannot be told from what was there before. Set "
+            "fetch-depth: 0 on actions/checkout.\n"
         )
     scope = scope_for(event, payload, repo, env.get("GITHUB_SHA", ""))
     out.write(f"leakward: {scope.description}\n")

@@ -122,6 +122,28 @@ def test_force_push_whose_old_tip_the_clone_never_had(world: World) -> None:
     assert "file=topic.txt" in error_lines(run)[0]
 
 
+def test_a_depth_1_checkout_scans_the_tips_tree_and_says_it_is_shallow(
+    world: World, tmp_path: Path
+) -> None:
+    world.origin.commit("old", **{"old.txt": f"{pat(87)}\n"})
+    before = world.origin.head()
+    after = world.origin.commit("leak", **{"new.txt": f"{pat(88)}\n"})
+    # What actions/checkout does by default (fetch-depth: 1): the tip alone, `before` beyond it.
+    workspace = GitRepo(tmp_path / "workspace")
+    origin_url = world.origin.path.as_uri()
+    workspace.git(
+        "fetch", "-q", "--depth=1", origin_url, "+refs/heads/main:refs/remotes/origin/main"
+    )
+    workspace.git("checkout", "-q", "--detach", "origin/main")
+    payload = {"ref": "refs/heads/main", "before": before, "after": after, "forced": False}
+    run = world.run(workspace, "push", payload)
+    assert run.returncode == 1, run.steps[-1].stderr
+    assert f"shallow checkout without {before[:10]}" in run.stdout
+    assert "force-pushed" not in run.stdout
+    files = {line.split("file=")[1].split(",")[0] for line in error_lines(run)}
+    assert files == {"old.txt", "new.txt"}  # the tip's whole tree: a superset of the push
+
+
 def test_pull_request_from_a_fork_needs_no_token(world: World, tmp_path: Path) -> None:
     base = world.origin.commit("base", **{"base.txt": f"{pat(96)}\n"})
     fork = GitRepo(tmp_path / "fork")
