@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from leakward.cli.action_inputs import ActionInputs
 from leakward.cli.base_settings import (
     copy_base_files,
     copy_base_rules,
@@ -36,10 +37,9 @@ from leakward.cli.base_settings import (
 )
 from leakward.cli.scan import build_ruleset, drop_known, scan_options
 from leakward.core.errors import EXIT_CLEAN, LeakwardError, UsageError
-from leakward.rules.model import SEVERITIES
 from leakward.scanner.git_scan import range_revs, scan_revisions
 from leakward.scanner.models import Finding, ScanResult
-from leakward.scanner.report import FORMATS, render
+from leakward.scanner.report import render
 from leakward.scanner.report.text import printable
 from leakward.scanner.sources.git import ZERO_OID, Repository
 from leakward.scanning.request import ScanOutcome, ScanRequest, exit_code, run_scan
@@ -49,36 +49,6 @@ from leakward.settings.model import ScanSettings
 SARIF_NAME = "leakward.sarif"
 FULL_HISTORY_EVENTS = frozenset({"schedule", "workflow_dispatch"})
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
-
-
-@dataclass(frozen=True, slots=True)
-class ActionInputs:
-    path: Path
-    fmt: str
-    fail_on: str | None
-    config: Path | None
-    rotate: bool
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
-        workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
-        fmt = env.get("INPUT_FORMAT", "").strip() or "text"
-        if fmt not in FORMATS:
-            raise UsageError(f"input format must be one of {FORMATS}, got {fmt!r}", None)
-        fail_on = env.get("INPUT_FAIL_ON", "").strip() or None
-        if fail_on is not None and fail_on not in SEVERITIES:
-            raise UsageError(f"input fail-on must be one of {SEVERITIES}, got {fail_on!r}", None)
-        config = env.get("INPUT_CONFIG", "").strip()
-        rotate = env.get("INPUT_ROTATE", "false").strip().lower()
-        if rotate not in ("true", "false"):
-            raise UsageError(f"input rotate must be true or false, got {rotate!r}", None)
-        return cls(
-            path=workspace / (env.get("INPUT_PATH", "").strip() or "."),
-            fmt=fmt,
-            fail_on=fail_on,
-            config=workspace / config if config else None,
-            rotate=rotate == "true",
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,31 +138,46 @@ def pull_request_base(event: str, payload: Mapping[str, object]) -> str | None:
     return _sha(pull.get("base")) if isinstance(pull, Mapping) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Trusted:
+    """The scan's own files: its settings, the folder whose `.leakwardignore` applies, and
+    the baseline (each the base commit's in a pull request)."""
+
+    settings: ScanSettings
+    ignore_root: Path
+    baseline: Path | None
+
+
 def scan_settings(
     inputs: ActionInputs,
     env: Mapping[str, str],
     repo: Repository,
     base: str | None,
     out: TextIO,
-) -> tuple[ScanSettings, Path]:
-    """The scan's settings, and the folder whose `.leakwardignore` applies.
+) -> Trusted:
+    """The scan's settings, ignore file and baseline.
 
     In a pull request they are the base commit's (see leakward.cli.base_settings), so that the
     change under review cannot switch its own check off; what it changes is reported.
     """
     workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
-    # The `fail-on` input is the Action's flag: it wins over the config file's `fail_on`.
-    flags = {"scan.fail_on": inputs.fail_on}
+    # The inputs are the Action's flags: they win over the config file's settings.
+    flags = {**inputs.flags, "scan.fail_on": inputs.fail_on or inputs.flags.get("scan.fail_on")}
     relative = _within(repo, workspace, inputs.path, inputs.config)
-    if not base or not _has_commit(repo, base) or relative is None:
-        return load_settings(inputs.config, env, flags, discover_in=workspace).scan, inputs.path
+    baseline = _within(repo, workspace, workspace, inputs.baseline)
+    if not base or not _has_commit(repo, base) or relative is None or baseline is None:
+        loaded = load_settings(inputs.config, env, flags, discover_in=workspace).scan
+        return Trusted(loaded, inputs.path, inputs.baseline)
     config_dir, scan_dir, config = relative
+    baseline_file = baseline[2]
     dest = Path(env.get("RUNNER_TEMP") or inputs.path) / "leakward-base-settings"
     shutil.rmtree(dest, ignore_errors=True)
     # The folder exists even when the base has no ignore file, so the pull request's is not read.
     (dest / scan_dir).mkdir(parents=True)
     names = settings_files(config, config_dir, scan_dir)
-    copies = copy_base_files(repo, base, names, dest)
+    copies = copy_base_files(
+        repo, base, [*names, *([baseline_file] if baseline_file else [])], dest
+    )
     trusted_config = dest / config if config else None
     if trusted_config is not None and not trusted_config.is_file():
         raise UsageError(
@@ -206,9 +191,16 @@ def scan_settings(
         out.write(
             f"::warning title=leakward::{_escape_data(name)} is changed by this pull request; "
             f"the scan used the base commit's version ({base[:10]}). Changes to leakward's own "
-            "settings, ignore file and rules take effect once merged.\n"
+            "settings, ignore file, baseline and rules take effect once merged.\n"
         )
-    return loaded, dest / scan_dir
+    trusted_baseline = dest / baseline_file if baseline_file else None
+    if trusted_baseline is not None and not trusted_baseline.is_file():
+        out.write(
+            f"::warning title=leakward::the base commit {base[:10]} has no baseline "
+            f"{_escape_data(baseline_file or '')}; every finding is reported\n"
+        )
+        trusted_baseline = None
+    return Trusted(loaded, dest / scan_dir, trusted_baseline)
 
 
 def _within(
@@ -230,17 +222,15 @@ def _within(
     return str(config_dir or ""), str(scan_dir or ""), config_file
 
 
-def scan_scope(
-    scope: Scope, inputs: ActionInputs, settings: ScanSettings, ignore_root: Path
-) -> ScanOutcome:
-    ruleset = build_ruleset(settings)
-    options = scan_options(settings)
+def scan_scope(scope: Scope, inputs: ActionInputs, trusted: Trusted) -> ScanOutcome:
+    ruleset = build_ruleset(trusted.settings)
+    options = scan_options(trusted.settings)
     if scope.revs is None:
         outcome = run_scan(ScanRequest(paths=(inputs.path,), git=True), ruleset, options)
     else:
         scanned = scan_revisions(inputs.path, ruleset, options, scope.revs)
         outcome = ScanOutcome(scanned.result, scanned.extras)
-    return drop_known(outcome, None, (ignore_root,))
+    return drop_known(outcome, trusted.baseline, (trusted.ignore_root,))
 
 
 def run_action(env: Mapping[str, str], out: TextIO) -> int:
@@ -259,8 +249,8 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
     if scope.is_empty:
         write_outputs(env, {"findings": "0", "sarif": ""})
         return EXIT_CLEAN
-    settings, ignore_root = scan_settings(inputs, env, repo, pull_request_base(event, payload), out)
-    outcome = scan_scope(scope, inputs, settings, ignore_root)
+    trusted = scan_settings(inputs, env, repo, pull_request_base(event, payload), out)
+    outcome = scan_scope(scope, inputs, trusted)
     result, extra = outcome.result, outcome.extra()
     write_untrusted(out, render(result, inputs.fmt, extra=extra))
     prefix = _workspace_prefix(repo, env)
@@ -274,11 +264,15 @@ def run_action(env: Mapping[str, str], out: TextIO) -> int:
             stream.write(job_summary(result, scope.description, extra))
     write_outputs(env, {"findings": str(len(result.findings)), "sarif": str(sarif)})
     if inputs.rotate and result.findings:
-        out.write(
-            "::warning title=leakward::rotate: true was set, but this leakward has no rotation "
-            "pipeline yet; the findings were reported only. Rotate the keys by hand.\n"
-        )
-    return exit_code(result, settings.fail_on)
+        from leakward.cli.action_rotate import rotate_found
+
+        repository = env.get("GITHUB_REPOSITORY", "")
+        if not rotate_found(result.findings, repository, payload, env, out):
+            out.write(
+                "::warning title=leakward::a rotation did not finish; see `leakward rotations "
+                "list` against the registry for what failed and what to do next\n"
+            )
+    return exit_code(result, trusted.settings.fail_on)
 
 
 def write_untrusted(out: TextIO, text: str) -> None:

@@ -209,18 +209,7 @@ def scan(
     progress: bool | None,
 ) -> None:
     """Scan files, directories, standard input (`-`), git history or remote logs for secrets."""
-    flags = {
-        "scan.rules": rule_dirs,
-        "scan.gitleaks_config": gitleaks_config,
-        "scan.fail_on": fail_on,
-        "scan.max_file_size_mb": max_file_size_mb,
-        "scan.enable": enable,
-        "scan.disable": disable,
-        "scan.engine": engine,
-        "scan.decode_depth": decode_depth,
-        "scan.file_timeout_seconds": file_timeout_seconds,
-        "registry.db": db,
-    }
+    flags = setting_flags(click.get_current_context().params)
     settings = load_settings(config, os.environ, flags)
     ruleset = build_ruleset(settings.scan)
     options = scan_options(settings.scan, jobs=jobs, no_ignore=no_ignore, source=source)
@@ -297,6 +286,26 @@ def remote_chunks(
     require_variable(environ, "POSTMAN_API_KEY", "a Postman API key with access to it")
     postman = postman_client(environ, url_for(environ, "postman"))
     return workspace_chunks(postman, str(postman_workspace))
+
+
+# The `scan` parameters that set a setting (flag > environment > config file > default).
+SETTING_PARAMS = {
+    "rule_dirs": "scan.rules",
+    "gitleaks_config": "scan.gitleaks_config",
+    "fail_on": "scan.fail_on",
+    "max_file_size_mb": "scan.max_file_size_mb",
+    "enable": "scan.enable",
+    "disable": "scan.disable",
+    "engine": "scan.engine",
+    "decode_depth": "scan.decode_depth",
+    "file_timeout_seconds": "scan.file_timeout_seconds",
+    "db": "registry.db",
+}
+
+
+def setting_flags(params: Mapping[str, object]) -> dict[str, object]:
+    """The settings `scan`'s parsed parameters set, by setting name."""
+    return {setting: params.get(name) for name, setting in SETTING_PARAMS.items()}
 
 
 def require_variable(environ: Mapping[str, str], name: str, what: str) -> None:

@@ -121,6 +121,11 @@ class ActionRunner:
         for number, step in enumerate(self.steps()):
             if step.get("name") in skip:
                 continue
+            if "uses" in step:
+                # A marketplace action (actions/cache) cannot run here; its inputs must resolve.
+                for value in _mapping(step.get("with")).values():
+                    self.substitute(str(value), inputs, step_outputs)
+                continue
             assert step.get("shell") == "bash", "composite run steps must name their shell"
             output_file = self.runner_temp / f"output_{number}"
             env_file = self.runner_temp / f"env_{number}"

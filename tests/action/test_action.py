@@ -15,11 +15,10 @@ import jsonschema
 import pytest
 
 from leakward.scanner.sources.git import ZERO_OID
-from tests.action.conftest import base_env
+from tests.action.conftest import INSTALL_STEPS, base_env
 from tests.action.runner import PROJECT, ActionRun, ActionRunner, obeyed_commands
 from tests.git.repos import GitRepo, aws_lines, aws_pair, pat
 
-SCAN_STEPS = ("Install leakward",)
 SARIF_SCHEMA = PROJECT / "tests" / "report" / "data" / "sarif-schema-2.1.0.json"
 
 
@@ -40,7 +39,12 @@ class World:
         return workspace
 
     def run(
-        self, workspace: GitRepo, event: str, payload: Mapping[str, object], **inputs: str
+        self,
+        workspace: GitRepo,
+        event: str,
+        payload: Mapping[str, object],
+        env: Mapping[str, str] | None = None,
+        **inputs: str,
     ) -> ActionRun:
         event_file = self.tmp / "event.json"
         event_file.write_text(json.dumps(payload))
@@ -55,9 +59,10 @@ class World:
             "GITHUB_WORKSPACE": str(workspace.path),
             "GITHUB_SHA": workspace.head(),
             "GITHUB_REPOSITORY": "octo/app",
+            **(env or {}),
         }
         runner = ActionRunner(self.action_path, temp)
-        return runner.run(env, inputs, workspace.path, skip=SCAN_STEPS)
+        return runner.run(env, inputs, workspace.path, skip=INSTALL_STEPS)
 
 
 @pytest.fixture
@@ -214,10 +219,13 @@ def test_fail_on_ignore_file_and_rotate_inputs(world: World) -> None:
     )
     workspace = world.checkout()
     payload = {"ref": "refs/heads/main", "before": before, "after": after}
-    run = world.run(workspace, "push", payload, rotate="true")
+    run = world.run(workspace, "push", payload)
     assert run.returncode == 1
     assert run.outputs["findings"] == "1"
-    assert "::warning title=leakward::rotate" in run.stdout
+    # rotate: true with no registry to rotate from is a usage error that says what to pass.
+    unconfigured = world.run(workspace, "push", payload, rotate="true")
+    assert unconfigured.returncode == 2
+    assert "rotate: true needs the registry, and LEAKWARD_DB is not set" in unconfigured.stdout
     bad = world.run(workspace, "push", payload, **{"fail-on": "severe"})
     assert bad.returncode == 2
     assert "::error title=leakward::input fail-on must be one of" in bad.stdout
