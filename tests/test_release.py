@@ -58,10 +58,10 @@ def test_a_version_without_a_section_is_refused(tmp_path: Path) -> None:
     assert "no section for 0.2.0" in done.stderr
 
 
-def test_the_readme_names_the_declared_version_as_its_tag() -> None:
-    readme = (ROOT / "README.md").read_text()
-    tags = set(re.findall(r"(?:rev: |leakward/leakward@)(v[0-9][^\s]*)", readme))
-    assert tags == {f"v{VERSION}"}
+def test_the_readme_and_docs_name_the_declared_version_as_its_tag() -> None:
+    for page in (ROOT / "README.md", ROOT / "docs" / "running.md"):
+        tags = set(re.findall(r"(?:rev: |leakward/leakward@)(v[0-9][^\s]*)", page.read_text()))
+        assert tags == {f"v{VERSION}"}, page
 
 
 def test_the_workflow_builds_a_wheel_and_an_sdist_that_hold_the_rules(tmp_path: Path) -> None:
