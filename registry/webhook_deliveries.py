@@ -12,6 +12,11 @@ start, where an in-memory queue would lose it while the claim refused GitHub's r
 stays `pending` until its work finished (`done`) or cannot finish (`failed`); a worker takes one
 under a lease named `host:pid:random`, so a killed worker's job is taken over at once on this
 host (see rotators/rotation/locks.py) and after the lease expires elsewhere.
+
+A delivery may name a `Merge`: work that extends a pending job nobody has taken yet (the next
+push to a branch whose last push still waits) is merged into that job instead of stored as one
+more. Its delivery row still records its content, so a replay of it is a duplicate. A job
+stored past the receiver's queue limit is flagged `is_backlog` and taken after the others.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Connection,
     Engine,
     Integer,
     String,
@@ -32,6 +39,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -40,14 +48,19 @@ from leakward.registry.models import Base, UtcDateTime, utc_now
 # GitHub keeps deliveries redeliverable for 3 days; a week leaves room for a slow operator.
 RETENTION = timedelta(days=7)
 JOB_STATES = ("pending", "done", "failed")
+# Pending jobs looked at for a merge: the newest few of the key (one is the usual case).
+MERGE_CANDIDATES = 5
 
 
 class WebhookDeliveryRow(Base):
     __tablename__ = "webhook_deliveries"
+    # The same work under another delivery id is a duplicate, even once merged into a job.
+    __table_args__ = (UniqueConstraint("content", name="uq_webhook_deliveries_content"),)
 
     delivery_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     event: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    content: Mapped[str | None] = mapped_column(String(300))
 
 
 class WebhookJobRow(Base):
@@ -69,6 +82,9 @@ class WebhookJobRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))  # an error type, no message
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    merge_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    merges: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_backlog: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 Row = WebhookDeliveryRow
@@ -85,6 +101,26 @@ class StoredJob:
     busy_retries: int
     delivery_id: str | None
     last_error: str | None
+    merges: int = 0
+    is_backlog: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """How a delivery's work may join a pending job: jobs with the same `key`, not yet taken
+    by a worker, are offered to `extend`, which answers the joined payload or None (it does not
+    follow on from that job's work)."""
+
+    key: str
+    extend: Callable[[dict[str, object]], dict[str, object] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """Where an accepted delivery's work went: job `job_id`, new or (`is_merged`) extended."""
+
+    job_id: int
+    is_merged: bool = False
 
 
 class DeliveryLog:
@@ -102,11 +138,14 @@ class DeliveryLog:
         now: datetime | None = None,
         *,
         dedupe: str | None = None,
-    ) -> int | None:
-        """Claim `delivery_id` and store its `(kind, payload)` job in one transaction.
+        merge: Merge | None = None,
+        is_backlog: bool = False,
+    ) -> Stored | None:
+        """Claim `delivery_id` and store its `(kind, payload)` job, or merge it into a pending
+        one (`merge`), in one transaction.
 
-        Returns the job's id; None if the delivery was already accepted (a replay or redelivery),
-        or a job with the same `dedupe` key is stored (the same work under another delivery id).
+        None if the delivery was already accepted (a replay or redelivery), or a delivery or a
+        job with the same `dedupe` key was (the same work under another delivery id).
         """
         moment = now or utc_now()
         try:
@@ -115,15 +154,22 @@ class DeliveryLog:
                 connection.execute(delete(Row).where(Row.received_at < old))
                 connection.execute(delete(Job).where(Job.state != "pending", Job.created_at < old))
                 connection.execute(
-                    insert(Row).values(delivery_id=delivery_id, event=event, received_at=moment)
+                    insert(Row).values(
+                        delivery_id=delivery_id, event=event, received_at=moment, content=dedupe
+                    )
                 )
+                merged = _merge(connection, merge) if merge is not None else None
+                if merged is not None:
+                    return Stored(merged, is_merged=True)
                 kind, payload = job
                 values = _new_job(kind, payload, moment) | {
                     "delivery_id": delivery_id,
                     "dedupe": dedupe,
+                    "merge_key": merge.key if merge is not None else None,
+                    "is_backlog": is_backlog,
                 }
                 inserted = connection.execute(insert(Job).values(**values)).inserted_primary_key
-                return int(inserted[0]) if inserted else 0
+                return Stored(int(inserted[0]) if inserted else 0)
         except IntegrityError:
             return None
 
@@ -151,7 +197,7 @@ class DeliveryLog:
             candidates = connection.execute(
                 select(Job.id, Job.lease_owner, Job.lease_expires_at)
                 .where(Job.state == "pending", Job.not_before <= now)
-                .order_by(Job.not_before, Job.id)
+                .order_by(Job.is_backlog, Job.not_before, Job.id)
                 .limit(20)
             ).all()
         for job_id, holder, expires in candidates:
@@ -221,6 +267,32 @@ class DeliveryLog:
             connection.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
+def _merge(connection: Connection, merge: Merge) -> int | None:
+    """Extend a pending job of `merge.key` that no worker has taken; its id, or None."""
+    untaken = (Job.state == "pending", Job.lease_owner.is_(None), Job.attempts == 0)
+    candidates = connection.execute(
+        select(Job.id, Job.payload, Job.merges)
+        .where(Job.merge_key == merge.key, *untaken)
+        .order_by(Job.id.desc())
+        .limit(MERGE_CANDIDATES)
+    ).all()
+    for job_id, payload, merges in candidates:
+        extended = merge.extend(dict(payload))
+        if extended is None:
+            continue
+        # `merges` unchanged and still untaken: a worker that took the job meanwhile, or
+        # another delivery merged first, makes this update miss and the delivery a job of
+        # its own.
+        changed = connection.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.merges == merges, *untaken)
+            .values(payload=extended, merges=merges + 1)
+        )
+        if changed.rowcount == 1:
+            return int(job_id)
+    return None
+
+
 def _new_job(kind: str, payload: dict[str, object], moment: datetime) -> dict[str, object]:
     return {
         "kind": kind,
@@ -243,4 +315,6 @@ def _stored(row: WebhookJobRow) -> StoredJob:
         busy_retries=row.busy_retries,
         delivery_id=row.delivery_id,
         last_error=row.last_error,
+        merges=row.merges,
+        is_backlog=row.is_backlog,
     )

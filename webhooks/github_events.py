@@ -11,6 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from leakward.registry.webhook_deliveries import Merge
+from leakward.webhooks.push_merge import push_merge
+
 HANDLED = ("push", "workflow_run", "ping")
 
 
@@ -21,11 +24,13 @@ class PayloadError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Job:
     """`content`: what the work depends on, hashed; a second delivery with the same content
-    (a replayed body under a new delivery id) asks for no new work. None: not deduplicated."""
+    (a replayed body under a new delivery id) asks for no new work. None: not deduplicated.
+    `merge`: how the work may join a pending job instead (webhooks/push_merge.py)."""
 
     kind: str
     payload: dict[str, object]
     content: str | None = None
+    merge: Merge | None = None
 
 
 def content_key(event: str, *fields: object) -> str:
@@ -70,17 +75,21 @@ def _push(body: dict[str, object]) -> Job | None:
     head = body.get("head_commit")
     pushed_at = head.get("timestamp") if isinstance(head, dict) else None
     name = repository["full_name"]
+    payload: dict[str, object] = {
+        "repository": name,
+        "clone_url": clone_url,
+        "is_public": _is_public(repository),
+        **fields,
+        "pushed_at": pushed_at if isinstance(pushed_at, str) else None,
+    }
+    branch = content_key("push-branch", name, fields["ref"])
     return Job(
         "push",
-        {
-            "repository": name,
-            "clone_url": clone_url,
-            "is_public": _is_public(repository),
-            **fields,
-            "pushed_at": pushed_at if isinstance(pushed_at, str) else None,
-        },
+        payload,
         # The same range of the same ref scans the same commits, whatever the delivery id.
         content_key("push", name, fields["ref"], fields["before"], fields["after"]),
+        # GitHub always says whether a push was forced; one that does not say is taken as forced.
+        push_merge(branch, payload, is_forced=body.get("forced") is not False),
     )
 
 

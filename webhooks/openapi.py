@@ -79,9 +79,10 @@ OPENAPI: dict[str, object] = {
                         "ping answered, or a delivery already accepted", ["pong", "duplicate"]
                     ),
                     "202": _status(
-                        "work stored as a job and queued (backlogged: behind many others), "
+                        "work stored as a job and queued (merged: joined the waiting job of "
+                        "the branch's last push; backlogged: behind many others), "
                         "or nothing to do",
-                        ["queued", "backlogged", "ignored", "nothing to do"],
+                        ["queued", "merged", "backlogged", "ignored", "nothing to do"],
                     ),
                     "400": _error(
                         "missing headers, a body that is not a JSON object, or a "

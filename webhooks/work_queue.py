@@ -19,12 +19,14 @@ an attempt.
 A validly signed delivery is never refused: GitHub does not redeliver a failed delivery by
 itself, so a 503 lost the push for good, and a replayed capture (a signed body under new delivery
 ids) could fill the queue and keep real pushes out. Instead a delivery whose work is already
-stored (the same content, `Job.content`) is a duplicate and stores nothing, and past `maxsize`
-pending jobs the job is stored all the same and answered `BACKLOGGED`, with a warning when the
-backlog begins. That check runs on every delivery, so it counts in memory (`PendingCount`)
-rather than with a COUNT query: the database is asked only at the first delivery, when the
-count nears `maxsize`, and at least every `recount_after` seconds, for the jobs other receiver
-processes on the same database stored or finished meanwhile.
+stored (the same content, `Job.content`) is a duplicate and stores nothing; a push that continues
+the range of a pending job of its branch joins that job (`MERGED`, webhooks/push_merge.py), so N
+pushes waiting on one branch cost one scan; and past `maxsize` pending jobs the job is stored all
+the same, flagged to run after the jobs stored within the limit, and answered `BACKLOGGED`, with
+a warning when the backlog begins. That check runs on every delivery, so it counts in memory
+(`PendingCount`) rather than with a COUNT query: the database is asked only at the first
+delivery, when the count nears `maxsize`, and at least every `recount_after` seconds, for the
+jobs other receiver processes on the same database stored or finished meanwhile.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ class Accepted(Enum):
     """What became of a signed delivery's job."""
 
     QUEUED = "queued"
-    BACKLOGGED = "backlogged"  # stored, behind more than `maxsize` pending jobs
+    MERGED = "merged"  # joined the pending job of the same branch's last push
+    BACKLOGGED = "backlogged"  # stored and flagged, behind more than `maxsize` pending jobs
     DUPLICATE = "duplicate"  # its delivery id, or the same work, was accepted before
 
 
@@ -144,15 +147,22 @@ class DurableQueue:
 
     def accept(self, delivery_id: str, event: str, job: Job) -> Accepted:
         is_over = self._pending.reserve()
-        job_id = None
+        stored = None
         try:
-            job_id = self._deliveries.accept(
-                delivery_id, event, (job.kind, job.payload), dedupe=job.content
+            stored = self._deliveries.accept(
+                delivery_id,
+                event,
+                (job.kind, job.payload),
+                dedupe=job.content,
+                merge=job.merge,
+                is_backlog=is_over,
             )
         finally:
-            self._pending.settle(is_stored=job_id is not None)
-        if job_id is None:
+            self._pending.settle(is_stored=stored is not None and not stored.is_merged)
+        if stored is None:
             return Accepted.DUPLICATE
+        if stored.is_merged:
+            return Accepted.MERGED  # a job not yet taken: no worker to wake
         self._wake()
         if not is_over:
             self._is_backlogged = False
