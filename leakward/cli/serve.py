@@ -19,7 +19,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -29,6 +29,7 @@ from leakward.settings.catalogue import variable
 from leakward.settings.model import JOB_BUDGET_SECONDS, JOB_WORKERS
 
 if TYPE_CHECKING:
+    import uvicorn
     from starlette.applications import Starlette
 
     from leakward.registry import Registry
@@ -46,6 +47,25 @@ class Service:
     registry: Registry
     resuming: threading.Thread
     broker: str | None = None  # masked, for messages
+    header_timeout: float = 10.0  # seconds a connection may take to send a request's headers
+
+    def server_config(
+        self,
+        host: str,
+        port: int,
+        log_level: str = "info",
+        lifespan: Literal["auto", "on", "off"] = "auto",
+    ) -> uvicorn.Config:
+        """uvicorn's configuration for the app, with a deadline for every request's headers
+        (webhooks/header_deadline.py)."""
+        import uvicorn
+
+        from leakward.webhooks.header_deadline import header_deadline_protocol
+
+        protocol = header_deadline_protocol(self.header_timeout)
+        return uvicorn.Config(
+            self.app, host=host, port=port, log_level=log_level, lifespan=lifespan, http=protocol
+        )
 
     def close(self) -> None:
         self.queue.close()
@@ -60,6 +80,7 @@ def build_service(
     mirror_dir: Path,
     max_body: int,
     read_timeout: float = 10.0,  # GitHub's own limit for a delivery (webhooks/request_body.py)
+    header_timeout: float = 10.0,  # the same for a request's headers (webhooks/header_deadline.py)
     public_policy: str = "revoke-first",
     private_policy: str = "reissue-first",
     engine: str = "auto",
@@ -128,7 +149,7 @@ def build_service(
         from leakward.queues.celery_tasks import masked_url
 
         shown = masked_url(broker)
-    return Service(app, queue, registry, resuming, shown)
+    return Service(app, queue, registry, resuming, shown, header_timeout)
 
 
 def _log_to_stderr() -> None:
@@ -272,7 +293,7 @@ def serve(
     if service.broker:
         click.echo(f"leakward serve: webhook jobs go to {service.broker}", err=True)
     try:
-        uvicorn.run(service.app, host=host, port=port, log_level="info")
+        uvicorn.Server(service.server_config(host, port)).run()
     finally:
         scheduler.shutdown(wait=False)
         service.close()

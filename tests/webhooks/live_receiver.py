@@ -21,6 +21,7 @@ def running_service(
     engine: str = "auto",
     *,
     read_timeout: float = 10.0,
+    header_timeout: float = 10.0,
     job_workers: int = 2,
     job_budget: float = 900.0,
 ) -> Iterator[tuple[Service, str]]:
@@ -31,6 +32,7 @@ def running_service(
         mirror_dir=mirror_dir,
         max_body=25 << 20,
         read_timeout=read_timeout,
+        header_timeout=header_timeout,
         engine=engine,
         job_workers=job_workers,
         job_budget=job_budget,
@@ -38,7 +40,7 @@ def running_service(
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(service.app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(service.server_config("127.0.0.1", port, "warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:
