@@ -1,11 +1,13 @@
 """The GitHub webhook receiver: a small Starlette ASGI app.
 
 Stage: inbound webhooks (the outermost layer). `POST /webhooks/github` checks, in this order,
-declared size (411, 413) and signature header (401) before reading the body, the body's arrival
+declared size (411, 413), signature header (401) and room to spool it (503 with Retry-After,
+for a large body while many others are being read) before reading the body, the body's arrival
 (408) and signature (401) as it is read (webhooks/request_body.py), event and delivery headers
 and JSON (400), then replays; it stores the work as a job (webhooks/work_queue.py) in the
 transaction that claims the delivery id, and answers 202 well within GitHub's 10-second limit.
-Rejected requests queue nothing; a signed one is never refused for load (work_queue.py says why).
+Rejected requests queue nothing; a body known to be signed is never refused for load
+(work_queue.py says why): the spool's 503 comes before a body is read, when it cannot be known.
 `GET /healthz`, `GET /metrics` (Prometheus text) and `GET /openapi.json` describe and watch it.
 
 A delivery id already accepted, or a delivery asking for work already stored (the same push
@@ -38,6 +40,7 @@ from leakward.webhooks.request_body import (
     ClientGoneError,
     read_signed_body,
 )
+from leakward.webhooks.spool_budget import SPOOL_MAX, SpoolBudget
 from leakward.webhooks.work_queue import Accepted, Intake
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,8 @@ class ReceiverSettings:
     secret: bytes
     max_body: int = MAX_BODY
     read_timeout: float = READ_TIMEOUT
+    # Bytes of unverified bodies spooled to disk at once (webhooks/spool_budget.py).
+    spool_max_bytes: int = SPOOL_MAX
 
     def __post_init__(self) -> None:
         if not self.secret:
@@ -64,7 +69,9 @@ class ReceiverSettings:
 
 def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> Starlette:
     """The ASGI app; every collaborator is passed in, so tests and `serve` wire their own."""
-    limits = BodyLimits(settings.max_body, settings.read_timeout)
+    limits = BodyLimits(
+        settings.max_body, settings.read_timeout, SpoolBudget(settings.spool_max_bytes)
+    )
 
     async def github(request: Request) -> Response:
         event = request.headers.get("x-github-event", "")
@@ -77,7 +84,7 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
         try:
             body = await read_signed_body(request, settings.secret, limits)
         except BodyRefusedError as refused:
-            return _error(refused.status, refused.message)
+            return _error(refused.status, refused.message, refused.headers)
         except ClientGoneError:
             # An everyday network event, not a fault: one line, no traceback.
             log.info("delivery %.100s: the client disconnected before its body arrived", delivery)
@@ -131,5 +138,5 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
     )
 
 
-def _error(status: int, message: str) -> Response:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)

@@ -6,18 +6,23 @@ which GitHub always sends) and within the cap, and the signature header well-for
 byte is read; the body is hashed as it arrives and held in memory only up to `IN_MEMORY` bytes
 (the rest waits in a temporary file), so many large bodies at once cost disk, not memory; and
 the whole body must arrive within `read_timeout` seconds (GitHub gives up on a delivery after
-10), so a client trickling bytes cannot hold a request open.
+10), so a client trickling bytes cannot hold a request open. The bytes spooled at once, across
+requests, are capped (webhooks/spool_budget.py): past the cap a body that would spool is refused
+with 503 and Retry-After, since it cannot be verified without being held.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from tempfile import SpooledTemporaryFile
 
 from starlette.requests import ClientDisconnect, Request
 
 from leakward.webhooks.signature import body_hasher, is_signature_of, is_well_formed
+from leakward.webhooks.spool_budget import SpoolBudget
 
 # GitHub caps webhook payloads at 25 MB.
 MAX_BODY = 25 * 1024 * 1024
@@ -32,15 +37,18 @@ SIGNATURE_HEADER = "x-hub-signature-256"
 class BodyLimits:
     max_body: int = MAX_BODY
     read_timeout: float = READ_TIMEOUT
+    # Shared by every request of one receiver: the bytes of unverified bodies on disk at once.
+    spool: SpoolBudget = field(default_factory=SpoolBudget)
 
 
 class BodyRefusedError(Exception):
-    """The request is answered with `status` and `message` (which names the fix)."""
+    """The request is answered with `status`, `message` (which names the fix) and `headers`."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = dict(headers or {})
 
 
 class ClientGoneError(Exception):
@@ -59,6 +67,18 @@ async def read_signed_body(request: Request, secret: bytes, limits: BodyLimits) 
     header = request.headers.get(SIGNATURE_HEADER)
     if not is_well_formed(header):
         raise _unsigned()
+    size = int(declared)
+    # A body over the in-memory share goes to disk whole; one that would not fit is not read.
+    on_disk = size if size > IN_MEMORY else 0
+    if not limits.spool.reserve(on_disk):
+        raise _spool_full(limits)
+    try:
+        return await _read(request, secret, header, limits)
+    finally:
+        limits.spool.release(on_disk)
+
+
+async def _read(request: Request, secret: bytes, header: str | None, limits: BodyLimits) -> bytes:
     hasher = body_hasher(secret)
     with SpooledTemporaryFile(max_size=IN_MEMORY) as spool:
         try:
@@ -76,6 +96,17 @@ async def read_signed_body(request: Request, secret: bytes, limits: BodyLimits) 
             raise _unsigned()
         spool.seek(0)
         return spool.read()
+
+
+def _spool_full(limits: BodyLimits) -> BodyRefusedError:
+    # The bodies being read now are done, or cut off, within the read timeout.
+    wait = math.ceil(limits.read_timeout)
+    return BodyRefusedError(
+        503,
+        f"{limits.spool.max_bytes} bytes of unverified bodies are waiting to be read; "
+        f"send this one again in {wait} s",
+        {"Retry-After": str(wait)},
+    )
 
 
 def _unsigned() -> BodyRefusedError:

@@ -26,7 +26,7 @@ import click
 from leakward.cli.sweep import policy_options
 from leakward.core.errors import ConfigError
 from leakward.settings.catalogue import variable
-from leakward.settings.model import JOB_BUDGET_SECONDS, JOB_WORKERS
+from leakward.settings.model import JOB_BUDGET_SECONDS, JOB_WORKERS, SPOOL_MAX_MB
 
 if TYPE_CHECKING:
     import uvicorn
@@ -81,6 +81,7 @@ def build_service(
     max_body: int,
     read_timeout: float = 10.0,  # GitHub's own limit for a delivery (webhooks/request_body.py)
     header_timeout: float = 10.0,  # the same for a request's headers (webhooks/header_deadline.py)
+    spool_max_bytes: int = SPOOL_MAX_MB << 20,  # unverified bodies on disk at once
     public_policy: str = "revoke-first",
     private_policy: str = "reissue-first",
     engine: str = "auto",
@@ -110,7 +111,12 @@ def build_service(
             f"${SECRET_VARIABLE} is not set",
             f"set {SECRET_VARIABLE} to the secret configured on the GitHub webhook",
         )
-    settings = ReceiverSettings(secret.encode(), max_body=max_body, read_timeout=read_timeout)
+    settings = ReceiverSettings(
+        secret.encode(),
+        max_body=max_body,
+        read_timeout=read_timeout,
+        spool_max_bytes=spool_max_bytes,
+    )
     registry = Registry.open(db_url)
     metrics = Metrics()
     context = WorkContext(
@@ -228,6 +234,12 @@ def _broker_handler(
     f"[default: {JOB_BUDGET_SECONDS:g}].",
 )
 @click.option(
+    "--spool-max-mb",
+    type=click.IntRange(1),
+    help=f"MB of unverified webhook bodies spooled to disk at once; past it a large body is "
+    f"answered 503 with Retry-After, unread [default: {SPOOL_MAX_MB}].",
+)
+@click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Settings whose [[schedule]] entries (and max_fetch_age_hours) run here "
@@ -246,6 +258,7 @@ def serve(
     queue: str,
     job_workers: int | None,
     job_budget: float | None,
+    spool_max_mb: int | None,
     config: Path | None,
 ) -> None:
     """Receive GitHub webhooks (push, workflow_run, ping), run the config's scheduled sweeps,
@@ -263,6 +276,7 @@ def serve(
         "sweep.broker": broker,
         "serve.job_workers": job_workers,
         "serve.job_budget_seconds": job_budget,
+        "serve.spool_max_mb": spool_max_mb,
     }
     settings = load_settings(config, os.environ, flags)
     # The stored jobs follow the config file; with none, the jobs already stored keep running.
@@ -287,6 +301,7 @@ def serve(
         broker_queue=queue,
         job_workers=settings.serve.job_workers,
         job_budget=settings.serve.job_budget_seconds,
+        spool_max_bytes=settings.serve.spool_max_mb << 20,
     )
     scheduler = run_scheduler(schedules, work)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)

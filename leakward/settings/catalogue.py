@@ -21,6 +21,7 @@ from leakward.settings.model import (
     JOB_BUDGET_SECONDS,
     JOB_WORKERS,
     MAX_FETCH_AGE_HOURS,
+    SPOOL_MAX_MB,
 )
 
 # A config value and the file it came from -> the setting's value; raises ConfigError, or
@@ -77,6 +78,12 @@ def _hours(value: object, path: Path) -> object:
 def _positive_whole(value: object, path: Path) -> object:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"{path}: webhook_job_workers must be a whole number from 1", "try 2")
+    return value
+
+
+def _megabytes(value: object, path: Path) -> object:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: webhook_spool_max_mb must be a whole number from 1", "try 256")
     return value
 
 
@@ -250,10 +257,21 @@ SETTINGS: tuple[Setting, ...] = (
         "serve",
         "job_budget_seconds",
         JOB_BUDGET_SECONDS,
-        "A webhook push's fetch and scan are stopped, and its job failed, after this long.",
+        "A webhook push's fetch and scan (also in `leakward worker`) are stopped, and its job "
+        "failed, after this long.",
         key="webhook_job_budget_seconds",
         parse=_seconds,
-        flags="`--job-budget` (serve)",
+        flags="`--job-budget` (serve, worker)",
+    ),
+    Setting(
+        "serve",
+        "spool_max_mb",
+        SPOOL_MAX_MB,
+        "MB of not yet verified webhook bodies `serve` spools to disk at once; past it, a "
+        "large body is answered 503 with Retry-After before it is read.",
+        key="webhook_spool_max_mb",
+        parse=_megabytes,
+        flags="`--spool-max-mb` (serve)",
     ),
     Setting(
         "output",

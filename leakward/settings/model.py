@@ -24,6 +24,8 @@ JOB_BUDGET_SECONDS = 900.0
 # Formats are bounded by size caps; this backstops what they do not foresee. Five minutes is far
 # past any real file (a 256 MiB file scans in seconds).
 FILE_TIMEOUT_SECONDS = 300.0
+# Unverified webhook bodies spooled to disk at once: ten of GitHub's largest (25 MB).
+SPOOL_MAX_MB = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class ServeSettings:
     job_workers: int = JOB_WORKERS
     # A push's fetch and scan are stopped, and its job failed, after this many seconds.
     job_budget_seconds: float = JOB_BUDGET_SECONDS
+    # Past this many MB of unverified bodies on disk, a large one is answered 503 unread.
+    spool_max_mb: int = SPOOL_MAX_MB
 
 
 @dataclass(frozen=True, slots=True)

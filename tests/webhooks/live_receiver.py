@@ -22,6 +22,7 @@ def running_service(
     *,
     read_timeout: float = 10.0,
     header_timeout: float = 10.0,
+    spool_max_bytes: int = 256 << 20,
     job_workers: int = 2,
     job_budget: float = 900.0,
 ) -> Iterator[tuple[Service, str]]:
@@ -33,6 +34,7 @@ def running_service(
         max_body=25 << 20,
         read_timeout=read_timeout,
         header_timeout=header_timeout,
+        spool_max_bytes=spool_max_bytes,
         engine=engine,
         job_workers=job_workers,
         job_budget=job_budget,
