@@ -1,8 +1,10 @@
 """`leakward worker`: a Celery worker that runs queued sweep scans and rotations.
 
 Stage: application shell. Parses, builds the Celery app with the worker's settings, runs the
-worker until it is stopped. The broker is --broker or $LEAKWARD_BROKER (a Redis URL); the token
-for GitHub comes from GITHUB_TOKEN in the worker's environment, never from a message.
+worker until it is stopped. Webhook jobs (`push`, `workflow_run`) run under the config's
+`serve.job_budget_seconds`, as in `serve` itself. The broker is --broker or $LEAKWARD_BROKER
+(a Redis URL); the token for GitHub comes from GITHUB_TOKEN in the worker's environment, never
+from a message.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from leakward.cli.sweep import config_option, policy_options, work_place_options
 from leakward.core.errors import UsageError
 from leakward.settings.catalogue import variable
 from leakward.settings.loader import load_settings
+from leakward.settings.model import JOB_BUDGET_SECONDS
 from leakward.settings.work import work_settings
 
 BROKER_ENV = variable("sweep.broker")
@@ -42,6 +45,13 @@ BROKER_ENV = variable("sweep.broker")
     help="Seconds before a message taken by a vanished worker is delivered again; "
     "longer than your longest scan.",
 )
+@click.option(
+    "--job-budget",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help=f"Stop a webhook push's (or run's) fetch and scan, and fail its task, after this "
+    f"long, as serve does [default: {JOB_BUDGET_SECONDS:g}].",
+)
 @click.option("--queue", default="leakward", show_default=True, help="Queue name to consume.")
 @click.option("--loglevel", default="INFO", show_default=True)
 @policy_options
@@ -56,6 +66,7 @@ def worker(
     pool: str,
     no_rotate: bool,
     visibility_timeout: float,
+    job_budget: float | None,
     queue: str,
     loglevel: str,
     public_policy: str,
@@ -69,7 +80,12 @@ def worker(
     from leakward.queues.celery_tasks import make_app
     from leakward.sweep.jobs import SWEEP_WORK
 
-    flags = {"registry.db": db, "sweep.api_url": api_url, "sweep.broker": broker}
+    flags = {
+        "registry.db": db,
+        "sweep.api_url": api_url,
+        "sweep.broker": broker,
+        "serve.job_budget_seconds": job_budget,
+    }
     loaded = load_settings(config, os.environ, flags)
     broker = loaded.sweep.broker
     if not broker:
@@ -86,7 +102,14 @@ def worker(
         public_policy=public_policy,
         private_policy=private_policy,
     )
-    app = make_app(broker, settings, SWEEP_WORK, queue=queue, visibility_timeout=visibility_timeout)
+    app = make_app(
+        broker,
+        settings,
+        SWEEP_WORK,
+        queue=queue,
+        visibility_timeout=visibility_timeout,
+        job_budget=loaded.serve.job_budget_seconds,
+    )
     app.worker_main(
         [
             "worker",

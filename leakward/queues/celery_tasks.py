@@ -12,7 +12,11 @@ again with a countdown, and its message acknowledged. Payloads are JSON with nam
 plus the rotation `policy` the sender's settings give for the leak's exposure: the worker's own
 settings are not what the operator of `serve` or of the sweep chose.
 The webhook receiver's `push` and `workflow_run` jobs are tasks here too, so `serve --broker`
-hands its stored jobs to these workers.
+hands its stored jobs to these workers, and they run under the same time budget as `serve`'s own
+(`serve.job_budget_seconds`, leakward/queues/budget.py): in a child process, killed with what it
+started once the budget is spent, whatever the pool. Such a job fails with a log line that says
+why and is not tried again (it would only be stopped again); one whose child died is tried once
+more, in a fresh child.
 """
 
 from __future__ import annotations
@@ -25,13 +29,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery, Task
 
-from leakward.queues.work import Work
+from leakward.queues.budget import BudgetExceededError, TimeBudget, WorkerLostError
+from leakward.queues.work import TaskOutcome, Work
 from leakward.settings.work import WorkSettings
 
 log = logging.getLogger(__name__)
 SETTINGS_KEY = "leakward_settings"
 # Publishing survives a broker restart of a few seconds instead of failing the sweep.
 PUBLISH_RETRY = {"max_retries": 60, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
+
+
+# The webhook receiver's jobs: one push, one run's logs. A sweep's scan_repo may rightly take
+# far longer than one push, so it has no budget here.
+BUDGETED = ("push", "workflow_run")
+# Deliveries of a budgeted job whose child process died (killed, out of memory) before it fails.
+LOST_RETRIES = 1
 
 
 # Kombu's expiry of the lock a Redis worker holds while it puts timed-out messages back.
@@ -65,12 +77,14 @@ def make_app(
     *,
     queue: str = "leakward",
     visibility_timeout: float = 3600.0,
+    job_budget: float | None = None,
 ) -> Celery:
     """A Celery app on `broker` whose tasks work with `settings` (no result backend).
 
     A worker hands in the `work` its tasks run; a sender, which only queues tasks by name,
     needs none. The tasks run with the credentials of `settings.environ` (the worker's own
-    environment); only the rest of the settings goes into the app's configuration."""
+    environment); only the rest of the settings goes into the app's configuration. With
+    `job_budget`, the BUDGETED kinds run in a child process stopped after that many seconds."""
     app = Celery("leakward", broker=broker, set_as_current=False)
     transport: dict[str, object] = {
         "visibility_timeout": visibility_timeout,
@@ -98,7 +112,10 @@ def make_app(
     app.conf[SETTINGS_KEY] = settings.to_json()
     if work is not None:
         for kind in work.kinds:
-            _register(app, kind, work, settings.environ)
+            budget = None
+            if job_budget is not None and kind in BUDGETED:
+                budget = TimeBudget(job_budget, work.preload)
+            _register(app, kind, work, settings.environ, budget)
     return app
 
 
@@ -106,10 +123,15 @@ def task_name(kind: str) -> str:
     return f"leakward.{kind}"
 
 
-def _register(app: Celery, kind: str, work: Work, environ: Mapping[str, str]) -> None:
+def _register(
+    app: Celery, kind: str, work: Work, environ: Mapping[str, str], budget: TimeBudget | None
+) -> None:
     def run(task: Task, payload: dict[str, object]) -> dict[str, object]:
         settings = WorkSettings.from_json(dict(task.app.conf[SETTINGS_KEY]), environ)
-        outcome = work.perform(kind, payload, settings)
+        if budget is None:
+            outcome = work.perform(kind, payload, settings)
+        else:
+            outcome = _within(budget, task, kind, payload, work, settings)
         queue = CeleryQueue(task.app)
         for follow_kind, follow_payload in outcome.follow_ups:
             queue.enqueue(follow_kind, follow_payload)
@@ -136,7 +158,34 @@ def _register(app: Celery, kind: str, work: Work, environ: Mapping[str, str]) ->
         acks_late=True,
         reject_on_worker_lost=True,
         max_retries=None,
+        # Failed on purpose, with our own log line: Celery records it without a traceback.
+        throws=(BudgetExceededError,),
     )(run)
+
+
+def _within(
+    budget: TimeBudget,
+    task: Task,
+    kind: str,
+    payload: dict[str, object],
+    work: Work,
+    settings: WorkSettings,
+) -> TaskOutcome:
+    """`work.perform` in the budget's child process; a job past its budget fails (raises), one
+    whose child died is delivered once more."""
+    label = f"{kind} job of {str(payload.get('repository'))[:200]}"
+    try:
+        return budget.run(work.perform, (kind, payload, settings))
+    except BudgetExceededError as error:
+        log.error("%s failed: %s; retrying cannot fix it", label, error)
+        raise
+    except WorkerLostError:
+        retries = int(task.request.retries)
+        if retries >= LOST_RETRIES:
+            log.error("%s failed: its process died %d times", label, retries + 1)
+            raise
+        log.warning("%s: its process died; trying it once more", label)
+        raise task.retry(countdown=1.0, max_retries=LOST_RETRIES) from None
 
 
 class CeleryQueue:

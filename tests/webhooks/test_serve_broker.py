@@ -40,10 +40,14 @@ from tests.workers.conftest import REDIS_URL, require_redis
 
 @contextmanager
 def celery_worker(
-    serve_world: ServeWorld, queue: str, log_file: Path, extra_env: Mapping[str, str] | None = None
+    serve_world: ServeWorld,
+    queue: str,
+    log_file: Path,
+    extra_env: Mapping[str, str] | None = None,
+    *options: str,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A real `leakward worker` (solo pool, no policy options) on `queue`, on serve_world's
-    database, with mirrors of its own; killed on exit."""
+    database, with mirrors of its own, and more `options`; killed on exit."""
     mirrors = serve_world.directory / "worker-mirrors"
     api_url = serve_world.world.actions.url
     with open(log_file, "wb") as output:
@@ -52,7 +56,7 @@ def celery_worker(
                 *(sys.executable, "-m", "leakward", "worker", "--broker", REDIS_URL),
                 *("--db", serve_world.db_url, "--mirrors", str(mirrors)),
                 *("--api-url", api_url, "--api-interval", "0", "--queue", queue),
-                *("--pool", "solo", "--loglevel", "INFO"),
+                *("--pool", "solo", "--loglevel", "INFO", *options),
             ],
             cwd=ROOT,
             env=serve_world.process_environment(extra_env),
