@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from leakward.core.errors import UsageError
+from leakward.core.secret import Secret
 from leakward.queues.budget import TimeBudget
 from leakward.registry import Registry
 from leakward.response.leaks import (
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 TOKEN_HOSTS = ("https://github.com/",)
 # The environment a run's log download reads: the token and the API's address.
 GITHUB_VARIABLES = ("GITHUB_TOKEN", "GITHUB_API_URL")
+# Leaks of a key read again, newest first, for a resumed rotation that has none of its own.
+RESUME_LEAKS = 5
 # What the budget's child processes import once, in the fork server, rather than each time.
 PRELOAD = (
     "leakward.response.webhook_jobs",
@@ -127,7 +130,6 @@ class WebhookWork:
         is left to it, one waiting for approval or failed is left to a human."""
         from leakward.registry import rotations
         from leakward.registry.rotation_state import RotationStatus
-        from leakward.response.leaked_value import leaked_value
         from leakward.response.pipeline_build import build_pipeline
 
         context = self.context
@@ -137,15 +139,7 @@ class WebhookWork:
                 continue
             entry = rotation.issued_key_id
             try:
-                secret = None
-                if rotation.leak_id is not None:
-                    secret = leaked_value(
-                        context.registry,
-                        context.ruleset,
-                        context.mirror_dir,
-                        entry,
-                        rotation.leak_id,
-                    )
+                secret = self._resumed_value(entry, rotation.leak_id)
                 pipeline = build_pipeline(context.registry, entry, context.environ)
                 result = pipeline.resume(rotation.id, secret=secret)
             except Exception as error:  # one rotation must not keep the others from resuming
@@ -158,6 +152,27 @@ class WebhookWork:
             log.info("resumed rotation %s of key %s: %s", rotation.id, entry, status)
             outcomes.append(RotationOutcome(entry, rotation.id, status))
         return outcomes
+
+    def _resumed_value(self, entry: int, leak_id: int | None) -> Secret | None:
+        """The leaked value a resumed rotation is handed, read again from the mirror: its own
+        leak's, or for a rotation started without one (`leakward rotate`, which a push's leak
+        then joined) the newest readable leak of the same key. Without it the rotation would
+        go on unchecked, and could not revoke a token only its own value revokes."""
+        from leakward.response.leaked_value import leaked_value
+
+        context = self.context
+        if leak_id is not None:
+            leak_ids = [leak_id]
+        else:
+            leaks = context.registry.list_leaks(issued_key_id=entry)
+            leak_ids = sorted((leak.id for leak in leaks), reverse=True)[:RESUME_LEAKS]
+        for candidate in leak_ids:
+            secret = leaked_value(
+                context.registry, context.ruleset, context.mirror_dir, entry, candidate
+            )
+            if secret is not None:
+                return secret
+        return None
 
     def push(self, payload: dict[str, object]) -> ResponseReport:
         context = self.context
