@@ -1,10 +1,12 @@
 """The receiver on a real uvicorn spends little on a stranger: a body without a declared length,
 over the cap, or without a well-formed signature is refused before it is read; a large body
 with a wrong signature is never held in memory whole; a body that trickles in is cut off; and
-a client that hangs up costs one log line, not a traceback."""
+a client that hangs up costs one log line, not a traceback, and a signed push whose client hung
+up before the answer is kept."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -15,9 +17,12 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from leakward.registry import Registry
+from leakward.registry.webhook_deliveries import DeliveryLog
 from leakward.webhooks.request_body import IN_MEMORY
+from leakward.webhooks.signature import signature_of
 from tests.webhooks.live_receiver import running_service
-from tests.webhooks.serve_world import ServeWorld
+from tests.webhooks.serve_world import SECRET, ServeWorld
 
 WRONG = "sha256=" + "0" * 64  # well-formed, but not the body's signature
 
@@ -139,3 +144,38 @@ def wait_for_outcome(address: str, outcome: str) -> None:
     while line not in httpx.get(f"http://{address}/metrics").text:
         assert time.monotonic() < deadline, f"no delivery answered {outcome}"
         time.sleep(0.05)
+
+
+def test_a_signed_push_whose_client_hangs_up_before_the_answer_is_kept_quietly(
+    receiver: str, serve_world: ServeWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GitHub gives up after 10 s and may close first: the delivery was accepted all the same,
+    so its job is stored, and the answer nobody reads costs no traceback."""
+    body = json.dumps(
+        {
+            "ref": "refs/heads/main",
+            "before": "a" * 40,
+            "after": "b" * 40,
+            "forced": False,
+            "repository": {"full_name": "octo/app", "clone_url": "http://127.0.0.1:1/x.git"},
+        }
+    ).encode()
+    signature = signature_of(SECRET.encode(), body)
+    headers = PUSH_HEADERS | {"Content-Length": str(len(body)), "X-Hub-Signature-256": signature}
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(caplog.handler)  # uvicorn's loggers do not propagate to the root
+    try:
+        with caplog.at_level(logging.INFO):
+            with open_request(receiver, headers) as connection:
+                connection.sendall(body)
+            wait_for_outcome(receiver, "202")
+    finally:
+        uvicorn_log.removeHandler(caplog.handler)
+    assert "Traceback" not in caplog.text
+    # (The job itself may fail meanwhile: its clone URL leads nowhere. Only the answer counts.)
+    answering = ("uvicorn", "leakward.webhooks.receiver")
+    said = [r for r in caplog.records if r.name.startswith(answering)]
+    assert [r.getMessage() for r in said if r.levelno >= logging.WARNING] == []
+    with Registry.open(serve_world.db_url) as registry:
+        [job] = DeliveryLog(registry.engine).list_jobs()
+    assert job.delivery_id == PUSH_HEADERS["X-GitHub-Delivery"]
