@@ -23,6 +23,7 @@ class Metrics:
         self._lock = threading.Lock()
         self._queue_depth = queue_depth
         self._deliveries: Counter[tuple[str, str]] = Counter()
+        self._accepted: Counter[str] = Counter()
         self._scans: Counter[str] = Counter()
         self._findings: Counter[str] = Counter()
         self._rotations: Counter[str] = Counter()
@@ -37,6 +38,11 @@ class Metrics:
     def delivery(self, event: str, outcome: str) -> None:
         with self._lock:
             self._deliveries[(event, outcome)] += 1
+
+    def accepted(self, how: str) -> None:
+        """A signed delivery's work was queued, merged, backlogged or a duplicate."""
+        with self._lock:
+            self._accepted[how] += 1
 
     def scanned(self, kind: str, findings: int) -> None:
         with self._lock:
@@ -66,6 +72,13 @@ class Metrics:
                 *(
                     f'leakward_webhook_deliveries_total{{event="{e}",outcome="{o}"}} {n}'
                     for (e, o), n in sorted(self._deliveries.items())
+                ),
+                *_labelled(
+                    "leakward_webhook_jobs_accepted_total",
+                    "Signed deliveries' work: queued, merged into a waiting job, backlogged "
+                    "(stored past the queue limit) or duplicate.",
+                    "how",
+                    self._accepted,
                 ),
                 *_labelled("leakward_scans_total", "Scans run.", "kind", self._scans),
                 *_labelled("leakward_findings_total", "Findings.", "kind", self._findings),

@@ -111,6 +111,7 @@ def create_app(settings: ReceiverSettings, intake: Intake, metrics: Metrics) -> 
         if job is None:
             return JSONResponse({"status": "nothing to do"}, status_code=202)
         accepted = await run_in_threadpool(intake.accept, delivery, event, job)
+        metrics.accepted(accepted.value)
         answer = {"status": accepted.value, "delivery": delivery}
         if accepted is Accepted.DUPLICATE:
             return JSONResponse(answer)

@@ -75,6 +75,9 @@ def test_pushes_waiting_on_one_branch_are_scanned_as_one_range(receiver: Receive
     assert (job.merges, job.payload["pushes"]) == (4, 5)
     # A merged push replayed under a new delivery id asks for work already stored.
     assert receiver.send(push(3, 4)) == (200, "duplicate")
+    metrics = receiver.client.get("/metrics").text
+    for how, count in (("queued", 1), ("merged", 4), ("duplicate", 1)):
+        assert f'leakward_webhook_jobs_accepted_total{{how="{how}"}} {count}' in metrics
     receiver.drain()
     assert [(p["before"], p["after"]) for p in receiver.handled] == [(tip(1), tip(6))]
 
@@ -97,6 +100,8 @@ def test_past_the_limit_jobs_are_flagged_and_run_after_the_others(receiver: Rece
     for number in range(4):
         assert receiver.send(push(10 * number, 10 * number + 1, forced=True))[0] == 202
     assert [job.is_backlog for job in receiver.deliveries.list_jobs()] == [False] * 2 + [True] * 2
+    metrics = receiver.client.get("/metrics").text
+    assert 'leakward_webhook_jobs_accepted_total{how="backlogged"} 2' in metrics
     receiver.drain()
     # Every event stored was done; the two within the limit first.
     assert [p["before"] for p in receiver.handled] == [tip(0), tip(10), tip(20), tip(30)]
