@@ -46,9 +46,9 @@ def cost(matcher: Matcher, data: bytes, runs: int) -> tuple[float, int, int]:
     findings = rescanned = 0
     for _ in range(runs):
         before = matcher.work.view_bytes
-        started = time.perf_counter()
+        started = time.process_time()
         found = matcher.scan_chunk(Chunk(data, Origin("file", "hostile.txt")))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         best = min(best, elapsed / (len(data) / MB))
         findings, rescanned = len(found), matcher.work.view_bytes - before
     return best, findings, rescanned

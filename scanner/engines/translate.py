@@ -2,12 +2,19 @@
 
 Stage: engine setup. Hyperscan has no lookarounds and ignores captures, so lookarounds are
 removed (Hyperscan then finds a superset of the matches) and named groups become plain groups;
-the `regex` module confirms every hit with the exact pattern afterwards.
+the `regex` module confirms every hit with the exact pattern afterwards. A positive lookbehind
+that opens the pattern is matched as text instead: it still ends every hit where the original
+match ends, and removing it left `cloudinary.url` as a bare `[A-Za-z0-9_-]{27}`, one hit for
+every byte of every long word.
 """
 
 from __future__ import annotations
 
+import re
+
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+# Global flags a pattern may open with, before a leading lookbehind.
+_LEADING_FLAGS = re.compile(r"(?:\(\?[A-Za-z]+\))*")
 
 
 def _group_end(pattern: str, start: int) -> int:
@@ -68,7 +75,10 @@ def for_hyperscan(pattern: str) -> str:
             index += 1
             continue
         if char == "(" and pattern.startswith(_LOOKAROUNDS, index):
-            index = _group_end(pattern, index)
+            end = _group_end(pattern, index)
+            if pattern.startswith("(?<=", index) and _LEADING_FLAGS.fullmatch(pattern, 0, index):
+                out.append(f"(?:{for_hyperscan(pattern[index + 4 : end - 1])})")
+            index = end
             continue
         if pattern.startswith("(?P<", index) or (
             pattern.startswith("(?<", index) and not pattern.startswith(_LOOKAROUNDS, index)

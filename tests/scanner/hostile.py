@@ -66,9 +66,11 @@ def probe(shape: str, size: int, engine: str) -> dict[str, int]:
     from leakward.scanner.models import Chunk, Origin
 
     ruleset = load_rules()
-    matcher = Matcher(ruleset, make_engine(ruleset, engine))
+    scanner_engine = make_engine(ruleset, engine)
+    matcher = Matcher(ruleset, scanner_engine)
     data = SHAPES[shape](size).encode()
     matcher.scan_chunk(Chunk(b"warm = 1\n", Origin("file", "warm.txt")))  # compile outside
+    events = getattr(scanner_engine, "events", 0)
     findings, lines = _count_lines(lambda: matcher.scan_chunk(Chunk(data, Origin("file", "f"))))
     return {
         "bytes": len(data),
@@ -76,6 +78,8 @@ def probe(shape: str, size: int, engine: str) -> dict[str, int]:
         "views": matcher.work.views,
         "view_bytes": matcher.work.view_bytes,
         "python_lines": lines,
+        # Hyperscan match events, each a call into Python (0 on the regex engine).
+        "engine_events": getattr(scanner_engine, "events", 0) - events,
     }
 
 
