@@ -7,7 +7,6 @@ finding inside one is reported at the original place with the chain of decoders 
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,10 +15,11 @@ from dataclasses import dataclass
 import regex
 
 from leakward.rules.checksums import VALIDATORS
-from leakward.rules.model import Rule, RuleSet
+from leakward.rules.model import Allowlist, Rule, RuleSet
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
 from leakward.scanner.models import Chunk, Finding, Secret
+from leakward.scanner.placeholders import Placeholders
 from leakward.scanner.spans import SpanIndex, merged, nearest, overlaps_any
 from leakward.scanner.views import group_views
 
@@ -29,12 +29,17 @@ _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 
 
 def shannon_entropy(text: str) -> float:
-    """Bits per character."""
+    """Bits per character.
+
+    Characters that occur equally often share one term: a random value's characters mostly
+    occur once or twice, so a few logarithms serve its thirty-odd characters."""
     if not text:
         return 0.0
-    counts = Counter(text)
     size = len(text)
-    return -sum(n / size * math.log2(n / size) for n in counts.values())
+    return -sum(
+        times * (n / size * math.log2(n / size))
+        for n, times in Counter(Counter(text).values()).items()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +48,18 @@ class _Compiled:
     pattern: regex.Pattern[bytes]
     has_key_group: bool
     validator: Callable[[str], bool] | None
-    allow: tuple[regex.Pattern[str], ...]
+    placeholders: Placeholders
     is_generic: bool
 
 
-def _compile(rule: Rule) -> _Compiled:
+def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
     pattern = regex.compile(rule.pattern.encode())
     return _Compiled(
         rule=rule,
         pattern=pattern,
         has_key_group="key_id" in pattern.groupindex,
         validator=VALIDATORS[rule.validator] if rule.validator else None,
-        allow=tuple(regex.compile(p) for p in rule.allow_patterns),
+        placeholders=Placeholders(allowlist, rule),
         is_generic=GENERIC_TAG in rule.tags,
     )
 
@@ -63,14 +68,15 @@ class _CompiledRules:
     """Each rule compiled on first use. A scan meets a few of the rules; compiling all of them
     with `regex` took longer than matching a typical pre-commit change."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], allowlist: Allowlist) -> None:
         self._rules = rules
+        self._allowlist = allowlist
         self._compiled: list[_Compiled | None] = [None] * len(rules)
 
     def __getitem__(self, index: int) -> _Compiled:
         compiled = self._compiled[index]
         if compiled is None:
-            compiled = self._compiled[index] = _compile(self._rules[index])
+            compiled = self._compiled[index] = _compile(self._rules[index], self._allowlist)
         return compiled
 
 
@@ -81,6 +87,8 @@ class ScanWork:
 
     views: int = 0
     view_bytes: int = 0
+    # Matches the confirmation step read and filtered, each a Python object and a few checks.
+    confirmed: int = 0
 
 
 @dataclass(slots=True)
@@ -108,31 +116,13 @@ class _Located:
     is_vetoed: bool = False
 
 
-def has_ascending_run(text: str, length: int) -> bool:
-    """True if `length` letters or digits in a row each follow the one before (abcd, 4567)."""
-    run = 1
-    for before, after in itertools.pairwise(text):
-        if ord(after) == ord(before) + 1 and after.isalnum() and before.isalnum():
-            run += 1
-            if run >= length:
-                return True
-        else:
-            run = 1
-    return False
-
-
 class Matcher:
     def __init__(self, ruleset: RuleSet, engine: Engine, decode_depth: int = 2) -> None:
         self._ruleset = ruleset
         self._engine = engine
         self._depth = decode_depth
         self.work = ScanWork()
-        allowlist = ruleset.allowlist
-        self._examples = allowlist.example_secrets
-        self._stopwords = allowlist.stopwords
-        self._placeholders = tuple(regex.compile(p) for p in allowlist.placeholder_patterns)
-        self._ascending_run = allowlist.ascending_run
-        self._compiled = _CompiledRules(ruleset.rules)
+        self._compiled = _CompiledRules(ruleset.rules, ruleset.allowlist)
         ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         # anchor rule index -> rules that are only tried near the anchor's matches
         self._required: dict[int, list[int]] = {}
@@ -143,21 +133,11 @@ class Matcher:
             index: ids[rule.key_id.rule] for index, rule in enumerate(ruleset.rules) if rule.key_id
         }
 
-    def is_placeholder(self, compiled: _Compiled, secret: str) -> bool:
-        if secret in self._examples:
-            return True
-        lowered = secret.lower()
-        if any(word in lowered for word in self._stopwords + compiled.rule.stopwords):
-            return True
-        if self._ascending_run and has_ascending_run(lowered, self._ascending_run):
-            return True
-        return any(p.search(secret) for p in self._placeholders + compiled.allow)
-
     def accepts(self, compiled: _Compiled, secret: str) -> bool:
         rule = compiled.rule
         if rule.min_entropy and shannon_entropy(secret) < rule.min_entropy:
             return False
-        return not self.is_placeholder(compiled, secret)
+        return not compiled.placeholders.is_placeholder(secret)
 
     def _confirm(self, index: int, data: bytes, windows: list[tuple[int, int]]) -> list[_Candidate]:
         compiled = self._compiled[index]
@@ -170,6 +150,7 @@ class Matcher:
                 if span[0] < 0 or span[0] == span[1] or span in seen:
                     continue
                 seen.add(span)
+                self.work.confirmed += 1
                 secret = match.group(group).decode("utf-8", "surrogateescape")
                 if compiled.validator is not None and not compiled.validator(secret):
                     found.append(_Candidate(index, secret, span[0], span[1], is_vetoed=True))

@@ -78,6 +78,7 @@ def probe(shape: str, size: int, engine: str) -> dict[str, int]:
         "views": matcher.work.views,
         "view_bytes": matcher.work.view_bytes,
         "python_lines": lines,
+        "confirmed": matcher.work.confirmed,
         # Hyperscan match events, each a call into Python (0 on the regex engine).
         "engine_events": getattr(scanner_engine, "events", 0) - events,
     }

@@ -9,8 +9,9 @@ import pytest
 from leakward.core.errors import RuleError
 from leakward.rules.loader import load_allowlist, load_rules
 from leakward.scanner.engines import make_engine
-from leakward.scanner.matcher import Matcher, has_ascending_run
+from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
+from leakward.scanner.placeholders import has_ascending_run
 
 RULESET = load_rules()
 

@@ -1,0 +1,88 @@
+"""Made-up values: the allowlist's examples, stopwords, ascending runs and placeholder patterns,
+checked for each confirmed secret.
+
+Stage: matcher. A file of 20,000 tokens asks this 20,000 times, so each check is one search in
+C where it can be: the stopwords as one alternation rather than a loop over thirty `in` tests,
+the ascending runs of ASCII text as the few dozen strings they can be rather than a loop over
+characters, and the placeholder patterns without groups or flags as one pattern. The answers
+are those of the plain loops, which stay for what the fast forms cannot say (non-ASCII runs,
+patterns with groups that a joined pattern would renumber).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from collections.abc import Sequence
+
+import regex
+
+from leakward.rules.model import Allowlist, Rule
+
+_DEFAULT_FLAGS = regex.compile("").flags
+
+
+def has_ascending_run(text: str, length: int) -> bool:
+    """True if `length` letters or digits in a row each follow the one before (abcd, 4567)."""
+    run = 1
+    for before, after in itertools.pairwise(text):
+        if ord(after) == ord(before) + 1 and after.isalnum() and before.isalnum():
+            run += 1
+            if run >= length:
+                return True
+        else:
+            run = 1
+    return False
+
+
+def _ascending_pattern(length: int) -> re.Pattern[str] | None:
+    """Every ASCII run of `length` that `has_ascending_run` finds in lower-case text: slices of
+    the digits and of the lower-case letters (no other ASCII neighbours are both alphanumeric).
+    None when the loop must decide (a run of one or none has no such strings)."""
+    if length < 2:
+        return None
+    runs = [
+        alphabet[start : start + length]
+        for alphabet in (string.digits, string.ascii_lowercase)
+        for start in range(len(alphabet) - length + 1)
+    ]
+    return re.compile("|".join(runs)) if runs else re.compile(r"(?!)")
+
+
+def _words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+class Placeholders:
+    """Whether a secret is made up, for one rule (its own stopwords and allow patterns added)."""
+
+    def __init__(self, allowlist: Allowlist, rule: Rule) -> None:
+        self._examples = allowlist.example_secrets
+        self._stopwords = _words_pattern(allowlist.stopwords + rule.stopwords)
+        self._run = allowlist.ascending_run
+        self._ascending = _ascending_pattern(self._run) if self._run else None
+        patterns = [regex.compile(p) for p in allowlist.placeholder_patterns + rule.allow_patterns]
+        # Patterns with groups or flags of their own stay apart: joined, groups are renumbered
+        # (`\\1`) and a flag's reach is the engine's choice.
+        is_plain = [not p.groups and p.flags == _DEFAULT_FLAGS for p in patterns]
+        plain = [p.pattern for p, ok in zip(patterns, is_plain, strict=True) if ok]
+        self._joined = regex.compile("|".join(f"(?:{p})" for p in plain)) if plain else None
+        self._apart = tuple(p for p, ok in zip(patterns, is_plain, strict=True) if not ok)
+
+    def is_placeholder(self, secret: str) -> bool:
+        if secret in self._examples:
+            return True
+        lowered = secret.lower()
+        if self._stopwords is not None and self._stopwords.search(lowered):
+            return True
+        if self._run and self._has_run(lowered):
+            return True
+        if self._joined is not None and self._joined.search(secret):
+            return True
+        return any(p.search(secret) for p in self._apart)
+
+    def _has_run(self, lowered: str) -> bool:
+        if self._ascending is not None and lowered.isascii():
+            return self._ascending.search(lowered) is not None
+        return has_ascending_run(lowered, self._run)
