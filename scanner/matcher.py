@@ -169,12 +169,18 @@ class Matcher:
         found: list[_Candidate] = []
         for index, spans in windows.items():
             found += self._confirm(index, data, spans)
-        anchors = [c for c in found if c.index in self._required and not c.is_vetoed]
-        for anchor in anchors:
+        # Rules tried only near an anchor: the windows of all anchors merged, so a value near
+        # several anchors (AWS key pairs, one per line) is confirmed once, not once per anchor.
+        near: dict[int, list[tuple[int, int]]] = {}
+        for anchor in found:
+            if anchor.index not in self._required or anchor.is_vetoed:
+                continue
             for index in self._required[anchor.index]:
                 reach = self._ruleset.rules[index].key_id.max_distance  # type: ignore[union-attr]
-                window = [(max(0, anchor.start - reach), min(len(data), anchor.end + reach))]
-                found += self._confirm(index, data, window)
+                window = (max(0, anchor.start - reach), min(len(data), anchor.end + reach))
+                near.setdefault(index, []).append(window)
+        for index, windows in near.items():
+            found += self._confirm(index, data, merged(windows))
         self._pair(found)
         return _dedupe(found, self._compiled)
 

@@ -54,3 +54,13 @@ def test_many_real_tokens_in_one_file_cost_linear_work(shape: str, engine: str) 
 
     assert (small["findings"], large["findings"]) in {(1500, 3000), (750, 1500)}
     assert large["python_lines"] <= GROWTH * small["python_lines"]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+def test_a_value_near_many_anchors_is_confirmed_once(engine: str) -> None:
+    """An AWS secret is looked for only near a key id; with a pair per two lines every secret is
+    near several ids, and was read and filtered once per id (nine times per pair)."""
+    work = _work("aws_pairs", 400, engine)
+
+    assert work["findings"] == 200
+    assert work["confirmed"] <= 4 * work["findings"]
