@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from leakward.scanner.decoders import Decoded
+from leakward.scanner.decoded import Decoded
 
 # Bytes of a line kept in front of a decoded value, for keyword-anchored rules; also the widest
 # raw gap that still joins two decoded spans into one view.
