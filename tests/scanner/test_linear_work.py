@@ -24,7 +24,7 @@ GROWTH = 2.4
 LINES_PER_KB = {
     "percent": 6500,
     "unicode_escape": 4000,
-    "concatenation": 50000,
+    "concatenation": 36000,
     "env_tokens": 28000,
     "real_tokens": 6000,
     "aws_pairs": 9000,

@@ -1,0 +1,70 @@
+"""Decoders find token and literal bounds in C with the answers of the byte loops they replace,
+and decode a run of escaped tokens as one span (#16)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leakward.scanner.decoders import _literal_after, decode_escapes, decode_url
+
+LIMIT = 4096
+ALPHABET = b"ab\"'`\\\n +%4"
+TEXT = st.binary(min_size=1, max_size=60).map(
+    lambda raw: bytes(ALPHABET[byte % len(ALPHABET)] for byte in raw)
+)
+
+
+def reference_literal_after(data: bytes, open_: int) -> int | None:
+    """The byte loop the decoder used before."""
+    quote = data[open_]
+    index = open_ + 1
+    while index < len(data) and index - open_ < LIMIT:
+        char = data[index]
+        if char == 0x5C:
+            index += 2
+            continue
+        if char == quote:
+            return index
+        if char == 0x0A and quote != 0x60:
+            return None
+        index += 1
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=TEXT, quote=st.sampled_from([b'"', b"'", b"`"]))
+def test_literal_ends_where_the_byte_loop_said(body: bytes, quote: bytes) -> None:
+    data = quote + body
+    assert _literal_after(data, 0) == reference_literal_after(data, 0)
+
+
+def test_a_literal_longer_than_the_limit_has_no_end() -> None:
+    assert _literal_after(b'"' + b"a" * (LIMIT - 2) + b'"', 0) == LIMIT - 1
+    assert _literal_after(b'"' + b"a" * (LIMIT - 1) + b'"', 0) is None
+
+
+def test_a_line_of_percent_tokens_is_one_span_mapped_back_byte_for_byte() -> None:
+    data = b"x = " + b"%41 " * 500 + b"\nnext %42%43"
+    anchors = [i + 3 for i in range(len(data)) if data.startswith(b"%", i)]
+
+    spans = list(decode_url(data, anchors))
+
+    assert [(s.start, s.end) for s in spans] == [
+        (4, 4 + 4 * 500 - 1),
+        (data.index(b"%42"), len(data)),
+    ]
+    assert spans[0].data == b"A " * 499 + b"A"
+    assert [spans[0].to_parent(i) for i in (0, 1, 2, 998)] == [4, 7, 8, 4 + 4 * 499]
+    assert spans[1].data == b"BC"
+
+
+def test_escapes_in_one_line_decode_as_one_span() -> None:
+    data = b"\\u0041 " * 300 + b"\n\\u0042"
+    anchors = [i + 6 for i in range(len(data)) if data.startswith(b"\\u", i)]
+
+    spans = list(decode_escapes(data, anchors))
+
+    assert len(spans) == 2
+    assert spans[0].data == b"A " * 299 + b"A"
+    assert spans[1].data == b"B"
