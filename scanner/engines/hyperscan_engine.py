@@ -15,6 +15,7 @@ import bisect
 import hashlib
 import itertools
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import platformdirs
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.pattern_shape import shape
-from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.triggers import trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
@@ -35,7 +36,7 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 # Decoder triggers compiled into a database of their own. The concatenation trigger is character
 # classes around a `+`; beside everything else it kept Hyperscan off its fast paths: on botocore's
 # JSON the one database took 0.28 s, the rest alone 0.11 s and this trigger alone 0.03 s.
@@ -83,7 +84,7 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     ungated: set[int] = set()
     for index in scanned_rule_indexes(ruleset):
         rule = ruleset.rules[index]
-        expression = for_hyperscan(rule.pattern).encode()
+        expression = database_expression(rule.pattern)
         if _compiles(expression, 0):
             main.add(expression, index, 0)
         elif not rule.keywords:
@@ -96,6 +97,27 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
         target = apart if kind in _APART_KINDS else main
         target.add(pattern.encode(), _TRIGGER_BASE + position, 0)
     return _Plan([main, apart] if apart.ids else [main], frozenset(ungated))
+
+
+def database_expression(pattern: str) -> bytes:
+    """The rule's pattern as the database holds it: without lookarounds, its open tail cut."""
+    expression = for_hyperscan(pattern)
+    cut = open_tail(expression)
+    if cut is not None and _compiles(cut[0].encode(), 0):
+        expression = cut[0]
+    return expression.encode()
+
+
+def tail_of(pattern: str) -> re.Pattern[bytes] | None:
+    """What a hit of the cut pattern may run on over (see `open_tail`), or None."""
+    expression = for_hyperscan(pattern)
+    cut = open_tail(expression)
+    if cut is None:
+        return None
+    try:
+        return re.compile(cut[1].encode() + b"*", re.IGNORECASE if "(?i" in expression else 0)
+    except re.error:
+        return None  # a class `re` reads otherwise; the database kept it uncut only if HS did
 
 
 def triggers_of(ruleset: RuleSet) -> Triggers:
@@ -180,6 +202,7 @@ class HyperscanEngine:
         # Per rule that has hit: (widest match, most newlines in a match or None). Parsing every
         # pattern up front cost more than a small scan; a scan meets a few rules.
         self._shapes: dict[int, tuple[int, int | None]] = {}
+        self._tails: dict[int, re.Pattern[bytes] | None] = {}
         self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratches = [hyperscan.Scratch(database) for database in self._databases]
         # Hyperscan match events so far, each a call into Python: tests bound them per byte.
@@ -220,6 +243,11 @@ class HyperscanEngine:
             found = self._shapes[index] = shape(self._ruleset.rules[index].pattern)
         return found
 
+    def _tail(self, index: int) -> re.Pattern[bytes] | None:
+        if index not in self._tails:
+            self._tails[index] = tail_of(self._ruleset.rules[index].pattern)
+        return self._tails[index]
+
     def _group(self, raw: list[tuple[int, int]], data: bytes) -> Hits:
         hits = Hits()
         size = len(data)
@@ -234,13 +262,20 @@ class HyperscanEngine:
             else:
                 width, lines = self._shape(ident)
                 held = spans.get(ident)
+                tail = self._tail(ident)
+                if tail is not None:
+                    if held and end <= held[-1][1]:
+                        continue  # inside the window an earlier hit's tail reaches over
+                    reach = tail.match(data, end).end()
+                else:
+                    reach = end
                 if held and _extends(data, held[-1][1], end, width, lines):
-                    held[-1] = (held[-1][0], end)
+                    held[-1] = (held[-1][0], max(held[-1][1], reach))
                     continue
                 start = max(0, end - width)
                 if lines is not None:
                     start = _earliest_start(data, start, end, lines)
-                spans.setdefault(ident, []).append((start, end))
+                spans.setdefault(ident, []).append((start, reach))
         for index, found in spans.items():
             # Same gate as the regex engine: a rule counts only where one of its keywords occurs.
             # Keywords are nearly always inside the match, so the windows are looked at first;

@@ -89,3 +89,66 @@ def for_hyperscan(pattern: str) -> str:
         out.append(char)
         index += 1
     return "".join(out)
+
+
+# An unbounded repeat that ends a pattern (`{10,}` or `+`, lazy or not), before closing groups.
+_OPEN_REPEAT = re.compile(r"(?:\{(\d+),\}|\+)\??$")
+_TAIL_ESCAPES = frozenset({r"\S", r"\s", r"\w", r"\W", r"\d", r"\D"})
+
+
+def _class_end(text: str, start: int) -> int:
+    """Index just past the `]` closing the class that opens at `start`."""
+    index = start + 1
+    index += text.startswith("^", index)
+    index += text.startswith("]", index)
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == "]":
+            return index + 1
+        index += 1
+    return len(text)
+
+
+def _last_atom(text: str) -> str | None:
+    """The class or class escape (`\\S`) that ends `text`, if that is what ends it."""
+    index = 0
+    start = 0
+    while index < len(text):
+        start = index
+        if text[index] == "\\":
+            index += 2
+        elif text[index] == "[":
+            index = _class_end(text, index)
+        else:
+            index += 1
+    atom = text[start:]
+    if atom in _TAIL_ESCAPES or (atom.startswith("[") and "[:" not in atom and index == len(text)):
+        return atom
+    return None
+
+
+def open_tail(expression: str) -> tuple[str, str] | None:
+    """(the expression with its final unbounded repeat cut to its minimum, the repeated class).
+
+    Hyperscan reports every end offset of every match: `TOKEN=([^\\s"'#$]{10,})` hit at each
+    byte of a long value, each hit a call into Python. Cut to `{10}` it hits once where a value
+    starts; the engine then reads on over the class in C to find where the window ends. None
+    when the pattern does not end so, or its text is not plain enough to cut safely.
+    """
+    if "(?x" in expression:
+        return None  # comments and spacing: the text's end is not the pattern's end
+    body = expression.rstrip(")")
+    if body.endswith("\\"):
+        return None  # an escaped `)`
+    repeat = _OPEN_REPEAT.search(body)
+    if repeat is None:
+        return None
+    before = body[: repeat.start()]
+    atom = _last_atom(before)
+    if atom is None:
+        return None
+    least = int(repeat.group(1) or 1)
+    cut = f"{atom}{{{least}}}" if least > 1 else atom
+    return before[: len(before) - len(atom)] + cut + expression[len(body) :], atom

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from leakward.rules.loader import load_rules
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
-from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.engines.translate import for_hyperscan, open_tail
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
 from tests.scanner.hostile import SHAPES
+from tests.scanner.tokens import random_body
 
 RULESET = load_rules()
 
@@ -30,3 +33,36 @@ def test_long_words_raise_one_event_per_token_not_one_per_byte() -> None:
     engine.scan(data)
 
     assert engine.events <= 200 + 5
+
+
+def test_an_open_tail_is_cut_to_its_least_and_its_class_kept() -> None:
+    assert open_tail(r"TOKEN=([^\s#]{10,})") == (r"TOKEN=([^\s#]{10})", r"[^\s#]")
+    assert open_tail(r"(a|b[x\]]+?)") == (r"(a|b[x\]])", r"[x\]]")
+    assert open_tail(r"key=\S+") == (r"key=\S", r"\S")
+
+
+def test_what_a_cut_cannot_keep_is_left_alone() -> None:
+    for expression in (r"a\)+", r"(?:ab)+", r"x[[:alpha:]]+", r"(?x) a+ ", r"a[xy]{3,5}"):
+        assert open_tail(expression) is None
+
+
+def test_a_long_value_raises_one_event_and_is_found_whole() -> None:
+    """`TOKEN=` then a 4,000-byte value hit once per byte of it before the cut."""
+    value = random_body(7, 4000)
+    engine = HyperscanEngine(RULESET)
+    matcher = Matcher(RULESET, engine)
+
+    found = matcher.scan_chunk(Chunk(f"TOKEN={value}\n".encode(), Origin("file", ".env")))
+
+    assert engine.events <= 5
+    assert [(f.rule_id, len(f.secret.reveal())) for f in found] == [
+        ("generic.env_secret", len(value))
+    ]
+
+
+def test_repeated_names_raise_one_event_each_not_one_per_byte() -> None:
+    engine = HyperscanEngine(RULESET)
+
+    engine.scan(SHAPES["env_tokens"](2000).encode())
+
+    assert engine.events <= 2000 + 5

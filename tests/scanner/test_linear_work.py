@@ -25,7 +25,7 @@ LINES_PER_KB = {
     "percent": 6500,
     "unicode_escape": 4000,
     "concatenation": 36000,
-    "env_tokens": 28000,
+    "env_tokens": 5500,
     "real_tokens": 6000,
     "aws_pairs": 9000,
 }
