@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -337,16 +338,18 @@ def _literal_after(data: bytes, open_: int) -> int | None:
     return rest.end() - 1 if rest is not None else None
 
 
-def _joined_slices(data: bytes, slices: list[tuple[int, int]], end: int) -> tuple[bytes, LazyMap]:
-    """The slices of `data` joined, and a map (made on first use) back to where each came from."""
+def _joined_slices(data: bytes, slices: list[tuple[int, int]], end: int) -> tuple[bytes, OffsetMap]:
+    """The slices of `data` joined, and the map back to where each came from.
 
-    def make() -> OffsetMap:
-        built = Builder()
-        for begin, stop in slices:
-            built.copy(data, begin, stop)
-        return built.finish(end)[1]
-
-    return b"".join(data[begin:stop] for begin, stop in slices), LazyMap(make)
+    Made straight from the slices, with no builder: a file of short chains makes a span per
+    chain, and each object a span keeps alive is one more for the garbage collector to walk."""
+    starts = list(itertools.accumulate((stop - begin for begin, stop in slices), initial=0))
+    bases = [begin for begin, _ in slices]
+    bases.append(end)
+    copied = (True,) * len(slices) + (False,)
+    return b"".join(data[begin:stop] for begin, stop in slices), OffsetMap(
+        tuple(starts), tuple(bases), copied
+    )
 
 
 _PLUS = re.compile(rb"[ \t\r\n]{0,8}\+[ \t\r\n]{0,8}")
