@@ -2,7 +2,8 @@
 
 `python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1]` builds each
 shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk with the
-matcher, and prints seconds per MB, the ratio to plain text (the goal is within 3x for every
+matcher, and prints CPU seconds per MB (process time: the machine may be shared, and wall time
+then measures the neighbours), the ratio to plain text (the goal is within 3x for every
 shape) and the decoded bytes rescanned. Plain text is scanned at the same size first, and the
 scanner's own Python source for a baseline with the keywords and escapes of ordinary code. Shapes
 that decode are also run at half the size, to show the cost per MB stays flat (linear).
@@ -41,7 +42,7 @@ def source_text(size: int) -> bytes:
 
 
 def cost(matcher: Matcher, data: bytes, runs: int) -> tuple[float, int, int]:
-    """(best seconds per MB over `runs`, findings, decoded bytes rescanned in the last run)."""
+    """(best CPU seconds per MB over `runs`, findings, decoded bytes rescanned in the last run)."""
     best = float("inf")
     findings = rescanned = 0
     for _ in range(runs):
