@@ -179,8 +179,8 @@ class Matcher:
                 reach = self._ruleset.rules[index].key_id.max_distance  # type: ignore[union-attr]
                 window = (max(0, anchor.start - reach), min(len(data), anchor.end + reach))
                 near.setdefault(index, []).append(window)
-        for index, windows in near.items():
-            found += self._confirm(index, data, merged(windows))
+        for index, reaches in near.items():
+            found += self._confirm(index, data, merged(reaches))
         self._pair(found)
         return _dedupe(found, self._compiled)
 

@@ -266,7 +266,8 @@ class HyperscanEngine:
                 if tail is not None:
                     if held and end <= held[-1][1]:
                         continue  # inside the window an earlier hit's tail reaches over
-                    reach = tail.match(data, end).end()
+                    run = tail.match(data, end)  # `class*`: it always matches
+                    reach = run.end() if run is not None else end
                 else:
                     reach = end
                 if held and _extends(data, held[-1][1], end, width, lines):
