@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 
 from leakward.core.secret import Secret
 
-__all__ = ["Chunk", "Finding", "Origin", "ScanResult", "ScanStats", "Secret", "Skipped"]
+__all__ = [
+    "Chunk",
+    "Finding",
+    "LeftOut",
+    "Origin",
+    "ScanResult",
+    "ScanStats",
+    "Secret",
+    "Skipped",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,17 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A path or finding left out on purpose, and what left it out: `cause` is "gitignore" (a
+    file or directory), "leakwardignore", "baseline" or "results" (a finding whose `--verify`
+    verdict was not asked for; `detail` names its line and rule)."""
+
+    path: str
+    cause: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ScanStats:
     files: int = 0
     bytes: int = 0
@@ -151,3 +171,4 @@ class ScanResult:
     skipped: tuple[Skipped, ...]
     stats: ScanStats
     root: str = "."
+    left_out: tuple[LeftOut, ...] = ()

@@ -7,6 +7,7 @@ unless --show-secrets asks for the local report to carry them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -20,12 +21,19 @@ from leakward.core.errors import UsageError
 from leakward.rules.gitleaks import load_gitleaks_rules
 from leakward.rules.loader import check_unique, load_rules
 from leakward.rules.model import SEVERITIES, RuleSet
-from leakward.scanner.models import Chunk, Finding, ScanResult, Skipped
-from leakward.scanner.report import FORMATS, render, summary_line
+from leakward.scanner.models import Chunk, Finding, LeftOut, ScanResult, Skipped
+from leakward.scanner.report import FORMATS, render, summary_line, verbose_lines
 from leakward.scanner.scan import ScanOptions
 from leakward.scanner.sources.dispatch import SOURCES
 from leakward.scanner.sources.files import FileLimits, MiB
-from leakward.scanning.request import ScanOutcome, ScanRequest, exit_code, run_scan
+from leakward.scanning.request import (
+    ScanOutcome,
+    ScanRequest,
+    exit_code,
+    keep_verdicts,
+    run_scan,
+    wanted_verdicts,
+)
 from leakward.settings.loader import load_settings
 from leakward.settings.model import ScanSettings, Settings
 
@@ -91,6 +99,16 @@ def hash_file(path: Path) -> str:
     is_flag=True,
     help="Ask each provider whether the key still works: live, dead or unknown.",
 )
+@click.option(
+    "--results",
+    metavar="LIVE,UNKNOWN,DEAD",
+    help="With verification: report only these verdicts, e.g. live,unknown (implies --verify).",
+)
+@click.option(
+    "--only-verified",
+    is_flag=True,
+    help="Report only keys the provider says still work (--results live).",
+)
 @click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
 @click.option(
     "--github-actions",
@@ -115,7 +133,17 @@ def hash_file(path: Path) -> str:
     help="Worker processes (0: one per core).",
 )
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "regex"]), default=None)
-@click.option("--no-ignore", is_flag=True, help="Scan files that .gitignore excludes too.")
+@click.option(
+    "--no-ignore",
+    is_flag=True,
+    help="Scan files .gitignore excludes and report findings .leakwardignore lists.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Name on stderr each file skipped and each file or finding left out, and why.",
+)
 @click.option(
     "--source",
     type=click.Choice(SOURCES),
@@ -188,6 +216,8 @@ def scan(
     match_registry: bool,
     record: bool,
     verify_live: bool,
+    results: str | None,
+    only_verified: bool,
     db: str | None,
     github_actions: str | None,
     run_id: int | None,
@@ -197,6 +227,7 @@ def scan(
     jobs: int,
     engine: str | None,
     no_ignore: bool,
+    verbose: bool,
     source: str,
     max_file_size_mb: int | None,
     decode_depth: int | None,
@@ -210,6 +241,7 @@ def scan(
 ) -> None:
     """Scan files, directories, standard input (`-`), git history or remote logs for secrets."""
     flags = setting_flags(click.get_current_context().params)
+    wanted = wanted_verdicts(results, only_verified)
     settings = load_settings(config, os.environ, flags)
     ruleset = build_ruleset(settings.scan)
     options = scan_options(settings.scan, jobs=jobs, no_ignore=no_ignore, source=source)
@@ -234,17 +266,23 @@ def scan(
     finally:
         if bar:
             bar.close()
-    outcome = drop_known(outcome, baseline, paths)
+    outcome = drop_known(outcome, baseline, paths, no_ignore=no_ignore)
     extras = {f: dict(outcome.extras.get(f) or {}) for f in outcome.result.findings}
     if match_registry or record:
         add_registry(extras, outcome, settings.registry.db, match_registry, record, request)
-    if verify_live:
+    result = outcome.result
+    if verify_live or wanted:
         from leakward.scanning.verification import verify_findings
 
-        for finding, verdict in verify_findings(outcome.result.findings, settings.environ).items():
+        for finding, verdict in verify_findings(result.findings, settings.environ).items():
             extras[finding].update(verdict)
-    emit(outcome.result, fmt, output, show_secrets, settings, lambda f: extras.get(f) or None)
-    sys.exit(exit_code(outcome.result, settings.scan.fail_on))
+        if wanted:
+            result = keep_verdicts(result, extras, wanted)
+    if verbose:
+        for line in verbose_lines(result):
+            click.echo(line, err=True)
+    emit(result, fmt, output, show_secrets, settings, lambda f: extras.get(f) or None)
+    sys.exit(exit_code(result, settings.scan.fail_on))
 
 
 def remote_chunks(
@@ -340,14 +378,29 @@ def scan_options(
     )
 
 
-def drop_known(outcome: ScanOutcome, baseline: Path | None, roots: tuple[Path, ...]) -> ScanOutcome:
-    """Leave out baselined findings and those `.leakwardignore` (beside the scan root) lists."""
+def drop_known(
+    outcome: ScanOutcome, baseline: Path | None, roots: tuple[Path, ...], *, no_ignore: bool = False
+) -> ScanOutcome:
+    """Leave out baselined findings and those `.leakwardignore` (beside the scan root) lists,
+    counting each as left out; `--no-ignore` keeps what the ignore file lists."""
     from leakward.scanner.baseline import IGNORE_FILE, filter_known, load_baseline, load_ignore
 
     root = roots[0] if roots and roots[0].is_dir() else Path(".")
-    ignore = load_ignore(root / IGNORE_FILE)
+    ignore = None if no_ignore else load_ignore(root / IGNORE_FILE)
     known = load_baseline(baseline) if baseline else None
-    return ScanOutcome(filter_known(outcome.result, known, ignore), outcome.extras)
+    kept = filter_known(outcome.result, known, ignore)
+    left = set(kept.findings)
+    dropped = tuple(
+        LeftOut(
+            f.origin.display,
+            "baseline" if known is not None and f in known else "leakwardignore",
+            f"{f.line}:{f.column} {f.rule_id}",
+        )
+        for f in outcome.result.findings
+        if f not in left
+    )
+    result = dataclasses.replace(kept, left_out=(*kept.left_out, *dropped))
+    return ScanOutcome(result, outcome.extras)
 
 
 def add_registry(

@@ -7,17 +7,18 @@ Stage: application shell.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leakward.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INCOMPLETE, UsageError
 from leakward.rules.model import RuleSet, severity_rank
-from leakward.scanner.models import Chunk, Finding, ScanResult, Skipped
+from leakward.scanner.models import Chunk, Finding, LeftOut, ScanResult, Skipped
 from leakward.scanner.scan import Progress, ScanOptions, scan_chunks, scan_paths
-from leakward.scanner.sources.files import read_stdin
+from leakward.scanner.sources.files import gitignored_paths, read_stdin
 
 if TYPE_CHECKING:
     from leakward.scanner.git_scan import GitScan
@@ -75,6 +76,46 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     return EXIT_INCOMPLETE if result.stats.errors else EXIT_CLEAN
 
 
+VERDICTS = ("live", "unknown", "dead")
+
+
+def wanted_verdicts(results: str | None, only_verified: bool) -> frozenset[str]:
+    """The verdicts `--results` / `--only-verified` ask for; empty when neither is given."""
+    if only_verified and results:
+        raise UsageError("--only-verified and --results cannot be combined", "pick one")
+    if only_verified:
+        return frozenset({"live"})
+    if results is None:
+        return frozenset()
+    # trufflehog's names are accepted too, so its users' scripts carry over.
+    aliases = {"verified": "live", "unverified": "unknown"}
+    asked = {aliases.get(part.strip(), part.strip()) for part in results.lower().split(",")}
+    unknown = sorted(asked - set(VERDICTS) - {""})
+    if unknown or not asked - {""}:
+        raise UsageError(
+            f"--results takes verdicts, got {results!r}",
+            f"use a comma-separated list of {', '.join(VERDICTS)}",
+        )
+    return frozenset(asked - {""})
+
+
+def keep_verdicts(
+    result: ScanResult, verdicts: Mapping[Finding, Mapping[str, object]], wanted: Collection[str]
+) -> ScanResult:
+    """Only the findings whose `--verify` verdict is in `wanted` (`--results`, `--only-verified`);
+    the others are counted as left out, so the summary still says they exist."""
+    kept: list[Finding] = []
+    dropped: list[LeftOut] = []
+    for finding in result.findings:
+        verdict = str((verdicts.get(finding) or {}).get("liveness", "unknown"))
+        if verdict in wanted:
+            kept.append(finding)
+        else:
+            where = f"{finding.line}:{finding.column} {finding.rule_id}, {verdict}"
+            dropped.append(LeftOut(finding.origin.display, "results", where))
+    return dataclasses.replace(result, findings=tuple(kept), left_out=(*result.left_out, *dropped))
+
+
 def run_scan(
     request: ScanRequest, ruleset: RuleSet, options: ScanOptions, progress: Progress | None = None
 ) -> ScanOutcome:
@@ -93,7 +134,11 @@ def run_scan(
                     options,
                 )
             )
-        return ScanOutcome(scan_paths(paths, ruleset, options, progress))
+        result = scan_paths(paths, ruleset, options, progress)
+        if not options.no_ignore:
+            ignored = (LeftOut(p, "gitignore") for root in paths for p in gitignored_paths(root))
+            result = dataclasses.replace(result, left_out=(*result.left_out, *ignored))
+        return ScanOutcome(result)
     if len(paths) > 1:
         raise UsageError(f"{mode} scans one repository at a time", "pass one path")
     # Imported here: GitPython costs start-up time that plain file scans need not pay.

@@ -1,4 +1,5 @@
-"""Reporters: turn a ScanResult into text for people, JSON for tools, SARIF for code scanning.
+"""Reporters: turn a ScanResult into text for people, JSON for tools, SARIF for code scanning,
+and one self-contained HTML page to open in a browser.
 
 Stage: reporters, the last stage of a scan. Every format names a secret only by its redacted
 form and keyed fingerprint; `show_secrets` (the user's explicit `--show-secrets`) is the one way
@@ -13,13 +14,14 @@ from __future__ import annotations
 
 from leakward.core.errors import UsageError
 from leakward.scanner.models import ScanResult
+from leakward.scanner.report.html import render_html
 from leakward.scanner.report.json_report import Extra, render_json
 from leakward.scanner.report.sarif import render_sarif
-from leakward.scanner.report.text import render_text, summary_line
+from leakward.scanner.report.text import render_text, summary_line, verbose_lines
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "html")
 
-__all__ = ["FORMATS", "Extra", "render", "summary_line"]
+__all__ = ["FORMATS", "Extra", "render", "summary_line", "verbose_lines"]
 
 
 def render(
@@ -40,6 +42,8 @@ def render(
         return render_json(result, show_secrets=show_secrets, extra=extra)
     if fmt == "sarif":
         return render_sarif(result, show_secrets=show_secrets, extra=extra)
+    if fmt == "html":
+        return render_html(result, show_secrets=show_secrets, extra=extra)
     raise UsageError(
         f"unknown report format {fmt!r}", hint=f"use --format with one of: {', '.join(FORMATS)}"
     )

@@ -1,7 +1,9 @@
 """The text report: what a person reads in a terminal after `leakward scan`.
 
-Stage: reporters. Findings grouped by file (files sorted, findings by line), one line each, then
-a summary line. Values are redacted unless the user asked for `--show-secrets`. Colour only when
+Stage: reporters. Findings grouped by file (files sorted, findings by line), one line each ending
+with the fingerprint `.leakwardignore` takes, a line under it for a `--verify` verdict or a
+registry match, then a summary line that also counts what ignore files and a baseline left out.
+Values are redacted unless the user asked for `--show-secrets`. Colour only when
 the caller asks for it (a TTY without NO_COLOR). Everything printed from the scanned world (paths,
 values, extra fields) is escaped first: a file name or a leaked value could otherwise carry
 terminal escape sequences or bidi controls into the user's terminal.
@@ -14,7 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from leakward.rules.model import SEVERITIES
-from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.fingerprint import report_fingerprint
+from leakward.scanner.models import Finding, LeftOut, ScanResult
 from leakward.scanner.report.json_report import Extra
 
 WIDTH = 100
@@ -30,6 +33,16 @@ _SEVERITY_STYLE = {
 }
 _RULE_ID_WIDTH = 32
 _SKIP_REASONS_SHOWN = 4
+_LIVENESS_STYLE = {"live": "1;31", "dead": "32", "unknown": "2"}
+
+# What left a file or finding out on purpose: (what it left out, how to include it again).
+LEFT_OUT = {
+    "gitignore": ("{n} ignored by .gitignore", "--no-ignore"),
+    "leakwardignore": ("{n} listed in .leakwardignore", "--no-ignore"),
+    "baseline": ("{n} in the baseline", "without --baseline"),
+    "results": ("{n} whose verdict --results leaves out", "--results live,unknown,dead"),
+}
+_LEFT_OUT_NOUN = {"gitignore": "path"}
 
 
 def render_text(
@@ -53,9 +66,8 @@ def render_text(
             by_file[path], key=lambda f: (f.line, f.column, f.origin.commit or "")
         ):
             lines.append(_finding_line(finding, loc_width, rule_width, show_secrets, paint))
-            match = _match_line(finding, extra)
-            if match:
-                lines.append(match)
+            fields = (extra(finding) if extra else None) or {}
+            lines += filter(None, (_liveness_line(fields, paint), _match_line(fields)))
         lines.append("")
     lines.append(_summary(result, paint))
     return "\n".join(lines) + "\n"
@@ -86,13 +98,14 @@ def _summary(result: ScanResult, paint: _Painter) -> str:
     else:
         parts.append(paint("No secrets found", _BOLD))
     parts.append(
-        f"scanned {_plural(stats.files, 'file')}, {_size(stats.bytes)} in {stats.seconds:.2f} s"
+        f"scanned {_plural(stats.files, 'file')}, {size_text(stats.bytes)} in {stats.seconds:.2f} s"
     )
     if stats.carried:
-        parts.append(f"{_size(stats.carried)} of it unchanged since an earlier version")
+        parts.append(f"{size_text(stats.carried)} of it unchanged since an earlier version")
     skipped = max(stats.skipped, len(result.skipped))
     if skipped:
         parts.append(f"skipped {skipped}{_reasons(item.reason for item in result.skipped)}")
+    parts += left_out_phrases(result.left_out, with_flag=True)
     if stats.errors:
         # An error means part of the input went unread: say so, since the exit code (4) does.
         incomplete = f"{_plural(stats.errors, 'error')}: the scan is incomplete"
@@ -150,14 +163,66 @@ def _finding_line(
         fields.append(f"[decoded: {printable('>'.join(finding.decoded_from))}]")
     if finding.origin.commit:
         fields.append(f"@{printable(finding.origin.commit[:10])}")
-    return " ".join(fields)
+    line = " ".join(fields)
+    printed = report_fingerprint(finding.secret.reveal())
+    if not printed:
+        return line
+    # The whole fingerprint: it is what a line of .leakwardignore takes. On its own line when
+    # the finding's line has no room left for it.
+    tail = f"fp:{printed}"
+    if _visible_len(line) + 1 + len(tail) <= WIDTH:
+        return f"{line} {tail}"
+    return f"{line}\n      {tail}"
 
 
-def _match_line(finding: Finding, extra: Extra | None) -> str | None:
-    """A short line for the registry's `match` field, when the shell supplied one."""
-    if extra is None:
+def _liveness_line(fields: Mapping[str, object], paint: _Painter) -> str | None:
+    """`--verify`'s verdict: live, dead or unknown, with the provider's reason and identity."""
+    liveness = fields.get("liveness")
+    if not isinstance(liveness, str):
         return None
-    match = (extra(finding) or {}).get("match")
+    said = [str(fields[key]) for key in ("liveness_reason", "identity") if fields.get(key)]
+    detail = f": {printable('; '.join(said))}" if said else ""
+    line = f"      {paint(printable(liveness), _LIVENESS_STYLE.get(liveness, _BOLD))}{detail}"
+    return line if _visible_len(line) <= WIDTH else _cut(line)
+
+
+def _cut(line: str) -> str:
+    """A line cut to WIDTH visible columns; a coloured one loses its colour, not its reset."""
+    return _ANSI.sub("", line)[: WIDTH - 1] + "…"
+
+
+def left_out_phrases(left_out: Iterable[LeftOut], *, with_flag: bool = False) -> list[str]:
+    """One phrase per cause: "left out 3 files ignored by .gitignore (--no-ignore includes them)"
+    for the summary (`with_flag`), or "3 files ignored by .gitignore" for a report's panel."""
+    counts = Counter(item.cause for item in left_out)
+    phrases = []
+    for cause, (template, flag) in LEFT_OUT.items():
+        if counts[cause]:
+            noun = _plural(counts[cause], _LEFT_OUT_NOUN.get(cause, "finding"))
+            phrase = template.format(n=noun)
+            them = "them" if counts[cause] > 1 else "it"
+            phrases.append(f"left out {phrase} ({flag} includes {them})" if with_flag else phrase)
+    return phrases
+
+
+def verbose_lines(result: ScanResult) -> list[str]:
+    """`--verbose`: each file skipped and why, and each file or finding left out and by what."""
+    lines = [
+        f"{'error' if item.is_error else 'skipped'}: "
+        f"{printable(item.path)}: {printable(item.reason)}"
+        for item in result.skipped
+    ]
+    for item in result.left_out:
+        what, flag = LEFT_OUT.get(item.cause, ("{n} left out", ""))
+        reason = what.format(n="").strip()
+        detail = f" ({printable(item.detail)})" if item.detail else ""
+        lines.append(f"left out: {printable(item.path)}{detail}: {reason}; {flag} includes it")
+    return lines
+
+
+def _match_line(fields: Mapping[str, object]) -> str | None:
+    """A short line for the registry's `match` field, when the shell supplied one."""
+    match = fields.get("match")
     if match is None:
         return None
     if isinstance(match, Mapping):
@@ -200,7 +265,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
+    """A byte count as people read it: 900 B, 47.1 KiB, 3.2 MiB."""
     if count < 1024:
         return f"{count} B"
     size = count / 1024

@@ -81,23 +81,9 @@ def _target(path: Path, display: str) -> Iterator[Target | Skipped]:
 
 def _git_visible_files(root: Path) -> list[str] | None:
     """Files git would show under `root`, or None when `root` is not in a git work tree."""
+    if not _is_listed_by_git(root):
+        return None
     try:
-        inside = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if inside.returncode != 0 or inside.stdout.strip() != "true":
-            return None
-        # A folder named on the command line is scanned even when its work tree ignores it
-        # (a build output, a vendored copy): .gitignore decides what to leave out below a root
-        # the user chose, not whether to read that root at all.
-        ignored = subprocess.run(
-            ["git", "-C", str(root), "check-ignore", "-q", "."], capture_output=True, check=False
-        )
-        if ignored.returncode == 0:
-            return None
         listed = subprocess.run(
             [
                 "git",
@@ -115,6 +101,47 @@ def _git_visible_files(root: Path) -> list[str] | None:
         )
     except (OSError, subprocess.CalledProcessError):
         return None
+    return sorted(os.fsdecode(n) for n in listed.stdout.split(b"\0") if n)
+
+
+def _is_listed_by_git(root: Path) -> bool:
+    """Whether the files under `root` are listed by git (so `.gitignore` applies below it)."""
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return False
+        # A folder named on the command line is scanned even when its work tree ignores it
+        # (a build output, a vendored copy): .gitignore decides what to leave out below a root
+        # the user chose, not whether to read that root at all.
+        ignored = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-q", "."], capture_output=True, check=False
+        )
+    except OSError:
+        return False
+    return ignored.returncode != 0
+
+
+def gitignored_paths(root: Path) -> list[str]:
+    """What `.gitignore` leaves out under a directory `root` that `list_targets` lists through
+    git: ignored files, and ignored directories once each (`node_modules/`), since listing every
+    file inside them would walk trees the scan itself never enters. Empty when `root` is not in
+    a work tree or is itself ignored (then everything under it is scanned)."""
+    if not root.is_dir() or not _is_listed_by_git(root):
+        return []
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
+             "--exclude-standard", "--directory", "--no-empty-directory"],
+            capture_output=True,
+            check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return []
     return sorted(os.fsdecode(n) for n in listed.stdout.split(b"\0") if n)
 
 
