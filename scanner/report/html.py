@@ -35,6 +35,7 @@ from leakward.scanner.report.text import left_out_phrases, printable, size_text
 
 LIVENESS = ("live", "unknown", "dead")
 _NOT_CHECKED = "not checked"
+_URGENCY = {"live": 0, "dead": 2}  # anything else (unknown, not checked): 1
 _SHOWN_LOCATIONS = 20
 
 
@@ -181,16 +182,17 @@ def _liveness(fields: Mapping[str, object]) -> str:
 def _by_file(
     result: ScanResult, extras: Mapping[Finding, Mapping[str, object]]
 ) -> list[tuple[str, list[Finding]]]:
-    """Findings per file; files holding a key proven live first, then the most severe, then by
-    path; findings in a file by line."""
+    """Findings per file, in the order to act on them: files holding a key proven live first and
+    those whose keys are all proven dead last (as Kingfisher ranks active over inactive), each
+    band by its most severe finding, then by path; findings in a file by line."""
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         groups.setdefault(finding.origin.display, []).append(finding)
 
-    def order(item: tuple[str, list[Finding]]) -> tuple[bool, int, str]:
+    def order(item: tuple[str, list[Finding]]) -> tuple[int, int, str]:
         path, found = item
-        is_live = any(_liveness(extras[f]) == "live" for f in found)
-        return (not is_live, -max(severity_rank(f.severity) for f in found), path)
+        urgency = min(_URGENCY.get(_liveness(extras[f]), 1) for f in found)
+        return (urgency, -max(severity_rank(f.severity) for f in found), path)
 
     for found in groups.values():
         found.sort(key=lambda f: (f.line, f.column, f.origin.commit or ""))
