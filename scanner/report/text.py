@@ -35,12 +35,15 @@ _RULE_ID_WIDTH = 32
 _SKIP_REASONS_SHOWN = 4
 _LIVENESS_STYLE = {"live": "1;31", "dead": "32", "unknown": "2"}
 
-# What left a file or finding out on purpose: (what it left out, how to include it again).
+# What left a path or finding out on purpose: (what it left out, how to include it again).
 LEFT_OUT = {
-    "gitignore": ("{n} ignored by .gitignore", "--no-ignore"),
-    "leakwardignore": ("{n} listed in .leakwardignore", "--no-ignore"),
-    "baseline": ("{n} in the baseline", "without --baseline"),
-    "results": ("{n} whose verdict --results leaves out", "--results live,unknown,dead"),
+    "gitignore": ("{n} ignored by .gitignore", "--no-ignore includes {them}"),
+    "leakwardignore": ("{n} listed in .leakwardignore", "--no-ignore includes {them}"),
+    "baseline": ("{n} in the baseline", "a scan without --baseline includes {them}"),
+    "results": (
+        "{n} whose verdict --results leaves out",
+        "--results live,unknown,dead includes {them}",
+    ),
 }
 _LEFT_OUT_NOUN = {"gitignore": "path"}
 
@@ -196,12 +199,11 @@ def left_out_phrases(left_out: Iterable[LeftOut], *, with_flag: bool = False) ->
     for the summary (`with_flag`), or "3 files ignored by .gitignore" for a report's panel."""
     counts = Counter(item.cause for item in left_out)
     phrases = []
-    for cause, (template, flag) in LEFT_OUT.items():
+    for cause, (template, how) in LEFT_OUT.items():
         if counts[cause]:
-            noun = _plural(counts[cause], _LEFT_OUT_NOUN.get(cause, "finding"))
-            phrase = template.format(n=noun)
+            phrase = template.format(n=_plural(counts[cause], _LEFT_OUT_NOUN.get(cause, "finding")))
             them = "them" if counts[cause] > 1 else "it"
-            phrases.append(f"left out {phrase} ({flag} includes {them})" if with_flag else phrase)
+            phrases.append(f"left out {phrase} ({how.format(them=them)})" if with_flag else phrase)
     return phrases
 
 
@@ -213,10 +215,10 @@ def verbose_lines(result: ScanResult) -> list[str]:
         for item in result.skipped
     ]
     for item in result.left_out:
-        what, flag = LEFT_OUT.get(item.cause, ("{n} left out", ""))
+        what, how = LEFT_OUT.get(item.cause, ("{n} left out", ""))
         reason = what.format(n="").strip()
         detail = f" ({printable(item.detail)})" if item.detail else ""
-        lines.append(f"left out: {printable(item.path)}{detail}: {reason}; {flag} includes it")
+        lines.append(f"left out: {printable(item.path)}{detail}: {reason}; {how.format(them='it')}")
     return lines
 
 
