@@ -8,7 +8,12 @@ Stage: reporters. Shape, version 1 (add keys freely, never rename or retype one 
                    "column", "end_line", "end_column", "commit", "author", "date", "fingerprint",
                    "redacted", "decoded_from", "key_id", ["secret"], ...extra}],
      "stats": {"files", "bytes", "skipped", "errors", "seconds"},
-     "skipped": [{"path", "reason"}]}
+     "skipped": [{"path", "reason"}],
+     "left_out": [{"path", "cause", "detail"}]}
+
+`left_out` is what was left out on purpose: a path `.gitignore` ignores (cause "gitignore"), or
+a finding `.leakwardignore` lists, a baseline holds or `--results` did not ask for (causes
+"leakwardignore", "baseline", "results"; `detail` gives its line, column and rule).
 
 A secret's value appears only as `redacted` and `fingerprint`, unless the user asked for
 `--show-secrets`, which adds `secret`. The helpers here are shared with the SARIF reporter.
@@ -66,6 +71,10 @@ def render_json(
         ],
         "stats": stats_record(result.stats),
         "skipped": [{"path": item.path, "reason": item.reason} for item in result.skipped],
+        "left_out": [
+            {"path": item.path, "cause": item.cause, "detail": item.detail or None}
+            for item in result.left_out
+        ],
     }
     return dump_json(document)
 

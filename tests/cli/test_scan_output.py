@@ -120,6 +120,16 @@ def test_summary_counts_what_gitignore_and_the_baseline_left_out(tmp_path: Path)
     assert "left out: debug.log: ignored by .gitignore; --no-ignore includes it" in verbose
     assert sum("in the baseline" in line for line in verbose) == 2
 
+    as_json = leakward("scan", str(tmp_path), "--baseline", str(baseline), "--format", "json")
+    left_out = json.loads(as_json.stdout)["left_out"]
+    assert [(item["path"], item["cause"]) for item in left_out] == [
+        ("build/", "gitignore"),
+        ("debug.log", "gitignore"),
+        ("app.env", "baseline"),
+        ("app.env", "baseline"),
+    ]
+    assert left_out[2]["detail"] == "1:3 github.pat.classic"
+
     included = leakward("scan", str(tmp_path), "--no-ignore", "--format", "json")
     assert len(json.loads(included.stdout)["findings"]) == 6
     assert "left out" not in included.stderr

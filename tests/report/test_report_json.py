@@ -68,7 +68,7 @@ def _findings(document: dict[str, object]) -> list[dict[str, object]]:
 
 def test_top_level_shape(scan_result: ScanResult) -> None:
     document = _document(scan_result)
-    assert list(document) == ["version", "findings", "stats", "skipped"]
+    assert list(document) == ["version", "findings", "stats", "skipped", "left_out"]
     assert document["version"] == 1
     assert document["stats"] == {
         "files": 12,
