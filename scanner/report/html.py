@@ -7,9 +7,9 @@ commit, author, date, refs and other places it was seen; filters and a search na
 Self-contained: the styles and the script are inlined from `html_report.css` / `html_report.js`
 beside this module, and a Content-Security-Policy allows exactly those two (by hash) and no
 request to anywhere, so a report opened from a mail or a CI artefact cannot call out. Everything
-from the scanned world (paths, values, commit subjects, refs) is escaped here, once, in
-`_text`; the script only shows and hides rows, it never turns text into markup. Values are
-redacted unless the user asked for `--show-secrets`.
+from the scanned world (paths, values, commit subjects, refs) is escaped once, by
+`html_rows.escape`; the script only shows and hides rows, it never turns text into markup.
+Values are redacted unless the user asked for `--show-secrets`.
 
 Written with the standard library alone: the page is a handful of fixed fragments, and one
 escaping function is easier to audit than a template engine's autoescape settings.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -28,15 +27,19 @@ from importlib import resources
 
 from leakward.core.version import __version__
 from leakward.rules.model import CONFIDENCES, SEVERITIES, severity_rank
-from leakward.scanner.fingerprint import report_fingerprint
 from leakward.scanner.models import Finding, ScanResult
+from leakward.scanner.report.html_rows import (
+    LIVENESS,
+    NOT_CHECKED,
+    escape,
+    file_section,
+    liveness_of,
+    plural,
+)
 from leakward.scanner.report.json_report import Extra
-from leakward.scanner.report.text import left_out_phrases, printable, size_text
+from leakward.scanner.report.text import left_out_phrases, size_text
 
-LIVENESS = ("live", "unknown", "dead")
-_NOT_CHECKED = "not checked"
 _URGENCY = {"live": 0, "dead": 2}  # anything else (unknown, not checked): 1
-_SHOWN_LOCATIONS = 20
 
 
 def render_html(
@@ -53,13 +56,13 @@ def render_html(
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         "<header><h1>leakward scan report</h1>",
-        f"<p>{_text(result.root)} · {when} · leakward {_text(__version__)}"
+        f"<p>{escape(result.root)} · {when} · leakward {escape(__version__)}"
         + (" · <strong>values shown in plaintext (--show-secrets)</strong>" if show_secrets else "")
         + "</p></header>",
         _cards(result, extras, verified),
         _filters(result.findings, extras, verified),
         *(
-            _file_section(path, found, extras, show_secrets)
+            file_section(path, found, extras, show_secrets)
             for path, found in _by_file(result, extras)
         ),
         _no_match(result),
@@ -72,7 +75,7 @@ def render_html(
         f'<meta http-equiv="Content-Security-Policy" content="{_policy(style, script)}">'
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>leakward: {_count(len(result.findings), 'finding')}</title>"
+        f"<title>leakward: {plural(len(result.findings), 'finding')}</title>"
         f"<style>{style}</style></head>\n<body>\n"
         + "\n".join(part for part in body if part)
         + f"\n<script>{script}</script>\n</body></html>\n"
@@ -88,20 +91,14 @@ def _policy(style: str, script: str) -> str:
     )
 
 
-def _sha256(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
+def _sha256(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 @cache
 def _asset(name: str) -> str:
     return resources.files(__package__ or "leakward.scanner.report").joinpath(name).read_text()
-
-
-def _text(value: object) -> str:
-    """Scanned text as HTML text or attribute value: controls and bidi marks made visible (a path
-    must not read differently from what it is), then every markup character escaped."""
-    return html.escape(printable(str(value)), quote=True)
 
 
 def _cards(
@@ -114,7 +111,7 @@ def _cards(
         (severity, str(counts[severity]), False) for severity in SEVERITIES if counts[severity]
     ]
     if verified:
-        live = Counter(str(fields.get("liveness", _NOT_CHECKED)) for fields in extras.values())
+        live = Counter(str(fields.get("liveness", NOT_CHECKED)) for fields in extras.values())
         cards += [(f"{state} keys", str(live[state]), state == "live") for state in LIVENESS]
     cards += [
         ("files scanned", str(stats.files), False),
@@ -127,8 +124,8 @@ def _cards(
     return (
         '<div class="cards">'
         + "".join(
-            f'<div class="card{" alert" if alert else ""}"><b>{_text(value)}</b>'
-            f"<span>{_text(label)}</span></div>"
+            f'<div class="card{" alert" if alert else ""}"><b>{escape(value)}</b>'
+            f"<span>{escape(label)}</span></div>"
             for label, value, alert in cards
         )
         + "</div>"
@@ -146,13 +143,13 @@ def _filters(
         ("provider", "Provider", sorted({f.provider for f in findings})),
     ]
     if verified:
-        states = {_liveness(extras[f]) for f in findings}
-        groups.append(("liveness", "Liveness", _ordered(states, (*LIVENESS, _NOT_CHECKED))))
+        states = {liveness_of(extras[f]) for f in findings}
+        groups.append(("liveness", "Liveness", _ordered(states, (*LIVENESS, NOT_CHECKED))))
     fieldsets = "".join(
         f"<fieldset><legend>{label}</legend>"
         + "".join(
-            f'<label><input type="checkbox" data-filter="{name}" value="{_text(value)}" checked> '
-            f"{_text(value)}</label>"
+            f'<label><input type="checkbox" data-filter="{name}" value="{escape(value)}" checked> '
+            f"{escape(value)}</label>"
             for value in values
         )
         + "</fieldset>"
@@ -174,11 +171,6 @@ def _ordered(present: set[str], order: Iterable[str]) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def _liveness(fields: Mapping[str, object]) -> str:
-    value = fields.get("liveness")
-    return str(value) if value in LIVENESS else _NOT_CHECKED
-
-
 def _by_file(
     result: ScanResult, extras: Mapping[Finding, Mapping[str, object]]
 ) -> list[tuple[str, list[Finding]]]:
@@ -191,116 +183,12 @@ def _by_file(
 
     def order(item: tuple[str, list[Finding]]) -> tuple[int, int, str]:
         path, found = item
-        urgency = min(_URGENCY.get(_liveness(extras[f]), 1) for f in found)
+        urgency = min(_URGENCY.get(liveness_of(extras[f]), 1) for f in found)
         return (urgency, -max(severity_rank(f.severity) for f in found), path)
 
     for found in groups.values():
         found.sort(key=lambda f: (f.line, f.column, f.origin.commit or ""))
     return sorted(groups.items(), key=order)
-
-
-def _file_section(
-    path: str,
-    findings: list[Finding],
-    extras: Mapping[Finding, Mapping[str, object]],
-    show_secrets: bool,
-) -> str:
-    rows = "".join(_row(f, extras[f], show_secrets) for f in findings)
-    return (
-        f'<section class="file" data-path="{_text(path)}">'
-        f'<header><h2 class="mono">{_text(path)}</h2>'
-        f'<span class="count">{_count(len(findings), "finding")}</span></header>'
-        "<table><thead><tr><th>Line</th><th>Severity</th><th>Confidence</th><th>Rule</th>"
-        "<th>Value</th><th>Liveness</th><th>Commit</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
-    )
-
-
-def _row(finding: Finding, fields: Mapping[str, object], show_secrets: bool) -> str:
-    value = finding.secret.reveal() if show_secrets else finding.secret.redacted()
-    printed = report_fingerprint(finding.secret.reveal())
-    liveness = _liveness(fields)
-    severity = _text(finding.severity)
-    haystack = " ".join(
-        str(part)
-        for part in (
-            finding.origin.display,
-            finding.rule_id,
-            finding.rule_name,
-            finding.provider,
-            value,
-            printed or "",
-            finding.origin.commit or "",
-            finding.origin.author or "",
-            fields.get("message") or "",
-            " ".join(_strings(fields.get("refs"))),
-        )
-    ).lower()
-    decoded = (
-        f'<span class="sub">decoded: {_text(">".join(finding.decoded_from))}</span>'
-        if finding.decoded_from
-        else ""
-    )
-    print_cell = (
-        f'<span class="sub">fingerprint <code>{_text(printed)}</code></span>'
-        if printed
-        else '<span class="sub">no fingerprint (a guessable value; ignore it by path)</span>'
-    )
-    return (
-        f'<tr class="finding" data-severity="{_text(finding.severity)}" '
-        f'data-confidence="{_text(finding.confidence)}" data-provider="{_text(finding.provider)}" '
-        f'data-liveness="{_text(liveness)}" data-search="{_text(haystack)}">'
-        f'<td class="where mono">{finding.line}:{finding.column}</td>'
-        f'<td><span class="badge sev-{severity}">{severity}</span></td>'
-        f"<td>{_text(finding.confidence)}</td>"
-        f'<td>{_text(finding.rule_name)}<span class="sub mono">{_text(finding.rule_id)}</span></td>'
-        f'<td><code class="value">{_text(value)}</code>{decoded}{print_cell}</td>'
-        f"<td>{_liveness_cell(liveness, fields)}</td>"
-        f"<td>{_git_cell(finding, fields)}</td></tr>"
-    )
-
-
-def _liveness_cell(liveness: str, fields: Mapping[str, object]) -> str:
-    if liveness == _NOT_CHECKED:
-        return '<span class="sub">not checked (--verify)</span>'
-    parts = [f'<span class="badge live-{_text(liveness)}">{_text(liveness)}</span>']
-    for key in ("liveness_reason", "identity"):
-        if fields.get(key):
-            parts.append(f'<span class="sub">{_text(fields[key])}</span>')
-    return "".join(parts)
-
-
-def _git_cell(finding: Finding, fields: Mapping[str, object]) -> str:
-    origin = finding.origin
-    if not origin.commit:
-        return '<span class="sub">working tree</span>'
-    parts = [f'<code title="{_text(origin.commit)}">{_text(origin.commit[:10])}</code>']
-    for value in (fields.get("message"), origin.author, origin.date):
-        if value:
-            parts.append(f'<span class="sub">{_text(value)}</span>')
-    refs = _strings(fields.get("refs"))
-    if refs:
-        parts.append(f'<span class="sub">refs: {_text(", ".join(refs))}</span>')
-    return "".join(parts) + _locations(fields.get("locations"))
-
-
-def _locations(value: object) -> str:
-    """Other places the same secret was seen, folded away."""
-    if not isinstance(value, list) or len(value) < 2:
-        return ""
-    items = "".join(
-        "<li>"
-        + _text(f"{place.get('path')}:{place.get('line')}")
-        + (f" @ {_text(str(place.get('commit'))[:10])}" if place.get("commit") else "")
-        + "</li>"
-        for place in value[:_SHOWN_LOCATIONS]
-        if isinstance(place, Mapping)
-    )
-    return f"<details><summary>seen in {len(value)} places</summary><ul>{items}</ul></details>"
-
-
-def _strings(value: object) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list | tuple) else []
 
 
 def _no_match(result: ScanResult) -> str:
@@ -314,20 +202,16 @@ def _left_out_panel(result: ScanResult) -> str:
     parts: list[str] = []
     phrases = left_out_phrases(result.left_out)
     if phrases:
-        parts.append("<p>Left out: " + _text("; ".join(phrases)) + "</p>")
+        parts.append("<p>Left out: " + escape("; ".join(phrases)) + "</p>")
     if result.skipped:
         items = "".join(
-            f"<li><code>{_text(item.path)}</code>: {_text(item.reason)}</li>"
+            f"<li><code>{escape(item.path)}</code>: {escape(item.reason)}</li>"
             for item in result.skipped
         )
         parts.append(
-            f"<details><summary>{_count(len(result.skipped), 'file')} skipped</summary>"
+            f"<details><summary>{plural(len(result.skipped), 'file')} skipped</summary>"
             f"<ul>{items}</ul></details>"
         )
     if not parts:
         return ""
     return '<section class="panel" id="left-out">' + "".join(parts) + "</section>"
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
