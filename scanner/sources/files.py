@@ -58,9 +58,23 @@ def list_targets(root: Path, *, no_ignore: bool = False) -> Iterator[Target | Sk
     names = None if no_ignore else _git_visible_files(root)
     if names is not None:
         for name in names:
-            yield from _target(root / name, name)
+            path = root / name
+            if path.is_dir() and not path.is_symlink():
+                # A repository inside this work tree (a submodule, or one cloned into it): git
+                # lists it as one entry, and its own .gitignore decides what is read inside it.
+                yield from _nested(list_targets(path), name.rstrip("/"))
+            else:
+                yield from _target(path, name)
         return
     yield from _walk(root)
+
+
+def _nested(items: Iterator[Target | Skipped], prefix: str) -> Iterator[Target | Skipped]:
+    for item in items:
+        if isinstance(item, Target):
+            yield Target(item.path, f"{prefix}/{item.display}", item.size)
+        else:
+            yield Skipped(f"{prefix}/{item.path}", item.reason, item.is_error)
 
 
 def _target(path: Path, display: str) -> Iterator[Target | Skipped]:

@@ -147,3 +147,20 @@ def test_verbose_says_what_was_skipped_and_why(tmp_path: Path) -> None:
     ]
     quiet = leakward("scan", str(tmp_path), "--max-file-size", "1")
     assert quiet.stderr == ""
+
+
+def test_a_repository_inside_the_work_tree_is_scanned_by_its_own_ignores(tmp_path: Path) -> None:
+    """git lists a repository cloned inside a work tree (or a submodule) as one entry, so its
+    files went unread and nothing said so; its own .gitignore decides what is read there."""
+    for repo in (tmp_path, tmp_path / "vendor" / "lib"):
+        repo.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (tmp_path / "vendor" / "lib" / ".gitignore").write_text("local.env\n")
+    (tmp_path / "vendor" / "lib" / "config.env").write_text(f"T={LIVE}\n")
+    (tmp_path / "vendor" / "lib" / "local.env").write_text(f"T={DEAD}\n")
+    (tmp_path / "app.env").write_text(f"T={DEAD}\n")
+    done = leakward("scan", str(tmp_path), "--format", "json")
+    assert [f["file"] for f in json.loads(done.stdout)["findings"]] == [
+        "app.env",
+        "vendor/lib/config.env",
+    ]
