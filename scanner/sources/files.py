@@ -143,20 +143,31 @@ def _is_listed_by_git(root: Path) -> bool:
 def gitignored_paths(root: Path) -> list[str]:
     """What `.gitignore` leaves out under a directory `root` that `list_targets` lists through
     git: ignored files, and ignored directories once each (`node_modules/`), since listing every
-    file inside them would walk trees the scan itself never enters. Empty when `root` is not in
-    a work tree or is itself ignored (then everything under it is scanned)."""
+    file inside them would walk trees the scan itself never enters; and the same inside a
+    repository cloned into the work tree, by its own ignores. Empty when `root` is not in a work
+    tree or is itself ignored (then everything under it is scanned)."""
     if not root.is_dir() or not _is_listed_by_git(root):
         return []
+    ignored = _git_names(root, "--ignored", "--directory", "--no-empty-directory")
+    # Untracked files one by one, and a repository inside as one entry ending in "/".
+    nested = [name for name in _git_names(root) if name.endswith("/")]
+    for name in nested:
+        ignored += [f"{name.rstrip('/')}/{inner}" for inner in gitignored_paths(root / name)]
+    return sorted(ignored)
+
+
+def _git_names(root: Path, *options: str) -> list[str]:
+    """The untracked paths `git ls-files --others` lists under `root` with these options."""
     try:
         listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
-             "--exclude-standard", "--directory", "--no-empty-directory"],
+            ["git", "-C", str(root), "ls-files", "-z", "--others", "--exclude-standard",
+             *options],
             capture_output=True,
             check=True,
         )  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return []
-    return sorted(os.fsdecode(n) for n in listed.stdout.split(b"\0") if n)
+    return [os.fsdecode(n) for n in listed.stdout.split(b"\0") if n]
 
 
 def _walk(root: Path) -> Iterator[Target | Skipped]:

@@ -160,7 +160,8 @@ def test_a_repository_inside_the_work_tree_is_scanned_by_its_own_ignores(tmp_pat
     (tmp_path / "vendor" / "lib" / "local.env").write_text(f"T={DEAD}\n")
     (tmp_path / "app.env").write_text(f"T={DEAD}\n")
     done = leakward("scan", str(tmp_path), "--format", "json")
-    assert [f["file"] for f in json.loads(done.stdout)["findings"]] == [
-        "app.env",
-        "vendor/lib/config.env",
+    report = json.loads(done.stdout)
+    assert [f["file"] for f in report["findings"]] == ["app.env", "vendor/lib/config.env"]
+    assert report["left_out"] == [
+        {"path": "vendor/lib/local.env", "cause": "gitignore", "detail": None}
     ]
