@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leakward.core.errors import RegistryError
-from leakward.registry.models import KeyRow, RotationRow, utc_now
+from leakward.registry.models import KeyRow, KeyStatus, RotationRow, utc_now
 from leakward.registry.rotation_state import (
     UNCHANGED,
     UNFINISHED,
@@ -105,7 +105,7 @@ def _row(session: Session, rotation_id: int, *, lock: bool = False) -> RotationR
     if row is None:
         raise RegistryError(
             f"no rotation {rotation_id} in the registry",
-            hint="list rotations with: leakward rotate KEY --plan, or check --db",
+            hint="list rotations with: leakward rotations list, or check --db",
         )
     return row
 
@@ -132,11 +132,16 @@ def start(
             return existing, False
         try:
             with _session(engine) as session, session.begin():
-                if session.get(KeyRow, issued_key_id) is None:
+                key = session.get(KeyRow, issued_key_id)
+                if key is None:
                     raise RegistryError(
                         f"no registry entry {issued_key_id}",
                         hint="list entries with: leakward registry list",
                     )
+                if key.status == KeyStatus.ACTIVE:
+                    # In the row's own transaction: a rotation finished by another worker
+                    # before a second write could land would leave the key `rotating`.
+                    key.status = KeyStatus.ROTATING
                 row = RotationRow(
                     issued_key_id=issued_key_id,
                     active_key_id=issued_key_id,
@@ -254,7 +259,9 @@ def update(
                 f"rotation {rotation_id} was taken over by {row.lease_owner or 'nobody'}",
                 hint="another worker resumed it; check with: leakward rotate KEY --resume",
             )
+        before = RotationStatus(row.status)
         _apply(row, change)
+        _key_follows(session, row, before)
         row.lease_expires_at = utc_now() + lease
         session.flush()
         return _value(row)
@@ -302,6 +309,20 @@ def _apply(row: RotationRow, change: RotationChange) -> None:
         row.new_key_id = change.new_key_id
     if change.new_key_expires_at is not UNCHANGED:
         row.new_key_expires_at = change.new_key_expires_at
+
+
+def _key_follows(session: Session, row: RotationRow, before: RotationStatus) -> None:
+    """The key's `rotating` status follows its rotation's, in the same transaction: a crash
+    between two writes must not leave a key `rotating` after its rotation ended. Only a key
+    marked `rotating` goes back to `active` (one the rotation revoked stays revoked)."""
+    key = session.get(KeyRow, row.issued_key_id)
+    if key is None or row.status == before:
+        return
+    if row.status in (RotationStatus.DONE, RotationStatus.FAILED):
+        if key.status == KeyStatus.ROTATING:
+            key.status = KeyStatus.ACTIVE
+    elif before is RotationStatus.FAILED and key.status == KeyStatus.ACTIVE:
+        key.status = KeyStatus.ROTATING  # a failed rotation resumed
 
 
 def _appended(items: list[str] | None, item: str) -> list[str]:

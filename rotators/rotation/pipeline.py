@@ -24,7 +24,6 @@ from leakward.core.errors import RegistryError
 from leakward.core.secret import Secret
 from leakward.registry import Registry
 from leakward.registry import rotations as log
-from leakward.registry.models import KeyStatus
 from leakward.registry.rotation_state import RotationChange, RotationStatus, RotationStep
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import (
@@ -97,8 +96,6 @@ class RotationPipeline:
             leak_id=leak_id,
             requires_approval=requires_approval,
         )
-        if is_new:
-            self.registry.set_status(issued_key_id, KeyStatus.ROTATING)
         if secret is not None:
             self._leaked[rotation.id] = secret
         if rotation.status is RotationStatus.FAILED:
@@ -132,9 +129,8 @@ class RotationPipeline:
         if rotation.status is RotationStatus.FAILED:
             if not self._claim(rotation_id):
                 return RunResult(rotation, is_busy=True)
+            # The key is marked `rotating` again in the same write (registry/rotations.py).
             self.record(rotation_id, RotationChange(status=RotationStatus.RUNNING, attempts=0))
-            if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ACTIVE:
-                self.registry.set_status(rotation.issued_key_id, KeyStatus.ROTATING)
         return self._run(rotation_id)
 
     def resume_all(self) -> list[RunResult]:
@@ -242,9 +238,8 @@ class RotationPipeline:
         return self.record(rotation.id, change)
 
     def _finish(self, rotation: Rotation) -> Rotation:
-        if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ROTATING:
-            # Nothing revoked it (a verify-only provider): the owner's notice says what to do.
-            self.registry.set_status(rotation.issued_key_id, KeyStatus.ACTIVE)
+        # A key nothing revoked (a verify-only provider) goes back to `active` in the same
+        # write (registry/rotations.py); the owner's notice says what to do.
         return self.record(rotation.id, RotationChange(status=RotationStatus.DONE, last_error=None))
 
     def _fail(self, rotation_id: int, error: PermanentError) -> Rotation:
@@ -255,9 +250,8 @@ class RotationPipeline:
             rotation = self.record(rotation_id, failed)
         except RegistryError:
             return log.get(self.registry.engine, rotation_id)
-        if self.registry.get_key(rotation.issued_key_id).status == KeyStatus.ROTATING:
-            # Nothing is under way until a human resumes it; the failed row says what stopped.
-            self.registry.set_status(rotation.issued_key_id, KeyStatus.ACTIVE)
+        # The same write set the key back to `active`: nothing is under way until a human
+        # resumes it, and the failed row says what stopped.
         notices.alert_failure(self.registry, self.notifiers, rotation, message)
         return rotation
 
