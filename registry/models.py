@@ -237,3 +237,22 @@ class RotationRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OperatorActionRow(Base):
+    """Who did what to which rotation, and when (dashboard and `leakward rotations` actions).
+
+    `actor` is who the operator said they were (a login name, a trusted proxy's user header) or
+    the local user; `outcome` is the rotation's status after the action, or why it was refused.
+    """
+
+    __tablename__ = "operator_actions"
+    __table_args__ = (Index("ix_operator_actions_rotation", "rotation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(32))  # dashboard, cli
+    action: Mapped[str] = mapped_column(String(32))  # retry, approve
+    rotation_id: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(500))

@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "leakward.cli.baseline:baseline",
         "Record known findings in a baseline file (use it with `leakward scan --baseline FILE`).",
     ),
+    "leaks": (
+        "leakward.cli.leaks:leaks",
+        "Leaked secrets the registry recorded: where, since when, exposed how long.",
+    ),
     "registry": (
         "leakward.cli.registry:registry",
         "The registry of issued keys: who owns a key and where it is deployed.",
@@ -35,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rotate": (
         "leakward.cli.rotate:rotate",
         "Rotate a leaked KEY (entry id, public key id or fingerprint) from the registry.",
+    ),
+    "rotations": (
+        "leakward.cli.rotations:rotations",
+        "Rotations of leaked keys: list and show them, retry a stopped one, approve a waiting one.",
     ),
     "rules": ("leakward.cli.rules:rules", "List and check detection rules."),
     "scan": (
