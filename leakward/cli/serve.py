@@ -90,6 +90,7 @@ def build_service(
     backoff: Backoff | None = None,
     job_workers: int = JOB_WORKERS,
     job_budget: float = JOB_BUDGET_SECONDS,
+    dashboard_header: str | None = None,
 ) -> Service:
     """The receiver app and its started job queue: its `job_workers` threads do the webhook work,
     each push's fetch and scan in a child process stopped after `job_budget` seconds, or send it
@@ -98,6 +99,7 @@ def build_service(
     from leakward.registry import Registry
     from leakward.registry.webhook_deliveries import DeliveryLog
     from leakward.response.leaks import ResponsePolicy
+    from leakward.response.rotation_actions import dashboard_for
     from leakward.response.webhook_jobs import PRELOAD, WebhookWork, WorkContext
     from leakward.rules.loader import load_rules
     from leakward.scanner.scan import ScanOptions
@@ -147,6 +149,7 @@ def build_service(
         work.follow_ups = queue  # a busy rotation's retry is stored as a job too
     metrics.set_queue_depth(queue.depth)
     app = create_app(settings, queue, metrics)
+    app.mount("/", dashboard_for(registry, environ, dashboard_header))  # after the receiver's
     resuming = threading.Thread(target=work.resume_rotations, name="leakward-resume", daemon=True)
     resuming.start()
     queue.start()
@@ -302,6 +305,7 @@ def serve(
         job_workers=settings.serve.job_workers,
         job_budget=settings.serve.job_budget_seconds,
         spool_max_bytes=settings.serve.spool_max_mb << 20,
+        dashboard_header=settings.serve.dashboard_trusted_header,
     )
     scheduler = run_scheduler(schedules, work)
     click.echo(f"leakward serve: POST http://{host}:{port}/webhooks/github", err=True)

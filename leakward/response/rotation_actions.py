@@ -8,6 +8,7 @@ operator action log (registry/operator_actions.py), refusals included.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from leakward.registry import Registry
     from leakward.rotators.rotation.pipeline import RunResult
 
+logger = logging.getLogger(__name__)
 RETRY, APPROVE = "retry", "approve"
 _Run = Callable[[], "RunResult"]
 
@@ -129,5 +131,7 @@ def dashboard_for(
     from leakward.webhooks.dashboard.access import access_from
     from leakward.webhooks.dashboard.app import create_dashboard
 
-    actions = RotationActions(registry, environ)
-    return create_dashboard(registry, access_from(environ, trusted_header), actions)
+    access = access_from(environ, trusted_header)
+    if not access.is_on:
+        logger.info("the dashboard at / is off: set LEAKWARD_DASHBOARD_TOKEN to turn it on")
+    return create_dashboard(registry, access, RotationActions(registry, environ))

@@ -274,6 +274,17 @@ SETTINGS: tuple[Setting, ...] = (
         flags="`--spool-max-mb` (serve)",
     ),
     Setting(
+        "serve",
+        "dashboard_trusted_header",
+        None,
+        "Header (e.g. X-Forwarded-User) a reverse proxy in front of `serve` sets to the "
+        "operator it authenticated; the dashboard then trusts it. Off by default: set it only "
+        "when nothing can reach `serve` except through that proxy.",
+        key="dashboard_trusted_header",
+        parse=_text_or_none,
+        env="LEAKWARD_DASHBOARD_TRUSTED_HEADER",
+    ),
+    Setting(
         "output",
         "no_color",
         False,
@@ -308,6 +319,10 @@ HANDED_DOWN: tuple[tuple[str, str], ...] = (
     ),
     ("POSTMAN_API_KEY", "`scan --postman-workspace`."),
     ("LEAKWARD_GITHUB_WEBHOOK_SECRET", "`serve`: the secret configured on the GitHub webhook."),
+    (
+        "LEAKWARD_DASHBOARD_TOKEN",
+        "`serve`: the operator token of the dashboard at `/` (unset: the dashboard is off).",
+    ),
     ("LEAKWARD_PEPPER, LEAKWARD_PEPPER_FILE", "The registry's fingerprint pepper, or its file."),
     ("LEAKWARD_API_<NAME>", "Base URL of provider NAME's API (`scan --verify`, rotators)."),
     (

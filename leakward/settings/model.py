@@ -81,6 +81,8 @@ class ServeSettings:
     job_budget_seconds: float = JOB_BUDGET_SECONDS
     # Past this many MB of unverified bodies on disk, a large one is answered 503 unread.
     spool_max_mb: int = SPOOL_MAX_MB
+    # The header a reverse proxy sets to the authenticated operator's name; None: not trusted.
+    dashboard_trusted_header: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

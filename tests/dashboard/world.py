@@ -34,6 +34,7 @@ SECRETS = {
     "busy": "nsp_live_Bc5Nv9Mx2Lk6Jh1Gf4Ds8Ap3Qw7Er0Ty",
 }
 FAILURE = "the provider refused to issue a key (HTTP 403): grant the token keys:write"
+HOSTILE_PATH = "web/<script>document.title='owned'</script>.js"
 OTHER_WORKER = "another-host.example:4242:feedbeef"
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -57,11 +58,13 @@ def _add_key(registry: Registry, state: str) -> int:
     )
 
 
-def _leak(registry: Registry, state: str, entry: int, **extra: object) -> int:
+def _leak(
+    registry: Registry, state: str, entry: int, path: str | None = None, **extra: object
+) -> int:
     sighting = LeakSighting(
         fingerprint=registry.fingerprint(SECRETS[state]),
         source_kind="git",
-        location=LeakLocation("acme/api", "0123456789abcdef", f"config/{state}.py", 7),
+        location=LeakLocation("acme/api", "0123456789abcdef", path or f"config/{state}.py", 7),
         detected_at=T0 + timedelta(hours=2),
         provider="nosuchprovider",
         rule_id="nosuchprovider.api_key",
@@ -86,6 +89,8 @@ def build_world(db_url: str) -> World:
             "exposed": _leak(registry, "failed", keys["failed"], leaked_at=T0),
             "public": _leak(registry, "waiting", keys["waiting"], is_public=True),
         }
+        # A second place, named with markup a page must show as text, never run.
+        _leak(registry, "waiting", keys["waiting"], path=HOSTILE_PATH, is_public=True)
         registry.mark_revoked(leaks["revoked"], T0 + timedelta(hours=3))
         pipeline = RotationPipeline(registry=registry, rotators={}, stores={})
         done = pipeline.rotate(keys["done"], leak_id=leaks["revoked"]).rotation.id
