@@ -100,6 +100,10 @@ class RotationActions:
         except LeakwardError as error:
             self._record(action, rotation_id, actor, channel, f"refused: {_first_line(error)}")
             raise
+        except Exception as error:
+            # A bug's message may quote anything; its type is enough for the record.
+            self._record(action, rotation_id, actor, channel, f"failed: {type(error).__name__}")
+            raise
         outcome = ActionOutcome(
             action,
             show_rotation(self.registry, rotation_id),

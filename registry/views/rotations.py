@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from leakward.registry import rotations as log
 from leakward.registry.models import RotationRow, utc_now
-from leakward.registry.rotation_state import RotationStatus, RotationStep
+from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.store import Registry
 from leakward.registry.values import IssuedKey
 
@@ -83,27 +83,32 @@ class RotationView:
 
 
 def _steps(rotation: log.Rotation) -> tuple[StepView, ...]:
+    """Finished steps in the order they finished, then the one running, stopped or waiting."""
     finished = sorted(rotation.step_times.items(), key=lambda item: item[1])
-    views = [StepView(name, DONE, when) for name, when in finished]
+    done = [StepView(name, DONE, when) for name, when in finished]
     status = rotation.status
-    current: RotationStep | None = rotation.running_step
     if status is RotationStatus.PENDING_APPROVAL:
-        return (*views, StepView("approval", WAITING, None))
-    if current is None and status is RotationStatus.FAILED:
-        current = rotation.step  # failed between steps: name the last one reached
-    if current is not None and status is not RotationStatus.DONE:
-        state = STOPPED if status is RotationStatus.FAILED else RUNNING
-        views = [v for v in views if not (v.name == current and state == STOPPED)]
-        views.append(StepView(current, state, None, rotation.attempts, rotation.last_error))
-    return tuple(views)
+        return (*done, StepView("approval", WAITING, None))
+    if status is RotationStatus.DONE or (
+        status is RotationStatus.RUNNING and not rotation.running_step
+    ):
+        return tuple(done)
+    name = rotation.running_step or f"after {rotation.step}"  # failed between two steps
+    state = STOPPED if status is RotationStatus.FAILED else RUNNING
+    current = StepView(name, state, None, rotation.attempts, rotation.last_error)
+    return (*(view for view in done if view.name != name), current)
 
 
 def next_action(rotation: log.Rotation, is_busy: bool) -> str | None:
     """What a person does next, or None when nothing is left."""
     if rotation.status is RotationStatus.FAILED:
-        where = rotation.running_step or rotation.step
+        where = (
+            f"at step {rotation.running_step}"
+            if rotation.running_step
+            else f"after step {rotation.step}"
+        )
         return (
-            f"the rotation stopped at step {where}: {rotation.last_error or 'no error recorded'}. "
+            f"the rotation stopped {where}: {rotation.last_error or 'no error recorded'}. "
             f"Fix the cause, then retry it: leakward rotations retry {rotation.id}"
         )
     if rotation.status is RotationStatus.PENDING_APPROVAL:
