@@ -149,7 +149,7 @@ def build_service(
         work.follow_ups = queue  # a busy rotation's retry is stored as a job too
     metrics.set_queue_depth(queue.depth)
     app = create_app(settings, queue, metrics)
-    app.mount("/", dashboard_for(registry, environ, dashboard_header))  # after the receiver's
+    app.router.routes.extend(dashboard_for(registry, environ, dashboard_header).routes)
     resuming = threading.Thread(target=work.resume_rotations, name="leakward-resume", daemon=True)
     resuming.start()
     queue.start()
