@@ -54,3 +54,12 @@ def test_bars_are_as_long_as_their_windows_and_open_ones_reach_now() -> None:
 
 def test_no_leaks_gives_an_empty_chart() -> None:
     assert exposure_chart([], NOW).bars == ()
+
+
+def test_only_the_latest_windows_are_drawn_and_the_rest_counted() -> None:
+    start = NOW - timedelta(days=30)
+    leaks = [leak(i, start + timedelta(days=i), None) for i in range(1, 11)]
+    chart = exposure_chart(leaks, NOW, limit=4)
+    assert [bar.leak_id for bar in chart.bars] == [7, 8, 9, 10]
+    assert chart.hidden == 6
+    assert chart.bars[0].x == LEFT  # the axis starts at the first window drawn

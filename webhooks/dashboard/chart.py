@@ -15,6 +15,7 @@ from leakward.registry.views.leaks import LeakView, format_duration
 
 WIDTH, LEFT, RIGHT, TOP, ROW, AXIS = 900, 170, 20, 10, 26, 30
 TICKS = 5
+LIMIT = 100  # bars; a thousand would make a page 26,000 pixels tall
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,13 @@ class Chart:
     axis_y: float
     bars: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
+    hidden: int = 0  # older windows not drawn
 
 
-def exposure_chart(leaks: Sequence[LeakView], as_of: datetime) -> Chart:
-    """Bars for `leaks` (oldest window first) between the earliest start and `as_of`."""
-    ordered = sorted(leaks, key=lambda leak: (leak.exposed_since, leak.id))
+def exposure_chart(leaks: Sequence[LeakView], as_of: datetime, limit: int = LIMIT) -> Chart:
+    """Bars for the `limit` latest windows of `leaks` (oldest first), from the earliest start
+    shown to `as_of`; `hidden` counts the older ones left out."""
+    ordered = sorted(leaks, key=lambda leak: (leak.exposed_since, leak.id))[-limit:]
     start = min((leak.exposed_since for leak in ordered), default=as_of - timedelta(days=1))
     span = max((as_of - start).total_seconds(), 3600.0)
     scale = (WIDTH - LEFT - RIGHT) / span
@@ -74,4 +77,5 @@ def exposure_chart(leaks: Sequence[LeakView], as_of: datetime) -> Chart:
         Tick(x_of(moment), f"{moment:%Y-%m-%d}")
         for moment in (start + timedelta(seconds=span * i / (TICKS - 1)) for i in range(TICKS))
     )
-    return Chart(WIDTH, int(axis_y + AXIS), axis_y, tuple(bars), ticks)
+    hidden = len(leaks) - len(bars)
+    return Chart(WIDTH, int(axis_y + AXIS), axis_y, tuple(bars), ticks, hidden)
