@@ -132,16 +132,11 @@ def start(
             return existing, False
         try:
             with _session(engine) as session, session.begin():
-                key = session.get(KeyRow, issued_key_id)
-                if key is None:
+                if session.get(KeyRow, issued_key_id) is None:
                     raise RegistryError(
                         f"no registry entry {issued_key_id}",
                         hint="list entries with: leakward registry list",
                     )
-                if key.status == KeyStatus.ACTIVE:
-                    # In the row's own transaction: a rotation finished by another worker
-                    # before a second write could land would leave the key `rotating`.
-                    key.status = KeyStatus.ROTATING
                 row = RotationRow(
                     issued_key_id=issued_key_id,
                     active_key_id=issued_key_id,
@@ -183,6 +178,17 @@ def _finished_for(engine: Engine, issued_key_id: int, leak_id: int | None) -> Ro
             return None
         row = session.scalars(query.order_by(RotationRow.id.desc()).limit(1)).first()
         return _value(row) if row is not None else None
+
+
+def mark_key_rotating(engine: Engine, rotation_id: int) -> None:
+    """Mark the rotation's key `rotating` if it is `active` and the rotation is unfinished, in
+    one transaction: a rotation another worker finished meanwhile, or a key already revoked,
+    must not be left marked `rotating`."""
+    with _session(engine) as session, session.begin():
+        row = _row(session, rotation_id, lock=True)
+        key = session.get(KeyRow, row.issued_key_id)
+        if key is not None and key.status == KeyStatus.ACTIVE and row.status in UNFINISHED:
+            key.status = KeyStatus.ROTATING
 
 
 def find_active(engine: Engine, issued_key_id: int) -> Rotation | None:

@@ -96,6 +96,8 @@ class RotationPipeline:
             leak_id=leak_id,
             requires_approval=requires_approval,
         )
+        if is_new:
+            log.mark_key_rotating(self.registry.engine, rotation.id)
         if secret is not None:
             self._leaked[rotation.id] = secret
         if rotation.status is RotationStatus.FAILED:

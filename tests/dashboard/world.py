@@ -115,6 +115,7 @@ def build_world(db_url: str) -> World:
         )
         log.release(registry.engine, failed.id, "leakward-test:1:failed")
         busy, _ = log.start(registry.engine, keys["busy"], policy="reissue-first")
+        log.mark_key_rotating(registry.engine, busy.id)  # as the pipeline that started it did
         _stop(registry, busy.id, OTHER_WORKER, RotationChange(running_step=RotationStep.VERIFIED))
     return World(
         keys=keys,
