@@ -21,6 +21,7 @@ EXTRA_OF: dict[str, tuple[str, str]] = {
     "nacl": ("GitHub Actions secret delivery", "rotate"),
     "starlette": ("the webhook receiver", "serve"),
     "uvicorn": ("the webhook receiver", "serve"),
+    "jinja2": ("the dashboard", "serve"),
     "apscheduler": ("scheduled sweeps", "serve"),
     "celery": ("Celery workers", "serve"),
     "kombu": ("Celery workers", "serve"),
