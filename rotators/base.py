@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar, Protocol
 
 from leakward.core.secret import Secret
@@ -78,6 +79,20 @@ class NewCredential:
     extra_public: tuple[tuple[str, str], ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class Unrecorded:
+    """What an issue attempt whose answer was lost (a crash mid-call) left at the provider.
+
+    `keys` are the replacements found again (by the name, tag or key id the attempt set, or as
+    the successor of a token rotated in place): revoked, or rotated once more in place.
+    `expires_by` is set where such a credential cannot be found (it has no public id): the
+    latest moment it can still be valid, as UTC ISO 8601, so the row and the owner can say so.
+    """
+
+    keys: tuple[KeyRef, ...] = ()
+    expires_by: str | None = None
+
+
 class RotationError(Exception):
     """Base of rotation failures. Messages never contain a secret."""
 
@@ -125,6 +140,15 @@ class Rotator(Protocol):
 
         Settings are copied from `key.settings` (the snapshot), else read from the live key; a
         rotator whose replacement would be broader without them refuses when both are missing.
+        """
+        ...
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """Read-only: what `reissue(key, idempotency_token)` created if its answer was lost.
+
+        Called on resume when an issue attempt was cut off. `since` is a moment before that
+        attempt started (creation times before it are someone else's); `key` is what the attempt
+        reissued (for rotating in place: the token it rotated).
         """
         ...
 

@@ -9,6 +9,7 @@ key id via `find_key`. "inactive" is reversible, "archived" is permanent. Admin 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from leakward.core.secret import Secret
@@ -18,6 +19,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.facts import FACTS
@@ -43,6 +45,9 @@ class AnthropicRotator(HttpRotator):
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
         return self._verify_with(self.facts.verify_endpoint(secret, "models"), secret)
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        return Unrecorded()  # the Admin API cannot create keys
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Active keys, optionally of one workspace (`account`)."""

@@ -11,6 +11,7 @@ the default factories, so the module costs nothing to import.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
 from leakward.core.secret import Secret
@@ -21,6 +22,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.aws_errors import (
@@ -38,6 +40,7 @@ from leakward.rotators.providers.aws_marks import (
     write_mark,
 )
 from leakward.rotators.providers.facts import FACTS
+from leakward.rotators.providers.key_hints import tagged
 from leakward.rotators.providers.registry import configured_url
 from leakward.rotators.providers.sts import StsFactory, default_sts_factory
 
@@ -262,6 +265,10 @@ class AwsRotator:
             self._delete(self._user(key), key.key_id)
         except NoSuchKeyError:
             return
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The key named after the attempt's token (reissue names each key it creates)."""
+        return tagged(self.list_keys(key.account), idempotency_token)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         iam = self._admin()

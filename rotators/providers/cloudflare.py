@@ -9,6 +9,7 @@ returned value is ever live. The managing token needs "API Tokens Write".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar, Self
 
 import httpx
@@ -20,6 +21,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.facts import FACTS
@@ -129,6 +131,9 @@ class CloudflareRotator(HttpRotator):
 
     def contain(self, key: KeyRef) -> bool:
         return False  # a token's status could be set, but the roll already kills the value
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        return Unrecorded()  # a roll keeps the token's id; rolling again kills the lost value
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         refs: list[KeyRef] = []

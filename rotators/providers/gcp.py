@@ -15,6 +15,7 @@ import base64
 import json
 import time
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Self
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.environment import http_client, secret_from
@@ -193,6 +195,21 @@ class GcpServiceAccountKeyRotator:
             extra_public=(("account", key.account),),
         )
 
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """Keys of the service account created since the attempt began: Google takes no name or
+        tag for a key, so its creation time (`validAfterTime`) is what ties it to the attempt.
+        The pipeline leaves out the keys it knows (the leaked one, the registry's)."""
+        if not key.account:
+            return Unrecorded()
+        dated = [(item, _created(item)) for item in self._user_keys(key.account)]
+        return Unrecorded(
+            tuple(
+                KeyRef("gcp", str(item.get("name", "")).rsplit("/", 1)[-1], key.account)
+                for item, created in dated
+                if created is not None and created >= since
+            )
+        )
+
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         if account is None:
             raise PermanentError("GCP: list_keys needs 'projects/P/serviceAccounts/EMAIL'")
@@ -212,6 +229,17 @@ class GcpServiceAccountKeyRotator:
             f"Keys: disable and delete key {key.key_id or '(unknown)'}, add a new JSON key, and "
             "update every consumer. Better: Workload Identity Federation, so no key file exists."
         )
+
+
+def _created(item: Mapping[str, object]) -> datetime | None:
+    """A key's `validAfterTime` (RFC 3339, "2026-12-06T08:00:00Z"); None when absent or garbled."""
+    value = item.get("validAfterTime")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def check_found(found: FoundSecret) -> Verdict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import ClassVar, Self
 
 import httpx
@@ -29,6 +30,7 @@ from leakward.rotators.base import (
     PermanentError,
     Settings,
     TransientError,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.github_rate_limit import rate_limit_error
@@ -44,10 +46,14 @@ from leakward.rotators.providers.http import (
     optional_field,
     probe,
 )
+from leakward.rotators.providers.key_hints import tagged, valid_for
 from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import configured_url
 
 FACTS_GITHUB = FACTS["github"]
+# "Installation access tokens expire one hour from the time you create them" (docs.github.com
+# rest/apps/apps#create-an-installation-access-token-for-an-app).
+INSTALLATION_TOKEN_LIFETIME = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +275,16 @@ class GitHubRotator:
 
     def contain(self, key: KeyRef) -> bool:
         return False  # no reversible disable for GitHub tokens or deploy keys
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        kind = key.attribute("kind") or "token"
+        repo = repository(key)
+        if kind == "deploy_key" and repo:
+            return tagged(self._deploy_keys.refs(repo), idempotency_token)  # titled by token
+        if kind == "installation":
+            # GitHub lists no installation tokens, and only a token's own value revokes it.
+            return valid_for(INSTALLATION_TOKEN_LIFETIME)
+        return Unrecorded()  # personal and OAuth tokens are never issued here
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Deploy keys of repository `account` ("owner/repo"); nothing else is listable."""

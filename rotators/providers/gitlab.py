@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar, Self
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from leakward.rotators.base import (
     PermanentError,
     Settings,
     TransientError,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.facts import FACTS
@@ -185,6 +187,39 @@ class GitLabRotator(HttpRotator):
 
     def contain(self, key: KeyRef) -> bool:
         return False  # GitLab has no reversible disable for access tokens
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The token a lost rotate answer created: the rotated token is revoked, and its
+        successor is the active token of the same owner (a project or group token's bot user)
+        with the same name and scopes and a later id. GitLab's rotate takes no name or tag, so
+        the revoked original is what points at it."""
+        record = self._read(key)
+        if record is None or not _is_inactive(record) or not (key.key_id or "").isdigit():
+            return Unrecorded()  # never rotated (the attempt did not get through) or unknown
+        kind = key.attribute("kind") or "personal"
+        parent = key.attribute(f"{kind}_id") or key.account
+        listed = self._listed(
+            self._url("personal_list")
+            if kind == "personal"
+            else f"{self._base}/api/v4/{kind}s/{quote(str(parent), safe='')}/access_tokens"
+        )
+        same = ("name", "user_id", "scopes")
+        later = {
+            int(token_id): item
+            for item in listed
+            if (token_id := optional_field(item, "id")) is not None
+            and token_id.isdigit()
+            and int(token_id) > int(str(key.key_id))
+            and not _is_inactive(item)
+            and all(item.get(name) == record.get(name) for name in same)
+        }
+        successors = [later[token_id] for token_id in sorted(later)]
+        return Unrecorded(
+            tuple(
+                KeyRef("gitlab", optional_field(item, "id"), key.account, attributes=key.attributes)
+                for item in successors[:1]  # the first later one: any after it is someone else's
+            )
+        )
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         """Active personal tokens the admin can see; account "projects/<id>" or "groups/<id>"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Self
 
 import httpx
@@ -27,6 +28,7 @@ from leakward.rotators.base import (
     PermanentError,
     Settings,
     TransientError,
+    Unrecorded,
     Verdict,
     settings_to_copy,
 )
@@ -245,6 +247,21 @@ class GoogleApiKeyRotator:
 
     def contain(self, key: KeyRef) -> bool:
         return False  # deletion is itself reversible for a while (undelete), so revoke directly
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The key whose id reissue derived from the attempt's token, unless already deleted."""
+        if not key.account:
+            return Unrecorded()
+        name = f"projects/{key.account}/locations/global/keys/{key_id_for(idempotency_token)}"
+        response = call(
+            self._client, "GET", self._url("key", name=name), what="read key", headers=self._admin()
+        )
+        if response.status_code == 404:
+            return Unrecorded()
+        body = json_object(expect(response, "read key", 200), "read key")
+        if body.get("deleteTime"):
+            return Unrecorded()  # deleted already (Google keeps it a while for undelete)
+        return Unrecorded((KeyRef("google", name, key.account),))
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         if account is None:

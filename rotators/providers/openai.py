@@ -16,6 +16,7 @@ document, kept for the contract tests in tests/contracts/specs/openai.yaml.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar, Self
 
 import httpx
@@ -27,6 +28,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.facts import FACTS
@@ -39,7 +41,7 @@ from leakward.rotators.providers.http import (
     optional_field,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
-from leakward.rotators.providers.key_hints import matches_hint, token_attributes
+from leakward.rotators.providers.key_hints import matches_hint, tagged, token_attributes
 
 FACTS_OPENAI = FACTS["openai"]
 
@@ -111,6 +113,10 @@ class OpenAIRotator(HttpRotator):
         # leaves out enabled keys whose owner lost access to the project.
         url = self._url("project_keys", project=project)
         return self._pages(url, "list keys", owner_project_access="any")
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The key named after the attempt's token (reissue names each key it creates)."""
+        return tagged(self.list_keys(key.account), idempotency_token)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         if account is None:

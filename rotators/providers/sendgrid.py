@@ -9,6 +9,7 @@ repeated reissue deletes its own earlier key (found by name) first.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from leakward.core.secret import Secret
@@ -18,6 +19,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
     settings_to_copy,
 )
@@ -31,7 +33,7 @@ from leakward.rotators.providers.http import (
     optional_field,
 )
 from leakward.rotators.providers.http_rotator import HttpRotator
-from leakward.rotators.providers.key_hints import token_attributes
+from leakward.rotators.providers.key_hints import tagged, token_attributes
 
 FACTS_SENDGRID = FACTS["sendgrid"]
 
@@ -61,6 +63,10 @@ class SendGridRotator(HttpRotator):
             params={"limit": "1000"},
         )
         return objects(json_object(expect(response, "list keys", 200), "list keys"), "result")
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The key named after the attempt's token (reissue names each key it creates)."""
+        return tagged(self.list_keys(key.account), idempotency_token)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return [

@@ -22,6 +22,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, Self
 
@@ -34,16 +35,21 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, json_object, optional_field, probe
+from leakward.rotators.providers.key_hints import valid_for
 from leakward.rotators.providers.liveness_facts import SLACK_DEAD_ERRORS
 from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import url_for
 
 FACTS_SLACK = FACTS["slack"]
+# "With token rotation, it expires every 12 hours" (docs.slack.dev/authentication/
+# using-token-rotation); app configuration tokens last 12 hours too.
+TOKEN_LIFETIME = timedelta(hours=12)
 
 RefreshTokens = Callable[[KeyRef], Secret | None]
 KeepRefreshToken = Callable[[KeyRef, Secret], None]
@@ -174,7 +180,14 @@ class SlackRotator:
         body = json_object(expect(response, "rotate token", 200), "rotate token")
         if body.get("ok") is not True:
             # invalid_refresh_token: a previous attempt already used it; the new pair is lost.
-            raise PermanentError(f"rotate token: Slack answered {body.get('error')}")
+            error = str(body.get("error"))
+            if error == "invalid_refresh_token":
+                raise PermanentError(
+                    "rotate token: Slack refused the stored refresh token (invalid_refresh_token):"
+                    " an earlier attempt used it and its answer, with the next refresh token, was"
+                    " lost. " + self.manual_steps(key) + " Then run leakward rotate KEY --resume."
+                )
+            raise PermanentError(f"rotate token: Slack answered {error}")
         new_refresh = optional_field(body, "refresh_token")
         if new_refresh and self._keep_refresh_token is not None:
             self._keep_refresh_token(key, Secret(new_refresh))
@@ -215,6 +228,12 @@ class SlackRotator:
 
     def contain(self, key: KeyRef) -> bool:
         return False
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        # A refreshed token has no public id and Slack lists none: it lives out its lifetime.
+        if self.capability_for(key) is Capability.FULL:
+            return valid_for(TOKEN_LIFETIME)
+        return Unrecorded()
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return []  # Slack lists no tokens

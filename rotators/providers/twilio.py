@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Self
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
     settings_to_copy,
 )
@@ -38,7 +40,7 @@ from leakward.rotators.providers.http import (
     optional_field,
     probe,
 )
-from leakward.rotators.providers.key_hints import token_attributes
+from leakward.rotators.providers.key_hints import tagged, token_attributes
 from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import default_url, url_for
 
@@ -108,6 +110,10 @@ class TwilioRotator:
             url = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
             params = None  # the next-page URL carries its own query
         return found
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        """The key named after the attempt's token (reissue names each key it creates)."""
+        return tagged(self.list_keys(key.account), idempotency_token)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return [

@@ -8,6 +8,7 @@ and `manual_steps` names the page where the owner does it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import ClassVar, Self
 
 import httpx
@@ -19,6 +20,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 from leakward.rotators.providers.environment import http_client
@@ -66,6 +68,9 @@ class VerifyOnlyRotator:
 
     def contain(self, key: KeyRef) -> bool:
         return False
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        return Unrecorded()  # nothing is ever issued here
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return []

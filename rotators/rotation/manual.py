@@ -7,6 +7,7 @@ runs, records what the owner must do, and tells them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from leakward.core.secret import Secret
@@ -17,6 +18,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    Unrecorded,
     Verdict,
 )
 
@@ -48,6 +50,9 @@ class ManualRotator:
 
     def contain(self, key: KeyRef) -> bool:
         return False
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        return Unrecorded()  # nothing is ever issued here
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         return ()

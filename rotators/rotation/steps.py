@@ -32,7 +32,7 @@ from leakward.rotators.base import (
     Settings,
     TransientError,
 )
-from leakward.rotators.rotation import notices
+from leakward.rotators.rotation import lost_answers, notices
 from leakward.rotators.rotation.manual import ManualRotator
 from leakward.rotators.rotation.policy import is_automatable
 
@@ -167,7 +167,21 @@ def issued(context: StepContext) -> RotationChange:
     _check_stores(context, key)
     # The snapshot `settings_saved` took: under revoke-first the leaked key is gone by now.
     ref = target = key_ref(key, rotation.settings)
-    if is_in_place(rotator, key) and rotation.orphan_key_ids:
+    in_place = is_in_place(rotator, key)
+    if context.interrupted and rotation.generation > 1:
+        # The previous attempt was cut off, perhaps after the provider acted: its token names
+        # what it may have issued. Rotating in place, it rotated the last lost replacement.
+        last = rotation.orphan_key_ids[-1] if in_place and rotation.orphan_key_ids else None
+        cut = _replacement_ref(ref, last) if last is not None else ref
+        rotation = lost_answers.recover(
+            context.driver,
+            rotation,
+            rotator,
+            cut,
+            _token(rotation, rotation.generation - 1),
+            in_place=in_place,
+        )
+    if in_place and rotation.orphan_key_ids:
         # Rotating in place killed the leaked key and each earlier lost replacement; the last
         # lost one is the only live credential left, so rotating it kills its lost value and
         # yields the next. Revoking it and rotating the dead leaked key instead left nothing
@@ -180,8 +194,6 @@ def issued(context: StepContext) -> RotationChange:
         for orphan in rotation.orphan_key_ids:
             rotator.revoke(_replacement_ref(ref, orphan))
             context.progress(RotationChange(add_action=f"revoked the lost replacement {orphan}"))
-    if context.interrupted and rotation.generation > 1:
-        _revoke_unrecorded(context, ref, _token(rotation, rotation.generation - 1))
     new = rotator.reissue(target, _token(rotation, rotation.generation))
     context.driver.keep_fresh(rotation, new)
     label = new.key_id or NO_ID
@@ -341,17 +353,6 @@ def _replacement_ref(ref: KeyRef, key_id: str | None) -> KeyRef:
         attributes=ref.attributes,
         settings=ref.settings,
     )
-
-
-def _revoke_unrecorded(context: StepContext, ref: KeyRef, token: str) -> None:
-    """A crash during issuing may have left a key whose id never reached the registry; rotators
-    that tag keys with the issue token (attribute `idempotency_token`) let us find it."""
-    for listed in context.rotator.list_keys(ref.account):
-        if listed.attribute("idempotency_token") == token and listed.key_id is not None:
-            context.rotator.revoke(listed)
-            context.progress(
-                RotationChange(add_action=f"revoked the unrecorded replacement {listed.key_id}")
-            )
 
 
 def _check_stores(context: StepContext, key: IssuedKey) -> None:

@@ -15,6 +15,7 @@ import base64
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
@@ -56,6 +57,8 @@ class SaKey:
     account: str  # projects/P/serviceAccounts/EMAIL
     private: rsa.RSAPrivateKey
     disabled: bool = False
+    # When it was created: IAM's `validAfterTime` (RFC 3339, UTC).
+    created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def key_file(self) -> dict[str, str]:
         pem = self.private.private_bytes(
@@ -234,6 +237,7 @@ class FakeGoogle(FakeServer):
                         "name": f"{account}/keys/{k.id}",
                         "disabled": k.disabled,
                         "keyType": "USER_MANAGED",
+                        "validAfterTime": k.created,
                     }
                     for k in self.sa_keys.values()
                     if k.account == account
@@ -252,6 +256,7 @@ class FakeGoogle(FakeServer):
                 "name": f"{key.account}/keys/{key.id}",
                 "privateKeyData": data,
                 "keyType": "USER_MANAGED",
+                "validAfterTime": key.created,
             },
         )
 

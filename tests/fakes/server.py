@@ -7,7 +7,7 @@ live replacement, old key dead"). `fail_next` makes the next N requests to a pat
 be tested without monkeypatching. A failure can be narrowed to one method, skip the first
 matching requests (to hit, say, the second `GET /v3/scopes` of a rotation), and be `applied`:
 the route runs and changes state, and only its answer is lost (the request a client must not
-blindly repeat).
+blindly repeat); `then` runs after that (the crash matrix SIGKILLs the client there).
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ class Failure:
     skip: int = 0  # matching requests let through before the first failure
     applied: bool = False  # run the route (its state change stands), then fail instead
     exact: bool = False  # `path` is the whole path, not a prefix
+    # Run once the route applied (the crash matrix kills its client here: the answer is lost).
+    then: Callable[[], None] | None = None
 
 
 Handler = Callable[[FakeRequest, re.Match[str]], Reply]
@@ -108,11 +110,12 @@ class FakeServer:
         skip: int = 0,
         applied: bool = False,
         exact: bool = False,
+        then: Callable[[], None] | None = None,
     ) -> None:
         """The next `times` requests whose path starts with `path` (is `path`, when `exact`)
         fail this way; with `method`, only that method's; after `skip` of them got through."""
         failure = Failure(
-            path, times, status, retry_after, html, hang, method, skip, applied, exact
+            path, times, status, retry_after, html, hang, method, skip, applied, exact, then
         )
         with self.lock:
             self._failures.append(failure)
@@ -211,6 +214,8 @@ class FakeServer:
         else:
             if failure.applied:
                 self._route(request)  # the provider did the work; the answer never arrives
+            if failure.then is not None:
+                failure.then()
             reply = self._failure_reply(failure)
         self._write(handler, reply)
 

@@ -11,11 +11,21 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import Capability, KeyRef, Liveness, NewCredential, Notice, Verdict
+from leakward.rotators.base import (
+    Capability,
+    KeyRef,
+    Liveness,
+    NewCredential,
+    Notice,
+    Unrecorded,
+    Verdict,
+)
+from leakward.rotators.providers.key_hints import tagged
 
 
 @contextmanager
@@ -102,6 +112,9 @@ class FakeRotator:
             if key.key_id in data["keys"] and data["keys"][key.key_id]["status"] == "active":
                 data["keys"][key.key_id]["status"] = "inactive"
         return True
+
+    def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
+        return tagged(self.list_keys(key.account), idempotency_token)
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
         self.faults.check("list_keys")

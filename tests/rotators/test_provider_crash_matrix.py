@@ -166,7 +166,26 @@ def crash_and_resume(
     env = planted.environment(state)
     entry = register(db_url, case.provider, planted)
     crash(db_url, state, entry, planted.value, env, crash_at, policy)
+    is_lost = crash_at in lost_replacement_points(case.provider, policy)
+    # The replacement's value died with the process: the resume handles it as lost.
+    resume_and_check(case, fake, db_url, state, planted, entry, policy, is_lost, is_lost)
 
+
+def resume_and_check(
+    case: ProviderCase,
+    fake: object,
+    db_url: str,
+    state: Path,
+    planted: Planted,
+    entry: int,
+    policy: str,
+    is_lost: bool,
+    is_orphaned: bool,
+) -> None:
+    """Resume the killed rotation and check the outcome in the fake's own state. `is_lost`: a
+    replacement was issued and its value died with the process; `is_orphaned`: the pipeline
+    knew its id, so it must record it as an orphan."""
+    env = planted.environment(state)
     registry = Registry.open(db_url, pepper=PEPPER)
     try:
         (interrupted,) = log.list_rotations(registry.engine)
@@ -175,9 +194,7 @@ def crash_and_resume(
         rotation = pipeline.resume(interrupted.id, secret=Secret(planted.value)).rotation
         assert rotation.status is RotationStatus.DONE, rotation.last_error
         assert interrupted.policy == policy
-        is_lost = crash_at in lost_replacement_points(case.provider, policy)
-        if is_lost and case.lost_lifetime is None:
-            # The replacement's value died with the process: the resume handled it as lost.
+        if is_orphaned and case.lost_lifetime is None:
             assert rotation.orphan_key_ids, rotation.actions
 
         store = FakeStore(state / "store.json")
