@@ -95,12 +95,14 @@ def plan(
         # instance that was never given clients can say them.
         rotator = object.__new__(cls)
         rotators[key.provider] = rotator
-        unset = [name for name in found.credentials[:1] if not environ.get(name)]
+        required = found.required_for(key_ref(key).attribute("kind"))
+        unset = [name for name in required if not environ.get(name)]
         capability = rotator.capability_for(key_ref(key))
         if unset and capability is Capability.FULL:
             # A revoke-only provider may revoke with the leaked value itself (GitHub, Slack).
+            missing = f"{', '.join(unset)} {'is' if len(unset) == 1 else 'are'} not set"
             for step in (Step.SETTINGS_SAVED, Step.ISSUED, Step.CONTAINED, Step.OLD_REVOKED):
-                needs_human[step] = f"{unset[0]} is not set"
+                needs_human[step] = missing
     if not configured_kinds(environ):
         needs_human[Step.NOTIFIED] = "no notifier is configured; tell the owner yourself"
     pipeline = RotationPipeline(registry=registry, rotators=rotators, stores={})

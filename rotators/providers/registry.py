@@ -76,6 +76,17 @@ class Provider:
     # "module:function" taking a liveness.FoundSecret, for a found secret that needs more than
     # the rotator built on its base URL (paired ids, second hosts, key files).
     check: str | None = None
+    # What a full rotation cannot do without, by the key's `kind` attribute ("" for every kind
+    # not named); empty: the managing credential, `credentials[0]`, alone.
+    required: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def required_for(self, kind: str | None) -> tuple[str, ...]:
+        """The variables that must all be set for a key of `kind` to be rotated through the API
+        (`rotate --plan` names each one that is not)."""
+        if not self.required:
+            return self.credentials[:1]
+        by_kind = dict(self.required)
+        return by_kind.get(kind or "", by_kind.get("", ()))
 
     @property
     def capability(self) -> Capability:
@@ -97,6 +108,7 @@ def _http(
     *deprecated: str,
     check: str | None = None,
     more: tuple[ApiUrl, ...] = (),
+    required: tuple[tuple[str, tuple[str, ...]], ...] = (),
 ) -> Provider:
     """An entry whose base URL defaults to its facts' and whose old variable is `deprecated`."""
     base = ApiUrl(name, FACTS[name].base_url, deprecated)
@@ -107,6 +119,7 @@ def _http(
         credentials,
         (base, *more),
         check,
+        required,
     )
 
 
@@ -137,6 +150,7 @@ PROVIDERS: Mapping[str, Provider] = {
             ),
             (ApiUrl("aws", "", platform="AWS_ENDPOINT_URL"),),  # "": boto3 picks the endpoint
             _check("aws"),
+            (("", ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),),
         ),
         _http(
             "cloudflare",
@@ -165,6 +179,10 @@ PROVIDERS: Mapping[str, Provider] = {
             ("GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_ENTERPRISE_HOST"),
             # Without a URL, GITHUB_ENTERPRISE_HOST (if set) gives https://HOST/api/v3.
             (ApiUrl("github", FACTS["github"].base_url, platform="GITHUB_API_URL"),),
+            required=(
+                ("installation", ("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY")),
+                ("", ("GITHUB_TOKEN",)),  # deploy keys; tokens are revoked with their own value
+            ),
         ),
         _http("gitlab", "gitlab", "GitLabRotator", ("GITLAB_ADMIN_TOKEN",), "GITLAB_URL"),
         _http(
@@ -201,6 +219,13 @@ PROVIDERS: Mapping[str, Provider] = {
             "SlackRotator",
             ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_REFRESH_TOKEN_FILE"),
             "SLACK_BASE_URL",
+            required=(
+                (
+                    "rotating",
+                    ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_REFRESH_TOKEN_FILE"),
+                ),
+                ("config", ("SLACK_REFRESH_TOKEN_FILE",)),
+            ),
         ),
         _http("stripe", "stripe", "StripeRotator", (), "STRIPE_BASE_URL"),
         _http(
@@ -211,6 +236,7 @@ PROVIDERS: Mapping[str, Provider] = {
             "TWILIO_IAM_URL",
             check=_check("twilio"),
             more=(ApiUrl("twilio.api", "https://api.twilio.com", ("TWILIO_API_URL",)),),
+            required=(("", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")),),
         ),
     )
 }

@@ -126,16 +126,58 @@ def test_plan_of_an_aws_key_builds_no_client_and_names_what_a_human_must_do(
     lines = {line.split()[1]: line for line in planned.output.splitlines()}
     for step in ("issued", "old_revoked"):
         assert lines[step].startswith("manual"), planned.output
-        assert "AWS_ACCESS_KEY_ID is not set" in lines[step]
+        assert "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY are not set" in lines[step]
     assert lines["notified"].startswith("manual")
     assert "no notifier is configured" in lines["notified"]
     assert lines["delivered"].startswith("auto")
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAADMINEXAMPLE0001")
     monkeypatch.setenv("LEAKWARD_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    half = CliRunner().invoke(cli, ["rotate", "AKIAEXAMPLEEXAMPLE12", "--plan", "--db", url])
+    # The key id without its secret signs nothing: the plan names the variable still missing.
+    assert "AWS_SECRET_ACCESS_KEY is not set" in half.output, half.output
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "admin-secret-example")
     ready = CliRunner().invoke(cli, ["rotate", "AKIAEXAMPLEEXAMPLE12", "--plan", "--db", url])
     assert ready.exit_code == 0, ready.output
     assert "manual" not in ready.output
+
+
+@pytest.mark.parametrize(
+    ("provider", "attributes", "environment", "missing"),
+    [
+        ("twilio", (), {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32}, "TWILIO_AUTH_TOKEN is not set"),
+        (
+            "github",
+            (("kind", "installation"),),
+            {"GITHUB_TOKEN": "ghp_example", "GITHUB_APP_ID": "12"},
+            "GITHUB_APP_PRIVATE_KEY is not set",
+        ),
+        ("gitlab", (), {}, "GITLAB_ADMIN_TOKEN is not set"),
+    ],
+)
+def test_plan_names_every_credential_the_key_needs_that_is_not_set(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    provider: str,
+    attributes: tuple[tuple[str, str], ...],
+    environment: dict[str, str],
+    missing: str,
+) -> None:
+    """Not only the first of a provider's variables: a Twilio SID without its Auth Token, or an
+    installation token's App id without the App's private key, cannot issue anything."""
+    for name in ("TWILIO_AUTH_TOKEN", "GITHUB_APP_PRIVATE_KEY", "GITLAB_ADMIN_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with Registry.open(f"sqlite:///{tmp_path / 'r.db'}") as registry:
+        new = NewKey(provider, Owner("o@example.test"), key_id="k-1", attributes=attributes)
+        registry.add_key(new)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    planned = CliRunner().invoke(cli, ["rotate", "k-1", "--plan", "--db", url])
+    assert planned.exit_code == 0, planned.output
+    lines = {line.split()[1]: line for line in planned.output.splitlines()}
+    assert lines["issued"].startswith("manual"), planned.output
+    assert missing in lines["issued"], planned.output
 
 
 def test_an_unknown_key_that_looks_like_a_value_is_never_echoed(tmp_path: Path) -> None:
