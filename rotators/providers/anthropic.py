@@ -34,6 +34,11 @@ from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import matches_hint
 
 FACTS_ANTHROPIC = FACTS["anthropic"]
+# The statuses a key list must show (platform.claude.com/docs "List API Keys": `status` is one
+# of active, inactive, archived, expired). An inactive key is switched back on with one call, so
+# a leaked one is as dangerous as an active one and must be found and archived; archived and
+# expired keys never work again.
+LISTED_STATUSES = ("active", "inactive")
 
 
 class AnthropicRotator(HttpRotator):
@@ -50,9 +55,14 @@ class AnthropicRotator(HttpRotator):
         return Unrecorded()  # the Admin API cannot create keys
 
     def list_keys(self, account: str | None = None) -> Sequence[KeyRef]:
-        """Active keys, optionally of one workspace (`account`)."""
+        """Keys that still work or can be switched back on, optionally of one workspace
+        (`account`), each with its `status` attribute."""
+        return [ref for status in LISTED_STATUSES for ref in self._listed(status, account)]
+
+    def _listed(self, status: str, account: str | None) -> list[KeyRef]:
+        """Every page of the keys with `status`: the list filters by one status at a time."""
         refs: list[KeyRef] = []
-        params = {"limit": "100", "status": "active"}
+        params = {"limit": "100", "status": status}
         if account:
             params["workspace_id"] = account
         while True:
@@ -72,7 +82,7 @@ class AnthropicRotator(HttpRotator):
                     optional_field(item, "id"),
                     optional_field(item, "workspace_id"),
                     optional_field(item, "partial_key_hint"),
-                    (("name", str(item.get("name", ""))),),
+                    (("name", str(item.get("name", ""))), ("status", status)),
                 )
                 for item in page
             )

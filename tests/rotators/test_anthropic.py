@@ -35,6 +35,23 @@ def test_contain_then_revoke(fake_anthropic: FakeAnthropic, http_client: httpx.C
     assert [k.status for k in fake_anthropic.keys.values() if k.id != leaked.id] == ["active"]
 
 
+def test_a_leaked_inactive_key_is_found_and_archived(
+    fake_anthropic: FakeAnthropic, http_client: httpx.Client
+) -> None:
+    """Inactive is reversible (one call switches it back on): the key list must show it, or a
+    leaked inactive key is never matched to its id and never archived."""
+    leaked = fake_anthropic.add_key()
+    leaked.status = "inactive"
+    fake_anthropic.add_key("gone").status = "archived"
+    rotator = on(fake_anthropic, http_client)
+    key = rotator.find_key(Secret(leaked.value))
+    assert key is not None
+    assert (key.key_id, key.attribute("status")) == (leaked.id, "inactive")
+    assert [ref.attribute("status") for ref in rotator.list_keys()] == ["inactive"]
+    rotator.revoke(key)
+    assert leaked.status == "archived"
+
+
 def test_reissue_is_refused_with_instructions(
     fake_anthropic: FakeAnthropic, http_client: httpx.Client
 ) -> None:
