@@ -13,7 +13,7 @@ CONTRACT = Contract.named("sendgrid", error_schema="global_error_response_schema
 
 
 def test_rotation_fits_the_spec(fake_sendgrid: FakeSendGrid) -> None:
-    key_id, value = fake_sendgrid.add_key("newsletter", ["mail.send", "stats.read"])
+    _, value = fake_sendgrid.add_key("newsletter", ["mail.send", "stats.read"])
     for n in range(3):
         fake_sendgrid.add_key(f"other-{n}", ["mail.send"])
     traffic = Traffic()

@@ -3,8 +3,9 @@
 Stage: tests (contracts). Keeps the named operations, every component they reach through `$ref`
 (transitively), the security schemes and servers, and drops the documentation-only extensions
 (`x-oaiMeta` examples and the like) so the test data stays small. In an OpenAPI 3.1 document
-a leftover 3.0 `nullable: true` becomes a "null" type, as its authors meant. The result opens with a comment
-naming the source repository, commit, path and date, as tests/contracts/README.md asks.
+a leftover 3.0 `nullable: true` becomes a "null" type, as its authors meant. The result opens
+with a comment naming the source repository, commit, path and date, as
+tests/contracts/README.md asks.
 
     python -m tests.contracts.trim_spec SRC OUT --op "get /models" --op "delete /organization/…" \
         --source "github.com/openai/openai-openapi @ <commit>, openapi.yaml (<date>)"
