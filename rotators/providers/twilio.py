@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Self
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -25,6 +25,7 @@ from leakward.rotators.base import (
     NewCredential,
     PermanentError,
     Settings,
+    TransientError,
     Unrecorded,
     Verdict,
     settings_to_copy,
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 
 FACTS_TWILIO = FACTS["twilio"]
 API_URL = default_url("twilio.api")
+# Pages of 100 keys read before giving up: far more keys than one account holds.
+MAX_PAGES = 100
 
 
 class TwilioRotator:
@@ -97,10 +100,12 @@ class TwilioRotator:
         return read_verdict(answer, FACTS_TWILIO.liveness, identity=self._account_sid)
 
     def _keys(self) -> list[dict[str, object]]:
+        """Every page of the account's keys. Twilio's `next_page_url` is absolute; it is followed
+        only on the host the list started on, as the account's credentials go with it."""
         found: list[dict[str, object]] = []
         url: str | None = self._base + FACTS_TWILIO.endpoints["keys"]
         params: dict[str, str] | None = {"AccountSid": self._account_sid or "", "PageSize": "100"}
-        while url:
+        for _ in range(MAX_PAGES):
             response = call(
                 self._client, "GET", url, what="list keys", auth=self._admin(), params=params
             )
@@ -108,8 +113,15 @@ class TwilioRotator:
             found.extend(objects(body, "keys"))
             meta = body.get("meta")
             url = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
+            if not url:
+                return found
+            if urlsplit(url)[:2] != urlsplit(self._base)[:2]:
+                raise PermanentError(
+                    "Twilio: the key list's next page is on another host; it was not followed "
+                    f"with the account's credentials. Check that {self._base} is Twilio's API."
+                )
             params = None  # the next-page URL carries its own query
-        return found
+        raise TransientError(f"list keys: more than {MAX_PAGES} pages")
 
     def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
         """The key named after the attempt's token (reissue names each key it creates)."""

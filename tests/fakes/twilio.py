@@ -4,7 +4,8 @@
 Stage: tests (rotators). Follows twilio.com/docs/iam/api-keys/key-resource-v1: HTTP Basic auth,
 form-encoded create with AccountSid, FriendlyName and (for a Restricted key) KeyType=restricted
 and a JSON Policy, a key's `policy` on fetch and list, the secret returned only on create, 204 on
-delete, `{"keys": [...], "meta": {...}}` lists, and 401 bodies with error code 20003. Only the
+delete, `{"keys": [...], "meta": {...}}` lists paged by `PageSize`/`Page` with an absolute
+`next_page_url`, and 401 bodies with error code 20003. Only the
 Auth Token may manage keys (Standard keys get 401 there, like the real API).
 """
 
@@ -34,6 +35,8 @@ class FakeTwilio(FakeServer):
         super().__init__()
         self.auth_token = secrets.token_hex(16)
         self.keys: dict[str, dict[str, object]] = {}
+        # Where `next_page_url` points (None: this server); a test may move it to another host.
+        self.next_page_host: str | None = None
         self.route("GET", r"/2010-04-01/Accounts/(?P<sid>AC\w+)\.json", self._account)
         self.route("GET", r"/v1/Keys", self._list)
         self.route("POST", r"/v1/Keys", self._create)
@@ -74,10 +77,30 @@ class FakeTwilio(FakeServer):
         return Reply(200, {"sid": self.ACCOUNT, "status": "active"})
 
     def _list(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        """Pages as Twilio's lists do: `PageSize` (default 50, at most 1000), `Page` and an
+        absolute `next_page_url` on this host, null on the last page."""
         if not self._is_owner(request):
             return _AUTH
+        size = min(int(request.query.get("PageSize", "50")), 1000)
+        page = int(request.query.get("Page", "0"))
         public = [self._public(k) for k in self.keys.values()]
-        return Reply(200, {"keys": public, "meta": {"next_page_url": None, "key": "keys"}})
+        shown = public[page * size : (page + 1) * size]
+        query = f"AccountSid={request.query.get('AccountSid', '')}&PageSize={size}"
+        following = None
+        if (page + 1) * size < len(public):
+            token = f"PA{page + 1}"
+            host = self.next_page_host or self.url
+            following = f"{host}/v1/Keys?{query}&Page={page + 1}&PageToken={token}"
+        meta = {
+            "page": page,
+            "page_size": size,
+            "first_page_url": f"{self.url}/v1/Keys?{query}&Page=0",
+            "previous_page_url": None,
+            "url": f"{self.url}/v1/Keys?{query}&Page={page}",
+            "next_page_url": following,
+            "key": "keys",
+        }
+        return Reply(200, {"keys": shown, "meta": meta})
 
     def _create(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._is_owner(request):

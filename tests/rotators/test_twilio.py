@@ -82,3 +82,18 @@ def test_listed_replacements_carry_their_issue_token(
     new = rotator.reissue(KeyRef("twilio", sid), token)
     tagged = [k for k in rotator.list_keys() if k.attribute("idempotency_token") == token]
     assert [k.key_id for k in tagged] == [new.key_id]
+
+
+def test_every_page_of_keys_is_read_on_the_same_host_only(
+    fake_twilio: FakeTwilio, http_client: httpx.Client
+) -> None:
+    """Twilio pages lists with an absolute next_page_url: follow it (the leaked key may sit on
+    page 3), but never to another host, where the Auth Token would go with the request."""
+    sids = [fake_twilio.add_key(f"k{n}")[0] for n in range(230)]
+    rotator = on(fake_twilio, http_client)
+    assert [ref.key_id for ref in rotator.list_keys()] == sids
+    assert len(fake_twilio.paths("GET")) == 3
+    fake_twilio.next_page_host = "http://127.0.0.2:9"
+    with pytest.raises(PermanentError, match="another host"):
+        rotator.list_keys()
+    assert len(fake_twilio.paths("GET")) == 4  # the first page, and nothing sent elsewhere
