@@ -26,7 +26,7 @@ def on_host(traffic: Traffic, prefix: str) -> Traffic:
 
 def test_restricted_key_rotation_fits_the_spec(fake_twilio: FakeTwilio) -> None:
     sid, secret = fake_twilio.add_key("app", policy={"allow": ["/twilio/messaging/read"]})
-    for n in range(3):
+    for n in range(120):  # more than a page of 100: the next page's query must fit too
         fake_twilio.add_key(f"other-{n}")
     traffic = Traffic()
     rotator = TwilioRotator(
@@ -46,6 +46,7 @@ def test_restricted_key_rotation_fits_the_spec(fake_twilio: FakeTwilio) -> None:
     rotator.revoke(key)
     rotator.revoke(key)  # gone: the documented 404
     rotator.verify(leaked)  # dead now: 401
+    assert any("PageToken" in e.request.url.params for e in traffic.exchanges)
     assert_conforms(IAM, on_host(traffic, "/v1/"))
     assert_conforms(API, on_host(traffic, "/2010-04-01/"))
     assert len(on_host(traffic, "/v1/").exchanges) + len(
