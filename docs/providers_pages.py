@@ -1,0 +1,147 @@
+"""Write docs/providers/<name>.md, one page per provider, from the provider registry and facts.
+
+Run `python docs/providers_pages.py` after changing rotators/providers/registry.py, facts.py or
+a rotator's manual steps; tests/rotators/test_provider_pages.py fails while a page is stale.
+Each page says how far leakward gets with the provider (full, revoke-only, verify-only), which
+variables hold the credentials it needs and what those must be allowed to do, how a key's
+consumers are written, and what the owner must still do by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from leakward.registry.consumers import _FORMS as CONSUMER_FORMS  # the registry's own syntax
+from leakward.rotators.base import Capability, KeyRef, Liveness
+from leakward.rotators.providers.provider_table import _dead_when
+from leakward.rotators.providers.registry import PROVIDERS, Provider
+
+OUT = Path(__file__).resolve().parent / "providers"
+
+LEVELS = {
+    Capability.FULL: "leakward mints the replacement, delivers it to every consumer, tests it "
+    "and revokes the leaked key through the provider's API",
+    Capability.REVOKE_ONLY: "leakward revokes the leaked key through the API; a human mints "
+    "the replacement",
+    Capability.VERIFY_ONLY: "leakward checks whether the key is live; the owner revokes and "
+    "replaces it by hand",
+}
+
+# What the managing credential must be allowed to do (from each provider's reference, as cited
+# in rotators/providers/facts.py and /work/shared/PROVIDERS.md).
+PERMISSIONS = {
+    "anthropic": "An Admin API key (`sk-ant-admin…`) of the organization: it lists keys and sets "
+    "their status (inactive, archived). API keys are only created in the Console.",
+    "aws": "IAM permissions on the key's user: `iam:ListAccessKeys`, `iam:CreateAccessKey`, "
+    "`iam:UpdateAccessKey`, `iam:DeleteAccessKey`, and `iam:ListUserTags`, `iam:TagUser`, "
+    "`iam:UntagUser` for the tag that records a rotation's intent (`iam:ListUsers` to import).",
+    "cloudflare": "A user API token allowed to manage the user's API tokens (the `API Tokens "
+    "Write` permission): it rolls and deletes them.",
+    "gcp": "An OAuth access token of an identity with `iam.serviceAccountKeys.list`, `.create`, "
+    "`.disable` and `.delete` on the service account (org policy "
+    "`iam.disableServiceAccountKeyCreation` must not block creation).",
+    "github": "Installation tokens: the GitHub App's id and private key (it mints them). Deploy "
+    "keys: a token with write access to the repository's administration. Personal and OAuth "
+    "tokens are revoked with their own value through the credential revocation API.",
+    "gitlab": "A token with the `api` scope of an administrator or of the token's owner (for a "
+    "project or group token, an Owner of the project or group).",
+    "google": "An OAuth access token of an identity with `apikeys.keys.get`, `.list`, `.create`, "
+    "`.delete`, `.getKeyString` and `.lookup` on the key's project.",
+    "openai": "An Admin API key (`sk-admin-…`): it lists and deletes project keys and creates "
+    "service accounts, whose keys replace leaked ones. "
+    "`LEAKWARD_OPENAI_SERVICE_ACCOUNTS=1` lets a user-owned key be replaced by one.",
+    "sendgrid": "An API key with the `api_keys.*` scopes (the first such key is made in the UI). "
+    "An account holds at most 100 keys.",
+    "slack": "The app's client id and secret, and a file holding the installation's refresh "
+    "token (the app must use token rotation); each rotation replaces the token in that file.",
+    "twilio": "The account SID with its Auth Token, or a Main key written `SK…:secret`: "
+    "Standard and Restricted keys cannot manage keys.",
+}
+NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
+
+
+def _code(names: tuple[str, ...]) -> str:
+    return ", ".join(f"`{name}`" for name in names) or "none"
+
+
+def _requirements(entry: Provider) -> list[str]:
+    if not entry.credentials:
+        return []
+    if len(entry.required) < 2:
+        needed = _code(entry.required_for(None))
+        return [f"Variables read: {_code(entry.credentials)}. Rotation needs {needed} set.", ""]
+    lines = [f"Variables read: {_code(entry.credentials)}. Rotation needs, by the key's kind:", ""]
+    for kind, names in entry.required:
+        which = f"`--attribute kind={kind}`" if kind else "any other kind"
+        lines.append(f"- {which}: {_code(names)}")
+    return [*lines, ""]
+
+
+def _manual(entry: Provider) -> str:
+    # manual_steps reads class facts only, so a rotator never given clients can answer.
+    rotator = object.__new__(entry.rotator_class())
+    return rotator.manual_steps(KeyRef(entry.name, key_id="KEY_ID", account="ACCOUNT"))
+
+
+def render(name: str) -> str:
+    """The page of provider `name`."""
+    entry = PROVIDERS[name]
+    facts = entry.facts
+    dead = [_dead_when(rule) for rule in facts.liveness if rule.verdict is Liveness.DEAD]
+    lines = [
+        f"# {name}",
+        "",
+        "<!-- Generated by `python docs/providers_pages.py` from rotators/providers/registry.py",
+        "     and facts.py; do not edit. -->",
+        "",
+        f"**Level: {entry.capability.value}.** {LEVELS[entry.capability]}.",
+        "",
+        "## Credentials",
+        "",
+        PERMISSIONS.get(name, NO_CREDENTIAL),
+        "",
+        *_requirements(entry),
+        f"Base URL: `{entry.base_url.variable}` (default {entry.base_url.default or 'the SDK'}).",
+        "",
+        "## Verify",
+        "",
+        "A key is called dead only when the provider answers "
+        + ("; or ".join(dead) if dead else "(no answer is read as dead)")
+        + "; any other answer is live or unknown, never dead.",
+        "",
+        "## Consumers",
+        "",
+        "Where the replacement goes (`leakward registry add … --consumer SPEC`):",
+        "",
+        *(f"- `{form}`" for form in CONSUMER_FORMS.values()),
+        "",
+        "## What stays manual",
+        "",
+        _manual(entry),
+        "",
+        "## References",
+        "",
+        *(f"- {reference}" for reference in facts.references),
+    ]
+    if not facts.references:
+        lines.append(f"- {facts.console_url}")
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """Every page, by file name."""
+    return {f"{name}.md": render(name) for name in sorted(PROVIDERS)}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for stale in {p.name for p in OUT.glob("*.md")} - set(pages()):
+        (OUT / stale).unlink()
+    for file_name, text in pages().items():
+        (OUT / file_name).write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {len(pages())} pages to {OUT}\n")
+
+
+if __name__ == "__main__":
+    main()
