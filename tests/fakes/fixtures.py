@@ -14,6 +14,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.fakes.anthropic import FakeAnthropic
+from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
@@ -46,6 +47,13 @@ def moto_url(moto_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "admin-testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     return moto_session
+
+
+@pytest.fixture
+def aws_proxy(moto_url: str) -> Iterator[AwsProxy]:
+    """A pass-through proxy to moto (tests/fakes/aws_proxy.py), to inject failures."""
+    with AwsProxy(moto_url) as server:
+        yield server
 
 
 @pytest.fixture

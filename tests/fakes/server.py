@@ -76,6 +76,8 @@ class Failure:
     exact: bool = False  # `path` is the whole path, not a prefix
     # Run once the route applied (the crash matrix kills its client here: the answer is lost).
     then: Callable[[], None] | None = None
+    # Only requests whose body holds these bytes count (an AWS Query API's `Action=…`).
+    body_contains: bytes | None = None
 
 
 Handler = Callable[[FakeRequest, re.Match[str]], Reply]
@@ -111,11 +113,23 @@ class FakeServer:
         applied: bool = False,
         exact: bool = False,
         then: Callable[[], None] | None = None,
+        body_contains: bytes | None = None,
     ) -> None:
         """The next `times` requests whose path starts with `path` (is `path`, when `exact`)
         fail this way; with `method`, only that method's; after `skip` of them got through."""
         failure = Failure(
-            path, times, status, retry_after, html, hang, method, skip, applied, exact, then
+            path,
+            times,
+            status,
+            retry_after,
+            html,
+            hang,
+            method,
+            skip,
+            applied,
+            exact,
+            then,
+            body_contains,
         )
         with self.lock:
             self._failures.append(failure)
@@ -182,6 +196,8 @@ class FakeServer:
         with self.lock:
             for failure in self._failures:
                 if failure.remaining <= 0 or failure.method not in (None, request.method):
+                    continue
+                if failure.body_contains is not None and failure.body_contains not in request.body:
                     continue
                 if not (
                     request.path == failure.path

@@ -57,12 +57,17 @@ class Call:
     method: str
     path: str
     exact: bool = False
+    body: bytes | None = None  # AWS's Query API: the action is in the body, not the path
 
 
 # The state-changing call of `issued` and of `old_revoked` per case; rotating in place (GitLab,
-# Cloudflare) revokes by issuing, so those have no revoke call. AWS runs on moto's server,
-# which cannot stop halfway (its rotator records intent in an IAM tag: test_aws.py).
+# Cloudflare) revokes by issuing, so those have no revoke call. AWS runs on moto's server, which
+# cannot stop halfway: its calls go through a pass-through proxy (tests/fakes/aws_proxy.py).
 CALLS: dict[str, dict[str, Call]] = {
+    "aws": {
+        "issued": Call("POST", "/", exact=True, body=b"Action=CreateAccessKey"),
+        "old_revoked": Call("POST", "/", exact=True, body=b"Action=DeleteAccessKey"),
+    },
     "gitlab-project": {"issued": Call("POST", "/api/v4/projects/42/access_tokens/")},
     "openai-service-account": {
         "issued": Call("POST", "/v1/organization/projects/proj_1/service_accounts", exact=True),
@@ -116,7 +121,13 @@ def crash_inside(
         worker[0].wait(30)
 
     fake.fail_next(  # type: ignore[attr-defined]
-        call.path, method=call.method, exact=call.exact, applied=True, status=502, then=kill
+        call.path,
+        method=call.method,
+        exact=call.exact,
+        applied=True,
+        status=502,
+        then=kill,
+        body_contains=call.body,
     )
     args = [sys.executable, "-m", WORKER, db_url, str(state), str(entry), REISSUE_FIRST, "none"]
     process = subprocess.Popen(
@@ -148,7 +159,11 @@ def test_kill_after_the_provider_acted_then_resume(
     state = tmp_path / "state"
     planted = case.plant(fake)
     entry = register(sqlite_url, case.provider, planted)
-    crash_inside(fake, call, sqlite_url, state, entry, planted.value, planted.environment(state))
+    env, at = planted.environment(state), fake
+    if case.provider == "aws":  # the killed worker reaches moto through the proxy
+        at = request.getfixturevalue("aws_proxy")
+        env["AWS_ENDPOINT_URL"] = at.url
+    crash_inside(at, call, sqlite_url, state, entry, planted.value, env)
     is_lost = step == "issued"
     resume_and_check(case, fake, sqlite_url, state, planted, entry, REISSUE_FIRST, is_lost, False)
 
