@@ -198,11 +198,12 @@ class GitLabRotator(HttpRotator):
             return Unrecorded()  # never rotated (the attempt did not get through) or unknown
         kind = key.attribute("kind") or "personal"
         parent = key.attribute(f"{kind}_id") or key.account
-        listed = self._listed(
-            self._url("personal_list")
-            if kind == "personal"
-            else f"{self._base}/api/v4/{kind}s/{quote(str(parent), safe='')}/access_tokens"
-        )
+        if kind == "personal":  # an administrator sees every user's: ask for the owner's
+            owner = str(record.get("user_id", ""))
+            listed = self._listed(self._url("personal_list"), user_id=owner)
+        else:
+            where = f"{self._base}/api/v4/{kind}s/{quote(str(parent), safe='')}/access_tokens"
+            listed = self._listed(where)
         same = ("name", "user_id", "scopes")
         later = {
             int(token_id): item
@@ -244,13 +245,13 @@ class GitLabRotator(HttpRotator):
             if not _is_inactive(item)  # GitLab before 17.2 ignores `state` on these lists
         ]
 
-    def _listed(self, url: str) -> list[dict[str, object]]:
+    def _listed(self, url: str, **filters: str) -> list[dict[str, object]]:
         """Every active token at `url`, page by page: GitLab lists revoked and expired tokens
         too unless asked for `state=active` (project and group lists since GitLab 17.2)."""
         items: list[dict[str, object]] = []
         page = "1"
         for _ in range(MAX_PAGES):
-            params = {"state": "active", "per_page": str(PER_PAGE), "page": page}
+            params = {"state": "active", "per_page": str(PER_PAGE), "page": page, **filters}
             response = call(
                 self._client, "GET", url, what="list tokens", headers=self._admin(), params=params
             )

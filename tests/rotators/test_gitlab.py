@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
@@ -228,3 +230,27 @@ def test_list_keys_drops_revoked_tokens_when_gitlab_ignores_state() -> None:
     rotator = GitLabRotator(script.client(), admin_token=ADMIN, base_url="https://gl.test")
     assert [r.key_id for r in rotator.list_keys("projects/42")] == ["2"]
     assert script.sent[0].url.params["state"] == "active"
+
+
+def test_the_successor_of_a_rotation_whose_answer_was_lost_is_found(
+    fake_gitlab: FakeGitLab, http_client: httpx.Client
+) -> None:
+    """The rotate happened, its answer did not arrive: the leaked token is revoked and its
+    successor (same owner, name and scopes, a later id) is what the attempt created; another
+    user's token of the same name is not it, and an unrotated token has none."""
+    token_id, _ = fake_gitlab.add_token("ci", user_id=7)
+    fake_gitlab.add_token("ci", user_id=8)  # someone else's, same name
+    untouched, _ = fake_gitlab.add_token("deploy", user_id=7)
+    rotator = rotator_on(fake_gitlab, http_client)
+    key = KeyRef("gitlab", str(token_id))
+    now = datetime.now(UTC)
+    assert rotator.find_unrecorded(key, "t-g1", now).keys == ()  # not rotated yet
+    fake_gitlab.fail_next(f"/api/v4/personal_access_tokens/{token_id}/rotate", applied=True)
+    with pytest.raises(TransientError):
+        rotator.reissue(key, "t-g1")
+    (successor,) = [t for t in fake_gitlab.live_tokens("ci") if t.user_id == 7]
+    (found,) = rotator.find_unrecorded(key, "t-g1", now).keys
+    assert found.key_id == str(successor.id)
+    assert rotator.find_unrecorded(KeyRef("gitlab", str(untouched)), "t-g1", now).keys == ()
+    listing = [r for r in fake_gitlab.requests if r.path == "/api/v4/personal_access_tokens"]
+    assert listing[-1].query.get("user_id") == "7"
