@@ -32,7 +32,7 @@ from leakward.registry import Registry
 from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
-from leakward.rotators.rotation.policy import REISSUE_FIRST
+from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST
 from tests.rotators.crash_providers import CASES, GCP_ACCOUNT, ProviderCase
 from tests.rotators.fakes import FakeNotifier
 from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
@@ -109,7 +109,14 @@ MATRIX = [
 
 
 def crash_inside(
-    fake: object, call: Call, db_url: str, state: Path, entry: int, value: str, env: dict[str, str]
+    fake: object,
+    call: Call,
+    db_url: str,
+    state: Path,
+    entry: int,
+    value: str,
+    env: dict[str, str],
+    policy: str = REISSUE_FIRST,
 ) -> None:
     """Run the rotation in a worker that the fake kills once it has done `call`."""
     worker: list[subprocess.Popen[str]] = []
@@ -129,7 +136,7 @@ def crash_inside(
         then=kill,
         body_contains=call.body,
     )
-    args = [sys.executable, "-m", WORKER, db_url, str(state), str(entry), REISSUE_FIRST, "none"]
+    args = [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy, "none"]
     process = subprocess.Popen(
         args,
         stdin=subprocess.PIPE,
@@ -155,6 +162,45 @@ def test_kill_after_the_provider_acted_then_resume(
     step: str,
     call: Call,
 ) -> None:
+    kill_inside_then_resume(request, sqlite_url, tmp_path, case, step, call, REISSUE_FIRST)
+
+
+# Revoke-first, for one of each way a lost issue answer is found again: a tag (AWS), a key id
+# derived from the token (Google), a creation time (GCP), none at all (installation tokens);
+# and a revoke whose answer is lost before any replacement exists.
+REVOKE_FIRST_MATRIX = [
+    pytest.param(BY_NAME[name], step, CALLS[name][step], id=f"{name}-revoke-first-inside-{step}")
+    for name, step in (
+        ("aws", "issued"),
+        ("google-api-key", "issued"),
+        ("gcp-service-account", "issued"),
+        ("github-installation-token", "issued"),
+        ("sendgrid", "old_revoked"),
+    )
+]
+
+
+@pytest.mark.parametrize(("case", "step", "call"), REVOKE_FIRST_MATRIX)
+def test_revoke_first_kill_after_the_provider_acted_then_resume(
+    request: pytest.FixtureRequest,
+    sqlite_url: str,
+    tmp_path: Path,
+    case: ProviderCase,
+    step: str,
+    call: Call,
+) -> None:
+    kill_inside_then_resume(request, sqlite_url, tmp_path, case, step, call, REVOKE_FIRST)
+
+
+def kill_inside_then_resume(
+    request: pytest.FixtureRequest,
+    sqlite_url: str,
+    tmp_path: Path,
+    case: ProviderCase,
+    step: str,
+    call: Call,
+    policy: str,
+) -> None:
     fake = request.getfixturevalue(case.fixture)
     state = tmp_path / "state"
     planted = case.plant(fake)
@@ -163,9 +209,9 @@ def test_kill_after_the_provider_acted_then_resume(
     if case.provider == "aws":  # the killed worker reaches moto through the proxy
         at = request.getfixturevalue("aws_proxy")
         env["AWS_ENDPOINT_URL"] = at.url
-    crash_inside(at, call, sqlite_url, state, entry, planted.value, env)
+    crash_inside(at, call, sqlite_url, state, entry, planted.value, env, policy)
     is_lost = step == "issued"
-    resume_and_check(case, fake, sqlite_url, state, planted, entry, REISSUE_FIRST, is_lost, False)
+    resume_and_check(case, fake, sqlite_url, state, planted, entry, policy, is_lost, False)
 
 
 def test_a_lost_slack_refresh_answer_stops_the_rotation_and_records_the_lost_token(
