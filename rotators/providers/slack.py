@@ -107,6 +107,9 @@ class SlackRotator:
     provider: ClassVar[str] = "slack"
     capability: ClassVar[Capability] = Capability.REVOKE_ONLY  # FULL with token rotation
     rotates_in_place: ClassVar[bool] = False
+    # `rotate --plan` asks an instance never given clients for its capability (it builds none):
+    # unconfigured, it can revoke but not refresh.
+    _refresh_tokens: RefreshTokens | None = None
 
     def __init__(
         self,

@@ -190,3 +190,15 @@ def test_an_unknown_key_that_looks_like_a_value_is_never_echoed(tmp_path: Path) 
     assert value not in message + done.output
     assert value[8:20] not in message
     assert "leakward scan - --match" in message
+
+
+def test_plan_of_a_slack_token_answers_without_a_client(tmp_path: Path) -> None:
+    """`--plan` builds no rotator client; Slack's capability used to need one (AttributeError)."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    with Registry.open(url) as registry:
+        attributes = (("kind", "rotating"),)
+        registry.add_key(NewKey("slack", Owner("o@example.test"), "s-1", attributes=attributes))
+    planned = CliRunner().invoke(cli, ["rotate", "s-1", "--plan", "--db", url])
+    assert planned.exit_code == 0, repr(planned.exception)
+    lines = {line.split()[1]: line for line in planned.output.splitlines()}
+    assert lines["old_revoked"].startswith("auto"), planned.output  # with the leaked value
