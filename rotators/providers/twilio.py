@@ -103,7 +103,7 @@ class TwilioRotator:
         """Every page of the account's keys. Twilio's `next_page_url` is absolute; it is followed
         only on the host the list started on, as the account's credentials go with it."""
         found: list[dict[str, object]] = []
-        url: str | None = self._base + FACTS_TWILIO.endpoints["keys"]
+        url = self._base + FACTS_TWILIO.endpoints["keys"]
         params: dict[str, str] | None = {"AccountSid": self._account_sid or "", "PageSize": "100"}
         for _ in range(MAX_PAGES):
             response = call(
@@ -112,15 +112,15 @@ class TwilioRotator:
             body = json_object(expect(response, "list keys", 200), "list keys")
             found.extend(objects(body, "keys"))
             meta = body.get("meta")
-            url = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
-            if not url:
+            following = optional_field(meta, "next_page_url") if isinstance(meta, dict) else None
+            if not following:
                 return found
-            if urlsplit(url)[:2] != urlsplit(self._base)[:2]:
+            if urlsplit(following)[:2] != urlsplit(self._base)[:2]:
                 raise PermanentError(
                     "Twilio: the key list's next page is on another host; it was not followed "
                     f"with the account's credentials. Check that {self._base} is Twilio's API."
                 )
-            params = None  # the next-page URL carries its own query
+            url, params = following, None  # the next-page URL carries its own query
         raise TransientError(f"list keys: more than {MAX_PAGES} pages")
 
     def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
