@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationChange
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import KeyRef, Rotator
@@ -38,10 +37,11 @@ def recover(
     """Revoke (or, `in_place`, record as lost) what the attempt with `token` issued for `cut`
     (the key it reissued); the rotation as it stands afterwards."""
     found = rotator.find_unrecorded(cut, token, attempt_start(rotation))
-    known = {cut.key_id, rotation.new_key_id, *rotation.orphan_key_ids}
-    engine = driver.registry.engine
+    # The provider's public ids the registry holds (never its entry ids, which may collide).
+    registered = {key.key_id for key in driver.registry.list_keys(provider=cut.provider)}
+    known = {cut.key_id, rotation.new_key_id, *rotation.orphan_key_ids, *registered}
     for lost in found.keys:
-        if lost.key_id is None or lost.key_id in known or log.find_key(engine, lost.key_id):
+        if lost.key_id is None or lost.key_id in known:
             continue  # the leaked key, a recorded replacement, a key the registry knows
         if in_place:
             action = f"found the replacement {lost.key_id} a lost answer issued"

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from leakward.core.secret import Secret
-from leakward.registry import Registry
+from leakward.registry import NewKey, Registry
 from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
@@ -37,6 +37,7 @@ from tests.rotators.crash_providers import CASES, GCP_ACCOUNT, ProviderCase
 from tests.rotators.fakes import FakeNotifier
 from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
 from tests.rotators.test_provider_crash_matrix import (
+    OWNER,
     ROOT,
     WORKER,
     _isolated_environment,
@@ -212,6 +213,23 @@ def kill_inside_then_resume(
     crash_inside(at, call, sqlite_url, state, entry, planted.value, env, policy)
     is_lost = step == "issued"
     resume_and_check(case, fake, sqlite_url, state, planted, entry, policy, is_lost, False)
+
+
+def test_a_lost_replacement_is_not_mistaken_for_a_registry_entry_with_its_number(
+    request: pytest.FixtureRequest, sqlite_url: str, tmp_path: Path
+) -> None:
+    """GitLab token ids are numbers, like registry entry ids: the successor (id 103 in the
+    fake) must be found even when the registry has an entry 103 for something else."""
+    registry = Registry.open(sqlite_url, pepper=PEPPER)
+    try:
+        fillers = [NewKey("nosuchprovider", OWNER, key_id=f"other-{n}") for n in range(110)]
+        registry.import_keys(fillers)
+    finally:
+        registry.close()
+    case = BY_NAME["gitlab-project"]
+    kill_inside_then_resume(
+        request, sqlite_url, tmp_path, case, "issued", CALLS[case.name]["issued"], REISSUE_FIRST
+    )
 
 
 def test_a_lost_slack_refresh_answer_stops_the_rotation_and_records_the_lost_token(
