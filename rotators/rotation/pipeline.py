@@ -11,7 +11,9 @@ A replacement's value exists only in this process's memory and in the destinatio
 crash loses it before it is delivered and tested, the replacement (whose public id was recorded
 when issued) becomes an orphan: it is revoked and a fresh one issued. A replacement without a
 public id (bearer tokens only their own value revokes) cannot be revoked once lost: the row
-records that, with the expiry the provider gave when it was issued.
+records that, with the expiry the provider gave when it was issued. A crash inside the issue
+call itself (the provider created the replacement, its answer never arrived) is recovered from
+the attempt's generation, stored before the call: see lost_answers.py.
 """
 
 from __future__ import annotations
