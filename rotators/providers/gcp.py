@@ -66,6 +66,8 @@ class GcpServiceAccountKeyRotator:
         self._token_source = token_source
         self._iam = iam_url.rstrip("/")
         self._token_url = token_url
+        # The account's key ids before the first create with each issue token (memory only).
+        self._before: dict[str, set[str]] = {}
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Self:
@@ -168,6 +170,7 @@ class GcpServiceAccountKeyRotator:
         if not key.account:
             raise PermanentError("GCP: the service account is unknown (KeyRef.account)")
         keys = self._user_keys(key.account)
+        keys = self._without_earlier_attempts(key.account, idempotency_token, keys)
         if FACTS_GCP.key_cap is not None and len(keys) >= FACTS_GCP.key_cap:
             spare = [
                 k
@@ -194,6 +197,18 @@ class GcpServiceAccountKeyRotator:
             field(body, "name", "create key").rsplit("/", 1)[1],
             extra_public=(("account", key.account),),
         )
+
+    def _without_earlier_attempts(
+        self, account: str, idempotency_token: str, keys: list[dict[str, object]]
+    ) -> list[dict[str, object]]:
+        """Delete what an earlier call with this token created whose answer was lost (a timeout
+        after Google made the key): the keys that were not there before that first call. The
+        same call repeated in one process is a retry; across processes, `find_unrecorded`."""
+        ids = {str(k.get("name", "")).rsplit("/", 1)[-1] for k in keys}
+        before = self._before.setdefault(idempotency_token, ids)
+        for lost in sorted(ids - before):
+            self.revoke(KeyRef("gcp", lost, account))
+        return [k for k in keys if str(k.get("name", "")).rsplit("/", 1)[-1] in before]
 
     def find_unrecorded(self, key: KeyRef, idempotency_token: str, since: datetime) -> Unrecorded:
         """Keys of the service account created since the attempt began: Google takes no name or

@@ -1,18 +1,20 @@
 """Each HTTP call of a rotation fails once at the provider's fake; the rotation still ends once.
 
-For SendGrid and Google API keys, every request the default (reissue-first) rotation sends is
-listed below with the step that sends it. Each case makes the fake answer the first attempt of
-one of them with a 500, a 429 with Retry-After, or a stall past the client's timeout
-(tests/fakes/server.py `fail_next`), and for the calls that change state also with a stall
-*after* the provider did the work (the create or delete happened, its answer was lost). The
-rotation must still finish with the leaked key dead, exactly one live replacement (no duplicate
-from a repeated create), the consumer holding it and one notice. Calls whose failure the
-pipeline retries must show the retry (attempts recorded, Retry-After honoured as the floor of
-the wait); a liveness probe of the leaked key before anything changed only records "unknown".
+For SendGrid, Google API keys and GCP service-account keys (its IAM calls), every request the
+default (reissue-first) rotation sends is listed below with the step that sends it. Each case
+makes the fake answer the first attempt of one of them with a 500, a 429 with Retry-After, or a
+stall past the client's timeout (tests/fakes/server.py `fail_next`), and for the calls that
+change state also with a stall *after* the provider did the work (the create or delete happened,
+its answer was lost). The rotation must still finish with the leaked key dead, exactly one live
+replacement (no duplicate from a repeated create), the consumer holding it and one notice. Calls
+whose failure the pipeline retries must show the retry (attempts recorded, Retry-After honoured
+as the floor of the wait); a liveness probe of the leaked key before anything changed only
+records "unknown".
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from leakward.core.secret import Secret
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness, Rotator
+from leakward.rotators.providers.gcp import GcpServiceAccountKeyRotator
 from leakward.rotators.providers.google import GoogleApiKeyRotator
 from leakward.rotators.providers.sendgrid import SendGridRotator
 from leakward.rotators.rotation.pipeline import RotationPipeline
@@ -82,6 +85,23 @@ def _google(fake: FakeGoogle, client: httpx.Client) -> tuple[Rotator, str, str, 
     return rotator, old.name, old.value, "123"
 
 
+def _gcp(fake: FakeGoogle, client: httpx.Client) -> tuple[Rotator, str, str, str]:
+    old = fake.add_sa_key(SA)
+    rotator = GcpServiceAccountKeyRotator(
+        client,
+        token_source=lambda: Secret(fake.admin_token),
+        iam_url=fake.url,
+        token_url=fake.url + "/token",
+    )
+    return rotator, old.id, json.dumps(old.key_file()), SA
+
+
+def _gcp_live(fake: FakeGoogle) -> set[str]:
+    # The key file the fake hands out is json.dumps of this; a disabled key can be enabled.
+    return {json.dumps(k.key_file()) for k in fake.sa_keys.values() if k.account == SA}
+
+
+SA = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
 KEYS = "/v2/projects/123/locations/global/keys"
 PROVIDERS = (
     Provider(
@@ -115,6 +135,19 @@ PROVIDERS = (
         ),
         _google,
         lambda fake: {k.value for k in fake.live_api_keys()},
+    ),
+    Provider(
+        "gcp",
+        "fake_google",
+        # The IAM calls; its token exchanges (verify) are the other providers' kind of probe.
+        (
+            Call("issued-list", "GET", f"/v1/{SA}/keys", exact=True),
+            Call("issued-create", "POST", f"/v1/{SA}/keys", exact=True, is_state_change=True),
+            Call("old_revoked-disable", "POST", f"/v1/{SA}/keys/{{old}}:disable", exact=True),
+            Call("old_revoked", "DELETE", f"/v1/{SA}/keys/{{old}}", is_state_change=True),
+        ),
+        _gcp,
+        _gcp_live,
     ),
 )
 
