@@ -12,21 +12,29 @@ public id) is recorded with the latest time it can still be valid.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from leakward.registry import Registry
 from leakward.registry.rotation_state import RotationChange
 from leakward.registry.rotations import Rotation
 from leakward.rotators.base import KeyRef, Rotator
 
-if TYPE_CHECKING:
-    from leakward.rotators.rotation.steps import StepDriver
+
+class Recorder(Protocol):
+    """What recovery needs of the step's driver (steps.StepDriver has it)."""
+
+    @property
+    def registry(self) -> Registry: ...
+
+    def record(self, rotation_id: int, change: RotationChange) -> Rotation: ...
+
 
 # How far behind ours a provider's clock may be when its creation times are compared with ours.
 CLOCK_SKEW = timedelta(minutes=1)
 
 
 def recover(
-    driver: StepDriver,
+    driver: Recorder,
     rotation: Rotation,
     rotator: Rotator,
     cut: KeyRef,
