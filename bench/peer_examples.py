@@ -1,0 +1,229 @@
+"""The example tokens of the peers' published rule files, read at benchmark run time.
+
+Stage: benchmarks only. Nothing here is checked in: the peers' repositories are read from git
+directories fetched beforehand (`git clone --bare`), and each example lives only in memory and in a
+temporary directory while `recall_peer_examples.py` scans it.
+
+- Kingfisher (`mongodb/kingfisher`): `data/rules/*.yml`, each rule's `examples` list.
+- gitleaks and betterleaks: `cmd/generate/config/rules/*.go`, each rule function's true-positive
+  list `tps`. Many are Go expressions that build a token at generation time
+  (`"ghp_" + secrets.NewSecret(utils.AlphaNumeric("36"))`); a small evaluator understands string
+  literals, `+`, `[]string{…}`, `append`, the `utils` pattern helpers and `secrets.NewSecret`,
+  which draws a random string from the regex (seeded, so a run is repeatable). A statement using
+  anything else is counted as skipped. `GenerateSampleSecret(s)` put the token in an assignment
+  line; we write our own few assignment shapes instead of the peers' templates.
+
+The provider of an example is its rule file's name (`adafruit.go`, `adobe.yml`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from regex_sample import sample
+
+GO_RULES = "cmd/generate/config/rules/"
+KINGFISHER_RULES = "data/rules/"
+# Rule files whose rules name no provider: left out of "provider-specific" recall.
+GENERIC_FILES = frozenset(
+    {"generic", "generic_api_key", "curl", "jwt", "privatekey", "private_key"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    source: str  # gitleaks | betterleaks | kingfisher
+    provider: str
+    rule: str
+    text: str
+
+
+class UnsupportedError(ValueError):
+    """A Go expression the evaluator does not understand; the statement is skipped."""
+
+
+def _git_files(git_dir: Path, folder: str, suffix: str) -> Iterator[tuple[str, str]]:
+    names = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "ls-tree", "--name-only", "HEAD", folder],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    for name in names:
+        if name.endswith(suffix) and not name.endswith("_test.go"):
+            text = subprocess.run(
+                ["git", f"--git-dir={git_dir}", "show", f"HEAD:{name}"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            yield Path(name).stem, text
+
+
+def kingfisher_examples(git_dir: Path) -> Iterator[Example]:
+    for stem, text in _git_files(git_dir, KINGFISHER_RULES, ".yml"):
+        for rule in (yaml.safe_load(text) or {}).get("rules", []):
+            for example in rule.get("examples") or []:
+                yield Example("kingfisher", stem, str(rule.get("id", "")), str(example))
+
+
+# --- a small evaluator for the Go expressions of gitleaks' and betterleaks' `tps` ------------
+
+_TOKEN = re.compile(
+    r'(?:\s|//[^\n]*)*(?:(?P<str>"(?:[^"\\\n]|\\.)*")|(?P<raw>`[^`]*`)|(?P<dots>\.\.\.)'
+    r"|(?P<ident>[A-Za-z_][A-Za-z0-9_.]*)|(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<op>[-+(){}\[\],]))",
+)
+_CLASSES = {  # the character class each `utils` helper repeats its argument's count of times
+    "utils.Numeric": "[0-9]",
+    "utils.Hex": "[a-f0-9]",
+    "utils.AlphaNumeric": "[a-z0-9]",
+    "utils.AlphaNumericExtendedShort": "[a-z0-9_-]",
+    "utils.AlphaNumericExtended": "[a-z0-9=_-]",
+    "utils.AlphaNumericExtendedLong": "[a-z0-9/=_+-]",
+}
+# Our own assignment shapes for GenerateSampleSecrets (a token under its provider's name).
+_SHAPES = ('{i}_api_token = "{s}"', "{I}_TOKEN={s}", '"{i}Token": "{s}",', '{i}Token := "{s}"')
+
+Value = str | list[str]
+
+
+class _GoExpr:
+    def __init__(self, text: str, pos: int, rng: random.Random) -> None:
+        self.text, self.pos, self.rng = text, pos, rng
+
+    def _peek(self) -> tuple[str, str]:
+        m = _TOKEN.match(self.text, self.pos)
+        if m is None or m.lastgroup is None:
+            raise UnsupportedError(self.text[self.pos : self.pos + 30])
+        return m.lastgroup, m.group(m.lastgroup)
+
+    def _take(self, expected: str | None = None) -> tuple[str, str]:
+        kind, value = self._peek()
+        if expected is not None and value != expected:
+            raise UnsupportedError(f"expected {expected!r}, got {value!r}")
+        m = _TOKEN.match(self.text, self.pos)
+        if m is not None:  # always: _peek matched the same text
+            self.pos = m.end()
+        return kind, value
+
+    def expr(self) -> Value:
+        value = self._term()
+        while self._peek()[1] == "+":
+            self._take()
+            right = self._term()
+            if not isinstance(value, str) or not isinstance(right, str):
+                raise UnsupportedError("+ on a list")
+            value += right
+        return value
+
+    def _term(self) -> Value:
+        kind, word = self._take()
+        if kind == "str":
+            return _go_string(word)
+        if kind == "raw":
+            return word[1:-1]
+        if kind == "num":
+            return word
+        if word == "[":
+            return self._composite()
+        if kind == "ident" and self._peek()[1] == "(":
+            return self._call(word)
+        raise UnsupportedError(word)
+
+    def _composite(self) -> list[str]:
+        self._take("]")
+        self._take("string")
+        self._take("{")
+        items: list[str] = []
+        while self._peek()[1] != "}":
+            item = self.expr()
+            items += [item] if isinstance(item, str) else item
+            if self._peek()[1] == ",":
+                self._take()
+        self._take("}")
+        return items
+
+    def _args(self) -> list[Value]:
+        self._take("(")
+        args: list[Value] = []
+        while self._peek()[1] != ")":
+            if self._peek()[0] == "ident" and self._peek()[1] == "tps":
+                self._take()
+                args.append([])  # append(tps, …): what came before is already counted
+            else:
+                args.append(self.expr())
+            if self._peek()[0] == "dots":
+                self._take()
+            if self._peek()[1] == ",":
+                self._take()
+        self._take(")")
+        return args
+
+    def _call(self, name: str) -> Value:
+        args = self._args()
+        strings = [a for a in args if isinstance(a, str)]
+        if name in _CLASSES and len(strings) == 1:
+            return _CLASSES[name] + "{" + strings[0] + "}"
+        if name == "utils.Hex8_4_4_4_12":
+            return "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+        if name in ("secrets.NewSecret", "secrets.NewSecretWithEntropy") and strings:
+            return sample(strings[0], self.rng)  # the entropy floor is not enforced
+        if (
+            name in ("utils.GenerateSampleSecret", "utils.GenerateSampleSecrets")
+            and len(strings) == len(args) == 2
+        ):
+            ident, secret = strings
+            shapes = _SHAPES[:1] if name.endswith("Secret") else _SHAPES
+            lines = [s.format(i=ident, I=ident.upper(), s=secret) for s in shapes]
+            return lines[0] if name.endswith("Secret") else lines
+        if name == "append":
+            out: list[str] = []
+            for a in args:
+                out += [a] if isinstance(a, str) else a
+            return out
+        raise UnsupportedError(name)
+
+
+def _go_string(token: str) -> str:
+    body = token[1:-1]
+    return re.sub(
+        r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)",
+        lambda m: _go_escape(m.group(1)),
+        body,
+    )
+
+
+def _go_escape(code: str) -> str:
+    if code[0] in "xu" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    return {"n": "\n", "t": "\t", "r": "\r"}.get(code, code)
+
+
+_TPS = re.compile(r"\btps\s*:?=\s*")
+_FUNC = re.compile(r"^func ", re.MULTILINE)
+_RULE_ID = re.compile(r'RuleID:\s*"([^"]+)"')
+
+
+def go_examples(source: str, git_dir: Path, seed: int = 17) -> tuple[list[Example], int]:
+    """Every evaluable `tps` entry of the Go rule files, and how many statements were skipped."""
+    rng = random.Random(seed)
+    examples: list[Example] = []
+    skipped = 0
+    for stem, text in _git_files(git_dir, GO_RULES, ".go"):
+        for body in _FUNC.split(text)[1:]:
+            rule = _RULE_ID.search(body)
+            for m in _TPS.finditer(body):
+                try:
+                    value = _GoExpr(body, m.end(), rng).expr()
+                except (UnsupportedError, re.error, IndexError):
+                    skipped += 1
+                    continue
+                for line in [value] if isinstance(value, str) else value:
+                    examples.append(Example(source, stem, rule.group(1) if rule else stem, line))
+    return examples, skipped

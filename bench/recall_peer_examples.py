@@ -1,0 +1,171 @@
+"""Recall on the peers' own published rule examples, per provider, leakward beside each peer.
+
+Stage: benchmarks only. The examples are read at run time from the peers' repositories (see
+`peer_examples.py`; never checked in here), one example per file in a temporary directory. Each
+tool scans that directory once; an example counts as found when the tool reports a finding in
+its file from a provider-specific rule (a rule whose id does not start with `generic`, and for
+leakward one without the `generic` tag). Examples from the peers' catch-all rule files are left
+out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' set, etc.
+
+    git clone --bare https://github.com/gitleaks/gitleaks bench/corpus/gitleaks.git  # and others
+    python bench/recall_peer_examples.py --gitleaks bench/corpus/gitleaks.git \\
+        --betterleaks bench/corpus/betterleaks.git --kingfisher bench/corpus/kingfisher.git \\
+        [--tools leakward,gitleaks,betterleaks,kingfisher] [--providers] [--misses]
+
+Examples whose format carries a checksum the peer's generator does not compute (a random
+`ghp_` token) are misses for leakward by design; `--misses` lists every miss to judge them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from detection import run_leakward  # noqa: E402
+from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_examples  # noqa: E402
+from peers import Peer, locate  # noqa: E402
+
+from leakward.rules.loader import load_rules  # noqa: E402
+from tests.corpus import scoring  # noqa: E402
+
+TOOLS = "leakward,gitleaks,betterleaks,kingfisher"
+
+
+def collect(args: argparse.Namespace) -> list[Example]:
+    examples: list[Example] = []
+    for source in ("gitleaks", "betterleaks"):
+        git_dir = getattr(args, source)
+        if git_dir is not None:
+            found, skipped = go_examples(source, git_dir.resolve())
+            print(f"{source}: {len(found)} examples, {skipped} tps statements not evaluable")
+            examples += found
+    if args.kingfisher is not None:
+        found = list(kingfisher_examples(args.kingfisher.resolve()))
+        print(f"kingfisher: {len(found)} examples")
+        examples += found
+    return [e for e in examples if e.provider not in GENERIC_FILES and e.text.strip()]
+
+
+def write(examples: list[Example], root: Path) -> dict[str, Example]:
+    """One file per example; returns file name -> example."""
+    files = {}
+    for n, example in enumerate(examples):
+        name = f"{example.source}-{n:05d}.txt"
+        (root / name).write_text(example.text + "\n", encoding="utf-8")
+        files[name] = example
+    return files
+
+
+def generic_leakward_rules() -> set[str]:
+    return {r.id for r in load_rules().rules if "generic" in r.tags}
+
+
+def found_files(tool: str, hits: list[scoring.Hit], generic: set[str]) -> set[str]:
+    return {
+        hit.file
+        for hit in hits
+        if not hit.rule.lower().startswith("generic")
+        and not (tool == "leakward" and hit.rule in generic)
+    }
+
+
+def run_peer(peer: Peer, root: Path, work: Path) -> object | None:
+    """`detection.run_peer`, except that Kingfisher reports every occurrence: its default
+    reports a secret once however many files hold it, and some examples repeat a token."""
+    out = work / f"{peer.name}.json"
+    extra = ["--no-dedup"] if peer.name == "kingfisher" else []
+    proc = subprocess.run(
+        [*peer.dir_command(Path("."), out), *extra], cwd=root, capture_output=True, check=False
+    )
+    if not out.exists():
+        print(f"{peer.name}: no report (exit {proc.returncode})")
+        return None
+    report: object = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
+    work = Path(tempfile.mkdtemp(prefix="leakward-peer-ex-"))
+    installed = {p.name: p for p in locate()}
+    generic = generic_leakward_rules()
+    result: dict[str, set[str]] = {}
+    try:
+        for tool in tools:
+            if tool == "leakward":
+                report = run_leakward(root, work)
+            elif tool in installed:
+                report = run_peer(installed[tool], root, work)
+            else:
+                print(f"{tool}: not installed (python bench/peers.py)")
+                continue
+            if report is not None:
+                result[tool] = found_files(tool, scoring.PARSERS[tool](report, root), generic)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None:
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for name, example in files.items():
+        by_source[example.source].append(name)
+    print(f"\n{'example set':14}{'n':>6}" + "".join(f"{t[:12]:>13}" for t in found))
+    for source, names in sorted(by_source.items()):
+        rates = [sum(n in hit for n in names) / len(names) for hit in found.values()]
+        cells = "".join(f"{rate:>13.1%}" for rate in rates)
+        print(f"{source:14}{len(names):>6}{cells}")
+
+
+def print_providers(
+    files: dict[str, Example], found: dict[str, set[str]], *, only_gaps: bool
+) -> None:
+    rows: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, example in files.items():
+        rows[(example.source, example.provider)].append(name)
+    print(f"\n{'set':12}{'provider':28}{'n':>4}{'leakward':>10}{'owner':>8}")
+    for (source, provider), names in sorted(rows.items()):
+        ours = sum(n in found.get("leakward", set()) for n in names)
+        owner = sum(n in found[source] for n in names) if source in found else -1
+        if only_gaps and ours >= max(owner, 0) and ours == len(names):
+            continue
+        print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{owner:>8}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Recall on the peers' rule examples.")
+    for source in ("gitleaks", "betterleaks", "kingfisher"):
+        parser.add_argument(f"--{source}", type=Path, help=f"git dir of {source}'s repository")
+    parser.add_argument("--tools", default=TOOLS)
+    parser.add_argument("--providers", action="store_true", help="recall per provider")
+    parser.add_argument("--gaps", action="store_true", help="only providers leakward misses")
+    parser.add_argument("--misses", action="store_true", help="list leakward's missed lines")
+    args = parser.parse_args()
+    examples = collect(args)
+    root = Path(tempfile.mkdtemp(prefix="peer-examples-"))
+    try:
+        files = write(examples, root)
+        found = scan(root, args.tools.split(","))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print_summary(files, found)
+    if args.providers or args.gaps:
+        print_providers(files, found, only_gaps=args.gaps)
+    if args.misses:
+        for name, example in sorted(files.items()):
+            if name not in found.get("leakward", set()):
+                print(f"miss {example.source} {example.provider} {example.rule}: {example.text!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
