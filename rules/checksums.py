@@ -159,6 +159,17 @@ def is_base64_json_token(secret: str) -> bool:
     return _json_object(decode_base64_loose(body)) is not None
 
 
+def is_grafana_legacy_api_key(secret: str) -> bool:
+    """Grafana's legacy API key (`eyJrIjoi…`): base64 of `{"k": key, "n": name, "id": org}`."""
+    payload = _json_object(decode_base64_loose(secret))
+    return (
+        payload is not None
+        and isinstance(payload.get("k"), str)
+        and isinstance(payload.get("n"), str)
+        and isinstance(payload.get("id"), int)
+    )
+
+
 def is_sentry_org_token(secret: str) -> bool:
     """`sntrys_` + base64 JSON naming the Sentry URL and org + `_` + the random secret part."""
     body = secret.removeprefix("sntrys_")
@@ -255,4 +266,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "bedrock_short_term": is_bedrock_short_term_key,
     "jfrog_reference": is_jfrog_reference_token,
     "basic_auth_base64": is_basic_auth_base64,
+    "grafana_legacy_key": is_grafana_legacy_api_key,
 }

@@ -142,3 +142,15 @@ def test_basic_auth_base64() -> None:
     assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b"deployVq8rT2pLm").decode())
     assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b":only-password").decode())
     assert not VALIDATORS["basic_auth_base64"](base64.b64encode(b"user:\x00\x01\x02").decode())
+
+
+def test_grafana_legacy_api_key() -> None:
+    def key(claims: dict[str, object]) -> str:
+        return base64.b64encode(json.dumps(claims, separators=(",", ":")).encode()).decode()
+
+    valid = key({"k": "Wq8rT2pLmZ7xK4vN9bC3dF6gH1jS5tYu", "n": "ci-deploy", "id": 1})
+    assert valid.startswith("eyJrIjoi")
+    assert VALIDATORS["grafana_legacy_key"](valid)
+    assert not VALIDATORS["grafana_legacy_key"](key({"k": "Wq8rT2pLmZ7x", "n": "ci"}))
+    assert not VALIDATORS["grafana_legacy_key"](key({"k": 7, "n": "ci", "id": 1}))
+    assert not VALIDATORS["grafana_legacy_key"](valid[:-6] + "!!!!!!")
