@@ -159,6 +159,17 @@ def is_base64_json_token(secret: str) -> bool:
     return _json_object(decode_base64_loose(body)) is not None
 
 
+def is_cloudflare_scannable_token(secret: str) -> bool:
+    """Cloudflare `cfut_`/`cfat_` tokens: 40 alphanumerics, then their CRC32 as 8 lowercase hex.
+
+    Cloudflare documents a checksum without its construction; CRC32 of the 40 characters is what
+    every public token we could find carries (three, of two types), so a random 8-hex tail fails.
+    """
+    _, _, rest = secret.partition("_")
+    body, checksum = rest[:40], rest[40:]
+    return len(body) == 40 and checksum == f"{zlib.crc32(body.encode()):08x}"
+
+
 def is_grafana_legacy_api_key(secret: str) -> bool:
     """Grafana's legacy API key (`eyJrIjoi…`): base64 of `{"k": key, "n": name, "id": org}`."""
     payload = _json_object(decode_base64_loose(secret))
@@ -267,4 +278,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jfrog_reference": is_jfrog_reference_token,
     "basic_auth_base64": is_basic_auth_base64,
     "grafana_legacy_key": is_grafana_legacy_api_key,
+    "cloudflare_crc32": is_cloudflare_scannable_token,
 }

@@ -154,3 +154,15 @@ def test_grafana_legacy_api_key() -> None:
     assert not VALIDATORS["grafana_legacy_key"](key({"k": "Wq8rT2pLmZ7x", "n": "ci"}))
     assert not VALIDATORS["grafana_legacy_key"](key({"k": 7, "n": "ci", "id": 1}))
     assert not VALIDATORS["grafana_legacy_key"](valid[:-6] + "!!!!!!")
+
+
+@pytest.mark.parametrize("prefix", ["cfut_", "cfat_"])
+def test_cloudflare_crc32(prefix: str) -> None:
+    import zlib
+
+    body = "Qm7TzK2vR9xW4pL8nB3cF6hJ1dS5gY0uEa7iOq2w"
+    token = f"{prefix}{body}{zlib.crc32(body.encode()):08x}"
+    assert VALIDATORS["cloudflare_crc32"](token)
+    assert not VALIDATORS["cloudflare_crc32"](token[:-1] + ("0" if token[-1] != "0" else "1"))
+    assert not VALIDATORS["cloudflare_crc32"](f"{prefix}{body}{zlib.crc32(body[1:].encode()):08x}")
+    assert not VALIDATORS["cloudflare_crc32"](token[:-2])
