@@ -14,6 +14,9 @@ out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' 
 
 Examples whose format carries a checksum the peer's generator does not compute (a random
 `ghp_` token) are misses for leakward by design; `--misses` lists every miss to judge them.
+Compare a set with the peer binary built from the same commit: the pinned `kingfisher-bin`
+2.14.0 ships different rules from the Kingfisher repository's `data/rules`, so its own column
+on that set says little.
 """
 
 from __future__ import annotations
