@@ -18,6 +18,11 @@ def severity_rank(severity: str) -> int:
     return len(SEVERITIES) - 1 - SEVERITIES.index(severity)
 
 
+def confidence_rank(confidence: str) -> int:
+    """Higher is surer: high=2, medium=1, low=0."""
+    return len(CONFIDENCES) - 1 - CONFIDENCES.index(confidence)
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """A rule example. `secret`, when given, is what the `secret` group must capture."""
@@ -86,18 +91,27 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
-    def select(self, enable: Sequence[str] = (), disable: Sequence[str] = ()) -> RuleSet:
+    def select(
+        self,
+        enable: Sequence[str] = (),
+        disable: Sequence[str] = (),
+        min_confidence: str = "low",
+    ) -> RuleSet:
         """The rules to scan with. Off-by-default rules (test-mode keys) only when `enable` names
-        their id, provider or a tag; `disable` names ids, providers or tags to leave out."""
+        their id, provider or a tag; `disable` names ids, providers or tags to leave out. Rules
+        below `min_confidence` are left out too, unless `enable` names them."""
 
         def named(rule: Rule, names: Sequence[str]) -> bool:
             return rule.id in names or rule.provider in names or any(t in names for t in rule.tags)
 
-        kept = tuple(
-            rule
-            for rule in self.rules
-            if (rule.enabled or named(rule, enable)) and not named(rule, disable)
-        )
+        floor = confidence_rank(min_confidence)
+
+        def wanted(rule: Rule) -> bool:
+            if named(rule, enable):
+                return True
+            return rule.enabled and confidence_rank(rule.confidence) >= floor
+
+        kept = tuple(rule for rule in self.rules if wanted(rule) and not named(rule, disable))
         selection = ",".join(rule.id for rule in kept)
         digest = hashlib.sha256(f"{self.digest}:{selection}".encode()).hexdigest()
         return RuleSet(kept, self.allowlist, digest)

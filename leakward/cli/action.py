@@ -162,7 +162,11 @@ def scan_settings(
     """
     workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
     # The inputs are the Action's flags: they win over the config file's settings.
-    flags = {**inputs.flags, "scan.fail_on": inputs.fail_on or inputs.flags.get("scan.fail_on")}
+    flags = {
+        **inputs.flags,
+        "scan.fail_on": inputs.fail_on or inputs.flags.get("scan.fail_on"),
+        "scan.min_confidence": inputs.min_confidence or inputs.flags.get("scan.min_confidence"),
+    }
     relative = _within(repo, workspace, inputs.path, inputs.config)
     baseline = _within(repo, workspace, workspace, inputs.baseline)
     if not base or not _has_commit(repo, base) or relative is None or baseline is None:

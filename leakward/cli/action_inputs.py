@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from leakward.core.errors import UsageError
-from leakward.rules.model import SEVERITIES
+from leakward.rules.model import CONFIDENCES, SEVERITIES
 from leakward.scanner.report import FORMATS
 
 
@@ -26,6 +26,7 @@ class ActionInputs:
     config: Path | None
     rotate: bool
     baseline: Path | None = None
+    min_confidence: str | None = None
     # Settings flags from the `args` input (`scan`'s own options), by setting name.
     flags: Mapping[str, object] = field(default_factory=dict)
 
@@ -38,6 +39,11 @@ class ActionInputs:
         fail_on = env.get("INPUT_FAIL_ON", "").strip() or None
         if fail_on is not None and fail_on not in SEVERITIES:
             raise UsageError(f"input fail-on must be one of {SEVERITIES}, got {fail_on!r}", None)
+        min_confidence = env.get("INPUT_MIN_CONFIDENCE", "").strip() or None
+        if min_confidence is not None and min_confidence not in CONFIDENCES:
+            raise UsageError(
+                f"input min-confidence must be one of {CONFIDENCES}, got {min_confidence!r}", None
+            )
         config = env.get("INPUT_CONFIG", "").strip()
         rotate = env.get("INPUT_ROTATE", "false").strip().lower()
         if rotate not in ("true", "false"):
@@ -51,6 +57,7 @@ class ActionInputs:
             rotate=rotate == "true",
             baseline=workspace / baseline if baseline else None,
             flags=args_flags(env.get("INPUT_ARGS", "")),
+            min_confidence=min_confidence,
         )
 
 

@@ -20,7 +20,7 @@ from leakward.cli.progress import ProgressBar
 from leakward.core.errors import UsageError
 from leakward.rules.gitleaks import load_gitleaks_rules
 from leakward.rules.loader import check_unique, load_rules
-from leakward.rules.model import SEVERITIES, RuleSet
+from leakward.rules.model import CONFIDENCES, SEVERITIES, RuleSet
 from leakward.scanner.models import Chunk, Finding, LeftOut, ScanResult, Skipped
 from leakward.scanner.report import FORMATS, render, summary_line, verbose_lines
 from leakward.scanner.scan import ScanOptions
@@ -46,7 +46,7 @@ def build_ruleset(settings: ScanSettings) -> RuleSet:
         check_unique(ruleset.rules + imported)
         digest = ruleset.digest + ":" + str(hash_file(settings.gitleaks_config))
         ruleset = RuleSet(ruleset.rules + imported, ruleset.allowlist, digest)
-    return ruleset.select(settings.enable, settings.disable)
+    return ruleset.select(settings.enable, settings.disable, settings.min_confidence)
 
 
 def hash_file(path: Path) -> str:
@@ -69,6 +69,12 @@ def hash_file(path: Path) -> str:
     type=click.Choice(SEVERITIES),
     default=None,
     help="Exit 1 when a finding is at least this severe [default: low].",
+)
+@click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCES),
+    default=None,
+    help="Run only rules at least this confident; low adds weak generic rules [default: medium].",
 )
 @click.option(
     "--show-secrets",
@@ -205,6 +211,7 @@ def scan(
     fmt: str,
     output: Path | None,
     fail_on: str | None,
+    min_confidence: str | None,
     show_secrets: bool,
     git_history: bool,
     all_objects: bool,
@@ -337,6 +344,7 @@ SETTING_PARAMS = {
     "engine": "scan.engine",
     "decode_depth": "scan.decode_depth",
     "file_timeout_seconds": "scan.file_timeout_seconds",
+    "min_confidence": "scan.min_confidence",
     "db": "registry.db",
 }
 

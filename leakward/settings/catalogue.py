@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leakward.core.errors import ConfigError
-from leakward.rules.model import SEVERITIES
+from leakward.rules.model import CONFIDENCES, SEVERITIES
 from leakward.settings.model import (
     DEFAULT_API,
     FILE_TIMEOUT_SECONDS,
@@ -64,6 +64,14 @@ def _items(value: object) -> list[object]:
 def _severity(value: object, path: Path) -> object:
     if str(value) not in SEVERITIES:
         raise ConfigError(f"{path}: fail_on must be one of {SEVERITIES}", None)
+    return str(value)
+
+
+def _confidence(value: object, path: Path) -> object:
+    if str(value) not in CONFIDENCES:
+        raise ConfigError(
+            f"{path}: min_confidence must be one of {CONFIDENCES}", "medium is the default"
+        )
     return str(value)
 
 
@@ -149,6 +157,15 @@ SETTINGS: tuple[Setting, ...] = (
         key="fail_on",
         parse=_severity,
         flags="`--fail-on` (scan); Action input `fail-on`",
+    ),
+    Setting(
+        "scan",
+        "min_confidence",
+        "medium",
+        "Run only rules at least this confident (high, medium, low); low adds weak generic ones.",
+        key="min_confidence",
+        parse=_confidence,
+        flags="`--min-confidence` (scan); Action input `min-confidence`",
     ),
     Setting(
         "scan",

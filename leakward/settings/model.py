@@ -44,6 +44,8 @@ class ScanSettings:
     rules: tuple[Path, ...] = ()
     gitleaks_config: Path | None = None
     fail_on: str = "low"
+    # Rules below this confidence are not run: weak generic ones only on request.
+    min_confidence: str = "medium"
     max_file_size_mb: int = 256
     exclude: tuple[str, ...] = ()
     enable: tuple[str, ...] = ()
