@@ -76,7 +76,7 @@ def test_concatenation_keeps_the_name_it_is_assigned_to(matcher: Matcher) -> Non
     found = [
         (f.secret.reveal(), f.line, f.column, f.decoded_from)
         for f in matcher.scan_chunk(chunk)
-        if f.rule_id == "generic.secret_assignment"
+        if f.rule_id == "generic.password_assignment"
     ]
     column = text.split("\n")[1].index('"tX1s1"') + 2
     assert found == [("tX1s1X0xqz%5ShDN", 2, column, ("concat",))]
@@ -144,7 +144,7 @@ def test_escaped_assignment_in_a_notebook_cell_keeps_its_value(matcher: Matcher)
         (f.rule_id, f.secret.reveal(), f.column, f.decoded_from) for f in matcher.scan_chunk(chunk)
     ]
     column = text.index("Xk29") + 1
-    assert found == [("generic.secret_assignment", "Xk29fLq8Zt4Wm1Rv", column, ("escape",))]
+    assert found == [("generic.password_assignment", "Xk29fLq8Zt4Wm1Rv", column, ("escape",))]
 
 
 def test_escapes_before_a_secret_shift_its_decoded_offsets_back(matcher: Matcher) -> None:
