@@ -21,7 +21,7 @@ import platformdirs
 
 from leakward.rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
 
-FORMAT = "2"
+FORMAT = "3"
 
 
 def cache_file(key_material: bytes) -> Path:
@@ -65,13 +65,18 @@ def write(path: Path, ruleset: RuleSet) -> None:
 
 def _examples(items: list[Mapping[str, object]]) -> tuple[Example, ...]:
     return tuple(
-        Example(str(e["text"]), None if e["secret"] is None else str(e["secret"])) for e in items
+        Example(
+            str(e["text"]),
+            None if e["secret"] is None else str(e["secret"]),
+            None if e.get("path") is None else str(e["path"]),
+        )
+        for e in items
     )
 
 
 def _rule(entry: dict[str, object]) -> Rule:
     link = entry.pop("key_id")
-    tuples = ("keywords", "stopwords", "allow_patterns", "references", "tags")
+    tuples = ("keywords", "stopwords", "allow_patterns", "references", "tags", "paths")
     fields: dict[str, object] = {
         name: tuple(value) if name in tuples and isinstance(value, list) else value
         for name, value in entry.items()

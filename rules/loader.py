@@ -45,6 +45,7 @@ _RULE_KEYS = {
     "enabled",
     "tags",
     "key_id",
+    "paths",
     "examples",
     "verify",
 }
@@ -168,7 +169,11 @@ def _parse_rule(entry: object, provider: str, source: str, index: int) -> Rule:
     if "secret" not in compiled.groupindex:
         raise RuleError(f"{where}: pattern has no (?P<secret>…) group", "name the secret's group")
     keywords = tuple(str(k) for k in entry.get("keywords") or ())
-    if not keywords or any(not k for k in keywords):
+    paths = tuple(str(p) for p in entry.get("paths") or ())
+    for path_pattern in paths:
+        _compile(path_pattern, f"{where}: paths entry {path_pattern!r}")
+    # A rule held to named files may go without keywords: its pattern is the gate there.
+    if (not keywords and not paths) or any(not k for k in keywords):
         raise RuleError(f"{where}: needs at least one non-empty keyword", "keywords gate the rule")
     severity = str(entry.get("severity", "high"))
     confidence = str(entry.get("confidence", "high"))
@@ -201,6 +206,7 @@ def _parse_rule(entry: object, provider: str, source: str, index: int) -> Rule:
         enabled=bool(entry.get("enabled", True)),
         tags=tuple(str(t) for t in entry.get("tags", [])),
         key_id=_parse_key_id(entry.get("key_id"), where),
+        paths=paths,
         examples_match=_parse_examples(examples.get("match"), where),
         examples_no_match=_parse_examples(examples.get("no_match"), where),
         source=source,
@@ -229,10 +235,16 @@ def _parse_examples(value: object, where: str) -> tuple[Example, ...]:
         if isinstance(item, str):
             parsed.append(Example(item))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            secret = item.get("secret")
-            parsed.append(Example(item["text"], None if secret is None else str(secret)))
+            secret, path = item.get("secret"), item.get("path")
+            parsed.append(
+                Example(
+                    item["text"],
+                    None if secret is None else str(secret),
+                    None if path is None else str(path),
+                )
+            )
         else:
-            raise RuleError(f"{where}: an example is a string or {{text, secret}}", None)
+            raise RuleError(f"{where}: an example is a string or {{text, secret, path}}", None)
     return tuple(parsed)
 
 

@@ -25,10 +25,12 @@ def confidence_rank(confidence: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A rule example. `secret`, when given, is what the `secret` group must capture."""
+    """A rule example. `secret`, when given, is what the `secret` group must capture; `path`
+    is the file name it is scanned as (for rules with `paths`)."""
 
     text: str
     secret: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,9 @@ class Rule:
     enabled: bool = True
     tags: tuple[str, ...] = ()
     key_id: KeyIdLink | None = None
+    # Regexes searched in the file's path: when given, the rule reports only in files one
+    # matches (`.pgpass`, `config/master.key`, whose content alone says too little).
+    paths: tuple[str, ...] = ()
     # Which group holds the secret: "secret" for our rules, a number for imported gitleaks rules.
     secret_group: str | int = "secret"  # noqa: S105 - a group name, not a password
     examples_match: tuple[Example, ...] = ()

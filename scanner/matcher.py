@@ -50,6 +50,7 @@ class _Compiled:
     validator: Callable[[str], bool] | None
     placeholders: Placeholders
     is_generic: bool
+    paths: tuple[regex.Pattern[str], ...] = ()
 
 
 def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
@@ -61,6 +62,7 @@ def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
         validator=VALIDATORS[rule.validator] if rule.validator else None,
         placeholders=Placeholders(allowlist, rule),
         is_generic=GENERIC_TAG in rule.tags,
+        paths=tuple(regex.compile(p) for p in rule.paths),
     )
 
 
@@ -289,7 +291,7 @@ class Matcher:
         places = chunk.positions(offset for item in located for offset in (item.start, item.end))
         allowed = _AllowedLines(chunk.data)
         for item in located:
-            if allowed.has_marker(item.start):
+            if allowed.has_marker(item.start) or not self._is_in_path(item.index, chunk):
                 continue
             rule = self._ruleset.rules[item.index]
             line, column = places[item.start]
@@ -318,6 +320,11 @@ class Matcher:
                 )
             )
         return findings
+
+    def _is_in_path(self, index: int, chunk: Chunk) -> bool:
+        """A rule with `paths` reports only in files whose path one of them matches."""
+        paths = self._compiled[index].paths
+        return not paths or any(p.search(chunk.origin.display) for p in paths)
 
 
 class _AllowedLines:

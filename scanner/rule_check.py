@@ -28,7 +28,7 @@ class ExampleFailure:
 
 def example_findings(matcher: Matcher, example: Example) -> list[tuple[str, str]]:
     """(rule id, secret) for every finding in an example scanned as a small file of its own."""
-    chunk = Chunk(example.text.encode(), Origin(kind="file", path="example"))
+    chunk = Chunk(example.text.encode(), Origin(kind="file", path=example.path or "example"))
     return [(f.rule_id, f.secret.reveal()) for f in matcher.scan_chunk(chunk)]
 
 
@@ -59,7 +59,7 @@ def check_rule(matcher: Matcher, rule: Rule, engine: str) -> list[ExampleFailure
                 )
             )
         lowered = example.text.lower()
-        if not any(keyword.lower() in lowered for keyword in rule.keywords):
+        if rule.keywords and not any(keyword.lower() in lowered for keyword in rule.keywords):
             failures.append(
                 ExampleFailure(
                     rule.id,

@@ -42,6 +42,9 @@ FILES: dict[str, tuple[str, list[tuple[int, str]]]] = {
         ":19000:0:::\n",
         [(1, "password_hash.crypt")],
     ),
+    # held to its path: the same 32 hex digits anywhere else are a digest, not a key
+    "config/master.key": ("0cc175b9c0f1b6a831c399e269772661\n", [(1, "rails.master_key")]),
+    "notes/digest.txt": ("0cc175b9c0f1b6a831c399e269772661\n", []),
 }
 
 # Named as false positives in issue #17, or placeholders under a password name.
@@ -89,3 +92,16 @@ def test_reports_never_carry_the_values(findings: list[dict[str, object]]) -> No
     text = json.dumps(findings)
     assert "birch-lake-72" not in text
     assert "Dune!Falcon8" not in text
+
+
+def test_a_rule_needs_keywords_or_paths() -> None:
+    from leakward.core.errors import RuleError
+    from leakward.rules.loader import parse_rule_file
+
+    rule = b"provider: x\nrules:\n  - {id: x.y, name: n, pattern: '(?P<secret>a)', %s}\n"
+    (held,) = parse_rule_file(rule % b"paths: ['(^|/)a$']", "x.yaml")
+    assert (held.keywords, held.paths) == ((), ("(^|/)a$",))
+    with pytest.raises(RuleError, match="keyword"):
+        parse_rule_file(rule % b"tags: []", "x.yaml")
+    with pytest.raises(RuleError, match="paths entry"):
+        parse_rule_file(rule % b"paths: ['(']", "x.yaml")
