@@ -9,6 +9,12 @@ import sys
 
 import pytest
 
+# 64-character lines of invented base64 key material
+BODY = (
+    "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAr8Kq2Wz5Lm9Tx4Vb",
+    "3Nc7Pf1Hs6Jd0Qg8Ye2Ua5Mo7Ri4Xw9Bk3Cn1Pz6Ez2Lq8Vt5Sm0Dr7Fh4Gj9Kx",
+    "4Wq6Np1Yb8Tc3Mu9Ha7Jv2Ko5Ls0Ie4Rd8Gf1Ow6Qz3Xy9Bn7Cm2Ap5Ds0Et4Fu",
+)
 # file -> (text, [(line, rule id)]): each value invented in the format's documented shape.
 FILES: dict[str, tuple[str, list[tuple[int, str]]]] = {
     ".netrc": ("machine ftp.corp.test login ops password birch-lake-72\n", [(1, "netrc.password")]),
@@ -41,6 +47,12 @@ FILES: dict[str, tuple[str, list[tuple[int, str]]]] = {
         "root:$6$Zq81Lm2W$" + "Kx7vP2mQ9tR4wZ8nB3cL6yH1sD5fJ0gAe" * 2 + "Ux9Tb7Mq3Nw8Rp6LkQw2"
         ":19000:0:::\n",
         [(1, "password_hash.crypt")],
+    ),
+    "app/keys.py": (
+        'KEY = (\n    "-----BEGIN PRIVATE KEY-----\\n"\n'
+        + "".join(f'    "{line}\\n"\n' for line in BODY)
+        + '    "-----END PRIVATE KEY-----\\n"\n)\n',
+        [(2, "private_key.split_literals")],
     ),
     # held to its path: the same 32 hex digits anywhere else are a digest, not a key
     "config/master.key": ("0cc175b9c0f1b6a831c399e269772661\n", [(1, "rails.master_key")]),
