@@ -13,6 +13,9 @@ tooling and is left out of the scan.
     git clone --bare https://github.com/Plazmaz/leaky-repo bench/corpus/leaky-repo.git
     python bench/recall_leaky_repo.py bench/corpus/leaky-repo.git [--tools leakward] [--lines]
 
+`--min-confidence low` (or high) scans leakward at that tier instead of the default (medium);
+the tool then shows as `leakward@low`.
+
 PATH may be a bare git dir or a clone; HEAD is checked out into a temporary directory.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -32,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from detection import run_leakward, run_peer  # noqa: E402
+from detection import leakward_command, run_leakward, run_peer  # noqa: E402
 from peers import locate  # noqa: E402
 
 from tests.corpus import scoring  # noqa: E402
@@ -101,12 +105,29 @@ def tally(tool: str, hits: list[scoring.Hit]) -> ToolScore:
     return result
 
 
-def scan_all(root: Path, wanted: list[str]) -> list[ToolScore]:
+def run_leakward_at(root: Path, work: Path, min_confidence: str) -> object | None:
+    """leakward's report with only rules at least `min_confidence` sure."""
+    out = work / f"leakward-{min_confidence}.json"
+    cmd = [*leakward_command(Path("."), out), "--min-confidence", min_confidence]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    if not out.exists() or proc.returncode not in (0, 1):
+        print(f"leakward: no report (exit {proc.returncode}): {proc.stderr.strip()[-400:]}")
+        return None
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def scan_all(root: Path, wanted: list[str], min_confidence: str | None = None) -> list[ToolScore]:
     work = Path(tempfile.mkdtemp(prefix="leakward-leaky-"))
     installed = {p.name: p for p in locate()}
     scores = []
     try:
         for name in wanted:
+            if name == "leakward" and min_confidence:
+                report = run_leakward_at(root, work, min_confidence)
+                if report is not None:
+                    hits = scoring.PARSERS[name](report, root)
+                    scores.append(tally(f"leakward@{min_confidence}", hits))
+                continue
             if name == "leakward":
                 report = run_leakward(root, work)
             elif name in installed:
@@ -153,6 +174,9 @@ def main() -> int:
     parser.add_argument("git_dir", type=Path, help="leaky-repo's git dir (bare) or a clone")
     parser.add_argument("--tools", default=TOOLS)
     parser.add_argument("--lines", action="store_true", help="list each tool's reported lines")
+    parser.add_argument(
+        "--min-confidence", choices=("high", "medium", "low"), help="leakward's rule tier"
+    )
     args = parser.parse_args()
     git_dir = args.git_dir.resolve()
     if (git_dir / ".git").is_dir():
@@ -162,7 +186,7 @@ def main() -> int:
     try:
         checkout(git_dir, root)
         shutil.rmtree(root / META)
-        scores = scan_all(root, args.tools.split(","))
+        scores = scan_all(root, args.tools.split(","), args.min_confidence)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print("cells: found lines (capped at expected) / false positives (lines beyond expected)")
