@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_operator_actions"
-down_revision: str | None = "0010_registry_meta"
+down_revision: str | None = "0011_webhook_merges"
 branch_labels: str | None = None
 depends_on: str | None = None
 
