@@ -10,18 +10,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import click
 
 from leakward.cli.progress import ProgressBar
+from leakward.cli.scan_remote import remote_chunks
 from leakward.core.errors import UsageError
 from leakward.rules.gitleaks import load_gitleaks_rules
 from leakward.rules.loader import check_unique, load_rules
 from leakward.rules.model import CONFIDENCES, SEVERITIES, RuleSet
-from leakward.scanner.models import Chunk, Finding, LeftOut, ScanResult, Skipped
+from leakward.scanner.models import Finding, LeftOut, ScanResult
 from leakward.scanner.report import FORMATS, render, summary_line, verbose_lines
 from leakward.scanner.scan import ScanOptions
 from leakward.scanner.sources.dispatch import SOURCES
@@ -292,47 +292,6 @@ def scan(
     sys.exit(exit_code(result, settings.scan.fail_on))
 
 
-def remote_chunks(
-    github_actions: str | None,
-    run_id: int | None,
-    since: str | None,
-    gitlab_jobs: str | None,
-    postman_workspace: str | None,
-    options: ScanOptions,
-    environ: Mapping[str, str],
-) -> Iterable[Chunk | Skipped] | None:
-    """Chunks from a remote service named on the command line, or None for local sources."""
-    chosen = [n for n in (github_actions, gitlab_jobs, postman_workspace) if n]
-    if not chosen:
-        return None
-    if len(chosen) > 1:
-        raise UsageError("scan one remote source at a time", None)
-    limits = options.container_limits
-    # Each service's base URL is the one `rotate` uses for that provider (LEAKWARD_API_<NAME>).
-    from leakward.rotators.providers.registry import url_for
-
-    if github_actions:
-        from leakward.scanner.sources.remote_github_actions import (
-            actions_log_chunks,
-            github_client,
-        )
-
-        require_variable(environ, "GITHUB_TOKEN", "a token that can read this repository's Actions")
-        when = since_date(since) if since else None
-        github = github_client(environ, url_for(environ, "github"))
-        return actions_log_chunks(github, github_actions, limits, run_id=run_id, since=when)
-    if gitlab_jobs:
-        from leakward.scanner.sources.remote_gitlab import gitlab_client, gitlab_job_chunks
-
-        instance = url_for(environ, "gitlab")
-        return gitlab_job_chunks(gitlab_client(environ, instance), gitlab_jobs, limits)
-    from leakward.scanner.sources.remote_postman import postman_client, workspace_chunks
-
-    require_variable(environ, "POSTMAN_API_KEY", "a Postman API key with access to it")
-    postman = postman_client(environ, url_for(environ, "postman"))
-    return workspace_chunks(postman, str(postman_workspace))
-
-
 # The `scan` parameters that set a setting (flag > environment > config file > default).
 SETTING_PARAMS = {
     "rule_dirs": "scan.rules",
@@ -352,22 +311,6 @@ SETTING_PARAMS = {
 def setting_flags(params: Mapping[str, object]) -> dict[str, object]:
     """The settings `scan`'s parsed parameters set, by setting name."""
     return {setting: params.get(name) for name, setting in SETTING_PARAMS.items()}
-
-
-def require_variable(environ: Mapping[str, str], name: str, what: str) -> None:
-    """A usage error before any request when the service cannot be read without a credential."""
-    if not environ.get(name):
-        raise UsageError(f"{name} is not set", f"export {name} with {what}")
-
-
-def since_date(text: str) -> date:
-    """The day `--since` names, as ISO 8601 (`2026-12-01`, or a timestamp whose day is taken)."""
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        raise UsageError(
-            f"--since takes an ISO 8601 date, got {text!r}", "e.g. --since 2026-12-01"
-        ) from None
 
 
 def scan_options(
