@@ -27,7 +27,9 @@ LINES_PER_KB = {
     "concatenation": 36000,
     "env_tokens": 5500,
     "real_tokens": 6000,
-    "aws_pairs": 9000,
+    # Five rules confirm each pair (the key id, the secret, the bare secret, and the generic
+    # named-key and unquoted-assignment rules), each once.
+    "aws_pairs": 15000,
 }
 
 
@@ -81,4 +83,6 @@ def test_a_value_near_many_anchors_is_confirmed_once(engine: str) -> None:
     work = _work("aws_pairs", 400, engine)
 
     assert work["findings"] == 200
-    assert work["confirmed"] <= 4 * work["findings"]
+    # Once per value for each of the five rules that read a pair (see LINES_PER_KB); one
+    # confirmation per nearby id would be nine for the secret rule alone.
+    assert work["confirmed"] <= 5 * work["findings"]

@@ -43,5 +43,6 @@ def test_threads_scanning_at_once_never_share_a_matcher() -> None:
         thread.join()
 
     assert seen["everything"] is not seen["aws"]
-    assert seen["everything"]._ruleset is everything
-    assert seen["aws"]._ruleset is no_aws
+    # Equal, not identical: a matcher built earlier in this thread for an equal rule set is reused.
+    assert seen["everything"]._ruleset == everything
+    assert seen["aws"]._ruleset == no_aws
