@@ -37,6 +37,7 @@ def introductions_of(
     phases.begin_walk("attributing", revs)
     for intro in repo.introductions(revs, oids=oids, errors=errors, walked=phases.walked):
         found.setdefault(intro.oid, []).append(intro)
+    phases.end_walk()
     skipped += [log_failure(error) for error in errors]
     for intros in found.values():
         intros.sort(key=Introduction.age_key)

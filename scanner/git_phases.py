@@ -61,9 +61,12 @@ class Phases:
         self._phased(min(commits, total) if total else commits, total, 0)
 
     def end_walk(self) -> None:
-        """A walk that stopped once it had what it needed did all its work: its bar ends full."""
-        total = self._commits.total() if self._commits is not None else 0
-        if self._phased is not None and total:
+        """A walk that stopped once it had what it needed, or that git filtered down to the
+        commits it needed, did all its work: its bar ends full."""
+        if self._phased is None:
+            return
+        total = self._commits.total(wait=True) if self._commits is not None else 0
+        if total:
             self._phased(total, total, 0)
 
     def close(self) -> None:

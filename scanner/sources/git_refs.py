@@ -174,8 +174,11 @@ class CommitCount:
         )
         self._total = 0
 
-    def total(self) -> int:
+    def total(self, wait: bool = False) -> int:
+        """The count; with `wait`, once git has answered rather than 0 while it counts."""
         out = self._process.stdout
+        if wait:
+            self._process.wait()
         # The answer is one short line: it fits the pipe, so git exits before it is read.
         if not self._total and out is not None and self._process.poll() is not None:
             answer = out.read().strip()

@@ -19,6 +19,7 @@ from leakward.cli.progress import ProgressBar
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.git import Repository
 from tests.git.repos import GitRepo, by_secret, pat
 
 
@@ -127,3 +128,29 @@ def test_progress_names_each_phase_with_its_own_bar_up_to_its_total(
     # the total.
     assert re.search(r"\] (\d+ |(\d+)/\2 )commits", _last_draw_of(output, "finding refs"))
     assert f"] {blobs}/{blobs} objects" in _last_draw_of(output, "scanning")
+
+
+def test_the_attribution_log_hands_over_only_commits_that_put_a_found_blob_in_place(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    # Commits that touch other files are most of a real history: git leaves them out, so the
+    # log's output does not grow with them. A rename and a merge still count as introductions.
+    repo.commit("init", **{"README.md": "# demo\n"})
+    secret = f"TOKEN={pat(7)}\n"
+    added = repo.commit("add", **{"a.env": secret})
+    for n in range(12):
+        repo.commit(f"noise {n}", **{"notes.txt": f"line {n}\n"})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.git("mv", "a.env", "b.env")
+    renamed = repo.commit("rename")
+    repo.git("checkout", "-q", "main")
+    repo.commit("more noise", **{"notes.txt": "last\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    blob = repo.git("rev-parse", "HEAD:b.env")
+    walked: list[int] = []
+    intros = list(Repository(repo.path).introductions(["--all"], oids={blob}, walked=walked.append))
+    assert {(i.commit, i.path) for i in intros} >= {(added, "a.env"), (renamed, "b.env")}
+    assert walked[-1] <= 3  # add, rename, and the merge that brought b.env to main
+    scan = scan_history(repo.path, rules, options)
+    (finding,) = scan.result.findings
+    assert (finding.origin.commit, finding.origin.path) == (added, "a.env")
