@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
-# Global flags a pattern may open with, before a leading lookbehind.
-_LEADING_FLAGS = re.compile(r"(?:\(\?[A-Za-z]+\))*")
+# Inline flags that may come before a pattern's first lookbehind, and the space `(?x)` ignores.
+_LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
 
 
 def _group_end(pattern: str, start: int) -> int:
@@ -48,9 +48,14 @@ def _group_end(pattern: str, start: int) -> int:
 
 
 def for_hyperscan(pattern: str) -> str:
-    """The pattern without lookarounds and with `(?P<name>…)` / `(?<name>…)` as `(…)`."""
+    """The pattern without lookarounds and with `(?P<name>…)` / `(?<name>…)` as `(…)`; a
+    positive lookbehind at its very start becomes a plain group."""
     out: list[str] = []
     index = 0
+    leading = _LEADING_FLAGS.match(pattern)
+    if leading is not None and pattern.startswith("(?<=", leading.end()):
+        out.append(pattern[: leading.end()] + "(?:")
+        index = leading.end() + len("(?<=")
     in_class = False
     while index < len(pattern):
         char = pattern[index]
@@ -76,8 +81,6 @@ def for_hyperscan(pattern: str) -> str:
             continue
         if char == "(" and pattern.startswith(_LOOKAROUNDS, index):
             end = _group_end(pattern, index)
-            if pattern.startswith("(?<=", index) and _LEADING_FLAGS.fullmatch(pattern, 0, index):
-                out.append(f"(?:{for_hyperscan(pattern[index + 4 : end - 1])})")
             index = end
             continue
         if pattern.startswith("(?P<", index) or (
