@@ -1,18 +1,122 @@
-"""The pure-`regex` engine: keyword prefilter, then every candidate rule over the whole chunk.
+"""The pure-`regex` engine: one Aho-Corasick pass finds every keyword, and rules run near them.
 
-Stage: engine. Slower than Hyperscan but installs everywhere; its hits are whole-chunk windows for
-each rule whose keyword occurs, so the matcher's confirmation decides exactly as it does for
-Hyperscan's narrower windows.
+Stage: engine. Installs where Hyperscan cannot. A scan of ten rails release trees did not finish
+in 300 s: every keyword was looked for in each chunk on its own, each rule whose keyword occurred
+searched the whole chunk, and the base64 decoder triggers (ten thousand literals) were one `re`
+alternation tried at every byte. Here one automaton over all keywords and one over all literal
+triggers read each byte once; a rule gets windows around each of its keywords, reaching as far
+as one of its matches can (decoder triggers: see scanner.engines.regex_triggers), so the
+matcher's `regex` confirmation only reads text near a keyword. A rule one of whose examples
+matches with no keyword within that reach (and a rule without keywords) keeps the whole chunk:
+the windows never lose a match that Hyperscan's would find.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from leakward.rules.model import RuleSet
+import regex
+
+from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
-from leakward.scanner.triggers import trigger_patterns
+from leakward.scanner.engines.pattern_shape import shape
+from leakward.scanner.engines.regex_triggers import TriggerFinder, automaton
+
+# Bytes kept on each side of a window, as the Hyperscan engine keeps them around its hits.
+MARGIN = 64
+# Below this reach, windows by width alone are narrow enough; finding lines costs more.
+_LINES_WORTH = 1024
+
+Span = tuple[int, int]
+# A keyword's rules by reach, and those of them that search whole chunks.
+_Group = tuple[list[tuple["Reach", tuple[int, ...]]], tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a rule's matches can lie around one of its keywords: within `width` bytes (its
+    widest match, from pattern_shape) and, when `lines` is set, on the keyword's own line or up
+    to `lines` lines from it (a match holding at most that many newlines, with a keyword on its
+    lines). Generic rules are unbounded in width and bounded in lines: the line is the window."""
+
+    width: int
+    lines: int | None
+
+
+def reach_of(rule: Rule) -> Reach | None:
+    """A rule's reach from its keywords; None when one of its examples matches with no keyword
+    within its width before the match's end (a lookbehind's text counts) or just after it (a
+    lookahead's), or when it has no examples to tell (imported rules). The examples also decide
+    whether the line bound holds: each match must have a keyword on its own lines."""
+    if not rule.examples_match:
+        return None
+    width, lines = shape(rule.pattern)
+    keywords = [k.lower().encode() for k in rule.keywords]
+    pattern = regex.compile(rule.pattern.encode())
+    for example in rule.examples_match:
+        text = example.text.encode()
+        lowered = text.lower()
+        for match in pattern.finditer(text):
+            near = lowered[max(0, match.end() - width) : match.end() + MARGIN]
+            if not any(k in near for k in keywords):
+                return None
+            first = lowered.rfind(b"\n", 0, match.start()) + 1
+            last = lowered.find(b"\n", match.end())
+            own = lowered[first : len(lowered) if last < 0 else last]
+            if not any(k in own for k in keywords):
+                lines = None
+    return Reach(width, lines)
+
+
+def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
+    """The bytes to search for matches near the keywords at `spans` (in order), merged."""
+    size = len(data)
+    width = reach.width + MARGIN
+    if reach.lines is None or width <= _LINES_WORTH:
+        if len(spans) * 2 * width >= size:
+            return [(0, size)]  # keywords everywhere: the windows would be the chunk
+        return _merged([(a - width, b + width) for a, b in spans], size)
+    windows: list[Span] = []
+    last_end = -1
+    for start, end in spans:
+        # A keyword on the line of the one before has the same window: one find, not two walks.
+        if last_end >= 0 and data.find(b"\n", last_end, end) < 0:
+            continue
+        last_end = end
+        windows.append(_lines_around(data, start, end, reach.lines, width))
+    return _merged(windows, size)
+
+
+def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> Span:
+    """Whole lines from `lines` above the keyword's to `lines` below (with the newline ending
+    the last: nothing there is a match cut short by the window's edge), within `width`."""
+    cut = start
+    for _ in range(lines + 1):
+        cut = data.rfind(b"\n", 0, cut)
+        if cut < 0:
+            break
+    edge = end
+    for _ in range(lines + 1):
+        edge = data.find(b"\n", edge) + 1
+        if not edge:
+            edge = len(data)
+            break
+    return max(start - width, cut + 1), min(end + width, edge)
+
+
+def _merged(spans: list[Span], size: int) -> list[Span]:
+    """Spans clipped to the chunk, sorted, overlaps merged."""
+    spans.sort()
+    merged: list[Span] = []
+    for start, end in spans:
+        start, end = max(0, start), min(size, end)
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 class RegexEngine:
@@ -20,36 +124,65 @@ class RegexEngine:
 
     def __init__(self, ruleset: RuleSet) -> None:
         indexes = scanned_rule_indexes(ruleset)
-        self._by_keyword: dict[bytes, list[int]] = {}
-        # Imported rules may have no keywords: nothing gates them, they always run.
+        self._rules = ruleset.rules
+        # Per rule met so far, how far its windows reach from a keyword (None: whole chunks).
+        # Worked out on first use: a scan meets a few rules, and parsing all took seconds.
+        self._reach: dict[int, Reach | None] = {}
+        self._groups: dict[int, _Group] = {}
         self._ungated = [i for i in indexes if not ruleset.rules[i].keywords]
+        by_keyword: dict[bytes, list[int]] = {}
         for index in indexes:
             for keyword in ruleset.rules[index].keywords:
-                self._by_keyword.setdefault(keyword.lower().encode(), []).append(index)
-        by_kind: dict[str, list[str]] = {}
-        keywords = (k for i in indexes for k in ruleset.rules[i].keywords)
-        for kind, pattern in trigger_patterns(keywords):
-            by_kind.setdefault(kind, []).append(pattern)
-        self._triggers = {
-            kind: re.compile("|".join(f"(?:{p})" for p in patterns).encode())
-            for kind, patterns in by_kind.items()
-        }
+                by_keyword.setdefault(keyword.lower().encode(), []).append(index)
+        self._keywords = automaton(list(by_keyword))
+        self._keyword_rules = [tuple(rules) for rules in by_keyword.values()]
+        self._triggers = TriggerFinder(k for i in indexes for k in ruleset.rules[i].keywords)
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
         return [self.scan(piece) for piece in pieces]
 
     def scan(self, data: bytes) -> Hits:
         hits = Hits()
-        lowered = data.lower()
-        whole = [(0, len(data))]
+        size = len(data)
+        whole = [(0, size)]
         for index in self._ungated:
             hits.windows[index] = whole
-        for keyword, indexes in self._by_keyword.items():
-            if keyword in lowered:
-                for index in indexes:
+        lowered = data.lower()
+        if self._keywords is not None:
+            # Keyword places per keyword: one append per place.
+            places: dict[int, list[Span]] = {}
+            for keyword, start, end in self._keywords.find_matches_as_indexes(
+                lowered, overlapping=True
+            ):
+                places.setdefault(keyword, []).append((start, end))
+            near: dict[int, list[Span]] = {}
+            for keyword, spans in places.items():
+                reaches, wide = self._group(keyword)
+                for index in wide:
                     hits.windows[index] = whole
-        for kind, pattern in self._triggers.items():
-            offsets = [m.end() for m in pattern.finditer(data)]
-            if offsets:
-                hits.triggers[kind] = offsets
+                for reach, indexes in reaches:
+                    windows = _windows(data, spans, reach)
+                    for index in indexes:
+                        near.setdefault(index, []).extend(windows)
+            for index, windows in near.items():
+                if index not in hits.windows:
+                    hits.windows[index] = _merged(windows, size)
+        hits.triggers = self._triggers.find(data, lowered)
         return hits
+
+    def _group(self, keyword: int) -> _Group:
+        """A keyword's rules by reach (each reach's windows computed once for all its rules),
+        and the rules among them that search whole chunks."""
+        if keyword not in self._groups:
+            group = self._keyword_rules[keyword]
+            for index in group:
+                if index not in self._reach:
+                    self._reach[index] = reach_of(self._rules[index])
+            by_reach: dict[Reach, list[int]] = {}
+            for index in group:
+                reach = self._reach[index]
+                if reach is not None:
+                    by_reach.setdefault(reach, []).append(index)
+            wide = tuple(i for i in group if self._reach[i] is None)
+            self._groups[keyword] = ([(r, tuple(i)) for r, i in by_reach.items()], wide)
+        return self._groups[keyword]

@@ -1,0 +1,93 @@
+"""The `regex` fallback engine: one keyword pass, rules searched only near their keywords.
+
+Ten rails release trees did not finish in 300 s on this engine (issue #18): every rule whose
+keyword occurred searched the whole chunk. The work is bounded here by the bytes of the windows
+it hands the matcher, and its findings are checked against Hyperscan's on the same input.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+
+import pytest
+
+from leakward.rules.loader import load_rules
+from leakward.rules.model import RuleSet
+from leakward.scanner.engines import make_engine
+from leakward.scanner.engines.regex_engine import MARGIN, RegexEngine, reach_of
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
+from tests.scanner.tokens import github_token, random_body
+
+RULESET: RuleSet = load_rules()
+
+
+def _filler(size: int, seed: int) -> str:
+    """Code-like lines without any keyword of a rule."""
+    chooser = random.Random(seed)
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    lines = []
+    while sum(map(len, lines)) < size:
+        lines.append(" ".join(chooser.choice(words) for _ in range(8)) + "\n")
+    return "".join(lines)
+
+
+def _rule_index(rule_id: str) -> int:
+    return next(i for i, rule in enumerate(RULESET.rules) if rule.id == rule_id)
+
+
+def test_a_rule_searches_only_near_its_keyword_not_the_whole_chunk() -> None:
+    token = github_token("ghp_", random_body(3))
+    data = (_filler(200_000, 1) + f"TOKEN={token}\n" + _filler(200_000, 2)).encode()
+    index = _rule_index("github.pat.classic")
+    reach = reach_of(RULESET.rules[index])
+    assert reach is not None
+    hits = RegexEngine(RULESET).scan(data)
+    windows = hits.windows[index]
+    searched = sum(end - start for start, end in windows)
+    assert searched <= 2 * (reach.width + MARGIN) + len("ghp_")
+    ((start, end),) = windows
+    at = data.index(token.encode())
+    assert start <= at
+    assert at + len(token) <= end
+
+
+def test_a_generic_rule_searches_only_the_lines_of_its_keywords() -> None:
+    # Its matches have no upper width (`[^\\s]{10,}`) but hold no newline: the line is enough.
+    data = _filler(100_000, 4) + "db_password = hunter2hunter2hunter2\n" + _filler(100_000, 5)
+    index = _rule_index("generic.unquoted_assignment")
+    reach = reach_of(RULESET.rules[index])
+    assert reach is not None
+    assert reach.lines == 0
+    ((start, end),) = RegexEngine(RULESET).scan(data.encode()).windows[index]
+    assert data[start:end] == "db_password = hunter2hunter2hunter2\n"
+
+
+def test_a_rule_whose_example_has_no_keyword_near_its_match_keeps_the_whole_chunk() -> None:
+    lacking = [r for r in RULESET.rules if r.keywords and r.examples_match and reach_of(r) is None]
+    assert lacking  # e.g. bare AWS secret keys, whose keyword sits on another line
+    assert all(reach_of(r) is not None for r in RULESET.rules if r.id.startswith("github.pat"))
+
+
+def _findings(engine: str, data: bytes) -> list[tuple[str, str, int, int]]:
+    matcher = Matcher(RULESET, make_engine(RULESET, engine))
+    chunk = Chunk(data, Origin("file", "mixed.txt"))
+    return [(f.rule_id, f.secret.reveal(), f.line, f.column) for f in matcher.scan_chunk(chunk)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_engines_find_the_same_secrets_among_filler(seed: int) -> None:
+    tokens = [github_token("ghp_", random_body(seed * 10 + n)) for n in range(3)]
+    encoded = base64.b64encode(f"github_token: {tokens[2]}\n".encode()).decode()
+    data = (
+        _filler(30_000, seed)
+        + f'config.token = "{tokens[0]}"\n'
+        + _filler(30_000, seed + 1)
+        + f"password = {tokens[1]}\n"
+        + f"secret_data: {encoded}\n"
+        + _filler(5_000, seed + 2)
+    ).encode()
+    found = _findings("regex", data)
+    assert len({secret for _, secret, _, _ in found} & set(tokens)) == 3
+    assert found == _findings("hyperscan", data)
