@@ -292,12 +292,16 @@ def _scan_all(
     return results
 
 
-def _sized(blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped]) -> list[Blob]:
+def _sized(
+    blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped], kept_oids: set[str]
+) -> list[Blob]:
+    """The blobs within the size limit; the others are reported, and left out of `kept_oids`."""
     limit = options.file_limits.max_file_size
     kept = []
     for blob in blobs:
         if blob.size > limit:
             skipped.append(Skipped(blob.path, f"blob larger than the {limit >> 20} MiB limit"))
+            kept_oids.discard(blob.oid)
         else:
             kept.append(blob)
     return kept
@@ -336,23 +340,26 @@ def _scan_history(
     paths, missing = repo.reachable_blobs(revs)
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     blobs = []
-    listed: set[str] = set()
+    reachable = 0
     for oid, size, stored, base in repo.blobs_in_pack_order():
-        listed.add(oid)
         name = paths.get(oid)
         if name is None and not all_objects:
             continue
+        reachable += name is not None
         whole = stored if base is None else 0
         linked = base if base is not None and stored * _REBUILT_SHARE < size else None
         compare = worth_comparing(size, stored)
         blobs.append(
             Blob(oid, name or f"(unreachable blob {oid[:12]})", size, linked, compare, whole)
         )
-    # A corrupt object is left out of the object listing; asking cat-file for it anyway is what
-    # gets it reported instead of silently unscanned.
-    blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in listed]
-    blobs = _sized(blobs, options, skipped)
+    # One set of the listed blobs serves both checks below: a million-blob history's sets were
+    # a good part of its memory.
     scanned = {blob.oid for blob in blobs}
+    if reachable < len(paths):
+        # A corrupt object is left out of the object listing; asking cat-file for it anyway is
+        # what gets it reported instead of silently unscanned.
+        blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in scanned]
+    blobs = _sized(blobs, options, skipped, scanned)
     blobs = [
         b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
         for b in blobs
@@ -474,7 +481,8 @@ def _scan_revisions(
     sizes = repo.blob_sizes(by_oid)
     blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
     phases.begin("scanning", "objects")
-    results = _scan_all(repo, _sized(blobs, options, skipped), ruleset, options, phases.scanning)
+    sized = _sized(blobs, options, skipped, set())
+    results = _scan_all(repo, sized, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     commits = {i.commit for oid in results.findings for i in by_oid[oid]}
     olds = set().union(*(before.get(commit, set()) for commit in commits))

@@ -132,36 +132,69 @@ class Repository:
             common = common / pointer.read_text().strip()
         return (common / "shallow").is_file()
 
+    def lines(self, *args: str) -> Iterator[bytes]:
+        """A git command's output lines (without the newline) as it writes them: a listing of a
+        million objects is never held whole. Raises SourceError when git fails."""
+        with tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen(
+                ["git", f"--git-dir={self.git_dir}", *args],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                bufsize=1 << 20,
+            )
+            assert process.stdout is not None  # noqa: S101 - a pipe was requested
+            try:
+                for line in process.stdout:
+                    yield line.rstrip(b"\n")
+            finally:
+                process.stdout.close()
+                status = process.wait()
+            stderr.seek(0)
+            message = stderr.read().decode("utf-8", "replace").strip().splitlines()
+        if status != 0:
+            raise SourceError(
+                f"git {args[0]} failed: {message[-1] if message else f'exit status {status}'}",
+                "check the revisions you passed and that the repository is intact",
+            )
+
     def reachable_blobs(self, revs: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-        """oid -> a path it was seen at, for every blob reachable from `revs`; and missing oids."""
-        output = self.run(
-            "rev-list", "--objects", "--filter=object:type=blob", "--missing=print", *revs
-        )
+        """oid -> a path it was seen at, for every blob reachable from `revs`; and missing oids.
+
+        Streamed, and each distinct path is one string however many blobs it names: on a
+        million-blob history most of the memory was those repeats and the listing held whole.
+        """
+        names: dict[bytes, str] = {}
         paths: dict[str, str] = {}
         missing: list[str] = []
-        for line in output.split(b"\n"):
+        listing = ("rev-list", "--objects", "--filter=object:type=blob", "--missing=print")
+        for line in self.lines(*listing, *revs):
             if line.startswith(b"?"):
                 missing.append(line[1:].decode())
             elif len(line) > 41 and line[40:41] == b" ":
-                paths.setdefault(line[:40].decode(), line[41:].decode("utf-8", "surrogateescape"))
+                raw = line[41:]
+                name = names.get(raw)
+                if name is None:
+                    name = names[raw] = raw.decode("utf-8", "surrogateescape")
+                paths.setdefault(line[:40].decode(), name)
         return paths, missing
 
     def blobs_in_pack_order(self) -> Iterator[tuple[str, int, int, str | None]]:
         """(oid, size, bytes on disk, delta base or None) of every blob in the object store,
         reachable or not, in storage order."""
-        output = self.run(
+        for line in self.lines(
             "cat-file",
             "--batch-all-objects",
             "--unordered",
-            "--batch-check=%(objectname) %(objecttype) %(objectsize) %(objectsize:disk) "
+            "--batch-check=%(objecttype) %(objectname) %(objectsize) %(objectsize:disk) "
             "%(deltabase)",
-        )
-        for line in output.split(b"\n"):
+        ):
+            if not line.startswith(b"blob "):
+                continue  # trees, commits and tags: most of the lines
             parts = line.split(b" ")
-            if len(parts) == 5 and parts[1] == b"blob":
+            if len(parts) == 5:
                 base = parts[4].decode()
                 yield (
-                    parts[0].decode(),
+                    parts[1].decode(),
                     int(parts[2]),
                     int(parts[3]),
                     None if base == ZERO_OID else base,
