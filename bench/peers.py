@@ -45,6 +45,9 @@ _COMMANDS: dict[str, tuple[str, str | None]] = {
 }
 
 
+PEER_NAMES = tuple(_COMMANDS)
+
+
 def _filled(template: str, **values: Path) -> list[str]:
     # Split first, fill after: a path with spaces stays one argument.
     return [word.format(**values) for word in template.split()]

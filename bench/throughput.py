@@ -1,12 +1,17 @@
-"""Throughput of leakward against the peers on one input: MB/s, wall time, peak RSS, findings.
+"""Throughput of leakward against the peers: MB/s, wall time, CPU time, peak RSS, findings.
 
 Stage: benchmarks only, never part of the test suite. Every tool scans the same PATH in the same
 run, after one pass that pulls PATH into the page cache, so no tool pays for the disk and the others
-not. Peak RSS comes from /usr/bin/time -v (or, without it, from getrusage in a fresh child per
-tool). Ratios are against the fastest peer. A JSON copy of the table goes to bench/results/.
+not. CPU time (user + system, the tool's child processes included) and peak RSS come from
+/usr/bin/time -v (or, without it, from getrusage in a fresh child per tool); on a shared machine
+CPU is the figure to compare. Ratios are against the fastest peer. With --git, the read floor is
+timed too: `git cat-file --batch-all-objects --batch --unordered` streaming every object once.
+Several PATHs are raced one after the other, each with its own table. A JSON copy of the tables
+goes to bench/results/.
 
     python bench/throughput.py bench/corpus/tree
     python bench/throughput.py --git bench/corpus/history      # each repository below, all commits
+    python bench/throughput.py --git ../bench-rails/rails ../bench-history/symfony
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from peers import Peer, ensure  # noqa: E402
+from peers import PEER_NAMES, Peer, ensure, locate  # noqa: E402
 
 TIME = Path("/usr/bin/time")
 # Measures a child's peak RSS where /usr/bin/time is missing: a fresh interpreter per tool, so
@@ -35,7 +40,8 @@ TIME = Path("/usr/bin/time")
 _RUSAGE = (
     "import resource, subprocess, sys\n"
     "rc = subprocess.run(sys.argv[1:]).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(r.ru_utime + r.ru_stime, r.ru_maxrss, file=sys.stderr)\n"
     "sys.exit(rc)\n"
 )
 
@@ -49,6 +55,7 @@ class Run:
     exit_code: int
     mb_per_s: float = 0.0
     note: str = ""
+    cpu_seconds: float = 0.0
 
 
 def leakward_exe() -> list[str]:
@@ -107,8 +114,8 @@ def blob_bytes(repo: Path) -> int:
     )
 
 
-def measure(cmd: list[str], stdout_to: Path | None, cwd: Path) -> tuple[float, float, int]:
-    """Run `cmd` in `cwd`; returns wall seconds, peak RSS in MB and the exit code."""
+def measure(cmd: list[str], stdout_to: Path | None, cwd: Path) -> tuple[float, float, float, int]:
+    """Run `cmd` in `cwd`; returns wall seconds, CPU seconds, peak RSS in MB and the exit code."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
         if TIME.exists():
             wrapped = [str(TIME), "-v", "-o", stats.name, *cmd]
@@ -122,8 +129,13 @@ def measure(cmd: list[str], stdout_to: Path | None, cwd: Path) -> tuple[float, f
             sink.close()  # type: ignore[union-attr]
         text = stats.read() if TIME.exists() else proc.stderr.decode(errors="replace")
     found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    kb = int(found.group(1)) if found else int((text.strip().splitlines() or ["0"])[-1] or 0)
-    return seconds, kb / 1024, proc.returncode
+    if found:
+        kb = int(found.group(1))
+        cpu = sum(float(v) for v in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
+    else:
+        cpu_text, _, kb_text = ((text.strip().splitlines() or ["0 0"])[-1]).partition(" ")
+        cpu, kb = float(cpu_text or 0), int(kb_text or 0)
+    return seconds, cpu, kb / 1024, proc.returncode
 
 
 def count_findings(tool: str, report: Path) -> int:
@@ -142,8 +154,23 @@ def count_findings(tool: str, report: Path) -> int:
 
 
 def run_tool(name: str, cmd: list[str], report: Path, to_stdout: bool, cwd: Path) -> Run:
-    seconds, rss, code = measure(cmd, report if to_stdout else None, cwd)
-    return Run(name, seconds, rss, count_findings(name, report), code)
+    seconds, cpu, rss, code = measure(cmd, report if to_stdout else None, cwd)
+    return Run(name, seconds, rss, count_findings(name, report), code, cpu_seconds=cpu)
+
+
+def read_floor(repos: list[Path], size: int) -> Run:
+    """Every object of each repository streamed once by git itself: what no scan can beat."""
+    floor = Run("cat-file floor", 0.0, 0.0, 0, 0)
+    for repo in repos:
+        cmd = ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch", "--unordered"]
+        seconds, cpu, rss, code = measure(cmd, Path(os.devnull), repo)
+        floor.seconds += seconds
+        floor.cpu_seconds += cpu
+        floor.peak_rss_mb = max(floor.peak_rss_mb, rss)
+        floor.exit_code = max(floor.exit_code, code)
+    floor.mb_per_s = size / 1e6 / floor.seconds if floor.seconds else 0.0
+    floor.note = "reference, not a peer"
+    return floor
 
 
 def targets(path: Path, git: bool) -> list[Path]:
@@ -157,7 +184,10 @@ def bench(path: Path, git: bool, tools: list[str], work: Path) -> tuple[list[Run
     size = sum(blob_bytes(r) for r in repos) if git else 0
     read = warm([r / ".git" for r in repos] if git else repos)
     size = size or read
-    peers = {p.name: p for p in ensure()}
+    # Only a peer that was asked for and is missing sends pip to the registry.
+    peers = {p.name: p for p in locate()}
+    if any(name not in peers for name in tools if name in PEER_NAMES):
+        peers = {p.name: p for p in ensure()}
     runs: list[Run] = []
     for name in tools:
         per_target: list[Run] = []
@@ -191,8 +221,11 @@ def bench(path: Path, git: bool, tools: list[str], work: Path) -> tuple[list[Run
                 sum(r.findings for r in per_target),
                 max(r.exit_code for r in per_target),
                 size / 1e6 / seconds if seconds else 0.0,
+                cpu_seconds=sum(r.cpu_seconds for r in per_target),
             )
         )
+    if git:
+        runs.append(read_floor(repos, size))
     return runs, size
 
 
@@ -212,12 +245,12 @@ def rules_load_seconds() -> dict[str, float]:
 
 
 def render(runs: list[Run], size: int) -> str:
-    peers = [r for r in runs if r.tool != "leakward" and r.seconds > 0]
+    peers = [r for r in runs if r.tool not in ("leakward", "cat-file floor") and r.seconds > 0]
     fastest = max(peers, key=lambda r: r.mb_per_s, default=None)
-    head = ("tool", "MB/s", "wall s", "RSS MB", "findings", "exit")
+    head = ("tool", "MB/s", "wall s", "CPU s", "RSS MB", "findings", "exit")
     lines = [
         f"input: {size / 1e6:.1f} MB",
-        "{:15} {:>8} {:>8} {:>8} {:>9} {:>5}  vs fastest peer".format(*head),
+        "{:15} {:>8} {:>8} {:>8} {:>8} {:>9} {:>5}  vs fastest peer".format(*head),
     ]
     for r in runs:
         if r.seconds <= 0:
@@ -225,10 +258,15 @@ def render(runs: list[Run], size: int) -> str:
             continue
         ratio = ""
         if fastest:
+            # Above 1 is better for speed; below 1 is better for CPU and RSS.
             speed = r.mb_per_s / fastest.mb_per_s
-            ratio = f"{speed:.2f}x speed, {r.peak_rss_mb / fastest.peak_rss_mb:.2f}x RSS"
-        row = (r.tool, r.mb_per_s, r.seconds, r.peak_rss_mb, r.findings, r.exit_code, ratio)
-        lines.append("{:15} {:8.1f} {:8.2f} {:8.0f} {:9d} {:5d}  {}".format(*row))
+            cpu = r.cpu_seconds / fastest.cpu_seconds if fastest.cpu_seconds else 0.0
+            rss = r.peak_rss_mb / fastest.peak_rss_mb if fastest.peak_rss_mb else 0.0
+            ratio = f"{speed:.2f}x speed, {cpu:.2f}x CPU, {rss:.2f}x RSS"
+        row = (r.tool, r.mb_per_s, r.seconds, r.cpu_seconds, r.peak_rss_mb, r.findings)
+        lines.append(
+            "{:15} {:8.1f} {:8.2f} {:8.2f} {:8.0f} {:9d} {:5d}  {}".format(*row, r.exit_code, ratio)
+        )
     if fastest:
         lines.append(f"fastest peer: {fastest.tool}")
     return "\n".join(lines)
@@ -236,7 +274,7 @@ def render(runs: list[Run], size: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Throughput of leakward and the peers on PATH.")
-    parser.add_argument("path", type=Path)
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     parser.add_argument(
         "--git",
         action="store_true",
@@ -249,25 +287,25 @@ def main() -> int:
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="leakward-throughput-"))
     work.mkdir(parents=True, exist_ok=True)
+    tables: list[dict[str, object]] = []
     try:
-        runs, size = bench(args.path.resolve(), args.git, args.tools.split(","), work)
+        for n, path in enumerate(args.paths):
+            place = work / str(n)
+            place.mkdir(parents=True, exist_ok=True)
+            runs, size = bench(path.resolve(), args.git, args.tools.split(","), place)
+            print(f"== {path}")
+            print(render(runs, size), flush=True)
+            tables.append({"path": str(path), "bytes": size, "runs": [asdict(r) for r in runs]})
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(render(runs, size))
     loads = rules_load_seconds() if "leakward" in args.tools else {}
     if loads:
         print("leakward start-up: " + ", ".join(f"{k} {v:.2f} s" for k, v in loads.items()))
     results = BENCH / "results"
     results.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    doc = {
-        "path": str(args.path),
-        "git": args.git,
-        "bytes": size,
-        "runs": [asdict(r) for r in runs],
-        "startup": loads,
-    }
+    doc = {"git": args.git, "tables": tables, "startup": loads}
     (results / f"throughput-{'git' if args.git else 'dir'}-{stamp}.json").write_text(
         json.dumps(doc, indent=1)
     )
