@@ -55,6 +55,23 @@ def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return union
 
 
+def clipped_union(
+    spans: list[tuple[int, int]], size: int, margin: int = 0
+) -> list[tuple[int, int]]:
+    """`spans` widened by `margin`, clipped to [0, size), sorted, with overlapping and touching
+    ones merged: the windows a confirmation pass reads, so a match across two never splits."""
+    spans.sort()
+    union: list[tuple[int, int]] = []
+    for start, end in spans:
+        start, end = max(0, start - margin), min(size, end + margin)
+        if union and start <= union[-1][1]:
+            if end > union[-1][1]:
+                union[-1] = (union[-1][0], end)
+        else:
+            union.append((start, end))
+    return union
+
+
 def overlaps_any(union: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps a span of `union` (sorted and disjoint, from `merged`)."""
     index = bisect.bisect_left(union, (end, -1)) - 1

@@ -28,6 +28,7 @@ from leakward.rules.model import RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
+from leakward.scanner.spans import clipped_union
 from leakward.scanner.triggers import trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
@@ -350,13 +351,4 @@ def _any_in(keywords: tuple[bytes, ...], texts: Iterable[bytes]) -> bool:
 
 def merge_windows(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     """Widen each hit by MARGIN and merge overlaps, so one confirmation pass covers a cluster."""
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        start, end = max(0, start - MARGIN), min(size, end + MARGIN)
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+    return clipped_union(spans, size, MARGIN)

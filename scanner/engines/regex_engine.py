@@ -22,6 +22,7 @@ from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.regex_triggers import TriggerFinder, automaton
+from leakward.scanner.spans import clipped_union
 
 # Bytes kept on each side of a window, as the Hyperscan engine keeps them around its hits.
 MARGIN = 64
@@ -76,7 +77,7 @@ def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
     if reach.lines is None or width <= _LINES_WORTH:
         if len(spans) * 2 * width >= size:
             return [(0, size)]  # keywords everywhere: the windows would be the chunk
-        return _merged([(a - width, b + width) for a, b in spans], size)
+        return clipped_union([(a - width, b + width) for a, b in spans], size)
     windows: list[Span] = []
     last_end = -1
     for start, end in spans:
@@ -85,7 +86,7 @@ def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
             continue
         last_end = end
         windows.append(_lines_around(data, start, end, reach.lines, width))
-    return _merged(windows, size)
+    return clipped_union(windows, size)
 
 
 def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> Span:
@@ -103,20 +104,6 @@ def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> 
             edge = len(data)
             break
     return max(start - width, cut + 1), min(end + width, edge)
-
-
-def _merged(spans: list[Span], size: int) -> list[Span]:
-    """Spans clipped to the chunk, sorted, overlaps merged."""
-    spans.sort()
-    merged: list[Span] = []
-    for start, end in spans:
-        start, end = max(0, start), min(size, end)
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 class RegexEngine:
@@ -166,7 +153,7 @@ class RegexEngine:
                         near.setdefault(index, []).extend(windows)
             for index, windows in near.items():
                 if index not in hits.windows:
-                    hits.windows[index] = _merged(windows, size)
+                    hits.windows[index] = clipped_union(windows, size)
         hits.triggers = self._triggers.find(data, lowered)
         return hits
 
