@@ -1,30 +1,31 @@
 """The dashboard suite: a real `leakward serve` on a registry built by tests/dashboard/world.py,
 and headless Chromium from the system packages driven by Playwright.
 
-No browser is ever downloaded: Playwright launches /usr/bin/chromium (Debian's `chromium`
-package). Where it is missing the browser tests skip with the reason, except in CI (`CI=true`),
-where they fail: a dashboard nobody looked at must not pass.
+Chromium, and where screenshots go, come from tests/browser.py: a missing Chromium fails the
+browser tests in CI, so a dashboard nobody looked at cannot pass.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.browser import CHROMIUM, require_browser
 from tests.dashboard.world import PEPPER, World, build_world
 from tests.registry.conftest import _isolated_environment, postgres_url
 from tests.webhooks.serve_process import serve_process
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 __all__ = ["_isolated_environment", "postgres_url"]
 
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "dashboard-operator-token-0123456789"  # invented for these tests
 
 
@@ -70,20 +71,10 @@ def dashboard(tmp_path: Path) -> Iterator[Served]:
         yield up
 
 
-def chromium_problem() -> str | None:
-    if CHROMIUM.exists():
-        return None
-    return f"{CHROMIUM} is missing: apt-get install -y chromium (Debian's package)"
-
-
 @pytest.fixture
 def browser_page(tmp_path: Path) -> Iterator[Page]:
     """A page in headless system Chromium; in CI a missing Chromium fails the test."""
-    problem = chromium_problem()
-    if problem is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem} (CI=true: the browser tests must run)")
-        pytest.skip(f"{problem}; CI=true makes this a failure")
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -94,15 +85,3 @@ def browser_page(tmp_path: Path) -> Iterator[Page]:
             yield page
         finally:
             browser.close()
-
-
-def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
-    """Save what the page shows under the test's tmp_path, and $LEAKWARD_SCREENSHOTS if set."""
-    path = tmp_path / "screenshots" / f"{name}.png"
-    path.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    extra = os.environ.get("LEAKWARD_SCREENSHOTS")
-    if extra:
-        Path(extra).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(extra) / path.name)
-    return path

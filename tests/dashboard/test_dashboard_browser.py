@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from leakward.registry import Registry
 from leakward.registry import rotations as log
 from leakward.registry.operator_actions import list_actions
-from tests.dashboard.conftest import TOKEN, Served, screenshot, served
+from tests.browser import screenshot
+from tests.dashboard.conftest import TOKEN, Served, served
 from tests.dashboard.world import FAILURE, HOSTILE_PATH, OTHER_WORKER, PEPPER, SECRETS
 
 

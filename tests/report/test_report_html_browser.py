@@ -4,14 +4,13 @@ Playwright, on a report the CLI wrote for a real git repository verified against
 Asserts what a person sees while using the filters and the search, that the page asks for
 nothing beyond its own file (every request is routed; any other URL fails the test), and that
 nothing from the scanned repository runs as script. Screenshots go to the test's tmp_path, and
-also to $LEAKWARD_SCREENSHOTS when set. In CI (CI=true) a missing Chromium or Playwright fails
-the test; on a developer's machine it skips, saying what to install.
+also to $LEAKWARD_SCREENSHOTS when set (tests/browser.py, which also makes a missing Chromium
+fail in CI).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser import CHROMIUM, require_browser, screenshot
 from tests.fakes.github import FakeGitHub, Token
 from tests.scanner.tokens import github_token, random_body
 
@@ -32,23 +32,13 @@ DB_PASSWORD = "por6hjvDZT3TXSctrW01"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.env"
 
 
-def missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        missing("no chromium: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("no playwright: pip install -e '.[test]'")
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, headless=True)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         yield launched
         launched.close()
 
@@ -98,21 +88,6 @@ def write_report(tmp_path: Path, github: FakeGitHub) -> Path:
     return report
 
 
-class Shots:
-    """Screenshots under the test's tmp_path, and under $LEAKWARD_SCREENSHOTS when set."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.places = [tmp_path / "screenshots"]
-        if os.environ.get("LEAKWARD_SCREENSHOTS"):
-            self.places.append(Path(os.environ["LEAKWARD_SCREENSHOTS"]))
-
-    def take(self, page: Page, name: str) -> None:
-        image = page.screenshot(full_page=True)
-        for place in self.places:
-            place.mkdir(parents=True, exist_ok=True)
-            (place / f"html-report-{name}.png").write_bytes(image)
-
-
 def visible_files(page: Page) -> list[str]:
     return page.locator("section.file:visible h2").all_inner_texts()
 
@@ -121,7 +96,6 @@ def test_a_person_filters_and_searches_the_report(
     browser: Browser, github: FakeGitHub, tmp_path: Path
 ) -> None:
     report = write_report(tmp_path, github)
-    shots = Shots(tmp_path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
     troubles: list[str] = []
@@ -161,28 +135,28 @@ def test_a_person_filters_and_searches_the_report(
     assert "octocat" in app.inner_text()
     assert "Add the <script>alert(2)</script> client" in page.locator("body").inner_text()
     assert "refs/heads/main, refs/tags/v1.0" in app.inner_text()
-    shots.take(page, "1-all")
+    screenshot(page, tmp_path, "html-report-1-all")
 
     page.get_by_label("dead").uncheck()
     assert status.inner_text() == "Showing 2 of 3 findings"
     assert visible_files(page) == ["src/app.py", "config.env"]
     page.get_by_label("unknown").uncheck()
     assert visible_files(page) == ["src/app.py"]
-    shots.take(page, "2-live-only")
+    screenshot(page, tmp_path, "html-report-2-live-only")
 
     page.get_by_role("button", name="Reset").click()
     page.get_by_label("Search findings").fill("database")
     assert visible_files(page) == ["config.env"]
     page.get_by_label("Search findings").fill("ada lovelace configure")
     assert visible_files(page) == ["config.env"]
-    shots.take(page, "3-search")
+    screenshot(page, tmp_path, "html-report-3-search")
 
     page.get_by_label("Search findings").fill("")
     page.locator("input[data-filter=severity][value=critical]").uncheck()
     page.locator("input[data-filter=provider][value=database]").uncheck()
     assert status.inner_text() == "Showing 0 of 3 findings"
     assert page.get_by_text("No finding matches these filters.").is_visible()
-    shots.take(page, "4-nothing-matches")
+    screenshot(page, tmp_path, "html-report-4-nothing-matches")
 
     page.get_by_role("button", name="Reset").click()
     assert status.inner_text() == "Showing 3 of 3 findings"
@@ -191,7 +165,7 @@ def test_a_person_filters_and_searches_the_report(
         assert secret not in html
     assert outside == []
     assert troubles == []
-    assert sorted(p.name for p in shots.places[0].iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "screenshots").iterdir()) == [
         "html-report-1-all.png",
         "html-report-2-live-only.png",
         "html-report-3-search.png",
