@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 
 from leakward.core.errors import EXIT_INTERNAL, LeakwardError
+from leakward.core.extras import missing_extra
 from leakward.core.import_path import resolve
 from leakward.core.version import __version__
 
@@ -68,17 +69,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class LazyGroup(click.Group):
     """Subcommands from `COMMANDS`, each imported only when it runs or its own help is asked."""
 
-    # The subcommand being loaded, so a missing optional package can name its extra.
-    loading: str | None = None
-
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        LazyGroup.loading = cmd_name
-        command = resolve(COMMANDS[cmd_name][0])
+        try:
+            command = resolve(COMMANDS[cmd_name][0])
+        except ModuleNotFoundError as exc:
+            # A command whose module needs an extra says which one installs all it needs.
+            error = missing_extra(exc, cmd_name)
+            if error is None:
+                raise
+            raise error from None
         assert isinstance(command, click.Command)  # noqa: S101 - the table names commands
         return command
 
@@ -118,9 +122,8 @@ def main() -> None:
         click.echo(f"leakward: {exc}", err=True)
         sys.exit(exc.exit_code)
     except ModuleNotFoundError as exc:
-        from leakward.core.extras import missing_extra
-
-        if (error := missing_extra(exc, LazyGroup.loading)) is None:
+        # Imported while a command runs (`scan --match` opening the registry).
+        if (error := missing_extra(exc, None)) is None:
             _internal(exc)
         click.echo(f"leakward: {error}", err=True)
         sys.exit(error.exit_code)
