@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 
-from tests.sources.builders import string_pool
+from tests.sources.builders import string_pool, uleb128
 
 _NO_INDEX = 0xFFFFFFFF
 
@@ -88,8 +88,8 @@ def dex_one_string(long_text: str, secret: str, copies: int) -> bytes:
     header_size = 0x70
     ids_off = header_size
     data_off = ids_off + 4 * (copies + 1)
-    long_item = _uleb128(len(long_text)) + long_text.encode("ascii") + b"\0"
-    secret_item = _uleb128(len(secret)) + secret.encode("ascii") + b"\0"
+    long_item = uleb128(len(long_text)) + long_text.encode("ascii") + b"\0"
+    secret_item = uleb128(len(secret)) + secret.encode("ascii") + b"\0"
     offsets = [data_off] * copies + [data_off + len(long_item)]
     body = struct.pack(f"<{len(offsets)}I", *offsets) + long_item + secret_item
     header = bytearray(header_size)
@@ -97,15 +97,6 @@ def dex_one_string(long_text: str, secret: str, copies: int) -> bytes:
     struct.pack_into("<III", header, 32, header_size + len(body), header_size, 0x12345678)
     struct.pack_into("<II", header, 56, len(offsets), ids_off)
     return bytes(header) + body
-
-
-def _uleb128(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
 
 
 def zip_listing(entries: int) -> bytes:

@@ -14,6 +14,7 @@ import sys
 import zlib
 
 from leakward.rules.checksums import _BECH32, base62, bech32_checksum
+from tests.sources.builders import uleb128
 
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
@@ -29,17 +30,8 @@ def crc32_token(prefix: str) -> str:
     return prefix + body + base62(zlib.crc32(body.encode()), 6)
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
 def _field(kind: int, payload: bytes) -> bytes:
-    return _varint(kind) + _varint(len(payload)) + payload
+    return uleb128(kind) + uleb128(len(payload)) + payload
 
 
 def pypi_token(location: bytes = b"pypi.org") -> str:

@@ -25,7 +25,8 @@ AWS_KEY = "AKIA2NB2IR6HW2KSGBL3"
 # --- DEX -------------------------------------------------------------------------------------
 
 
-def _uleb128(value: int) -> bytes:
+def uleb128(value: int) -> bytes:
+    """Unsigned LEB128, the varint of DEX, protobuf and git packs."""
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -68,7 +69,7 @@ def dex(strings: Sequence[str]) -> bytes:
     for text in ordered:
         offsets.append(data_off + len(items))
         units = len(text.encode("utf-16-le", "surrogatepass")) // 2
-        items += _uleb128(units) + mutf8(text) + b"\x00"
+        items += uleb128(units) + mutf8(text) + b"\x00"
     while len(items) % 4:
         items.append(0)
     map_off = data_off + len(items)
@@ -206,7 +207,7 @@ def zip_of(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> byt
 
 
 def _protobuf_bytes(field: int, payload: bytes) -> bytes:
-    return _uleb128(field << 3 | 2) + _uleb128(len(payload)) + payload
+    return uleb128(field << 3 | 2) + uleb128(len(payload)) + payload
 
 
 def crx3(payload: bytes, public_key: bytes, signature: bytes) -> bytes:
