@@ -19,6 +19,13 @@ def on(fake: FakeOpenAI, client: httpx.Client, **kw) -> OpenAIRotator:
     return OpenAIRotator(client, admin_key=Secret(fake.admin_key), base_url=fake.url, **kw)
 
 
+def found(rotator: OpenAIRotator, value: str) -> KeyRef:
+    """The leaked key as the rotator finds it in project proj_1; the test fails if it does not."""
+    key = rotator.find_key(Secret(value), "proj_1")
+    assert key is not None
+    return key
+
+
 def test_service_account_key_full_cycle(fake_openai: FakeOpenAI, http_client: httpx.Client) -> None:
     leaked = fake_openai.add_key(owner="service_account")
     rotator = on(fake_openai, http_client)
@@ -42,8 +49,7 @@ def test_service_account_key_dies_with_its_account_and_the_replacement_lives_on_
     # it, so the replacement must not live on that account.
     leaked = fake_openai.add_key(owner="service_account")
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     key = replace(key, settings=rotator.read_settings(key))
     new = rotator.reissue(key, "rot-1")
     rotator.revoke(key)
@@ -72,8 +78,7 @@ def test_revoking_a_lost_replacement_deletes_its_own_account_only(
     # come from the provider's list, or the leaked key's account would go instead.
     leaked = fake_openai.add_key(owner="service_account")
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     lost = rotator.reissue(key, "rot-1")
     rotator.revoke(replace(key, key_id=lost.key_id))
     assert [k.id for k in fake_openai.live()] == [leaked.id]
@@ -84,8 +89,7 @@ def test_repeated_reissue_keeps_one_replacement(
 ) -> None:
     leaked = fake_openai.add_key(owner="service_account")
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     rotator.reissue(key, "rot-1")
     second = rotator.reissue(key, "rot-1")
     assert sorted(k.value for k in fake_openai.live()) == sorted(
@@ -119,8 +123,7 @@ def test_a_key_whose_owner_lost_project_access_is_still_found(
     leaked = fake_openai.add_key(owner="user")
     leaked.owner_project_access = "inactive"
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     assert key.key_id == leaked.id
     rotator.revoke(key)
     assert fake_openai.live() == []
@@ -131,8 +134,7 @@ def test_user_key_is_revoke_only_by_default(
 ) -> None:
     leaked = fake_openai.add_key(owner="user")
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     with pytest.raises(PermanentError, match="cannot be minted") as caught:
         rotator.reissue(key, "rot-1")
     assert "platform.openai.com" in str(caught.value)
@@ -145,8 +147,7 @@ def test_user_key_can_be_replaced_by_a_service_account_when_allowed(
 ) -> None:
     leaked = fake_openai.add_key(owner="user")
     rotator = on(fake_openai, http_client, replace_user_keys_with_service_accounts=True)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     new = rotator.reissue(key, "rot-1")
     assert rotator.verify(new.secret).liveness is Liveness.LIVE
     assert len(fake_openai.service_accounts) == 1
@@ -257,8 +258,7 @@ def test_listed_replacements_carry_their_issue_token(
 ) -> None:
     leaked = fake_openai.add_key(owner="service_account")
     rotator = on(fake_openai, http_client)
-    key = rotator.find_key(Secret(leaked.value), "proj_1")
-    assert key is not None
+    key = found(rotator, leaked.value)
     token = "0b5e4c1a-1111-4222-8333-444455556666-g10"
     new = rotator.reissue(key, token)
     tagged = [k for k in rotator.list_keys("proj_1") if k.attribute("idempotency_token") == token]
