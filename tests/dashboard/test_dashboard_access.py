@@ -144,3 +144,9 @@ def test_a_session_ends_when_it_expires_or_its_signature_is_touched() -> None:
 def test_a_short_token_stops_serve_with_what_to_use() -> None:
     with pytest.raises(ConfigError, match="shorter than 16"):
         access_from({"LEAKWARD_DASHBOARD_TOKEN": "hunter2"}, None)
+
+
+def test_the_access_rules_never_show_the_operator_token() -> None:
+    access = DashboardAccess(TOKEN.encode(), "X-Forwarded-User")
+    assert TOKEN not in repr(access)
+    assert "X-Forwarded-User" in repr(access)

@@ -44,7 +44,8 @@ class Operator:
 
 @dataclass(frozen=True, slots=True)
 class DashboardAccess:
-    token: bytes | None
+    # The operator token is a credential: never in a repr, a log line or a traceback's locals.
+    token: bytes | None = field(repr=False)
     trusted_header: str | None = None
     key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
