@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,10 +49,15 @@ def run_leakward(root: Path, work: Path) -> object | None:
     return report
 
 
-def run_peer(peer: Peer, root: Path, work: Path) -> object | None:
+def run_peer(peer: Peer, root: Path, work: Path, extra: Sequence[str] = ()) -> object | None:
+    """`peer`'s JSON report on the directory `root`; `extra` options go after its own."""
     out = work / f"{peer.name}.json"
     proc = subprocess.run(
-        peer.dir_command(Path("."), out), cwd=root, capture_output=True, text=True, check=False
+        [*peer.dir_command(Path("."), out), *extra],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     text = proc.stdout if peer.to_stdout else (out.read_text() if out.exists() else "")
     if not text.strip():

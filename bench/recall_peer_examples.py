@@ -22,9 +22,7 @@ on that set says little.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -34,9 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from detection import run_leakward  # noqa: E402
+from detection import run_leakward, run_peer  # noqa: E402
 from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_examples  # noqa: E402
-from peers import Peer, locate  # noqa: E402
+from peers import locate  # noqa: E402
 
 from leakward.rules.loader import load_rules  # noqa: E402
 from tests.corpus import scoring  # noqa: E402
@@ -82,21 +80,6 @@ def found_files(tool: str, hits: list[scoring.Hit], generic: set[str]) -> set[st
     }
 
 
-def run_peer(peer: Peer, root: Path, work: Path) -> object | None:
-    """`detection.run_peer`, except that Kingfisher reports every occurrence: its default
-    reports a secret once however many files hold it, and some examples repeat a token."""
-    out = work / f"{peer.name}.json"
-    extra = ["--no-dedup"] if peer.name == "kingfisher" else []
-    proc = subprocess.run(
-        [*peer.dir_command(Path("."), out), *extra], cwd=root, capture_output=True, check=False
-    )
-    if not out.exists():
-        print(f"{peer.name}: no report (exit {proc.returncode})")
-        return None
-    report: object = json.loads(out.read_text(encoding="utf-8"))
-    return report
-
-
 def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
     work = Path(tempfile.mkdtemp(prefix="leakward-peer-ex-"))
     installed = {p.name: p for p in locate()}
@@ -107,7 +90,10 @@ def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
             if tool == "leakward":
                 report = run_leakward(root, work)
             elif tool in installed:
-                report = run_peer(installed[tool], root, work)
+                # Kingfisher reports a secret once however many files hold it by default, and
+                # some examples repeat a token.
+                extra = ["--no-dedup"] if tool == "kingfisher" else []
+                report = run_peer(installed[tool], root, work, extra)
             else:
                 print(f"{tool}: not installed (python bench/peers.py)")
                 continue
