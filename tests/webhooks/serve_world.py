@@ -24,7 +24,7 @@ from tests.fakes.git_http import GitHttpServer
 from tests.fakes.github_webhooks import WebhookSender
 from tests.fakes.gitlab import Token
 from tests.org_world import LeakedKey, RotationWorld, rotations
-from tests.webhooks.serve_process import serve_process
+from tests.webhooks.serve_process import GitGate, serve_process
 
 REPO = "octo/app"
 SCOPE = f"/repos/{REPO}/actions/secrets"  # where the fake Actions API keeps REPO's secrets
@@ -140,3 +140,13 @@ class ServeWorld:
         with Registry.open(self.db_url) as registry:
             assert rotations(registry) == [(key.entry, "done")]
         return replacement
+
+
+def deliver_held_then_leak(sender: WebhookSender, push: Push, gate: GitGate) -> None:
+    """Deliver a push whose fetch `gate` holds, then `push` (the leak): both accepted (202)."""
+    held = sender.push_payload(
+        push.work_tree, "octo/held", gate.url_of("octo/held"), push.before, public=False
+    )
+    leak = sender.push_payload(push.work_tree, REPO, push.clone_url, push.before, public=False)
+    assert sender.deliver("push", held).status == 202
+    assert sender.deliver("push", leak).status == 202

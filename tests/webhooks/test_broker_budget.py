@@ -12,7 +12,7 @@ from leakward.registry import Registry
 from leakward.registry import rotations as log
 from tests.fakes.git_http import GitHttpServer
 from tests.webhooks.serve_process import GitGate
-from tests.webhooks.serve_world import REPO, ServeWorld
+from tests.webhooks.serve_world import ServeWorld, deliver_held_then_leak
 from tests.webhooks.test_serve_broker import celery_worker
 from tests.workers.conftest import REDIS_URL, require_redis
 
@@ -34,14 +34,7 @@ def test_a_worker_stops_a_push_at_its_budget_and_does_the_next(
             celery_worker(serve_world, queue, worker_log, None, "--job-budget", str(BUDGET)),
             serve_world.serve("--broker", REDIS_URL, "--queue", queue) as (_, sender),
         ):
-            held = sender.push_payload(
-                push.work_tree, "octo/held", gate.url_of("octo/held"), push.before, public=False
-            )
-            leak = sender.push_payload(
-                push.work_tree, REPO, push.clone_url, push.before, public=False
-            )
-            assert sender.deliver("push", held).status == 202
-            assert sender.deliver("push", leak).status == 202
+            deliver_held_then_leak(sender, push, gate)
 
             def rotated() -> bool:
                 with Registry.open(serve_world.db_url) as registry:

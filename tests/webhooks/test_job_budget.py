@@ -24,7 +24,7 @@ from tests.fakes.github_webhooks import WebhookSender
 from tests.webhooks.budget_work import crash, forever, refuse
 from tests.webhooks.live_receiver import running_service
 from tests.webhooks.serve_process import ROOT, GitGate
-from tests.webhooks.serve_world import REPO, SECRET, ServeWorld
+from tests.webhooks.serve_world import REPO, SECRET, ServeWorld, deliver_held_then_leak
 
 
 def test_a_job_that_waits_holds_one_worker_not_all(tmp_path: Path) -> None:
@@ -105,14 +105,7 @@ def test_a_push_past_its_budget_is_failed_and_the_next_push_is_done(
             job_budget=20,
         ) as (service, base):
             sender = WebhookSender(SECRET.encode(), base + "/webhooks/github")
-            held = sender.push_payload(
-                push.work_tree, "octo/held", gate.url_of("octo/held"), push.before, public=False
-            )
-            leak = sender.push_payload(
-                push.work_tree, REPO, push.clone_url, push.before, public=False
-            )
-            assert sender.deliver("push", held).status == 202
-            assert sender.deliver("push", leak).status == 202
+            deliver_held_then_leak(sender, push, gate)
             assert service.queue.wait_idle(timeout=90), "a job is still pending"
             assert gate.arrived.is_set()  # the held push did reach its fetch
     finally:
