@@ -58,6 +58,9 @@ class JobOutcome(Enum):
 JobHandler = Callable[[str, dict[str, object]], JobOutcome | None]
 # How often the in-memory count of pending jobs is read again at the latest (see PendingCount).
 RECOUNT_AFTER = 1.0  # seconds
+# Waits between attempts to record a job's outcome while the database refuses it.
+RECORD_RETRY_FIRST = 0.25  # seconds, doubling
+RECORD_RETRY_LIMIT = 30.0
 # Raised by work that cannot succeed however often it is tried: an unknown kind, a payload
 # missing what GitHub always sends, a repository name that is not owner/name.
 PERMANENT: tuple[type[Exception], ...] = (UsageError, KeyError, TypeError, ValueError)
@@ -255,13 +258,46 @@ class DurableQueue:
                     "%s: its rotation is busy in another worker; again in %.1f s", label, delay
                 )
                 due = utc_now() + timedelta(seconds=delay)
-                self._deliveries.postpone(job.id, due, is_busy=True)
+                self._record(label, lambda: self._deliveries.postpone(job.id, due, is_busy=True))
             else:
                 self._finish(job.id, "done")
 
     def _finish(self, job_id: int, state: str, error: str | None = None) -> None:
-        self._deliveries.finish(job_id, state, error)
-        self._pending.finish()
+        def write() -> None:
+            self._deliveries.finish(job_id, state, error)
+            self._pending.finish()
+
+        self._record(f"webhook job {job_id}", write)
+
+    def _record(self, label: str, write: Callable[[], None]) -> None:
+        """Write a job's outcome, waiting out a database that cannot take it (restarting,
+        unreachable) rather than letting the error end this worker thread: the job's work is
+        done, and an outcome never written would leave it `running` under a live lease, so no
+        worker would take it again until this process exits. Closed meanwhile: the outcome is
+        dropped and the job runs again after the next start (jobs are done at least once)."""
+        pause = RECORD_RETRY_FIRST
+        while True:
+            try:
+                write()
+                return
+            except Exception as error:
+                if self._is_closed:
+                    log.error(
+                        "%s: its outcome was not recorded (%s); it runs again after the next start",
+                        label,
+                        type(error).__name__,
+                    )
+                    return
+                log.warning(
+                    "%s: its outcome could not be recorded (%s); trying again in %.1f s",
+                    label,
+                    type(error).__name__,
+                    pause,
+                )
+            with self._wakeup:
+                if not self._is_closed:
+                    self._wakeup.wait(pause)
+            pause = min(pause * 2, RECORD_RETRY_LIMIT)
 
     def _retry_or_fail(self, job: StoredJob, label: str, error: str) -> None:
         if job.attempts >= self._backoff.attempts:
@@ -277,4 +313,5 @@ class DurableQueue:
             self._backoff.attempts,
             delay,
         )
-        self._deliveries.postpone(job.id, utc_now() + timedelta(seconds=delay), error)
+        due = utc_now() + timedelta(seconds=delay)
+        self._record(label, lambda: self._deliveries.postpone(job.id, due, error))

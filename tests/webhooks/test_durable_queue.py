@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from leakward.core.errors import UsageError
 from leakward.registry import Registry
@@ -22,6 +24,7 @@ from leakward.rotators.rotation.locks import is_stale
 from leakward.webhooks.github_events import Job
 from leakward.webhooks.work_queue import Accepted, Backoff, DurableQueue, JobOutcome
 from tests.registry.conftest import db_url, postgres_url
+from tests.webhooks.tcp_outage import TcpOutage
 
 __all__ = ["db_url", "postgres_url"]
 
@@ -188,3 +191,45 @@ def test_jobs_another_receiver_finished_make_room(deliveries: DeliveryLog) -> No
         deliveries.finish(taken.id, "done")
     assert queue.accept("d-4", "push", PUSH) is Accepted.QUEUED
     assert queue.depth() == 2
+
+
+@pytest.mark.postgres
+def test_a_database_outage_while_recording_an_outcome_keeps_the_worker(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The database goes away while a job runs, so its outcome cannot be written; before, the
+    # error ended the worker thread and no later job ever ran.
+    server = make_url(postgres_url)
+    with TcpOutage(server.host or "127.0.0.1", server.port or 5432) as outage:
+        url = server.set(host="127.0.0.1", port=outage.port).render_as_string(hide_password=False)
+        with Registry.open(url, pepper=b"p" * 32) as registry:
+            deliveries = DeliveryLog(registry.engine)
+            ran: list[object] = []
+
+            def handler(kind: str, payload: dict[str, object]) -> None:
+                ran.append(payload["after"])
+                if len(ran) == 1:
+                    outage.cut()  # the server restarts while the first job finishes
+                    threading.Timer(1.0, outage.restore).start()
+
+            queue = DurableQueue(deliveries, handler, backoff=FAST)
+            queue.accept("d-out-1", "push", PUSH)
+            queue.start()
+            try:
+                with caplog.at_level(logging.WARNING, logger="leakward.webhooks.work_queue"):
+                    deadline = time.monotonic() + 30
+                    while not ran and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    second = Job("push", {"repository": "octo/app", "after": "c" * 40})
+                    while time.monotonic() < deadline:
+                        try:  # the receiver answers 5xx while the database is away
+                            queue.accept("d-out-2", "push", second)
+                            break
+                        except OperationalError:
+                            time.sleep(0.1)
+                    assert queue.wait_idle(30)
+            finally:
+                queue.close()
+            assert ran == ["b" * 40, "c" * 40]  # the first job was not run twice
+            assert sorted(job.state for job in deliveries.list_jobs()) == ["done", "done"]
+    assert "its outcome could not be recorded (OperationalError)" in caplog.text
