@@ -144,6 +144,7 @@ def rotate(
     """
     from leakward.registry import Registry
     from leakward.registry import rotations as log
+    from leakward.response.rotation_actions import RotationActions
     from leakward.settings.loader import load_settings
 
     settings = load_settings(None, os.environ, {"registry.db": db})
@@ -155,20 +156,29 @@ def rotate(
                 note = f" ({planned.note})" if planned.note else ""
                 click.echo(f"{how} {planned.step:<16} {planned.description}{note}")
             return
-        pipeline = build_pipeline(registry, entry, settings.environ)
-        active = log.find_active(registry.engine, entry)
         if approve or resume:
+            active = log.find_active(registry.engine, entry)
             if active is None:
                 raise UsageError(
                     f"entry {entry} has no rotation to {'approve' if approve else 'resume'}",
                     hint=f"start one with: leakward rotate {entry}",
                 )
+            # Through the same actions as `leakward rotations approve|retry` and the dashboard,
+            # so a person's word lands in the operator action log whichever way it was given.
+            actions = RotationActions(registry, settings.environ)
             if approve:
-                result = pipeline.approve(active.id, getpass.getuser())
+                outcome = actions.approve(active.id, actor=getpass.getuser(), channel="cli")
             else:
-                result = pipeline.resume(active.id, secret=_leaked_value(secret_stdin))
+                outcome = actions.retry(
+                    active.id,
+                    actor=getpass.getuser(),
+                    channel="cli",
+                    secret=_leaked_value(secret_stdin),
+                )
+            result = outcome.result
         else:
             secret = _leaked_value(secret_stdin)
+            pipeline = build_pipeline(registry, entry, settings.environ)
             result = pipeline.rotate(
                 entry, policy=policy, secret=secret, requires_approval=require_approval
             )

@@ -36,8 +36,17 @@ _Run = Callable[[], "RunResult"]
 class ActionOutcome:
     action: str
     rotation: RotationView
-    is_busy: bool  # another worker holds the rotation: nothing was done, try again later
-    needs_human: bool  # it failed again, or finished with steps left to a person
+    result: RunResult  # what the pipeline did, for a caller that renders it step by step
+
+    @property
+    def is_busy(self) -> bool:
+        """Another worker holds the rotation: nothing was done, try again later."""
+        return self.result.is_busy
+
+    @property
+    def needs_human(self) -> bool:
+        """It failed again, or finished with steps left to a person."""
+        return self.result.needs_human
 
     @property
     def summary(self) -> str:
@@ -104,12 +113,7 @@ class RotationActions:
             # A bug's message may quote anything; its type is enough for the record.
             self._record(action, rotation_id, actor, channel, f"failed: {type(error).__name__}")
             raise
-        outcome = ActionOutcome(
-            action,
-            show_rotation(self.registry, rotation_id),
-            is_busy=result.is_busy,
-            needs_human=result.needs_human,
-        )
+        outcome = ActionOutcome(action, show_rotation(self.registry, rotation_id), result)
         self._record(action, rotation_id, actor, channel, outcome.summary)
         return outcome
 

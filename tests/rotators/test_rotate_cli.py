@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from leakward.cli.main import cli
 from leakward.core.errors import UsageError
 from leakward.registry import NewKey, Owner, Registry, parse_consumer
 from leakward.registry import rotations as log
+from leakward.registry.operator_actions import list_actions
 from leakward.registry.rotations import Rotation
 from tests.registry.conftest import _isolated_environment
 
@@ -80,6 +82,12 @@ def test_approval_then_approve(tmp_path: Path) -> None:
     assert "not complete" in approved.output
     missing = runner.invoke(cli, ["rotate", "1", "--resume", "--db", url])
     assert missing.exit_code != 0
+    # A person's word is recorded as it is from `leakward rotations approve` or the dashboard.
+    with Registry.open(url) as registry:
+        [action] = list_actions(registry.engine)
+        rotation = registry_rotation(registry)
+    assert (action.channel, action.action, action.rotation_id) == ("cli", "approve", rotation.id)
+    assert action.actor == getpass.getuser()
     unknown = runner.invoke(cli, ["rotate", "no-such-key", "--db", url])
     assert unknown.exit_code != 0
 
