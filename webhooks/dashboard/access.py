@@ -60,8 +60,7 @@ class DashboardAccess:
             if user:
                 name = clean_name(user)
                 return Operator(f"{name} (proxy)", f"proxy|{name}")
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and self.is_token(given.strip()):
+        if self.is_token(bearer_of(request) or ""):
             return Operator("bearer token", "bearer")
         return self._session(request.cookies.get(COOKIE, ""))
 
@@ -98,6 +97,12 @@ class DashboardAccess:
 
     def _sign(self, text: str) -> str:
         return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def bearer_of(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer` header; None when the request carries none."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return given.strip() if scheme.lower() == "bearer" else None
 
 
 def clean_name(text: str) -> str:

@@ -9,6 +9,7 @@ token of the operator's session. Registry reads and actions run off the event lo
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
@@ -34,9 +35,11 @@ from leakward.webhooks.dashboard.access import (
     SESSION_SECONDS,
     DashboardAccess,
     Operator,
+    bearer_of,
     clean_name,
 )
 from leakward.webhooks.dashboard.chart import exposure_chart
+from leakward.webhooks.dashboard.guesses import GuessLimit
 
 STATUSES = ("running", "pending-approval", "done", "failed")
 MAX_FORM_BYTES = 16 * 1024
@@ -94,6 +97,7 @@ class Dashboard:
 
     def __init__(self, registry: Registry, access: DashboardAccess, actions: Actions) -> None:
         self.registry, self.access, self.actions = registry, access, actions
+        self.guesses = GuessLimit()
         self.templates = Environment(
             loader=FileSystemLoader(Path(__file__).with_name("templates")),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -117,6 +121,8 @@ class Dashboard:
         async def guarded(request: Request) -> Response:
             if not self.access.is_on:
                 return self.off()
+            if (waiting := self.refused_guess(request, bearer_of(request))) is not None:
+                return waiting
             operator = self.access.operator(request)
             if operator is None:
                 response = self.render("login.html", 401, next=request.url.path)
@@ -133,6 +139,8 @@ class Dashboard:
         async def guarded(request: Request) -> Response:
             if not self.access.is_on:
                 return PlainTextResponse(OFF_MESSAGE, 503, headers=HEADERS)
+            if (waiting := self.refused_guess(request, bearer_of(request))) is not None:
+                return waiting
             operator = self.access.operator(request)
             if operator is None:
                 return PlainTextResponse(NEEDS_LOGIN, 401, headers=HEADERS)
@@ -144,6 +152,22 @@ class Dashboard:
             return RedirectResponse(f"/rotations/{rotation_id}", 303, headers=HEADERS)
 
         return guarded
+
+    def refused_guess(self, request: Request, token: str | None) -> Response | None:
+        """429 while the request's address has tried too many different wrong tokens (the
+        right one included, so the answer tells no guess apart); a wrong `token` counts."""
+        if not token:
+            return None
+        address = request.client.host if request.client else "unknown"
+        wait = self.guesses.wait_for(address)
+        if wait:
+            seconds = math.ceil(wait)
+            headers = {**HEADERS, "Retry-After": str(seconds)}
+            message = f"too many wrong operator tokens from this address; try again in {seconds} s"
+            return PlainTextResponse(message, 429, headers=headers)
+        if not self.access.is_token(token):
+            self.guesses.failed(address, token)
+        return None
 
     async def is_form_valid(self, request: Request, operator: Operator) -> bool:
         form = await read_form(request)
@@ -202,6 +226,8 @@ class Dashboard:
         if not self.access.is_on:
             return self.off()
         form = await read_form(request) or {}
+        if (waiting := self.refused_guess(request, form.get("token", ""))) is not None:
+            return waiting
         if not self.access.is_token(form.get("token", "")):
             return self.render("login.html", 401, next="/", failed=True)
         name = clean_name(form.get("name", "") or "operator")
