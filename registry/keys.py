@@ -6,6 +6,7 @@ Stage: registry. Every function takes the caller's session and leaves committing
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -105,8 +106,13 @@ def list_keys(
     provider: str | None = None,
     owner: str | None = None,
     status: str | None = None,
+    ids: Collection[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[IssuedKey]:
-    query = select(KeyRow).join(KeyRow.owner).order_by(KeyRow.id)
+    query = select(KeyRow).join(KeyRow.owner).order_by(KeyRow.id).limit(limit).offset(offset)
+    if ids is not None:
+        query = query.where(KeyRow.id.in_(list(ids)))
     if provider is not None:
         query = query.where(KeyRow.provider == provider.lower())
     if owner is not None:

@@ -95,9 +95,14 @@ def _add_location(
 
 
 def list_leaks(
-    connection: Connection, *, status: str | None = None, issued_key_id: int | None = None
+    connection: Connection,
+    *,
+    status: str | None = None,
+    issued_key_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Leak]:
-    query = select(LEAKS).order_by(LEAKS.c.id)
+    query = select(LEAKS).order_by(LEAKS.c.id).limit(limit).offset(offset)
     if status is not None:
         query = query.where(LEAKS.c.status == check_leak_status(status))
     if issued_key_id is not None:

@@ -9,7 +9,7 @@ No value written here is a secret: key ids, hints, step names, redacted error te
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -205,11 +205,26 @@ def get(engine: Engine, rotation_id: int) -> Rotation:
 
 
 def list_rotations(
-    engine: Engine, *, issued_key_id: int | None = None, unfinished: bool = False
+    engine: Engine,
+    *,
+    issued_key_id: int | None = None,
+    issued_key_ids: Collection[int] | None = None,
+    unfinished: bool = False,
+    status: str | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[Rotation]:
-    query = select(RotationRow).order_by(RotationRow.id)
+    """Rotations by id (`newest_first`: the other way); the filters narrow them, `limit` and
+    `offset` take one page."""
+    order = RotationRow.id.desc() if newest_first else RotationRow.id
+    query = select(RotationRow).order_by(order).limit(limit).offset(offset)
     if issued_key_id is not None:
         query = query.where(RotationRow.issued_key_id == issued_key_id)
+    if issued_key_ids is not None:
+        query = query.where(RotationRow.issued_key_id.in_(list(issued_key_ids)))
+    if status is not None:
+        query = query.where(RotationRow.status == status)
     if unfinished:
         query = query.where(RotationRow.status.in_([status.value for status in UNFINISHED]))
     with _session(engine) as session:

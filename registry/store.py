@@ -6,7 +6,7 @@ and returns frozen values. Opening applies pending migrations, so a new database
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -108,10 +108,26 @@ class Registry:
             return keys.get_key(session, entry_id)
 
     def list_keys(
-        self, *, provider: str | None = None, owner: str | None = None, status: str | None = None
+        self,
+        *,
+        provider: str | None = None,
+        owner: str | None = None,
+        status: str | None = None,
+        ids: Collection[int] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[IssuedKey]:
+        """Keys by entry id; `ids` only those entries; `limit`/`offset` one page of them."""
         with self._session() as session:
-            return keys.list_keys(session, provider=provider, owner=owner, status=status)
+            return keys.list_keys(
+                session,
+                provider=provider,
+                owner=owner,
+                status=status,
+                ids=ids,
+                limit=limit,
+                offset=offset,
+            )
 
     def set_status(self, entry_id: int, status: str, *, rotated_at: datetime | None = None) -> None:
         with self._session() as session:
@@ -157,11 +173,21 @@ class Registry:
             return leaks.record_leaks(session.connection(), sightings)
 
     def list_leaks(
-        self, *, status: str | None = None, issued_key_id: int | None = None
+        self,
+        *,
+        status: str | None = None,
+        issued_key_id: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Leak]:
+        """Leaks oldest first; `limit`/`offset` one page of them."""
         with self._session() as session:
             return leaks.list_leaks(
-                session.connection(), status=status, issued_key_id=issued_key_id
+                session.connection(),
+                status=status,
+                issued_key_id=issued_key_id,
+                limit=limit,
+                offset=offset,
             )
 
     def set_leak_status(self, leak_id: int, status: str) -> None:

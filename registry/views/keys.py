@@ -13,6 +13,7 @@ from leakward.registry import rotations as log
 from leakward.registry.store import Registry
 from leakward.registry.values import IssuedKey
 from leakward.registry.views import short_fingerprint
+from leakward.registry.views.paging import Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,14 @@ def key_view(key: IssuedKey, last: log.Rotation | None) -> KeyView:
     )
 
 
-def list_key_views(registry: Registry, *, status: str | None = None) -> list[KeyView]:
-    """Every registered key (or those with `status`), by entry id."""
+def list_key_views(
+    registry: Registry, *, status: str | None = None, window: Window | None = None
+) -> list[KeyView]:
+    """Every registered key (or those with `status`), by entry id; `window`: one page."""
+    limit, offset = (window.limit, window.offset) if window is not None else (None, 0)
+    keys = registry.list_keys(status=status, limit=limit, offset=offset)
     latest: dict[int, log.Rotation] = {}
-    for rotation in log.list_rotations(registry.engine):
+    # Only the rotations of the keys shown: a page of 100 keys reads no other key's history.
+    for rotation in log.list_rotations(registry.engine, issued_key_ids=[k.id for k in keys]):
         latest[rotation.issued_key_id] = rotation  # listed by id: the last one wins
-    keys = registry.list_keys(status=status)
     return [key_view(key, latest.get(key.id)) for key in keys]

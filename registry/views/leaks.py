@@ -14,6 +14,7 @@ from leakward.registry.models import utc_now
 from leakward.registry.store import Registry
 from leakward.registry.values import Leak, LeakLocation
 from leakward.registry.views import short_fingerprint
+from leakward.registry.views.paging import Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,17 @@ def leak_view(leak: Leak, as_of: datetime) -> LeakView:
 
 
 def list_leak_views(
-    registry: Registry, *, status: str | None = None, as_of: datetime | None = None
+    registry: Registry,
+    *,
+    status: str | None = None,
+    as_of: datetime | None = None,
+    window: Window | None = None,
 ) -> list[LeakView]:
-    """Every leak (or those with `status`), oldest first."""
+    """Every leak (or those with `status`), oldest first; `window`: the rows of one page."""
     now = as_of or utc_now()
-    return [leak_view(leak, now) for leak in registry.list_leaks(status=status)]
+    limit, offset = (window.limit, window.offset) if window is not None else (None, 0)
+    leaks = registry.list_leaks(status=status, limit=limit, offset=offset)
+    return [leak_view(leak, now) for leak in leaks]
 
 
 def format_duration(duration: timedelta) -> str:

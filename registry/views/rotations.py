@@ -20,6 +20,7 @@ from leakward.registry.models import RotationRow, utc_now
 from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.store import Registry
 from leakward.registry.values import IssuedKey
+from leakward.registry.views.paging import Window
 
 DONE, RUNNING, STOPPED, WAITING = "done", "running", "stopped", "waiting"
 
@@ -153,18 +154,23 @@ def rotation_view(
 
 
 def list_rotation_views(
-    registry: Registry, *, status: str | None = None, as_of: datetime | None = None
+    registry: Registry,
+    *,
+    status: str | None = None,
+    as_of: datetime | None = None,
+    window: Window | None = None,
 ) -> list[RotationView]:
-    """Every rotation (or those with `status`), newest first."""
+    """Every rotation (or those with `status`), newest first; `window`: one page of them."""
     now = as_of or utc_now()
-    keys = {key.id: key for key in registry.list_keys()}
+    limit, offset = (window.limit, window.offset) if window is not None else (None, 0)
+    rotations = log.list_rotations(
+        registry.engine, status=status, newest_first=True, limit=limit, offset=offset
+    )
+    keys = {key.id: key for key in registry.list_keys(ids={r.issued_key_id for r in rotations})}
     held = leases(registry.engine)
-    views = [
-        rotation_view(r, keys[r.issued_key_id], held.get(r.id, NO_LEASE), now)
-        for r in log.list_rotations(registry.engine)
-        if status is None or r.status == status
+    return [
+        rotation_view(r, keys[r.issued_key_id], held.get(r.id, NO_LEASE), now) for r in rotations
     ]
-    return views[::-1]
 
 
 def show_rotation(

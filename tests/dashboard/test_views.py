@@ -8,12 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from leakward.registry import NewKey, Owner, Registry, parse_consumer
+from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registry, parse_consumer
 from leakward.registry import rotations as log
 from leakward.registry.views.keys import list_key_views
 from leakward.registry.views.leaks import list_leak_views
+from leakward.registry.views.paging import Window, paged
 from leakward.registry.views.rotations import list_rotation_views
-from tests.dashboard.world import PEPPER, build_world
+from tests.dashboard.world import PEPPER, T0, build_world
 
 VIEWS: dict[str, Callable[[Registry], list[object]]] = {
     "leaks": list_leak_views,  # type: ignore[dict-item]
@@ -65,3 +66,45 @@ def test_views_cost_the_same_queries_for_4_rotations_and_for_24(tmp_path: Path) 
     assert {name: queries for name, (queries, _) in large.items()} == {
         name: queries for name, (queries, _) in small.items()
     }
+
+
+def add_leaks(registry: Registry, count: int) -> None:
+    registry.record_leaks(
+        [
+            LeakSighting(
+                fingerprint=registry.fingerprint(f"paging-secret-{n:04d}-0123456789abcdef"),
+                source_kind="git",
+                location=LeakLocation("acme/api", "0123456789abcdef", f"config/{n}.py", 1),
+                detected_at=T0,
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def test_a_page_reads_its_rows_and_one_more_to_know_another_follows(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    world = build_world(url)
+    with Registry.open(url, pepper=PEPPER) as registry:
+        add_leaks(registry, 7)  # 10 leaks in all
+        for n in range(6):  # 10 rotations in all
+            entry = registry.add_key(NewKey("nosuchprovider", Owner("p@example.test"), f"p-{n}"))
+            log.start(registry.engine, entry, policy="reissue-first")
+        small = Window(number=1, size=4)
+        every = [leak.id for leak in list_leak_views(registry)]
+        pages = [
+            paged(list_leak_views(registry, window=Window(n, 4)), Window(n, 4)) for n in (1, 2, 3)
+        ]
+        assert [p.has_next for p in pages] == [True, True, False]
+        assert [leak.id for p in pages for leak in p.items] == every  # each once, in order
+        newest = list_rotation_views(registry)
+        first = paged(list_rotation_views(registry, window=small), small)
+        assert [r.id for r in first.items] == [r.id for r in newest[:4]]  # newest first
+        failed = list_rotation_views(registry, status="failed", window=small)
+        assert [r.id for r in failed] == [world.rotations["failed"]]
+        keys = paged(list_key_views(registry, window=Window(2, 4)), Window(2, 4))
+        assert [k.id for k in keys.items] == [k.id for k in list_key_views(registry)][4:8]
+        # A key's last rotation is still joined in when only its page is read.
+        added = [k for k in keys.items if (k.key_id or "").startswith("p-")]
+        assert added
+        assert all(k.last_rotation_id is not None for k in added)

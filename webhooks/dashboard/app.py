@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs
@@ -28,6 +28,7 @@ from leakward.registry.operator_actions import list_actions
 from leakward.registry.store import Registry
 from leakward.registry.views.keys import list_key_views
 from leakward.registry.views.leaks import format_duration, list_leak_views
+from leakward.registry.views.paging import Window, page_number, paged
 from leakward.registry.views.rotations import list_rotation_views, show_rotation
 from leakward.webhooks.dashboard.access import (
     COOKIE,
@@ -188,23 +189,38 @@ class Dashboard:
         )
 
     async def leaks(self, request: Request, operator: Operator) -> Response:
-        leaks = await run_in_threadpool(list_leak_views, self.registry)
-        return self.render("leaks.html", operator=operator, leaks=leaks)
+        return await self.listing(request, operator, "leaks.html", list_leak_views)
 
     async def keys(self, request: Request, operator: Operator) -> Response:
-        keys = await run_in_threadpool(list_key_views, self.registry)
-        return self.render("keys.html", operator=operator, keys=keys)
+        return await self.listing(request, operator, "keys.html", list_key_views)
 
     async def rotations(self, request: Request, operator: Operator) -> Response:
         status = request.query_params.get("status") or None
         if status is not None and status not in STATUSES:
             message = f"status must be one of {', '.join(STATUSES)}"
             return self.render("error.html", 400, operator=operator, message=message)
-        rotations = await run_in_threadpool(list_rotation_views, self.registry, status=status)
+        return await self.listing(
+            request, operator, "rotations.html", list_rotation_views, status=status
+        )
+
+    async def listing(
+        self,
+        request: Request,
+        operator: Operator,
+        template: str,
+        view: Callable[..., Sequence[object]],
+        status: str | None = None,
+    ) -> Response:
+        """One page (`?page=N`, 100 rows) of a list view, of the rows with `status` if given."""
+        try:
+            window = Window(page_number(request.query_params.get("page")))
+        except ValueError as error:
+            return self.render("error.html", 400, operator=operator, message=str(error))
+        rows = await run_in_threadpool(view, self.registry, window=window, status=status)
         return self.render(
-            "rotations.html",
+            template,
             operator=operator,
-            rotations=rotations,
+            page=paged(rows, window),
             status=status,
             statuses=STATUSES,
         )
