@@ -58,12 +58,14 @@ class Traffic:
 
 class _SpecRequest:
     """An httpx request as openapi-core reads one, placed on the spec's server: the fake's
-    address is swapped for the server's scheme and host, the path is kept as sent."""
+    address is swapped for the server's scheme and host, the path is kept as sent (still
+    percent-encoded: a parameter's encoded slash, GitHub's `prod%2Feu` environment, is no
+    path separator)."""
 
     def __init__(self, request: httpx.Request, server: str) -> None:
         split = urlsplit(server)
         self.host_url = f"{split.scheme}://{split.netloc}"
-        self.path = request.url.path
+        self.path = request.url.raw_path.decode("ascii").partition("?")[0]
         self.method = request.method.lower()
         self.body: bytes | None = request.content or None
         self.content_type = request.headers.get("content-type", "")

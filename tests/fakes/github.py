@@ -28,12 +28,19 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
+from tests.fakes.github_objects import public_user
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
 RATE_LIMITS_DOC = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
-_BAD = Reply(
-    401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
-)
+DOCS = "https://docs.github.com/rest"
+
+
+def github_error(status: int, message: str) -> Reply:
+    """GitHub's error body (`basic-error`): the status travels again, as a string."""
+    return Reply(status, {"message": message, "documentation_url": DOCS, "status": str(status)})
+
+
+_BAD = github_error(401, "Bad credentials")
 
 
 @dataclass
@@ -113,7 +120,8 @@ class GitHubFakeServer(FakeServer):
 
 def _invalid(message: str) -> Reply:
     error = {"resource": "PublicKey", "code": "custom", "field": "key", "message": message}
-    return Reply(422, {"message": "Validation Failed", "errors": [error]})
+    body = {"message": "Validation Failed", "errors": [error], "documentation_url": DOCS}
+    return Reply(422, {**body, "status": "422"})
 
 
 def _unb64(part: str) -> bytes:
@@ -223,15 +231,17 @@ class FakeGitHub(GitHubFakeServer):
         if caller is None:
             return _BAD
         if caller.kind == "installation":
-            return Reply(403, {"message": "Resource not accessible by integration"})
-        return Reply(200, {"login": caller.login, "id": 1}, {"x-oauth-scopes": "repo"})
+            return github_error(403, "Resource not accessible by integration")
+        # Without the `user` scope GitHub shows the public profile.
+        body = public_user(self.url, caller.login, 1)
+        return Reply(200, body, {"x-oauth-scopes": "repo"})
 
     def _installation_repos(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         caller = self._caller(request)
         if caller is None:
             return _BAD
         if caller.kind != "installation":
-            return Reply(403, {"message": "You must authenticate with an installation token"})
+            return github_error(403, "You must authenticate with an installation token")
         return Reply(200, {"total_count": 0, "repositories": []})
 
     def _revoke_installation(self, request: FakeRequest, match: re.Match[str]) -> Reply:
@@ -243,7 +253,7 @@ class FakeGitHub(GitHubFakeServer):
 
     def _mint(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._app_jwt_ok(request):
-            return Reply(401, {"message": "A JSON web token could not be decoded"})
+            return github_error(401, "A JSON web token could not be decoded")
         value = self.add_token("installation", login="app[bot]", installation=match.group("id"))
         # Installation tokens expire an hour after they are minted.
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
@@ -254,10 +264,10 @@ class FakeGitHub(GitHubFakeServer):
         if self.enterprise and self._caller(request) is None:
             return _BAD
         if not self.enterprise and authenticated:
-            return Reply(403, {"message": "Must not be authenticated"})
+            return github_error(403, "Must not be authenticated")
         credentials = request.json().get("credentials")
         if not isinstance(credentials, list) or not 1 <= len(credentials) <= 1000:
-            return Reply(422, {"message": "Validation Failed"})
+            return Reply(422, {"message": "Validation Failed", "documentation_url": DOCS})
         prefixes = ("ghp_", "github_pat_") if self.enterprise else ("ghp_", "github_pat_", "gho_")
         for value in credentials:
             token = self.tokens.get(str(value))
@@ -307,12 +317,12 @@ class FakeGitHub(GitHubFakeServer):
         if keys is None:
             return _BAD
         item = keys.get(int(match.group("id")))
-        return Reply(200, item) if item else Reply(404, {"message": "Not Found"})
+        return Reply(200, item) if item else github_error(404, "Not Found")
 
     def _delete_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         keys = self._repo_keys(request, match.group("repo"))
         if keys is None:
             return _BAD
         if keys.pop(int(match.group("id")), None) is None:
-            return Reply(404, {"message": "Not Found"})
+            return github_error(404, "Not Found")
         return Reply(204)

@@ -18,7 +18,8 @@ import re
 
 from nacl.public import PrivateKey, SealedBox
 
-from tests.fakes.github import GitHubFakeServer
+from tests.fakes.github import GitHubFakeServer, github_error
+from tests.fakes.github_objects import CREATED, UPDATED, full_repository, minimal_repository
 from tests.fakes.server import FakeRequest, Reply
 
 TOKEN = "ghp_fakeAdminToken000000000000000000000"
@@ -81,7 +82,7 @@ class FakeGitHubActions(GitHubFakeServer):
 
     def _public_key(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
-            return Reply(401, {"message": "Bad credentials"})
+            return github_error(401, "Bad credentials")
         public = bytes(self._key(match["scope"]).public_key)
         return Reply(
             200, {"key_id": self._key_id(match["scope"]), "key": base64.b64encode(public).decode()}
@@ -89,56 +90,57 @@ class FakeGitHubActions(GitHubFakeServer):
 
     def _put(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
-            return Reply(401, {"message": "Bad credentials"})
+            return github_error(401, "Bad credentials")
         body = request.json()
         scope = match["scope"]
         if body.get("key_id") != self._key_id(scope) or "encrypted_value" not in body:
-            return Reply(422, {"message": "Invalid request"})
+            return github_error(422, "Invalid request")
         if scope.startswith("/orgs/") and body.get("visibility") not in (
             "all",
             "private",
             "selected",
         ):
-            return Reply(422, {"message": "visibility is required"})
+            return github_error(422, "visibility is required")
         if "selected_repository_ids" in body and body.get("visibility") != "selected":
-            return Reply(422, {"message": "repository ids need visibility 'selected'"})
+            return github_error(422, "repository ids need visibility 'selected'")
         existed = match["name"] in self.secrets.get(scope, {})
         stored = dict(body)
         if body.get("visibility") == "selected":
             stored["selected_repository_ids"] = _ids(body)
         self.secrets.setdefault(scope, {})[match["name"]] = stored
-        return Reply(204 if existed else 201)
+        # Created: 201 with an empty JSON object; updated: 204 with no body.
+        return Reply(204) if existed else Reply(201, {})
 
     def _selected(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
-            return Reply(401, {"message": "Bad credentials"})
+            return github_error(401, "Bad credentials")
         scope = request.path.rsplit("/", 2)[0]
         stored = self.secrets.get(scope, {}).get(match["name"])
         if stored is None:
-            return Reply(404, {"message": "Not Found"})
+            return github_error(404, "Not Found")
         ids = _ids(stored)
         per_page = min(int(request.query.get("per_page", "30")), 100)
         page = int(request.query.get("page", "1"))
         names = {i: n for n, i in self.repository_ids.items()}
         shown = [
-            {"id": i, "full_name": names.get(i, f"octo/r{i}")}
+            minimal_repository(self.url, names.get(i, f"octo/r{i}"), i)
             for i in ids[(page - 1) * per_page : page * per_page]
         ]
         return Reply(200, {"total_count": len(ids), "repositories": shown})
 
     def _repository(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
-            return Reply(401, {"message": "Bad credentials"})
+            return github_error(401, "Bad credentials")
         found = self.repository_ids.get(match["repo"])
         if found is None:
-            return Reply(404, {"message": "Not Found"})
-        return Reply(200, {"id": found, "full_name": match["repo"]})
+            return github_error(404, "Not Found")
+        return Reply(200, full_repository(self.url, match["repo"], found))
 
     def _get(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         stored = self.secrets.get(match["scope"], {}).get(match["name"])
         if stored is None:
-            return Reply(404, {"message": "Not Found"})
-        answer = {"name": match["name"], "updated_at": "2026-11-22T00:00:00Z"}
+            return github_error(404, "Not Found")
+        answer = {"name": match["name"], "created_at": CREATED, "updated_at": UPDATED}
         if "visibility" in stored:
             answer["visibility"] = str(stored["visibility"])
         if stored.get("visibility") == "selected":
@@ -147,7 +149,7 @@ class FakeGitHubActions(GitHubFakeServer):
 
     def _create_issue(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
-            return Reply(401, {"message": "Bad credentials"})
+            return github_error(401, "Bad credentials")
         issue = {**request.json(), "number": len(self.issues) + 1, "repo": match["repo"]}
         issue["state"] = "open"
         self.issues.append(issue)

@@ -3,8 +3,10 @@
 Stage: tests (rotators). Follows api.slack.com/methods: HTTP 200 with `{"ok": false, "error":
 "invalid_auth"}` for bad tokens, `auth.revoke` answering `{"ok": true, "revoked": true}`, token
 rotation handing out a new access and refresh token while the used refresh token dies
-(`invalid_refresh_token` on reuse) and the old access token lives on until it expires, and
-429 with Retry-After for rate limits (via fail_next).
+(`invalid_refresh_token` on reuse) and the old access token lives on until it expires.
+`limit_next` makes the next calls of a method answer as Slack does past a rate limit
+(docs.slack.dev/apis/web-api/rate-limits): HTTP 429, `Retry-After` in seconds and
+`{"ok": false, "error": "ratelimited"}`.
 """
 
 from __future__ import annotations
@@ -24,10 +26,24 @@ class FakeSlack(FakeServer):
         self.client_secret = secrets.token_hex(16)
         self.live_tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
+        self._limited: dict[str, int] = {}  # method path -> rate-limited answers left
         self.route("POST", r"/api/auth\.test", self._test)
         self.route("POST", r"/api/auth\.revoke", self._revoke)
         self.route("POST", r"/api/oauth\.v2\.access", self._refresh)
         self.route("POST", r"/api/tooling\.tokens\.rotate", self._config_rotate)
+
+    def limit_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` ("auth.test") are refused by the rate limit."""
+        with self.lock:
+            self._limited[f"/api/{method}"] = times
+
+    def _route(self, request: FakeRequest) -> Reply:
+        with self.lock:
+            left = self._limited.get(request.path, 0)
+            if left > 0:
+                self._limited[request.path] = left - 1
+                return Reply(429, {"ok": False, "error": "ratelimited"}, {"retry-after": "30"})
+        return super()._route(request)
 
     def add_token(self, prefix: str = "xoxb-") -> str:
         value = prefix + secrets.token_hex(20)
@@ -75,11 +91,11 @@ class FakeSlack(FakeServer):
 
     def _refresh(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         form = request.form()
-        if (form.get("client_id"), form.get("client_secret")) != (
-            self.CLIENT_ID,
-            self.client_secret,
-        ):
+        # oauth.v2.access documents one code for each half of the app's credentials.
+        if form.get("client_id") != self.CLIENT_ID:
             return Reply(200, {"ok": False, "error": "invalid_client_id"})
+        if form.get("client_secret") != self.client_secret:
+            return Reply(200, {"ok": False, "error": "bad_client_secret"})
         if form.get("grant_type") != "refresh_token":
             return Reply(200, {"ok": False, "error": "invalid_grant_type"})
         pair = self._rotate(form.get("refresh_token"))
