@@ -1,5 +1,6 @@
-"""GitHub: the rotator's and the Actions store's requests, and the fakes' answers, fit GitHub's
-REST description (specs/github.yaml, from the npm package @octokit/openapi).
+"""GitHub: the requests of the rotator, the Actions store and the issue notifier, and the fakes'
+answers, fit GitHub's REST description (specs/github.yaml, from the npm package
+@octokit/openapi).
 
 GitHub's description names no security scheme, so the credential is not checked here (the
 fakes refuse a request without one). Errors the operations do not declare (401 on most of
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from leakward.core.secret import Secret
-from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
+from leakward.rotators.base import KeyRef, Liveness, Notice, PermanentError, TransientError
 from leakward.rotators.providers.github import (
     GITHUB_COM,
     GitHubFlavour,
@@ -28,6 +29,7 @@ from leakward.rotators.stores.github_actions import (
     GitHubOrganizationStore,
     github_client,
 )
+from leakward.webhooks.notify.github_issue import GitHubIssueNotifier
 from tests.contracts.openapi_contract import Contract, Traffic, assert_conforms
 from tests.fakes import github_actions
 from tests.fakes.github import FakeGitHub
@@ -227,4 +229,25 @@ def test_actions_refusals_fit_the_spec(actions: github_actions.FakeGitHubActions
     with store_client(actions, traffic) as client, pytest.raises(PermanentError):
         GitHubOrganizationStore(client).put("octo:NEW:missing", VALUE, "t")
     assert [e.response.status_code for e in traffic.exchanges][-1] == 404
+    assert_conforms(CONTRACT, traffic)
+
+
+def test_issue_notifier_fits_the_spec(actions: github_actions.FakeGitHubActions) -> None:
+    notice = Notice(
+        recipient="owner@example.test",
+        subject="Leaked acme key acme_l…6789 rotated",
+        provider="acme",
+        key_hint="acme_l…6789",
+        fingerprint="0f1e2d3c4b5a6978",
+        locations=("octo/app aaaaaaaaaaaa config/settings.py:12",),
+        exposure_seconds=60.0,
+        actions_taken=("leaked key revoked",),
+        owner_must=(),
+        repository="octo/app",
+    )
+    traffic = Traffic()
+    with store_client(actions, traffic) as client:
+        GitHubIssueNotifier(client).send(notice, "rot-1")
+        GitHubIssueNotifier(client).send(notice, "rot-1")  # the listing finds the first one
+    assert traffic.operations().count("POST /repos/octo/app/issues") == 1
     assert_conforms(CONTRACT, traffic)

@@ -19,7 +19,13 @@ import re
 from nacl.public import PrivateKey, SealedBox
 
 from tests.fakes.github import GitHubFakeServer, github_error
-from tests.fakes.github_objects import CREATED, UPDATED, full_repository, minimal_repository
+from tests.fakes.github_objects import (
+    CREATED,
+    UPDATED,
+    full_repository,
+    issue,
+    minimal_repository,
+)
 from tests.fakes.server import FakeRequest, Reply
 
 TOKEN = "ghp_fakeAdminToken000000000000000000000"
@@ -150,10 +156,10 @@ class FakeGitHubActions(GitHubFakeServer):
     def _create_issue(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         if not self._authorised(request):
             return github_error(401, "Bad credentials")
-        issue = {**request.json(), "number": len(self.issues) + 1, "repo": match["repo"]}
-        issue["state"] = "open"
-        self.issues.append(issue)
-        return Reply(201, issue)
+        stored = {**request.json(), "number": len(self.issues) + 1, "repo": match["repo"]}
+        stored["state"] = "open"
+        self.issues.append(stored)
+        return Reply(201, issue(self.url, match["repo"], stored))
 
     def _list_issues(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         label = request.query.get("labels")
@@ -162,4 +168,4 @@ class FakeGitHubActions(GitHubFakeServer):
             for i in self.issues
             if i["repo"] == match["repo"] and (label is None or label in i.get("labels", []))
         ]
-        return Reply(200, found)
+        return Reply(200, [issue(self.url, match["repo"], i) for i in found])

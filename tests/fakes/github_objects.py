@@ -161,3 +161,48 @@ def full_repository(api: str, full_name: str, number: int) -> dict[str, object]:
         "created_at": CREATED,
         "updated_at": UPDATED,
     }
+
+
+def label(api: str, repository: str, name: str) -> dict[str, object]:
+    """A label as an issue carries it."""
+    number = sum(name.encode()) + 7000
+    return {
+        "id": number,
+        "node_id": _node_id("LA_", number),
+        "url": f"{api}/repos/{repository}/labels/{name}",
+        "name": name,
+        "description": None,
+        "color": "d73a4a",
+        "default": False,
+    }
+
+
+def issue(api: str, repository: str, stored: dict[str, object]) -> dict[str, object]:
+    """`POST /repos/{owner}/{repo}/issues` and its listing: a stored issue (`number`, `title`,
+    `body`, `labels` by name, `state`) as GitHub's `issue`."""
+    number = int(str(stored["number"]))
+    url = f"{api}/repos/{repository}/issues/{number}"
+    names = stored.get("labels")
+    return {
+        "id": 800_000 + number,
+        "node_id": _node_id("I_", number),
+        "url": url,
+        "repository_url": f"{api}/repos/{repository}",
+        "labels_url": f"{url}/labels{{/name}}",
+        "comments_url": f"{url}/comments",
+        "events_url": f"{url}/events",
+        "html_url": f"https://github.com/{repository}/issues/{number}",
+        "number": number,
+        "state": stored.get("state", "open"),
+        "title": stored.get("title"),
+        "body": stored.get("body"),
+        "user": simple_user(api, "leakward-bot", 4242, kind="Bot"),
+        "labels": [label(api, repository, str(n)) for n in names or []],
+        "assignee": None,
+        "milestone": None,
+        "locked": False,
+        "comments": 0,
+        "closed_at": None,
+        "created_at": UPDATED,
+        "updated_at": UPDATED,
+    }
