@@ -220,6 +220,19 @@ def test_organization_secrets_fit_the_spec(actions: github_actions.FakeGitHubAct
     assert_conforms(CONTRACT, traffic)
 
 
+@pytest.mark.parametrize(("secondary", "status"), [(False, 403), (True, 429)])
+def test_actions_rate_limits_fit_the_spec(
+    actions: github_actions.FakeGitHubActions, secondary: bool, status: int
+) -> None:
+    actions.limit_next("/orgs/", secondary=secondary, status=status, retry_after="45")
+    traffic = Traffic()
+    with store_client(actions, traffic) as client, pytest.raises(TransientError) as raised:
+        GitHubOrganizationStore(client).put("octo:API_KEY", VALUE, "t")
+    assert raised.value.retry_after == 45.0
+    assert [e.response.status_code for e in traffic.exchanges] == [status]
+    assert_conforms(CONTRACT, traffic)
+
+
 def test_actions_refusals_fit_the_spec(actions: github_actions.FakeGitHubActions) -> None:
     traffic = Traffic()
     refused = store_client(actions, traffic)

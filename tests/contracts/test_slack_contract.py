@@ -89,14 +89,22 @@ def test_refusals_fit_the_spec(fake_slack: FakeSlack) -> None:
     assert_conforms(CONTRACT, traffic)
 
 
-@pytest.mark.parametrize("method", ["auth.test", "auth.revoke", "oauth.v2.access"])
-def test_rate_limits_fit_the_spec(fake_slack: FakeSlack, method: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "kind"),
+    [
+        ("auth.test", "rotating"),
+        ("auth.revoke", "rotating"),
+        ("oauth.v2.access", "rotating"),
+        ("tooling.tokens.rotate", "config"),
+    ],
+)
+def test_rate_limits_fit_the_spec(fake_slack: FakeSlack, method: str, kind: str) -> None:
     leaked = Secret(fake_slack.add_token("xoxe.xoxb-"))
     refresh = {"B1": Secret(fake_slack.add_refresh_token())}
     fake_slack.limit_next(method)
     traffic = Traffic()
     rotator = rotator_on(fake_slack, traffic, refresh)
-    key = KeyRef("slack", "B1", attributes=(("kind", "rotating"),))
+    key = KeyRef("slack", "B1", attributes=(("kind", kind),))
     if method == "auth.test":
         verdict = rotator.verify(leaked)
         assert (verdict.liveness, verdict.retry_after) == (Liveness.UNKNOWN, 30.0)
