@@ -84,7 +84,7 @@ class Contract:
         document = yaml.safe_load(spec.read_text(encoding="utf-8"))
         self.name = spec.stem
         self._openapi = OpenAPI.from_dict(document)
-        self._server = str(document["servers"][0]["url"])
+        self._server = _server_url(document["servers"][0])
         self._error: Draft202012Validator | None = None
         if error_schema is not None:
             # The components travel with the $ref, so references inside the schema resolve.
@@ -135,6 +135,16 @@ class Contract:
         except ValueError:
             return ["response: the error body is not JSON"]
         return [f"error body: {e.message}" for e in self._error.iter_errors(body)]
+
+
+def _server_url(server: dict[str, object]) -> str:
+    """The server's URL with its variables at their defaults (GitHub Enterprise Server's
+    `{protocol}://{hostname}/api/v3`): only the path prefix matters once placed there."""
+    url = str(server["url"])
+    variables = server.get("variables")
+    for name, variable in (variables if isinstance(variables, dict) else {}).items():
+        url = url.replace(f"{{{name}}}", str(variable["default"]))
+    return url
 
 
 def _say(error: BaseException) -> str:

@@ -35,6 +35,7 @@ from tests.fakes import github_actions
 from tests.fakes.github import FakeGitHub
 
 CONTRACT = Contract.named("github", error_schema="basic-error")
+GHES = Contract.named("github_ghes", error_schema="basic-error")
 INSTALLATION = (("kind", "installation"),)
 DEPLOY_KEY = (("kind", "deploy_key"),)
 VALUE = Secret("acme_live_NEWnew0123456789abcdefXYZ")
@@ -80,13 +81,38 @@ def test_token_revocation_fits_the_spec(fake_github: FakeGitHub, kind: str) -> N
     assert_conforms(CONTRACT, traffic)
 
 
-def test_enterprise_revocation_fits_the_spec(fake_ghes: FakeGitHub) -> None:
+def test_enterprise_server_fits_its_own_description(fake_ghes: FakeGitHub) -> None:
+    """GHES 3.19, at /api/v3 as in production. Its published description has no
+    `POST /credentials/revoke`, though GHES's documentation has it (the rotator follows the
+    documentation, and the same request fits github.com's description above): the day GHES's
+    description gains it, the last assertion says so."""
     leaked = Secret(fake_ghes.add_token("pat"))
+    installation = Secret(fake_ghes.add_token("installation", installation="7"))
+    old = fake_ghes.add_deploy_key("acme/app", "ci")
     traffic = Traffic()
-    rotator = rotator_on(fake_ghes, traffic, enterprise_server("ghes.example"))
+    rotator = GitHubRotator(
+        traffic.client(),
+        flavour=enterprise_server("ghes.example"),
+        base_url=fake_ghes.url + FakeGitHub.ENTERPRISE_PREFIX,
+        app_id=FakeGitHub.APP_ID,
+        app_private_key=Secret(fake_ghes.app_private_key_pem()),
+        admin_token=Secret(fake_ghes.admin_token),
+    )
+    assert rotator.verify(leaked).liveness is Liveness.LIVE
     rotator.revoke(KeyRef("github", None, None), leaked)
     assert rotator.verify(leaked).liveness is Liveness.DEAD
-    assert_conforms(CONTRACT, traffic)
+    key = KeyRef("github", None, "7", attributes=INSTALLATION)
+    rotator.reissue(key, "rot-1")
+    rotator.revoke(key, installation)
+    deploy_key = KeyRef("github", str(old), "acme/app", attributes=DEPLOY_KEY)
+    rotator.reissue(deploy_key, "rot-1")
+    rotator.revoke(deploy_key)
+    revocations = Traffic([e for e in traffic.exchanges if "/credentials/" in e.label()])
+    others = Traffic([e for e in traffic.exchanges if "/credentials/" not in e.label()])
+    assert all(e.request.url.path.startswith("/api/v3/") for e in traffic.exchanges)
+    assert_conforms(GHES, others)
+    assert len(revocations.exchanges) == 1
+    assert all("PathNotFound" in p for p in GHES.check(revocations.exchanges))
 
 
 def test_deploy_key_rotation_fits_the_spec(fake_github: FakeGitHub) -> None:

@@ -8,7 +8,8 @@ tokens refused on /user with 403, `DELETE /installation/token` 204, `POST
 deploy keys under /repos/{owner}/{repo}/keys: listed 30 a page (`per_page` up to 100, `page`,
 a `Link` header to the next page), each `key` the OpenSSH public line without its comment, a key
 that is not an OpenSSH public key or is already in use anywhere refused with 422.
-`enterprise=True` models GHES (authenticated revocation of ghp_/github_pat_ only).
+`enterprise=True` models GHES (authenticated revocation of ghp_/github_pat_ only, the API
+also under /api/v3).
 `limit_next` makes the next requests to a path answer as GitHub does past a rate limit
 (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api): 403 or 429 with
 `x-ratelimit-remaining: 0` and the reset time for the primary limit, or the secondary-limit
@@ -22,7 +23,7 @@ import json
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -130,6 +131,9 @@ def _unb64(part: str) -> bytes:
 
 class FakeGitHub(GitHubFakeServer):
     APP_ID = "314159"
+    # GHES serves the REST API under https://HOST/api/v3; the enterprise fake answers there
+    # too, and at its root as before.
+    ENTERPRISE_PREFIX = "/api/v3"
 
     def __init__(self, *, enterprise: bool = False) -> None:
         super().__init__()
@@ -148,6 +152,11 @@ class FakeGitHub(GitHubFakeServer):
         self.route("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/keys", self._add_key)
         self.route("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/keys/(?P<id>\d+)", self._get_key)
         self.route("DELETE", r"/repos/(?P<repo>[^/]+/[^/]+)/keys/(?P<id>\d+)", self._delete_key)
+
+    def _route(self, request: FakeRequest) -> Reply:
+        if self.enterprise and request.path.startswith(self.ENTERPRISE_PREFIX + "/"):
+            request = replace(request, path=request.path.removeprefix(self.ENTERPRISE_PREFIX))
+        return super()._route(request)
 
     # --- test helpers -------------------------------------------------------------------
     def add_token(
