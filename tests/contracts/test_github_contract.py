@@ -161,9 +161,20 @@ def test_rate_limit_answers_fit_the_spec(
     fake_github.limit_next("/repos/", secondary=secondary, status=status, retry_after=retry_after)
     traffic = Traffic()
     rotator = rotator_on(fake_github, traffic)
-    with pytest.raises(TransientError):
+    with pytest.raises(TransientError) as raised:
         rotator.list_keys("acme/app")
-    assert [e.response.status_code for e in traffic.exchanges] == [status]
+    (answer,) = (e.response for e in traffic.exchanges)
+    assert answer.status_code == status
+    # The headers GitHub documents for each limit, which the description does not declare,
+    # and the wait the rotator takes from them (primary: until the reset, half an hour).
+    assert answer.headers["x-ratelimit-remaining"] == ("4990" if secondary else "0")
+    wait = raised.value.retry_after
+    if retry_after is not None:
+        assert wait == float(retry_after)
+    elif secondary:
+        assert wait == 60.0  # "wait for at least one minute"
+    else:
+        assert wait is not None and 1790 <= wait <= 1800
     assert_conforms(CONTRACT, traffic)
 
 

@@ -114,6 +114,7 @@ def test_rate_limits_fit_the_spec(fake_slack: FakeSlack, method: str, kind: str)
     else:
         with pytest.raises(TransientError, check=lambda e: e.retry_after == 30.0):
             rotator.reissue(key, "rot-1")
+        assert fake_slack.refresh_tokens == {refresh["B1"].reveal()}  # not spent: retry works
     assert [e.response.status_code for e in traffic.exchanges] == [429]
     assert_conforms(CONTRACT, traffic)
 
