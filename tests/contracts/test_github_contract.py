@@ -48,6 +48,7 @@ def rotator_on(fake: FakeGitHub, traffic: Traffic) -> GitHubRotator:
 
 def test_installation_token_rotation_fits_the_spec(fake_github: FakeGitHub) -> None:
     leaked = Secret(fake_github.add_token("installation", installation="77"))
+    fake_github.installation_repositories["77"] = ["acme/app", "acme/lib"]
     traffic = Traffic()
     rotator = rotator_on(fake_github, traffic)
     key = KeyRef("github", None, "77", attributes=INSTALLATION)

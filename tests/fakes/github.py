@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from tests.fakes.github_objects import public_user
+from tests.fakes.github_objects import full_repository, public_user
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
 RATE_LIMITS_DOC = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
@@ -140,6 +140,8 @@ class FakeGitHub(GitHubFakeServer):
         self.enterprise = enterprise
         self.tokens: dict[str, Token] = {}
         self.deploy_keys: dict[str, dict[int, dict[str, object]]] = {}
+        # installation id -> the repositories ("owner/repo") the App was installed on
+        self.installation_repositories: dict[str, list[str]] = {}
         self._next_key = 1000
         self.app_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.admin_token = self.add_token("admin", login="octo-admin")
@@ -251,7 +253,13 @@ class FakeGitHub(GitHubFakeServer):
             return _BAD
         if caller.kind != "installation":
             return github_error(403, "You must authenticate with an installation token")
-        return Reply(200, {"total_count": 0, "repositories": []})
+        names = self.installation_repositories.get(caller.installation_id or "", [])
+        # GitHub's `repository` here: the full object with the deprecated `has_downloads`.
+        shown = [
+            {**full_repository(self.url, name, 600_000 + n), "has_downloads": True}
+            for n, name in enumerate(names)
+        ]
+        return Reply(200, {"total_count": len(shown), "repositories": shown})
 
     def _revoke_installation(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         caller = self._caller(request)
