@@ -165,7 +165,14 @@ class FakeGitHubActions(GitHubFakeServer):
         label = request.query.get("labels")
         found = [
             i
-            for i in self.issues
+            for i in reversed(self.issues)  # GitHub's default order: created, newest first
             if i["repo"] == match["repo"] and (label is None or label in i.get("labels", []))
         ]
-        return Reply(200, [issue(self.url, match["repo"], i) for i in found])
+        per_page = min(int(request.query.get("per_page", "30")), 100)
+        page = int(request.query.get("page", "1"))
+        headers = {}
+        if page * per_page < len(found):
+            following = f"{self.url}{request.path}?labels={label or ''}&state=all"
+            headers["link"] = f'<{following}&per_page={per_page}&page={page + 1}>; rel="next"'
+        shown = found[(page - 1) * per_page : page * per_page]
+        return Reply(200, [issue(self.url, match["repo"], i) for i in shown], headers)

@@ -177,6 +177,18 @@ def test_github_issue_opens_once_per_notice() -> None:
             assert len(github.issues) == 2
 
 
+def test_github_issue_is_found_again_past_the_first_page_of_issues() -> None:
+    with github_actions.FakeGitHubActions() as github:
+        env = {"GITHUB_API_URL": github.url, "GITHUB_TOKEN": github_actions.TOKEN}
+        with github_client(env) as gh:
+            notifier = GitHubIssueNotifier(gh)
+            notifier.send(NOTICE, "rot-first")
+            for n in range(150):  # later notices push the first one to the second page
+                notifier.send(NOTICE, f"rot-later-{n}")
+            notifier.send(NOTICE, "rot-first")  # a retry of the first notice
+            assert len(github.issues) == 151
+
+
 def test_no_notifier_ever_sends_a_secret_value(receiver: Receiver, client: httpx.Client) -> None:
     WebhookNotifier(client, f"{receiver.url}/hook", b"k").send(NOTICE, "k")
     SlackNotifier(client, f"{receiver.url}/hook").send(NOTICE, "k")

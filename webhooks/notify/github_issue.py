@@ -31,14 +31,26 @@ class GitHubIssueNotifier:
             return
         marker = f"<!-- leakward:{idempotency_key} -->"
         base = f"/repos/{notice.repository}/issues"
-        listing = self.client.build_request(
-            "GET", base, params={"labels": LABEL, "state": "all", "per_page": "100"}
-        )
-        issues = send(self.client, listing, "GitHub issues", _HINT).json()
-        if any(marker in str(issue.get("body") or "") for issue in issues):
+        if self._is_open_already(base, marker):
             return
         body = f"{markdown(notice)}\n_Owner: {notice.recipient}_\n\n{marker}\n"
         create = self.client.build_request(
             "POST", base, json={"title": notice.subject, "body": body, "labels": [LABEL]}
         )
         send(self.client, create, "GitHub issue", _HINT)
+
+    def _is_open_already(self, base: str, marker: str) -> bool:
+        """Whether an issue with `marker` exists, reading every page of the labelled issues
+        (newest first, GitHub's default order, so a retry's issue is usually on the first):
+        a repository with more than a page of them must not get a second issue."""
+        listing = self.client.build_request(
+            "GET", base, params={"labels": LABEL, "state": "all", "per_page": "100"}
+        )
+        while True:
+            page = send(self.client, listing, "GitHub issues", _HINT)
+            if any(marker in str(issue.get("body") or "") for issue in page.json()):
+                return True
+            following = page.links.get("next", {}).get("url")
+            if not following:
+                return False
+            listing = self.client.build_request("GET", following)
