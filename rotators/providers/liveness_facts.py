@@ -43,17 +43,16 @@ GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
 CLOUDFLARE_VERIFY = (
     "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/"
 )
-# auth.test errors that mean the token itself is dead (not a transient fault).
-SLACK_DEAD_ERRORS = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "token_expired",
-        "account_inactive",
-        "no_permission_token_revoked",
-    }
+# auth.test errors that mean the token itself is dead. Not `invalid_auth`: Slack documents it as
+# "either the provided token is invalid or the request originates from an IP address disallowed
+# from making the request", so a live token with an IP allowlist gets it too; nor `not_authed`
+# (no token reached Slack). A revoked token answers `token_revoked`.
+SLACK_DEAD_ERRORS = frozenset({"token_revoked", "token_expired", "account_inactive"})
+SLACK_INVALID_AUTH = (
+    "Slack answered invalid_auth: the token is invalid, or this address is outside the IP "
+    "ranges the token may be used from"
 )
+SLACK_ERRORS = "https://docs.slack.dev/reference/methods/auth.test"
 
 
 # Keys checked on another endpoint than their provider's usual verify call, by prefix: Admin API
@@ -338,7 +337,14 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             "Slack rejected the token ({code})",
             field=json_field("error"),
             equals=tuple(sorted(SLACK_DEAD_ERRORS)),
-            reference="https://api.slack.com/methods/auth.test",
+            reference=SLACK_ERRORS,
+        ),
+        LivenessRule(
+            ANY_STATUS,
+            UNKNOWN,
+            SLACK_INVALID_AUTH,
+            field=json_field("error"),
+            equals=("invalid_auth",),
         ),
         LivenessRule(ANY_STATUS, UNKNOWN, "Slack answered {code}", field=json_field("error")),
     ),

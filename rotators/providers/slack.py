@@ -42,7 +42,7 @@ from leakward.rotators.providers.environment import http_client, secret_from
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, json_object, optional_field, probe
 from leakward.rotators.providers.key_hints import valid_for
-from leakward.rotators.providers.liveness_facts import SLACK_DEAD_ERRORS
+from leakward.rotators.providers.liveness_facts import SLACK_DEAD_ERRORS, SLACK_INVALID_AUTH
 from leakward.rotators.providers.liveness_rules import read_verdict
 from leakward.rotators.providers.registry import url_for
 
@@ -217,8 +217,16 @@ class SlackRotator:
             headers=FACTS_SLACK.key_auth.headers(secret),
         )
         body = json_object(expect(response, "revoke token", 200), "revoke token")
-        if body.get("ok") is not True and str(body.get("error")) not in SLACK_DEAD_ERRORS:
-            raise PermanentError(f"revoke token: Slack answered {body.get('error')}")
+        error = str(body.get("error"))
+        if body.get("ok") is True or error in SLACK_DEAD_ERRORS:
+            return
+        if error == "invalid_auth":
+            # Not proof the token is dead: it may only be refused from this address.
+            raise PermanentError(
+                f"revoke token: {SLACK_INVALID_AUTH}; revoke it from an allowed address, or in "
+                "the app's settings (OAuth & Permissions: Revoke tokens)"
+            )
+        raise PermanentError(f"revoke token: Slack answered {error}")
 
     def capability_for(self, key: KeyRef) -> Capability:
         # Only apps with token rotation (and config tokens) can be reissued, given the refresh

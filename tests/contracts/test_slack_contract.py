@@ -45,13 +45,13 @@ def test_rotating_token_fits_the_spec(fake_slack: FakeSlack) -> None:
     assert rotator.verify(leaked).liveness is Liveness.LIVE
     new = rotator.reissue(key, "rot-1")
     rotator.revoke(key, leaked)
-    rotator.revoke(key, leaked)  # revoked already: invalid_auth
+    rotator.revoke(key, leaked)  # revoked already: token_revoked
     assert rotator.verify(leaked).liveness is Liveness.DEAD
     assert rotator.verify(new.secret).liveness is Liveness.LIVE
     refresh["B1"] = used
     with pytest.raises(PermanentError, match="invalid_refresh_token"):
         rotator.reissue(key, "rot-1")  # a used refresh token: refused with ok false
-    assert errors(traffic).count("invalid_auth") == 2
+    assert errors(traffic).count("token_revoked") == 2
     assert_conforms(CONTRACT, traffic)
 
 
@@ -84,7 +84,9 @@ def test_refusals_fit_the_spec(fake_slack: FakeSlack) -> None:
         rotator.reissue(KeyRef("slack", "B1", attributes=(("kind", "rotating"),)), "t")
     with pytest.raises(PermanentError, match="invalid_refresh_token"):
         rotator.reissue(KeyRef("slack", "A1", attributes=(("kind", "config"),)), "t")
-    assert rotator.verify(Secret("xoxb-" + "0" * 40)).liveness is Liveness.DEAD
+    # A token never issued gets invalid_auth, which a live token refused by its IP allowlist
+    # gets too: unknown, not dead.
+    assert rotator.verify(Secret("xoxb-" + "0" * 40)).liveness is Liveness.UNKNOWN
     assert errors(traffic) == ["bad_client_secret", "invalid_refresh_token", "invalid_auth"]
     assert_conforms(CONTRACT, traffic)
 

@@ -1,7 +1,9 @@
 """Fake Slack Web API: auth.test, auth.revoke, oauth.v2.access (refresh), tooling.tokens.rotate.
 
 Stage: tests (rotators). Follows api.slack.com/methods: HTTP 200 with `{"ok": false, "error":
-"invalid_auth"}` for bad tokens, `auth.revoke` answering `{"ok": true, "revoked": true}`, token
+"invalid_auth"}` for tokens Slack does not know and for a live token used from an address outside
+its allowed IP ranges (`restrict`), `token_revoked` for a revoked one, `auth.revoke` answering
+`{"ok": true, "revoked": true}`, token
 rotation handing out a new access and refresh token while the used refresh token dies
 (`invalid_refresh_token` on reuse) and the old access token lives on until it expires.
 `limit_next` makes the next calls of a method answer as Slack does past a rate limit
@@ -25,6 +27,8 @@ class FakeSlack(FakeServer):
         super().__init__()
         self.client_secret = secrets.token_hex(16)
         self.live_tokens: set[str] = set()
+        self.revoked_tokens: set[str] = set()
+        self.restricted_tokens: set[str] = set()  # live, but not from this address
         self.refresh_tokens: set[str] = set()
         self._limited: dict[str, int] = {}  # method path -> rate-limited answers left
         self.route("POST", r"/api/auth\.test", self._test)
@@ -55,15 +59,26 @@ class FakeSlack(FakeServer):
         self.refresh_tokens.add(value)
         return value
 
+    def restrict(self, token: str) -> None:
+        """`token` stays live but may not be used from this address (an IP allowlist)."""
+        self.restricted_tokens.add(token)
+
     def _token(self, request: FakeRequest) -> str | None:
         return request.bearer() or request.form().get("token")
 
-    def _test(self, request: FakeRequest, match: re.Match[str]) -> Reply:
-        token = self._token(request)
+    def _refusal(self, token: str | None) -> Reply | None:
         if token is None:
             return Reply(200, {"ok": False, "error": "not_authed"})
-        if token not in self.live_tokens:
+        if token in self.revoked_tokens:
+            return Reply(200, {"ok": False, "error": "token_revoked"})
+        if token not in self.live_tokens or token in self.restricted_tokens:
             return Reply(200, {"ok": False, "error": "invalid_auth"})
+        return None
+
+    def _test(self, request: FakeRequest, match: re.Match[str]) -> Reply:
+        refused = self._refusal(self._token(request))
+        if refused is not None:
+            return refused
         return Reply(
             200,
             {
@@ -78,9 +93,11 @@ class FakeSlack(FakeServer):
 
     def _revoke(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         token = self._token(request)
-        if token not in self.live_tokens:
-            return Reply(200, {"ok": False, "error": "invalid_auth"})
-        self.live_tokens.discard(token)
+        refused = self._refusal(token)
+        if refused is not None:
+            return refused
+        self.live_tokens.discard(str(token))
+        self.revoked_tokens.add(str(token))
         return Reply(200, {"ok": True, "revoked": True})
 
     def _rotate(self, refresh: str | None) -> dict[str, object] | None:

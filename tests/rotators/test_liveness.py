@@ -25,8 +25,13 @@ def test_github_and_slack_dispatch(
         "github", Secret(fake_github.add_token("pat")), http_client, base_urls=urls
     )
     assert live.liveness is Liveness.LIVE
-    dead = verify_secret("slack", Secret("xoxb-" + "1" * 40), http_client, base_urls=urls)
+    revoked = fake_slack.add_token()
+    fake_slack.live_tokens.discard(revoked)
+    fake_slack.revoked_tokens.add(revoked)
+    dead = verify_secret("slack", Secret(revoked), http_client, base_urls=urls)
     assert dead.liveness is Liveness.DEAD
+    never = verify_secret("slack", Secret("xoxb-" + "1" * 40), http_client, base_urls=urls)
+    assert never.liveness is Liveness.UNKNOWN  # invalid_auth: also an IP allowlist's answer
 
 
 def test_google_key_files_go_to_the_service_account_check(

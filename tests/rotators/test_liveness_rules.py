@@ -118,11 +118,11 @@ CASES: list[Case] = [
     ("cloudflare", 404, {}, {}, UNKNOWN),
     ("slack", 200, {"ok": True, "team_id": "T1", "user_id": "U1"}, {}, LIVE),
     ("slack", 200, {"ok": "true"}, {}, UNKNOWN),
-    ("slack", 200, {"ok": False, "error": "invalid_auth"}, {}, DEAD),
+    ("slack", 200, {"ok": False, "error": "invalid_auth"}, {}, UNKNOWN),  # or an IP allowlist
     ("slack", 200, {"ok": False, "error": "token_revoked"}, {}, DEAD),
     ("slack", 200, {"ok": False, "error": "missing_scope"}, {}, UNKNOWN),
     ("slack", 200, {"ok": False}, {}, UNKNOWN),
-    ("slack", 404, {"ok": False, "error": "invalid_auth"}, {}, DEAD),
+    ("slack", 404, {"ok": False, "error": "token_expired"}, {}, DEAD),
     ("slack", 200, [], {}, UNKNOWN),
     ("slack", 200, _NOT_JSON, {}, UNKNOWN),
     ("google", 200, {"models": []}, {}, LIVE),

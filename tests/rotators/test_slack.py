@@ -30,8 +30,23 @@ def test_plain_bot_token_is_revoke_only(fake_slack: FakeSlack, http_client: http
     with pytest.raises(PermanentError, match="Reinstall"):
         rotator.reissue(KeyRef("slack", "B1"), "t")
     rotator.revoke(KeyRef("slack", "B1"), leaked)
-    rotator.revoke(KeyRef("slack", "B1"), leaked)  # invalid_auth now: already revoked
+    rotator.revoke(KeyRef("slack", "B1"), leaked)  # token_revoked now: already revoked
     assert rotator.verify(leaked).liveness is Liveness.DEAD
+
+
+def test_a_token_refused_from_this_address_is_not_called_dead_nor_revoked(
+    fake_slack: FakeSlack, http_client: httpx.Client
+) -> None:
+    # invalid_auth is also Slack's answer to a live token used outside its allowed IP ranges.
+    leaked = fake_slack.add_token()
+    fake_slack.restrict(leaked)
+    rotator = SlackRotator(http_client, base_url=fake_slack.url + "/api")
+    verdict = rotator.verify(Secret(leaked))
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "IP ranges" in verdict.reason
+    with pytest.raises(PermanentError, match="revoke it from an allowed address"):
+        rotator.revoke(KeyRef("slack", "B1"), Secret(leaked))
+    assert leaked in fake_slack.live_tokens  # not revoked, and not recorded as revoked
 
 
 def test_rotating_token_full_cycle(fake_slack: FakeSlack, http_client: httpx.Client) -> None:
