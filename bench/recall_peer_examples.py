@@ -13,7 +13,11 @@ out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' 
         [--tools leakward,gitleaks,betterleaks,kingfisher] [--providers] [--misses]
 
 Examples whose format carries a checksum the peer's generator does not compute (a random
-`ghp_` token) are misses for leakward by design; `--misses` lists every miss to judge them.
+`ghp_` token) are fakes: leakward reports them only at low confidence ("checksum fails"), shown
+with `--min-confidence low`. So leakward has two columns: `leakward` is the default tier (what a
+plain `leakward scan` reports), `leakward-low` every tier (`--min-confidence low`, which also
+runs the weak rules). `--misses` lists the default tier's misses, each marked when the low tier
+finds it, to judge them.
 Compare a set with the peer binary built from the same commit: the pinned `kingfisher-bin`
 2.14.0 ships different rules from the Kingfisher repository's `data/rules`, so its own column
 on that set says little.
@@ -22,7 +26,9 @@ on that set says little.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -32,14 +38,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from detection import run_leakward, run_peer  # noqa: E402
+from detection import leakward_command, run_peer  # noqa: E402
 from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_examples  # noqa: E402
 from peers import locate  # noqa: E402
 
 from leakward.rules.loader import load_rules  # noqa: E402
 from tests.corpus import scoring  # noqa: E402
 
-TOOLS = "leakward,gitleaks,betterleaks,kingfisher"
+TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher"
+# leakward's columns: the option each adds to a plain scan.
+LEAKWARD_TIERS = {"leakward": (), "leakward-low": ("--min-confidence", "low")}
 
 
 def collect(args: argparse.Namespace) -> list[Example]:
@@ -76,8 +84,21 @@ def found_files(tool: str, hits: list[scoring.Hit], generic: set[str]) -> set[st
         hit.file
         for hit in hits
         if not hit.rule.lower().startswith("generic")
-        and not (tool == "leakward" and hit.rule in generic)
+        and not (tool in LEAKWARD_TIERS and hit.rule in generic)
     }
+
+
+def run_leakward(root: Path, work: Path, extra: tuple[str, ...]) -> object | None:
+    out = work / "leakward.json"
+    out.unlink(missing_ok=True)
+    command = [*leakward_command(Path("."), out), *extra]
+    proc = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if not out.exists() or proc.returncode not in (0, 1):
+        print(f"leakward: no report (exit {proc.returncode}): {proc.stderr.strip()[-400:]}")
+        return None
+    report = json.loads(out.read_text(encoding="utf-8"))
+    print(f"leakward {' '.join(extra)}: exit {proc.returncode}, {len(report['findings'])} findings")
+    return report
 
 
 def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
@@ -87,8 +108,8 @@ def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
     result: dict[str, set[str]] = {}
     try:
         for tool in tools:
-            if tool == "leakward":
-                report = run_leakward(root, work)
+            if tool in LEAKWARD_TIERS:
+                report = run_leakward(root, work, LEAKWARD_TIERS[tool])
             elif tool in installed:
                 # Kingfisher reports a secret once however many files hold it by default, and
                 # some examples repeat a token.
@@ -98,7 +119,8 @@ def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
                 print(f"{tool}: not installed (python bench/peers.py)")
                 continue
             if report is not None:
-                result[tool] = found_files(tool, scoring.PARSERS[tool](report, root), generic)
+                parse = scoring.PARSERS["leakward" if tool in LEAKWARD_TIERS else tool]
+                result[tool] = found_files(tool, parse(report, root), generic)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
@@ -113,6 +135,9 @@ def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None
         rates = [sum(n in hit for n in names) / len(names) for hit in found.values()]
         cells = "".join(f"{rate:>13.1%}" for rate in rates)
         print(f"{source:14}{len(names):>6}{cells}")
+    if "leakward-low" in found:
+        print("leakward: default tier; leakward-low: --min-confidence low (all tiers: also")
+        print("  checksum failures and weak rules)")
 
 
 def print_providers(
@@ -134,7 +159,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Recall on the peers' rule examples.")
     for source in ("gitleaks", "betterleaks", "kingfisher"):
         parser.add_argument(f"--{source}", type=Path, help=f"git dir of {source}'s repository")
-    parser.add_argument("--tools", default=TOOLS)
+    parser.add_argument("--tools", default=TOOLS, help="leakward-low adds leakward's low tier")
     parser.add_argument("--providers", action="store_true", help="recall per provider")
     parser.add_argument("--gaps", action="store_true", help="only providers leakward misses")
     parser.add_argument("--misses", action="store_true", help="list leakward's missed lines")
@@ -150,9 +175,14 @@ def main() -> int:
     if args.providers or args.gaps:
         print_providers(files, found, only_gaps=args.gaps)
     if args.misses:
+        low = found.get("leakward-low", set())
         for name, example in sorted(files.items()):
             if name not in found.get("leakward", set()):
-                print(f"miss {example.source} {example.provider} {example.rule}: {example.text!r}")
+                tier = " (low tier finds it)" if name in low else ""
+                print(
+                    f"miss {example.source} {example.provider} {example.rule}{tier}: "
+                    f"{example.text!r}"
+                )
     return 0
 
 

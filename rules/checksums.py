@@ -280,3 +280,9 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "grafana_legacy_key": is_grafana_legacy_api_key,
     "cloudflare_crc32": is_cloudflare_scannable_token,
 }
+
+# Validators that recompute a checksum the provider documents. A token failing one has the
+# provider's exact shape but not its arithmetic: a generated example or a typo, which the low
+# confidence tier still reports. The others check structure (a JWT's JSON header, a macaroon):
+# a failure there says the text is something else altogether.
+CHECKSUMS = frozenset({"github_crc32", "npm_crc32", "cloudflare_crc32", "bech32"})

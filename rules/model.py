@@ -92,6 +92,8 @@ class RuleSet:
     allowlist: Allowlist = field(default_factory=Allowlist)
     # sha256 over every rule file's bytes: keys the compiled-database cache.
     digest: str = ""
+    # Tokens a rule's checksum rejects are reported at low confidence (`--min-confidence low`).
+    reports_failed_checksums: bool = False
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -104,7 +106,8 @@ class RuleSet:
     ) -> RuleSet:
         """The rules to scan with. Off-by-default rules (test-mode keys) only when `enable` names
         their id, provider or a tag; `disable` names ids, providers or tags to leave out. Rules
-        below `min_confidence` are left out too, unless `enable` names them."""
+        below `min_confidence` are left out too, unless `enable` names them. At `low`, tokens whose
+        documented checksum fails are reported too, at low confidence."""
 
         def named(rule: Rule, names: Sequence[str]) -> bool:
             return rule.id in names or rule.provider in names or any(t in names for t in rule.tags)
@@ -119,4 +122,4 @@ class RuleSet:
         kept = tuple(rule for rule in self.rules if wanted(rule) and not named(rule, disable))
         selection = ",".join(rule.id for rule in kept)
         digest = hashlib.sha256(f"{self.digest}:{selection}".encode()).hexdigest()
-        return RuleSet(kept, self.allowlist, digest)
+        return RuleSet(kept, self.allowlist, digest, floor == confidence_rank("low"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from leakward.rules.checksums import VALIDATORS
+from leakward.rules.checksums import CHECKSUMS, VALIDATORS
 from leakward.rules.model import Allowlist, Rule, RuleSet
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
@@ -26,6 +26,7 @@ from leakward.scanner.views import group_views
 GENERIC_TAG = "generic"
 ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+CHECKSUM_FAILS = "checksum fails: likely an example or a typo"
 
 
 def shannon_entropy(text: str) -> float:
@@ -51,6 +52,8 @@ class _Compiled:
     placeholders: Placeholders
     is_generic: bool
     paths: tuple[regex.Pattern[str], ...] = ()
+    # The validator recomputes a documented checksum (not a structure check).
+    is_checksum: bool = False
 
 
 def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
@@ -63,6 +66,7 @@ def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
         placeholders=Placeholders(allowlist, rule),
         is_generic=GENERIC_TAG in rule.tags,
         paths=tuple(regex.compile(p) for p in rule.paths),
+        is_checksum=rule.validator in CHECKSUMS,
     )
 
 
@@ -264,11 +268,31 @@ class Matcher:
         return [self._kept(found) for found in located]
 
     def _kept(self, located: list[_Located]) -> list[_Located]:
-        vetoed = [(item.start, item.end) for item in located if item.is_vetoed]
-        kept = [item for item in located if not item.is_vetoed]
-        return _drop_generic_overlaps(
-            _first_per_place(kept, self._compiled), self._compiled, vetoed
+        vetoed = [item for item in located if item.is_vetoed]
+        kept = _drop_generic_overlaps(
+            _first_per_place([item for item in located if not item.is_vetoed], self._compiled),
+            self._compiled,
+            [(item.start, item.end) for item in vetoed],
         )
+        if not self._ruleset.reports_failed_checksums or not vetoed:
+            return kept
+        failed = self._failed_checksums(vetoed, kept)
+        return sorted([*kept, *failed], key=lambda item: (item.start, item.index))
+
+    def _failed_checksums(self, vetoed: list[_Located], kept: list[_Located]) -> list[_Located]:
+        """Tokens a documented checksum rejected and no other finding covers, once per place.
+
+        Only checksum validators count: a token with the exact shape of a GitHub or npm token
+        whose CRC32 fails is a generated example or a typo, worth a look when asked for; text
+        that fails a structure check (a JWT whose header is not JSON) is not a token at all."""
+        taken = merged([(item.start, item.end) for item in kept])
+        failed = [
+            item
+            for item in vetoed
+            if self._compiled[item.index].is_checksum
+            and not overlaps_any(taken, item.start, item.end)
+        ]
+        return _first_per_place(failed, self._compiled)
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
         return [finding for finding, _, _ in self.scan_chunk_spans(chunk)]
@@ -303,7 +327,8 @@ class Matcher:
                         rule_name=rule.name,
                         provider=rule.provider,
                         severity=rule.severity,
-                        confidence=rule.confidence,
+                        # A failed checksum is low confidence, whatever the rule's tier.
+                        confidence="low" if item.is_vetoed else rule.confidence,
                         secret=Secret(item.secret),
                         origin=chunk.origin,
                         line=line,
@@ -314,6 +339,7 @@ class Matcher:
                         decoded_from=item.chain or None,
                         rotator=rule.rotator,
                         tags=rule.tags,
+                        reason=CHECKSUM_FAILS if item.is_vetoed else None,
                     ),
                     item.start,
                     item.end,

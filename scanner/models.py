@@ -125,6 +125,8 @@ class Finding:
     decoded_from: tuple[str, ...] | None = None
     rotator: str | None = None
     tags: tuple[str, ...] = field(default=())
+    # Why a finding is weaker than its rule, when it is ("checksum fails: …").
+    reason: str | None = None
 
     @property
     def location(self) -> tuple[str, int, int]:

@@ -6,7 +6,7 @@ Stage: reporters. Shape, version 1 (add keys freely, never rename or retype one 
     {"version": 1,
      "findings": [{"rule_id", "rule_name", "provider", "severity", "confidence", "file", "line",
                    "column", "end_line", "end_column", "commit", "author", "date", "fingerprint",
-                   "redacted", "decoded_from", "key_id", ["secret"], ...extra}],
+                   "redacted", "decoded_from", "key_id", ["reason"], ["secret"], ...extra}],
      "stats": {"files", "bytes", "skipped", "errors", "seconds"},
      "skipped": [{"path", "reason"}],
      "left_out": [{"path", "cause", "detail"}]}
@@ -54,6 +54,7 @@ _FINDING_KEYS = frozenset(
         "redacted",
         "decoded_from",
         "key_id",
+        "reason",
         "secret",
     }
 )
@@ -104,6 +105,8 @@ def finding_record(
         "decoded_from": list(finding.decoded_from) if finding.decoded_from else None,
         "key_id": finding.key_id,
     }
+    if finding.reason:
+        record["reason"] = finding.reason
     if show_secrets:
         record["secret"] = finding.secret.reveal()
     record.update(extra_fields(finding, extra, reserved=_FINDING_KEYS))

@@ -166,6 +166,8 @@ def _finding_line(
         fields.append(f"[decoded: {printable('>'.join(finding.decoded_from))}]")
     if finding.origin.commit:
         fields.append(f"@{printable(finding.origin.commit[:10])}")
+    if finding.reason:
+        fields.append(f"({printable(finding.reason)})")
     line = " ".join(fields)
     printed = report_fingerprint(finding.secret.reveal())
     if not printed:
