@@ -38,6 +38,7 @@ _RESULT_PROPERTY_KEYS = frozenset(
         "author",
         "date",
         "redacted",
+        "reason",
         "decodedFrom",
         "keyId",
     }
@@ -170,6 +171,7 @@ def _result_properties(finding: Finding, extra: Extra | None) -> dict[str, objec
         "date": origin.date,
         "keyId": finding.key_id,
         "decodedFrom": list(finding.decoded_from) if finding.decoded_from else None,
+        "reason": finding.reason,
     }
     properties.update({key: value for key, value in known.items() if value is not None})
     properties.update(extra_fields(finding, extra, reserved=_RESULT_PROPERTY_KEYS))

@@ -92,3 +92,10 @@ def test_the_reports_say_why_and_the_default_scan_passes(tmp_path: Path) -> None
     text = run("--min-confidence", "low")[2]
     assert f"({CHECKSUM_FAILS})" in text
     assert BROKEN_PAT not in text
+    sarif = json.loads(run("--format", "sarif", "--min-confidence", "low")[2])
+    [result] = sarif["runs"][0]["results"]
+    assert (result["properties"]["confidence"], result["properties"]["reason"]) == (
+        "low",
+        CHECKSUM_FAILS,
+    )
+    assert BROKEN_PAT not in json.dumps(sarif)
