@@ -103,11 +103,14 @@ class RuleSet:
         enable: Sequence[str] = (),
         disable: Sequence[str] = (),
         min_confidence: str = "low",
+        failed_checksums: bool = False,
     ) -> RuleSet:
         """The rules to scan with. Off-by-default rules (test-mode keys) only when `enable` names
         their id, provider or a tag; `disable` names ids, providers or tags to leave out. Rules
-        below `min_confidence` are left out too, unless `enable` names them. At `low`, tokens whose
-        documented checksum fails are reported too, at low confidence."""
+        below `min_confidence` are left out too, unless `enable` names them. `failed_checksums`:
+        tokens whose documented checksum fails are reported too, at low confidence (a person
+        asked for them; the sweep and the receiver, which match findings to issued keys, never
+        want them: no issued key fails its own checksum)."""
 
         def named(rule: Rule, names: Sequence[str]) -> bool:
             return rule.id in names or rule.provider in names or any(t in names for t in rule.tags)
@@ -121,5 +124,6 @@ class RuleSet:
 
         kept = tuple(rule for rule in self.rules if wanted(rule) and not named(rule, disable))
         selection = ",".join(rule.id for rule in kept)
-        digest = hashlib.sha256(f"{self.digest}:{selection}".encode()).hexdigest()
-        return RuleSet(kept, self.allowlist, digest, floor == confidence_rank("low"))
+        marker = ":failed-checksums" if failed_checksums else ""
+        digest = hashlib.sha256(f"{self.digest}:{selection}{marker}".encode()).hexdigest()
+        return RuleSet(kept, self.allowlist, digest, failed_checksums)

@@ -46,7 +46,9 @@ def build_ruleset(settings: ScanSettings) -> RuleSet:
         check_unique(ruleset.rules + imported)
         digest = ruleset.digest + ":" + str(hash_file(settings.gitleaks_config))
         ruleset = RuleSet(ruleset.rules + imported, ruleset.allowlist, digest)
-    return ruleset.select(settings.enable, settings.disable, settings.min_confidence)
+    # Failed checksums come with the lowest tier, which only a person asks for.
+    low = settings.min_confidence == "low"
+    return ruleset.select(settings.enable, settings.disable, settings.min_confidence, low)
 
 
 def hash_file(path: Path) -> str:
