@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
+from leakward.scanner.url_runs import decode_url
 
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
 _HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
@@ -29,7 +30,6 @@ _MIN_B64 = 24
 _MIN_DECODED = 8
 _MAX_DECODED = 4 * 1024 * 1024
 _MAX_LITERAL = 4096
-_PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
 _SIMPLE_ESCAPES = {
     b"/": b"/",
@@ -130,22 +130,9 @@ def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             yield Decoded("hex", decoded, start, start + len(token))
 
 
-# A token of text that may hold percent escapes, and the text before one (through its last
-# delimiter), both found in C: a loop over bytes in Python cost each escape a few microseconds.
-_TOKEN_REST = re.compile(rb"[^ \t\r\n\"'`<>()\[\]{},;|]*")
-_TOKEN_BEFORE = re.compile(rb"(?s).*[ \t\r\n\"'`<>()\[\]{},;|]")
-# The widest raw gap on one line that still joins two encoded tokens into one decoded span (the
+# The widest raw gap on one line that still joins two escapes into one decoded span (the
 # matcher's view would join them anyway: `views.CONTEXT`).
 _JOIN = 128
-
-
-def _token_bounds(data: bytes, offset: int) -> tuple[int, int]:
-    """The token around `offset`: up to white space, quotes or brackets, at most _MAX_LITERAL
-    bytes either side."""
-    lowest = max(0, offset - _MAX_LITERAL)
-    before = _TOKEN_BEFORE.match(data, lowest, offset)
-    rest = _TOKEN_REST.match(data, offset, offset + _MAX_LITERAL)
-    return before.end() if before else lowest, rest.end() if rest else offset
 
 
 def _joined(
@@ -195,24 +182,14 @@ def _decoded_run(
         built.copy(data, index, end)
         return built.finish(end)[1]
 
-    decoded = pattern.sub(lambda match: piece(match.group(1)), data[start:end])
-    return Decoded(kind, decoded, start, end, LazyMap(make))
-
-
-def _percent_piece(code: bytes) -> bytes:
-    return bytes((int(code, 16),))
-
-
-def decode_url(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
-    def bounds(anchor: int) -> tuple[int, int]:
-        return _token_bounds(data, anchor - 3)  # from the `%` of `%XX`
-
-    def end_of(anchor: int) -> int:
-        rest = _TOKEN_REST.match(data, anchor, anchor + _MAX_LITERAL)
-        return rest.end() if rest else anchor
-
-    for span in _joined(data, anchors, bounds, end_of):
-        yield _decoded_run("url", data, span, _PERCENT, _percent_piece)
+    # Split in C into text and escape codes, and each code looked up in a table of the distinct
+    # ones, in C: a Python call per escape (`pattern.sub` with a function) was most of the cost
+    # of a run of them.
+    parts = pattern.split(data[start:end])
+    codes = parts[1::2]
+    table = {code: piece(code) for code in set(codes)}
+    parts[1::2] = map(table.__getitem__, codes)
+    return Decoded(kind, b"".join(parts), start, end, LazyMap(make))
 
 
 # The rest of a double-quoted string, escapes included, through its closing quote.
@@ -421,12 +398,24 @@ def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
     "base64": decode_base64,
     "hex": decode_hex,
-    "url": decode_url,
     "escape": decode_escapes,
     "concat": decode_concat,
 }
+# Kinds whose decoder finds every encoded token itself from the first trigger (the engines
+# report only that one), and is told where a view's raw context ends.
+SEARCHING_DECODERS: dict[str, Callable[[bytes, list[int], int], Iterator[Decoded]]] = {
+    "url": decode_url,
+}
 
 
-def decode_all(data: bytes, triggers: dict[str, list[int]]) -> Iterator[Decoded]:
+def decode_all(data: bytes, triggers: dict[str, list[int]], floor: int = 0) -> Iterator[Decoded]:
+    """Every decoded span the triggers lead to, leaving out encoded text that ends at or before
+    `floor`: a view's raw context, which its parent decoded already (decoding it again from
+    every view that shows it multiplied the work)."""
     for kind, offsets in triggers.items():
-        yield from DECODERS[kind](data, offsets)
+        if kind in SEARCHING_DECODERS:
+            yield from SEARCHING_DECODERS[kind](data, offsets, floor)
+            continue
+        past = [offset for offset in offsets if offset > floor] if floor else offsets
+        if past:
+            yield from DECODERS[kind](data, past)

@@ -252,7 +252,7 @@ class Matcher:
                     )
                 if len(chain) >= self._depth:
                     continue
-                for decoded in group_views(view, decode_all(view, _past(hits.triggers, prefix))):
+                for decoded in group_views(view, decode_all(view, hits.triggers, prefix)):
                     self.work.views += 1
                     self.work.view_bytes += len(decoded.data)
                     following.append(
@@ -374,14 +374,6 @@ class _AllowedLines:
             self._line = (start, end)
             self._is_allowed = any(m in self._data[start:end] for m in ALLOW_MARKERS)
         return self._is_allowed
-
-
-def _past(triggers: dict[str, list[int]], prefix: int) -> dict[str, list[int]]:
-    """Triggers that end past a view's raw context: those inside it were the parent's to decode,
-    and decoding them again from every view that shows them multiplied the work."""
-    if not prefix:
-        return triggers
-    return {kind: [o for o in offsets if o > prefix] for kind, offsets in triggers.items()}
 
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:

@@ -24,6 +24,10 @@ TRIGGERS: dict[str, str] = {
     "escape": r"(?:^|[^\\])(?:\\\\)*\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
+# Kinds whose decoder needs only the first trigger of a chunk and finds every later encoded
+# token itself, in C (decoders.SEARCHING_DECODERS): an engine reports one trigger, not one per
+# escape (a call into Python each, most of the cost of a line of them).
+FIRST_ONLY_KINDS = frozenset({"url"})
 _MIN_LITERAL = 4
 # Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
 # DEEPSEEK_TOKEN) end in one of these.

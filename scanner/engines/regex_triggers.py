@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
-from leakward.scanner.triggers import TRIGGERS, trigger_patterns
+from leakward.scanner.triggers import FIRST_ONLY_KINDS, TRIGGERS, trigger_patterns
 
 # A literal trigger pattern: nothing but `\xNN` escapes (base64 encodings of keywords).
 _LITERAL = re.compile(r"(?:\\x[0-9a-f]{2})+")
@@ -100,6 +100,12 @@ class TriggerFinder:
             if kind == "escape" and not slashed:
                 continue
             if kind == "hex" and self._hex_run and self._hex_run not in data.translate(_HEX_DIGITS):
+                continue
+            if kind in FIRST_ONLY_KINDS:
+                # Its decoder finds the rest itself (decoders.SEARCHING_DECODERS).
+                first = pattern.search(data)
+                if first is not None:
+                    found.setdefault(kind, []).append(first.end())
                 continue
             found.setdefault(kind, []).extend(m.end() for m in pattern.finditer(data))
         for offsets in found.values():

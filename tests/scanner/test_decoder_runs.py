@@ -68,3 +68,16 @@ def test_escapes_in_one_line_decode_as_one_span() -> None:
     assert len(spans) == 2
     assert spans[0].data == b"A " * 299 + b"A"
     assert spans[1].data == b"B"
+
+
+def test_the_first_percent_escape_leads_to_every_run_after_it() -> None:
+    """The engines report only the first `%XX`; the decoder finds the other runs itself, and
+    leaves out escapes that end inside a view's raw context (`floor`)."""
+    data = b"a %41%42 b\nc %43 " + b" " * 200 + b"%44\n%45"
+    first = data.index(b"%41") + 3
+
+    spans = list(decode_url(data, [first]))
+    past_context = list(decode_url(data, [first], floor=data.index(b"%43")))
+
+    assert [span.data for span in spans] == [b"AB", b"C", b"D", b"E"]
+    assert [span.data for span in past_context] == [b"C", b"D", b"E"]

@@ -86,3 +86,17 @@ def test_a_value_near_many_anchors_is_confirmed_once(engine: str) -> None:
     # Once per value for each of the five rules that read a pair (see LINES_PER_KB); one
     # confirmation per nearby id would be nine for the secret rule alone.
     assert work["confirmed"] <= 5 * work["findings"]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+def test_a_line_of_percent_escapes_costs_work_per_run_not_per_escape(engine: str) -> None:
+    """The engines report the first `%XX` and the decoder finds, joins and decodes the rest in
+    C: twice the escapes on one line run no more Python and call into it no more often."""
+    small = _work("percent", 3000, engine)
+    large = _work("percent", 6000, engine)
+
+    assert large["engine_events"] <= 2
+    assert large["views"] == small["views"] == 1
+    # A fixed cost per chunk and per run; a line per escape would be 6,000 more.
+    assert large["python_lines"] <= small["python_lines"] + 50
+    assert large["python_lines"] <= 1000
