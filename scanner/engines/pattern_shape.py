@@ -35,7 +35,7 @@ _NEWLINE = ord("\n")
 
 def _parsed(pattern: str) -> Any | None:
     try:
-        return _parser.parse(for_hyperscan(pattern))
+        return _parser.parse(for_hyperscan(pattern, negated_opening=False))
     except (re.error, ValueError, OverflowError, RecursionError):
         return None
 

@@ -47,15 +47,48 @@ def _group_end(pattern: str, start: int) -> int:
     raise ValueError("unbalanced parentheses")
 
 
-def for_hyperscan(pattern: str) -> str:
+def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
+    """An opening `(?<![^C])` (the match starts after one of C, or at the start) as the text
+    `(?:^|[C])`, and the index just past the lookbehind; None for any other opening.
+
+    Only when C holds a newline: `scan_many` joins pieces with one, and a piece's own start
+    must still match. Dropped instead, `generic.env_secret` hit at every `TOKEN=` of a run of
+    them, each hit a call into Python.
+    """
+    if not pattern.startswith("(?<![^", start):
+        return None
+    body_start = start + len("(?<!")
+    body_end = _class_end(pattern, body_start)
+    if not pattern.startswith(")", body_end):
+        return None
+    members = "[" + pattern[body_start + 2 : body_end]
+    try:
+        if re.fullmatch(members, "\n") is None:
+            return None
+    except re.error:
+        return None
+    return f"(?:^|{members})", body_end + 1
+
+
+def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
     """The pattern without lookarounds and with `(?P<name>…)` / `(?<name>…)` as `(…)`; a
-    positive lookbehind at its very start becomes a plain group."""
+    positive lookbehind at its very start becomes a plain group, and a negative one of a single
+    negated class the alternative of the start and that class (see `_after_one_of`) unless
+    `negated_opening` is false (a match's shape: that class may be a newline, the match's
+    first byte may not)."""
     out: list[str] = []
     index = 0
     leading = _LEADING_FLAGS.match(pattern)
     if leading is not None and pattern.startswith("(?<=", leading.end()):
         out.append(pattern[: leading.end()] + "(?:")
         index = leading.end() + len("(?<=")
+    elif (
+        negated_opening
+        and leading is not None
+        and (opening := _after_one_of(pattern, leading.end())) is not None
+    ):
+        out.append(pattern[: leading.end()] + opening[0])
+        index = opening[1]
     in_class = False
     while index < len(pattern):
         char = pattern[index]
