@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
+from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
 
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
@@ -270,7 +272,21 @@ def _escape_piece(code: bytes) -> bytes:
     return _SIMPLE_ESCAPES[code]
 
 
-def decode_escapes(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
+def _escape_anchors(data: bytes, anchors: list[int], floor: int) -> list[int]:
+    """Every escape trigger's end past `floor`: the escapes found here in C from the first of
+    `anchors` on (the engines report the first escape only), with the other anchors (escaped
+    assignments)."""
+    start = max(0, anchors[0] - len(r"\u0000"))
+    # From the start of the backslash run there: inside one, the first escape would be missed.
+    start -= len(data[:start]) - len(data[:start].rstrip(b"\\"))
+    found = sorted(set(map(re.Match.end, ESCAPE_ENDS.finditer(data, start))).union(anchors))
+    return found[bisect.bisect_right(found, floor) :]
+
+
+def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[Decoded]:
+    if not anchors:
+        return
+    anchors = _escape_anchors(data, anchors, floor)
     unclosed = _UnclosedLine()
 
     def bounds(anchor: int) -> tuple[int, int]:
@@ -398,13 +414,13 @@ def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
     "base64": decode_base64,
     "hex": decode_hex,
-    "escape": decode_escapes,
     "concat": decode_concat,
 }
 # Kinds whose decoder finds every encoded token itself from the first trigger (the engines
-# report only that one), and is told where a view's raw context ends.
+# report only that one; triggers.FIRST_ONLY), and is told where a view's raw context ends.
 SEARCHING_DECODERS: dict[str, Callable[[bytes, list[int], int], Iterator[Decoded]]] = {
     "url": decode_url,
+    "escape": decode_escapes,
 }
 
 

@@ -9,6 +9,7 @@ body after a delimiter), so a long run costs one hit, not one per byte.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable
 
 # kind -> pattern (Hyperscan- and `re`-compatible, no lookarounds).
@@ -24,10 +25,16 @@ TRIGGERS: dict[str, str] = {
     "escape": r"(?:^|[^\\])(?:\\\\)*\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)",
     "concat": r"[\"'`][ \t\r\n]{0,8}\+[ \t\r\n]{0,8}[\"'`]",
 }
-# Kinds whose decoder needs only the first trigger of a chunk and finds every later encoded
-# token itself, in C (decoders.SEARCHING_DECODERS): an engine reports one trigger, not one per
-# escape (a call into Python each, most of the cost of a line of them).
-FIRST_ONLY_KINDS = frozenset({"url"})
+# Triggers whose decoder needs only the first match in a chunk and finds every later one
+# itself, in C (decoders.SEARCHING_DECODERS): an engine reports one trigger, not one per escape
+# (a call into Python each, most of the cost of a line of them).
+FIRST_ONLY = frozenset({TRIGGERS["url"], TRIGGERS["escape"]})
+# The escape trigger as a `re` pattern, for finding every match's end in C: the first backslash
+# of a run (none before it), then pairs, then the escape. Opening with a literal backslash lets
+# `re` skip to each one in C; the lookbehind leaves out a backslash inside a run.
+ESCAPE_ENDS = re.compile(
+    rb"\\(?<!\\\\)(?:\\(?:\\\\)*\\)?(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)"
+)
 _MIN_LITERAL = 4
 # Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
 # DEEPSEEK_TOKEN) end in one of these.

@@ -29,7 +29,7 @@ from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
-from leakward.scanner.triggers import FIRST_ONLY_KINDS, trigger_patterns
+from leakward.scanner.triggers import FIRST_ONLY, trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64
@@ -37,7 +37,7 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 # Decoder triggers compiled into a database of their own. The concatenation trigger is character
 # classes around a `+`; beside everything else it kept Hyperscan off its fast paths: on botocore's
 # JSON the one database took 0.28 s, the rest alone 0.11 s and this trigger alone 0.03 s.
@@ -115,7 +115,7 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
                 main.add(hyperscan_literal(keyword), _KEYWORD_BASE + index, flag)
     for position, (kind, pattern) in enumerate(triggers):
         target = apart if kind in _APART_KINDS else main
-        flag = hyperscan.HS_FLAG_SINGLEMATCH if kind in FIRST_ONLY_KINDS else 0
+        flag = hyperscan.HS_FLAG_SINGLEMATCH if pattern in FIRST_ONLY else 0
         target.add(pattern.encode(), _TRIGGER_BASE + position, flag)
     return _Plan([main, apart] if apart.ids else [main], frozenset(ungated))
 

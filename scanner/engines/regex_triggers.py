@@ -4,9 +4,9 @@ Stage: engine. The triggers (scanner.triggers) are ten thousand base64 literals 
 patterns. As one `re` alternation per kind they were tried at every byte. Here the literals go
 into one Aho-Corasick automaton (the `aho-corasick` Rust crate: a pass over a 20 MB tree took
 0.13 s, against 0.71 s for pyahocorasick's), a pattern that opens with field names looks for
-the names the same way and runs `re` only where one ends, the escape trigger is its literal
-escapes with an even run of backslashes before them, and the hex trigger runs only where the
-chunk has enough hex digits in a row. Offsets are where matches end, as Hyperscan reports them.
+the names the same way and runs `re` only where one ends, the escape and percent triggers report
+their first match (their decoders find the rest), and the hex trigger runs only where the chunk
+has enough hex digits in a row. Offsets are where matches end, as Hyperscan reports them.
 """
 
 from __future__ import annotations
@@ -16,26 +16,17 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
-from leakward.scanner.triggers import FIRST_ONLY_KINDS, TRIGGERS, trigger_patterns
+from leakward.scanner.triggers import ESCAPE_ENDS, FIRST_ONLY, TRIGGERS, trigger_patterns
 
 # A literal trigger pattern: nothing but `\xNN` escapes (base64 encodings of keywords).
 _LITERAL = re.compile(r"(?:\\x[0-9a-f]{2})+")
 # A trigger that opens with field names, any case (`(?i:pass|token|key)[:=]…`).
 _WORDED = re.compile(r"\(\?i:([a-z]+(?:\|[a-z]+)*)\)(.*)", re.DOTALL)
-# The escape trigger this module reads as literals; another pattern there runs as `re`.
-_ESCAPE = r"(?:^|[^\\])(?:\\\\)*\\(?:u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/)"
 _HEX = "0123456789abcdefABCDEF"
-_ESCAPES = [
-    b"\\" + lead + bytes([high, low])
-    for lead in (b"u00", b"x")
-    for high in b"234567"
-    for low in _HEX.encode()
-] + [b"\\/"]
 # The hex trigger's body, `(?:[2-7][0-9A-Fa-f]){N}`: 2N hex digits in a row.
 _HEX_PAIRS = re.compile(r"\(\?:\[2-7\]\[0-9A-Fa-f\]\)\{(\d+)\}")
 # Hex digits as "h", everything else as ".": a run of them is one substring search.
 _HEX_DIGITS = bytes(ord("h") if chr(n) in _HEX else ord(".") for n in range(256))
-_BACKSLASH = ord("\\")
 
 
 def automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:
@@ -51,7 +42,7 @@ class TriggerFinder:
     def __init__(self, keywords: Iterable[str]) -> None:
         literal_kinds: dict[bytes, str] = {}
         words: dict[bytes, list[int]] = {}
-        self._escapes: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._has_escapes = False
         self._rests: list[tuple[str, re.Pattern[bytes]]] = []
         by_kind: dict[str, list[str]] = {}
         for kind, pattern in trigger_patterns(keywords):
@@ -62,8 +53,8 @@ class TriggerFinder:
                 self._rests.append((kind, re.compile(opening.group(2).encode())))
             elif _LITERAL.fullmatch(pattern):
                 literal_kinds[bytes.fromhex(pattern.replace("\\x", ""))] = kind
-            elif kind == "escape" and pattern == _ESCAPE:
-                self._escapes = automaton(_ESCAPES)
+            elif kind == "escape" and pattern == TRIGGERS["escape"]:
+                self._has_escapes = True
             else:
                 by_kind.setdefault(kind, []).append(pattern)
         self._literals = automaton(list(literal_kinds))
@@ -73,6 +64,9 @@ class TriggerFinder:
         self._patterns = {
             kind: re.compile("|".join(f"(?:{p})" for p in patterns).encode())
             for kind, patterns in by_kind.items()
+        }
+        self._first_only = {
+            kind for kind, patterns in by_kind.items() if all(p in FIRST_ONLY for p in patterns)
         }
         hex_pairs = _HEX_PAIRS.fullmatch(TRIGGERS.get("hex", ""))
         self._hex_run = b"h" * 2 * int(hex_pairs.group(1)) if hex_pairs else b""
@@ -94,14 +88,17 @@ class TriggerFinder:
                     match = rest.match(data, end)
                     if match is not None:
                         found.setdefault(kind, []).append(match.end())
-        if self._escapes is not None and slashed:
-            found.setdefault("escape", []).extend(self._escape_ends(data))
+        if self._has_escapes and slashed:
+            # The first only: the decoder finds the rest (FIRST_ONLY).
+            first = ESCAPE_ENDS.search(data)
+            if first is not None:
+                found.setdefault("escape", []).append(first.end())
         for kind, pattern in self._patterns.items():
             if kind == "escape" and not slashed:
                 continue
             if kind == "hex" and self._hex_run and self._hex_run not in data.translate(_HEX_DIGITS):
                 continue
-            if kind in FIRST_ONLY_KINDS:
+            if kind in self._first_only:
                 # Its decoder finds the rest itself (decoders.SEARCHING_DECODERS).
                 first = pattern.search(data)
                 if first is not None:
@@ -111,17 +108,3 @@ class TriggerFinder:
         for offsets in found.values():
             offsets.sort()
         return {kind: offsets for kind, offsets in found.items() if offsets}
-
-    def _escape_ends(self, data: bytes) -> list[int]:
-        """Ends of escapes whose own backslash is not escaped: an even run of backslashes (or
-        none) comes before it, as the trigger pattern requires."""
-        ends: list[int] = []
-        if self._escapes is None:
-            return ends
-        for _, start, end in self._escapes.find_matches_as_indexes(data, overlapping=True):
-            run = start
-            while run and data[run - 1] == _BACKSLASH:
-                run -= 1
-            if (start - run) % 2 == 0:
-                ends.append(end)
-        return ends

@@ -3,10 +3,13 @@ and decode a run of escaped tokens as one span (#16)."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakward.scanner.decoders import _literal_after, decode_escapes, decode_url
+from leakward.scanner.triggers import ESCAPE_ENDS
 
 LIMIT = 4096
 ALPHABET = b"ab\"'`\\\n +%4"
@@ -81,3 +84,34 @@ def test_the_first_percent_escape_leads_to_every_run_after_it() -> None:
 
     assert [span.data for span in spans] == [b"AB", b"C", b"D", b"E"]
     assert [span.data for span in past_context] == [b"C", b"D", b"E"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1, max_size=40))
+def test_escape_ends_found_in_c_are_the_triggers(raw: bytes) -> None:
+    alphabet = b"\\\\\\u0041x4/ a"
+    data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
+    reference = []
+    for match in re.finditer(rb"(?=\\(u00[2-7][0-9A-Fa-f]|x[2-7][0-9A-Fa-f]|/))", data):
+        run = match.start()
+        while run and data[run - 1] == ord("\\"):
+            run -= 1
+        if (match.start() - run) % 2 == 0:
+            reference.append(match.start() + 1 + len(match.group(1)))
+
+    assert [match.end() for match in ESCAPE_ENDS.finditer(data)] == reference
+
+
+def test_the_first_escape_leads_to_the_spans_every_escape_does() -> None:
+    """The engines report only the first escape; the decoder finds the others itself and makes
+    the spans it made when handed every one."""
+    data = b'a "\\u0041\\x42" b\n\\\\u0043 c \\u0044 ' + b" " * 200 + b"\\/\n\\u0045"
+    every = [match.end() for match in ESCAPE_ENDS.finditer(data)]
+    context = data.index(b"\\u0044")
+
+    def spans(anchors: list[int], floor: int = 0) -> list[tuple[int, int, bytes]]:
+        return [(s.start, s.end, s.data) for s in decode_escapes(data, anchors, floor)]
+
+    assert len(spans(every)) >= 3
+    assert spans(every[:1]) == spans(every)
+    assert spans(every[:1], floor=context) == spans([e for e in every if e > context])
