@@ -16,7 +16,8 @@ from leakward.rules.model import RuleSet
 
 @dataclass(slots=True)
 class Hits:
-    """Regions to confirm per rule index, and decoder trigger offsets per decoder kind."""
+    """Regions to confirm per rule index, and decoder trigger offsets per decoder kind (for the
+    triggers in `triggers.FIRST_ONLY`, the first match only: their decoders find the rest)."""
 
     windows: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     triggers: dict[str, list[int]] = field(default_factory=dict)
