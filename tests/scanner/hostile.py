@@ -29,6 +29,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "percent": lambda n: "%41 " * n,
     "unicode_escape": lambda n: "\\u0041 " * n,
     "concatenation": lambda n: "'+\"" * n,
+    # One escape per line: each line is a run of its own, a decoded span and a view each.
+    "percent_lines": lambda n: "%41\n" * n,
+    "escape_lines": lambda n: "\\u0041\n" * n,
     "real_tokens": _tokens,
     "aws_pairs": lambda n: "".join(aws_lines(seed) for seed in range(n // 2)),
     "plain": lambda n: "lorem ipsum dolor sit amet, consectetur\n" * (n // 8 + 1),

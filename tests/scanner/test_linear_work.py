@@ -27,6 +27,10 @@ LINES_PER_KB = {
     "percent": 60,
     "unicode_escape": 1600,
     "concatenation": 36000,
+    # One escape per line is a run, a decoded span and a view per line: linear, but 100 to 170
+    # lines of Python per escape (the bounds stand guard until runs join across lines).
+    "percent_lines": 64000,
+    "escape_lines": 46000,
     "env_tokens": 5500,
     "real_tokens": 6000,
     # Five rules confirm each pair (the key id, the secret, the bare secret, and the generic
@@ -55,7 +59,14 @@ def _work(shape: str, size: int, engine: str) -> dict[str, int]:
 @pytest.mark.parametrize("engine", ["hyperscan", "regex"])
 @pytest.mark.parametrize(
     ("shape", "size"),
-    [("percent", 1500), ("unicode_escape", 1500), ("concatenation", 2000), ("env_tokens", 1500)],
+    [
+        ("percent", 1500),
+        ("unicode_escape", 1500),
+        ("concatenation", 2000),
+        ("env_tokens", 1500),
+        ("percent_lines", 1500),
+        ("escape_lines", 1500),
+    ],
 )
 def test_hostile_shape_costs_linear_work(shape: str, size: int, engine: str) -> None:
     small = _work(shape, size, engine)
