@@ -15,7 +15,8 @@ import pytest
 from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import make_engine
-from leakward.scanner.engines.regex_engine import MARGIN, RegexEngine, reach_of
+from leakward.scanner.engines.pattern_shape import UNBOUNDED_WIDTH
+from leakward.scanner.engines.regex_engine import MARGIN, Reach, RegexEngine, _windows, reach_of
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from tests.scanner.tokens import github_token, random_body
@@ -91,3 +92,29 @@ def test_engines_find_the_same_secrets_among_filler(seed: int) -> None:
     found = _findings("regex", data)
     assert len({secret for _, secret, _, _ in found} & set(tokens)) == 3
     assert found == _findings("hyperscan", data)
+
+
+class _CountingBytes(bytes):
+    """Bytes that count how many bytes their newline searches read."""
+
+    read = 0
+
+    def find(self, sub, start=None, end=None):  # type: ignore[no-untyped-def, override]
+        found = super().find(sub, start, end)
+        stop = len(self) if end is None else end
+        _CountingBytes.read += (stop if found < 0 else found + 1) - (start or 0)
+        return found
+
+
+def test_keywords_on_one_long_line_read_the_line_once() -> None:
+    """A window per line: each keyword was checked for a newline from the line's first keyword
+    to itself, so 20,000 keywords on one line read it 10,000 times over (#16)."""
+    data = _CountingBytes(b"TOKEN=" * 20000 + b"#\nnext")
+    spans = [(n * 6, n * 6 + 5) for n in range(20000)]
+    _CountingBytes.read = 0
+
+    windows = _windows(data, spans, Reach(UNBOUNDED_WIDTH, 0))
+
+    assert windows[0][0] == 0
+    assert len(windows) == 1
+    assert _CountingBytes.read <= 2 * len(data)
