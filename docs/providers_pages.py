@@ -57,6 +57,10 @@ PERMISSIONS = {
     "token (the app must use token rotation); each rotation replaces the token in that file.",
     "twilio": "The account SID with its Auth Token, or a Main key written `SK…:secret`: "
     "Standard and Restricted keys cannot manage keys.",
+    "openrouter": "A management key (made by hand at "
+    "https://openrouter.ai/settings/management-keys; it cannot call models): it lists, reads, "
+    "creates, disables and deletes the account's API keys. A key outside the default workspace "
+    "is found only with its workspace id as the registry entry's account.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -319,4 +319,24 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["pypi"],
     ),
+    "openrouter": ProviderFacts(
+        "openrouter",
+        Capability.FULL,
+        "https://openrouter.ai",
+        "https://openrouter.ai/settings/keys",
+        endpoints={
+            # The calling key's own record; management keys may call it too.
+            "current": "/api/v1/key",
+            "keys": "/api/v1/keys",
+            "key": "/api/v1/keys/{key_hash}",
+        },
+        key_cap=None,  # no documented cap on API keys per account
+        references=(
+            "https://openrouter.ai/docs/guides/overview/auth/management-api-keys",
+            "https://openrouter.ai/docs/errors",
+            # The OpenAPI document behind the SDKs: /key, /keys and /keys/{hash}.
+            "https://github.com/OpenRouterTeam/typescript-sdk/blob/main/.speakeasy/in.openapi.yaml",
+        ),
+        liveness=LIVENESS["openrouter"],
+    ),
 }

@@ -40,6 +40,7 @@ OPENAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes"
 OPENAI_SCOPES = "https://community.openai.com/t/admin-keys-not-working-missing-scopes-despite-all-permissions/1345041"
 ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
 GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
+OPENROUTER_ERRORS = "https://openrouter.ai/docs/errors"
 CLOUDFLARE_VERIFY = (
     "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/"
 )
@@ -383,5 +384,25 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://pypi.org/help/#apitoken",
         ),
         LivenessRule(400, LIVE, "PyPI accepted the token (the empty upload was refused)"),
+    ),
+    # GET /api/v1/key answers the calling key's own record (management keys included).
+    "openrouter": (
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # The errors guide: "401: Invalid credentials (OAuth session expired, disabled/invalid
+        # API key)". A disabled key does not authenticate until its owner enables it again, so
+        # it is dead for now; revoke still deletes it by its hash.
+        LivenessRule(
+            401,
+            DEAD,
+            "OpenRouter rejected the key (401: invalid, deleted or disabled)",
+            reference=OPENROUTER_ERRORS,
+        ),
+        # "402: Your account or API key has insufficient credits": only a known key hears it.
+        LivenessRule(
+            402,
+            LIVE,
+            "OpenRouter knows the key but its credits are exhausted (402)",
+            reference=OPENROUTER_ERRORS,
+        ),
     ),
 }

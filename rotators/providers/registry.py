@@ -238,6 +238,13 @@ PROVIDERS: Mapping[str, Provider] = {
             more=(ApiUrl("twilio.api", "https://api.twilio.com", ("TWILIO_API_URL",)),),
             required=(("", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")),),
         ),
+        # Appended by the AI-providers scope (issue #15).
+        _http(
+            "openrouter",
+            "openrouter",
+            "OpenRouterRotator",
+            ("OPENROUTER_MANAGEMENT_KEY",),
+        ),
     )
 }
 

@@ -21,6 +21,7 @@ from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
 from tests.fakes.huggingface import FakeHuggingFace
 from tests.fakes.openai import FakeOpenAI
+from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.postman import FakePostman
 from tests.fakes.pypi import FakePyPI
 from tests.fakes.sendgrid import FakeSendGrid
@@ -145,4 +146,10 @@ def fake_postman() -> Iterator[FakePostman]:
 @pytest.fixture
 def fake_pypi() -> Iterator[FakePyPI]:
     with FakePyPI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_openrouter() -> Iterator[FakeOpenRouter]:
+    with FakeOpenRouter() as server:
         yield server

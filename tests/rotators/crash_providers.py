@@ -235,6 +235,20 @@ def _slack_plant(fake: Any) -> Planted:
     return Planted(value, None, env, attributes=(("kind", "rotating"),), files=files)
 
 
+OPENROUTER_LIMITS = {"limit": 25.0, "limit_reset": "monthly"}
+
+
+def _openrouter_plant(fake: Any) -> Planted:
+    key = fake.add_key("prod", **OPENROUTER_LIMITS)
+    env = {"LEAKWARD_API_OPENROUTER": fake.url, "OPENROUTER_MANAGEMENT_KEY": fake.management_key}
+    return Planted(key.value, key.hash, env, account=key.workspace_id, settings=OPENROUTER_LIMITS)
+
+
+def _openrouter_settings(fake: Any, value: str) -> object:
+    key = next(k for k in fake.live() if k.value == value)
+    return {"limit": key.limit, "limit_reset": key.limit_reset}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -310,5 +324,13 @@ CASES = (
         _slack_plant,
         lambda fake: set(fake.live_tokens),
         lost_lifetime=timedelta(hours=12),
+    ),
+    ProviderCase(
+        "openrouter",
+        "openrouter",
+        "fake_openrouter",
+        _openrouter_plant,
+        lambda fake: {k.value for k in fake.live()},
+        settings_of=_openrouter_settings,
     ),
 )

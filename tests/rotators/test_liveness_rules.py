@@ -139,6 +139,10 @@ CASES: list[Case] = [
     ("pypi", 401, {}, {}, DEAD),
     ("pypi", 403, {}, {}, DEAD),
     ("pypi", 200, {}, {}, UNKNOWN),
+    # OpenRouter's errors guide: 401 invalid or disabled, 402 a known key without credits;
+    # 403 is moderation of a prompt, which says nothing about the key.
+    *_standard("openrouter", forbidden=UNKNOWN),
+    ("openrouter", 402, {"error": {"code": 402, "message": "Insufficient credits"}}, {}, LIVE),
 ]
 
 _SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}

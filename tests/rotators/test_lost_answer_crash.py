@@ -100,6 +100,10 @@ CALLS: dict[str, dict[str, Call]] = {
         "old_revoked": Call("DELETE", "/installation/token"),
     },
     "slack-rotating-token": {"old_revoked": Call("POST", "/api/auth.revoke")},
+    "openrouter": {
+        "issued": Call("POST", "/api/v1/keys", exact=True),
+        "old_revoked": Call("DELETE", "/api/v1/keys/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
