@@ -61,6 +61,9 @@ PERMISSIONS = {
     "https://openrouter.ai/settings/management-keys; it cannot call models): it lists, reads, "
     "creates, disables and deletes the account's API keys. A key outside the default workspace "
     "is found only with its workspace id as the registry entry's account.",
+    "xai": "A management key (xAI Console, Settings, Management Keys; the user who makes it "
+    "needs the Management Keys Read + Write permission): it lists, creates and deletes the "
+    "team's API keys. The team is the registry entry's account, else `XAI_TEAM_ID`.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -339,4 +339,25 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["openrouter"],
     ),
+    "xai": ProviderFacts(
+        "xai",
+        Capability.FULL,
+        "https://management-api.x.ai",  # the management API; verify goes to api.x.ai
+        "https://console.x.ai",
+        endpoints={
+            # On api.x.ai, with the key itself: its id, team, ACLs and disabled/blocked flags.
+            "api_key": "/v1/api-key",
+            # On management-api.x.ai, with a management key. The reference documents create
+            # (with its ApiKey fields); the list and delete paths are as clients of the API
+            # call them (devlooped/xAI management.http, 2026-01), not read in the reference.
+            "keys": "/auth/teams/{team}/api-keys",
+            "key": "/auth/api-keys/{key_id}",
+        },
+        references=(
+            "https://docs.x.ai/developers/rest-api-reference/management/auth",
+            "https://docs.x.ai/developers/management-api-guide",
+            "https://docs.x.ai/docs/api-reference#api-key",
+        ),
+        liveness=LIVENESS["xai"],
+    ),
 }

@@ -41,6 +41,7 @@ OPENAI_SCOPES = "https://community.openai.com/t/admin-keys-not-working-missing-s
 ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
 GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
 OPENROUTER_ERRORS = "https://openrouter.ai/docs/errors"
+XAI_API_KEY = "https://docs.x.ai/docs/api-reference#api-key"
 CLOUDFLARE_VERIFY = (
     "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/"
 )
@@ -404,5 +405,41 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             "OpenRouter knows the key but its credits are exhausted (402)",
             reference=OPENROUTER_ERRORS,
         ),
+    ),
+    # GET https://api.x.ai/v1/api-key with the key: its own record, or the invalid-key answer.
+    "xai": (
+        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
+        # A disabled key is refused until its owner enables it again, so it is not dead; a
+        # blocked key or team is xAI's doing. Neither says the key is gone.
+        LivenessRule(
+            200,
+            UNKNOWN,
+            "xAI reports the key disabled; it works again once enabled, so delete it",
+            field=json_field("api_key_disabled"),
+            equals=(True,),
+        ),
+        *(
+            LivenessRule(
+                200,
+                UNKNOWN,
+                f"xAI reports the {what} blocked",
+                field=json_field(flag),
+                equals=(True,),
+            )
+            for what, flag in (("key", "api_key_blocked"), ("key's team", "team_blocked"))
+        ),
+        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # "400: Bad request. The request is invalid or an invalid API key is provided." (xAI's
+        # OpenAPI document); the body says which: "Incorrect API key provided …". Some answers
+        # carry it with 401, so both statuses are read, and only for that text.
+        LivenessRule(
+            (400, 401),
+            DEAD,
+            "xAI does not know the key (Incorrect API key provided)",
+            field=json_field("error"),
+            contains=("incorrect api key provided",),
+            reference=XAI_API_KEY,
+        ),
+        refused_not_invalid("xAI", json_field("code")),
     ),
 }

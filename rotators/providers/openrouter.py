@@ -12,7 +12,7 @@ deletes its own earlier key (found by name) first. Management keys are made in t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from leakward.core.secret import Secret
@@ -26,6 +26,7 @@ from leakward.rotators.base import (
     Verdict,
     settings_to_copy,
 )
+from leakward.rotators.providers.expiry import is_ahead
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, field, json_object, objects
 from leakward.rotators.providers.http_rotator import HttpRotator
@@ -205,16 +206,6 @@ def _create_body(name: str, settings: Settings) -> dict[str, object]:
         if value is not None:
             body[setting] = value
     expires = _text(settings.get("expires_at"))
-    if expires is not None and _is_ahead(expires):
+    if expires is not None and is_ahead(expires):
         body["expires_at"] = expires
     return body
-
-
-def _is_ahead(stamp: str) -> bool:
-    """True for an ISO 8601 time after now: an expiry already past would make the replacement
-    useless (and the leaked key with it is dead already)."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) > datetime.now(UTC)

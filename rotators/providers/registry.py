@@ -245,6 +245,15 @@ PROVIDERS: Mapping[str, Provider] = {
             "OpenRouterRotator",
             ("OPENROUTER_MANAGEMENT_KEY",),
         ),
+        _http(
+            "xai",
+            "xai",
+            "XaiRotator",
+            # The team is the registry entry's account; XAI_TEAM_ID is the default for all.
+            ("XAI_MANAGEMENT_KEY", "XAI_TEAM_ID"),
+            check=_check("xai"),
+            more=(ApiUrl("xai.api", "https://api.x.ai"),),
+        ),
     )
 }
 

@@ -28,6 +28,7 @@ from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.slack import FakeSlack
 from tests.fakes.stripe import FakeStripe
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.xai import FakeXai
 
 
 @pytest.fixture(scope="session")
@@ -152,4 +153,11 @@ def fake_pypi() -> Iterator[FakePyPI]:
 @pytest.fixture
 def fake_openrouter() -> Iterator[FakeOpenRouter]:
     with FakeOpenRouter() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_xai() -> Iterator[FakeXai]:
+    """xAI's inference host (a key's own record) and management API on one server."""
+    with FakeXai() as server:
         yield server

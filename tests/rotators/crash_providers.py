@@ -249,6 +249,24 @@ def _openrouter_settings(fake: Any, value: str) -> object:
     return {"limit": key.limit, "limit_reset": key.limit_reset}
 
 
+XAI_SETTINGS = {"acls": ["api-key:model:grok-4", "api-key:endpoint:chat"], "qps": 5}
+
+
+def _xai_plant(fake: Any) -> Planted:
+    key = fake.add_key("prod", **XAI_SETTINGS)
+    env = {
+        "LEAKWARD_API_XAI": fake.url,
+        "LEAKWARD_API_XAI__API": fake.url,
+        "XAI_MANAGEMENT_KEY": fake.management_key,
+    }
+    return Planted(key.value, key.id, env, account=key.team, settings=XAI_SETTINGS)
+
+
+def _xai_settings(fake: Any, value: str) -> object:
+    key = next(k for k in fake.live() if k.value == value)
+    return {"acls": key.acls, "qps": key.qps}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -332,5 +350,13 @@ CASES = (
         _openrouter_plant,
         lambda fake: {k.value for k in fake.live()},
         settings_of=_openrouter_settings,
+    ),
+    ProviderCase(
+        "xai",
+        "xai",
+        "fake_xai",
+        _xai_plant,
+        lambda fake: {k.value for k in fake.live()},
+        settings_of=_xai_settings,
     ),
 )

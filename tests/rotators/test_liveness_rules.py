@@ -143,6 +143,15 @@ CASES: list[Case] = [
     # 403 is moderation of a prompt, which says nothing about the key.
     *_standard("openrouter", forbidden=UNKNOWN),
     ("openrouter", 402, {"error": {"code": 402, "message": "Insufficient credits"}}, {}, LIVE),
+    # xAI: only "Incorrect API key provided" is dead; its own record says disabled or blocked.
+    ("xai", 200, {"api_key_id": "k1", "api_key_disabled": False}, {}, LIVE),
+    ("xai", 200, {"api_key_id": "k1", "api_key_disabled": True}, {}, UNKNOWN),
+    ("xai", 200, {"api_key_blocked": False, "team_blocked": True}, {}, UNKNOWN),
+    ("xai", 400, {"code": "invalid-argument", "error": "Incorrect API key provided."}, {}, DEAD),
+    ("xai", 401, {"code": "x", "error": "Incorrect API key provided: xa***zz."}, {}, DEAD),
+    ("xai", 400, {"code": "invalid-argument", "error": "Invalid request"}, {}, UNKNOWN),
+    ("xai", 403, {"code": "permission-denied", "error": "API key is blocked"}, {}, UNKNOWN),
+    ("xai", 200, _NOT_JSON, {}, UNKNOWN),
 ]
 
 _SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}
@@ -167,7 +176,7 @@ def test_verify_reads_the_answer_as_the_rules_say(
         content, status=status, headers=headers, content_type="application/json"
     )
     base = httpserver.url_for("").rstrip("/")
-    urls = dict.fromkeys((provider, "google.gemini", "twilio.api"), base)
+    urls = dict.fromkeys((provider, "google.gemini", "twilio.api", "xai.api"), base)
     urls["twilio.account"] = "AC" + "1" * 32
     with httpx.Client() as client:
         verdict = verify_secret(

@@ -33,6 +33,7 @@ from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
 from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST
+from tests.fakes.xai import TEAM as XAI_TEAM
 from tests.rotators.crash_providers import CASES, GCP_ACCOUNT, ProviderCase
 from tests.rotators.fakes import FakeNotifier
 from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
@@ -103,6 +104,10 @@ CALLS: dict[str, dict[str, Call]] = {
     "openrouter": {
         "issued": Call("POST", "/api/v1/keys", exact=True),
         "old_revoked": Call("DELETE", "/api/v1/keys/"),
+    },
+    "xai": {
+        "issued": Call("POST", f"/auth/teams/{XAI_TEAM}/api-keys", exact=True),
+        "old_revoked": Call("DELETE", "/auth/api-keys/"),
     },
 }
 BY_NAME = {case.name: case for case in CASES}

@@ -279,6 +279,7 @@ REVOKE_FIRST_POINTS = {
     "google-api-key": ("after:settings_saved", "after:old_dead"),
     "twilio": ("after:settings_saved", "after:old_revoked"),
     "openrouter": ("after:settings_saved", "after:old_revoked"),  # limits only the key held
+    "xai": ("after:settings_saved", "after:old_revoked"),  # ACLs only the key held
 }
 REVOKE_FIRST_MATRIX = [
     pytest.param(case, point, id=f"{case.name}-revoke-first-{point}")
