@@ -64,6 +64,12 @@ PERMISSIONS = {
     "xai": "A management key (xAI Console, Settings, Management Keys; the user who makes it "
     "needs the Management Keys Read + Write permission): it lists, creates and deletes the "
     "team's API keys. The team is the registry entry's account, else `XAI_TEAM_ID`.",
+    "azure_ai": "A service principal (client credentials: tenant, client id, client secret) "
+    "with a role that may run `Microsoft.CognitiveServices/accounts/listKeys/action` and "
+    "`…/regenerateKey/action` on the account (Cognitive Services Contributor has both). A key "
+    "is registered with its account's resource id as the account and its slot, `key1` or "
+    "`key2`, as the key id; it is verified against the account's keys, so `scan --verify` "
+    "cannot tell without the registry.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

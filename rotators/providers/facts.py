@@ -360,4 +360,25 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["xai"],
     ),
+    "azure_ai": ProviderFacts(
+        "azure_ai",
+        Capability.FULL,
+        "https://management.azure.com",
+        "https://portal.azure.com/#browse/Microsoft.CognitiveServices%2Faccounts",
+        endpoints={
+            # {account} is the account's resource id, /subscriptions/…/accounts/NAME (kept whole).
+            "list_keys": "{account}/listKeys",
+            "regenerate": "{account}/regenerateKey",
+        },
+        key_cap=2,  # key1 and key2; regenerating one is what revokes it
+        references=(
+            "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/accounts/list-keys",
+            "https://learn.microsoft.com/rest/api/aiservices/accountmanagement/accounts/regenerate-key",
+            "https://learn.microsoft.com/azure/ai-services/rotate-keys",
+            "https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow",
+            # ARM's Accounts_ListKeys and Accounts_RegenerateKey, 2024-10-01:
+            "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/"
+            "cognitiveservices/resource-manager",
+        ),
+    ),
 }

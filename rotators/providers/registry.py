@@ -254,6 +254,15 @@ PROVIDERS: Mapping[str, Provider] = {
             check=_check("xai"),
             more=(ApiUrl("xai.api", "https://api.x.ai"),),
         ),
+        _http(
+            "azure_ai",
+            "azure_ai",
+            "AzureAiRotator",
+            # A service principal (client credentials) with listKeys/regenerateKey on the account.
+            ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_CLIENT_ID"),
+            more=(ApiUrl("azure_ai.login", "https://login.microsoftonline.com"),),
+            required=(("", ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_CLIENT_ID")),),
+        ),
     )
 }
 

@@ -15,6 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.aws_proxy import AwsProxy
+from tests.fakes.azure_ai import FakeAzure
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
@@ -160,4 +161,11 @@ def fake_openrouter() -> Iterator[FakeOpenRouter]:
 def fake_xai() -> Iterator[FakeXai]:
     """xAI's inference host (a key's own record) and management API on one server."""
     with FakeXai() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_azure() -> Iterator[FakeAzure]:
+    """The Entra token endpoint and ARM's Cognitive Services account keys on one server."""
+    with FakeAzure() as server:
         yield server

@@ -23,6 +23,9 @@ import boto3
 from leakward.core.secret import Secret
 from leakward.rotators.providers.aws import aws_credential
 from leakward.rotators.providers.github_app import deploy_public_key
+from tests.fakes.azure_ai import ACCOUNT as AZURE_ACCOUNT
+from tests.fakes.azure_ai import CLIENT_ID as AZURE_CLIENT_ID
+from tests.fakes.azure_ai import TENANT as AZURE_TENANT
 
 GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
 
@@ -267,6 +270,25 @@ def _xai_settings(fake: Any, value: str) -> object:
     return {"acls": key.acls, "qps": key.qps}
 
 
+def _azure_plant(fake: Any) -> Planted:
+    keys = fake.add_account()
+    env = {
+        "LEAKWARD_API_AZURE_AI": fake.url,
+        "LEAKWARD_API_AZURE_AI__LOGIN": fake.url,
+        "AZURE_TENANT_ID": AZURE_TENANT,
+        "AZURE_CLIENT_ID": AZURE_CLIENT_ID,
+        "AZURE_CLIENT_SECRET": fake.client_secret,
+    }
+    return Planted(keys["key1"], "key1", env, account=AZURE_ACCOUNT)
+
+
+def _azure_live(fake: Any) -> set[str]:
+    # An account always holds two keys. Rotating key1 regenerates key2 for the consumers, then
+    # key1, whose fresh value never leaves Azure (Microsoft's procedure): the family's key in
+    # use is key2, and the leaked key1 value must be dead (checked by verify).
+    return {keys["key2"] for keys in fake.accounts.values()}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -359,4 +381,5 @@ CASES = (
         lambda fake: {k.value for k in fake.live()},
         settings_of=_xai_settings,
     ),
+    ProviderCase("azure-ai", "azure_ai", "fake_azure", _azure_plant, _azure_live),
 )

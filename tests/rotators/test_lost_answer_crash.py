@@ -33,6 +33,7 @@ from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness
 from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST
+from tests.fakes.azure_ai import ACCOUNT as AZURE_ACCOUNT
 from tests.fakes.xai import TEAM as XAI_TEAM
 from tests.rotators.crash_providers import CASES, GCP_ACCOUNT, ProviderCase
 from tests.rotators.fakes import FakeNotifier
@@ -108,6 +109,11 @@ CALLS: dict[str, dict[str, Call]] = {
     "xai": {
         "issued": Call("POST", f"/auth/teams/{XAI_TEAM}/api-keys", exact=True),
         "old_revoked": Call("DELETE", "/auth/api-keys/"),
+    },
+    # Both steps regenerate a slot of the same account: the body names which.
+    "azure-ai": {
+        "issued": Call("POST", f"{AZURE_ACCOUNT}/regenerateKey", True, b'"Key2"'),
+        "old_revoked": Call("POST", f"{AZURE_ACCOUNT}/regenerateKey", True, b'"Key1"'),
     },
 }
 BY_NAME = {case.name: case for case in CASES}
