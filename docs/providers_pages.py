@@ -70,6 +70,10 @@ PERMISSIONS = {
     "is registered with its account's resource id as the account and its slot, `key1` or "
     "`key2`, as the key id; it is verified against the account's keys, so `scan --verify` "
     "cannot tell without the registry.",
+    "aws_bedrock": "IAM permissions for Bedrock long-term API keys (service-specific "
+    "credentials): `iam:ListServiceSpecificCredentials`, `iam:CreateServiceSpecificCredential`, "
+    "`iam:UpdateServiceSpecificCredential`, `iam:DeleteServiceSpecificCredential`. A user holds "
+    "at most two Bedrock API keys. Verify reads the key's IAM status with these credentials.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -381,4 +381,17 @@ FACTS: dict[str, ProviderFacts] = {
             "cognitiveservices/resource-manager",
         ),
     ),
+    "aws_bedrock": ProviderFacts(
+        "aws_bedrock",
+        Capability.FULL,
+        "",  # boto3 resolves IAM's endpoint; LEAKWARD_API_AWS_BEDROCK overrides it
+        "https://console.aws.amazon.com/iam/home#/users",
+        key_cap=2,  # "a maximum of two sets of service-specific credentials" per service per user
+        references=(
+            "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceSpecificCredential.html",
+            "https://docs.aws.amazon.com/IAM/latest/APIReference/API_ServiceSpecificCredential.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_bedrock.html",
+            "https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
+        ),
+    ),
 }

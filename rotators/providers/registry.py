@@ -263,6 +263,15 @@ PROVIDERS: Mapping[str, Provider] = {
             more=(ApiUrl("azure_ai.login", "https://login.microsoftonline.com"),),
             required=(("", ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_CLIENT_ID")),),
         ),
+        Provider(
+            "aws_bedrock",
+            "leakward.rotators.providers.aws_bedrock:BedrockApiKeyRotator",
+            FACTS["aws_bedrock"],
+            # boto3's credential chain for the admin IAM client, as for "aws".
+            ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
+            (ApiUrl("aws_bedrock", "", platform="AWS_ENDPOINT_URL"),),
+            required=(("", ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),),
+        ),
     )
 }
 

@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.azure_ai import FakeAzure
+from tests.fakes.bedrock_iam import FakeBedrockIam
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
@@ -168,4 +169,11 @@ def fake_xai() -> Iterator[FakeXai]:
 def fake_azure() -> Iterator[FakeAzure]:
     """The Entra token endpoint and ARM's Cognitive Services account keys on one server."""
     with FakeAzure() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_bedrock_iam() -> Iterator[FakeBedrockIam]:
+    """IAM's service-specific credential actions for Bedrock API keys (moto lacks them)."""
+    with FakeBedrockIam() as server:
         yield server

@@ -289,6 +289,23 @@ def _azure_live(fake: Any) -> set[str]:
     return {keys["key2"] for keys in fake.accounts.values()}
 
 
+def _bedrock_plant(fake: Any) -> Planted:
+    leaked = fake.add_key("BedrockAPIKey-ab12", age_days=30)
+    env = {
+        "LEAKWARD_API_AWS_BEDROCK": fake.url,
+        "AWS_ACCESS_KEY_ID": "admin-testing",
+        "AWS_SECRET_ACCESS_KEY": "admin-testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    settings = {"credential_age_days": 30}
+    return Planted(leaked.value, leaked.id, env, account=leaked.user, settings=settings)
+
+
+def _bedrock_settings(fake: Any, value: str) -> object:
+    key = next(c for c in fake.live() if c.value == value)
+    return {"credential_age_days": (key.expires - key.created).days}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -382,4 +399,12 @@ CASES = (
         settings_of=_xai_settings,
     ),
     ProviderCase("azure-ai", "azure_ai", "fake_azure", _azure_plant, _azure_live),
+    ProviderCase(
+        "aws-bedrock",
+        "aws_bedrock",
+        "fake_bedrock_iam",
+        _bedrock_plant,
+        lambda fake: {c.value for c in fake.live()},
+        settings_of=_bedrock_settings,
+    ),
 )

@@ -115,6 +115,11 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", f"{AZURE_ACCOUNT}/regenerateKey", True, b'"Key2"'),
         "old_revoked": Call("POST", f"{AZURE_ACCOUNT}/regenerateKey", True, b'"Key1"'),
     },
+    # IAM's Query API: the action is in the body.
+    "aws-bedrock": {
+        "issued": Call("POST", "/", True, b"Action=CreateServiceSpecificCredential"),
+        "old_revoked": Call("POST", "/", True, b"Action=DeleteServiceSpecificCredential"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [

@@ -280,6 +280,7 @@ REVOKE_FIRST_POINTS = {
     "twilio": ("after:settings_saved", "after:old_revoked"),
     "openrouter": ("after:settings_saved", "after:old_revoked"),  # limits only the key held
     "xai": ("after:settings_saved", "after:old_revoked"),  # ACLs only the key held
+    "aws-bedrock": ("after:settings_saved", "after:old_revoked"),  # its lifetime
 }
 REVOKE_FIRST_MATRIX = [
     pytest.param(case, point, id=f"{case.name}-revoke-first-{point}")
