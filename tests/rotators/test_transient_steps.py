@@ -1,15 +1,15 @@
 """Each HTTP call of a rotation fails once at the provider's fake; the rotation still ends once.
 
-For SendGrid, Google API keys and GCP service-account keys (its IAM calls), every request the
-default (reissue-first) rotation sends is listed below with the step that sends it. Each case
-makes the fake answer the first attempt of one of them with a 500, a 429 with Retry-After, or a
-stall past the client's timeout (tests/fakes/server.py `fail_next`), and for the calls that
-change state also with a stall *after* the provider did the work (the create or delete happened,
-its answer was lost). The rotation must still finish with the leaked key dead, exactly one live
-replacement (no duplicate from a repeated create), the consumer holding it and one notice. Calls
-whose failure the pipeline retries must show the retry (attempts recorded, Retry-After honoured
-as the floor of the wait); a liveness probe of the leaked key before anything changed only
-records "unknown".
+For SendGrid, Google API keys, GCP service-account keys (its IAM calls), OpenRouter and xAI,
+every request the default (reissue-first) rotation sends is listed below with the step that
+sends it. Each case makes the fake answer the first attempt of one of them with a 500, a 429
+with Retry-After, or a stall past the client's timeout (tests/fakes/server.py `fail_next`), and
+for the calls that change state also with a stall *after* the provider did the work (the create
+or delete happened, its answer was lost). The rotation must still finish with the leaked key
+dead, exactly one live replacement (no duplicate from a repeated create), the consumer holding
+it and one notice. Calls whose failure the pipeline retries must show the retry (attempts
+recorded, Retry-After honoured as the floor of the wait); a liveness probe of the leaked key
+before anything changed only records "unknown".
 """
 
 from __future__ import annotations
@@ -30,12 +30,17 @@ from leakward.registry.rotation_state import RotationStatus
 from leakward.rotators.base import Liveness, Rotator
 from leakward.rotators.providers.gcp import GcpServiceAccountKeyRotator
 from leakward.rotators.providers.google import GoogleApiKeyRotator
+from leakward.rotators.providers.openrouter import OpenRouterRotator
 from leakward.rotators.providers.sendgrid import SendGridRotator
+from leakward.rotators.providers.xai import XaiRotator
 from leakward.rotators.rotation.pipeline import RotationPipeline
 from leakward.rotators.rotation.retry import RetryPolicy
 from tests.fakes.google import FakeGoogle
+from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.server import FakeServer
+from tests.fakes.xai import TEAM as XAI_TEAM
+from tests.fakes.xai import FakeXai
 from tests.rotators.fakes import FakeNotifier, FakeStore
 
 PEPPER = b"transient-steps-pepper-0123456789abcdef"
@@ -101,6 +106,21 @@ def _gcp_live(fake: FakeGoogle) -> set[str]:
     return {json.dumps(k.key_file()) for k in fake.sa_keys.values() if k.account == SA}
 
 
+def _openrouter(fake: FakeOpenRouter, client: httpx.Client) -> tuple[Rotator, str, str, None]:
+    old = fake.add_key("prod", limit=10.0)
+    rotator = OpenRouterRotator(client, admin_key=Secret(fake.management_key), base_url=fake.url)
+    return rotator, old.hash, old.value, None
+
+
+def _xai(fake: FakeXai, client: httpx.Client) -> tuple[Rotator, str, str, str]:
+    old = fake.add_key("prod")
+    rotator = XaiRotator(
+        client, admin_key=Secret(fake.management_key), base_url=fake.url, api_url=fake.url
+    )
+    return rotator, old.id, old.value, old.team
+
+
+XAI_KEYS = f"/auth/teams/{XAI_TEAM}/api-keys"
 SA = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
 KEYS = "/v2/projects/123/locations/global/keys"
 PROVIDERS = (
@@ -148,6 +168,36 @@ PROVIDERS = (
         ),
         _gcp,
         _gcp_live,
+    ),
+    Provider(
+        "openrouter",
+        "fake_openrouter",
+        (
+            Call("verified", "GET", "/api/v1/key", exact=True, is_retried=False),
+            Call("settings_saved", "GET", "/api/v1/keys/{old}"),
+            Call("issued-list", "GET", "/api/v1/keys", exact=True),
+            Call("issued-create", "POST", "/api/v1/keys", exact=True, is_state_change=True),
+            Call("tested", "GET", "/api/v1/key", skip=1, exact=True),
+            Call("old_revoked", "DELETE", "/api/v1/keys/{old}", is_state_change=True),
+            Call("old_dead", "GET", "/api/v1/key", skip=2, exact=True),
+        ),
+        _openrouter,
+        lambda fake: {k.value for k in fake.live()},
+    ),
+    Provider(
+        "xai",
+        "fake_xai",
+        (
+            Call("verified", "GET", "/v1/api-key", exact=True, is_retried=False),
+            Call("settings_saved", "GET", XAI_KEYS, exact=True),
+            Call("issued-list", "GET", XAI_KEYS, skip=1, exact=True),
+            Call("issued-create", "POST", XAI_KEYS, exact=True, is_state_change=True),
+            Call("tested", "GET", "/v1/api-key", skip=1, exact=True),
+            Call("old_revoked", "DELETE", "/auth/api-keys/{old}", is_state_change=True),
+            Call("old_dead", "GET", "/v1/api-key", skip=2, exact=True),
+        ),
+        _xai,
+        lambda fake: {k.value for k in fake.live()},
     ),
 )
 
