@@ -161,6 +161,10 @@ def test_plan_of_an_aws_key_builds_no_client_and_names_what_a_human_must_do(
             "GITHUB_APP_PRIVATE_KEY is not set",
         ),
         ("gitlab", (), {}, "GITLAB_ADMIN_TOKEN is not set"),
+        ("openrouter", (), {}, "OPENROUTER_MANAGEMENT_KEY is not set"),
+        ("xai", (), {}, "XAI_MANAGEMENT_KEY is not set"),
+        ("azure_ai", (), {"AZURE_TENANT_ID": "t"}, "AZURE_CLIENT_SECRET, AZURE_CLIENT_ID are not"),
+        ("aws_bedrock", (), {"AWS_ACCESS_KEY_ID": "AKIAADMIN"}, "AWS_SECRET_ACCESS_KEY is not set"),
     ],
 )
 def test_plan_names_every_credential_the_key_needs_that_is_not_set(
@@ -173,7 +177,10 @@ def test_plan_names_every_credential_the_key_needs_that_is_not_set(
 ) -> None:
     """Not only the first of a provider's variables: a Twilio SID without its Auth Token, or an
     installation token's App id without the App's private key, cannot issue anything."""
-    for name in ("TWILIO_AUTH_TOKEN", "GITHUB_APP_PRIVATE_KEY", "GITLAB_ADMIN_TOKEN"):
+    unset = ("TWILIO_AUTH_TOKEN", "GITHUB_APP_PRIVATE_KEY", "GITLAB_ADMIN_TOKEN")
+    unset += ("OPENROUTER_MANAGEMENT_KEY", "XAI_MANAGEMENT_KEY", "AZURE_CLIENT_SECRET")
+    unset += ("AZURE_CLIENT_ID", "AWS_SECRET_ACCESS_KEY")
+    for name in unset:
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
