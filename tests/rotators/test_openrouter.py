@@ -150,6 +150,8 @@ def test_contain_disables_and_the_key_stays_findable(
     # A disabled key answers 401 ("disabled/invalid API key") but is still found and deleted.
     assert rotator.verify(Secret(leaked.value)).liveness is Liveness.DEAD
     assert found(rotator, leaked).key_id == leaked.hash
+    rotator.revoke(key)
+    assert rotator.contain(key) is True  # a deleted key is contained too
 
 
 def test_verify_reads_the_documented_answers(
