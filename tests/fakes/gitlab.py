@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
@@ -37,17 +38,29 @@ class Token:
     revoked: bool = False
     successor: int | None = None
     expires_at: str | None = None
+    created_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds")
+    )
+    access_level: int = 40  # project and group tokens: Maintainer, GitLab's default
 
     def public(self) -> dict[str, object]:
-        return {
+        """The token as GitLab's PersonalAccessToken entity renders it, and for a project or
+        group token its ResourceAccessToken entity (which adds the access level)."""
+        shown: dict[str, object] = {
             "id": self.id,
             "name": self.name,
             "revoked": self.revoked,
+            "created_at": self.created_at,
+            "description": None,
+            "last_used_at": None,
             "active": not self.revoked,
             "scopes": self.scopes,
             "user_id": self.user_id,
             "expires_at": self.expires_at,
         }
+        if self.kind != "personal":
+            shown["access_level"] = self.access_level
+        return shown
 
 
 class FakeGitLab(FakeServer):
