@@ -53,11 +53,19 @@ class FakeCloudflare(FakeServer):
         super().__init__()
         self.tokens: dict[str, dict[str, str]] = {}  # id -> {id, name, value, status}
         self.admin_token = self.add_token("token-admin")[1]
-        self.route("GET", r"/user/tokens/verify", self._verify)
-        self.route("GET", r"/user/tokens", self._list)
-        self.route("PUT", r"/user/tokens/(?P<id>\w+)/value", self._roll)
-        self.route("POST", r"/user/tokens/(?P<id>\w+)/roll", self._no_route)
-        self.route("DELETE", r"/user/tokens/(?P<id>\w+)", self._delete)
+        # Cloudflare serves the API under /client/v4 (`api_url`); the bare paths stay for the
+        # tests that point a rotator at `url`.
+        tokens = r"(?:/client/v4)?/user/tokens"
+        self.route("GET", tokens + r"/verify", self._verify)
+        self.route("GET", tokens, self._list)
+        self.route("PUT", tokens + r"/(?P<id>\w+)/value", self._roll)
+        self.route("POST", tokens + r"/(?P<id>\w+)/roll", self._no_route)
+        self.route("DELETE", tokens + r"/(?P<id>\w+)", self._delete)
+
+    @property
+    def api_url(self) -> str:
+        """The base URL as Cloudflare's (https://api.cloudflare.com/client/v4)."""
+        return self.url + "/client/v4"
 
     def add_token(self, name: str) -> tuple[str, str]:
         token_id = secrets.token_hex(16)
