@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -14,6 +13,7 @@ from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness, PermanentError, TransientError
 from leakward.rotators.providers.aws import AwsRotator, aws_credential
 from leakward.rotators.providers.sts import default_sts_factory
+from tests.rotators.aws_hooks import enforce_iam_tag_quota, serve_list_users_in_pages
 
 
 def iam_client(url: str):
@@ -216,21 +216,6 @@ def test_listed_replacement_carries_its_issue_token(moto_url: str) -> None:
     assert listed == {leaked_id: None, new.key_id: "0b5e4c1a-1111-4222-8333-444455556666-g1"}
 
 
-def enforce_iam_tag_quota(iam) -> None:
-    """moto takes any number of tags on a user across calls; IAM refuses a 51st (LimitExceeded,
-    IAM quotas page: "Tags per IAM user: 50")."""
-
-    def refuse_beyond_50(params: dict, **_: object) -> None:
-        held = {t["Key"] for t in iam.list_user_tags(UserName=params["UserName"])["Tags"]}
-        if len(held | {t["Key"] for t in params["Tags"]}) > 50:
-            error = {"Code": "LimitExceeded", "Message": "Cannot exceed quota for TagsPerUser: 50"}
-            raise ClientError(
-                {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 409}}, "TagUser"
-            )
-
-    iam.meta.events.register("before-parameter-build.iam.TagUser", refuse_beyond_50)
-
-
 def leakward_tags(iam, user: str = "deployer") -> list[str]:
     tags = iam.list_user_tags(UserName=user)["Tags"]
     return [t["Key"] for t in tags if t["Key"].startswith("leakward")]
@@ -282,26 +267,9 @@ def test_reissue_after_a_lost_create_answer_retires_the_unrecorded_key(moto_url:
     assert statuses(iam) == {leaked_id: "Active", new.key_id: "Active"}
 
 
-def serve_list_users_in_pages_of_two(iam, moto_url: str) -> None:
-    """moto answers ListUsers in one page; IAM may return fewer users than MaxItems, with
-    IsTruncated and a Marker for the next call (IAM API reference, ListUsers)."""
-    unpaged = iam_client(moto_url)
-
-    def answer(params: dict, **_: object) -> tuple[AWSResponse, dict]:
-        start = int(params["body"].get("Marker") or 0)
-        users = unpaged.list_users()["Users"]
-        parsed: dict = {"Users": users[start : start + 2], "IsTruncated": start + 2 < len(users)}
-        if parsed["IsTruncated"]:
-            parsed["Marker"] = str(start + 2)
-        parsed["ResponseMetadata"] = {"HTTPStatusCode": 200}
-        return AWSResponse(moto_url, 200, {}, None), parsed
-
-    iam.meta.events.register("before-call.iam.ListUsers", answer)
-
-
 def test_list_keys_follows_list_users_pages(moto_url: str) -> None:
     iam = iam_client(moto_url)
     expected = {make_user(iam, f"user-{n}")[0] for n in range(5)}
-    serve_list_users_in_pages_of_two(iam, moto_url)
+    serve_list_users_in_pages(iam, iam_client(moto_url))
     rotator = AwsRotator(iam, default_sts_factory(endpoint_url=moto_url))
     assert {k.key_id for k in rotator.list_keys()} == expected
