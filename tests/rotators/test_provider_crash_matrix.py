@@ -264,8 +264,11 @@ def test_kill_and_resume_on_postgresql(
 # settings are recorded and before the revocation, and after the key is gone, so the resumed
 # reissue can only have the recorded settings. The other boundaries are the ones only
 # revoke-first has: containment and revocation done with no replacement yet, and a replacement
-# issued, delivered or tested after the leaked key died. GitLab and Cloudflare rotate in place
-# and never revoke first.
+# issued, delivered or tested after the leaked key died. The other providers that can revoke
+# first (OpenAI service accounts, GCP service-account keys, installation tokens) are killed once
+# the leaked key is revoked and once a replacement is issued but not yet delivered. GitLab and
+# Cloudflare rotate in place and never revoke first. Kills inside those calls, rather than
+# between steps, are in test_lost_answer_crash.py, for every provider.
 REVOKE_FIRST_POINTS = {
     "aws": ("after:contained", "after:old_revoked", "before:issued", "after:issued"),
     "github-deploy-key": (
@@ -281,6 +284,9 @@ REVOKE_FIRST_POINTS = {
     "openrouter": ("after:settings_saved", "after:old_revoked"),  # limits only the key held
     "xai": ("after:settings_saved", "after:old_revoked"),  # ACLs only the key held
     "aws-bedrock": ("after:settings_saved", "after:old_revoked"),  # its lifetime
+    "openai-service-account": ("after:old_revoked", "after:issued"),
+    "gcp-service-account": ("after:old_revoked", "after:issued"),
+    "github-installation-token": ("after:old_revoked", "after:issued"),
 }
 REVOKE_FIRST_MATRIX = [
     pytest.param(case, point, id=f"{case.name}-revoke-first-{point}")
