@@ -63,22 +63,23 @@ def test_personal_token_rotation_fits_the_spec(fake_gitlab: FakeGitLab) -> None:
     assert_conforms(CONTRACT, traffic)
 
 
-def test_project_token_rotation_and_lost_answer_search_fit_the_spec(
-    fake_gitlab: FakeGitLab,
+@pytest.mark.parametrize(("kind", "parent"), [("project", "42"), ("group", "7")])
+def test_resource_token_rotation_and_lost_answer_search_fit_the_spec(
+    fake_gitlab: FakeGitLab, kind: str, parent: str
 ) -> None:
-    token_id, value = fake_gitlab.add_token("deployer", kind="project", parent="42")
+    token_id, value = fake_gitlab.add_token("deployer", kind=kind, parent=parent)
     for n in range(PER_PAGE + 5):
-        fake_gitlab.add_token(f"bot-{n}", kind="project", parent="42", user_id=9)
+        fake_gitlab.add_token(f"bot-{n}", kind=kind, parent=parent, user_id=9)
     traffic = Traffic()
     rotator = rotator_on(fake_gitlab, traffic)
-    key = KeyRef("gitlab", str(token_id), "42", attributes=(("kind", "project"),))
+    key = KeyRef("gitlab", str(token_id), parent, attributes=(("kind", kind),))
 
-    listed = rotator.list_keys("projects/42")
+    listed = rotator.list_keys(f"{kind}s/{parent}")
     new = rotator.reissue(key, "rot-1")
     # The answer above counts as lost: the successor is found again by the rotated token.
     (found,) = rotator.find_unrecorded(key, "rot-1", datetime.now(UTC)).keys
     rotator.revoke(key)
-    rotator.revoke(KeyRef("gitlab", "999999", "42", attributes=(("kind", "project"),)))  # 404
+    rotator.revoke(KeyRef("gitlab", "999999", parent, attributes=(("kind", kind),)))  # 404
 
     assert found.key_id == new.key_id
     assert len(listed) == PER_PAGE + 6
