@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness
 from leakward.rotators.providers.aws import AwsRotator, aws_credential
+from leakward.rotators.providers.aws_marks import MARK_TAG
 from leakward.rotators.providers.sts import default_sts_factory
 from leakward.rotators.stores.aws_secrets_manager import AwsSecretsManagerStore
 from tests.contracts.botocore_model import (
@@ -68,6 +69,8 @@ def test_rotation_requests_fit_the_iam_and_sts_models(moto_url: str, aws_proxy: 
     moto = client("iam", moto_url)
     moto.create_user(UserName="deployer")
     made = moto.create_access_key(UserName="deployer")["AccessKey"]
+    # A tag an earlier release wrote per rotation: the rotator removes it (UntagUser).
+    moto.tag_user(UserName="deployer", Tags=[{"Key": f"{MARK_TAG}:old-rotation", "Value": "AKIA0"}])
     leaked = aws_credential(made["AccessKeyId"], Secret(made["SecretAccessKey"]))
     rotator = AwsRotator(
         client("iam", aws_proxy.url), default_sts_factory(endpoint_url=aws_proxy.url)
@@ -84,6 +87,8 @@ def test_rotation_requests_fit_the_iam_and_sts_models(moto_url: str, aws_proxy: 
 
     assert {
         "GetCallerIdentity",
+        "GetAccessKeyLastUsed",
+        "UntagUser",
         "ListAccessKeys",
         "CreateAccessKey",
         "TagUser",
