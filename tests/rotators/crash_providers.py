@@ -110,6 +110,18 @@ def _gitlab_plant(fake: Any) -> Planted:
     return Planted(value, str(token_id), env, attributes=attributes)
 
 
+def _gitlab_personal_plant(fake: Any) -> Planted:
+    # A user's own token, rotated by an administrator: a lost rotate answer is found again
+    # through the administrator's listing of that user's tokens (`user_id`).
+    token_id, value = fake.add_token("deployer", user_id=7)
+    env = {"LEAKWARD_API_GITLAB": fake.url, "GITLAB_ADMIN_TOKEN": fake.admin_token}
+    return Planted(value, str(token_id), env, attributes=(("kind", "personal"),))
+
+
+def _gitlab_live(fake: Any) -> set[str]:
+    return {t.value for t in fake.live_tokens("deployer")}
+
+
 def _openai_plant(fake: Any) -> Planted:
     leaked = fake.add_key(owner="service_account")
     env = {"LEAKWARD_API_OPENAI": fake.url, "OPENAI_ADMIN_KEY": fake.admin_key}
@@ -308,13 +320,8 @@ def _bedrock_settings(fake: Any, value: str) -> object:
 
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
-    ProviderCase(
-        "gitlab-project",
-        "gitlab",
-        "fake_gitlab",
-        _gitlab_plant,
-        lambda fake: {t.value for t in fake.live_tokens("deployer")},
-    ),
+    ProviderCase("gitlab-project", "gitlab", "fake_gitlab", _gitlab_plant, _gitlab_live),
+    ProviderCase("gitlab-personal", "gitlab", "fake_gitlab", _gitlab_personal_plant, _gitlab_live),
     ProviderCase(
         "openai-service-account",
         "openai",

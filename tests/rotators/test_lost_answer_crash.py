@@ -73,6 +73,7 @@ CALLS: dict[str, dict[str, Call]] = {
         "old_revoked": Call("POST", "/", exact=True, body=b"Action=DeleteAccessKey"),
     },
     "gitlab-project": {"issued": Call("POST", "/api/v4/projects/42/access_tokens/")},
+    "gitlab-personal": {"issued": Call("POST", "/api/v4/personal_access_tokens/")},
     "openai-service-account": {
         "issued": Call("POST", "/v1/organization/projects/proj_1/service_accounts", exact=True),
         "old_revoked": Call("DELETE", "/v1/organization/projects/proj_1/service_accounts/"),
