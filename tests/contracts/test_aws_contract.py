@@ -113,6 +113,11 @@ def test_store_requests_fit_the_secrets_manager_model(moto_url: str, aws_proxy: 
 
 @pytest.mark.parametrize("injected", INJECTED_ERRORS, ids=lambda e: f"{e.operation}-{e.code}")
 def test_hook_errors_are_declared_by_the_iam_model(injected: Any) -> None:
+    answer = injected.answer()  # IAM's XML error body, through botocore's Query parser
+
+    assert answer["Error"]["Code"] == injected.code
+    assert answer["Error"]["Message"] == injected.message
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == injected.status
     assert error_problems("iam", injected.operation, injected.code, injected.status) == []
 
 

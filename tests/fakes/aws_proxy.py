@@ -24,9 +24,16 @@ _DROPPED = frozenset({"host", "content-length", "connection", "accept-encoding"}
 FAILURE_CODES = {400: "ThrottlingException", 500: "InternalFailure", 503: "ServiceUnavailable"}
 _ERROR_XML = (
     '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>'
-    "<Type>{kind}</Type><Code>{code}</Code><Message>injected by the test proxy</Message>"
+    "<Type>{kind}</Type><Code>{code}</Code><Message>{message}</Message>"
     "</Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
 )
+
+
+def query_error(code: str, status: int, message: str) -> str:
+    """An error body as IAM's and STS's Query API sends it (`ErrorResponse`); `Sender` for a
+    client error, `Receiver` for a server error. The message is plain text, no markup."""
+    kind = "Sender" if status < 500 else "Receiver"
+    return _ERROR_XML.format(kind=kind, code=code, message=message)
 
 
 class AwsProxy(FakeServer):
@@ -55,6 +62,5 @@ class AwsProxy(FakeServer):
             return super()._failure_reply(replace(failure, html=True))
         if failure.hang is not None:
             self._released.wait(failure.hang)
-        kind = "Sender" if failure.status < 500 else "Receiver"
-        body = _ERROR_XML.format(kind=kind, code=code)
+        body = query_error(code, failure.status, "injected by the test proxy")
         return Reply(failure.status, body, {"content-type": "text/xml"})

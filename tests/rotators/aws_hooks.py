@@ -14,6 +14,10 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
+from botocore.parsers import create_parser
+from botocore.session import get_session
+
+from tests.fakes.aws_proxy import query_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +29,19 @@ class InjectedError:
     status: int
     message: str
 
+    def answer(self) -> dict[str, Any]:
+        """The error as boto3 would read it from IAM: IAM's XML body, parsed by botocore's own
+        Query parser (so the hook's ClientError has the shape a real one has)."""
+        operation = get_session().get_service_model("iam").operation_model(self.operation)
+        raw = {"status_code": self.status, "headers": {}, "body": self.xml().encode()}
+        parsed: dict[str, Any] = create_parser("query").parse(raw, operation.output_shape)
+        return parsed
+
+    def xml(self) -> str:
+        return query_error(self.code, self.status, self.message)
+
     def raise_it(self) -> None:
-        error = {"Code": self.code, "Message": self.message}
-        body = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": self.status}}
-        raise ClientError(body, self.operation)  # type: ignore[arg-type]
+        raise ClientError(self.answer(), self.operation)
 
 
 # IAM quotas page: "Tags per IAM user: 50"; TagUser's LimitExceeded (the IAM API reference).
