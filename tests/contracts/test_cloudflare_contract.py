@@ -1,10 +1,10 @@
 """Cloudflare: the rotator's requests and the fake's answers fit Cloudflare's user-token API.
 
-specs/cloudflare.yaml keeps the envelopes of cloudflare/api-schemas' common.yaml and the four
-user-token operations as the SDK generated from that schema has them (its header says which
-files). The rotator is pointed at the fake's `/client/v4` base, as at api.cloudflare.com. Drives
-verify (live, then dead: 401 in Cloudflare's failure envelope), the token list page by page
-(more tokens than a page of 50), the roll, and delete (then again: 404 in the envelope).
+specs/cloudflare.yaml is trimmed from cloudflare/api-schemas' openapi.json (its header names the
+commit and the two hand fixes of that document). The rotator is pointed at the fake's
+`/client/v4` base, as at api.cloudflare.com. Drives verify (live, then dead: 401 in Cloudflare's
+failure envelope), the token list page by page (more tokens than a page of 50), the roll, and
+delete (then again: 404 in the envelope).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from leakward.rotators.providers.cloudflare import PAGE_SIZE, CloudflareRotator
 from tests.contracts.openapi_contract import Contract, Traffic, assert_conforms
 from tests.fakes.cloudflare import FakeCloudflare
 
-CONTRACT = Contract.named("cloudflare", error_schema="api-response-common-failure")
+CONTRACT = Contract.named("cloudflare", error_schema="iam_api-response-common-failure")
 
 
 def test_roll_and_delete_fit_the_spec(fake_cloudflare: FakeCloudflare) -> None:
