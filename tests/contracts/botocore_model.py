@@ -45,7 +45,8 @@ COMMON_ERRORS: dict[str, int] = {
     "ThrottlingException": 400,
     "ValidationError": 400,
 }
-# Each service's signing name (in the Authorization header's credential scope) and its model.
+# The services our AWS code calls, by the signing name in the Authorization header's credential
+# scope, and the name of the model botocore ships for each (the same here).
 SIGNING_NAMES = {"iam": "iam", "sts": "sts", "secretsmanager": "secretsmanager"}
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/(?P<service>[^/]+)/aws4_request")
 
@@ -126,33 +127,31 @@ def _query_problems(model: ServiceModel, body: bytes) -> list[str]:
     if version != model.api_version:
         problems.append(f"{op_name}: Version {version!r}, the model's is {model.api_version}")
     shape = model.operation_model(op_name).input_shape
-    members = shape.members if shape is not None else {}
     top = {key.split(".")[0] for key in form}
     missing = set(shape.required_members if shape is not None else ()) - top
     problems += [f"{op_name}: required {name} is missing" for name in sorted(missing)]
-    for key in sorted(form):
-        where = _query_path_problem(shape, key.split("."))
+    for key, value in sorted(form.items()):
+        where = _query_path_problem(shape, key.split("."), value)
         if where:
             problems.append(f"{op_name}: {key}: {where}")
-    if not members and form:
-        problems.append(f"{op_name} takes no parameters")
     return problems
 
 
-def _query_path_problem(shape: Shape | None, path: list[str]) -> str | None:
-    """Walk a Query key (`Tags.member.1.Key`) down the shapes; what does not fit, if anything."""
+def _query_path_problem(shape: Shape | None, path: list[str], value: str) -> str | None:
+    """Walk a Query key (`Tags.member.1.Key`) down the shapes to its value; what does not fit,
+    if anything."""
     if shape is None:
         return "the operation takes no input"
     if not path:
-        return None if shape.type_name not in ("structure", "list", "map") else "no value path"
+        return _scalar_problem(shape, value)
     head, rest = path[0], path[1:]
     if isinstance(shape, StructureShape):
         member = shape.members.get(head)
-        return f"no member {head}" if member is None else _query_path_problem(member, rest)
+        return f"no member {head}" if member is None else _query_path_problem(member, rest, value)
     if isinstance(shape, ListShape):
         if head != "member" or not rest or not rest[0].isdigit():
             return f"a list is sent as .member.N, not .{head}"
-        return _query_path_problem(shape.member, rest[1:])
+        return _query_path_problem(shape.member, rest[1:], value)
     if isinstance(shape, MapShape):
         if (
             head != "entry"
@@ -161,5 +160,21 @@ def _query_path_problem(shape: Shape | None, path: list[str]) -> str | None:
             or rest[1] not in ("key", "value")
         ):
             return "a map is sent as .entry.N.key/value"
-        return _query_path_problem(shape.key if rest[1] == "key" else shape.value, rest[2:])
+        return _query_path_problem(shape.key if rest[1] == "key" else shape.value, rest[2:], value)
     return f"{shape.type_name} {shape.name} has no part {head}"
+
+
+def _scalar_problem(shape: Shape, value: str) -> str | None:
+    if shape.type_name in ("list", "map"):
+        # botocore sends an empty list or map as the bare name with no value.
+        return None if value == "" else f"a {shape.type_name} needs .member.N or .entry.N"
+    if shape.type_name == "structure":
+        return "a structure is sent member by member"
+    if shape.type_name in ("integer", "long") and not value.lstrip("-").isdigit():
+        return f"{value!r} is not an integer"
+    if shape.type_name == "boolean" and value not in ("true", "false"):
+        return f"{value!r} is not true or false"
+    enum = getattr(shape, "enum", None)  # only string shapes (botocore's StringShape) have one
+    if enum and value not in enum:
+        return f"{value!r} is not one of {enum}"
+    return None

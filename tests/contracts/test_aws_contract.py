@@ -155,6 +155,10 @@ def test_the_checks_report_what_breaks_a_model() -> None:
     assert request_problems(iam, b"Action=ListUsers&Version=2010-05-08&MaxItem=5") != []
     assert request_problems(iam, b"Action=TagUser&Version=2010-05-08&Tags.1.Key=a") != []
     assert request_problems(iam, b"Action=ListUsers&Version=2011-01-01") != []
+    assert request_problems(iam, b"Action=ListUsers&Version=2010-05-08&MaxItems=ten") != []
+    update = b"Action=UpdateAccessKey&Version=2010-05-08&AccessKeyId=AKIA0&Status="
+    assert request_problems(iam, update + b"Off") != []
+    assert request_problems(iam, update + b"Inactive") == []
     sm = {
         "authorization": scope.format("secretsmanager"),
         "x-amz-target": "secretsmanager.PutSecretValue",
