@@ -1,7 +1,7 @@
 """GitLab: the rotator's requests and the fake's answers fit GitLab's documented token API.
 
 specs/gitlab.yaml is written from GitLab's REST documentation and the Grape entities that render
-its answers (its header says why and which commits). Drives the personal and the project token
+its answers (its header says why and which commits). Drives the personal, project and group token
 paths: verify on `/personal_access_tokens/self`, lists read page by page with `state=active`
 (more tokens planted than a page of 100 holds, so the pagination headers and the next page's
 query are checked), rotate, revoke of a token the rotation already revoked (the documented 400,
