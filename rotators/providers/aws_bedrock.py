@@ -19,7 +19,7 @@ import base64
 import binascii
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Protocol, Self
+from typing import TYPE_CHECKING, ClassVar, Protocol, Self
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import (
@@ -36,6 +36,9 @@ from leakward.rotators.base import (
 from leakward.rotators.providers.aws_errors import NoSuchKeyError, aws_call
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.registry import configured_url
+
+if TYPE_CHECKING:
+    from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_BEDROCK = FACTS["aws_bedrock"]
 SERVICE = "bedrock.amazonaws.com"
@@ -267,4 +270,17 @@ def _ref(credential: Mapping[str, object]) -> KeyRef:
         str(credential.get("UserName")),
         str(alias) if alias else None,
         (("status", str(credential.get("Status"))),),
+    )
+
+
+def check_found(found: FoundSecret) -> Verdict:
+    """`scan --verify` of a found Bedrock long-term API key: unknown, with the reason. Its status
+    lives in IAM of the account that issued it; the scanning machine's own credentials see only
+    their own account, where every other account's live key would look deleted."""
+    if alias_of(found.secret) is None:
+        return Verdict(Liveness.UNKNOWN, "not a Bedrock long-term API key")
+    return Verdict(
+        Liveness.UNKNOWN,
+        "a Bedrock API key's status is read from IAM in its own account: register it and run "
+        "leakward rotate with that account's admin credentials",
     )

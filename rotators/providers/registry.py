@@ -270,6 +270,7 @@ PROVIDERS: Mapping[str, Provider] = {
             # boto3's credential chain for the admin IAM client, as for "aws".
             ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
             (ApiUrl("aws_bedrock", "", platform="AWS_ENDPOINT_URL"),),
+            check=_check("aws_bedrock"),
             required=(("", ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),),
         ),
     )

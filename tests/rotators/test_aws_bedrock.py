@@ -3,15 +3,19 @@ cap with the leaked key's lifetime, disabled and deleted; verify reads the key's
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import httpx
 import pytest
 
 from leakward.core.secret import Secret
 from leakward.rotators.base import KeyRef, Liveness, PermanentError
 from leakward.rotators.providers.aws_bedrock import BedrockApiKeyRotator, alias_of
+from leakward.rotators.providers.liveness import verify_secret
+from leakward.rules.loader import load_rules
 from tests.fakes.bedrock_iam import FakeBedrockIam
 
 
@@ -106,3 +110,15 @@ def test_without_admin_credentials_rotation_says_what_to_set() -> None:
     rotator = BedrockApiKeyRotator(None)
     with pytest.raises(PermanentError, match="AWS_ACCESS_KEY_ID"):
         rotator.revoke(KeyRef("aws_bedrock", "ACCA" + "0" * 20, "ci"))
+
+
+def test_scan_verify_of_a_found_key_is_unknown_with_the_reason() -> None:
+    # The rule names the key's own provider, and its check answers without crashing: the
+    # scanning machine's credentials cannot tell another account's live key from a deleted one.
+    [rule] = [r for r in load_rules().rules if r.id == "aws.bedrock_api_key"]
+    assert rule.provider == "aws_bedrock"
+    value = "ABSK" + base64.b64encode(b"BedrockAPIKey-ab12-at-123456789012:" + b"s" * 40).decode()
+    with httpx.Client() as client:
+        verdict = verify_secret("aws_bedrock", Secret(value), client)
+    assert verdict.liveness is Liveness.UNKNOWN
+    assert "its own account" in verdict.reason
