@@ -57,6 +57,11 @@ PERMISSIONS = {
     "token (the app must use token rotation); each rotation replaces the token in that file.",
     "twilio": "The account SID with its Auth Token, or a Main key written `SK…:secret`: "
     "Standard and Restricted keys cannot manage keys.",
+    # --- scope ops (issue #15): platform providers ---
+    "vercel": "A full-account access token of the user who owns the leaked token (limited "
+    "tokens cannot create tokens; tokens are created for the managing token's user). Only "
+    "full-account tokens are replaced: a team-limited or project-scoped token is deleted and "
+    "re-created by hand. Without it, a leaked token can still delete itself.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -319,4 +319,28 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["pypi"],
     ),
+    # --- scope ops (issue #15): platform providers -------------------------------------------
+    "vercel": ProviderFacts(
+        "vercel",
+        Capability.FULL,
+        "https://api.vercel.com",
+        "https://vercel.com/account/tokens",
+        endpoints={
+            # "current" is the documented alias for the token the request carries.
+            "current": "/v5/user/tokens/current",
+            "tokens": "/v6/user/tokens",  # list; paged with `until` = pagination.next
+            "create": "/v3/user/tokens",
+            "token": "/v3/user/tokens/{token_id}",  # delete
+            "token_metadata": "/v5/user/tokens/{token_id}",
+        },
+        references=(
+            "https://vercel.com/docs/rest-api/authentication/create-an-auth-token",
+            "https://vercel.com/docs/rest-api/authentication/delete-an-authentication-token",
+            "https://vercel.com/docs/rest-api/authentication/get-auth-token-metadata",
+            "https://vercel.com/docs/rest-api/authentication/list-auth-tokens",
+            "https://vercel.com/docs/rest-api/errors",
+            "https://vercel.com/docs/accounts/access-tokens",
+        ),
+        liveness=LIVENESS["vercel"],
+    ),
 }

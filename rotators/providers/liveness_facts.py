@@ -378,4 +378,22 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         ),
         LivenessRule(400, LIVE, "PyPI accepted the token (the empty upload was refused)"),
     ),
+    # --- scope ops (issue #15): platform providers -------------------------------------------
+    "vercel": (
+        LivenessRule(SUCCESS, LIVE, "Vercel accepted the token", identity=True),
+        # Vercel's errors page gives one answer for a request without a valid token: 403
+        # `forbidden` "Not authorized"; the body of a token Vercel does not know (deleted,
+        # expired, never issued) also carries `invalidToken: true`, which is what its CLI reads
+        # as "the specified token is not valid". A 403 without it is a known token refused this
+        # resource (a project-scoped token on a user endpoint): nothing certain about the token.
+        LivenessRule(
+            403,
+            DEAD,
+            "Vercel does not know the token (invalidToken)",
+            field=json_field("error.invalidToken"),
+            equals=(True,),
+            reference="https://vercel.com/docs/rest-api/errors",
+        ),
+        refused_not_invalid("Vercel", json_field("error.code")),
+    ),
 }

@@ -238,6 +238,8 @@ PROVIDERS: Mapping[str, Provider] = {
             more=(ApiUrl("twilio.api", "https://api.twilio.com", ("TWILIO_API_URL",)),),
             required=(("", ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")),),
         ),
+        # --- scope ops (issue #15): platform providers ---------------------------------------
+        _http("vercel", "vercel", "VercelRotator", ("VERCEL_ADMIN_TOKEN",)),
     )
 }
 

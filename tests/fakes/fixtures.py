@@ -27,6 +27,7 @@ from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.slack import FakeSlack
 from tests.fakes.stripe import FakeStripe
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.vercel import FakeVercel
 
 
 @pytest.fixture(scope="session")
@@ -145,4 +146,10 @@ def fake_postman() -> Iterator[FakePostman]:
 @pytest.fixture
 def fake_pypi() -> Iterator[FakePyPI]:
     with FakePyPI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_vercel() -> Iterator[FakeVercel]:
+    with FakeVercel() as server:
         yield server

@@ -235,6 +235,24 @@ def _slack_plant(fake: Any) -> Planted:
     return Planted(value, None, env, attributes=(("kind", "rotating"),), files=files)
 
 
+# --- scope ops (issue #15): platform providers ------------------------------------------------
+def _vercel_plant(fake: Any) -> Planted:
+    token = fake.add_token("ci-deploy")
+    env = {"LEAKWARD_API_VERCEL": fake.url, "VERCEL_ADMIN_TOKEN": fake.admin_token}
+    reach = {"full_account": True, "teams": [], "expires_at": None}
+    return Planted(token.value, token.id, env, settings=reach)
+
+
+def _vercel_live(fake: Any) -> set[str]:
+    return {t.value for t in fake.live() if t.value != fake.admin_token}
+
+
+def _vercel_settings(fake: Any, value: str) -> object:
+    token = next(t for t in fake.live() if t.value == value)
+    reach = {"full_account": not token.teams, "teams": list(token.teams)}
+    return {**reach, "expires_at": token.expires_at}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -310,5 +328,14 @@ CASES = (
         _slack_plant,
         lambda fake: set(fake.live_tokens),
         lost_lifetime=timedelta(hours=12),
+    ),
+    # --- scope ops (issue #15): platform providers ---
+    ProviderCase(
+        "vercel",
+        "vercel",
+        "fake_vercel",
+        _vercel_plant,
+        _vercel_live,
+        settings_of=_vercel_settings,
     ),
 )

@@ -54,6 +54,8 @@ OPENAI_REGION = {
         "message": "Country, region, or territory not supported",
     }
 }
+# Vercel's answer to a token it does not know (vercel.com/docs/rest-api/errors, plus the flag).
+VERCEL_INVALID = {"error": {"code": "forbidden", "message": "Not authorized", "invalidToken": True}}
 ANTHROPIC_INVALID = {
     "type": "error",
     "error": {"type": "authentication_error", "message": "invalid x-api-key"},
@@ -139,6 +141,13 @@ CASES: list[Case] = [
     ("pypi", 401, {}, {}, DEAD),
     ("pypi", 403, {}, {}, DEAD),
     ("pypi", 200, {}, {}, UNKNOWN),
+    # --- scope ops (issue #15): platform providers ---
+    ("vercel", 200, {"token": {"id": "tok_1", "name": "ci"}}, {}, LIVE),
+    ("vercel", 403, VERCEL_INVALID, {}, DEAD),
+    ("vercel", 403, {"error": {"code": "forbidden", "message": "Not authorized"}}, {}, UNKNOWN),
+    ("vercel", 403, {"error": {"code": "forbidden", "invalidToken": "true"}}, {}, UNKNOWN),
+    ("vercel", 401, {"error": {"code": "unauthorized", "message": "Unauthorized"}}, {}, UNKNOWN),
+    ("vercel", 404, {"error": {"code": "not_found", "message": "Not found"}}, {}, UNKNOWN),
 ]
 
 _SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}

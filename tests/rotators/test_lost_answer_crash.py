@@ -100,6 +100,11 @@ CALLS: dict[str, dict[str, Call]] = {
         "old_revoked": Call("DELETE", "/installation/token"),
     },
     "slack-rotating-token": {"old_revoked": Call("POST", "/api/auth.revoke")},
+    # --- scope ops (issue #15): platform providers ---
+    "vercel": {
+        "issued": Call("POST", "/v3/user/tokens", exact=True),
+        "old_revoked": Call("DELETE", "/v3/user/tokens/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
