@@ -62,6 +62,10 @@ PERMISSIONS = {
     "tokens cannot create tokens; tokens are created for the managing token's user). Only "
     "full-account tokens are replaced: a team-limited or project-scoped token is deleted and "
     "re-created by hand. Without it, a leaked token can still delete itself.",
+    "heroku": "An API token of the user who owns the leaked token (authorizations are per user; "
+    "`heroku authorizations:create` makes one). The replacement is a direct authorization with "
+    "the leaked one's scope and remaining lifetime; a token an OAuth client obtained is only "
+    "revoked. Without it, a leaked token can still revoke its own authorization.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

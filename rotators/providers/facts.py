@@ -343,4 +343,25 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["vercel"],
     ),
+    "heroku": ProviderFacts(
+        "heroku",
+        Capability.FULL,
+        "https://api.heroku.com",
+        "https://dashboard.heroku.com/account/applications",
+        endpoints={
+            "account": "/account",
+            "authorizations": "/oauth/authorizations",  # list (Range-paged), create
+            "authorization": "/oauth/authorizations/{authorization_id}",  # info, delete
+        },
+        references=(
+            "https://devcenter.heroku.com/articles/platform-api-reference#oauth-authorization",
+            "https://devcenter.heroku.com/articles/platform-api-reference#error-responses",
+            "https://devcenter.heroku.com/articles/platform-api-reference#ranges",
+            "https://devcenter.heroku.com/articles/oauth#direct-authorization",
+            "https://github.com/heroku/platform-api/blob/main/schema.json",
+        ),
+        # Every request names the API version in Accept; without it Heroku answers 400.
+        key_auth=KeyAuth(fixed_headers=(("Accept", "application/vnd.heroku+json; version=3"),)),
+        liveness=LIVENESS["heroku"],
+    ),
 }

@@ -396,4 +396,19 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         ),
         refused_not_invalid("Vercel", json_field("error.code")),
     ),
+    "heroku": (
+        LivenessRule(SUCCESS, LIVE, "Heroku accepted the token", identity=True),
+        # Heroku's error ids: `unauthorized` is "request not authenticated, API token is
+        # missing, invalid or expired"; a known token refused (`forbidden`, `suspended`,
+        # `delinquent`, `two_factor`, …) says nothing certain about the token.
+        LivenessRule(
+            401,
+            DEAD,
+            "Heroku does not accept the token (unauthorized)",
+            field=json_field("id"),
+            equals=("unauthorized",),
+            reference="https://devcenter.heroku.com/articles/platform-api-reference#error-responses",
+        ),
+        refused_not_invalid("Heroku", json_field("id")),
+    ),
 }

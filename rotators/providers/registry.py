@@ -240,6 +240,7 @@ PROVIDERS: Mapping[str, Provider] = {
         ),
         # --- scope ops (issue #15): platform providers ---------------------------------------
         _http("vercel", "vercel", "VercelRotator", ("VERCEL_ADMIN_TOKEN",)),
+        _http("heroku", "heroku", "HerokuRotator", ("HEROKU_ADMIN_TOKEN",)),
     )
 }
 

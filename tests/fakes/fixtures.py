@@ -19,6 +19,7 @@ from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
+from tests.fakes.heroku import FakeHeroku
 from tests.fakes.huggingface import FakeHuggingFace
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.postman import FakePostman
@@ -152,4 +153,10 @@ def fake_pypi() -> Iterator[FakePyPI]:
 @pytest.fixture
 def fake_vercel() -> Iterator[FakeVercel]:
     with FakeVercel() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_heroku() -> Iterator[FakeHeroku]:
+    with FakeHeroku() as server:
         yield server

@@ -253,6 +253,22 @@ def _vercel_settings(fake: Any, value: str) -> object:
     return {**reach, "expires_at": token.expires_at}
 
 
+def _heroku_plant(fake: Any) -> Planted:
+    leaked = fake.add_authorization("deploy bot", ["read", "write"])
+    env = {"LEAKWARD_API_HEROKU": fake.url, "HEROKU_ADMIN_TOKEN": fake.admin_token}
+    settings = {"scope": ["read", "write"], "expires_in": None, "client": None}
+    return Planted(leaked.token, leaked.id, env, settings=settings)
+
+
+def _heroku_live(fake: Any) -> set[str]:
+    return fake.live_tokens() - {fake.admin_token}
+
+
+def _heroku_settings(fake: Any, value: str) -> object:
+    made = next(a for a in fake.authorizations.values() if a.token == value)
+    return {"scope": made.scope, "expires_in": made.expires_in, "client": made.client}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -337,5 +353,13 @@ CASES = (
         _vercel_plant,
         _vercel_live,
         settings_of=_vercel_settings,
+    ),
+    ProviderCase(
+        "heroku",
+        "heroku",
+        "fake_heroku",
+        _heroku_plant,
+        _heroku_live,
+        settings_of=_heroku_settings,
     ),
 )

@@ -148,6 +148,14 @@ CASES: list[Case] = [
     ("vercel", 403, {"error": {"code": "forbidden", "invalidToken": "true"}}, {}, UNKNOWN),
     ("vercel", 401, {"error": {"code": "unauthorized", "message": "Unauthorized"}}, {}, UNKNOWN),
     ("vercel", 404, {"error": {"code": "not_found", "message": "Not found"}}, {}, UNKNOWN),
+    ("heroku", 200, {"id": "0a1b2c3d-0000-4000-8000-000000000001"}, {}, LIVE),
+    ("heroku", 401, {"id": "unauthorized", "message": "Invalid credentials provided."}, {}, DEAD),
+    ("heroku", 401, {}, {}, UNKNOWN),  # no Heroku error id: not Heroku's invalid-token answer
+    *[
+        ("heroku", 403, {"id": error_id, "message": "refused"}, {}, UNKNOWN)
+        for error_id in ("forbidden", "suspended", "delinquent", "two_factor")
+    ],
+    ("heroku", 404, {"id": "not_found", "message": "Not found."}, {}, UNKNOWN),
 ]
 
 _SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}

@@ -105,6 +105,10 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", "/v3/user/tokens", exact=True),
         "old_revoked": Call("DELETE", "/v3/user/tokens/"),
     },
+    "heroku": {
+        "issued": Call("POST", "/oauth/authorizations", exact=True),
+        "old_revoked": Call("DELETE", "/oauth/authorizations/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
