@@ -66,6 +66,11 @@ PERMISSIONS = {
     "`heroku authorizations:create` makes one). The replacement is a direct authorization with "
     "the leaked one's scope and remaining lifetime; a token an OAuth client obtained is only "
     "revoked. Without it, a leaked token can still revoke its own authorization.",
+    "datadog": "An API key and an application key of the key's organization, the application "
+    "key with the `api_keys_read` and `api_keys_write` scopes, and `DATADOG_SITE` (e.g. "
+    "`datadoghq.eu`) when the organization is not on US1. API keys only: an organization holds "
+    "at most 50 and keeps at least one. A leaked application key is verified as unknown and "
+    "revoked by hand.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

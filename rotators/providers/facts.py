@@ -364,4 +364,24 @@ FACTS: dict[str, ProviderFacts] = {
         key_auth=KeyAuth(fixed_headers=(("Accept", "application/vnd.heroku+json; version=3"),)),
         liveness=LIVENESS["heroku"],
     ),
+    "datadog": ProviderFacts(
+        "datadog",
+        Capability.FULL,
+        "https://api.datadoghq.com",  # US1; other sites: DATADOG_SITES (datadog.py)
+        "https://app.datadoghq.com/organization-settings/api-keys",
+        endpoints={
+            "validate": "/api/v1/validate",  # DD-API-KEY only; 403 when the key is invalid
+            "api_keys": "/api/v2/api_keys",
+            "api_key": "/api/v2/api_keys/{key_id}",
+        },
+        key_cap=50,  # API keys per organization
+        references=(
+            "https://docs.datadoghq.com/api/latest/authentication/#validate-api-key",
+            "https://docs.datadoghq.com/api/latest/key-management/",
+            "https://docs.datadoghq.com/account_management/api-app-keys/",
+            "https://docs.datadoghq.com/getting_started/site/",
+        ),
+        key_auth=KeyAuth(name="DD-API-KEY", value="{secret}"),
+        liveness=LIVENESS["datadog"],
+    ),
 }

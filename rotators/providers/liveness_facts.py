@@ -411,4 +411,19 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         ),
         refused_not_invalid("Heroku", json_field("id")),
     ),
+    "datadog": (
+        # GET /api/v1/validate: "Check if the API key (not the APP key) is valid. If invalid, a
+        # 403 is returned." (Datadog's v1 OpenAPI document). A key of another site is invalid
+        # on this one, so datadog.py asks every site before the answer means dead.
+        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
+        LivenessRule(
+            200, LIVE, "Datadog accepted the API key", field=json_field("valid"), equals=(True,)
+        ),
+        LivenessRule(
+            403,
+            DEAD,
+            "Datadog does not accept the API key (403)",
+            reference="https://docs.datadoghq.com/api/latest/authentication/#validate-api-key",
+        ),
+    ),
 }

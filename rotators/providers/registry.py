@@ -241,6 +241,13 @@ PROVIDERS: Mapping[str, Provider] = {
         # --- scope ops (issue #15): platform providers ---------------------------------------
         _http("vercel", "vercel", "VercelRotator", ("VERCEL_ADMIN_TOKEN",)),
         _http("heroku", "heroku", "HerokuRotator", ("HEROKU_ADMIN_TOKEN",)),
+        _http(
+            "datadog",
+            "datadog",
+            "DatadogRotator",
+            ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY", "DATADOG_SITE"),
+            required=(("", ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY")),),
+        ),
     )
 }
 

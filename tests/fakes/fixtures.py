@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.cloudflare import FakeCloudflare
+from tests.fakes.datadog import FakeDatadog
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
@@ -159,4 +160,10 @@ def fake_vercel() -> Iterator[FakeVercel]:
 @pytest.fixture
 def fake_heroku() -> Iterator[FakeHeroku]:
     with FakeHeroku() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_datadog() -> Iterator[FakeDatadog]:
+    with FakeDatadog() as server:
         yield server

@@ -269,6 +269,25 @@ def _heroku_settings(fake: Any, value: str) -> object:
     return {"scope": made.scope, "expires_in": made.expires_in, "client": made.client}
 
 
+def _datadog_plant(fake: Any) -> Planted:
+    key_id, value = fake.add_key("agent", remote_config=True)
+    env = {
+        "LEAKWARD_API_DATADOG": fake.url,
+        "DATADOG_ADMIN_API_KEY": fake.admin_key,
+        "DATADOG_ADMIN_APP_KEY": fake.app_key,
+    }
+    return Planted(value, key_id, env, settings={"remote_config_read_enabled": True})
+
+
+def _datadog_live(fake: Any) -> set[str]:
+    return fake.values() - {fake.admin_key}
+
+
+def _datadog_settings(fake: Any, value: str) -> object:
+    made = next(k for k in fake.keys.values() if k["key"] == value)
+    return {"remote_config_read_enabled": made["remote_config_read_enabled"]}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -361,5 +380,13 @@ CASES = (
         _heroku_plant,
         _heroku_live,
         settings_of=_heroku_settings,
+    ),
+    ProviderCase(
+        "datadog",
+        "datadog",
+        "fake_datadog",
+        _datadog_plant,
+        _datadog_live,
+        settings_of=_datadog_settings,
     ),
 )

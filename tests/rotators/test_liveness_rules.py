@@ -156,9 +156,18 @@ CASES: list[Case] = [
         for error_id in ("forbidden", "suspended", "delinquent", "two_factor")
     ],
     ("heroku", 404, {"id": "not_found", "message": "Not found."}, {}, UNKNOWN),
+    ("datadog", 200, {"valid": True}, {}, LIVE),
+    ("datadog", 200, {"valid": False}, {}, UNKNOWN),
+    ("datadog", 200, _NOT_JSON, {}, UNKNOWN),
+    ("datadog", 403, {"errors": ["Forbidden"]}, {}, DEAD),
+    ("datadog", 401, {"errors": ["Unauthorized"]}, {}, UNKNOWN),
 ]
 
-_SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}
+_SECRETS = {
+    "github": "ghp_" + "a" * 36,
+    "twilio": "twilio-secret",
+    "datadog": "0123456789abcdef" * 2,  # an API key's shape: 32 hex characters
+}
 _KEY_IDS = {"twilio": "SK" + "0" * 32}
 
 

@@ -109,6 +109,10 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", "/oauth/authorizations", exact=True),
         "old_revoked": Call("DELETE", "/oauth/authorizations/"),
     },
+    "datadog": {
+        "issued": Call("POST", "/api/v2/api_keys", exact=True),
+        "old_revoked": Call("DELETE", "/api/v2/api_keys/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
