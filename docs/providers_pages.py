@@ -71,6 +71,12 @@ PERMISSIONS = {
     "`datadoghq.eu`) when the organization is not on US1. API keys only: an organization holds "
     "at most 50 and keeps at least one. A leaked application key is verified as unknown and "
     "revoked by hand.",
+    "docker": "The account's name and password (`DOCKERHUB_USERNAME`, `DOCKERHUB_PASSWORD`): "
+    "Docker documents that an access token may not perform administrative activity, so only a "
+    "password sign-in manages tokens. With SSO enforced or 2FA on, rotate by hand. A leaked "
+    "token is known by its uuid (import the account's tokens); it is deactivated (reversible) "
+    "on revoke-first and deleted once replaced. The replacement copies the scopes, not an "
+    "expiry (the API shows none).",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -384,4 +384,22 @@ FACTS: dict[str, ProviderFacts] = {
         key_auth=KeyAuth(name="DD-API-KEY", value="{secret}"),
         liveness=LIVENESS["datadog"],
     ),
+    "docker": ProviderFacts(
+        "docker",
+        Capability.FULL,  # with the account's password; a PAT may not manage tokens
+        "https://hub.docker.com",
+        "https://app.docker.com/settings/personal-access-tokens",
+        endpoints={
+            "auth": "/v2/auth/token",  # {identifier, secret} -> a 10-minute JWT
+            "tokens": "/v2/access-tokens",  # list (page, page_size), create
+            "token": "/v2/access-tokens/{uuid}",  # get, patch (is_active), delete
+        },
+        references=(
+            "https://docs.docker.com/reference/api/hub/latest/#tag/access-tokens",
+            "https://docs.docker.com/reference/api/hub/latest/operations/AuthCreateAccessToken/",
+            "https://docs.docker.com/security/for-developers/access-tokens/",
+            "https://github.com/docker/docs/blob/main/content/reference/api/hub/latest.yaml",
+        ),
+        liveness=LIVENESS["docker"],
+    ),
 }

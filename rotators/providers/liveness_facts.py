@@ -426,4 +426,16 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://docs.datadoghq.com/api/latest/authentication/#validate-api-key",
         ),
     ),
+    "docker": (
+        # POST /v2/auth/token with the account name and the token: 200 with a JWT, or 401
+        # "Authentication failed" (Docker Hub's OpenAPI document). Asked with the account the
+        # registry recorded for the token, a refusal means the token does not authenticate it.
+        LivenessRule(200, LIVE, "Docker Hub accepted the token", identity=True),
+        LivenessRule(
+            401,
+            DEAD,
+            "Docker Hub refused the token for its account (401)",
+            reference="https://docs.docker.com/reference/api/hub/latest/operations/AuthCreateAccessToken/",
+        ),
+    ),
 }

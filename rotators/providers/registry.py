@@ -248,6 +248,14 @@ PROVIDERS: Mapping[str, Provider] = {
             ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY", "DATADOG_SITE"),
             required=(("", ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY")),),
         ),
+        _http(
+            "docker",
+            "dockerhub",
+            "DockerHubRotator",
+            ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME"),
+            check=_check("dockerhub"),
+            required=(("", ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME")),),
+        ),
     )
 }
 

@@ -17,6 +17,7 @@ from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.datadog import FakeDatadog
+from tests.fakes.dockerhub import FakeDockerHub
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
@@ -166,4 +167,10 @@ def fake_heroku() -> Iterator[FakeHeroku]:
 @pytest.fixture
 def fake_datadog() -> Iterator[FakeDatadog]:
     with FakeDatadog() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_dockerhub() -> Iterator[FakeDockerHub]:
+    with FakeDockerHub() as server:
         yield server

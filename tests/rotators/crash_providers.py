@@ -288,6 +288,21 @@ def _datadog_settings(fake: Any, value: str) -> object:
     return {"remote_config_read_enabled": made["remote_config_read_enabled"]}
 
 
+def _dockerhub_plant(fake: Any) -> Planted:
+    leaked = fake.add_pat("ci push", ["repo:write"])
+    env = {
+        "LEAKWARD_API_DOCKER": fake.url,
+        "DOCKERHUB_USERNAME": fake.ACCOUNT,
+        "DOCKERHUB_PASSWORD": fake.password,
+    }
+    settings = {"scopes": ["repo:write"]}
+    return Planted(leaked.value, leaked.uuid, env, account=fake.ACCOUNT, settings=settings)
+
+
+def _dockerhub_settings(fake: Any, value: str) -> object:
+    return {"scopes": next(p.scopes for p in fake.pats.values() if p.value == value)}
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -388,5 +403,13 @@ CASES = (
         _datadog_plant,
         _datadog_live,
         settings_of=_datadog_settings,
+    ),
+    ProviderCase(
+        "dockerhub",
+        "docker",
+        "fake_dockerhub",
+        _dockerhub_plant,
+        lambda fake: fake.live_values(),
+        settings_of=_dockerhub_settings,
     ),
 )

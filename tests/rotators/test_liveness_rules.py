@@ -161,6 +161,9 @@ CASES: list[Case] = [
     ("datadog", 200, _NOT_JSON, {}, UNKNOWN),
     ("datadog", 403, {"errors": ["Forbidden"]}, {}, DEAD),
     ("datadog", 401, {"errors": ["Unauthorized"]}, {}, UNKNOWN),
+    ("docker", 200, {"access_token": "eyJ.x.y"}, {}, LIVE),
+    ("docker", 401, {"detail": "Incorrect authentication credentials"}, {}, DEAD),
+    ("docker", 403, {"detail": "Forbidden"}, {}, UNKNOWN),
 ]
 
 _SECRETS = {
@@ -168,7 +171,7 @@ _SECRETS = {
     "twilio": "twilio-secret",
     "datadog": "0123456789abcdef" * 2,  # an API key's shape: 32 hex characters
 }
-_KEY_IDS = {"twilio": "SK" + "0" * 32}
+_KEY_IDS = {"twilio": "SK" + "0" * 32, "docker": "moby"}  # docker: the token's account
 
 
 def _content(body: Body) -> bytes:

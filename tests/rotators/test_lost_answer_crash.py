@@ -113,6 +113,10 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", "/api/v2/api_keys", exact=True),
         "old_revoked": Call("DELETE", "/api/v2/api_keys/"),
     },
+    "dockerhub": {
+        "issued": Call("POST", "/v2/access-tokens", exact=True),
+        "old_revoked": Call("DELETE", "/v2/access-tokens/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
