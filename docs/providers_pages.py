@@ -77,6 +77,9 @@ PERMISSIONS = {
     "token is known by its uuid (import the account's tokens); it is deactivated (reversible) "
     "on revoke-first and deleted once replaced. The replacement copies the scopes, not an "
     "expiry (the API shows none).",
+    "fastly": "Revoke-only: creating a token needs the user's password (and a one-time code with "
+    "2FA). `FASTLY_API_TOKEN`, a token of the leaked token's user (or a superuser's), revokes "
+    "by id; without it the leaked token revokes itself.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

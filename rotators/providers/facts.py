@@ -402,4 +402,23 @@ FACTS: dict[str, ProviderFacts] = {
         ),
         liveness=LIVENESS["docker"],
     ),
+    "fastly": ProviderFacts(
+        "fastly",
+        # Creating a token needs the user's password (and a one-time code with 2FA): a human.
+        Capability.REVOKE_ONLY,
+        "https://api.fastly.com",
+        "https://manage.fastly.com/account/personal/tokens",
+        endpoints={
+            "self": "/tokens/self",  # get or revoke the token the request carries
+            "tokens": "/tokens",  # the authenticated user's tokens
+            "token": "/tokens/{token_id}",  # get, revoke
+        },
+        references=(
+            "https://www.fastly.com/documentation/reference/api/auth-tokens/user/",
+            "https://www.fastly.com/documentation/reference/api/#authentication",
+            "https://www.fastly.com/documentation/reference/cli/auth-token/create/",
+        ),
+        key_auth=KeyAuth(name="Fastly-Key", value="{secret}"),
+        liveness=LIVENESS["fastly"],
+    ),
 }

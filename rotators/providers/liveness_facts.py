@@ -438,4 +438,15 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://docs.docker.com/reference/api/hub/latest/operations/AuthCreateAccessToken/",
         ),
     ),
+    "fastly": (
+        LivenessRule(SUCCESS, LIVE, "Fastly accepted the token", identity=True),
+        # A token Fastly does not accept (missing, invalid, expired or revoked) gets 401; a known
+        # token refused this call (a scope, an IP allowlist) gets 403, which is not invalid.
+        LivenessRule(
+            401,
+            DEAD,
+            "Fastly does not accept the token (401)",
+            reference="https://www.fastly.com/documentation/reference/api/#authentication",
+        ),
+    ),
 }

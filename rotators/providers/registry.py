@@ -256,6 +256,7 @@ PROVIDERS: Mapping[str, Provider] = {
             check=_check("dockerhub"),
             required=(("", ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME")),),
         ),
+        _http("fastly", "fastly", "FastlyRotator", ("FASTLY_API_TOKEN",)),
     )
 }
 

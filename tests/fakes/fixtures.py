@@ -18,6 +18,7 @@ from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.cloudflare import FakeCloudflare
 from tests.fakes.datadog import FakeDatadog
 from tests.fakes.dockerhub import FakeDockerHub
+from tests.fakes.fastly import FakeFastly
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
@@ -173,4 +174,10 @@ def fake_datadog() -> Iterator[FakeDatadog]:
 @pytest.fixture
 def fake_dockerhub() -> Iterator[FakeDockerHub]:
     with FakeDockerHub() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_fastly() -> Iterator[FakeFastly]:
+    with FakeFastly() as server:
         yield server

@@ -164,6 +164,9 @@ CASES: list[Case] = [
     ("docker", 200, {"access_token": "eyJ.x.y"}, {}, LIVE),
     ("docker", 401, {"detail": "Incorrect authentication credentials"}, {}, DEAD),
     ("docker", 403, {"detail": "Forbidden"}, {}, UNKNOWN),
+    ("fastly", 200, {"id": "t1", "user_id": "u1", "scope": "global"}, {}, LIVE),
+    ("fastly", 401, {"msg": "Provided credentials are missing or invalid"}, {}, DEAD),
+    ("fastly", 403, {"msg": "Forbidden", "detail": "token scope"}, {}, UNKNOWN),
 ]
 
 _SECRETS = {
