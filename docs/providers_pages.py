@@ -80,6 +80,10 @@ PERMISSIONS = {
     "fastly": "Revoke-only: creating a token needs the user's password (and a one-time code with "
     "2FA). `FASTLY_API_TOKEN`, a token of the leaked token's user (or a superuser's), revokes "
     "by id; without it the leaked token revokes itself.",
+    "cloudflare_account": "A token allowed to edit the account's API tokens (`Account API Tokens "
+    "Write`), as `CLOUDFLARE_API_TOKEN`. The leaked token is registered with its account id "
+    "(`--account`): it is verified and rolled in that account (a new value, the same "
+    "permissions, the old value dead at once), so consumers must get the new value at once.",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -421,4 +421,24 @@ FACTS: dict[str, ProviderFacts] = {
         key_auth=KeyAuth(name="Fastly-Key", value="{secret}"),
         liveness=LIVENESS["fastly"],
     ),
+    "cloudflare_account": ProviderFacts(
+        "cloudflare_account",
+        # Issue #15 listed these as revoke-only, but the API rolls them as it rolls user tokens.
+        Capability.FULL,
+        "https://api.cloudflare.com/client/v4",
+        "https://dash.cloudflare.com/?to=/:account/api-tokens",
+        endpoints={
+            "verify": "/accounts/{account_id}/tokens/verify",
+            "token": "/accounts/{account_id}/tokens/{token_id}",  # delete
+            "roll": "/accounts/{account_id}/tokens/{token_id}/value",  # PUT {}: a new value
+        },
+        references=(
+            "https://developers.cloudflare.com/api/resources/accounts/subresources/tokens/methods/verify/",
+            "https://developers.cloudflare.com/api/resources/accounts/subresources/tokens/methods/delete/",
+            "https://developers.cloudflare.com/api/resources/accounts/subresources/tokens/subresources/value/methods/update/",
+            "https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/",
+        ),
+        # Verify answers as the user-token verify does: the same rules read it.
+        liveness=LIVENESS["cloudflare"],
+    ),
 }

@@ -257,6 +257,13 @@ PROVIDERS: Mapping[str, Provider] = {
             required=(("", ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME")),),
         ),
         _http("fastly", "fastly", "FastlyRotator", ("FASTLY_API_TOKEN",)),
+        _http(
+            "cloudflare_account",
+            "cloudflare_account",
+            "CloudflareAccountTokenRotator",
+            ("CLOUDFLARE_API_TOKEN",),
+            check=_check("cloudflare_account"),
+        ),
     )
 }
 

@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.cloudflare import FakeCloudflare
+from tests.fakes.cloudflare_account import FakeCloudflareAccount
 from tests.fakes.datadog import FakeDatadog
 from tests.fakes.dockerhub import FakeDockerHub
 from tests.fakes.fastly import FakeFastly
@@ -180,4 +181,10 @@ def fake_dockerhub() -> Iterator[FakeDockerHub]:
 @pytest.fixture
 def fake_fastly() -> Iterator[FakeFastly]:
     with FakeFastly() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_cloudflare_account() -> Iterator[FakeCloudflareAccount]:
+    with FakeCloudflareAccount() as server:
         yield server

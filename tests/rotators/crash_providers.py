@@ -25,6 +25,7 @@ from leakward.rotators.providers.aws import aws_credential
 from leakward.rotators.providers.github_app import deploy_public_key
 
 GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
+CLOUDFLARE_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"  # tests/fakes/cloudflare_account.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +304,12 @@ def _dockerhub_settings(fake: Any, value: str) -> object:
     return {"scopes": next(p.scopes for p in fake.pats.values() if p.value == value)}
 
 
+def _cloudflare_account_plant(fake: Any) -> Planted:
+    token_id, value = fake.add_token("dns-edit")
+    env = {"LEAKWARD_API_CLOUDFLARE_ACCOUNT": fake.url, "CLOUDFLARE_API_TOKEN": fake.admin_token}
+    return Planted(value, token_id, env, account=CLOUDFLARE_ACCOUNT)
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase(
@@ -411,5 +418,12 @@ CASES = (
         _dockerhub_plant,
         lambda fake: fake.live_values(),
         settings_of=_dockerhub_settings,
+    ),
+    ProviderCase(
+        "cloudflare-account-token",
+        "cloudflare_account",
+        "fake_cloudflare_account",
+        _cloudflare_account_plant,
+        lambda fake: fake.live_values() - {fake.admin_token},
     ),
 )

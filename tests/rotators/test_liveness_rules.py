@@ -167,6 +167,9 @@ CASES: list[Case] = [
     ("fastly", 200, {"id": "t1", "user_id": "u1", "scope": "global"}, {}, LIVE),
     ("fastly", 401, {"msg": "Provided credentials are missing or invalid"}, {}, DEAD),
     ("fastly", 403, {"msg": "Forbidden", "detail": "token scope"}, {}, UNKNOWN),
+    ("cloudflare_account", 200, {"result": {"id": "t1", "status": "active"}}, {}, LIVE),
+    ("cloudflare_account", 200, {"result": {"id": "t1", "status": "expired"}}, {}, DEAD),
+    ("cloudflare_account", 401, {"errors": [{"code": 1000}]}, {}, DEAD),
 ]
 
 _SECRETS = {
@@ -174,7 +177,8 @@ _SECRETS = {
     "twilio": "twilio-secret",
     "datadog": "0123456789abcdef" * 2,  # an API key's shape: 32 hex characters
 }
-_KEY_IDS = {"twilio": "SK" + "0" * 32, "docker": "moby"}  # docker: the token's account
+# The public half found beside the secret: Twilio's SID, the Docker account, the Cloudflare account.
+_KEY_IDS = {"twilio": "SK" + "0" * 32, "docker": "moby", "cloudflare_account": "0" * 32}
 
 
 def _content(body: Body) -> bytes:

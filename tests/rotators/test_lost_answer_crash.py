@@ -117,6 +117,9 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", "/v2/access-tokens", exact=True),
         "old_revoked": Call("DELETE", "/v2/access-tokens/"),
     },
+    "cloudflare-account-token": {
+        "issued": Call("PUT", "/accounts/023e105f4ecef8ad9ca31a8372d0c353/tokens/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
