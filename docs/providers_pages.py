@@ -84,6 +84,10 @@ PERMISSIONS = {
     "Write`), as `CLOUDFLARE_API_TOKEN`. The leaked token is registered with its account id "
     "(`--account`): it is verified and rolled in that account (a new value, the same "
     "permissions, the old value dead at once), so consumers must get the new value at once.",
+    "npm": "Revoke-only: creating a token needs the account password (and a one-time password "
+    "with 2FA). `NPM_ADMIN_TOKEN`, a token of the same user, lists and revokes tokens; without "
+    "it the leaked token revokes itself. An account that demands a one-time password for "
+    "writes is revoked by hand (`npm token revoke --otp`).",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

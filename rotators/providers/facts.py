@@ -441,4 +441,23 @@ FACTS: dict[str, ProviderFacts] = {
         # Verify answers as the user-token verify does: the same rules read it.
         liveness=LIVENESS["cloudflare"],
     ),
+    "npm": ProviderFacts(
+        "npm",
+        # Creating a token needs the account password and, with 2FA, a one-time password.
+        Capability.REVOKE_ONLY,
+        "https://registry.npmjs.org",
+        "https://www.npmjs.com/settings/~/tokens",
+        endpoints={
+            "whoami": "/-/whoami",
+            "tokens": "/-/npm/v1/tokens",  # paged: `objects`, `urls.next`
+            "token": "/-/npm/v1/tokens/token/{key}",  # DELETE by key (or by the value itself)
+        },
+        references=(
+            "https://docs.npmjs.com/cli/v11/commands/npm-token",
+            "https://docs.npmjs.com/revoking-access-tokens",
+            "https://github.com/npm/cli/blob/latest/lib/commands/token.js",
+            "https://github.com/npm/npm-profile/blob/main/lib/index.js",
+        ),
+        liveness=LIVENESS["npm"],
+    ),
 }

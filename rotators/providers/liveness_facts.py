@@ -449,4 +449,24 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://www.fastly.com/documentation/reference/api/#authentication",
         ),
     ),
+    "npm": (
+        LivenessRule(SUCCESS, LIVE, "the npm registry accepted the token", identity=True),
+        # The npm CLI reads a 401 with a Bearer challenge as "your authentication token seems to
+        # be invalid" (lib/utils/error-message.js), and a 401 asking for a one-time password
+        # (www-authenticate: OTP) as a request that needs one: that token is known.
+        LivenessRule(
+            401,
+            UNKNOWN,
+            "the npm registry asks for a one-time password",
+            header="www-authenticate",
+            header_value="OTP",
+        ),
+        LivenessRule(
+            401,
+            DEAD,
+            "the npm registry does not accept the token (401)",
+            header="www-authenticate",
+            reference="https://github.com/npm/cli/blob/latest/lib/utils/error-message.js",
+        ),
+    ),
 }

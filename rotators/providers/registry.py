@@ -264,6 +264,7 @@ PROVIDERS: Mapping[str, Provider] = {
             ("CLOUDFLARE_API_TOKEN",),
             check=_check("cloudflare_account"),
         ),
+        _http("npm", "npm", "NpmRotator", ("NPM_ADMIN_TOKEN",)),
     )
 }
 

@@ -25,6 +25,7 @@ from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
 from tests.fakes.heroku import FakeHeroku
 from tests.fakes.huggingface import FakeHuggingFace
+from tests.fakes.npm import FakeNpm
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.postman import FakePostman
 from tests.fakes.pypi import FakePyPI
@@ -187,4 +188,10 @@ def fake_fastly() -> Iterator[FakeFastly]:
 @pytest.fixture
 def fake_cloudflare_account() -> Iterator[FakeCloudflareAccount]:
     with FakeCloudflareAccount() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_npm() -> Iterator[FakeNpm]:
+    with FakeNpm() as server:
         yield server

@@ -170,6 +170,11 @@ CASES: list[Case] = [
     ("cloudflare_account", 200, {"result": {"id": "t1", "status": "active"}}, {}, LIVE),
     ("cloudflare_account", 200, {"result": {"id": "t1", "status": "expired"}}, {}, DEAD),
     ("cloudflare_account", 401, {"errors": [{"code": 1000}]}, {}, DEAD),
+    ("npm", 200, {"username": "someone"}, {}, LIVE),
+    ("npm", 401, {"error": "Unauthorized"}, {"www-authenticate": 'Bearer realm="npm"'}, DEAD),
+    ("npm", 401, {"error": "OTP required"}, {"www-authenticate": "OTP"}, UNKNOWN),
+    ("npm", 401, {"error": "Unauthorized"}, {}, UNKNOWN),  # no challenge: not the registry's
+    ("npm", 403, {"error": "Forbidden"}, {}, UNKNOWN),
 ]
 
 _SECRETS = {
