@@ -74,6 +74,37 @@ PERMISSIONS = {
     "credentials): `iam:ListServiceSpecificCredentials`, `iam:CreateServiceSpecificCredential`, "
     "`iam:UpdateServiceSpecificCredential`, `iam:DeleteServiceSpecificCredential`. A user holds "
     "at most two Bedrock API keys. Verify reads the key's IAM status with these credentials.",
+    # --- scope ops (issue #15): platform providers ---
+    "vercel": "A full-account access token of the user who owns the leaked token (limited "
+    "tokens cannot create tokens; tokens are created for the managing token's user). Only "
+    "full-account tokens are replaced: a team-limited or project-scoped token is deleted and "
+    "re-created by hand. Without it, a leaked token can still delete itself.",
+    "heroku": "An API token of the user who owns the leaked token (authorizations are per user; "
+    "`heroku authorizations:create` makes one). The replacement is a direct authorization with "
+    "the leaked one's scope and remaining lifetime; a token an OAuth client obtained is only "
+    "revoked. Without it, a leaked token can still revoke its own authorization.",
+    "datadog": "An API key and an application key of the key's organization, the application "
+    "key with the `api_keys_read` and `api_keys_write` scopes, and `DATADOG_SITE` (e.g. "
+    "`datadoghq.eu`) when the organization is not on US1. API keys only: an organization holds "
+    "at most 50 and keeps at least one. A leaked application key is verified as unknown and "
+    "revoked by hand.",
+    "docker": "The account's name and password (`DOCKERHUB_USERNAME`, `DOCKERHUB_PASSWORD`): "
+    "Docker documents that an access token may not perform administrative activity, so only a "
+    "password sign-in manages tokens. With SSO enforced or 2FA on, rotate by hand. A leaked "
+    "token is known by its uuid (import the account's tokens); it is deactivated (reversible) "
+    "on revoke-first and deleted once replaced. The replacement copies the scopes, not an "
+    "expiry (the API shows none).",
+    "fastly": "Revoke-only: creating a token needs the user's password (and a one-time code with "
+    "2FA). `FASTLY_API_TOKEN`, a token of the leaked token's user (or a superuser's), revokes "
+    "by id; without it the leaked token revokes itself.",
+    "cloudflare_account": "A token allowed to edit the account's API tokens (`Account API Tokens "
+    "Write`), as `CLOUDFLARE_API_TOKEN`. The leaked token is registered with its account id "
+    "(`--account`): it is verified and rolled in that account (a new value, the same "
+    "permissions, the old value dead at once), so consumers must get the new value at once.",
+    "npm": "Revoke-only: creating a token needs the account password (and a one-time password "
+    "with 2FA). `NPM_ADMIN_TOKEN`, a token of the same user, lists and revokes tokens; without "
+    "it the leaked token revokes itself. An account that demands a one-time password for "
+    "writes is revoked by hand (`npm token revoke --otp`).",
 }
 NO_CREDENTIAL = "None: only a liveness check runs, with the leaked value itself."
 

@@ -273,6 +273,33 @@ PROVIDERS: Mapping[str, Provider] = {
             check=_check("aws_bedrock"),
             required=(("", ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),),
         ),
+        # --- scope ops (issue #15): platform providers ---------------------------------------
+        _http("vercel", "vercel", "VercelRotator", ("VERCEL_ADMIN_TOKEN",)),
+        _http("heroku", "heroku", "HerokuRotator", ("HEROKU_ADMIN_TOKEN",)),
+        _http(
+            "datadog",
+            "datadog",
+            "DatadogRotator",
+            ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY", "DATADOG_SITE"),
+            required=(("", ("DATADOG_ADMIN_API_KEY", "DATADOG_ADMIN_APP_KEY")),),
+        ),
+        _http(
+            "docker",
+            "dockerhub",
+            "DockerHubRotator",
+            ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME"),
+            check=_check("dockerhub"),
+            required=(("", ("DOCKERHUB_PASSWORD", "DOCKERHUB_USERNAME")),),
+        ),
+        _http("fastly", "fastly", "FastlyRotator", ("FASTLY_API_TOKEN",)),
+        _http(
+            "cloudflare_account",
+            "cloudflare_account",
+            "CloudflareAccountTokenRotator",
+            ("CLOUDFLARE_API_TOKEN",),
+            check=_check("cloudflare_account"),
+        ),
+        _http("npm", "npm", "NpmRotator", ("NPM_ADMIN_TOKEN",)),
     )
 }
 

@@ -18,10 +18,16 @@ from tests.fakes.aws_proxy import AwsProxy
 from tests.fakes.azure_ai import FakeAzure
 from tests.fakes.bedrock_iam import FakeBedrockIam
 from tests.fakes.cloudflare import FakeCloudflare
+from tests.fakes.cloudflare_account import FakeCloudflareAccount
+from tests.fakes.datadog import FakeDatadog
+from tests.fakes.dockerhub import FakeDockerHub
+from tests.fakes.fastly import FakeFastly
 from tests.fakes.github import FakeGitHub
 from tests.fakes.gitlab import FakeGitLab
 from tests.fakes.google import FakeGoogle
+from tests.fakes.heroku import FakeHeroku
 from tests.fakes.huggingface import FakeHuggingFace
+from tests.fakes.npm import FakeNpm
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.postman import FakePostman
@@ -30,6 +36,7 @@ from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.slack import FakeSlack
 from tests.fakes.stripe import FakeStripe
 from tests.fakes.twilio import FakeTwilio
+from tests.fakes.vercel import FakeVercel
 from tests.fakes.xai import FakeXai
 
 
@@ -176,4 +183,46 @@ def fake_azure() -> Iterator[FakeAzure]:
 def fake_bedrock_iam() -> Iterator[FakeBedrockIam]:
     """IAM's service-specific credential actions for Bedrock API keys (moto lacks them)."""
     with FakeBedrockIam() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_vercel() -> Iterator[FakeVercel]:
+    with FakeVercel() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_heroku() -> Iterator[FakeHeroku]:
+    with FakeHeroku() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_datadog() -> Iterator[FakeDatadog]:
+    with FakeDatadog() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_dockerhub() -> Iterator[FakeDockerHub]:
+    with FakeDockerHub() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_fastly() -> Iterator[FakeFastly]:
+    with FakeFastly() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_cloudflare_account() -> Iterator[FakeCloudflareAccount]:
+    with FakeCloudflareAccount() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_npm() -> Iterator[FakeNpm]:
+    with FakeNpm() as server:
         yield server

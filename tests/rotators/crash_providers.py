@@ -28,6 +28,7 @@ from tests.fakes.azure_ai import CLIENT_ID as AZURE_CLIENT_ID
 from tests.fakes.azure_ai import TENANT as AZURE_TENANT
 
 GCP_ACCOUNT = "projects/p1/serviceAccounts/bot@p1.iam.gserviceaccount.com"
+CLOUDFLARE_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"  # tests/fakes/cloudflare_account.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +319,80 @@ def _bedrock_settings(fake: Any, value: str) -> object:
     return {"credential_age_days": (key.expires - key.created).days}
 
 
+# --- scope ops (issue #15): platform providers ------------------------------------------------
+def _vercel_plant(fake: Any) -> Planted:
+    token = fake.add_token("ci-deploy")
+    env = {"LEAKWARD_API_VERCEL": fake.url, "VERCEL_ADMIN_TOKEN": fake.admin_token}
+    reach = {"full_account": True, "teams": [], "expires_at": None}
+    return Planted(token.value, token.id, env, settings=reach)
+
+
+def _vercel_live(fake: Any) -> set[str]:
+    return {t.value for t in fake.live() if t.value != fake.admin_token}
+
+
+def _vercel_settings(fake: Any, value: str) -> object:
+    token = next(t for t in fake.live() if t.value == value)
+    reach = {"full_account": not token.teams, "teams": list(token.teams)}
+    return {**reach, "expires_at": token.expires_at}
+
+
+def _heroku_plant(fake: Any) -> Planted:
+    leaked = fake.add_authorization("deploy bot", ["read", "write"])
+    env = {"LEAKWARD_API_HEROKU": fake.url, "HEROKU_ADMIN_TOKEN": fake.admin_token}
+    settings = {"scope": ["read", "write"], "expires_in": None, "client": None}
+    return Planted(leaked.token, leaked.id, env, settings=settings)
+
+
+def _heroku_live(fake: Any) -> set[str]:
+    return fake.live_tokens() - {fake.admin_token}
+
+
+def _heroku_settings(fake: Any, value: str) -> object:
+    made = next(a for a in fake.authorizations.values() if a.token == value)
+    return {"scope": made.scope, "expires_in": made.expires_in, "client": made.client}
+
+
+def _datadog_plant(fake: Any) -> Planted:
+    key_id, value = fake.add_key("agent", remote_config=True)
+    env = {
+        "LEAKWARD_API_DATADOG": fake.url,
+        "DATADOG_ADMIN_API_KEY": fake.admin_key,
+        "DATADOG_ADMIN_APP_KEY": fake.app_key,
+    }
+    return Planted(value, key_id, env, settings={"remote_config_read_enabled": True})
+
+
+def _datadog_live(fake: Any) -> set[str]:
+    return fake.values() - {fake.admin_key}
+
+
+def _datadog_settings(fake: Any, value: str) -> object:
+    made = next(k for k in fake.keys.values() if k["key"] == value)
+    return {"remote_config_read_enabled": made["remote_config_read_enabled"]}
+
+
+def _dockerhub_plant(fake: Any) -> Planted:
+    leaked = fake.add_pat("ci push", ["repo:write"])
+    env = {
+        "LEAKWARD_API_DOCKER": fake.url,
+        "DOCKERHUB_USERNAME": fake.ACCOUNT,
+        "DOCKERHUB_PASSWORD": fake.password,
+    }
+    settings = {"scopes": ["repo:write"]}
+    return Planted(leaked.value, leaked.uuid, env, account=fake.ACCOUNT, settings=settings)
+
+
+def _dockerhub_settings(fake: Any, value: str) -> object:
+    return {"scopes": next(p.scopes for p in fake.pats.values() if p.value == value)}
+
+
+def _cloudflare_account_plant(fake: Any) -> Planted:
+    token_id, value = fake.add_token("dns-edit")
+    env = {"LEAKWARD_API_CLOUDFLARE_ACCOUNT": fake.url, "CLOUDFLARE_API_TOKEN": fake.admin_token}
+    return Planted(value, token_id, env, account=CLOUDFLARE_ACCOUNT)
+
+
 CASES = (
     ProviderCase("aws", "aws", "moto_url", _aws_plant, _aws_live, lambda v: v.split(":")[0]),
     ProviderCase("gitlab-project", "gitlab", "fake_gitlab", _gitlab_plant, _gitlab_live),
@@ -413,5 +488,45 @@ CASES = (
         _bedrock_plant,
         lambda fake: {c.value for c in fake.live()},
         settings_of=_bedrock_settings,
+    ),
+    # --- scope ops (issue #15): platform providers ---
+    ProviderCase(
+        "vercel",
+        "vercel",
+        "fake_vercel",
+        _vercel_plant,
+        _vercel_live,
+        settings_of=_vercel_settings,
+    ),
+    ProviderCase(
+        "heroku",
+        "heroku",
+        "fake_heroku",
+        _heroku_plant,
+        _heroku_live,
+        settings_of=_heroku_settings,
+    ),
+    ProviderCase(
+        "datadog",
+        "datadog",
+        "fake_datadog",
+        _datadog_plant,
+        _datadog_live,
+        settings_of=_datadog_settings,
+    ),
+    ProviderCase(
+        "dockerhub",
+        "docker",
+        "fake_dockerhub",
+        _dockerhub_plant,
+        lambda fake: fake.live_values(),
+        settings_of=_dockerhub_settings,
+    ),
+    ProviderCase(
+        "cloudflare-account-token",
+        "cloudflare_account",
+        "fake_cloudflare_account",
+        _cloudflare_account_plant,
+        lambda fake: fake.live_values() - {fake.admin_token},
     ),
 )

@@ -54,6 +54,8 @@ OPENAI_REGION = {
         "message": "Country, region, or territory not supported",
     }
 }
+# Vercel's answer to a token it does not know (vercel.com/docs/rest-api/errors, plus the flag).
+VERCEL_INVALID = {"error": {"code": "forbidden", "message": "Not authorized", "invalidToken": True}}
 ANTHROPIC_INVALID = {
     "type": "error",
     "error": {"type": "authentication_error", "message": "invalid x-api-key"},
@@ -152,10 +154,49 @@ CASES: list[Case] = [
     ("xai", 400, {"code": "invalid-argument", "error": "Invalid request"}, {}, UNKNOWN),
     ("xai", 403, {"code": "permission-denied", "error": "API key is blocked"}, {}, UNKNOWN),
     ("xai", 200, _NOT_JSON, {}, UNKNOWN),
+    # --- scope ops (issue #15): platform providers ---
+    ("vercel", 200, {"token": {"id": "tok_1", "name": "ci"}}, {}, LIVE),
+    ("vercel", 403, VERCEL_INVALID, {}, DEAD),
+    ("vercel", 403, {"error": {"code": "forbidden", "message": "Not authorized"}}, {}, UNKNOWN),
+    ("vercel", 403, {"error": {"code": "forbidden", "invalidToken": "true"}}, {}, UNKNOWN),
+    ("vercel", 401, {"error": {"code": "unauthorized", "message": "Unauthorized"}}, {}, UNKNOWN),
+    ("vercel", 404, {"error": {"code": "not_found", "message": "Not found"}}, {}, UNKNOWN),
+    ("heroku", 200, {"id": "0a1b2c3d-0000-4000-8000-000000000001"}, {}, LIVE),
+    ("heroku", 401, {"id": "unauthorized", "message": "Invalid credentials provided."}, {}, DEAD),
+    ("heroku", 401, {}, {}, UNKNOWN),  # no Heroku error id: not Heroku's invalid-token answer
+    *[
+        ("heroku", 403, {"id": error_id, "message": "refused"}, {}, UNKNOWN)
+        for error_id in ("forbidden", "suspended", "delinquent", "two_factor")
+    ],
+    ("heroku", 404, {"id": "not_found", "message": "Not found."}, {}, UNKNOWN),
+    ("datadog", 200, {"valid": True}, {}, LIVE),
+    ("datadog", 200, {"valid": False}, {}, UNKNOWN),
+    ("datadog", 200, _NOT_JSON, {}, UNKNOWN),
+    ("datadog", 403, {"errors": ["Forbidden"]}, {}, DEAD),
+    ("datadog", 401, {"errors": ["Unauthorized"]}, {}, UNKNOWN),
+    ("docker", 200, {"access_token": "eyJ.x.y"}, {}, LIVE),
+    ("docker", 401, {"detail": "Incorrect authentication credentials"}, {}, DEAD),
+    ("docker", 403, {"detail": "Forbidden"}, {}, UNKNOWN),
+    ("fastly", 200, {"id": "t1", "user_id": "u1", "scope": "global"}, {}, LIVE),
+    ("fastly", 401, {"msg": "Provided credentials are missing or invalid"}, {}, DEAD),
+    ("fastly", 403, {"msg": "Forbidden", "detail": "token scope"}, {}, UNKNOWN),
+    ("cloudflare_account", 200, {"result": {"id": "t1", "status": "active"}}, {}, LIVE),
+    ("cloudflare_account", 200, {"result": {"id": "t1", "status": "expired"}}, {}, DEAD),
+    ("cloudflare_account", 401, {"errors": [{"code": 1000}]}, {}, DEAD),
+    ("npm", 200, {"username": "someone"}, {}, LIVE),
+    ("npm", 401, {"error": "Unauthorized"}, {"www-authenticate": 'Bearer realm="npm"'}, DEAD),
+    ("npm", 401, {"error": "OTP required"}, {"www-authenticate": "OTP"}, UNKNOWN),
+    ("npm", 401, {"error": "Unauthorized"}, {}, UNKNOWN),  # no challenge: not the registry's
+    ("npm", 403, {"error": "Forbidden"}, {}, UNKNOWN),
 ]
 
-_SECRETS = {"github": "ghp_" + "a" * 36, "twilio": "twilio-secret"}
-_KEY_IDS = {"twilio": "SK" + "0" * 32}
+_SECRETS = {
+    "github": "ghp_" + "a" * 36,
+    "twilio": "twilio-secret",
+    "datadog": "0123456789abcdef" * 2,  # an API key's shape: 32 hex characters
+}
+# The public half found beside the secret: Twilio's SID, the Docker account, the Cloudflare account.
+_KEY_IDS = {"twilio": "SK" + "0" * 32, "docker": "moby", "cloudflare_account": "0" * 32}
 
 
 def _content(body: Body) -> bytes:

@@ -122,6 +122,26 @@ CALLS: dict[str, dict[str, Call]] = {
         "issued": Call("POST", "/", True, b"Action=CreateServiceSpecificCredential"),
         "old_revoked": Call("POST", "/", True, b"Action=DeleteServiceSpecificCredential"),
     },
+    # --- scope ops (issue #15): platform providers ---
+    "vercel": {
+        "issued": Call("POST", "/v3/user/tokens", exact=True),
+        "old_revoked": Call("DELETE", "/v3/user/tokens/"),
+    },
+    "heroku": {
+        "issued": Call("POST", "/oauth/authorizations", exact=True),
+        "old_revoked": Call("DELETE", "/oauth/authorizations/"),
+    },
+    "datadog": {
+        "issued": Call("POST", "/api/v2/api_keys", exact=True),
+        "old_revoked": Call("DELETE", "/api/v2/api_keys/"),
+    },
+    "dockerhub": {
+        "issued": Call("POST", "/v2/access-tokens", exact=True),
+        "old_revoked": Call("DELETE", "/v2/access-tokens/"),
+    },
+    "cloudflare-account-token": {
+        "issued": Call("PUT", "/accounts/023e105f4ecef8ad9ca31a8372d0c353/tokens/"),
+    },
 }
 BY_NAME = {case.name: case for case in CASES}
 MATRIX = [
