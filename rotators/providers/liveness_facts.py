@@ -6,7 +6,9 @@ documents that answer. The rule to hold every provider to (issue #15): only the 
 for an invalid key is DEAD; a refusal a valid key can also get (an IP allowlist, a region, a
 missing permission, a key blocked for one API) is LIVE or UNKNOWN with its reason, so a leaked
 live key is never left unrotated. OpenAI, Anthropic and Google read that way; the other
-providers' 401/403 readings are still to be checked against their documentation.
+providers' 401/403 readings are still to be checked against their documentation. The readings of
+providers added since live beside this table: liveness_ai.py (OpenRouter, xAI) and
+liveness_platform.py (Vercel, Heroku, Datadog, Docker Hub, Fastly, npm).
 """
 
 from __future__ import annotations
@@ -40,8 +42,6 @@ OPENAI_ERRORS = "https://platform.openai.com/docs/guides/error-codes"
 OPENAI_SCOPES = "https://community.openai.com/t/admin-keys-not-working-missing-scopes-despite-all-permissions/1345041"
 ANTHROPIC_ERRORS = "https://docs.anthropic.com/en/api/errors"
 GEMINI_ERRORS = "https://ai.google.dev/gemini-api/docs/troubleshooting"
-OPENROUTER_ERRORS = "https://openrouter.ai/docs/errors"
-XAI_API_KEY = "https://docs.x.ai/docs/api-reference#api-key"
 CLOUDFLARE_VERIFY = (
     "https://developers.cloudflare.com/api/resources/user/subresources/tokens/methods/verify/"
 )
@@ -385,152 +385,5 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
             reference="https://pypi.org/help/#apitoken",
         ),
         LivenessRule(400, LIVE, "PyPI accepted the token (the empty upload was refused)"),
-    ),
-    # GET /api/v1/key answers the calling key's own record (management keys included).
-    "openrouter": (
-        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
-        # The errors guide: "401: Invalid credentials (OAuth session expired, disabled/invalid
-        # API key)". A disabled key does not authenticate until its owner enables it again, so
-        # it is dead for now; revoke still deletes it by its hash.
-        LivenessRule(
-            401,
-            DEAD,
-            "OpenRouter rejected the key (401: invalid, deleted or disabled)",
-            reference=OPENROUTER_ERRORS,
-        ),
-        # "402: Your account or API key has insufficient credits": only a known key hears it.
-        LivenessRule(
-            402,
-            LIVE,
-            "OpenRouter knows the key but its credits are exhausted (402)",
-            reference=OPENROUTER_ERRORS,
-        ),
-    ),
-    # GET https://api.x.ai/v1/api-key with the key: its own record, or the invalid-key answer.
-    "xai": (
-        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
-        # A disabled key is refused until its owner enables it again, so it is not dead; a
-        # blocked key or team is xAI's doing. Neither says the key is gone.
-        LivenessRule(
-            200,
-            UNKNOWN,
-            "xAI reports the key disabled; it works again once enabled, so delete it",
-            field=json_field("api_key_disabled"),
-            equals=(True,),
-        ),
-        *(
-            LivenessRule(
-                200,
-                UNKNOWN,
-                f"xAI reports the {what} blocked",
-                field=json_field(flag),
-                equals=(True,),
-            )
-            for what, flag in (("key", "api_key_blocked"), ("key's team", "team_blocked"))
-        ),
-        LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
-        # "400: Bad request. The request is invalid or an invalid API key is provided." (xAI's
-        # OpenAPI document); the body says which: "Incorrect API key provided …". Some answers
-        # carry it with 401, so both statuses are read, and only for that text.
-        LivenessRule(
-            (400, 401),
-            DEAD,
-            "xAI does not know the key (Incorrect API key provided)",
-            field=json_field("error"),
-            contains=("incorrect api key provided",),
-            reference=XAI_API_KEY,
-        ),
-        refused_not_invalid("xAI", json_field("code")),
-    ),
-    # --- scope ops (issue #15): platform providers -------------------------------------------
-    "vercel": (
-        LivenessRule(SUCCESS, LIVE, "Vercel accepted the token", identity=True),
-        # Vercel's errors page gives one answer for a request without a valid token: 403
-        # `forbidden` "Not authorized"; the body of a token Vercel does not know (deleted,
-        # expired, never issued) also carries `invalidToken: true`, which is what its CLI reads
-        # as "the specified token is not valid". A 403 without it is a known token refused this
-        # resource (a project-scoped token on a user endpoint): nothing certain about the token.
-        LivenessRule(
-            403,
-            DEAD,
-            "Vercel does not know the token (invalidToken)",
-            field=json_field("error.invalidToken"),
-            equals=(True,),
-            reference="https://vercel.com/docs/rest-api/errors",
-        ),
-        refused_not_invalid("Vercel", json_field("error.code")),
-    ),
-    "heroku": (
-        LivenessRule(SUCCESS, LIVE, "Heroku accepted the token", identity=True),
-        # Heroku's error ids: `unauthorized` is "request not authenticated, API token is
-        # missing, invalid or expired"; a known token refused (`forbidden`, `suspended`,
-        # `delinquent`, `two_factor`, …) says nothing certain about the token.
-        LivenessRule(
-            401,
-            DEAD,
-            "Heroku does not accept the token (unauthorized)",
-            field=json_field("id"),
-            equals=("unauthorized",),
-            reference="https://devcenter.heroku.com/articles/platform-api-reference#error-responses",
-        ),
-        refused_not_invalid("Heroku", json_field("id")),
-    ),
-    "datadog": (
-        # GET /api/v1/validate: "Check if the API key (not the APP key) is valid. If invalid, a
-        # 403 is returned." (Datadog's v1 OpenAPI document). A key of another site is invalid
-        # on this one, so datadog.py asks every site before the answer means dead.
-        LivenessRule(200, UNKNOWN, NOT_JSON, shape=BodyShape.NOT_JSON),
-        LivenessRule(
-            200, LIVE, "Datadog accepted the API key", field=json_field("valid"), equals=(True,)
-        ),
-        LivenessRule(
-            403,
-            DEAD,
-            "Datadog does not accept the API key (403)",
-            reference="https://docs.datadoghq.com/api/latest/authentication/#validate-api-key",
-        ),
-    ),
-    "docker": (
-        # POST /v2/auth/token with the account name and the token: 200 with a JWT, or 401
-        # "Authentication failed" (Docker Hub's OpenAPI document). Asked with the account the
-        # registry recorded for the token, a refusal means the token does not authenticate it.
-        LivenessRule(200, LIVE, "Docker Hub accepted the token", identity=True),
-        LivenessRule(
-            401,
-            DEAD,
-            "Docker Hub refused the token for its account (401)",
-            reference="https://docs.docker.com/reference/api/hub/latest/operations/AuthCreateAccessToken/",
-        ),
-    ),
-    "fastly": (
-        LivenessRule(SUCCESS, LIVE, "Fastly accepted the token", identity=True),
-        # A token Fastly does not accept (missing, invalid, expired or revoked) gets 401; a known
-        # token refused this call (a scope, an IP allowlist) gets 403, which is not invalid.
-        LivenessRule(
-            401,
-            DEAD,
-            "Fastly does not accept the token (401)",
-            reference="https://www.fastly.com/documentation/reference/api/#authentication",
-        ),
-    ),
-    "npm": (
-        LivenessRule(SUCCESS, LIVE, "the npm registry accepted the token", identity=True),
-        # The npm CLI reads a 401 with a Bearer challenge as "your authentication token seems to
-        # be invalid" (lib/utils/error-message.js), and a 401 asking for a one-time password
-        # (www-authenticate: OTP) as a request that needs one: that token is known.
-        LivenessRule(
-            401,
-            UNKNOWN,
-            "the npm registry asks for a one-time password",
-            header="www-authenticate",
-            header_value="OTP",
-        ),
-        LivenessRule(
-            401,
-            DEAD,
-            "the npm registry does not accept the token (401)",
-            header="www-authenticate",
-            reference="https://github.com/npm/cli/blob/latest/lib/utils/error-message.js",
-        ),
     ),
 }

@@ -29,7 +29,12 @@ def _provider_modules(modules: set[str]) -> set[str]:
     shared = {
         "registry",
         "facts",
+        "facts_ai",
+        "facts_platform",
+        "provider_facts",
         "liveness_facts",
+        "liveness_ai",
+        "liveness_platform",
         "liveness_rules",
         "key_auth",
         "environment",

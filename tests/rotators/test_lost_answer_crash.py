@@ -36,7 +36,8 @@ from leakward.rotators.providers import ROTATORS
 from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST
 from tests.fakes.azure_ai import ACCOUNT as AZURE_ACCOUNT
 from tests.fakes.xai import TEAM as XAI_TEAM
-from tests.rotators.crash_providers import CASES, GCP_ACCOUNT, ProviderCase
+from tests.rotators.crash_case import ProviderCase
+from tests.rotators.crash_providers import CASES, GCP_ACCOUNT
 from tests.rotators.fakes import FakeNotifier
 from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
 from tests.rotators.test_provider_crash_matrix import (

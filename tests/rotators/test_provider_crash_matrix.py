@@ -40,7 +40,8 @@ from leakward.rotators.providers import ROTATORS
 from leakward.rotators.rotation.policy import REISSUE_FIRST, REVOKE_FIRST, steps_for
 from leakward.rotators.rotation.steps import key_ref
 from tests.registry.conftest import _isolated_environment, postgres_url
-from tests.rotators.crash_providers import CASES, Planted, ProviderCase
+from tests.rotators.crash_case import Planted, ProviderCase
+from tests.rotators.crash_providers import CASES
 from tests.rotators.fakes import FakeNotifier, FakeStore
 from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
 from tests.rotators.test_pipeline_providers import assert_nowhere
