@@ -337,21 +337,23 @@ def _scan_history(
 ) -> GitScan:
     skipped = _notes(repo)
     phases.begin("reading", "objects")
-    paths, missing = repo.reachable_blobs(revs)
-    skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
-    blobs = []
-    reachable = 0
-    for oid, size, stored, base in repo.blobs_in_pack_order():
-        name = paths.get(oid)
-        if name is None and not all_objects:
-            continue
-        reachable += name is not None
-        whole = stored if base is None else 0
-        linked = base if base is not None and stored * _REBUILT_SHARE < size else None
-        compare = worth_comparing(size, stored)
-        blobs.append(
-            Blob(oid, name or f"(unreachable blob {oid[:12]})", size, linked, compare, whole)
-        )
+    # Two walks, one on each core: git lists the object store while the reachable blobs are read.
+    with repo.pack_listing() as listing:
+        paths, missing = repo.reachable_blobs(revs)
+        skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
+        blobs = []
+        reachable = 0
+        for oid, size, stored, base in listing.rows():
+            name = paths.get(oid)
+            if name is None and not all_objects:
+                continue
+            reachable += name is not None
+            whole = stored if base is None else 0
+            linked = base if base is not None and stored * _REBUILT_SHARE < size else None
+            compare = worth_comparing(size, stored)
+            blobs.append(
+                Blob(oid, name or f"(unreachable blob {oid[:12]})", size, linked, compare, whole)
+            )
     # One set of the listed blobs serves both checks below: a million-blob history's sets were
     # a good part of its memory.
     scanned = {blob.oid for blob in blobs}

@@ -154,3 +154,36 @@ def test_the_attribution_log_hands_over_only_commits_that_put_a_found_blob_in_pl
     scan = scan_history(repo.path, rules, options)
     (finding,) = scan.result.findings
     assert (finding.origin.commit, finding.origin.path) == (added, "a.env")
+
+
+def test_the_combined_walk_keeps_what_a_merge_made_and_drops_what_it_only_brought(
+    repo: GitRepo,
+) -> None:
+    # A merge against each parent repeats every blob the other side brought in: across long-lived
+    # branches that was most of the attribution walk's cost. The combined walk lists a merge only
+    # where it differs from all its parents: a conflict resolution, a file added while merging.
+    repo.commit("init", **{"README.md": "# demo\n", "shared.cfg": "a\n"})
+    repo.git("checkout", "-q", "-b", "side")
+    brought = repo.commit("side", **{"side.env": f"TOKEN={pat(11)}\n", "shared.cfg": "side\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main", **{"shared.cfg": "main\n"})
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "-s", "ours", "side")
+    repo.write("side.env", f"TOKEN={pat(11)}\n")
+    repo.write("shared.cfg", "resolved\n")
+    repo.write("made.env", f"TOKEN={pat(12)}\n")
+    merge = repo.commit("merge side")
+    blobs = {repo.git("rev-parse", f"HEAD:{name}") for name in ("side.env", "made.env")}
+    blobs.add(repo.git("rev-parse", "HEAD:shared.cfg"))
+    history = Repository(repo.path)
+    each_parent = {(i.commit, i.path) for i in history.introductions(["--all"], oids=blobs)}
+    combined = {
+        (i.commit, i.path, i.parent_oid)
+        for i in history.introductions(["--all"], oids=blobs, combined=True)
+    }
+    assert (merge, "side.env") in each_parent  # against main, the merge brought it
+    main_shared = repo.git("rev-parse", "HEAD^1:shared.cfg")
+    assert combined == {
+        (brought, "side.env", None),
+        (merge, "made.env", None),
+        (merge, "shared.cfg", main_shared),  # the resolution: against the first parent
+    }
