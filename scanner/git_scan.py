@@ -342,12 +342,15 @@ def _scan_history(
         paths, missing = repo.reachable_blobs(revs)
         skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
         blobs = []
-        reachable = 0
+        unreachable: set[str] = set()
         for oid, size, stored, base in listing.rows():
-            name = paths.get(oid)
-            if name is None and not all_objects:
-                continue
-            reachable += name is not None
+            # Popped, not looked up: each listed blob's entry is freed as its Blob takes its
+            # place, so the two never both hold a million-blob history.
+            name = paths.pop(oid, None)
+            if name is None:
+                if not all_objects:
+                    continue
+                unreachable.add(oid)
             whole = stored if base is None else 0
             linked = base if base is not None and stored * _REBUILT_SHARE < size else None
             compare = worth_comparing(size, stored)
@@ -357,20 +360,22 @@ def _scan_history(
     # One set of the listed blobs serves both checks below: a million-blob history's sets were
     # a good part of its memory.
     scanned = {blob.oid for blob in blobs}
-    if reachable < len(paths):
-        # A corrupt object is left out of the object listing; asking cat-file for it anyway is
-        # what gets it reported instead of silently unscanned.
-        blobs += [Blob(oid, name, 0) for oid, name in paths.items() if oid not in scanned]
+    # What is left was reachable but not listed: a corrupt object is left out of the object
+    # listing; asking cat-file for it anyway is what gets it reported instead of silently
+    # unscanned.
+    blobs += [Blob(oid, name, 0) for oid, name in paths.items()]
+    del paths
     blobs = _sized(blobs, options, skipped, scanned)
     blobs = [
         b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
         for b in blobs
     ]
+    del scanned
     phases.finished(len(blobs))
     phases.begin("scanning", "objects")
     results = _scan_all(repo, blobs, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
-    needed = {oid for oid in results.findings if oid in paths}
+    needed = {oid for oid in results.findings if oid not in unreachable}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
     # renamed or copied was first added under another. A tree-only log is cheap, and it only
     # runs when something was found.
