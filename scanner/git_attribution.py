@@ -98,7 +98,7 @@ def _sighting_order(sighting: tuple[Finding, Introduction | None]) -> tuple[obje
     """Oldest first; ties (one commit, several places) by place, so the report does not depend
     on which worker finished first."""
     finding, intro = sighting
-    age = intro.age_key() if intro else ("", 0)
+    age = intro.age_key() if intro else (0.0, 0)
     path = intro.path if intro else finding.origin.path
     return (intro is None, age, path, finding.origin.nested, finding.line, finding.column)
 

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -66,9 +67,11 @@ class Introduction:
     # made in the same second the larger position is the older one.
     position: int = 0
 
-    def age_key(self) -> tuple[str, int]:
-        """Sorts oldest first."""
-        return (self.date, -self.position)
+    def age_key(self) -> tuple[float, int]:
+        """Sorts oldest first. By the instant, not the text: each date carries its author's own
+        UTC offset, and on rails `2014-06-14T00:29:30-07:00` sorted before the older
+        `2014-06-14T12:35:31+05:30`, naming a merge as where a secret was first committed."""
+        return (datetime.fromisoformat(self.date).timestamp(), -self.position)
 
 
 class Repository:

@@ -187,3 +187,24 @@ def test_the_combined_walk_keeps_what_a_merge_made_and_drops_what_it_only_brough
         (merge, "made.env", None),
         (merge, "shared.cfg", main_shared),  # the resolution: against the first parent
     }
+
+
+def test_the_oldest_commit_is_the_earliest_instant_whatever_each_authors_offset(
+    repo: GitRepo, rules: RuleSet, options: ScanOptions
+) -> None:
+    # Dates keep each author's UTC offset. As text, 00:29 at -07:00 (07:29 UTC) sorts before
+    # 12:35 at +05:30 (07:05 UTC): rails' history had a merge named as a secret's first commit.
+    repo.commit("init", **{"README.md": "# demo\n"})
+    repo.git("checkout", "-q", "-b", "east")
+    repo.write("east.env", f"TOKEN={pat(13)}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "east", "--date", "2014-06-14T12:35:31+05:30")
+    earlier = repo.head()
+    repo.git("checkout", "-q", "main")
+    repo.write("west.env", f"TOKEN={pat(13)}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "west", "--date", "2014-06-14T00:29:30-07:00")
+    scan = scan_history(repo.path, rules, options)
+    (finding,) = scan.result.findings
+    assert (finding.origin.commit, finding.origin.path) == (earlier, "east.env")
+    assert len(scan.extras[finding]["locations"]) == 2  # type: ignore[arg-type]
