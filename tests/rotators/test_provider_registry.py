@@ -6,11 +6,15 @@ import inspect
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 
+from leakward.core.secret import Secret
+from leakward.rotators.base import Liveness
 from leakward.rotators.providers import ROTATORS
 from leakward.rotators.providers.gitlab import GitLabRotator
 from leakward.rotators.providers.http_rotator import HttpRotator
+from leakward.rotators.providers.liveness import verify_secret
 from leakward.rotators.providers.provider_table import render
 from leakward.rotators.providers.registry import PROVIDERS, api_overrides, configured_url
 from leakward.rules.loader import load_rules
@@ -91,3 +95,15 @@ def test_scan_verify_reads_only_the_convention() -> None:
         "GITLAB_URL": "http://old",
     }
     assert api_overrides(environ) == {"twilio.api": "http://fake"}
+
+
+@pytest.mark.parametrize("name", sorted(PROVIDERS))
+def test_every_provider_answers_scan_verify_without_raising(name: str) -> None:
+    # `scan --verify` reaches each provider through its `check` or its rotator on a base URL; a
+    # rotator that takes no base URL without a `check` of its own crashed the scan (Bedrock).
+    closed = {url.key: "http://127.0.0.1:9" for url in PROVIDERS[name].urls}
+    with httpx.Client(timeout=1.0) as client:
+        verdict = verify_secret(
+            name, Secret("not-a-key-0123456789abcdef"), client, base_urls=closed
+        )
+    assert verdict.liveness is Liveness.UNKNOWN
