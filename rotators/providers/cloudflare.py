@@ -43,8 +43,9 @@ PAGE_SIZE = 50
 MAX_PAGES = 200
 
 
-def _token_id(answer: httpx.Response | Verdict) -> str | None:
-    """The token's id from a verify answer that carries one (the rules say what it means)."""
+def verified_token_id(answer: httpx.Response | Verdict) -> str | None:
+    """The token's id (`result.id`) from a 200 verify answer, user-owned or account-owned
+    alike (the liveness rules say what the answer means)."""
     if not isinstance(answer, httpx.Response) or answer.status_code != 200:
         return None
     try:
@@ -83,7 +84,7 @@ class CloudflareRotator(HttpRotator):
         answer = probe(
             self._client, "GET", self._url("verify"), headers=facts.key_auth.headers(secret)
         )
-        verdict = read_verdict(answer, facts.liveness, identity=_token_id(answer))
+        verdict = read_verdict(answer, facts.liveness, identity=verified_token_id(answer))
         return verdict, verdict.identity
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-import httpx
-
 from leakward.core.secret import Secret
 from leakward.rotators.base import (
     Capability,
@@ -29,6 +27,7 @@ from leakward.rotators.base import (
     Unrecorded,
     Verdict,
 )
+from leakward.rotators.providers.cloudflare import verified_token_id
 from leakward.rotators.providers.facts import FACTS
 from leakward.rotators.providers.http import call, expect, json_object, probe
 from leakward.rotators.providers.http_rotator import HttpRotator
@@ -38,19 +37,6 @@ if TYPE_CHECKING:
     from leakward.rotators.providers.liveness import FoundSecret
 
 FACTS_ACCOUNT = FACTS["cloudflare_account"]
-
-
-def _token_id(answer: httpx.Response | Verdict) -> str | None:
-    """`result.id` of a 200 verify answer (the rules say what the answer means)."""
-    if not isinstance(answer, httpx.Response) or answer.status_code != 200:
-        return None
-    try:
-        body = answer.json()
-    except ValueError:
-        return None
-    result = body.get("result") if isinstance(body, dict) else None
-    token_id = result.get("id") if isinstance(result, dict) else None
-    return token_id if isinstance(token_id, str) else None
 
 
 def _where(key: KeyRef) -> tuple[str, str]:
@@ -85,7 +71,7 @@ class CloudflareAccountTokenRotator(HttpRotator):
             self._url("verify", account_id=account),
             headers=self.facts.key_auth.headers(secret),
         )
-        token_id = _token_id(answer)
+        token_id = verified_token_id(answer)
         return read_verdict(answer, self.facts.liveness, identity=token_id), token_id
 
     def verify(self, secret: Secret, key: KeyRef | None = None) -> Verdict:
