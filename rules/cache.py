@@ -21,7 +21,8 @@ import platformdirs
 
 from leakward.rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
 
-FORMAT = "3"
+# Bumped whenever `Rule` or `Allowlist` gains a field: an older cache file then misses it.
+FORMAT = "4"
 
 
 def cache_file(key_material: bytes) -> Path:
@@ -76,7 +77,15 @@ def _examples(items: list[Mapping[str, object]]) -> tuple[Example, ...]:
 
 def _rule(entry: dict[str, object]) -> Rule:
     link = entry.pop("key_id")
-    tuples = ("keywords", "stopwords", "allow_patterns", "references", "tags", "paths")
+    tuples = (
+        "keywords",
+        "stopwords",
+        "allow_patterns",
+        "not_placeholders",
+        "references",
+        "tags",
+        "paths",
+    )
     fields: dict[str, object] = {
         name: tuple(value) if name in tuples and isinstance(value, list) else value
         for name, value in entry.items()

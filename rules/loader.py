@@ -81,9 +81,23 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True)
         rules += parse_rule_file(raw, str(path))
     allowlist = load_allowlist(BUILTIN_DIR / ALLOWLIST_FILE)
     check_unique(rules)
+    check_not_placeholders(rules, allowlist)
     ruleset = RuleSet(tuple(rules), allowlist, digest.hexdigest())
     cache.write(cached_at, ruleset)
     return ruleset
+
+
+def check_not_placeholders(rules: Iterable[Rule], allowlist: Allowlist) -> None:
+    """Each `allow.not_placeholders` entry names a shared placeholder pattern word for word, so
+    a pattern edited in the allowlist cannot leave a stale exemption behind."""
+    for rule in rules:
+        for pattern in rule.not_placeholders:
+            if pattern not in allowlist.placeholder_patterns:
+                raise RuleError(
+                    f"{rule.id}: allow.not_placeholders names {pattern!r}, which is not a "
+                    "placeholder pattern of rules/_allowlist.yaml",
+                    "copy the pattern exactly as the allowlist writes it",
+                )
 
 
 def check_unique(rules: Iterable[Rule]) -> None:
@@ -201,6 +215,7 @@ def _parse_rule(entry: object, provider: str, source: str, index: int) -> Rule:
         validator=validator,
         stopwords=tuple(str(s).lower() for s in allow.get("stopwords", [])),
         allow_patterns=allow_patterns,
+        not_placeholders=tuple(str(p) for p in allow.get("not_placeholders", [])),
         rotator=entry.get("rotator"),
         references=tuple(str(r) for r in entry.get("references", [])),
         enabled=bool(entry.get("enabled", True)),

@@ -59,6 +59,9 @@ class Rule:
     validator: str | None = None
     stopwords: tuple[str, ...] = ()
     allow_patterns: tuple[str, ...] = ()
+    # Shared placeholder patterns (rules/_allowlist.yaml) this rule's secrets may match: a
+    # format whose real values look masked (Twitter/X bearer tokens open with a run of A's).
+    not_placeholders: tuple[str, ...] = ()
     rotator: str | None = None
     references: tuple[str, ...] = ()
     enabled: bool = True

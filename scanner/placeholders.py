@@ -62,7 +62,8 @@ class Placeholders:
         self._stopwords = _words_pattern(allowlist.stopwords + rule.stopwords)
         self._run = allowlist.ascending_run
         self._ascending = _ascending_pattern(self._run) if self._run else None
-        patterns = [regex.compile(p) for p in allowlist.placeholder_patterns + rule.allow_patterns]
+        shared = [p for p in allowlist.placeholder_patterns if p not in rule.not_placeholders]
+        patterns = [regex.compile(p) for p in shared + list(rule.allow_patterns)]
         # Patterns with groups or flags of their own stay apart: joined, groups are renumbered
         # (`\\1`) and a flag's reach is the engine's choice.
         is_plain = [not p.groups and p.flags == _DEFAULT_FLAGS for p in patterns]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from leakward.rules.loader import load_rules
+from leakward.core.errors import RuleError
+from leakward.rules.loader import check_not_placeholders, load_rules
 from leakward.rules.model import Rule
 from leakward.scanner.placeholders import Placeholders, has_ascending_run
 
@@ -53,3 +55,22 @@ def test_fast_checks_answer_as_the_loops_do(secret: str) -> None:
     assert len(RULES) == 3
     for rule in RULES:
         assert Placeholders(ALLOWLIST, rule).is_placeholder(secret) is reference(rule, secret)
+
+
+# A Twitter/X app-only bearer token: a run of A's (zero bytes of the app id), then the token.
+BEARER = "A" * 22 + "8luhmMtNMRvv3YB6xc%2Bdh3ziwcnFkVg1aRLfPu3%3DXoIYj6GtxkVvd5JZONPP5g9Eunx06KMr"
+
+
+def test_only_the_rule_that_names_it_is_exempt_from_a_shared_pattern() -> None:
+    by_id = {rule.id: rule for rule in RULESET.rules}
+    bearer = Placeholders(ALLOWLIST, by_id["twitter.bearer_token"])
+    generic = Placeholders(ALLOWLIST, by_id["generic.secret_assignment"])
+    assert not bearer.is_placeholder(BEARER)
+    assert generic.is_placeholder(BEARER)  # elsewhere a run of A's is a mask, whatever follows
+    assert bearer.is_placeholder(BEARER.replace("8luhm", "xxxxxxxxxx"))  # other checks still hold
+
+
+def test_an_exemption_must_name_a_shared_pattern_word_for_word() -> None:
+    rule = Rule("x.token", "X token", "x", "(?P<secret>x)", ("x",), not_placeholders=("A{12,}",))
+    with pytest.raises(RuleError, match="not a placeholder pattern"):
+        check_not_placeholders([rule], ALLOWLIST)
