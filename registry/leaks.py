@@ -101,8 +101,12 @@ def list_leaks(
     issued_key_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    latest_exposed_first: bool = False,
 ) -> list[Leak]:
-    query = select(LEAKS).order_by(LEAKS.c.id).limit(limit).offset(offset)
+    """Leaks by id, or (`latest_exposed_first`) by when their exposure began, latest first."""
+    since = func.coalesce(LEAKS.c.leaked_at, LEAKS.c.first_seen)
+    order = (since.desc(), LEAKS.c.id.desc()) if latest_exposed_first else (LEAKS.c.id,)
+    query = select(LEAKS).order_by(*order).limit(limit).offset(offset)
     if status is not None:
         query = query.where(LEAKS.c.status == check_leak_status(status))
     if issued_key_id is not None:
@@ -116,6 +120,14 @@ def list_leaks(
                 LeakLocation(place.repository, place.commit, place.path, place.line, place.url)
             )
     return [_leak(row, tuple(places[row.id])) for row in rows]
+
+
+def leak_counts(connection: Connection) -> tuple[int, int]:
+    """(leaks recorded, leaks still exposed: not revoked), counted by the database."""
+    exposed = func.sum(case((LEAKS.c.revoked_at.is_(None), 1), else_=0))
+    query = select(func.count(), exposed).select_from(LEAKS)
+    total, still_exposed = connection.execute(query).one()
+    return int(total), int(still_exposed or 0)
 
 
 def _leak(row: object, locations: tuple[LeakLocation, ...]) -> Leak:

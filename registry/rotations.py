@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -229,6 +229,13 @@ def list_rotations(
         query = query.where(RotationRow.status.in_([status.value for status in UNFINISHED]))
     with _session(engine) as session:
         return [_value(row) for row in session.scalars(query)]
+
+
+def count_by_status(engine: Engine) -> dict[str, int]:
+    """How many rotations are in each status, counted by the database."""
+    query = select(RotationRow.status, func.count()).group_by(RotationRow.status)
+    with _session(engine) as session:
+        return {str(status): int(count) for status, count in session.execute(query)}
 
 
 def claim(

@@ -12,8 +12,10 @@ from leakward.registry import LeakLocation, LeakSighting, NewKey, Owner, Registr
 from leakward.registry import rotations as log
 from leakward.registry.views.keys import list_key_views
 from leakward.registry.views.leaks import list_leak_views
+from leakward.registry.views.overview import overview
 from leakward.registry.views.paging import Window, paged
 from leakward.registry.views.rotations import list_rotation_views
+from leakward.webhooks.dashboard.chart import exposure_chart
 from tests.dashboard.world import PEPPER, T0, build_world
 
 VIEWS: dict[str, Callable[[Registry], list[object]]] = {
@@ -108,3 +110,42 @@ def test_a_page_reads_its_rows_and_one_more_to_know_another_follows(tmp_path: Pa
         added = [k for k in keys.items if (k.key_id or "").startswith("p-")]
         assert added
         assert all(k.last_rotation_id is not None for k in added)
+
+
+def test_the_overview_counts_in_the_database_and_reads_only_the_latest_windows(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    build_world(url)  # 3 leaks, 1 revoked, and a rotation in each status
+    with Registry.open(url, pepper=PEPPER) as registry:
+        add_leaks(registry, 40)
+        for n in range(5):
+            entry = registry.add_key(NewKey("nosuchprovider", Owner("p@example.test"), f"o-{n}"))
+            log.start(registry.engine, entry, policy="reissue-first")
+        sent: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            sent.append(" ".join(statement.split()))
+
+        event.listen(registry.engine, "before_cursor_execute", record)
+        try:
+            summary = overview(registry, limit=5)
+        finally:
+            event.remove(registry.engine, "before_cursor_execute", record)
+        every = list_leak_views(registry)
+        rotations = list_rotation_views(registry)
+    assert (summary.leaks, summary.exposed) == (43, sum(leak.is_exposed for leak in every))
+    assert summary.rotations == {
+        status: sum(r.status == status for r in rotations)
+        for status in ("running", "pending-approval", "done", "failed")
+    }
+    assert summary.rotations["running"] > 5  # the world's own, and the five added
+    latest_first = sorted(every, key=lambda leak: (leak.exposed_since, leak.id), reverse=True)
+    assert [leak.id for leak in summary.latest] == [leak.id for leak in latest_first[:5]]
+    chart = exposure_chart(summary.latest, T0, total=summary.leaks)
+    assert (len(chart.bars), chart.hidden) == (5, 38)
+    # Rows are counted by the database: the one query that reads leak rows takes five of them.
+    row_reads = [s for s in sent if "count(" not in s.lower() and "FROM leaks" in s]
+    assert len(row_reads) == 1
+    assert "LIMIT" in row_reads[0]
+    assert all("GROUP BY" in s for s in sent if "FROM rotations" in s)

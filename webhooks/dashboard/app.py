@@ -28,6 +28,7 @@ from leakward.registry.operator_actions import list_actions
 from leakward.registry.store import Registry
 from leakward.registry.views.keys import list_key_views
 from leakward.registry.views.leaks import format_duration, list_leak_views
+from leakward.registry.views.overview import overview
 from leakward.registry.views.paging import Window, page_number, paged
 from leakward.registry.views.rotations import list_rotation_views, show_rotation
 from leakward.webhooks.dashboard.access import (
@@ -39,6 +40,7 @@ from leakward.webhooks.dashboard.access import (
     bearer_of,
     clean_name,
 )
+from leakward.webhooks.dashboard.chart import LIMIT as CHART_LIMIT
 from leakward.webhooks.dashboard.chart import exposure_chart
 from leakward.webhooks.dashboard.guesses import GuessLimit
 
@@ -176,16 +178,12 @@ class Dashboard:
 
     async def overview(self, request: Request, operator: Operator) -> Response:
         now = utc_now()
-        leaks = await run_in_threadpool(list_leak_views, self.registry, as_of=now)
-        rotations = await run_in_threadpool(list_rotation_views, self.registry, as_of=now)
-        counts = {status: sum(r.status == status for r in rotations) for status in STATUSES}
+        summary = await run_in_threadpool(overview, self.registry, limit=CHART_LIMIT, as_of=now)
         return self.render(
             "overview.html",
             operator=operator,
-            chart=exposure_chart(leaks, now),
-            counts=counts,
-            exposed=[leak for leak in leaks if leak.is_exposed],
-            leaks=leaks,
+            chart=exposure_chart(summary.latest, now, total=summary.leaks),
+            summary=summary,
         )
 
     async def leaks(self, request: Request, operator: Operator) -> Response:

@@ -45,9 +45,12 @@ class Chart:
     hidden: int = 0  # older windows not drawn
 
 
-def exposure_chart(leaks: Sequence[LeakView], as_of: datetime, limit: int = LIMIT) -> Chart:
+def exposure_chart(
+    leaks: Sequence[LeakView], as_of: datetime, limit: int = LIMIT, total: int | None = None
+) -> Chart:
     """Bars for the `limit` latest windows of `leaks` (oldest first), from the earliest start
-    shown to `as_of`; `hidden` counts the older ones left out."""
+    shown to `as_of`; `hidden` counts the older ones left out, of `total` leaks where the
+    caller read only the latest ones."""
     ordered = sorted(leaks, key=lambda leak: (leak.exposed_since, leak.id))[-limit:]
     start = min((leak.exposed_since for leak in ordered), default=as_of - timedelta(days=1))
     span = max((as_of - start).total_seconds(), 3600.0)
@@ -77,5 +80,5 @@ def exposure_chart(leaks: Sequence[LeakView], as_of: datetime, limit: int = LIMI
         Tick(x_of(moment), f"{moment:%Y-%m-%d}")
         for moment in (start + timedelta(seconds=span * i / (TICKS - 1)) for i in range(TICKS))
     )
-    hidden = len(leaks) - len(bars)
+    hidden = (len(leaks) if total is None else total) - len(bars)
     return Chart(WIDTH, int(axis_y + AXIS), axis_y, tuple(bars), ticks, hidden)
