@@ -23,6 +23,7 @@ from typing import IO
 import git
 
 from leakward.core.errors import SourceError
+from leakward.scanner.sources.git_command import git_at
 
 ZERO_OID = "0" * 40
 # A full object name, SHA-1 or SHA-256: what git prints, never an abbreviation or a ref name.
@@ -101,7 +102,7 @@ class Repository:
     def run_partial(self, *args: str, stdin: bytes | None = None) -> tuple[bytes, str | None]:
         """What git wrote, and its last error line when it failed part way (None on success)."""
         done = subprocess.run(
-            ["git", f"--git-dir={self.git_dir}", *args],
+            [*git_at(self.git_dir), *args],
             capture_output=True,
             check=False,
             input=stdin,
@@ -140,7 +141,7 @@ class Repository:
         million objects is never held whole. Raises SourceError when git fails."""
         with tempfile.TemporaryFile() as stderr:
             process = subprocess.Popen(
-                ["git", f"--git-dir={self.git_dir}", *args],
+                [*git_at(self.git_dir), *args],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 bufsize=1 << 20,
@@ -221,7 +222,7 @@ class Repository:
         request = b"--\n" + b"".join(os.fsencode(path) + b"\n" for path in paths)
         with tempfile.TemporaryFile() as stderr:
             process = subprocess.Popen(
-                ["git", f"--git-dir={self.git_dir}", *args],
+                [*git_at(self.git_dir), *args],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
@@ -315,8 +316,7 @@ class PackListing:
         self._err = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
             [
-                "git",
-                f"--git-dir={git_dir}",
+                *git_at(git_dir),
                 "cat-file",
                 "--batch-all-objects",
                 "--unordered",
@@ -433,7 +433,7 @@ def _batch(git_dir: Path, wanted: list[str]) -> Iterator[tuple[str, bytes | None
     """One cat-file process over `wanted`, stopping early if it dies."""
     process = subprocess.Popen(
         # --buffer: one write per pipe-full instead of a flush per object.
-        ["git", f"--git-dir={git_dir}", "cat-file", "--batch", "--buffer"],
+        [*git_at(git_dir), "cat-file", "--batch", "--buffer"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from leakward.scanner.sources.git_command import git_at
+
 # Commits walked between two progress reports.
 _REPORT_EVERY = 4096
 
@@ -137,7 +139,7 @@ def _stream(git_dir: Path, args: list[str], request: bytes) -> Iterator[str]:
         stdin.write(request)
         stdin.seek(0)
         process = subprocess.Popen(
-            ["git", f"--git-dir={git_dir}", *args],
+            [*git_at(git_dir), *args],
             stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -156,9 +158,7 @@ def _stream(git_dir: Path, args: list[str], request: bytes) -> Iterator[str]:
 def _git(git_dir: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Output of a git command; a failure yields what it wrote (the old per-commit
     `for-each-ref --contains` ignored failures too: refs are context, never a reason to fail)."""
-    done = subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], capture_output=True, check=False, input=stdin
-    )
+    done = subprocess.run([*git_at(git_dir), *args], capture_output=True, check=False, input=stdin)
     return done.stdout
 
 
@@ -168,7 +168,7 @@ class CommitCount:
 
     def __init__(self, git_dir: Path, revs: Sequence[str]) -> None:
         self._process = subprocess.Popen(
-            ["git", f"--git-dir={git_dir}", "rev-list", "--count", *revs],
+            [*git_at(git_dir), "rev-list", "--count", *revs],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
