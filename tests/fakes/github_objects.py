@@ -1,11 +1,11 @@
-"""GitHub's resource bodies as the REST API returns them: users and repositories.
+"""GitHub's resource bodies as the REST API returns them: users, repositories, issues, runs.
 
 Stage: tests (fakes). GitHub answers `GET /user`, `GET /repos/{owner}/{repo}` and every list of
 repositories with the full documented object (docs.github.com/rest/users/users,
 …/rest/repos/repos), not the two fields a client happens to read; a fake that answers less lets
 a client depend on fields GitHub never sends, or trip over ones it always does. The shapes are
-GitHub's `public-user`, `minimal-repository` and `full-repository` schemas
-(tests/contracts/specs/github.yaml); the contract tests check the fakes against them.
+GitHub's `public-user`, `minimal-repository`, `full-repository`, `issue` and `workflow-run`
+schemas (tests/contracts/specs/github.yaml); the contract tests check the fakes against them.
 """
 
 from __future__ import annotations
@@ -205,4 +205,50 @@ def issue(api: str, repository: str, stored: dict[str, object]) -> dict[str, obj
         "closed_at": None,
         "created_at": UPDATED,
         "updated_at": UPDATED,
+    }
+
+
+def workflow_run(api: str, full_name: str, run_id: int, repository_id: int) -> dict[str, object]:
+    """GitHub's `workflow-run` (docs.github.com/rest/actions/workflow-runs): a finished push run
+    of `.github/workflows/ci.yml` in `full_name`, whose id is `repository_id`."""
+    url = f"{api}/repos/{full_name}/actions/runs/{run_id}"
+    repository = minimal_repository(api, full_name, repository_id)
+    sha = f"{run_id:040x}"
+    return {
+        "id": run_id,
+        "name": "CI",
+        "node_id": _node_id("WFR_", run_id),
+        "head_branch": "main",
+        "head_sha": sha,
+        "path": ".github/workflows/ci.yml",
+        "display_title": f"Build {run_id}",
+        "run_number": run_id % 1000,
+        "run_attempt": 1,
+        "event": "push",
+        "status": "completed",
+        "conclusion": "success",
+        "workflow_id": 161335,
+        "url": url,
+        "html_url": f"https://github.com/{full_name}/actions/runs/{run_id}",
+        "pull_requests": [],
+        "created_at": UPDATED,
+        "updated_at": UPDATED,
+        "run_started_at": UPDATED,
+        "jobs_url": f"{url}/jobs",
+        "logs_url": f"{url}/logs",
+        "check_suite_url": f"{api}/repos/{full_name}/check-suites/{run_id + 1}",
+        "artifacts_url": f"{url}/artifacts",
+        "cancel_url": f"{url}/cancel",
+        "rerun_url": f"{url}/rerun",
+        "workflow_url": f"{api}/repos/{full_name}/actions/workflows/161335",
+        "head_commit": {
+            "id": sha,
+            "tree_id": f"{run_id + 1:040x}",
+            "message": "Deploy",
+            "timestamp": UPDATED,
+            "author": {"name": "Octo Cat", "email": "octocat@example.com"},
+            "committer": {"name": "GitHub", "email": "noreply@github.com"},
+        },
+        "repository": repository,
+        "head_repository": repository,
     }

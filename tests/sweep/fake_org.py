@@ -4,7 +4,11 @@ Stage: tests (org sweep). Follows docs.github.com/rest/repos/repos#list-organiza
 and the pagination and rate-limit guides: `Link` headers with absolute `next`/`last` URLs,
 `X-RateLimit-*` headers on every answer, 403 with `X-RateLimit-Remaining: 0` when the primary
 limit is spent, 403/429 with `Retry-After` for a secondary limit. A deleted repository answers
-404, a renamed one 301 to `/repositories/{id}`. Clone URLs are local paths.
+404, a renamed one 301 to `/repositories/{id}`. Clone URLs are local paths. Workflow runs
+(docs.github.com/rest/actions/workflow-runs) are paged like the listing, and a run's logs
+answer 302 to the archive. Repositories and runs are GitHub's documented objects
+(tests/fakes/github_objects.py), which tests/contracts/test_github_clients_contract.py checks
+against GitHub's REST description.
 
 `pushed_at` is as GitHub gives it (ISO 8601 in whole seconds, UTC, "Z") and moves on every push:
 it is when the origin's refs last changed (the newest modification time under `refs/` and of
@@ -22,7 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import quote
 
+from tests.fakes.github_objects import CREATED, full_repository, minimal_repository, workflow_run
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
 
@@ -34,16 +40,33 @@ class FakeRepo:
     private: bool = True
     state: str = "present"  # "present", "deleted" or "renamed"
     renamed_to: str | None = None
+    api: str = ""  # the fake's address, which GitHub's objects link to
 
     def json(self) -> dict[str, object]:
+        """The repository as a listing carries it: GitHub's `minimal-repository`."""
         return {
-            "id": self.id,
-            "full_name": self.full_name,
-            "name": self.full_name.split("/")[1],
+            **minimal_repository(self.api, self.full_name, self.id),
+            **self._settings(),
+            "pushed_at": pushed_at(Path(self.clone_url)),
+        }
+
+    def full_json(self, full_name: str | None = None) -> dict[str, object]:
+        """`GET /repos/{owner}/{repo}`: GitHub's `full-repository`, under `full_name` if given.
+        Its `pushed_at` is never null (the description requires a date there): a repository
+        without refs shows when it was created, as GitHub stamps a new repository."""
+        name = full_name or self.full_name
+        return {
+            **full_repository(self.api, name, self.id),
+            **self._settings(),
+            "pushed_at": pushed_at(Path(self.clone_url)) or CREATED,
+        }
+
+    def _settings(self) -> dict[str, object]:
+        return {
             "clone_url": self.clone_url,
             "private": self.private,
+            "visibility": "private" if self.private else "public",
             "archived": False,
-            "pushed_at": pushed_at(Path(self.clone_url)),
         }
 
 
@@ -101,7 +124,8 @@ class FakeOrgGitHub(FakeServer):
 
     def add_repo(self, name: str, clone_url: str, *, private: bool = True) -> FakeRepo:
         with self.lock:
-            repo = FakeRepo(len(self.repos) + 1, f"{self.org}/{name}", clone_url, private)
+            number = len(self.repos) + 1
+            repo = FakeRepo(number, f"{self.org}/{name}", clone_url, private, api=self.url)
             self.repos.append(repo)
             return repo
 
@@ -132,13 +156,7 @@ class FakeOrgGitHub(FakeServer):
         listed = self.repos
         last = max(1, -(-len(listed) // size))
         items = [r.json() for r in listed[(page - 1) * size : page * size]]
-        headers = self._limits()
-        base = f"{self.url}/orgs/{self.org}/repos?per_page={size}"
-        links = []
-        if page < last:
-            links.append(f'<{base}&page={page + 1}>; rel="next"')
-        links.append(f'<{base}&page={last}>; rel="last"')
-        headers["link"] = ", ".join(links)
+        headers = {**self._limits(), "link": self._links(request, page, last)}
         if self.after_page is not None:
             self.after_page(page)
         return Reply(200, items, headers)
@@ -154,21 +172,23 @@ class FakeOrgGitHub(FakeServer):
                 {"message": "Moved Permanently"},
                 {**self._limits(), "location": f"{self.url}/repositories/{repo.id}"},
             )
-        return Reply(200, repo.json(), self._limits())
+        return Reply(200, repo.full_json(), self._limits())
 
     def _repo_by_id(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         repo = next((r for r in self.repos if r.id == int(match["id"])), None)
         if repo is None or repo.state == "deleted":
             return Reply(404, {"message": "Not Found"}, self._limits())
-        body = repo.json()
-        if repo.renamed_to:
-            body["full_name"] = repo.renamed_to
-        return Reply(200, body, self._limits())
+        return Reply(200, repo.full_json(repo.renamed_to), self._limits())
 
     def _runs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         full_name = f"{match['owner']}/{match['name']}"
-        runs = [self._run_json(full_name, run_id) for run_id, _ in self.runs.get(full_name, [])]
-        return Reply(200, {"total_count": len(runs), "workflow_runs": runs}, self._limits())
+        runs = [run_id for run_id, _ in self.runs.get(full_name, [])]
+        page = int(request.query.get("page", "1"))
+        size = min(self.page_size, int(request.query.get("per_page", "30")))
+        last = max(1, -(-len(runs) // size))
+        shown = [self._run_json(full_name, i) for i in runs[(page - 1) * size : page * size]]
+        headers = {**self._limits(), "link": self._links(request, page, last)}
+        return Reply(200, {"total_count": len(runs), "workflow_runs": shown}, headers)
 
     def _run(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         full_name, run_id = f"{match['owner']}/{match['name']}", int(match["id"])
@@ -177,13 +197,19 @@ class FakeOrgGitHub(FakeServer):
         return Reply(200, self._run_json(full_name, run_id), self._limits())
 
     def _run_json(self, full_name: str, run_id: int) -> dict[str, object]:
-        base = f"{self.url}/repos/{full_name}/actions/runs"
-        return {
-            "id": run_id,
-            "name": "CI",
-            "url": f"{base}/{run_id}",
-            "logs_url": f"{base}/{run_id}/logs",
-        }
+        repo = next((r for r in self.repos if r.full_name == full_name), None)
+        return workflow_run(self.url, full_name, run_id, repo.id if repo else 0)
+
+    def _links(self, request: FakeRequest, page: int, last: int) -> str:
+        """`Link` as GitHub writes it: absolute URLs repeating the request's query, `next`
+        while there is a next page, and `last`."""
+        query = "&".join(
+            f"{k}={quote(v, safe='')}" for k, v in request.query.items() if k != "page"
+        )
+        base = f"{self.url}{request.path}?{query}&" if query else f"{self.url}{request.path}?"
+        links = [f'<{base}page={page + 1}>; rel="next"'] if page < last else []
+        links.append(f'<{base}page={last}>; rel="last"')
+        return ", ".join(links)
 
     def _logs(self, request: FakeRequest, match: re.Match[str]) -> Reply:
         return Reply(302, None, {"location": f"{self.url}/blobs/{match['id']}.zip"})
