@@ -52,8 +52,8 @@ class FakeRepo:
 
     def full_json(self, full_name: str | None = None) -> dict[str, object]:
         """`GET /repos/{owner}/{repo}`: GitHub's `full-repository`, under `full_name` if given.
-        Its `pushed_at` is never null (the description requires a date there): a repository
-        without refs shows when it was created, as GitHub stamps a new repository."""
+        Its `pushed_at` is never null (the description requires a date there, unlike in a
+        listing's `minimal-repository`): a repository without refs shows its creation time."""
         name = full_name or self.full_name
         return {
             **full_repository(self.api, name, self.id),
