@@ -88,6 +88,16 @@ def test_a_rate_limit_past_the_bound_gives_up_with_a_clear_error(
     assert "next time" in str(caught.value.hint)
 
 
+def test_endless_429s_asking_no_wait_still_end(
+    fake_openai_usage: FakeOpenAIUsage, http: httpx.Client
+) -> None:
+    fake_openai_usage.trouble.rate_limited = 50
+    fake_openai_usage.trouble.retry_after = "0"
+    with pytest.raises(UsageFetchError, match="8 answers of 429 in a row"):
+        list(_openai(fake_openai_usage, http).pages(T0, T0 + 3600, "1h"))
+    assert len(fake_openai_usage.requests) == 8
+
+
 def test_a_429_without_retry_after_waits_a_default_pause(
     fake_openai_usage: FakeOpenAIUsage, http: httpx.Client
 ) -> None:

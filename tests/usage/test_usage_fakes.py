@@ -159,12 +159,13 @@ def test_the_current_bucket_grows_as_usage_arrives(provider: str, http: httpx.Cl
     with _fake(provider, clock) as fake:
         client = _client(provider, fake, http)
         fake.plant(_usage(provider, key, T0 + 600, "model-a", 1000))
-        before = _read(provider, list(client.pages(T0, T0 + 2 * HOUR, "1h")))
+        # The watch asks up to now, mid-bucket: both clients read the bucket under way.
+        before = _read(provider, list(client.pages(T0, clock.now + 1, "1h")))
         fake.plant(_usage(provider, key, T0 + 1200, "model-a", 500))
         fake.plant(_usage(provider, key, T0 + HOUR + 60, "model-a", 700))  # not yet: the future
-        after = _read(provider, list(client.pages(T0, T0 + 2 * HOUR, "1h")))
+        after = _read(provider, list(client.pages(T0, clock.now + 1, "1h")))
         clock.now = T0 + HOUR + 120
-        later = _read(provider, list(client.pages(T0, T0 + 2 * HOUR, "1h")))
+        later = _read(provider, list(client.pages(T0, clock.now + 1, "1h")))
     assert [r.input_tokens for r in before] == [1000]
     assert [r.input_tokens for r in after] == [1500]  # the same bucket, revised
     assert [r.input_tokens for r in later] == [1500, 700]
