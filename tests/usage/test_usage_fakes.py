@@ -118,9 +118,19 @@ def test_every_bucket_is_listed_and_ungrouped_fields_are_null(http: httpx.Client
             params={"start_time": T0, "end_time": T0 + 5 * HOUR, "bucket_width": "1h"},
             headers={"Authorization": f"Bearer {fake.admin_key}"},
         ).json()
+        by_model = http.get(  # the openai SDK's array form
+            fake.url + OPENAI_PATH,
+            params={"start_time": T0, "end_time": T0 + HOUR, "group_by[]": "model"},
+            headers={"Authorization": f"Bearer {fake.admin_key}"},
+        ).json()
     assert [len(b["results"]) for b in answer["data"]] == [1, 1, 1, 0, 0]  # no group: one tally
     assert answer["data"][0]["results"][0]["api_key_id"] is None
     assert answer["data"][0]["results"][0]["model"] is None
+    first_hour = by_model["data"][0]["results"]
+    assert [(r["api_key_id"], r["model"]) for r in first_hour] == [
+        (None, "model-a"),
+        (None, "model-b"),
+    ]
 
 
 @pytest.mark.parametrize(
