@@ -9,6 +9,8 @@ answers (`rate_limit_error` with `retry-after`, `api_error`, `overloaded_error`)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from leakward.core.secret import Secret
@@ -28,7 +30,7 @@ def _record(key: str, at: int, model: str = "claude-sonnet-4-5") -> UsageRecord:
 
 
 @pytest.fixture
-def fake() -> object:
+def fake() -> Iterator[FakeAnthropicUsage]:
     with FakeAnthropicUsage() as server:
         yield server
 

@@ -8,6 +8,8 @@ and so are the fake's refusal of a wrong key and its rate-limit and outage answe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from leakward.core.secret import Secret
@@ -26,7 +28,7 @@ def _record(key: str, at: int, model: str = "gpt-4o-mini") -> UsageRecord:
 
 
 @pytest.fixture
-def fake() -> object:
+def fake() -> Iterator[FakeOpenAIUsage]:
     with FakeOpenAIUsage() as server:
         yield server
 
