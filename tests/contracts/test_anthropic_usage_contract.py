@@ -31,7 +31,8 @@ def _record(key: str, at: int, model: str = "claude-sonnet-4-5") -> UsageRecord:
 
 @pytest.fixture
 def fake() -> Iterator[FakeAnthropicUsage]:
-    with FakeAnthropicUsage() as server:
+    server = FakeAnthropicUsage()
+    with server:
         yield server
 
 

@@ -29,7 +29,8 @@ def _record(key: str, at: int, model: str = "gpt-4o-mini") -> UsageRecord:
 
 @pytest.fixture
 def fake() -> Iterator[FakeOpenAIUsage]:
-    with FakeOpenAIUsage() as server:
+    server = FakeOpenAIUsage()
+    with server:
         yield server
 
 
