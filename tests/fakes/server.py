@@ -29,6 +29,8 @@ class FakeRequest:
     query: dict[str, str]
     headers: dict[str, str]  # lower-cased names
     body: bytes
+    # Every value of each query parameter, for arrays sent as repeated names (`group_by=a&…=b`).
+    query_all: dict[str, list[str]] = field(default_factory=dict)
 
     def json(self) -> dict[str, object]:
         if not self.body:
@@ -221,6 +223,7 @@ class FakeServer:
             query={k: v[0] for k, v in parse_qs(split.query).items()},
             headers={k.lower(): v for k, v in handler.headers.items()},
             body=handler.rfile.read(length) if length else b"",
+            query_all=parse_qs(split.query),
         )
         with self.lock:
             self.requests.append(request)
