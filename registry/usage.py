@@ -145,14 +145,17 @@ def read_history(
     *,
     since: int,
     before: int,
+    width: int | None = None,
 ) -> list[UsageBucket]:
-    """The stored buckets of these keys starting in [since, before), oldest first."""
+    """The stored buckets of these keys starting in [since, before), oldest first; with
+    `width` (seconds) only buckets that wide, so a changed bucket width mixes nothing."""
     if not key_ids:
         return []
+    query = select(BUCKETS).where(BUCKETS.c.provider == provider)
+    if width is not None:
+        query = query.where(BUCKETS.c.bucket_width == width)
     query = (
-        select(BUCKETS)
-        .where(BUCKETS.c.provider == provider)
-        .where(BUCKETS.c.key_id.in_(sorted(set(key_ids))))
+        query.where(BUCKETS.c.key_id.in_(sorted(set(key_ids))))
         .where(BUCKETS.c.bucket_start >= since, BUCKETS.c.bucket_start < before)
         .order_by(BUCKETS.c.key_id, BUCKETS.c.bucket_start, BUCKETS.c.model)
     )
@@ -360,10 +363,18 @@ class UsageHistory:
         return self.engine.begin()
 
     def history(
-        self, provider: str, key_ids: Sequence[str], *, since: int, before: int
+        self,
+        provider: str,
+        key_ids: Sequence[str],
+        *,
+        since: int,
+        before: int,
+        width: int | None = None,
     ) -> list[UsageBucket]:
         with self.engine.connect() as connection:
-            return read_history(connection, provider, key_ids, since=since, before=before)
+            return read_history(
+                connection, provider, key_ids, since=since, before=before, width=width
+            )
 
     def cursor(self, provider: str) -> int | None:
         with self.engine.connect() as connection:
