@@ -27,6 +27,7 @@ from leakward.rotators.providers.registry import api_variable, url_for
 # The bucket widths both APIs accept and the most buckets a page may hold for each (OpenAI's
 # `limit` and Anthropic's `limit` document the same maxima: 1440 minutes, 168 hours, 31 days).
 PAGE_LIMITS: Mapping[str, int] = {"1m": 1440, "1h": 168, "1d": 31}
+WIDTH_SECONDS: Mapping[str, int] = {"1m": 60, "1h": 3600, "1d": 86400}
 ADMIN_KEY_VARIABLES: Mapping[str, str] = {
     "openai": "OPENAI_ADMIN_KEY",
     "anthropic": "ANTHROPIC_ADMIN_KEY",
@@ -35,6 +36,8 @@ ANTHROPIC_VERSION = "2023-06-01"
 # How long one fetch may spend waiting out 429s in all: past this the poll gives up and the
 # next poll asks again, rather than holding the watch's loop hostage to one provider.
 MAX_RATE_LIMIT_WAIT = 120.0
+# And at most this many 429s per page, however short the waits asked (a `Retry-After: 0` loop).
+MAX_RATE_LIMITED_TRIES = 8
 _DEFAULT_RETRY_AFTER = 5.0  # a 429 without a usable Retry-After header
 
 Query = tuple[tuple[str, str], ...]  # repeated names (`group_by`) keep their order
@@ -53,7 +56,8 @@ class UsageClient(Protocol):
     provider: str
 
     def pages(self, start: int, end: int, bucket_width: str) -> Iterator[object]:
-        """Each raw JSON page for buckets in [start, end) (epoch seconds), in order."""
+        """Each raw JSON page of the buckets that begin in [start, end) (epoch seconds), in
+        order; the last may be the bucket still under way, which the provider revises."""
         ...
 
 
@@ -117,7 +121,7 @@ class _UsageApi(ABC):
     # --- one page -----------------------------------------------------------------------
     def _fetch(self, query: Query) -> object:
         waited = 0.0
-        while True:
+        for _ in range(MAX_RATE_LIMITED_TRIES):
             response = self._send(query)
             if response.status_code != 429:
                 return self._document(response)
@@ -131,6 +135,11 @@ class _UsageApi(ABC):
                 )
             self._sleep(delay)
             waited += delay
+        raise UsageFetchError(
+            f"{self.provider} usage API is rate limiting ({MAX_RATE_LIMITED_TRIES} answers of"
+            f" 429 in a row)",
+            hint="poll less often or with a wider bucket; the range is fetched again next time",
+        )
 
     def _send(self, query: Query) -> httpx.Response:
         url = self._base + self.path
@@ -216,7 +225,10 @@ class AnthropicUsageClient(_UsageApi):
     def _query(self, start: int, end: int, width: str, cursor: str | None) -> Query:
         query: Query = (
             ("starting_at", rfc3339(start)),
-            ("ending_at", rfc3339(end)),
+            # The report lists buckets that *end* by `ending_at`; rounded up to the width, the
+            # range means what OpenAI's `end_time` means, buckets that *begin* before `end`,
+            # so the bucket still under way is read (and re-read, revised, on the next poll).
+            ("ending_at", rfc3339(-(-end // WIDTH_SECONDS[width]) * WIDTH_SECONDS[width])),
             ("bucket_width", width),
             ("group_by[]", "api_key_id"),
             ("group_by[]", "model"),

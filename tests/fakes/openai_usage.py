@@ -4,12 +4,13 @@ Stage: tests (usage watch). Follows OpenAI's OpenAPI document (github.com/openai
 the operation kept in tests/contracts/specs/openai_usage.yaml): Bearer auth with an Admin API key
 (`sk-admin-…`; anything else is a 401 `invalid_api_key`), `start_time` required and `end_time`
 exclusive in epoch seconds, `bucket_width` 1m/1h/1d (default 1d), `group_by` as a repeated
-parameter, `limit` with each width's documented default and maximum, a `UsageResponse` page
-(`object: page`, buckets with `start_time`/`end_time`, `has_more`, an opaque `next_page` passed
-back as `page`). Each result is an `organization.usage.completions.result` whose `input_tokens`
-includes cached tokens, as the document says; the planted record's uncached input is
-`input_uncached_tokens`. Rate limits are 429 with `Retry-After` (the document's
-`TooManyRequests`) and an `ErrorResponse` body; an outage answers an `ErrorResponse` 5xx.
+parameter (or `group_by[]`, as OpenAI's SDKs send arrays), `limit` with each width's documented
+default and maximum, a `UsageResponse` page (`object: page`, buckets with `start_time`/`end_time`,
+`has_more`, an opaque `next_page` passed back as `page`). Each result is an
+`organization.usage.completions.result` whose `input_tokens` includes cached tokens, as the
+document says; the planted record's uncached input is `input_uncached_tokens`. Rate limits are
+429 with `Retry-After` (the document's `TooManyRequests`) and an `ErrorResponse` body; an outage
+answers an `ErrorResponse` 5xx.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ class FakeOpenAIUsage(FakeServer):
         limit = page_limit(width, query.get("limit"))
         if isinstance(limit, str):
             return _invalid(limit)
-        group_by = request.query_all.get("group_by", [])
+        # The spec's form (`group_by=a&group_by=b`) or the openai SDK's (`group_by[]=a`).
+        group_by = request.query_all.get("group_by", []) + request.query_all.get("group_by[]", [])
         buckets = self.book.buckets(start, end, width, group_by)
         salt = hashlib.sha256(f"{start}/{end}/{width}/{sorted(group_by)}".encode()).hexdigest()[:12]
         offset = 0
