@@ -30,10 +30,8 @@ POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, with
 @click.option(
     "--interval",
     type=click.FloatRange(min=10),
-    default=300.0,
-    show_default=True,
     metavar="SECONDS",
-    help="Seconds between polls.",
+    help="Seconds between polls [default: $LEAKWARD_WATCH_INTERVAL, else 300].",
 )
 @click.option(
     "--policy",
@@ -52,7 +50,7 @@ POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, with
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
 def watch(
     once: bool,
-    interval: float,
+    interval: float | None,
     policy: str | None,
     bucket_width: str,
     db: str | None,
@@ -66,10 +64,11 @@ def watch(
     from leakward.settings.loader import load_settings
     from leakward.usage.clients import ADMIN_KEY_VARIABLES, usage_clients
     from leakward.usage.watch import Watch
-    from leakward.usage.watch_policy import WatchSettings, policy_from
+    from leakward.usage.watch_policy import WatchSettings, interval_from, policy_from
 
     settings = load_settings(None, os.environ, {"registry.db": db})
     chosen = policy_from(settings.environ, policy)
+    every = interval_from(settings.environ, interval)
     with httpx.Client(timeout=30.0) as http:
         clients = usage_clients(settings.environ, http)
         if not clients:
@@ -78,7 +77,7 @@ def watch(
                 f"set {' or '.join(ADMIN_KEY_VARIABLES.values())} to an Admin API key",
             )
         watch_settings = WatchSettings(
-            policy=chosen, bucket_width=bucket_width, interval_seconds=interval
+            policy=chosen, bucket_width=bucket_width, interval_seconds=every
         )
         with Registry.open(settings.registry.db) as registry:
             watcher = Watch(registry, clients, watch_settings, settings.environ)

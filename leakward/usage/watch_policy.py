@@ -15,6 +15,9 @@ from enum import StrEnum
 from leakward.core.errors import ConfigError
 
 POLICY_VARIABLE = "LEAKWARD_WATCH_POLICY"
+INTERVAL_VARIABLE = "LEAKWARD_WATCH_INTERVAL"
+DEFAULT_INTERVAL = 300.0  # seconds between polls
+MIN_INTERVAL = 10.0  # both APIs rate-limit their admin endpoints; faster gains nothing
 DAY = 86_400
 BUCKET_SECONDS: Mapping[str, int] = {"1m": 60, "1h": 3_600, "1d": DAY}
 
@@ -39,7 +42,7 @@ class WatchSettings:
     backfill_seconds: int = 28 * DAY
     # History kept per key; older buckets are pruned after each poll.
     history_seconds: int = 90 * DAY
-    interval_seconds: float = 300.0
+    interval_seconds: float = DEFAULT_INTERVAL
 
     @property
     def bucket_seconds(self) -> int:
@@ -62,3 +65,22 @@ def policy_from(environ: Mapping[str, str], flag: str | None = None) -> WatchPol
             f"{source}: unknown watch policy {name!r}",
             f"use one of {', '.join(POLICIES)} (approve is the default)",
         ) from None
+
+
+def interval_from(environ: Mapping[str, str], flag: float | None = None) -> float:
+    """Seconds between polls: the flag's, else `$LEAKWARD_WATCH_INTERVAL`, else 300."""
+    if flag is not None:
+        return flag
+    text = environ.get(INTERVAL_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_INTERVAL
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= MIN_INTERVAL:
+        raise ConfigError(
+            f"${INTERVAL_VARIABLE}: {text!r} is not a number of seconds from {MIN_INTERVAL:g}",
+            "300 polls every five minutes",
+        )
+    return seconds
