@@ -30,12 +30,14 @@ from leakward.registry.usage import (
     save_buckets,
     save_cursor,
 )
+from leakward.rotators.base import RotationError
 from leakward.usage.clients import UsageClient
 from leakward.usage.model import CONFIDENT_SCORE, detect_report
 from leakward.usage.pages import read_page
+from leakward.usage.profile import QUARANTINE_DAYS
 from leakward.usage.records import Alert, UsageRecord
 from leakward.usage.watch_handoff import HandOff, hand_off
-from leakward.usage.watch_policy import WatchSettings
+from leakward.usage.watch_policy import DAY, WatchSettings
 from leakward.webhooks.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -87,12 +89,21 @@ class Watch:
         now = int(self.clock())
         polls = tuple(self._poll_provider(client, now) for client in self.clients)
         handoffs = tuple(
-            hand_off(self.registry, alert, self.settings.policy, self.environ, self.metrics)
+            self._hand_off(alert)
             for alert in self.registry.usage.alerts(state="open")
             if alert.score >= CONFIDENT_SCORE
         )
         pruned = self.registry.usage.prune(now - self.settings.history_seconds)
         return WatchReport(tuple(_after(poll, handoffs) for poll in polls), handoffs, pruned)
+
+    def _hand_off(self, alert: UsageAlert) -> HandOff:
+        """One alert's hand-off; a failure leaves it open, to be handed off by the next poll
+        (its leak is an upsert and its rotation joined, so trying again duplicates nothing)."""
+        try:
+            return hand_off(self.registry, alert, self.settings.policy, self.environ, self.metrics)
+        except (LeakwardError, RotationError) as error:
+            log.warning("usage alert %s not handed off: %s", alert.id, error)
+            return HandOff(alert.id, alert.state, note=f"not handed off: {error}")
 
     def run(
         self, on_report: Callable[[WatchReport], None], stop: threading.Event | None = None
@@ -162,7 +173,8 @@ class Watch:
             before=start,
             width=self.settings.bucket_seconds,
         )
-        return [_as_record(bucket) for bucket in stored]
+        held = _quarantined(self.registry.usage.alerts(provider=provider))
+        return [_as_record(bucket) for bucket in stored if not _is_held(bucket, held, start)]
 
 
 def _record(connection: Connection, alert: Alert) -> AlertUpdate:
@@ -192,6 +204,23 @@ def _after(poll: ProviderPoll, handoffs: Sequence[HandOff]) -> ProviderPoll:
         for alert in poll.alerts
     )
     return replace(poll, alerts=alerts)
+
+
+def _quarantined(alerts: Iterable[UsageAlert]) -> dict[str, list[UsageAlert]]:
+    """Alerted episodes by key, dismissed ones left out: a dismissed alert was the owner."""
+    held: dict[str, list[UsageAlert]] = {}
+    for alert in alerts:
+        if alert.state != "dismissed":
+            held.setdefault(alert.key_id, []).append(alert)
+    return held
+
+
+def _is_held(bucket: UsageBucket, held: Mapping[str, Sequence[UsageAlert]], start: int) -> bool:
+    """Whether the model would not have learned this alerted bucket yet when judging from
+    `start`: it learns an alerting cell `QUARANTINE_DAYS` late, so a thief's first hours do not
+    become the key's habit between two polls."""
+    is_recent = bucket.start // DAY + QUARANTINE_DAYS > start // DAY
+    return is_recent and any(a.start <= bucket.start < a.end for a in held.get(bucket.key_id, ()))
 
 
 def _as_record(bucket: UsageBucket) -> UsageRecord:

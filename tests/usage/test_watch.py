@@ -19,6 +19,8 @@ from leakward.registry import NewKey, Owner, Registry
 from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.rotations import list_rotations
 from leakward.usage.clients import AnthropicUsageClient, OpenAIUsageClient, UsageClient
+from leakward.usage.model import CONFIDENT_SCORE
+from leakward.usage.records import UsageRecord
 from leakward.usage.watch import Watch
 from leakward.usage.watch_policy import WatchPolicy, WatchSettings
 from tests.fakes.anthropic_usage import FakeAnthropicUsage
@@ -27,7 +29,7 @@ from tests.fakes.openai_usage import PATH as OPENAI_USAGE_PATH
 from tests.fakes.openai_usage import FakeOpenAIUsage
 from tests.fakes.server import FakeServer, Reply
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
-from tests.usage.watch_world import HOUR, habit, theft, theft_start
+from tests.usage.watch_world import DAY, HOUR, habit, theft, theft_start
 
 __all__ = ["_isolated_environment", "db_url", "postgres_url"]
 
@@ -256,3 +258,65 @@ def test_auto_rotates_the_openai_key_at_the_provider(
     assert leak.revoked_at is not None
     (window,) = registry.exposure_windows(issued_key_id=leak.issued_key_id)
     assert window.leaked_at == datetime.fromtimestamp(theft_start(NOW), UTC)
+
+
+def test_a_theft_lasting_past_the_overlap_stays_one_episode(
+    registry: Registry, inbox: Inbox, http: httpx.Client
+) -> None:
+    """Polls six hours apart: the theft's early hours are stored history by the second poll,
+    held out of the key's habits, so its later hours still alert, and extend the one alert."""
+    register(registry)
+    clock = [NOW + 2 * HOUR]
+    first = theft_start(NOW)
+    later = [
+        UsageRecord(
+            "openai",
+            KEY,
+            first + h * HOUR,
+            first + (h + 1) * HOUR,
+            "gpt-4o",
+            600,
+            2_400_000,
+            900_000,
+        )
+        for h in range(3, 9)
+    ]
+    with FakeOpenAIUsage(clock=lambda: clock[0]) as usage:
+        usage.plant(*habit(KEY, NOW), *theft(KEY, NOW), *later)
+        env = environment(usage, usage.admin_key, inbox)
+        watch(registry, [openai_client(http, usage)], env, now=clock[0]).poll()
+        clock[0] = NOW + 8 * HOUR
+
+        second = watch(registry, [openai_client(http, usage)], env, now=clock[0]).poll()
+
+    assert second.polls[0].start > first  # the theft's first hours were history by then
+    (alert,) = registry.usage.alerts()
+    assert (alert.start, alert.end) == (first, first + 9 * HOUR)
+    assert second.polls[0].new_alerts == 0
+    assert len(list_rotations(registry.engine)) == 1
+
+
+def test_a_thief_back_each_night_is_not_learned_as_a_habit_between_polls(
+    registry: Registry, inbox: Inbox, http: httpx.Client
+) -> None:
+    """A modest thief (the key's own model, three times its hourly volume) at 01:00-05:00 three
+    nights running, polled every six hours: the first nights are stored history by the later
+    polls, and are held out of the key's habits as the model holds out what alerted."""
+    midnight = NOW - NOW % DAY
+    nights = [
+        UsageRecord("openai", KEY, start, start + HOUR, "gpt-4o-mini", 120, 96_000, 24_000)
+        for night in range(3)
+        for start in range(midnight + night * DAY + HOUR, midnight + night * DAY + 5 * HOUR, HOUR)
+    ]
+    register(registry)
+    clock = [midnight + 5 * HOUR + 1500]
+    with FakeOpenAIUsage(clock=lambda: clock[0]) as usage:
+        usage.plant(*habit(KEY, NOW), *nights)
+        env = environment(usage, usage.admin_key, inbox)
+        while clock[0] < midnight + 3 * DAY:
+            watch(registry, [openai_client(http, usage)], env, WatchPolicy.NOTIFY, clock[0]).poll()
+            clock[0] += 6 * HOUR
+
+    alerts = registry.usage.alerts()
+    assert [(a.start - midnight) // HOUR for a in alerts] == [1, 25, 49]
+    assert all(a.score >= CONFIDENT_SCORE for a in alerts)
