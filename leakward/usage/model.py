@@ -21,7 +21,7 @@ from leakward.usage.cells import HOUR, Cell, bucket_of, cells_by_key, unique
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Profile
 from leakward.usage.records import Alert, UsageRecord
-from leakward.usage.scoring import Evidence, evidence
+from leakward.usage.scoring import Evidence, evidence, expected_cost
 
 ALERT_SCORE = 1.0  # detect returns alerts scoring at least this
 CONFIDENT_SCORE = 2.5  # at or above it, the watch hands the alert to rotation
@@ -29,6 +29,7 @@ ALLOWANCE = 0.35  # points a cell may carry without building up towards an alert
 CARRY_GAP = 2  # cells: a longer pause in use ends a build-up
 # A build-up holds no more than this, so it drains within hours once use is ordinary again.
 CARRY_CAP = 1.6
+SURGE_WINDOW = 6 * HOUR  # the hours before a cell a surge is measured against
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +100,16 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
     alert, while one that does not last drains away."""
     judged: list[Judged | None] = []
     carried, sustained, last_slot = 0.0, 0, None
+    recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
     for cell in cells:
         if profile.unready(cell.day) is not None:
             judged.append(None)
             profile.learn(cell)
             continue
-        found = evidence(cell, profile, profile.figures(cell.day, table), table)
+        figures = profile.figures(cell.day, table)
+        recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
+        found = evidence(cell, profile, figures, table, [r for _, r in recent])
+        recent.append((cell.slot, cell.cost / expected_cost(cell, figures)))
         points = sum(e.points for e in found)
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             carried, sustained = 0.0, 0

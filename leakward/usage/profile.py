@@ -52,8 +52,7 @@ class Figures:
     """The day's snapshot the scorer reads."""
 
     cost_typical: float  # median cost of a cell with use
-    cost_high: float  # 95th percentile: the key's busy cells
-    cost_high_by_hour: dict[int, float]  # the same for cells within an hour of each hour
+    cost_typical_by_hour: dict[int, float]  # the same for cells within an hour of each hour
     shapes: dict[str, Shape]  # by model
     usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
 
@@ -158,7 +157,7 @@ def _figures(
         for hour in range(24):
             near = [c.cost for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
             if len(near) >= 4:
-                by_hour[hour] = _quantile(near, 0.95)
+                by_hour[hour] = statistics.median(near)
     total = sum(model_cost.values())
     usual = (
         sum(prices.price(profile.provider, m).blended * cost for m, cost in model_cost.items())
@@ -168,8 +167,7 @@ def _figures(
     )
     return Figures(
         cost_typical=statistics.median(costs),
-        cost_high=_quantile(costs, 0.95),
-        cost_high_by_hour=by_hour,
+        cost_typical_by_hour=by_hour,
         shapes=_shapes(cells),
         usual_price=usual,
     )
@@ -195,15 +193,6 @@ def _shapes(cells: list[Cell]) -> dict[str, Shape]:
 def size_of(use: ModelUse) -> float:
     """How much a model's use in a cell weighs: its requests, or its input where uncounted."""
     return float(use.requests if use.requests is not None else use.prompt_tokens)
-
-
-def _quantile(values: list[float], q: float) -> float:
-    """The q-quantile by linear interpolation between the sorted values."""
-    ordered = sorted(values)
-    at = q * (len(ordered) - 1)
-    low = int(at)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
 
 
 def _spread(values: list[float]) -> Spread | None:

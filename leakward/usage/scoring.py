@@ -10,6 +10,7 @@ how much was used: one stray request at 3 a.m. is an owner testing, a busy hour 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 from leakward.usage.cells import HOUR, Cell, ModelUse
@@ -19,7 +20,9 @@ from leakward.usage.profile import Figures, Profile, Shape, Spread, size_of
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The volume signal starts above this multiple of the key's busy (95th percentile) cells:
 # a launch day is a few times busier than usual, a flood far more.
-VOLUME_FREE = 8.0
+VOLUME_FREE = 12.0
+SURGE_FREE = 2.5  # a rise over the median of the hours just before counts from this multiple
+SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 # A cell as costly as this share of the key's median cell counts in full for shape signals.
 WEIGHT_FULL_AT = 0.5
 NEW_MODEL_POINTS = 0.9
@@ -41,11 +44,13 @@ class Evidence:
     words: str
 
 
-def evidence(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) -> list[Evidence]:
+def evidence(
+    cell: Cell, profile: Profile, figures: Figures, prices: PriceTable, earlier: list[float]
+) -> list[Evidence]:
     """Every signal that moved for `cell`, strongest first."""
     weight = _weight(cell, figures)
     found = [
-        _volume(cell, figures),
+        _volume(cell, figures, earlier),
         _hours(cell, profile, figures) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
@@ -61,16 +66,26 @@ def _weight(cell: Cell, figures: Figures) -> float:
     return min(1.0, cell.cost / (WEIGHT_FULL_AT * figures.cost_typical))
 
 
-def _volume(cell: Cell, figures: Figures) -> Evidence | None:
-    reference = figures.cost_high_by_hour.get(cell.hour, figures.cost_high)
-    reference = max(reference, figures.cost_typical, 1e-6)
-    ratio = cell.cost / reference
+def expected_cost(cell: Cell, figures: Figures) -> float:
+    """What the key's cells usually cost around this hour of day (any hour, for day cells)."""
+    return max(figures.cost_typical_by_hour.get(cell.hour, figures.cost_typical), 1e-6)
+
+
+def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | None:
+    """Far above the usual for the hour, or a sudden surge over the hours just before it.
+
+    A launch day lifts every hour of the day, so from its second hour on the hours before it are
+    as busy and no surge shows; a thief's flood starts in the middle of ordinary hours."""
+    ratio = cell.cost / expected_cost(cell, figures)
     points = math.log2(ratio / VOLUME_FREE) if ratio > VOLUME_FREE else 0.0
-    return Evidence(
-        "volume",
-        min(points, 4.0),
-        f"{ratio:.1f}× its busy {_grain(cell)}s (${cell.cost:.2f} against ${reference:.2f})",
-    )
+    words = f"{ratio:.1f}× its usual cost for the {_grain(cell)}"
+    if len(earlier) >= SURGE_CONTEXT:
+        before = max(1.0, statistics.median(earlier))
+        surge = ratio / before
+        if surge > SURGE_FREE and math.log2(surge / SURGE_FREE) > points:
+            points = math.log2(surge / SURGE_FREE)
+            words = f"a surge to {surge:.1f}× the hours just before it ({ratio:.1f}× its usual)"
+    return Evidence("volume", min(points, 4.0), f"{words} (${cell.cost:.2f})")
 
 
 def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
