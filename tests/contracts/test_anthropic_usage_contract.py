@@ -9,6 +9,8 @@ answers (`rate_limit_error` with `retry-after`, `api_error`, `overloaded_error`)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from leakward.core.secret import Secret
@@ -28,8 +30,9 @@ def _record(key: str, at: int, model: str = "claude-sonnet-4-5") -> UsageRecord:
 
 
 @pytest.fixture
-def fake() -> object:
-    with FakeAnthropicUsage() as server:
+def fake() -> Iterator[FakeAnthropicUsage]:
+    server = FakeAnthropicUsage()
+    with server:
         yield server
 
 

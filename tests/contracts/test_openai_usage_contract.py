@@ -8,6 +8,8 @@ and so are the fake's refusal of a wrong key and its rate-limit and outage answe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from leakward.core.secret import Secret
@@ -26,8 +28,9 @@ def _record(key: str, at: int, model: str = "gpt-4o-mini") -> UsageRecord:
 
 
 @pytest.fixture
-def fake() -> object:
-    with FakeOpenAIUsage() as server:
+def fake() -> Iterator[FakeOpenAIUsage]:
+    server = FakeOpenAIUsage()
+    with server:
         yield server
 
 

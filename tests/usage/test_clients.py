@@ -54,7 +54,7 @@ def _minutes(provider: str, key: str, start: int, count: int) -> list[UsageRecor
 
 
 def _bucket_count(pages: list[object]) -> int:
-    return sum(len(page["data"]) for page in pages)  # type: ignore[index]
+    return sum(len(page["data"]) for page in pages if isinstance(page, dict))
 
 
 # --- rate limits ------------------------------------------------------------------------------

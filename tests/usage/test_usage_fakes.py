@@ -86,7 +86,8 @@ def _totals(records: list[UsageRecord]) -> Counter[tuple[str, str | None]]:
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_planted_minutes_come_back_as_the_same_records(provider: str, http: httpx.Client) -> None:
     planted = _planted(provider)
-    with _fake(provider) as fake:
+    fake = _fake(provider)
+    with fake:
         fake.plant(*planted, _usage(provider, "", T0 + 120, "model-a", 5000))  # no key: skipped
         pages = list(_client(provider, fake, http).pages(T0, T0 + 3 * HOUR, "1m"))
     assert sorted(_read(provider, pages), key=lambda r: (r.start, r.key_id)) == sorted(
@@ -101,7 +102,8 @@ def test_wider_buckets_sum_the_minutes_per_key_and_model(
     provider: str, width: str, http: httpx.Client
 ) -> None:
     planted = _planted(provider)
-    with _fake(provider) as fake:
+    fake = _fake(provider)
+    with fake:
         fake.plant(*planted)
         pages = list(_client(provider, fake, http).pages(T0, T0 + 2 * 86_400, width))
     read = _read(provider, pages)
@@ -111,7 +113,8 @@ def test_wider_buckets_sum_the_minutes_per_key_and_model(
 
 
 def test_every_bucket_is_listed_and_ungrouped_fields_are_null(http: httpx.Client) -> None:
-    with FakeOpenAIUsage() as fake:
+    fake = FakeOpenAIUsage()
+    with fake:
         fake.plant(*_planted("openai"))
         answer = http.get(
             fake.url + OPENAI_PATH,
@@ -139,7 +142,8 @@ def test_every_bucket_is_listed_and_ungrouped_fields_are_null(http: httpx.Client
 def test_each_width_pages_by_its_documented_default_and_refuses_past_its_maximum(
     width: str, default: int, maximum: int, http: httpx.Client
 ) -> None:
-    with FakeAnthropicUsage() as fake:
+    fake = FakeAnthropicUsage()
+    with fake:
         headers = {"x-api-key": fake.admin_key, "anthropic-version": "2023-06-01"}
         asked = {"starting_at": rfc3339(T0), "ending_at": rfc3339(T0 + 40 * 86_400)}
         url = fake.url + ANTHROPIC_PATH
@@ -166,7 +170,8 @@ def test_each_width_pages_by_its_documented_default_and_refuses_past_its_maximum
 def test_the_current_bucket_grows_as_usage_arrives(provider: str, http: httpx.Client) -> None:
     clock = Clock(T0 + 30 * 60)  # half past midnight
     key = "key_abc" if provider == "openai" else "apikey_abc"
-    with _fake(provider, clock) as fake:
+    fake = _fake(provider, clock)
+    with fake:
         client = _client(provider, fake, http)
         fake.plant(_usage(provider, key, T0 + 600, "model-a", 1000))
         # The watch asks up to now, mid-bucket: both clients read the bucket under way.
@@ -183,7 +188,8 @@ def test_the_current_bucket_grows_as_usage_arrives(provider: str, http: httpx.Cl
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_only_the_admin_key_is_let_in(provider: str, http: httpx.Client) -> None:
-    with _fake(provider) as fake:
+    fake = _fake(provider)
+    with fake:
         if provider == "openai":
             answer = http.get(
                 fake.url + OPENAI_PATH,

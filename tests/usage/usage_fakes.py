@@ -19,11 +19,13 @@ from tests.fakes.openai_usage import FakeOpenAIUsage
 
 @pytest.fixture
 def fake_openai_usage() -> Iterator[FakeOpenAIUsage]:
-    with FakeOpenAIUsage() as server:
+    server = FakeOpenAIUsage()
+    with server:
         yield server
 
 
 @pytest.fixture
 def fake_anthropic_usage() -> Iterator[FakeAnthropicUsage]:
-    with FakeAnthropicUsage() as server:
+    server = FakeAnthropicUsage()
+    with server:
         yield server
