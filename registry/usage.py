@@ -31,6 +31,10 @@ from leakward.registry.upsert import insert_for
 BUCKETS: Table = UsageBucketRow.__table__  # type: ignore[assignment]
 CURSORS: Table = UsageCursorRow.__table__  # type: ignore[assignment]
 ALERTS: Table = UsageAlertRow.__table__  # type: ignore[assignment]
+# What makes a bucket one row, and what a revised report of it replaces.
+_IDENTITY = ("provider", "key_id", "bucket_start", "bucket_width", "model")
+_COUNTS = ("requests", "input_tokens", "output_tokens", "cached_input_tokens", "fetched_at")
+_BATCH = 1000  # rows per statement
 
 
 class UsageCounts(Protocol):
@@ -103,39 +107,46 @@ class AlertUpdate:
 def save_buckets(
     connection: Connection, buckets: Iterable[UsageCounts], fetched_at: datetime | None = None
 ) -> int:
-    """Upsert each bucket (a revised one replaces its counts); returns how many were written."""
-    dialect = connection.dialect.name
-    written = 0
+    """Upsert each bucket (a revised one replaces its counts); returns how many were written.
+
+    One statement per batch, not per bucket: a first poll reads weeks of every key. A bucket
+    given twice is written once, with the later counts (PostgreSQL refuses one statement that
+    updates a row twice)."""
     moment = fetched_at or utc_now()
-    # Sorted, so two polls writing the same buckets lock rows in one order and cannot deadlock.
-    for bucket in sorted(buckets, key=_bucket_key):
-        counts = {
+    rows: dict[tuple[str, str, int, int, str], dict[str, object]] = {}
+    for bucket in buckets:
+        rows[_bucket_key(bucket)] = {
+            "provider": bucket.provider,
+            "key_id": bucket.key_id,
+            "bucket_start": bucket.start,
+            "bucket_width": bucket.end - bucket.start,
+            "model": bucket.model or "",
             "requests": bucket.requests,
             "input_tokens": bucket.input_tokens,
             "output_tokens": bucket.output_tokens,
             "cached_input_tokens": bucket.cached_input_tokens,
             "fetched_at": moment,
         }
-        statement = insert_for(dialect, BUCKETS).values(
-            provider=bucket.provider,
-            key_id=bucket.key_id,
-            bucket_start=bucket.start,
-            bucket_width=bucket.end - bucket.start,
-            model=bucket.model or "",
-            **counts,
-        )
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["provider", "key_id", "bucket_start", "bucket_width", "model"],
-                set_=counts,
-            )
-        )
-        written += 1
-    return written
+    statement = insert_for(connection.dialect.name, BUCKETS)
+    upsert = statement.on_conflict_do_update(
+        index_elements=list(_IDENTITY),
+        set_={name: statement.excluded[name] for name in _COUNTS},
+    )
+    # Sorted, so two polls writing the same buckets lock rows in one order and cannot deadlock.
+    ordered = [rows[key] for key in sorted(rows)]
+    for first in range(0, len(ordered), _BATCH):
+        connection.execute(upsert, ordered[first : first + _BATCH])
+    return len(ordered)
 
 
 def _bucket_key(bucket: UsageCounts) -> tuple[str, str, int, int, str]:
-    return (bucket.provider, bucket.key_id, bucket.start, bucket.end, bucket.model or "")
+    return (
+        bucket.provider,
+        bucket.key_id,
+        bucket.start,
+        bucket.end - bucket.start,
+        bucket.model or "",
+    )
 
 
 def read_history(

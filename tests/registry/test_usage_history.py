@@ -182,3 +182,21 @@ def test_the_usage_migration_goes_down_and_up(db_url: str) -> None:
         upgrade(engine)
         tables = set(inspect(engine).get_table_names())
     assert {"usage_buckets", "usage_cursors", "usage_alerts"} <= tables
+
+
+def test_a_bucket_given_twice_in_one_write_keeps_the_later_counts(registry: Registry) -> None:
+    # Two pages may carry the same bucket; PostgreSQL refuses one statement updating a row twice.
+    with registry.usage.transaction() as connection:
+        written = save_buckets(connection, [bucket(0, 100), bucket(0, 120), bucket(1, 5)])
+
+    stored = registry.usage.history("openai", ["key_a"], since=T0, before=T0 + 9 * HOUR)
+    assert written == 2
+    assert [b.input_tokens for b in stored] == [120, 5]
+
+
+def test_a_thousand_buckets_and_more_are_written_in_batches(registry: Registry) -> None:
+    records = [bucket(h, h + 1, key=f"key_{h % 3}") for h in range(2500)]
+    with registry.usage.transaction() as connection:
+        assert save_buckets(connection, records) == 2500
+
+    assert registry.usage.count("openai") == 2500
