@@ -18,8 +18,11 @@ import click
 from leakward.core.errors import EXIT_INCOMPLETE, ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from leakward.registry.usage import UsageAlert
     from leakward.usage.watch import WatchReport
+    from leakward.usage.watch_policy import WatchSettings
 
 FORMATS = ("text", "json")
 POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, without importing it
@@ -46,6 +49,12 @@ POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, with
     show_default=True,
     help="The usage buckets asked for.",
 )
+@click.option(
+    "--dismiss",
+    type=click.IntRange(1),
+    metavar="ALERT_ID",
+    help="Mark an alert as the owner's own use (its hours become the key's habit) and exit.",
+)
 @click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
 def watch(
@@ -53,44 +62,72 @@ def watch(
     interval: float | None,
     policy: str | None,
     bucket_width: str,
+    dismiss: int | None,
     db: str | None,
     output: str,
 ) -> None:
     """Poll the providers' usage APIs per key, alert on unusual use, and hand confident alerts
     to rotation."""
-    import httpx
-
-    from leakward.registry import Registry
     from leakward.settings.loader import load_settings
-    from leakward.usage.clients import ADMIN_KEY_VARIABLES, usage_clients
-    from leakward.usage.watch import Watch
     from leakward.usage.watch_policy import WatchSettings, interval_from, policy_from
 
     settings = load_settings(None, os.environ, {"registry.db": db})
-    chosen = policy_from(settings.environ, policy)
-    every = interval_from(settings.environ, interval)
+    if dismiss is not None:
+        _dismiss(settings.registry.db, dismiss, output)
+        return
+    watch_settings = WatchSettings(
+        policy=policy_from(settings.environ, policy),
+        bucket_width=bucket_width,
+        interval_seconds=interval_from(settings.environ, interval),
+    )
+    report = _poll(settings.registry.db, settings.environ, watch_settings, once, output)
+    if report is not None and not report.is_complete:
+        raise click.exceptions.Exit(EXIT_INCOMPLETE)
+
+
+def _poll(
+    db: str | None,
+    environ: Mapping[str, str],
+    settings: WatchSettings,
+    once: bool,
+    output: str,
+) -> WatchReport | None:
+    """One poll (`once`, returned) or polls until interrupted (None)."""
+    import httpx
+
+    from leakward.registry import Registry
+    from leakward.usage.clients import ADMIN_KEY_VARIABLES, usage_clients
+    from leakward.usage.watch import Watch
+
     with httpx.Client(timeout=30.0) as http:
-        clients = usage_clients(settings.environ, http)
+        clients = usage_clients(environ, http)
         if not clients:
             raise ConfigError(
                 "no usage API to watch: no admin key is set",
                 f"set {' or '.join(ADMIN_KEY_VARIABLES.values())} to an Admin API key",
             )
-        watch_settings = WatchSettings(
-            policy=chosen, bucket_width=bucket_width, interval_seconds=every
-        )
-        with Registry.open(settings.registry.db) as registry:
-            watcher = Watch(registry, clients, watch_settings, settings.environ)
+        with Registry.open(db) as registry:
+            watcher = Watch(registry, clients, settings, environ)
             if once:
                 report = watcher.poll()
                 _render(report, output)
-                if not report.is_complete:
-                    raise click.exceptions.Exit(EXIT_INCOMPLETE)
-                return
+                return report
             try:
                 watcher.run(lambda report: _render(report, output))
             except KeyboardInterrupt:
                 click.echo("leakward watch: stopped", err=True)
+    return None
+
+
+def _dismiss(db: str | None, alert_id: int, output: str) -> None:
+    from leakward.registry import Registry
+
+    with Registry.open(db) as registry:
+        alert = registry.usage.mark(alert_id, "dismissed")
+    if output == "json":
+        click.echo(json.dumps(_alert(alert)))
+    else:
+        click.echo(f"alert {alert.id} ({alert.key_id}) dismissed: its hours count as habit")
 
 
 def _render(report: WatchReport, output: str) -> None:

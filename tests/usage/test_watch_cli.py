@@ -128,3 +128,21 @@ def test_an_unknown_policy_in_the_environment_names_the_right_ones(db: str) -> N
     assert done.returncode == 2
     assert "$LEAKWARD_WATCH_POLICY: unknown watch policy 'rotate-everything'" in done.stderr
     assert "approve, notify, auto" in done.stderr
+
+
+def test_a_dismissed_alert_is_the_owners_use_and_stays_dismissed(
+    db: str, usage: FakeOpenAIUsage
+) -> None:
+    now = int(time.time())
+    usage.plant(*habit(KEY, now), *theft(KEY, now))
+    assert watch_once(db, "--policy", "notify").exit_code == 0
+
+    dismissed = CliRunner().invoke(cli, ["watch", "--dismiss", "1", "--db", db])
+    again = watch_once(db, "--format", "json")
+
+    assert dismissed.exit_code == 0, dismissed.output
+    assert f"alert 1 ({KEY}) dismissed" in dismissed.output
+    assert again.exit_code == 0, again.output
+    assert [a["state"] for a in json.loads(again.output)["alerts"]] == ["dismissed"]
+    with Registry.open(db) as registry:
+        assert [a.state for a in registry.usage.alerts()] == ["dismissed"]
