@@ -50,6 +50,14 @@ POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, with
     help="The usage buckets asked for.",
 )
 @click.option(
+    "--keep-days",
+    type=click.IntRange(min=28),
+    default=90,
+    show_default=True,
+    help="Days of usage history kept per key; older buckets are pruned after each poll (the "
+    "model looks back 28 days).",
+)
+@click.option(
     "--dismiss",
     type=click.IntRange(1),
     metavar="ALERT_ID",
@@ -62,6 +70,7 @@ def watch(
     interval: float | None,
     policy: str | None,
     bucket_width: str,
+    keep_days: int,
     dismiss: int | None,
     db: str | None,
     output: str,
@@ -69,7 +78,7 @@ def watch(
     """Poll the providers' usage APIs per key, alert on unusual use, and hand confident alerts
     to rotation."""
     from leakward.settings.loader import load_settings
-    from leakward.usage.watch_policy import WatchSettings, interval_from, policy_from
+    from leakward.usage.watch_policy import DAY, WatchSettings, interval_from, policy_from
 
     settings = load_settings(None, os.environ, {"registry.db": db})
     if dismiss is not None:
@@ -79,6 +88,7 @@ def watch(
         policy=policy_from(settings.environ, policy),
         bucket_width=bucket_width,
         interval_seconds=interval_from(settings.environ, interval),
+        history_seconds=keep_days * DAY,
     )
     report = _poll(settings.registry.db, settings.environ, watch_settings, once, output)
     if report is not None and not report.is_complete:

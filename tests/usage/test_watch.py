@@ -18,6 +18,7 @@ from leakward.core.secret import Secret
 from leakward.registry import NewKey, Owner, Registry
 from leakward.registry.rotation_state import RotationStatus
 from leakward.registry.rotations import list_rotations
+from leakward.registry.usage import save_buckets
 from leakward.usage.clients import AnthropicUsageClient, OpenAIUsageClient, UsageClient
 from leakward.usage.model import CONFIDENT_SCORE
 from leakward.usage.records import UsageRecord
@@ -320,3 +321,20 @@ def test_a_thief_back_each_night_is_not_learned_as_a_habit_between_polls(
     alerts = registry.usage.alerts()
     assert [(a.start - midnight) // HOUR for a in alerts] == [1, 25, 49]
     assert all(a.score >= CONFIDENT_SCORE for a in alerts)
+
+
+def test_history_older_than_the_kept_window_is_pruned_by_a_poll(
+    registry: Registry, usage: FakeOpenAIUsage, inbox: Inbox, http: httpx.Client
+) -> None:
+    register(registry)
+    usage.plant(*habit(KEY, NOW))
+    old = habit(KEY, NOW - 40 * DAY, days=3)  # stored by an earlier run, 41 to 43 days ago
+    with registry.usage.transaction() as connection:
+        save_buckets(connection, old)
+    settings = WatchSettings(history_seconds=35 * DAY)
+    env = environment(usage, usage.admin_key, inbox)
+
+    report = Watch(registry, [openai_client(http, usage)], settings, env, clock=lambda: NOW).poll()
+
+    assert report.pruned == len(old)
+    assert registry.usage.count() == report.polls[0].records
