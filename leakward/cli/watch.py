@@ -20,7 +20,7 @@ from leakward.core.errors import EXIT_INCOMPLETE, ConfigError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from leakward.registry.usage import UsageAlert
+    from leakward.registry.usage_alerts import UsageAlert
     from leakward.usage.watch import WatchReport
     from leakward.usage.watch_policy import WatchSettings
 

@@ -22,14 +22,8 @@ from sqlalchemy import Connection
 
 from leakward.core.errors import LeakwardError
 from leakward.registry import Registry
-from leakward.registry.usage import (
-    AlertUpdate,
-    UsageAlert,
-    UsageBucket,
-    record_alert,
-    save_buckets,
-    save_cursor,
-)
+from leakward.registry.usage import UsageBucket, save_buckets, save_cursor
+from leakward.registry.usage_alerts import AlertUpdate, UsageAlert, record_alert
 from leakward.rotators.base import RotationError
 from leakward.usage.clients import UsageClient
 from leakward.usage.model import CONFIDENT_SCORE, detect_report

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from leakward.registry import LeakLocation, LeakSighting, Match, MatchQuery, Registry
 from leakward.registry.models import KeyStatus
-from leakward.registry.usage import UsageAlert
+from leakward.registry.usage_alerts import UsageAlert
 from leakward.response.leaks import ResponsePolicy, rotate_leak
 from leakward.rotators.base import Notice, PermanentError, TransientError
 from leakward.usage.watch_policy import WatchPolicy

@@ -11,7 +11,8 @@ from sqlalchemy import inspect
 from leakward.core.errors import UsageError
 from leakward.registry import Registry
 from leakward.registry.schema import downgrade, upgrade
-from leakward.registry.usage import record_alert, save_buckets, save_cursor
+from leakward.registry.usage import save_buckets, save_cursor
+from leakward.registry.usage_alerts import record_alert
 from leakward.usage.records import UsageRecord
 
 HOUR = 3600
@@ -28,8 +29,6 @@ def bucket(
 def test_a_revised_bucket_replaces_its_counts(registry: Registry) -> None:
     usage = registry.usage
     with usage.transaction() as connection:
-        from leakward.registry.usage import save_buckets
-
         save_buckets(connection, [bucket(0, 100), bucket(1, 200)])
     with usage.transaction() as connection:
         save_buckets(connection, [bucket(1, 250)])  # the provider revised the last bucket
