@@ -338,3 +338,76 @@ def test_history_older_than_the_kept_window_is_pruned_by_a_poll(
 
     assert report.pruned == len(old)
     assert registry.usage.count() == report.polls[0].records
+
+
+class OtherFormat(FakeServer):
+    """Answers OpenAI's usage path with a page of Anthropic's format (a misrouted base URL)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        page = {
+            "data": [{"starting_at": "2026-12-01T00:00:00Z", "ending_at": "2026-12-01T01:00:00Z"}],
+            "has_more": False,
+            "next_page": None,
+        }
+        self.route("GET", OPENAI_USAGE_PATH, lambda request, match: Reply(200, page))
+
+
+def test_a_page_of_another_format_is_refused_and_nothing_moves(
+    registry: Registry, inbox: Inbox, http: httpx.Client
+) -> None:
+    with OtherFormat() as other:
+        client = OpenAIUsageClient(http, Secret("sk-admin-x"), other.url)
+        report = watch(registry, [client], environment(other, "sk-admin-x", inbox)).poll()
+
+    (poll,) = report.polls
+    assert poll.error is not None
+    assert "expected an OpenAI page" in poll.error
+    assert registry.usage.cursor("openai") is None
+    assert registry.usage.count() == 0
+
+
+class AheadOfUs(FakeServer):
+    """An OpenAI usage API whose clock runs two hours ahead: it reports a bucket that has not
+    begun on this machine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        start = NOW - NOW % HOUR + 2 * HOUR
+        result = {
+            "object": "organization.usage.completions.result",
+            "input_tokens": 5000,
+            "output_tokens": 900,
+            "input_cached_tokens": 0,
+            "input_audio_tokens": 0,
+            "output_audio_tokens": 0,
+            "num_model_requests": 4,
+            "project_id": None,
+            "user_id": None,
+            "api_key_id": KEY,
+            "model": "gpt-4o",
+            "batch": None,
+        }
+        bucket = {"object": "bucket", "start_time": start, "end_time": start + HOUR}
+        page = {
+            "object": "page",
+            "data": [{**bucket, "results": [result]}],
+            "has_more": False,
+            "next_page": None,
+        }
+        self.route("GET", OPENAI_USAGE_PATH, lambda request, match: Reply(200, page))
+
+
+def test_usage_from_this_machines_future_is_clock_skew_not_a_theft(
+    registry: Registry, inbox: Inbox, http: httpx.Client
+) -> None:
+    register(registry)
+    with AheadOfUs() as ahead:
+        client = OpenAIUsageClient(http, Secret("sk-admin-x"), ahead.url)
+        report = watch(registry, [client], environment(ahead, "sk-admin-x", inbox)).poll()
+
+    (poll,) = report.polls
+    assert poll.error is not None
+    assert "after this machine's clock" in poll.error
+    assert registry.usage.count() == 0
+    assert registry.usage.cursor("openai") is None
