@@ -411,3 +411,29 @@ def test_usage_from_this_machines_future_is_clock_skew_not_a_theft(
     assert "after this machine's clock" in poll.error
     assert registry.usage.count() == 0
     assert registry.usage.cursor("openai") is None
+
+
+def test_an_anthropic_theft_is_handed_off_the_same_way(
+    registry: Registry, inbox: Inbox, http: httpx.Client
+) -> None:
+    key = "apikey_01Victim"
+    entry = registry.add_key(NewKey(provider="anthropic", owner=Owner(email=OWNER), key_id=key))
+    with FakeAnthropicUsage(clock=lambda: NOW) as anthropic:
+        model = "claude-3-5-haiku-20241022"
+        anthropic.plant(*habit(key, NOW, provider="anthropic", model=model))
+        anthropic.plant(*theft(key, NOW, provider="anthropic", model="claude-opus-4-20250514"))
+        client = AnthropicUsageClient(http, Secret(anthropic.admin_key), anthropic.url)
+        env = {
+            "LEAKWARD_API_ANTHROPIC": anthropic.url,
+            "ANTHROPIC_ADMIN_KEY": anthropic.admin_key,
+            "LEAKWARD_WEBHOOK_URL": f"{inbox.url}/hook",
+        }
+
+        report = watch(registry, [client], env).poll()
+
+    (alert,) = report.polls[0].alerts
+    assert (alert.provider, alert.key_id, alert.start) == ("anthropic", key, theft_start(NOW))
+    (leak,) = registry.list_leaks()
+    assert (leak.issued_key_id, leak.source_kind) == (entry, "suspected-use")
+    (rotation,) = list_rotations(registry.engine)
+    assert rotation.status is RotationStatus.PENDING_APPROVAL
