@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -256,3 +257,78 @@ class OperatorActionRow(Base):
     action: Mapped[str] = mapped_column(String(32))  # retry, approve
     rotation_id: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(500))
+
+
+class UsageBucketRow(Base):
+    """One key's use of one model in one bucket, as the provider's usage report gave it.
+
+    Written by `leakward watch` (registry/usage.py). The provider revises its latest bucket
+    while it fills, so a bucket is upserted on (provider, key, start, width, model); `model`
+    is "" rather than NULL where the report names none, so that NULLs never make two rows of
+    one bucket. Counts only: nothing here is a secret.
+    """
+
+    __tablename__ = "usage_buckets"
+    __table_args__ = (
+        UniqueConstraint(
+            "provider",
+            "key_id",
+            "bucket_start",
+            "bucket_width",
+            "model",
+            name="uq_usage_buckets_bucket",
+        ),
+        Index("ix_usage_buckets_start", "bucket_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(200))
+    bucket_start: Mapped[int] = mapped_column(BigInteger)  # epoch seconds, UTC
+    bucket_width: Mapped[int] = mapped_column(Integer)  # seconds
+    model: Mapped[str] = mapped_column(String(200), default="")
+    requests: Mapped[int | None] = mapped_column(BigInteger)  # None: not counted (Anthropic)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cached_input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class UsageCursorRow(Base):
+    """How far each provider's usage has been read: the next poll starts a little before it."""
+
+    __tablename__ = "usage_cursors"
+
+    provider: Mapped[str] = mapped_column(String(64), primary_key=True)
+    polled_until: Mapped[int] = mapped_column(BigInteger)  # epoch seconds, UTC
+    polled_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+USAGE_ALERT_STATES = ("open", "handed-off", "dismissed")
+
+
+class UsageAlertRow(Base):
+    """One episode of a key used unlike itself: its buckets, score and reason in words.
+
+    A later poll that sees the same episode again (overlapping or touching buckets) extends
+    this row instead of adding one; the unique start makes a race of two polls end in one row.
+    `leak_id` and `rotation_id` say what the hand-off to rotation made of it.
+    """
+
+    __tablename__ = "usage_alerts"
+    __table_args__ = (
+        UniqueConstraint("provider", "key_id", "bucket_start", name="uq_usage_alerts_episode"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(200))
+    bucket_start: Mapped[int] = mapped_column(BigInteger)  # first bucket, epoch seconds
+    bucket_end: Mapped[int] = mapped_column(BigInteger)  # end of the last bucket
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    leak_id: Mapped[int | None] = mapped_column(ForeignKey("leaks.id", ondelete="SET NULL"))
+    rotation_id: Mapped[int | None] = mapped_column(Integer)

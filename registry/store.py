@@ -24,6 +24,7 @@ from leakward.registry.inventory import InventoryEntry, read_inventory
 from leakward.registry.matching import match_many
 from leakward.registry.pepper import load_pepper
 from leakward.registry.pepper_check import confirmed_pepper
+from leakward.registry.usage import UsageHistory
 from leakward.registry.values import (
     ExposureWindow,
     ImportResult,
@@ -77,6 +78,11 @@ class Registry:
     @property
     def url(self) -> str:
         return display_url(self.engine.url.render_as_string(hide_password=False))
+
+    @property
+    def usage(self) -> UsageHistory:
+        """The usage watch's tables: per-key usage history, poll cursors, alerts."""
+        return UsageHistory(self.engine)
 
     def fingerprint(self, secret: str) -> str:
         """The registry fingerprint of a value: what matching and leak records are keyed by."""

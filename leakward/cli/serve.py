@@ -271,6 +271,7 @@ def serve(
     from leakward.settings.loader import load_settings
     from leakward.settings.work import work_settings
     from leakward.sweep.schedules import checked_schedules, run_scheduler
+    from leakward.usage.watch_job import schedule_watch
 
     _log_to_stderr()
     # The config is read before anything opens, so a bad one stops serve with nothing to undo.
@@ -312,6 +313,9 @@ def serve(
     if service.broker:
         click.echo(f"leakward serve: webhook jobs go to {service.broker}", err=True)
     try:
+        # With an admin key set, usage is watched too (leakward/usage/watch_job.py).
+        if schedule_watch(scheduler, settings.environ, settings.registry.db):
+            click.echo("leakward serve: watching key usage (see: leakward watch --help)", err=True)
         uvicorn.Server(service.server_config(host, port)).run()
     finally:
         scheduler.shutdown(wait=False)

@@ -135,12 +135,18 @@ def rotate_leak(
     *,
     on_busy: BusyHandler | None = None,
     attempt: int = 0,
+    requires_approval: bool = False,
 ) -> RotationOutcome:
-    """Rotate `issued_key_id` for `leak_id` (joining the rotation that leak already has)."""
+    """Rotate `issued_key_id` for `leak_id` (joining the rotation that leak already has);
+    with `requires_approval` it stops after verifying until a person approves it."""
     pipeline = build_pipeline(registry, issued_key_id, environ)
     # The pipeline's verify step decides "live": it is handed the found value, in memory only.
     result = pipeline.rotate(
-        issued_key_id, policy=policy.for_exposure(is_public), leak_id=leak_id, secret=secret
+        issued_key_id,
+        policy=policy.for_exposure(is_public),
+        leak_id=leak_id,
+        secret=secret,
+        requires_approval=requires_approval,
     )
     rotation = result.rotation
     if result.is_busy:
@@ -150,7 +156,9 @@ def rotate_leak(
             again = functools.partial(
                 rotate_leak, registry, issued_key_id, leak_id, secret, is_public, policy, environ
             )
-            retry = functools.partial(again, metrics, attempt=attempt + 1)
+            retry = functools.partial(
+                again, metrics, attempt=attempt + 1, requires_approval=requires_approval
+            )
             _retry_later(retry, attempt, rotation.id)
         return RotationOutcome(issued_key_id, rotation.id, "busy", is_busy=True)
     metrics.rotation(rotation.status)

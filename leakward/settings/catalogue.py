@@ -343,6 +343,11 @@ HANDED_DOWN: tuple[tuple[str, str], ...] = (
     ("LEAKWARD_PEPPER, LEAKWARD_PEPPER_FILE", "The registry's fingerprint pepper, or its file."),
     ("LEAKWARD_API_<NAME>", "Base URL of provider NAME's API (`scan --verify`, rotators)."),
     (
+        "LEAKWARD_WATCH_POLICY, LEAKWARD_WATCH_INTERVAL",
+        "`watch` and `serve`'s usage watch (on when `OPENAI_ADMIN_KEY` or `ANTHROPIC_ADMIN_KEY` is "
+        "set): what a confident alert does (approve, notify, auto) and seconds between polls.",
+    ),
+    (
         "provider credentials",
         "Each rotator, secret store and notifier names its own variables; see the provider's page.",
     ),

@@ -1,0 +1,177 @@
+"""Usage alerts: one row per episode of a key used unlike itself, and what became of it.
+
+Stage: registry. `leakward watch` records each alert the model raises here; an alert seen again
+by a later poll (its buckets overlapping or touching the stored episode's) extends the stored row
+instead of adding one, so re-polls never duplicate an episode. The hand-off to rotation marks the
+alert `handed-off` with the leak and rotation it made; an operator may mark it `dismissed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Row, Table, select, update
+
+from leakward.core.errors import RegistryError, UsageError
+from leakward.registry.models import USAGE_ALERT_STATES, UsageAlertRow, utc_now
+from leakward.registry.upsert import insert_for
+
+ALERTS: Table = UsageAlertRow.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageAlert:
+    """A stored alert: one episode of one key, and what its hand-off made of it."""
+
+    id: int
+    provider: str
+    key_id: str
+    start: int
+    end: int
+    score: float
+    reason: str
+    state: str  # open, handed-off, dismissed
+    created_at: datetime
+    updated_at: datetime
+    leak_id: int | None
+    rotation_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertUpdate:
+    """The stored alert after recording one the model raised, and whether it is a new episode."""
+
+    alert: UsageAlert
+    is_new: bool
+
+
+def record_alert(
+    connection: Connection,
+    *,
+    provider: str,
+    key_id: str,
+    start: int,
+    end: int,
+    score: float,
+    reason: str,
+) -> AlertUpdate:
+    """Store an alert, or extend the stored episode it continues (buckets overlapping or
+    touching). An extended episode keeps its start, its state and its highest score; the reason
+    follows the higher score."""
+    episode = _episode(connection, provider, key_id, start, end)
+    if episode is None:
+        statement = insert_for(connection.dialect.name, ALERTS).values(
+            provider=provider,
+            key_id=key_id,
+            bucket_start=start,
+            bucket_end=end,
+            score=score,
+            reason=reason,
+            state="open",
+            created_at=utc_now(),
+            updated_at=utc_now(),
+        )
+        # Another poll recording the same episode at once: its row wins, and is extended below.
+        inserted = connection.execute(statement.on_conflict_do_nothing())
+        if inserted.rowcount:
+            return AlertUpdate(_alert_where(connection, provider, key_id, start), is_new=True)
+        episode = _episode(connection, provider, key_id, start, end)
+        if episode is None:  # pragma: no cover - the conflicting row exists by definition
+            raise RegistryError("a usage alert vanished while it was recorded", hint="retry")
+    changes: dict[str, object] = {
+        "bucket_start": min(episode.start, start),
+        "bucket_end": max(episode.end, end),
+        "updated_at": utc_now(),
+    }
+    if score > episode.score:
+        changes |= {"score": score, "reason": reason}
+    connection.execute(update(ALERTS).where(ALERTS.c.id == episode.id).values(**changes))
+    return AlertUpdate(_alert_by_id(connection, episode.id), is_new=False)
+
+
+def _episode(
+    connection: Connection, provider: str, key_id: str, start: int, end: int
+) -> UsageAlert | None:
+    query = (
+        select(ALERTS)
+        .where(ALERTS.c.provider == provider, ALERTS.c.key_id == key_id)
+        .where(ALERTS.c.bucket_start <= end, ALERTS.c.bucket_end >= start)
+        .order_by(ALERTS.c.bucket_start)
+        .limit(1)
+    )
+    row = connection.execute(query).first()
+    return None if row is None else _alert(row)
+
+
+def _alert_where(connection: Connection, provider: str, key_id: str, start: int) -> UsageAlert:
+    query = select(ALERTS).where(
+        ALERTS.c.provider == provider, ALERTS.c.key_id == key_id, ALERTS.c.bucket_start == start
+    )
+    return _alert(connection.execute(query).one())
+
+
+def _alert_by_id(connection: Connection, alert_id: int) -> UsageAlert:
+    row = connection.execute(select(ALERTS).where(ALERTS.c.id == alert_id)).first()
+    if row is None:
+        raise RegistryError(
+            f"no usage alert {alert_id} in the registry",
+            hint="list usage alerts with: leakward watch --once --format json",
+        )
+    return _alert(row)
+
+
+def _alert(row: Row[tuple[object, ...]]) -> UsageAlert:
+    values = row._mapping
+    return UsageAlert(
+        id=values["id"],
+        provider=values["provider"],
+        key_id=values["key_id"],
+        start=int(values["bucket_start"]),
+        end=int(values["bucket_end"]),
+        score=float(values["score"]),
+        reason=values["reason"],
+        state=values["state"],
+        created_at=values["created_at"],
+        updated_at=values["updated_at"],
+        leak_id=values["leak_id"],
+        rotation_id=values["rotation_id"],
+    )
+
+
+def list_alerts(
+    connection: Connection, *, state: str | None = None, provider: str | None = None
+) -> list[UsageAlert]:
+    """Stored alerts, oldest episode first."""
+    query = select(ALERTS).order_by(ALERTS.c.bucket_start, ALERTS.c.id)
+    if state is not None:
+        query = query.where(ALERTS.c.state == check_alert_state(state))
+    if provider is not None:
+        query = query.where(ALERTS.c.provider == provider)
+    return [_alert(row) for row in connection.execute(query)]
+
+
+def mark_alert(
+    connection: Connection,
+    alert_id: int,
+    state: str,
+    *,
+    leak_id: int | None = None,
+    rotation_id: int | None = None,
+) -> UsageAlert:
+    """Set an alert's state, with the leak and rotation its hand-off made (kept if None)."""
+    changes: dict[str, object] = {"state": check_alert_state(state), "updated_at": utc_now()}
+    if leak_id is not None:
+        changes["leak_id"] = leak_id
+    if rotation_id is not None:
+        changes["rotation_id"] = rotation_id
+    connection.execute(update(ALERTS).where(ALERTS.c.id == alert_id).values(**changes))
+    return _alert_by_id(connection, alert_id)
+
+
+def check_alert_state(state: str) -> str:
+    if state not in USAGE_ALERT_STATES:
+        raise UsageError(
+            f"unknown usage alert state {state!r}", hint=f"use one of {USAGE_ALERT_STATES}"
+        )
+    return state
