@@ -1,7 +1,10 @@
 """Fake Hugging Face Hub: GET /api/whoami-v2 with a Bearer user token.
 
-Stage: tests (rotators). 401 `{"error": "Invalid credentials in Authorization header"}` for an
-unknown token, otherwise the user with the token's role, as huggingface.co does.
+Stage: tests (rotators). Answers as the Hub's OpenAPI document (tests/contracts/specs/
+huggingface.yaml) says: the user with every field the document requires, and the token under
+`auth.accessToken` with its role (`read`, `write` or `fineGrained`, whose permissions are listed
+per entity). An unknown token gets 401 `{"error": "Invalid credentials in Authorization
+header"}` with the same text in X-Error-Message, which is what huggingface_hub reads.
 """
 
 from __future__ import annotations
@@ -11,26 +14,55 @@ import secrets
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
+INVALID = "Invalid credentials in Authorization header"
+USER_ID = "6a61ec32fc25ba6426e21b6f"  # the Hub's ids are 24 hex digits
+
 
 class FakeHuggingFace(FakeServer):
     def __init__(self) -> None:
         super().__init__()
-        self.tokens: set[str] = set()
+        self.tokens: dict[str, str] = {}  # value -> role
         self.route("GET", r"/api/whoami-v2", self._whoami)
 
-    def add_token(self) -> str:
+    def add_token(self, role: str = "read") -> str:
         value = "hf_" + secrets.token_hex(17)
-        self.tokens.add(value)
+        self.tokens[value] = role
         return value
 
     def _whoami(self, request: FakeRequest, match: re.Match[str]) -> Reply:
-        if request.bearer() not in self.tokens:
-            return Reply(401, {"error": "Invalid credentials in Authorization header"})
+        role = self.tokens.get(request.bearer() or "")
+        if role is None:
+            return Reply(401, {"error": INVALID}, {"x-error-message": INVALID})
+        token: dict[str, object] = {
+            "displayName": f"leakward-{role}",
+            "role": role,
+            "createdAt": "2026-07-23T10:27:03.276Z",
+        }
+        if role == "fineGrained":
+            token["fineGrained"] = {
+                "canReadGatedRepos": False,
+                "global": ["discussion.write"],
+                "scoped": [
+                    {
+                        "entity": {"_id": USER_ID, "type": "user", "name": "hf-user"},
+                        "permissions": ["repo.content.read", "repo.write"],
+                    }
+                ],
+            }
         return Reply(
             200,
             {
                 "type": "user",
+                "id": USER_ID,
                 "name": "hf-user",
-                "auth": {"type": "access_token", "accessToken": {"role": "read"}},
+                "fullname": "HF User",
+                "email": None,
+                "emailVerified": True,
+                "canPay": False,
+                "isPro": False,
+                "avatarUrl": "/avatars/hf-user.svg",
+                "periodEnd": None,
+                "orgs": [],
+                "auth": {"type": "access_token", "accessToken": token},
             },
         )

@@ -80,7 +80,7 @@ CASES: list[Case] = [
     ("anthropic", 403, {}, {}, UNKNOWN),
     ("anthropic", 404, {}, {}, UNKNOWN),
     *_standard("sendgrid"),
-    *_standard("huggingface"),
+    *_standard("huggingface", forbidden=UNKNOWN),  # no 403 is documented for whoami-v2
     *_standard("postman"),
     *_standard("stripe", forbidden=LIVE),
     *_standard("twilio", forbidden=LIVE),
