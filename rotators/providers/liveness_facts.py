@@ -370,12 +370,15 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
     ),
     "postman": (
         LivenessRule(SUCCESS, LIVE, ACCEPTED, identity=True),
+        # "If an API key is missing, malformed, or invalid, you will receive an HTTP 401"; a 403
+        # ("This feature isn't available in your region.") comes after the key was accepted.
         LivenessRule(
-            (401, 403),
+            401,
             DEAD,
             REJECTED,
             reference="https://learning.postman.com/docs/developer/postman-api/authentication/",
         ),
+        LivenessRule(403, LIVE, "Postman accepted the key but refused the request (403)"),
     ),
     "pypi": (
         # The upload endpoint authenticates before it validates the form (pypi.py).

@@ -3,6 +3,8 @@
 Stage: sources. `GET /workspaces/{id}` lists the workspace's collections and environments;
 `GET /collections/{uid}` and `GET /environments/{uid}` return each export, which is cut into
 items exactly like a file export (`postman:Team/Acme API.postman_collection.json!Billing/...`).
+A listing that gives only ids (Postman deprecates the items' `name` and `uid` there) is read by
+id, and each item is named after its export.
 The caller builds the client; the API key comes from the environment (POSTMAN_API_KEY) and is
 sent in the `X-Api-Key` header, never on the command line.
 """
@@ -49,13 +51,22 @@ def _export(
     client: httpx.Client, label: str, kind: str, suffix: str, entry: dict[str, object]
 ) -> Iterator[Chunk | Skipped]:
     uid = str(entry.get("uid") or entry.get("id"))
-    path = f"{label}/{entry.get('name') or uid}.{suffix}.json"
     document = _get(client, f"/{kind}s/{uid}", kind)
+    # The listing's `name` is deprecated (Postman's API definition): the export names itself.
+    name = entry.get("name") or (None if isinstance(document, str) else _name_of(document))
+    path = f"{label}/{name or uid}.{suffix}.json"
     if isinstance(document, str):
         yield Skipped(path, document, True)
         return
     origin = Origin(kind="postman-item", path=path)
     yield from postman.postman_chunks(json.dumps(document).encode(), origin)
+
+
+def _name_of(document: dict[str, object]) -> str | None:
+    """An environment's `name`, or a collection's `info.name`."""
+    info = document.get("info")
+    name = info.get("name") if isinstance(info, dict) else document.get("name")
+    return name if isinstance(name, str) and name else None
 
 
 def _get(client: httpx.Client, url: str, field: str) -> dict[str, object] | str:

@@ -13,6 +13,7 @@ the socket. See tests/contracts/README.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +22,16 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 from jsonschema import Draft202012Validator
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.testing import MockResponse
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SPECS = Path(__file__).parent / "specs"
+# openapi-core parses only application/json and JSON:API bodies as JSON; RFC 9457 problem
+# details (Postman's 401) are JSON too.
+_CONFIG = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
 
 
 @dataclass
@@ -83,7 +87,7 @@ class Contract:
     def __init__(self, spec: Path, *, error_schema: str | None = "ErrorResponse") -> None:
         document = yaml.safe_load(spec.read_text(encoding="utf-8"))
         self.name = spec.stem
-        self._openapi = OpenAPI.from_dict(document)
+        self._openapi = OpenAPI.from_dict(document, config=_CONFIG)
         self._server = _server_url(document["servers"][0])
         self._error: Draft202012Validator | None = None
         if error_schema is not None:

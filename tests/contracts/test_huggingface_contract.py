@@ -29,7 +29,8 @@ def test_verify_fits_the_spec_for_each_kind_of_token(fake_huggingface: FakeHuggi
     assert [v.liveness for v in verdicts] == [Liveness.LIVE, Liveness.LIVE, Liveness.DEAD]
     assert verdicts[1].identity == "hf-user"
     fine = traffic.exchanges[1].response.json()["auth"]["accessToken"]
-    assert fine["role"] == "fineGrained" and fine["fineGrained"]["scoped"]
+    assert fine["role"] == "fineGrained"
+    assert fine["fineGrained"]["scoped"]
 
 
 def test_the_user_carries_what_the_document_requires(fake_huggingface: FakeHuggingFace) -> None:

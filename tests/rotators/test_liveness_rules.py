@@ -81,7 +81,7 @@ CASES: list[Case] = [
     ("anthropic", 404, {}, {}, UNKNOWN),
     *_standard("sendgrid"),
     *_standard("huggingface", forbidden=UNKNOWN),  # no 403 is documented for whoami-v2
-    *_standard("postman"),
+    *_standard("postman", forbidden=LIVE),  # 403: a feature refused in the key's region
     *_standard("stripe", forbidden=LIVE),
     *_standard("twilio", forbidden=LIVE),
     *_standard("github", forbidden=UNKNOWN),
