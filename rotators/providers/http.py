@@ -56,7 +56,10 @@ def _send(
     json: JsonBody,
     data: Mapping[str, str] | None,
     auth: Auth,
+    multipart: Mapping[str, str] | None = None,
 ) -> httpx.Response:
+    # A (None, value) part is a plain form field: multipart/form-data without any file.
+    files = {name: (None, value) for name, value in multipart.items()} if multipart else None
     return client.request(
         method,
         url,
@@ -64,6 +67,7 @@ def _send(
         params=dict(params) if params else None,
         json=json,
         data=dict(data) if data else None,
+        files=files,
         auth=auth,
     )
 
@@ -79,13 +83,15 @@ def probe(
     data: Mapping[str, str] | None = None,
     auth: Auth = None,
     keep: Sequence[int] = (),
+    multipart: Mapping[str, str] | None = None,
 ) -> httpx.Response | Verdict:
     """Send a liveness request: the response when it says something about the key, else UNKNOWN.
 
     `keep` lists statuses the caller reads itself (OpenAI's 429 may mean "quota exhausted").
+    `multipart` sends form fields as multipart/form-data (PyPI's documented upload form).
     """
     try:
-        response = _send(client, method, url, headers, params, json, data, auth)
+        response = _send(client, method, url, headers, params, json, data, auth, multipart)
     except httpx.TimeoutException:
         return Verdict(Liveness.UNKNOWN, "the provider did not answer in time")
     except httpx.TransportError as exc:

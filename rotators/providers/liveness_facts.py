@@ -381,12 +381,15 @@ LIVENESS: dict[str, tuple[LivenessRule, ...]] = {
         LivenessRule(403, LIVE, "Postman accepted the key but refused the request (403)"),
     ),
     "pypi": (
-        # The upload endpoint authenticates before it validates the form (pypi.py).
+        # The upload endpoint authenticates before it validates the form (pypi.py). Its other
+        # 403s (read-only mode, uploads disabled) come before the credential is even looked at.
         LivenessRule(
-            (401, 403),
+            403,
             DEAD,
             "PyPI rejected the token ({status})",
-            reference="https://pypi.org/help/#apitoken",
+            field=json_field("code"),
+            contains=("invalid or non-existent authentication information",),
+            reference="https://pypi.org/help/#invalid-auth",
         ),
         LivenessRule(400, LIVE, "PyPI accepted the token (the empty upload was refused)"),
     ),

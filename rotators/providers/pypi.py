@@ -2,8 +2,11 @@
 
 Stage: rotators. PyPI has no read-only token check. The upload endpoint authenticates before it
 validates the form, so an upload request that carries no file and no metadata tells a rejected
-token (403) from an accepted one (400 for the empty form) without uploading anything. Accept
-asks for JSON so Pyramid does not answer with an HTML error page.
+token (403 "Invalid or non-existent authentication information.") from an accepted one (400
+for the empty form) without uploading anything. The form is the documented one
+(docs.pypi.org's upload API: multipart/form-data with `:action` and `protocol_version`), less
+every field that could make it an upload. Accept asks for JSON so Pyramid does not answer with
+an HTML error page.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ class PyPIRotator(VerifyOnlyRotator):
             "POST",
             self._url("upload"),
             headers=self._key_headers(),
-            data={":action": "file_upload"},  # no name, version or content: can never upload
+            # No name, version or content: this can never upload anything.
+            multipart={":action": "file_upload", "protocol_version": "1"},
             auth=FACTS["pypi"].key_auth.basic(secret),
         )
         return self._read(answer)

@@ -51,6 +51,7 @@ class Traffic:
 
     def keep(self, response: httpx.Response) -> None:
         response.read()  # the body is checked after the rotator is done with the response
+        response.request.read()  # a multipart body is a stream until read
         self.exchanges.append(Exchange(response.request, response))
 
     def client(self, timeout: float = 1.0) -> httpx.Client:

@@ -138,8 +138,11 @@ CASES: list[Case] = [
     ("google", 401, {}, {}, UNKNOWN),
     ("google", 404, {}, {}, UNKNOWN),
     ("pypi", 400, {}, {}, LIVE),
-    ("pypi", 401, {}, {}, DEAD),
-    ("pypi", 403, {}, {}, DEAD),
+    # warehouse's forklift never answers 401; only its invalid-auth 403 is about the token.
+    ("pypi", 401, {}, {}, UNKNOWN),
+    ("pypi", 403, {"code": "403 Invalid or non-existent authentication information."}, {}, DEAD),
+    ("pypi", 403, {"code": "403 Read-only mode: Uploads are temporarily disabled."}, {}, UNKNOWN),
+    ("pypi", 403, {}, {}, UNKNOWN),
     ("pypi", 200, {}, {}, UNKNOWN),
     # OpenRouter's errors guide: 401 invalid or disabled, 402 a known key without credits;
     # 403 is moderation of a prompt, which says nothing about the key.

@@ -14,7 +14,7 @@ from leakward.rotators.providers.pypi import PyPIRotator
 from leakward.rotators.providers.stripe import StripeRotator
 from tests.fakes.huggingface import FakeHuggingFace
 from tests.fakes.postman import FakePostman
-from tests.fakes.pypi import FakePyPI
+from tests.fakes.pypi import FakePyPI, multipart_form
 from tests.fakes.stripe import FakeStripe
 
 
@@ -49,7 +49,7 @@ def test_pypi_probe_never_uploads(fake_pypi: FakePyPI, http_client: httpx.Client
     assert fake_pypi.uploads == 0
     sent = fake_pypi.requests[0]
     assert sent.headers["accept"] == "application/json"
-    assert sent.form() == {":action": "file_upload"}
+    assert multipart_form(sent) == {":action": "file_upload", "protocol_version": "1"}
 
 
 @pytest.mark.parametrize(
