@@ -4,7 +4,9 @@ Stage: sources. Lists the project's jobs newest first (`GET /projects/:id/jobs`,
 the `X-Next-Page` header) and downloads each trace (`GET /projects/:id/jobs/:job_id/trace`),
 which goes through the dispatcher like any log file. `gitlab_client` takes the instance
 (`https://gitlab.com` or a self-managed one) and asks the REST API below it, with the
-`PRIVATE-TOKEN` header read from the environment (GITLAB_TOKEN), never from the command line.
+`PRIVATE-TOKEN` header read from the environment (GITLAB_TOKEN), never from the command line;
+without one it says so instead of asking, since the jobs API answers every anonymous request
+with 401.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def gitlab_job_chunks(
     """Chunks of the newest `max_jobs` job traces of `project` (`group/name` or numeric id)."""
     quoted = urllib.parse.quote(project, safe="")
     label = f"gitlab:{project}"
+    if "PRIVATE-TOKEN" not in client.headers:
+        # The jobs API authenticates every request (lib/api/ci/jobs.rb), public projects too.
+        yield Skipped(label, f"GitLab's jobs API needs a token: {_TOKEN_HINT}", True)
+        return
     page: str | None = "1"
     seen = 0
     while page and seen < max_jobs:
@@ -78,8 +84,10 @@ def _job(
         yield Skipped(origin.display, f"trace download failed ({type(exc).__name__})", True)
         return
     if isinstance(trace, int):
-        if trace != httpx.codes.NOT_FOUND:  # a job that never ran has no trace: nothing to read
+        if trace != httpx.codes.NOT_FOUND:  # the job is gone since it was listed
             yield Skipped(origin.display, _refusal(trace), True)
+        return
+    if not trace:  # a job that wrote no log: GitLab answers 200 with nothing
         return
     for item in chunks_for(trace, origin, limits):
         if isinstance(item, Chunk) and not item.origin.extra:
@@ -102,12 +110,12 @@ def _download(client: httpx.Client, path: str, limits: ContainerLimits) -> bytes
     return b"".join(parts)[: limits.max_entry_bytes]
 
 
+_TOKEN_HINT = f"set {ENV_VARIABLE} to a token with the read_api scope on this project"
+
+
 def _refusal(status: int) -> str:
     if status in (httpx.codes.UNAUTHORIZED, httpx.codes.FORBIDDEN):
-        return (
-            f"GitLab refused access (HTTP {status}); set {ENV_VARIABLE} to a token "
-            "with the read_api scope on this project"
-        )
+        return f"GitLab refused access (HTTP {status}); {_TOKEN_HINT}"
     if status == httpx.codes.NOT_FOUND:
         return f"GitLab says not found (HTTP {status}); check the project path and token scope"
     if status == httpx.codes.TOO_MANY_REQUESTS:
