@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -25,7 +26,8 @@ class FakeHuggingFace(FakeServer):
         self.route("GET", r"/api/whoami-v2", self._whoami)
 
     def add_token(self, role: str = "read") -> str:
-        value = "hf_" + secrets.token_hex(17)
+        """A token shaped like the Hub's: `hf_` and 34 letters."""
+        value = "hf_" + "".join(secrets.choice(string.ascii_letters) for _ in range(34))
         self.tokens[value] = role
         return value
 

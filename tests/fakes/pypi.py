@@ -11,6 +11,8 @@ also reads them). Nothing is ever stored.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import secrets
 from email.message import Message
@@ -47,7 +49,7 @@ class FakePyPI(FakeServer):
         self.route("POST", r"/legacy/", self._upload)
 
     def add_token(self) -> str:
-        value = "pypi-AgEIcHlwaS5vcmc" + secrets.token_urlsafe(60)
+        value = mint_token()
         self.tokens.add(value)
         return value
 
@@ -70,6 +72,26 @@ class FakePyPI(FakeServer):
             return _refusal(request, 400, "Upload payload does not have a file.")
         self.uploads += 1
         return Reply(200, "OK")
+
+
+def mint_token() -> str:
+    """A token laid out as PyPI's are: `pypi-` and a base64url macaroon v2 for "pypi.org" (an
+    identifier, one caveat, a 32-byte signature), so the scanner's validator accepts it."""
+
+    def field(kind: int, payload: bytes) -> bytes:  # both varints fit one byte here
+        return bytes([kind, len(payload)]) + payload
+
+    caveat = json.dumps({"version": 1, "permissions": "user"}).encode()
+    macaroon = (
+        b"\x02"
+        + field(1, b"pypi.org")
+        + field(2, secrets.token_hex(16).encode())
+        + b"\x00"
+        + field(2, caveat)
+        + b"\x00\x00"
+        + field(6, secrets.token_bytes(32))
+    )
+    return "pypi-" + base64.urlsafe_b64encode(macaroon).decode().rstrip("=")
 
 
 def multipart_form(request: FakeRequest) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 
 from tests.fakes.server import FakeRequest, FakeServer, Reply
 
@@ -29,7 +30,9 @@ class FakeStripe(FakeServer):
         self.route("GET", r"/v1/account", self._account)
 
     def add_key(self, *, restricted: bool = False) -> str:
-        value = ("rk_live_" if restricted else "sk_live_") + secrets.token_urlsafe(24)
+        """A key shaped like Stripe's: the mode prefix and 99 letters and digits."""
+        body = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(99))
+        value = ("rk_live_" if restricted else "sk_live_") + body
         self.keys[value] = not restricted
         return value
 
