@@ -1,0 +1,172 @@
+"""What one key usually does, learned from its own past cells: its hours, weekdays, models,
+volume, tokens per request and output ratio.
+
+Stage: application (usage watch), the model's memory. Counts (which hours and weekdays it
+worked, which models it used) grow with every cell; the robust figures the scorer compares
+against (quantiles, medians, spreads) are taken once per UTC day from what was learned before
+that day, so a cell is only ever judged against what came before it. A cell that alerted is
+learned two days late: a thief's first hours must not become the key's habit before the alert
+has had its say, while an owner's lasting change of habit stops alerting after two days.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from leakward.usage.cells import HOUR, Cell
+from leakward.usage.prices import PriceTable
+
+WINDOW_DAYS = 28  # how far back volume and shape figures look: long enough for weekly habits
+MIN_ACTIVE_DAYS = 5  # days with use before a key is judged
+MIN_SPAN_DAYS = 7  # and how long it must have been watched: one week of weekdays
+QUARANTINE_DAYS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """A robust centre and scale (median, 1.4826 × MAD) of one log figure."""
+
+    centre: float
+    scale: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The day's snapshot the scorer reads."""
+
+    cost_typical: float  # median cost of a cell with use
+    cost_high: float  # 95th percentile: the key's busy cells
+    cost_high_by_hour: dict[int, float]  # the same for cells within an hour of each hour
+    prompt_per_request: Spread | None
+    output_per_request: Spread | None
+    output_ratio: Spread | None
+    usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
+
+
+@dataclass
+class Profile:
+    """One key's habits at one grain (hour cells or day cells)."""
+
+    provider: str
+    grain: int
+    days: set[int] = field(default_factory=set)
+    hour_days: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    weekday_days: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    first_day: int | None = None
+    model_cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    recent: deque[Cell] = field(default_factory=deque)
+    pending: list[tuple[int, Cell]] = field(default_factory=list)
+    _figures: Figures | None = None
+    _figures_day: int | None = None
+
+    def watch_from(self, day: int) -> None:
+        """The first day this key was watched (its first cell, history included)."""
+        if self.first_day is None or day < self.first_day:
+            self.first_day = day
+
+    def learn(self, cell: Cell, *, alerted: bool = False) -> None:
+        if alerted:
+            self.pending.append((cell.day + QUARANTINE_DAYS, cell))
+            return
+        self.days.add(cell.day)
+        self.hour_days[cell.hour].add(cell.day)
+        self.weekday_days[cell.weekday].add(cell.day)
+        for model, cost in cell.cost_by_model.items():
+            self.model_cost[model] += cost
+        self.recent.append(cell)
+
+    def unready(self, day: int) -> str | None:
+        """Why the key cannot be judged on `day` yet, or None when it can."""
+        self._release(day)
+        span = day - (self.first_day if self.first_day is not None else day)
+        if len(self.days) < MIN_ACTIVE_DAYS:
+            return f"{len(self.days)} days of use seen, {MIN_ACTIVE_DAYS} needed"
+        if span < MIN_SPAN_DAYS:
+            return f"watched for {span} days, {MIN_SPAN_DAYS} needed"
+        return None
+
+    def share_of_days_at(self, hour: int) -> tuple[float, int]:
+        """On how many of its days the key worked within an hour of `hour` (a neighbour counts
+        half: a job that drifts by an hour is the same job), and out of how many days."""
+        used = len(self.hour_days.get(hour, ()))
+        near = len(
+            (
+                self.hour_days.get((hour - 1) % 24, set())
+                | self.hour_days.get((hour + 1) % 24, set())
+            )
+            - self.hour_days.get(hour, set())
+        )
+        return used + near / 2, len(self.days)
+
+    def share_of_weeks_on(self, weekday: int, day: int) -> tuple[int, int]:
+        """On how many of the watched weeks the key worked on `weekday`."""
+        weeks = max(1, (day - (self.first_day or day)) // 7)
+        return len(self.weekday_days.get(weekday, ())), weeks
+
+    def figures(self, day: int, prices: PriceTable) -> Figures:
+        """The snapshot for `day`, taken from cells learned before it."""
+        if self._figures is None or self._figures_day != day:
+            self._release(day)
+            while self.recent and self.recent[0].day < day - WINDOW_DAYS:
+                self.recent.popleft()
+            self._figures = _figures(list(self.recent), dict(self.model_cost), self, prices)
+            self._figures_day = day
+        return self._figures
+
+    def _release(self, day: int) -> None:
+        ready = [cell for release, cell in self.pending if release <= day]
+        if ready:
+            self.pending = [(r, c) for r, c in self.pending if r > day]
+            for cell in ready:
+                self.learn(cell)
+
+
+def _figures(
+    cells: list[Cell], model_cost: dict[str, float], profile: Profile, prices: PriceTable
+) -> Figures:
+    costs = [c.cost for c in cells] or [0.0]
+    by_hour: dict[int, float] = {}
+    if profile.grain == HOUR:
+        for hour in range(24):
+            near = [c.cost for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
+            if len(near) >= 4:
+                by_hour[hour] = _quantile(near, 0.95)
+    counted = [c for c in cells if c.requests]
+    total = sum(model_cost.values())
+    usual = (
+        sum(prices.price(profile.provider, m).blended * cost for m, cost in model_cost.items())
+        / total
+        if total > 0
+        else prices.default.blended
+    )
+    return Figures(
+        cost_typical=statistics.median(costs),
+        cost_high=_quantile(costs, 0.95),
+        cost_high_by_hour=by_hour,
+        prompt_per_request=_spread([c.prompt_tokens / c.requests for c in counted if c.requests]),
+        output_per_request=_spread([c.output_tokens / c.requests for c in counted if c.requests]),
+        output_ratio=_spread([(c.output_tokens + 1) / (c.prompt_tokens + 1) for c in cells]),
+        usual_price=usual,
+    )
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """The q-quantile by linear interpolation between the sorted values."""
+    ordered = sorted(values)
+    at = q * (len(ordered) - 1)
+    low = int(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def _spread(values: list[float]) -> Spread | None:
+    if len(values) < 8:
+        return None
+    logs = [math.log2(v + 1e-9) for v in values]
+    centre = statistics.median(logs)
+    scale = 1.4826 * statistics.median(abs(v - centre) for v in logs)
+    return Spread(centre, scale, len(values))
