@@ -97,16 +97,19 @@ def read_back(
         notes.append("leakward.usage.pages is absent: detectors ran on the simulator's records")
         read = truth
     else:
-        read = []
+        read, unattributed = [], 0
         for page in pages:
             # Through JSON text, exactly as the API's body would arrive.
-            read += reader.read_page(scenario.provider, json.loads(json.dumps(page))).records
+            got_page = reader.read_page(scenario.provider, json.loads(json.dumps(page)))
+            read += got_page.records
+            unattributed += getattr(got_page, "unattributed", 0)
+        console = sum(1 for r in rows if not r.key_id)
         written, got = Counter(truth), Counter(read)
         notes.append(
             f"{scenario.provider} seed {scenario.seed}: read {len(read)} records of "
-            f"{len(truth)} written ({len(scenario.console)} console results with a null key "
-            f"left out), {sum((written - got).values())} missing, "
-            f"{sum((got - written).values())} unexpected"
+            f"{len(truth)} written, {sum((written - got).values())} missing, "
+            f"{sum((got - written).values())} unexpected; {unattributed} of {console} "
+            "results with a null api_key_id counted as unattributed"
         )
     history = [r for r in read if r.start < scenario.eval_start]
     judged = [r for r in read if r.start >= scenario.eval_start]
