@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bench.usage_baselines import mean_std, static_limit
-from bench.usage_habits import DAY, HOUR
+from bench.usage_habits import DAY, HOUR, Habit, local_time
 from bench.usage_page_writer import write_pages
 from bench.usage_sim import Scenario, rebucket, simulate
 from leakward.usage.records import Alert, UsageRecord
@@ -48,6 +48,7 @@ class Score:
     clean_days: int = 0
     flagged_days: int = 0
     seconds: float = 0.0
+    misses: list[str] = field(default_factory=list)  # missed thefts and false alerts, in words
 
     def recall(self, label: str = "all") -> float:
         return self.flagged[label] / self.thefts[label] if self.thefts[label] else float("nan")
@@ -60,6 +61,7 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
     by_key: dict[str, list[Alert]] = {}
     for alert in alerts:
         by_key.setdefault(alert.key_id, []).append(alert)
+    habits = {h.key_id: h for h in scenario.habits}
     tainted: set[tuple[str, int]] = set()
     for theft in scenario.thefts:
         hit = any(
@@ -69,6 +71,12 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
         for label in ("all", theft.kind, f"{theft.kind}/{theft.size_class}"):
             tally.thefts[label] += 1
             tally.flagged[label] += hit
+        if not hit:
+            tally.misses.append(
+                f"missed {describe(scenario, habits[theft.key_id], theft.onset)}: "
+                f"{theft.kind} ×{theft.size:g} for {(theft.end - theft.onset) // HOUR}"
+                f" h on {theft.model}, {theft.history_days} days of history"
+            )
         # The theft's days, and the 6 hours after it, are not clean days of that key.
         for day in range(theft.onset // DAY, (theft.end + WITHIN - 1) // DAY + 1):
             tainted.add((theft.key_id, day))
@@ -78,10 +86,30 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
             if (habit.key_id, day) in tainted:
                 continue
             tally.clean_days += 1
-            tally.flagged_days += any(
-                a.start < (day + 1) * DAY and a.end > day * DAY
+            wrong = [
+                a
                 for a in by_key.get(habit.key_id, [])
-            )
+                if a.start < (day + 1) * DAY and a.end > day * DAY
+            ]
+            tally.flagged_days += bool(wrong)
+            tally.misses += [
+                f"false alert {describe(scenario, habit, a.start)}, {(a.end - a.start) // HOUR} h, "
+                f"score {a.score:.1f}: {a.reason}"
+                for a in wrong
+                if a.start >= day * DAY  # listed once, on the day it starts
+            ]
+
+
+def describe(scenario: Scenario, habit: Habit, t: int) -> str:
+    """Where and on which key something happened, in the words of its habit."""
+    hour, weekday = local_time(habit, t)
+    day = (t - scenario.origin) // DAY
+    launch = ", its launch day" if day == habit.launch_day else ""
+    return (
+        f"{scenario.provider} seed {scenario.seed} {habit.key_id} ({habit.kind}, UTC{habit.tz:+d}"
+        f"{', first seen day ' + str(habit.first_day) if habit.first_day else ''}) day {day} "
+        f"{'MTWTFSS'[weekday]} {hour:02d}:00 local{launch}"
+    )
 
 
 def read_back(
@@ -200,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--providers", default="openai,anthropic")
     parser.add_argument("--bucket-width", choices=("1m", "1h", "1d"), default="1h")
     parser.add_argument("--holdout", action="store_true", help="the holdout family and seeds")
+    parser.add_argument(
+        "--misses", metavar="DETECTOR", help="list its missed thefts and false alerts"
+    )
     args = parser.parse_args(argv)
     family = "holdout" if args.holdout else "tune"
     default_seeds = HOLDOUT_SEEDS if args.holdout else (1, 2, 3)
@@ -219,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"(last {args.eval_days} judged), buckets {args.bucket_width}",
             scores,
         )
+        if args.misses in scores:
+            print(*scores[args.misses].misses, sep="\n")
     for note in dict.fromkeys(notes):
         print(f"note: {note}")
 
