@@ -9,12 +9,17 @@ against what came before it, so one scorer serves all:
 - `mean_std`: the issue's reference. A bucket alerts when its volume (all tokens) exceeds
   mean + k·std of every earlier bucket of the key, empty buckets counted as 0, once the key has
   `min_days` of buckets behind it.
+- `isolation_forest` (when scikit-learn is installed): one forest per key, fitted on its history
+  buckets (hour of day, weekend, volume, output ratio, tokens per request); a judged bucket
+  alerts when its score falls below a threshold (scikit-learn's -0.5 by default). Fitted once
+  on the history, not updated.
 
 Consecutive alerting buckets of one key merge into one Alert, as the model's do.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,6 +36,9 @@ class Bucket:
     end: int
     volume: float  # input + cached input + output tokens
     is_judged: bool  # the bucket came in `records`, not `history`
+    input: float = 0.0  # uncached + cached input tokens
+    output: float = 0.0
+    requests: float = 0.0  # 0 where the provider does not count them
 
 
 def volume(record: UsageRecord) -> int:
@@ -40,28 +48,30 @@ def volume(record: UsageRecord) -> int:
 def timelines(
     records: Iterable[UsageRecord], history: Iterable[UsageRecord]
 ) -> dict[tuple[str, str], list[Bucket]]:
-    """Per (provider, key): every bucket from its first to its last, empty ones as 0, in order."""
+    """Per (provider, key): every bucket from its first to its last, empty ones as 0, in order.
+
+    A bucket is judged from the first bucket of `records` on, empty or not.
+    """
     sums: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(dict)
-    width = 0
-    for judged, rows in ((False, history), (True, records)):
+    width, cut = 0, math.inf
+    for rows in (history, records):
         for r in rows:
             width = width or r.end - r.start
-            entry = sums[(r.provider, r.key_id)].setdefault(r.start, [0.0, 0.0])
+            if rows is records:
+                cut = min(cut, r.start)
+            entry = sums[(r.provider, r.key_id)].setdefault(r.start, [0.0] * 4)
             entry[0] += volume(r)
-            entry[1] = max(entry[1], float(judged))
+            entry[1] += r.input_tokens + r.cached_input_tokens
+            entry[2] += r.output_tokens
+            entry[3] += r.requests or 0
     lines: dict[tuple[str, str], list[Bucket]] = {}
     for key, by_start in sums.items():
-        first, last = min(by_start), max(by_start)
         lines[key] = [
-            Bucket(t, t + width, *_volume_and_judged(by_start.get(t)))
-            for t in range(first, last + width, width)
+            Bucket(t, t + width, values[0], t >= cut, *values[1:])
+            for t in range(min(by_start), max(by_start) + width, width)
+            for values in [by_start.get(t, [0.0] * 4)]
         ]
     return lines
-
-
-def _volume_and_judged(entry: list[float] | None) -> tuple[float, bool]:
-    # An empty bucket between two judged ones is judged too: only the history's gaps are not.
-    return (0.0, True) if entry is None else (entry[0], entry[1] > 0)
 
 
 def merge(key: tuple[str, str], flagged: list[tuple[Bucket, float, str]]) -> Iterator[Alert]:
@@ -115,5 +125,54 @@ def mean_std(
             delta = b.volume - mean
             mean += delta / (seen + 1)
             square += delta * (b.volume - mean)
+        alerts += merge(key, flagged)
+    return alerts
+
+
+def features(b: Bucket) -> list[float]:
+    hour = 2 * math.pi * (b.start % 86_400) / 86_400
+    weekend = float((b.start // 86_400 + 3) % 7 >= 5)
+    ratio = b.output / b.input if b.input else 0.0
+    per_request = b.input / b.requests if b.requests else 0.0
+    return [
+        math.cos(hour),
+        math.sin(hour),
+        weekend,
+        math.log1p(b.volume),
+        math.log1p(ratio),
+        math.log1p(per_request),
+    ]
+
+
+Scored = dict[tuple[str, str], list[tuple[Bucket, float]]]
+
+
+def isolation_scores(
+    records: Iterable[UsageRecord], *, history: Iterable[UsageRecord] = (), min_days: float = 7.0
+) -> Scored:
+    """Each judged bucket's isolation score (lower is stranger), per key with enough history."""
+    ensemble = importlib.import_module("sklearn.ensemble")
+    scored: Scored = {}
+    for key, line in timelines(records, history).items():
+        seen = [b for b in line if not b.is_judged]
+        judged = [b for b in line if b.is_judged]
+        if not judged or len(seen) * (line[0].end - line[0].start) < min_days * 86_400:
+            continue
+        forest = ensemble.IsolationForest(n_estimators=100, random_state=0)
+        forest.fit([features(b) for b in seen])
+        scores = forest.score_samples([features(b) for b in judged])
+        scored[key] = [(b, float(s)) for b, s in zip(judged, scores, strict=True)]
+    return scored
+
+
+def isolation_alerts(scored: Scored, threshold: float = -0.5) -> list[Alert]:
+    """Alerts where the score falls below `threshold`; -0.5 is scikit-learn's own cut-off."""
+    alerts: list[Alert] = []
+    for key, buckets in scored.items():
+        flagged = [
+            (b, threshold - s, f"{b.volume:,.0f} tokens, isolated (score {s:.2f})")
+            for b, s in buckets
+            if s < threshold
+        ]
         alerts += merge(key, flagged)
     return alerts
