@@ -22,6 +22,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -52,9 +53,13 @@ class Score:
     flagged_days: int = 0
     seconds: float = 0.0
     misses: list[str] = field(default_factory=list)  # missed thefts and false alerts, in words
+    delays: list[int] = field(default_factory=list)  # onset to the first flagged bucket, seconds
 
     def recall(self, label: str = "all") -> float:
         return self.flagged[label] / self.thefts[label] if self.thefts[label] else float("nan")
+
+    def median_delay_hours(self) -> float:
+        return statistics.median(self.delays) / HOUR if self.delays else float("nan")
 
     def false_positive_rate(self) -> float:
         return self.flagged_days / self.clean_days if self.clean_days else float("nan")
@@ -67,10 +72,14 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
     habits = {h.key_id: h for h in scenario.habits}
     tainted: set[tuple[str, int]] = set()
     for theft in scenario.thefts:
-        hit = any(
-            a.start < theft.onset + WITHIN and a.end > theft.onset
+        covering = [
+            a
             for a in by_key.get(theft.key_id, [])
-        )
+            if a.start < theft.onset + WITHIN and a.end > theft.onset
+        ]
+        hit = bool(covering)
+        if covering:
+            tally.delays.append(max(0, min(a.start for a in covering) - theft.onset))
         for label in ("all", theft.kind, f"{theft.kind}/{theft.size_class}"):
             tally.thefts[label] += 1
             tally.flagged[label] += hit
@@ -175,7 +184,7 @@ def report(title: str, scores: dict[str, Score]) -> None:
     kinds = sorted(label for label in reference.thefts if "/" not in label and label != "all")
     print(
         f"{'detector':28} {'flagged%':>8} {'FP day%':>8} {'x recall':>8} {'x FP':>6} "
-        f"{'seconds':>7}  " + " ".join(f"{k:>9}" for k in kinds)
+        f"{'delay h':>7} {'seconds':>7}  " + " ".join(f"{k:>9}" for k in kinds)
     )
     for name, s in scores.items():
         ratio_recall = s.recall() / reference.recall() if reference.recall() else float("nan")
@@ -183,7 +192,7 @@ def report(title: str, scores: dict[str, Score]) -> None:
         ratio_fp = s.false_positive_rate() / ref_fp if ref_fp else float("nan")
         print(
             f"{name:28} {percent(s.recall()):>8} {percent(s.false_positive_rate()):>8} "
-            f"{ratio_recall:8.2f} {ratio_fp:6.2f} {s.seconds:7.1f}  "
+            f"{ratio_recall:8.2f} {ratio_fp:6.2f} {s.median_delay_hours():7.1f} {s.seconds:7.1f}  "
             + " ".join(f"{percent(s.recall(k)):>9}" for k in kinds)
         )
     first = next(iter(scores.values()))
