@@ -59,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "leakward.cli.sweep:sweep",
         "Scan what is new in every repository of an organisation since the last sweep.",
     ),
+    "usage": (
+        "leakward.cli.usage:usage",
+        "Read providers' usage pages and flag keys used unlike their own habits.",
+    ),
     "worker": (
         "leakward.cli.worker:worker",
         "Run sweep tasks (scan_repo, scan_logs, rotate_key) from a Celery broker.",

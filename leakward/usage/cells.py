@@ -22,6 +22,16 @@ DAY = 86400
 
 
 @dataclass(frozen=True, slots=True)
+class ModelUse:
+    """One model's share of a cell."""
+
+    requests: int | None
+    prompt_tokens: int  # uncached and cached input
+    output_tokens: int
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A key's use in one slot: the hour (or day) it falls in, and what it used there."""
 
@@ -36,7 +46,11 @@ class Cell:
     cached_input_tokens: int
     output_tokens: int
     cost: float  # US dollars at list price
-    cost_by_model: Mapping[str, float]
+    by_model: Mapping[str, ModelUse]
+
+    @property
+    def cost_by_model(self) -> dict[str, float]:
+        return {model: use.cost for model, use in self.by_model.items()}
 
     @property
     def prompt_tokens(self) -> int:
@@ -97,11 +111,11 @@ def _cell(
     records: list[UsageRecord],
     prices: PriceTable,
 ) -> Cell:
-    by_model: dict[str, float] = defaultdict(float)
+    by_model: dict[str, list[UsageRecord]] = defaultdict(list)
     for record in records:
-        by_model[record.model or "unknown"] += prices.cost(record)
-    counted = [r.requests for r in records]
-    requests = None if any(n is None for n in counted) else sum(n or 0 for n in counted)
+        by_model[record.model or "unknown"].append(record)
+    uses = {model: _use(members, prices) for model, members in by_model.items()}
+    requests = _requests(records)
     return Cell(
         provider=provider,
         key_id=key_id,
@@ -113,9 +127,23 @@ def _cell(
         input_tokens=sum(r.input_tokens for r in records),
         cached_input_tokens=sum(r.cached_input_tokens for r in records),
         output_tokens=sum(r.output_tokens for r in records),
-        cost=sum(by_model.values()),
-        cost_by_model=dict(by_model),
+        cost=sum(use.cost for use in uses.values()),
+        by_model=uses,
     )
+
+
+def _use(records: list[UsageRecord], prices: PriceTable) -> ModelUse:
+    return ModelUse(
+        requests=_requests(records),
+        prompt_tokens=sum(r.input_tokens + r.cached_input_tokens for r in records),
+        output_tokens=sum(r.output_tokens for r in records),
+        cost=sum(prices.cost(r) for r in records),
+    )
+
+
+def _requests(records: list[UsageRecord]) -> int | None:
+    counted = [r.requests for r in records]
+    return None if any(n is None for n in counted) else sum(n or 0 for n in counted)
 
 
 def _size(record: UsageRecord) -> tuple[int, int]:

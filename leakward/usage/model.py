@@ -17,14 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from leakward.usage.cells import Cell, cells_by_key, unique
+from leakward.usage.cells import HOUR, Cell, bucket_of, cells_by_key, unique
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Profile
 from leakward.usage.records import Alert, UsageRecord
-from leakward.usage.scoring import Evidence, evidence
+from leakward.usage.scoring import Evidence, evidence, expected_cost
 
 ALERT_SCORE = 1.0  # detect returns alerts scoring at least this
 CONFIDENT_SCORE = 2.5  # at or above it, the watch hands the alert to rotation
+ALLOWANCE = 0.35  # points a cell may carry without building up towards an alert
+CARRY_GAP = 2  # cells: a longer pause in use ends a build-up
+# A build-up holds no more than this, so it drains within hours once use is ordinary again.
+CARRY_CAP = 1.6
+SURGE_WINDOW = 6 * HOUR  # the hours before a cell a surge is measured against
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +55,9 @@ def detect_report(
     """`detect`, with the keys judged and the reason each other key was not."""
     table = prices or price_table()
     new = unique(records)
-    fresh = {(r.provider, r.key_id, r.model, r.start, r.end) for r in new}
+    fresh = {bucket_of(r) for r in new}
     # A bucket in both is judged, not learned beforehand: the newer report of it wins.
-    past = [
-        r for r in unique(history) if (r.provider, r.key_id, r.model, r.start, r.end) not in fresh
-    ]
+    past = [r for r in unique(history) if bucket_of(r) not in fresh]
     judged_cells = cells_by_key(new, table)
     past_cells = cells_by_key(past, table)
     alerts: list[Alert] = []
@@ -69,7 +72,7 @@ def detect_report(
             profile.learn(cell)
         scored = _walk(cells, profile, table)
         alerts.extend(_merge(scored))
-        if any(found is not None for _, found in scored):
+        if any(item is not None for item in scored):
             judged.add(name[1])
         else:
             waiting[name[1]] = profile.unready(cells[-1].day) or "no cell could be judged"
@@ -79,29 +82,55 @@ def detect_report(
     return DetectReport(alerts, frozenset(judged), waiting)
 
 
-def _walk(
-    cells: list[Cell], profile: Profile, table: PriceTable
-) -> list[tuple[Cell, list[Evidence] | None]]:
-    """Each cell with its evidence (None when the key was not ready), learning as it goes."""
-    scored: list[tuple[Cell, list[Evidence] | None]] = []
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One cell as the model saw it: its signals and its score (with what built up before)."""
+
+    cell: Cell
+    found: list[Evidence]
+    score: float
+    sustained: int  # cells in a row the build-up has run over
+
+
+def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged | None]:
+    """Each cell judged (None when the key was not ready), learning as it goes.
+
+    Points add up over consecutive cells, less an allowance each (a CUSUM): a modest oddity
+    that lasts, such as a little extra use through several never-worked hours, builds to an
+    alert, while one that does not last drains away."""
+    judged: list[Judged | None] = []
+    carried, sustained, last_slot = 0.0, 0, None
+    recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
     for cell in cells:
         if profile.unready(cell.day) is not None:
-            scored.append((cell, None))
+            judged.append(None)
             profile.learn(cell)
             continue
-        found = evidence(cell, profile, profile.figures(cell.day, table), table)
-        scored.append((cell, found))
-        profile.learn(cell, alerted=_score(found) >= ALERT_SCORE)
-    return scored
+        figures = profile.figures(cell.day, table)
+        recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
+        found = evidence(cell, profile, figures, table, [r for _, r in recent])
+        recent.append((cell.slot, cell.cost / expected_cost(cell, figures)))
+        points = sum(e.points for e in found)
+        if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
+            carried, sustained = 0.0, 0
+        carried = min(max(0.0, carried + points - ALLOWANCE), CARRY_CAP)
+        sustained = sustained + 1 if carried > 0 else 0
+        score = max(points, carried)
+        judged.append(Judged(cell, found, score, sustained))
+        # Anything that built up is held back from learning, so a thief's first hours do
+        # not make the next ones look familiar.
+        profile.learn(cell, alerted=carried > 0 or score >= ALERT_SCORE)
+        last_slot = cell.slot
+    return judged
 
 
-def _merge(scored: list[tuple[Cell, list[Evidence] | None]]) -> list[Alert]:
+def _merge(judged: list[Judged | None]) -> list[Alert]:
     """Runs of consecutive alerting cells of one key, as one alert each."""
     alerts: list[Alert] = []
-    run: list[tuple[Cell, list[Evidence]]] = []
-    for cell, found in [*scored, (None, None)]:
-        if cell is not None and found is not None and _score(found) >= ALERT_SCORE:
-            run.append((cell, found))
+    run: list[Judged] = []
+    for item in [*judged, None]:
+        if item is not None and item.score >= ALERT_SCORE:
+            run.append(item)
             continue
         if run:
             alerts.append(_alert(run))
@@ -109,25 +138,24 @@ def _merge(scored: list[tuple[Cell, list[Evidence] | None]]) -> list[Alert]:
     return alerts
 
 
-def _alert(run: list[tuple[Cell, list[Evidence]]]) -> Alert:
-    first, last = run[0][0], run[-1][0]
-    peak_cell, peak = max(run, key=lambda item: _score(item[1]))
+def _alert(run: list[Judged]) -> Alert:
+    first, last = run[0].cell, run[-1].cell
+    peak = max(run, key=lambda item: item.score)
     return Alert(
         provider=first.provider,
         key_id=first.key_id,
         start=first.start,
         end=last.end,
-        score=round(_score(peak), 2),
-        reason=_reason(peak, len(run), peak_cell),
+        score=round(peak.score, 2),
+        reason=_reason(peak, len(run)),
     )
 
 
-def _reason(found: list[Evidence], cells: int, peak: Cell) -> str:
+def _reason(peak: Judged, cells: int) -> str:
     """The strongest cell's signals in words, strongest first."""
-    said = "; ".join(e.words for e in found if e.points >= 0.2) or found[0].words
-    span = f" (peak of {cells} {'hours' if peak.grain == 3600 else 'days'})" if cells > 1 else ""
-    return f"{said}{span}"
-
-
-def _score(found: list[Evidence]) -> float:
-    return sum(e.points for e in found)
+    unit = "hours" if peak.cell.grain == HOUR else "days"
+    said = "; ".join(e.words for e in peak.found if e.points >= 0.2)
+    said = said or (peak.found[0].words if peak.found else "use unlike its own")
+    if peak.sustained > 1:
+        said += f", kept up {peak.sustained} {unit} in a row"
+    return f"{said} (alert spans {cells} {unit})" if cells > 1 else said

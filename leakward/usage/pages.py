@@ -212,8 +212,9 @@ def _looks_like(document: object) -> str:
 
 
 def _described(seen: str) -> str:
-    if seen in PROVIDERS:
-        return f"is a {seen} usage page"
+    names = {"openai": "an OpenAI", "anthropic": "an Anthropic"}
+    if seen in names:
+        return f"is {names[seen]} usage page"
     return f"is a JSON {seen}"
 
 

@@ -16,13 +16,16 @@ import statistics
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from leakward.usage.cells import HOUR, Cell
+from leakward.usage.cells import HOUR, Cell, ModelUse
 from leakward.usage.prices import PriceTable
 
 WINDOW_DAYS = 28  # how far back volume and shape figures look: long enough for weekly habits
 MIN_ACTIVE_DAYS = 5  # days with use before a key is judged
 MIN_SPAN_DAYS = 7  # and how long it must have been watched: one week of weekdays
 QUARANTINE_DAYS = 2
+# A model stays news this long after its first use: one hour of a thief's model must not make
+# the next hour's use of it look familiar.
+NEW_MODEL_SECONDS = 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +38,22 @@ class Spread:
 
 
 @dataclass(frozen=True, slots=True)
+class Shape:
+    """How one model is used by the key: per request, and its output to input ratio."""
+
+    prompt_per_request: Spread | None
+    output_per_request: Spread | None
+    output_ratio: Spread | None
+    typical_size: float  # median requests a cell (or prompt tokens where none are counted)
+
+
+@dataclass(frozen=True, slots=True)
 class Figures:
     """The day's snapshot the scorer reads."""
 
     cost_typical: float  # median cost of a cell with use
-    cost_high: float  # 95th percentile: the key's busy cells
-    cost_high_by_hour: dict[int, float]  # the same for cells within an hour of each hour
-    prompt_per_request: Spread | None
-    output_per_request: Spread | None
-    output_ratio: Spread | None
+    cost_typical_by_hour: dict[int, float]  # the same for cells within an hour of each hour
+    shapes: dict[str, Shape]  # by model
     usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
 
 
@@ -58,6 +68,7 @@ class Profile:
     weekday_days: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     first_day: int | None = None
     model_cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    model_since: dict[str, int] = field(default_factory=dict)  # model -> first slot used
     recent: deque[Cell] = field(default_factory=deque)
     pending: list[tuple[int, Cell]] = field(default_factory=list)
     _figures: Figures | None = None
@@ -77,6 +88,7 @@ class Profile:
         self.weekday_days[cell.weekday].add(cell.day)
         for model, cost in cell.cost_by_model.items():
             self.model_cost[model] += cost
+            self.model_since[model] = min(self.model_since.get(model, cell.slot), cell.slot)
         self.recent.append(cell)
 
     def unready(self, day: int) -> str | None:
@@ -101,6 +113,17 @@ class Profile:
             - self.hour_days.get(hour, set())
         )
         return used + near / 2, len(self.days)
+
+    def is_new_model(self, model: str, slot: int) -> bool:
+        """A model the key never used, or began to use less than a day before `slot`."""
+        since = self.model_since.get(model)
+        return since is None or slot - since < NEW_MODEL_SECONDS
+
+    def hours_away(self, hour: int) -> int:
+        """How far `hour` is from the nearest hour the key works in on a fifth of its days:
+        overtime stretches a working day, a thief works apart from it."""
+        usual = [h for h, days in self.hour_days.items() if 5 * len(days) >= len(self.days)]
+        return min((min((hour - h) % 24, (h - hour) % 24) for h in usual), default=12)
 
     def share_of_weeks_on(self, weekday: int, day: int) -> tuple[int, int]:
         """On how many of the watched weeks the key worked on `weekday`."""
@@ -134,8 +157,7 @@ def _figures(
         for hour in range(24):
             near = [c.cost for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
             if len(near) >= 4:
-                by_hour[hour] = _quantile(near, 0.95)
-    counted = [c for c in cells if c.requests]
+                by_hour[hour] = statistics.median(near)
     total = sum(model_cost.values())
     usual = (
         sum(prices.price(profile.provider, m).blended * cost for m, cost in model_cost.items())
@@ -145,22 +167,32 @@ def _figures(
     )
     return Figures(
         cost_typical=statistics.median(costs),
-        cost_high=_quantile(costs, 0.95),
-        cost_high_by_hour=by_hour,
-        prompt_per_request=_spread([c.prompt_tokens / c.requests for c in counted if c.requests]),
-        output_per_request=_spread([c.output_tokens / c.requests for c in counted if c.requests]),
-        output_ratio=_spread([(c.output_tokens + 1) / (c.prompt_tokens + 1) for c in cells]),
+        cost_typical_by_hour=by_hour,
+        shapes=_shapes(cells),
         usual_price=usual,
     )
 
 
-def _quantile(values: list[float], q: float) -> float:
-    """The q-quantile by linear interpolation between the sorted values."""
-    ordered = sorted(values)
-    at = q * (len(ordered) - 1)
-    low = int(at)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+def _shapes(cells: list[Cell]) -> dict[str, Shape]:
+    uses: dict[str, list[ModelUse]] = defaultdict(list)
+    for cell in cells:
+        for model, use in cell.by_model.items():
+            uses[model].append(use)
+    shapes: dict[str, Shape] = {}
+    for model, found in uses.items():
+        counted = [u for u in found if u.requests]
+        shapes[model] = Shape(
+            prompt_per_request=_spread([u.prompt_tokens / (u.requests or 1) for u in counted]),
+            output_per_request=_spread([u.output_tokens / (u.requests or 1) for u in counted]),
+            output_ratio=_spread([(u.output_tokens + 1) / (u.prompt_tokens + 1) for u in found]),
+            typical_size=statistics.median(size_of(u) for u in found),
+        )
+    return shapes
+
+
+def size_of(use: ModelUse) -> float:
+    """How much a model's use in a cell weighs: its requests, or its input where uncounted."""
+    return float(use.requests if use.requests is not None else use.prompt_tokens)
 
 
 def _spread(values: list[float]) -> Spread | None:

@@ -10,20 +10,31 @@ how much was used: one stray request at 3 a.m. is an owner testing, a busy hour 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
-from leakward.usage.cells import HOUR, Cell
+from leakward.usage.cells import HOUR, Cell, ModelUse
 from leakward.usage.prices import PriceTable
-from leakward.usage.profile import Figures, Profile, Spread
+from leakward.usage.profile import Figures, Profile, Shape, Spread, size_of
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The volume signal starts above this multiple of the key's busy (95th percentile) cells:
 # a launch day is a few times busier than usual, a flood far more.
-VOLUME_FREE = 3.0
+VOLUME_FREE = 12.0
+SURGE_FREE = 2.5  # a rise over the median of the hours just before counts from this multiple
+SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 # A cell as costly as this share of the key's median cell counts in full for shape signals.
 WEIGHT_FULL_AT = 0.5
-SHAPE_FREE_Z = 3.5  # robust z-scores below this are ordinary variation
-SHAPE_FLOOR = 0.25  # log2 units: spreads narrower than this are not trusted as exact
+NEW_MODEL_POINTS = 0.9
+NEW_MODEL_FULL_SHARE = 0.05  # of a cell's cost on new models counts in full
+# Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
+NEAR_HOURS = 3
+NEAR_DISCOUNT = 0.4
+SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
+SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
+# Use at an hour the key never works counts in full from this share of its median cell's cost:
+# a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
+HOURS_FULL_AT = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +44,14 @@ class Evidence:
     words: str
 
 
-def evidence(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) -> list[Evidence]:
+def evidence(
+    cell: Cell, profile: Profile, figures: Figures, prices: PriceTable, earlier: list[float]
+) -> list[Evidence]:
     """Every signal that moved for `cell`, strongest first."""
     weight = _weight(cell, figures)
     found = [
-        _volume(cell, figures),
-        _hours(cell, profile, weight) if cell.grain == HOUR else None,
+        _volume(cell, figures, earlier),
+        _hours(cell, profile, figures) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
         _tokens_per_request(cell, figures, weight),
@@ -53,22 +66,36 @@ def _weight(cell: Cell, figures: Figures) -> float:
     return min(1.0, cell.cost / (WEIGHT_FULL_AT * figures.cost_typical))
 
 
-def _volume(cell: Cell, figures: Figures) -> Evidence | None:
-    reference = figures.cost_high_by_hour.get(cell.hour, figures.cost_high)
-    reference = max(reference, figures.cost_typical, 1e-6)
-    ratio = cell.cost / reference
+def expected_cost(cell: Cell, figures: Figures) -> float:
+    """What the key's cells usually cost around this hour of day (any hour, for day cells)."""
+    return max(figures.cost_typical_by_hour.get(cell.hour, figures.cost_typical), 1e-6)
+
+
+def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | None:
+    """Far above the usual for the hour, or a sudden surge over the hours just before it.
+
+    A launch day lifts every hour of the day, so from its second hour on the hours before it are
+    as busy and no surge shows; a thief's flood starts in the middle of ordinary hours."""
+    ratio = cell.cost / expected_cost(cell, figures)
     points = math.log2(ratio / VOLUME_FREE) if ratio > VOLUME_FREE else 0.0
-    return Evidence(
-        "volume",
-        min(points, 4.0),
-        f"{ratio:.1f}× its busy {_grain(cell)}s (${cell.cost:.2f} against ${reference:.2f})",
-    )
+    words = f"{ratio:.1f}× its usual cost for the {_grain(cell)}"
+    if len(earlier) >= SURGE_CONTEXT:
+        before = max(1.0, statistics.median(earlier))
+        surge = ratio / before
+        if surge > SURGE_FREE and math.log2(surge / SURGE_FREE) > points:
+            points = math.log2(surge / SURGE_FREE)
+            words = f"a surge to {surge:.1f}× the hours just before it ({ratio:.1f}× its usual)"
+    return Evidence("volume", min(points, 4.0), f"{words} (${cell.cost:.2f})")
 
 
-def _hours(cell: Cell, profile: Profile, weight: float) -> Evidence | None:
+def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
+    weight = 1.0
+    if figures.cost_typical > 0:
+        weight = min(1.0, cell.cost / (HOURS_FULL_AT * figures.cost_typical)) ** 0.7
     used, days = profile.share_of_days_at(cell.hour)
     surprise = -math.log2((used + 0.2) / (days + 1))
-    points = min(max(0.0, surprise - 3.0), 4.0) * weight
+    near = profile.hours_away(cell.hour) <= NEAR_HOURS
+    points = min(max(0.0, surprise - 3.0), 4.0) * weight * (NEAR_DISCOUNT if near else 1.0)
     habit = f"never in {days} days" if used == 0 else f"on {used:g} of {days} days"
     return Evidence("hours", points, f"use at {cell.hour:02d}:00 UTC, an hour it worked {habit}")
 
@@ -85,29 +112,42 @@ def _weekday(cell: Cell, profile: Profile, weight: float) -> Evidence | None:
 
 
 def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) -> Evidence | None:
-    new = {m: c for m, c in cell.cost_by_model.items() if profile.model_cost.get(m, 0.0) <= 0}
+    new = {m: c for m, c in cell.cost_by_model.items() if profile.is_new_model(m, cell.slot)}
     if not new or cell.cost <= 0:
         return None
     share = sum(new.values()) / cell.cost
     dearest = max(new, key=lambda m: prices.price(cell.provider, m).blended)
     ratio = prices.price(cell.provider, dearest).blended / max(figures.usual_price, 1e-9)
-    points = share * (0.8 + max(0.0, math.log2(ratio)))
+    # A model the key never used is news even at a small share of its cost; a dearer one more.
+    dearer = max(0.0, math.log2(ratio))
+    points = min(1.0, share / NEW_MODEL_FULL_SHARE) * (NEW_MODEL_POINTS + dearer)
     price = f", {ratio:.1f}× the price of its usual models" if ratio > 1.5 else ""
     return Evidence(
         "models",
         min(points, 4.0),
-        f"{share:.0%} of the cost on models it never used ({', '.join(sorted(new))}){price}",
+        f"{share:.0%} of the cost on models new to it ({', '.join(sorted(new))}){price}",
     )
 
 
 def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
-    if not cell.requests:
-        return None
-    parts = [
-        _shift(cell.prompt_tokens / cell.requests, figures.prompt_per_request, "input"),
-        _shift(cell.output_tokens / cell.requests, figures.output_per_request, "output"),
-    ]
-    moved = [p for p in parts if p is not None]
+    moved: list[tuple[float, str]] = []
+    for model, use, shape in _shaped(cell, figures):
+        if not use.requests:
+            continue
+        scale = _size_scale(use, shape)
+        for tokens, usual, what in (
+            (use.prompt_tokens, shape.prompt_per_request, "input"),
+            (use.output_tokens, shape.output_per_request, "output"),
+        ):
+            z = _z(tokens / use.requests, usual, scale)
+            if z is not None and usual is not None:
+                moved.append(
+                    (
+                        _share(use, cell) * _z_points(z),
+                        f"{tokens / use.requests:,.0f} {what} tokens per request on {model} "
+                        f"where it usually has {2**usual.centre:,.0f}",
+                    )
+                )
     if not moved:
         return None
     points, words = max(moved)
@@ -115,29 +155,50 @@ def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence
 
 
 def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
-    ratio = (cell.output_tokens + 1) / (cell.prompt_tokens + 1)
-    moved = _shift(ratio, figures.output_ratio, "output/input ratio")
-    if moved is None:
+    moved: list[tuple[float, str]] = []
+    for model, use, shape in _shaped(cell, figures):
+        ratio = (use.output_tokens + 1) / (use.prompt_tokens + 1)
+        z = _z(ratio, shape.output_ratio, _size_scale(use, shape))
+        if z is not None and shape.output_ratio is not None:
+            moved.append(
+                (
+                    _share(use, cell) * _z_points(z),
+                    f"output/input ratio {ratio:.2f} on {model} where it is usually "
+                    f"{2**shape.output_ratio.centre:.2f}",
+                )
+            )
+    if not moved:
         return None
-    points, _ = moved
-    usual = 2**figures.output_ratio.centre if figures.output_ratio else 0.0
-    return Evidence(
-        "output_ratio",
-        points * weight,
-        f"output/input ratio {ratio:.2f} where it is usually {usual:.2f}",
-    )
+    points, words = max(moved)
+    return Evidence("output_ratio", points * weight, words)
 
 
-def _shift(value: float, usual: Spread | None, what: str) -> tuple[float, str] | None:
+def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:
+    """The cell's models the key has a shape for."""
+    return [(m, u, figures.shapes[m]) for m, u in cell.by_model.items() if m in figures.shapes]
+
+
+def _share(use: ModelUse, cell: Cell) -> float:
+    return use.cost / cell.cost if cell.cost > 0 else 0.0
+
+
+def _size_scale(use: ModelUse, shape: Shape) -> float:
+    """Averages over few requests wander more: a spread learned on typical cells is widened
+    for a small one (and narrowed, within reason, for a big one), as the square root of n."""
+    size = max(size_of(use), 1.0)
+    return min(max(math.sqrt(max(shape.typical_size, 1.0) / size), 0.5), 4.0)
+
+
+def _z(value: float, usual: Spread | None, scale: float) -> float | None:
     if usual is None:
         return None
-    z = abs(math.log2(value + 1e-9) - usual.centre) / max(usual.scale, SHAPE_FLOOR)
-    if z <= SHAPE_FREE_Z:
-        return None
-    typical = 2**usual.centre
-    return min((z - SHAPE_FREE_Z) / 2, 3.0), (
-        f"{value:,.0f} {what} tokens per request where it usually has {typical:,.0f}"
-    )
+    spread = max(usual.scale, SHAPE_FLOOR) * scale
+    z = abs(math.log2(value + 1e-9) - usual.centre) / spread
+    return z if z > SHAPE_FREE_Z else None
+
+
+def _z_points(z: float) -> float:
+    return min((z - SHAPE_FREE_Z) / 2.5, 3.0)
 
 
 def _grain(cell: Cell) -> str:
