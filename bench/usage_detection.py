@@ -183,15 +183,17 @@ def report(title: str, scores: dict[str, Score]) -> None:
     reference = scores["mean/std k=3"]
     kinds = sorted(label for label in reference.thefts if "/" not in label and label != "all")
     print(
-        f"{'detector':28} {'flagged%':>8} {'FP day%':>8} {'x recall':>8} {'x FP':>6} "
-        f"{'delay h':>7} {'seconds':>7}  " + " ".join(f"{k:>9}" for k in kinds)
+        f"{'detector':28} {'flagged':>7} {'%':>5} {'FP days':>9} {'%':>5} "
+        f"{'x recall':>8} {'x FP':>6} {'delay h':>7} {'seconds':>7}  "
+        + " ".join(f"{k:>9}" for k in kinds)
     )
     for name, s in scores.items():
         ratio_recall = s.recall() / reference.recall() if reference.recall() else float("nan")
         ref_fp = reference.false_positive_rate()
         ratio_fp = s.false_positive_rate() / ref_fp if ref_fp else float("nan")
         print(
-            f"{name:28} {percent(s.recall()):>8} {percent(s.false_positive_rate()):>8} "
+            f"{name:28} {s.flagged['all']:>3}/{s.thefts['all']:<3} {percent(s.recall())} "
+            f"{s.flagged_days:>4}/{s.clean_days:<4} {percent(s.false_positive_rate())} "
             f"{ratio_recall:8.2f} {ratio_fp:6.2f} {s.median_delay_hours():7.1f} {s.seconds:7.1f}  "
             + " ".join(f"{percent(s.recall(k)):>9}" for k in kinds)
         )
