@@ -12,14 +12,13 @@ the mean/std baseline. Targets: at least 90% flagged at no more than 1% of clean
         [--eval-days 14] [--providers openai,anthropic] [--bucket-width 1h] [--holdout]
 
 `--holdout` switches to the holdout family (other habit ranges) and seeds 101,102,103 unless
-`--seeds` is given: data the model was not tuned on. Until leakward has the model (or the page
-reader), the detectors run on the simulator's own records and the missing part is named.
+`--seeds` is given: data the model was not tuned on. `--misses leakward` lists the model's missed
+thefts and false alerts in words.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.util
 import json
 import statistics
@@ -32,6 +31,8 @@ from bench.usage_baselines import isolation_alerts, isolation_scores, mean_std, 
 from bench.usage_habits import DAY, HOUR, Habit, local_time
 from bench.usage_page_writer import write_pages
 from bench.usage_sim import Scenario, rebucket, simulate
+from leakward.usage.model import CONFIDENT_SCORE, detect
+from leakward.usage.pages import read_page
 from leakward.usage.records import Alert, UsageRecord
 
 WITHIN = 6 * HOUR  # a theft counts as flagged when an alert covers a bucket this soon after onset
@@ -69,29 +70,7 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
     by_key: dict[str, list[Alert]] = {}
     for alert in alerts:
         by_key.setdefault(alert.key_id, []).append(alert)
-    habits = {h.key_id: h for h in scenario.habits}
-    tainted: set[tuple[str, int]] = set()
-    for theft in scenario.thefts:
-        covering = [
-            a
-            for a in by_key.get(theft.key_id, [])
-            if a.start < theft.onset + WITHIN and a.end > theft.onset
-        ]
-        hit = bool(covering)
-        if covering:
-            tally.delays.append(max(0, min(a.start for a in covering) - theft.onset))
-        for label in ("all", theft.kind, f"{theft.kind}/{theft.size_class}"):
-            tally.thefts[label] += 1
-            tally.flagged[label] += hit
-        if not hit:
-            tally.misses.append(
-                f"missed {describe(scenario, habits[theft.key_id], theft.onset)}: "
-                f"{theft.kind} ×{theft.size:g} for {(theft.end - theft.onset) // HOUR}"
-                f" h on {theft.model}, {theft.history_days} days of history"
-            )
-        # The theft's days, and the 6 hours after it, are not clean days of that key.
-        for day in range(theft.onset // DAY, (theft.end + WITHIN - 1) // DAY + 1):
-            tainted.add((theft.key_id, day))
+    tainted = score_thefts(scenario, by_key, tally)
     for habit in scenario.habits:
         first = max(scenario.eval_start, scenario.origin + habit.first_day * DAY) // DAY
         for day in range(first, scenario.end // DAY):
@@ -112,6 +91,35 @@ def score(scenario: Scenario, alerts: Iterable[Alert], tally: Score) -> None:
             ]
 
 
+def score_thefts(
+    scenario: Scenario, by_key: dict[str, list[Alert]], tally: Score
+) -> set[tuple[str, int]]:
+    """Tallies the thefts flagged in time; returns the (key, day)s they make unclean."""
+    habits = {h.key_id: h for h in scenario.habits}
+    tainted: set[tuple[str, int]] = set()
+    for theft in scenario.thefts:
+        covering = [
+            a
+            for a in by_key.get(theft.key_id, [])
+            if a.start < theft.onset + WITHIN and a.end > theft.onset
+        ]
+        for label in ("all", theft.kind, f"{theft.kind}/{theft.size_class}"):
+            tally.thefts[label] += 1
+            tally.flagged[label] += bool(covering)
+        if covering:
+            tally.delays.append(max(0, min(a.start for a in covering) - theft.onset))
+        else:
+            tally.misses.append(
+                f"missed {describe(scenario, habits[theft.key_id], theft.onset)}: "
+                f"{theft.kind} ×{theft.size:g} for {(theft.end - theft.onset) // HOUR}"
+                f" h on {theft.model}, {theft.history_days} days of history"
+            )
+        # The theft's days, and the 6 hours after it, are not clean days of that key.
+        for day in range(theft.onset // DAY, (theft.end + WITHIN - 1) // DAY + 1):
+            tainted.add((theft.key_id, day))
+    return tainted
+
+
 def describe(scenario: Scenario, habit: Habit, t: int) -> str:
     """Where and on which key something happened, in the words of its habit."""
     hour, weekday = local_time(habit, t)
@@ -124,54 +132,46 @@ def describe(scenario: Scenario, habit: Habit, t: int) -> str:
     )
 
 
-def read_back(
-    scenario: Scenario, width: str, notes: list[str]
-) -> tuple[list[UsageRecord], list[UsageRecord]]:
-    """(history, judged) records, read from the scenario's pages by leakward's reader if any."""
-    truth = rebucket([*scenario.records], width, scenario.seed)
+def read_back(scenario: Scenario, width: str, notes: list[str]) -> Case:
+    """The scenario's (history, judged) records, as leakward's reader reads them from its pages.
+
+    What it read is compared with what was written; the difference goes to `notes`.
+    """
     rows = rebucket([*scenario.records, *scenario.console], width, scenario.seed)
-    pages = write_pages(scenario.provider, rows, (scenario.origin, scenario.end), width)
-    try:
-        reader = importlib.import_module("leakward.usage.pages")
-    except ModuleNotFoundError:
-        notes.append("leakward.usage.pages is absent: detectors ran on the simulator's records")
-        read = truth
-    else:
-        read, unattributed = [], 0
-        for page in pages:
-            # Through JSON text, exactly as the API's body would arrive.
-            got_page = reader.read_page(scenario.provider, json.loads(json.dumps(page)))
-            read += got_page.records
-            unattributed += getattr(got_page, "unattributed", 0)
-        console = sum(1 for r in rows if not r.key_id)
-        written, got = Counter(truth), Counter(read)
-        notes.append(
-            f"{scenario.provider} seed {scenario.seed}: read {len(read)} records of "
-            f"{len(truth)} written, {sum((written - got).values())} missing, "
-            f"{sum((got - written).values())} unexpected; {unattributed} of {console} "
-            "results with a null api_key_id counted as unattributed"
-        )
+    written = [r for r in rows if r.key_id]  # results with a null api_key_id carry no key
+    read, unattributed = [], 0
+    for page in write_pages(scenario.provider, rows, (scenario.origin, scenario.end), width):
+        # Through JSON text, exactly as the API's body would arrive.
+        got = read_page(scenario.provider, json.loads(json.dumps(page)))
+        read += got.records
+        unattributed += got.unattributed
+    missing, unexpected = Counter(written) - Counter(read), Counter(read) - Counter(written)
+    notes.append(
+        f"{scenario.provider} seed {scenario.seed}: read {len(read)} records of {len(written)} "
+        f"written, {missing.total()} missing, {unexpected.total()} unexpected; {unattributed} of "
+        f"{len(rows) - len(written)} results with a null api_key_id counted as unattributed"
+    )
     history = [r for r in read if r.start < scenario.eval_start]
     judged = [r for r in read if r.start >= scenario.eval_start]
-    return history, judged
+    return scenario, history, judged
 
 
-def detectors(notes: list[str]) -> dict[str, Detector]:
-    chosen: dict[str, Detector] = {
+def detectors() -> dict[str, Detector]:
+    alerts: dict[int, list[Alert]] = {}  # the model's alerts per case, shared by both cut-offs
+
+    def model(judged: list[UsageRecord], history: list[UsageRecord]) -> list[Alert]:
+        if id(judged) not in alerts:
+            alerts[id(judged)] = detect(judged, history=history)
+        return alerts[id(judged)]
+
+    return {
         "static limit": lambda judged, history: static_limit(judged, history=history),
         "mean/std k=3": lambda judged, history: mean_std(judged, history=history, k=3.0),
+        "leakward": model,
+        "leakward (confident)": lambda judged, history: [
+            a for a in model(judged, history) if a.score >= CONFIDENT_SCORE
+        ],
     }
-    try:
-        model = importlib.import_module("leakward.usage.model")
-    except ModuleNotFoundError:
-        notes.append("leakward.usage.model is absent: merge wt-usagemodel to score the model")
-        return chosen
-    confident = float(model.CONFIDENT_SCORE)
-    chosen["leakward"] = lambda judged, history: list(model.detect(judged, history=history))
-    chosen["leakward (confident)"] = lambda judged, history: [
-        a for a in model.detect(judged, history=history) if a.score >= confident
-    ]
-    return chosen
 
 
 def percent(value: float) -> str:
@@ -257,12 +257,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     default_seeds = HOLDOUT_SEEDS if args.holdout else (1, 2, 3)
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else list(default_seeds)
     notes: list[str] = []
-    chosen = detectors(notes)
+    chosen = detectors()
     for provider in args.providers.split(","):
         cases: list[Case] = []
         for seed in seeds:
             scenario = simulate(provider, family, seed, args.keys, args.days, args.eval_days)
-            cases.append((scenario, *read_back(scenario, args.bucket_width, notes)))
+            cases.append(read_back(scenario, args.bucket_width, notes))
         scores = {name: run_all(run, cases) for name, run in chosen.items()}
         fits = [("mean/std k=", lambda k: lambda j, h: mean_std(j, history=h, k=k), MEAN_STD_KS)]
         if importlib.util.find_spec("sklearn") is not None:
