@@ -129,3 +129,10 @@ def split(records: list[UsageRecord], day: int) -> tuple[list[UsageRecord], list
     """(history before test day `day`, records from it on)."""
     cut = MONDAY + day * DAY
     return [r for r in records if r.start < cut], [r for r in records if r.start >= cut]
+
+
+ANTHROPIC_OFFICE = Habit(
+    key_id="apikey_01TestOfficeHoursKey01",
+    provider="anthropic",
+    model="claude-3-5-haiku-20241022",
+)

@@ -13,18 +13,24 @@ import pytest
 
 from leakward.usage.model import ALERT_SCORE, CONFIDENT_SCORE, detect, detect_report
 from leakward.usage.records import Alert, UsageRecord
-from tests.usage.habits import DAY, HOUR, Extra, Habit, at, split, thief, usage
+from tests.usage.habits import (
+    ANTHROPIC_OFFICE,
+    DAY,
+    HOUR,
+    Extra,
+    Habit,
+    at,
+    split,
+    thief,
+    usage,
+)
 
 WEEKS = range(28)
 JUDGED_FROM = 21  # days 0-20 are history, 21-27 are judged
 OFFICE = Habit()
 NIGHTLY = Habit(key_id="key_TestNightlyBatch1", hours=(), batch_hours=(1, 2, 3), requests=80.0)
 SERVICE = Habit(key_id="key_TestAlwaysOnSvc01", hours=tuple(range(24)), weekdays=tuple(range(7)))
-ANTHROPIC = Habit(
-    key_id="apikey_01TestOfficeHours",
-    provider="anthropic",
-    model="claude-3-5-haiku-20241022",
-)
+ANTHROPIC = ANTHROPIC_OFFICE
 
 
 def judge(habit: Habit, *, extra: Extra | None = None, seed: int = 1) -> list[Alert]:
