@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.usage_baselines import isolation_alerts, isolation_scores, mean_std, static_limit
 from bench.usage_habits import DAY, HOUR, Habit, local_time
@@ -240,6 +241,45 @@ def forest_detector(cases: list[Case]) -> Callable[[float], Detector]:
     return lambda threshold: lambda judged, history: isolation_alerts(scores[id(judged)], threshold)
 
 
+def score_provider(
+    provider: str, family: str, seeds: Sequence[int], args: argparse.Namespace, notes: list[str]
+) -> dict[str, Score]:
+    """Every detector's tallies over the provider's scenarios, one per seed."""
+    cases = [
+        read_back(
+            simulate(provider, family, seed, args.keys, args.days, args.eval_days),
+            args.bucket_width,
+            notes,
+        )
+        for seed in seeds
+    ]
+    scores = {name: run_all(run, cases) for name, run in detectors().items()}
+    fits = [("mean/std k=", lambda k: lambda j, h: mean_std(j, history=h, k=k), MEAN_STD_KS)]
+    if importlib.util.find_spec("sklearn") is not None:
+        forest = forest_detector(cases)
+        scores["isolation forest"] = run_all(forest(-0.5), cases)
+        fits.append(("isolation forest <", forest, FOREST_THRESHOLDS))
+    for name, detector, grid in fits:
+        fitted, tally = calibrated(name, detector, grid, cases)
+        scores[fitted] = tally
+    return scores
+
+
+def summary(scores: dict[str, Score]) -> dict[str, object]:
+    """The figures of `report`, as data for bench/results/."""
+    return {
+        name: {
+            "thefts": dict(s.thefts),
+            "flagged": dict(s.flagged),
+            "clean_key_days": s.clean_days,
+            "flagged_key_days": s.flagged_days,
+            "median_delay_hours": s.median_delay_hours() if s.delays else None,
+            "seconds": round(s.seconds, 2),
+        }
+        for name, s in scores.items()
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", help="comma-separated (default 1,2,3; holdout 101,102,103)")
@@ -249,29 +289,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--providers", default="openai,anthropic")
     parser.add_argument("--bucket-width", choices=("1m", "1h", "1d"), default="1h")
     parser.add_argument("--holdout", action="store_true", help="the holdout family and seeds")
-    parser.add_argument(
-        "--misses", metavar="DETECTOR", help="list its missed thefts and false alerts"
-    )
+    parser.add_argument("--misses", metavar="DETECTOR", help="list its misses and false alerts")
+    parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
     family = "holdout" if args.holdout else "tune"
     default_seeds = HOLDOUT_SEEDS if args.holdout else (1, 2, 3)
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else list(default_seeds)
     notes: list[str] = []
-    chosen = detectors()
+    figures: dict[str, object] = {**vars(args), "output": None, "family": family, "seeds": seeds}
     for provider in args.providers.split(","):
-        cases: list[Case] = []
-        for seed in seeds:
-            scenario = simulate(provider, family, seed, args.keys, args.days, args.eval_days)
-            cases.append(read_back(scenario, args.bucket_width, notes))
-        scores = {name: run_all(run, cases) for name, run in chosen.items()}
-        fits = [("mean/std k=", lambda k: lambda j, h: mean_std(j, history=h, k=k), MEAN_STD_KS)]
-        if importlib.util.find_spec("sklearn") is not None:
-            forest = forest_detector(cases)
-            scores["isolation forest"] = run_all(forest(-0.5), cases)
-            fits.append(("isolation forest <", forest, FOREST_THRESHOLDS))
-        for name, detector, grid in fits:
-            fitted, tally = calibrated(name, detector, grid, cases)
-            scores[fitted] = tally
+        scores = score_provider(provider, family, seeds, args, notes)
         report(
             f"{provider}, family {family}, seeds {seeds}, {args.keys} keys x {args.days} days "
             f"(last {args.eval_days} judged), buckets {args.bucket_width}",
@@ -279,8 +306,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         if args.misses in scores:
             print(*scores[args.misses].misses, sep="\n")
+        figures[provider] = summary(scores)
     for note in dict.fromkeys(notes):
         print(f"note: {note}")
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
