@@ -41,6 +41,15 @@ HOLDOUT_SEEDS = (101, 102, 103)
 TARGET_FP = 0.01  # of clean key-days, the issue's target
 MEAN_STD_KS = (3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 13.0, 16.0, 20.0, 25.0, 32.0, 40.0, 50.0)
 FOREST_THRESHOLDS = tuple(-0.5 - step / 100 for step in range(41))
+# The figures issue #20 quotes from an industry write-up with no public data behind it:
+# (flagged %, false-positive %). Printed beside ours for scale, not measured here.
+PUBLISHED = {
+    "static rate limit": (30, 0.5),
+    "mean/std": (60, 5),
+    "isolation forest": (75, 3),
+    "LSTM": (85, 8),
+    "target": (90, 1),
+}
 Detector = Callable[[list[UsageRecord], list[UsageRecord]], list[Alert]]
 Case = tuple[Scenario, list[UsageRecord], list[UsageRecord]]  # scenario, history, judged
 
@@ -199,7 +208,10 @@ def report(title: str, scores: dict[str, Score]) -> None:
             + " ".join(f"{percent(s.recall(k)):>9}" for k in kinds)
         )
     first = next(iter(scores.values()))
-    print(f"thefts {first.thefts['all']}, clean key-days {first.clean_days}")
+    print(
+        f"thefts {first.thefts['all']}, clean key-days {first.clean_days}; published, for scale: "
+        + ", ".join(f"{name} {r}% at {fp}%" for name, (r, fp) in PUBLISHED.items())
+    )
     for name, s in scores.items():
         sizes = sorted(label for label in s.thefts if "/" in label)
         print(
