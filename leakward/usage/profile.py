@@ -4,9 +4,11 @@ volume, tokens per request and output ratio.
 Stage: application (usage watch), the model's memory. Counts (which hours and weekdays it
 worked, which models it used) grow with every cell; the robust figures the scorer compares
 against (quantiles, medians, spreads) are taken once per UTC day from what was learned before
-that day, so a cell is only ever judged against what came before it. A cell that alerted is
-learned two days late: a thief's first hours must not become the key's habit before the alert
-has had its say, while an owner's lasting change of habit stops alerting after two days.
+that day, so a cell is only ever judged against what came before it. A cell whose points built
+up (or alerted) is learned two days late: a thief's first hours must not become the key's
+habit before the alert has had its say, while an owner's lasting change of habit stops alerting
+after two days. The usual cost of an hour follows the last three days' level, so a key that grows
+steadily is compared with where it stands now, not with the month behind it.
 """
 
 from __future__ import annotations
