@@ -56,6 +56,7 @@ class Figures:
     """The day's snapshot the scorer reads."""
 
     cost_typical: float  # median cost of a cell with use
+    tokens_typical: float  # median tokens (input and output) of a cell with use
     cost_typical_by_hour: dict[int, float]  # the same for cells within an hour of each hour
     level: float  # the last days' cells against those medians: growth the window lags behind
     volume_spread: float  # robust spread of log2(cost / usual for its hour): the key's ragged
@@ -174,6 +175,7 @@ def _figures(
     )
     return Figures(
         cost_typical=statistics.median(costs),
+        tokens_typical=statistics.median([c.prompt_tokens + c.output_tokens for c in cells] or [0]),
         cost_typical_by_hour=by_hour,
         level=level,
         volume_spread=spread,

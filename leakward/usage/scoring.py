@@ -35,7 +35,7 @@ NEAR_DISCOUNT = 0.4
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
-# Use at an hour the key never works counts in full from this share of its median cell's cost:
+# Use at an hour the key never works counts in full from this share of its median cell's tokens:
 # a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
 HOURS_FULL_AT = 0.15
 
@@ -100,9 +100,11 @@ def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | No
 
 
 def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
+    # Measured in tokens, not dollars: a thief on the key's cheapest model is as much use.
     weight = 1.0
-    if figures.cost_typical > 0:
-        weight = min(1.0, cell.cost / (HOURS_FULL_AT * figures.cost_typical)) ** 0.7
+    if figures.tokens_typical > 0:
+        tokens = cell.prompt_tokens + cell.output_tokens
+        weight = min(1.0, tokens / (HOURS_FULL_AT * figures.tokens_typical)) ** 0.7
     used, days = profile.share_of_days_at(cell.hour)
     surprise = -math.log2((used + 0.2) / (days + 1))
     near = profile.hours_away(cell.hour) <= NEAR_HOURS
