@@ -163,7 +163,8 @@ def draw_habit(rng: random.Random, family: Family, provider: str, key_id: str, d
         growth_per_day=rng.uniform(*family.growth_per_day),
         launch_day=rng.randrange(days) if rng.random() < family.launch_probability else None,
         launch_factor=rng.uniform(*family.launch_factor),
-        first_day=rng.randrange(days // 6, days // 2) if late else 0,
+        # Some late keys start inside the judged window: too new to judge, they must not alert.
+        first_day=rng.randrange(days // 6, days - 2) if late else 0,
     )
 
 

@@ -14,7 +14,8 @@ published specs and independent of leakward's reader, so the benchmark also chec
   `cache_creation` {`ephemeral_1h_input_tokens`, `ephemeral_5m_input_tokens`},
   `cache_read_input_tokens`, `output_tokens`, `server_tool_use`, no request count. Source:
   https://platform.claude.com/docs/en/api/admin-api/usage-cost/get-messages-usage-report
-  (read 2026-12-06), its query parameters and response example.
+  (read 2026-12-06), its query parameters and response example; the `page` cursor example
+  (`page_MjAyNS0wNS0xNFQwMDowMDowMFo=`) from the same page on anthropic-claude-docs.mintlify.app.
 
 Both page by buckets: `limit` buckets a page (1d: default 7, max 31; 1h: 24, max 168; 1m: 60,
 max 1440), `has_more` and an opaque `next_page` cursor. Every bucket in range is written, empty or
@@ -50,8 +51,10 @@ def rfc3339(t: int) -> str:
 
 
 def cursor(provider: str, t: int) -> str:
-    token = base64.b64encode(f"{provider}:{t}".encode()).decode()
-    return f"page_{token}"
+    """An opaque cursor shaped like each API's: Anthropic's documented example encodes the next
+    bucket's RFC 3339 start, OpenAI's encodes binary timestamps."""
+    raw = rfc3339(t).encode() if provider == "anthropic" else t.to_bytes(8, "big") * 2
+    return "page_" + base64.b64encode(raw).decode()
 
 
 def split_cached(record: UsageRecord) -> Split:

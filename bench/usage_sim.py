@@ -153,8 +153,10 @@ def simulate_key(
         if day_rng.random() < family.gap_probability:
             first = ORIGIN + day * DAY + day_rng.randrange(24) * HOUR
             gap = range(first, first + day_rng.randint(2, 6) * HOUR)
+        # Thefts are sized against the key's usual rate of the day, growth included.
+        usual = typical * (1 + habit.growth_per_day) ** (day - habit.first_day)
         for t in range(ORIGIN + day * DAY, ORIGIN + (day + 1) * DAY, HOUR):
-            extra = extra_at(theft, habit, typical, t) if theft else None
+            extra = extra_at(theft, habit, usual, t) if theft else None
             if gap is not None and t in gap and extra is None:
                 continue  # the provider reported nothing for these hours
             rate = expected_rate(habit, family, day_rng, t)

@@ -25,7 +25,7 @@ from leakward.usage.scoring import Evidence, evidence, expected_cost
 
 ALERT_SCORE = 1.0  # detect returns alerts scoring at least this
 CONFIDENT_SCORE = 2.5  # at or above it, the watch hands the alert to rotation
-ALLOWANCE = 0.35  # points a cell may carry without building up towards an alert
+ALLOWANCE = 0.25  # points a cell may carry without building up towards an alert
 CARRY_GAP = 2  # cells: a longer pause in use ends a build-up
 # A build-up holds no more than this, so it drains within hours once use is ordinary again.
 CARRY_CAP = 1.6
@@ -115,7 +115,9 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
             carried, sustained = 0.0, 0
         carried = min(max(0.0, carried + points - ALLOWANCE), CARRY_CAP)
         sustained = sustained + 1 if carried > 0 else 0
-        score = max(points, carried)
+        # The build-up speaks only for a cell that is itself odd: an alert never runs on over
+        # ordinary hours after the oddity stopped.
+        score = max(points, carried) if points >= ALLOWANCE else points
         judged.append(Judged(cell, found, score, sustained))
         # Anything that built up is held back from learning, so a thief's first hours do
         # not make the next ones look familiar.

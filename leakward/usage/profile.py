@@ -4,9 +4,11 @@ volume, tokens per request and output ratio.
 Stage: application (usage watch), the model's memory. Counts (which hours and weekdays it
 worked, which models it used) grow with every cell; the robust figures the scorer compares
 against (quantiles, medians, spreads) are taken once per UTC day from what was learned before
-that day, so a cell is only ever judged against what came before it. A cell that alerted is
-learned two days late: a thief's first hours must not become the key's habit before the alert
-has had its say, while an owner's lasting change of habit stops alerting after two days.
+that day, so a cell is only ever judged against what came before it. A cell whose points built
+up (or alerted) is learned two days late: a thief's first hours must not become the key's
+habit before the alert has had its say, while an owner's lasting change of habit stops alerting
+after two days. The usual cost of an hour follows the last three days' level, so a key that grows
+steadily is compared with where it stands now, not with the month behind it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ WINDOW_DAYS = 28  # how far back volume and shape figures look: long enough for 
 MIN_ACTIVE_DAYS = 5  # days with use before a key is judged
 MIN_SPAN_DAYS = 7  # and how long it must have been watched: one week of weekdays
 QUARANTINE_DAYS = 2
+LEVEL_DAYS = 3  # the days whose use says where a growing (or shrinking) key stands now
+LEVEL_LIMIT = 2.0  # log2: the level moves the usual cost at most four times either way
 # A model stays news this long after its first use: one hour of a thief's model must not make
 # the next hour's use of it look familiar.
 NEW_MODEL_SECONDS = 86400
@@ -52,7 +56,10 @@ class Figures:
     """The day's snapshot the scorer reads."""
 
     cost_typical: float  # median cost of a cell with use
+    tokens_typical: float  # median tokens (input and output) of a cell with use
     cost_typical_by_hour: dict[int, float]  # the same for cells within an hour of each hour
+    level: float  # the last days' cells against those medians: growth the window lags behind
+    volume_spread: float  # robust spread of log2(cost / usual for its hour): the key's ragged
     shapes: dict[str, Shape]  # by model
     usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
 
@@ -158,6 +165,7 @@ def _figures(
             near = [c.cost for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
             if len(near) >= 4:
                 by_hour[hour] = statistics.median(near)
+    level, spread = _level(cells, by_hour, statistics.median(costs))
     total = sum(model_cost.values())
     usual = (
         sum(prices.price(profile.provider, m).blended * cost for m, cost in model_cost.items())
@@ -167,10 +175,26 @@ def _figures(
     )
     return Figures(
         cost_typical=statistics.median(costs),
+        tokens_typical=statistics.median([c.prompt_tokens + c.output_tokens for c in cells] or [0]),
         cost_typical_by_hour=by_hour,
+        level=level,
+        volume_spread=spread,
         shapes=_shapes(cells),
         usual_price=usual,
     )
+
+
+def _level(cells: list[Cell], by_hour: dict[int, float], typical: float) -> tuple[float, float]:
+    """How the last LEVEL_DAYS days ran against the window's medians (a multiplier kept within
+    LEVEL_LIMIT), and how ragged the key's cells are around those medians (log2 units)."""
+    if not cells or typical <= 0:
+        return 1.0, 0.0
+    last = cells[-1].day
+    logs = [math.log2(max(c.cost, 1e-9) / by_hour.get(c.hour, typical)) for c in cells]
+    recent = [v for c, v in zip(cells, logs, strict=True) if c.day > last - LEVEL_DAYS]
+    level = min(max(statistics.median(recent), -LEVEL_LIMIT), LEVEL_LIMIT)
+    centre = statistics.median(logs)
+    return 2**level, 1.4826 * statistics.median(abs(v - centre) for v in logs)
 
 
 def _shapes(cells: list[Cell]) -> dict[str, Shape]:

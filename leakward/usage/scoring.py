@@ -21,7 +21,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # The volume signal starts above this multiple of the key's busy (95th percentile) cells:
 # a launch day is a few times busier than usual, a flood far more.
 VOLUME_FREE = 12.0
-SURGE_FREE = 2.5  # a rise over the median of the hours just before counts from this multiple
+SURGE_FREE = 2.0  # a rise over the median of the hours just before counts from this multiple
+SURGE_SPREADS = 2.5  # and from this many of the key's own spreads
+VOLUME_FULL_REQUESTS = 40
 SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 # A cell as costly as this share of the key's median cell counts in full for shape signals.
 WEIGHT_FULL_AT = 0.5
@@ -30,9 +32,10 @@ NEW_MODEL_FULL_SHARE = 0.05  # of a cell's cost on new models counts in full
 # Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
 NEAR_HOURS = 3
 NEAR_DISCOUNT = 0.4
+SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
-# Use at an hour the key never works counts in full from this share of its median cell's cost:
+# Use at an hour the key never works counts in full from this share of its median cell's tokens:
 # a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
 HOURS_FULL_AT = 0.15
 
@@ -68,7 +71,8 @@ def _weight(cell: Cell, figures: Figures) -> float:
 
 def expected_cost(cell: Cell, figures: Figures) -> float:
     """What the key's cells usually cost around this hour of day (any hour, for day cells)."""
-    return max(figures.cost_typical_by_hour.get(cell.hour, figures.cost_typical), 1e-6)
+    usual = figures.cost_typical_by_hour.get(cell.hour, figures.cost_typical) * figures.level
+    return max(usual, 1e-6)
 
 
 def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | None:
@@ -82,16 +86,25 @@ def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | No
     if len(earlier) >= SURGE_CONTEXT:
         before = max(1.0, statistics.median(earlier))
         surge = ratio / before
-        if surge > SURGE_FREE and math.log2(surge / SURGE_FREE) > points:
-            points = math.log2(surge / SURGE_FREE)
+        # A key whose hours are ragged must surge further before it counts.
+        free = max(SURGE_FREE, 2 ** (SURGE_SPREADS * figures.volume_spread))
+        if surge > free and math.log2(surge / free) > points:
+            points = math.log2(surge / free)
             words = f"a surge to {surge:.1f}× the hours just before it ({ratio:.1f}× its usual)"
-    return Evidence("volume", min(points, 4.0), f"{words} (${cell.cost:.2f})")
+    # Few requests make ragged ratios: a cell smaller than the key's median one, or one of a few
+    # dozen requests, counts less.
+    size = min(1.0, cell.cost / figures.cost_typical) if figures.cost_typical > 0 else 1.0
+    if cell.requests is not None:
+        size *= min(1.0, cell.requests / VOLUME_FULL_REQUESTS)
+    return Evidence("volume", min(points, 4.0) * size, f"{words} (${cell.cost:.2f})")
 
 
 def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
+    # Measured in tokens, not dollars: a thief on the key's cheapest model is as much use.
     weight = 1.0
-    if figures.cost_typical > 0:
-        weight = min(1.0, cell.cost / (HOURS_FULL_AT * figures.cost_typical)) ** 0.7
+    if figures.tokens_typical > 0:
+        tokens = cell.prompt_tokens + cell.output_tokens
+        weight = min(1.0, tokens / (HOURS_FULL_AT * figures.tokens_typical)) ** 0.7
     used, days = profile.share_of_days_at(cell.hour)
     surprise = -math.log2((used + 0.2) / (days + 1))
     near = profile.hours_away(cell.hour) <= NEAR_HOURS
@@ -179,7 +192,9 @@ def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:
 
 
 def _share(use: ModelUse, cell: Cell) -> float:
-    return use.cost / cell.cost if cell.cost > 0 else 0.0
+    """How much a model's shift says of the cell: in full from SHAPE_FULL_SHARE of its cost
+    (a thief need not move the key's main model to be caught on its own)."""
+    return min(1.0, use.cost / (SHAPE_FULL_SHARE * cell.cost)) if cell.cost > 0 else 0.0
 
 
 def _size_scale(use: ModelUse, shape: Shape) -> float:
