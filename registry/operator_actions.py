@@ -1,8 +1,10 @@
-"""The operator action log: every retry or approval a person asked for, with who and when.
+"""The operator action log: every retry, approval or alert dismissal a person asked for, with
+who and when.
 
 Stage: registry. Written by `leakward/response/rotation_actions.py` for the dashboard and the
-`leakward rotations` commands alike; read by the dashboard's rotation page. Nothing here is a
-secret: a name, a channel, an action word, a rotation id and the outcome's status text.
+`leakward rotations` commands alike, and by registry/usage_alerts.py for dismissals (dashboard
+and `leakward watch dismiss`); read by the dashboard's rotation and usage alert pages. Nothing
+here is a secret: a name, a channel, an action word, a rotation id and the outcome's status text.
 """
 
 from __future__ import annotations
@@ -48,11 +50,22 @@ def record_action(
         return _value(row)
 
 
-def list_actions(engine: Engine, *, rotation_id: int | None = None) -> list[OperatorAction]:
-    """Actions oldest first (of one rotation, if given)."""
-    query = select(OperatorActionRow).order_by(OperatorActionRow.id)
+def list_actions(
+    engine: Engine,
+    *,
+    rotation_id: int | None = None,
+    action: str | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[OperatorAction]:
+    """Actions oldest first (`newest_first`: the other way), of one rotation or one kind of
+    action if given; `limit`: only that many."""
+    order = OperatorActionRow.id.desc() if newest_first else OperatorActionRow.id
+    query = select(OperatorActionRow).order_by(order).limit(limit)
     if rotation_id is not None:
         query = query.where(OperatorActionRow.rotation_id == rotation_id)
+    if action is not None:
+        query = query.where(OperatorActionRow.action == action)
     with Session(engine) as session:
         return [_value(row) for row in session.scalars(query)]
 

@@ -3,7 +3,8 @@
 Stage: registry. `leakward watch` records each alert the model raises here; an alert seen again
 by a later poll (its buckets overlapping or touching the stored episode's) extends the stored row
 instead of adding one, so re-polls never duplicate an episode. The hand-off to rotation marks the
-alert `handed-off` with the leak and rotation it made; an operator may mark it `dismissed`.
+alert `handed-off` with the leak and rotation it made; an operator may mark it `dismissed`
+(`dismiss_alert`, written to the operator action log with who said so).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, Table, select, update
+from sqlalchemy import Connection, Engine, Row, Table, func, select, update
 
 from leakward.core.errors import RegistryError, UsageError
 from leakward.registry.models import USAGE_ALERT_STATES, UsageAlertRow, utc_now
+from leakward.registry.operator_actions import record_action
 from leakward.registry.upsert import insert_for
 
 ALERTS: Table = UsageAlertRow.__table__  # type: ignore[assignment]
+DISMISS = "dismiss-alert"  # the operator action log's word for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ def _alert_by_id(connection: Connection, alert_id: int) -> UsageAlert:
     if row is None:
         raise RegistryError(
             f"no usage alert {alert_id} in the registry",
-            hint="list usage alerts with: leakward watch --once --format json",
+            hint="list usage alerts with: leakward watch alerts --state all",
         )
     return _alert(row)
 
@@ -140,15 +143,32 @@ def _alert(row: Row[tuple[object, ...]]) -> UsageAlert:
 
 
 def list_alerts(
-    connection: Connection, *, state: str | None = None, provider: str | None = None
+    connection: Connection,
+    *,
+    state: str | None = None,
+    provider: str | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[UsageAlert]:
-    """Stored alerts, oldest episode first."""
-    query = select(ALERTS).order_by(ALERTS.c.bucket_start, ALERTS.c.id)
+    """Stored alerts, oldest episode first (`newest_first`: the other way); `limit` and
+    `offset` take one page, read by the database."""
+    columns = (ALERTS.c.bucket_start, ALERTS.c.id)
+    order = [column.desc() if newest_first else column.asc() for column in columns]
+    query = select(ALERTS).order_by(*order).limit(limit).offset(offset)
     if state is not None:
         query = query.where(ALERTS.c.state == check_alert_state(state))
     if provider is not None:
         query = query.where(ALERTS.c.provider == provider)
     return [_alert(row) for row in connection.execute(query)]
+
+
+def count_alerts(connection: Connection, *, state: str | None = None) -> int:
+    """How many alerts (in `state`) are stored, counted by the database."""
+    query = select(func.count()).select_from(ALERTS)
+    if state is not None:
+        query = query.where(ALERTS.c.state == check_alert_state(state))
+    return int(connection.execute(query).scalar_one())
 
 
 def mark_alert(
@@ -167,6 +187,31 @@ def mark_alert(
         changes["rotation_id"] = rotation_id
     connection.execute(update(ALERTS).where(ALERTS.c.id == alert_id).values(**changes))
     return _alert_by_id(connection, alert_id)
+
+
+def dismiss_alert(engine: Engine, alert_id: int, *, actor: str, channel: str) -> UsageAlert:
+    """Mark an alert as the owner's own use, and log who said so; a refusal (no such alert) is
+    logged too, then raised. The log names the alert's rotation, if it started one, so the
+    rotation's page shows that its alert was dismissed."""
+    try:
+        with engine.begin() as connection:
+            alert = mark_alert(connection, alert_id, "dismissed")
+    except RegistryError as error:
+        outcome = f"refused: {error}"
+        record_action(
+            engine, actor=actor, channel=channel, action=DISMISS, rotation_id=None, outcome=outcome
+        )
+        raise
+    outcome = f"usage alert {alert.id} ({alert.provider} {alert.key_id}) dismissed as own use"
+    record_action(
+        engine,
+        actor=actor,
+        channel=channel,
+        action=DISMISS,
+        rotation_id=alert.rotation_id,
+        outcome=outcome,
+    )
+    return alert
 
 
 def check_alert_state(state: str) -> str:

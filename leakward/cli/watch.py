@@ -3,11 +3,15 @@
 Stage: application shell. Parses, builds the usage clients for each admin key set
 (`OPENAI_ADMIN_KEY`, `ANTHROPIC_ADMIN_KEY`), runs the watch (leakward/usage/watch.py) once or
 every `--interval` seconds, and renders each poll. With `--once` the exit code is 0, or 4 when a
-provider could not be read (its range is read again next time).
+provider could not be read (its range is read again next time). `leakward watch alerts` lists
+the stored alerts a page at a time (registry/views/usage_alerts.py); `leakward watch dismiss ID`
+marks one as the owner's own use, logged as an operator action (the older `--dismiss` flag still
+works, and says it is deprecated).
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from datetime import UTC, datetime
@@ -21,14 +25,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from leakward.registry.usage_alerts import UsageAlert
+    from leakward.registry.views.paging import Paged
+    from leakward.registry.views.usage_alerts import UsageAlertView
     from leakward.usage.watch import WatchReport
     from leakward.usage.watch_policy import WatchSettings
 
 FORMATS = ("text", "json")
 POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, without importing it
+STATES = ("open", "handed-off", "dismissed", "all")  # registry/models.py USAGE_ALERT_STATES + all
+DB_HELP = "Registry database [default: $LEAKWARD_DB or SQLite]."
 
 
-@click.command("watch")
+@click.group("watch", invoke_without_command=True)
 @click.option("--once", is_flag=True, help="Poll once and exit (exit 4 if a provider failed).")
 @click.option(
     "--interval",
@@ -61,11 +69,13 @@ POLICIES = ("approve", "notify", "auto")  # leakward/usage/watch_policy.py, with
     "--dismiss",
     type=click.IntRange(1),
     metavar="ALERT_ID",
-    help="Mark an alert as the owner's own use (its hours become the key's habit) and exit.",
+    help="Deprecated: use `leakward watch dismiss ALERT_ID`.",
 )
-@click.option("--db", metavar="URL", help="Registry database [default: $LEAKWARD_DB or SQLite].")
+@click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_context
 def watch(
+    context: click.Context,
     once: bool,
     interval: float | None,
     policy: str | None,
@@ -76,12 +86,20 @@ def watch(
     output: str,
 ) -> None:
     """Poll the providers' usage APIs per key, alert on unusual use, and hand confident alerts
-    to rotation."""
+    to rotation.
+
+    Without a command, polls (`--once`: one poll). `leakward watch alerts` lists the stored
+    alerts; `leakward watch dismiss ID` marks one as the owner's own use."""
+    if context.invoked_subcommand is not None:
+        return
     from leakward.settings.loader import load_settings
     from leakward.usage.watch_policy import DAY, WatchSettings, interval_from, policy_from
 
     settings = load_settings(None, os.environ, {"registry.db": db})
     if dismiss is not None:
+        click.echo(
+            "leakward watch: --dismiss is deprecated; use: leakward watch dismiss ID", err=True
+        )
         _dismiss(settings.registry.db, dismiss, output)
         return
     watch_settings = WatchSettings(
@@ -129,11 +147,56 @@ def _poll(
     return None
 
 
+@watch.command("alerts")
+@click.option("--state", type=click.Choice(STATES), default="all", show_default=True)
+@click.option("--provider", metavar="NAME", help="Only this provider's alerts (openai, anthropic).")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="100 a page.")
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_context
+def alerts(
+    context: click.Context, state: str, provider: str | None, page: int, db: str | None, output: str
+) -> None:
+    """List the usage alerts the watch stored, newest first: whose key, when, why, and what
+    became of each (the rotation it started, if any)."""
+    from leakward.registry import Registry
+    from leakward.registry.views.paging import Window, paged
+    from leakward.registry.views.usage_alerts import list_usage_alert_views
+
+    window = Window(page)
+    with Registry.open(_db(context, db)) as registry:
+        rows = list_usage_alert_views(
+            registry, state=None if state == "all" else state, provider=provider, window=window
+        )
+    _render_alerts(paged(rows, window), output)
+
+
+@watch.command("dismiss")
+@click.argument("alert_id", type=click.IntRange(1))
+@click.option("--db", metavar="URL", help=DB_HELP)
+@click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_context
+def dismiss_command(context: click.Context, alert_id: int, db: str | None, output: str) -> None:
+    """Mark ALERT_ID as the owner's own use: its hours become the key's habit, it is never
+    handed off, and the operator action log records who said so."""
+    _dismiss(_db(context, db), alert_id, output)
+
+
+def _db(context: click.Context, db: str | None) -> str | None:
+    """The registry URL: the command's --db, else the group's (`leakward watch --db URL alerts`),
+    else the settings' (`$LEAKWARD_DB` or SQLite)."""
+    from leakward.settings.loader import load_settings
+
+    given = db or (context.parent.params.get("db") if context.parent is not None else None)
+    return load_settings(None, os.environ, {"registry.db": given}).registry.db
+
+
 def _dismiss(db: str | None, alert_id: int, output: str) -> None:
     from leakward.registry import Registry
+    from leakward.registry.usage_alerts import dismiss_alert
 
     with Registry.open(db) as registry:
-        alert = registry.usage.mark(alert_id, "dismissed")
+        alert = dismiss_alert(registry.engine, alert_id, actor=getpass.getuser(), channel="cli")
     if output == "json":
         click.echo(json.dumps(_alert(alert)))
     else:
@@ -207,6 +270,34 @@ def _alert(alert: UsageAlert) -> dict[str, object]:
         "reason": alert.reason,
         "state": alert.state,
     }
+
+
+def _render_alerts(page: Paged[UsageAlertView], output: str) -> None:
+    if output == "json":
+        from leakward.registry.views import as_data
+
+        data = {"alerts": as_data(page.items), "page": page.number, "has_next": page.has_next}
+        click.echo(json.dumps(data))
+        return
+    if not page.items:
+        click.echo("no usage alerts" + (" on this page" if page.number > 1 else ""))
+    for alert in page.items:
+        rotation = (
+            f"rotation {alert.rotation_id} ({alert.rotation_status})"
+            if alert.rotation_id is not None
+            else "no rotation"
+        )
+        click.echo(
+            f"alert {alert.id} [{alert.state}] {alert.provider} {alert.key_id} "
+            f"(owner {alert.owner or 'unknown to the registry'}) from {_stamp(alert.start)} to "
+            f"{_stamp(alert.end)} score {alert.score:.1f}, {rotation}: {alert.reason}"
+        )
+    if page.has_next:
+        click.echo(f"more: leakward watch alerts --page {page.number + 1}")
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _iso(epoch: int) -> str:
