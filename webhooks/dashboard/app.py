@@ -3,7 +3,9 @@
 Stage: inbound (webhooks, dashboard). Every route first asks `DashboardAccess` who the request
 comes from: with the dashboard off every route answers 503 saying what to set; without proof a
 page answers 401 with the login form and an action a bare 401. POST actions must carry the CSRF
-token of the operator's session. Registry reads and actions run off the event loop.
+token of the operator's session. Registry reads and actions run off the event loop. Rotation
+actions go through `Actions`; dismissing a usage alert is a registry write of its own
+(registry/usage_alerts.py), logged in the operator action log all the same.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs
@@ -26,11 +29,13 @@ from leakward.core.errors import LeakwardError, RegistryError
 from leakward.registry.models import utc_now
 from leakward.registry.operator_actions import list_actions
 from leakward.registry.store import Registry
+from leakward.registry.usage_alerts import DISMISS, dismiss_alert
 from leakward.registry.views.keys import list_key_views
 from leakward.registry.views.leaks import format_duration, list_leak_views
 from leakward.registry.views.overview import overview
 from leakward.registry.views.paging import Window, page_number, paged
 from leakward.registry.views.rotations import list_rotation_views, show_rotation
+from leakward.registry.views.usage_alerts import count_usage_alerts, list_usage_alert_views
 from leakward.webhooks.dashboard.access import (
     COOKIE,
     OFF_MESSAGE,
@@ -45,6 +50,8 @@ from leakward.webhooks.dashboard.chart import exposure_chart
 from leakward.webhooks.dashboard.guesses import GuessLimit
 
 STATUSES = ("running", "pending-approval", "done", "failed")
+ALERT_STATES = ("open", "handed-off", "dismissed")
+DISMISSALS_SHOWN = 20  # the latest dismissals under the alerts; the rest stay in the registry
 MAX_FORM_BYTES = 16 * 1024
 NEEDS_LOGIN = "log in first: the operator token is required"
 STALE_FORM = "missing or stale form token: reload the page and try again"
@@ -73,6 +80,7 @@ class Actions(Protocol):
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+Run = Callable[[int, Operator], object]
 PageBuilder = Callable[[Request, Operator], Awaitable[Response]]
 
 
@@ -88,6 +96,12 @@ def create_dashboard(registry: Registry, access: DashboardAccess, actions: Actio
             Route("/rotations/{rotation_id:int}", page(dashboard.rotation), methods=["GET"]),
             Route("/rotations/{rotation_id:int}/retry", act(dashboard.retry), methods=["POST"]),
             Route("/rotations/{rotation_id:int}/approve", act(dashboard.approve), methods=["POST"]),
+            Route("/usage-alerts", page(dashboard.usage_alerts), methods=["GET"]),
+            Route(
+                "/usage-alerts/{alert_id:int}/dismiss",
+                act(dashboard.dismiss, "alert_id", "/usage-alerts#alert-{}"),
+                methods=["POST"],
+            ),
             Route("/login", dashboard.login_form, methods=["GET"]),
             Route("/login", dashboard.login, methods=["POST"]),
             Route("/logout", page(dashboard.logout), methods=["POST"]),
@@ -107,6 +121,7 @@ class Dashboard:
         )
         self.templates.filters["duration"] = format_duration
         self.templates.filters["stamp"] = stamp
+        self.templates.filters["utc"] = utc
 
     def render(
         self, name: str, code: int = 200, operator: Operator | None = None, **values: object
@@ -135,9 +150,10 @@ class Dashboard:
 
         return guarded
 
-    def action(self, run: Callable[[int, Operator], ActionResult]) -> Handler:
-        """A POST on one rotation by a proven operator with a valid CSRF token; back to its page
-        afterwards, where the action log shows the outcome (a refusal with its reason)."""
+    def action(self, run: Run, target: str = "rotation_id", back: str = "/rotations/{}") -> Handler:
+        """A POST on one rotation (or the path's other `target`) by a proven operator with a
+        valid CSRF token; to its page (`back`) afterwards, where the action log shows the
+        outcome (a refusal with its reason)."""
 
         async def guarded(request: Request) -> Response:
             if not self.access.is_on:
@@ -149,10 +165,10 @@ class Dashboard:
                 return PlainTextResponse(NEEDS_LOGIN, 401, headers=HEADERS)
             if not await self.is_form_valid(request, operator):
                 return PlainTextResponse(STALE_FORM, 403, headers=HEADERS)
-            rotation_id = int(request.path_params["rotation_id"])
+            target_id = int(request.path_params[target])
             with contextlib.suppress(LeakwardError):  # recorded as refused, with the reason
-                await run_in_threadpool(run, rotation_id, operator)
-            return RedirectResponse(f"/rotations/{rotation_id}", 303, headers=HEADERS)
+                await run_in_threadpool(run, target_id, operator)
+            return RedirectResponse(back.format(target_id), 303, headers=HEADERS)
 
         return guarded
 
@@ -179,11 +195,13 @@ class Dashboard:
     async def overview(self, request: Request, operator: Operator) -> Response:
         now = utc_now()
         summary = await run_in_threadpool(overview, self.registry, limit=CHART_LIMIT, as_of=now)
+        open_alerts = await run_in_threadpool(count_usage_alerts, self.registry, state="open")
         return self.render(
             "overview.html",
             operator=operator,
             chart=exposure_chart(summary.latest, now, total=summary.leaks),
             summary=summary,
+            open_alerts=open_alerts,
         )
 
     async def leaks(self, request: Request, operator: Operator) -> Response:
@@ -221,6 +239,35 @@ class Dashboard:
             page=paged(rows, window),
             status=status,
             statuses=STATUSES,
+        )
+
+    async def usage_alerts(self, request: Request, operator: Operator) -> Response:
+        """One page of the usage alerts (`?state=`), newest first, and the latest dismissals."""
+        state = request.query_params.get("state") or None
+        try:
+            if state is not None and state not in ALERT_STATES:
+                raise ValueError(f"state must be one of {', '.join(ALERT_STATES)}")
+            window = Window(page_number(request.query_params.get("page")))
+        except ValueError as error:
+            return self.render("error.html", 400, operator=operator, message=str(error))
+        rows = await run_in_threadpool(
+            list_usage_alert_views, self.registry, state=state, window=window
+        )
+        log = await run_in_threadpool(
+            list_actions,
+            self.registry.engine,
+            action=DISMISS,
+            newest_first=True,
+            limit=DISMISSALS_SHOWN,
+        )
+        return self.render(
+            "usage_alerts.html",
+            operator=operator,
+            page=paged(rows, window),
+            status=state,
+            filter="state",
+            statuses=ALERT_STATES,
+            log=log,
         )
 
     async def rotation(self, request: Request, operator: Operator) -> Response:
@@ -269,6 +316,11 @@ class Dashboard:
     def approve(self, rotation_id: int, operator: Operator) -> ActionResult:
         return self.actions.approve(rotation_id, actor=operator.name, channel="dashboard")
 
+    def dismiss(self, alert_id: int, operator: Operator) -> object:
+        return dismiss_alert(
+            self.registry.engine, alert_id, actor=operator.name, channel="dashboard"
+        )
+
 
 async def read_form(request: Request) -> dict[str, str] | None:
     """An urlencoded form of at most MAX_FORM_BYTES, first value of each field; None if larger."""
@@ -284,6 +336,11 @@ async def read_form(request: Request) -> dict[str, str] | None:
 def stamp(iso: str | None) -> str:
     """A step's ISO 8601 time as a person reads it: 2026-12-06 08:04:53 UTC."""
     return f"{iso[:19].replace('T', ' ')} UTC" if iso else ""
+
+
+def utc(when: datetime) -> str:
+    """A view's UTC time as a person reads it: 2026-12-06 02:00 UTC."""
+    return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def safe_next(target: str) -> str:
