@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -61,10 +62,11 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
-def listed(db: str, *args: str) -> dict[str, object]:
+def listed(db: str, *args: str) -> dict[str, Any]:
+    """`leakward watch alerts --format json` as data (JSON's values are whatever it holds)."""
     done = run("watch", "alerts", "--db", db, "--format", "json", *args)
     assert done.exit_code == 0, done.output
-    data: dict[str, object] = json.loads(done.stdout)
+    data: dict[str, Any] = json.loads(done.stdout)
     return data
 
 
@@ -73,7 +75,7 @@ def test_alerts_lists_newest_first_with_owner_state_and_rotation(db: str) -> Non
 
     data = listed(db)
 
-    known, stranger = data["alerts"]  # type: ignore[misc]
+    known, stranger = data["alerts"]
     assert (known["key_id"], stranger["key_id"]) == (KNOWN, STRANGER)
     assert known["start"] == datetime.fromtimestamp(theft_start(now), UTC).isoformat()
     assert stranger["start"] == datetime.fromtimestamp(theft_start(now - HOUR), UTC).isoformat()
@@ -108,8 +110,8 @@ def test_state_and_provider_narrow_the_list(db: str) -> None:
     other = run("watch", "alerts", "--db", db, "--provider", "anthropic")
     wrong = run("watch", "alerts", "--db", db, "--state", "closed")
 
-    assert [a["key_id"] for a in opened["alerts"]] == [STRANGER]  # type: ignore[attr-defined]
-    assert [a["key_id"] for a in handed["alerts"]] == [KNOWN]  # type: ignore[attr-defined]
+    assert [a["key_id"] for a in opened["alerts"]] == [STRANGER]
+    assert [a["key_id"] for a in handed["alerts"]] == [KNOWN]
     assert other.exit_code == 0
     assert other.stdout.strip() == "no usage alerts"
     assert wrong.exit_code == 2
@@ -133,18 +135,18 @@ def test_long_lists_come_a_page_at_a_time(db: str) -> None:
     first, second = listed(db), listed(db, "--page", "2")
     text = run("watch", "alerts", "--db", db)
 
-    first_ids = [a["id"] for a in first["alerts"]]  # type: ignore[attr-defined]
-    second_ids = [a["id"] for a in second["alerts"]]  # type: ignore[attr-defined]
+    first_ids = [a["id"] for a in first["alerts"]]
+    second_ids = [a["id"] for a in second["alerts"]]
     assert (len(first_ids), len(second_ids)) == (100, 22)
     assert not set(first_ids) & set(second_ids)
     assert (first["has_next"], second["has_next"]) == (True, False)
-    starts = [a["start"] for a in first["alerts"] + second["alerts"]]  # type: ignore[operator]
+    starts = [a["start"] for a in first["alerts"] + second["alerts"]]
     assert starts == sorted(starts, reverse=True)
     assert text.stdout.splitlines()[-1] == "more: leakward watch alerts --page 2"
 
 
 def test_dismiss_marks_the_alert_and_logs_who_said_so(db: str) -> None:
-    (stranger,) = listed(db, "--state", "open")["alerts"]  # type: ignore[misc]
+    (stranger,) = listed(db, "--state", "open")["alerts"]
 
     done = run("watch", "dismiss", str(stranger["id"]), "--db", db)
     unknown = subprocess.run(  # the console entry point turns the error into its exit code
@@ -171,14 +173,14 @@ def test_dismiss_marks_the_alert_and_logs_who_said_so(db: str) -> None:
 
 
 def test_the_dismiss_flag_still_works_and_says_what_replaces_it(db: str) -> None:
-    (stranger,) = listed(db, "--state", "open")["alerts"]  # type: ignore[misc]
+    (stranger,) = listed(db, "--state", "open")["alerts"]
 
     done = run("watch", "--dismiss", str(stranger["id"]), "--db", db)
 
     assert done.exit_code == 0, done.output
     assert "deprecated; use: leakward watch dismiss ID" in done.stderr
     assert "dismissed" in done.stdout
-    assert [a["key_id"] for a in listed(db, "--state", "dismissed")["alerts"]] == [STRANGER]  # type: ignore[attr-defined]
+    assert [a["key_id"] for a in listed(db, "--state", "dismissed")["alerts"]] == [STRANGER]
 
 
 def test_the_group_db_option_reaches_the_listing(db: str) -> None:
