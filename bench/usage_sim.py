@@ -248,16 +248,18 @@ def rebucket(records: Sequence[UsageRecord], width: str, seed: int) -> list[Usag
     minutes: list[UsageRecord] = []
     for r in records:
         weights = [rng.random() ** 3 for _ in range(60)]  # bursty within the hour
-        total = sum(weights)
-        shares = [w / total for w in weights]
-        for m, share in enumerate(shares):
-            values = [
-                round(v * share)
-                for v in (r.requests or 0, r.input_tokens, r.output_tokens, r.cached_input_tokens)
-            ]
-            if values[0] or (r.requests is None and any(values[1:])):
+        if r.requests is not None:
+            # Each request lands in one minute, and a minute's tokens are its requests' share:
+            # every request and token of the hour is kept, however light the hour.
+            landed = rng.choices(range(60), weights=weights, k=r.requests)
+            per_minute = [landed.count(m) for m in range(60)]
+        else:
+            per_minute = [0] * 60
+        shares = per_minute if r.requests else weights
+        parts = [split(v, shares) for v in (r.input_tokens, r.output_tokens, r.cached_input_tokens)]
+        for m in range(60):
+            if per_minute[m] or (r.requests is None and any(part[m] for part in parts)):
                 start = r.start + m * step
-                requests = values[0] if r.requests is not None else None
                 minutes.append(
                     UsageRecord(
                         r.provider,
@@ -265,13 +267,27 @@ def rebucket(records: Sequence[UsageRecord], width: str, seed: int) -> list[Usag
                         start,
                         start + step,
                         r.model,
-                        requests,
-                        values[1],
-                        values[2],
-                        values[3],
+                        per_minute[m] if r.requests is not None else None,
+                        parts[0][m],
+                        parts[1][m],
+                        parts[2][m],
                     )
                 )
     return sorted(minutes, key=lambda r: r.start)
+
+
+def split(total: int, weights: Sequence[float]) -> list[int]:
+    """`total` shared out in proportion to `weights`, in whole units that add up to it
+    (largest remainders first), so no minute's rounding loses or invents usage."""
+    whole = sum(weights)
+    if total <= 0 or whole <= 0:
+        return [0] * len(weights)
+    exact = [total * w / whole for w in weights]
+    parts = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: parts[i] - exact[i])
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def labels(scenario: Scenario, width: str) -> dict[str, object]:
