@@ -104,11 +104,13 @@ def counted(
         return inp, inp * ratio * math.exp(rng.gauss(0.0, 0.4 / math.sqrt(n)))
 
     inp, out = tokens(requests, habit.tokens_per_request, habit.output_ratio)
+    cached = inp * owner_cached_share(rng, habit, requests)
     if extra is not None and extra.model == model:
         more = poisson(rng, extra.requests)
         thief_in, thief_out = tokens(more, extra.tokens_per_request, extra.output_ratio)
         requests, inp, out = requests + more, inp + thief_in, out + thief_out
-    cached = round(inp * habit.cache_fraction)
+        cached += thief_in * extra.cached_share
+    cached = round(cached)
     return UsageRecord(
         provider,
         habit.key_id,
@@ -120,6 +122,18 @@ def counted(
         round(out),
         cached,
     )
+
+
+def owner_cached_share(rng: random.Random, habit: Habit, requests: int) -> float:
+    """The share of the owner's input read from the prompt cache in one hour.
+
+    A cache entry lives minutes after its last read (5 minutes by default, both providers), so
+    in a light hour more requests come after it expired and miss; the share also wanders from
+    hour to hour as prompts and their prefixes change."""
+    if habit.cache_fraction <= 0 or requests <= 0:
+        return 0.0
+    warm = requests / (requests + 5)
+    return min(0.95, habit.cache_fraction * warm * math.exp(rng.gauss(0.0, 0.15)))
 
 
 def expected_rate(habit: Habit, family: Family, day_rng: random.Random, t: int) -> float:

@@ -49,6 +49,11 @@ class Theft:
     size_class: str  # small | medium | large
     model: str  # the model the thief uses
     history_days: int  # days the key had been in use before onset
+    # Share of the thief's input read from the prompt cache. Caches match exact prompt prefixes
+    # (OpenAI's and Anthropic's prompt-caching guides), so the thief never reads the owner's;
+    # on OpenAI, which caches long prefixes unasked, a thief repeating its own prompt may hit
+    # its own cache, while Anthropic reads a cache only where the request marks cache_control.
+    cached_share: float = 0.0
 
     def as_label(self) -> dict[str, object]:
         return asdict(self)
@@ -62,6 +67,7 @@ class Extra:
     requests: float
     tokens_per_request: float
     output_ratio: float
+    cached_share: float = 0.0
 
 
 def plan_theft(
@@ -101,6 +107,7 @@ def plan_theft(
         size_class=("small", "medium", "large")[size_index],
         model=model,
         history_days=(onset - origin) // DAY - habit.first_day,
+        cached_share=rng.uniform(0.1, 0.6) if provider == "openai" and rng.random() < 0.4 else 0.0,
     )
 
 
@@ -116,7 +123,7 @@ def extra_at(theft: Theft, habit: Habit, typical: float, t: int) -> Extra | None
         return None
     tpr, ratio = habit.tokens_per_request, habit.output_ratio
     if theft.kind in ("night", "modest", "expensive", "flood"):
-        return Extra(theft.model, theft.size * typical, tpr, ratio)
+        return Extra(theft.model, theft.size * typical, tpr, ratio, theft.cached_share)
     if theft.kind == "tokens":
-        return Extra(theft.model, 0.2 * typical, tpr * theft.size, ratio)
-    return Extra(theft.model, 0.3 * typical, tpr, min(ratio * theft.size, 20.0))
+        return Extra(theft.model, 0.2 * typical, tpr * theft.size, ratio, theft.cached_share)
+    return Extra(theft.model, 0.3 * typical, tpr, min(ratio * theft.size, 20.0), theft.cached_share)
