@@ -29,6 +29,7 @@ class ModelUse:
     prompt_tokens: int  # uncached and cached input
     output_tokens: int
     cost: float
+    cached_tokens: int = 0  # of prompt_tokens, those read from the prompt cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,7 @@ def _use(records: list[UsageRecord], prices: PriceTable) -> ModelUse:
         prompt_tokens=sum(r.input_tokens + r.cached_input_tokens for r in records),
         output_tokens=sum(r.output_tokens for r in records),
         cost=sum(prices.cost(r) for r in records),
+        cached_tokens=sum(r.cached_input_tokens for r in records),
     )
 
 

@@ -30,6 +30,9 @@ LEVEL_LIMIT = 2.0  # log2: the level moves the usual cost at most four times eit
 # A model stays news this long after its first use: one hour of a thief's model must not make
 # the next hour's use of it look familiar.
 NEW_MODEL_SECONDS = 86400
+# A key whose median cell reads less than this share of its input from the prompt cache has no
+# cached habit to lose.
+MIN_CACHED_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,9 @@ class Shape:
     output_per_request: Spread | None
     output_ratio: Spread | None
     typical_size: float  # median requests a cell (or prompt tokens where none are counted)
+    # Share of its input read from the prompt cache (not log: a share, 0 to 1), where the key
+    # has a cache worth the name; None for a key that caches little or nothing.
+    cached_share: Spread | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +216,17 @@ def _shapes(cells: list[Cell]) -> dict[str, Shape]:
             output_per_request=_spread([u.output_tokens / (u.requests or 1) for u in counted]),
             output_ratio=_spread([(u.output_tokens + 1) / (u.prompt_tokens + 1) for u in found]),
             typical_size=statistics.median(size_of(u) for u in found),
+            cached_share=_cached_share(found),
         )
     return shapes
+
+
+def _cached_share(uses: list[ModelUse]) -> Spread | None:
+    shares = [u.cached_tokens / u.prompt_tokens for u in uses if u.prompt_tokens > 0]
+    if len(shares) < 8 or statistics.median(shares) < MIN_CACHED_SHARE:
+        return None
+    centre = statistics.median(shares)
+    return Spread(centre, 1.4826 * statistics.median(abs(v - centre) for v in shares), len(shares))
 
 
 def size_of(use: ModelUse) -> float:

@@ -38,11 +38,14 @@ SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as 
 # Use at an hour the key never works counts in full from this share of its median cell's tokens:
 # a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
 HOURS_FULL_AT = 0.15
+# Hour to hour a cached share wanders by a few points even on a steady key (entries expire,
+# prompts change): spreads narrower than this are not trusted as exact.
+CACHE_FLOOR = 0.03
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    signal: str  # volume | hours | weekday | models | tokens_per_request | output_ratio
+    signal: str  # volume | hours | weekday | models | tokens_per_request | output_ratio | cache
     points: float
     words: str
 
@@ -59,6 +62,7 @@ def evidence(
         _models(cell, profile, figures, prices),
         _tokens_per_request(cell, figures, weight),
         _output_ratio(cell, figures, weight),
+        _cache_share(cell, figures, weight),
     ]
     return sorted((e for e in found if e and e.points > 0), key=lambda e: -e.points)
 
@@ -184,6 +188,34 @@ def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | Non
         return None
     points, words = max(moved)
     return Evidence("output_ratio", points * weight, words)
+
+
+def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
+    """Less of the input read from the prompt cache than the key's own steady share.
+
+    A cache serves only a prompt prefix sent before (the providers' prompt-caching guides), so
+    a stranger's requests on the key read none of the owner's: they dilute its cached share.
+    Only a fall counts; a key that caches more than usual is no one else's doing."""
+    moved: list[tuple[float, str]] = []
+    for model, use, shape in _shaped(cell, figures):
+        usual = shape.cached_share
+        if usual is None or use.prompt_tokens <= 0:
+            continue
+        share = use.cached_tokens / use.prompt_tokens
+        spread = max(usual.scale, CACHE_FLOOR) * _size_scale(use, shape)
+        z = (usual.centre - share) / spread
+        if z > SHAPE_FREE_Z:
+            moved.append(
+                (
+                    _share(use, cell) * _z_points(z),
+                    f"{share:.0%} of the input on {model} read from the prompt cache where it "
+                    f"is usually {usual.centre:.0%}: requests that share none of its prompts",
+                )
+            )
+    if not moved:
+        return None
+    points, words = max(moved)
+    return Evidence("cache", points * weight, words)
 
 
 def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:

@@ -38,10 +38,13 @@ class Habit:
     launch_day: int | None = None  # a day with launch_factor times the usual requests
     launch_factor: float = 5.0
     weekend_share: float = 0.0  # of a weekday's requests, on weekend days, at the usual hours
+    cached_share: float = 0.2  # of the owner's input read from the prompt cache
+    cache_wobble: float = 0.0  # lognormal sigma of that share from hour to hour
 
 
-Extra = Callable[[int], tuple[str, float, float, float] | None]
-"""A thief: hour start -> (model, requests, prompt per request, output ratio) or None."""
+Extra = Callable[[int], tuple[str, float, float, float, float | None] | None]
+"""A thief: hour start -> (model, requests, prompt per request, output ratio, cached share of
+its input, None for the owner's) or None."""
 
 
 def usage(
@@ -54,23 +57,30 @@ def usage(
         for hour in range(24):
             start = MONDAY + day * DAY + hour * HOUR
             owner = _owner_requests(habit, day, hour) * math.exp(rng.gauss(0.0, 0.2))
-            used = [(habit.model, owner, habit.prompt_per_request, habit.output_ratio)]
+            share = habit.cached_share
+            if habit.cache_wobble:
+                share *= math.exp(rng.gauss(0.0, habit.cache_wobble))
+            used = [(habit.model, owner, habit.prompt_per_request, habit.output_ratio, share)]
             thief = extra(start) if extra else None
             if thief is not None:
-                used.append(thief)
+                model, requests, per_request, ratio, cached = thief
+                used.append(
+                    (model, requests, per_request, ratio, share if cached is None else cached)
+                )
             by_model: dict[str, list[float]] = {}
-            for model, requests, per_request, ratio in used:
+            for model, requests, per_request, ratio, cached_share in used:
                 n = round(requests)
                 if n <= 0:
                     continue
                 prompt = n * per_request * math.exp(rng.gauss(0.0, 0.3 / math.sqrt(n)))
                 output = prompt * ratio * math.exp(rng.gauss(0.0, 0.2 / math.sqrt(n)))
-                total = by_model.setdefault(model, [0.0, 0.0, 0.0])
+                total = by_model.setdefault(model, [0.0, 0.0, 0.0, 0.0])
                 total[0] += n
                 total[1] += prompt
                 total[2] += output
-            for model, (count, prompt, output) in by_model.items():
-                cached = round(prompt * 0.2)
+                total[3] += prompt * cached_share
+            for model, (count, prompt, output, cached_tokens) in by_model.items():
+                cached = round(cached_tokens)
                 records.append(
                     UsageRecord(
                         habit.provider,
@@ -114,12 +124,14 @@ def thief(
     requests: float,
     prompt_per_request: float = 900.0,
     output_ratio: float = 0.25,
+    cached_share: float | None = None,
 ) -> Extra:
-    """A thief working `hours` hours from `start`, every hour."""
+    """A thief working `hours` hours from `start`, every hour (its input cached as the owner's
+    unless `cached_share` says otherwise)."""
 
-    def extra(t: int) -> tuple[str, float, float, float] | None:
+    def extra(t: int) -> tuple[str, float, float, float, float | None] | None:
         if start <= t < start + hours * HOUR:
-            return model, requests, prompt_per_request, output_ratio
+            return model, requests, prompt_per_request, output_ratio, cached_share
         return None
 
     return extra

@@ -113,6 +113,39 @@ def test_a_change_of_output_ratio_is_caught_without_request_counts() -> None:
     assert "output/input ratio" in alerts[0].reason
 
 
+CACHING = replace(OFFICE, key_id="key_TestCachedPrompt01", cached_share=0.5, cache_wobble=0.1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_cached_share_that_wanders_is_not_an_alert(seed: int) -> None:
+    assert judge(CACHING, seed=seed) == []
+
+
+def test_a_thief_reading_none_of_the_owners_prompt_cache_is_caught() -> None:
+    # As many requests again as the owner, in working hours, at its own tokens and model: only the
+    # cache tells, as the thief's prompts share no prefix with the owner's.
+    onset = at(22, 11)
+    extra = thief(onset, 4, model=OFFICE.model, requests=120, cached_share=0.0)
+    alerts = judge(CACHING, extra=extra)
+    assert alerts, "half the input suddenly uncached"
+    assert onset <= alerts[0].start < onset + 6 * HOUR
+    assert "prompt cache" in alerts[0].reason
+    assert "where it is usually 5" in alerts[0].reason  # the owner caches about half
+
+
+def test_the_same_extra_reading_the_cache_like_the_owner_is_not_caught() -> None:
+    # The control: what gives the thief away above is the cache, not the extra volume.
+    onset = at(22, 11)
+    assert judge(CACHING, extra=thief(onset, 4, model=OFFICE.model, requests=120)) == []
+
+
+def test_a_key_without_a_cache_habit_has_no_cache_signal() -> None:
+    uncached = replace(CACHING, cached_share=0.0)
+    onset = at(22, 11)
+    extra = thief(onset, 4, model=OFFICE.model, requests=120, cached_share=0.0)
+    assert not any("prompt cache" in a.reason for a in judge(uncached, extra=extra))
+
+
 def test_consecutive_alerting_hours_are_one_alert_spanning_them() -> None:
     onset = at(23, 1)
     alerts = judge(OFFICE, extra=thief(onset, 5, model=OFFICE.model, requests=200))
@@ -191,7 +224,12 @@ def test_day_buckets_catch_a_flood_day() -> None:
 def _minutes(record: UsageRecord) -> list[UsageRecord]:
     """An hour's use reported in minute buckets, from minute 7 on (sums kept)."""
     parts = 50
-    share = [record.requests or 0, record.input_tokens, record.output_tokens]
+    share = [
+        record.requests or 0,
+        record.input_tokens,
+        record.output_tokens,
+        record.cached_input_tokens,
+    ]
     out = []
     for minute in range(parts):
         start = record.start + (7 + minute) * 60
@@ -205,7 +243,7 @@ def _minutes(record: UsageRecord) -> list[UsageRecord]:
                     requests=values[0],
                     input_tokens=values[1],
                     output_tokens=values[2],
-                    cached_input_tokens=0,
+                    cached_input_tokens=values[3],
                 )
             )
     return out
