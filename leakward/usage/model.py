@@ -109,11 +109,14 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
         figures = profile.figures(cell.day, table)
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
         found = evidence(cell, profile, figures, table, [r for _, r in recent])
-        recent.append((cell.slot, cell.cost / expected_cost(cell, figures)))
         points = sum(e.points for e in found)
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             carried, sustained = 0.0, 0
         carried = min(max(0.0, carried + points - ALLOWANCE), CARRY_CAP)
+        # Hours already building up are left out of what later hours are measured against: a
+        # step up that holds must not become its own "hours just before".
+        if carried <= 0:
+            recent.append((cell.slot, cell.cost / expected_cost(cell, figures)))
         sustained = sustained + 1 if carried > 0 else 0
         # The build-up speaks only for a cell that is itself odd: an alert never runs on over
         # ordinary hours after the oddity stopped.

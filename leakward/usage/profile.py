@@ -127,6 +127,10 @@ class Profile:
         )
         return used + near / 2, len(self.days)
 
+    def days_at(self, hour: int) -> int:
+        """On how many of its days the key worked in `hour` itself."""
+        return len(self.hour_days.get(hour, ()))
+
     def is_new_model(self, model: str, slot: int) -> bool:
         """A model the key never used, or began to use less than a day before `slot`."""
         since = self.model_since.get(model)

@@ -38,6 +38,7 @@ SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as 
 # Use at an hour the key never works counts in full from this share of its median cell's tokens:
 # a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
 HOURS_FULL_AT = 0.15
+OWN_HOUR_SHARE = 0.5  # how much an hour never used itself counts, next to busy hours
 # Hour to hour a cached share wanders by a few points even on a steady key (entries expire,
 # prompts change): spreads narrower than this are not trusted as exact.
 CACHE_FLOOR = 0.03
@@ -110,11 +111,20 @@ def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
         tokens = cell.prompt_tokens + cell.output_tokens
         weight = min(1.0, tokens / (HOURS_FULL_AT * figures.tokens_typical)) ** 0.7
     used, days = profile.share_of_days_at(cell.hour)
-    surprise = -math.log2((used + 0.2) / (days + 1))
+    own = profile.days_at(cell.hour)
+    # The neighbours' credit lets a job drift by an hour; the hour's own days still count a
+    # part, so an hour next to busy ones but never itself used is not wholly forgiven.
+    surprise = max(
+        _surprise(used, days), OWN_HOUR_SHARE * _surprise(own, days) if own == 0 else 0.0
+    )
     near = profile.hours_away(cell.hour) <= NEAR_HOURS
-    points = min(max(0.0, surprise - 3.0), 4.0) * weight * (NEAR_DISCOUNT if near else 1.0)
-    habit = f"never in {days} days" if used == 0 else f"on {used:g} of {days} days"
+    points = min(surprise, 4.0) * weight * (NEAR_DISCOUNT if near else 1.0)
+    habit = f"never in {days} days" if own == 0 else f"on {used:g} of {days} days"
     return Evidence("hours", points, f"use at {cell.hour:02d}:00 UTC, an hour it worked {habit}")
+
+
+def _surprise(used: float, days: int) -> float:
+    return max(0.0, -math.log2((used + 0.2) / (days + 1)) - 3.0)
 
 
 def _weekday(cell: Cell, profile: Profile, weight: float) -> Evidence | None:

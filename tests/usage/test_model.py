@@ -79,6 +79,26 @@ def test_a_modest_extra_at_hours_the_key_never_worked_is_caught() -> None:
     assert "never" in alerts[0].reason
 
 
+def test_extra_use_in_never_used_hours_between_busy_ones_is_caught() -> None:
+    # The key runs an early job at 06:00 and works from 09:00: 07:00 and 08:00 sit next to busy
+    # hours, which lets a drifting job pass, but were never used themselves.
+    early = replace(OFFICE, key_id="key_TestEarlyJobKey01", hours=(6, *OFFICE.hours))
+    # Five weeks of history: the hour's own record weighs with the days behind it.
+    onset = at(36, 7)
+    extra = thief(onset, 2, model=OFFICE.model, requests=0.3 * 120)
+    history, judged = split(usage(early, range(42), extra=extra), 35)
+    alerts = detect(judged, history=history)
+    assert alerts, "a third of a working hour's use in hours the key never used"
+    assert onset <= alerts[0].start < onset + 2 * HOUR
+    assert "never in" in alerts[0].reason
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_early_job_and_office_hours_are_not_an_alert(seed: int) -> None:
+    early = replace(OFFICE, key_id="key_TestEarlyJobKey01", hours=(6, *OFFICE.hours))
+    assert judge(early, seed=seed) == []
+
+
 def test_a_switch_to_an_expensive_model_is_caught_and_named() -> None:
     onset = at(22, 11)
     alerts = judge(OFFICE, extra=thief(onset, 4, model="o1-pro-2025-03-19", requests=20))
@@ -93,6 +113,19 @@ def test_a_flood_in_working_hours_is_caught() -> None:
     alerts = judge(OFFICE, extra=thief(onset, 3, model=OFFICE.model, requests=30 * 120))
     assert [a.start for a in alerts] == [onset]
     assert "surge" in alerts[0].reason or "usual cost" in alerts[0].reason
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_step_up_mid_day_that_holds_is_caught(seed: int) -> None:
+    # 3.5 times the use from 12:00 on: the hours the step has run are not what the next hours
+    # are measured against, so it keeps counting until it builds to an alert.
+    onset = at(23, 12)
+    extra = thief(onset, 5, model=OFFICE.model, requests=2.5 * 120)
+    alerts = judge(OFFICE, extra=extra, seed=seed)
+    assert alerts, "a step to 3.5 times the use, held five hours"
+    assert onset <= alerts[0].start < onset + 5 * HOUR
+    assert "surge" in alerts[0].reason
+    assert "kept up" in alerts[0].reason
 
 
 def test_a_change_of_tokens_per_request_is_caught() -> None:
