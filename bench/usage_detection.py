@@ -11,7 +11,8 @@ the mean/std baseline. Targets: at least 90% flagged at no more than 1% of clean
     .venv/bin/python -m bench.usage_detection [--seeds 1,2,3] [--keys 40] [--days 42]
         [--eval-days 14] [--providers openai,anthropic] [--bucket-width 1h] [--holdout]
 
-`--holdout` switches to the holdout family (other habit ranges) and seeds 101,102,103 unless
+`--only-leakward` skips the baselines (their ratios are then to the model itself). `--holdout`
+switches to the holdout family (other habit ranges) and seeds 101,102,103 unless
 `--seeds` is given: data the model was not tuned on. `--misses leakward` lists the model's missed
 thefts and false alerts in words.
 """
@@ -190,7 +191,7 @@ def percent(value: float) -> str:
 
 def report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n## {title}")
-    reference = scores["mean/std k=3"]
+    reference = scores.get("mean/std k=3", next(iter(scores.values())))
     kinds = sorted(label for label in reference.thefts if "/" not in label and label != "all")
     print(
         f"{'detector':28} {'flagged':>7} {'%':>5} {'FP days':>9} {'%':>5} "
@@ -265,7 +266,10 @@ def score_provider(
         )
         for seed in seeds
     ]
-    scores = {name: run_all(run, cases) for name, run in detectors().items()}
+    chosen = {n: run for n, run in detectors().items() if not args.only_leakward or "leak" in n}
+    scores = {name: run_all(run, cases) for name, run in chosen.items()}
+    if args.only_leakward:
+        return scores
     fits = [("mean/std k=", lambda k: lambda j, h: mean_std(j, history=h, k=k), MEAN_STD_KS)]
     if importlib.util.find_spec("sklearn") is not None:
         forest = forest_detector(cases)
@@ -302,6 +306,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bucket-width", choices=("1m", "1h", "1d"), default="1h")
     parser.add_argument("--holdout", action="store_true", help="the holdout family and seeds")
     parser.add_argument("--misses", metavar="DETECTOR", help="list its misses and false alerts")
+    parser.add_argument(
+        "--only-leakward", action="store_true", help="skip the baselines (minute buckets are slow)"
+    )
     parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
     family = "holdout" if args.holdout else "tune"
