@@ -10,7 +10,6 @@ did not already hold it, which survives edits, moves and merges where line diffs
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,7 @@ from leakward.scanner.scan import (
     worker_died,
     worker_matcher,
 )
-from leakward.scanner.sources.dispatch import chunks_for
+from leakward.scanner.sources.dispatch import chunks_for, is_plain_text
 from leakward.scanner.sources.git import (
     OBJECT_ID,
     ZERO_OID,
@@ -114,17 +113,14 @@ class _BlobScanner:
             tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
             return
         origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
-        items = chunks_for(data, origin, self._options.container_limits)
-        # Sniffing twice cost a history of many binaries and archives a second unpacking: what
-        # is not plain text is scanned from the chunks already begun.
-        head = list(itertools.islice(items, 2))
-        if len(head) != 1 or not isinstance(head[0], Chunk) or head[0].data is not data:
+        limits = self._options.container_limits
+        if not is_plain_text(data, origin, limits):
             # Only containers and special formats get a time budget: plain text, nearly every
             # blob, is linear in its size, and arming a timer per blob would cost more.
             seconds = self._options.file_seconds
             try:
                 with time_budget(seconds):
-                    part = scan_items(self._matcher, itertools.chain(head, items))
+                    part = scan_items(self._matcher, chunks_for(data, origin, limits))
             except TimeBudgetError:
                 tally.skipped.append(over_budget(f"{blob.path} (blob {blob.oid})", seconds))
                 return
@@ -144,7 +140,7 @@ class _BlobScanner:
         if len(data) > _BATCH_BLOB_BYTES:
             self._found(blob, data, scan_whole(self._matcher, data, origin))
             return
-        self._batch.append((blob, head[0]))
+        self._batch.append((blob, Chunk(data, origin)))
         self._batched.add(blob.oid)
         self._batch_bytes += len(data)
         if self._batch_bytes >= _BATCH_BYTES:

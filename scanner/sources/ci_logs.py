@@ -24,6 +24,8 @@ KIND = "ci-log"
 
 _TIMESTAMP = rb"(?:\xef\xbb\xbf)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"
 _TIMESTAMP_LINE = re.compile(rb"^" + _TIMESTAMP, re.M)
+# A first timestamp after any blank lines: the test every text blob of a history gets.
+_FIRST_TIMESTAMP = re.compile(rb"[\r\n]*" + _TIMESTAMP)
 # CSI sequences (colours, erase line) and OSC sequences (titles, links), never across lines.
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?")
 _GITLAB_SECTION = re.compile(rb"section_(?:start|end):\d+:[A-Za-z0-9_.\-\[\]]+\r?")
@@ -31,17 +33,22 @@ _GITHUB_MARKER = re.compile(rb"##\[[a-z]+\]|::add-mask::")
 _GROUP_START = re.compile(
     rb"^(?:" + _TIMESTAMP + rb")?(?:##\[group\]|(?:\x1b\[0K)?section_start:\d+:)([^\r\n]*)", re.M
 )
+# Bytes a log is recognised by.
+_HEAD = 4096
 _STEP_FILE = re.compile(r"^(?:(?P<job>[^/]+)/)?\d+_(?P<step>[^/]+)\.txt$")
 
 
 def looks_like_ci_log(data: bytes) -> bool:
     """True for a GitHub Actions log (timestamped lines) or a GitLab job trace (section markers)."""
-    head = data[:4096]
-    # Substring tests first: this runs on every text file, and most are not logs.
-    if (b"##[group]" in head or b"section_start:" in head) and _GROUP_START.search(head):
+    # Bounded searches first, without copying the head: this runs on every text file, and
+    # most are not logs.
+    if (
+        data.find(b"##[group]", 0, _HEAD) >= 0 or data.find(b"section_start:", 0, _HEAD) >= 0
+    ) and _GROUP_START.search(data, 0, _HEAD):
         return True
-    if not _TIMESTAMP_LINE.match(head.lstrip(b"\r\n")):
+    if not _FIRST_TIMESTAMP.match(data, 0, _HEAD):
         return False
+    head = data[:_HEAD]
     lines = [line for line in head.split(b"\n")[:6] if line.strip()]
     stamped = sum(1 for line in lines if _TIMESTAMP_LINE.match(line))
     return len(lines) > 0 and stamped * 2 > len(lines)

@@ -29,7 +29,7 @@ from leakward.scanner.sources import (
 )
 from leakward.scanner.sources.limits import BombError, Budget, ContainerLimits
 
-__all__ = ["ContainerLimits", "chunks_for", "is_binary", "is_read_whole"]
+__all__ = ["ContainerLimits", "chunks_for", "is_binary", "is_plain_text", "is_read_whole"]
 
 # Bytes sniffed to tell text from binary: NULs in the first block mean binary.
 _SNIFF = 8192
@@ -41,7 +41,23 @@ BinaryDecoder = Callable[[bytes, Origin, Budget], Iterator[Chunk | Skipped]]
 
 
 def is_binary(data: bytes) -> bool:
-    return b"\0" in data[:_SNIFF]
+    # find with bounds, not a slice: no 8 KiB copy per blob of a history.
+    return data.find(b"\0", 0, _SNIFF) >= 0
+
+
+def is_plain_text(data: bytes, origin: Origin, limits: ContainerLimits) -> bool:
+    """Whether `chunks_for` would give back `data` itself as its one chunk: no container, no
+    binary format, no text format with a reader of its own. Decided from magic bytes and the
+    name, without the generators `chunks_for` sets up: nearly every blob of a history is plain
+    text, and on rails' history those generators cost more than sniffing did."""
+    name = _name(origin)
+    return (
+        limits.max_depth >= 0
+        and not is_binary(data)
+        and _container(data, origin) is None
+        and _binary_decoder(data, name) is None
+        and not _has_text_reader(data, name)
+    )
 
 
 def is_read_whole(head: bytes, origin: Origin) -> bool:
@@ -196,6 +212,17 @@ def _text(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         yield from unpacked
     else:
         yield Chunk(data, origin)
+
+
+def _has_text_reader(data: bytes, name: str) -> bool:
+    """Whether `_text` reads `data` other than as one chunk of itself."""
+    return (
+        sourcemap.is_source_map(data, name)
+        or name.endswith(html.SUFFIXES)
+        or postman.looks_like_postman(data)
+        or ci_logs.looks_like_ci_log(data)
+        or (name.endswith(sourcemap.SCRIPT_SUFFIXES) and sourcemap.has_inline_map(data))
+    )
 
 
 def _name(origin: Origin) -> str:

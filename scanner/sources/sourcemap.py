@@ -52,6 +52,10 @@ def sourcemap_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
         yield Chunk(content.encode("utf-8", "replace"), origin.inside(name, kind=KIND))
 
 
+def has_inline_map(data: bytes) -> bool:
+    return _INLINE.search(data) is not None
+
+
 def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | Skipped]]:
     """`data` with each unpacked inline map's payload blanked, and the chunks of those maps.
 
@@ -60,6 +64,10 @@ def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | S
     line. Blanking with spaces keeps every other offset, line and column. A map that cannot be
     unpacked is left as it is, so the decoders still see it.
     """
+    if not has_inline_map(data):
+        # `data` itself, not a copy: nearly every script has no inline map, and a copy per
+        # script of a history cost a copy of every script's bytes.
+        return data, []
     masked = bytearray(data)
     unpacked: list[Chunk | Skipped] = []
     for match in _INLINE.finditer(data):
