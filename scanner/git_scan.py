@@ -188,9 +188,15 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
                 scanner.scan(blob, data, None, None)
             continue
         base = scanner.base_of(blob)
-        delta = packs.delta(blob.oid, blob.base, base.data) if base else None
-        if base and delta and delta.content is not None:
-            scanner.scan(blob, delta.content, base, delta)
+        delta = content = None
+        if base and blob.compare:
+            delta = packs.delta(blob.oid, blob.base, base.data)
+            content = delta.content if delta else None
+        elif base:
+            # Scanned whole: only the bytes are needed, not which ranges are copies.
+            content = packs.rebuilt(blob.oid, blob.base, base.data)
+        if content is not None:
+            scanner.scan(blob, content, base, delta)
         else:
             unread.append(blob)
         scanner.done_with_base(blob.base)

@@ -112,6 +112,17 @@ class _Pack:
         """The delta stored at `offset`, or None unless it is a delta of `base_oid`: another
         pack may hold the same blob against another base, and copies only make sense against
         the base they were computed from."""
+        data = self._delta_bytes(offset, base_oid)
+        return None if data is None else parse_delta(data, base)
+
+    def rebuilt_at(self, offset: int, base_oid: bytes, base: bytes) -> bytes | None:
+        """The blob stored at `offset` as a delta of `base_oid`, rebuilt from `base`; None
+        unless it is stored so."""
+        data = self._delta_bytes(offset, base_oid)
+        return None if data is None else apply_delta(data, base)
+
+    def _delta_bytes(self, offset: int, base_oid: bytes) -> bytes | None:
+        """The inflated instructions of the delta of `base_oid` at `offset`, or None."""
         pack = self._pack
         byte = pack[offset]
         kind = (byte >> 4) & 7
@@ -144,7 +155,7 @@ class _Pack:
                 raise ValueError("pack entry runs past the end of the pack")
             data += inflater.decompress(more)
             at += _READ
-        return parse_delta(data, base)
+        return data
 
 
 def parse_delta(data: bytes, base: bytes | None = None) -> Delta:
@@ -167,16 +178,7 @@ def parse_delta(data: bytes, base: bytes | None = None) -> Delta:
         op = data[at]
         at += 1
         if op & 0x80:
-            source = length = 0
-            for bit, shift in ((1, 0), (2, 8), (4, 16), (8, 24)):
-                if op & bit:
-                    source |= data[at] << shift
-                    at += 1
-            for bit, shift in ((16, 0), (32, 8), (64, 16)):
-                if op & bit:
-                    length |= data[at] << shift
-                    at += 1
-            length = length or 0x10000
+            source, length, at = _copy_operands(data, op, at)
             if source + length > base_size:
                 raise ValueError("delta copies past the end of its base")
             if rebuild:
@@ -202,6 +204,88 @@ def parse_delta(data: bytes, base: bytes | None = None) -> Delta:
     if run_end >= 0:
         copies.append((run_start, run_end, run_source))
     return Delta(base_size, size, copies, b"".join(pieces) if rebuild else None)
+
+
+def apply_delta(data: bytes, base: bytes) -> bytes:
+    """The blob git's delta `data` makes of `base`: `parse_delta`'s rebuild without the copies,
+    for the many deltas that are scanned whole. One loop per instruction, nothing else in it."""
+    base_size, at = _varint(data, 0)
+    size, at = _varint(data, at)
+    if len(base) != base_size:
+        raise ValueError("delta was made against a base of another size")
+    source_bytes = memoryview(base)
+    pieces: list[bytes | memoryview] = []
+    end = len(data)
+    while at < end:
+        op = data[at]
+        at += 1
+        if op & 0x80:
+            # `_copy_operands` inlined: a call per copy was a third of this loop on rails.
+            source = length = 0
+            if op & 0x01:
+                source = data[at]
+                at += 1
+            if op & 0x02:
+                source |= data[at] << 8
+                at += 1
+            if op & 0x04:
+                source |= data[at] << 16
+                at += 1
+            if op & 0x08:
+                source |= data[at] << 24
+                at += 1
+            if op & 0x10:
+                length = data[at]
+                at += 1
+            if op & 0x20:
+                length |= data[at] << 8
+                at += 1
+            if op & 0x40:
+                length |= data[at] << 16
+                at += 1
+            length = length or 0x10000
+            if source + length > base_size:
+                raise ValueError("delta copies past the end of its base")
+            pieces.append(source_bytes[source : source + length])
+        elif op:
+            if at + op > end:
+                raise ValueError("delta ends inside an insert")
+            pieces.append(data[at : at + op])
+            at += op
+        else:
+            raise ValueError("delta instruction 0 is reserved")
+    blob = b"".join(pieces)
+    if len(blob) != size:
+        raise ValueError("delta does not add up to its declared size")
+    return blob
+
+
+def _copy_operands(data: bytes, op: int, at: int) -> tuple[int, int, int]:
+    """A copy instruction's (source offset, length, next position). Unrolled: a loop over the
+    seven operand bits cost a third of reading a delta."""
+    source = length = 0
+    if op & 0x01:
+        source = data[at]
+        at += 1
+    if op & 0x02:
+        source |= data[at] << 8
+        at += 1
+    if op & 0x04:
+        source |= data[at] << 16
+        at += 1
+    if op & 0x08:
+        source |= data[at] << 24
+        at += 1
+    if op & 0x10:
+        length = data[at]
+        at += 1
+    if op & 0x20:
+        length |= data[at] << 8
+        at += 1
+    if op & 0x40:
+        length |= data[at] << 16
+        at += 1
+    return source, length or 0x10000, at
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -248,6 +332,15 @@ class PackReader:
         if len(raw_base) != _OID_BYTES:
             return None
         return self._first(oid, lambda pack, offset: pack.delta_at(offset, raw_base, base))
+
+    def rebuilt(self, oid: str, base_oid: str, base: bytes) -> bytes | None:
+        """`oid` rebuilt from `base` (the bytes of `base_oid`) when a pack here stores it as a
+        delta of that base; None otherwise. `delta` without the copies: cheaper, for a blob
+        that will be scanned whole."""
+        raw_base = bytes.fromhex(base_oid)
+        if len(raw_base) != _OID_BYTES:
+            return None
+        return self._first(oid, lambda pack, offset: pack.rebuilt_at(offset, raw_base, base))
 
     def _first(self, oid: str, read: Callable[[_Pack, int], _Read | None]) -> _Read | None:
         """What `read` finds at `oid`'s entry in the first pack where it finds something."""

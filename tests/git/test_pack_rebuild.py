@@ -17,7 +17,7 @@ import pytest
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git_pack import PackReader, parse_delta
+from leakward.scanner.sources.git_pack import PackReader, apply_delta, parse_delta
 from tests.git.repos import GitRepo, pat
 
 
@@ -65,6 +65,8 @@ def test_every_rebuilt_delta_is_byte_for_byte_what_git_reads(repo: GitRepo, offs
         delta = packs.delta(oid, base, _blob(repo, base))
         assert delta is not None, oid
         assert delta.content == _blob(repo, oid)
+        # Rebuilt without the copies, for blobs scanned whole: the same bytes.
+        assert packs.rebuilt(oid, base, _blob(repo, base)) == _blob(repo, oid)
 
 
 def _stored_whole(repo: GitRepo) -> list[tuple[str, int]]:
@@ -116,6 +118,8 @@ def test_a_delta_is_refused_against_any_other_base(repo: GitRepo) -> None:
     # The right base's name with bytes of another size: damaged or mistaken, never rebuilt.
     assert packs.delta(oid, base, _blob(repo, base) + b"x") is None
     assert packs.delta(oid, base) is not None  # the copies alone need no bytes
+    assert packs.rebuilt(oid, other, _blob(repo, other)) is None
+    assert packs.rebuilt(oid, base, _blob(repo, base) + b"x") is None
 
 
 @pytest.mark.parametrize(
@@ -131,6 +135,8 @@ def test_a_delta_is_refused_against_any_other_base(repo: GitRepo) -> None:
 def test_a_malformed_delta_is_an_error_not_a_wrong_blob(delta: bytes, error: str) -> None:
     with pytest.raises(ValueError, match=error):
         parse_delta(delta, b"abcd")
+    with pytest.raises(ValueError, match=error):
+        apply_delta(delta, b"abcd")
 
 
 def test_a_delta_of_a_container_base_is_read_whole_and_its_secret_found(
