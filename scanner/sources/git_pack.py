@@ -63,8 +63,20 @@ class _Pack:
         self._names = 8 + 1024
         self._offsets = self._names + self._count * (_OID_BYTES + 4)
         self._large = self._offsets + self._count * 4
+        # Offsets found so far, for the one task a reader serves. A delta's base was looked up
+        # when it was read, just before: checking an offset delta's base then costs no second
+        # search of the index.
+        self._found: dict[bytes, int] = {}
 
     def offset(self, oid: bytes) -> int | None:
+        found = self._found.get(oid)
+        if found is None:
+            found = self._search(oid)
+            if found is not None:
+                self._found[oid] = found
+        return found
+
+    def _search(self, oid: bytes) -> int | None:
         low = self._fanout[oid[0] - 1] if oid[0] else 0
         high = self._fanout[oid[0]]
         idx, names = self._idx, self._names
