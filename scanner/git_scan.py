@@ -21,7 +21,7 @@ from leakward.scanner.git_attribution import Extras, attribute, introductions_of
 from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.matcher import Matcher
-from leakward.scanner.models import Chunk, Finding, Origin, ScanResult, Skipped
+from leakward.scanner.models import Finding, Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
     Progress,
     ScanOptions,
@@ -92,7 +92,7 @@ class _BlobScanner:
         self._pending = pending
         # Bases whose deltas are still to come; dropped after the last one.
         self.bases: dict[str, _Base] = {}
-        self._batch: list[tuple[Blob, Chunk]] = []
+        self._batch: list[tuple[Blob, bytes]] = []
         self._batched: set[str] = set()
         self._batch_bytes = 0
 
@@ -112,9 +112,9 @@ class _BlobScanner:
         if data is None:
             tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
             return
-        origin = Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
         limits = self._options.container_limits
-        if not is_plain_text(data, origin, limits):
+        if not is_plain_text(data, blob.path, limits):
+            origin = _origin(blob)
             # Only containers and special formats get a time budget: plain text, nearly every
             # blob, is linear in its size, and arming a timer per blob would cost more.
             seconds = self._options.file_seconds
@@ -131,25 +131,28 @@ class _BlobScanner:
             return
         tally.bytes += len(data)
         if base is not None and delta is not None and blob.compare:
-            against = scan_against_base(self._matcher, data, origin, delta, base.spanned)
+            against = scan_against_base(self._matcher, data, _origin(blob), delta, base.spanned)
             if against is not None:
                 spanned, scanned = against
                 tally.carried += len(data) - scanned
                 self._found(blob, data, spanned)
                 return
         if len(data) > _BATCH_BLOB_BYTES:
-            self._found(blob, data, scan_whole(self._matcher, data, origin))
+            self._found(blob, data, scan_whole(self._matcher, data, _origin(blob)))
             return
-        self._batch.append((blob, Chunk(data, origin)))
+        self._batch.append((blob, data))
         self._batched.add(blob.oid)
         self._batch_bytes += len(data)
         if self._batch_bytes >= _BATCH_BYTES:
             self.flush()
 
     def flush(self) -> None:
-        located = self._matcher.scan_chunks_spans([chunk for _, chunk in self._batch])
-        for (blob, chunk), spans in zip(self._batch, located, strict=True):
-            self._found(blob, chunk.data, [Spanned(*found) for found in spans])
+        batch = self._batch
+        located = self._matcher.scan_many_spans(
+            [data for _, data in batch], lambda n: _origin(batch[n][0])
+        )
+        for (blob, data), spans in zip(batch, located, strict=True):
+            self._found(blob, data, [Spanned(*found) for found in spans])
         self._batch.clear()
         self._batched.clear()
         self._batch_bytes = 0
@@ -159,6 +162,10 @@ class _BlobScanner:
             self.bases[blob.oid] = _Base(data, spanned)
         if spanned:
             self.results.findings[blob.oid] = [item.finding for item in spanned]
+
+
+def _origin(blob: Blob) -> Origin:
+    return Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
 
 
 def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:

@@ -45,16 +45,17 @@ def is_binary(data: bytes) -> bool:
     return data.find(b"\0", 0, _SNIFF) >= 0
 
 
-def is_plain_text(data: bytes, origin: Origin, limits: ContainerLimits) -> bool:
+def is_plain_text(data: bytes, path: str, limits: ContainerLimits) -> bool:
     """Whether `chunks_for` would give back `data` itself as its one chunk: no container, no
     binary format, no text format with a reader of its own. Decided from magic bytes and the
     name, without the generators `chunks_for` sets up: nearly every blob of a history is plain
-    text, and on rails' history those generators cost more than sniffing did."""
-    name = _name(origin)
+    text, and on rails' history those generators cost more than sniffing did. `path` is what
+    an `Origin` of the data would display: no Origin is made for a blob with nothing in it."""
+    name = _base_name(path)
     return (
         limits.max_depth >= 0
         and not is_binary(data)
-        and _container(data, origin) is None
+        and _container(data, name) is None
         and _binary_decoder(data, name) is None
         and not _has_text_reader(data, name)
     )
@@ -64,7 +65,8 @@ def is_read_whole(head: bytes, origin: Origin) -> bool:
     """Whether a file that starts with `head` must be read whole: a container or a binary format
     whose tables point anywhere in it. Large text is streamed in segments instead, and a large
     binary that is neither is skipped without being read."""
-    return _container(head, origin) is not None or _binary_decoder(head, _name(origin)) is not None
+    name = _name(origin)
+    return _container(head, name) is not None or _binary_decoder(head, name) is not None
 
 
 def chunks_for(
@@ -143,7 +145,7 @@ def _route(
     if depth > limits.max_depth:
         yield Skipped(origin.display, f"nested deeper than {limits.max_depth} (limit max_depth)")
         return
-    container = _container(data, origin)
+    container = _container(data, _name(origin))
     if container is not None:
         if depth >= limits.max_depth:
             yield Skipped(
@@ -163,14 +165,14 @@ def _route(
     yield from _text(data, origin)
 
 
-def _container(data: bytes, origin: Origin) -> Container | None:
+def _container(data: bytes, name: str) -> Container | None:
     if data[:4] == b"Cr24":
         return archives.crx_chunks
     if archives.is_zip(data):
         return archives.zip_chunks
     if archives.compression_of(data) is not None:
         return archives.compressed_chunks
-    if archives.is_tar(data) or (_name(origin).endswith(".tar") and is_binary(data)):
+    if archives.is_tar(data) or (name.endswith(".tar") and is_binary(data)):
         return archives.tar_chunks
     return None
 
@@ -226,4 +228,8 @@ def _has_text_reader(data: bytes, name: str) -> bool:
 
 
 def _name(origin: Origin) -> str:
-    return origin.display.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
+    return _base_name(origin.display)
+
+
+def _base_name(display: str) -> str:
+    return display.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
