@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
+from leakward.scanner import git_scan
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import dispatch
+from leakward.scanner.sources.limits import ContainerLimits
 
 KILL_ALWAYS = b"kill-this-worker-every-time"
 KILL_ONCE = b"kill-this-worker-once"
@@ -42,7 +44,18 @@ def main(state: Path, arguments: list[str]) -> None:
                     pass
         return text_chunks(data, origin)
 
-    with mock.patch.object(dispatch, "_text", faulty_text):
+    plain_text = dispatch.is_plain_text
+
+    def unmarked_plain_text(data: bytes, origin: Origin, limits: ContainerLimits) -> bool:
+        # A history scan hands plain text straight to the engine, past `_text`: a marked blob
+        # takes the decoders' path instead, where a real decoder's crash or runaway would be.
+        marked = any(mark in data for mark in (KILL_ALWAYS, KILL_ONCE, RUN_AWAY))
+        return not marked and plain_text(data, origin, limits)
+
+    with (
+        mock.patch.object(dispatch, "_text", faulty_text),
+        mock.patch.object(git_scan, "is_plain_text", unmarked_plain_text),
+    ):
         from leakward.cli.main import main as leakward
 
         sys.argv = ["leakward", *arguments]
