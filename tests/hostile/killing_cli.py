@@ -46,11 +46,11 @@ def main(state: Path, arguments: list[str]) -> None:
 
     plain_text = dispatch.is_plain_text
 
-    def unmarked_plain_text(data: bytes, origin: Origin, limits: ContainerLimits) -> bool:
+    def unmarked_plain_text(data: bytes, path: str, limits: ContainerLimits) -> bool:
         # A history scan hands plain text straight to the engine, past `_text`: a marked blob
         # takes the decoders' path instead, where a real decoder's crash or runaway would be.
         marked = any(mark in data for mark in (KILL_ALWAYS, KILL_ONCE, RUN_AWAY))
-        return not marked and plain_text(data, origin, limits)
+        return not marked and plain_text(data, path, limits)
 
     with (
         mock.patch.object(dispatch, "_text", faulty_text),
