@@ -22,6 +22,7 @@ import httpx
 
 from leakward.core.errors import EXIT_INCOMPLETE, LeakwardError, UsageError
 from leakward.core.secret import Secret
+from leakward.rotators.providers.http import retry_after
 from leakward.rotators.providers.registry import api_variable, url_for
 
 # The bucket widths both APIs accept and the most buckets a page may hold for each (OpenAI's
@@ -125,7 +126,8 @@ class _UsageApi(ABC):
             response = self._send(query)
             if response.status_code != 429:
                 return self._document(response)
-            delay = _retry_after(response)
+            asked = retry_after(response)
+            delay = _DEFAULT_RETRY_AFTER if asked is None else asked
             if waited + delay > self._max_wait:
                 raise UsageFetchError(
                     f"{self.provider} usage API is rate limiting (asked to wait {delay:g}s after"
@@ -272,16 +274,6 @@ def _has_more(document: object) -> bool:
 def _next_page(document: object) -> str | None:
     cursor = document.get("next_page") if isinstance(document, dict) else None
     return cursor if isinstance(cursor, str) and cursor else None
-
-
-def _retry_after(response: httpx.Response) -> float:
-    """Seconds a 429 asks to wait: `Retry-After` (seconds, as both providers send it)."""
-    value = response.headers.get("retry-after", "")
-    try:
-        seconds = float(value)
-    except ValueError:
-        return _DEFAULT_RETRY_AFTER
-    return seconds if seconds >= 0 else _DEFAULT_RETRY_AFTER
 
 
 def _error_message(response: httpx.Response) -> str:
