@@ -188,6 +188,13 @@ def optional_field(body: Mapping[str, object], name: str) -> str | None:
     return str(value)
 
 
+def text_field(body: Mapping[str, object], name: str) -> str | None:
+    """A field that must be non-empty text when present: None for a missing, empty or
+    non-string value (unlike `optional_field`, a number is not an id here)."""
+    value = body.get(name)
+    return value if isinstance(value, str) and value else None
+
+
 def objects(
     body: Mapping[str, object] | Sequence[object], key: str | None
 ) -> list[dict[str, object]]:

@@ -28,7 +28,7 @@ from leakward.rotators.base import (
 )
 from leakward.rotators.providers.expiry import is_ahead
 from leakward.rotators.providers.facts import FACTS
-from leakward.rotators.providers.http import call, expect, field, json_object, objects
+from leakward.rotators.providers.http import call, expect, field, json_object, objects, text_field
 from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import matches_hint, tagged, token_attributes
 
@@ -121,7 +121,7 @@ class OpenRouterRotator(HttpRotator):
                 "OpenRouter: the leaked key's limit and expiry are unknown (it could not be read "
                 "and no snapshot was taken); create a replacement with the limits it had by hand"
             )
-        workspace = _text(settings.get("workspace_id")) or key.account
+        workspace = text_field(settings, "workspace_id") or key.account
         name = NAME_PREFIX + idempotency_token
         for item in self._keys(workspace):
             if item.get("name") == name:  # an earlier attempt whose answer was lost
@@ -141,7 +141,7 @@ class OpenRouterRotator(HttpRotator):
         return NewCredential(
             Secret(field(created, "key", "create key")),
             field(data, "hash", "create key"),
-            _text(data.get("expires_at")),
+            text_field(data, "expires_at"),
         )
 
     def _delete(self, key_hash: str) -> None:
@@ -188,15 +188,11 @@ class OpenRouterRotator(HttpRotator):
 def _ref(item: Mapping[str, object]) -> KeyRef:
     return KeyRef(
         "openrouter",
-        _text(item.get("hash")),
-        _text(item.get("workspace_id")),
-        _text(item.get("label")),
+        text_field(item, "hash"),
+        text_field(item, "workspace_id"),
+        text_field(item, "label"),
         token_attributes(item.get("name"), NAME_PREFIX),
     )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _create_body(name: str, settings: Settings) -> dict[str, object]:
@@ -206,7 +202,7 @@ def _create_body(name: str, settings: Settings) -> dict[str, object]:
         value = settings.get(setting)
         if value is not None:
             body[setting] = value
-    expires = _text(settings.get("expires_at"))
+    expires = text_field(settings, "expires_at")
     if expires is not None and is_ahead(expires):
         body["expires_at"] = expires
     return body

@@ -30,7 +30,15 @@ from leakward.rotators.base import (
 )
 from leakward.rotators.providers.expiry import is_ahead
 from leakward.rotators.providers.facts import FACTS
-from leakward.rotators.providers.http import call, expect, field, json_object, objects, probe
+from leakward.rotators.providers.http import (
+    call,
+    expect,
+    field,
+    json_object,
+    objects,
+    probe,
+    text_field,
+)
 from leakward.rotators.providers.http_rotator import HttpRotator
 from leakward.rotators.providers.key_hints import tagged, token_attributes
 from leakward.rotators.providers.liveness_rules import read_verdict
@@ -101,9 +109,9 @@ class XaiRotator(HttpRotator):
         body = json_object(answer, "read the key's own record")
         return KeyRef(
             "xai",
-            _text(body.get("api_key_id")),
-            _text(body.get("team_id")),
-            _text(body.get("redacted_api_key")),
+            text_field(body, "api_key_id"),
+            text_field(body, "team_id"),
+            text_field(body, "redacted_api_key"),
         )
 
     def _team_of(self, key: KeyRef | None) -> str:
@@ -128,7 +136,7 @@ class XaiRotator(HttpRotator):
             )
             body = json_object(expect(response, "list keys", 200), "list keys")
             keys.extend(objects(body, "apiKeys"))
-            token = _text(body.get("nextPageToken"))
+            token = text_field(body, "nextPageToken")
             if token is None:
                 return keys
             params = {"pageSize": PAGE, "paginationToken": token}
@@ -180,7 +188,7 @@ class XaiRotator(HttpRotator):
         return NewCredential(
             Secret(field(created, "apiKey", "create key")),
             field(created, "apiKeyId", "create key"),
-            _text(created.get("expireTime")),
+            text_field(created, "expireTime"),
         )
 
     def _delete(self, key_id: str) -> None:
@@ -221,15 +229,11 @@ def check_found(found: FoundSecret) -> Verdict:
 def _ref(item: Mapping[str, object]) -> KeyRef:
     return KeyRef(
         "xai",
-        _text(item.get("apiKeyId")),
-        _text(item.get("teamId")),
-        _text(item.get("redactedApiKey")),
+        text_field(item, "apiKeyId"),
+        text_field(item, "teamId"),
+        text_field(item, "redactedApiKey"),
         token_attributes(item.get("name"), NAME_PREFIX),
     )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _create_body(name: str, settings: Settings) -> dict[str, object]:
@@ -238,7 +242,7 @@ def _create_body(name: str, settings: Settings) -> dict[str, object]:
         value = settings.get(setting)
         if value is not None:
             body[setting] = value
-    expires = _text(settings.get("expireTime"))
+    expires = text_field(settings, "expireTime")
     if expires is not None and is_ahead(expires):
         body["expireTime"] = expires
     return body
