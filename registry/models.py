@@ -312,7 +312,8 @@ class UsageAlertRow(Base):
 
     A later poll that sees the same episode again (overlapping or touching buckets) extends
     this row instead of adding one; the unique start makes a race of two polls end in one row.
-    `leak_id` and `rotation_id` say what the hand-off to rotation made of it.
+    `leak_id` and `rotation_id` say what the hand-off to rotation made of it; `claimed_until`
+    is the lease of the watcher handing it off (registry/usage_alerts.py `claim_alert`).
     """
 
     __tablename__ = "usage_alerts"
@@ -332,3 +333,4 @@ class UsageAlertRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     leak_id: Mapped[int | None] = mapped_column(ForeignKey("leaks.id", ondelete="SET NULL"))
     rotation_id: Mapped[int | None] = mapped_column(Integer)
+    claimed_until: Mapped[int | None] = mapped_column(BigInteger)  # epoch seconds

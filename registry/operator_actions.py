@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from leakward.registry.models import OperatorActionRow, utc_now
@@ -33,10 +33,17 @@ class OperatorAction:
 
 
 def record_action(
-    engine: Engine, *, actor: str, channel: str, action: str, rotation_id: int | None, outcome: str
+    bind: Engine | Connection,
+    *,
+    actor: str,
+    channel: str,
+    action: str,
+    rotation_id: int | None,
+    outcome: str,
 ) -> OperatorAction:
-    """Store one action; long texts are cut to their column (a proxy header may be long)."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    """Store one action; long texts are cut to their column (a proxy header may be long). Given a
+    connection inside a transaction, the action commits (or rolls back) with that transaction."""
+    with Session(bind, expire_on_commit=False) as session, session.begin():
         row = OperatorActionRow(
             at=utc_now(),
             actor=actor[:ACTOR_CHARS],

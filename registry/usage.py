@@ -19,7 +19,13 @@ from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
 
 from leakward.registry.models import UsageBucketRow, UsageCursorRow, utc_now
 from leakward.registry.upsert import insert_for
-from leakward.registry.usage_alerts import UsageAlert, list_alerts, mark_alert
+from leakward.registry.usage_alerts import (
+    UsageAlert,
+    claim_alert,
+    list_alerts,
+    mark_alert,
+    release_alert,
+)
 
 BUCKETS: Table = UsageBucketRow.__table__  # type: ignore[assignment]
 CURSORS: Table = UsageCursorRow.__table__  # type: ignore[assignment]
@@ -244,6 +250,14 @@ class UsageHistory:
     ) -> UsageAlert:
         with self.engine.begin() as connection:
             return mark_alert(connection, alert_id, state, leak_id=leak_id, rotation_id=rotation_id)
+
+    def claim(self, alert_id: int, *, now: int, lease_seconds: int) -> bool:
+        with self.engine.begin() as connection:
+            return claim_alert(connection, alert_id, now=now, lease_seconds=lease_seconds)
+
+    def release(self, alert_id: int) -> None:
+        with self.engine.begin() as connection:
+            release_alert(connection, alert_id)
 
     def prune(self, before: int) -> int:
         with self.engine.begin() as connection:

@@ -4,7 +4,9 @@ Stage: registry. `leakward watch` records each alert the model raises here; an a
 by a later poll (its buckets overlapping or touching the stored episode's) extends the stored row
 instead of adding one, so re-polls never duplicate an episode. The hand-off to rotation marks the
 alert `handed-off` with the leak and rotation it made; an operator may mark it `dismissed`
-(`dismiss_alert`, written to the operator action log with who said so).
+(`dismiss_alert`, written to the operator action log with who said so, in the same transaction).
+Several watchers may share one registry (`leakward watch` beside `leakward serve`'s job): the one
+that claims an open alert (`claim_alert`, a lease) hands it off, so its owner is told once.
 """
 
 from __future__ import annotations
@@ -189,28 +191,51 @@ def mark_alert(
     return _alert_by_id(connection, alert_id)
 
 
+def claim_alert(connection: Connection, alert_id: int, *, now: int, lease_seconds: int) -> bool:
+    """Take an open alert for one watcher's hand-off until `now + lease_seconds`; False when it is
+    no longer open or another watcher's lease has not run out. One UPDATE decides, so of two
+    watchers claiming at once exactly one wins. A watcher that dies holding a lease delays the
+    hand-off by the lease, never loses it."""
+    claimable = (ALERTS.c.claimed_until.is_(None)) | (ALERTS.c.claimed_until <= now)
+    claimed = connection.execute(
+        update(ALERTS)
+        .where(ALERTS.c.id == alert_id, ALERTS.c.state == "open", claimable)
+        .values(claimed_until=now + lease_seconds)
+    )
+    return claimed.rowcount == 1
+
+
+def release_alert(connection: Connection, alert_id: int) -> None:
+    """Give a claimed alert back (its hand-off failed or left it open): the next poll, this
+    watcher's or another's, takes it at once."""
+    connection.execute(update(ALERTS).where(ALERTS.c.id == alert_id).values(claimed_until=None))
+
+
 def dismiss_alert(engine: Engine, alert_id: int, *, actor: str, channel: str) -> UsageAlert:
-    """Mark an alert as the owner's own use, and log who said so; a refusal (no such alert) is
-    logged too, then raised. The log names the alert's rotation, if it started one, so the
-    rotation's page shows that its alert was dismissed."""
+    """Mark an alert as the owner's own use, and log who said so, in one transaction: no dismissal
+    goes unlogged. A refusal (no such alert) is logged too, then raised. The log names the
+    alert's rotation, if it started one, so the rotation's page shows that its alert was
+    dismissed."""
     try:
         with engine.begin() as connection:
             alert = mark_alert(connection, alert_id, "dismissed")
+            outcome = (
+                f"usage alert {alert.id} ({alert.provider} {alert.key_id}) dismissed as own use"
+            )
+            record_action(
+                connection,
+                actor=actor,
+                channel=channel,
+                action=DISMISS,
+                rotation_id=alert.rotation_id,
+                outcome=outcome,
+            )
     except RegistryError as error:
         outcome = f"refused: {error}"
         record_action(
             engine, actor=actor, channel=channel, action=DISMISS, rotation_id=None, outcome=outcome
         )
         raise
-    outcome = f"usage alert {alert.id} ({alert.provider} {alert.key_id}) dismissed as own use"
-    record_action(
-        engine,
-        actor=actor,
-        channel=channel,
-        action=DISMISS,
-        rotation_id=alert.rotation_id,
-        outcome=outcome,
-    )
     return alert
 
 

@@ -6,8 +6,9 @@ up to now, turn the pages into records (`pages.read_page`), score them against t
 that precedes them (`model.detect`), and write the buckets, the alerts and the moved cursor in one
 transaction. A provider that fails part-way writes nothing and keeps its cursor, so the next poll
 asks for the same range again; the other providers are polled all the same. Then every open
-alert at or above `CONFIDENT_SCORE` is handed to the leak response (watch_handoff.py), and
-history older than the kept window is pruned.
+alert at or above `CONFIDENT_SCORE` is handed to the leak response (watch_handoff.py) by the
+watcher that claims it (two watchers on one registry tell its owner once), and history older
+than the kept window is pruned.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from leakward.usage.watch_policy import DAY, WatchSettings
 from leakward.webhooks.metrics import Metrics
 
 log = logging.getLogger(__name__)
+# How long a watcher holds an alert it is handing off. Under `auto` the hand-off runs a whole
+# rotation (with its retries); a watcher that dies holding one delays it by this much, no more.
+CLAIM_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +87,29 @@ class Watch:
         now = int(self.clock())
         polls = tuple(self._poll_provider(client, now) for client in self.clients)
         handoffs = tuple(
-            self._hand_off(alert)
+            handoff
             for alert in self.registry.usage.alerts(state="open")
             if alert.score >= CONFIDENT_SCORE
+            and (handoff := self._claimed_hand_off(alert, now)) is not None
         )
         pruned = self.registry.usage.prune(now - self.settings.history_seconds)
         return WatchReport(tuple(_after(poll, handoffs) for poll in polls), handoffs, pruned)
 
-    def _hand_off(self, alert: UsageAlert) -> HandOff:
-        """One alert's hand-off; a failure leaves it open, to be handed off by the next poll
-        (its leak is an upsert and its rotation joined, so trying again duplicates nothing)."""
+    def _claimed_hand_off(self, alert: UsageAlert, now: int) -> HandOff | None:
+        """One alert's hand-off, by whichever watcher on this registry claims it first (None:
+        another holds it). A failure, or an alert left open (its key unknown), is released, to be
+        handed off by the next poll (its leak is an upsert and its rotation joined, so trying
+        again duplicates nothing)."""
+        if not self.registry.usage.claim(alert.id, now=now, lease_seconds=CLAIM_SECONDS):
+            return None
         try:
-            return hand_off(self.registry, alert, self.settings.policy, self.environ, self.metrics)
+            done = hand_off(self.registry, alert, self.settings.policy, self.environ, self.metrics)
         except (LeakwardError, RotationError) as error:
             log.warning("usage alert %s not handed off: %s", alert.id, error)
-            return HandOff(alert.id, alert.state, note=f"not handed off: {error}")
+            done = HandOff(alert.id, alert.state, note=f"not handed off: {error}")
+        if done.state == "open":
+            self.registry.usage.release(alert.id)
+        return done
 
     def run(
         self, on_report: Callable[[WatchReport], None], stop: threading.Event | None = None

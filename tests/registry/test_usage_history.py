@@ -5,14 +5,17 @@ Every test runs on SQLite and on PostgreSQL (tests/registry/conftest.py).
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from leakward.core.errors import UsageError
 from leakward.registry import Registry
 from leakward.registry.schema import downgrade, upgrade
 from leakward.registry.usage import save_buckets, save_cursor
-from leakward.registry.usage_alerts import record_alert
+from leakward.registry.usage_alerts import dismiss_alert, record_alert
 from leakward.usage.records import UsageRecord
 
 HOUR = 3600
@@ -176,11 +179,16 @@ def test_alert_states_are_checked_and_filtered(registry: Registry) -> None:
 def test_the_usage_migration_goes_down_and_up(db_url: str) -> None:
     with Registry.open(db_url, pepper=b"p" * 32) as registry:
         engine = registry.engine
+        downgrade(engine, "0013_usage_watch")
+        columns = {column["name"] for column in inspect(engine).get_columns("usage_alerts")}
+        assert "claimed_until" not in columns
         downgrade(engine, "0012_operator_actions")
         assert "usage_buckets" not in inspect(engine).get_table_names()
         upgrade(engine)
         tables = set(inspect(engine).get_table_names())
+        columns = {column["name"] for column in inspect(engine).get_columns("usage_alerts")}
     assert {"usage_buckets", "usage_cursors", "usage_alerts"} <= tables
+    assert "claimed_until" in columns
 
 
 def test_a_bucket_given_twice_in_one_write_keeps_the_later_counts(registry: Registry) -> None:
@@ -199,3 +207,73 @@ def test_a_thousand_buckets_and_more_are_written_in_batches(registry: Registry) 
         assert save_buckets(connection, records) == 2500
 
     assert registry.usage.count("openai") == 2500
+
+
+def _an_alert(registry: Registry) -> int:
+    with registry.usage.transaction() as connection:
+        made = record_alert(
+            connection,
+            provider="openai",
+            key_id="key_a",
+            start=T0,
+            end=T0 + HOUR,
+            score=8.0,
+            reason="r",
+        )
+    return made.alert.id
+
+
+def _claim_together(registries: tuple[Registry, Registry], alert_id: int) -> tuple[bool, bool]:
+    barrier = threading.Barrier(2)
+    results = [False, False]
+
+    def claim(index: int) -> None:
+        barrier.wait()
+        results[index] = registries[index].usage.claim(alert_id, now=T0, lease_seconds=600)
+
+    threads = [threading.Thread(target=claim, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results[0], results[1]
+
+
+def test_of_two_watchers_claiming_one_alert_at_once_exactly_one_wins(db_url: str) -> None:
+    # Two registries on one database, as two processes would hold; each claims from its own
+    # thread, released together by a barrier, many times over.
+    with (
+        Registry.open(db_url, pepper=b"p" * 32) as first,
+        Registry.open(db_url, pepper=b"p" * 32) as second,
+    ):
+        alert_id = _an_alert(first)
+        wins = []
+        for _ in range(20):
+            first.usage.release(alert_id)
+            wins.append(_claim_together((first, second), alert_id))
+    assert all(a != b for a, b in wins), wins
+
+
+def test_a_claim_holds_until_its_lease_runs_out_and_never_takes_a_closed_alert(
+    registry: Registry,
+) -> None:
+    alert_id = _an_alert(registry)
+
+    assert registry.usage.claim(alert_id, now=T0, lease_seconds=600)
+    assert not registry.usage.claim(alert_id, now=T0 + 599, lease_seconds=600)
+    assert registry.usage.claim(alert_id, now=T0 + 600, lease_seconds=600)  # its holder died
+    registry.usage.mark(alert_id, "handed-off")
+    registry.usage.release(alert_id)
+    assert not registry.usage.claim(alert_id, now=T0 + 9999, lease_seconds=600)
+
+
+def test_a_dismissal_the_action_log_cannot_record_is_not_made(registry: Registry) -> None:
+    alert_id = _an_alert(registry)
+    with registry.engine.begin() as connection:
+        connection.execute(text("DROP TABLE operator_actions"))
+
+    with pytest.raises(SQLAlchemyError):
+        dismiss_alert(registry.engine, alert_id, actor="ops@example.com", channel="cli")
+
+    (alert,) = registry.usage.alerts()
+    assert alert.state == "open"  # unlogged, so undone

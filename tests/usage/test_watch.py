@@ -22,7 +22,7 @@ from leakward.registry.usage import save_buckets
 from leakward.usage.clients import AnthropicUsageClient, OpenAIUsageClient, UsageClient
 from leakward.usage.model import CONFIDENT_SCORE
 from leakward.usage.records import UsageRecord
-from leakward.usage.watch import Watch
+from leakward.usage.watch import CLAIM_SECONDS, Watch
 from leakward.usage.watch_policy import WatchPolicy, WatchSettings
 from tests.fakes.anthropic_usage import FakeAnthropicUsage
 from tests.fakes.openai import FakeOpenAI
@@ -181,6 +181,30 @@ def test_a_key_the_registry_does_not_know_is_reported_not_rotated(
     assert registry.list_leaks() == []
     assert list_rotations(registry.engine) == []
     assert inbox.notices() == []
+
+
+def test_an_alert_another_watcher_is_handing_off_is_left_to_it(
+    registry: Registry, usage: FakeOpenAIUsage, inbox: Inbox, http: httpx.Client
+) -> None:
+    # `leakward watch` beside `leakward serve`'s job: both see the same open alert; the one
+    # holding it tells the owner, the other stays out until that watcher's lease runs out.
+    usage.plant(*habit(KEY, NOW), *theft(KEY, NOW))
+    env = environment(usage, usage.admin_key, inbox)
+    watch(registry, [openai_client(http, usage)], env).poll()  # key unknown: the alert stays open
+    register(registry)
+    (alert,) = registry.usage.alerts(state="open")
+    assert registry.usage.claim(alert.id, now=NOW + 60, lease_seconds=CLAIM_SECONDS)
+
+    meanwhile = watch(registry, [openai_client(http, usage)], env, now=NOW + 120).poll()
+    after_lease = watch(
+        registry, [openai_client(http, usage)], env, now=NOW + 60 + CLAIM_SECONDS
+    ).poll()
+
+    assert meanwhile.handoffs == ()
+    (handed,) = after_lease.handoffs
+    assert handed.state == "handed-off"
+    assert len(inbox.notices()) == 1
+    assert len(list_rotations(registry.engine)) == 1
 
 
 def test_a_key_seen_for_the_first_time_raises_no_alert(
