@@ -1,11 +1,11 @@
 """Name-anchored provider rules read the name in every common syntax, on both engines.
 
-A rule whose token has no prefix (LightOn, Infomaniak, Gumroad, Disqus, Endor Labs, legacy Vault
-and Figma tokens, Drone) finds it only through the name before it. Each rule's YAML examples show
-one or two syntaxes; here every such rule meets the same invented value as a shell/.env
-assignment, a Python assignment, a YAML key, a JSON member and a Go short declaration, and must
-report it under its own id. The same value under a name that says nothing about the provider
-must not be attributed to it.
+A rule whose token has no prefix, or one too short to stand alone (LightOn, Infomaniak, Gumroad,
+Disqus, Endor Labs, Fullstory, legacy Vault and Figma tokens, Drone), finds it only through the
+name before it. Each rule's YAML examples show one or two syntaxes; here every such rule meets
+the same invented value as a shell/.env assignment, a Python assignment, a YAML key, a JSON
+member and a Go short declaration, and must report it under its own id. The same value under a
+name that says nothing about the provider must not be attributed to it.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ NAMED = [
         "fa44deb399dd69734bc400ffc9a77a12090a8e5a2b90e717010275248f52abd0",
     ),
     ("drone.token", "DRONECI_API_TOKEN", "W9YcZEOtMG5dytVdNCyDt0YS78vE0pr8"),
+    (
+        "fullstory.api_key",
+        "FULLSTORY_API_KEY",
+        "na1.Hc66YQUMuYDv4Es1tUwAaJKnti7iEVj0WfmjJEmwxW7h3nmy204TZGMX",
+    ),
     (
         "figma.personal_access_token.legacy",
         "X_FIGMA_TOKEN",
