@@ -170,6 +170,17 @@ def is_cloudflare_scannable_token(secret: str) -> bool:
     return len(body) == 40 and checksum == f"{zlib.crc32(body.encode()):08x}"
 
 
+def is_atlassian_crc32_token(secret: str) -> bool:
+    """Atlassian-issued tokens (Trello `ATTA…`, Atlassian `ATATT3…`): the last 8 characters are
+    the CRC32 of everything before them, as upper-case hex.
+
+    Atlassian documents no checksum; every public token we could find carries this one (eight
+    Trello tokens in request URLs, two Atlassian API tokens), so a random tail fails.
+    """
+    head, checksum = secret[:-8], secret[-8:]
+    return bool(head) and checksum == f"{zlib.crc32(head.encode()):08X}"
+
+
 def is_grafana_legacy_api_key(secret: str) -> bool:
     """Grafana's legacy API key (`eyJrIjoi…`): base64 of `{"k": key, "n": name, "id": org}`."""
     payload = _json_object(decode_base64_loose(secret))
@@ -279,10 +290,13 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "basic_auth_base64": is_basic_auth_base64,
     "grafana_legacy_key": is_grafana_legacy_api_key,
     "cloudflare_crc32": is_cloudflare_scannable_token,
+    "atlassian_crc32": is_atlassian_crc32_token,
 }
 
 # Validators that recompute a checksum the provider documents. A token failing one has the
 # provider's exact shape but not its arithmetic: a generated example or a typo, which the low
 # confidence tier still reports. The others check structure (a JWT's JSON header, a macaroon):
 # a failure there says the text is something else altogether.
-CHECKSUMS = frozenset({"github_crc32", "npm_crc32", "cloudflare_crc32", "bech32"})
+CHECKSUMS = frozenset(
+    {"github_crc32", "npm_crc32", "cloudflare_crc32", "atlassian_crc32", "bech32"}
+)
