@@ -132,38 +132,6 @@ def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             yield Decoded("hex", decoded, start, start + len(token))
 
 
-# The widest raw gap on one line that still joins two escapes into one decoded span (the
-# matcher's view would join them anyway: `views.CONTEXT`).
-_JOIN = 128
-
-
-def _joined(
-    data: bytes,
-    anchors: list[int],
-    bounds: Callable[[int], tuple[int, int]],
-    end_of: Callable[[int], int],
-) -> Iterator[tuple[int, int]]:
-    """[start, end) of each run of encoded tokens that lie close together on one line.
-
-    A run starts at an anchor's token (`bounds`) and takes in each later anchor within _JOIN
-    bytes of its end, as far as that anchor's token goes (`end_of`, which may be cheaper than
-    `bounds`: a joined token's start is inside the run already). One span per run, decoded in
-    one call: `'%41 ' * 25000` made 25,000 spans, each a few objects and a map.
-    """
-    start = end = -1
-    for anchor in anchors:
-        if anchor <= end:
-            continue  # inside the run so far
-        if end >= 0 and anchor - end < _JOIN and data.find(b"\n", end, anchor) < 0:
-            end = max(end, end_of(anchor))
-            continue
-        if end >= 0:
-            yield start, end
-        start, end = bounds(anchor)
-    if end >= 0:
-        yield start, end
-
-
 def _decoded_run(
     kind: str,
     data: bytes,
@@ -272,33 +240,75 @@ def _escape_piece(code: bytes) -> bytes:
     return _SIMPLE_ESCAPES[code]
 
 
-def _escape_anchors(data: bytes, anchors: list[int], floor: int) -> list[int]:
-    """Every escape trigger's end past `floor`: the escapes found here in C from the first of
-    `anchors` on (the engines report the first escape only), with the other anchors (escaped
-    assignments)."""
-    start = max(0, anchors[0] - len(r"\u0000"))
+# The widest raw gap, newlines included, that still joins two escapes into one decoded span
+# (`views.CONTEXT`), from the end of a run to the end of the next escape.
+_JOIN = 128
+# The rest of an escape run from its end so far: each next escape that ends about _JOIN bytes
+# on or less, and the unquoted run after it (`_RUN_REST`). Possessive: taken escape by escape,
+# nearest first, and never revisited, so one match takes in a run of any length in C (a loop
+# step per escape in Python was most of the cost of a line of them).
+_JOINED_REST = re.compile(
+    rb"(?s)(?:.{0,%d}?%s(?:\\.|[^\\\"'` \t\r\n]){0,%d})*+"
+    % (_JOIN - len(r"\u0000"), ESCAPE_ENDS.pattern, _MAX_LITERAL)
+)
+
+
+def _next_escape(data: bytes, position: int, taken: int) -> int | None:
+    """The end of the first escape trigger found from `position` on that ends past `taken`."""
+    escape = ESCAPE_ENDS.search(data, position)
+    while escape is not None and escape.end() <= taken:
+        escape = ESCAPE_ENDS.search(data, escape.end())
+    return escape.end() if escape is not None else None
+
+
+def _escape_runs(
+    data: bytes,
+    anchors: list[int],
+    floor: int,
+    bounds: Callable[[int], tuple[int, int]],
+) -> Iterator[tuple[int, int]]:
+    """[start, end) of each run of escaped text whose escapes lie close together, leaving out
+    escapes that end at or before `floor`.
+
+    The engines report the first escape only (and escaped assignments, `anchors`' others); the
+    escapes are found here in C. A run starts at the first escape or anchor not yet taken, as
+    far as its string goes (`bounds`), then takes in every escape and anchor within _JOIN bytes
+    of its end, across lines: with one escape per line (`'\\u0041\\n' * 150000`) a run per
+    line cost a span, a view and an engine call each, 4 s per MB.
+    """
+    position = max(0, min(anchors) - len(r"\u0000"))
     # From the start of the backslash run there: inside one, the first escape would be missed.
-    start -= len(data[:start]) - len(data[:start].rstrip(b"\\"))
-    found = sorted(set(map(re.Match.end, ESCAPE_ENDS.finditer(data, start))).union(anchors))
-    return found[bisect.bisect_right(found, floor) :]
+    position -= len(data[:position]) - len(data[:position].rstrip(b"\\"))
+    others = sorted(anchor for anchor in set(anchors) if anchor > floor)
+    taken = floor
+    while True:
+        escape = _next_escape(data, position, taken)
+        later = bisect.bisect_right(others, taken)
+        other = others[later] if later < len(others) else None
+        if escape is None and other is None:
+            return
+        anchor = min(found for found in (escape, other) if found is not None)
+        start, end = bounds(anchor)
+        while True:
+            end = _JOINED_REST.match(data, max(end, anchor)).end()
+            later = bisect.bisect_right(others, end)
+            if later == len(others) or others[later] - end >= _JOIN:
+                break
+            anchor = others[later]
+            end = _RUN_REST.match(data, anchor, min(len(data), anchor + _MAX_LITERAL)).end()
+        yield start, end
+        position = taken = end
 
 
 def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[Decoded]:
     if not anchors:
         return
-    anchors = _escape_anchors(data, anchors, floor)
     unclosed = _UnclosedLine()
 
     def bounds(anchor: int) -> tuple[int, int]:
         return _string_bounds(data, anchor, unclosed)
 
-    def end_of(anchor: int) -> int:
-        # The run after a joined escape; a string that goes on past it ends the next run, or
-        # was the string of the run's first escape.
-        run = _RUN_REST.match(data, anchor, min(len(data), anchor + _MAX_LITERAL))
-        return run.end() if run is not None else anchor
-
-    for span in _joined(data, anchors, bounds, end_of):
+    for span in _escape_runs(data, anchors, floor, bounds):
         yield _decoded_run("escape", data, span, _ESCAPE, _escape_piece)
 
 

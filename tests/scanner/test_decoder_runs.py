@@ -4,12 +4,14 @@ and decode a run of escaped tokens as one span (#16)."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakward.scanner.decoders import _literal_after, decode_escapes, decode_url
 from leakward.scanner.triggers import ESCAPE_ENDS
+from leakward.scanner.url_runs import unquote
 
 LIMIT = 4096
 ALPHABET = b"ab\"'`\\\n +%4"
@@ -47,30 +49,39 @@ def test_a_literal_longer_than_the_limit_has_no_end() -> None:
     assert _literal_after(b'"' + b"a" * (LIMIT - 1) + b'"', 0) is None
 
 
-def test_a_line_of_percent_tokens_is_one_span_mapped_back_byte_for_byte() -> None:
-    data = b"x = " + b"%41 " * 500 + b"\nnext %42%43"
+def test_nearby_percent_tokens_are_one_span_mapped_back_byte_for_byte() -> None:
+    """A run goes on across lines while the next escape is near; a far one starts a new run."""
+    data = b"x = " + b"%41 " * 500 + b"\nnext %42%43" + b" " * 200 + b"%44"
     anchors = [i + 3 for i in range(len(data)) if data.startswith(b"%", i)]
 
     spans = list(decode_url(data, anchors))
 
     assert [(s.start, s.end) for s in spans] == [
-        (4, 4 + 4 * 500 - 1),
-        (data.index(b"%42"), len(data)),
+        (4, data.index(b"%43") + 3),
+        (data.index(b"%44"), len(data)),
     ]
-    assert spans[0].data == b"A " * 499 + b"A"
+    assert spans[0].data == b"A " * 500 + b"\nnext BC"
     assert [spans[0].to_parent(i) for i in (0, 1, 2, 998)] == [4, 7, 8, 4 + 4 * 499]
-    assert spans[1].data == b"BC"
+    assert spans[1].data == b"D"
 
 
-def test_escapes_in_one_line_decode_as_one_span() -> None:
-    data = b"\\u0041 " * 300 + b"\n\\u0042"
+def test_escapes_on_nearby_lines_decode_as_one_span() -> None:
+    data = b"\\u0041 " * 300 + b"\n\\u0042" + b" " * 200 + b"\\u0043"
     anchors = [i + 6 for i in range(len(data)) if data.startswith(b"\\u", i)]
 
     spans = list(decode_escapes(data, anchors))
 
-    assert len(spans) == 2
-    assert spans[0].data == b"A " * 299 + b"A"
-    assert spans[1].data == b"B"
+    assert [span.data for span in spans] == [b"A " * 300 + b"\nB", b"C"]
+    assert spans[0].to_parent(len(spans[0].data) - 1) == data.index(b"\\u0042")
+
+
+def test_one_escape_per_line_is_one_span_found_by_one_match() -> None:
+    """`'%41\\n' * n` and `'\\\\u0041\\n' * n` were a span per line, each a view and an engine
+    call; the whole block is one span now, however many lines it has."""
+    for line, kind in ((b"%41\n", decode_url), (b"\\u0041\n", decode_escapes)):
+        data = line * 5000
+        spans = list(kind(data, [len(line) - 1]))
+        assert [(s.start, s.data) for s in spans] == [(0, b"A\n" * 4999 + b"A")]
 
 
 def test_the_first_percent_escape_leads_to_every_run_after_it() -> None:
@@ -82,8 +93,8 @@ def test_the_first_percent_escape_leads_to_every_run_after_it() -> None:
     spans = list(decode_url(data, [first]))
     past_context = list(decode_url(data, [first], floor=data.index(b"%43")))
 
-    assert [span.data for span in spans] == [b"AB", b"C", b"D", b"E"]
-    assert [span.data for span in past_context] == [b"C", b"D", b"E"]
+    assert [span.data for span in spans] == [b"AB b\nc C", b"D\nE"]
+    assert [span.data for span in past_context] == [b"C", b"D\nE"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -112,6 +123,17 @@ def test_the_first_escape_leads_to_the_spans_every_escape_does() -> None:
     def spans(anchors: list[int], floor: int = 0) -> list[tuple[int, int, bytes]]:
         return [(s.start, s.end, s.data) for s in decode_escapes(data, anchors, floor)]
 
-    assert len(spans(every)) >= 3
+    assert len(spans(every)) == 2
     assert spans(every[:1]) == spans(every)
     assert spans(every[:1], floor=context) == spans([e for e in every if e > context])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=40))
+def test_percent_runs_decode_as_the_standard_library_does(raw: bytes) -> None:
+    """Decoded in C through the `unicode_escape` codec: backslashes, lone `%`, bytes past
+    ASCII and escapes of either case come out as `unquote_to_bytes` makes them."""
+    alphabet = b"%%4aF0\\x\xff\xc3 n"
+    data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
+
+    assert unquote(data) == urllib.parse.unquote_to_bytes(data)

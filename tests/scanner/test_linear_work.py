@@ -22,15 +22,14 @@ GROWTH = 2.4
 # takes to read a KB of plain text, and these bounds were 3 to 6 times lower than the
 # lines the same shapes cost before the decoders and filters did their work in C.
 LINES_PER_KB = {
-    # Percent runs cost nothing per escape, JSON escape runs one loop step each, the rest in C
-    # (the bounds were 6,500 and 4,000 before).
+    # Escape runs cost nothing per escape, on one line or across lines: a fixed cost per run,
+    # the rest in C (the bounds were 6,500, 4,000, 64,000 and 46,000 lines per KB before, when
+    # JSON escapes cost a loop step each and each line of escapes was a run, span and view).
     "percent": 60,
-    "unicode_escape": 1600,
+    "unicode_escape": 60,
+    "percent_lines": 60,
+    "escape_lines": 60,
     "concatenation": 36000,
-    # One escape per line is a run, a decoded span and a view per line: linear, but 100 to 170
-    # lines of Python per escape (the bounds stand guard until runs join across lines).
-    "percent_lines": 64000,
-    "escape_lines": 46000,
     "env_tokens": 5500,
     "real_tokens": 6000,
     # Five rules confirm each pair (the key id, the secret, the bare secret, and the generic
@@ -111,11 +110,13 @@ def test_a_line_of_json_escapes_calls_into_python_once() -> None:
 
 
 @pytest.mark.parametrize("engine", ["hyperscan", "regex"])
-def test_a_line_of_percent_escapes_costs_work_per_run_not_per_escape(engine: str) -> None:
-    """The engines report the first `%XX` and the decoder finds, joins and decodes the rest in
-    C: twice the escapes on one line run no more Python and call into it no more often."""
-    small = _work("percent", 3000, engine)
-    large = _work("percent", 6000, engine)
+@pytest.mark.parametrize("shape", ["percent", "percent_lines", "unicode_escape", "escape_lines"])
+def test_escapes_cost_work_per_run_not_per_escape_or_line(shape: str, engine: str) -> None:
+    """The engines report the first escape and the decoder finds, joins and decodes the rest in
+    C, across lines while they lie close: twice the escapes, on one line or one per line, run
+    no more Python and call into it no more often (one per line made a span and a view each)."""
+    small = _work(shape, 3000, engine)
+    large = _work(shape, 6000, engine)
 
     assert large["engine_events"] <= 2
     assert large["views"] == small["views"] == 1
