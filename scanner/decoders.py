@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from leakward.scanner.concat_chains import decode_concat
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
@@ -312,125 +312,16 @@ def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[
         yield _decoded_run("escape", data, span, _ESCAPE, _escape_piece)
 
 
-def _literal_before(data: bytes, close: int) -> int | None:
-    """Start (the opening quote) of the string literal whose closing quote is at `close`."""
-    quote = data[close]
-    index = close - 1
-    while index >= 0 and close - index < _MAX_LITERAL:
-        if data[index] == quote and not (index > 0 and data[index - 1] == 0x5C):
-            return index
-        if data[index] == 0x0A and quote != 0x60:
-            return None
-        index -= 1
-    return None
-
-
-# The rest of a literal through its closing quote: escapes skip the next byte, and only a
-# template literal spans lines. In C: a loop over bytes in Python cost each link microseconds.
-def _literal_rest(quote: bytes) -> re.Pattern[bytes]:
-    newline = b"" if quote == b"`" else rb"\n"
-    return re.compile(rb"(?s)(?:[^" + quote + rb"\\" + newline + rb"]|\\.)*" + quote)
-
-
-_LITERAL_REST = {quote: _literal_rest(bytes((quote,))) for quote in b"\"'`"}
-
-
-def _literal_after(data: bytes, open_: int) -> int | None:
-    """Index of the closing quote of the literal opening at `open_`."""
-    rest = _LITERAL_REST[data[open_]].match(data, open_ + 1, open_ + _MAX_LITERAL)
-    return rest.end() - 1 if rest is not None else None
-
-
-def _joined_slices(data: bytes, slices: list[tuple[int, int]], end: int) -> tuple[bytes, OffsetMap]:
-    """The slices of `data` joined, and the map back to where each came from.
-
-    Made straight from the slices, with no builder: a file of short chains makes a span per
-    chain, and each object a span keeps alive is one more for the garbage collector to walk."""
-    starts = list(itertools.accumulate((stop - begin for begin, stop in slices), initial=0))
-    bases = [begin for begin, _ in slices]
-    bases.append(end)
-    copied = (True,) * len(slices) + (False,)
-    return b"".join(data[begin:stop] for begin, stop in slices), OffsetMap(
-        tuple(starts), tuple(bases), copied
-    )
-
-
-_PLUS = re.compile(rb"[ \t\r\n]{0,8}\+[ \t\r\n]{0,8}")
-_SPACE = b" \t\r\n"
-
-
-def _link_before(data: bytes, first: int) -> int | None:
-    """Start of the literal joined by `+` to the one opening at `first`, if there is one."""
-    index = first - 1
-    while index >= 0 and data[index] in _SPACE:
-        index -= 1
-    if index < 0 or data[index] != 0x2B:  # '+'
-        return None
-    index -= 1
-    while index >= 0 and data[index] in _SPACE:
-        index -= 1
-    if index < 0 or data[index] not in b"\"'`":
-        return None
-    return _literal_before(data, index)
-
-
-def _closing_quote_before(data: bytes, anchor: int) -> int:
-    """The left literal's closing quote, from an anchor just past the right literal's opening."""
-    index = anchor - 2
-    while index >= 0 and data[index] in _SPACE:
-        index -= 1
-    index -= 1  # the `+`
-    while index >= 0 and data[index] in _SPACE:
-        index -= 1
-    return index
-
-
-def decode_concat(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
-    """Join `"a" + 'b' + `c`` chains of string literals into one string."""
-    last_end = -1
-    for anchor in anchors:
-        offset = _closing_quote_before(data, anchor)
-        if offset < last_end or offset < 0:
-            continue
-        first = _literal_before(data, offset)
-        if first is None or first < last_end:
-            continue  # no literal, or one that the chain just joined holds as its text
-        # Walk left over earlier links of the same chain.
-        while (previous := _link_before(data, first)) is not None:
-            first = previous
-        # The opening quote, so the value reads as quoted; the name it is assigned to
-        # (`smtpPass: "ab" + "cd"`) comes with the line's context the matcher puts in front.
-        slices = [(first, first + 1)]
-        open_ = first
-        end = first
-        while True:
-            close = _literal_after(data, open_)
-            if close is None:
-                break
-            if close > open_ + 1:
-                slices.append((open_ + 1, close))
-            end = close + 1
-            link = _PLUS.match(data, end)
-            if link is None or link.end() >= len(data) or data[link.end()] not in b"\"'`":
-                break
-            open_ = link.end()
-        last_end = end
-        if end > first:
-            slices.append((end - 1, end))  # the closing quote, so the value reads as quoted
-            decoded, mapping = _joined_slices(data, slices, end)
-            yield Decoded("concat", decoded, first, end, mapping)
-
-
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
     "base64": decode_base64,
     "hex": decode_hex,
-    "concat": decode_concat,
 }
 # Kinds whose decoder finds every encoded token itself from the first trigger (the engines
 # report only that one; triggers.FIRST_ONLY), and is told where a view's raw context ends.
 SEARCHING_DECODERS: dict[str, Callable[[bytes, list[int], int], Iterator[Decoded]]] = {
     "url": decode_url,
     "escape": decode_escapes,
+    "concat": decode_concat,
 }
 
 

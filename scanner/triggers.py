@@ -28,7 +28,7 @@ TRIGGERS: dict[str, str] = {
 # Triggers whose decoder needs only the first match in a chunk and finds every later one
 # itself, in C (decoders.SEARCHING_DECODERS): an engine reports one trigger, not one per escape
 # (a call into Python each, most of the cost of a line of them).
-FIRST_ONLY = frozenset({TRIGGERS["url"], TRIGGERS["escape"]})
+FIRST_ONLY = frozenset({TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})
 # The escape trigger as a `re` pattern, for finding every match's end in C: the first backslash
 # of a run (none before it), then pairs, then the escape. Opening with a literal backslash lets
 # `re` skip to each one in C; the lookbehind leaves out a backslash inside a run.

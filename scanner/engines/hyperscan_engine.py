@@ -157,8 +157,11 @@ def hyperscan_literal(text: str) -> bytes:
 def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
     # Everything that shapes the database: the rules, the decoder triggers, this format, Hyperscan.
     version = getattr(hyperscan, "__version__", "?")
-    # The trigger patterns themselves, not a version number someone must remember to bump.
-    patterns = "\0".join(f"{kind}={pattern}" for kind, pattern in triggers)
+    # The trigger patterns themselves, and which are single-match, not a version number someone
+    # must remember to bump.
+    patterns = "\0".join(
+        f"{kind}={pattern}{'!' if pattern in FIRST_ONLY else ''}" for kind, pattern in triggers
+    )
     key = hashlib.sha256(
         f"{FORMAT_VERSION}:{version}:{ruleset.digest}:{patterns}".encode()
     ).hexdigest()[:24]

@@ -9,7 +9,8 @@ import urllib.parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leakward.scanner.decoders import _literal_after, decode_escapes, decode_url
+from leakward.scanner.concat_chains import literal_end
+from leakward.scanner.decoders import decode_escapes, decode_url
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import unquote
 
@@ -20,7 +21,7 @@ TEXT = st.binary(min_size=1, max_size=60).map(
 )
 
 
-def reference_literal_after(data: bytes, open_: int) -> int | None:
+def referenceliteral_end(data: bytes, open_: int) -> int | None:
     """The byte loop the decoder used before."""
     quote = data[open_]
     index = open_ + 1
@@ -41,12 +42,12 @@ def reference_literal_after(data: bytes, open_: int) -> int | None:
 @given(body=TEXT, quote=st.sampled_from([b'"', b"'", b"`"]))
 def test_literal_ends_where_the_byte_loop_said(body: bytes, quote: bytes) -> None:
     data = quote + body
-    assert _literal_after(data, 0) == reference_literal_after(data, 0)
+    assert literal_end(data, 0) == referenceliteral_end(data, 0)
 
 
 def test_a_literal_longer_than_the_limit_has_no_end() -> None:
-    assert _literal_after(b'"' + b"a" * (LIMIT - 2) + b'"', 0) == LIMIT - 1
-    assert _literal_after(b'"' + b"a" * (LIMIT - 1) + b'"', 0) is None
+    assert literal_end(b'"' + b"a" * (LIMIT - 2) + b'"', 0) == LIMIT - 1
+    assert literal_end(b'"' + b"a" * (LIMIT - 1) + b'"', 0) is None
 
 
 def test_nearby_percent_tokens_are_one_span_mapped_back_byte_for_byte() -> None:
