@@ -140,6 +140,10 @@ class Matcher:
         self._link = {
             index: ids[rule.key_id.rule] for index, rule in enumerate(ruleset.rules) if rule.key_id
         }
+        # Key-id rules, whose candidates a pairing may consume: they never spare a generic rule
+        # its confirmation (see `_candidates`); with anchors, never spared one either.
+        self._ids = set(self._link.values())
+        self._anchors = self._ids | set(self._required)
 
     def accepts(self, compiled: _Compiled, secret: str) -> bool:
         rule = compiled.rule
@@ -147,7 +151,15 @@ class Matcher:
             return False
         return not compiled.placeholders.is_placeholder(secret)
 
-    def _confirm(self, index: int, data: bytes, windows: list[tuple[int, int]]) -> list[_Candidate]:
+    def _confirm(
+        self,
+        index: int,
+        data: bytes,
+        windows: list[tuple[int, int]],
+        taken: Sequence[tuple[int, int]] = (),
+    ) -> list[_Candidate]:
+        """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
+        whose secret overlaps `taken` (sorted, disjoint spans)."""
         compiled = self._compiled[index]
         group = compiled.rule.secret_group
         found: list[_Candidate] = []
@@ -156,6 +168,8 @@ class Matcher:
             for match in compiled.pattern.finditer(data, start, end):
                 span = match.span(group)
                 if span[0] < 0 or span[0] == span[1] or span in seen:
+                    continue
+                if taken and overlaps_any(taken, span[0], span[1]):
                     continue
                 seen.add(span)
                 self.work.confirmed += 1
@@ -174,9 +188,24 @@ class Matcher:
     def _candidates(
         self, data: bytes, windows: dict[int, list[tuple[int, int]]]
     ) -> list[_Candidate]:
+        # Specific rules first: a generic match over what one found (or vetoed) is dropped in the
+        # end (`_drop_generic_overlaps`), so its entropy and placeholder checks are skipped.
+        # With a named key per line (`aws_secret_access_key = …`) generic rules confirmed every
+        # value a specific rule had, and that was most of the cost per finding.
+        by_rule: dict[int, list[_Candidate]] = {}
+        blocking: list[tuple[int, int]] = []
+        for index, spans in windows.items():
+            if not self._compiled[index].is_generic:
+                by_rule[index] = self._confirm(index, data, spans)
+                if index not in self._ids:
+                    blocking += [(c.start, c.end) for c in by_rule[index]]
+        taken = merged(blocking)
         found: list[_Candidate] = []
         for index, spans in windows.items():
-            found += self._confirm(index, data, spans)
+            if index not in by_rule:
+                skip = () if index in self._anchors else taken
+                by_rule[index] = self._confirm(index, data, spans, skip)
+            found += by_rule[index]
         # Rules tried only near an anchor: the windows of all anchors merged, so a value near
         # several anchors (AWS key pairs, one per line) is confirmed once, not once per anchor.
         near: dict[int, list[tuple[int, int]]] = {}
