@@ -15,6 +15,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from leakward.scanner.concat_chains import decode_concat
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
@@ -132,34 +133,39 @@ def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             yield Decoded("hex", decoded, start, start + len(token))
 
 
-def _decoded_run(
-    kind: str,
-    data: bytes,
-    span: tuple[int, int],
-    pattern: re.Pattern[bytes],
-    piece: Callable[[bytes], bytes],
-) -> Decoded:
-    """Every `pattern` escape in `span` replaced by its `piece`; the map is made if asked for."""
-    start, end = span
+# A backslash that starts anything but an escape `unescape` reads as the `unicode_escape` codec
+# does: `\\u` beyond ASCII (the codec would give Latin-1, JSON means UTF-8), `\\/`, and the
+# codec's own (`\\a`, `\\N{…}`, octal) that JSON does not have.
+_NOT_FOR_CODEC = re.compile(rb"\\(?!u00[0-7][0-9A-Fa-f]|x[0-9A-Fa-f]{2}|[\\\"'nrtbf])")
 
-    def make() -> OffsetMap:
-        built = Builder()
-        index = start
-        for match in pattern.finditer(data, start, end):
-            built.copy(data, index, match.start())
-            built.put(piece(match.group(1)), match.start())
-            index = match.end()
-        built.copy(data, index, end)
-        return built.finish(end)[1]
 
-    # Split in C into text and escape codes, and each code looked up in a table of the distinct
-    # ones, in C: a Python call per escape (`pattern.sub` with a function) was most of the cost
-    # of a run of them.
-    parts = pattern.split(data[start:end])
+def unescape(encoded: bytes) -> bytes:
+    """Every `_ESCAPE` escape in `encoded` replaced by what it stands for (`_escape_piece`).
+
+    In C either way: the `unicode_escape` codec reads every other byte as Latin-1, so when
+    each escape is one it reads the same way, its answer encoded as Latin-1 is the bytes.
+    Otherwise a split into text and escape codes, each code looked up in a table of the
+    distinct ones (a Python call per escape, `sub` with a function, was most of the cost of a
+    run of them).
+    """
+    if _NOT_FOR_CODEC.search(encoded) is None:
+        return encoded.decode("unicode_escape").encode("latin-1")
+    parts = _ESCAPE.split(encoded)
     codes = parts[1::2]
-    table = {code: piece(code) for code in set(codes)}
+    table = {code: _escape_piece(code) for code in set(codes)}
     parts[1::2] = map(table.__getitem__, codes)
-    return Decoded(kind, b"".join(parts), start, end, LazyMap(make))
+    return b"".join(parts)
+
+
+def _escape_map(data: bytes, start: int, end: int) -> OffsetMap:
+    built = Builder()
+    index = start
+    for match in _ESCAPE.finditer(data, start, end):
+        built.copy(data, index, match.start())
+        built.put(_escape_piece(match.group(1)), match.start())
+        index = match.end()
+    built.copy(data, index, end)
+    return built.finish(end)[1]
 
 
 # The rest of a double-quoted string, escapes included, through its closing quote.
@@ -309,7 +315,14 @@ def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[
         return _string_bounds(data, anchor, unclosed)
 
     for span in _escape_runs(data, anchors, floor, bounds):
-        yield _decoded_run("escape", data, span, _ESCAPE, _escape_piece)
+        start, end = span
+        yield Decoded(
+            "escape",
+            unescape(data[start:end]),
+            start,
+            end,
+            LazyMap(partial(_escape_map, data, start, end)),
+        )
 
 
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {

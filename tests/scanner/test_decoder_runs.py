@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leakward.scanner.concat_chains import literal_end
-from leakward.scanner.decoders import decode_escapes, decode_url
+from leakward.scanner.decoders import _ESCAPE, _escape_piece, decode_escapes, decode_url, unescape
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import unquote
 
@@ -138,3 +138,14 @@ def test_percent_runs_decode_as_the_standard_library_does(raw: bytes) -> None:
     data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
 
     assert unquote(data) == urllib.parse.unquote_to_bytes(data)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.binary(max_size=40))
+def test_escape_runs_decode_as_one_escape_at_a_time_does(raw: bytes) -> None:
+    """Through the `unicode_escape` codec when every escape means the same to it, else split:
+    either way each escape reads as the escape decoder's own table says."""
+    alphabet = b"\\\\u00e4Fx/n'\"q\xff a"
+    data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
+
+    assert unescape(data) == _ESCAPE.sub(lambda m: _escape_piece(m.group(1)), data)
