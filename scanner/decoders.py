@@ -259,6 +259,12 @@ _JOINED_REST = re.compile(
 )
 
 
+def _end_of(pattern: re.Pattern[bytes], data: bytes, position: int, endpos: int) -> int:
+    """Where `pattern`, which may match nothing, stops matching from `position`."""
+    found = pattern.match(data, position, endpos)
+    return found.end() if found is not None else position
+
+
 def _next_escape(data: bytes, position: int, taken: int) -> int | None:
     """The end of the first escape trigger found from `position` on that ends past `taken`."""
     escape = ESCAPE_ENDS.search(data, position)
@@ -296,12 +302,12 @@ def _escape_runs(
         anchor = min(found for found in (escape, other) if found is not None)
         start, end = bounds(anchor)
         while True:
-            end = _JOINED_REST.match(data, max(end, anchor)).end()
+            end = _end_of(_JOINED_REST, data, max(end, anchor), len(data))
             later = bisect.bisect_right(others, end)
             if later == len(others) or others[later] - end >= _JOIN:
                 break
             anchor = others[later]
-            end = _RUN_REST.match(data, anchor, min(len(data), anchor + _MAX_LITERAL)).end()
+            end = _end_of(_RUN_REST, data, anchor, min(len(data), anchor + _MAX_LITERAL))
         yield start, end
         position = taken = end
 
