@@ -9,7 +9,7 @@ import urllib.parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leakward.scanner.concat_chains import literal_end
+from leakward.scanner.concat_chains import decode_concat, literal_end
 from leakward.scanner.decoders import _ESCAPE, _escape_piece, decode_escapes, decode_url, unescape
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import unquote
@@ -149,3 +149,22 @@ def test_escape_runs_decode_as_one_escape_at_a_time_does(raw: bytes) -> None:
     data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
 
     assert unescape(data) == _ESCAPE.sub(lambda m: _escape_piece(m.group(1)), data)
+
+
+def test_a_chain_over_several_lines_is_read_whole_from_its_first_link() -> None:
+    """Chains are read on the lines that hold a link, a line past it, and a chain that goes on
+    further (more links, a template literal left open) is read again whole."""
+    data = (
+        b"x = 1  # it's\n"
+        + b'k = "ab" +\n  "cd" +\n  `e\nf` + "gh";\n'
+        + b"y = 'no link here'\n" * 300
+        + b"z = 'ij' + 'kl'\n"
+    )
+    first = data.index(b'" +') + 4
+
+    spans = [(data[s.start : s.end], s.data) for s in decode_concat(data, [first])]
+
+    assert spans == [
+        (b'"ab" +\n  "cd" +\n  `e\nf` + "gh"', b'"abcde\nfgh"'),
+        (b"'ij' + 'kl'", b"'ijkl'"),
+    ]
