@@ -31,10 +31,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.usage_world2 import DAY, HOUR, SIZES, THEFT_KINDS, Theft, World, build_world, pages
+from bench.usage_world2 import (
+    DAY,
+    EVENTS,
+    HOUR,
+    SIZES,
+    THEFT_KINDS,
+    Theft,
+    World,
+    build_world,
+    pages,
+)
 
 DETECT_WITHIN = 6 * HOUR
 TARGET_FP = 0.01
+# The watch hands an alert to rotation from this score on (docs/usage-watch.md); weaker alerts are
+# listed, so both are scored.
+CONFIDENT = 2.5
 WIDTHS = {"1h": HOUR, "1m": 60}
 DEFAULT_WORKDIR = Path(__file__).parent / "corpus" / "usage-world2"
 
@@ -53,9 +66,18 @@ class Flag:
 @dataclass(slots=True)
 class Score:
     caught: list[tuple[Theft, bool]]
-    clean_days: int
-    flagged_days: int
+    # One entry per clean key-day: the key's legitimate event ("none" without one), and whether
+    # an alert touched the day.
+    days: list[tuple[str, bool]]
     false_flags: list[Flag]
+
+    @property
+    def clean_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def flagged_days(self) -> int:
+        return sum(flagged for _, flagged in self.days)
 
 
 def score(world: World, flags: Sequence[Flag]) -> Score:
@@ -74,18 +96,17 @@ def score(world: World, flags: Sequence[Flag]) -> Score:
         for theft in world.thefts
     ]
     thefts_of = {theft.key_id: theft for theft in world.thefts}
-    clean_days = flagged_days = 0
+    days: list[tuple[str, bool]] = []
     false_flags: set[Flag] = set()
     for key_id in world.habits:
         theft = thefts_of.get(key_id)
         for day in range(world.judged_from, world.end, DAY):
             if theft is not None and theft.onset < day + DAY and theft.end > day:
                 continue
-            clean_days += 1
             touching = [f for f in by_key.get(key_id, ()) if f.start < day + DAY and f.end > day]
-            flagged_days += bool(touching)
+            days.append((world.events.get(key_id, "none"), bool(touching)))
             false_flags.update(touching)
-    return Score(caught, clean_days, flagged_days, sorted(false_flags, key=lambda f: f.start))
+    return Score(caught, days, sorted(false_flags, key=lambda f: f.start))
 
 
 def epoch(value: int | str) -> int:
@@ -204,21 +225,6 @@ def _rate(hits: int, total: int) -> str:
     return f"{hits}/{total} {100 * hits / total:5.1f}%" if total else "0/0    -"
 
 
-def _table(model: Iterable[tuple[Theft, bool]], base: Iterable[tuple[Theft, bool]]) -> list[str]:
-    rows = []
-    model, base = list(model), list(base)
-    groups: list[tuple[str | None, str | None]] = [(kind, None) for kind in THEFT_KINDS]
-    groups += [(None, size) for size in SIZES]
-    groups += [(kind, size) for kind in THEFT_KINDS for size in SIZES]
-    for kind, size in groups:
-        mine, theirs = _pick(model, kind, size), _pick(base, kind, size)
-        label = " ".join(part for part in (kind, size) if part)
-        rows.append(
-            f"  {label:<22} {_rate(sum(mine), len(mine)):>16} {_rate(sum(theirs), len(theirs)):>16}"
-        )
-    return rows
-
-
 def _pick(pairs: list[tuple[Theft, bool]], kind: str | None, size: str | None) -> list[bool]:
     return [
         hit for theft, hit in pairs if kind in (None, theft.kind) and size in (None, theft.size)
@@ -256,9 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     width = WIDTHS[args.width]
     for provider in args.providers:
         k = calibrate_k(build_world(args.calibration_seed, provider, args.keys, args.days))
-        caught: list[tuple[Theft, bool]] = []
-        base_caught: list[tuple[Theft, bool]] = []
-        clean = flagged = base_flagged = 0
+        columns: dict[str, list[Score]] = {
+            "leakward": [],
+            "score>=2.5": [],
+            f"mean/std k={k:.2f}": [],
+        }
         cpu = wall = 0.0
         notes: list[str] = []
         for seed in args.seeds:
@@ -268,32 +276,52 @@ def main(argv: Sequence[str] | None = None) -> int:
             flags, used = run_model(provider, files)
             wall += time.perf_counter() - began
             cpu += used
-            mine, theirs = score(world, flags), score(world, baseline_flags(world, k))
-            caught += mine.caught
-            base_caught += theirs.caught
-            clean += mine.clean_days
-            flagged += mine.flagged_days
-            base_flagged += theirs.flagged_days
+            confident = [flag for flag in flags if flag.score >= CONFIDENT]
+            for column, these in zip(
+                columns.values(), (flags, confident, baseline_flags(world, k)), strict=True
+            ):
+                column.append(score(world, these))
             if args.misses:
-                notes += _misses(world, flags, mine)
+                notes += _misses(world, flags, columns["leakward"][-1])
         print(
             f"\n{provider}: seeds {' '.join(map(str, args.seeds))}, {args.keys} keys, "
             f"{args.days} days ({args.days - 14} history + 14 judged), {args.width} buckets; "
             f"leakward CPU {cpu:.1f} s (wall {wall:.1f} s)"
         )
-        print(f"  {'':<22} {'leakward':>16} {'mean/std k=' + format(k, '.2f'):>16}")
-        print(
-            f"  {'thefts within 6 h':<22} {_rate(sum(h for _, h in caught), len(caught)):>16} "
-            f"{_rate(sum(h for _, h in base_caught), len(base_caught)):>16}"
-        )
-        print(
-            f"  {'clean key-days flagged':<22} {_rate(flagged, clean):>16} "
-            f"{_rate(base_flagged, clean):>16}"
-        )
-        print("\n".join(_table(caught, base_caught)))
+        print("\n".join(_report(columns)))
         if notes:
             print("\n".join(notes))
     return 0
+
+
+def _report(columns: dict[str, list[Score]]) -> list[str]:
+    """Thefts caught by kind and size, and clean key-days flagged by the key's event, per column."""
+    caught = {
+        name: [pair for result in scores for pair in result.caught]
+        for name, scores in columns.items()
+    }
+    days = {
+        name: [day for result in scores for day in result.days] for name, scores in columns.items()
+    }
+
+    def row(label: str, cells: Iterable[tuple[int, int]]) -> str:
+        return f"  {label:<28}" + "".join(f"{_rate(hits, total):>16}" for hits, total in cells)
+
+    lines = [f"  {'':<28}" + "".join(f"{name:>16}" for name in columns)]
+    groups: list[tuple[str | None, str | None]] = [(None, None)]
+    groups += [(kind, None) for kind in THEFT_KINDS] + [(None, size) for size in SIZES]
+    groups += [(kind, size) for kind in THEFT_KINDS for size in SIZES]
+    for kind, size in groups:
+        label = " ".join(part for part in (kind, size) if part) or "thefts within 6 h"
+        picked = [_pick(pairs, kind, size) for pairs in caught.values()]
+        lines.append(
+            row(("  " if kind or size else "") + label, ((sum(p), len(p)) for p in picked))
+        )
+    for event in (None, "none", *EVENTS):
+        label = f"  keys with event {event}" if event else "clean key-days flagged"
+        picked = [[hit for what, hit in pairs if event in (None, what)] for pairs in days.values()]
+        lines.append(row(label, ((sum(p), len(p)) for p in picked)))
+    return lines
 
 
 def _misses(world: World, flags: Sequence[Flag], result: Score) -> list[str]:
