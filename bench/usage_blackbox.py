@@ -66,6 +66,9 @@ class Flag:
 @dataclass(slots=True)
 class Score:
     caught: list[tuple[Theft, bool]]
+    # Whether any alert overlapped the theft at all, however late: a miss caught late is not a
+    # miss never seen.
+    seen: list[bool]
     # One entry per clean key-day: the key's legitimate event ("none" without one), and whether
     # an alert touched the day.
     days: list[tuple[str, bool]]
@@ -95,6 +98,10 @@ def score(world: World, flags: Sequence[Flag]) -> Score:
         )
         for theft in world.thefts
     ]
+    seen = [
+        any(f.start < theft.end and f.end > theft.onset for f in by_key.get(theft.key_id, ()))
+        for theft in world.thefts
+    ]
     thefts_of = {theft.key_id: theft for theft in world.thefts}
     days: list[tuple[str, bool]] = []
     false_flags: set[Flag] = set()
@@ -106,7 +113,7 @@ def score(world: World, flags: Sequence[Flag]) -> Score:
             touching = [f for f in by_key.get(key_id, ()) if f.start < day + DAY and f.end > day]
             days.append((world.events.get(key_id, "none"), bool(touching)))
             false_flags.update(touching)
-    return Score(caught, days, sorted(false_flags, key=lambda f: f.start))
+    return Score(caught, seen, days, sorted(false_flags, key=lambda f: f.start))
 
 
 def epoch(value: int | str) -> int:
@@ -305,9 +312,9 @@ def _report(columns: dict[str, list[Score]]) -> list[str]:
     }
 
     def row(label: str, cells: Iterable[tuple[int, int]]) -> str:
-        return f"  {label:<28}" + "".join(f"{_rate(hits, total):>16}" for hits, total in cells)
+        return f"  {label:<28}" + "".join(f"{_rate(hits, total):>18}" for hits, total in cells)
 
-    lines = [f"  {'':<28}" + "".join(f"{name:>16}" for name in columns)]
+    lines = [f"  {'':<28}" + "".join(f"{name:>18}" for name in columns)]
     groups: list[tuple[str | None, str | None]] = [(None, None)]
     groups += [(kind, None) for kind in THEFT_KINDS] + [(None, size) for size in SIZES]
     groups += [(kind, size) for kind in THEFT_KINDS for size in SIZES]
@@ -317,6 +324,8 @@ def _report(columns: dict[str, list[Score]]) -> list[str]:
         lines.append(
             row(("  " if kind or size else "") + label, ((sum(p), len(p)) for p in picked))
         )
+    seen = [[hit for result in scores for hit in result.seen] for scores in columns.values()]
+    lines.append(row("  flagged at all while active", ((sum(s), len(s)) for s in seen)))
     for event in (None, "none", *EVENTS):
         label = f"  keys with event {event}" if event else "clean key-days flagged"
         picked = [[hit for what, hit in pairs if event in (None, what)] for pairs in days.values()]

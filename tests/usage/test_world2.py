@@ -115,7 +115,10 @@ def test_a_theft_counts_as_caught_only_for_an_alert_overlapping_its_first_six_ho
     world = _small_world()
     onset = world.thefts[0].onset
     flag = Flag("key_stolen", onset + after_onset, onset + after_onset + span, 3.0, "planted")
-    assert score(world, [flag]).caught == [(world.thefts[0], caught)]
+    result = score(world, [flag])
+    assert result.caught == [(world.thefts[0], caught)]
+    # Every one of these alerts overlaps the theft; only the early ones count as caught.
+    assert result.seen == [flag.end > onset]
     # An alert on another key never catches this key's theft.
     moved = Flag("key_clean", flag.start, flag.end, 3.0, "planted")
     assert score(world, [moved]).caught == [(world.thefts[0], False)]
