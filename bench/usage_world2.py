@@ -24,7 +24,8 @@ Thefts, from public reports of stolen LLM keys ("LLMjacking"):
   dearest models, with long character-card prompts and long outputs; the proxy may cache its own
   prompts (never the owner's). Costs of tens of thousands of dollars a day are reported
   (Sysdig 2024 Global Threat Report: up to $100,000/day; Upwind's LLMjacking glossary: $46K/day),
-  hence floods at the large size.
+  hence floods at the large size; a write-up on kuboid.in tells of a bill going from $400 to
+  $67,000 in a month after a key sat 11 days in a public repository.
 - Scrapers and spammers burn keys on cheap models: `cheap_flood`, many short requests.
 - A careful thief adds a modest volume at night, on the key's own models and request shapes:
   `night_modest` (hours the key rarely works).
