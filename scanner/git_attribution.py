@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.models import Finding, Skipped
 from leakward.scanner.sources.git import Introduction, Repository
+from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
 
 MAX_LOCATIONS = 1000
@@ -30,14 +31,20 @@ def introductions_of(
     oids: set[str],
     skipped: list[Skipped],
     phases: Phases,
+    order: CommitOrder | None = None,
+    processes: int = 1,
 ) -> dict[str, list[Introduction]]:
-    """The commits that put each of `oids` in place, oldest first."""
+    """The commits that put each of `oids` in place, oldest first. With `order`, the commits
+    of `revs` listed beforehand, the log is cut into `processes` slices diffed side by side."""
     found: dict[str, list[Introduction]] = {}
     if not oids:
         return found
     errors: list[str] = []
     phases.begin_walk("attributing", revs)
-    walk = repo.introductions(revs, oids=oids, errors=errors, walked=phases.walked, combined=True)
+    slices = order.slices(processes) if order and processes > 1 and order.complete() else []
+    walk = repo.introductions(
+        revs, oids=oids, errors=errors, walked=phases.walked, combined=True, slices=slices
+    )
     for intro in walk:
         found.setdefault(intro.oid, []).append(intro)
     phases.end_walk()
@@ -61,9 +68,11 @@ def attribute(
     found: dict[str, list[Finding]],
     introductions: dict[str, list[Introduction]],
     phases: Phases,
+    order: CommitOrder | None = None,
 ) -> tuple[list[Finding], Extras]:
     """One finding per (rule, secret) of the blobs' findings, at its oldest location, with all
-    the others, the refs that hold it and its commit's subject."""
+    the others, the refs that hold it and its commit's subject. `order`, a listing of every
+    ref's commits (`--all`), saves walking the graph again for the refs."""
     groups: dict[tuple[str, str], list[tuple[Finding, Introduction | None]]] = {}
     for oid, findings in found.items():
         intros: Sequence[Introduction | None] = introductions.get(oid) or [None]
@@ -76,7 +85,8 @@ def attribute(
     if firsts:
         # The walk goes over every ref, as `for-each-ref --contains` did.
         phases.begin_walk("finding refs", ("--all",))
-    refs = refs_containing(repo.git_dir, firsts, phases.walked)
+    listed = order.lines() if order and order.revs == ("--all",) and order.complete() else None
+    refs = refs_containing(repo.git_dir, firsts, phases.walked, listed)
     phases.end_walk()
     extras: Extras = {}
     final: list[Finding] = []

@@ -42,6 +42,7 @@ from leakward.scanner.sources.git import (
     Repository,
     read_blobs,
 )
+from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_pack import Delta, PackReader
 from leakward.scanner.time_budget import TimeBudgetError, time_budget
 
@@ -339,7 +340,9 @@ def scan_history(
     repo = Repository(path)
     phases = Phases(progress, repo)
     try:
-        return _scan_history(repo, ruleset, options, revs, all_objects, phases, started)
+        # Listed beside the reading and the scan, for attribution after it: sources.git_order.
+        with CommitOrder(repo.git_dir, revs) as order:
+            return _scan_history(repo, ruleset, options, revs, all_objects, phases, started, order)
     finally:
         phases.close()
 
@@ -352,6 +355,7 @@ def _scan_history(
     all_objects: bool,
     phases: Phases,
     started: float,
+    order: CommitOrder,
 ) -> GitScan:
     skipped = _notes(repo)
     phases.begin("reading", "objects")
@@ -397,8 +401,10 @@ def _scan_history(
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
     # renamed or copied was first added under another. A tree-only log is cheap, and it only
     # runs when something was found.
-    introductions = introductions_of(repo, revs, needed, results.tally.skipped, phases)
-    return _grouped(repo, results, introductions, started, phases)
+    introductions = introductions_of(
+        repo, revs, needed, results.tally.skipped, phases, order, options.workers
+    )
+    return _grouped(repo, results, introductions, started, phases, order)
 
 
 def _notes(repo: Repository) -> list[Skipped]:
@@ -419,9 +425,10 @@ def _grouped(
     introductions: dict[str, list[Introduction]],
     started: float,
     phases: Phases,
+    order: CommitOrder | None = None,
 ) -> GitScan:
     """One finding per (rule, secret), at its oldest location, listing all the others."""
-    final, extras = attribute(repo, results.findings, introductions, phases)
+    final, extras = attribute(repo, results.findings, introductions, phases, order)
     results.tally.findings = final
     return GitScan(finish(results.tally, started, root=str(repo.work_tree or repo.git_dir)), extras)
 

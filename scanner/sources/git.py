@@ -197,11 +197,14 @@ class Repository:
         deletions: bool = False,
         walked: Callable[[int], None] | None = None,
         combined: bool = False,
+        slices: Sequence[bytes] = (),
     ) -> Iterator[Introduction]:
         """Blob additions and changes in the commits of `revs`: merges against each parent, or
         with `combined` only the paths where a merge differs from all its parents;
         with `deletions`, removals too, as introductions of ZERO_OID. `walked` gets the number
-        of commits read so far, now and then.
+        of commits read so far, now and then. With `slices` (the commits of `revs` in
+        topological order cut into runs, from sources.git_order), one git per run diffs them
+        side by side; read in turn, their output is the single log's.
 
         Streamed, so memory stays bounded on long histories. A log that fails part way (a missing
         tree in a damaged repository) still yields what it read; the failure goes to `errors`
@@ -212,50 +215,47 @@ class Repository:
         # only what a merge made itself, a path that differs from every parent: that is enough to
         # find where a blob came from, since the commit that made it is walked too.
         merges = "-c" if combined else "-m"
-        args = ["--literal-pathspecs", "log", "--topo-order", merges, "-z", "--raw", "--no-abbrev"]
+        order = "--no-walk=unsorted" if slices else "--topo-order"
+        args = ["--literal-pathspecs", "log", order, merges, "-z", "--raw", "--no-abbrev"]
         args += ["--no-renames", f"--format={_LOG_FORMAT}", "--stdin"]
         if oids is not None and len(oids) <= _FIND_OBJECTS_MAX:
             args += [f"--find-object={oid}" for oid in sorted(oids)]
-        args += revs
         # Paths go through stdin: thousands of them would overflow a command line. Revisions stay
-        # on it, since older gits refuse `--all` and `--not` on stdin.
+        # on it, since older gits refuse `--all` and `--not` on stdin; a slice's commits are
+        # plain ids, read from stdin before the paths.
         request = b"--\n" + b"".join(os.fsencode(path) + b"\n" for path in paths)
-        with tempfile.TemporaryFile() as stderr:
-            process = subprocess.Popen(
-                [*git_at(self.git_dir), *args],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-            )
-            assert process.stdin is not None  # noqa: S101 - pipes were requested
-            assert process.stdout is not None  # noqa: S101
-            # git reads all of stdin before it writes anything, so this cannot deadlock.
-            process.stdin.write(request)
-            process.stdin.close()
-            commits, previous = 0, b""
-            try:
-                for position, block in enumerate(_blocks(process.stdout)):
+        if slices:
+            runs = [
+                _LogRun(self.git_dir, args, commits + request, piped=not n)
+                for n, commits in enumerate(slices)
+            ]
+        else:
+            runs = [_LogRun(self.git_dir, [*args, *revs], request)]
+        commits, previous, position = 0, b"", 0
+        try:
+            for run in runs:
+                for block in _blocks(run.stdout):
                     # `-m` repeats a merge once per parent: a commit is counted once.
                     if walked is not None and block[:40] != previous:
                         previous, commits = block[:40], commits + 1
                         if commits % _REPORT_EVERY == 0:
                             walked(commits)
                     yield from _parse_block(block, position, oids, deletions)
-                if walked is not None:
-                    walked(commits)
-            finally:
-                process.stdout.close()
-                status = process.wait()
-            stderr.seek(0)
-            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
-        if status != 0:
-            error = lines[-1] if lines else f"exit status {status}"
-            if errors is None:
-                raise SourceError(
-                    f"git log failed: {error}",
-                    "check the revisions you passed and that the repository is intact",
-                )
-            errors.append(error)
+                    position += 1
+                error = run.finish()
+                if error is not None:
+                    if errors is None:
+                        raise SourceError(
+                            f"git log failed: {error}",
+                            "check the revisions you passed and that the repository is intact",
+                        )
+                    errors.append(error)
+                    break  # what the runs after it found would come after a gap
+            if walked is not None:
+                walked(commits)
+        finally:
+            for run in runs:
+                run.close()
 
     def staged_changes(self) -> Iterator[tuple[str, str, str | None]]:
         """(path, index blob, HEAD blob or None) for files added, copied, modified, renamed or
@@ -360,6 +360,55 @@ class PackListing:
                     int(parts[3]),
                     None if base == ZERO_OID else base,
                 )
+
+
+class _LogRun:
+    """One `git log` process, started at once. The first run of a sliced log is read through a
+    pipe as git writes it; the others write to temporary files meanwhile, so they never wait
+    for this process to read them."""
+
+    def __init__(self, git_dir: Path, args: list[str], request: bytes, piped: bool = True) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self._file = None if piped else tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [*git_at(git_dir), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE if piped else self._file,
+            stderr=self._stderr,
+        )
+        assert self._process.stdin is not None  # noqa: S101 - a pipe was requested
+        # git reads all of stdin before it writes anything, so this cannot deadlock.
+        self._process.stdin.write(request)
+        self._process.stdin.close()
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        """What git wrote: the pipe as it writes, or its file once it has finished."""
+        if self._file is None:
+            assert self._process.stdout is not None  # noqa: S101 - a pipe was requested
+            return self._process.stdout
+        self._process.wait()
+        self._file.seek(0)
+        return self._file
+
+    def finish(self) -> str | None:
+        """git's last error line when it failed, else None."""
+        status = self._process.wait()
+        if status == 0:
+            return None
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {status}"
+
+    def close(self) -> None:
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._stderr.close()
+        if self._file is not None:
+            self._file.close()
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[bytes]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -82,18 +82,26 @@ def _peel_to_commits(git_dir: Path, tags: dict[int, str]) -> dict[int, str]:
 
 
 def refs_containing(
-    git_dir: Path, commits: Collection[str], progress: Callable[[int], None] | None = None
+    git_dir: Path,
+    commits: Collection[str],
+    progress: Callable[[int], None] | None = None,
+    listed: Iterable[str] | None = None,
 ) -> dict[str, list[str]]:
     """For each of `commits`, the refs whose history contains it, in refname order; a commit no
     ref reaches (or that a damaged history hides) gets an empty list. `progress` gets the number
-    of commits walked so far."""
+    of commits walked so far. `listed`, every ref's commits as `rev-list --topo-order --parents`
+    lines, is walked instead of asking git again."""
     wanted = set(commits)
     if not wanted:
         return {}
     refs = ref_tips(git_dir)
     masks: dict[str, int] = {}
     if refs.tips:
-        masks = _walk(git_dir, refs.tips, wanted, progress)
+        if listed is None:
+            request = "".join(f"{tip}\n" for tip in refs.tips).encode()
+            command = ["rev-list", "--topo-order", "--parents", "--stdin"]
+            listed = _stream(git_dir, command, request)
+        masks = _walk(listed, refs.tips, wanted, progress)
     named: dict[int, list[str]] = {}
     for mask in masks.values():
         if mask not in named:
@@ -102,7 +110,7 @@ def refs_containing(
 
 
 def _walk(
-    git_dir: Path,
+    listed: Iterable[str],
     tips: dict[str, int],
     wanted: set[str],
     progress: Callable[[int], None] | None,
@@ -111,9 +119,8 @@ def _walk(
     commit's mask is final when it is read."""
     found: dict[str, int] = {}
     reaching: dict[str, int] = {}  # commits still to come -> refs their walked children reach
-    request = "".join(f"{tip}\n" for tip in tips).encode()
     walked = 0
-    for line in _stream(git_dir, ["rev-list", "--topo-order", "--parents", "--stdin"], request):
+    for line in listed:
         commit, *parents = line.split(" ")
         mask = reaching.pop(commit, 0) | tips.get(commit, 0)
         walked += 1

@@ -1,0 +1,74 @@
+"""The commits of a history in topological order, listed once, beside the scan.
+
+Stage: sources. After the blobs are scanned, attribution walked the history twice on one core:
+a `git log` diffing every commit's trees (rails: 5-12 s) and a `rev-list` for the refs holding
+each finding. Listed once while the scan reads and scans blobs, the same order serves both: the
+log is cut into contiguous slices of it, one `git log --no-walk` per core, whose outputs read in
+turn are byte for byte the single log's; and the refs walk reads the listing instead of walking
+the graph again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from leakward.scanner.sources.git_command import git_at
+
+
+class CommitOrder:
+    """`git rev-list --topo-order --parents REVS` running in the background to a temporary file:
+    git never waits for this process, and the listing costs no memory here until it is read.
+    Use as a context manager: leaving it ends git if the listing was never read."""
+
+    def __init__(self, git_dir: Path, revs: Sequence[str]) -> None:
+        self.revs = tuple(revs)
+        # Closed in __exit__, not here: git writes to it while the scan goes on.
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [*git_at(git_dir), "rev-list", "--topo-order", "--parents", *revs],
+            stdout=self._out,
+            stderr=subprocess.DEVNULL,
+        )
+        self._count: int | None = None
+
+    def __enter__(self) -> CommitOrder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._out.close()
+
+    def complete(self) -> bool:
+        """Whether git listed the whole history (a damaged one stops part way: callers then
+        walk it themselves, reporting what they could not read)."""
+        return self._process.wait() == 0
+
+    def lines(self) -> Iterator[str]:
+        """`commit parent...` per commit, children before their parents."""
+        self._out.seek(0)
+        for line in self._out:
+            yield line.decode().rstrip("\n")
+
+    def slices(self, count: int) -> list[bytes]:
+        """The commits cut into up to `count` contiguous runs of about equal length, in order,
+        one id per line: what `git log --no-walk=unsorted --stdin` reads."""
+        if self._count is None:
+            self._out.seek(0)
+            self._count = sum(1 for _ in self._out)
+        size = -(-self._count // max(1, count)) or 1
+        runs: list[bytes] = []
+        current: list[bytes] = []
+        self._out.seek(0)
+        for line in self._out:
+            current.append(line.split(b" ", 1)[0].rstrip(b"\n") + b"\n")
+            if len(current) == size:
+                runs.append(b"".join(current))
+                current = []
+        if current:
+            runs.append(b"".join(current))
+        return runs
