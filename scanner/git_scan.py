@@ -10,9 +10,11 @@ did not already hold it, which survives edits, moves and merges where line diffs
 from __future__ import annotations
 
 import dataclasses
+import operator
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,33 +223,48 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     return scanner.results
 
 
-def _families(blobs: list[Blob]) -> list[list[Blob]]:
-    """Blobs grouped by delta family, each base before its deltas, families in storage order."""
-    by_oid = {blob.oid: blob for blob in blobs}
-    children: dict[str, list[Blob]] = {}
-    roots: list[Blob] = []
-    for blob in blobs:
-        if blob.base in by_oid and blob.base != blob.oid:
-            children.setdefault(blob.base, []).append(blob)
+def _families(blobs: list[Blob], order: _FamilyOrder | None = None) -> list[list[Blob]]:
+    """Blobs grouped by delta family, each base before its deltas, families in storage order.
+    `order`, when given, is `_family_order(blobs)` worked out beforehand."""
+    placed, loose = order or _family_order(blobs)
+    families = [[blobs[n] for n in family] for family in placed]
+    # A cycle (two packs disagreeing on bases) has no root: scan those blobs on their own.
+    return families + [[dataclasses.replace(blobs[n], base=None)] for n in loose]
+
+
+# Delta families as positions in a list of blobs, and the positions no family reached.
+_FamilyOrder = tuple[list[list[int]], list[int]]
+
+
+def _family_order(blobs: list[Blob]) -> _FamilyOrder:
+    """Where each delta family's blobs are in `blobs`, each base before its deltas."""
+    index = {blob.oid: n for n, blob in enumerate(blobs)}
+    children: dict[int, list[int]] = {}
+    roots: list[int] = []
+    for n, blob in enumerate(blobs):
+        base = index.get(blob.base) if blob.base else None
+        if base is not None and base != n:
+            children.setdefault(base, []).append(n)
         else:
-            roots.append(blob)
-    families: list[list[Blob]] = []
-    placed: set[str] = set()
+            roots.append(n)
+    del index
+    families: list[list[int]] = []
+    placed = bytearray(len(blobs))
     for root in roots:
         family = [root]
-        placed.add(root.oid)
+        placed[root] = 1
         for member in family:  # grows while it is walked: breadth first
-            for child in children.get(member.oid, ()):
-                if child.oid not in placed:
-                    placed.add(child.oid)
+            for child in children.get(member, ()):
+                if not placed[child]:
+                    placed[child] = 1
                     family.append(child)
         families.append(family)
-    # A cycle (two packs disagreeing on bases) has no root: scan those blobs on their own.
-    families += [[dataclasses.replace(b, base=None)] for b in blobs if b.oid not in placed]
-    return families
+    return families, [n for n, done in enumerate(placed) if not done]
 
 
-def _tasks(git_dir: Path, blobs: list[Blob], workers: int) -> list[tuple[str, list[Blob]]]:
+def _tasks(
+    git_dir: Path, blobs: list[Blob], workers: int, order: _FamilyOrder | None = None
+) -> list[tuple[str, list[Blob]]]:
     total = sum(blob.size for blob in blobs)
     # At least a few tasks per worker so both cores stay busy to the end.
     limit = max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
@@ -255,7 +272,7 @@ def _tasks(git_dir: Path, blobs: list[Blob], workers: int) -> list[tuple[str, li
     current: list[Blob] = []
     size = 0
     # A family stays in one task: its deltas need their base's findings.
-    for family in _families(blobs):
+    for family in _families(blobs, order):
         current += family
         size += sum(blob.size for blob in family)
         if size >= limit or len(current) >= _TASK_BLOBS:
@@ -275,7 +292,9 @@ def _scan_all(
     ruleset: RuleSet,
     options: ScanOptions,
     progress: Progress | None,
+    order: _FamilyOrder | None = None,
 ) -> _BlobResults:
+    """`order`: `_family_order(blobs)`, when it was worked out while git walked the history."""
     results = _BlobResults()
 
     def collect(part: _BlobResults) -> None:
@@ -287,7 +306,9 @@ def _scan_all(
     parallel = sum(blob.size for blob in blobs) > 8 << 20
     # Scanned here, a small history is one task: a second would start a second cat-file.
     tasks = (
-        _tasks(repo.git_dir, blobs, options.workers) if parallel else [(str(repo.git_dir), blobs)]
+        _tasks(repo.git_dir, blobs, options.workers, order)
+        if parallel
+        else [(str(repo.git_dir), blobs)]
     )
 
     def lost(task: tuple[str, list[Blob]]) -> None:
@@ -359,43 +380,54 @@ def _scan_history(
 ) -> GitScan:
     skipped = _notes(repo)
     phases.begin("reading", "objects")
-    # Two walks, one on each core: git lists the object store while the reachable blobs are read.
-    with repo.pack_listing() as listing:
-        paths, missing = repo.reachable_blobs(revs)
-        skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
-        blobs = []
-        unreachable: set[str] = set()
-        for oid, size, stored, base in listing.rows():
-            # Popped, not looked up: each listed blob's entry is freed as its Blob takes its
-            # place, so the two never both hold a million-blob history.
-            name = paths.pop(oid, None)
-            if name is None:
-                if not all_objects:
-                    continue
-                unreachable.add(oid)
-            whole = stored if base is None else 0
-            linked = base if base is not None and stored * _REBUILT_SHARE < size else None
-            compare = worth_comparing(size, stored)
-            blobs.append(
-                Blob(oid, name or f"(unreachable blob {oid[:12]})", size, linked, compare, whole)
-            )
+    # Two walks, one on each core: git lists the object store while it walks the history for
+    # the reachable blobs' names, read by a thread here as git writes them. Meanwhile the
+    # listing is read and its delta families put in order, which cost rails 1.5 s of one core
+    # after the walk, before the first blob was scanned.
+    with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
+        reaching = walker.submit(repo.reachable_blobs, revs)
+        listed = [_listed(*row) for row in listing.rows()]
+        families: _FamilyOrder | None = _family_order(listed)
+        paths, missing = reaching.result()
+    skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
+    unreachable: set[str] = set()
+    reached = bytearray(len(listed))
+    for n, blob in enumerate(listed):
+        # Popped, not looked up: each listed blob's entry is freed as its named Blob takes its
+        # place, so the two never both hold a million-blob history.
+        name = paths.pop(blob.oid, None)
+        if name is None:
+            if not all_objects:
+                continue
+            unreachable.add(blob.oid)
+            name = f"(unreachable blob {blob.oid[:12]})"
+        reached[n] = 1
+        listed[n] = Blob(blob.oid, name, blob.size, blob.base, blob.compare, blob.stored)
+    intact = all(reached)
+    blobs = listed if intact else [b for b, kept in zip(listed, reached, strict=True) if kept]
+    del listed, reached
     # One set of the listed blobs serves both checks below: a million-blob history's sets were
     # a good part of its memory.
     scanned = {blob.oid for blob in blobs}
     # What is left was reachable but not listed: a corrupt object is left out of the object
     # listing; asking cat-file for it anyway is what gets it reported instead of silently
     # unscanned.
+    count = len(blobs)
     blobs += [Blob(oid, name, 0) for oid, name in paths.items()]
     del paths
     blobs = _sized(blobs, options, skipped, scanned)
-    blobs = [
+    relinked = [
         b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
         for b in blobs
     ]
     del scanned
+    # The families worked out beside the walk hold while every listed blob is scanned as listed.
+    if not intact or len(relinked) != count or any(map(operator.is_not, blobs, relinked)):
+        families = None
+    blobs = relinked
     phases.finished(len(blobs))
     phases.begin("scanning", "objects")
-    results = _scan_all(repo, blobs, ruleset, options, phases.scanning)
+    results = _scan_all(repo, blobs, ruleset, options, phases.scanning, families)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid not in unreachable}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
@@ -405,6 +437,13 @@ def _scan_history(
         repo, revs, needed, results.tally.skipped, phases, order, options.workers
     )
     return _grouped(repo, results, introductions, started, phases, order)
+
+
+def _listed(oid: str, size: int, stored: int, base: str | None) -> Blob:
+    """A blob of the object listing, not yet named: how it is read (see _REBUILT_SHARE)."""
+    whole = stored if base is None else 0
+    linked = base if base is not None and stored * _REBUILT_SHARE < size else None
+    return Blob(oid, "", size, linked, worth_comparing(size, stored), whole)
 
 
 def _notes(repo: Repository) -> list[Skipped]:
