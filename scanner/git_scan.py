@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import operator
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
@@ -226,14 +228,17 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
 def _families(blobs: list[Blob], order: _FamilyOrder | None = None) -> list[list[Blob]]:
     """Blobs grouped by delta family, each base before its deltas, families in storage order.
     `order`, when given, is `_family_order(blobs)` worked out beforehand."""
-    placed, loose = order or _family_order(blobs)
-    families = [[blobs[n] for n in family] for family in placed]
+    placed, starts, loose = order or _family_order(blobs)
+    bounds = zip(starts, [*starts[1:], len(placed)], strict=True)
+    families = [[blobs[n] for n in placed[start:end]] for start, end in bounds]
     # A cycle (two packs disagreeing on bases) has no root: scan those blobs on their own.
     return families + [[dataclasses.replace(blobs[n], base=None)] for n in loose]
 
 
-# Delta families as positions in a list of blobs, and the positions no family reached.
-_FamilyOrder = tuple[list[list[int]], list[int]]
+# Delta families as positions in a list of blobs: all of them family after family, where each
+# family starts, and the positions no family reached. Flat arrays rather than a list per
+# family: they are held while git walks the history, and most families are one blob.
+_FamilyOrder: TypeAlias = "tuple[array[int], array[int], list[int]]"
 
 
 def _family_order(blobs: list[Blob]) -> _FamilyOrder:
@@ -248,18 +253,20 @@ def _family_order(blobs: list[Blob]) -> _FamilyOrder:
         else:
             roots.append(n)
     del index
-    families: list[list[int]] = []
+    order, starts = array("q"), array("q")
     placed = bytearray(len(blobs))
     for root in roots:
-        family = [root]
+        starts.append(len(order))
+        order.append(root)
         placed[root] = 1
-        for member in family:  # grows while it is walked: breadth first
-            for child in children.get(member, ()):
+        walked = len(order) - 1
+        while walked < len(order):  # grows while it is walked: breadth first
+            for child in children.pop(order[walked], ()):
                 if not placed[child]:
                     placed[child] = 1
-                    family.append(child)
-        families.append(family)
-    return families, [n for n, done in enumerate(placed) if not done]
+                    order.append(child)
+            walked += 1
+    return order, starts, [n for n, done in enumerate(placed) if not done]
 
 
 def _tasks(

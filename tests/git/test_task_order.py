@@ -48,7 +48,7 @@ def test_families_ordered_beforehand_give_the_same_tasks() -> None:
         Blob(_oid(301), "loop.txt", 10 * _KIB, base=_oid(300)),
     ]
     order = _family_order(blobs)
-    assert order[1] == [len(blobs) - 2, len(blobs) - 1]
+    assert order[2] == [len(blobs) - 2, len(blobs) - 1]
     assert _tasks(Path("/repo/.git"), blobs, 2, order) == _tasks(Path("/repo/.git"), blobs, 2)
     (chain,) = [t for _, t in _tasks(Path("/repo/.git"), blobs, 2, order) if blobs[3] in t]
     assert [b.oid for b in chain if b.path == "chain.txt"] == [_oid(200 + n) for n in range(6)]
