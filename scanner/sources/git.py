@@ -426,9 +426,14 @@ def _parse_block(
     block: bytes, position: int, oids: set[str] | None, deletions: bool
 ) -> Iterator[Introduction]:
     header, _, rest = block.partition(b"\0")
-    commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
     # A merge's header ends in a second NUL under `-c`, a newline otherwise.
-    fields = rest.lstrip(b"\n\0").split(b"\0")
+    rest = rest.lstrip(b"\n\0")
+    if not rest:
+        # `-c` prints every merge, changes or not: on rails most of the attribution log's
+        # commits, whose headers need no decoding.
+        return
+    commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
+    fields = rest.split(b"\0")
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         # `:mode mode old new status`, or for a merge under `-c`, one colon, mode and old blob
         # per parent: `::mode mode mode old1 old2 new statuses`.
