@@ -31,6 +31,7 @@ from leakward.scanner.scan import (
     ScanOptions,
     _Tally,
     finish,
+    matcher_for,
     over_budget,
     run_tasks,
     scan_items,
@@ -395,6 +396,9 @@ def _scan_history(
         reaching = walker.submit(repo.reachable_blobs, revs)
         listed = [_listed(*row) for row in listing.rows()]
         families: _FamilyOrder | None = _family_order(listed)
+        # Built (or loaded from its cache) while git still walks, not after it: the workers
+        # fork from this process and inherit it.
+        matcher_for(ruleset, options)
         paths, missing = reaching.result()
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     unreachable: set[str] = set()
