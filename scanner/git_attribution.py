@@ -40,8 +40,9 @@ def introductions_of(
     if not oids:
         return found
     errors: list[str] = []
-    phases.begin_walk("attributing", revs)
-    slices = order.slices(processes) if order and processes > 1 and order.complete() else []
+    listed = order if order is not None and order.complete() else None
+    phases.begin_walk("attributing", revs, listed.count() if listed else 0)
+    slices = listed.slices(processes) if listed and processes > 1 else []
     walk = repo.introductions(
         revs, oids=oids, errors=errors, walked=phases.walked, combined=True, slices=slices
     )
@@ -82,11 +83,12 @@ def attribute(
     for sightings in groups.values():
         sightings.sort(key=_sighting_order)
     firsts = {intro.commit for _, intro in (s[0] for s in groups.values()) if intro is not None}
+    listed = order if order and order.revs == ("--all",) and order.complete() else None
     if firsts:
         # The walk goes over every ref, as `for-each-ref --contains` did.
-        phases.begin_walk("finding refs", ("--all",))
-    listed = order.lines() if order and order.revs == ("--all",) and order.complete() else None
-    refs = refs_containing(repo.git_dir, firsts, phases.walked, listed)
+        phases.begin_walk("finding refs", ("--all",), listed.count() if listed else 0)
+    lines = listed.lines() if listed else None
+    refs = refs_containing(repo.git_dir, firsts, phases.walked, lines)
     phases.end_walk()
     extras: Extras = {}
     final: list[Finding] = []

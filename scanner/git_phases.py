@@ -34,6 +34,7 @@ class Phases:
         self._repo = repo
         self._counts: dict[tuple[str, ...], CommitCount] = {}
         self._commits: CommitCount | None = None
+        self._known = 0
 
     def begin(self, name: str, unit: str) -> None:
         if self._phased is not None:
@@ -44,11 +45,12 @@ class Phases:
         if self._phased is not None:
             self._phased(count, count, 0)
 
-    def begin_walk(self, name: str, revs: Sequence[str]) -> None:
-        """A phase that walks the commits of `revs`; their count, for the total, is asked of git
-        beside the walk, and only when a display shows it."""
+    def begin_walk(self, name: str, revs: Sequence[str], total: int = 0) -> None:
+        """A phase that walks the commits of `revs`; their count, for the total, is `total` when
+        known, else asked of git beside the walk, and only when a display shows it."""
         self.begin(name, "commits")
-        if self._phased is not None:
+        self._known = total
+        if self._phased is not None and not total:
             key = tuple(revs)
             if key not in self._counts:
                 self._counts[key] = CommitCount(self._repo.git_dir, revs)
@@ -57,7 +59,7 @@ class Phases:
     def walked(self, commits: int) -> None:
         if self._phased is None:
             return
-        total = self._commits.total() if self._commits is not None else 0
+        total = self._known or (self._commits.total() if self._commits is not None else 0)
         self._phased(min(commits, total) if total else commits, total, 0)
 
     def end_walk(self) -> None:
@@ -65,7 +67,7 @@ class Phases:
         commits it needed, did all its work: its bar ends full."""
         if self._phased is None:
             return
-        total = self._commits.total(wait=True) if self._commits is not None else 0
+        total = self._known or (self._commits.total(wait=True) if self._commits else 0)
         if total:
             self._phased(total, total, 0)
 

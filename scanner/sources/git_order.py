@@ -54,13 +54,17 @@ class CommitOrder:
         for line in self._out:
             yield line.decode().rstrip("\n")
 
-    def slices(self, count: int) -> list[bytes]:
-        """The commits cut into up to `count` contiguous runs of about equal length, in order,
-        one id per line: what `git log --no-walk=unsorted --stdin` reads."""
+    def count(self) -> int:
+        """How many commits git listed: a progress bar's total, without a count of its own."""
         if self._count is None:
             self._out.seek(0)
             self._count = sum(1 for _ in self._out)
-        size = -(-self._count // max(1, count)) or 1
+        return self._count
+
+    def slices(self, count: int) -> list[bytes]:
+        """The commits cut into up to `count` contiguous runs of about equal length, in order,
+        one id per line: what `git log --no-walk=unsorted --stdin` reads."""
+        size = -(-self.count() // max(1, count)) or 1
         runs: list[bytes] = []
         current: list[bytes] = []
         self._out.seek(0)

@@ -8,8 +8,12 @@ resolves a conflict and adds a file while merging), a rename and tags.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
+
+from leakward.cli.progress import ProgressBar
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import introductions_of
 from leakward.scanner.git_phases import Phases
@@ -20,6 +24,7 @@ from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
 from tests.git.repos import GitRepo, by_secret, pat
+from tests.git.test_attribution import _counting_git
 
 
 def _branchy_history(repo: GitRepo) -> set[str]:
@@ -105,3 +110,21 @@ def test_without_a_complete_listing_one_log_walks_the_revisions(repo: GitRepo) -
     assert got == expected
     assert len(got) == len(oids)
     assert not skipped
+
+
+def test_the_attribution_bars_take_their_totals_from_the_listing_without_counting_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: RuleSet, options: ScanOptions
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    _branchy_history(repo)
+    commits = int(repo.git("rev-list", "--count", "--all"))
+    log = _counting_git(tmp_path, monkeypatch)
+    stream = io.StringIO()
+    bar = ProgressBar(stream, unit="objects")
+    scan_history(repo.path, rules, options, progress=bar)
+    bar.close()
+    # The commits listed beside the scan are the totals: no `rev-list --count` walks them again.
+    assert not [line for line in log.read_text().splitlines() if "--count" in line]
+    for phase in ("attributing", "finding refs"):
+        (line,) = [row for row in stream.getvalue().split("\n") if f"{phase} " in row]
+        assert f"] {commits}/{commits} commits" in line.split("\r")[-1]
