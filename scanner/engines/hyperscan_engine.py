@@ -37,7 +37,7 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-FORMAT_VERSION = "9"
+FORMAT_VERSION = "10"
 # Decoder triggers compiled into a database of their own. The concatenation trigger is character
 # classes around a `+`; beside everything else it kept Hyperscan off its fast paths: on botocore's
 # JSON the one database took 0.28 s, the rest alone 0.11 s and this trigger alone 0.03 s.
@@ -139,7 +139,7 @@ def tail_of(pattern: str) -> re.Pattern[bytes] | None:
     if cut is None:
         return None
     try:
-        return re.compile(cut[1].encode() + b"*", re.IGNORECASE if "(?i" in expression else 0)
+        return re.compile(cut[1].encode(), re.IGNORECASE if "(?i" in expression else 0)
     except re.error:
         return None  # a class `re` reads otherwise; the database kept it uncut only if HS did
 
@@ -293,7 +293,7 @@ class HyperscanEngine:
                 if tail is not None:
                     if held and end <= held[-1][1]:
                         continue  # inside the window an earlier hit's tail reaches over
-                    run = tail.match(data, end)  # `class*`: it always matches
+                    run = tail.match(data, end)  # `class*` or `class{0,n}`: it always matches
                     reach = run.end() if run is not None else end
                 else:
                     reach = end

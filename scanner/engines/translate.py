@@ -127,8 +127,10 @@ def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
     return "".join(out)
 
 
-# An unbounded repeat that ends a pattern (`{10,}` or `+`, lazy or not), before closing groups.
-_OPEN_REPEAT = re.compile(r"(?:\{(\d+),\}|\+)\??$")
+# A repeat of a range that ends a pattern (`{10,}`, `{16,256}` or `+`, lazy or not), before
+# closing groups and an optional atom (`={0,2}`, `=?`).
+_OPEN_REPEAT = re.compile(r"(?:\{(\d+),(\d*)\}|\+)\??$")
+_OPTIONAL_REPEAT = re.compile(r"(?:\{0,\d+\}|\?)$")
 _TAIL_ESCAPES = frozenset({r"\S", r"\s", r"\w", r"\W", r"\d", r"\D"})
 
 
@@ -145,6 +147,13 @@ def _class_end(text: str, start: int) -> int:
             return index + 1
         index += 1
     return len(text)
+
+
+def _optional_atom(text: str) -> str | None:
+    """The class, class escape or plain character that ends `text` (before an optional repeat)."""
+    if re.search(r"(?<!\\)[A-Za-z0-9=_\-:/@,;]$", text):
+        return text[-1]
+    return _last_atom(text)
 
 
 def _last_atom(text: str) -> str | None:
@@ -166,18 +175,25 @@ def _last_atom(text: str) -> str | None:
 
 
 def open_tail(expression: str) -> tuple[str, str] | None:
-    """(the expression with its final unbounded repeat cut to its minimum, the repeated class).
+    """(the expression with its final repeat cut to its minimum, what the cut part may run on).
 
     Hyperscan reports every end offset of every match: `TOKEN=([^\\s"'#$]{10,})` hit at each
-    byte of a long value, each hit a call into Python. Cut to `{10}` it hits once where a value
-    starts; the engine then reads on over the class in C to find where the window ends. None
-    when the pattern does not end so, or its text is not plain enough to cut safely.
+    byte of a long value, each hit a call into Python, and `generic.named_key`'s
+    `[^\\s…]{16,256}={0,2}` at each of the 25 ends of a 40-byte AWS secret. Cut to `{10}` (and
+    an optional atom after it dropped) it hits once where a value starts; the engine then reads
+    on over the tail (`[^\\s"'#$]*`, or `[^\\s…]{0,240}={0,2}`) in C to find where the window
+    ends. None when the pattern does not end so, or its text is not plain enough to cut safely.
     """
     if "(?x" in expression:
         return None  # comments and spacing: the text's end is not the pattern's end
     body = expression.rstrip(")")
     if body.endswith("\\"):
         return None  # an escaped `)`
+    optional = ""
+    trailing = _OPTIONAL_REPEAT.search(body)
+    if trailing is not None and (atom := _optional_atom(body[: trailing.start()])) is not None:
+        optional = atom + trailing.group()
+        body = body[: len(body) - len(optional)]
     repeat = _OPEN_REPEAT.search(body)
     if repeat is None:
         return None
@@ -186,5 +202,11 @@ def open_tail(expression: str) -> tuple[str, str] | None:
     if atom is None:
         return None
     least = int(repeat.group(1) or 1)
+    most = repeat.group(2)
+    if least < 1 or (most and int(most) <= least):
+        return None  # nothing to cut to, or no range to cut
     cut = f"{atom}{{{least}}}" if least > 1 else atom
-    return before[: len(before) - len(atom)] + cut + expression[len(body) :], atom
+    more = f"{{0,{int(most) - least}}}" if most else "*"
+    return before[: len(before) - len(atom)] + cut + expression[len(body) + len(optional) :], (
+        f"{atom}{more}{optional}"
+    )

@@ -36,13 +36,29 @@ def test_long_words_raise_one_event_per_token_not_one_per_byte() -> None:
 
 
 def test_an_open_tail_is_cut_to_its_least_and_its_class_kept() -> None:
-    assert open_tail(r"TOKEN=([^\s#]{10,})") == (r"TOKEN=([^\s#]{10})", r"[^\s#]")
-    assert open_tail(r"(a|b[x\]]+?)") == (r"(a|b[x\]])", r"[x\]]")
-    assert open_tail(r"key=\S+") == (r"key=\S", r"\S")
+    assert open_tail(r"TOKEN=([^\s#]{10,})") == (r"TOKEN=([^\s#]{10})", r"[^\s#]*")
+    assert open_tail(r"(a|b[x\]]+?)") == (r"(a|b[x\]])", r"[x\]]*")
+    assert open_tail(r"key=\S+") == (r"key=\S", r"\S*")
+
+
+def test_a_bounded_tail_is_cut_and_read_on_no_further_than_its_bound() -> None:
+    assert open_tail(r"a[xy]{3,5}") == (r"a[xy]{3}", r"[xy]{0,2}")
+    # An optional atom after the range is dropped from the cut and read on in the tail.
+    assert open_tail(r"k=([^\s]{16,256}={0,2})") == (r"k=([^\s]{16})", r"[^\s]{0,240}={0,2}")
+    assert open_tail(r"k=[a-z]{4,}[0-9]?") == (r"k=[a-z]{4}", r"[a-z]*[0-9]?")
 
 
 def test_what_a_cut_cannot_keep_is_left_alone() -> None:
-    for expression in (r"a\)+", r"(?:ab)+", r"x[[:alpha:]]+", r"(?x) a+ ", r"a[xy]{3,5}"):
+    for expression in (
+        r"a\)+",
+        r"(?:ab)+",
+        r"x[[:alpha:]]+",
+        r"(?x) a+ ",
+        r"a[xy]{3}",
+        r"a[xy]{0,5}",
+        r"a(?:b)?",
+        r"a[xy]{3,5}\=?",
+    ):
         assert open_tail(expression) is None
 
 

@@ -135,3 +135,14 @@ def test_escapes_cost_work_per_run_not_per_escape_or_line(shape: str, engine: st
     # A fixed cost per chunk and per run; a line per escape would be 6,000 more.
     assert large["python_lines"] <= small["python_lines"] + 50
     assert large["python_lines"] <= 1000
+
+
+def test_a_named_value_calls_into_python_once_not_once_per_length() -> None:
+    """`generic.named_key` ends in `[^\\s…]{16,256}={0,2}`: Hyperscan reported each of the 25
+    lengths from 16 to 40 of every AWS secret after `aws_secret_access_key = `, 30 events per
+    pair in all; cut to its least, the rule hits once and the engine reads on in C."""
+    work = _work("aws_pairs", 1000, "hyperscan")
+
+    assert work["findings"] == 500
+    # One per pair for each of the four rules that match it and two for a decoder trigger.
+    assert work["engine_events"] <= 6 * 500 + 5
