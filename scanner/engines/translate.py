@@ -58,7 +58,7 @@ def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
     if not pattern.startswith("(?<![^", start):
         return None
     body_start = start + len("(?<!")
-    body_end = _class_end(pattern, body_start)
+    body_end = class_end(pattern, body_start)
     if not pattern.startswith(")", body_end):
         return None
     members = "[" + pattern[body_start + 2 : body_end]
@@ -134,7 +134,7 @@ _OPTIONAL_REPEAT = re.compile(r"(?:\{0,\d+\}|\?)$")
 _TAIL_ESCAPES = frozenset({r"\S", r"\s", r"\w", r"\W", r"\d", r"\D"})
 
 
-def _class_end(text: str, start: int) -> int:
+def class_end(text: str, start: int) -> int:
     """Index just past the `]` closing the class that opens at `start`."""
     index = start + 1
     index += text.startswith("^", index)
@@ -165,7 +165,7 @@ def _last_atom(text: str) -> str | None:
         if text[index] == "\\":
             index += 2
         elif text[index] == "[":
-            index = _class_end(text, index)
+            index = class_end(text, index)
         else:
             index += 1
     atom = text[start:]

@@ -10,15 +10,22 @@ from hypothesis import strategies as st
 from leakward.core.errors import RuleError
 from leakward.rules.loader import check_not_placeholders, load_rules
 from leakward.rules.model import Rule
-from leakward.scanner.placeholders import Placeholders, has_ascending_run
+from leakward.scanner.placeholders import Placeholders, has_ascending_run, is_anchored
 
 RULESET = load_rules()
 ALLOWLIST = RULESET.allowlist
-# Rules with stopwords, grouped or flagged allow patterns, and none at all.
+# Rules with stopwords, grouped or flagged allow patterns, anchored ones of their own
+# (`^[^0-9]+$`: an AWS secret mixes cases and digits), and none at all.
 RULES = [
     rule
     for rule in RULESET.rules
-    if rule.id in {"generic.secret_assignment", "database.postgres_uri", "github.pat.classic"}
+    if rule.id
+    in {
+        "generic.secret_assignment",
+        "database.postgres_uri",
+        "github.pat.classic",
+        "aws.secret_access_key",
+    }
 ]
 
 
@@ -51,8 +58,10 @@ SECRETS = st.text(
 @example(secret="${TOKEN}")
 @example(secret="sk-...abc")
 @example(secret="your_key_here")
+@example(secret="abcdefghijklmnopqrstuvwxyzabcdefghijklmn")
+@example(secret="x<KEY>")
 def test_fast_checks_answer_as_the_loops_do(secret: str) -> None:
-    assert len(RULES) == 3
+    assert len(RULES) == 4
     for rule in RULES:
         assert Placeholders(ALLOWLIST, rule).is_placeholder(secret) is reference(rule, secret)
 
@@ -74,3 +83,11 @@ def test_an_exemption_must_name_a_shared_pattern_word_for_word() -> None:
     rule = Rule("x.token", "X token", "x", "(?P<secret>x)", ("x",), not_placeholders=("A{12,}",))
     with pytest.raises(RuleError, match="not a placeholder pattern"):
         check_not_placeholders([rule], ALLOWLIST)
+
+
+def test_a_pattern_is_tried_at_the_start_only_when_nothing_else_can_match() -> None:
+    assert is_anchored(r"^<[^>]*>$")
+    assert is_anchored(r"^(?:a|b)[|]\|$")
+    assert not is_anchored(r"^a|b")  # `b` anywhere
+    assert not is_anchored(r"\.\.\.")
+    assert not is_anchored(r"(?:^a)")  # read as floating: a cheap miss, never a wrong answer
