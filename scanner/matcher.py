@@ -8,6 +8,7 @@ finding inside one is reported at the original place with the chain of decoders 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from leakward.rules.checksums import CHECKSUMS, VALIDATORS
 from leakward.rules.model import Allowlist, Rule, RuleSet
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
+from leakward.scanner.engines.translate import in_stdlib
 from leakward.scanner.models import Chunk, Finding, Origin, Secret
 from leakward.scanner.placeholders import Placeholders
 from leakward.scanner.spans import SpanIndex, merged, nearest, overlaps_any
@@ -46,7 +48,7 @@ def shannon_entropy(text: str) -> float:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
-    pattern: regex.Pattern[bytes]
+    pattern: re.Pattern[bytes] | regex.Pattern[bytes]
     has_key_group: bool
     validator: Callable[[str], bool] | None
     placeholders: Placeholders
@@ -57,7 +59,7 @@ class _Compiled:
 
 
 def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
-    pattern = regex.compile(rule.pattern.encode())
+    pattern = in_stdlib(rule.pattern.encode()) or regex.compile(rule.pattern.encode())
     return _Compiled(
         rule=rule,
         pattern=pattern,

@@ -4,25 +4,31 @@ checked for each confirmed secret.
 Stage: matcher. A file of 20,000 tokens asks this 20,000 times, so each check is one search in
 C where it can be: the stopwords as one alternation rather than a loop over thirty `in` tests,
 the ascending runs of ASCII text as the few dozen strings they can be rather than a loop over
-characters, and the placeholder patterns without groups or flags as one pattern. The answers
-are those of the plain loops, which stay for what the fast forms cannot say (non-ASCII runs,
-patterns with groups that a joined pattern would renumber).
+characters, and the placeholder patterns without groups or flags as one pattern (those anchored
+at the start as another, tried at the start only), searched with `re` where it reads them. The
+answers are those of the plain loops, which stay for what the fast forms cannot say (non-ASCII
+runs, patterns with groups that a joined pattern would renumber).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import itertools
 import re
 import string
+import warnings
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import regex
 
 from leakward.rules.model import Allowlist, Rule
-from leakward.scanner.engines.translate import class_end
+from leakward.scanner.engines.translate import in_stdlib
 
 _DEFAULT_FLAGS = regex.compile("").flags
+# The stdlib's own parser; it has no public name, hence the dynamic import.
+_parser: Any = importlib.import_module("re._parser")
 
 
 def has_ascending_run(text: str, length: int) -> bool:
@@ -69,35 +75,46 @@ def _faster(pattern: regex.Pattern[str]) -> Pattern:
     against 1.5). Syntax only `regex` knows stays with `regex`."""
     if pattern.flags != _DEFAULT_FLAGS:
         return pattern
-    try:
-        return re.compile(pattern.pattern)
-    except re.error:
-        return pattern
+    return in_stdlib(pattern.pattern) or pattern
 
 
+@functools.cache  # the allowlist's patterns are in every rule's checks
 def is_anchored(pattern: str) -> bool:
-    """Whether the pattern can match only at the start of the text: it opens with `^` and has
-    no `|` outside its groups and classes (`^a|b` matches `b` anywhere)."""
-    if not pattern.startswith("^"):
-        return False
-    depth = 0
-    index = 1
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = class_end(pattern, index)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    """Whether the pattern can match only at the start of the text: as the stdlib parses it,
+    it opens with `^` outside any alternation (`^a|b` matches `b` anywhere). A pattern the
+    parser cannot read counts as not anchored: searched, it is slower, never wrong."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            items = _parser.parse(pattern)
+        except (re.error, Warning):
             return False
-        index += 1
-    return True
+    return len(items) > 0 and [str(part) for part in items[0]] == ["AT", "AT_BEGINNING"]
+
+
+@functools.cache
+def _pattern_checks(
+    sources: tuple[str, ...],
+) -> tuple[Pattern | None, Pattern | None, tuple[Pattern, ...]]:
+    """(the start-anchored patterns joined, the other plain ones joined, the rest one by one).
+
+    Cached: nearly every rule has the allowlist's patterns alone, and a scan builds each rule's
+    checks when it first meets the rule."""
+    patterns = [regex.compile(p) for p in sources]
+    # Patterns with groups or flags of their own stay apart: joined, groups are renumbered
+    # (`\\1`) and a flag's reach is the engine's choice.
+    is_plain = [not p.groups and p.flags == _DEFAULT_FLAGS for p in patterns]
+    plain = [p.pattern for p, ok in zip(patterns, is_plain, strict=True) if ok]
+    # Patterns anchored at the start are tried at the start only (`match`): searched, the
+    # `regex` module tried each of them at every offset of the secret.
+    at_start = [is_anchored(p) for p in plain]
+    anchored = _joined([p for p, first in zip(plain, at_start, strict=True) if first])
+    floating = _joined([p for p, first in zip(plain, at_start, strict=True) if not first])
+    return (
+        anchored,
+        floating,
+        tuple(_faster(p) for p, ok in zip(patterns, is_plain, strict=True) if not ok),
+    )
 
 
 class Placeholders:
@@ -109,18 +126,7 @@ class Placeholders:
         self._run = allowlist.ascending_run
         self._ascending = _ascending_pattern(self._run) if self._run else None
         shared = [p for p in allowlist.placeholder_patterns if p not in rule.not_placeholders]
-        patterns = [regex.compile(p) for p in shared + list(rule.allow_patterns)]
-        # Patterns with groups or flags of their own stay apart: joined, groups are renumbered
-        # (`\\1`) and a flag's reach is the engine's choice.
-        is_plain = [not p.groups and p.flags == _DEFAULT_FLAGS for p in patterns]
-        plain = [p.pattern for p, ok in zip(patterns, is_plain, strict=True) if ok]
-        # Patterns anchored at the start are tried at the start only (`match`): searched, the
-        # `regex` module tried each of them at every offset of the secret.
-        anchored = [p for p in plain if is_anchored(p)]
-        floating = [p for p in plain if not is_anchored(p)]
-        self._anchored = _joined(anchored)
-        self._joined = _joined(floating)
-        self._apart = tuple(_faster(p) for p, ok in zip(patterns, is_plain, strict=True) if not ok)
+        self._anchored, self._joined, self._apart = _pattern_checks((*shared, *rule.allow_patterns))
 
     def is_placeholder(self, secret: str) -> bool:
         if secret in self._examples:

@@ -90,4 +90,5 @@ def test_a_pattern_is_tried_at_the_start_only_when_nothing_else_can_match() -> N
     assert is_anchored(r"^(?:a|b)[|]\|$")
     assert not is_anchored(r"^a|b")  # `b` anywhere
     assert not is_anchored(r"\.\.\.")
-    assert not is_anchored(r"(?:^a)")  # read as floating: a cheap miss, never a wrong answer
+    assert not is_anchored(r"(?:^a|b)")
+    assert not is_anchored(r"x[[:alpha:]]+")  # unread: searched, never wrongly anchored
