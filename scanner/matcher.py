@@ -19,7 +19,7 @@ from leakward.rules.checksums import CHECKSUMS, VALIDATORS
 from leakward.rules.model import Allowlist, Rule, RuleSet
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
-from leakward.scanner.engines.translate import in_stdlib
+from leakward.scanner.engines.translate import in_stdlib, with_distinct_names
 from leakward.scanner.models import Chunk, Finding, Origin, Secret
 from leakward.scanner.placeholders import Placeholders
 from leakward.scanner.spans import SpanIndex, merged, nearest, overlaps_any
@@ -49,7 +49,10 @@ def shannon_entropy(text: str) -> float:
 class _Compiled:
     rule: Rule
     pattern: re.Pattern[bytes] | regex.Pattern[bytes]
-    has_key_group: bool
+    # The groups that hold the secret and the key id: one each, or the renamed copies of a name
+    # that several branches share (see `with_distinct_names`).
+    secret_groups: tuple[str | int, ...]
+    key_groups: tuple[str, ...]
     validator: Callable[[str], bool] | None
     placeholders: Placeholders
     is_generic: bool
@@ -59,11 +62,19 @@ class _Compiled:
 
 
 def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
-    pattern = in_stdlib(rule.pattern.encode()) or regex.compile(rule.pattern.encode())
+    renamed, names = with_distinct_names(rule.pattern)
+    fast = in_stdlib(renamed.encode())
+    pattern: re.Pattern[bytes] | regex.Pattern[bytes]
+    if fast is not None and all(n in fast.groupindex for copies in names.values() for n in copies):
+        pattern = fast
+    else:  # `regex` reads the names as written (a "group" in a class was no group)
+        pattern, names = regex.compile(rule.pattern.encode()), {}
+    group = rule.secret_group
     return _Compiled(
         rule=rule,
         pattern=pattern,
-        has_key_group="key_id" in pattern.groupindex,
+        secret_groups=names.get(group, (group,)) if isinstance(group, str) else (group,),
+        key_groups=names.get("key_id", ("key_id",)) if "key_id" in pattern.groupindex else (),
         validator=VALIDATORS[rule.validator] if rule.validator else None,
         placeholders=Placeholders(allowlist, rule),
         is_generic=GENERIC_TAG in rule.tags,
@@ -163,27 +174,30 @@ class Matcher:
         """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
         whose secret overlaps `taken` (sorted, disjoint spans)."""
         compiled = self._compiled[index]
-        group = compiled.rule.secret_group
+        groups = compiled.secret_groups
+        group = groups[0]
         found: list[_Candidate] = []
         seen: set[tuple[int, int]] = set()
         for start, end in windows:
             for match in compiled.pattern.finditer(data, start, end):
-                span = match.span(group)
+                span = match.span(group) if len(groups) == 1 else _taking_part(match, groups)
                 if span[0] < 0 or span[0] == span[1] or span in seen:
                     continue
                 if taken and overlaps_any(taken, span[0], span[1]):
                     continue
                 seen.add(span)
                 self.work.confirmed += 1
-                secret = match.group(group).decode("utf-8", "surrogateescape")
+                secret = data[span[0] : span[1]].decode("utf-8", "surrogateescape")
                 if compiled.validator is not None and not compiled.validator(secret):
                     found.append(_Candidate(index, secret, span[0], span[1], is_vetoed=True))
                     continue
                 if not self.accepts(compiled, secret):
                     continue
                 key_id = None
-                if compiled.has_key_group and match.group("key_id"):
-                    key_id = match.group("key_id").decode("utf-8", "surrogateescape")
+                if compiled.key_groups:
+                    first, last = _taking_part(match, compiled.key_groups)
+                    if last > first:
+                        key_id = data[first:last].decode("utf-8", "surrogateescape")
                 found.append(_Candidate(index, secret, span[0], span[1], key_id))
         return found
 
@@ -424,6 +438,18 @@ class _AllowedLines:
             self._line = (start, end)
             self._is_allowed = any(m in self._data[start:end] for m in ALLOW_MARKERS)
         return self._is_allowed
+
+
+def _taking_part(
+    match: re.Match[bytes] | regex.Match[bytes], groups: Sequence[str | int]
+) -> tuple[int, int]:
+    """The span of the last of `groups` that took part in the match, as `regex` gives for a
+    name several groups share; (-1, -1) when none did."""
+    for group in reversed(groups):
+        span = match.span(group)
+        if span[0] >= 0:
+            return span
+    return (-1, -1)
 
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:
