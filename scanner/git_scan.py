@@ -9,12 +9,10 @@ did not already hold it, which survives edits, moves and merges where line diffs
 
 from __future__ import annotations
 
-import dataclasses
-import operator
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import TypeAlias
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
+from leakward.scanner.git_blob_table import NO_BASE, BlobTable
 from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.matcher import Matcher
@@ -180,7 +179,7 @@ def _origin(blob: Blob) -> Origin:
     return Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
 
 
-def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
+def _scan_blobs(task: tuple[str, BlobTable]) -> _BlobResults:
     """Worker: scan a slice of blobs with this process's own matcher.
 
     Blobs come in delta families, each base before the blobs stored as deltas of it. Git's
@@ -190,7 +189,8 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     in order. What cannot be read here (a loose or damaged object, a delta whose base was not
     plain text) is read through cat-file at the end of the task and scanned whole.
     """
-    git_dir, blobs = task
+    git_dir, table = task
+    blobs = table.blobs()
     matcher, options = worker_matcher()
     pending = Counter(blob.base for blob in blobs if blob.base)
     packs = PackReader(Path(git_dir))
@@ -226,43 +226,57 @@ def _scan_blobs(task: tuple[str, list[Blob]]) -> _BlobResults:
     return scanner.results
 
 
-def _families(blobs: list[Blob], order: _FamilyOrder | None = None) -> list[list[Blob]]:
-    """Blobs grouped by delta family, each base before its deltas, families in storage order.
-    `order`, when given, is `_family_order(blobs)` worked out beforehand."""
-    positions, starts, loose = order or _family_order(blobs)
-    bounds = zip(starts, [*starts[1:], len(positions)], strict=True)
-    families = [[blobs[n] for n in positions[start:end]] for start, end in bounds]
-    # A cycle (two packs disagreeing on bases) has no root: scan those blobs on their own.
-    return families + [[dataclasses.replace(blobs[n], base=None)] for n in loose]
+def _families(table: BlobTable) -> Iterator[Sequence[int]]:
+    """Positions of the blobs of each delta family, each base before its deltas, families in
+    storage order. Yielded one at a time: most families are one blob, and a list of them all
+    cost an object per blob."""
+    positions, starts, loose = _family_order(table)
+    for start, end in zip(starts, [*starts[1:], len(positions)], strict=True):
+        yield positions[start:end]
+    # A cycle (two packs disagreeing on bases) has no root: those blobs are read whole.
+    for n in loose:
+        table.bases[n] = NO_BASE
+        yield (n,)
 
 
-# Delta families as positions in a list of blobs: all of them family after family, where each
+# Delta families as positions in a table of blobs: all of them family after family, where each
 # family starts, and the positions no family reached. Flat arrays rather than a list per
-# family: they are held while git walks the history, and most families are one blob.
+# family: most families are one blob.
 _FamilyOrder: TypeAlias = "tuple[array[int], array[int], list[int]]"
 
 
-def _family_order(blobs: list[Blob]) -> _FamilyOrder:
-    """Where each delta family's blobs are in `blobs`, each base before its deltas."""
-    index = {blob.oid: n for n, blob in enumerate(blobs)}
-    children: dict[int, list[int]] = {}
+def _family_order(table: BlobTable) -> _FamilyOrder:
+    """Where each delta family's blobs are in `table`, each base before its deltas."""
+    count = len(table)
+    bases = table.bases
+    # Each blob's deltas as one flat run per base (`first[base]` to `first[base + 1]` in
+    # `deltas`): a list per base cost more than the table itself.
+    first = array("q", bytes(8 * (count + 1)))
     roots: list[int] = []
-    for n, blob in enumerate(blobs):
-        base = index.get(blob.base) if blob.base else None
-        if base is not None and base != n:
-            children.setdefault(base, []).append(n)
+    for n, base in enumerate(bases):
+        if base != NO_BASE and base != n:
+            first[base + 1] += 1
         else:
             roots.append(n)
-    del index
+    for n in range(count):
+        first[n + 1] += first[n]
+    deltas = array("q", bytes(8 * first[count]))
+    filled = array("q", first)
+    for n, base in enumerate(bases):
+        if base != NO_BASE and base != n:
+            deltas[filled[base]] = n
+            filled[base] += 1
+    del filled
     order, starts = array("q"), array("q")
-    placed = bytearray(len(blobs))
+    placed = bytearray(count)
     for root in roots:
         starts.append(len(order))
         order.append(root)
         placed[root] = 1
         walked = len(order) - 1
         while walked < len(order):  # grows while it is walked: breadth first
-            for child in children.pop(order[walked], ()):
+            parent = order[walked]
+            for child in deltas[first[parent] : first[parent + 1]]:
                 if not placed[child]:
                     placed[child] = 1
                     order.append(child)
@@ -270,59 +284,55 @@ def _family_order(blobs: list[Blob]) -> _FamilyOrder:
     return order, starts, [n for n, done in enumerate(placed) if not done]
 
 
-def _tasks(
-    git_dir: Path, blobs: list[Blob], workers: int, order: _FamilyOrder | None = None
-) -> list[tuple[str, list[Blob]]]:
-    total = sum(blob.size for blob in blobs)
+def _tasks(git_dir: Path, table: BlobTable, workers: int) -> list[tuple[str, BlobTable]]:
+    total = table.total_size()
     # At least a few tasks per worker so both cores stay busy to the end.
     limit = max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
-    tasks: list[tuple[str, list[Blob]]] = []
-    current: list[Blob] = []
+    tasks: list[tuple[str, BlobTable]] = []
+    current = array("q")
     size = 0
+    sizes = table.sizes
     # A family stays in one task: its deltas need their base's findings.
-    for family in _families(blobs, order):
-        current += family
-        size += sum(blob.size for blob in family)
+    for family in _families(table):
+        current.extend(family)
+        size += sum(sizes[n] for n in family)
         if size >= limit or len(current) >= _TASK_BLOBS:
-            tasks.append((str(git_dir), current))
-            current, size = [], 0
+            tasks.append((str(git_dir), table.select(current)))
+            current, size = array("q"), 0
     if current:
-        tasks.append((str(git_dir), current))
+        tasks.append((str(git_dir), table.select(current)))
     # Largest first: a family too big to split (rails: one task of 185 MB among 32 MB ones, 112th
     # of 122) started last kept one core busy alone at the end while the other had nothing left.
-    tasks.sort(key=lambda task: sum(blob.size for blob in task[1]), reverse=True)
+    tasks.sort(key=lambda task: task[1].total_size(), reverse=True)
     return tasks
 
 
 def _scan_all(
     repo: Repository,
-    blobs: list[Blob],
+    table: BlobTable,
     ruleset: RuleSet,
     options: ScanOptions,
     progress: Progress | None,
-    order: _FamilyOrder | None = None,
 ) -> _BlobResults:
-    """`order`: `_family_order(blobs)`, when it was worked out while git walked the history."""
     results = _BlobResults()
 
     def collect(part: _BlobResults) -> None:
         results.findings.update(part.findings)
         results.tally.add(part.tally)
         if progress:
-            progress(results.tally.files, len(blobs), results.tally.bytes)
+            progress(results.tally.files, total, results.tally.bytes)
 
-    parallel = sum(blob.size for blob in blobs) > 8 << 20
+    total = len(table)
+    parallel = table.total_size() > 8 << 20
     # Scanned here, a small history is one task: a second would start a second cat-file.
     tasks = (
-        _tasks(repo.git_dir, blobs, options.workers, order)
-        if parallel
-        else [(str(repo.git_dir), blobs)]
+        _tasks(repo.git_dir, table, options.workers) if parallel else [(str(repo.git_dir), table)]
     )
 
-    def lost(task: tuple[str, list[Blob]]) -> None:
+    def lost(task: tuple[str, BlobTable]) -> None:
         part = _BlobResults()
         part.tally.files = len(task[1])
-        part.tally.skipped = [worker_died(f"{b.path} (blob {b.oid})") for b in task[1]]
+        part.tally.skipped = [worker_died(f"{b.path} (blob {b.oid})") for b in task[1].blobs()]
         collect(part)
 
     run_tasks(
@@ -334,22 +344,19 @@ def _scan_all(
         on_result=collect,
         # A task whose worker died is retried one delta family at a time (a delta needs its
         # base), so one poisonous blob costs its family, not the task's thousands of blobs.
-        split=lambda task: [(task[0], family) for family in _families(task[1])],
+        split=lambda task: [(task[0], task[1].select(family)) for family in _families(task[1])],
         on_lost=lost,
     )
     return results
 
 
-def _sized(
-    blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped], kept_oids: set[str]
-) -> list[Blob]:
-    """The blobs within the size limit; the others are reported, and left out of `kept_oids`."""
+def _sized(blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped]) -> list[Blob]:
+    """The blobs within the size limit; the others are reported."""
     limit = options.file_limits.max_file_size
     kept = []
     for blob in blobs:
         if blob.size > limit:
             skipped.append(Skipped(blob.path, f"blob larger than the {limit >> 20} MiB limit"))
-            kept_oids.discard(blob.oid)
         else:
             kept.append(blob)
     return kept
@@ -390,56 +397,21 @@ def _scan_history(
     phases.begin("reading", "objects")
     # Two walks, one on each core: git lists the object store while it walks the history for
     # the reachable blobs' names, read by a thread here as git writes them. Meanwhile the
-    # listing is read and its delta families put in order, which cost rails 1.5 s of one core
-    # after the walk, before the first blob was scanned.
+    # listing is read into columns (the blobs are held so until the end: git_blob_table).
     with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
         reaching = walker.submit(repo.reachable_blobs, revs)
-        listed = [_listed(*row) for row in listing.rows()]
-        families: _FamilyOrder | None = _family_order(listed)
+        listed = _Listed.read(listing.rows())
         # Built (or loaded from its cache) while git still walks, not after it: the workers
         # fork from this process and inherit it.
         matcher_for(ruleset, options)
         paths, missing = reaching.result()
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
-    unreachable: set[str] = set()
-    reached = bytearray(len(listed))
-    for n, blob in enumerate(listed):
-        # Popped, not looked up: the names' entries are freed as the blobs take them. The
-        # unnamed blobs and the names are both held only until here: on a 300,000-blob history
-        # the scan's peak (a worker, forked after this) stayed what it was, 213 MB.
-        name = paths.pop(blob.oid, None)
-        if name is None:
-            if not all_objects:
-                continue
-            unreachable.add(blob.oid)
-            name = f"(unreachable blob {blob.oid[:12]})"
-        reached[n] = 1
-        listed[n] = Blob(blob.oid, name, blob.size, blob.base, blob.compare, blob.stored)
-    intact = all(reached)
-    blobs = listed if intact else [b for b, kept in zip(listed, reached, strict=True) if kept]
-    del listed, reached
-    # One set of the listed blobs serves both checks below: a million-blob history's sets were
-    # a good part of its memory.
-    scanned = {blob.oid for blob in blobs}
-    # What is left was reachable but not listed: a corrupt object is left out of the object
-    # listing; asking cat-file for it anyway is what gets it reported instead of silently
-    # unscanned.
-    count = len(blobs)
-    blobs += [Blob(oid, name, 0) for oid, name in paths.items()]
-    del paths
-    blobs = _sized(blobs, options, skipped, scanned)
-    relinked = [
-        b if b.base is None or b.base in scanned else dataclasses.replace(b, base=None)
-        for b in blobs
-    ]
-    del scanned
-    # The families worked out beside the walk hold while every listed blob is scanned as listed.
-    if not intact or len(relinked) != count or any(map(operator.is_not, blobs, relinked)):
-        families = None
-    blobs = relinked
+    limit = options.file_limits.max_file_size
+    blobs, unreachable = _merged(listed, paths, all_objects, limit, skipped)
+    del listed, paths
     phases.finished(len(blobs))
     phases.begin("scanning", "objects")
-    results = _scan_all(repo, blobs, ruleset, options, phases.scanning, families)
+    results = _scan_all(repo, blobs, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid not in unreachable}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
@@ -451,11 +423,84 @@ def _scan_history(
     return _grouped(repo, results, introductions, started, phases, order)
 
 
-def _listed(oid: str, size: int, stored: int, base: str | None) -> Blob:
-    """A blob of the object listing, not yet named: how it is read (see _REBUILT_SHARE)."""
-    whole = stored if base is None else 0
-    linked = base if base is not None and stored * _REBUILT_SHARE < size else None
-    return Blob(oid, "", size, linked, worth_comparing(size, stored), whole)
+class _Listed:
+    """The object listing's blobs as columns, before they are named: how each is read (see
+    _REBUILT_SHARE). `bases` holds each one's delta base id, or zero bytes."""
+
+    def __init__(self) -> None:
+        self.width = 20
+        self.oids = bytearray()
+        self.bases = bytearray()
+        self.sizes = array("Q")
+        self.stored = array("Q")
+        self.compare = bytearray()
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    @classmethod
+    def read(cls, rows: Iterable[tuple[str, int, int, str | None]]) -> _Listed:
+        listed = cls()
+        for oid, size, stored, base in rows:
+            listed.width = len(oid) // 2
+            listed.oids += bytes.fromhex(oid)
+            linked = base is not None and stored * _REBUILT_SHARE < size
+            listed.bases += bytes.fromhex(base) if base and linked else bytes(listed.width)
+            listed.sizes.append(size)
+            listed.stored.append(stored if base is None else 0)
+            listed.compare.append(worth_comparing(size, stored))
+        return listed
+
+
+def _merged(
+    listed: _Listed,
+    paths: dict[bytes, str],
+    all_objects: bool,
+    limit: int,
+    skipped: list[Skipped],
+) -> tuple[BlobTable, set[str]]:
+    """The listed blobs named by the walk (with `all_objects`, the unreachable ones too), then
+    the ones the walk named but the listing left out; and the ids of the unreachable ones.
+    Blobs over `limit` are reported, not kept. `paths` is consumed."""
+    table = BlobTable(listed.width)
+    unreachable: set[str] = set()
+    width = listed.width
+    # Each name, once taken, is replaced by its blob's position in the table (NO_BASE for a blob
+    # left out): the walk's own dictionary then finds the bases, with no second one.
+    positions: dict[bytes, str | int] = paths  # type: ignore[assignment]
+    rows = array("q")  # the listing row of each blob in the table
+    for n in range(len(listed)):
+        oid = bytes(listed.oids[n * width : (n + 1) * width])
+        name = positions.get(oid)
+        if isinstance(name, int):
+            continue  # listed again, from a second pack
+        if name is None:
+            if not all_objects:
+                continue
+            unreachable.add(oid.hex())
+            name = f"(unreachable blob {oid.hex()[:12]})"
+        size = listed.sizes[n]
+        if size > limit:
+            skipped.append(Skipped(name, f"blob larger than the {limit >> 20} MiB limit"))
+            positions[oid] = NO_BASE
+            continue
+        positions[oid] = len(table)
+        rows.append(n)
+        table.append(oid, name, size, NO_BASE, bool(listed.compare[n]), listed.stored[n])
+    empty = bytes(width)
+    for position, n in enumerate(rows):
+        base = bytes(listed.bases[n * width : (n + 1) * width])
+        if base != empty:
+            found = positions.get(base)
+            if isinstance(found, int) and found != NO_BASE and found != position:
+                table.bases[position] = found
+    # Reachable but not listed: a corrupt object is left out of the object listing; asking
+    # cat-file for it anyway is what gets it reported instead of silently unscanned.
+    for oid, name in positions.items():
+        if isinstance(name, str):
+            table.append(oid, name, 0)
+    positions.clear()
+    return table, unreachable
 
 
 def _notes(repo: Repository) -> list[Skipped]:
@@ -564,8 +609,8 @@ def _scan_revisions(
     sizes = repo.blob_sizes(by_oid)
     blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
     phases.begin("scanning", "objects")
-    sized = _sized(blobs, options, skipped, set())
-    results = _scan_all(repo, sized, ruleset, options, phases.scanning)
+    sized = _sized(blobs, options, skipped)
+    results = _scan_all(repo, BlobTable.of(sized), ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     commits = {i.commit for oid in results.findings for i in by_oid[oid]}
     olds = set().union(*(before.get(commit, set()) for commit in commits))
@@ -594,7 +639,8 @@ def _secrets_in(
     """(rule, secret) pairs in each of the given blobs: what was there before a change."""
     if not oids:
         return {}
-    results = _scan_all(repo, [Blob(oid, "(before)", 0) for oid in oids], ruleset, options, None)
+    before = BlobTable.of(Blob(oid, "(before)", 0) for oid in oids)
+    results = _scan_all(repo, before, ruleset, options, None)
     return {
         oid: {(f.rule_id, f.secret.reveal()) for f in findings}
         for oid, findings in results.findings.items()

@@ -161,14 +161,16 @@ class Repository:
                 "check the revisions you passed and that the repository is intact",
             )
 
-    def reachable_blobs(self, revs: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-        """oid -> a path it was seen at, for every blob reachable from `revs`; and missing oids.
+    def reachable_blobs(self, revs: Sequence[str]) -> tuple[dict[bytes, str], list[str]]:
+        """Binary oid -> a path it was seen at, for every blob reachable from `revs`; and the
+        missing oids (hex).
 
         Streamed, and each distinct path is one string however many blobs it names: on a
         million-blob history most of the memory was those repeats and the listing held whole.
+        Keys are binary ids, 56 bytes an object where a hex string took 96.
         """
         names: dict[bytes, str] = {}
-        paths: dict[str, str] = {}
+        paths: dict[bytes, str] = {}
         missing: list[str] = []
         listing = ("rev-list", "--objects", "--filter=object:type=blob", "--missing=print")
         for line in self.lines(*listing, *revs):
@@ -179,7 +181,7 @@ class Repository:
                 name = names.get(raw)
                 if name is None:
                     name = names[raw] = raw.decode("utf-8", "surrogateescape")
-                paths.setdefault(line[:40].decode(), name)
+                paths.setdefault(bytes.fromhex(line[:40].decode()), name)
         return paths, missing
 
     def pack_listing(self) -> PackListing:

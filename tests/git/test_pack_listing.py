@@ -35,7 +35,7 @@ def test_the_listing_read_after_the_walk_names_every_blob_as_git_does(repo: GitR
     expected = []
     for oid in paths:
         name, size, disk, base = repo.git(
-            "cat-file", f"--batch-check={fields}", input=oid.encode()
+            "cat-file", f"--batch-check={fields}", input=oid.hex().encode()
         ).split()
         expected.append((name, int(size), int(disk), None if base == ZERO_OID else base))
     assert sorted(rows) == sorted(expected)

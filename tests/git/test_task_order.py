@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from leakward.scanner.git_blob_table import BlobTable
 from leakward.scanner.git_scan import _family_order, _tasks
 from leakward.scanner.sources.git import Blob
 
@@ -25,21 +26,20 @@ def test_the_largest_task_goes_first_and_a_family_stays_together() -> None:
     family = [root] + [
         Blob(_oid(101 + n), "big.json", 1024 * _KIB, base=_oid(100 + n)) for n in range(3)
     ]
-    tasks = _tasks(Path("/repo/.git"), small + family, workers=2)
-    sizes = [sum(blob.size for blob in blobs) for _, blobs in tasks]
+    tasks = [t.blobs() for _, t in _tasks(Path("/repo/.git"), BlobTable.of(small + family), 2)]
+    sizes = [sum(blob.size for blob in blobs) for blobs in tasks]
     assert sizes == sorted(sizes, reverse=True)
     assert len(tasks) >= 3
-    first = {blob.oid for blob in tasks[0][1]}
-    assert {blob.oid for blob in family} <= first
-    assert sorted(blob.oid for _, blobs in tasks for blob in blobs) == sorted(
+    start = tasks[0].index(root)
+    assert tasks[0][start : start + len(family)] == family  # whole, base first, bases kept
+    assert sorted(blob.oid for blobs in tasks for blob in blobs) == sorted(
         blob.oid for blob in small + family
     )
 
 
-def test_families_ordered_beforehand_give_the_same_tasks() -> None:
-    # The scan orders families while git walks for the blobs' names; the tasks must be those it
-    # would have cut afterwards: families whole, bases first, and a base cycle (two packs
-    # disagreeing) broken into blobs scanned on their own.
+def test_a_base_cycle_is_broken_into_blobs_read_whole() -> None:
+    # Two packs disagreeing on bases make a cycle with no root: those blobs are scanned on their
+    # own, while a chain stays one family, bases first.
     blobs = [Blob(_oid(n), f"small/{n}.txt", 300 * _KIB) for n in range(30)]
     blobs += [Blob(_oid(200 + n), "chain.txt", 900 * _KIB, base=_oid(199 + n)) for n in range(1, 6)]
     blobs.insert(3, Blob(_oid(200), "chain.txt", 900 * _KIB))
@@ -47,8 +47,12 @@ def test_families_ordered_beforehand_give_the_same_tasks() -> None:
         Blob(_oid(300), "loop.txt", 10 * _KIB, base=_oid(301)),
         Blob(_oid(301), "loop.txt", 10 * _KIB, base=_oid(300)),
     ]
-    order = _family_order(blobs)
-    assert order[2] == [len(blobs) - 2, len(blobs) - 1]
-    assert _tasks(Path("/repo/.git"), blobs, 2, order) == _tasks(Path("/repo/.git"), blobs, 2)
-    (chain,) = [t for _, t in _tasks(Path("/repo/.git"), blobs, 2, order) if blobs[3] in t]
-    assert [b.oid for b in chain if b.path == "chain.txt"] == [_oid(200 + n) for n in range(6)]
+    table = BlobTable.of(blobs)
+    assert _family_order(table)[2] == [len(blobs) - 2, len(blobs) - 1]
+    scanned = [blob for _, task in _tasks(Path("/repo/.git"), table, 2) for blob in task.blobs()]
+    assert [b for b in scanned if b.path == "loop.txt"] == [
+        Blob(_oid(300), "loop.txt", 10 * _KIB),
+        Blob(_oid(301), "loop.txt", 10 * _KIB),
+    ]
+    chain = [b for b in scanned if b.path == "chain.txt"]
+    assert chain == [blobs[3]] + [b for b in blobs if b.path == "chain.txt" and b.base]

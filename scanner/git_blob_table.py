@@ -1,0 +1,137 @@
+"""The blobs of a history scan as columns: a few flat arrays instead of an object per blob.
+
+Stage: orchestration. A history scan holds every blob it will read from the listing to the end
+of the scan, and the workers fork from that process. As `Blob` objects (an object header, a
+40-character id string, its base's id again, two size ints) that cost about 300 bytes a blob:
+572 MB at the peak of a million-blob history, growing with it. Here a blob is its binary id,
+two sizes, its base's position, one flag and a path number: about 45 bytes, and a handful of
+Python objects however many blobs there are. `Blob` objects are made only inside a worker, for
+the blobs of its task.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Sequence
+
+from leakward.scanner.sources.git import Blob
+
+# No base: the blob is read whole, or its base is not scanned.
+NO_BASE = -1
+
+
+class BlobTable:
+    """Blobs in scan order. `bases[n]` is the position of blob n's base in this table, or NO_BASE;
+    a base always comes from the same table, so a task carries its families whole."""
+
+    __slots__ = ("_path_numbers", "bases", "compare", "oids", "path_ids", "paths", "sizes")
+    __slots__ += ("stored", "width")
+
+    def __init__(self, width: int = 20) -> None:
+        # Bytes per binary object id: 20 for SHA-1, 32 for SHA-256.
+        self.width = width
+        self.oids = bytearray()
+        self.sizes = array("Q")
+        self.stored = array("Q")
+        self.bases = array("i")
+        self.compare = bytearray()
+        # Each distinct path once: a million blobs of a history share far fewer paths.
+        self.paths: list[str] = []
+        self.path_ids = array("I")
+        self._path_numbers: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __getstate__(self) -> tuple[object, ...]:
+        # Sent to a worker without the path lookup, which only appending needs.
+        columns = (self.oids, self.sizes, self.stored, self.bases, self.compare, self.path_ids)
+        return (self.width, self.paths, *columns)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        self.width, self.paths, self.oids, self.sizes, self.stored, self.bases = state[:6]  # type: ignore[assignment]
+        self.compare, self.path_ids = state[6:]  # type: ignore[assignment]
+        self._path_numbers = {path: n for n, path in enumerate(self.paths)}
+
+    def append(
+        self,
+        oid: bytes,
+        path: str,
+        size: int,
+        base: int = NO_BASE,
+        compare: bool = False,
+        stored: int = 0,
+    ) -> None:
+        """Adds a blob by its binary id; `base` is the position of its base in this table."""
+        number = self._path_numbers.get(path)
+        if number is None:
+            number = self._path_numbers[path] = len(self.paths)
+            self.paths.append(path)
+        self.oids += oid
+        self.sizes.append(size)
+        self.stored.append(stored)
+        self.bases.append(base)
+        self.compare.append(compare)
+        self.path_ids.append(number)
+
+    def oid(self, n: int) -> str:
+        return self.oids[n * self.width : (n + 1) * self.width].hex()
+
+    def path(self, n: int) -> str:
+        return self.paths[self.path_ids[n]]
+
+    def blob(self, n: int) -> Blob:
+        base = self.bases[n]
+        return Blob(
+            self.oid(n),
+            self.path(n),
+            self.sizes[n],
+            None if base == NO_BASE else self.oid(base),
+            bool(self.compare[n]),
+            self.stored[n],
+        )
+
+    def blobs(self) -> list[Blob]:
+        return [self.blob(n) for n in range(len(self))]
+
+    def total_size(self) -> int:
+        return sum(self.sizes)
+
+    def select(self, positions: Sequence[int]) -> BlobTable:
+        """The blobs at `positions`, in that order. A base kept is one listed earlier in the
+        selection: a cycle (two packs disagreeing on bases) or a base left out is read whole."""
+        part = BlobTable(self.width)
+        placed: dict[int, int] = {}
+        width = self.width
+        for n in positions:
+            base = placed.get(self.bases[n], NO_BASE)
+            part.append(
+                bytes(self.oids[n * width : (n + 1) * width]),
+                self.path(n),
+                self.sizes[n],
+                base,
+                bool(self.compare[n]),
+                self.stored[n],
+            )
+            placed[n] = len(part) - 1
+        return part
+
+    @classmethod
+    def of(cls, blobs: Iterable[Blob]) -> BlobTable:
+        """A table of `Blob`s whose bases are given by id (a base not among them is dropped)."""
+        table = cls()
+        listed = list(blobs)
+        if listed:
+            table.width = len(listed[0].oid) // 2
+        position = {blob.oid: n for n, blob in enumerate(listed)}
+        for n, blob in enumerate(listed):
+            base = position.get(blob.base, NO_BASE) if blob.base else NO_BASE
+            table.append(
+                bytes.fromhex(blob.oid),
+                blob.path,
+                blob.size,
+                NO_BASE if base == n else base,
+                blob.compare,
+                blob.stored,
+            )
+        return table
