@@ -252,7 +252,7 @@ def _family_order(table: BlobTable) -> _FamilyOrder:
     # Each blob's deltas as one flat run per base (`first[base]` to `first[base + 1]` in
     # `deltas`): a list per base cost more than the table itself.
     first = array("q", bytes(8 * (count + 1)))
-    roots: list[int] = []
+    roots = array("q")
     for n, base in enumerate(bases):
         if base != NO_BASE and base != n:
             first[base + 1] += 1
