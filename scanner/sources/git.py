@@ -136,12 +136,14 @@ class Repository:
             common = common / pointer.read_text().strip()
         return (common / "shallow").is_file()
 
-    def lines(self, *args: str) -> Iterator[bytes]:
+    def lines(self, *args: str, config: Sequence[str] = ()) -> Iterator[bytes]:
         """A git command's output lines (without the newline) as it writes them: a listing of a
-        million objects is never held whole. Raises SourceError when git fails."""
+        million objects is never held whole; `config` are `name=value` settings for this run.
+        Raises SourceError when git fails."""
+        settings = [option for setting in config for option in ("-c", setting)]
         with tempfile.TemporaryFile() as stderr:
             process = subprocess.Popen(
-                [*git_at(self.git_dir), *args],
+                [*git_at(self.git_dir), *settings, *args],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 bufsize=1 << 20,
@@ -172,8 +174,12 @@ class Repository:
         names: dict[bytes, str] = {}
         paths: dict[bytes, str] = {}
         missing: list[str] = []
+        # git keeps up to core.deltaBaseCacheLimit (96 MiB) of inflated delta bases while it
+        # reads the trees: that made this walk the largest process of a history scan (rails
+        # 221 MB, of which 90 MB the cache; a 1M-blob history 323 MB). At 16 MiB its CPU time
+        # stayed within the noise of the default (rails: 4.8-6.0 s against 4.8-5.1 s).
         listing = ("rev-list", "--objects", "--filter=object:type=blob", "--missing=print")
-        for line in self.lines(*listing, *revs):
+        for line in self.lines(*listing, *revs, config=("core.deltaBaseCacheLimit=16m",)):
             if line.startswith(b"?"):
                 missing.append(line[1:].decode())
             elif len(line) > 41 and line[40:41] == b" ":

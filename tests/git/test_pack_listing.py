@@ -49,3 +49,13 @@ def test_a_listing_git_could_not_make_says_what_to_check(tmp_path: Path) -> None
     ):
         list(listing.rows())
     assert "git fsck" in (raised.value.hint or "")
+
+
+def test_settings_given_to_a_streamed_command_reach_git(repo: GitRepo) -> None:
+    # The walk for reachable blobs runs with a small delta-base cache (see reachable_blobs):
+    # the setting must be git's for that run, whatever the user's configuration says.
+    repo.commit("one", **{"a.txt": "a\n"})
+    history = Repository(repo.path)
+    setting = "core.deltaBaseCacheLimit"
+    read = list(history.lines("config", "--get", setting, config=(f"{setting}=16m",)))
+    assert read == [b"16m"]
