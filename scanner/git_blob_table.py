@@ -63,16 +63,28 @@ class BlobTable:
         stored: int = 0,
     ) -> None:
         """Adds a blob by its binary id; `base` is the position of its base in this table."""
-        number = self._path_numbers.get(path)
-        if number is None:
-            number = self._path_numbers[path] = len(self.paths)
-            self.paths.append(path)
         self.oids += oid
         self.sizes.append(size)
         self.stored.append(stored)
         self.bases.append(base)
         self.compare.append(compare)
-        self.path_ids.append(number)
+        self.path_ids.append(self.path_number(path))
+
+    def path_number(self, path: str) -> int:
+        """The number of `path` in `paths`, added if new."""
+        number = self._path_numbers.get(path)
+        if number is None:
+            number = self._path_numbers[path] = len(self.paths)
+            self.paths.append(path)
+        return number
+
+    def adopt(
+        self, oids: bytearray, sizes: array[int], stored: array[int], compare: bytearray
+    ) -> None:
+        """Takes these columns as its own, without copies: blobs numbered by `path_ids`
+        already, none with a base yet. For a table built in place of another's columns."""
+        self.oids, self.sizes, self.stored, self.compare = oids, sizes, stored, compare
+        self.bases = array("i", [NO_BASE]) * len(sizes)
 
     def oid(self, n: int) -> str:
         return self.oids[n * self.width : (n + 1) * self.width].hex()
