@@ -48,16 +48,22 @@ class CommitOrder:
         walk it themselves, reporting what they could not read)."""
         return self._process.wait() == 0
 
+    def _written(self) -> None:
+        """Waits for git to finish, then rewinds: read while git still wrote, the listing
+        ended early now and then on a loaded machine (a flaky refs test in tests/git)."""
+        self._process.wait()
+        self._out.seek(0)
+
     def lines(self) -> Iterator[str]:
         """`commit parent...` per commit, children before their parents."""
-        self._out.seek(0)
+        self._written()
         for line in self._out:
             yield line.decode().rstrip("\n")
 
     def count(self) -> int:
         """How many commits git listed: a progress bar's total, without a count of its own."""
         if self._count is None:
-            self._out.seek(0)
+            self._written()
             self._count = sum(1 for _ in self._out)
         return self._count
 
@@ -67,7 +73,7 @@ class CommitOrder:
         size = -(-self.count() // max(1, count)) or 1
         runs: list[bytes] = []
         current: list[bytes] = []
-        self._out.seek(0)
+        self._written()
         for line in self._out:
             current.append(line.split(b" ", 1)[0].rstrip(b"\n") + b"\n")
             if len(current) == size:
