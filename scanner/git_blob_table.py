@@ -24,8 +24,17 @@ class BlobTable:
     """Blobs in scan order. `bases[n]` is the position of blob n's base in this table, or NO_BASE;
     a base always comes from the same table, so a task carries its families whole."""
 
-    __slots__ = ("_path_numbers", "bases", "compare", "oids", "path_ids", "paths", "sizes")
-    __slots__ += ("stored", "width")
+    __slots__ = (
+        "_path_numbers",
+        "bases",
+        "compare",
+        "oids",
+        "path_ids",
+        "paths",
+        "sizes",
+        "stored",
+        "width",
+    )
 
     def __init__(self, width: int = 20) -> None:
         # Bytes per binary object id: 20 for SHA-1, 32 for SHA-256.
