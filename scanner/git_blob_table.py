@@ -6,13 +6,15 @@ of the scan, and the workers fork from that process. As `Blob` objects (an objec
 572 MB at the peak of a million-blob history, growing with it. Here a blob is its binary id,
 two sizes, its base's position, one flag and a path number: about 45 bytes, and a handful of
 Python objects however many blobs there are. `Blob` objects are made only inside a worker, for
-the blobs of its task.
+the blobs of its task. `families` orders a table's blobs by delta family, each base before its
+deltas, as the workers read them.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeAlias
 
 from leakward.scanner.sources.git import Blob
 
@@ -156,3 +158,61 @@ class BlobTable:
                 blob.stored,
             )
         return table
+
+
+def families(table: BlobTable) -> Iterator[Sequence[int]]:
+    """Positions of the blobs of each delta family, each base before its deltas, families in
+    storage order. Yielded one at a time: most families are one blob, and a list of them all
+    cost an object per blob."""
+    positions, starts, loose = family_order(table)
+    for start, end in zip(starts, [*starts[1:], len(positions)], strict=True):
+        yield positions[start:end]
+    # A cycle (two packs disagreeing on bases) has no root: those blobs are read whole.
+    for n in loose:
+        table.bases[n] = NO_BASE
+        yield (n,)
+
+
+# Delta families as positions in a table of blobs: all of them family after family, where each
+# family starts, and the positions no family reached. Flat arrays rather than a list per
+# family: most families are one blob.
+FamilyOrder: TypeAlias = "tuple[array[int], array[int], list[int]]"
+
+
+def family_order(table: BlobTable) -> FamilyOrder:
+    """Where each delta family's blobs are in `table`, each base before its deltas."""
+    count = len(table)
+    bases = table.bases
+    # Each blob's deltas as one flat run per base (`first[base]` to `first[base + 1]` in
+    # `deltas`): a list per base cost more than the table itself.
+    first = array("q", bytes(8 * (count + 1)))
+    roots = array("q")
+    for n, base in enumerate(bases):
+        if base != NO_BASE and base != n:
+            first[base + 1] += 1
+        else:
+            roots.append(n)
+    for n in range(count):
+        first[n + 1] += first[n]
+    deltas = array("q", bytes(8 * first[count]))
+    filled = array("q", first)
+    for n, base in enumerate(bases):
+        if base != NO_BASE and base != n:
+            deltas[filled[base]] = n
+            filled[base] += 1
+    del filled
+    order, starts = array("q"), array("q")
+    placed = bytearray(count)
+    for root in roots:
+        starts.append(len(order))
+        order.append(root)
+        placed[root] = 1
+        walked = len(order) - 1
+        while walked < len(order):  # grows while it is walked: breadth first
+            parent = order[walked]
+            for child in deltas[first[parent] : first[parent + 1]]:
+                if not placed[child]:
+                    placed[child] = 1
+                    order.append(child)
+            walked += 1
+    return order, starts, [n for n, done in enumerate(placed) if not done]

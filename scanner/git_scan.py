@@ -12,16 +12,16 @@ from __future__ import annotations
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
-from leakward.scanner.git_blob_table import NO_BASE, BlobTable
-from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole, worth_comparing
+from leakward.scanner.git_blob_table import BlobTable, families
+from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole
+from leakward.scanner.git_listing import Listed, merged, too_large
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Finding, Origin, ScanResult, Skipped
@@ -54,10 +54,6 @@ from leakward.scanner.time_budget import TimeBudgetError, time_budget
 # pack mappings), small enough to balance two cores and keep progress moving.
 _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
-# A delta under 1/_REBUILT_SHARE of its blob is rebuilt from its base, held in memory, rather than
-# piped from cat-file. Past that, Python applying a delta's many instructions can cost more than
-# git inflating it: rebuilding every delta took nearly twice the CPU on botocore's history.
-_REBUILT_SHARE = 20
 # Plain-text blobs up to _BATCH_BLOB_BYTES are located together, _BATCH_BYTES at a time.
 _BATCH_BLOB_BYTES = 64 * 1024
 _BATCH_BYTES = 1024 * 1024
@@ -226,64 +222,6 @@ def _scan_blobs(task: tuple[str, BlobTable]) -> _BlobResults:
     return scanner.results
 
 
-def _families(table: BlobTable) -> Iterator[Sequence[int]]:
-    """Positions of the blobs of each delta family, each base before its deltas, families in
-    storage order. Yielded one at a time: most families are one blob, and a list of them all
-    cost an object per blob."""
-    positions, starts, loose = _family_order(table)
-    for start, end in zip(starts, [*starts[1:], len(positions)], strict=True):
-        yield positions[start:end]
-    # A cycle (two packs disagreeing on bases) has no root: those blobs are read whole.
-    for n in loose:
-        table.bases[n] = NO_BASE
-        yield (n,)
-
-
-# Delta families as positions in a table of blobs: all of them family after family, where each
-# family starts, and the positions no family reached. Flat arrays rather than a list per
-# family: most families are one blob.
-_FamilyOrder: TypeAlias = "tuple[array[int], array[int], list[int]]"
-
-
-def _family_order(table: BlobTable) -> _FamilyOrder:
-    """Where each delta family's blobs are in `table`, each base before its deltas."""
-    count = len(table)
-    bases = table.bases
-    # Each blob's deltas as one flat run per base (`first[base]` to `first[base + 1]` in
-    # `deltas`): a list per base cost more than the table itself.
-    first = array("q", bytes(8 * (count + 1)))
-    roots = array("q")
-    for n, base in enumerate(bases):
-        if base != NO_BASE and base != n:
-            first[base + 1] += 1
-        else:
-            roots.append(n)
-    for n in range(count):
-        first[n + 1] += first[n]
-    deltas = array("q", bytes(8 * first[count]))
-    filled = array("q", first)
-    for n, base in enumerate(bases):
-        if base != NO_BASE and base != n:
-            deltas[filled[base]] = n
-            filled[base] += 1
-    del filled
-    order, starts = array("q"), array("q")
-    placed = bytearray(count)
-    for root in roots:
-        starts.append(len(order))
-        order.append(root)
-        placed[root] = 1
-        walked = len(order) - 1
-        while walked < len(order):  # grows while it is walked: breadth first
-            parent = order[walked]
-            for child in deltas[first[parent] : first[parent + 1]]:
-                if not placed[child]:
-                    placed[child] = 1
-                    order.append(child)
-            walked += 1
-    return order, starts, [n for n, done in enumerate(placed) if not done]
-
-
 def _tasks(git_dir: Path, table: BlobTable, workers: int) -> list[tuple[str, BlobTable]]:
     total = table.total_size()
     # At least a few tasks per worker so both cores stay busy to the end.
@@ -293,7 +231,7 @@ def _tasks(git_dir: Path, table: BlobTable, workers: int) -> list[tuple[str, Blo
     size = 0
     sizes = table.sizes
     # A family stays in one task: its deltas need their base's findings.
-    for family in _families(table):
+    for family in families(table):
         current.extend(family)
         size += sum(sizes[n] for n in family)
         if size >= limit or len(current) >= _TASK_BLOBS:
@@ -344,7 +282,7 @@ def _scan_all(
         on_result=collect,
         # A task whose worker died is retried one delta family at a time (a delta needs its
         # base), so one poisonous blob costs its family, not the task's thousands of blobs.
-        split=lambda task: [(task[0], task[1].select(family)) for family in _families(task[1])],
+        split=lambda task: [(task[0], task[1].select(family)) for family in families(task[1])],
         on_lost=lost,
     )
     return results
@@ -356,7 +294,7 @@ def _sized(blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped]) 
     kept = []
     for blob in blobs:
         if blob.size > limit:
-            skipped.append(Skipped(blob.path, f"blob larger than the {limit >> 20} MiB limit"))
+            skipped.append(too_large(blob.path, limit))
         else:
             kept.append(blob)
     return kept
@@ -400,14 +338,14 @@ def _scan_history(
     # listing is read into columns (the blobs are held so until the end: git_blob_table).
     with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
         reaching = walker.submit(repo.reachable_blobs, revs)
-        listed = _Listed.read(listing.rows())
+        listed = Listed.read(listing.rows())
         # Built (or loaded from its cache) while git still walks, not after it: the workers
         # fork from this process and inherit it.
         matcher_for(ruleset, options)
         paths, missing = reaching.result()
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     limit = options.file_limits.max_file_size
-    blobs, unreachable = _merged(listed, paths, all_objects, limit, skipped)
+    blobs, unreachable = merged(listed, paths, all_objects, limit, skipped)
     del listed, paths
     phases.finished(len(blobs))
     phases.begin("scanning", "objects")
@@ -421,97 +359,6 @@ def _scan_history(
         repo, revs, needed, results.tally.skipped, phases, order, options.workers
     )
     return _grouped(repo, results, introductions, started, phases, order)
-
-
-class _Listed:
-    """The object listing's blobs as columns, before they are named: how each is read (see
-    _REBUILT_SHARE). `bases` holds each one's delta base id, or zero bytes."""
-
-    def __init__(self) -> None:
-        self.width = 20
-        self.oids = bytearray()
-        self.bases = bytearray()
-        self.sizes = array("Q")
-        self.stored = array("Q")
-        self.compare = bytearray()
-
-    def __len__(self) -> int:
-        return len(self.sizes)
-
-    @classmethod
-    def read(cls, rows: Iterable[tuple[str, int, int, str | None]]) -> _Listed:
-        listed = cls()
-        for oid, size, stored, base in rows:
-            listed.width = len(oid) // 2
-            listed.oids += bytes.fromhex(oid)
-            linked = base is not None and stored * _REBUILT_SHARE < size
-            listed.bases += bytes.fromhex(base) if base and linked else bytes(listed.width)
-            listed.sizes.append(size)
-            listed.stored.append(stored if base is None else 0)
-            listed.compare.append(worth_comparing(size, stored))
-        return listed
-
-
-def _merged(
-    listed: _Listed,
-    paths: dict[bytes, str],
-    all_objects: bool,
-    limit: int,
-    skipped: list[Skipped],
-) -> tuple[BlobTable, set[str]]:
-    """The listed blobs named by the walk (with `all_objects`, the unreachable ones too), then
-    the ones the walk named but the listing left out; and the ids of the unreachable ones.
-    Blobs over `limit` are reported, not kept. `paths` is consumed."""
-    table = BlobTable(listed.width)
-    unreachable: set[str] = set()
-    width = listed.width
-    # Each name, once taken, is replaced by its blob's position in the table (NO_BASE for a blob
-    # left out): the walk's own dictionary then finds the bases, with no second one.
-    positions: dict[bytes, str | int] = paths  # type: ignore[assignment]
-    rows = array("q")  # the listing row of each blob in the table
-    # The table is built in the listing's own columns, each kept blob moved down to its place:
-    # a second copy of them cost a million-blob history 45 MB at its peak.
-    kept = 0
-    for n in range(len(listed)):
-        oid = bytes(listed.oids[n * width : (n + 1) * width])
-        name = positions.get(oid)
-        if isinstance(name, int):
-            continue  # listed again, from a second pack
-        if name is None:
-            if not all_objects:
-                continue
-            unreachable.add(oid.hex())
-            name = f"(unreachable blob {oid.hex()[:12]})"
-        size = listed.sizes[n]
-        if size > limit:
-            skipped.append(Skipped(name, f"blob larger than the {limit >> 20} MiB limit"))
-            positions[oid] = NO_BASE
-            continue
-        positions[oid] = kept
-        rows.append(n)
-        listed.oids[kept * width : (kept + 1) * width] = oid
-        listed.sizes[kept] = size
-        listed.stored[kept] = listed.stored[n]
-        listed.compare[kept] = listed.compare[n]
-        table.path_ids.append(table.path_number(name))
-        kept += 1
-    del listed.oids[kept * width :], listed.sizes[kept:], listed.stored[kept:]
-    del listed.compare[kept:]
-    table.adopt(listed.oids, listed.sizes, listed.stored, listed.compare)
-    empty = bytes(width)
-    for position, n in enumerate(rows):
-        base = bytes(listed.bases[n * width : (n + 1) * width])
-        if base != empty:
-            found = positions.get(base)
-            if isinstance(found, int) and found != NO_BASE and found != position:
-                table.bases[position] = found
-    # Reachable but not listed: a corrupt object is left out of the object listing; asking
-    # cat-file for it anyway is what gets it reported instead of silently unscanned.
-    for oid, name in positions.items():
-        if isinstance(name, str):
-            table.append(oid, name, 0)
-    positions.clear()
-    return table, unreachable
 
 
 def _notes(repo: Repository) -> list[Skipped]:

@@ -13,7 +13,7 @@ import pickle
 import tracemalloc
 
 from leakward.scanner.git_blob_table import BlobTable
-from leakward.scanner.git_scan import _Listed, _merged
+from leakward.scanner.git_listing import Listed, merged
 from leakward.scanner.sources.git import Repository
 from tests.git.repos import GitRepo
 
@@ -37,8 +37,8 @@ def _history(repo: GitRepo) -> None:
 def _table(history: Repository) -> BlobTable:
     with history.pack_listing() as listing:
         paths, _ = history.reachable_blobs(["--all"])
-        listed = _Listed.read(listing.rows())
-    table, _ = _merged(listed, paths, False, 1 << 30, [])
+        listed = Listed.read(listing.rows())
+    table, _ = merged(listed, paths, False, 1 << 30, [])
     return table
 
 

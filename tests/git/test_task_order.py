@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from leakward.scanner.git_blob_table import BlobTable
-from leakward.scanner.git_scan import _family_order, _tasks
+from leakward.scanner.git_blob_table import BlobTable, family_order
+from leakward.scanner.git_scan import _tasks
 from leakward.scanner.sources.git import Blob
 
 _KIB = 1024
@@ -48,7 +48,7 @@ def test_a_base_cycle_is_broken_into_blobs_read_whole() -> None:
         Blob(_oid(301), "loop.txt", 10 * _KIB, base=_oid(300)),
     ]
     table = BlobTable.of(blobs)
-    assert _family_order(table)[2] == [len(blobs) - 2, len(blobs) - 1]
+    assert family_order(table)[2] == [len(blobs) - 2, len(blobs) - 1]
     scanned = [blob for _, task in _tasks(Path("/repo/.git"), table, 2) for blob in task.blobs()]
     assert [b for b in scanned if b.path == "loop.txt"] == [
         Blob(_oid(300), "loop.txt", 10 * _KIB),

@@ -1,0 +1,118 @@
+"""From git's two listings of a history to the table of blobs a history scan reads.
+
+Stage: orchestration. `git cat-file --batch-all-objects --batch-check` lists every object with
+its size, stored size and delta base; `git rev-list --objects` names the reachable ones. `Listed`
+holds the first as columns while git still walks for the second; `merged` joins them into a
+`BlobTable` (git_blob_table.py) in the listing's own columns, so a million-blob history is never
+held twice.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+from leakward.scanner.git_blob_table import NO_BASE, BlobTable
+from leakward.scanner.git_delta import worth_comparing
+from leakward.scanner.models import Skipped
+
+# A delta under 1/_REBUILT_SHARE of its blob is rebuilt from its base, held in memory, rather than
+# piped from cat-file. Past that, Python applying a delta's many instructions can cost more than
+# git inflating it: rebuilding every delta took nearly twice the CPU on botocore's history.
+_REBUILT_SHARE = 20
+
+
+class Listed:
+    """The object listing's blobs as columns, before they are named: how each is read (see
+    _REBUILT_SHARE). `bases` holds each one's delta base id, or zero bytes."""
+
+    def __init__(self) -> None:
+        self.width = 20
+        self.oids = bytearray()
+        self.bases = bytearray()
+        self.sizes = array("Q")
+        self.stored = array("Q")
+        self.compare = bytearray()
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    @classmethod
+    def read(cls, rows: Iterable[tuple[str, int, int, str | None]]) -> Listed:
+        listed = cls()
+        for oid, size, stored, base in rows:
+            listed.width = len(oid) // 2
+            listed.oids += bytes.fromhex(oid)
+            linked = base is not None and stored * _REBUILT_SHARE < size
+            listed.bases += bytes.fromhex(base) if base and linked else bytes(listed.width)
+            listed.sizes.append(size)
+            listed.stored.append(stored if base is None else 0)
+            listed.compare.append(worth_comparing(size, stored))
+        return listed
+
+
+def merged(
+    listed: Listed,
+    paths: dict[bytes, str],
+    all_objects: bool,
+    limit: int,
+    skipped: list[Skipped],
+) -> tuple[BlobTable, set[str]]:
+    """The listed blobs named by the walk (with `all_objects`, the unreachable ones too), then
+    the ones the walk named but the listing left out; and the ids of the unreachable ones.
+    Blobs over `limit` are reported, not kept. `paths` is consumed."""
+    table = BlobTable(listed.width)
+    unreachable: set[str] = set()
+    width = listed.width
+    # Each name, once taken, is replaced by its blob's position in the table (NO_BASE for a blob
+    # left out): the walk's own dictionary then finds the bases, with no second one.
+    positions: dict[bytes, str | int] = paths  # type: ignore[assignment]
+    rows = array("q")  # the listing row of each blob in the table
+    # The table is built in the listing's own columns, each kept blob moved down to its place:
+    # a second copy of them cost a million-blob history 45 MB at its peak.
+    kept = 0
+    for n in range(len(listed)):
+        oid = bytes(listed.oids[n * width : (n + 1) * width])
+        name = positions.get(oid)
+        if isinstance(name, int):
+            continue  # listed again, from a second pack
+        if name is None:
+            if not all_objects:
+                continue
+            unreachable.add(oid.hex())
+            name = f"(unreachable blob {oid.hex()[:12]})"
+        size = listed.sizes[n]
+        if size > limit:
+            skipped.append(too_large(name, limit))
+            positions[oid] = NO_BASE
+            continue
+        positions[oid] = kept
+        rows.append(n)
+        listed.oids[kept * width : (kept + 1) * width] = oid
+        listed.sizes[kept] = size
+        listed.stored[kept] = listed.stored[n]
+        listed.compare[kept] = listed.compare[n]
+        table.path_ids.append(table.path_number(name))
+        kept += 1
+    del listed.oids[kept * width :], listed.sizes[kept:], listed.stored[kept:]
+    del listed.compare[kept:]
+    table.adopt(listed.oids, listed.sizes, listed.stored, listed.compare)
+    empty = bytes(width)
+    for position, n in enumerate(rows):
+        base = bytes(listed.bases[n * width : (n + 1) * width])
+        if base != empty:
+            found = positions.get(base)
+            if isinstance(found, int) and found != NO_BASE and found != position:
+                table.bases[position] = found
+    # Reachable but not listed: a corrupt object is left out of the object listing; asking
+    # cat-file for it anyway is what gets it reported instead of silently unscanned.
+    for oid, name in positions.items():
+        if isinstance(name, str):
+            table.append(oid, name, 0)
+    positions.clear()
+    return table, unreachable
+
+
+def too_large(path: str, limit: int) -> Skipped:
+    """What a blob over the size limit is reported as, from either kind of history scan."""
+    return Skipped(path, f"blob larger than the {limit >> 20} MiB limit")
