@@ -175,10 +175,7 @@ def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence
                         f"where it usually has {2**usual.centre:,.0f}",
                     )
                 )
-    if not moved:
-        return None
-    points, words = max(moved)
-    return Evidence("tokens_per_request", points * weight, words)
+    return _strongest("tokens_per_request", moved, weight)
 
 
 def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
@@ -194,10 +191,7 @@ def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | Non
                     f"{2**shape.output_ratio.centre:.2f}",
                 )
             )
-    if not moved:
-        return None
-    points, words = max(moved)
-    return Evidence("output_ratio", points * weight, words)
+    return _strongest("output_ratio", moved, weight)
 
 
 def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
@@ -222,10 +216,15 @@ def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None
                     f"is usually {usual.centre:.0%}: requests that share none of its prompts",
                 )
             )
+    return _strongest("cache", moved, weight)
+
+
+def _strongest(kind: str, moved: list[tuple[float, str]], weight: float) -> Evidence | None:
+    """The model whose figure moved most, as the cell's evidence of `kind`; None if none did."""
     if not moved:
         return None
     points, words = max(moved)
-    return Evidence("cache", points * weight, words)
+    return Evidence(kind, points * weight, words)
 
 
 def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:
