@@ -71,6 +71,8 @@ class Tally:
     missed: tuple[Theft, ...]
     clean_days: int
     flagged_days: int
+    # per owner archetype: (archetype, clean key-days, flagged), to see where false alarms come from
+    by_archetype: tuple[tuple[str, int, int], ...] = ()
 
 
 def moment(value: object) -> int:
@@ -118,16 +120,19 @@ def tally(flags: Iterable[Flag], world: World) -> Tally:
         is_hit = any(f.start <= theft.onset + WINDOW and f.end > theft.onset for f in mine)
         (caught if is_hit else missed).append(theft)
     onset = {t.key_id: t.onset for t in world.thefts}
-    clean = flagged = 0
+    days: dict[str, list[int]] = {}
     for key in world.keys:
         mine = by_key.get(key.key_id, [])
+        count = days.setdefault(key.archetype, [0, 0])
         for day in judged_days(world):
             first, last = START + day * DAY, START + (day + 1) * DAY
             if key.key_id in onset and last > onset[key.key_id]:
                 continue
-            clean += 1
-            flagged += any(f.start < last and f.end > first for f in mine)
-    return Tally(tuple(caught), tuple(missed), clean, flagged)
+            count[0] += 1
+            count[1] += any(f.start < last and f.end > first for f in mine)
+    clean, flagged = (sum(c[i] for c in days.values()) for i in (0, 1))
+    rows = tuple((name, c[0], c[1]) for name, c in sorted(days.items()))
+    return Tally(tuple(caught), tuple(missed), clean, flagged, rows)
 
 
 def hourly_tokens(world: World) -> dict[str, list[int]]:
@@ -213,6 +218,14 @@ def report(provider: str, results: dict[str, list[Tally]], worlds: list[World]) 
         days = sum(t.clean_days for t in tallies)
         flagged = sum(t.flagged_days for t in tallies)
         lines.append(f"{method:<24} {_ratio(caught, thefts):<22} {_ratio(flagged, days)}")
+    lines.append("clean key-days flagged per owner archetype (flagged/clean):")
+    for method, tallies in results.items():
+        totals: dict[str, list[int]] = {}
+        for row in (r for t in tallies for r in t.by_archetype):
+            pair = totals.setdefault(row[0], [0, 0])
+            pair[0], pair[1] = pair[0] + row[2], pair[1] + row[1]
+        cells = " ".join(f"{name} {f}/{c}" for name, (f, c) in totals.items())
+        lines.append(f"  {method:<22} {cells}")
     lines.append(f"{'kind':<16} {'size':<7} " + " ".join(f"{m[:14]:>14}" for m in results))
     for kind in THIEVES:
         for size in SIZES:
@@ -251,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--providers", nargs="+", choices=PROVIDERS, default=list(PROVIDERS))
     parser.add_argument("--calibration-seed", type=int, default=99)
     parser.add_argument("--misses", action="store_true", help="list the thefts the watch missed")
+    parser.add_argument("--alerts", type=Path, help="keep each world's alerts.json here")
     args = parser.parse_args(argv)
     for provider in args.providers:
         k = calibrate_k(build_world(provider, args.calibration_seed))
@@ -264,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 began = time.monotonic()
                 flags = run_watch(world, Path(folder))
                 took = time.monotonic() - began
+                if args.alerts:
+                    args.alerts.mkdir(parents=True, exist_ok=True)
+                    kept = args.alerts / f"alerts-{provider}-{seed}.json"
+                    kept.write_bytes((Path(folder) / "alerts.json").read_bytes())
             print(f"{provider} seed {seed}: {len(flags)} alerts in {took:.0f} s", file=sys.stderr)
             results[methods[0]].append(tally(flags, world))
             results[methods[1]].append(tally([f for f in flags if f.score >= HANDOFF], world))

@@ -126,6 +126,9 @@ def test_an_alert_on_a_clean_key_flags_each_day_it_covers_once(world: World) -> 
     assert (base.flagged_days, one.flagged_days, two.flagged_days) == (0, 1, 2)
     assert history.flagged_days == 0
     assert base.clean_days == one.clean_days
+    archetype = next(k.archetype for k in world.keys if k.key_id == clean)
+    assert [(row[0], row[2]) for row in two.by_archetype if row[2]] == [(archetype, 2)]
+    assert sum(row[1] for row in two.by_archetype) == two.clean_days
 
 
 def test_days_from_a_thefts_onset_on_are_not_clean(world: World) -> None:
