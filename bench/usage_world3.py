@@ -26,11 +26,17 @@ Assumptions and where they come from (public material; figures are our own round
 - Consumer apps have an evening peak and a trough near 04:00 local at ~15% of the peak.
 - Model migrations take days: traffic moves from the old model to its successor over 2-8 days
   (providers publish deprecation schedules; teams roll out behind flags).
-- Leaked AI keys are resold or used for "LLMjacking" (Sysdig TRT 2024 write-ups: proxies that
-  resell access, use of the most expensive models, activity that ramps up and persists for days;
-  GitGuardian and honeypot studies: first use minutes after exposure). Thieves here: ramp, night,
-  dearer model, flood, modest volume at never-used hours, owner mimicry, cache-heavy proxies,
-  stop-and-resume, and oversized prompts.
+- Stolen AI keys are burnt for compute ("LLMjacking", named by Sysdig's threat research team in
+  May 2024; sysdig.com/blog/strengthen-llms-with-sysdig and its LLMjacking posts): access resold
+  through reverse proxies (many users, round the clock), a taste for the dearest models, quick
+  moves to new models, costs up to tens of thousands of dollars a day. Honeypot studies cited in
+  issue 20: first use within minutes of exposure. Thieves here: ramp, night, dearer model, flood,
+  modest volume at never-used hours, owner mimicry, cache-heavy proxies, stop-and-resume,
+  oversized prompts.
+
+Limits: one-hour buckets only; one owner region per key; thieves act alone on a key; sizes are
+relative to the key's mean active hour, so on a key whose hours vary a lot a "large" theft may
+hide; a key never used in the 42 days looks, from its pages alone, like a key just created.
 """
 
 from __future__ import annotations
