@@ -1,19 +1,29 @@
 """The cost per MB of each hostile shape of issue #16 against plain text of the same size.
 
-`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1]` builds each
+`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]` builds each
 shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk with the
 matcher, and prints CPU seconds per MB (process time: the machine may be shared, and wall time
 then measures the neighbours), the ratio to plain text (the goal is within 3x for every
 shape) and the decoded bytes rescanned. Plain text is scanned at the same size first, and the
 scanner's own Python source for a baseline with the keywords and escapes of ordinary code. Shapes
 that decode are also run at half the size, to show the cost per MB stays flat (linear).
+With `--peers`, gitleaks, betterleaks and Kingfisher (bench/peers.py finds them, in
+$LEAKWARD_BENCH_PEERS) scan each shape written to a file of its own, in the same run: their CPU
+seconds per MB (their start-up, measured on a one-line file, taken off), the ratio to their own
+plain text, and how many findings each reports, so the 3x goal can be set beside what other
+tools reach on the same bytes. Their reports hold the planted values; they stay in a temporary
+directory that is removed, and only counts are printed.
 A benchmark: it prints, it never fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,9 +33,15 @@ from leakward.rules.loader import load_rules
 from leakward.scanner.engines import make_engine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
+from bench.peers import Peer, locate, peers_home
 from tests.scanner.hostile import SHAPES
 
 MB = 1024 * 1024
+# Peers timed here: the scanners with rules for provider tokens (detect-secrets' plugins are
+# entropy and keyword heuristics of another kind, and its report is a baseline of another shape).
+PEERS = ("gitleaks", "betterleaks", "kingfisher")
+# A peer that takes longer than this on one shape is reported as timed out, not waited for.
+PEER_TIMEOUT = 300
 
 
 def build(shape: str, size: int) -> bytes:
@@ -55,11 +71,81 @@ def cost(matcher: Matcher, data: bytes, runs: int) -> tuple[float, int, int]:
     return best, findings, rescanned
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _report_count(out: Path) -> int:
+    """Findings in a peer's JSON report: a list (gitleaks) or `findings` (betterleaks,
+    Kingfisher)."""
+    if not out.exists() or not out.read_bytes().strip():
+        return 0
+    report = json.loads(out.read_bytes())
+    found = report.get("findings", []) if isinstance(report, dict) else report
+    return len(found)
+
+
+def peer_cost(peer: Peer, folder: Path, runs: int) -> tuple[float, int] | None:
+    """(best CPU seconds of `peer` over `runs` scans of `folder`, findings), None on a timeout.
+
+    CPU time of the child, threads included, as `cost` counts the matcher's own."""
+    best, findings = float("inf"), 0
+    for run in range(runs):
+        out = folder.parent / f"{peer.name}-{folder.name}-{run}.json"
+        before = _children_cpu()
+        try:
+            subprocess.run(
+                peer.dir_command(folder, out),
+                capture_output=True,
+                timeout=PEER_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return None
+        best = min(best, _children_cpu() - before)
+        findings = _report_count(out)
+        out.unlink(missing_ok=True)
+    return best, findings
+
+
+def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
+    """Each peer's s/MB per shape and its ratio to its own plain text (see the docstring)."""
+    peers = [peer for peer in locate() if peer.name in PEERS]
+    if not peers:
+        print(f"no peers in {peers_home()}: run bench/peers.py or set LEAKWARD_BENCH_PEERS")
+        return
+    with tempfile.TemporaryDirectory(prefix="linear-peers-") as tmp:
+        folders: dict[str, Path] = {}
+        for name, data in {"start-up": b"lorem ipsum\n", **shapes}.items():
+            folders[name] = Path(tmp) / name
+            folders[name].mkdir()
+            (folders[name] / f"{name}.txt").write_bytes(data)
+        for peer in peers:
+            start_up = peer_cost(peer, folders["start-up"], runs)
+            idle = start_up[0] if start_up else 0.0
+            print(f"{peer.name}: start-up {idle:.3f} s CPU, taken off each figure below")
+            print(f"  {'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}")
+            plain = None
+            for name, data in shapes.items():
+                result = peer_cost(peer, folders[name], runs)
+                size = len(data) / MB
+                if result is None:
+                    print(f"  {name:<16}{size:>6.2f}  timed out after {PEER_TIMEOUT} s")
+                    continue
+                seconds = max(result[0] - idle, 0.0) / size
+                if name == "plain":
+                    plain = seconds
+                ratio = f"{seconds / plain:>9.1f}" if plain else f"{'-':>9}"
+                print(f"  {name:<16}{size:>6.2f}{seconds:>9.3f}{ratio}{result[1]:>10}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=1.0)
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--peers", action="store_true", help="also time gitleaks & co.")
     args = parser.parse_args()
     ruleset = load_rules()
     matcher = Matcher(ruleset, make_engine(ruleset, args.engine))
@@ -82,6 +168,10 @@ def main() -> None:
                 f"{shape:<16}{len(data) / MB:>6.2f}{seconds:>9.3f}{seconds / plain:>9.1f}"
                 f"{findings:>10}{rescanned / len(data):>10.2f}x"
             )
+    if args.peers:
+        # Plain text first: every other shape's ratio is to it.
+        order = ["plain", *(shape for shape in SHAPES if shape != "plain")]
+        compare_peers({shape: build(shape, size) for shape in order}, args.runs)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 import regex
@@ -31,18 +31,22 @@ _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 CHECKSUM_FAILS = "checksum fails: likely an example or a typo"
 
 
-def shannon_entropy(text: str) -> float:
-    """Bits per character.
+# n * log2(n) for the counts a secret's characters reach: a table lookup per distinct character.
+_N_LOG_N = tuple(n * math.log2(n) if n else 0.0 for n in range(1025))
 
-    Characters that occur equally often share one term: a random value's characters mostly
-    occur once or twice, so a few logarithms serve its thirty-odd characters."""
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character: log2(size) - sum(n * log2(n)) / size over each character's count n.
+
+    Counted in C and summed from a table with `map`: a secret is checked once per rule that
+    confirms it, and a logarithm per character group was half the cost of each check."""
     if not text:
         return 0.0
     size = len(text)
-    return -sum(
-        times * (n / size * math.log2(n / size))
-        for n, times in Counter(Counter(text).values()).items()
-    )
+    counts = Counter(text).values()
+    if size >= len(_N_LOG_N):
+        return -sum(n / size * math.log2(n / size) for n in counts)
+    return max(0.0, math.log2(size) - sum(map(_N_LOG_N.__getitem__, counts)) / size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +174,10 @@ class Matcher:
         data: bytes,
         windows: list[tuple[int, int]],
         taken: Sequence[tuple[int, int]] = (),
+        held: Set[tuple[int, int]] = frozenset(),
     ) -> list[_Candidate]:
         """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
-        whose secret overlaps `taken` (sorted, disjoint spans)."""
+        whose secret overlaps `taken` (sorted, disjoint spans) or is exactly a span of `held`."""
         compiled = self._compiled[index]
         groups = compiled.secret_groups
         group = groups[0]
@@ -183,7 +188,7 @@ class Matcher:
                 span = match.span(group) if len(groups) == 1 else _taking_part(match, groups)
                 if span[0] < 0 or span[0] == span[1] or span in seen:
                     continue
-                if taken and overlaps_any(taken, span[0], span[1]):
+                if (taken and overlaps_any(taken, span[0], span[1])) or span in held:
                     continue
                 seen.add(span)
                 self.work.confirmed += 1
@@ -233,9 +238,26 @@ class Matcher:
                 window = (max(0, anchor.start - reach), min(len(data), anchor.end + reach))
                 near.setdefault(index, []).append(window)
         for index, reaches in near.items():
-            found += self._confirm(index, data, merged(reaches))
+            found += self._confirm(index, data, merged(reaches), held=self._held(found, index))
         self._pair(found)
         return _dedupe(found, self._compiled)
+
+    def _held(self, found: list[_Candidate], index: int) -> set[tuple[int, int]]:
+        """Spans an accepted candidate of a rule that `_dedupe` keeps over rule `index` holds:
+        a match of `index` there would be dropped, so it is not read, checked and paired. An
+        AWS secret after `aws_secret_access_key =` was checked again by the bare-secret rule.
+        Key-id rules' candidates hold nothing: pairing may consume them."""
+        ranks = {
+            other: (*_rank(self._compiled[other]), -other)
+            for other in {candidate.index for candidate in found}
+            if other not in self._ids
+        }
+        own = (*_rank(self._compiled[index]), -index)
+        return {
+            (candidate.start, candidate.end)
+            for candidate in found
+            if not candidate.is_vetoed and ranks.get(candidate.index, own) > own
+        }
 
     def _pair(self, found: list[_Candidate]) -> None:
         """Give each secret the nearest key id of its linked rule; that id is then not its own.
