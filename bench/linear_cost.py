@@ -1,10 +1,10 @@
 """The cost per MB of each hostile shape of issue #16 against plain text of the same size.
 
-`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]` builds each
-shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk with the
-matcher, and prints CPU seconds per MB (process time: the machine may be shared, and wall time
-then measures the neighbours), the ratio to plain text (the goal is within 3x for every
-shape) and the decoded bytes rescanned. Plain text is scanned at the same size first, and the
+`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]`
+builds each shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk
+with the matcher, and prints CPU seconds per MB (process time: the machine may be shared, and
+wall time then measures the neighbours), the ratio to plain text (the goal is within 3x for
+every shape) and the decoded bytes rescanned. Plain text is scanned at the same size first, and the
 scanner's own Python source for a baseline with the keywords and escapes of ordinary code. Shapes
 that decode are also run at half the size, to show the cost per MB stays flat (linear).
 With `--peers`, gitleaks, betterleaks and Kingfisher (bench/peers.py finds them, in
@@ -29,11 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.peers import Peer, locate, peers_home
 from leakward.rules.loader import load_rules
 from leakward.scanner.engines import make_engine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
-from bench.peers import Peer, locate, peers_home
 from tests.scanner.hostile import SHAPES
 
 MB = 1024 * 1024

@@ -66,10 +66,19 @@ def unquote(encoded: bytes) -> bytes:
 
     In C: each `%XX` becomes `\\xXX` for the `unicode_escape` codec, which reads every other
     byte as Latin-1, so encoding its answer as Latin-1 gives the bytes back. A backslash is
-    doubled and a lone `%` written as `%25` first, so the codec sees no other escape.
+    doubled first, so the codec sees no other escape. A lone `%` makes the codec fail; only then
+    is each written as `%25` and the codec run again: searching for lone ones first cost every
+    run of escapes a fifth of its decoding.
     """
-    escaped = _LONE_PERCENT.sub(b"%25", encoded).replace(b"\\", b"\\\\").replace(b"%", b"\\x")
-    return escaped.decode("unicode_escape").encode("latin-1")
+    try:
+        return _unicode_escaped(encoded).decode("unicode_escape").encode("latin-1")
+    except UnicodeDecodeError:
+        escaped = _unicode_escaped(_LONE_PERCENT.sub(b"%25", encoded))
+        return escaped.decode("unicode_escape").encode("latin-1")
+
+
+def _unicode_escaped(encoded: bytes) -> bytes:
+    return encoded.replace(b"\\", b"\\\\").replace(b"%", b"\\x")
 
 
 def _offset_map(data: bytes, start: int, end: int) -> OffsetMap:

@@ -119,7 +119,8 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     for position, (_kind, pattern) in enumerate(triggers):
         if pattern in FIRST_ONLY:
             apart.append(_Patterns())
-            apart[-1].add(pattern.encode(), _TRIGGER_BASE + position, hyperscan.HS_FLAG_SINGLEMATCH)
+            flag = hyperscan.HS_FLAG_SINGLEMATCH
+            apart[-1].add(pattern.encode(), _TRIGGER_BASE + position, flag)
         else:
             main.add(pattern.encode(), _TRIGGER_BASE + position, 0)
     return _Plan([main, *apart], frozenset(ungated))

@@ -1,0 +1,54 @@
+"""Work per finding in a dense file (#16): places are told apart without an index when no two
+sightings of a rule overlap, and the overlapping ones still keep the undecoded sighting."""
+
+from __future__ import annotations
+
+import pytest
+
+from leakward.rules.loader import load_rules
+from leakward.scanner import matcher
+from leakward.scanner.matcher import _CompiledRules, _first_per_place, _Located
+from leakward.scanner.spans import SpanIndex
+
+
+def _rules() -> tuple[_CompiledRules, int]:
+    ruleset = load_rules()
+    index = next(i for i, rule in enumerate(ruleset.rules) if rule.id == "github.pat.classic")
+    return _CompiledRules(ruleset.rules, ruleset.allowlist), index
+
+
+def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = SpanIndex.first_overlap
+
+    def counted(self: SpanIndex, start: int, end: int) -> int | None:
+        calls.append(start)
+        return real(self, start, end)
+
+    monkeypatch.setattr(matcher.SpanIndex, "first_overlap", counted)
+    return calls
+
+
+def test_sightings_that_never_overlap_need_no_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled, index = _rules()
+    calls = _counting_lookups(monkeypatch)
+    # Out of order, as findings of several decoding levels arrive.
+    located = [_Located(index, f"v{n}", 50 * n, 50 * n + 40, None, ()) for n in (3, 0, 2, 1)]
+
+    kept = _first_per_place(located, compiled)
+
+    assert [item.start for item in kept] == [0, 50, 100, 150]
+    assert calls == []
+
+
+def test_an_overlap_still_keeps_the_undecoded_sighting(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled, index = _rules()
+    calls = _counting_lookups(monkeypatch)
+    decoded = _Located(index, "value", 10, 50, None, ("base64",))
+    raw = _Located(index, "value", 20, 60, None, ())
+    apart = _Located(index, "other", 100, 140, None, ())
+
+    kept = _first_per_place([decoded, apart, raw], compiled)
+
+    assert kept == [raw, apart]
+    assert len(calls) == 3
