@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import partial
-from operator import itemgetter
 
 import regex
 
@@ -45,11 +44,32 @@ _LITERAL = b"|".join(_literal(quote) for quote in (b'"', b"'", b"`"))
 LITERAL = re.compile(rb"(?s)" + _LITERAL)
 # A literal, then one or more links to the next: a regex tries it from each quote in C.
 _CHAIN = re.compile(rb"(?s)(?:%s)(?:%s(?:%s))+" % (_LITERAL, _LINK, _LITERAL))
-# Each literal's text as group 1 whatever its quote (`regex` branch reset), so `findall` gives
-# a chain's texts in one C call (as 1-tuples: `regex` makes a tuple per branch-reset match).
-_TEXTS = regex.compile(rb"(?s)(?|%s)" % b"|".join(_literal(q, b"(%s)") for q in (b'"', b"'", b"`")))
+# Chains that follow each other with nothing between (`'a'+'b''c'+'d'`): found whole by one
+# match, they are read and joined by a C call or two, not a Python step each.
+_CHAINS = re.compile(rb"(?s)(?:%s)++" % _CHAIN.pattern[4:])
 
-_FIRST = itemgetter(0)
+
+def _joining(quote: bytes) -> bytes:
+    """A literal of a run of chains, as `_JOINER` reads it: its opening quote as group 1 unless
+    a link comes before it, its text as group 2, its closing quote as group 3 unless a link
+    follows it (then the link is taken in, and dropped)."""
+    newline = b"" if quote == b"`" else rb"\n"
+    text = rb"(?:[^%s\\%s]|\\.){0,%d}" % (quote, newline, _MAX_LITERAL - 2)
+    return rb"(?:(?<=\+[ \t\r\n]{0,8})%s|(%s))(%s)(?:%s%s(?=[\"'`])|(%s))" % (
+        quote,
+        quote,
+        text,
+        quote,
+        _LINK,
+        quote,
+    )
+
+
+# Each chain of a run joined by one substitution in C: its literals' texts between its first
+# opening quote and its last closing quote (`regex`: a branch reset numbers the groups of each
+# quote alike, and a group that took no part is empty in the template).
+_JOINER = regex.compile(rb"(?s)(?|%s)" % b"|".join(_joining(q) for q in (b'"', b"'", b"`")))
+_JOINED = rb"\1\2\3"
 
 
 def literal_end(data: bytes, open_: int) -> int | None:
@@ -58,50 +78,52 @@ def literal_end(data: bytes, open_: int) -> int | None:
     return found.end() - 1 if found is not None else None
 
 
-def _joined(data: bytes, chains: list[tuple[int, int]]) -> bytes:
-    """The span from the first chain to the last, each chain one quoted string: its opening
-    quote, its literals' texts, its closing quote."""
+def _joined(data: bytes, runs: list[tuple[int, int]]) -> bytes:
+    """The span from the first run of chains to the last, each chain one quoted string: its
+    opening quote, its literals' texts, its closing quote."""
     pieces: list[bytes] = []
-    raw_from = chains[0][0]
-    for start, end in chains:
-        pieces += (data[raw_from:start], data[start : start + 1])
-        pieces += map(_FIRST, _TEXTS.findall(data, start, end))
-        pieces.append(data[end - 1 : end])
+    raw_from = runs[0][0]
+    for start, end in runs:
+        # A copy of the run: the joiner's look-behind must not see a link before it.
+        pieces += (data[raw_from:start], _JOINER.sub(_JOINED, data[start:end]))
         raw_from = end
     return b"".join(pieces)
 
 
-def _offset_map(data: bytes, chains: list[tuple[int, int]]) -> OffsetMap:
+def _offset_map(data: bytes, runs: list[tuple[int, int]]) -> OffsetMap:
     built = Builder()
-    raw_from = chains[0][0]
-    for start, end in chains:
-        built.copy(data, raw_from, start + 1)
-        for literal in LITERAL.finditer(data, start, end):
-            built.copy(data, literal.start() + 1, literal.end() - 1)
-        built.copy(data, end - 1, end)
+    raw_from = runs[0][0]
+    for start, end in runs:
+        built.copy(data, raw_from, start)
+        for literal in _JOINER.finditer(data[start:end]):
+            for group in (1, 2, 3):
+                first, last = literal.span(group)
+                if first >= 0:
+                    built.copy(data, start + first, start + last)
         raw_from = end
     return built.finish(raw_from)[1]
 
 
-def _span(data: bytes, chains: list[tuple[int, int]]) -> Decoded:
+def _span(data: bytes, runs: list[tuple[int, int]]) -> Decoded:
     return Decoded(
         "concat",
-        _joined(data, chains),
-        chains[0][0],
-        chains[-1][1],
-        LazyMap(partial(_offset_map, data, chains)),
+        _joined(data, runs),
+        runs[0][0],
+        runs[-1][1],
+        LazyMap(partial(_offset_map, data, runs)),
     )
 
 
-def _chains(data: bytes, start: int) -> Iterator[tuple[int, int]]:
-    """[start, end) of each chain from `start` on, read only on the lines that hold a link.
+def _runs(data: bytes, start: int) -> Iterator[tuple[int, int]]:
+    """[start, end) of each run of chains (see `_CHAINS`) from `start` on, read only on the
+    lines that hold a link.
 
     A regex tried from every quote of a file reads on to the next quote each time, six times
     the file in all (0.05 s per MB of Python source, fifty times plain text), so the links (a
-    quote, `+`, a quote) are found in C first. A chain is read from the start of its first
+    quote, `+`, a quote) are found in C first. A run is read from the start of its first
     link's line (a template literal that opens on an earlier line is not) to the end of the
-    line its link reaches, or a literal further when a backtick on it is left open; a chain
-    that goes on past that is read again whole.
+    line its link reaches, or a literal further when a backtick on it is left open; a run that
+    goes on past that is read again whole.
     """
     position = start
     while (link := _PLUS_OF_LINK.search(data, position)) is not None:
@@ -114,10 +136,10 @@ def _chains(data: bytes, start: int) -> Iterator[tuple[int, int]]:
         if data.count(b"`", begin, end) % 2:  # a template literal that goes on
             end = min(len(data), end + _MAX_LITERAL)
         position = end
-        for chain in _CHAIN.finditer(data, begin, end):
-            span = chain.span()
+        for run in _CHAINS.finditer(data, begin, end):
+            span = run.span()
             if span[1] > end - _REACH and _LINK_AT.match(data, span[1] - 1):
-                whole = _CHAIN.match(data, span[0])
+                whole = _CHAINS.match(data, span[0])
                 span = whole.span() if whole is not None else span
                 position = span[1]
                 yield span
@@ -125,21 +147,31 @@ def _chains(data: bytes, start: int) -> Iterator[tuple[int, int]]:
             yield span
 
 
+def _past(data: bytes, run: tuple[int, int], floor: int) -> tuple[int, int]:
+    """The part of a run made of the chains that end past `floor`."""
+    for chain in _CHAIN.finditer(data, run[0], run[1]):
+        if chain.end() > floor:
+            return chain.start(), run[1]
+    return run[1], run[1]
+
+
 def decode_concat(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[Decoded]:
-    """One span per group of chains that lie within JOIN bytes of each other, from the first of
-    `anchors` on, leaving out chains that end at or before `floor`."""
+    """One span per group of runs of chains that lie within JOIN bytes of each other, from the
+    first of `anchors` on, leaving out chains that end at or before `floor`."""
     if not anchors:
         return
     lowest = max(0, min(anchors) - 2 * _MAX_LITERAL)
     newline = data.find(b"\n", lowest, min(anchors))
     start = newline + 1 if lowest and newline >= 0 else lowest
     group: list[tuple[int, int]] = []
-    for span in _chains(data, start):
-        if span[1] <= floor:
+    for run in _runs(data, start):
+        if run[0] < floor:
+            run = _past(data, run, floor)
+        if run[0] == run[1]:
             continue
-        if group and span[0] - group[-1][1] >= JOIN:
+        if group and run[0] - group[-1][1] >= JOIN:
             yield _span(data, group)
             group = []
-        group.append(span)
+        group.append(run)
     if group:
         yield _span(data, group)
