@@ -47,6 +47,49 @@ def _run_start(data: bytes, percent: int) -> tuple[int, int]:
     return before.end() if before else lowest, rest.end() if rest else percent
 
 
+# Past how many `%` in the first _MAX_LITERAL bytes after a token a run is taken as long: its
+# escapes are then skipped over in bulk (`_reached`) before the regex reads the rest.
+_DENSE = 64
+# Bytes -> `%`, `h` for a hex digit, `.` for the rest; then `E` for each escape's `%`, `.` else.
+_CLASSES = bytes.maketrans(b"%0123456789ABCDEFabcdef", b"%" + b"h" * 22)
+_CLASSES = bytes(b if b in b"%h" else ord(".") for b in _CLASSES)
+_STARTS = bytes(ord("E") if b == ord("E") else ord(".") for b in range(256))
+# JOIN - 3 bytes without an escape's `%`: where two escapes lie so far apart that the gap from
+# a token's end to the next escape's end may exceed JOIN; closer, a run cannot end between them.
+_FAR_APART = b"." * (JOIN - 3)
+_DELIMITER_SET = frozenset(b" \t\r\n\"'`<>()[]{},;|")
+
+
+def _reached(data: bytes, end: int) -> int:
+    """A token end `_RUN_REST` reaches from the token end `end`, found in C: `end` itself, or
+    the end of the token of a later escape that follows a delimiter, with no two escapes on the
+    way more than JOIN - 3 bytes apart.
+
+    The regex takes every escape in turn (a few steps each: 11 ms per MB of `'%41 '`, plain
+    text 1 ms); this reads the same bytes with a few C passes instead. Such an escape is one the
+    regex takes as an escape (a token never crosses a delimiter, a gap stops at the first
+    escape), and its token ends where the regex ends it, so the regex goes on from there."""
+    reach = _MAX_LITERAL
+    while end < len(data):
+        window = data[end : end + reach].translate(_CLASSES)
+        starts = window.replace(b"%hh", b"E..").translate(_STARTS)
+        last = starts.rfind(b"E")
+        if last < 1 or starts.find(_FAR_APART, 0, last) >= 0:
+            return end
+        for _ in range(_DENSE):  # the last escape that follows a delimiter
+            if data[end + last - 1] in _DELIMITER_SET:
+                break
+            last = starts.rfind(b"E", 0, last)
+            if last < 1:
+                return end
+        else:
+            return end
+        token = _TOKEN_REST.match(data, end + last + 3, end + last + 3 + _MAX_LITERAL)
+        end = token.end() if token is not None else end + last + 3
+        reach *= 8
+    return end
+
+
 def url_runs(data: bytes, first: int, floor: int = 0) -> Iterator[tuple[int, int]]:
     """[start, end) of each run of percent-encoded tokens close together, from the
     escape that ends at `first` on, leaving out escapes that end at or before `floor`."""
@@ -54,6 +97,8 @@ def url_runs(data: bytes, first: int, floor: int = 0) -> Iterator[tuple[int, int
     escape = _PERCENT.search(data, max(first - 3, floor - 2, 0))
     while escape is not None:
         start, end = _run_start(data, escape.start())
+        if data.count(b"%", end, end + _MAX_LITERAL) > _DENSE:
+            end = _reached(data, end)
         run = _RUN_REST.match(data, end)
         end = run.end() if run is not None else end
         yield start, end

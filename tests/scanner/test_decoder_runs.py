@@ -9,7 +9,7 @@ import urllib.parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leakward.scanner import concat_chains
+from leakward.scanner import concat_chains, url_runs
 from leakward.scanner.concat_chains import _LINK, LITERAL, decode_concat, literal_end
 from leakward.scanner.decoders import _ESCAPE, _escape_piece, decode_escapes, decode_url, unescape
 from leakward.scanner.triggers import ESCAPE_ENDS
@@ -171,7 +171,8 @@ def test_a_chain_over_several_lines_is_read_whole_from_its_first_link() -> None:
     ]
 
 
-CHAIN_PIECES = [b"'", b'"', b"`", b"+", b" + ", b"a", b"\\", b"\n", b" ", b",", b"'x'", b'"y"']
+# One line: the decoder reads a chain from the line of its first link on, the reference anywhere.
+CHAIN_PIECES = [b"'", b'"', b"`", b"+", b" + ", b"a", b"\\", b" ", b",", b"'x'", b'"y"']
 
 
 def _chain_by_chain(data: bytes) -> list[bytes]:
@@ -231,3 +232,46 @@ def test_a_line_of_chains_is_joined_by_a_call_per_run_not_per_chain() -> None:
     assert len(calls) == 1
     # Each chain (`'+"'`, `+`, `"'+"`) joins to its quotes and texts: 9 bytes to 6.
     assert spans[0].data == b"'+\"'+\"" * 1333
+
+
+def _runs_by_regex(data: bytes, first: int) -> list[tuple[int, int]]:
+    """`url_runs` as it was: the run regex reads every escape."""
+    runs = []
+    escape = url_runs._PERCENT.search(data, max(first - 3, 0))
+    while escape is not None:
+        start, end = url_runs._run_start(data, escape.start())
+        run = url_runs._RUN_REST.match(data, end)
+        end = run.end() if run is not None else end
+        runs.append((start, end))
+        escape = url_runs._PERCENT.search(data, end)
+    return runs
+
+
+DENSE_PIECES = [b"%41", b"%41", b"%2F", b" ", b"\n", b"%4", b"%zz", b"%", b"a", b",", b" " * 126]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DENSE_PIECES), min_size=1, max_size=900))
+def test_dense_percent_runs_skipped_in_bulk_end_where_the_regex_ends_them(
+    pieces: list[bytes],
+) -> None:
+    """Escapes more than 64 to a token's next 4 KB are skipped over by C passes; the runs are
+    the ones the regex finds reading every escape, lone `%` and wide gaps included."""
+    data = b"".join(pieces)
+    escape = url_runs._PERCENT.search(data)
+    if escape is None:
+        return
+
+    assert list(url_runs.url_runs(data, escape.end())) == _runs_by_regex(data, escape.end())
+
+
+def test_the_regex_reads_only_the_tail_of_a_long_run_of_escapes() -> None:
+    """`'%41 ' * 50000` is one run; the regex took each of its escapes in turn (11 ms per MB,
+    plain text 1 ms). Skipped in bulk, it is left the last escape's token and nothing more."""
+    data = b"%41 " * 50000
+    _, first_end = url_runs._run_start(data, 0)
+
+    reached = url_runs._reached(data, first_end)
+
+    assert reached == len(data) - 1  # the last `%41`'s token ends at the final space
+    assert list(url_runs.url_runs(data, 3)) == [(0, len(data) - 1)] == _runs_by_regex(data, 3)
