@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from leakward.scanner import escape_skip
 from leakward.scanner.concat_chains import decode_concat
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
 from leakward.scanner.triggers import ESCAPE_ENDS
@@ -302,7 +303,10 @@ def _escape_runs(
         anchor = min(found for found in (escape, other) if found is not None)
         start, end = bounds(anchor)
         while True:
-            end = _end_of(_JOINED_REST, data, max(end, anchor), len(data))
+            end = max(end, anchor)
+            if data.count(b"\\", end, end + _MAX_LITERAL) > escape_skip.DENSE:
+                end = escape_skip.reached(data, end)
+            end = _end_of(_JOINED_REST, data, end, len(data))
             later = bisect.bisect_right(others, end)
             if later == len(others) or others[later] - end >= _JOIN:
                 break

@@ -9,9 +9,18 @@ import urllib.parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leakward.scanner import concat_chains, url_runs
+from leakward.scanner import concat_chains, escape_skip, url_runs
 from leakward.scanner.concat_chains import _LINK, LITERAL, decode_concat, literal_end
-from leakward.scanner.decoders import _ESCAPE, _escape_piece, decode_escapes, decode_url, unescape
+from leakward.scanner.decoders import (
+    _ESCAPE,
+    _escape_piece,
+    _escape_runs,
+    _string_bounds,
+    _UnclosedLine,
+    decode_escapes,
+    decode_url,
+    unescape,
+)
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import unquote
 
@@ -247,11 +256,12 @@ def _runs_by_regex(data: bytes, first: int) -> list[tuple[int, int]]:
     return runs
 
 
-DENSE_PIECES = [b"%41", b"%41", b"%2F", b" ", b"\n", b"%4", b"%zz", b"%", b"a", b",", b" " * 126]
+# Mostly escapes, so that stretches are skipped; lone `%`, cut escapes and wide gaps end them.
+DENSE_PIECES = [b"%41"] * 20 + [b"%2F", b" "] * 10 + [b"\n", b"%4", b"%zz", b"%", b"a", b" " * 126]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(DENSE_PIECES), min_size=1, max_size=900))
+@given(st.lists(st.sampled_from(DENSE_PIECES), min_size=200, max_size=900))
 def test_dense_percent_runs_skipped_in_bulk_end_where_the_regex_ends_them(
     pieces: list[bytes],
 ) -> None:
@@ -275,3 +285,48 @@ def test_the_regex_reads_only_the_tail_of_a_long_run_of_escapes() -> None:
 
     assert reached == len(data) - 1  # the last `%41`'s token ends at the final space
     assert list(url_runs.url_runs(data, 3)) == [(0, len(data) - 1)] == _runs_by_regex(data, 3)
+
+
+def _escape_runs_of(data: bytes, dense: int) -> list[tuple[int, int]]:
+    unclosed = _UnclosedLine()
+    first = ESCAPE_ENDS.search(data)
+    assert first is not None
+    skip = escape_skip.DENSE
+    escape_skip.DENSE = dense
+    try:
+        return list(
+            _escape_runs(data, [first.end()], 0, lambda a: _string_bounds(data, a, unclosed))
+        )
+    finally:
+        escape_skip.DENSE = skip
+
+
+ESCAPED = [b"\\u0041 ", b"\\u007a\n", b"\\u0041", b'"', b"a", b" ", b'\\u0020"', b"'"]
+RARE = [b" " * 118, b"b" * 121, b"\\", b"\\\\u0041", b"\\u0011", b"\\x41", b'\\"', b"\\u00"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    # Mostly escapes, so that many a 4 KB stretch holds nothing else and is skipped.
+    st.lists(st.sampled_from(ESCAPED * 600 + RARE), min_size=300, max_size=1200).filter(
+        lambda parts: ESCAPE_ENDS.search(b"".join(parts)) is not None
+    )
+)
+def test_dense_escape_runs_skipped_in_bulk_end_where_the_regex_ends_them(
+    parts: list[bytes],
+) -> None:
+    """Printable `\\u00XX` escapes more than 64 to 4 KB are skipped over in C; the runs are
+    the ones the regex finds reading every escape (wide gaps, other escapes and backslash runs
+    make the skip stop and leave the regex to read them)."""
+    data = b"".join(parts)
+
+    assert _escape_runs_of(data, 64) == _escape_runs_of(data, 10**9)
+
+
+def test_the_regex_reads_only_the_tail_of_a_long_run_of_json_escapes() -> None:
+    """`'\\u0041\\n' * 30000` is one run; skipped in bulk, the regex is left the last escape
+    and its token, where it took each of 30,000 escapes in turn (14 ms per MB)."""
+    data = b"\\u0041\n" * 30000
+
+    assert escape_skip.reached(data, 6) == len(data) - 1
+    assert _escape_runs_of(data, 64) == [(0, len(data) - 1)] == _escape_runs_of(data, 10**9)

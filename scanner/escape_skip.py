@@ -1,0 +1,80 @@
+"""Long runs of JSON `\\u00XX` escapes skipped over in C before the run regex reads their tail.
+
+Stage: decoders. `decoders._JOINED_REST` takes a run's escapes one at a time, a few regex steps
+each: `'\\u0041 ' * 150000` cost 14 ms per MB there, plain text 1 ms. When every backslash in
+a stretch starts a printable `\\u00XX` escape (no other escape, no backslash after another),
+a few counts, a translate and a find show in C how far the run certainly goes; the regex then
+goes on from the token of the last escape that follows a delimiter. Anything else in the
+stretch leaves the regex to read it all, as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Escapes in _MAX_LITERAL bytes past which a run is taken as long.
+DENSE = 64
+_MAX_LITERAL = 4096
+# Two escapes more than this far apart (first backslash to first backslash) may end a run: the
+# regex allows 122 bytes from a token's end to the next escape (`decoders._JOIN` less six).
+_FAR_APART = b"." * 123
+# The token after an escape, as `decoders._JOINED_REST` reads it.
+_TOKEN = re.compile(rb"(?s)(?:\\.|[^\\\"'` \t\r\n]){0,%d}" % _MAX_LITERAL)
+_DELIMITERS = frozenset(b"\"'` \t\r\n")
+# `\` -> B, `u` -> u, 2-7 -> m, other hex digits -> h, the rest `.`: `Buhhm[hm]` is an escape of
+# a printable ASCII character once `\u00` is known to follow every backslash.
+_CLASSES = bytes(
+    ord("B")
+    if byte == ord("\\")
+    else ord("u")
+    if byte == ord("u")
+    else ord("m")
+    if chr(byte) in "234567"
+    else ord("h")
+    if chr(byte) in "0189abcdefABCDEF"
+    else ord(".")
+    for byte in range(256)
+)
+_BACKSLASHES = bytes(ord("E") if byte == ord("\\") else ord(".") for byte in range(256))
+
+
+def _all_printable_escapes(window: bytes) -> bool:
+    backslashes = window.count(b"\\")
+    if window.count(b"\\\\") or window.count(b"\\u00") != backslashes:
+        return False
+    classes = window.translate(_CLASSES)
+    return classes.count(b"Buhhmh") + classes.count(b"Buhhmm") == backslashes
+
+
+def reached(data: bytes, position: int) -> int:
+    """A position `decoders._JOINED_REST` passes through from `position` as a token end:
+    `position` itself, or the end of the token of a later escape that follows an unescaped
+    delimiter, with no two escapes on the way more than 123 bytes apart.
+
+    Such an escape is one the regex takes (a token never crosses an unescaped delimiter, a gap
+    stops at the first escape), and its token ends where the regex ends it."""
+    reach = _MAX_LITERAL
+    while position < len(data) and data[position - 1 : position] != b"\\":
+        window = data[position : position + reach]
+        # An escape the window cuts is left out: only escapes before its last one count.
+        cut = window.rfind(b"\\", max(0, len(window) - 5))
+        window = window[:cut] if cut >= 0 else window
+        if not _all_printable_escapes(window):
+            return position
+        starts = window.translate(_BACKSLASHES)
+        last = starts.rfind(b"E")
+        if last < 2 or starts.find(_FAR_APART, 0, last) >= 0:
+            return position
+        for _ in range(DENSE):  # the last escape that follows an unescaped delimiter
+            at = position + last
+            if data[at - 1] in _DELIMITERS and data[at - 2] != ord("\\"):
+                break
+            last = starts.rfind(b"E", 0, last)
+            if last < 2:
+                return position
+        else:
+            return position
+        token = _TOKEN.match(data, at + 6)
+        position = token.end() if token is not None else at + 6
+        reach *= 8
+    return position
