@@ -20,9 +20,10 @@ from typing import Any
 import platformdirs
 
 from leakward.rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
+from leakward.rules.provider_names import ProviderName, ProviderNames
 
 # Bumped whenever `Rule` or `Allowlist` gains a field: an older cache file then misses it.
-FORMAT = "4"
+FORMAT = "5"
 
 
 def cache_file(key_material: bytes) -> Path:
@@ -37,6 +38,7 @@ def read(path: Path) -> RuleSet | None:
             tuple(_rule(entry) for entry in data["rules"]),
             _allowlist(data["allowlist"]),
             str(data["digest"]),
+            provider_names=_provider_names(data["provider_names"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -53,6 +55,7 @@ def write(path: Path, ruleset: RuleSet) -> None:
             "ascending_run": allow.ascending_run,
         },
         "digest": ruleset.digest,
+        "provider_names": asdict(ruleset.provider_names),
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,4 +105,17 @@ def _allowlist(data: Mapping[str, Any]) -> Allowlist:
         tuple(data["stopwords"]),
         tuple(data["placeholder_patterns"]),
         int(data["ascending_run"]),
+    )
+
+
+def _provider_names(data: Mapping[str, Any]) -> ProviderNames:
+    return ProviderNames(
+        tuple(
+            ProviderName(
+                str(e["provider"]), tuple(tuple(w) for w in e["words"]), bool(e["is_glued"])
+            )
+            for e in data["entries"]
+        ),
+        str(data["secret_word"]),
+        tuple(data["excluded"]),
     )

@@ -24,10 +24,17 @@ from leakward.rules.model import (
     Rule,
     RuleSet,
 )
+from leakward.rules.provider_names import (
+    NAMED_SUFFIX,
+    ProviderNames,
+    is_named_rule_id,
+    parse_provider_names,
+)
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BUILTIN_DIR = Path(__file__).resolve().parent
 ALLOWLIST_FILE = "_allowlist.yaml"
+PROVIDER_NAMES_FILE = "_provider_names.yaml"
 _ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _RULE_KEYS = {
     "id",
@@ -65,10 +72,12 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True)
             raise RuleError(f"rule directory {directory} does not exist", "pass --rules DIR")
     raws = [(path, path.read_bytes()) for path in files]
     allow_raw = (BUILTIN_DIR / ALLOWLIST_FILE).read_bytes()
+    names_raw = (BUILTIN_DIR / PROVIDER_NAMES_FILE).read_bytes()
     digest = hashlib.sha256()
     for path, raw in raws:
         digest.update(path.name.encode() + b"\0" + raw)
     digest.update(allow_raw)
+    digest.update(names_raw)
     # The cache key adds the full paths: error messages name the file a rule came from.
     cached_at = cache.cache_file(
         digest.hexdigest().encode() + b"".join(str(p).encode() + b"\0" for p, _ in raws)
@@ -82,7 +91,8 @@ def load_rules(extra_dirs: Sequence[Path] = (), *, include_builtin: bool = True)
     allowlist = load_allowlist(BUILTIN_DIR / ALLOWLIST_FILE)
     check_unique(rules)
     check_not_placeholders(rules, allowlist)
-    ruleset = RuleSet(tuple(rules), allowlist, digest.hexdigest())
+    names = load_provider_names(names_raw, str(BUILTIN_DIR / PROVIDER_NAMES_FILE))
+    ruleset = RuleSet(tuple(rules), allowlist, digest.hexdigest(), provider_names=names)
     cache.write(cached_at, ruleset)
     return ruleset
 
@@ -100,9 +110,19 @@ def check_not_placeholders(rules: Iterable[Rule], allowlist: Allowlist) -> None:
                 )
 
 
+def load_provider_names(raw: bytes, source: str) -> ProviderNames:
+    return parse_provider_names(_load_yaml(raw, source), source)
+
+
 def check_unique(rules: Iterable[Rule]) -> None:
     seen: dict[str, str] = {}
     for rule in rules:
+        if is_named_rule_id(rule.id):
+            raise RuleError(
+                f"{rule.source}: rule {rule.id}: ids ending in {NAMED_SUFFIX} are reserved for "
+                "findings attributed by name",
+                "pick another id",
+            )
         if rule.id in seen:
             raise RuleError(
                 f"{rule.source}: rule {rule.id}: id already defined in {seen[rule.id]}",

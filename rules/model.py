@@ -9,6 +9,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from leakward.rules.provider_names import ProviderNames
+
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CONFIDENCES = ("high", "medium", "low")
 
@@ -76,6 +78,12 @@ class Rule:
     examples_no_match: tuple[Example, ...] = ()
     source: str = ""
 
+    @property
+    def is_attributed_by_name(self) -> bool:
+        """Its pattern marks the setting's name (a `name` group): a finding whose name speaks of
+        a provider is reported as that provider's (`trello.named`)."""
+        return "(?P<name>" in self.pattern
+
 
 @dataclass(frozen=True, slots=True)
 class Allowlist:
@@ -97,6 +105,8 @@ class RuleSet:
     digest: str = ""
     # Tokens a rule's checksum rejects are reported at low confidence (`--min-confidence low`).
     reports_failed_checksums: bool = False
+    # Provider words for rules attributed by name (`rules/_provider_names.yaml`).
+    provider_names: ProviderNames = field(default_factory=ProviderNames)
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -129,4 +139,4 @@ class RuleSet:
         selection = ",".join(rule.id for rule in kept)
         marker = ":failed-checksums" if failed_checksums else ""
         digest = hashlib.sha256(f"{self.digest}:{selection}{marker}".encode()).hexdigest()
-        return RuleSet(kept, self.allowlist, digest, failed_checksums)
+        return RuleSet(kept, self.allowlist, digest, failed_checksums, self.provider_names)
