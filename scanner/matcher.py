@@ -18,6 +18,7 @@ import regex
 
 from leakward.rules.checksums import CHECKSUMS, VALIDATORS
 from leakward.rules.model import Allowlist, Rule, RuleSet
+from leakward.rules.provider_names import named_rule_id
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
 from leakward.scanner.engines.translate import in_stdlib, with_distinct_names
@@ -64,6 +65,10 @@ class _Compiled:
     paths: tuple[regex.Pattern[str], ...] = ()
     # The validator recomputes a documented checksum (not a structure check).
     is_checksum: bool = False
+    # For a rule attributed by name: the groups holding the setting's name, and those of a
+    # `bare` part of it (a lone `token`), which means a credential only after a provider's name.
+    name_groups: tuple[str, ...] = ()
+    bare_groups: tuple[str, ...] = ()
 
 
 def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
@@ -85,7 +90,16 @@ def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
         is_generic=GENERIC_TAG in rule.tags,
         paths=tuple(regex.compile(p) for p in rule.paths),
         is_checksum=rule.validator in CHECKSUMS,
+        name_groups=_groups(names, pattern, "name"),
+        bare_groups=_groups(names, pattern, "bare"),
     )
+
+
+def _groups(
+    names: dict[str, tuple[str, ...]], pattern: re.Pattern[bytes] | regex.Pattern[bytes], name: str
+) -> tuple[str, ...]:
+    """The copies of group `name` (see `with_distinct_names`), or none when it is absent."""
+    return names.get(name, (name,)) if name in pattern.groupindex else ()
 
 
 class _CompiledRules:
@@ -127,6 +141,8 @@ class _Candidate:
     is_consumed: bool = False
     # The rule's own checksum rejected it: a typo or a fake, which no generic rule may report.
     is_vetoed: bool = False
+    # The provider the setting's name speaks of (rules attributed by name only).
+    provider: str | None = None
 
 
 @dataclass(slots=True)
@@ -140,6 +156,7 @@ class _Located:
     key_id: str | None
     chain: tuple[str, ...]
     is_vetoed: bool = False
+    provider: str | None = None
 
 
 class Matcher:
@@ -149,6 +166,7 @@ class Matcher:
         self._depth = decode_depth
         self.work = ScanWork()
         self._compiled = _CompiledRules(ruleset.rules, ruleset.allowlist)
+        self._provider_names = ruleset.provider_names.index()
         ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         # anchor rule index -> rules that are only tried near the anchor's matches
         self._required: dict[int, list[int]] = {}
@@ -199,13 +217,31 @@ class Matcher:
                     continue
                 if not self.accepts(compiled, secret):
                     continue
+                provider = None
+                if compiled.name_groups:
+                    provider, is_required = self._attributed(compiled, match, data)
+                    if provider is None and is_required:
+                        continue
                 key_id = None
                 if compiled.key_groups:
                     first, last = _taking_part(match, compiled.key_groups)
                     if last > first:
                         key_id = data[first:last].decode("utf-8", "surrogateescape")
-                found.append(_Candidate(index, secret, span[0], span[1], key_id))
+                found.append(_Candidate(index, secret, span[0], span[1], key_id, provider=provider))
         return found
+
+    def _attributed(
+        self, compiled: _Compiled, match: re.Match[bytes] | regex.Match[bytes], data: bytes
+    ) -> tuple[str | None, bool]:
+        """The provider the match's name speaks of, and whether the match needs one: its
+        `bare` group took part (`page_token` means nothing; `trello_token` does)."""
+        first, last = _taking_part(match, compiled.bare_groups)
+        is_required = last > first
+        first, last = _taking_part(match, compiled.name_groups)
+        if last <= first:
+            return None, is_required
+        name = data[first:last].decode("utf-8", "surrogateescape")
+        return self._provider_names.provider_of(name), is_required
 
     def _candidates(
         self, data: bytes, windows: dict[int, list[tuple[int, int]]]
@@ -319,6 +355,7 @@ class Matcher:
                             candidate.key_id,
                             chain,
                             candidate.is_vetoed,
+                            candidate.provider,
                         )
                     )
                 if len(chain) >= self._depth:
@@ -401,14 +438,15 @@ class Matcher:
             if allowed.has_marker(item.start) or not self._is_in_path(item.index, chunk):
                 continue
             rule = self._ruleset.rules[item.index]
+            named = item.provider is not None
             line, column = places[item.start]
             end_line, end_column = places[item.end]
             findings.append(
                 (
                     Finding(
-                        rule_id=rule.id,
+                        rule_id=named_rule_id(item.provider) if item.provider else rule.id,
                         rule_name=rule.name,
-                        provider=rule.provider,
+                        provider=item.provider or rule.provider,
                         severity=rule.severity,
                         # A failed checksum is low confidence, whatever the rule's tier.
                         confidence="low" if item.is_vetoed else rule.confidence,
@@ -420,8 +458,8 @@ class Matcher:
                         end_column=end_column,
                         key_id=item.key_id,
                         decoded_from=item.chain or None,
-                        rotator=rule.rotator,
-                        tags=rule.tags,
+                        rotator=None if named else rule.rotator,
+                        tags=("named",) if named else rule.tags,
                         reason=CHECKSUM_FAILS if item.is_vetoed else None,
                     ),
                     item.start,
@@ -479,13 +517,14 @@ def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callab
     return lambda offset: outer(inner(offset))
 
 
-def _rank(compiled: _Compiled) -> tuple[int, int, int]:
+def _rank(compiled: _Compiled, is_named: bool = False) -> tuple[int, int, int]:
     """Which rule keeps a span two rules matched: specific beats generic, then confidence; among
-    specific rules the longer pattern (`sk-proj-…` over legacy `sk-…`), among generic ones the
-    one listed first (the narrower shapes come first in generic.yaml)."""
+    specific rules the longer pattern (`sk-proj-…` over legacy `sk-…`), among generic ones a
+    finding attributed by name, then the one listed first (the narrower shapes come first in
+    generic.yaml)."""
     rule = compiled.rule
     if compiled.is_generic:
-        return (0, _CONFIDENCE_RANK[rule.confidence], 0)
+        return (0, _CONFIDENCE_RANK[rule.confidence], int(is_named))
     return (1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
 
 
@@ -498,14 +537,12 @@ def _dedupe(found: list[_Candidate], compiled: _CompiledRules) -> list[_Candidat
             continue
         key = (candidate.start, candidate.end)
         held = best.get(key)
-        if (
-            held is None
-            or _rank(compiled[candidate.index]) > _rank(compiled[held.index])
-            or (
-                _rank(compiled[candidate.index]) == _rank(compiled[held.index])
-                and candidate.index < held.index
-            )
-        ):
+        if held is None:
+            best[key] = candidate
+            continue
+        rank = _rank(compiled[candidate.index], candidate.provider is not None)
+        held_rank = _rank(compiled[held.index], held.provider is not None)
+        if rank > held_rank or (rank == held_rank and candidate.index < held.index):
             best[key] = candidate
     return sorted([*best.values(), *vetoed], key=lambda c: (c.start, c.index))
 
@@ -562,14 +599,25 @@ def _first_per_place_of_rule(located: list[_Located], compiled: _CompiledRules) 
 def _drop_generic_overlaps(
     located: list[_Located], compiled: _CompiledRules, vetoed: list[tuple[int, int]]
 ) -> list[_Located]:
-    """A generic rule never reports what a specific rule found, or recognised and rejected."""
+    """A generic rule never reports what a specific rule found, or recognised and rejected;
+    nor what a finding attributed by name reports (a decoded view's other generic match)."""
     if not any(compiled[item.index].is_generic for item in located):
         return located
     specific = merged(
         [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
     )
-    return [
+    kept = [
         item
         for item in located
         if not compiled[item.index].is_generic or not overlaps_any(specific, item.start, item.end)
+    ]
+    named = merged([(i.start, i.end) for i in kept if i.provider is not None])
+    if not named:
+        return kept
+    return [
+        item
+        for item in kept
+        if not compiled[item.index].is_generic
+        or item.provider is not None
+        or not overlaps_any(named, item.start, item.end)
     ]

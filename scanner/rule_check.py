@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leakward.rules.model import Example, Rule, RuleSet
+from leakward.rules.provider_names import is_named_rule_id
 from leakward.scanner.engines import make_engine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
@@ -32,11 +33,17 @@ def example_findings(matcher: Matcher, example: Example) -> list[tuple[str, str]
     return [(f.rule_id, f.secret.reveal()) for f in matcher.scan_chunk(chunk)]
 
 
+def is_reported_by(rule: Rule, rule_id: str) -> bool:
+    """A finding's id is the rule's own, or for a rule attributed by name the provider's
+    (`trello.named`)."""
+    return rule_id == rule.id or (rule.is_attributed_by_name and is_named_rule_id(rule_id))
+
+
 def check_rule(matcher: Matcher, rule: Rule, engine: str) -> list[ExampleFailure]:
     failures = []
     for example in rule.examples_match:
         found = example_findings(matcher, example)
-        secrets = [secret for rule_id, secret in found if rule_id == rule.id]
+        secrets = [secret for rule_id, secret in found if is_reported_by(rule, rule_id)]
         if not secrets:
             others = sorted({rule_id for rule_id, _ in found})
             failures.append(
@@ -71,7 +78,7 @@ def check_rule(matcher: Matcher, rule: Rule, engine: str) -> list[ExampleFailure
             )
     for example in rule.examples_no_match:
         found = example_findings(matcher, example)
-        if any(rule_id == rule.id for rule_id, _ in found):
+        if any(is_reported_by(rule, rule_id) for rule_id, _ in found):
             failures.append(
                 ExampleFailure(
                     rule.id, engine, "no_match", example.text, "reported, but must not be"
