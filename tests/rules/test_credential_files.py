@@ -36,7 +36,7 @@ FILES: dict[str, tuple[str, list[tuple[int, str]]]] = {
     "config/deploy.yml": (
         "smtp:\n  user: mailer\n  password: Dune!Falcon8\nsync:\n"
         "  BUILDKITE_API_TOKEN: 7c2e9a41f0b3d58e6a1c4f9b2d7e0a35\n",
-        [(3, "generic.password_unquoted"), (5, "generic.named_key")],
+        [(3, "generic.password_unquoted"), (5, "buildkite.named")],
     ),
     "logs/ci.log": (
         "> GET /v1/items\n> Authorization: Bearer Qx7vL2mK9pT4wZ8rN3cB6yH1sD5fJ0gA\n",
