@@ -16,8 +16,12 @@ Examples whose format carries a checksum the peer's generator does not compute (
 `ghp_` token) are fakes: leakward reports them only at low confidence ("checksum fails"), shown
 with `--min-confidence low`. So leakward has two columns: `leakward` is the default tier (what a
 plain `leakward scan` reports), `leakward-low` every tier (`--min-confidence low`, which also
-runs the weak rules). `--misses` lists the default tier's misses, each marked when the low tier
-finds it, to judge them.
+runs the weak rules). `--misses` lists what the default tier's documented-format rules miss, each
+marked when a finding attributed by name or the low tier has it, to judge them.
+
+Findings attributed by name (`trello.named`: a value under a name such as `TRELLO_TOKEN`, whatever
+its shape, see rules/README.md) are no documented format: each leakward column counts only the
+provider's documented-format rules, and a `+named` column beside it counts those findings too.
 Compare a set with the peer binary built from the same commit: the pinned `kingfisher-bin`
 2.14.0 ships different rules from the Kingfisher repository's `data/rules`, so its own column
 on that set says little.
@@ -43,11 +47,14 @@ from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_exampl
 from peers import locate  # noqa: E402
 
 from leakward.rules.loader import load_rules  # noqa: E402
+from leakward.rules.provider_names import is_named_rule_id  # noqa: E402
 from tests.corpus import scoring  # noqa: E402
 
 TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher"
 # leakward's columns: the option each adds to a plain scan.
 LEAKWARD_TIERS = {"leakward": (), "leakward-low": ("--min-confidence", "low")}
+# The column beside each leakward column that also counts findings attributed by name.
+NAMED = "+named"
 
 
 def collect(args: argparse.Namespace) -> list[Example]:
@@ -79,12 +86,17 @@ def generic_leakward_rules() -> set[str]:
     return {r.id for r in load_rules().rules if "generic" in r.tags}
 
 
-def found_files(tool: str, hits: list[scoring.Hit], generic: set[str]) -> set[str]:
+def found_files(
+    tool: str, hits: list[scoring.Hit], generic: set[str], *, with_named: bool = False
+) -> set[str]:
+    """Files a provider-specific rule fired in; for leakward, a documented-format rule, or also
+    a finding attributed by name when `with_named`."""
     return {
         hit.file
         for hit in hits
         if not hit.rule.lower().startswith("generic")
         and not (tool in LEAKWARD_TIERS and hit.rule in generic)
+        and (with_named or not is_named_rule_id(hit.rule))
     }
 
 
@@ -120,7 +132,10 @@ def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
                 continue
             if report is not None:
                 parse = scoring.PARSERS["leakward" if tool in LEAKWARD_TIERS else tool]
-                result[tool] = found_files(tool, parse(report, root), generic)
+                hits = parse(report, root)
+                result[tool] = found_files(tool, hits, generic)
+                if tool in LEAKWARD_TIERS:
+                    result[tool + NAMED] = found_files(tool, hits, generic, with_named=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
@@ -130,14 +145,17 @@ def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None
     by_source: dict[str, list[str]] = defaultdict(list)
     for name, example in files.items():
         by_source[example.source].append(name)
-    print(f"\n{'example set':14}{'n':>6}" + "".join(f"{t[:12]:>13}" for t in found))
+    print(f"\n{'example set':14}{'n':>6}" + "".join(f"{t[:19]:>20}" for t in found))
     for source, names in sorted(by_source.items()):
         rates = [sum(n in hit for n in names) / len(names) for hit in found.values()]
-        cells = "".join(f"{rate:>13.1%}" for rate in rates)
+        cells = "".join(f"{rate:>20.1%}" for rate in rates)
         print(f"{source:14}{len(names):>6}{cells}")
+    if "leakward" in found:
+        print("leakward: default tier, documented-format rules only; +named: also findings")
+        print("  attributed by the name a value is assigned to (trello.named)")
     if "leakward-low" in found:
-        print("leakward: default tier; leakward-low: --min-confidence low (all tiers: also")
-        print("  checksum failures and weak rules)")
+        print("leakward-low: --min-confidence low (all tiers: also checksum failures and weak")
+        print("  rules)")
 
 
 def print_providers(
@@ -146,13 +164,14 @@ def print_providers(
     rows: dict[tuple[str, str], list[str]] = defaultdict(list)
     for name, example in files.items():
         rows[(example.source, example.provider)].append(name)
-    print(f"\n{'set':12}{'provider':28}{'n':>4}{'leakward':>10}{'owner':>8}")
+    print(f"\n{'set':12}{'provider':28}{'n':>4}{'leakward':>10}{'+named':>8}{'owner':>8}")
     for (source, provider), names in sorted(rows.items()):
         ours = sum(n in found.get("leakward", set()) for n in names)
+        named = sum(n in found.get("leakward" + NAMED, set()) for n in names)
         owner = sum(n in found[source] for n in names) if source in found else -1
         if only_gaps and ours >= max(owner, 0) and ours == len(names):
             continue
-        print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{owner:>8}")
+        print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{named:>8}{owner:>8}")
 
 
 def main() -> int:
@@ -175,10 +194,14 @@ def main() -> int:
     if args.providers or args.gaps:
         print_providers(files, found, only_gaps=args.gaps)
     if args.misses:
-        low = found.get("leakward-low", set())
+        # Missed by the default tier's documented-format rules; marked when a finding
+        # attributed by name, or the low tier, has it.
+        named = found.get("leakward" + NAMED, set())
+        low = found.get("leakward-low" + NAMED, set())
         for name, example in sorted(files.items()):
             if name not in found.get("leakward", set()):
-                tier = " (low tier finds it)" if name in low else ""
+                tier = " (attributed by name)" if name in named else ""
+                tier += " (low tier finds it)" if name in low and name not in named else ""
                 print(
                     f"miss {example.source} {example.provider} {example.rule}{tier}: "
                     f"{example.text!r}"
