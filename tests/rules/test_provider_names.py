@@ -6,6 +6,7 @@ name decides the provider, a documented rule keeps what it finds, and nothing is
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,14 @@ def test_rule_files_may_not_take_an_attributed_id(tmp_path: Path) -> None:
 
     with pytest.raises(RuleError, match="reserved"):
         load_rules([tmp_path])
+
+
+def test_a_generic_finding_decoded_inside_an_attributed_one_is_not_reported_again(
+    matcher: Matcher,
+) -> None:
+    """The base64 value under TRELLO_TOKEN decodes to a password assignment: one finding."""
+    encoded = base64.b64encode(b'db_password="Kestrel-77x"').decode()
+
+    found = findings(matcher, f"TRELLO_TOKEN={encoded}")
+
+    assert [(f.rule_id, f.decoded_from) for f in found] == [("trello.named", None)]
