@@ -98,6 +98,7 @@ def test_no_two_providers_claim_the_same_words() -> None:
         f"trello_api_key: {VALUE}",
         f"client = connect(trello_key='{VALUE}')",
         f'ENV["TRELLO_API_KEY"] = "{VALUE}"',
+        f'os.environ.setdefault("TRELLO_API_KEY", "{VALUE}")',
     ],
 )
 def test_a_value_under_a_provider_name_is_that_providers_at_medium(
