@@ -7,115 +7,31 @@ finding inside one is reported at the original place with the chain of decoders 
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 import regex
 
-from leakward.rules.checksums import CHECKSUMS, VALIDATORS
-from leakward.rules.model import Allowlist, Rule, RuleSet
+from leakward.rules.model import RuleSet
 from leakward.rules.provider_names import named_rule_id
+from leakward.scanner.compiled_rules import Compiled, CompiledRules, shannon_entropy
 from leakward.scanner.decoders import decode_all
 from leakward.scanner.engines import Engine
-from leakward.scanner.engines.translate import in_stdlib, with_distinct_names
+from leakward.scanner.located import (
+    Candidate,
+    Located,
+    dedupe,
+    drop_generic_overlaps,
+    first_per_place,
+    rule_rank,
+)
 from leakward.scanner.models import Chunk, Finding, Origin, Secret
-from leakward.scanner.placeholders import Placeholders
-from leakward.scanner.spans import SpanIndex, merged, nearest, overlaps_any
+from leakward.scanner.spans import merged, nearest, overlaps_any
 from leakward.scanner.views import group_views
 
-GENERIC_TAG = "generic"
 ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")
-_CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 CHECKSUM_FAILS = "checksum fails: likely an example or a typo"
-
-
-# n * log2(n) for the counts a secret's characters reach: a table lookup per distinct character.
-_N_LOG_N = tuple(n * math.log2(n) if n else 0.0 for n in range(1025))
-
-
-def shannon_entropy(text: str) -> float:
-    """Bits per character: log2(size) - sum(n * log2(n)) / size over each character's count n.
-
-    Counted in C and summed from a table with `map`: a secret is checked once per rule that
-    confirms it, and a logarithm per character group was half the cost of each check."""
-    if not text:
-        return 0.0
-    size = len(text)
-    counts = Counter(text).values()
-    if size >= len(_N_LOG_N):
-        return -sum(n / size * math.log2(n / size) for n in counts)
-    return max(0.0, math.log2(size) - sum(map(_N_LOG_N.__getitem__, counts)) / size)
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    rule: Rule
-    pattern: re.Pattern[bytes] | regex.Pattern[bytes]
-    # The groups that hold the secret and the key id: one each, or the renamed copies of a name
-    # that several branches share (see `with_distinct_names`).
-    secret_groups: tuple[str | int, ...]
-    key_groups: tuple[str, ...]
-    validator: Callable[[str], bool] | None
-    placeholders: Placeholders
-    is_generic: bool
-    paths: tuple[regex.Pattern[str], ...] = ()
-    # The validator recomputes a documented checksum (not a structure check).
-    is_checksum: bool = False
-    # For a rule attributed by name: the groups holding the setting's name, and those of a
-    # `bare` part of it (a lone `token`), which means a credential only after a provider's name.
-    name_groups: tuple[str, ...] = ()
-    bare_groups: tuple[str, ...] = ()
-
-
-def _compile(rule: Rule, allowlist: Allowlist) -> _Compiled:
-    renamed, names = with_distinct_names(rule.pattern)
-    fast = in_stdlib(renamed.encode())
-    pattern: re.Pattern[bytes] | regex.Pattern[bytes]
-    if fast is not None and all(n in fast.groupindex for copies in names.values() for n in copies):
-        pattern = fast
-    else:  # `regex` reads the names as written (a "group" in a class was no group)
-        pattern, names = regex.compile(rule.pattern.encode()), {}
-    group = rule.secret_group
-    return _Compiled(
-        rule=rule,
-        pattern=pattern,
-        secret_groups=names.get(group, (group,)) if isinstance(group, str) else (group,),
-        key_groups=names.get("key_id", ("key_id",)) if "key_id" in pattern.groupindex else (),
-        validator=VALIDATORS[rule.validator] if rule.validator else None,
-        placeholders=Placeholders(allowlist, rule),
-        is_generic=GENERIC_TAG in rule.tags,
-        paths=tuple(regex.compile(p) for p in rule.paths),
-        is_checksum=rule.validator in CHECKSUMS,
-        name_groups=_groups(names, pattern, "name"),
-        bare_groups=_groups(names, pattern, "bare"),
-    )
-
-
-def _groups(
-    names: dict[str, tuple[str, ...]], pattern: re.Pattern[bytes] | regex.Pattern[bytes], name: str
-) -> tuple[str, ...]:
-    """The copies of group `name` (see `with_distinct_names`), or none when it is absent."""
-    return names.get(name, (name,)) if name in pattern.groupindex else ()
-
-
-class _CompiledRules:
-    """Each rule compiled on first use. A scan meets a few of the rules; compiling all of them
-    with `regex` took longer than matching a typical pre-commit change."""
-
-    def __init__(self, rules: Sequence[Rule], allowlist: Allowlist) -> None:
-        self._rules = rules
-        self._allowlist = allowlist
-        self._compiled: list[_Compiled | None] = [None] * len(rules)
-
-    def __getitem__(self, index: int) -> _Compiled:
-        compiled = self._compiled[index]
-        if compiled is None:
-            compiled = self._compiled[index] = _compile(self._rules[index], self._allowlist)
-        return compiled
 
 
 @dataclass(slots=True)
@@ -131,41 +47,13 @@ class ScanWork:
     engine_calls: int = 0
 
 
-@dataclass(slots=True)
-class _Candidate:
-    index: int
-    secret: str
-    start: int
-    end: int
-    key_id: str | None = None
-    is_consumed: bool = False
-    # The rule's own checksum rejected it: a typo or a fake, which no generic rule may report.
-    is_vetoed: bool = False
-    # The provider the setting's name speaks of (rules attributed by name only).
-    provider: str | None = None
-
-
-@dataclass(slots=True)
-class _Located:
-    """A confirmed secret with its span in the chunk's own bytes."""
-
-    index: int
-    secret: str
-    start: int
-    end: int
-    key_id: str | None
-    chain: tuple[str, ...]
-    is_vetoed: bool = False
-    provider: str | None = None
-
-
 class Matcher:
     def __init__(self, ruleset: RuleSet, engine: Engine, decode_depth: int = 2) -> None:
         self._ruleset = ruleset
         self._engine = engine
         self._depth = decode_depth
         self.work = ScanWork()
-        self._compiled = _CompiledRules(ruleset.rules, ruleset.allowlist)
+        self._compiled = CompiledRules(ruleset.rules, ruleset.allowlist)
         self._provider_names = ruleset.provider_names.index()
         ids = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         # anchor rule index -> rules that are only tried near the anchor's matches
@@ -181,7 +69,7 @@ class Matcher:
         self._ids = set(self._link.values())
         self._anchors = self._ids | set(self._required)
 
-    def accepts(self, compiled: _Compiled, secret: str) -> bool:
+    def accepts(self, compiled: Compiled, secret: str) -> bool:
         rule = compiled.rule
         if rule.min_entropy and shannon_entropy(secret) < rule.min_entropy:
             return False
@@ -194,13 +82,13 @@ class Matcher:
         windows: list[tuple[int, int]],
         taken: Sequence[tuple[int, int]] = (),
         held: Set[tuple[int, int]] = frozenset(),
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
         whose secret overlaps `taken` (sorted, disjoint spans) or is exactly a span of `held`."""
         compiled = self._compiled[index]
         groups = compiled.secret_groups
         group = groups[0]
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
         for start, end in windows:
             for match in compiled.pattern.finditer(data, start, end):
@@ -213,7 +101,7 @@ class Matcher:
                 self.work.confirmed += 1
                 secret = data[span[0] : span[1]].decode("utf-8", "surrogateescape")
                 if compiled.validator is not None and not compiled.validator(secret):
-                    found.append(_Candidate(index, secret, span[0], span[1], is_vetoed=True))
+                    found.append(Candidate(index, secret, span[0], span[1], is_vetoed=True))
                     continue
                 if not self.accepts(compiled, secret):
                     continue
@@ -227,11 +115,11 @@ class Matcher:
                     first, last = _taking_part(match, compiled.key_groups)
                     if last > first:
                         key_id = data[first:last].decode("utf-8", "surrogateescape")
-                found.append(_Candidate(index, secret, span[0], span[1], key_id, provider=provider))
+                found.append(Candidate(index, secret, span[0], span[1], key_id, provider=provider))
         return found
 
     def _attributed(
-        self, compiled: _Compiled, match: re.Match[bytes] | regex.Match[bytes], data: bytes
+        self, compiled: Compiled, match: re.Match[bytes] | regex.Match[bytes], data: bytes
     ) -> tuple[str | None, bool]:
         """The provider the match's name speaks of, and whether the match needs one: its
         `bare` group took part (`page_token` means nothing; `trello_token` does)."""
@@ -245,12 +133,12 @@ class Matcher:
 
     def _candidates(
         self, data: bytes, windows: dict[int, list[tuple[int, int]]]
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         # Specific rules first: a generic match over what one found (or vetoed) is dropped in the
-        # end (`_drop_generic_overlaps`), so its entropy and placeholder checks are skipped.
+        # end (`drop_generic_overlaps`), so its entropy and placeholder checks are skipped.
         # With a named key per line (`aws_secret_access_key = …`) generic rules confirmed every
         # value a specific rule had, and that was most of the cost per finding.
-        by_rule: dict[int, list[_Candidate]] = {}
+        by_rule: dict[int, list[Candidate]] = {}
         blocking: list[tuple[int, int]] = []
         for index, spans in windows.items():
             if not self._compiled[index].is_generic:
@@ -258,7 +146,7 @@ class Matcher:
                 if index not in self._ids:
                     blocking += [(c.start, c.end) for c in by_rule[index]]
         taken = merged(blocking)
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         for index, spans in windows.items():
             if index not in by_rule:
                 skip = () if index in self._anchors else taken
@@ -277,30 +165,30 @@ class Matcher:
         for index, reaches in near.items():
             found += self._confirm(index, data, merged(reaches), held=self._held(found, index))
         self._pair(found)
-        return _dedupe(found, self._compiled)
+        return dedupe(found, self._compiled)
 
-    def _held(self, found: list[_Candidate], index: int) -> set[tuple[int, int]]:
-        """Spans an accepted candidate of a rule that `_dedupe` keeps over rule `index` holds:
+    def _held(self, found: list[Candidate], index: int) -> set[tuple[int, int]]:
+        """Spans an accepted candidate of a rule that `dedupe` keeps over rule `index` holds:
         a match of `index` there would be dropped, so it is not read, checked and paired. An
         AWS secret after `aws_secret_access_key =` was checked again by the bare-secret rule.
         Key-id rules' candidates hold nothing: pairing may consume them."""
         ranks = {
-            other: (*_rank(self._compiled[other]), -other)
+            other: (*rule_rank(self._compiled[other]), -other)
             for other in {candidate.index for candidate in found}
             if other not in self._ids
         }
-        own = (*_rank(self._compiled[index]), -index)
+        own = (*rule_rank(self._compiled[index]), -index)
         return {
             (candidate.start, candidate.end)
             for candidate in found
             if not candidate.is_vetoed and ranks.get(candidate.index, own) > own
         }
 
-    def _pair(self, found: list[_Candidate]) -> None:
+    def _pair(self, found: list[Candidate]) -> None:
         """Give each secret the nearest key id of its linked rule; that id is then not its own.
 
         Ids are looked up by position (the first found wins a tie, as a scan of them would)."""
-        ids: dict[int, list[_Candidate]] = {}
+        ids: dict[int, list[Candidate]] = {}
         position = {id(candidate): n for n, candidate in enumerate(found)}
         for candidate in found:
             if not candidate.is_vetoed:
@@ -322,18 +210,18 @@ class Matcher:
                 candidate.key_id = best.secret
                 best.is_consumed = True
 
-    def locate(self, data: bytes) -> list[_Located]:
+    def locate(self, data: bytes) -> list[Located]:
         """Every confirmed secret in `data` and in what decoders reveal inside it."""
         return self.locate_many([data])[0]
 
-    def locate_many(self, datas: Sequence[bytes]) -> list[list[_Located]]:
+    def locate_many(self, datas: Sequence[bytes]) -> list[list[Located]]:
         """`locate` for each of `datas`, in as few engine calls as one.
 
         Views are scanned one decoding level at a time, each level in one engine call: a
         chunk's decoded spans are many and small, and so are most files of a history, and a
         call per piece cost more than the scan.
         """
-        located: list[list[_Located]] = [[] for _ in datas]
+        located: list[list[Located]] = [[] for _ in datas]
         Mapper = Callable[[int], int]
         identity: Mapper = lambda offset: offset  # noqa: E731
         # (bytes, offset mapper to the root, decoder chain, root index, raw context length)
@@ -347,7 +235,7 @@ class Matcher:
             for (view, to_root, chain, root, prefix), hits in zip(level, all_hits, strict=True):
                 for candidate in self._candidates(view, hits.windows):
                     located[root].append(
-                        _Located(
+                        Located(
                             candidate.index,
                             candidate.secret,
                             to_root(candidate.start),
@@ -375,10 +263,10 @@ class Matcher:
             level = following
         return [self._kept(found) for found in located]
 
-    def _kept(self, located: list[_Located]) -> list[_Located]:
+    def _kept(self, located: list[Located]) -> list[Located]:
         vetoed = [item for item in located if item.is_vetoed]
-        kept = _drop_generic_overlaps(
-            _first_per_place([item for item in located if not item.is_vetoed], self._compiled),
+        kept = drop_generic_overlaps(
+            first_per_place([item for item in located if not item.is_vetoed], self._compiled),
             self._compiled,
             [(item.start, item.end) for item in vetoed],
         )
@@ -387,7 +275,7 @@ class Matcher:
         failed = self._failed_checksums(vetoed, kept)
         return sorted([*kept, *failed], key=lambda item: (item.start, item.index))
 
-    def _failed_checksums(self, vetoed: list[_Located], kept: list[_Located]) -> list[_Located]:
+    def _failed_checksums(self, vetoed: list[Located], kept: list[Located]) -> list[Located]:
         """Tokens a documented checksum rejected and no other finding covers, once per place.
 
         Only checksum validators count: a token with the exact shape of a GitHub or npm token
@@ -400,7 +288,7 @@ class Matcher:
             if self._compiled[item.index].is_checksum
             and not overlaps_any(taken, item.start, item.end)
         ]
-        return _first_per_place(failed, self._compiled)
+        return first_per_place(failed, self._compiled)
 
     def scan_chunk(self, chunk: Chunk) -> list[Finding]:
         return [finding for finding, _, _ in self.scan_chunk_spans(chunk)]
@@ -430,7 +318,7 @@ class Matcher:
             for n, (data, located) in enumerate(zip(datas, all_located, strict=True))
         ]
 
-    def _findings(self, chunk: Chunk, located: list[_Located]) -> list[tuple[Finding, int, int]]:
+    def _findings(self, chunk: Chunk, located: list[Located]) -> list[tuple[Finding, int, int]]:
         findings = []
         places = chunk.positions(offset for item in located for offset in (item.start, item.end))
         allowed = _AllowedLines(chunk.data)
@@ -515,109 +403,3 @@ def _taking_part(
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:
     return lambda offset: outer(inner(offset))
-
-
-def _rank(compiled: _Compiled, is_named: bool = False) -> tuple[int, int, int]:
-    """Which rule keeps a span two rules matched: specific beats generic, then confidence; among
-    specific rules the longer pattern (`sk-proj-…` over legacy `sk-…`), among generic ones a
-    finding attributed by name, then the one listed first (the narrower shapes come first in
-    generic.yaml)."""
-    rule = compiled.rule
-    if compiled.is_generic:
-        return (0, _CONFIDENCE_RANK[rule.confidence], int(is_named))
-    return (1, _CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
-
-
-def _dedupe(found: list[_Candidate], compiled: _CompiledRules) -> list[_Candidate]:
-    """One candidate per secret span: a specific rule beats a generic one; consumed ids go."""
-    best: dict[tuple[int, int], _Candidate] = {}
-    vetoed = [c for c in found if c.is_vetoed]
-    for candidate in found:
-        if candidate.is_consumed or candidate.is_vetoed:
-            continue
-        key = (candidate.start, candidate.end)
-        held = best.get(key)
-        if held is None:
-            best[key] = candidate
-            continue
-        rank = _rank(compiled[candidate.index], candidate.provider is not None)
-        held_rank = _rank(compiled[held.index], held.provider is not None)
-        if rank > held_rank or (rank == held_rank and candidate.index < held.index):
-            best[key] = candidate
-    return sorted([*best.values(), *vetoed], key=lambda c: (c.start, c.index))
-
-
-def _first_per_place(located: list[_Located], compiled: _CompiledRules) -> list[_Located]:
-    """A rule that matches raw text and again what a decoder made of it, at the same place, is
-    one finding.
-
-    The undecoded (shortest-chain) sighting wins: a specific rule's pattern describes the real
-    format (an Elastic API key is base64), and a URI's password keeps its `%40` where the decoded
-    `@` would end it early. Except for a generic rule reading something else through any decoder
-    but URL's: it cannot know the encoding, and a Kubernetes Secret's value is the base64 of the
-    password. The same secret elsewhere stays its own finding.
-    """
-    by_rule: dict[int, list[_Located]] = {}
-    for item in located:
-        by_rule.setdefault(item.index, []).append(item)
-    kept: list[_Located] = []
-    for items in by_rule.values():
-        kept += items if _are_apart(items) else _first_per_place_of_rule(items, compiled)
-    return sorted(kept, key=lambda item: (item.start, item.index))
-
-
-def _are_apart(items: list[_Located]) -> bool:
-    """Whether no two of one rule's sightings overlap: then each is its own place. A file of
-    20,000 tokens has nothing to choose between, and an index of places cost each a lookup."""
-    items.sort(key=lambda item: item.start)
-    return all(before.end <= after.start for before, after in itertools.pairwise(items))
-
-
-def _first_per_place_of_rule(located: list[_Located], compiled: _CompiledRules) -> list[_Located]:
-    """`_first_per_place` for the sightings of one rule."""
-    kept: list[_Located] = []
-    index = SpanIndex()
-    for item in sorted(located, key=lambda i: (len(i.chain), i.start)):
-        order = index.first_overlap(item.start, item.end)
-        if order is None:
-            index.add(item.start, item.end, len(kept))
-            kept.append(item)
-            continue
-        held = kept[order]
-        if (
-            held.secret != item.secret
-            and len(held.chain) < len(item.chain)
-            and item.chain[-1] != "url"
-            and compiled[item.index].is_generic
-        ):
-            index.remove(held.start, order)
-            index.add(item.start, item.end, order)
-            kept[order] = item
-    return kept
-
-
-def _drop_generic_overlaps(
-    located: list[_Located], compiled: _CompiledRules, vetoed: list[tuple[int, int]]
-) -> list[_Located]:
-    """A generic rule never reports what a specific rule found, or recognised and rejected;
-    nor what a finding attributed by name reports (a decoded view's other generic match)."""
-    if not any(compiled[item.index].is_generic for item in located):
-        return located
-    specific = merged(
-        [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
-    )
-    kept = [
-        item
-        for item in located
-        if not compiled[item.index].is_generic or not overlaps_any(specific, item.start, item.end)
-    ]
-    named = merged([(i.start, i.end) for i in kept if i.provider is not None])
-    if not named:
-        return kept
-    return [
-        item
-        for item in kept
-        if not compiled[item.index].is_generic
-        or item.provider is not None
-        or not overlaps_any(named, item.start, item.end)
-    ]

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 
 from leakward.rules.loader import load_rules
-from leakward.scanner import matcher
-from leakward.scanner.matcher import _CompiledRules, _first_per_place, _Located
+from leakward.scanner.compiled_rules import CompiledRules
+from leakward.scanner.located import Located, first_per_place
 from leakward.scanner.spans import SpanIndex
 
 
-def _rules() -> tuple[_CompiledRules, int]:
+def _rules() -> tuple[CompiledRules, int]:
     ruleset = load_rules()
     index = next(i for i, rule in enumerate(ruleset.rules) if rule.id == "github.pat.classic")
-    return _CompiledRules(ruleset.rules, ruleset.allowlist), index
+    return CompiledRules(ruleset.rules, ruleset.allowlist), index
 
 
 def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -25,7 +25,7 @@ def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(start)
         return real(self, start, end)
 
-    monkeypatch.setattr(matcher.SpanIndex, "first_overlap", counted)
+    monkeypatch.setattr(SpanIndex, "first_overlap", counted)
     return calls
 
 
@@ -33,9 +33,9 @@ def test_sightings_that_never_overlap_need_no_lookup(monkeypatch: pytest.MonkeyP
     compiled, index = _rules()
     calls = _counting_lookups(monkeypatch)
     # Out of order, as findings of several decoding levels arrive.
-    located = [_Located(index, f"v{n}", 50 * n, 50 * n + 40, None, ()) for n in (3, 0, 2, 1)]
+    located = [Located(index, f"v{n}", 50 * n, 50 * n + 40, None, ()) for n in (3, 0, 2, 1)]
 
-    kept = _first_per_place(located, compiled)
+    kept = first_per_place(located, compiled)
 
     assert [item.start for item in kept] == [0, 50, 100, 150]
     assert calls == []
@@ -44,11 +44,11 @@ def test_sightings_that_never_overlap_need_no_lookup(monkeypatch: pytest.MonkeyP
 def test_an_overlap_still_keeps_the_undecoded_sighting(monkeypatch: pytest.MonkeyPatch) -> None:
     compiled, index = _rules()
     calls = _counting_lookups(monkeypatch)
-    decoded = _Located(index, "value", 10, 50, None, ("base64",))
-    raw = _Located(index, "value", 20, 60, None, ())
-    apart = _Located(index, "other", 100, 140, None, ())
+    decoded = Located(index, "value", 10, 50, None, ("base64",))
+    raw = Located(index, "value", 20, 60, None, ())
+    apart = Located(index, "other", 100, 140, None, ())
 
-    kept = _first_per_place([decoded, apart, raw], compiled)
+    kept = first_per_place([decoded, apart, raw], compiled)
 
     assert kept == [raw, apart]
     assert len(calls) == 3

@@ -11,8 +11,9 @@ import regex
 
 from leakward.rules.loader import load_rules
 from leakward.rules.model import Rule
+from leakward.scanner.compiled_rules import Compiled, compile_rule
 from leakward.scanner.engines.translate import in_stdlib, with_distinct_names
-from leakward.scanner.matcher import _compile, _Compiled, _taking_part
+from leakward.scanner.matcher import _taking_part
 from tests.scanner.hostile import SHAPES
 
 RULESET = load_rules()
@@ -38,7 +39,7 @@ def test_most_rules_are_read_by_re() -> None:
     read = [
         rule.id
         for rule in RULESET.rules
-        if isinstance(_compile(rule, ALLOWLIST).pattern, re.Pattern)
+        if isinstance(compile_rule(rule, ALLOWLIST).pattern, re.Pattern)
     ]
 
     assert len(read) >= 0.95 * len(RULESET.rules)
@@ -61,13 +62,13 @@ def test_a_name_that_branches_share_is_renamed_for_re_and_read_from_the_branch_t
 def test_a_group_name_in_a_class_is_no_group_and_the_rule_stays_with_regex() -> None:
     rule = Rule("x.token", "X", "x", r"(?P<secret>a+)|[(?P<secret>]b", ("a",))
 
-    assert isinstance(_compile(rule, ALLOWLIST).pattern, regex.Pattern)
+    assert isinstance(compile_rule(rule, ALLOWLIST).pattern, regex.Pattern)
 
 
 Span = tuple[int, int]
 
 
-def _matches(compiled: _Compiled, text: bytes) -> list[tuple[Span, Span, Span]]:
+def _matches(compiled: Compiled, text: bytes) -> list[tuple[Span, Span, Span]]:
     """Each match's span, its secret's and its key id's, as the matcher reads them."""
     return [
         (
@@ -85,7 +86,7 @@ def test_re_finds_what_regex_finds_in_every_example_of_every_rule_it_reads() -> 
     hostile = "\n".join(SHAPES[shape](50) for shape in SHAPES).encode()
     compared = 0
     for rule in RULESET.rules:
-        fast = _compile(rule, ALLOWLIST)
+        fast = compile_rule(rule, ALLOWLIST)
         if not isinstance(fast.pattern, re.Pattern):
             continue
         exact = replace(
