@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from leakward.rules.provider_names import ProviderNames
+from leakward.rules.provider_names import NAMED_SUFFIX, ProviderNames
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CONFIDENCES = ("high", "medium", "low")
@@ -136,7 +136,12 @@ class RuleSet:
             return rule.enabled and confidence_rank(rule.confidence) >= floor
 
         kept = tuple(rule for rule in self.rules if wanted(rule) and not named(rule, disable))
+        # `trello` or `trello.named` in `disable` also takes Trello out of attribution by name.
+        names = self.provider_names.without({name.removesuffix(NAMED_SUFFIX) for name in disable})
         selection = ",".join(rule.id for rule in kept)
+        attributed = ",".join(entry.provider for entry in names.entries)
         marker = ":failed-checksums" if failed_checksums else ""
-        digest = hashlib.sha256(f"{self.digest}:{selection}{marker}".encode()).hexdigest()
-        return RuleSet(kept, self.allowlist, digest, failed_checksums, self.provider_names)
+        digest = hashlib.sha256(
+            f"{self.digest}:{selection}:{attributed}{marker}".encode()
+        ).hexdigest()
+        return RuleSet(kept, self.allowlist, digest, failed_checksums, names)

@@ -7,8 +7,8 @@ name, and nothing when it does not (see rules/README.md, "Attributed by name").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -53,6 +53,12 @@ class ProviderNames:
     # matches nothing until the table says what a secret word is
     secret_word: str = "$^"  # noqa: S105 - a pattern, not a password
     excluded: tuple[str, ...] = ()
+
+    def without(self, providers: Collection[str]) -> ProviderNames:
+        """The table less `providers`: a scan that disables a provider reports nothing of it by
+        name either (its values under a name ending in a bare `token` then go unreported)."""
+        kept = tuple(entry for entry in self.entries if entry.provider not in providers)
+        return self if len(kept) == len(self.entries) else replace(self, entries=kept)
 
     def index(self) -> ProviderIndex:
         """The table indexed for lookups: build it once (a matcher does, at start)."""

@@ -185,3 +185,13 @@ def test_a_generic_finding_decoded_inside_an_attributed_one_is_not_reported_agai
     found = findings(matcher, f"TRELLO_TOKEN={encoded}")
 
     assert [(f.rule_id, f.decoded_from) for f in found] == [("trello.named", None)]
+
+
+@pytest.mark.parametrize("disabled", ["trello", "trello.named"])
+def test_disabling_a_provider_also_stops_its_findings_by_name(disabled: str) -> None:
+    ruleset = RULESET.select(disable=[disabled], min_confidence="medium")
+    quiet = Matcher(ruleset, make_engine(ruleset, "regex"))
+    assert not [f for f in findings(quiet, f"TRELLO_API_KEY={VALUE}\n") if "trello" in f.rule_id]
+    assert ruleset.digest != RULESET.select(min_confidence="medium").digest
+    # Only Trello: another provider's name still attributes.
+    assert [f.rule_id for f in findings(quiet, f"SQUARE_API_KEY={VALUE}\n")] == ["square.named"]
