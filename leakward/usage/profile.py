@@ -64,10 +64,14 @@ class Figures:
     cost_typical: float  # median cost of a cell with use
     tokens_typical: float  # median tokens (input and output) of a cell with use
     cost_typical_by_hour: dict[int, float]  # the same for cells within an hour of each hour
+    # Median tokens of cells within an hour of each hour: what a model move is measured against
+    # (in tokens, as the new model's price may differ from the old one's).
+    tokens_typical_by_hour: dict[int, float]
     level: float  # the last days' cells against those medians: growth the window lags behind
     volume_spread: float  # robust spread of log2(cost / usual for its hour): the key's ragged
     shapes: dict[str, Shape]  # by model
     usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
+    main_model: str | None = None  # the model with most of its cost in the window
 
 
 @dataclass
@@ -170,12 +174,18 @@ def _figures(
 ) -> Figures:
     costs = [c.cost for c in cells] or [0.0]
     by_hour: dict[int, float] = {}
+    tokens_by_hour: dict[int, float] = {}
     if profile.grain == HOUR:
         for hour in range(24):
-            near = [c.cost for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
+            near = [c for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
             if len(near) >= 4:
-                by_hour[hour] = statistics.median(near)
+                by_hour[hour] = statistics.median(c.cost for c in near)
+                tokens_by_hour[hour] = statistics.median(_tokens(c) for c in near)
     level, spread = _level(cells, by_hour, statistics.median(costs))
+    window_cost: dict[str, float] = defaultdict(float)
+    for cell in cells:
+        for model, cost in cell.cost_by_model.items():
+            window_cost[model] += cost
     total = sum(model_cost.values())
     usual = (
         sum(prices.price(profile.provider, m).blended * cost for m, cost in model_cost.items())
@@ -185,13 +195,19 @@ def _figures(
     )
     return Figures(
         cost_typical=statistics.median(costs),
-        tokens_typical=statistics.median([c.prompt_tokens + c.output_tokens for c in cells] or [0]),
+        tokens_typical=statistics.median([_tokens(c) for c in cells] or [0]),
         cost_typical_by_hour=by_hour,
+        tokens_typical_by_hour=tokens_by_hour,
         level=level,
         volume_spread=spread,
         shapes=_shapes(cells),
         usual_price=usual,
+        main_model=max(window_cost, key=lambda m: window_cost[m]) if window_cost else None,
     )
+
+
+def _tokens(cell: Cell) -> int:
+    return cell.prompt_tokens + cell.output_tokens
 
 
 def _level(cells: list[Cell], by_hour: dict[int, float], typical: float) -> tuple[float, float]:

@@ -29,6 +29,18 @@ SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 WEIGHT_FULL_AT = 0.5
 NEW_MODEL_POINTS = 0.9
 NEW_MODEL_FULL_SHARE = 0.05  # of a cell's cost on new models counts in full
+# A new model's use is a move, not an addition, where the key's usual models fell from this share
+# below their usual tokens for the hour (in full from MOVE_FALL_FULL), and the hour as a whole
+# stays under MOVE_MAX_TOKENS times its usual.
+MOVE_FALL_FROM = 0.5
+MOVE_FALL_FULL = 0.9
+MOVE_MIN_TOKENS = 0.3
+MOVE_MAX_TOKENS = 3.0
+# The old models' absence says "moved" only in an hour and on a weekday the owner is surely at
+# work; in the hours a key often skips, a stranger working alone looks the same.
+PRESENT_FROM = 0.4
+PRESENT_FULL = 0.8
+MOVE_SHAPE_LOG2 = 1.0  # a moved model's requests stay within 2× the main model's shape
 # Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
 NEAR_HOURS = 3
 NEAR_DISCOUNT = 0.4
@@ -149,11 +161,57 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
     dearer = max(0.0, math.log2(ratio))
     points = min(1.0, share / NEW_MODEL_FULL_SHARE) * (NEW_MODEL_POINTS + dearer)
     price = f", {ratio:.1f}× the price of its usual models" if ratio > 1.5 else ""
-    return Evidence(
-        "models",
-        min(points, 4.0),
-        f"{share:.0%} of the cost on models new to it ({', '.join(sorted(new))}){price}",
-    )
+    words = f"{share:.0%} of the cost on models new to it ({', '.join(sorted(new))}){price}"
+    moved = _moved(cell, set(new), figures) * _owner_present(cell, profile)
+    if moved > 0:
+        points *= 1.0 - moved
+        words += f", in place of {moved:.0%} of its usual models' use at this hour"
+    return Evidence("models", min(points, 4.0), words)
+
+
+def _owner_present(cell: Cell, profile: Profile) -> float:
+    """How surely the owner works on this weekday (0 to 1), from the key's own weeks: on a day it
+    often skips, its usual models' absence says nothing of a move."""
+    on, weeks = profile.share_of_weeks_on(cell.weekday, cell.day)
+    sure = min(1.0, on / max(weeks, 1))
+    return min(max((sure - PRESENT_FROM) / (PRESENT_FULL - PRESENT_FROM), 0.0), 1.0)
+
+
+def _moved(cell: Cell, new: set[str], figures: Figures) -> float:
+    """How much of a new model's use took the place of the key's usual models (0 to 1).
+
+    An owner who migrates moves traffic: the old models fall away in the same hours, the hour's
+    tokens stay near its usual, and the requests keep their shape (the same prompts sent to
+    another model). A thief adds to the owner's use, or brings prompts of its own. Only an hour
+    the key works in has a usual level to fall from."""
+    usual = figures.tokens_typical_by_hour.get(cell.hour)
+    if usual is None or usual <= 0:
+        return 0.0
+    usual *= figures.level
+    old = sum(u.prompt_tokens + u.output_tokens for m, u in cell.by_model.items() if m not in new)
+    added = [u for m, u in cell.by_model.items() if m in new]
+    tokens = sum(u.prompt_tokens + u.output_tokens for u in added)
+    if not MOVE_MIN_TOKENS * usual <= tokens <= MOVE_MAX_TOKENS * usual:
+        return 0.0
+    if not all(_same_prompts(use, figures) for use in added):
+        return 0.0
+    fallen = 1.0 - old / usual
+    return min(max((fallen - MOVE_FALL_FROM) / (MOVE_FALL_FULL - MOVE_FALL_FROM), 0.0), 1.0)
+
+
+def _same_prompts(use: ModelUse, figures: Figures) -> bool:
+    """Whether a new model's requests are shaped like the key's main model's: input tokens per
+    request where requests are counted, else the output to input ratio."""
+    main = figures.shapes.get(figures.main_model) if figures.main_model else None
+    if main is None:
+        return False
+    if use.requests and main.prompt_per_request is not None:
+        value, usual = use.prompt_tokens / use.requests, main.prompt_per_request
+    elif main.output_ratio is not None:
+        value, usual = (use.output_tokens + 1) / (use.prompt_tokens + 1), main.output_ratio
+    else:
+        return False
+    return abs(math.log2(value + 1e-9) - usual.centre) <= MOVE_SHAPE_LOG2
 
 
 def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
