@@ -54,6 +54,9 @@ OWN_HOUR_SHARE = 0.5  # how much an hour never used itself counts, next to busy 
 # Hour to hour a cached share wanders by a few points even on a steady key (entries expire,
 # prompts change): spreads narrower than this are not trusted as exact.
 CACHE_FLOOR = 0.03
+# A day of the week the key never worked says little alone (a team's odd Saturday, a test run on
+# a Sunday): it adds to other signals and never alerts by itself.
+WEEKDAY_MAX = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,7 @@ def _surprise(used: float, days: int) -> float:
 def _weekday(cell: Cell, profile: Profile, weight: float) -> Evidence | None:
     used, weeks = profile.share_of_weeks_on(cell.weekday, cell.slot // 86400)
     surprise = -math.log2((used + 0.2) / (weeks + 1))
-    points = min(max(0.0, surprise - 2.5) / 2, 1.0) * weight
+    points = min(max(0.0, surprise - 2.5) / 2, WEEKDAY_MAX) * weight
     return Evidence(
         "weekday",
         points,
