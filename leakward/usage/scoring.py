@@ -47,6 +47,10 @@ NEAR_DISCOUNT = 0.4
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
+SMALL_SAMPLE = 4.0  # cells: a spread learned from n cells is widened by (1 + this / n)
+# A cell of a handful of requests is widened up to this many times the spread of a typical one:
+# one request's tokens vary about as much as their mean.
+SIZE_SCALE_MAX = 8.0
 # Use at an hour the key never works counts in full from this share of its median cell's tokens:
 # a thief adding a fifth of a usual hour is caught, an owner's few test requests count little.
 HOURS_FULL_AT = 0.15
@@ -303,13 +307,14 @@ def _size_scale(use: ModelUse, shape: Shape) -> float:
     """Averages over few requests wander more: a spread learned on typical cells is widened
     for a small one (and narrowed, within reason, for a big one), as the square root of n."""
     size = max(size_of(use), 1.0)
-    return min(max(math.sqrt(max(shape.typical_size, 1.0) / size), 0.5), 4.0)
+    return min(max(math.sqrt(max(shape.typical_size, 1.0) / size), 0.5), SIZE_SCALE_MAX)
 
 
 def _z(value: float, usual: Spread | None, scale: float) -> float | None:
     if usual is None:
         return None
-    spread = max(usual.scale, SHAPE_FLOOR) * scale
+    # A spread read from few cells is itself unsure: widened by a few cells' worth.
+    spread = max(usual.scale * (1 + SMALL_SAMPLE / usual.count), SHAPE_FLOOR) * scale
     z = abs(math.log2(value + 1e-9) - usual.centre) / spread
     return z if z > SHAPE_FREE_Z else None
 
