@@ -47,6 +47,7 @@ NEAR_DISCOUNT = 0.4
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
+SHAPE_OVERLAP = 0.25
 SMALL_SAMPLE = 4.0  # cells: a spread learned from n cells is widened by (1 + this / n)
 # A cell of a handful of requests is widened up to this many times the spread of a typical one:
 # one request's tokens vary about as much as their mean.
@@ -80,11 +81,19 @@ def evidence(
         _hours(cell, profile, figures) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
-        _tokens_per_request(cell, figures, weight),
-        _output_ratio(cell, figures, weight),
+        *_one_shape(_tokens_per_request(cell, figures, weight), _output_ratio(cell, figures, weight)),
         _cache_share(cell, figures, weight),
     ]
     return sorted((e for e in found if e and e.points > 0), key=lambda e: -e.points)
+
+
+def _one_shape(per_request: Evidence | None, ratio: Evidence | None) -> list[Evidence | None]:
+    """Tokens per request and the output ratio, the stronger counted in full, the other by
+    SHAPE_OVERLAP: an hour of unusually short answers moves both, and is one oddity, not two."""
+    if per_request is None or ratio is None:
+        return [per_request, ratio]
+    weak, strong = sorted((per_request, ratio), key=lambda e: e.points)
+    return [strong, Evidence(weak.signal, weak.points * SHAPE_OVERLAP, weak.words)]
 
 
 def _weight(cell: Cell, figures: Figures) -> float:
