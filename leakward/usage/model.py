@@ -21,7 +21,7 @@ from leakward.usage.cells import HOUR, Cell, bucket_of, cells_by_key, unique
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Profile
 from leakward.usage.records import Alert, UsageRecord
-from leakward.usage.scoring import Evidence, evidence, expected_cost
+from leakward.usage.scoring import Evidence, evidence, expected_cost, moved_cost
 
 ALERT_SCORE = 1.0  # detect returns alerts scoring at least this
 CONFIDENT_SCORE = 2.5  # at or above it, the watch hands the alert to rotation
@@ -110,17 +110,22 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
         found = evidence(cell, profile, figures, table, [r for _, r in recent])
         points = sum(e.points for e in found)
+        # A weekday is one fact a day, not a new one each hour: it adds to the hour's score but
+        # does not build up over the hours of an owner's odd Saturday.
+        daily = sum(e.points for e in found if e.signal == "weekday")
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             carried, sustained = 0.0, 0
-        carried = min(max(0.0, carried + points - ALLOWANCE), CARRY_CAP)
+        carried = min(max(0.0, carried + points - daily - ALLOWANCE), CARRY_CAP)
         # Hours already building up are left out of what later hours are measured against: a
         # step up that holds must not become its own "hours just before".
+        # At the price the volume signal used: a move to a dearer model is no surge a day later.
         if carried <= 0:
-            recent.append((cell.slot, cell.cost / expected_cost(cell, figures)))
+            cost = moved_cost(cell, profile, figures, table)
+            recent.append((cell.slot, cost / expected_cost(cell, figures)))
         sustained = sustained + 1 if carried > 0 else 0
         # The build-up speaks only for a cell that is itself odd: an alert never runs on over
         # ordinary hours after the oddity stopped.
-        score = max(points, carried) if points >= ALLOWANCE else points
+        score = max(points, carried + daily) if points >= ALLOWANCE else points
         judged.append(Judged(cell, found, score, sustained))
         # Anything that built up is held back from learning, so a thief's first hours do
         # not make the next ones look familiar.

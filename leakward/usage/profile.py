@@ -135,10 +135,11 @@ class Profile:
         """On how many of its days the key worked in `hour` itself."""
         return len(self.hour_days.get(hour, ()))
 
-    def is_new_model(self, model: str, slot: int) -> bool:
-        """A model the key never used, or began to use less than a day before `slot`."""
+    def is_new_model(self, model: str, slot: int, within: int = NEW_MODEL_SECONDS) -> bool:
+        """A model the key never used, or began to use less than `within` seconds (a day)
+        before `slot`."""
         since = self.model_since.get(model)
-        return since is None or slot - since < NEW_MODEL_SECONDS
+        return since is None or slot - since < within
 
     def hours_away(self, hour: int) -> int:
         """How far `hour` is from the nearest hour the key works in on a fifth of its days:

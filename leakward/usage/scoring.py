@@ -13,9 +13,9 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from leakward.usage.cells import HOUR, Cell, ModelUse
+from leakward.usage.cells import DAY, HOUR, Cell, ModelUse
 from leakward.usage.prices import PriceTable
-from leakward.usage.profile import Figures, Profile, Shape, Spread, size_of
+from leakward.usage.profile import LEVEL_DAYS, Figures, Profile, Shape, Spread, size_of
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The volume signal starts above this multiple of the key's busy (95th percentile) cells:
@@ -40,6 +40,7 @@ MOVE_MAX_TOKENS = 3.0
 # work; in the hours a key often skips, a stranger working alone looks the same.
 PRESENT_FROM = 0.4
 PRESENT_FULL = 0.8
+REPRICE_SECONDS = (LEVEL_DAYS + 1) * DAY  # how long moved use is priced as the old models'
 MOVE_SHAPE_LOG2 = 1.0  # a moved model's requests stay within 2× the main model's shape
 # Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
 NEAR_HOURS = 3
@@ -77,7 +78,7 @@ def evidence(
     """Every signal that moved for `cell`, strongest first."""
     weight = _weight(cell, figures)
     found = [
-        _volume(cell, figures, earlier),
+        _volume(cell, figures, earlier, moved_cost(cell, profile, figures, prices)),
         _hours(cell, profile, figures) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
@@ -108,12 +109,29 @@ def expected_cost(cell: Cell, figures: Figures) -> float:
     return max(usual, 1e-6)
 
 
-def _volume(cell: Cell, figures: Figures, earlier: list[float]) -> Evidence | None:
+def moved_cost(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) -> float:
+    """The cell's cost with the use that moved to a new model priced as the key's usual models:
+    a migration to a dearer model costs more for the same work, which is no surge."""
+    # Until the usual cost of an hour has caught up with the dearer model (LEVEL_DAYS), not
+    # only while the model is news.
+    new = {m for m in cell.by_model if profile.is_new_model(m, cell.slot, REPRICE_SECONDS)}
+    moved = _moved(cell, new, figures) * _owner_present(cell, profile) if new else 0.0
+    if moved <= 0:
+        return cell.cost
+    cost = cell.cost
+    for model in new:
+        spent = cell.by_model[model].cost
+        usual = spent * figures.usual_price / max(prices.price(cell.provider, model).blended, 1e-9)
+        cost -= moved * (spent - min(spent, usual))
+    return cost
+
+
+def _volume(cell: Cell, figures: Figures, earlier: list[float], cost: float) -> Evidence | None:
     """Far above the usual for the hour, or a sudden surge over the hours just before it.
 
     A launch day lifts every hour of the day, so from its second hour on the hours before it are
     as busy and no surge shows; a thief's flood starts in the middle of ordinary hours."""
-    ratio = cell.cost / expected_cost(cell, figures)
+    ratio = cost / expected_cost(cell, figures)
     points = math.log2(ratio / VOLUME_FREE) if ratio > VOLUME_FREE else 0.0
     words = f"{ratio:.1f}× its usual cost for the {_grain(cell)}"
     if len(earlier) >= SURGE_CONTEXT:
