@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from leakward.usage.cells import HOUR, Cell, bucket_of, cells_by_key, unique
 from leakward.usage.prices import PriceTable, price_table
-from leakward.usage.profile import Profile
+from leakward.usage.profile import Figures, Profile
 from leakward.usage.records import Alert, UsageRecord
-from leakward.usage.scoring import Evidence, evidence, expected_cost, moved_cost
+from leakward.usage.scoring import Evidence, cache_fall, evidence, expected_cost, moved_cost
 
 ALERT_SCORE = 1.0  # detect returns alerts scoring at least this
 CONFIDENT_SCORE = 2.5  # at or above it, the watch hands the alert to rotation
@@ -30,6 +30,13 @@ CARRY_GAP = 2  # cells: a longer pause in use ends a build-up
 # A build-up holds no more than this, so it drains within hours once use is ordinary again.
 CARRY_CAP = 1.6
 SURGE_WINDOW = 6 * HOUR  # the hours before a cell a surge is measured against
+# The running sum of a key's cache falls (in spreads) less this much an hour: an hour a spread
+# low adds nothing, hours of two or three spreads low add up.
+CACHE_SLACK = 1.0
+CACHE_DRIFT_FROM = 3.0  # the sum gives points from here
+CACHE_DRIFT_PER_POINT = 2.0  # and a point for each this much more
+# Held to two points' worth, so the sum drains within hours once the share is back.
+CACHE_DRIFT_CAP = CACHE_DRIFT_FROM + 2 * CACHE_DRIFT_PER_POINT
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +106,7 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
     that lasts, such as a little extra use through several never-worked hours, builds to an
     alert, while one that does not last drains away."""
     judged: list[Judged | None] = []
-    carried, sustained, last_slot = 0.0, 0, None
+    carried, sustained, last_slot, drift = 0.0, 0, None, 0.0
     recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
     for cell in cells:
         if profile.unready(cell.day) is not None:
@@ -109,6 +116,9 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
         figures = profile.figures(cell.day, table)
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
         found = evidence(cell, profile, figures, table, [r for _, r in recent])
+        if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
+            drift = 0.0
+        drift, found = _cache_drift(cell, figures, drift, found)
         points = sum(e.points for e in found)
         # A weekday is one fact a day, not a new one each hour: it adds to the hour's score but
         # does not build up over the hours of an owner's odd Saturday.
@@ -132,6 +142,24 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
         profile.learn(cell, alerted=carried > 0 or score >= ALERT_SCORE)
         last_slot = cell.slot
     return judged
+
+
+def _cache_drift(
+    cell: Cell, figures: Figures, drift: float, found: list[Evidence]
+) -> tuple[float, list[Evidence]]:
+    """The running sum of the key's cache falls after this cell, and the evidence with it: a
+    sum past CACHE_DRIFT_FROM takes the place of the cell's own cache evidence if stronger."""
+    fall = cache_fall(cell, figures)
+    if fall is None:
+        return drift, found
+    drift = min(max(0.0, drift + fall[0] - CACHE_SLACK), CACHE_DRIFT_CAP)
+    points = (drift - CACHE_DRIFT_FROM) / CACHE_DRIFT_PER_POINT
+    own = max((e.points for e in found if e.signal == "cache"), default=0.0)
+    if points <= own:
+        return drift, found
+    words = f"{fall[1]}, below its usual hour after hour: requests that share none of its prompts"
+    kept = [e for e in found if e.signal != "cache"]
+    return drift, sorted([*kept, Evidence("cache", points, words)], key=lambda e: -e.points)
 
 
 def _merge(judged: list[Judged | None]) -> list[Alert]:

@@ -60,6 +60,7 @@ OWN_HOUR_SHARE = 0.5  # how much an hour never used itself counts, next to busy 
 # Hour to hour a cached share wanders by a few points even on a steady key (entries expire,
 # prompts change): spreads narrower than this are not trusted as exact.
 CACHE_FLOOR = 0.03
+CACHE_Z_CLIP = 4.0  # one hour moves the running sum of cache falls at most this much
 # A day of the week the key never worked says little alone (a team's odd Saturday, a test run on
 # a Sunday): it adds to other signals and never alerts by itself.
 WEEKDAY_MAX = 0.6
@@ -309,6 +310,31 @@ def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None
                 )
             )
     return _strongest("cache", moved, weight)
+
+
+def cache_fall(cell: Cell, figures: Figures) -> tuple[float, str] | None:
+    """How far below its usual the cell's main cached model read from the prompt cache, in its
+    own spreads (negative when above), with what it read; None where the key caches nothing.
+
+    One hour a couple of spreads low is chance; hour after hour of it is a stranger's uncached
+    prompts mixed in, a little at a time (the caller adds the hours up)."""
+    cached = [(m, u, s) for m, u, s in _shaped(cell, figures) if s.cached_share is not None]
+    cached = [(m, u, s) for m, u, s in cached if u.prompt_tokens > 0]
+    if not cached:
+        return None
+    model, use, shape = max(cached, key=lambda item: item[1].cost)
+    usual = shape.cached_share
+    assert usual is not None  # filtered above; for mypy
+    share = use.cached_tokens / use.prompt_tokens
+    # Never narrowed for a big hour: a cached share wanders by a few points however many
+    # requests it averages (entries expire, prompts change).
+    spread = max(usual.scale, CACHE_FLOOR) * max(1.0, _size_scale(use, shape))
+    z = min(max((usual.centre - share) / spread, -CACHE_Z_CLIP), CACHE_Z_CLIP)
+    words = (
+        f"{share:.0%} of the input on {model} read from the prompt cache where it is usually "
+        f"{usual.centre:.0%}"
+    )
+    return z * _weight(cell, figures), words
 
 
 def _strongest(kind: str, moved: list[tuple[float, str]], weight: float) -> Evidence | None:
