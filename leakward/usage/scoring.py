@@ -83,7 +83,9 @@ def evidence(
         _hours(cell, profile, figures) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
-        *_one_shape(_tokens_per_request(cell, figures, weight), _output_ratio(cell, figures, weight)),
+        *_one_shape(
+            _tokens_per_request(cell, figures, weight), _output_ratio(cell, figures, weight)
+        ),
         _cache_share(cell, figures, weight),
     ]
     return sorted((e for e in found if e and e.points > 0), key=lambda e: -e.points)
@@ -318,13 +320,14 @@ def cache_fall(cell: Cell, figures: Figures) -> tuple[float, str] | None:
 
     One hour a couple of spreads low is chance; hour after hour of it is a stranger's uncached
     prompts mixed in, a little at a time (the caller adds the hours up)."""
-    cached = [(m, u, s) for m, u, s in _shaped(cell, figures) if s.cached_share is not None]
-    cached = [(m, u, s) for m, u, s in cached if u.prompt_tokens > 0]
+    cached = [
+        (m, u, s, s.cached_share)
+        for m, u, s in _shaped(cell, figures)
+        if s.cached_share is not None and u.prompt_tokens > 0
+    ]
     if not cached:
         return None
-    model, use, shape = max(cached, key=lambda item: item[1].cost)
-    usual = shape.cached_share
-    assert usual is not None  # filtered above; for mypy
+    model, use, shape, usual = max(cached, key=lambda item: item[1].cost)
     share = use.cached_tokens / use.prompt_tokens
     # Never narrowed for a big hour: a cached share wanders by a few points however many
     # requests it averages (entries expire, prompts change).

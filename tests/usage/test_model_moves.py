@@ -91,6 +91,7 @@ def test_one_shape_oddity_counts_the_stronger_signal_in_full_and_the_other_in_pa
     ratio = Evidence("output_ratio", 0.6, "a low output ratio")
     strong, weak = _one_shape(per_request, ratio)
     assert strong == per_request
-    assert weak is not None and weak.signal == "output_ratio"
+    assert weak is not None
+    assert weak.signal == "output_ratio"
     assert weak.points == pytest.approx(0.6 * SHAPE_OVERLAP)
     assert _one_shape(None, ratio) == [None, ratio]
