@@ -47,7 +47,7 @@ NEAR_HOURS = 3
 NEAR_DISCOUNT = 0.4
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
-SHAPE_FLOOR = 0.12  # log2 units: spreads narrower than this are not trusted as exact
+SHAPE_FLOOR = 0.11  # log2 units: spreads narrower than this are not trusted as exact
 SHAPE_OVERLAP = 0.25
 SMALL_SAMPLE = 4.0  # cells: a spread learned from n cells is widened by (1 + this / n)
 # A cell of a handful of requests is widened up to this many times the spread of a typical one:
@@ -370,7 +370,9 @@ def _z(value: float, usual: Spread | None, scale: float) -> float | None:
     if usual is None:
         return None
     # A spread read from few cells is itself unsure: widened by a few cells' worth.
-    spread = max(usual.scale * (1 + SMALL_SAMPLE / usual.count), SHAPE_FLOOR) * scale
+    # The floor holds after the size scaling: an hour's mix of tasks moves its averages however
+    # many requests it has.
+    spread = max(usual.scale * (1 + SMALL_SAMPLE / usual.count) * scale, SHAPE_FLOOR)
     z = abs(math.log2(value + 1e-9) - usual.centre) / spread
     return z if z > SHAPE_FREE_Z else None
 
