@@ -33,6 +33,8 @@ NEW_MODEL_SECONDS = 86400
 # A key whose median cell reads less than this share of its input from the prompt cache has no
 # cached habit to lose.
 MIN_CACHED_SHARE = 0.05
+# An hour used on at least this share of the key's days is a habit of its own (a nightly job).
+RECURRING_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +179,21 @@ def _figures(
     by_hour: dict[int, float] = {}
     tokens_by_hour: dict[int, float] = {}
     if profile.grain == HOUR:
+        days = len({c.day for c in cells})
         for hour in range(24):
             near = [c for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
             if len(near) >= 4:
                 by_hour[hour] = statistics.median(c.cost for c in near)
                 tokens_by_hour[hour] = statistics.median(_tokens(c) for c in near)
+                # A job run at this very hour on most days is the hour's habit, however quiet
+                # the hours around it (a nightly job on a key an hourly cron also uses): their
+                # median would make every night's run a surge.
+                own = [c for c in near if c.hour == hour]
+                if len(own) >= max(4, RECURRING_SHARE * days):
+                    cost = statistics.median(c.cost for c in own)
+                    by_hour[hour] = max(by_hour[hour], cost)
+                    tokens = statistics.median(_tokens(c) for c in own)
+                    tokens_by_hour[hour] = max(tokens_by_hour[hour], tokens)
     level, spread = _level(cells, by_hour, statistics.median(costs))
     window_cost: dict[str, float] = defaultdict(float)
     for cell in cells:
