@@ -51,3 +51,25 @@ def test_chunks_located_together_match_each_located_alone(engine: str, seed: int
     assert pat(seed) in found  # the URL-decoded copy: the check is not vacuous
     assert pat(seed + 2) in found
     assert pat(seed + 1) not in found
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+def test_a_first_match_only_trigger_fires_in_every_chunk_located_together(engine: str) -> None:
+    """A URL escape is reported at its first place only (triggers.FIRST_ONLY) and so is a
+    keyword; Hyperscan scanning the chunks joined in one pass reported it in the first chunk
+    and never in the second, whose encoded token went unfound."""
+    matcher = Matcher(RULESET, make_engine(RULESET, engine))
+    tokens = [pat(11), pat(12), pat(13)]
+    chunks = [
+        Chunk(
+            f"url = https://host/?token={token.replace('_', '%5F')}\n".encode(),
+            Origin(kind="file", path=f"file{n}.txt"),
+        )
+        for n, token in enumerate(tokens)
+    ]
+
+    found = matcher.scan_chunks_spans(chunks)
+
+    secrets = [{finding.secret.reveal() for finding, _, _ in spans} for spans in found]
+    assert [token in each for token, each in zip(tokens, secrets, strict=True)] == [True] * 3
+    assert found == [matcher.scan_chunk_spans(chunk) for chunk in chunks]
