@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,11 +222,14 @@ def _scan_blobs(task: tuple[str, BlobTable]) -> _BlobResults:
     return scanner.results
 
 
-def _tasks(git_dir: Path, table: BlobTable, workers: int) -> list[tuple[str, BlobTable]]:
+def _tasks(git_dir: Path, table: BlobTable, workers: int) -> Iterator[tuple[str, BlobTable]]:
+    """The blobs cut into worker tasks, largest first. Each task's table is made as it is
+    handed out: the first worker starts while the others are still being cut (on symfony's
+    history, making them all first kept both cores waiting 0.6 s)."""
     total = table.total_size()
     # At least a few tasks per worker so both cores stay busy to the end.
     limit = max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
-    tasks: list[tuple[str, BlobTable]] = []
+    cuts: list[tuple[int, array[int]]] = []
     current = array("q")
     size = 0
     sizes = table.sizes
@@ -235,14 +238,14 @@ def _tasks(git_dir: Path, table: BlobTable, workers: int) -> list[tuple[str, Blo
         current.extend(family)
         size += sum(sizes[n] for n in family)
         if size >= limit or len(current) >= _TASK_BLOBS:
-            tasks.append((str(git_dir), table.select(current)))
+            cuts.append((size, current))
             current, size = array("q"), 0
     if current:
-        tasks.append((str(git_dir), table.select(current)))
+        cuts.append((size, current))
     # Largest first: a family too big to split (rails: one task of 185 MB among 32 MB ones, 112th
     # of 122) started last kept one core busy alone at the end while the other had nothing left.
-    tasks.sort(key=lambda task: task[1].total_size(), reverse=True)
-    return tasks
+    cuts.sort(key=lambda cut: cut[0], reverse=True)
+    return ((str(git_dir), table.select(positions)) for _, positions in cuts)
 
 
 def _scan_all(
@@ -263,7 +266,7 @@ def _scan_all(
     total = len(table)
     parallel = table.total_size() > 8 << 20
     # Scanned here, a small history is one task: a second would start a second cat-file.
-    tasks = (
+    tasks: Iterable[tuple[str, BlobTable]] = (
         _tasks(repo.git_dir, table, options.workers) if parallel else [(str(repo.git_dir), table)]
     )
 

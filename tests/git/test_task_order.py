@@ -7,7 +7,10 @@ core works through the small tasks meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import pytest
 
 from leakward.scanner.git_blob_table import BlobTable, family_order
 from leakward.scanner.git_scan import _tasks
@@ -56,3 +59,26 @@ def test_a_base_cycle_is_broken_into_blobs_read_whole() -> None:
     ]
     chain = [b for b in scanned if b.path == "chain.txt"]
     assert chain == [blobs[3]] + [b for b in blobs if b.path == "chain.txt" and b.base]
+
+
+def test_a_task_is_cut_from_the_table_only_when_it_is_handed_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers start on the first task while the rest are still being cut."""
+    table = BlobTable.of([Blob(_oid(n), f"small/{n}.txt", 300 * _KIB) for n in range(40)])
+    cut: list[int] = []
+    select = BlobTable.select
+
+    def counted(self: BlobTable, positions: Sequence[int]) -> BlobTable:
+        cut.append(len(positions))
+        return select(self, positions)
+
+    monkeypatch.setattr(BlobTable, "select", counted)
+    tasks = _tasks(Path("/repo/.git"), table, 2)
+    first = next(tasks)
+
+    assert len(cut) == 1
+    assert len(first[1]) == cut[0]
+    rest = list(tasks)
+    assert len(cut) == 1 + len(rest) >= 3
+    assert sum(cut) == len(table)
