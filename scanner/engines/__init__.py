@@ -29,7 +29,9 @@ class Engine(Protocol):
     def scan(self, data: bytes) -> Hits: ...
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
-        """`scan` of each piece; an engine may do it in one pass."""
+        """`scan` of each piece, each hit exactly as `scan` of that piece alone would give it: a
+        pass over the pieces joined loses what reports only its first match (keywords, FIRST_ONLY
+        triggers) in every piece after the first that holds it."""
         ...
 
 
