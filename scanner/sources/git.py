@@ -23,7 +23,7 @@ from typing import IO
 import git
 
 from leakward.core.errors import SourceError
-from leakward.scanner.sources.git_command import git_at
+from leakward.scanner.sources.git_command import BackgroundGit, git_at
 
 ZERO_OID = "0" * 40
 # A full object name, SHA-1 or SHA-256: what git prints, never an abbreviation or a ref name.
@@ -311,7 +311,7 @@ class Repository:
         return refs
 
 
-class PackListing:
+class PackListing(BackgroundGit):
     """`git cat-file --batch-all-objects --unordered --batch-check` running in the background.
 
     git writes to a temporary file rather than a pipe, so it never waits for this process to read
@@ -319,10 +319,7 @@ class PackListing:
     it ends git if the rows were never read."""
 
     def __init__(self, git_dir: Path) -> None:
-        # Closed in __exit__, not here: git writes to them while the caller works.
-        self._out = tempfile.TemporaryFile()  # noqa: SIM115
-        self._err = tempfile.TemporaryFile()  # noqa: SIM115
-        self._process = subprocess.Popen(
+        super().__init__(
             [
                 *git_at(git_dir),
                 "cat-file",
@@ -330,32 +327,17 @@ class PackListing:
                 "--unordered",
                 "--batch-check=%(objecttype) %(objectname) %(objectsize) %(objectsize:disk) "
                 "%(deltabase)",
-            ],
-            stdout=self._out,
-            stderr=self._err,
+            ]
         )
-
-    def __enter__(self) -> PackListing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._out.close()
-        self._err.close()
 
     def rows(self) -> Iterator[tuple[str, int, int, str | None]]:
         """(oid, size, bytes on disk, delta base or None) of each blob, once git has finished."""
-        status = self._process.wait()
+        status = self._finished()
         if status != 0:
-            self._err.seek(0)
-            message = self._err.read().decode("utf-8", "replace").strip().splitlines()
             raise SourceError(
-                f"git cat-file failed: {message[-1] if message else f'exit status {status}'}",
+                f"git cat-file failed: {self._last_error() or f'exit status {status}'}",
                 "check that the repository is intact (`git fsck`)",
             )
-        self._out.seek(0)
         for line in self._out:
             if not line.startswith(b"blob "):
                 continue  # trees, commits and tags: most of the lines

@@ -10,7 +10,11 @@ issue #18). Set on the command line, so a user's own configuration cannot undo i
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 GIT = ("git", "-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m")
 
@@ -18,3 +22,38 @@ GIT = ("git", "-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=6
 def git_at(git_dir: Path) -> list[str]:
     """`git` for the repository at `git_dir`, with small pack windows; append the subcommand."""
     return [*GIT, f"--git-dir={git_dir}"]
+
+
+class BackgroundGit:
+    """A git command running in the background to temporary files rather than pipes: git never
+    waits for this process, and its output costs no memory here until it is read. Use as a
+    context manager: leaving it ends git if the output was never read, and closes the files."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        # Closed in __exit__, not here: git writes to them while the caller works.
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(command, stdout=self._out, stderr=self._err)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._out.close()
+        self._err.close()
+
+    def _finished(self) -> int:
+        """git's exit status once it has finished, its output rewound. Read while git still
+        wrote, a listing ended early now and then on a loaded machine."""
+        status = self._process.wait()
+        self._out.seek(0)
+        return status
+
+    def _last_error(self) -> str | None:
+        """The last line git wrote to its standard error, if any."""
+        self._err.seek(0)
+        lines = self._err.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else None

@@ -10,60 +10,37 @@ the graph again.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from leakward.scanner.sources.git_command import git_at
+from leakward.scanner.sources.git_command import BackgroundGit, git_at
 
 
-class CommitOrder:
+class CommitOrder(BackgroundGit):
     """`git rev-list --topo-order --parents REVS` running in the background to a temporary file:
     git never waits for this process, and the listing costs no memory here until it is read.
     Use as a context manager: leaving it ends git if the listing was never read."""
 
     def __init__(self, git_dir: Path, revs: Sequence[str]) -> None:
         self.revs = tuple(revs)
-        # Closed in __exit__, not here: git writes to it while the scan goes on.
-        self._out = tempfile.TemporaryFile()  # noqa: SIM115
-        self._process = subprocess.Popen(
-            [*git_at(git_dir), "rev-list", "--topo-order", "--parents", *revs],
-            stdout=self._out,
-            stderr=subprocess.DEVNULL,
-        )
+        super().__init__([*git_at(git_dir), "rev-list", "--topo-order", "--parents", *revs])
         self._count: int | None = None
-
-    def __enter__(self) -> CommitOrder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._out.close()
 
     def complete(self) -> bool:
         """Whether git listed the whole history (a damaged one stops part way: callers then
         walk it themselves, reporting what they could not read)."""
         return self._process.wait() == 0
 
-    def _written(self) -> None:
-        """Waits for git to finish, then rewinds: read while git still wrote, the listing
-        ended early now and then on a loaded machine (a flaky refs test in tests/git)."""
-        self._process.wait()
-        self._out.seek(0)
-
     def lines(self) -> Iterator[str]:
         """`commit parent...` per commit, children before their parents."""
-        self._written()
+        self._finished()
         for line in self._out:
             yield line.decode().rstrip("\n")
 
     def count(self) -> int:
         """How many commits git listed: a progress bar's total, without a count of its own."""
         if self._count is None:
-            self._written()
+            self._finished()
             self._count = sum(1 for _ in self._out)
         return self._count
 
@@ -73,7 +50,7 @@ class CommitOrder:
         size = -(-self.count() // max(1, count)) or 1
         runs: list[bytes] = []
         current: list[bytes] = []
-        self._written()
+        self._finished()
         for line in self._out:
             current.append(line.split(b" ", 1)[0].rstrip(b"\n") + b"\n")
             if len(current) == size:
