@@ -65,7 +65,7 @@ def encoded_literals(keyword: bytes) -> set[bytes]:
 def hyperscan_escaped(literal: bytes) -> str:
     """`literal` as a pattern of `\\xHH` escapes, built in C: a pattern a byte, over the ~5,000
     literals the rules' keywords give, was a tenth of a second of every scan's start-up."""
-    return "\\x" + literal.hex("x").replace("x", "\\x")
+    return "\\x" + literal.hex("x").replace("x", "\\x") if literal else ""
 
 
 def trigger_patterns(keywords: Iterable[str]) -> list[tuple[str, str]]:

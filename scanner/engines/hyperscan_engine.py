@@ -27,7 +27,7 @@ from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
-from leakward.scanner.triggers import FIRST_ONLY, trigger_patterns
+from leakward.scanner.triggers import FIRST_ONLY, hyperscan_escaped, trigger_patterns
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64
@@ -155,7 +155,7 @@ def triggers_of(ruleset: RuleSet) -> Triggers:
 
 
 def hyperscan_literal(text: str) -> bytes:
-    return b"".join(b"\\x%02x" % byte for byte in text.encode())
+    return hyperscan_escaped(text.encode()).encode()
 
 
 def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:

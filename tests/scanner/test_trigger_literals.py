@@ -9,14 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leakward.rules.loader import load_rules
-from leakward.scanner.engines.hyperscan_engine import triggers_of
+from leakward.scanner.engines.hyperscan_engine import hyperscan_literal, triggers_of
 from leakward.scanner.triggers import hyperscan_escaped
 
 
-@given(st.binary(min_size=1, max_size=64))
+@given(st.binary(max_size=64))
 def test_each_byte_becomes_one_lowercase_hex_escape(literal: bytes) -> None:
     assert hyperscan_escaped(literal) == "".join(f"\\x{byte:02x}" for byte in literal)
     assert re.fullmatch(hyperscan_escaped(literal).encode(), literal)
+    keyword = literal.decode("latin-1")
+    assert hyperscan_literal(keyword) == b"".join(b"\\x%02x" % byte for byte in keyword.encode())
 
 
 def test_every_base64_trigger_of_the_rules_is_an_escaped_literal() -> None:
