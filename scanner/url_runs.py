@@ -51,8 +51,10 @@ def _run_start(data: bytes, percent: int) -> tuple[int, int]:
 # escapes are then skipped over in bulk (`_reached`) before the regex reads the rest.
 _DENSE = 64
 # Bytes -> `%`, `h` for a hex digit, `.` for the rest; then `E` for each escape's `%`, `.` else.
-_CLASSES = bytes.maketrans(b"%0123456789ABCDEFabcdef", b"%" + b"h" * 22)
-_CLASSES = bytes(b if b in b"%h" else ord(".") for b in _CLASSES)
+_CLASSES = bytes(
+    ord("%") if byte == ord("%") else ord("h") if byte in b"0123456789ABCDEFabcdef" else ord(".")
+    for byte in range(256)
+)
 _STARTS = bytes(ord("E") if b == ord("E") else ord(".") for b in range(256))
 # JOIN - 3 bytes without an escape's `%`: where two escapes lie so far apart that the gap from
 # a token's end to the next escape's end may exceed JOIN; closer, a run cannot end between them.

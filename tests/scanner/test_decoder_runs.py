@@ -256,8 +256,10 @@ def _runs_by_regex(data: bytes, first: int) -> list[tuple[int, int]]:
     return runs
 
 
-# Mostly escapes, so that stretches are skipped; lone `%`, cut escapes and wide gaps end them.
-DENSE_PIECES = [b"%41"] * 20 + [b"%2F", b" "] * 10 + [b"\n", b"%4", b"%zz", b"%", b"a", b" " * 126]
+# Mostly escapes, so that stretches are skipped; lone `%`, cut escapes and wide gaps end them;
+# `%4h` and `%hh` look like escapes to a table that took the letter h for a hex digit.
+DENSE_PIECES = [b"%41"] * 20 + [b"%2F", b" "] * 10
+DENSE_PIECES += [b"\n", b"%4", b"%zz", b"%", b"a", b" " * 126, b"%4h", b"%hh", b"h"]
 
 
 @settings(max_examples=300, deadline=None)
