@@ -22,9 +22,9 @@ from typing import TypeVar
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import make_engine
 from leakward.scanner.matcher import Matcher
-from leakward.scanner.models import Chunk, Finding, ScanResult, ScanStats, Skipped
+from leakward.scanner.models import Chunk, Finding, Origin, ScanResult, ScanStats, Skipped
 from leakward.scanner.sources.dispatch import ContainerLimits
-from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_target
+from leakward.scanner.sources.files import FileLimits, Target, list_targets, read_plain
 from leakward.scanner.time_budget import TimeBudgetError, check_deadline, time_budget
 from leakward.scanner.worker_pool import run_pooled
 
@@ -136,23 +136,60 @@ def _init_worker(ruleset: RuleSet, options: ScanOptions) -> None:
 def _scan_batch(batch: list[Target]) -> _Tally:
     matcher, options = worker_matcher()
     tally = _Tally()
+    texts: list[tuple[Target, bytes]] = []
     for target in batch:
-        try:
-            with time_budget(options.file_seconds):
-                chunks = read_target(
-                    target, options.file_limits, options.container_limits, options.source
-                )
-                part = scan_items(matcher, chunks)
-        except TimeBudgetError:
-            part = _Tally(skipped=[over_budget(target.display, options.file_seconds)])
-        except Exception as exc:
-            part = _Tally(
-                skipped=[
-                    Skipped(target.display, f"internal error: {type(exc).__name__}", is_error=True)
-                ]
-            )
-        tally.add(part)
         tally.files += 1
+        read = read_plain(target, options.file_limits, options.container_limits, options.source)
+        if isinstance(read, bytes):
+            texts.append((target, read))
+        else:
+            tally.add(_scan_alone(matcher, options, target, read))
+    if texts:
+        tally.add(_scan_texts(matcher, options, texts))
+    return tally
+
+
+def _scan_alone(
+    matcher: Matcher, options: ScanOptions, target: Target, chunks: Iterable[Chunk | Skipped]
+) -> _Tally:
+    """One file's chunks under its own time budget; whatever goes wrong is that file's reason."""
+    try:
+        with time_budget(options.file_seconds):
+            return scan_items(matcher, chunks)
+    except TimeBudgetError:
+        return _Tally(skipped=[over_budget(target.display, options.file_seconds)])
+    except Exception as exc:
+        reason = f"internal error: {type(exc).__name__}"
+        return _Tally(skipped=[Skipped(target.display, reason, is_error=True)])
+
+
+def _scan_texts(
+    matcher: Matcher, options: ScanOptions, texts: list[tuple[Target, bytes]]
+) -> _Tally:
+    """Plain-text files located together, in one engine call under one time budget (a timer
+    armed per file cost more than scanning most files). Past that budget, or on an error, each
+    file is scanned again alone, so the reason names the file that caused it."""
+    try:
+        with time_budget(options.file_seconds):
+            located = matcher.scan_many_spans(
+                [data for _, data in texts],
+                lambda n: Origin(kind="file", path=texts[n][0].display),
+            )
+    except (TimeBudgetError, Exception):
+        tally = _Tally()
+        for target, data in texts:
+            origin = Origin(kind="file", path=target.display)
+            tally.add(_scan_alone(matcher, options, target, [Chunk(data, origin)]))
+        return tally
+    tally = _Tally(bytes=sum(len(data) for _, data in texts))
+    for spans in located:
+        # As `scan_items` does within a file: one finding per rule and place.
+        seen: set[tuple[str, int, int]] = set()
+        for finding, _, _ in spans:
+            key = (finding.rule_id, finding.line, finding.column)
+            if key not in seen:
+                seen.add(key)
+                tally.findings.append(finding)
     return tally
 
 

@@ -21,7 +21,7 @@ from unittest import mock
 
 from leakward.scanner import git_scan
 from leakward.scanner.models import Chunk, Origin, Skipped
-from leakward.scanner.sources import dispatch
+from leakward.scanner.sources import dispatch, files
 from leakward.scanner.sources.limits import ContainerLimits
 
 KILL_ALWAYS = b"kill-this-worker-every-time"
@@ -47,14 +47,16 @@ def main(state: Path, arguments: list[str]) -> None:
     plain_text = dispatch.is_plain_text
 
     def unmarked_plain_text(data: bytes, path: str, limits: ContainerLimits) -> bool:
-        # A history scan hands plain text straight to the engine, past `_text`: a marked blob
-        # takes the decoders' path instead, where a real decoder's crash or runaway would be.
+        # History and directory scans hand plain text straight to the engine, past `_text`: a
+        # marked blob or file takes the decoders' path instead, where a real decoder's crash or
+        # runaway would be.
         marked = any(mark in data for mark in (KILL_ALWAYS, KILL_ONCE, RUN_AWAY))
         return not marked and plain_text(data, path, limits)
 
     with (
         mock.patch.object(dispatch, "_text", faulty_text),
         mock.patch.object(git_scan, "is_plain_text", unmarked_plain_text),
+        mock.patch.object(files, "is_plain_text", unmarked_plain_text),
     ):
         from leakward.cli.main import main as leakward
 
