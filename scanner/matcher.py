@@ -233,6 +233,8 @@ class Matcher:
             all_hits = self._engine.scan_many([view for view, _, _, _, _ in level])
             self.work.engine_calls += 1
             for (view, to_root, chain, root, prefix), hits in zip(level, all_hits, strict=True):
+                if not hits.windows and not hits.triggers:
+                    continue  # most files of a tree: nothing to confirm, nothing to decode
                 for candidate in self._candidates(view, hits.windows):
                     located[root].append(
                         Located(
@@ -261,7 +263,7 @@ class Matcher:
                         )
                     )
             level = following
-        return [self._kept(found) for found in located]
+        return [self._kept(found) if found else [] for found in located]
 
     def _kept(self, located: list[Located]) -> list[Located]:
         vetoed = [item for item in located if item.is_vetoed]

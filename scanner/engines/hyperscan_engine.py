@@ -257,6 +257,9 @@ class HyperscanEngine:
         for piece in pieces:
             for database, scratch in pairs:
                 database.scan(piece, match_event_handler=on_match, scratch=scratch)
+            if not raw and not self._ungated:
+                found.append(Hits())  # most pieces of a tree or a history: no hit to group
+                continue
             self.events += len(raw)
             found.append(self._group(raw, piece))
             raw = []
