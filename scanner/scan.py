@@ -137,13 +137,18 @@ def _scan_batch(batch: list[Target]) -> _Tally:
     matcher, options = worker_matcher()
     tally = _Tally()
     texts: list[tuple[Target, bytes]] = []
+    held = 0
     for target in batch:
         tally.files += 1
         read = read_plain(target, options.file_limits, options.container_limits, options.source)
-        if isinstance(read, bytes):
-            texts.append((target, read))
-        else:
+        if not isinstance(read, bytes):
             tally.add(_scan_alone(matcher, options, target, read))
+            continue
+        texts.append((target, read))
+        held += len(read)
+        if held >= _BATCH_BYTES:  # files that grew since they were listed: memory stays bounded
+            tally.add(_scan_texts(matcher, options, texts))
+            texts, held = [], 0
     if texts:
         tally.add(_scan_texts(matcher, options, texts))
     return tally
