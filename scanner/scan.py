@@ -2,7 +2,10 @@
 
 Stage: orchestration inside the scanner. Files are spread over worker processes (one per core by
 default) in batches; each worker builds its engine from the on-disk Hyperscan cache, so start-up
-is cheap. Small scans stay in-process, where forking would cost more than it saves.
+is cheap. Small scans stay in-process, where forking would cost more than it saves. Within a
+batch, small plain-text files (decided from magic bytes and name) are located together in one
+engine call under one time budget; containers, special formats and large files go one by one,
+each under its own.
 """
 
 from __future__ import annotations
