@@ -246,7 +246,8 @@ def read_plain(
     buffer and the format dispatch per file cost more than scanning it. Read whole in one call
     of the size `fstat` gives, since a file cannot be sniffed before it is read.
     """
-    if source != "auto" or target.size >= limits.segment_size:
+    # Large files are streamed, and those past the size limit skipped with its reason, there.
+    if source != "auto" or target.size >= limits.segment_size or target.size > limits.max_file_size:
         return read_target(target, limits, containers, source)
     try:
         fd = os.open(target.path, _OPEN_FLAGS)

@@ -13,7 +13,7 @@ from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.models import Finding, Skipped
 from leakward.scanner.scan import ScanOptions, scan_chunks, scan_paths
 from leakward.scanner.sources.dispatch import ContainerLimits
-from leakward.scanner.sources.files import FileLimits, list_targets, read_target
+from leakward.scanner.sources.files import FileLimits, MiB, list_targets, read_target
 from tests.scanner.tokens import GITHUB_PAT
 from tests.sources.builders import AWS_KEY, GOOGLE_KEY, zip_of
 
@@ -95,3 +95,15 @@ def test_a_batch_past_its_budget_names_the_file_and_scans_the_rest(tmp_path: Pat
     assert skipped.path == "a-slow.txt"
     assert "0.3 s time budget" in skipped.reason
     assert result.stats.files == 2
+
+
+def test_a_small_file_past_the_size_limit_is_skipped_not_located(tmp_path: Path) -> None:
+    # Under the segment size, so small enough to be located with others, but over the limit.
+    (tmp_path / "big.txt").write_bytes(b"x" * MiB + f' key = "{GOOGLE_KEY}"\n'.encode())
+    (tmp_path / "small.txt").write_bytes(f'google_api_key = "{GOOGLE_KEY}"\n'.encode())
+    options = ScanOptions(jobs=1, file_limits=FileLimits(max_file_size=MiB))
+    result = scan_paths([tmp_path], RULESET, options)
+    assert [f.origin.path for f in result.findings] == ["small.txt"]
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("big.txt", "larger than the 1 MiB limit (raise --max-file-size)")
+    ]
