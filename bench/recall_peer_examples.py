@@ -10,14 +10,17 @@ out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' 
     git clone --bare https://github.com/gitleaks/gitleaks bench/corpus/gitleaks.git  # and others
     python bench/recall_peer_examples.py --gitleaks bench/corpus/gitleaks.git \\
         --betterleaks bench/corpus/betterleaks.git --kingfisher bench/corpus/kingfisher.git \\
-        [--tools leakward,gitleaks,betterleaks,kingfisher] [--providers] [--misses]
+        [--tools leakward,gitleaks,betterleaks,kingfisher] [--providers] [--misses] [--classify]
 
 Examples whose format carries a checksum the peer's generator does not compute (a random
 `ghp_` token) are fakes: leakward reports them only at low confidence ("checksum fails"), shown
 with `--min-confidence low`. So leakward has two columns: `leakward` is the default tier (what a
 plain `leakward scan` reports), `leakward-low` every tier (`--min-confidence low`, which also
 runs the weak rules). `--misses` lists what the default tier's documented-format rules miss, each
-marked when a finding attributed by name or the low tier has it, to judge them.
+marked when a finding attributed by name or the low tier has it, to judge them. `--classify`
+tallies those misses by why they are missed (`peer_example_misses.tsv`: placeholder, test-mode key,
+public identifier, failed checksum, broken structure, name-only, ...) beside the owner peer's
+finds; the headline figures stay as they are.
 
 Findings attributed by name (`trello.named`: a value under a name such as `TRELLO_TOKEN`, whatever
 its shape, see rules/README.md) are no documented format: each leakward column counts only the
@@ -43,6 +46,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from detection import leakward_command, run_peer  # noqa: E402
+from peer_example_classes import render, tally  # noqa: E402
 from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_examples  # noqa: E402
 from peers import locate  # noqa: E402
 
@@ -174,6 +178,21 @@ def print_providers(
         print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{named:>8}{owner:>8}")
 
 
+def print_classes(files: dict[str, Example], found: dict[str, set[str]]) -> None:
+    """Per example set, leakward's misses by class, beside what the owner peer finds of them."""
+    ours = found.get("leakward", set())
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for name, example in files.items():
+        by_source[example.source].append(name)
+    for source, names in sorted(by_source.items()):
+        misses = [(n, files[n].rule, files[n].text) for n in names if n not in ours]
+        owner = found.get(source)
+        counts = tally(misses, found.get("leakward" + NAMED, set()), owner)
+        owner_found = None if owner is None else sum(n in owner for n in names)
+        found_here = len(names) - len(misses)
+        print("\n".join(render(source, len(names), found_here, owner_found, counts)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Recall on the peers' rule examples.")
     for source in ("gitleaks", "betterleaks", "kingfisher"):
@@ -182,6 +201,9 @@ def main() -> int:
     parser.add_argument("--providers", action="store_true", help="recall per provider")
     parser.add_argument("--gaps", action="store_true", help="only providers leakward misses")
     parser.add_argument("--misses", action="store_true", help="list leakward's missed lines")
+    parser.add_argument(
+        "--classify", action="store_true", help="tally the misses by class (peer_example_misses.tsv)"
+    )
     args = parser.parse_args()
     examples = collect(args)
     root = Path(tempfile.mkdtemp(prefix="peer-examples-"))
@@ -193,6 +215,8 @@ def main() -> int:
     print_summary(files, found)
     if args.providers or args.gaps:
         print_providers(files, found, only_gaps=args.gaps)
+    if args.classify:
+        print_classes(files, found)
     if args.misses:
         # Missed by the default tier's documented-format rules; marked when a finding
         # attributed by name, or the low tier, has it.

@@ -1,0 +1,91 @@
+"""Why leakward misses a peer's published example: the classes in `peer_example_misses.tsv`.
+
+Stage: benchmarks only. `recall_peer_examples.py --classify` tallies the examples leakward's
+documented-format rules miss by class (placeholder, test-mode key, public identifier, failed
+checksum, broken structure, name-only, no context, fixable) beside what the owner peer finds in
+each. The headline recall is untouched: the classes say which misses are a judgement on the
+example and which are leakward's to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("peer_example_misses.tsv")
+# Classes that say the example is no credential leakward should report as that provider's.
+NOT_A_LIVE_SECRET = frozenset(
+    {"placeholder", "test-mode", "public", "bad-checksum", "bad-structure"}
+)
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True, slots=True)
+class MissClass:
+    rule: str
+    match: re.Pattern[str] | None
+    name: str
+    why: str
+
+
+def load_classes(path: Path = TABLE) -> dict[str, list[MissClass]]:
+    """Rows by peer rule id, in file order (the first row whose `match` fits wins)."""
+    rows: dict[str, list[MissClass]] = {}
+    lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x and x[0] != "#"]
+    for line in lines[1:]:  # the header
+        rule, match, name, why = line.split("\t")
+        pattern = None if match == "*" else re.compile(match)
+        rows.setdefault(rule, []).append(MissClass(rule, pattern, name, why))
+    return rows
+
+
+def classify(rows: dict[str, list[MissClass]], rule: str, text: str) -> str:
+    for row in rows.get(rule, []):
+        if row.match is None or row.match.search(text):
+            return row.name
+    return UNCLASSIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    missed: Counter[str]
+    named: Counter[str]
+    owner: Counter[str]
+
+
+def tally(
+    misses: list[tuple[str, str, str]], named: set[str], owner: set[str] | None
+) -> Tally:
+    """`misses`: (file, peer rule, text) that leakward's documented-format rules missed."""
+    rows = load_classes()
+    result = Tally(Counter(), Counter(), Counter())
+    for name, rule, text in misses:
+        cls = classify(rows, rule, text)
+        result.missed[cls] += 1
+        result.named[cls] += name in named
+        if owner is not None:
+            result.owner[cls] += name in owner
+    return result
+
+
+def render(source: str, total: int, found: int, owner_found: int | None, t: Tally) -> list[str]:
+    lines = [f"\n{source}: {total} examples, leakward finds {found}, misses {total - found}"]
+    lines.append(f"  {'class':16}{'missed':>8}{'+named':>8}{'owner':>8}")
+    for cls, n in t.missed.most_common():
+        owner = str(t.owner[cls]) if owner_found is not None else "-"
+        lines.append(f"  {cls:16}{n:>8}{t.named[cls]:>8}{owner:>8}")
+    if owner_found is not None:
+        dead = sum(t.missed[c] for c in NOT_A_LIVE_SECRET)
+        dead_owner = sum(t.owner[c] for c in NOT_A_LIVE_SECRET)
+        live = total - dead
+        named_live = sum(n for c, n in t.named.items() if c not in NOT_A_LIVE_SECRET)
+        lines.append(
+            f"  without the {dead} misses no provider would issue"
+            f" ({', '.join(sorted(NOT_A_LIVE_SECRET))}): leakward {found}/{live}"
+            f" = {found / live:.1%}, +named {found + named_live}/{live}"
+            f" = {(found + named_live) / live:.1%}, owner {owner_found - dead_owner}/{live}"
+            f" = {(owner_found - dead_owner) / live:.1%}"
+        )
+    return lines
