@@ -55,9 +55,7 @@ class Tally:
     owner: Counter[str]
 
 
-def tally(
-    misses: list[tuple[str, str, str]], named: set[str], owner: set[str] | None
-) -> Tally:
+def tally(misses: list[tuple[str, str, str]], named: set[str], owner: set[str] | None) -> Tally:
     """`misses`: (file, peer rule, text) that leakward's documented-format rules missed."""
     rows = load_classes()
     result = Tally(Counter(), Counter(), Counter())

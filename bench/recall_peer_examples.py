@@ -202,7 +202,9 @@ def main() -> int:
     parser.add_argument("--gaps", action="store_true", help="only providers leakward misses")
     parser.add_argument("--misses", action="store_true", help="list leakward's missed lines")
     parser.add_argument(
-        "--classify", action="store_true", help="tally the misses by class (peer_example_misses.tsv)"
+        "--classify",
+        action="store_true",
+        help="tally the misses by class (peer_example_misses.tsv)",
     )
     args = parser.parse_args()
     examples = collect(args)

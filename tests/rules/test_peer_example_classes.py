@@ -1,0 +1,62 @@
+"""The table that says why leakward misses a peer's example: well-formed, first match wins."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from peer_example_classes import (
+    NOT_A_LIVE_SECRET,
+    UNCLASSIFIED,
+    classify,
+    load_classes,
+    tally,
+)
+
+CLASSES = NOT_A_LIVE_SECRET | {"name-only", "no-context", "fixable"}
+ROWS = load_classes()
+
+
+def test_every_row_names_a_known_class_and_a_reason() -> None:
+    for rows in ROWS.values():
+        for row in rows:
+            assert row.name in CLASSES, row
+            assert row.why.strip(), row
+
+
+def test_a_catch_all_row_comes_last_for_its_rule() -> None:
+    for rule, rows in ROWS.items():
+        catch_all = [i for i, row in enumerate(rows) if row.match is None]
+        assert catch_all in ([], [len(rows) - 1]), rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "expected"),
+    [
+        ("stripe-access-token", "STRIPE_TOKEN=sk_test_x", "test-mode"),
+        ("stripe-access-token", "STRIPE_TOKEN=sk_prod_x", "bad-structure"),
+        ("harness-api-key", "pat.AbCdEfGhIjKl.0123.Zy", "placeholder"),
+        ("harness-api-key", "pat.f17g4edq.gbmfft90.rsro", "bad-structure"),
+        ("jfrog-identity-token", 'XRAY_TOKEN="v"', "no-context"),
+        ("jfrog-identity-token", 'JFROG_TOKEN="v"', "name-only"),
+        ("a-rule-nobody-classified", "x", UNCLASSIFIED),
+    ],
+)
+def test_the_first_matching_row_wins(rule: str, text: str, expected: str) -> None:
+    assert classify(ROWS, rule, text) == expected
+
+
+def test_tally_counts_misses_and_what_named_and_owner_find_of_them() -> None:
+    misses = [
+        ("a", "stripe-access-token", "sk_test_1"),
+        ("b", "stripe-access-token", "sk_prod_1"),
+        ("c", "jfrog-identity-token", "JFROG_TOKEN=1"),
+    ]
+    counts = tally(misses, named={"c"}, owner={"a", "c"})
+    assert counts.missed == {"test-mode": 1, "bad-structure": 1, "name-only": 1}
+    assert counts.named == {"test-mode": 0, "bad-structure": 0, "name-only": 1}
+    assert counts.owner == {"test-mode": 1, "bad-structure": 0, "name-only": 1}
