@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
-from leakward.scanner import git_scan
+from leakward.scanner import git_blob_scan
 from leakward.scanner.models import Chunk, Origin, Skipped
 from leakward.scanner.sources import dispatch, files
 from leakward.scanner.sources.limits import ContainerLimits
@@ -55,7 +55,7 @@ def main(state: Path, arguments: list[str]) -> None:
 
     with (
         mock.patch.object(dispatch, "_text", faulty_text),
-        mock.patch.object(git_scan, "is_plain_text", unmarked_plain_text),
+        mock.patch.object(git_blob_scan, "is_plain_text", unmarked_plain_text),
         mock.patch.object(files, "is_plain_text", unmarked_plain_text),
     ):
         from leakward.cli.main import main as leakward
