@@ -19,7 +19,7 @@ from leakward.cli.progress import ProgressBar
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git import Repository, finds_fit
 from tests.git.repos import GitRepo, by_secret, pat
 
 
@@ -154,6 +154,30 @@ def test_the_attribution_log_hands_over_only_commits_that_put_a_found_blob_in_pl
     scan = scan_history(repo.path, rules, options)
     (finding,) = scan.result.findings
     assert (finding.origin.commit, finding.origin.path) == (added, "a.env")
+
+
+def test_as_many_blobs_as_fit_on_the_command_line_are_still_looked_for_by_git(
+    repo: GitRepo,
+) -> None:
+    # Past the limit the log would be unfiltered (every commit walked); at it, git must accept
+    # the command line and still hand over only the commit that added the blob.
+    repo.commit("init", **{"README.md": "# demo\n"})
+    added = repo.commit("add", **{"a.env": f"TOKEN={pat(8)}\n"})
+    for n in range(12):
+        repo.commit(f"noise {n}", **{"notes.txt": f"line {n}\n"})
+    blob = repo.git("rev-parse", "HEAD:a.env")
+    fake = [f"{n:040x}" for n in range(1, 100_000)]
+    low, high = 1, len(fake)  # the most names that fit, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if finds_fit(fake[:middle]) else (low, middle - 1)
+    assert low > 4096  # rails' history needed 4,260
+    oids = {blob, *fake[: low - 1]}
+    assert finds_fit(oids)
+    walked: list[int] = []
+    intros = list(Repository(repo.path).introductions(["--all"], oids=oids, walked=walked.append))
+    assert [(i.commit, i.path) for i in intros] == [(added, "a.env")]
+    assert walked[-1] == 1
 
 
 def test_the_combined_walk_keeps_what_a_merge_made_and_drops_what_it_only_brought(
