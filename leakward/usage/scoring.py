@@ -361,9 +361,11 @@ def _share(use: ModelUse, cell: Cell) -> float:
 
 def _size_scale(use: ModelUse, shape: Shape) -> float:
     """Averages over few requests wander more: a spread learned on typical cells is widened
-    for a small one (and narrowed, within reason, for a big one), as the square root of n."""
+    for a small one, as the square root of n. Never narrowed for a big one: an hour's mix of
+    tasks moves its averages however many requests it has, and the key's own spread already
+    says by how much."""
     size = max(size_of(use), 1.0)
-    return min(max(math.sqrt(max(shape.typical_size, 1.0) / size), 0.5), SIZE_SCALE_MAX)
+    return min(max(math.sqrt(max(shape.typical_size, 1.0) / size), 1.0), SIZE_SCALE_MAX)
 
 
 def _z(value: float, usual: Spread | None, scale: float) -> float | None:

@@ -40,6 +40,9 @@ class Habit:
     weekend_share: float = 0.0  # of a weekday's requests, on weekend days, at the usual hours
     cached_share: float = 0.2  # of the owner's input read from the prompt cache
     cache_wobble: float = 0.0  # lognormal sigma of that share from hour to hour
+    # Lognormal sigma of the output ratio from hour to hour however many requests the hour has:
+    # the hour's mix of tasks (long answers one hour, short ones the next), not sampling noise.
+    ratio_wobble: float = 0.0
 
 
 Extra = Callable[[int], tuple[str, float, float, float, float | None] | None]
@@ -58,9 +61,11 @@ def usage(
             start = MONDAY + day * DAY + hour * HOUR
             owner = _owner_requests(habit, day, hour) * math.exp(rng.gauss(0.0, 0.2))
             share = habit.cached_share
+            mix = math.exp(rng.gauss(0.0, habit.ratio_wobble)) if habit.ratio_wobble else 1.0
             if habit.cache_wobble:
                 share *= math.exp(rng.gauss(0.0, habit.cache_wobble))
-            used = [(habit.model, owner, habit.prompt_per_request, habit.output_ratio, share)]
+            owner_ratio = habit.output_ratio * mix
+            used = [(habit.model, owner, habit.prompt_per_request, owner_ratio, share)]
             thief = extra(start) if extra else None
             if thief is not None:
                 model, requests, per_request, ratio, cached = thief

@@ -39,3 +39,33 @@ def test_a_big_jobs_output_ratio_four_times_up_is_caught() -> None:
     alerts = judge_mix(4.0)
     assert alerts
     assert "output" in str(alerts[0])
+
+
+# The key with the big nightly job, whose output ratio moves by a fifth from hour to hour with
+# the tasks of the hour, however many requests the hour has.
+WOBBLY = replace(BUSY, key_id="key_TestWobblyRatio01", ratio_wobble=0.2)
+
+
+def judge_wobbly(extra_ratio: float | None) -> list[object]:
+    # A third of a busy hour's requests more, for six hours, answering at `extra_ratio`.
+    onset = at(23, 10)
+    extra = (
+        thief(onset, 6, model=WOBBLY.model, requests=100, output_ratio=extra_ratio)
+        if extra_ratio is not None
+        else None
+    )
+    history, judged = split(usage(WOBBLY, WEEKS, seed=3, extra=extra), JUDGED_FROM)
+    return list(detect(judged, history=history))
+
+
+def test_a_busy_hours_usual_ratio_wobble_is_not_an_alert() -> None:
+    # The key's own hour-to-hour spread of the ratio was learned on all its hours; the job's
+    # hours average thirty times the requests, but their mix wobbles as much: no narrower.
+    assert judge_wobbly(None) == []
+
+
+def test_a_thief_answering_at_length_on_a_wobbly_key_is_caught() -> None:
+    # Long answers (output ratio 4, sixteen times the owner's) on a third more requests.
+    alerts = judge_wobbly(4.0)
+    assert alerts
+    assert "output/input ratio" in str(alerts[0])
