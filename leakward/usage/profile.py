@@ -35,6 +35,9 @@ NEW_MODEL_SECONDS = 86400
 MIN_CACHED_SHARE = 0.05
 # An hour used on at least this share of the key's days is a habit of its own (a nightly job).
 RECURRING_SHARE = 0.5
+# Cells of one model at one hour of day from which that hour has a shape of its own (about two
+# weeks of working days): fewer, and the key's shape over all hours is the measure.
+MIN_HOUR_CELLS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,9 @@ class Figures:
     shapes: dict[str, Shape]  # by model
     usual_price: float  # cost-weighted blended price of the models it used, $/M tokens
     main_model: str | None = None  # the model with most of its cost in the window
+    # By (model, hour of day), where the key used the model at that hour on enough days: a key
+    # shared by an office app and a nightly job has one shape by day and another by night.
+    hour_shapes: dict[tuple[str, int], Shape] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,6 +212,7 @@ def _figures(
         if total > 0
         else prices.default.blended
     )
+    shapes = _shapes(cells)
     return Figures(
         cost_typical=statistics.median(costs),
         tokens_typical=statistics.median([_tokens(c) for c in cells] or [0]),
@@ -213,9 +220,10 @@ def _figures(
         tokens_typical_by_hour=tokens_by_hour,
         level=level,
         volume_spread=spread,
-        shapes=_shapes(cells),
+        shapes=shapes,
         usual_price=usual,
         main_model=max(window_cost, key=lambda m: window_cost[m]) if window_cost else None,
+        hour_shapes=_hour_shapes(cells, shapes) if profile.grain == HOUR else {},
     )
 
 
@@ -241,17 +249,46 @@ def _shapes(cells: list[Cell]) -> dict[str, Shape]:
     for cell in cells:
         for model, use in cell.by_model.items():
             uses[model].append(use)
-    shapes: dict[str, Shape] = {}
-    for model, found in uses.items():
-        counted = [u for u in found if u.requests]
-        shapes[model] = Shape(
-            prompt_per_request=_spread([u.prompt_tokens / (u.requests or 1) for u in counted]),
-            output_per_request=_spread([u.output_tokens / (u.requests or 1) for u in counted]),
-            output_ratio=_spread([(u.output_tokens + 1) / (u.prompt_tokens + 1) for u in found]),
-            typical_size=statistics.median(size_of(u) for u in found),
-            cached_share=_cached_share(found),
-        )
-    return shapes
+    return {model: _shape(found) for model, found in uses.items()}
+
+
+def _hour_shapes(cells: list[Cell], shapes: dict[str, Shape]) -> dict[tuple[str, int], Shape]:
+    """Each model's shape at each hour of day it was used on at least MIN_HOUR_CELLS days:
+    centred on that hour's own cells, but never narrower than the key's shape over all hours,
+    as a fortnight of one hour is too few cells to say how far it may wander."""
+    uses: dict[tuple[str, int], list[ModelUse]] = defaultdict(list)
+    for cell in cells:
+        for model, use in cell.by_model.items():
+            uses[(model, cell.hour)].append(use)
+    found = {name: _shape(u) for name, u in uses.items() if len(u) >= MIN_HOUR_CELLS}
+    return {name: _recentred(shapes[name[0]], shape) for name, shape in found.items()}
+
+
+def _recentred(whole: Shape, hour: Shape) -> Shape:
+    return Shape(
+        prompt_per_request=_centred(whole.prompt_per_request, hour.prompt_per_request),
+        output_per_request=_centred(whole.output_per_request, hour.output_per_request),
+        output_ratio=_centred(whole.output_ratio, hour.output_ratio),
+        typical_size=hour.typical_size,
+        cached_share=_centred(whole.cached_share, hour.cached_share),
+    )
+
+
+def _centred(whole: Spread | None, hour: Spread | None) -> Spread | None:
+    if whole is None or hour is None:
+        return whole
+    return Spread(hour.centre, max(whole.scale, hour.scale), whole.count)
+
+
+def _shape(found: list[ModelUse]) -> Shape:
+    counted = [u for u in found if u.requests]
+    return Shape(
+        prompt_per_request=_spread([u.prompt_tokens / (u.requests or 1) for u in counted]),
+        output_per_request=_spread([u.output_tokens / (u.requests or 1) for u in counted]),
+        output_ratio=_spread([(u.output_tokens + 1) / (u.prompt_tokens + 1) for u in found]),
+        typical_size=statistics.median(size_of(u) for u in found),
+        cached_share=_cached_share(found),
+    )
 
 
 def _cached_share(uses: list[ModelUse]) -> Spread | None:

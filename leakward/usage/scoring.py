@@ -349,8 +349,14 @@ def _strongest(kind: str, moved: list[tuple[float, str]], weight: float) -> Evid
 
 
 def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:
-    """The cell's models the key has a shape for."""
-    return [(m, u, figures.shapes[m]) for m, u in cell.by_model.items() if m in figures.shapes]
+    """The cell's models the key has a shape for: its shape at this hour of day where it has
+    one (a shared key's nightly job is measured against the job), else over all its hours."""
+    shaped = []
+    for model, use in cell.by_model.items():
+        shape = figures.hour_shapes.get((model, cell.hour)) or figures.shapes.get(model)
+        if shape is not None:
+            shaped.append((model, use, shape))
+    return shaped
 
 
 def _share(use: ModelUse, cell: Cell) -> float:

@@ -7,6 +7,7 @@ them as history, and judges a fourth week with or without a thief in it.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -163,7 +164,9 @@ def test_a_thief_reading_none_of_the_owners_prompt_cache_is_caught() -> None:
     assert alerts, "half the input suddenly uncached"
     assert onset <= alerts[0].start < onset + 6 * HOUR
     assert "prompt cache" in alerts[0].reason
-    assert "where it is usually 5" in alerts[0].reason  # the owner caches about half
+    usual = re.search(r"where it is usually (\d+)%", alerts[0].reason)
+    assert usual is not None
+    assert 40 <= int(usual.group(1)) <= 60  # the owner caches about half
 
 
 def test_the_same_extra_reading_the_cache_like_the_owner_is_not_caught() -> None:
