@@ -42,6 +42,13 @@ PRESENT_FROM = 0.4
 PRESENT_FULL = 0.8
 REPRICE_SECONDS = (LEVEL_DAYS + 1) * DAY  # how long moved use is priced as the old models'
 MOVE_SHAPE_LOG2 = 1.0  # a moved model's requests stay within 2× the main model's shape
+# A migration under way: a new model at most this many times the price of the key's usual ones,
+# in an hour whose tokens stay within this many of the key's volume spreads above its usual
+# (forgiven in full) to this many (not at all); spreads under SWAP_FLOOR (log2) not trusted.
+SWAP_MAX_PRICE = 4.0
+SWAP_SPREADS_FULL = 1.5
+SWAP_SPREADS_NONE = 3.0
+SWAP_FLOOR = 0.2
 # Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
 NEAR_HOURS = 3
 NEAR_DISCOUNT = 0.4
@@ -199,7 +206,8 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
     points = min(1.0, share / NEW_MODEL_FULL_SHARE) * (NEW_MODEL_POINTS + dearer)
     price = f", {ratio:.1f}× the price of its usual models" if ratio > 1.5 else ""
     words = f"{share:.0%} of the cost on models new to it ({', '.join(sorted(new))}){price}"
-    moved = _moved(cell, set(new), figures) * _owner_present(cell, profile)
+    moved = max(_moved(cell, set(new), figures), _swapped(cell, set(new), figures, prices))
+    moved *= _owner_present(cell, profile)
     if moved > 0:
         points *= 1.0 - moved
         words += f", in place of {moved:.0%} of its usual models' use at this hour"
@@ -234,6 +242,26 @@ def _moved(cell: Cell, new: set[str], figures: Figures) -> float:
         return 0.0
     fallen = 1.0 - old / usual
     return min(max((fallen - MOVE_FALL_FROM) / (MOVE_FALL_FULL - MOVE_FALL_FROM), 0.0), 1.0)
+
+
+def _swapped(cell: Cell, new: set[str], figures: Figures, prices: PriceTable) -> float:
+    """How surely a new model's use is the start of a gradual migration (0 to 1): a successor
+    at a few times the price at most, sent the key's own prompts, while the hour as a whole
+    stays within its usual tokens. Owners move traffic over days, a little more each hour, so
+    the old models have not yet fallen away; a thief brings the dearest models, or adds to the
+    hour's use."""
+    usual = figures.tokens_typical_by_hour.get(cell.hour)
+    if usual is None or usual <= 0:
+        return 0.0
+    dearest = max(prices.price(cell.provider, m).blended for m in new)
+    if dearest > SWAP_MAX_PRICE * max(figures.usual_price, 1e-9):
+        return 0.0
+    if not all(_same_prompts(cell.by_model[m], figures) for m in new):
+        return 0.0
+    # Measured in the key's own spreads of an hour's volume: a ragged key's hours vary more.
+    tokens = max(cell.prompt_tokens + cell.output_tokens, 1)
+    above = math.log2(tokens / (usual * figures.level)) / max(figures.volume_spread, SWAP_FLOOR)
+    return min(max((SWAP_SPREADS_NONE - above) / (SWAP_SPREADS_NONE - SWAP_SPREADS_FULL), 0), 1)
 
 
 def _same_prompts(use: ModelUse, figures: Figures) -> bool:

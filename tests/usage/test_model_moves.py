@@ -95,3 +95,38 @@ def test_one_shape_oddity_counts_the_stronger_signal_in_full_and_the_other_in_pa
     assert weak.signal == "output_ratio"
     assert weak.points == pytest.approx(0.6 * SHAPE_OVERLAP)
     assert _one_shape(None, ratio) == [None, ratio]
+
+
+def gradually_migrated(habit: Habit, first: int, days: int, seed: int) -> list[UsageRecord]:
+    """The habit's use, a growing share of each hour's requests sent to the newer model from
+    test day `first` on, all of them `days` days later (a rollout behind a flag)."""
+    records = []
+    for record in usage(habit, WEEKS, seed=seed):
+        share = min(1.0, max(0.0, (record.start - at(first, 0)) / (days * 86400)))
+        moved = round(share * (record.requests or 100)) / (record.requests or 100)
+        if moved <= 0:
+            records.append(record)
+            continue
+        for model, part in ((record.model, 1 - moved), (NEWER[habit.provider], moved)):
+            if part <= 0:
+                continue
+            records.append(
+                replace(
+                    record,
+                    model=model,
+                    requests=None if record.requests is None else round(record.requests * part),
+                    input_tokens=round(record.input_tokens * part),
+                    output_tokens=round(record.output_tokens * part),
+                    cached_input_tokens=round(record.cached_input_tokens * part),
+                )
+            )
+    return records
+
+
+@pytest.mark.parametrize("habit", [OFFICE, ANTHROPIC_OFFICE], ids=["openai", "anthropic"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_gradual_move_to_a_successor_is_not_an_alert(habit: Habit, seed: int) -> None:
+    # From Tuesday of the judged week, a fifth more of the traffic each day: for days the old
+    # model still carries most of it, so it has not fallen away, yet the hour's use is its usual.
+    history, judged = split(gradually_migrated(habit, 22, 5, seed), JUDGED_FROM)
+    assert detect(judged, history=history) == []
