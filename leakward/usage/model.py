@@ -14,6 +14,7 @@ isolation forest because each of its signals is a sentence an owner can check.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -37,6 +38,14 @@ CACHE_DRIFT_FROM = 3.0  # the sum gives points from here
 CACHE_DRIFT_PER_POINT = 2.0  # and a point for each this much more
 # Held to two points' worth, so the sum drains within hours once the share is back.
 CACHE_DRIFT_CAP = CACHE_DRIFT_FROM + 2 * CACHE_DRIFT_PER_POINT
+# A key idle this many days that works again is news by itself (a key forgotten in a repository
+# or a laptop's dotfiles is found and used), even one with too little past to be judged
+# otherwise. Its first hours back carry DORMANT_POINTS, a point more for each doubling of the
+# idle spell, up to DORMANT_MAX: an alert, but not one handed to rotation on this alone.
+DORMANT_DAYS = 14
+DORMANT_WINDOW = 6 * HOUR
+DORMANT_POINTS = 1.2
+DORMANT_MAX = 2.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +117,21 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
     judged: list[Judged | None] = []
     carried, sustained, last_slot, drift = 0.0, 0, None, 0.0
     recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
+    last_day, woke = profile.last_day_used(), (0, 0)  # woke: (slot of a return, days idle)
     for cell in cells:
+        if last_day is not None and cell.day - last_day >= DORMANT_DAYS:
+            woke = (cell.slot, cell.day - last_day)
+        last_day = cell.day
+        dormant = _dormant(cell, *woke)
         if profile.unready(cell.day) is not None:
-            judged.append(None)
+            judged.append(Judged(cell, [dormant], dormant.points, 0) if dormant else None)
             profile.learn(cell)
             continue
         figures = profile.figures(cell.day, table)
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
         found = evidence(cell, profile, figures, table, [r for _, r in recent])
+        if dormant is not None:
+            found = sorted([*found, dormant], key=lambda e: -e.points)
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             drift = 0.0
         drift, found = _cache_drift(cell, figures, drift, found)
@@ -142,6 +158,17 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
         profile.learn(cell, alerted=carried > 0 or score >= ALERT_SCORE)
         last_slot = cell.slot
     return judged
+
+
+def _dormant(cell: Cell, returned: int, idle: int) -> Evidence | None:
+    """The news of a key working again after `idle` days without use, for the first hours
+    from `returned` (the slot it came back in); None for any other cell."""
+    if idle < DORMANT_DAYS or not returned <= cell.slot < returned + DORMANT_WINDOW:
+        return None
+    points = min(DORMANT_POINTS + math.log2(idle / DORMANT_DAYS), DORMANT_MAX)
+    return Evidence(
+        "dormant", points, f"first use in {idle} days: a key idle that long works again"
+    )
 
 
 def _cache_drift(

@@ -116,6 +116,11 @@ class Profile:
             self.model_since[model] = min(self.model_since.get(model, cell.slot), cell.slot)
         self.recent.append(cell)
 
+    def last_day_used(self) -> int | None:
+        """The last day the key was used on, learned or held back; None before any use."""
+        held = {cell.day for _, cell in self.pending}
+        return max(self.days | held, default=None)
+
     def unready(self, day: int) -> str | None:
         """Why the key cannot be judged on `day` yet, or None when it can."""
         self._release(day)

@@ -75,7 +75,8 @@ WEEKDAY_MAX = 0.6
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    signal: str  # volume | hours | weekday | models | tokens_per_request | output_ratio | cache
+    # volume | hours | weekday | models | tokens_per_request | output_ratio | cache | dormant
+    signal: str
     points: float
     words: str
 

@@ -1,0 +1,53 @@
+"""A key idle for weeks that suddenly works is suspicious on its own (issue #20): a key left in a
+repository or a laptop's dotfiles is found and used long after its owner stopped.
+
+Found by the third usage world (bench/usage_world3.py): a developer's key used on a few days,
+then not at all, had too little past to be judged, and a thief using it weeks later went
+unflagged whatever it did. Histories from tests/usage/habits.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from leakward.usage.model import CONFIDENT_SCORE, DORMANT_DAYS, detect, detect_report
+from leakward.usage.records import UsageRecord
+from tests.usage.habits import HOUR, Habit, at, thief, usage
+
+DEV = replace(Habit(), key_id="key_TestDormantDev001", requests=20.0)
+
+
+def owner_then(back_on: int, *, owner_days: range = range(3)) -> list[UsageRecord]:
+    """The owner's use on `owner_days`, then nothing until someone uses the key for four hours
+    of day `back_on` at 03:00 UTC with requests the size of the owner's."""
+    owner = usage(DEV, owner_days, seed=1)
+    onset = at(back_on, 3)
+    nobody = replace(DEV, requests=0.0)
+    later = usage(nobody, [back_on], seed=2, extra=thief(onset, 4, model=DEV.model, requests=20))
+    return owner + later
+
+
+def test_a_key_idle_for_three_weeks_that_works_again_is_flagged() -> None:
+    # Three days of use, too few to judge the key by its habits; then three weeks of nothing.
+    onset = at(24, 3)
+    report = detect_report(owner_then(24))
+    assert [a.start for a in report.alerts] == [onset]
+    alert = report.alerts[0]
+    assert "first use in 22 days" in alert.reason
+    assert alert.end <= onset + 6 * HOUR  # the news of the return, not every hour after it
+    assert alert.score < CONFIDENT_SCORE  # alone, an alert for a person, not a rotation
+
+
+def test_a_key_back_after_a_quiet_spell_shorter_than_two_weeks_is_not_dormant() -> None:
+    back_on = 2 + DORMANT_DAYS - 1
+    alerts = detect(owner_then(back_on))
+    assert not any("first use" in a.reason for a in alerts)
+
+
+def test_a_key_seen_for_the_first_time_is_not_dormant() -> None:
+    # No earlier use at all: a new key, not a forgotten one (and too new to judge).
+    nobody = replace(DEV, requests=0.0)
+    first = usage(nobody, [24], seed=2, extra=thief(at(24, 3), 4, model=DEV.model, requests=20))
+    report = detect_report(first)
+    assert report.alerts == []
+    assert DEV.key_id in report.warming_up
