@@ -223,12 +223,7 @@ def _has_text_reader(data: bytes, name: str) -> bool:
         or name.endswith(html.SUFFIXES)
         or postman.looks_like_postman(data)
         or ci_logs.looks_like_ci_log(data)
-        or (
-            name.endswith(sourcemap.SCRIPT_SUFFIXES)
-            # The literal every inline map holds, found in C before the regex reads the script.
-            and b"sourceMappingURL" in data
-            and sourcemap.has_inline_map(data)
-        )
+        or (name.endswith(sourcemap.SCRIPT_SUFFIXES) and sourcemap.has_inline_map(data))
     )
 
 

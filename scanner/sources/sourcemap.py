@@ -21,6 +21,7 @@ KIND = "bundle-entry"
 SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs")
 # Some servers prefix JSON with an XSSI guard; the source map spec allows it.
 _XSSI = b")]}'"
+_MAP_LITERAL = b"sourceMappingURL="
 _INLINE = re.compile(
     rb"[#@]\s*sourceMappingURL=data:application/json(?:;charset=[\w-]+)?(;base64)?,"
     rb"([A-Za-z0-9+/=%_.~!*'()\-]+)"
@@ -53,7 +54,8 @@ def sourcemap_chunks(data: bytes, origin: Origin) -> Iterator[Chunk | Skipped]:
 
 
 def has_inline_map(data: bytes) -> bool:
-    return _INLINE.search(data) is not None
+    # The literal every inline map holds, found in C first: the regex reads every script.
+    return _MAP_LITERAL in data and _INLINE.search(data) is not None
 
 
 def with_inline_maps(data: bytes, origin: Origin) -> tuple[bytes, list[Chunk | Skipped]]:
