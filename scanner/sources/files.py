@@ -264,8 +264,10 @@ def read_plain(
         return iter([Skipped(target.display, f"cannot read: {exc.strerror}", is_error=True)])
     finally:
         os.close(fd)
-    if len(data) > info.st_size:
-        return read_target(target, limits, containers, source)  # still growing: read it so
+    if len(data) != info.st_size:
+        # Growing, truncated, or a short read (one `read` call may stop early): read it the
+        # buffered way, which reads on to the end, rather than scan part of the file.
+        return read_target(target, limits, containers, source)
     if is_plain_text(data, target.display, containers):
         return data
     return chunks_for(data, Origin(kind="file", path=target.display), containers)

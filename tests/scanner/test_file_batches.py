@@ -6,12 +6,15 @@ that ran away (#16).
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
+from unittest import mock
 
 from leakward.rules.loader import load_rules
 from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.models import Finding, Skipped
 from leakward.scanner.scan import ScanOptions, scan_chunks, scan_paths
+from leakward.scanner.sources import files
 from leakward.scanner.sources.dispatch import ContainerLimits
 from leakward.scanner.sources.files import FileLimits, MiB, list_targets, read_target
 from tests.scanner.tokens import GITHUB_PAT
@@ -107,3 +110,17 @@ def test_a_small_file_past_the_size_limit_is_skipped_not_located(tmp_path: Path)
     assert [(s.path, s.reason) for s in result.skipped] == [
         ("big.txt", "larger than the 1 MiB limit (raise --max-file-size)")
     ]
+
+
+def test_a_short_read_is_not_scanned_as_the_whole_file(tmp_path: Path) -> None:
+    # One `read` call may return less than asked (a signal, a network file system); the key
+    # lies past what the first call returns, so scanning that part alone would miss it.
+    (tmp_path / "late.txt").write_bytes(b"# padding\n" * 200 + f'key = "{GOOGLE_KEY}"\n'.encode())
+    real_read = os.read
+
+    def short_read(fd: int, size: int) -> bytes:
+        return real_read(fd, min(size, 1000))
+
+    with mock.patch.object(files.os, "read", short_read):
+        result = scan_paths([tmp_path], RULESET, ScanOptions(jobs=1))
+    assert [f.origin.path for f in result.findings] == ["late.txt"]
