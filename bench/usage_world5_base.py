@@ -25,7 +25,8 @@ DAYS = 42
 JUDGED_DAYS = 14
 JUDGED = range(DAYS - JUDGED_DAYS, DAYS)
 HOURS = DAYS * 24
-START = int(datetime(2026, 2, 9, tzinfo=UTC).timestamp())  # a Monday
+FIRST_DAY = date(2026, 2, 9)  # a Monday
+START = int(datetime(2026, 2, 9, tzinfo=UTC).timestamp())
 PROVIDERS = ("openai", "anthropic")
 
 # Tiers of each provider's line-up, cheapest first, as the usage pages name them.
@@ -82,6 +83,11 @@ class Local:
     hour: int
     weekday: int  # Monday 0
     day: date
+
+    @property
+    def index(self) -> int:
+        """The world day whose date this local day has (local days, not UTC ones)."""
+        return (self.day - FIRST_DAY).days
 
 
 @cache

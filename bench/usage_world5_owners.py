@@ -108,7 +108,7 @@ def tax_filer(ctx: Context) -> None:
     o = ctx.owner
     for h, loc in enumerate(local_hours(o.zone)):
         curve = WEEKEND_DAY if loc.weekday >= 5 else EVENING
-        boost = 3.0 if h // 24 == o.when.get("campaign") and loc.hour >= 18 else 1.0
+        boost = 3.0 if loc.index == o.when.get("campaign") and loc.hour >= 18 else 1.0
         if boost > 1:
             ctx.mark(h, "e-mail campaign")
         ctx.send(h, o.peak * curve[loc.hour] * _grown(o, h) * boost)
@@ -139,7 +139,7 @@ def call_center(ctx: Context) -> None:
         if loc.weekday == 6 or _holiday(o, loc):
             continue
         level = CALLS[loc.hour] * (0.4 if loc.weekday == 5 else 1.0)
-        if h // 24 == o.when.get("recall"):
+        if loc.index == o.when.get("recall"):
             level *= 2.5
             ctx.mark(h, "product recall")
         ctx.send(h, o.peak * level)
@@ -169,7 +169,7 @@ def homework_tutor(ctx: Context) -> None:
         level = STUDENT[loc.hour] * (0.5 if loc.weekday == 5 else 1.0)
         level *= 1.3 if loc.weekday == 6 and loc.hour >= 17 else 1.0
         level *= 0.4 if o.zone == "Europe/London" and loc.day in HALF_TERM else 1.0
-        if exam <= h // 24 < exam + 5:
+        if exam <= loc.index < exam + 5:
             level = max(level * 1.8, 0.5 if loc.hour in (23, 0, 1) else 0.0)
             ctx.mark(h, "exam week")
         ctx.send(h, o.peak * level * _grown(o, h))
@@ -185,7 +185,7 @@ def pr_reviewer(ctx: Context) -> None:
         level += 0.7 * (OFFICE[west[h].hour] if west[h].weekday < 5 else 0.03)
         level *= _after_outage(ctx, h)
         prs = poisson(ctx.rng, o.peak * level)
-        big = h // 24 == o.when.get("refactor")
+        big = loc.index == o.when.get("refactor")
         if big:
             ctx.mark(h, "refactor day")
         shape = Shape(o.shape.prompt * (4 if big else 1), o.shape.completion, o.shape.cached, 1.1)
@@ -220,13 +220,15 @@ def localization(ctx: Context) -> None:
     for h, loc in enumerate(hours):
         ctx.send(h, 0.02 * o.peak * (OFFICE[loc.hour] if loc.weekday < 5 else 0.0))
         if loc.weekday in (1, 3) and loc.hour == 18:
-            size = o.peak * ctx.rng.uniform(0.6, 1.4) * (5 if h // 24 == o.when.get("major") else 1)
+            size = (
+                o.peak * ctx.rng.uniform(0.6, 1.4) * (5 if loc.index == o.when.get("major") else 1)
+            )
             span = ctx.rng.randint(1, 8)
-            if size > 2 * o.peak:
-                ctx.mark(h, "major release")
             for k in range(span):
                 if h + 1 + k < HOURS:
                     ctx.send(h + 1 + k, size / span)
+                    if size > 2 * o.peak:
+                        ctx.mark(h + 1 + k, "major release")
 
 
 def npc_dialogue(ctx: Context) -> None:
@@ -235,7 +237,7 @@ def npc_dialogue(ctx: Context) -> None:
     o = ctx.owner
     patch = o.when.get("patch", 99)
     for h, loc in enumerate(local_hours(o.zone)):
-        since = h // 24 - patch
+        since = loc.index - patch
         level = PLAYERS[loc.hour] * (1.4 if loc.weekday >= 5 else 1.0)
         level *= 1 + 2.0 * 0.6**since if since >= 0 else 1.0
         mix = (("small", 0.65), ("small_next", 0.35)) if since >= 0 else o.mix
@@ -273,8 +275,7 @@ def devrel_demos(ctx: Context) -> None:
     hack = o.when.get("hackathon", -99)
     mix = (("main", 0.45), ("small", 0.25), ("next", 0.2), ("premium", 0.1))
     for h, loc in enumerate(local_hours(o.zone)):
-        day = h // 24
-        if (day == hack and loc.hour >= 9) or (day == hack + 1 and loc.hour < 17):
+        if (loc.index == hack and loc.hour >= 9) or (loc.index == hack + 1 and loc.hour < 17):
             ctx.send(h, o.peak * ctx.rng.uniform(4, 10) * (0.5 if loc.hour < 7 else 1.0), mix)
             ctx.mark(h, "hackathon")
         elif loc.weekday < 5:
