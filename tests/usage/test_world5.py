@@ -154,3 +154,39 @@ def test_the_score_counts_an_alert_within_six_hours_and_the_clean_days_it_touche
     assert len(days) == 80 * 14 - sum(
         sum(1 for d in JUDGED if not is_clean_day(world, t.key_id, d)) for t in world.thefts
     )
+
+
+def _requests_by_local_hour(world: World, key: str, days: range) -> Counter[int]:
+    zone = next(k.owner.zone for k in world.keys if k.key_id == key)
+    local = local_hours(zone)
+    out: Counter[int] = Counter()
+    for record in world.records:
+        hour = (record.start - START) // HOUR
+        if record.key_id == key and local[hour].index in days:
+            out[local[hour].hour] += record.requests or 0
+    return out
+
+
+def test_a_ramadan_app_wakes_for_suhoor_in_ramadan_and_not_before() -> None:
+    world = build_world("openai", SEED)  # OpenAI pages count requests
+    for key in (k for k in world.keys if k.archetype == "ramadan_companion"):
+        before = _requests_by_local_hour(world, key.key_id, range(0, 8))  # 9-16 Feb
+        during = _requests_by_local_hour(world, key.key_id, range(12, 28))  # 21 Feb - 8 Mar
+        assert during[4] / sum(during.values()) > 3 * before[4] / sum(before.values())
+
+
+def test_a_hackathon_keeps_a_weekday_key_busy_through_its_saturday_night() -> None:
+    seen = 0
+    for provider in ("openai", "anthropic"):
+        world = build_world(provider, SEED)
+        for key in world.keys:
+            hack = next((d for d, e in key.events if e == "hackathon"), None)
+            if hack is None or key.key_id in world.stolen:
+                continue
+            seen += 1
+            night = _requests_by_local_hour(world, key.key_id, range(hack + 1, hack + 2))
+            other = _requests_by_local_hour(world, key.key_id, range(hack - 7, hack - 5))
+            if provider == "openai":
+                assert sum(night[h] for h in range(1, 6)) > 0
+            assert not other  # the weekend before, the key was idle
+    assert seen > 0
