@@ -89,6 +89,10 @@ def _holiday(owner: Owner, loc: Local) -> bool:
     return loc.day in HOLIDAYS.get(owner.zone, frozenset())
 
 
+def _day_off(owner: Owner, loc: Local) -> bool:
+    return loc.weekday >= 5 or _holiday(owner, loc)
+
+
 def _grown(owner: Owner, hour: int) -> float:
     return float(owner.growth ** (hour / 24))
 
@@ -107,7 +111,7 @@ def tax_filer(ctx: Context) -> None:
     one marketing e-mail sends an evening to three times its usual level."""
     o = ctx.owner
     for h, loc in enumerate(local_hours(o.zone)):
-        curve = WEEKEND_DAY if loc.weekday >= 5 else EVENING
+        curve = WEEKEND_DAY if _day_off(o, loc) else EVENING
         boost = 3.0 if loc.index == o.when.get("campaign") and loc.hour >= 18 else 1.0
         if boost > 1:
             ctx.mark(h, "e-mail campaign")
@@ -169,6 +173,7 @@ def homework_tutor(ctx: Context) -> None:
         level = STUDENT[loc.hour] * (0.5 if loc.weekday == 5 else 1.0)
         level *= 1.3 if loc.weekday == 6 and loc.hour >= 17 else 1.0
         level *= 0.4 if o.zone == "Europe/London" and loc.day in HALF_TERM else 1.0
+        level *= 0.3 if _holiday(o, loc) else 1.0
         if exam <= loc.index < exam + 5:
             level = max(level * 1.8, 0.5 if loc.hour in (23, 0, 1) else 0.0)
             ctx.mark(h, "exam week")
@@ -199,7 +204,7 @@ def incident_copilot(ctx: Context) -> None:
     engineers paste logs into the dearest model for an hour or four."""
     o = ctx.owner
     for h, loc in enumerate(local_hours(o.zone)):
-        ctx.send(h, 0.15 * o.peak * (OFFICE[loc.hour] if loc.weekday < 5 else 0.05))
+        ctx.send(h, 0.15 * o.peak * (0.05 if _day_off(o, loc) else OFFICE[loc.hour]))
     incident = Shape(20_000, 1_200, 0.3, 1.0)
     mix = (("main", 0.7), ("premium", 0.3))
     hour = ctx.rng.randint(0, 100)
@@ -238,7 +243,7 @@ def npc_dialogue(ctx: Context) -> None:
     patch = o.when.get("patch", 99)
     for h, loc in enumerate(local_hours(o.zone)):
         since = loc.index - patch
-        level = PLAYERS[loc.hour] * (1.4 if loc.weekday >= 5 else 1.0)
+        level = PLAYERS[loc.hour] * (1.4 if _day_off(o, loc) else 1.0)
         level *= 1 + 2.0 * 0.6**since if since >= 0 else 1.0
         mix = (("small", 0.65), ("small_next", 0.35)) if since >= 0 else o.mix
         if 0 <= since < 4:
@@ -259,9 +264,9 @@ def hobbyist(ctx: Context) -> None:
         hours = abroad if away <= day < away + 7 else home
         if hours is abroad:
             ctx.mark(day * 24, "travel abroad")
-        noon = hours[day * 24 + 12]
-        for _ in range(poisson(ctx.rng, 2.0 if noon.weekday >= 5 else 1.0)):
-            wanted = ctx.rng.choice(range(9, 24) if noon.weekday >= 5 else range(19, 24))
+        free = _day_off(o, hours[day * 24 + 12])
+        for _ in range(poisson(ctx.rng, 2.0 if free else 1.0)):
+            wanted = ctx.rng.choice(range(9, 24) if free else range(19, 24))
             hit = [h for h in range(day * 24, day * 24 + 24) if hours[h].hour == wanted]
             for h in hit[:1]:
                 ctx.send(h, o.peak * ctx.rng.uniform(0.3, 1.0))
@@ -278,7 +283,7 @@ def devrel_demos(ctx: Context) -> None:
         if (loc.index == hack and loc.hour >= 9) or (loc.index == hack + 1 and loc.hour < 17):
             ctx.send(h, o.peak * ctx.rng.uniform(4, 10) * (0.5 if loc.hour < 7 else 1.0), mix)
             ctx.mark(h, "hackathon")
-        elif loc.weekday < 5:
+        elif not _day_off(o, loc):
             ctx.send(h, o.peak * OFFICE[loc.hour] * ctx.rng.uniform(0.2, 1.5))
 
 
@@ -289,7 +294,7 @@ def agent_saas(ctx: Context) -> None:
     o = ctx.owner
     berlin, start = local_hours("Europe/Berlin"), o.when.get("migration", 99)
     for h, loc in enumerate(local_hours(o.zone)):
-        level = OFFICE[loc.hour] if loc.weekday < 5 else 0.12
+        level = 0.12 if _day_off(o, loc) else OFFICE[loc.hour]
         level += 0.4 * (OFFICE[berlin[h].hour] if berlin[h].weekday < 5 else 0.05)
         moved = min(1.0, max(0.0, (h / 24 - start) / 4))
         mix = (("main", 1 - moved), ("next", moved)) if moved else o.mix
