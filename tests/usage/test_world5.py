@@ -5,6 +5,9 @@ same seed."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -191,3 +194,23 @@ def test_a_hackathon_keeps_a_weekday_key_busy_through_its_saturday_night() -> No
                 assert sum(night[h] for h in range(1, 6)) > 0
             assert not other  # the weekend before, the key was idle
     assert seen > 0
+
+
+def test_the_world_does_not_depend_on_the_interpreter_s_hash_seed() -> None:
+    """Set order must not leak into the draws: two processes, two hash seeds, one world."""
+    code = (
+        "import hashlib; from bench.usage_world5 import build_world; "
+        "w = build_world('openai', 62); "
+        "print(hashlib.sha256(repr((w.records, w.thefts)).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
