@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.usage_blackbox3 import Flag
-from bench.usage_blackbox5 import score
+from bench.usage_blackbox5 import calibrate_k, mean_std_flags, score
 from bench.usage_world5 import (
     World,
     build_world,
@@ -214,3 +214,13 @@ def test_the_world_does_not_depend_on_the_interpreter_s_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_the_mean_std_reference_keeps_to_its_budget_on_its_calibration_world() -> None:
+    world = build_world("anthropic", 69)
+    k = calibrate_k(world)
+    days = score(mean_std_flags(world, k), world).days
+    flagged = sum(f for _, f, _ in days)
+    assert 0 < flagged <= 0.01 * len(days)
+    looser = score(mean_std_flags(world, k * 0.5), world).days
+    assert sum(f for _, f, _ in looser) > flagged
