@@ -42,9 +42,6 @@ class Ledger:
         cell[2] += cached
         cell[3] += output
 
-    def hours(self) -> set[int]:
-        return {hour for hour, _ in self.cells}
-
     def by_hour(self, hours: int) -> list[int]:
         """Requests in each of the first `hours` hours, all models together."""
         out = [0] * hours
