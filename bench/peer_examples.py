@@ -66,6 +66,25 @@ def _git_files(git_dir: Path, folder: str, suffix: str) -> Iterator[tuple[str, s
             yield Path(name).stem, text
 
 
+# Rule keys the pinned Kingfisher binary need not read: it rejects the repository's newer
+# validation blocks ("missing response_matcher"), and the benchmark scans with validation off.
+_KINGFISHER_VALIDATION_KEYS = ("validation", "depends_on_rule", "revocation")
+
+
+def write_kingfisher_rules(git_dir: Path, dest: Path) -> int:
+    """Kingfisher's own `data/rules`, validation removed, as files in `dest` for the pinned
+    binary's `--rules-path`; returns how many rules. The binary's built-in rules are others'."""
+    count = 0
+    for stem, text in _git_files(git_dir, KINGFISHER_RULES, ".yml"):
+        document = yaml.safe_load(text) or {}
+        for rule in document.get("rules", []):
+            for key in _KINGFISHER_VALIDATION_KEYS:
+                rule.pop(key, None)
+            count += 1
+        (dest / f"{stem}.yml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    return count
+
+
 def kingfisher_examples(git_dir: Path) -> Iterator[Example]:
     for stem, text in _git_files(git_dir, KINGFISHER_RULES, ".yml"):
         for rule in (yaml.safe_load(text) or {}).get("rules", []):

@@ -25,9 +25,11 @@ finds; the headline figures stay as they are.
 Findings attributed by name (`trello.named`: a value under a name such as `TRELLO_TOKEN`, whatever
 its shape, see rules/README.md) are no documented format: each leakward column counts only the
 provider's documented-format rules, and a `+named` column beside it counts those findings too.
-Compare a set with the peer binary built from the same commit: the pinned `kingfisher-bin`
-2.14.0 ships different rules from the Kingfisher repository's `data/rules`, so its own column
-on that set says little.
+The pinned `kingfisher-bin` 2.14.0 ships no rule of the Kingfisher repository's `data/rules`: its
+built-ins are betterleaks' and Google Veles' rules. So the `kingfisher` column is that binary as
+users run it, and `kingfisher-repo` the same binary with `--load-builtins false` on the
+repository's own rules (validation blocks removed: the binary rejects their newer schema, and
+validation is off here). `kingfisher-repo` is the owner of Kingfisher's set.
 """
 
 from __future__ import annotations
@@ -47,14 +49,25 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from detection import leakward_command, run_peer  # noqa: E402
 from peer_example_classes import render, tally  # noqa: E402
-from peer_examples import GENERIC_FILES, Example, go_examples, kingfisher_examples  # noqa: E402
+from peer_examples import (  # noqa: E402
+    GENERIC_FILES,
+    Example,
+    go_examples,
+    kingfisher_examples,
+    write_kingfisher_rules,
+)
 from peers import locate  # noqa: E402
 
 from leakward.rules.loader import load_rules  # noqa: E402
 from leakward.rules.provider_names import is_named_rule_id  # noqa: E402
 from tests.corpus import scoring  # noqa: E402
 
-TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher"
+TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher,kingfisher-repo"
+# The pinned Kingfisher binary's built-in rules are betterleaks' and Google Veles' (ids
+# `betterleaks.*`, `veles.*`), not the repository's `data/rules`: `kingfisher-repo` runs the same
+# binary on the repository's own rules instead, and is the owner of Kingfisher's example set.
+KINGFISHER_REPO = "kingfisher-repo"
+OWNER = {"gitleaks": "gitleaks", "betterleaks": "betterleaks", "kingfisher": KINGFISHER_REPO}
 # leakward's columns: the option each adds to a plain scan.
 LEAKWARD_TIERS = {"leakward": (), "leakward-low": ("--min-confidence", "low")}
 # The column beside each leakward column that also counts findings attributed by name.
@@ -117,7 +130,26 @@ def run_leakward(root: Path, work: Path, extra: tuple[str, ...]) -> object | Non
     return report
 
 
-def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
+def peer_options(tool: str, work: Path, kingfisher_git: Path | None) -> list[str] | None:
+    """The options a peer column adds to the peer's plain directory scan; None: cannot run."""
+    if not tool.startswith("kingfisher"):
+        return []
+    # Kingfisher reports a secret once however many files hold it by default, and some
+    # examples repeat a token.
+    extra = ["--no-dedup"]
+    if tool == KINGFISHER_REPO:
+        if kingfisher_git is None:
+            print(f"{tool}: needs --kingfisher")
+            return None
+        rules = work / "kingfisher-rules"
+        rules.mkdir(exist_ok=True)
+        count = write_kingfisher_rules(kingfisher_git, rules)
+        print(f"{tool}: {count} rules of the repository, built-ins off")
+        extra += ["--load-builtins", "false", "--rules-path", str(rules)]
+    return extra
+
+
+def scan(root: Path, tools: list[str], kingfisher_git: Path | None) -> dict[str, set[str]]:
     work = Path(tempfile.mkdtemp(prefix="leakward-peer-ex-"))
     installed = {p.name: p for p in locate()}
     generic = generic_leakward_rules()
@@ -126,16 +158,16 @@ def scan(root: Path, tools: list[str]) -> dict[str, set[str]]:
         for tool in tools:
             if tool in LEAKWARD_TIERS:
                 report = run_leakward(root, work, LEAKWARD_TIERS[tool])
-            elif tool in installed:
-                # Kingfisher reports a secret once however many files hold it by default, and
-                # some examples repeat a token.
-                extra = ["--no-dedup"] if tool == "kingfisher" else []
-                report = run_peer(installed[tool], root, work, extra)
+            elif tool.split("-")[0] in installed:
+                extra = peer_options(tool, work, kingfisher_git)
+                peer = installed[tool.split("-")[0]]
+                report = None if extra is None else run_peer(peer, root, work, extra)
             else:
                 print(f"{tool}: not installed (python bench/peers.py)")
                 continue
             if report is not None:
-                parse = scoring.PARSERS["leakward" if tool in LEAKWARD_TIERS else tool]
+                parser = "leakward" if tool in LEAKWARD_TIERS else tool.split("-")[0]
+                parse = scoring.PARSERS[parser]
                 hits = parse(report, root)
                 result[tool] = found_files(tool, hits, generic)
                 if tool in LEAKWARD_TIERS:
@@ -157,6 +189,8 @@ def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None
     if "leakward" in found:
         print("leakward: default tier, documented-format rules only; +named: also findings")
         print("  attributed by the name a value is assigned to (trello.named)")
+    if KINGFISHER_REPO in found:
+        print("kingfisher-repo: the pinned Kingfisher binary on the repository's own rules")
     if "leakward-low" in found:
         print("leakward-low: --min-confidence low (all tiers: also checksum failures and weak")
         print("  rules)")
@@ -172,7 +206,8 @@ def print_providers(
     for (source, provider), names in sorted(rows.items()):
         ours = sum(n in found.get("leakward", set()) for n in names)
         named = sum(n in found.get("leakward" + NAMED, set()) for n in names)
-        owner = sum(n in found[source] for n in names) if source in found else -1
+        owner_hits = found.get(OWNER[source])
+        owner = -1 if owner_hits is None else sum(n in owner_hits for n in names)
         if only_gaps and ours >= max(owner, 0) and ours == len(names):
             continue
         print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{named:>8}{owner:>8}")
@@ -186,7 +221,7 @@ def print_classes(files: dict[str, Example], found: dict[str, set[str]]) -> None
         by_source[example.source].append(name)
     for source, names in sorted(by_source.items()):
         misses = [(n, files[n].rule, files[n].text) for n in names if n not in ours]
-        owner = found.get(source)
+        owner = found.get(OWNER[source])
         counts = tally(misses, found.get("leakward" + NAMED, set()), owner)
         owner_found = None if owner is None else sum(n in owner for n in names)
         found_here = len(names) - len(misses)
@@ -211,7 +246,8 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="peer-examples-"))
     try:
         files = write(examples, root)
-        found = scan(root, args.tools.split(","))
+        kingfisher_git = None if args.kingfisher is None else args.kingfisher.resolve()
+        found = scan(root, args.tools.split(","), kingfisher_git)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print_summary(files, found)
