@@ -19,6 +19,9 @@ TABLE = Path(__file__).with_name("peer_example_misses.tsv")
 NOT_A_LIVE_SECRET = frozenset(
     {"placeholder", "test-mode", "public", "bad-checksum", "bad-structure"}
 )
+# Of those, the classes that are no format any provider issues (test-mode keys are real keys of a
+# sandbox): the ceiling leaves these out.
+NOT_A_REAL_FORMAT = NOT_A_LIVE_SECRET - {"test-mode"}
 UNCLASSIFIED = "unclassified"
 
 
@@ -86,4 +89,25 @@ def render(source: str, total: int, found: int, owner_found: int | None, t: Tall
             f" = {(found + named_live) / live:.1%}, owner {owner_found - dead_owner}/{live}"
             f" = {(owner_found - dead_owner) / live:.1%}"
         )
+        lines += ceiling(total, found, owner_found, t)
+    return lines
+
+
+def ceiling(total: int, found: int, owner_found: int, t: Tally) -> list[str]:
+    """What a tool reaches that reports every real-format credential of the set and nothing
+    else: leakward's finds (formats it validates) and every miss of a real class."""
+    fake = {c: n for c, n in t.missed.items() if c in NOT_A_REAL_FORMAT}
+    reachable = total - sum(fake.values())
+    test_mode = t.missed["test-mode"]
+    unknown = t.missed[UNCLASSIFIED]
+    fake_owner = sum(t.owner[c] for c in fake)
+    line = (
+        f"  ceiling: an honest tool reports at most {reachable}/{total} = {reachable / total:.1%}"
+        f" ({total - test_mode - sum(fake.values())} without the {test_mode} test-mode keys);"
+        f" not reportable: {', '.join(f'{c} {n}' for c, n in sorted(fake.items())) or 'none'};"
+        f" the owner's {owner_found / total:.1%} includes {fake_owner} of them"
+    )
+    lines = [line]
+    if unknown:
+        lines.append(f"  (an upper bound: the {unknown} unclassified misses count as reportable)")
     return lines

@@ -20,7 +20,9 @@ runs the weak rules). `--misses` lists what the default tier's documented-format
 marked when a finding attributed by name or the low tier has it, to judge them. `--classify`
 tallies those misses by why they are missed (`peer_example_misses.tsv`: placeholder, test-mode key,
 public identifier, failed checksum, broken structure, name-only, ...) beside the owner peer's
-finds; the headline figures stay as they are.
+finds, and a "ceiling" line: what a tool reaches that reports every real-format credential
+(leakward's finds and the misses of a real class, test-mode keys included) and no placeholder,
+public identifier or broken checksum or structure. The headline figures stay as they are.
 
 Findings attributed by name (`trello.named`: a value under a name such as `TRELLO_TOKEN`, whatever
 its shape, see rules/README.md) are no documented format: each leakward column counts only the

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from peer_example_classes import (
     NOT_A_LIVE_SECRET,
     UNCLASSIFIED,
+    ceiling,
     classify,
     load_classes,
     tally,
@@ -60,3 +61,18 @@ def test_tally_counts_misses_and_what_named_and_owner_find_of_them() -> None:
     assert counts.missed == {"test-mode": 1, "bad-structure": 1, "name-only": 1}
     assert counts.named == {"test-mode": 0, "bad-structure": 0, "name-only": 1}
     assert counts.owner == {"test-mode": 1, "bad-structure": 0, "name-only": 1}
+
+
+def test_the_ceiling_leaves_out_only_what_is_no_real_format() -> None:
+    misses = [
+        ("a", "stripe-access-token", "sk_test_1"),  # test-mode: a real sandbox key
+        ("b", "stripe-access-token", "sk_prod_1"),  # bad-structure
+        ("c", "jfrog-identity-token", "JFROG_TOKEN=1"),  # name-only
+        ("d", "a-rule-nobody-classified", "x"),
+    ]
+    counts = tally(misses, named=set(), owner={"a", "b"})
+    line, bound = ceiling(total=10, found=6, owner_found=9, t=counts)
+    assert "at most 9/10 = 90.0% (8 without the 1 test-mode keys)" in line
+    assert "not reportable: bad-structure 1;" in line
+    assert "includes 1 of them" in line
+    assert "1 unclassified" in bound
