@@ -23,6 +23,7 @@ NOT_A_LIVE_SECRET = frozenset(
 # sandbox): the ceiling leaves these out.
 NOT_A_REAL_FORMAT = NOT_A_LIVE_SECRET - {"test-mode"}
 UNCLASSIFIED = "unclassified"
+ANY_RULE = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,9 @@ def load_classes(path: Path = TABLE) -> dict[str, list[MissClass]]:
 
 
 def classify(rows: dict[str, list[MissClass]], rule: str, text: str) -> str:
-    for row in rows.get(rule, []):
+    # Rows under the rule `*` apply to every rule, after the rule's own rows: Kingfisher's
+    # examples are too many to judge one rule at a time.
+    for row in [*rows.get(rule, []), *rows.get(ANY_RULE, [])]:
         if row.match is None or row.match.search(text):
             return row.name
     return UNCLASSIFIED

@@ -45,6 +45,8 @@ def test_a_catch_all_row_comes_last_for_its_rule() -> None:
         ("jfrog-identity-token", 'XRAY_TOKEN="v"', "no-context"),
         ("jfrog-identity-token", 'JFROG_TOKEN="v"', "name-only"),
         ("a-rule-nobody-classified", "x", UNCLASSIFIED),
+        ("a-rule-nobody-classified", "acme_key=1234567890abcdef", "placeholder"),
+        ("stripe-access-token", "STRIPE_TOKEN=sk_test_1234567890", "test-mode"),
     ],
 )
 def test_the_first_matching_row_wins(rule: str, text: str, expected: str) -> None:
