@@ -70,6 +70,8 @@ TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher,kingfisher-repo"
 # binary on the repository's own rules instead, and is the owner of Kingfisher's example set.
 KINGFISHER_REPO = "kingfisher-repo"
 OWNER = {"gitleaks": "gitleaks", "betterleaks": "betterleaks", "kingfisher": KINGFISHER_REPO}
+# The installed peer each column runs (a column is its peer unless named here).
+PEER_OF = {KINGFISHER_REPO: "kingfisher"}
 # leakward's columns: the option each adds to a plain scan.
 LEAKWARD_TIERS = {"leakward": (), "leakward-low": ("--min-confidence", "low")}
 # The column beside each leakward column that also counts findings attributed by name.
@@ -134,7 +136,7 @@ def run_leakward(root: Path, work: Path, extra: tuple[str, ...]) -> object | Non
 
 def peer_options(tool: str, work: Path, kingfisher_git: Path | None) -> list[str] | None:
     """The options a peer column adds to the peer's plain directory scan; None: cannot run."""
-    if not tool.startswith("kingfisher"):
+    if PEER_OF.get(tool, tool) != "kingfisher":
         return []
     # Kingfisher reports a secret once however many files hold it by default, and some
     # examples repeat a token.
@@ -160,15 +162,15 @@ def scan(root: Path, tools: list[str], kingfisher_git: Path | None) -> dict[str,
         for tool in tools:
             if tool in LEAKWARD_TIERS:
                 report = run_leakward(root, work, LEAKWARD_TIERS[tool])
-            elif tool.split("-")[0] in installed:
+            elif PEER_OF.get(tool, tool) in installed:
                 extra = peer_options(tool, work, kingfisher_git)
-                peer = installed[tool.split("-")[0]]
+                peer = installed[PEER_OF.get(tool, tool)]
                 report = None if extra is None else run_peer(peer, root, work, extra)
             else:
                 print(f"{tool}: not installed (python bench/peers.py)")
                 continue
             if report is not None:
-                parser = "leakward" if tool in LEAKWARD_TIERS else tool.split("-")[0]
+                parser = "leakward" if tool in LEAKWARD_TIERS else PEER_OF.get(tool, tool)
                 parse = scoring.PARSERS[parser]
                 hits = parse(report, root)
                 result[tool] = found_files(tool, hits, generic)
