@@ -136,7 +136,9 @@ def _has_joinable_link(data: bytes, start: int, end: int) -> bool:
     for either shape. It may say yes where no literal ends (a quote inside a string): the lines
     are then read as before; it never says no where such a link is."""
     classes = data[start:end].translate(_CLASSES, _LINK_SPACE)
-    return any(shape in classes for shape in _JOINABLE)
+    # A memchr first: text of quotes and `+` alone (the hostile line) has no `x` at all, and
+    # searching it for either shape took twice as long as scanning it.
+    return b"x" in classes and any(shape in classes for shape in _JOINABLE)
 
 
 def _runs(data: bytes, start: int) -> Iterator[tuple[int, int]]:
