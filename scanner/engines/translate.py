@@ -1,7 +1,8 @@
 """Turns a rule's `regex` pattern into one Hyperscan can compile: a superset of the original.
 
 Stage: engine setup. Hyperscan has no lookarounds and ignores captures, so lookarounds are
-removed (Hyperscan then finds a superset of the matches) and named groups become plain groups;
+removed (Hyperscan then finds a superset of the matches), a possessive repeat (`{10,}+`) becomes
+a plain one (the same matches, found by backtracking), and named groups become plain groups;
 the `regex` module confirms every hit with the exact pattern afterwards. A positive lookbehind
 that opens the pattern is matched as text instead: it still ends every hit where the original
 match ends, and removing it left `cloudinary.url` as a bare `[A-Za-z0-9_-]{27}`, one hit for
@@ -17,6 +18,10 @@ from typing import AnyStr
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 # Inline flags that may come before a pattern's first lookbehind, and the space `(?x)` ignores.
 _LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
+# An escape or a class, taken whole (group 1), or a repeat with the `+` that makes it possessive
+# (group 2, the `+` left out): substituted by `\1\2`, a pattern loses its possessive `+`s in C.
+# Hyperscan has no possessive repeats, and reports every end of a match anyway.
+_POSSESSIVE = re.compile(r"(\\.|\[\^?\]?(?:\\.|[^\]\\])*\])|([*+?]|\{\d+(?:,\d*)?\})\+")
 
 
 def _group_end(pattern: str, start: int) -> int:
@@ -73,11 +78,12 @@ def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
 
 
 def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
-    """The pattern without lookarounds and with `(?P<name>…)` / `(?<name>…)` as `(…)`; a
-    positive lookbehind at its very start becomes a plain group, and a negative one of a single
-    negated class the alternative of the start and that class (see `_after_one_of`) unless
-    `negated_opening` is false (a match's shape: that class may be a newline, the match's
-    first byte may not)."""
+    """The pattern without lookarounds, possessive repeats as plain ones, and with
+    `(?P<name>…)` / `(?<name>…)` as `(…)`; a positive lookbehind at its very start becomes a
+    plain group, and a negative one of a single negated class the alternative of the start and
+    that class (see `_after_one_of`) unless `negated_opening` is false (a match's shape: that
+    class may be a newline, the match's first byte may not)."""
+    pattern = _POSSESSIVE.sub(r"\1\2", pattern)
     out: list[str] = []
     index = 0
     leading = _LEADING_FLAGS.match(pattern)

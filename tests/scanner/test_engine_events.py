@@ -96,6 +96,16 @@ def test_a_negated_class_lookbehind_that_opens_a_pattern_is_matched_as_text() ->
     assert for_hyperscan(r"(?<![^\s#])TOKEN", negated_opening=False) == "TOKEN"
 
 
+def test_a_possessive_repeat_is_a_plain_one_to_hyperscan() -> None:
+    """Hyperscan has no possessive repeats; it finds every end anyway, so the plain repeat ends
+    where the possessive one does, and the confirmation keeps the possessive pattern."""
+    assert for_hyperscan(r"=(?P<s>[^\s#]{10,}+)(?=\s|$)") == r"=([^\s#]{10,})"
+    assert for_hyperscan(r"a++b?+c*+d{2}+") == "a+b?c*d{2}"
+    # Lazy repeats stay; a `+` after an escaped `+` or `{` repeats it, it is no modifier.
+    assert for_hyperscan(r"a+?\++\{2}+") == r"a+?\++\{2}+"
+    assert for_hyperscan(r"[+]++(?:x)++") == "[+]+(?:x)+"
+
+
 def test_each_piece_of_a_joined_scan_starts_a_name() -> None:
     value = random_body(3, 24)
     engine = HyperscanEngine(RULESET)
