@@ -151,11 +151,8 @@ def _runs(data: bytes, start: int) -> Iterator[tuple[int, int]]:
     link's line (a template literal that opens on an earlier line is not) to the end of the
     line its link reaches, or a literal further when a backtick on it is left open; a run that
     goes on past that is read again whole. Lines whose links join only quotes, `+` and white
-    space are passed over (`_has_joinable_link`), and so is all the rest when none of it has
-    such a link: each line of links would cost a Python step.
+    space are passed over (`_has_joinable_link`).
     """
-    if not _has_joinable_link(data, start, len(data)):
-        return
     position = start
     while (link := _PLUS_OF_LINK.search(data, position)) is not None:
         # The link's first quote is at most nine bytes before its `+`.
