@@ -13,6 +13,7 @@ import pytest
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
+from leakward.scanner.sources.git_command import GIT
 from tests.git.repos import GitRepo, by_secret, pat
 
 
@@ -42,9 +43,7 @@ def test_every_git_process_of_a_history_scan_uses_small_pack_windows(
     calls = log.read_text().splitlines()
     history_reads = [call for call in calls if "--git-dir=" in call]
     assert {"cat-file", "rev-list"} <= {word for call in history_reads for word in call.split()}
-    unbounded = [
-        call
-        for call in history_reads
-        if "core.packedGitWindowSize=16m" not in call or "core.packedGitLimit=64m" not in call
-    ]
+    settings = [setting for setting in GIT if "packedGit" in setting]
+    assert len(settings) == 2
+    unbounded = [call for call in history_reads if not all(s in call for s in settings)]
     assert unbounded == []
