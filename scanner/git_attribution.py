@@ -21,6 +21,8 @@ from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
 
 MAX_LOCATIONS = 1000
+# Slices of the attribution log per process running it.
+_SLICES_PER_PROCESS = 4
 
 Extras = dict[Finding, dict[str, object]]
 
@@ -35,16 +37,23 @@ def introductions_of(
     processes: int = 1,
 ) -> dict[str, list[Introduction]]:
     """The commits that put each of `oids` in place, oldest first. With `order`, the commits
-    of `revs` listed beforehand, the log is cut into `processes` slices diffed side by side."""
+    of `revs` listed beforehand, the log is cut into slices diffed `processes` at a time."""
     found: dict[str, list[Introduction]] = {}
     if not oids:
         return found
     errors: list[str] = []
     listed = order if order is not None and order.complete() else None
     phases.begin_walk("attributing", revs, listed.count() if listed else 0)
-    slices = listed.slices(processes) if listed and processes > 1 else []
+    # Finer than one slice per process: one that finishes early starts the next (git_log_runs).
+    slices = listed.slices(processes * _SLICES_PER_PROCESS) if listed and processes > 1 else []
     walk = repo.introductions(
-        revs, oids=oids, errors=errors, walked=phases.walked, combined=True, slices=slices
+        revs,
+        oids=oids,
+        errors=errors,
+        walked=phases.walked,
+        combined=True,
+        slices=slices,
+        at_once=processes,
     )
     for intro in walk:
         found.setdefault(intro.oid, []).append(intro)

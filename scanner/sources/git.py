@@ -24,6 +24,7 @@ import git
 
 from leakward.core.errors import SourceError
 from leakward.scanner.sources.git_command import BackgroundGit, git_at
+from leakward.scanner.sources.git_log_runs import LogRun, LogRuns
 
 ZERO_OID = "0" * 40
 # A full object name, SHA-1 or SHA-256: what git prints, never an abbreviation or a ref name.
@@ -210,13 +211,15 @@ class Repository:
         walked: Callable[[int], None] | None = None,
         combined: bool = False,
         slices: Sequence[bytes] = (),
+        at_once: int = 0,
     ) -> Iterator[Introduction]:
         """Blob additions and changes in the commits of `revs`: merges against each parent, or
         with `combined` only the paths where a merge differs from all its parents;
         with `deletions`, removals too, as introductions of ZERO_OID. `walked` gets the number
         of commits read so far, now and then. With `slices` (the commits of `revs` in
         topological order cut into runs, from sources.git_order), one git per run diffs them
-        side by side; read in turn, their output is the single log's.
+        side by side, `at_once` of them at a time (0: all); read in turn, their output is the
+        single log's.
 
         Streamed, so memory stays bounded on long histories. A log that fails part way (a missing
         tree in a damaged repository) still yields what it read; the failure goes to `errors`
@@ -238,13 +241,13 @@ class Repository:
         request = b"--\n" + b"".join(os.fsencode(path) + b"\n" for path in paths)
         if slices:
             runs = [
-                _LogRun(self.git_dir, args, commits + request, piped=not n)
+                LogRun(self.git_dir, args, commits + request, piped=not n)
                 for n, commits in enumerate(slices)
             ]
         else:
-            runs = [_LogRun(self.git_dir, [*args, *revs], request)]
+            runs = [LogRun(self.git_dir, [*args, *revs], request)]
         commits, previous, position = 0, b"", 0
-        try:
+        with LogRuns(runs, at_once or len(runs)):
             for run in runs:
                 for block in _blocks(run.stdout):
                     # `-m` repeats a merge once per parent: a commit is counted once.
@@ -265,9 +268,6 @@ class Repository:
                     break  # what the runs after it found would come after a gap
             if walked is not None:
                 walked(commits)
-        finally:
-            for run in runs:
-                run.close()
 
     def staged_changes(self) -> Iterator[tuple[str, str, str | None]]:
         """(path, index blob, HEAD blob or None) for files added, copied, modified, renamed or
@@ -354,55 +354,6 @@ class PackListing(BackgroundGit):
                     int(parts[3]),
                     None if base == ZERO_OID else base,
                 )
-
-
-class _LogRun:
-    """One `git log` process, started at once. The first run of a sliced log is read through a
-    pipe as git writes it; the others write to temporary files meanwhile, so they never wait
-    for this process to read them."""
-
-    def __init__(self, git_dir: Path, args: list[str], request: bytes, piped: bool = True) -> None:
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self._file = None if piped else tempfile.TemporaryFile()  # noqa: SIM115
-        self._process = subprocess.Popen(
-            [*git_at(git_dir), *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE if piped else self._file,
-            stderr=self._stderr,
-        )
-        assert self._process.stdin is not None  # noqa: S101 - a pipe was requested
-        # git reads all of stdin before it writes anything, so this cannot deadlock.
-        self._process.stdin.write(request)
-        self._process.stdin.close()
-
-    @property
-    def stdout(self) -> IO[bytes]:
-        """What git wrote: the pipe as it writes, or its file once it has finished."""
-        if self._file is None:
-            assert self._process.stdout is not None  # noqa: S101 - a pipe was requested
-            return self._process.stdout
-        self._process.wait()
-        self._file.seek(0)
-        return self._file
-
-    def finish(self) -> str | None:
-        """git's last error line when it failed, else None."""
-        status = self._process.wait()
-        if status == 0:
-            return None
-        self._stderr.seek(0)
-        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[-1] if lines else f"exit status {status}"
-
-    def close(self) -> None:
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._stderr.close()
-        if self._file is not None:
-            self._file.close()
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[bytes]:

@@ -9,6 +9,9 @@ resolves a conflict and adds a file while merging), a rename and tags.
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -56,16 +59,53 @@ def test_a_sliced_log_yields_the_single_logs_introductions_in_its_order(repo: Gi
     assert len({i.commit for i in single}) > 12  # merges, renames and branches are in it
     with CommitOrder(history.git_dir, ["--all"]) as order:
         assert order.complete()
-        for count in (2, 3, 7):
+        for count, at_once in ((2, 0), (3, 1), (7, 2), (7, 0)):
             slices = order.slices(count)
             assert len(slices) == count
             walked: list[int] = []
             sliced = history.introductions(
-                ["--all"], oids=oids, combined=True, slices=slices, walked=walked.append
+                ["--all"],
+                oids=oids,
+                combined=True,
+                slices=slices,
+                walked=walked.append,
+                at_once=at_once,
             )
             # Positions included: ties in one second are broken by them.
             assert list(sliced) == single
             assert walked == counted
+
+
+def test_a_sliced_log_runs_no_more_gits_at_once_than_asked(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oids = _branchy_history(repo)
+    history = Repository(repo.path)
+    single = list(history.introductions(["--all"], oids=oids, combined=True))
+    with CommitOrder(history.git_dir, ["--all"]) as order:
+        slices = order.slices(8)
+        # A `git` that notes when each process starts and ends, in the order they happen.
+        real = shutil.which("git")
+        assert real
+        shim = tmp_path / "bin"
+        shim.mkdir()
+        events = tmp_path / "events"
+        (shim / "git").write_text(
+            f'#!/bin/sh\necho start >> "{events}"\n"{real}" "$@"\nstatus=$?\n'
+            f'echo end >> "{events}"\nexit $status\n'
+        )
+        (shim / "git").chmod(stat.S_IRWXU)
+        monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+        sliced = list(
+            history.introductions(["--all"], oids=oids, combined=True, slices=slices, at_once=2)
+        )
+    assert sliced == single
+    running, most = 0, 0
+    for event in events.read_text().split():
+        running += 1 if event == "start" else -1
+        most = max(most, running)
+    assert events.read_text().split().count("start") == len(slices) > 2
+    assert most == 2
 
 
 def test_refs_read_from_the_listed_order_are_those_of_a_walk_of_their_own(repo: GitRepo) -> None:
