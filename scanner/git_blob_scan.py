@@ -141,10 +141,11 @@ def scan_blobs(task: tuple[str, BlobTable]) -> BlobResults:
 
     Blobs come in delta families, each base before the blobs stored as deltas of it. Git's
     packs are read here where that is cheaper than a pipe from cat-file: a blob stored whole is
-    inflated from the pack, and a small delta is rebuilt from its held base and scanned only where
-    it changed (see scanner.git_delta). Other deltas stream through this process's own cat-file,
-    in order. What cannot be read here (a loose or damaged object, a delta whose base was not
-    plain text) is read through cat-file at the end of the task and scanned whole.
+    inflated from the pack, and a delta is rebuilt from its held base (a small one scanned only
+    where it changed, see scanner.git_delta). Blobs stored neither way stream through this
+    process's own cat-file, in order. What cannot be read here (a loose or damaged object, a
+    delta whose base was not plain text) is read through cat-file at the end of the task and
+    scanned whole.
     """
     git_dir, table = task
     blobs = table.blobs()

@@ -1,10 +1,11 @@
 """Git repositories: which blobs to scan, their bytes in bulk, and who introduced them.
 
-Stage: sources. Every unique blob is read once, in pack order, by `git cat-file --batch` (one
-process per worker, so blob bytes never cross process boundaries), except small deltas, which a
-history scan rebuilds from their base (see scanner.sources.git_pack). Which commit introduced a blob
-is only asked for blobs that held a secret, through one `git log --raw` limited to their paths:
-attribution costs nothing on a clean history.
+Stage: sources. Every unique blob is read once, in pack order: a history scan inflates it from
+the pack or rebuilds it from its delta base (see scanner.sources.git_pack), and reads the rest
+(loose objects, other scans' blobs) through `git cat-file --batch`, one process per worker, so
+blob bytes never cross process boundaries. Which commit introduced a blob is only asked for
+blobs that held a secret, through one `git log --raw` limited to their paths: attribution costs
+nothing on a clean history.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ class Blob:
     oid: str
     path: str
     size: int
-    # The blob git stores this one as a delta of, when that one is scanned too and the delta is
-    # small enough to rebuild this blob from it.
+    # The blob git stores this one as a delta of, when that one is scanned too: this blob is
+    # rebuilt from it.
     base: str | None = None
     # Whether the delta is small enough to scan only where it changed (git_delta.worth_comparing).
     compare: bool = False
