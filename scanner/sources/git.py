@@ -326,7 +326,7 @@ class PackListing(BackgroundGit):
     def __init__(self, git_dir: Path) -> None:
         super().__init__(
             [
-                *git_at(git_dir),
+                *git_at(git_dir, in_pack_order=True),
                 "cat-file",
                 "--batch-all-objects",
                 "--unordered",

@@ -19,12 +19,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Self
 
-GIT = ("git", "-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=128m")
+_WINDOW = "core.packedGitWindowSize=16m"
+GIT = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=128m")
+# A read that goes through the packs once, in storage order, never maps a window twice: a small
+# cap costs it nothing. The object listing (symfony: 1.5 s of CPU, 0.1 s of it system time at
+# 32, 64 or 128 MiB) was the largest process of a scan at 128 MiB, 257 MB; at 32 MiB, 151 MB.
+_IN_ORDER = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=32m")
 
 
-def git_at(git_dir: Path) -> list[str]:
-    """`git` for the repository at `git_dir`, with small pack windows; append the subcommand."""
-    return [*GIT, f"--git-dir={git_dir}"]
+def git_at(git_dir: Path, *, in_pack_order: bool = False) -> list[str]:
+    """`git` for the repository at `git_dir`, with small pack windows; append the subcommand.
+    `in_pack_order`: the command reads the packs front to back, once."""
+    return [*(_IN_ORDER if in_pack_order else GIT), f"--git-dir={git_dir}"]
 
 
 class BackgroundGit:
