@@ -65,6 +65,9 @@ def test_a_dead_worker_in_a_history_scan_costs_only_its_blobs_family(tmp_path):
     (repo_dir / "z-key.txt").write_bytes(b'google_api_key = "' + GOOGLE_KEY.encode() + b'"\n')
     repo.index.add([p.name for p in repo_dir.iterdir() if p.is_file()])
     repo.index.commit("everything")
+    # GitPython keeps cat-file processes for the index; left to the garbage collector, they
+    # were still running when it freed them, and the session failed on the warning.
+    repo.close()
     done = run_guarded(
         ["tests.hostile.killing_cli", str(state), "scan", "--git", str(repo_dir), "--jobs", "2",
          "--format", "json", "--no-progress"]
