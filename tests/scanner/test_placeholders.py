@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import regex
 from hypothesis import example, given, settings
@@ -92,3 +94,25 @@ def test_a_pattern_is_tried_at_the_start_only_when_nothing_else_can_match() -> N
     assert not is_anchored(r"\.\.\.")
     assert not is_anchored(r"(?:^a|b)")
     assert not is_anchored(r"x[[:alpha:]]+")  # unread: searched, never wrongly anchored
+
+
+# The allowlist writes two masks in the forms `re` runs fastest; each must find exactly what its
+# readable form finds: six of one character but "A" or white space, and eleven A's.
+FAST_FORMS = {r"(.)\1\1\1\1\1(?<![A\s])": r"([^A\s])\1{5,}", "AAAAAAAAAAA": "A{11,}"}
+RUNS = st.lists(
+    st.tuples(st.sampled_from("aA0*- \t\nΑ"), st.integers(min_value=1, max_value=13)), max_size=6
+).map(lambda runs: "".join(char * count for char, count in runs))
+
+
+@settings(max_examples=400, deadline=None)
+@given(secret=RUNS)
+@example(secret="AAAAAAAAAA")  # ten A's: a Dropbox long-lived token carries exactly these
+@example(secret="xAAAAAA")
+@example(secret="      x")
+@example(secret="\n\n\n\n\n\n")
+def test_the_fast_forms_of_the_run_masks_find_what_their_readable_forms_find(secret: str) -> None:
+    for fast, readable in FAST_FORMS.items():
+        assert fast in ALLOWLIST.placeholder_patterns
+        expected = regex.search(readable, secret) is None
+        assert (regex.search(fast, secret) is None) is expected
+        assert (re.search(fast, secret) is None) is expected  # the engine the check runs on
