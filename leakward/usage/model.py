@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from leakward.usage.cells import HOUR, Cell, bucket_of, cells_by_key, unique
+from leakward.usage.cells import DAY, HOUR, Cell, bucket_of, cells_by_key, unique
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Figures, Profile
 from leakward.usage.records import Alert, UsageRecord
@@ -42,6 +42,7 @@ CACHE_DRIFT_CAP = CACHE_DRIFT_FROM + 2 * CACHE_DRIFT_PER_POINT
 # or a laptop's dotfiles is found and used), even one with too little past to be judged
 # otherwise. Its first hours back carry DORMANT_POINTS, a point more for each doubling of the
 # idle spell, up to DORMANT_MAX: an alert, but not one handed to rotation on this alone.
+# A key never used at all counts its idle spell from its issue date, where the caller knows it.
 DORMANT_DAYS = 14
 DORMANT_WINDOW = 6 * HOUR
 DORMANT_POINTS = 1.2
@@ -67,8 +68,14 @@ def detect_report(
     *,
     history: Iterable[UsageRecord] = (),
     prices: PriceTable | None = None,
+    issued: Mapping[str, int] | None = None,
 ) -> DetectReport:
-    """`detect`, with the keys judged and the reason each other key was not."""
+    """`detect`, with the keys judged and the reason each other key was not.
+
+    `issued` maps key ids to when each was issued (epoch seconds), for keys known to have gone
+    unused from then until their first record: a key never used since an issue weeks ago that
+    suddenly works is dormant, not new."""
+    issued = issued or {}
     table = prices or price_table()
     new = unique(records)
     fresh = {bucket_of(r) for r in new}
@@ -86,7 +93,8 @@ def detect_report(
             profile.watch_from(cell.day)
         for cell in before:
             profile.learn(cell)
-        scored = _walk(cells, profile, table)
+        since = issued.get(name[1])
+        scored = _walk(cells, profile, table, None if since is None else since // DAY)
         alerts.extend(_merge(scored))
         if any(item is not None for item in scored):
             judged.add(name[1])
@@ -108,8 +116,11 @@ class Judged:
     sustained: int  # cells in a row the build-up has run over
 
 
-def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged | None]:
-    """Each cell judged (None when the key was not ready), learning as it goes.
+def _walk(
+    cells: list[Cell], profile: Profile, table: PriceTable, issued_day: int | None = None
+) -> list[Judged | None]:
+    """Each cell judged (None when the key was not ready), learning as it goes; a key with no
+    use before its cells counts its first idle spell from `issued_day` when given.
 
     Points add up over consecutive cells, less an allowance each (a CUSUM): a modest oddity
     that lasts, such as a little extra use through several never-worked hours, builds to an
@@ -117,11 +128,14 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
     judged: list[Judged | None] = []
     carried, sustained, last_slot, drift = 0.0, 0, None, 0.0
     recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
-    last_day, woke = profile.last_day_used(), (0, 0)  # woke: (slot of a return, days idle)
+    # woke: (slot of a return, days idle, whether idle since its issue: never used before)
+    last_day, woke = profile.last_day_used(), (0, 0, False)
+    is_unused = last_day is None and issued_day is not None
+    last_day = issued_day if is_unused else last_day
     for cell in cells:
         if last_day is not None and cell.day - last_day >= DORMANT_DAYS:
-            woke = (cell.slot, cell.day - last_day)
-        last_day = cell.day
+            woke = (cell.slot, cell.day - last_day, is_unused)
+        last_day, is_unused = cell.day, False
         dormant = _dormant(cell, *woke)
         if profile.unready(cell.day) is not None:
             judged.append(Judged(cell, [dormant], dormant.points, 0) if dormant else None)
@@ -160,15 +174,18 @@ def _walk(cells: list[Cell], profile: Profile, table: PriceTable) -> list[Judged
     return judged
 
 
-def _dormant(cell: Cell, returned: int, idle: int) -> Evidence | None:
-    """The news of a key working again after `idle` days without use, for the first hours
-    from `returned` (the slot it came back in); None for any other cell."""
+def _dormant(cell: Cell, returned: int, idle: int, since_issue: bool) -> Evidence | None:
+    """The news of a key working again after `idle` days without use (`since_issue`: since it
+    was issued, never used before), for the first hours from `returned` (the slot it came back
+    in); None for any other cell."""
     if idle < DORMANT_DAYS or not returned <= cell.slot < returned + DORMANT_WINDOW:
         return None
     points = min(DORMANT_POINTS + math.log2(idle / DORMANT_DAYS), DORMANT_MAX)
-    return Evidence(
-        "dormant", points, f"first use in {idle} days: a key idle that long works again"
-    )
+    if since_issue:
+        words = f"first use of a key issued {idle} days ago: never used since issue, it works now"
+    else:
+        words = f"first use in {idle} days: a key idle that long works again"
+    return Evidence("dormant", points, words)
 
 
 def _cache_drift(

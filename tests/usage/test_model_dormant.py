@@ -51,3 +51,37 @@ def test_a_key_seen_for_the_first_time_is_not_dormant() -> None:
     report = detect_report(first)
     assert report.alerts == []
     assert DEV.key_id in report.warming_up
+
+
+def first_use_on(day: int) -> list[UsageRecord]:
+    """A key's first use ever: four hours of day `day` from 03:00 UTC, at the owner's volume."""
+    nobody = replace(DEV, requests=0.0)
+    onset = at(day, 3)
+    return usage(nobody, [day], seed=2, extra=thief(onset, 4, model=DEV.model, requests=20))
+
+
+def test_a_key_never_used_since_its_issue_weeks_ago_is_flagged() -> None:
+    # Issued 30 days before its first use: a key handed out, forgotten, and found.
+    onset = at(30, 3)
+    report = detect_report(first_use_on(30), issued={DEV.key_id: at(0, 9)})
+    assert [a.start for a in report.alerts] == [onset]
+    alert = report.alerts[0]
+    assert "never used since issue" in alert.reason
+    assert "issued 30 days ago" in alert.reason  # calendar days, as for any idle spell
+    assert alert.end <= onset + 6 * HOUR
+    assert alert.score < CONFIDENT_SCORE
+    assert DEV.key_id in report.judged
+
+
+def test_a_key_issued_yesterday_and_used_now_is_not_dormant() -> None:
+    report = detect_report(first_use_on(30), issued={DEV.key_id: at(29, 9)})
+    assert report.alerts == []
+    assert DEV.key_id in report.warming_up
+
+
+def test_an_issue_date_does_not_replace_a_key_s_own_use() -> None:
+    # Used on its first three days, then idle three weeks: the idle spell runs from its last
+    # use, not from its issue, and says so.
+    alerts = detect_report(owner_then(24), issued={DEV.key_id: at(0, 0)}).alerts
+    assert len(alerts) == 1
+    assert "first use in 22 days" in alerts[0].reason
