@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import Connection
 
 from leakward.core.errors import LeakwardError
-from leakward.registry import Registry
+from leakward.registry import MatchQuery, Registry
 from leakward.registry.usage import UsageBucket, save_buckets, save_cursor
 from leakward.registry.usage_alerts import AlertUpdate, UsageAlert, record_alert
 from leakward.rotators.base import RotationError
@@ -138,7 +138,8 @@ class Watch:
             return ProviderPoll(client.provider, start, end, error=str(error))
         records = [record for page in pages for record in page.records]
         history = self._history(client.provider, records, start)
-        judged = detect_report(records, history=history)
+        issued = self._issued(client.provider, records, history, start)
+        judged = detect_report(records, history=history, issued=issued)
         alerts = judged.alerts
         with self.registry.usage.transaction() as connection:
             save_buckets(connection, records)
@@ -181,6 +182,34 @@ class Watch:
         )
         held = _quarantined(self.registry.usage.alerts(provider=provider))
         return [_as_record(bucket) for bucket in stored if not _is_held(bucket, held, start)]
+
+    def _issued(
+        self,
+        provider: str,
+        records: Iterable[UsageRecord],
+        history: Sequence[UsageRecord],
+        start: int,
+    ) -> dict[str, int]:
+        """When each registered key with no stored use was issued (epoch seconds), for those
+        issued since the watch has been reading this provider: only then is the key known to
+        have gone unused from its issue to its first record. The reading is known to reach back
+        to this poll's start, or to the oldest stored bucket of any of its keys."""
+        # A key with an alert was used, though its alerted buckets are held out of `history`.
+        used = {record.key_id for record in history}
+        used |= {alert.key_id for alert in self.registry.usage.alerts(provider=provider)}
+        unused = sorted({record.key_id for record in records} - used)
+        if not unused:
+            return {}
+        watched_since = min([start, *(record.start for record in history)])
+        queries = [MatchQuery("", provider=provider, key_id=key_id) for key_id in unused]
+        issued: dict[str, int] = {}
+        for key_id, match in zip(unused, self.registry.match(queries), strict=True):
+            if match is None:
+                continue
+            moment = int(self.registry.get_key(match.entry_id).created_at.timestamp())
+            if moment >= watched_since:
+                issued[key_id] = moment
+        return issued
 
 
 def _record(connection: Connection, alert: Alert) -> AlertUpdate:

@@ -461,3 +461,37 @@ def test_an_anthropic_theft_is_handed_off_the_same_way(
     assert (leak.issued_key_id, leak.source_kind) == (entry, "suspected-use")
     (rotation,) = list_rotations(registry.engine)
     assert rotation.status is RotationStatus.PENDING_APPROVAL
+
+
+def test_a_key_first_used_weeks_after_its_issue_raises_a_dormant_alert(
+    registry: Registry, usage: FakeOpenAIUsage, inbox: Inbox, http: httpx.Client
+) -> None:
+    # Issued 20 days ago, inside the first poll's backfill, and never used until the last hours.
+    register(registry, created_at=datetime.fromtimestamp(NOW - 20 * DAY, UTC))
+    usage.plant(*theft(KEY, NOW))
+    env = environment(usage, usage.admin_key, inbox)
+
+    report = watch(registry, [openai_client(http, usage)], env).poll()
+
+    (poll,) = report.polls
+    (alert,) = poll.alerts
+    assert (alert.key_id, alert.start) == (KEY, theft_start(NOW))
+    assert "never used since issue" in alert.reason
+
+
+def test_a_key_issued_before_the_watch_could_see_is_not_judged_from_its_issue(
+    registry: Registry, usage: FakeOpenAIUsage, inbox: Inbox, http: httpx.Client
+) -> None:
+    # Issued before the first poll's backfill: it may have been used before the watch began.
+    settings = WatchSettings(policy=WatchPolicy.APPROVE)
+    register(
+        registry, created_at=datetime.fromtimestamp(NOW - settings.backfill_seconds - DAY, UTC)
+    )
+    usage.plant(*theft(KEY, NOW))
+    env = environment(usage, usage.admin_key, inbox)
+
+    report = watch(registry, [openai_client(http, usage)], env).poll()
+
+    (poll,) = report.polls
+    assert poll.alerts == ()
+    assert KEY in dict(poll.warming_up)
