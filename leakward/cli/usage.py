@@ -31,14 +31,29 @@ def usage() -> None:
 @click.option("--provider", type=click.Choice(PROVIDERS), required=True, help="Whose pages.")
 @click.option("--format", "fmt", type=click.Choice(("json", "text")), default="json")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--issued",
+    "issued",
+    multiple=True,
+    metavar="KEY_ID=DATE",
+    callback=lambda _context, _option, values: _issued(values),
+    help="When a key never used before these pages was issued (ISO date or time, UTC unless "
+    "it says): its first use weeks later is flagged as dormant. Repeatable.",
+)
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-def analyze(provider: str, fmt: str, output: Path | None, files: tuple[Path, ...]) -> None:
+def analyze(
+    provider: str,
+    fmt: str,
+    output: Path | None,
+    issued: dict[str, int],
+    files: tuple[Path, ...],
+) -> None:
     """Alerts for the keys in FILES (usage pages of --provider, any bucket width), each key
     judged against its own earlier buckets."""
     records, unattributed = _read(provider, files)
-    report = detect_report(records)
+    report = detect_report(records, issued=issued)
     rendered = _json(report, provider, unattributed) if fmt == "json" else _text(report, provider)
     if output is None:
         click.echo(rendered, nl=False)
@@ -47,6 +62,27 @@ def analyze(provider: str, fmt: str, output: Path | None, files: tuple[Path, ...
     if fmt == "text" or output is not None:
         _notes(report, unattributed)
     sys.exit(EXIT_FINDINGS if report.alerts else EXIT_CLEAN)
+
+
+def _issued(values: tuple[str, ...]) -> dict[str, int]:
+    """`--issued KEY_ID=DATE` values as key id -> epoch seconds."""
+    issued: dict[str, int] = {}
+    for value in values:
+        key_id, _, date = value.partition("=")
+        try:
+            moment = datetime.fromisoformat(date.strip())
+        except ValueError:
+            moment = None
+        if not key_id.strip() or moment is None:
+            # Not echoed: a value pasted in the wrong place could be a key's secret.
+            raise click.BadParameter(
+                "write KEY_ID=DATE, e.g. key_abc=2026-11-02 or key_abc=2026-11-02T09:30:00Z",
+                param_hint="--issued",
+            )
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        issued[key_id.strip()] = int(moment.timestamp())
+    return issued
 
 
 def _read(provider: str, files: tuple[Path, ...]) -> tuple[list[UsageRecord], int]:

@@ -171,3 +171,30 @@ def test_broken_json_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "not JSON" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_key_never_used_since_its_issue_date_is_flagged_when_told_it(tmp_path: Path) -> None:
+    first_use = usage(
+        Habit(requests=0.0),
+        [30],
+        seed=2,
+        extra=thief(at(30, 3), 4, model=OFFICE.model, requests=20),
+    )
+    pages = write_pages(tmp_path, first_use)
+    issued = datetime.fromtimestamp(at(0, 9), UTC).date().isoformat()
+
+    untold = leakward("usage", "analyze", "--provider", "openai", *pages)
+    told = leakward(
+        "usage", "analyze", "--provider", "openai", "--issued", f"{OFFICE.key_id}={issued}", *pages
+    )
+
+    assert untold.returncode == 0, untold.stderr
+    assert told.returncode == 1, told.stderr
+    (alert,) = json.loads(told.stdout)["alerts"]
+    assert "never used since issue" in alert["reason"]
+
+
+def test_an_issued_value_without_a_date_exits_2_saying_how(stolen: list[Path]) -> None:
+    done = leakward("usage", "analyze", "--provider", "openai", "--issued", "key_x", *stolen)
+    assert done.returncode == 2
+    assert "KEY_ID=DATE" in done.stderr
