@@ -19,6 +19,7 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import isqrt
 from pathlib import Path
 from typing import TypeVar
 
@@ -84,6 +85,35 @@ class _Pack:
     def _search(self, oid: bytes) -> int | None:
         low = self._fanout[oid[0] - 1] if oid[0] else 0
         high = self._fanout[oid[0]]
+        # Object ids are hashes, spread evenly over their fan-out bucket: the id's next bytes
+        # tell about where in it the id sits. Two guesses and one `find` (in C) over a window
+        # around the second replace the ~11 reads of the index in Python that halving took per
+        # blob in symfony's 956k-object pack (issue #18; callgrind: 8.41 G -> 5.36 G
+        # instructions for its 274k blobs). An id the window misses is found by halving.
+        count = high - low
+        if not count:
+            return None
+        idx, names = self._idx, self._names
+        key = int.from_bytes(oid[1:5])
+        guess = low + (key * count >> 32)
+        # A second guess from the key at the first: a few entries off, where the first was
+        # some square roots of the bucket's size off.
+        at = names + guess * _OID_BYTES + 1
+        guess += (key - int.from_bytes(idx[at : at + 4])) * count >> 32
+        spread = 2 * isqrt(isqrt(count)) + 8
+        start, end = max(low, guess - spread), min(high, guess + spread + 1)
+        first, last = names + start * _OID_BYTES, names + end * _OID_BYTES
+        at = idx.find(oid, first, last)
+        while at >= 0:
+            if (at - names) % _OID_BYTES == 0:
+                return self._entry_offset((at - names) // _OID_BYTES)
+            at = idx.find(oid, at + 1, last)  # the id's bytes across two entries: look on
+        if start == low and end == high:
+            return None
+        return self._halving(oid, low, high)
+
+    def _halving(self, oid: bytes, low: int, high: int) -> int | None:
+        """Binary search of entries [low, high), for an id the guessed window missed."""
         idx, names = self._idx, self._names
         while low < high:
             middle = (low + high) // 2
