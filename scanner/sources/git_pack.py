@@ -69,6 +69,10 @@ class _Pack:
         self._names = 8 + 1024
         self._offsets = self._names + self._count * (_OID_BYTES + 4)
         self._large = self._offsets + self._count * 4
+        # How far `_search`'s second guess may be off, in entries, sized for the largest
+        # fan-out bucket: about the fourth root of its size (see there).
+        largest = max(b - a for a, b in zip((0, *self._fanout), self._fanout, strict=False))
+        self._spread = 2 * isqrt(isqrt(largest)) + 8
         # Offsets found so far, for the one task a reader serves. A delta's base was looked up
         # when it was read, just before: checking an offset delta's base then costs no second
         # search of the index.
@@ -88,7 +92,7 @@ class _Pack:
         # Object ids are hashes, spread evenly over their fan-out bucket: the id's next bytes
         # tell about where in it the id sits. Two guesses and one `find` (in C) over a window
         # around the second replace the ~11 reads of the index in Python that halving took per
-        # blob in symfony's 956k-object pack (issue #18; callgrind: 8.41 G -> 5.36 G
+        # blob in symfony's 956k-object pack (issue #18; callgrind: 8.41 G -> 5.18 G
         # instructions for its 274k blobs). An id the window misses is found by halving.
         count = high - low
         if not count:
@@ -100,8 +104,7 @@ class _Pack:
         # some square roots of the bucket's size off.
         at = names + guess * _OID_BYTES + 1
         guess += (key - int.from_bytes(idx[at : at + 4])) * count >> 32
-        spread = 2 * isqrt(isqrt(count)) + 8
-        start, end = max(low, guess - spread), min(high, guess + spread + 1)
+        start, end = max(low, guess - self._spread), min(high, guess + self._spread + 1)
         first, last = names + start * _OID_BYTES, names + end * _OID_BYTES
         at = idx.find(oid, first, last)
         while at >= 0:

@@ -82,3 +82,15 @@ def test_a_lookup_reads_the_index_a_few_times_not_once_per_halving(repo: GitRepo
     # Halving a fan-out bucket of ~117 entries took ~8 reads per lookup (7 probes, 1 offset);
     # a guessed window takes 3: the key at the guess, one `find`, the offset.
     assert counting.reads <= 4 * len(oids)
+
+
+def test_an_id_outside_the_guessed_window_is_still_found_by_halving(repo: GitRepo) -> None:
+    idx_path = _packed_blobs(repo)
+    expected = _git_offsets(idx_path)
+    pack = _Pack(idx_path)
+    # A window that never holds anything: every lookup falls back to halving its bucket.
+    pack._spread = -1
+
+    assert {oid: pack._search(oid) for oid in expected} == expected
+    absent = next(oid[:-1] + bytes([oid[-1] ^ 1]) for oid in expected)
+    assert absent in expected or pack._search(absent) is None
