@@ -92,18 +92,23 @@ def read_alerts(text: str) -> list[Flag]:
     ]
 
 
-def run_watch(world: World, folder: Path) -> list[Flag]:
-    """Alerts of `leakward usage analyze` on the world's pages, run as a separate process."""
-    files = write_pages(world, folder)
+def analyze(provider: str, files: Sequence[Path], folder: Path) -> str:
+    """The JSON `leakward usage analyze` writes for these pages, run as its own process: every
+    world is scored through the command a user runs."""
     output = folder / "alerts.json"
     command = [str(Path(sys.executable).parent / "leakward"), "usage", "analyze"]
-    command += ["--provider", world.provider, "--format", "json", "--output", str(output)]
+    command += ["--provider", provider, "--format", "json", "--output", str(output)]
     done = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1) or not output.exists():
         raise RuntimeError(
             f"leakward usage analyze exited {done.returncode}: {done.stderr[-2000:]}"
         )
-    return read_alerts(output.read_text(encoding="utf-8"))
+    return output.read_text(encoding="utf-8")
+
+
+def run_watch(world: World, folder: Path) -> list[Flag]:
+    """Alerts of `leakward usage analyze` on the world's pages."""
+    return read_alerts(analyze(world.provider, write_pages(world, folder), folder))
 
 
 def judged_days(world: World) -> range:

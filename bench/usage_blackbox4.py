@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -36,6 +34,7 @@ from bench.usage_blackbox3 import (
     Flag,
     _ratio,
     _runs,
+    analyze,
     moment,
     read_alerts,
     z_scores,
@@ -81,17 +80,8 @@ def score(flags: Iterable[Flag], world: World) -> Score:
 
 
 def run_watch(world: World, folder: Path) -> str:
-    """The JSON `leakward usage analyze` writes for the world's pages, run as its own process."""
-    files = write_world(world, folder)
-    output = folder / "alerts.json"
-    command = [str(Path(sys.executable).parent / "leakward"), "usage", "analyze"]
-    command += ["--provider", world.provider, "--format", "json", "--output", str(output)]
-    done = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, check=False)
-    if done.returncode not in (0, 1) or not output.exists():
-        raise RuntimeError(
-            f"leakward usage analyze exited {done.returncode}: {done.stderr[-2000:]}"
-        )
-    return output.read_text(encoding="utf-8")
+    """The JSON `leakward usage analyze` writes for the world's pages."""
+    return analyze(world.provider, write_world(world, folder), folder)
 
 
 def hourly_tokens(world: World) -> dict[str, list[int]]:
