@@ -150,8 +150,11 @@ def hourly_tokens(world: World) -> dict[str, list[int]]:
     return series
 
 
-def _runs(key_id: str, values: Sequence[float], first: int, limit: float) -> list[Flag]:
-    """Alerts over consecutive judged hours whose value exceeds `limit`."""
+def _runs(
+    key_id: str, values: Sequence[float], first: int, limit: float, start: int = START
+) -> list[Flag]:
+    """Alerts over consecutive judged hours whose value exceeds `limit`; hour 0 of `values` is
+    `start` (world 3's calendar unless another world's is given)."""
     flags: list[Flag] = []
     run: list[int] = []
     for hour in [*range(first, len(values)), len(values)]:
@@ -160,7 +163,7 @@ def _runs(key_id: str, values: Sequence[float], first: int, limit: float) -> lis
             continue
         if run:
             top = max(values[h] for h in run)
-            flags.append(Flag(key_id, START + run[0] * HOUR, START + (run[-1] + 1) * HOUR, top))
+            flags.append(Flag(key_id, start + run[0] * HOUR, start + (run[-1] + 1) * HOUR, top))
             run = []
     return flags
 

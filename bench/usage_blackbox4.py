@@ -39,7 +39,6 @@ from bench.usage_blackbox3 import (
     read_alerts,
     z_scores,
 )
-from bench.usage_blackbox3 import START as WORLD3_START
 from bench.usage_world4 import World, build_world, is_clean_day, pages, write_world
 from bench.usage_world4_base import DAYS, HOUR, JUDGED_DAYS, PROVIDERS, START
 from bench.usage_world4_thieves import KINDS, SIZES
@@ -106,14 +105,8 @@ def mean_std_flags(world: World, k: float) -> list[Flag]:
     history = JUDGED.start * 24
     z = history_z(world)
     return [
-        flag for key_id, values in z.items() for flag in _shift(_runs(key_id, values, history, k))
+        flag for key_id, values in z.items() for flag in _runs(key_id, values, history, k, START)
     ]
-
-
-def _shift(flags: list[Flag]) -> list[Flag]:
-    """`_runs` counts hours from world 3's start; move its flags onto world 4's calendar."""
-    by = START - WORLD3_START
-    return [Flag(f.key_id, f.start + by, f.end + by, f.score) for f in flags]
 
 
 def calibrate_k(world: World) -> float:

@@ -37,6 +37,7 @@ from bench.usage_blackbox3 import (
     WINDOW,
     Flag,
     _ratio,
+    _runs,
     analyze,
     moment,
     read_alerts,
@@ -107,23 +108,12 @@ def history_z(world: World) -> dict[str, list[float]]:
     return z_scores(series, history)
 
 
-def runs(key_id: str, values: Sequence[float], limit: float) -> list[Flag]:
-    """One flag per run of consecutive judged hours above `limit`."""
-    flags: list[Flag] = []
-    run: list[int] = []
-    for hour in [*range(JUDGED.start * 24, len(values)), len(values)]:
-        if hour < len(values) and values[hour] > limit:
-            run.append(hour)
-            continue
-        if run:
-            top = max(values[h] for h in run)
-            flags.append(Flag(key_id, START + run[0] * HOUR, START + (run[-1] + 1) * HOUR, top))
-            run = []
-    return flags
-
-
 def mean_std_flags(world: World, k: float) -> list[Flag]:
-    return [flag for key_id, values in history_z(world).items() for flag in runs(key_id, values, k)]
+    return [
+        flag
+        for key_id, values in history_z(world).items()
+        for flag in _runs(key_id, values, JUDGED.start * 24, k, START)
+    ]
 
 
 def calibrate_k(world: World) -> float:
