@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.usage_blackbox3 import Flag
-from bench.usage_blackbox5 import calibrate_k, mean_std_flags, score
+from bench.usage_blackbox5 import KIT
+from bench.usage_blackbox_calendar import calibrate_k, mean_std_flags, score
 from bench.usage_world5 import (
     World,
     build_world,
@@ -148,11 +149,11 @@ def test_the_score_counts_an_alert_within_six_hours_and_the_clean_days_it_touche
     theft = world.thefts[0]
     on_time = Flag(theft.key_id, theft.onset + 5 * HOUR, theft.onset + 6 * HOUR, 3.0)
     late = Flag(theft.key_id, theft.onset + 7 * HOUR, theft.onset + 8 * HOUR, 3.0)
-    assert len(score([on_time], world).caught) == 1
-    assert len(score([late], world).caught) == 0
+    assert len(score(KIT, [on_time], world).caught) == 1
+    assert len(score(KIT, [late], world).caught) == 0
     clean = next(k for k in world.keys if k.key_id not in world.stolen)
     day_start = START + JUDGED.start * DAY
-    days = score([Flag(clean.key_id, day_start - HOUR, day_start + HOUR, 1.0)], world).days
+    days = score(KIT, [Flag(clean.key_id, day_start - HOUR, day_start + HOUR, 1.0)], world).days
     assert sum(flagged for _, flagged, _ in days) == 1
     assert len(days) == 80 * 14 - sum(
         sum(1 for d in JUDGED if not is_clean_day(world, t.key_id, d)) for t in world.thefts
@@ -218,9 +219,9 @@ def test_the_world_does_not_depend_on_the_interpreter_s_hash_seed() -> None:
 
 def test_the_mean_std_reference_keeps_to_its_budget_on_its_calibration_world() -> None:
     world = build_world("anthropic", 69)
-    k = calibrate_k(world)
-    days = score(mean_std_flags(world, k), world).days
+    k = calibrate_k(KIT, world)
+    days = score(KIT, mean_std_flags(KIT, world, k), world).days
     flagged = sum(f for _, f, _ in days)
     assert 0 < flagged <= 0.01 * len(days)
-    looser = score(mean_std_flags(world, k * 0.5), world).days
+    looser = score(KIT, mean_std_flags(KIT, world, k * 0.5), world).days
     assert sum(f for _, f, _ in looser) > flagged
