@@ -302,6 +302,10 @@ class UsageCursorRow(Base):
     provider: Mapped[str] = mapped_column(String(64), primary_key=True)
     polled_until: Mapped[int] = mapped_column(BigInteger)  # epoch seconds, UTC
     polled_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    # The first bucket the first poll asked for (epoch seconds): the watch has seen every use
+    # since, so a key issued later and never in its history was unused until its first record.
+    # None for a cursor saved before this column existed.
+    read_since: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 USAGE_ALERT_STATES = ("open", "handed-off", "dismissed")

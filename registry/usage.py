@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
+from sqlalchemy import Connection, Engine, Row, Table, case, delete, func, select
 
 from leakward.registry.models import UsageBucketRow, UsageCursorRow, utc_now
 from leakward.registry.upsert import insert_for
@@ -176,19 +176,37 @@ def read_cursor(connection: Connection, provider: str) -> int | None:
     return None if value is None else int(value)
 
 
-def save_cursor(connection: Connection, provider: str, polled_until: int) -> None:
-    """Move the cursor, never back: a poll finishing late must not undo a newer one's."""
+def read_since(connection: Connection, provider: str) -> int | None:
+    """Epoch seconds of the first bucket the watch ever asked `provider` for, or None before
+    the first poll (or for a cursor saved before this was kept)."""
+    value = connection.execute(
+        select(CURSORS.c.read_since).where(CURSORS.c.provider == provider)
+    ).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def save_cursor(
+    connection: Connection, provider: str, polled_until: int, *, read_from: int
+) -> None:
+    """Move the cursor, never back: a poll finishing late must not undo a newer one's.
+    `read_from` is the poll's first bucket; `read_since` keeps the earliest one, and stays
+    unknown (None) on a cursor saved before it was kept: the watch then infers it."""
     dialect = connection.dialect.name
     statement = insert_for(dialect, CURSORS).values(
-        provider=provider, polled_until=polled_until, polled_at=utc_now()
+        provider=provider, polled_until=polled_until, polled_at=utc_now(), read_since=read_from
     )
     later = func.max if dialect == "sqlite" else func.greatest
+    earlier = func.min if dialect == "sqlite" else func.least
+    kept = CURSORS.c.read_since
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["provider"],
             set_={
                 "polled_until": later(CURSORS.c.polled_until, statement.excluded.polled_until),
                 "polled_at": statement.excluded.polled_at,
+                "read_since": case(
+                    (kept.is_(None), None), else_=earlier(kept, statement.excluded.read_since)
+                ),
             },
         )
     )
@@ -231,6 +249,10 @@ class UsageHistory:
     def cursor(self, provider: str) -> int | None:
         with self.engine.connect() as connection:
             return read_cursor(connection, provider)
+
+    def read_since(self, provider: str) -> int | None:
+        with self.engine.connect() as connection:
+            return read_since(connection, provider)
 
     def count(self, provider: str | None = None) -> int:
         with self.engine.connect() as connection:

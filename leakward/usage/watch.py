@@ -145,7 +145,7 @@ class Watch:
             save_buckets(connection, records)
             updates = [_record(connection, alert) for alert in alerts]
             # Only whole buckets count as read: the one still filling is read again.
-            save_cursor(connection, client.provider, now - now % width)
+            save_cursor(connection, client.provider, now - now % width, read_from=start)
         return ProviderPoll(
             client.provider,
             start,
@@ -192,15 +192,19 @@ class Watch:
     ) -> dict[str, int]:
         """When each registered key with no stored use was issued (epoch seconds), for those
         issued since the watch has been reading this provider: only then is the key known to
-        have gone unused from its issue to its first record. The reading is known to reach back
-        to this poll's start, or to the oldest stored bucket of any of its keys."""
+        have gone unused from its issue to its first record. The reading reaches back to the
+        first poll's start where the cursor kept it, else (a cursor from before it was kept) to
+        this poll's start or the oldest stored bucket of any of its keys."""
         # A key with an alert was used, though its alerted buckets are held out of `history`.
         used = {record.key_id for record in history}
         used |= {alert.key_id for alert in self.registry.usage.alerts(provider=provider)}
         unused = sorted({record.key_id for record in records} - used)
         if not unused:
             return {}
+        kept = self.registry.usage.read_since(provider)
         watched_since = min([start, *(record.start for record in history)])
+        if kept is not None:
+            watched_since = min(watched_since, kept)
         queries = [MatchQuery("", provider=provider, key_id=key_id) for key_id in unused]
         issued: dict[str, int] = {}
         for key_id, match in zip(unused, self.registry.match(queries), strict=True):

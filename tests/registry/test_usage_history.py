@@ -86,12 +86,17 @@ def test_the_cursor_starts_empty_and_never_moves_back(registry: Registry) -> Non
 
     assert registry.usage.cursor("openai") is None
     with registry.usage.transaction() as connection:
-        save_cursor(connection, "openai", T0 + 5 * HOUR)
+        save_cursor(connection, "openai", T0 + 5 * HOUR, read_from=T0)
     with registry.usage.transaction() as connection:
-        save_cursor(connection, "openai", T0 + 2 * HOUR)  # a slower poll finishing late
+        # a slower poll finishing late
+        save_cursor(connection, "openai", T0 + 2 * HOUR, read_from=T0 - HOUR)
+    with registry.usage.transaction() as connection:
+        save_cursor(connection, "openai", T0 + 6 * HOUR, read_from=T0 + 4 * HOUR)
 
-    assert registry.usage.cursor("openai") == T0 + 5 * HOUR
+    assert registry.usage.cursor("openai") == T0 + 6 * HOUR
+    assert registry.usage.read_since("openai") == T0 - HOUR  # the earliest read, kept
     assert registry.usage.cursor("anthropic") is None
+    assert registry.usage.read_since("anthropic") is None
 
 
 def test_an_episode_seen_again_extends_one_alert(registry: Registry) -> None:

@@ -495,3 +495,22 @@ def test_a_key_issued_before_the_watch_could_see_is_not_judged_from_its_issue(
     (poll,) = report.polls
     assert poll.alerts == ()
     assert KEY in dict(poll.warming_up)
+
+
+def test_a_key_issued_after_the_watch_began_is_judged_from_its_issue_past_the_kept_history(
+    registry: Registry, usage: FakeOpenAIUsage, inbox: Inbox, http: httpx.Client
+) -> None:
+    # The watch first read this provider 60 days ago and has polled since; the key was issued
+    # 40 days ago, before the kept history and this poll's overlap reach, and first used now.
+    register(registry, created_at=datetime.fromtimestamp(NOW - 40 * DAY, UTC))
+    usage.plant(*theft(KEY, NOW))
+    env = environment(usage, usage.admin_key, inbox)
+    client = openai_client(http, usage)
+    for then in (NOW - 60 * DAY, theft_start(NOW) - HOUR):
+        assert watch(registry, [client], env, now=then).poll().polls[0].alerts == ()
+
+    report = watch(registry, [client], env).poll()
+
+    (alert,) = report.polls[0].alerts
+    assert (alert.key_id, alert.start) == (KEY, theft_start(NOW))
+    assert "never used since issue" in alert.reason
