@@ -21,7 +21,7 @@ from bench.usage_world5_base import DAYS, JUDGED_DAYS, PROVIDERS, START
 from bench.usage_world5_thieves import KINDS, SIZES
 
 
-def _events(key: Any, day: int) -> tuple[str, ...]:
+def _events(world: Any, key: Any, day: int) -> tuple[str, ...]:
     return tuple(sorted(e for d, e in key.events if d == day))
 
 

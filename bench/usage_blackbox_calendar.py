@@ -1,4 +1,4 @@
-"""Score the usage watch as a black box on a world with a calendar (worlds 4 and 5).
+"""Score the usage watch as a black box on a world with a calendar (worlds 4, 5 and 6).
 
 Stage: benchmark (usage watch). A world's pages go to files and through
 `leakward usage analyze --provider P --format json FILES…`; only leakward's page reader is used
@@ -71,8 +71,9 @@ class WorldKit:
     sizes: Sequence[str]
     seeds: Sequence[int]
     calibration_seed: int
-    # The owner's legitimate events on a key-day, or None where the world records none.
-    events: Callable[[Any, int], tuple[str, ...]] | None = None
+    # The owner's legitimate events on a key-day (world, key, day), or None where the world
+    # records none.
+    events: Callable[[Any, Any, int], tuple[str, ...]] | None = None
 
     @property
     def judged(self) -> range:
@@ -106,7 +107,7 @@ def score(kit: WorldKit, flags: Iterable[Flag], world: CalendarWorld) -> Score:
             if not kit.is_clean_day(world, key.key_id, day):
                 continue
             first, last = kit.start + day * DAY, kit.start + (day + 1) * DAY
-            events = kit.events(key, day) if kit.events else ()
+            events = kit.events(world, key, day) if kit.events else ()
             days.append(
                 (key.archetype, any(f.start < last and f.end > first for f in mine), events)
             )
@@ -174,6 +175,13 @@ def report(kit: WorldKit, provider: str, results: dict[str, list[Score]]) -> lis
                 hits += [False for s in scores for c in s.missed if c[:2] == (kind, size)]
                 cells.append(_cell(hits))
             lines.append(f"{kind:<16} {size:<7} " + " ".join(f"{c:>16}" for c in cells))
+    for size in kit.sizes:
+        cells = []
+        for scores in results.values():
+            hits = [True for s in scores for c in s.caught if c[1] == size]
+            hits += [False for s in scores for c in s.missed if c[1] == size]
+            cells.append(_cell(hits))
+        lines.append(f"{'(all kinds)':<16} {size:<7} " + " ".join(f"{c:>16}" for c in cells))
     lines.append("per owner archetype: thefts caught, then clean key-days flagged")
     for archetype in sorted({a for s in results[names[0]] for a, _, _ in s.days}):
         cells = []

@@ -228,9 +228,9 @@ def judged_days(world: World) -> range:
     return range(world.days - JUDGED_DAYS, world.days)
 
 
-def is_clean_day(world: World, key: Key, day: int) -> bool:
+def is_clean_day(world: World, key_id: str, day: int) -> bool:
     """A judged day of a key before its theft's day (blackbox3's rule)."""
-    onset = {t.key_id: t.onset for t in world.thefts}.get(key.key_id)
+    onset = {t.key_id: t.onset for t in world.thefts}.get(key_id)
     return day in judged_days(world) and (onset is None or START + (day + 1) * DAY <= onset)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.usage_blackbox3 import analyze, read_alerts
-from bench.usage_blackbox6 import calibrate_k, mean_std_flags, score
+from bench.usage_blackbox6 import KIT
+from bench.usage_blackbox_calendar import calibrate_k, mean_std_flags, score
 from bench.usage_world6 import (
     World,
     build_world,
@@ -88,7 +89,9 @@ def test_a_theft_onset_is_its_first_stolen_bucket_with_usage() -> None:
 def test_clean_days_are_judged_days_before_the_theft_day() -> None:
     world = full()
     onset = {t.key_id: t.onset for t in world.thefts}
-    clean = [(k, d) for k in world.keys for d in range(world.days) if is_clean_day(world, k, d)]
+    clean = [
+        (k, d) for k in world.keys for d in range(world.days) if is_clean_day(world, k.key_id, d)
+    ]
     assert all(d in judged_days(world) for _, d in clean)
     assert all(START + (d + 1) * DAY <= onset[k.key_id] for k, d in clean if k.key_id in onset)
     robbed = {t.key_id for t in world.thefts}
@@ -112,8 +115,8 @@ def test_the_page_writer_command_writes_files(tmp_path: Path) -> None:
 def test_the_watch_and_the_baseline_are_scored_end_to_end(tmp_path: Path) -> None:
     world = small("anthropic")
     flags = read_alerts(analyze("anthropic", write_world(world, tmp_path), tmp_path))
-    result = score(flags, world)
-    assert len(result.thefts) == len(world.thefts) == len(KINDS)
+    result = score(KIT, flags, world)
+    assert len(result.caught) + len(result.missed) == len(world.thefts) == len(KINDS)
     assert len(result.days) >= 5 * 14
-    baseline = score(mean_std_flags(world, calibrate_k(world)), world)
-    assert sum(d[2] for d in baseline.days) <= 0.01 * len(baseline.days) + 1
+    baseline = score(KIT, mean_std_flags(KIT, world, calibrate_k(KIT, world)), world)
+    assert sum(flagged for _, flagged, _ in baseline.days) <= 0.01 * len(baseline.days) + 1
