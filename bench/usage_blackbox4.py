@@ -10,33 +10,15 @@ calibrated on a separate seed (91).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from bench import usage_world4, usage_world4_base, usage_world4_thieves
 from bench.usage_blackbox_calendar import WorldKit, main
-from bench.usage_world4 import build_world, is_clean_day, pages, write_world
-from bench.usage_world4_base import DAYS, JUDGED_DAYS, PROVIDERS, START
-from bench.usage_world4_thieves import KINDS, SIZES
 
-KIT = WorldKit(
-    name="world 4",
-    build_world=build_world,
-    is_clean_day=is_clean_day,
-    pages=pages,
-    write_world=write_world,
-    days=DAYS,
-    judged_days=JUDGED_DAYS,
-    start=START,
-    providers=tuple(PROVIDERS),
-    kinds=tuple(KINDS),
-    sizes=tuple(SIZES),
+KIT = WorldKit.of(
+    "world 4",
+    (usage_world4, usage_world4_base, usage_world4_thieves),
     seeds=(51, 52, 53),
     calibration_seed=91,
 )
 
-
-def run(argv: Sequence[str] | None = None) -> None:
-    main(KIT, argv)
-
-
 if __name__ == "__main__":
-    run()
+    main(KIT)

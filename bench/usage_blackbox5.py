@@ -12,40 +12,23 @@ false alarm says which honest habit it took for theft.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+from bench import usage_world5, usage_world5_base, usage_world5_thieves
 from bench.usage_blackbox_calendar import WorldKit, main
-from bench.usage_world5 import build_world, is_clean_day, pages, write_world
-from bench.usage_world5_base import DAYS, JUDGED_DAYS, PROVIDERS, START
-from bench.usage_world5_thieves import KINDS, SIZES
 
 
 def _events(world: Any, key: Any, day: int) -> tuple[str, ...]:
     return tuple(sorted(e for d, e in key.events if d == day))
 
 
-KIT = WorldKit(
-    name="world 5",
-    build_world=build_world,
-    is_clean_day=is_clean_day,
-    pages=pages,
-    write_world=write_world,
-    days=DAYS,
-    judged_days=JUDGED_DAYS,
-    start=START,
-    providers=tuple(PROVIDERS),
-    kinds=tuple(KINDS),
-    sizes=tuple(SIZES),
+KIT = WorldKit.of(
+    "world 5",
+    (usage_world5, usage_world5_base, usage_world5_thieves),
     seeds=(61, 62, 63),
     calibration_seed=69,
     events=_events,
 )
 
-
-def run(argv: Sequence[str] | None = None) -> None:
-    main(KIT, argv)
-
-
 if __name__ == "__main__":
-    run()
+    main(KIT)

@@ -12,34 +12,16 @@ events of that day (quarter close, an outage backlog, a match, a new key…).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from bench import usage_world6, usage_world6_base, usage_world6_thieves
 from bench.usage_blackbox_calendar import WorldKit, main
-from bench.usage_world6 import build_world, day_events, is_clean_day, pages, write_world
-from bench.usage_world6_base import DAYS, JUDGED_DAYS, PROVIDERS, START
-from bench.usage_world6_thieves import KINDS, SIZES
 
-KIT = WorldKit(
-    name="world 6",
-    build_world=build_world,
-    is_clean_day=is_clean_day,
-    pages=pages,
-    write_world=write_world,
-    days=DAYS,
-    judged_days=JUDGED_DAYS,
-    start=START,
-    providers=tuple(PROVIDERS),
-    kinds=tuple(KINDS),
-    sizes=tuple(SIZES),
+KIT = WorldKit.of(
+    "world 6",
+    (usage_world6, usage_world6_base, usage_world6_thieves),
     seeds=(71, 72, 73),
     calibration_seed=79,
-    events=day_events,
+    events=usage_world6.day_events,
 )
 
-
-def run(argv: Sequence[str] | None = None) -> None:
-    main(KIT, argv)
-
-
 if __name__ == "__main__":
-    run()
+    main(KIT)

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from bench.usage_blackbox3 import (
@@ -78,6 +79,37 @@ class WorldKit:
     @property
     def judged(self) -> range:
         return range(self.days - self.judged_days, self.days)
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        modules: tuple[ModuleType, ModuleType, ModuleType],
+        *,
+        seeds: Sequence[int],
+        calibration_seed: int,
+        events: Callable[[Any, Any, int], tuple[str, ...]] | None = None,
+    ) -> WorldKit:
+        """The kit of a world laid out as worlds 4-6 are: `modules` are its builder (build_world,
+        is_clean_day, pages, write_world), its base (DAYS, JUDGED_DAYS, START, PROVIDERS) and its
+        thieves (KINDS, SIZES)."""
+        world, base, thieves = modules
+        return cls(
+            name=name,
+            build_world=world.build_world,
+            is_clean_day=world.is_clean_day,
+            pages=world.pages,
+            write_world=world.write_world,
+            days=base.DAYS,
+            judged_days=base.JUDGED_DAYS,
+            start=base.START,
+            providers=tuple(base.PROVIDERS),
+            kinds=tuple(thieves.KINDS),
+            sizes=tuple(thieves.SIZES),
+            seeds=tuple(seeds),
+            calibration_seed=calibration_seed,
+            events=events,
+        )
 
 
 @dataclass(frozen=True, slots=True)
