@@ -25,10 +25,12 @@ not, as both APIs do.
 from __future__ import annotations
 
 import base64
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from leakward.usage.records import UsageRecord
 
@@ -160,3 +162,14 @@ def write_pages(
 
 def order(record: UsageRecord) -> tuple[str, str]:
     return (record.key_id, record.model or "")
+
+
+def save_pages(pages: Iterable[dict[str, object]], folder: Path, stem: str) -> list[Path]:
+    """Each page in its own JSON file, `STEM-NNN.json` in `folder` (created), in page order: the
+    files `leakward usage analyze` is given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for index, page in enumerate(pages):
+        files.append(folder / f"{stem}-{index:03d}.json")
+        files[-1].write_text(json.dumps(page), encoding="utf-8")
+    return files

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.usage_page_writer import save_pages
 from bench.usage_world3_owners import (
     DAYS,
     HOUR,
@@ -261,13 +262,7 @@ def summarize(world: World) -> list[str]:
 
 
 def write_pages(world: World, folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for index, page in enumerate(pages(world)):
-        path = folder / f"{world.provider}-{world.seed}-{index:02d}.json"
-        path.write_text(json.dumps(page), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return save_pages(pages(world), folder, f"{world.provider}-{world.seed}")
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.usage_page_writer import write_pages
+from bench.usage_page_writer import save_pages, write_pages
 from bench.usage_world4_base import (
     DAYS,
     HOUR,
@@ -256,11 +256,7 @@ def labels(world: World) -> dict[str, object]:
 
 def write_world(world: World, folder: Path) -> list[Path]:
     """One JSON page a file, as the API returns them, and `labels.json` beside them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i, page in enumerate(pages(world)):
-        files.append(folder / f"page-{i:03d}.json")
-        files[-1].write_text(json.dumps(page), encoding="utf-8")
+    files = save_pages(pages(world), folder, "page")
     (folder / "labels.json").write_text(json.dumps(labels(world), indent=1), encoding="utf-8")
     return files
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.usage_page_writer import write_pages
+from bench.usage_page_writer import save_pages, write_pages
 from bench.usage_world5_base import (
     DAY,
     DAYS,
@@ -206,13 +206,7 @@ def pages(world: World) -> list[dict[str, object]]:
 
 def write_world(world: World, folder: Path) -> list[Path]:
     """The world's pages, one JSON file each, as `leakward usage analyze` reads them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i, page in enumerate(pages(world)):
-        path = folder / f"{world.provider}-{world.seed}-{i:03d}.json"
-        path.write_text(json.dumps(page), encoding="utf-8")
-        files.append(path)
-    return files
+    return save_pages(pages(world), folder, f"{world.provider}-{world.seed}")
 
 
 def is_clean_day(world: World, key: str, day: int) -> bool:

@@ -14,12 +14,12 @@ weeks, so a new key appears). Thieves: `usage_world6_thieves`, eight kinds × th
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.usage_page_writer import save_pages
 from bench.usage_page_writer import write_pages as page_writer
 from bench.usage_world6_base import (
     DAY,
@@ -215,13 +215,7 @@ def pages(world: World) -> list[dict[str, object]]:
 
 def write_world(world: World, folder: Path) -> list[Path]:
     """The world's pages, one JSON file each, as `leakward usage analyze` reads them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for index, page in enumerate(pages(world)):
-        path = folder / f"{world.provider}-{index:03d}.json"
-        path.write_text(json.dumps(page), encoding="utf-8")
-        files.append(path)
-    return files
+    return save_pages(pages(world), folder, world.provider)
 
 
 def judged_days(world: World) -> range:
