@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("peer_example_misses.tsv")
-# Classes that say the example is no credential leakward should report as that provider's.
+# Classes that say the example is no live credential of that provider (test-mode keys are a
+# sandbox's: leakward reports them at medium confidence, issue #17).
 NOT_A_LIVE_SECRET = frozenset(
     {"placeholder", "test-mode", "public", "bad-checksum", "bad-structure"}
 )
@@ -86,7 +87,7 @@ def render(source: str, total: int, found: int, owner_found: int | None, t: Tall
         live = total - dead
         named_live = sum(n for c, n in t.named.items() if c not in NOT_A_LIVE_SECRET)
         lines.append(
-            f"  without the {dead} misses no provider would issue"
+            f"  without the {dead} misses that are no live credential"
             f" ({', '.join(sorted(NOT_A_LIVE_SECRET))}): leakward {found}/{live}"
             f" = {found / live:.1%}, +named {found + named_live}/{live}"
             f" = {(found + named_live) / live:.1%}, owner {owner_found - dead_owner}/{live}"

@@ -32,6 +32,9 @@ from leakward.scanner.views import group_views
 
 ALLOW_MARKERS = (b"leakward:allow", b"gitleaks:allow")
 CHECKSUM_FAILS = "checksum fails: likely an example or a typo"
+# A sandbox's key is a real credential but no live one: the note lets a reader (or a filter on
+# the `test-mode` tag) tell it from a live key.
+TEST_MODE = "test-mode key: a sandbox credential, not a live one"
 
 
 @dataclass(slots=True)
@@ -335,6 +338,7 @@ class Matcher:
             named = item.provider is not None
             line, column = places[item.start]
             end_line, end_column = places[item.end]
+            note = TEST_MODE if "test-mode" in rule.tags else None
             findings.append(
                 (
                     Finding(
@@ -354,7 +358,7 @@ class Matcher:
                         decoded_from=item.chain or None,
                         rotator=None if named else rule.rotator,
                         tags=("named",) if named else rule.tags,
-                        reason=CHECKSUM_FAILS if item.is_vetoed else None,
+                        reason=CHECKSUM_FAILS if item.is_vetoed else note,
                     ),
                     item.start,
                     item.end,

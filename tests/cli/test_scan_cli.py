@@ -142,15 +142,17 @@ def test_config_file_excludes_and_threshold(tmp_path: Path) -> None:
     assert b"fail_on" in bad.stderr
 
 
-def test_test_mode_keys_are_off_by_default(tmp_path: Path) -> None:
+def test_test_mode_keys_are_reported_at_medium_with_a_note(tmp_path: Path) -> None:
+    # A sandbox's key is a real credential: reported by default, marked, and a tag takes it out.
     key = "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc"[::-1] + "Zq8Wn3Rt6Yp1Lk4Hs7Df0Gb"
     root = tree(tmp_path, **{"pay.js": f"stripe('{key}')\n"})
     default = json.loads(leakward("scan", str(root), "--format", "json").stdout)
-    assert default["findings"] == []
-    enabled = json.loads(
-        leakward("scan", str(root), "--format", "json", "--enable", "test-mode").stdout
+    found = [(f["severity"], f["confidence"], f["reason"]) for f in default["findings"]]
+    assert found == [("low", "medium", "test-mode key: a sandbox credential, not a live one")]
+    off = json.loads(
+        leakward("scan", str(root), "--format", "json", "--disable", "test-mode").stdout
     )
-    assert [f["severity"] for f in enabled["findings"]] == ["low"]
+    assert off["findings"] == []
 
 
 def test_a_config_with_schedules_still_scans(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ def _step(rng: random.Random, art: Artifact, where: str, size: int) -> bytes:
         _noise(rng, doc, size)
         plant_text(doc, art, where, credential(rng, ALL_SINGLE_LINE), "export", FMT_LOG)
     _masked(art, doc, where, rng, "***")
-    decoy_text(doc, art, where, decoy(rng, ("placeholder", "bad_checksum", "test_key")), "export")
+    decoy_text(
+        doc, art, where, decoy(rng, ("placeholder", "bad_checksum", "publishable_key")), "export"
+    )
     doc.add("\x1b[31mError:\x1b[0m Process completed with exit code 1.")
     stamped = [
         f"2024-05-01T10:{i // 60 % 60:02d}:{i % 60:02d}.{rng.randint(0, 9999999):07d}Z {row}"
@@ -228,7 +230,7 @@ def collection(rng: random.Random, version: str) -> Artifact:
         name = cred.names[0]
         variables.append({"key": name, "value": bare(cred), "type": "string"})
         art.plant(f"variable.{name}", 1, cred, "postman", FMT_POSTMAN)
-    fake = decoy(rng, ("placeholder", "test_key", "bad_checksum"))
+    fake = decoy(rng, ("placeholder", "publishable_key", "bad_checksum"))
     variables.append({"key": fake.name, "value": fake.value, "type": "string"})
     art.decoy(f"variable.{fake.name}", 1, fake)
     document = {
@@ -256,7 +258,7 @@ def environment(rng: random.Random) -> Artifact:
         name = cred.names[0]
         values.append({"key": name, "value": bare(cred), "type": "secret", "enabled": True})
         art.plant(f"values.{name}", 1, cred, "postman", FMT_POSTMAN)
-    fake = decoy(rng, ("placeholder", "test_key", "template_ref"))
+    fake = decoy(rng, ("placeholder", "publishable_key", "template_ref"))
     values.append({"key": fake.name, "value": fake.value, "type": "default", "enabled": True})
     art.decoy(f"values.{fake.name}", 1, fake)
     document = {

@@ -66,7 +66,7 @@ def _xml_lines(element: Element, found: dict[str, int], line: int = 1) -> int:
 def _manifest(rng: random.Random, art: Artifact, where: str) -> bytes:
     creds = [credential(rng, ("google", "stripe", "slack_webhook", "github_pat"))]
     creds += [credential(rng, NAMED)]
-    fake = decoy(rng, ("placeholder", "test_key"))
+    fake = decoy(rng, ("placeholder", "publishable_key"))
     metas: list[Element | str] = [
         (
             "meta-data",
@@ -130,7 +130,9 @@ def _config_text(rng: random.Random, art: Artifact, where: str, style: str, fmt:
             )
         )
         plant_text(doc, art, where, credential(rng, ALL_SINGLE_LINE), style, fmt)
-    decoy_text(doc, art, where, decoy(rng, ("placeholder", "template_ref", "test_key")), style)
+    decoy_text(
+        doc, art, where, decoy(rng, ("placeholder", "template_ref", "publishable_key")), style
+    )
     if style == "json":
         doc.add('  "version": 1\n}')
     return doc.data()
@@ -144,7 +146,7 @@ def _pem(rng: random.Random, art: Artifact, where: str, fmt: str) -> bytes:
 
 def _binary(rng: random.Random, art: Artifact, where: str, build: str, size: int) -> bytes:
     creds = [credential(rng, NAMED) for _ in range(rng.randint(1, 2))]
-    fake = decoy(rng, ("bad_checksum", "test_key", "documented_example"))
+    fake = decoy(rng, ("bad_checksum", "publishable_key", "documented_example"))
     strings = [f"_{identifier(rng)}_{i}" for i in range(size)]
     for item in [*map(bare, creds), fake.value]:
         strings.insert(rng.randint(0, len(strings)), item)

@@ -43,7 +43,7 @@ NAMED = (
 ANCHORED = ("aws", "mistral", "deepseek", "cohere", "password")
 ALL_SINGLE_LINE = NAMED + ANCHORED
 # Decoys that stand on their own in a string table; template references need their file around.
-STANDALONE_DECOYS = ("placeholder", "bad_checksum", "test_key", "documented_example")
+STANDALONE_DECOYS = ("placeholder", "bad_checksum", "publishable_key", "documented_example")
 STRINGS_MIN = 8  # `strings -n 8`: the run length binary_strings documents
 
 

@@ -57,7 +57,7 @@ def _source(
         doc,
         art,
         where,
-        decoy(rng, ("placeholder", "template_ref", "test_key", "bad_checksum")),
+        decoy(rng, ("placeholder", "template_ref", "publishable_key", "bad_checksum")),
         "js",
     )
     doc.add(f"// {sentence(rng)}")
@@ -130,7 +130,7 @@ def page(rng: random.Random, scale: int = 1) -> Artifact:
     )
     for _ in range(rng.randint(1, 3)):
         plant_text(doc, art, "", credential(rng, ALL_SINGLE_LINE), "json", FMT)
-    decoy_text(doc, art, "", decoy(rng, ("placeholder", "template_ref", "test_key")), "json")
+    decoy_text(doc, art, "", decoy(rng, ("placeholder", "template_ref", "publishable_key")), "json")
     doc.add('  "release": "1.0.0"\n};\n</script>')
     inline, _ = _map(rng, art, "page", scale)
     encoded = base64.b64encode(json.dumps(inline).encode()).decode()
@@ -150,7 +150,9 @@ def _script(rng: random.Random, art: Artifact, where: str) -> bytes:
     doc.add('"use strict";\nchrome.runtime.onInstalled.addListener(() => {});')
     for _ in range(rng.randint(1, 2)):
         plant_text(doc, art, where, credential(rng, ALL_SINGLE_LINE), "js", FMT)
-    decoy_text(doc, art, where, decoy(rng, ("placeholder", "test_key", "bad_checksum")), "js")
+    decoy_text(
+        doc, art, where, decoy(rng, ("placeholder", "publishable_key", "bad_checksum")), "js"
+    )
     return doc.data()
 
 

@@ -2,7 +2,7 @@
 
 Stage: test data. Each decoy is a (kind, variable name, value) a scanner meets in real code:
 placeholders, documented example keys, tokens whose checksum fails, hashes and ids, npm integrity
-strings, inline images, test-mode keys and references to variables defined elsewhere.
+strings, inline images, publishable keys and references to variables defined elsewhere.
 """
 
 from __future__ import annotations
@@ -108,11 +108,13 @@ def inline_image(rng: random.Random) -> Decoy:
     return Decoy("image", "logo", "data:image/png;base64," + base64.b64encode(png).decode())
 
 
-def test_key(rng: random.Random) -> Decoy:
+def publishable_key(rng: random.Random) -> Decoy:
+    # Stripe's publishable keys are meant for browsers. Test-mode secret keys used to be decoys
+    # here; they are a sandbox's real credentials, which leakward reports (issue #17).
     return rng.choice(
         (
-            Decoy("test-key", "STRIPE_SECRET_KEY", "sk_test_" + pick(rng, ALNUM, 24)),
-            Decoy("test-key", "stripe_test_key", "rk_test_" + pick(rng, ALNUM, 24)),
+            Decoy("publishable", "STRIPE_PUBLISHABLE_KEY", "pk_live_" + pick(rng, ALNUM, 24)),
+            Decoy("publishable", "stripePublishableKey", "pk_test_" + pick(rng, ALNUM, 24)),
         )
     )
 
@@ -129,6 +131,6 @@ FACTORIES: dict[str, Callable[[random.Random], Decoy]] = {
         sha256_hash,
         npm_integrity,
         inline_image,
-        test_key,
+        publishable_key,
     )
 }

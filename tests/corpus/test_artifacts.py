@@ -58,4 +58,4 @@ def test_labels_name_nested_files_and_cover_decoys(tmp_path: Path) -> None:
     assert any("!classes.dex" in f for f in files)
     assert any(".postman_collection.json!" in f and "/auth." in f for f in files)
     decoy_kinds = {row["kind"] for row in labels["decoys"]}
-    assert {"masked", "bad-checksum", "test-key", "placeholder"} <= decoy_kinds
+    assert {"masked", "bad-checksum", "publishable", "placeholder"} <= decoy_kinds
