@@ -112,6 +112,15 @@ def ceiling(total: int, found: int, owner_found: int, t: Tally) -> list[str]:
         f" the owner's {owner_found / total:.1%} includes {fake_owner} of them"
     )
     lines = [line]
+    name_only = t.missed["name-only"]
+    if name_only:
+        # A value under a provider's name in no shape the provider documents: only attribution
+        # by name finds it, so no documented-format rule can (the `leakward` column).
+        formats = reachable - name_only
+        lines.append(
+            f"  by documented formats alone: at most {formats}/{total} = {formats / total:.1%}"
+            f" (the {name_only} name-only values have no shape to check; +named finds them)"
+        )
     if unknown:
         lines.append(f"  (an upper bound: the {unknown} unclassified misses count as reportable)")
     return lines

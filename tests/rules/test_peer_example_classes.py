@@ -73,8 +73,9 @@ def test_the_ceiling_leaves_out_only_what_is_no_real_format() -> None:
         ("d", "a-rule-nobody-classified", "x"),
     ]
     counts = tally(misses, named=set(), owner={"a", "b"})
-    line, bound = ceiling(total=10, found=6, owner_found=9, t=counts)
+    line, formats, bound = ceiling(total=10, found=6, owner_found=9, t=counts)
     assert "at most 9/10 = 90.0% (8 without the 1 test-mode keys)" in line
+    assert "documented formats alone: at most 8/10 = 80.0% (the 1 name-only" in formats
     assert "not reportable: bad-structure 1;" in line
     assert "includes 1 of them" in line
     assert "1 unclassified" in bound
