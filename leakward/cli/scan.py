@@ -195,7 +195,7 @@ def hash_file(path: Path) -> str:
 @click.option(
     "--enable",
     multiple=True,
-    help="Turn on an off-by-default rule, provider or tag (e.g. test-mode); repeatable.",
+    help="Turn on an off-by-default rule, provider or tag (rules with enabled: false); repeatable.",
 )
 @click.option("--disable", multiple=True, help="Turn off a rule, provider or tag; repeatable.")
 @click.option(
