@@ -8,7 +8,7 @@ finding inside one is reported at the original place with the chain of decoders 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 import regex
@@ -72,12 +72,6 @@ class Matcher:
         self._ids = set(self._link.values())
         self._anchors = self._ids | set(self._required)
 
-    def accepts(self, compiled: Compiled, secret: str) -> bool:
-        rule = compiled.rule
-        if rule.min_entropy and shannon_entropy(secret) < rule.min_entropy:
-            return False
-        return not compiled.placeholders.is_placeholder(secret)
-
     def _confirm(
         self,
         index: int,
@@ -87,11 +81,56 @@ class Matcher:
         held: Set[tuple[int, int]] = frozenset(),
     ) -> list[Candidate]:
         """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
-        whose secret overlaps `taken` (sorted, disjoint spans) or is exactly a span of `held`."""
+        whose secret overlaps `taken` (sorted, disjoint spans) or is exactly a span of `held`.
+
+        Read in two passes: the matches first, then the placeholder checks of all of them at
+        once (`Placeholders.among`), and the candidates in the order the matches came."""
         compiled = self._compiled[index]
+        min_entropy = compiled.rule.min_entropy
+        # (match, secret span, secret, vetoed by the rule's checksum)
+        read: list[tuple[re.Match[bytes] | regex.Match[bytes], tuple[int, int], str, bool]] = []
+        for match, span in self._matches(compiled, data, windows, taken, held):
+            self.work.confirmed += 1
+            secret = data[span[0] : span[1]].decode("utf-8", "surrogateescape")
+            if compiled.validator is not None and not compiled.validator(secret):
+                read.append((match, span, secret, True))
+            elif not min_entropy or shannon_entropy(secret) >= min_entropy:
+                read.append((match, span, secret, False))
+        if not read:
+            return []  # the common case of a window: nothing there
+        is_made_up = iter(compiled.placeholders.among([s for _, _, s, no in read if not no]))
+        found: list[Candidate] = []
+        for match, span, secret, is_vetoed in read:
+            if is_vetoed:
+                found.append(Candidate(index, secret, span[0], span[1], is_vetoed=True))
+                continue
+            if next(is_made_up):
+                continue
+            provider = None
+            if compiled.name_groups:
+                provider, is_required = self._attributed(compiled, match, data)
+                if provider is None and is_required:
+                    continue
+            key_id = None
+            if compiled.key_groups:
+                first, last = _taking_part(match, compiled.key_groups)
+                if last > first:
+                    key_id = data[first:last].decode("utf-8", "surrogateescape")
+            found.append(Candidate(index, secret, span[0], span[1], key_id, provider=provider))
+        return found
+
+    @staticmethod
+    def _matches(
+        compiled: Compiled,
+        data: bytes,
+        windows: list[tuple[int, int]],
+        taken: Sequence[tuple[int, int]],
+        held: Set[tuple[int, int]],
+    ) -> Iterator[tuple[re.Match[bytes] | regex.Match[bytes], tuple[int, int]]]:
+        """Each match in `windows` with its secret's span, once per span, leaving out those
+        `_confirm` is told to."""
         groups = compiled.secret_groups
         group = groups[0]
-        found: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
         for start, end in windows:
             for match in compiled.pattern.finditer(data, start, end):
@@ -101,25 +140,7 @@ class Matcher:
                 if (taken and overlaps_any(taken, span[0], span[1])) or span in held:
                     continue
                 seen.add(span)
-                self.work.confirmed += 1
-                secret = data[span[0] : span[1]].decode("utf-8", "surrogateescape")
-                if compiled.validator is not None and not compiled.validator(secret):
-                    found.append(Candidate(index, secret, span[0], span[1], is_vetoed=True))
-                    continue
-                if not self.accepts(compiled, secret):
-                    continue
-                provider = None
-                if compiled.name_groups:
-                    provider, is_required = self._attributed(compiled, match, data)
-                    if provider is None and is_required:
-                        continue
-                key_id = None
-                if compiled.key_groups:
-                    first, last = _taking_part(match, compiled.key_groups)
-                    if last > first:
-                        key_id = data[first:last].decode("utf-8", "surrogateescape")
-                found.append(Candidate(index, secret, span[0], span[1], key_id, provider=provider))
-        return found
+                yield match, span
 
     def _attributed(
         self, compiled: Compiled, match: re.Match[bytes] | regex.Match[bytes], data: bytes

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 import regex
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from leakward.core.errors import RuleError
 from leakward.rules.loader import check_not_placeholders, load_rules
 from leakward.rules.model import Rule
+from leakward.scanner import placeholders as placeholders_module
 from leakward.scanner.placeholders import Placeholders, has_ascending_run, is_anchored
 
 RULESET = load_rules()
@@ -66,6 +69,54 @@ def test_fast_checks_answer_as_the_loops_do(secret: str) -> None:
     assert len(RULES) == 4
     for rule in RULES:
         assert Placeholders(ALLOWLIST, rule).is_placeholder(secret) is reference(rule, secret)
+
+
+@settings(max_examples=200, deadline=None)
+@given(secrets=st.lists(SECRETS, max_size=30))
+@example(secrets=["your_key_here", *(f"Q{n}bCdEfGhIjK" for n in range(10)), "abcdefgh12"])
+@example(secrets=["x" * 9, "ab\ncdefgh", "İabcdefgh", "sampl", "e"] * 3)
+def test_checks_over_many_secrets_answer_as_one_by_one(secrets: list[str]) -> None:
+    """`among` looks for the stopwords and runs once over all the secrets joined: a hit must
+    land on its own secret, never on a neighbour, and no word may span two secrets."""
+    for rule in RULES:
+        placeholders = Placeholders(ALLOWLIST, rule)
+        assert placeholders.among(secrets) == [reference(rule, s) for s in secrets]
+
+
+class _CountingText(str):
+    """Text that counts the `find` calls made in it."""
+
+    finds = 0
+
+    def find(self, *args: Any) -> int:
+        type(self).finds += 1
+        return super().find(*args)
+
+
+class _CountingSeparator(str):
+    """A separator whose joins count their finds (`_CountingText`)."""
+
+    def join(self, parts: Iterable[str]) -> str:
+        return _CountingText(str.join(self, parts))
+
+
+def test_many_secrets_are_searched_once_per_literal_not_once_per_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The work bound of `among`: one search per stopword and ascending run, and one more per
+    secret with a hit, however many secrets; one by one, 2,000 secrets cost 2,000 searches."""
+    monkeypatch.setattr(placeholders_module, "_SEPARATOR", _CountingSeparator("\n"))
+    placeholders = Placeholders(ALLOWLIST, RULES[0])
+    secrets = [f"Zq{n:05d}x9Lp" for n in range(2000)] + ["my_sample_key", "k0123456789"]
+
+    flags = placeholders.among(secrets)
+
+    assert flags == [reference(RULES[0], s) for s in secrets]
+    assert flags.count(True) == 2
+    run = ALLOWLIST.ascending_run
+    literals = len(ALLOWLIST.stopwords + RULES[0].stopwords) + (10 - run + 1) + (26 - run + 1)
+    # One more find after each hit: "sample", and three runs in 0123456789.
+    assert literals <= _CountingText.finds <= literals + 4
 
 
 # A Twitter/X app-only bearer token: a run of A's (zero bytes of the app id), then the token.
