@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from leakward.rules.model import RuleSet
+from leakward.rules.model import Rule, RuleSet
 from leakward.rules.provider_names import named_rule_id
 from leakward.scanner.compiled_rules import Compiled, CompiledRules, shannon_entropy
 from leakward.scanner.decoders import decode_all
@@ -26,7 +26,7 @@ from leakward.scanner.located import (
     first_per_place,
     rule_rank,
 )
-from leakward.scanner.models import Chunk, Finding, Origin, Secret
+from leakward.scanner.models import Chunk, Finding, Origin, Secret, placed_finding
 from leakward.scanner.spans import merged, nearest, overlaps_any
 from leakward.scanner.views import group_views
 
@@ -259,19 +259,18 @@ class Matcher:
             for (view, to_root, chain, root, prefix), hits in zip(level, all_hits, strict=True):
                 if not hits.windows and not hits.triggers:
                     continue  # most files of a tree: nothing to confirm, nothing to decode
-                for candidate in self._candidates(view, hits.windows):
-                    located[root].append(
+                found = self._candidates(view, hits.windows)
+                if to_root is identity:
+                    # The chunk's own bytes: spans stay as they are (a candidate is never
+                    # empty), and a file of 20,000 tokens maps none of them.
+                    located[root] += [
                         Located(
-                            candidate.index,
-                            candidate.secret,
-                            to_root(candidate.start),
-                            max(to_root(candidate.end - 1) + 1, to_root(candidate.start) + 1),
-                            candidate.key_id,
-                            chain,
-                            candidate.is_vetoed,
-                            candidate.provider,
+                            c.index, c.secret, c.start, c.end, c.key_id, (), c.is_vetoed, c.provider
                         )
-                    )
+                        for c in found
+                    ]
+                else:
+                    located[root] += [_placed(c, to_root, chain) for c in found]
                 if len(chain) >= self._depth:
                     continue
                 for decoded in group_views(view, decode_all(view, hits.triggers, prefix)):
@@ -352,34 +351,41 @@ class Matcher:
         findings = []
         places = chunk.positions(offset for item in located for offset in (item.start, item.end))
         allowed = _AllowedLines(chunk.data)
+        # Each rule, looked up and checked against the chunk's path once per chunk (None: it may
+        # not report here): 20,000 tokens of one rule asked for their rule 20,000 times.
+        rules: dict[int, Rule | None] = {}
         for item in located:
-            if allowed.has_marker(item.start) or not self._is_in_path(item.index, chunk):
+            if allowed.has_marker(item.start):
                 continue
-            rule = self._ruleset.rules[item.index]
+            if item.index not in rules:
+                rules[item.index] = self._rule_in(item.index, chunk)
+            rule = rules[item.index]
+            if rule is None:
+                continue
             named = item.provider is not None
             line, column = places[item.start]
             end_line, end_column = places[item.end]
             note = TEST_MODE if "test-mode" in rule.tags else None
             findings.append(
                 (
-                    Finding(
-                        rule_id=named_rule_id(item.provider) if item.provider else rule.id,
-                        rule_name=rule.name,
-                        provider=item.provider or rule.provider,
-                        severity=rule.severity,
+                    placed_finding(
+                        named_rule_id(item.provider) if item.provider else rule.id,
+                        rule.name,
+                        item.provider or rule.provider,
+                        rule.severity,
                         # A failed checksum is low confidence, whatever the rule's tier.
-                        confidence="low" if item.is_vetoed else rule.confidence,
-                        secret=Secret(item.secret),
-                        origin=chunk.origin,
-                        line=line,
-                        column=column,
-                        end_line=end_line,
-                        end_column=end_column,
-                        key_id=item.key_id,
-                        decoded_from=item.chain or None,
-                        rotator=None if named else rule.rotator,
-                        tags=("named",) if named else rule.tags,
-                        reason=CHECKSUM_FAILS if item.is_vetoed else note,
+                        "low" if item.is_vetoed else rule.confidence,
+                        Secret(item.secret),
+                        chunk.origin,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        item.key_id,
+                        item.chain or None,  # decoded_from
+                        None if named else rule.rotator,
+                        ("named",) if named else rule.tags,
+                        CHECKSUM_FAILS if item.is_vetoed else note,  # reason
                     ),
                     item.start,
                     item.end,
@@ -387,10 +393,12 @@ class Matcher:
             )
         return findings
 
-    def _is_in_path(self, index: int, chunk: Chunk) -> bool:
-        """A rule with `paths` reports only in files whose path one of them matches."""
+    def _rule_in(self, index: int, chunk: Chunk) -> Rule | None:
+        """Rule `index`, or None when it has `paths` and none matches the chunk's path."""
         paths = self._compiled[index].paths
-        return not paths or any(p.search(chunk.origin.display) for p in paths)
+        if paths and not any(p.search(chunk.origin.display) for p in paths):
+            return None
+        return self._ruleset.rules[index]
 
 
 class _AllowedLines:
@@ -430,6 +438,22 @@ def _taking_part(
         if span[0] >= 0:
             return span
     return (-1, -1)
+
+
+def _placed(candidate: Candidate, to_root: Callable[[int], int], chain: tuple[str, ...]) -> Located:
+    """A candidate of a decoded view at its place in the chunk: the encoded text that holds it,
+    at least one byte long."""
+    start = to_root(candidate.start)
+    return Located(
+        candidate.index,
+        candidate.secret,
+        start,
+        max(to_root(candidate.end - 1) + 1, start + 1),
+        candidate.key_id,
+        chain,
+        candidate.is_vetoed,
+        candidate.provider,
+    )
 
 
 def _compose(outer: Callable[[int], int], inner: Callable[[int], int]) -> Callable[[int], int]:

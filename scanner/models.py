@@ -86,6 +86,8 @@ class Chunk:
         """`position` of each offset, reading the data once in offset order: asked one by one,
         20,000 findings in a 1 MB file counted newlines from the start 40,000 times."""
         data = self.data
+        # In ASCII a byte is a character: no slice to decode per offset (one check in C).
+        width = _ascii_width if data.isascii() else _utf8_width
         found: dict[int, tuple[int, int]] = {}
         newlines, at, column = 0, 0, 1  # the line count and column at offset `at`
         for asked in sorted(set(offsets)):
@@ -94,9 +96,9 @@ class Chunk:
             if crossed:
                 newlines += crossed
                 line_start = data.rfind(b"\n", at, offset) + 1
-                column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+                column = width(data, line_start, offset) + 1
             else:
-                column += len(data[at:offset].decode("utf-8", "replace"))
+                column += width(data, at, offset)
             at = offset
             found[asked] = (
                 (self.first_line, self.first_column + column - 1)
@@ -104,6 +106,15 @@ class Chunk:
                 else (self.first_line + newlines, column)
             )
         return found
+
+
+def _ascii_width(data: bytes, start: int, end: int) -> int:
+    return end - start
+
+
+def _utf8_width(data: bytes, start: int, end: int) -> int:
+    """Characters in data[start:end], an undecodable byte counting as one."""
+    return len(data[start:end].decode("utf-8", "replace"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,53 @@ class Finding:
     @property
     def location(self) -> tuple[str, int, int]:
         return (self.origin.display, self.line, self.column)
+
+
+# Each field's slot setter, in field order (`placed_finding`).
+_SET = tuple(getattr(Finding, name).__set__ for name in Finding.__dataclass_fields__)
+
+
+def placed_finding(
+    rule_id: str,
+    rule_name: str,
+    provider: str,
+    severity: str,
+    confidence: str,
+    secret: Secret,
+    origin: Origin,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    key_id: str | None,
+    decoded_from: tuple[str, ...] | None,
+    rotator: str | None,
+    tags: tuple[str, ...],
+    reason: str | None,
+) -> Finding:
+    """`Finding(...)` for the matcher's loop over the findings of a chunk: the same value, each
+    slot set through its own descriptor. A frozen dataclass sets each field through
+    `object.__setattr__`, 2,000 instructions a field (callgrind): a file of 20,000 tokens spent
+    a fifth of its cost per finding building them; this is half of that. Arguments in field
+    order, all given (tests/scanner/test_positions.py holds them to `Finding`'s fields)."""
+    finding = object.__new__(Finding)
+    _SET[0](finding, rule_id)
+    _SET[1](finding, rule_name)
+    _SET[2](finding, provider)
+    _SET[3](finding, severity)
+    _SET[4](finding, confidence)
+    _SET[5](finding, secret)
+    _SET[6](finding, origin)
+    _SET[7](finding, line)
+    _SET[8](finding, column)
+    _SET[9](finding, end_line)
+    _SET[10](finding, end_column)
+    _SET[11](finding, key_id)
+    _SET[12](finding, decoded_from)
+    _SET[13](finding, rotator)
+    _SET[14](finding, tags)
+    _SET[15](finding, reason)
+    return finding
 
 
 @dataclass(frozen=True, slots=True)
