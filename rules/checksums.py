@@ -30,21 +30,36 @@ def base62(number: int, width: int) -> str:
     return "".join(reversed(digits)).rjust(width, "0")
 
 
+# Every two-character base62 string and its value: a 6-character checksum is read in three
+# lookups instead of encoding the CRC a digit per loop step (a file of 20,000 GitHub tokens
+# checks each; the loop was a tenth of the cost of a finding under callgrind).
+_PAIRS = {a + b: i * 62 + j for i, a in enumerate(_BASE62) for j, b in enumerate(_BASE62)}
+
+
+def _ends_in_crc32(body: str) -> bool:
+    """Whether a 36-character body ends in the base62 CRC32 of its first 30 characters.
+
+    The same answer as comparing `base62(crc, 6)` with the last six: base62 gives each value
+    below 62**6 (a CRC32 is) exactly one six-digit string."""
+    high, middle, low = _PAIRS.get(body[30:32]), _PAIRS.get(body[32:34]), _PAIRS.get(body[34:36])
+    if high is None or middle is None or low is None:
+        return False
+    return (high * 3844 + middle) * 3844 + low == zlib.crc32(body[:30].encode())
+
+
 def is_github_token(secret: str) -> bool:
     """GitHub's current tokens end in a base62 CRC32 of their 30-character random part.
 
     `ghp_` + 30 random + 6 checksum; fine-grained `github_pat_` tokens carry no such checksum.
     """
     _, _, body = secret.partition("_")
-    if len(body) != 36:
-        return False
-    return base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+    return len(body) == 36 and _ends_in_crc32(body)
 
 
 def is_npm_token(secret: str) -> bool:
     """npm granular tokens (`npm_` + 36) use GitHub's format: the last six are a base62 CRC32."""
     body = secret.removeprefix("npm_")
-    return len(body) == 36 and base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+    return len(body) == 36 and _ends_in_crc32(body)
 
 
 def decode_base64_loose(text: str) -> bytes | None:
