@@ -34,7 +34,12 @@ _GROUP_START = re.compile(
     rb"^(?:" + _TIMESTAMP + rb")?(?:##\[group\]|(?:\x1b\[0K)?section_start:\d+:)([^\r\n]*)", re.M
 )
 # Bytes a log is recognised by.
-_HEAD = 4096
+HEAD = 4096
+# The literals a group start holds, looked for in C before `_GROUP_START` runs.
+GROUP_MARKERS = (b"##[group]", b"section_start:")
+# Bytes a log that `_FIRST_TIMESTAMP` matches can start with: a caller that sniffs many texts
+# skips that regex for every other one.
+TIMESTAMP_FIRST = frozenset(bytes([byte]) for byte in b"\r\n\xef0123456789")
 _STEP_FILE = re.compile(r"^(?:(?P<job>[^/]+)/)?\d+_(?P<step>[^/]+)\.txt$")
 
 
@@ -43,12 +48,12 @@ def looks_like_ci_log(data: bytes) -> bool:
     # Bounded searches first, without copying the head: this runs on every text file, and
     # most are not logs.
     if (
-        data.find(b"##[group]", 0, _HEAD) >= 0 or data.find(b"section_start:", 0, _HEAD) >= 0
-    ) and _GROUP_START.search(data, 0, _HEAD):
+        data.find(GROUP_MARKERS[0], 0, HEAD) >= 0 or data.find(GROUP_MARKERS[1], 0, HEAD) >= 0
+    ) and _GROUP_START.search(data, 0, HEAD):
         return True
-    if not _FIRST_TIMESTAMP.match(data, 0, _HEAD):
+    if data[:1] not in TIMESTAMP_FIRST or not _FIRST_TIMESTAMP.match(data, 0, HEAD):
         return False
-    head = data[:_HEAD]
+    head = data[:HEAD]
     lines = [line for line in head.split(b"\n")[:6] if line.strip()]
     stamped = sum(1 for line in lines if _TIMESTAMP_LINE.match(line))
     return len(lines) > 0 and stamped * 2 > len(lines)
