@@ -33,7 +33,11 @@ _OID_BYTES = 20
 _BLOB = 3
 _OFS_DELTA = 6
 _REF_DELTA = 7
-_READ = 16 * 1024
+# The first read of a delta's compressed bytes; each further one is four times the last. Most
+# deltas inflate from well under this, and what follows the entry in the read is copied into
+# the inflater's leftovers: reading 16 KiB each time cost rails' history 0.8 us a delta more
+# (25k of its deltas, same process: 0.372 -> 0.351 s, the reads as views of the mapping).
+_READ = 4 * 1024
 
 
 # (start, end, source): blob bytes [start, end) are base bytes [source, source + end - start).
@@ -198,13 +202,15 @@ class _Pack:
             return None
         inflater = zlib.decompressobj()
         data = b""
+        step = _READ
         while not inflater.eof:
             # Deltas are small; a big rewrite's may need more than one read.
-            more = pack[at : at + _READ]
+            more = self._view[at : at + step]
             if not more:
                 raise ValueError("pack entry runs past the end of the pack")
             data += inflater.decompress(more)
-            at += _READ
+            at += step
+            step *= 4
         return data
 
 

@@ -69,6 +69,39 @@ def test_every_rebuilt_delta_is_byte_for_byte_what_git_reads(repo: GitRepo, offs
         assert packs.rebuilt(oid, base, _blob(repo, base)) == _blob(repo, oid)
 
 
+def test_a_delta_too_big_for_one_read_is_rebuilt_whole(repo: GitRepo) -> None:
+    """A delta's compressed bytes are read from the pack a piece at a time, each piece bigger
+    than the last: one that inserts 60 KB of random text spans several pieces. (git makes the
+    larger blob the base, so the one with the insert is the smaller.)"""
+    chooser = random.Random(8)
+
+    def noise(lines: int) -> str:
+        return "".join(f"{chooser.getrandbits(64):016x}\n" for _ in range(lines))
+
+    shared = "".join(f"line {n}: {chooser.getrandbits(64):x}\n" for n in range(3000))
+    repo.commit("base", **{"notes.txt": shared + noise(6000)})
+    repo.commit("rewrite", **{"notes.txt": shared + noise(3600)})
+    repo.git("repack", "-adfq")
+    listing = repo.git(
+        "cat-file",
+        "--batch-all-objects",
+        "--batch-check=%(objecttype) %(objectname) %(objectsize:disk) %(deltabase)",
+    )
+    big = [
+        (parts[1], parts[3])
+        for parts in (line.split() for line in listing.splitlines())
+        if parts[0] == "blob" and parts[3] != "0" * 40 and int(parts[2]) > 24_000
+    ]
+    assert big, "git stored no delta big enough for this test to mean anything"
+    packs = PackReader(repo.path / ".git")
+
+    for oid, base in big:
+        assert packs.rebuilt(oid, base, _blob(repo, base)) == _blob(repo, oid)
+        delta = packs.delta(oid, base, _blob(repo, base))
+        assert delta is not None
+        assert delta.content == _blob(repo, oid)
+
+
 def _stored_whole(repo: GitRepo) -> list[tuple[str, int]]:
     listing = repo.git(
         "cat-file",
