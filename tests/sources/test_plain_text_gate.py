@@ -89,7 +89,7 @@ def _reference(data: bytes, path: str) -> bool:
     )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(
     head=st.sampled_from(HEADERS),
     before=FILLER,
