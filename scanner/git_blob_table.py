@@ -115,7 +115,24 @@ class BlobTable:
         )
 
     def blobs(self) -> list[Blob]:
-        return [self.blob(n) for n in range(len(self))]
+        """Every blob, made as `blob` makes one, with every id turned to hex in one call: a
+        task makes a Blob for each of its blobs (100k blobs: 4.6 -> 3.6 us a blob)."""
+        ids = self.oids.hex()
+        step = 2 * self.width
+        hexes = [ids[at : at + step] for at in range(0, len(ids), step)]
+        paths = self.paths
+        columns = zip(self.path_ids, self.sizes, self.bases, self.compare, self.stored, strict=True)
+        return [
+            Blob(
+                hexes[n],
+                paths[path],
+                size,
+                None if base == NO_BASE else hexes[base],
+                bool(compare),
+                stored,
+            )
+            for n, (path, size, base, compare, stored) in enumerate(columns)
+        ]
 
     def total_size(self) -> int:
         return sum(self.sizes)

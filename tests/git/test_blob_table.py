@@ -66,6 +66,8 @@ def test_a_task_rebuilds_the_blobs_it_was_given(repo: GitRepo) -> None:
     _history(repo)
     table = _table(Repository(repo.path))
     blobs = table.blobs()
+    # All at once, as one at a time: ids, paths, bases, sizes and flags.
+    assert blobs == [table.blob(n) for n in range(len(table))]
     sent = pickle.loads(pickle.dumps(table.select(range(len(table)))))  # noqa: S301 - ours
     assert sent.blobs() == blobs
     bases = {blob.oid for blob in blobs} & {blob.base for blob in blobs if blob.base}
