@@ -48,6 +48,9 @@ class ScanWork:
     confirmed: int = 0
     # Engine calls: each costs Python around it, so many small inputs are located together.
     engine_calls: int = 0
+    # Distinct secrets a rule's checksum, entropy and placeholder checks read (`confirmed`
+    # counts every match): a value repeated on many lines is checked once per rule and view.
+    checked: int = 0
 
 
 class Matcher:
@@ -83,28 +86,34 @@ class Matcher:
         """The rule's accepted (or checksum-vetoed) matches in `windows`, leaving out matches
         whose secret overlaps `taken` (sorted, disjoint spans) or is exactly a span of `held`.
 
-        Read in two passes: the matches first, then the placeholder checks of all of them at
-        once (`Placeholders.among`), and the candidates in the order the matches came."""
+        Read in two passes: the matches first, then the placeholder checks of all their
+        distinct secrets at once (`Placeholders.among`), and the candidates in the order the
+        matches came."""
         compiled = self._compiled[index]
-        min_entropy = compiled.rule.min_entropy
         # (match, secret span, secret, vetoed by the rule's checksum)
         read: list[tuple[re.Match[bytes] | regex.Match[bytes], tuple[int, int], str, bool]] = []
+        # Each distinct secret's checksum and entropy verdict (None: too little entropy): a
+        # value repeated on many lines (a fixture, a copied config) is checked once.
+        verdicts: dict[str, bool | None] = {}
         for match, span in self._matches(compiled, data, windows, taken, held):
             self.work.confirmed += 1
             secret = data[span[0] : span[1]].decode("utf-8", "surrogateescape")
-            if compiled.validator is not None and not compiled.validator(secret):
-                read.append((match, span, secret, True))
-            elif not min_entropy or shannon_entropy(secret) >= min_entropy:
-                read.append((match, span, secret, False))
+            if secret not in verdicts:
+                verdicts[secret] = self._verdict(compiled, secret)
+            is_vetoed = verdicts[secret]
+            if is_vetoed is not None:
+                read.append((match, span, secret, is_vetoed))
+        self.work.checked += len(verdicts)
         if not read:
             return []  # the common case of a window: nothing there
-        is_made_up = iter(compiled.placeholders.among([s for _, _, s, no in read if not no]))
+        distinct = [s for s, is_vetoed in verdicts.items() if is_vetoed is False]
+        made_up = dict(zip(distinct, compiled.placeholders.among(distinct), strict=True))
         found: list[Candidate] = []
         for match, span, secret, is_vetoed in read:
             if is_vetoed:
                 found.append(Candidate(index, secret, span[0], span[1], is_vetoed=True))
                 continue
-            if next(is_made_up):
+            if made_up[secret]:
                 continue
             provider = None
             if compiled.name_groups:
@@ -118,6 +127,17 @@ class Matcher:
                     key_id = data[first:last].decode("utf-8", "surrogateescape")
             found.append(Candidate(index, secret, span[0], span[1], key_id, provider=provider))
         return found
+
+    @staticmethod
+    def _verdict(compiled: Compiled, secret: str) -> bool | None:
+        """True when the rule's checksum rejects `secret`, None when it has too little entropy
+        for the rule, False when it goes on to the placeholder checks."""
+        if compiled.validator is not None and not compiled.validator(secret):
+            return True
+        min_entropy = compiled.rule.min_entropy
+        if min_entropy and shannon_entropy(secret) < min_entropy:
+            return None
+        return False
 
     @staticmethod
     def _matches(

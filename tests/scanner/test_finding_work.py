@@ -12,6 +12,7 @@ from leakward.scanner.located import Located, first_per_place
 from leakward.scanner.matcher import ALLOW_MARKERS, Matcher
 from leakward.scanner.models import Chunk, Origin
 from leakward.scanner.spans import SpanIndex
+from tests.scanner.tokens import github_token, random_body
 
 
 def _rules() -> tuple[CompiledRules, int]:
@@ -80,3 +81,20 @@ def test_a_chunk_without_findings_is_not_searched_for_allow_markers(engine: str)
 
     assert found == []
     assert _CountingBytes.searches == 0
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+def test_a_value_repeated_on_many_lines_is_checked_once(engine: str) -> None:
+    """A token copied into 300 lines (a fixture, a pasted config) is 300 findings, but its
+    checksum, entropy and placeholder checks are made once per rule, not once per line."""
+    ruleset = load_rules()
+    matcher = Matcher(ruleset, make_engine(ruleset, engine))
+    token = github_token("ghp_", random_body(7))
+    data = "".join(f"token_{n} = {token}\n" for n in range(300)).encode()
+
+    found = matcher.scan_chunk(Chunk(data, Origin("file", "fixture.env")))
+
+    assert len(found) == 300
+    assert {finding.rule_id for finding in found} == {"github.pat.classic"}
+    assert matcher.work.confirmed >= 300
+    assert matcher.work.checked <= 5
