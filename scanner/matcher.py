@@ -74,6 +74,11 @@ class Matcher:
         # its confirmation (see `_candidates`); with anchors, never spared one either.
         self._ids = set(self._link.values())
         self._anchors = self._ids | set(self._required)
+        # Each rule's reason for a finding that passed its checks: a rule fact, read once here
+        # rather than from its tags per finding.
+        self._notes = tuple(
+            TEST_MODE if "test-mode" in rule.tags else None for rule in ruleset.rules
+        )
 
     def _confirm(
         self,
@@ -385,7 +390,6 @@ class Matcher:
             named = item.provider is not None
             line, column = places[item.start]
             end_line, end_column = places[item.end]
-            note = TEST_MODE if "test-mode" in rule.tags else None
             findings.append(
                 (
                     placed_finding(
@@ -405,7 +409,7 @@ class Matcher:
                         item.chain or None,  # decoded_from
                         None if named else rule.rotator,
                         ("named",) if named else rule.tags,
-                        CHECKSUM_FAILS if item.is_vetoed else note,  # reason
+                        CHECKSUM_FAILS if item.is_vetoed else self._notes[item.index],  # reason
                     ),
                     item.start,
                     item.end,
