@@ -36,7 +36,7 @@ from bench.usage_world7_thieves import (
     profile,
 )
 
-CONSOLE_HOURS = curve([(0, 0.0), (8, 0.0), (10, 1.0), (17, 1.0), (19, 0.0)])
+CONSOLE_HOURS = curve("0:0 8:0 10:1 17:1 19:0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ habit asks for, so one habit runs on either provider.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -112,19 +111,20 @@ def local_grid(region: str) -> tuple[tuple[int, bool, bool, int], ...]:
     return tuple(grid)
 
 
-def curve(points: Sequence[tuple[int, float]]) -> tuple[float, ...]:
-    """A 24-hour weight curve from (hour, weight) points, linear between them and around
-    midnight, so habits read as a few numbers."""
-    ordered = sorted(points)
+def date_of(day: int) -> date:
+    return FIRST_DATE + timedelta(days=day)
+
+
+def curve(points: str) -> tuple[float, ...]:
+    """A 24-hour weight curve from "hour:weight" points, linear between them and around
+    midnight, so a habit reads as one line of numbers."""
+    ordered = sorted((int(h), float(w)) for h, w in (p.split(":") for p in points.split()))
+    ahead = [*ordered[1:], (ordered[0][0] + 24, ordered[0][1])]
     weights = []
     for hour in range(24):
-        for (h0, w0), (h1, w1) in zip(
-            ordered, [*ordered[1:], (ordered[0][0] + 24, ordered[0][1])], strict=True
-        ):
-            if h0 <= hour < h1 or h0 <= hour + 24 < h1:
-                x = hour if hour >= h0 else hour + 24
+        for (h0, w0), (h1, w1) in zip(ordered, ahead, strict=True):
+            x = hour if hour >= h0 else hour + 24
+            if h0 <= x < h1:
                 weights.append(w0 + (w1 - w0) * (x - h0) / (h1 - h0))
                 break
-        else:
-            weights.append(ordered[0][1])
     return tuple(weights)

@@ -40,8 +40,8 @@ KINDS = (
 )
 SIZES = ("small", "medium", "large")
 _STEP = {"small": 0, "medium": 1, "large": 2}
-PROXY_HOURS = curve([(0, 0.9), (4, 0.6), (9, 0.3), (14, 0.6), (19, 0.9), (22, 1.0)])  # UTC
-AGENT_HOURS = curve([(0, 0.0), (8, 0.1), (9, 1.0), (12, 0.7), (13, 1.0), (18, 0.6), (20, 0.05)])
+PROXY_HOURS = curve("0:.9 4:.6 9:.3 14:.6 19:.9 22:1")  # UTC: the Americas' and Europe's evenings
+AGENT_HOURS = curve("0:0 8:.1 9:1 12:.7 13:1 18:.6 20:.05")  # US Pacific
 
 
 @dataclass(frozen=True, slots=True)
