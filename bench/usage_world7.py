@@ -26,9 +26,11 @@ from pathlib import Path
 
 from bench import usage_world7_pages
 from bench.usage_world7_base import DAY, DAYS, HOUR, JUDGED_DAYS, START, curve, model
-from bench.usage_world7_owners import Owner, outage, owners
+from bench.usage_world7_habits import Owner
+from bench.usage_world7_owners import outage, owners
 from bench.usage_world7_streams import Ledger, Stream, render
 from bench.usage_world7_thieves import (
+    Scene,
     Theft,
     kinds_and_sizes,
     onset_minute,
@@ -60,27 +62,41 @@ def build_world(provider: str, seed: int) -> World:
     # A rotated key is revoked and its successor is too new to have habits a thief could copy.
     eligible = [o for o in keys if not any("rotation" in names for names in o.events.values())]
     victims = rng.sample(eligible, len(kinds_and_sizes()))
-    thefts = []
-    for owner, (kind, size) in zip(victims, kinds_and_sizes(), strict=True):
-        planned = onset_minute(rng)
-        streams, pings, end = plan(
-            kind, size, owner, profile(ledger, owner.key_id), provider, planned, rng
-        )
-        mine = Ledger()
-        for index, stream in enumerate(streams):
-            stream = replace(stream, bursts=stream.bursts + down)
-            render(stream, owner.key_id, mine, _rng(provider, seed, owner.key_id, 100 + index))
-        for moment, count, name in pings:
-            cell = mine.cell(owner.key_id, (moment - START) // HOUR, name)
-            cell.requests += count
-            cell.uncached += count * rng.randint(8, 16)
-            cell.output += count  # a checker asks for one token
-        # The theft begins with its first request: a thief of the owner's off hours may wait.
-        first = min(mine.cells[owner.key_id], default=(planned - START) // HOUR)
-        onset = max(planned, START + first * HOUR)
-        ledger.merge(mine)
-        thefts.append(Theft(owner.key_id, kind, size, onset, max(end, onset + 60)))
+    thefts = [
+        _steal(provider, seed, owner, kind, size, ledger, down, rng)
+        for owner, (kind, size) in zip(victims, kinds_and_sizes(), strict=True)
+    ]
     return World(seed, provider, tuple(keys), tuple(thefts), ledger)
+
+
+def _steal(
+    provider: str,
+    seed: int,
+    owner: Owner,
+    kind: str,
+    size: str,
+    ledger: Ledger,
+    down: tuple[tuple[int, int, float], ...],
+    rng: random.Random,
+) -> Theft:
+    """Put one theft on the key, into the ledger, and label it from its first request."""
+    planned = onset_minute(rng)
+    theft = plan(kind, size, Scene(owner, profile(ledger, owner.key_id), provider, planned, 0, rng))
+    mine = Ledger()
+    for index, stream in enumerate(theft.streams):
+        # The provider's outage stops the thief's requests too.
+        stream = replace(stream, bursts=stream.bursts + down)
+        render(stream, owner.key_id, mine, _rng(provider, seed, owner.key_id, 100 + index))
+    for moment, count, name in theft.pings:
+        cell = mine.cell(owner.key_id, (moment - START) // HOUR, name)
+        cell.requests += count
+        cell.uncached += count * rng.randint(8, 16)
+        cell.output += count  # a checker asks for one token
+    # The theft begins with its first request: a thief of the owner's off hours may wait.
+    first = min(mine.cells.get(owner.key_id, {}), default=(planned - START) // HOUR)
+    onset = max(planned, START + first * HOUR)
+    ledger.merge(mine)
+    return Theft(owner.key_id, kind, size, onset, max(theft.end, onset + 60))
 
 
 def _rng(provider: str, seed: int, key_id: str, index: int) -> random.Random:
