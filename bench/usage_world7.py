@@ -1,14 +1,15 @@
 """World 7: a blind test world for the usage watch, spring 2026 in Asia, Africa, Europe and
 New Zealand.
 
-Stage: benchmark (usage watch, issue #20). Written without reading the usage model or worlds 1-6
-(only `usage_page_writer.py`'s docstring, the scorer `usage_blackbox_calendar.py` and the
-published specs in tests/contracts/specs/ were read). `build_world(provider, seed)` draws 80 keys
-of twelve kinds of owner (`usage_world7_owners`), renders their hourly usage, puts one theft of
-each kind and size (`usage_world7_thieves`, 24 a world) on distinct keys at a minute of the judged
-weeks, and adds keyless console use; `pages` gives the provider's 1h pages
-(`usage_world7_pages`). Everything is drawn from RNGs seeded by (provider, seed, key), so a seed
-is one world.
+Stage: benchmark (usage watch, issue #20). Written without reading the usage model or worlds
+1-6 (only `usage_page_writer.py`, the scorer `usage_blackbox_calendar.py`, the fakes' page
+shapes and the published specs in tests/contracts/specs/ were read). `build_world(provider,
+seed)` draws 80 keys of twelve kinds of owner (`usage_world7_owners`), renders their hourly
+usage with the provider's outage, adds keyless console use, and puts one theft of each kind and
+size (`usage_world7_thieves`, 24 a world) on distinct keys from a minute of the judged weeks,
+labelled from the thief's first request; `pages` gives the provider's 1h pages
+(`usage_world7_pages`). Every RNG is seeded by (provider, seed, what it draws), so a seed is one
+world.
 
     python -m bench.usage_world7 --seed 81 --provider openai           # summary
     python -m bench.usage_world7 --seed 81 --provider openai --out DIR # pages + labels.json

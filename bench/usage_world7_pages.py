@@ -3,7 +3,7 @@
 Stage: benchmark (usage watch, issue #20). Written from the published shapes kept in
 tests/contracts/specs/ (openai_usage.yaml: `UsageResponse`, `UsageTimeBucket`,
 `UsageCompletionsResult`; anthropic_usage.yaml: `MessagesUsageReport`, `UsageTimeBucket`,
-`UsageReportItem`), as a third writer independent of leakward's reader and of the other worlds'.
+`UsageReportItem`), independently of leakward's reader and of `usage_page_writer.py`.
 Both reports are asked for 1h buckets grouped by API key and model, so every other grouping field
 is null; every bucket of the range is listed, empty or not, `limit` buckets a page, with
 `has_more` and an opaque `next_page` cursor.
