@@ -13,7 +13,7 @@ import pytest
 
 from bench.usage_world7 import World, build_world, is_clean_day, pages
 from bench.usage_world7_base import DAY, DAYS, END, HOUR, JUDGED_DAYS, START
-from bench.usage_world7_owners import owners
+from bench.usage_world7_owners import ROTATED, owners
 from bench.usage_world7_pages import pages as pages_of
 from bench.usage_world7_pages import rfc3339
 from bench.usage_world7_thieves import KINDS, SIZES
@@ -137,7 +137,7 @@ def test_rotated_keys_are_new_in_the_judged_weeks_and_never_robbed() -> None:
     built = world("anthropic")
     judged_hour = (DAYS - JUDGED_DAYS) * 24
     rotated = [k for k in built.keys if any("rotation" in e for e in k.events.values())]
-    assert len(rotated) == 4  # two old keys and their successors
+    assert len(rotated) == 2 * ROTATED  # the old keys and their successors
     firsts = sorted(min(built.ledger.cells[k.key_id]) for k in rotated)
     assert firsts[0] < judged_hour <= firsts[-2]
     assert not {k.key_id for k in rotated} & {t.key_id for t in built.thefts}
