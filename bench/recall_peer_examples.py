@@ -106,7 +106,10 @@ def write(examples: list[Example], root: Path) -> dict[str, Example]:
 
 
 def generic_leakward_rules() -> set[str]:
-    return {r.id for r in load_rules().rules if "generic" in r.tags}
+    """leakward's catch-all rules. Loose provider rules (`loose`: a provider's prefix whose body
+    breaks the documented shape, low tier) carry the `generic` tag for the matcher's ranking but
+    name their provider: they count as the provider's."""
+    return {r.id for r in load_rules().rules if "generic" in r.tags and "loose" not in r.tags}
 
 
 def found_files(
