@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("peer_example_misses.tsv")
@@ -60,27 +60,47 @@ class Tally:
     missed: Counter[str]
     named: Counter[str]
     owner: Counter[str]
+    # What `--min-confidence low` finds of each class: its provider rules (documented formats,
+    # failed checksums, loose shapes) and, `low_named`, also findings attributed by name. Empty
+    # when the low tier did not run.
+    low: Counter[str] = field(default_factory=Counter)
+    low_named: Counter[str] = field(default_factory=Counter)
+    has_low: bool = False
 
 
-def tally(misses: list[tuple[str, str, str]], named: set[str], owner: set[str] | None) -> Tally:
+def tally(
+    misses: list[tuple[str, str, str]],
+    named: set[str],
+    owner: set[str] | None,
+    *,
+    low: set[str] | None = None,
+    low_named: set[str] | None = None,
+) -> Tally:
     """`misses`: (file, peer rule, text) that leakward's documented-format rules missed."""
     rows = load_classes()
-    result = Tally(Counter(), Counter(), Counter())
+    result = Tally(Counter(), Counter(), Counter(), has_low=low is not None)
     for name, rule, text in misses:
         cls = classify(rows, rule, text)
         result.missed[cls] += 1
         result.named[cls] += name in named
         if owner is not None:
             result.owner[cls] += name in owner
+        if low is not None:
+            result.low[cls] += name in low
+            result.low_named[cls] += name in (low_named or set())
     return result
 
 
 def render(source: str, total: int, found: int, owner_found: int | None, t: Tally) -> list[str]:
     lines = [f"\n{source}: {total} examples, leakward finds {found}, misses {total - found}"]
-    lines.append(f"  {'class':16}{'missed':>8}{'+named':>8}{'owner':>8}")
+    low_head = f"{'low':>8}{'low+nm':>8}" if t.has_low else ""
+    lines.append(f"  {'class':16}{'missed':>8}{'+named':>8}{'owner':>8}{low_head}")
     for cls, n in t.missed.most_common():
         owner = str(t.owner[cls]) if owner_found is not None else "-"
-        lines.append(f"  {cls:16}{n:>8}{t.named[cls]:>8}{owner:>8}")
+        low = f"{t.low[cls]:>8}{t.low_named[cls]:>8}" if t.has_low else ""
+        lines.append(f"  {cls:16}{n:>8}{t.named[cls]:>8}{owner:>8}{low}")
+    if t.has_low:
+        lines += low_tier(total, found, t)
     if owner_found is not None:
         dead = sum(t.missed[c] for c in NOT_A_LIVE_SECRET)
         dead_owner = sum(t.owner[c] for c in NOT_A_LIVE_SECRET)
@@ -95,6 +115,20 @@ def render(source: str, total: int, found: int, owner_found: int | None, t: Tall
         )
         lines += ceiling(total, found, owner_found, t)
     return lines
+
+
+def low_tier(total: int, found: int, t: Tally) -> list[str]:
+    """The low tier's recall on the set, and what it reports that no tier should: a
+    placeholder or a public identifier reported at any tier is a false positive."""
+    low = found + sum(t.low.values())
+    low_named = found + sum(t.low_named.values())
+    wrong = {c: t.low_named[c] for c in ("placeholder", "public") if t.low_named[c]}
+    named_wrong = ", ".join(f"{c} {n}" for c, n in wrong.items()) or "none"
+    return [
+        f"  low tier (--min-confidence low): {low}/{total} = {low / total:.1%},"
+        f" +named {low_named}/{total} = {low_named / total:.1%};"
+        f" of them placeholders or public ids: {named_wrong}"
+    ]
 
 
 def ceiling(total: int, found: int, owner_found: int, t: Tally) -> list[str]:

@@ -16,9 +16,11 @@ Examples whose format carries a checksum the peer's generator does not compute (
 `ghp_` token) are fakes: leakward reports them only at low confidence ("checksum fails"), shown
 with `--min-confidence low`. So leakward has two columns: `leakward` is the default tier (what a
 plain `leakward scan` reports), `leakward-low` every tier (`--min-confidence low`, which also
-runs the weak rules). `--misses` lists what the default tier's documented-format rules miss, each
+runs the weak rules and the loose provider rules: a provider's prefix over a body that breaks the
+documented shape). `--misses` lists what the default tier's documented-format rules miss, each
 marked when a finding attributed by name or the low tier has it, to judge them. `--classify`
-tallies those misses by why they are missed (`peer_example_misses.tsv`: placeholder, test-mode key,
+tallies those misses by why they are missed (with what the low tier finds of each class, when
+`leakward-low` runs) (`peer_example_misses.tsv`: placeholder, test-mode key,
 public identifier, failed checksum, broken structure, name-only, ...) beside the owner peer's
 finds, and a "ceiling" line: what a tool reaches that reports every real-format credential
 (leakward's finds and the misses of a real class, test-mode keys included) and no placeholder,
@@ -201,8 +203,8 @@ def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None
     if KINGFISHER_REPO in found:
         print("kingfisher-repo: the pinned Kingfisher binary on the repository's own rules")
     if "leakward-low" in found:
-        print("leakward-low: --min-confidence low (all tiers: also checksum failures and weak")
-        print("  rules)")
+        print("leakward-low: --min-confidence low (all tiers: also checksum failures, loose")
+        print("  provider shapes and weak generic rules)")
 
 
 def print_providers(
@@ -231,7 +233,13 @@ def print_classes(files: dict[str, Example], found: dict[str, set[str]]) -> None
     for source, names in sorted(by_source.items()):
         misses = [(n, files[n].rule, files[n].text) for n in names if n not in ours]
         owner = found.get(OWNER[source])
-        counts = tally(misses, found.get("leakward" + NAMED, set()), owner)
+        counts = tally(
+            misses,
+            found.get("leakward" + NAMED, set()),
+            owner,
+            low=found.get("leakward-low"),
+            low_named=found.get("leakward-low" + NAMED),
+        )
         owner_found = None if owner is None else sum(n in owner for n in names)
         found_here = len(names) - len(misses)
         print("\n".join(render(source, len(names), found_here, owner_found, counts)))

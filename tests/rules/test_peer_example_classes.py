@@ -15,6 +15,8 @@ from peer_example_classes import (
     ceiling,
     classify,
     load_classes,
+    low_tier,
+    render,
     tally,
 )
 
@@ -79,3 +81,22 @@ def test_the_ceiling_leaves_out_only_what_is_no_real_format() -> None:
     assert "not reportable: bad-structure 1;" in line
     assert "includes 1 of them" in line
     assert "1 unclassified" in bound
+
+
+def test_the_low_tier_counts_per_class_and_names_placeholders_it_reports() -> None:
+    misses = [
+        ("a", "stripe-access-token", "sk_prod_1"),  # bad-structure: the low tier's to find
+        ("b", "jfrog-identity-token", "JFROG_TOKEN=1"),  # name-only: found when named
+        ("c", "a-rule-nobody-classified", "acme_key=1234567890abcdef"),  # placeholder
+    ]
+    counts = tally(misses, named=set(), owner=None, low={"a"}, low_named={"a", "b", "c"})
+    assert counts.low == {"bad-structure": 1, "name-only": 0, "placeholder": 0}
+    assert counts.low_named == {"bad-structure": 1, "name-only": 1, "placeholder": 1}
+    (line,) = low_tier(total=10, found=5, t=counts)
+    assert "6/10 = 60.0%, +named 8/10 = 80.0%" in line
+    assert line.endswith("placeholders or public ids: placeholder 1")
+    # Without a low-tier run there are no low columns at all.
+    plain = tally(misses, named=set(), owner=None)
+    assert not plain.has_low
+    assert not any("low tier" in x for x in render("s", 10, 5, None, plain))
+    assert any("low tier" in x for x in render("s", 10, 5, None, counts))
