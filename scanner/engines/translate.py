@@ -16,6 +16,9 @@ import warnings
 from typing import AnyStr
 
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+# A run of plain text and escapes, or a whole class, which `for_hyperscan` copies as it is: a
+# step per character was most of the Python a small scan ran (its rules' shapes are read then).
+_COPIED = re.compile(r"(?:[^\\\[(]|\\.)+|\[\^?\]?(?:\\.|[^\]\\])*\]", re.DOTALL)
 # Inline flags that may come before a pattern's first lookbehind, and the space `(?x)` ignores.
 _LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
 # An escape or a class, taken whole (group 1), or a repeat with the `+` that makes it possessive
@@ -97,41 +100,22 @@ def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
     ):
         out.append(pattern[: leading.end()] + opening[0])
         index = opening[1]
-    in_class = False
     while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class:
-            out.append(char)
-            if char == "]":
-                in_class = False
-            index += 1
-            continue
-        if char == "[":
-            in_class = True
-            out.append(char)
-            for literal in ("^]", "]"):
-                if pattern.startswith(literal, index + 1):
-                    out.append(literal)
-                    index += len(literal)
-                    break
-            index += 1
-            continue
-        if char == "(" and pattern.startswith(_LOOKAROUNDS, index):
-            end = _group_end(pattern, index)
-            index = end
-            continue
-        if pattern.startswith("(?P<", index) or (
-            pattern.startswith("(?<", index) and not pattern.startswith(_LOOKAROUNDS, index)
-        ):
+        copied = _COPIED.match(pattern, index)
+        if copied is not None:
+            out.append(copied.group())
+            index = copied.end()
+        elif pattern.startswith(_LOOKAROUNDS, index):
+            index = _group_end(pattern, index)
+        elif pattern.startswith("(?P<", index) or pattern.startswith("(?<", index):
             index = pattern.index(">", index) + 1
             out.append("(")
-            continue
-        out.append(char)
-        index += 1
+        elif pattern.startswith("[", index):
+            out.append(pattern[index:])  # a class never closed: all the rest is in it
+            break
+        else:
+            out.append(pattern[index])  # any other `(`, or a lone `\` at the end
+            index += 1
     return "".join(out)
 
 
