@@ -35,7 +35,7 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-FORMAT_VERSION = "11"
+FORMAT_VERSION = "12"
 # Each first-only trigger (triggers.FIRST_ONLY) is compiled into a database of its own: alone,
 # Hyperscan stops reading once its one pattern has matched. Beside the rules, a matched
 # single-match pattern still costs a check at every later occurrence: `'%41 ' * 262144` took

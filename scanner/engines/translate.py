@@ -1,7 +1,8 @@
 """Turns a rule's `regex` pattern into one Hyperscan can compile: a superset of the original.
 
 Stage: engine setup. Hyperscan has no lookarounds and ignores captures, so lookarounds are
-removed (Hyperscan then finds a superset of the matches), a possessive repeat (`{10,}+`) becomes
+removed (Hyperscan then finds a superset of the matches), a one-character lookahead that ends the
+pattern is matched as text (see `_one_char_ahead`), a possessive repeat (`{10,}+`) becomes
 a plain one (the same matches, found by backtracking), and named groups become plain groups;
 the `regex` module confirms every hit with the exact pattern afterwards. A positive lookbehind
 that opens the pattern is matched as text instead: it still ends every hit where the original
@@ -11,14 +12,17 @@ every byte of every long word.
 
 from __future__ import annotations
 
+import importlib
 import re
 import warnings
-from typing import AnyStr
+from typing import Any, AnyStr
 
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 # A run of plain text and escapes, or a whole class, which `for_hyperscan` copies as it is: a
 # step per character was most of the Python a small scan ran (its rules' shapes are read then).
 _COPIED = re.compile(r"(?:[^\\\[(]|\\.)+|\[\^?\]?(?:\\.|[^\]\\])*\]", re.DOTALL)
+# The stdlib's own parser, for a lookahead's width; it has no public name.
+_parser: Any = importlib.import_module("re._parser")
 # Inline flags that may come before a pattern's first lookbehind, and the space `(?x)` ignores.
 _LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
 # An escape or a class, taken whole (group 1), or a repeat with the `+` that makes it possessive
@@ -80,8 +84,25 @@ def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
     return f"(?:^|{members})", body_end + 1
 
 
+def _one_char_ahead(pattern: str, start: int, end: int) -> bool:
+    """Whether the lookahead `pattern[start:end]` is positive, ends the pattern (only closing
+    parentheses after it) and looks at one character at most (`(?=\\s|$)`).
+
+    Such a lookahead is matched as text: every match still has a hit, one character later at
+    most, which the window's margin covers. Dropped, `generic.env_secret`'s value ran on past a
+    `#` that ends it, so `'TOKEN=' * N + '#'` hit once and the confirmation searched the whole
+    megabyte for a match that cannot be there (most of that shape's cost)."""
+    if not pattern.startswith("(?=", start) or pattern[end:].strip(")"):
+        return False
+    try:
+        return int(_parser.parse(pattern[start + 3 : end - 1]).getwidth()[1]) <= 1
+    except (re.error, ValueError, OverflowError, RecursionError):
+        return False
+
+
 def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
-    """The pattern without lookarounds, possessive repeats as plain ones, and with
+    """The pattern without lookarounds (but a one-character one that ends it, as text),
+    possessive repeats as plain ones, and with
     `(?P<name>…)` / `(?<name>…)` as `(…)`; a positive lookbehind at its very start becomes a
     plain group, and a negative one of a single negated class the alternative of the start and
     that class (see `_after_one_of`) unless `negated_opening` is false (a match's shape: that
@@ -106,7 +127,12 @@ def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
             out.append(copied.group())
             index = copied.end()
         elif pattern.startswith(_LOOKAROUNDS, index):
-            index = _group_end(pattern, index)
+            end = _group_end(pattern, index)
+            if _one_char_ahead(pattern, index, end):
+                out.append("(?:")
+                index += len("(?=")
+            else:
+                index = end
         elif pattern.startswith("(?P<", index) or pattern.startswith("(?<", index):
             index = pattern.index(">", index) + 1
             out.append("(")

@@ -96,10 +96,33 @@ def test_a_negated_class_lookbehind_that_opens_a_pattern_is_matched_as_text() ->
     assert for_hyperscan(r"(?<![^\s#])TOKEN", negated_opening=False) == "TOKEN"
 
 
+def test_a_one_character_lookahead_that_ends_a_pattern_is_matched_as_text() -> None:
+    assert for_hyperscan(r"=(?P<s>[^\s#]{10,})(?=\s|$)") == r"=([^\s#]{10,})(?:\s|$)"
+    assert for_hyperscan(r"(a@(?=[a-z.]))") == r"(a@(?:[a-z.]))"
+    # Wider, negative, or followed by more pattern: dropped, as any other lookaround.
+    assert for_hyperscan(r"(a(?=@[a-z]+))") == "(a)"
+    assert for_hyperscan(r"a(?=bc)") == "a"
+    assert for_hyperscan(r"a(?![a-z])") == "a"
+    assert for_hyperscan(r"a(?=b)c") == "ac"
+
+
+def test_a_value_that_cannot_end_where_the_pattern_needs_wakes_no_confirmation() -> None:
+    """`'TOKEN=' * N + '#'`: `generic.env_secret`'s value must end at white space or the end.
+    Without that in the database the value ran to the `#`, the one hit made the whole input a
+    window, and the confirmation searched all of it (most of that shape's cost)."""
+    engine = HyperscanEngine(RULESET)
+    matcher = Matcher(RULESET, engine)
+
+    matcher.scan_chunk(Chunk(SHAPES["env_tokens"](20000).encode(), Origin("file", "f")))
+
+    assert engine.events == 0
+    assert matcher.work.confirmed == 0
+
+
 def test_a_possessive_repeat_is_a_plain_one_to_hyperscan() -> None:
     """Hyperscan has no possessive repeats; it finds every end anyway, so the plain repeat ends
     where the possessive one does, and the confirmation keeps the possessive pattern."""
-    assert for_hyperscan(r"=(?P<s>[^\s#]{10,}+)(?=\s|$)") == r"=([^\s#]{10,})"
+    assert for_hyperscan(r"=(?P<s>[^\s#]{10,}+)(?=\s)") == r"=([^\s#]{10,})(?:\s)"
     assert for_hyperscan(r"a++b?+c*+d{2}+") == "a+b?c*d{2}"
     # Lazy repeats stay; a `+` after an escaped `+` or `{` repeats it, it is no modifier.
     assert for_hyperscan(r"a+?\++\{2}+") == r"a+?\++\{2}+"
