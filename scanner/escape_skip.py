@@ -40,7 +40,8 @@ _BACKSLASHES = bytes(ord("E") if byte == ord("\\") else ord(".") for byte in ran
 
 def _all_printable_escapes(window: bytes) -> bool:
     backslashes = window.count(b"\\")
-    if window.count(b"\\\\") or window.count(b"\\u00") != backslashes:
+    # Every backslash then opens a `\u00`, so none follows another: no count of `\\` needed.
+    if window.count(b"\\u00") != backslashes:
         return False
     classes = window.translate(_CLASSES)
     return classes.count(b"Buhhmh") + classes.count(b"Buhhmm") == backslashes
