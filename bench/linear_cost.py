@@ -11,10 +11,11 @@ With `--peers`, gitleaks, betterleaks and Kingfisher (bench/peers.py finds them,
 $LEAKWARD_BENCH_PEERS) scan each shape written to a file of its own, in the same run: their CPU
 seconds per MB (their start-up, measured on a one-line file, taken off), the ratio to their own
 plain text, and how many findings each reports, so the 3x goal can be set beside what other
-tools reach on the same bytes. A peer runs once untimed first (a cache of its own filled), and
-each of its figures, start-up included, is its best of at least three runs. Their reports hold
-the planted values; they stay in a temporary directory that is removed, and only counts are
-printed.
+tools reach on the same bytes. Every table also gives CPU microseconds per finding: for the
+shapes whose findings grow with the input, the measure to compare. A peer runs once untimed
+first (a cache of its own filled), and each of its figures, start-up included, is its best of
+at least three runs. Their reports hold the planted values; they stay in a temporary directory
+that is removed, and only counts are printed.
 A benchmark: it prints, it never fails.
 """
 
@@ -79,6 +80,15 @@ def cost(matcher: Matcher, data: bytes, runs: int) -> tuple[float, int, int]:
     return best, findings, rescanned
 
 
+def per_finding(seconds_per_mb: float, size: float, findings: int) -> str:
+    """CPU microseconds per finding, right-aligned, or `-` for a shape with none: where findings
+    grow with the input (real_tokens, aws_pairs) the work is per finding, and this is the figure
+    to set beside the peers' rather than the ratio to plain text."""
+    if not findings:
+        return f"{'-':>8}"
+    return f"{seconds_per_mb * size / findings * 1e6:>8.1f}"
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -134,7 +144,9 @@ def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
             start_up = peer_cost(peer, folders["start-up"], runs)
             idle = start_up[0] if start_up else 0.0
             print(f"{peer.name}: start-up {idle:.3f} s CPU, taken off each figure below")
-            print(f"  {'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}")
+            print(
+                f"  {'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
+            )
             plain = None
             for name, data in shapes.items():
                 result = peer_cost(peer, folders[name], runs)
@@ -146,7 +158,10 @@ def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
                 if name == "plain":
                     plain = seconds
                 ratio = f"{seconds / plain:>9.1f}" if plain else f"{'-':>9}"
-                print(f"  {name:<16}{size:>6.2f}{seconds:>9.3f}{ratio}{result[1]:>10}")
+                print(
+                    f"  {name:<16}{size:>6.2f}{seconds:>9.3f}{ratio}{result[1]:>10}"
+                    f"{per_finding(seconds, size, result[1])}"
+                )
 
 
 def main() -> None:
@@ -166,7 +181,10 @@ def main() -> None:
         f"engine {args.engine}, {args.mb:g} MB per shape; plain text {plain:.3f} s/MB, "
         f"Python source {source:.3f} s/MB ({source / plain:.1f}x plain)"
     )
-    print(f"{'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}{'rescanned':>11}")
+    print(
+        f"{'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
+        f"{'rescanned':>11}"
+    )
     for shape in SHAPES:
         if shape == "plain":
             continue
@@ -175,7 +193,8 @@ def main() -> None:
             seconds, findings, rescanned = cost(matcher, data, args.runs)
             print(
                 f"{shape:<16}{len(data) / MB:>6.2f}{seconds:>9.3f}{seconds / plain:>9.1f}"
-                f"{findings:>10}{rescanned / len(data):>10.2f}x"
+                f"{findings:>10}{per_finding(seconds, len(data) / MB, findings)}"
+                f"{rescanned / len(data):>10.2f}x"
             )
     if args.peers:
         # Plain text first: every other shape's ratio is to it.
