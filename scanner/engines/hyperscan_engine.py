@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import hyperscan
 import platformdirs
 
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import Hits, scanned_rule_indexes
+from leakward.scanner.engines import Hits, pattern_shape, scanned_rule_indexes, translate
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
@@ -35,7 +36,6 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-FORMAT_VERSION = "12"
 # Each first-only trigger (triggers.FIRST_ONLY) is compiled into a database of its own: alone,
 # Hyperscan stops reading once its one pattern has matched. Beside the rules, a matched
 # single-match pattern still costs a check at every later occurrence: `'%41 ' * 262144` took
@@ -158,8 +158,25 @@ def hyperscan_literal(text: str) -> bytes:
     return hyperscan_escaped(text.encode()).encode()
 
 
+def _builders_digest() -> str:
+    """The source of the code that turns rules into the database and lays it out on disk.
+
+    Hashing it, rather than a version number someone must remember to bump, means a change to
+    the translation can never load a database built by the code before it (two branches that
+    bumped the same number once shared a stale cache file).
+    """
+    digest = hashlib.sha256()
+    for module in (translate, pattern_shape, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+_BUILDERS_DIGEST = _builders_digest()
+
+
 def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
-    # Everything that shapes the database: the rules, the decoder triggers, this format, Hyperscan.
+    # Everything that shapes the database: the rules, the decoder triggers, the code that
+    # builds it, Hyperscan.
     version = getattr(hyperscan, "__version__", "?")
     # The trigger patterns themselves, and which are single-match, not a version number someone
     # must remember to bump.
@@ -167,7 +184,7 @@ def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
         f"{kind}={pattern}{'!' if pattern in FIRST_ONLY else ''}" for kind, pattern in triggers
     )
     key = hashlib.sha256(
-        f"{FORMAT_VERSION}:{version}:{ruleset.digest}:{patterns}".encode()
+        f"{_BUILDERS_DIGEST}:{version}:{ruleset.digest}:{patterns}".encode()
     ).hexdigest()[:24]
     return Path(platformdirs.user_cache_dir("leakward")) / f"hyperscan-{key}.db"
 
