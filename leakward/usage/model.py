@@ -47,6 +47,11 @@ DORMANT_DAYS = 14
 DORMANT_WINDOW = 6 * HOUR
 DORMANT_POINTS = 1.2
 DORMANT_MAX = 2.2
+# A key back from a spell away at its own hours, on its own models, with requests of its own
+# shape (its other signals under FAMILIAR_BELOW) is its owner back from leave: the news of the
+# return then counts this share, too little to build up over its first hours.
+FAMILIAR_BELOW = 0.3
+FAMILIAR_SHARE = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +133,8 @@ def _walk(
     judged: list[Judged | None] = []
     carried, sustained, last_slot, drift = 0.0, 0, None, 0.0
     recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
+    # Whether the run of back-to-back cells the walk is in began at an hour the key works in.
+    run_from_usual = False
     # woke: (slot of a return, days idle, whether idle since its issue: never used before)
     last_day, woke = profile.last_day_used(), (0, 0, False)
     is_unused = last_day is None and issued_day is not None
@@ -143,8 +150,12 @@ def _walk(
             continue
         figures = profile.figures(cell.day, table)
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
-        found = evidence(cell, profile, figures, table, [r for _, r in recent])
+        if last_slot is None or cell.slot - last_slot > cell.grain:
+            run_from_usual = profile.hours_away(cell.hour) == 0
+        earlier = [r for _, r in recent]
+        found = evidence(cell, profile, figures, table, earlier, overrun=run_from_usual)
         if dormant is not None:
+            dormant = _familiar(dormant, found, figures)
             found = sorted([*found, dormant], key=lambda e: -e.points)
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             drift = 0.0
@@ -186,6 +197,15 @@ def _dormant(cell: Cell, returned: int, idle: int, since_issue: bool) -> Evidenc
     else:
         words = f"first use in {idle} days: a key idle that long works again"
     return Evidence("dormant", points, words)
+
+
+def _familiar(dormant: Evidence, found: list[Evidence], figures: Figures) -> Evidence:
+    """The news of a return, less where the key's habits before its spell away (still in its
+    window) say nothing else changed."""
+    if figures.main_model is None or sum(e.points for e in found) >= FAMILIAR_BELOW:
+        return dormant
+    words = f"{dormant.words}, at its own hours and models and in its own shape"
+    return Evidence("dormant", dormant.points * FAMILIAR_SHARE, words)
 
 
 def _cache_drift(

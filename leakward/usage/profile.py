@@ -38,6 +38,10 @@ RECURRING_SHARE = 0.5
 # Cells of one model at one hour of day from which that hour has a shape of its own (about two
 # weeks of working days): fewer, and the key's shape over all hours is the measure.
 MIN_HOUR_CELLS = 10
+# A key's busy cells around an hour are its cells there at this quantile of cost: a sweep or a
+# batch run that recurs on a few days in ten is among them, one launch day is not.
+BUSY_QUANTILE = 0.9
+MIN_BUSY_CELLS = 10  # cells around an hour from which its busy cells are told from its usual
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,9 @@ class Figures:
     # Median tokens of cells within an hour of each hour: what a model move is measured against
     # (in tokens, as the new model's price may differ from the old one's).
     tokens_typical_by_hour: dict[int, float]
+    # BUSY_QUANTILE cost of cells within an hour of each hour, where there are enough of them:
+    # how big the key's own recurring bursts run there.
+    cost_busy_by_hour: dict[int, float]
     level: float  # the last days' cells against those medians: growth the window lags behind
     volume_spread: float  # robust spread of log2(cost / usual for its hour): the key's ragged
     shapes: dict[str, Shape]  # by model
@@ -157,8 +164,16 @@ class Profile:
     def hours_away(self, hour: int) -> int:
         """How far `hour` is from the nearest hour the key works in on a fifth of its days:
         overtime stretches a working day, a thief works apart from it."""
-        usual = [h for h, days in self.hour_days.items() if 5 * len(days) >= len(self.days)]
+        usual = self._usual_hours()
         return min((min((hour - h) % 24, (h - hour) % 24) for h in usual), default=12)
+
+    def hours_until_usual(self, hour: int) -> int:
+        """How many hours after `hour` the key's next usual hour comes (0 when `hour` is one,
+        24 when it has none)."""
+        return min(((h - hour) % 24 for h in self._usual_hours()), default=24)
+
+    def _usual_hours(self) -> list[int]:
+        return [h for h, days in self.hour_days.items() if 5 * len(days) >= len(self.days)]
 
     def share_of_weeks_on(self, weekday: int, day: int) -> tuple[int, int]:
         """On how many of the watched weeks the key worked on `weekday`."""
@@ -189,6 +204,7 @@ def _figures(
     costs = [c.cost for c in cells] or [0.0]
     by_hour: dict[int, float] = {}
     tokens_by_hour: dict[int, float] = {}
+    busy_by_hour: dict[int, float] = {}
     if profile.grain == HOUR:
         days = len({c.day for c in cells})
         for hour in range(24):
@@ -196,6 +212,9 @@ def _figures(
             if len(near) >= 4:
                 by_hour[hour] = statistics.median(c.cost for c in near)
                 tokens_by_hour[hour] = statistics.median(_tokens(c) for c in near)
+                if len(near) >= MIN_BUSY_CELLS:
+                    ranked = sorted(c.cost for c in near)
+                    busy_by_hour[hour] = ranked[int(BUSY_QUANTILE * (len(ranked) - 1))]
                 # A job run at this very hour on most days is the hour's habit, however quiet
                 # the hours around it (a nightly job on a key an hourly cron also uses): their
                 # median would make every night's run a surge.
@@ -223,6 +242,7 @@ def _figures(
         tokens_typical=statistics.median([_tokens(c) for c in cells] or [0]),
         cost_typical_by_hour=by_hour,
         tokens_typical_by_hour=tokens_by_hour,
+        cost_busy_by_hour=busy_by_hour,
         level=level,
         volume_spread=spread,
         shapes=shapes,

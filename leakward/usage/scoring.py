@@ -24,6 +24,11 @@ VOLUME_FREE = 12.0
 SURGE_FREE = 2.0  # a rise over the median of the hours just before counts from this multiple
 SURGE_SPREADS = 2.5  # and from this many of the key's own spreads
 VOLUME_FULL_REQUESTS = 40
+# A key whose busy cells around an hour run this many times its usual there has bursts of its
+# own (evaluation sweeps, batch runs on some days): a cell is news for its volume only as far as
+# it goes past BURST_FREE times those bursts, as a flood does.
+BURSTY_FROM = 6.0
+BURST_FREE = 2.0
 SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 # A cell as costly as this share of the key's median cell counts in full for shape signals.
 WEIGHT_FULL_AT = 0.5
@@ -52,6 +57,11 @@ SWAP_FLOOR = 0.2
 # Use within this many hours of the key's usual ones (an evening's overtime) counts this much.
 NEAR_HOURS = 3
 NEAR_DISCOUNT = 0.4
+# Use that runs on, hour after hour without a break, from a run begun at one of the key's usual
+# hours is a job running long (a month's close, a bigger batch) while within NEAR_HOURS of them
+# and past their end (not in a gap between two of them, which its owner leaves empty every
+# day): it counts this much.
+OVERRUN_DISCOUNT = 0.15
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.11  # log2 units: spreads narrower than this are not trusted as exact
@@ -82,13 +92,20 @@ class Evidence:
 
 
 def evidence(
-    cell: Cell, profile: Profile, figures: Figures, prices: PriceTable, earlier: list[float]
+    cell: Cell,
+    profile: Profile,
+    figures: Figures,
+    prices: PriceTable,
+    earlier: list[float],
+    *,
+    overrun: bool = False,
 ) -> list[Evidence]:
-    """Every signal that moved for `cell`, strongest first."""
+    """Every signal that moved for `cell`, strongest first; `overrun` when the cell carries on,
+    without a break, a run of use begun at one of the key's usual hours."""
     weight = _weight(cell, figures)
     found = [
         _volume(cell, figures, earlier, moved_cost(cell, profile, figures, prices)),
-        _hours(cell, profile, figures) if cell.grain == HOUR else None,
+        _hours(cell, profile, figures, overrun) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
         *_one_shape(
@@ -153,6 +170,7 @@ def _volume(cell: Cell, figures: Figures, earlier: list[float], cost: float) -> 
         if surge > free and math.log2(surge / free) > points:
             points = math.log2(surge / free)
             words = f"a surge to {surge:.1f}× the hours just before it ({ratio:.1f}× its usual)"
+    points, words = _within_bursts(cell, figures, cost, points, words)
     # Few requests make ragged ratios: a cell smaller than the key's median one, or one of a few
     # dozen requests, counts less.
     size = min(1.0, cell.cost / figures.cost_typical) if figures.cost_typical > 0 else 1.0
@@ -161,7 +179,23 @@ def _volume(cell: Cell, figures: Figures, earlier: list[float], cost: float) -> 
     return Evidence("volume", min(points, 4.0) * size, f"{words} (${cell.cost:.2f})")
 
 
-def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
+def _within_bursts(
+    cell: Cell, figures: Figures, cost: float, points: float, words: str
+) -> tuple[float, str]:
+    """The volume points left once a bursty key's own bursts at this hour are allowed for: a
+    sweep as big as the ones it runs every few days is its habit, a flood is bigger still."""
+    busy = figures.cost_busy_by_hour.get(cell.hour)
+    usual = figures.cost_typical_by_hour.get(cell.hour)
+    if points <= 0 or busy is None or not usual or busy < BURSTY_FROM * usual:
+        return points, words
+    over = cost / (busy * figures.level)
+    allowed = max(0.0, math.log2(over / BURST_FREE))
+    if allowed >= points:
+        return points, words
+    return allowed, f"{words}, {over:.1f}× its own bursts at this hour"
+
+
+def _hours(cell: Cell, profile: Profile, figures: Figures, overrun: bool) -> Evidence | None:
     # Measured in tokens, not dollars: a thief on the key's cheapest model is as much use.
     weight = 1.0
     if figures.tokens_typical > 0:
@@ -175,9 +209,14 @@ def _hours(cell: Cell, profile: Profile, figures: Figures) -> Evidence | None:
         _surprise(used, days), OWN_HOUR_SHARE * _surprise(own, days) if own == 0 else 0.0
     )
     near = profile.hours_away(cell.hour) <= NEAR_HOURS
-    points = min(surprise, 4.0) * weight * (NEAR_DISCOUNT if near else 1.0)
+    overrun = overrun and near and profile.hours_until_usual(cell.hour) > NEAR_HOURS
+    discount = (OVERRUN_DISCOUNT if overrun else NEAR_DISCOUNT) if near else 1.0
+    points = min(surprise, 4.0) * weight * discount
     habit = f"never in {days} days" if own == 0 else f"on {used:g} of {days} days"
-    return Evidence("hours", points, f"use at {cell.hour:02d}:00 UTC, an hour it worked {habit}")
+    words = f"use at {cell.hour:02d}:00 UTC, an hour it worked {habit}"
+    if overrun:
+        words += ", running on from its usual hours"
+    return Evidence("hours", points, words)
 
 
 def _surprise(used: float, days: int) -> float:

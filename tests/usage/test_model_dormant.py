@@ -85,3 +85,27 @@ def test_an_issue_date_does_not_replace_a_key_s_own_use() -> None:
     alerts = detect_report(owner_then(24), issued={DEV.key_id: at(0, 0)}).alerts
     assert len(alerts) == 1
     assert "first use in 22 days" in alerts[0].reason
+
+
+# An office key with a settled habit: three weeks of working days, then away until day 35.
+SETTLED = replace(Habit(), key_id="key_TestDormantBack01")
+LAST_BEFORE_LEAVE = 18  # a Friday
+BACK_ON = 35  # a Monday, 17 days after it
+
+
+def test_an_owner_back_from_leave_at_the_key_s_own_hours_and_shape_is_not_flagged() -> None:
+    # Found by the sixth usage world: an engineer back from two weeks away, at the hours, on
+    # the model and with the requests of before, was flagged on most returns.
+    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
+    back = usage(SETTLED, [BACK_ON, BACK_ON + 1], seed=2)
+    assert detect(before + back) == []
+
+
+def test_a_stranger_on_a_settled_key_after_its_idle_spell_is_flagged() -> None:
+    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
+    nobody = replace(SETTLED, requests=0.0)
+    onset = at(BACK_ON, 3)
+    stranger = thief(onset, 4, model=SETTLED.model, requests=60)
+    alerts = detect(before + usage(nobody, [BACK_ON], seed=2, extra=stranger))
+    assert [a.start for a in alerts] == [onset]
+    assert f"first use in {BACK_ON - LAST_BEFORE_LEAVE} days" in alerts[0].reason
