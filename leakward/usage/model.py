@@ -5,7 +5,9 @@ buckets were fetched) are walked in time order; each is scored against the key's
 stood before that cell (history first, then the earlier records), then learned. Only cells of
 `records` can alert; consecutive alerting cells of a key become one `Alert` spanning them, with
 the strongest cell's score and every reason that moved. A key with too little past is not
-judged, and the report says why, so "no alert" never hides "not looked at".
+judged, and the report says why, so "no alert" never hides "not looked at". The one fact read
+across keys is a provider's outage (`outages`): what each key failed to send then, it may send
+in the hours after without alerting.
 
 The method is a robust per-key profile (medians, quantiles and shares of days, not means and
 standard deviations, which one launch day or one batch night would stretch), chosen over an
@@ -19,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from leakward.usage.cells import DAY, HOUR, Cell, bucket_of, cells_by_key, unique
+from leakward.usage.outages import Backlog, provider_gaps
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Figures, Profile
 from leakward.usage.records import Alert, UsageRecord
@@ -88,6 +91,8 @@ def detect_report(
     past = [r for r in unique(history) if bucket_of(r) not in fresh]
     judged_cells = cells_by_key(new, table)
     past_cells = cells_by_key(past, table)
+    every = [*judged_cells.values(), *past_cells.values()]
+    gaps = provider_gaps(cell for cells in every for cell in cells)
     alerts: list[Alert] = []
     judged: set[str] = set()
     waiting: dict[str, str] = {}
@@ -99,7 +104,10 @@ def detect_report(
         for cell in before:
             profile.learn(cell)
         since = issued.get(name[1])
-        scored = _walk(cells, profile, table, None if since is None else since // DAY)
+        since_day = None if since is None else since // DAY
+        spent = {cell.slot: cell.cost for cell in before + cells}
+        backlog = Backlog(gaps.get(name[0], frozenset()), spent)
+        scored = _walk(cells, profile, table, since_day, backlog)
         alerts.extend(_merge(scored))
         if any(item is not None for item in scored):
             judged.add(name[1])
@@ -122,10 +130,15 @@ class Judged:
 
 
 def _walk(
-    cells: list[Cell], profile: Profile, table: PriceTable, issued_day: int | None = None
+    cells: list[Cell],
+    profile: Profile,
+    table: PriceTable,
+    issued_day: int | None = None,
+    backlog: Backlog | None = None,
 ) -> list[Judged | None]:
     """Each cell judged (None when the key was not ready), learning as it goes; a key with no
-    use before its cells counts its first idle spell from `issued_day` when given.
+    use before its cells counts its first idle spell from `issued_day` when given, and what
+    it failed to send in a provider's outage from `backlog`.
 
     Points add up over consecutive cells, less an allowance each (a CUSUM): a modest oddity
     that lasts, such as a little extra use through several never-worked hours, builds to an
@@ -153,7 +166,10 @@ def _walk(
         if last_slot is None or cell.slot - last_slot > cell.grain:
             run_from_usual = profile.hours_away(cell.hour) == 0
         earlier = [r for _, r in recent]
-        found = evidence(cell, profile, figures, table, earlier, overrun=run_from_usual)
+        replayed = backlog.replayed(cell, profile, figures) if backlog else 0.0
+        found = evidence(
+            cell, profile, figures, table, earlier, overrun=run_from_usual, backlog=replayed
+        )
         if dormant is not None:
             dormant = _familiar(dormant, found, figures)
             found = sorted([*found, dormant], key=lambda e: -e.points)

@@ -99,13 +99,15 @@ def evidence(
     earlier: list[float],
     *,
     overrun: bool = False,
+    backlog: float = 0.0,
 ) -> list[Evidence]:
     """Every signal that moved for `cell`, strongest first; `overrun` when the cell carries on,
-    without a break, a run of use begun at one of the key's usual hours."""
+    without a break, a run of use begun at one of the key's usual hours; `backlog`, the part
+    of its cost that replays what a provider's outage kept the key from sending."""
     weight = _weight(cell, figures)
     found = [
-        _volume(cell, figures, earlier, moved_cost(cell, profile, figures, prices)),
-        _hours(cell, profile, figures, overrun) if cell.grain == HOUR else None,
+        _volume(cell, figures, earlier, moved_cost(cell, profile, figures, prices), backlog),
+        _hours(cell, profile, figures, overrun, backlog) if cell.grain == HOUR else None,
         _weekday(cell, profile, weight),
         _models(cell, profile, figures, prices),
         *_one_shape(
@@ -154,11 +156,14 @@ def moved_cost(cell: Cell, profile: Profile, figures: Figures, prices: PriceTabl
     return cost
 
 
-def _volume(cell: Cell, figures: Figures, earlier: list[float], cost: float) -> Evidence | None:
+def _volume(
+    cell: Cell, figures: Figures, earlier: list[float], cost: float, backlog: float = 0.0
+) -> Evidence | None:
     """Far above the usual for the hour, or a sudden surge over the hours just before it.
 
     A launch day lifts every hour of the day, so from its second hour on the hours before it are
     as busy and no surge shows; a thief's flood starts in the middle of ordinary hours."""
+    cost = max(cost - backlog, 0.0)
     ratio = cost / expected_cost(cell, figures)
     points = math.log2(ratio / VOLUME_FREE) if ratio > VOLUME_FREE else 0.0
     words = f"{ratio:.1f}× its usual cost for the {_grain(cell)}"
@@ -171,6 +176,8 @@ def _volume(cell: Cell, figures: Figures, earlier: list[float], cost: float) -> 
             points = math.log2(surge / free)
             words = f"a surge to {surge:.1f}× the hours just before it ({ratio:.1f}× its usual)"
     points, words = _within_bursts(cell, figures, cost, points, words)
+    if backlog > 0:
+        words += f" once ${backlog:.2f} of backlog from the provider's outage is left out"
     # Few requests make ragged ratios: a cell smaller than the key's median one, or one of a few
     # dozen requests, counts less.
     size = min(1.0, cell.cost / figures.cost_typical) if figures.cost_typical > 0 else 1.0
@@ -195,7 +202,9 @@ def _within_bursts(
     return allowed, f"{words}, {over:.1f}× its own bursts at this hour"
 
 
-def _hours(cell: Cell, profile: Profile, figures: Figures, overrun: bool) -> Evidence | None:
+def _hours(
+    cell: Cell, profile: Profile, figures: Figures, overrun: bool, backlog: float
+) -> Evidence | None:
     # Measured in tokens, not dollars: a thief on the key's cheapest model is as much use.
     weight = 1.0
     if figures.tokens_typical > 0:
@@ -211,7 +220,9 @@ def _hours(cell: Cell, profile: Profile, figures: Figures, overrun: bool) -> Evi
     near = profile.hours_away(cell.hour) <= NEAR_HOURS
     overrun = overrun and near and profile.hours_until_usual(cell.hour) > NEAR_HOURS
     discount = (OVERRUN_DISCOUNT if overrun else NEAR_DISCOUNT) if near else 1.0
-    points = min(surprise, 4.0) * weight * discount
+    # A backlog replayed after an outage spills past its usual hours: that part is the owner's.
+    owner = min(backlog / cell.cost, 1.0) if cell.cost > 0 else 0.0
+    points = min(surprise, 4.0) * weight * discount * (1.0 - owner)
     habit = f"never in {days} days" if own == 0 else f"on {used:g} of {days} days"
     words = f"use at {cell.hour:02d}:00 UTC, an hour it worked {habit}"
     if overrun:
