@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_setup import built_once
 from tests.source_tree import ROOT, module_files
 
 GENERIC_NAMES = ("rules", "registry", "scanner", "rotators", "webhooks")
@@ -37,9 +38,7 @@ def tracked_copy(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
+def _build_wheel(work: Path) -> None:
     source = tracked_copy(work / "source")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), source],
@@ -48,6 +47,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert built.returncode == 0, built.stdout + built.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per session, for this module and tests/test_base_install.py alike."""
+    work = built_once(tmp_path_factory, "wheel", _build_wheel)
     [path] = (work / "dist").glob("leakward-*.whl")
     return path
 
