@@ -10,11 +10,13 @@ from __future__ import annotations
 import subprocess
 import tomllib
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from leakward.core.extras import EXTRA_OF
+from tests.shared_setup import built_once
 from tests.source_tree import ROOT
 from tests.test_packaging import wheel  # noqa: F401 - the built wheel, shared with its module
 
@@ -44,20 +46,27 @@ def test_the_extras_table_and_pyproject_agree() -> None:
         assert name in _requirement_names(extras[extra]), f"{name} is not in leakward[{extra}]"
 
 
+def _install(built: Path) -> Callable[[Path], None]:
+    def install(where: Path) -> None:
+        venv.create(where, with_pip=True)
+        pip = [where / "bin" / "python", "-m", "pip", "install", "-q"]
+        installed = subprocess.run(
+            [*pip, "--disable-pip-version-check", str(built)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+        assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    return install
+
+
 @pytest.fixture(scope="module")
 def base_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    where = tmp_path_factory.mktemp("base-env") / "venv"
-    venv.create(where, with_pip=True)
-    python = where / "bin" / "python"
-    installed = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    return python
+    """The venv's python; built once per session, even when xdist splits this module."""
+    where = built_once(tmp_path_factory, "base-env", _install(wheel))
+    return where / "bin" / "python"
 
 
 def test_the_base_install_brings_no_database_cloud_sdk_or_server(base_env: Path) -> None:
