@@ -41,6 +41,8 @@ class _Base:
 
     data: bytes
     spanned: list[Spanned] | None
+    # Where its entry starts in the lone pack, or 0 (sources.pack_offsets).
+    offset: int = 0
 
 
 class _BlobScanner:
@@ -107,7 +109,7 @@ class _BlobScanner:
             self._found(blob, data, scan_whole(self._matcher, data, _origin(blob)))
             return
         if self._pending[blob.oid]:
-            self.bases[blob.oid] = _Base(data, None)
+            self.bases[blob.oid] = _Base(data, None, blob.offset)
         self._batch.append((blob, data))
         self._batched.add(blob.oid)
         self._batch_bytes += len(data)
@@ -127,7 +129,7 @@ class _BlobScanner:
 
     def _found(self, blob: Blob, data: bytes, spanned: list[Spanned]) -> None:
         if self._pending[blob.oid]:
-            self.bases[blob.oid] = _Base(data, spanned)
+            self.bases[blob.oid] = _Base(data, spanned, blob.offset)
         if spanned:
             self.results.findings[blob.oid] = [item.finding for item in spanned]
 
@@ -151,14 +153,17 @@ def scan_blobs(task: tuple[str, BlobTable]) -> BlobResults:
     blobs = table.blobs()
     matcher, options = worker_matcher()
     pending = Counter(blob.base for blob in blobs if blob.base)
-    packs = PackReader(Path(git_dir))
+    packs = PackReader(Path(git_dir), table.pack)
     scanner = _BlobScanner(matcher, options, pending)
     # Blobs a pack stores whole are inflated here; the rest stream from cat-file, in order.
     streamed = read_blobs(Path(git_dir), [b.oid for b in blobs if not b.base and not b.stored])
     unread: list[Blob] = []
     for blob in blobs:
         if not blob.base:
-            data = packs.whole(blob.oid, blob.stored) if blob.stored else next(streamed)[1]
+            if blob.stored:
+                data = packs.whole(blob.oid, blob.stored, blob.offset, blob.size)
+            else:
+                data = next(streamed)[1]
             if data is None and blob.stored:
                 unread.append(blob)  # loose, or damaged in its pack: cat-file reads it
             else:
@@ -166,12 +171,13 @@ def scan_blobs(task: tuple[str, BlobTable]) -> BlobResults:
             continue
         base = scanner.base_of(blob)
         delta = content = None
+        place = (blob.offset, base.offset, blob.size) if base and blob.offset else None
         if base and blob.compare:
-            delta = packs.delta(blob.oid, blob.base, base.data)
+            delta = packs.delta(blob.oid, blob.base, base.data, place)
             content = delta.content if delta else None
         elif base:
             # Scanned whole: only the bytes are needed, not which ranges are copies.
-            content = packs.rebuilt(blob.oid, blob.base, base.data)
+            content = packs.rebuilt(blob.oid, blob.base, base.data, place)
         if content is not None:
             scanner.scan(blob, content, base, delta)
         else:

@@ -30,7 +30,9 @@ class BlobTable:
         "_path_numbers",
         "bases",
         "compare",
+        "offsets",
         "oids",
+        "pack",
         "path_ids",
         "paths",
         "sizes",
@@ -44,6 +46,9 @@ class BlobTable:
         self.oids = bytearray()
         self.sizes = array("Q")
         self.stored = array("Q")
+        # Where each blob's entry starts in the pack named `pack`, or 0 (sources.pack_offsets).
+        self.offsets = array("Q")
+        self.pack = ""
         self.bases = array("i")
         self.compare = bytearray()
         # Each distinct path once: a million blobs of a history share far fewer paths.
@@ -57,11 +62,11 @@ class BlobTable:
     def __getstate__(self) -> tuple[object, ...]:
         # Sent to a worker without the path lookup, which only appending needs.
         columns = (self.oids, self.sizes, self.stored, self.bases, self.compare, self.path_ids)
-        return (self.width, self.paths, *columns)
+        return (self.width, self.paths, *columns, self.offsets, self.pack)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
         self.width, self.paths, self.oids, self.sizes, self.stored, self.bases = state[:6]  # type: ignore[assignment]
-        self.compare, self.path_ids = state[6:]  # type: ignore[assignment]
+        self.compare, self.path_ids, self.offsets, self.pack = state[6:]  # type: ignore[assignment]
         self._path_numbers = {path: n for n, path in enumerate(self.paths)}
 
     def append(
@@ -72,11 +77,13 @@ class BlobTable:
         base: int = NO_BASE,
         compare: bool = False,
         stored: int = 0,
+        offset: int = 0,
     ) -> None:
         """Adds a blob by its binary id; `base` is the position of its base in this table."""
         self.oids += oid
         self.sizes.append(size)
         self.stored.append(stored)
+        self.offsets.append(offset)
         self.bases.append(base)
         self.compare.append(compare)
         self.path_ids.append(self.path_number(path))
@@ -90,11 +97,17 @@ class BlobTable:
         return number
 
     def adopt(
-        self, oids: bytearray, sizes: array[int], stored: array[int], compare: bytearray
+        self,
+        oids: bytearray,
+        sizes: array[int],
+        stored: array[int],
+        offsets: array[int],
+        compare: bytearray,
     ) -> None:
         """Takes these columns as its own, without copies: blobs numbered by `path_ids`
         already, none with a base yet. For a table built in place of another's columns."""
         self.oids, self.sizes, self.stored, self.compare = oids, sizes, stored, compare
+        self.offsets = offsets
         self.bases = array("i", [NO_BASE]) * len(sizes)
 
     def oid(self, n: int) -> str:
@@ -112,6 +125,7 @@ class BlobTable:
             None if base == NO_BASE else self.oid(base),
             bool(self.compare[n]),
             self.stored[n],
+            self.offsets[n],
         )
 
     def blobs(self) -> list[Blob]:
@@ -121,7 +135,15 @@ class BlobTable:
         step = 2 * self.width
         hexes = [ids[at : at + step] for at in range(0, len(ids), step)]
         paths = self.paths
-        columns = zip(self.path_ids, self.sizes, self.bases, self.compare, self.stored, strict=True)
+        columns = zip(
+            self.path_ids,
+            self.sizes,
+            self.bases,
+            self.compare,
+            self.stored,
+            self.offsets,
+            strict=True,
+        )
         return [
             Blob(
                 hexes[n],
@@ -130,8 +152,9 @@ class BlobTable:
                 None if base == NO_BASE else hexes[base],
                 bool(compare),
                 stored,
+                offset,
             )
-            for n, (path, size, base, compare, stored) in enumerate(columns)
+            for n, (path, size, base, compare, stored, offset) in enumerate(columns)
         ]
 
     def total_size(self) -> int:
@@ -141,6 +164,7 @@ class BlobTable:
         """The blobs at `positions`, in that order. A base kept is one listed earlier in the
         selection: a cycle (two packs disagreeing on bases) or a base left out is read whole."""
         part = BlobTable(self.width)
+        part.pack = self.pack
         placed: dict[int, int] = {}
         width = self.width
         for n in positions:
@@ -152,6 +176,7 @@ class BlobTable:
                 base,
                 bool(self.compare[n]),
                 self.stored[n],
+                self.offsets[n],
             )
             placed[n] = len(part) - 1
         return part

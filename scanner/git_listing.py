@@ -15,6 +15,11 @@ from collections.abc import Iterable
 from leakward.scanner.git_blob_table import NO_BASE, BlobTable
 from leakward.scanner.git_delta import worth_comparing
 from leakward.scanner.models import Skipped
+from leakward.scanner.sources.git import PackListing
+
+# Blobs whose offsets are checked against the pack's index, spread over the listing: with the
+# sizes filling the pack exactly, they show the listing ran in the pack's order.
+_OFFSET_SAMPLES = 16
 
 # Every delta whose base is a blob is rebuilt from that base, held in memory, rather than piped
 # from cat-file. Once only deltas under 1/20 of their blob were (Python applying a big delta's
@@ -26,7 +31,9 @@ from leakward.scanner.models import Skipped
 
 class Listed:
     """The object listing's blobs as columns, before they are named: how each is read (see
-    the note above). `bases` holds each one's delta base id, or zero bytes."""
+    the note above). `bases` holds each one's delta base id, or zero bytes; `offsets` where
+    each one's entry starts in the pack named `pack`, or all zeros when that is not known
+    (sources.pack_offsets)."""
 
     def __init__(self) -> None:
         self.width = 20
@@ -34,22 +41,46 @@ class Listed:
         self.bases = bytearray()
         self.sizes = array("Q")
         self.stored = array("Q")
+        self.offsets = array("Q")
         self.compare = bytearray()
+        self.pack = ""
 
     def __len__(self) -> int:
         return len(self.sizes)
 
     @classmethod
-    def read(cls, rows: Iterable[tuple[str, int, int, str | None]]) -> Listed:
+    def read(
+        cls,
+        rows: Iterable[tuple[str, int, int, str | None, int]],
+        listing: PackListing | None = None,
+    ) -> Listed:
+        """The rows' blobs; their offsets are kept if `listing`, which gave the rows, finds
+        they hold for a sample of them (PackListing.offsets_hold)."""
         listed = cls()
-        for oid, size, stored, base in rows:
+        for oid, size, stored, base, offset in rows:
             listed.width = len(oid) // 2
             listed.oids += bytes.fromhex(oid)
             listed.bases += bytes.fromhex(base) if base else bytes(listed.width)
             listed.sizes.append(size)
             listed.stored.append(stored if base is None else 0)
+            listed.offsets.append(offset)
             listed.compare.append(worth_comparing(size, stored))
+        if listing is not None and len(listed) and listing.offsets_hold(listed._samples()):
+            listed.pack = listing.pack
+        else:
+            listed.offsets = array("Q", bytes(8 * len(listed)))
         return listed
+
+    def _samples(self) -> list[tuple[bytes, int]]:
+        """(binary id, offset) of _OFFSET_SAMPLES blobs spread from the first to the last."""
+        last, width = len(self) - 1, self.width
+        picked = sorted({n * last // (_OFFSET_SAMPLES - 1) for n in range(_OFFSET_SAMPLES)})
+        # A loose blob has no offset to check (git lists loose objects first).
+        return [
+            (bytes(self.oids[n * width : (n + 1) * width]), self.offsets[n])
+            for n in picked
+            if self.offsets[n]
+        ]
 
 
 def merged(
@@ -92,12 +123,14 @@ def merged(
         listed.oids[kept * width : (kept + 1) * width] = oid
         listed.sizes[kept] = size
         listed.stored[kept] = listed.stored[n]
+        listed.offsets[kept] = listed.offsets[n]
         listed.compare[kept] = listed.compare[n]
         table.path_ids.append(table.path_number(name))
         kept += 1
     del listed.oids[kept * width :], listed.sizes[kept:], listed.stored[kept:]
-    del listed.compare[kept:]
-    table.adopt(listed.oids, listed.sizes, listed.stored, listed.compare)
+    del listed.offsets[kept:], listed.compare[kept:]
+    table.adopt(listed.oids, listed.sizes, listed.stored, listed.offsets, listed.compare)
+    table.pack = listed.pack
     empty = bytes(width)
     for position, n in enumerate(rows):
         base = bytes(listed.bases[n * width : (n + 1) * width])

@@ -178,7 +178,7 @@ def _scan_history(
     # listing is read into columns (the blobs are held so until the end: git_blob_table).
     with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
         reaching = walker.submit(repo.reachable_blobs, revs)
-        listed = Listed.read(listing.rows())
+        listed = Listed.read(listing.rows(), listing)
         # Built (or loaded from its cache) while git still walks, not after it: the workers
         # fork from this process and inherit it.
         matcher_for(ruleset, options)

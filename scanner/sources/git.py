@@ -26,6 +26,7 @@ import git
 from leakward.core.errors import SourceError
 from leakward.scanner.sources.git_command import BackgroundGit, git_at
 from leakward.scanner.sources.git_log_runs import LogRun, LogRuns
+from leakward.scanner.sources.pack_offsets import PACK_HEADER, lone_pack, offsets_hold
 
 ZERO_OID = "0" * 40
 # A full object name, SHA-1 or SHA-256: what git prints, never an abbreviation or a ref name.
@@ -57,6 +58,9 @@ class Blob:
     # Bytes it takes on disk when git stores it whole (`%(objectsize:disk)`): 0 for a delta, or
     # when unknown.
     stored: int = 0
+    # Where its entry starts in the lone pack its scan was listed from (sources.pack_offsets);
+    # 0 when unknown.
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +328,10 @@ class PackListing(BackgroundGit):
     it ends git if the rows were never read."""
 
     def __init__(self, git_dir: Path) -> None:
+        # Looked at before git lists: an object added meanwhile makes the sizes overrun the pack.
+        self._lone = lone_pack(git_dir)
+        self._end = PACK_HEADER
+        self._width = 0
         super().__init__(
             [
                 *git_at(git_dir, in_pack_order=True),
@@ -335,26 +343,51 @@ class PackListing(BackgroundGit):
             ]
         )
 
-    def rows(self) -> Iterator[tuple[str, int, int, str | None]]:
-        """(oid, size, bytes on disk, delta base or None) of each blob, once git has finished."""
+    def rows(self) -> Iterator[tuple[str, int, int, str | None, int]]:
+        """(oid, size, bytes on disk, delta base or None, offset) of each blob, once git has
+        finished. The offset is where the entry starts if the store is one pack listed in its
+        own order, from the sizes of every entry before it; `offsets_hold` says if it is."""
         status = self._finished()
         if status != 0:
             raise SourceError(
                 f"git cat-file failed: {self._last_error() or f'exit status {status}'}",
                 "check that the repository is intact (`git fsck`)",
             )
+        at = PACK_HEADER
+        # The loose objects come first, at no offset; the pack's entries then follow one another.
+        loose = self._lone[1] if self._lone is not None else 0
         for line in self._out:
-            if not line.startswith(b"blob "):
-                continue  # trees, commits and tags: most of the lines
             parts = line.rstrip(b"\n").split(b" ")
-            if len(parts) == 5:
+            if len(parts) != 5:
+                continue
+            disk = int(parts[3])
+            if parts[0] == b"blob":
                 base = parts[4].decode()
                 yield (
                     parts[1].decode(),
                     int(parts[2]),
-                    int(parts[3]),
+                    disk,
                     None if base == ZERO_OID else base,
+                    0 if loose else at,
                 )
+                self._width = len(parts[1]) // 2
+            if loose:
+                loose -= 1
+            else:
+                at += disk  # trees, commits and tags too: most of the entries
+        self._end = at
+
+    def offsets_hold(self, samples: Sequence[tuple[bytes, int]]) -> bool:
+        """Whether the rows' offsets are where their entries start (sources.pack_offsets), as
+        the pack's index says for `samples` (binary id, offset) of them; once rows are read."""
+        if self._lone is None or not self._width:
+            return False
+        return offsets_hold(self._lone[0], self._end, self._width, samples)
+
+    @property
+    def pack(self) -> str:
+        """The lone pack's name, which held offsets are in."""
+        return self._lone[0].stem if self._lone is not None else ""
 
 
 def _blocks(stream: IO[bytes]) -> Iterator[bytes]:

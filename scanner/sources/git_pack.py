@@ -17,7 +17,7 @@ from __future__ import annotations
 import mmap
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import isqrt
 from pathlib import Path
@@ -42,6 +42,8 @@ _READ = 4 * 1024
 
 # (start, end, source): blob bytes [start, end) are base bytes [source, source + end - start).
 Copy = tuple[int, int, int]
+# Where a delta and its base start in the lone pack (sources.pack_offsets), and the blob's size.
+Place = tuple[int, int, int] | None
 _Read = TypeVar("_Read")
 
 
@@ -59,6 +61,7 @@ class Delta:
 
 class _Pack:
     def __init__(self, idx_path: Path) -> None:
+        self.name = idx_path.stem
         with idx_path.open("rb") as handle:
             self._idx = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         with idx_path.with_suffix(".pack").open("rb") as handle:
@@ -142,9 +145,9 @@ class _Pack:
             value = struct.unpack(">Q", self._idx[at : at + 8])[0]
         return value
 
-    def whole_at(self, offset: int, stored: int) -> bytes | None:
+    def whole_at(self, offset: int, stored: int, expected: int = -1) -> bytes | None:
         """The blob stored whole at `offset` in `stored` bytes (header included); None when the
-        entry is a delta or not a blob."""
+        entry is a delta or not a blob, or not of the `expected` size when one is given."""
         pack = self._pack
         byte = pack[offset]
         kind = (byte >> 4) & 7
@@ -155,28 +158,33 @@ class _Pack:
             at += 1
             size |= (byte & 0x7F) << shift
             shift += 7
-        if kind != _BLOB:
+        if kind != _BLOB or expected not in (-1, size):
             return None
         data = zlib.decompress(self._view[at : offset + stored], bufsize=max(size, 1))
         if len(data) != size:
             raise ValueError("blob inflates to another size than its header says")
         return data
 
-    def delta_at(self, offset: int, base_oid: bytes, base: bytes | None) -> Delta | None:
+    def delta_at(
+        self, offset: int, base_oid: bytes, base: bytes | None, base_offset: int = 0
+    ) -> Delta | None:
         """The delta stored at `offset`, or None unless it is a delta of `base_oid`: another
         pack may hold the same blob against another base, and copies only make sense against
         the base they were computed from."""
-        data = self._delta_bytes(offset, base_oid)
+        data = self._delta_bytes(offset, base_oid, base_offset)
         return None if data is None else parse_delta(data, base)
 
-    def rebuilt_at(self, offset: int, base_oid: bytes, base: bytes) -> bytes | None:
+    def rebuilt_at(
+        self, offset: int, base_oid: bytes, base: bytes, base_offset: int = 0
+    ) -> bytes | None:
         """The blob stored at `offset` as a delta of `base_oid`, rebuilt from `base`; None
         unless it is stored so."""
-        data = self._delta_bytes(offset, base_oid)
+        data = self._delta_bytes(offset, base_oid, base_offset)
         return None if data is None else apply_delta(data, base)
 
-    def _delta_bytes(self, offset: int, base_oid: bytes) -> bytes | None:
-        """The inflated instructions of the delta of `base_oid` at `offset`, or None."""
+    def _delta_bytes(self, offset: int, base_oid: bytes, base_offset: int = 0) -> bytes | None:
+        """The inflated instructions of the delta of `base_oid` at `offset`, or None.
+        `base_offset` is where the base's entry starts when known, else the index is asked."""
         pack = self._pack
         byte = pack[offset]
         kind = (byte >> 4) & 7
@@ -192,7 +200,7 @@ class _Pack:
                 byte = pack[at]
                 at += 1
                 distance = ((distance + 1) << 7) | (byte & 0x7F)
-            if self.offset(base_oid) != offset - distance:
+            if (base_offset or self.offset(base_oid)) != offset - distance:
                 return None
         elif kind == _REF_DELTA:
             if pack[at : at + _OID_BYTES] != base_oid:
@@ -316,13 +324,19 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 
 
 class PackReader:
-    """Blobs stored whole, and delta instructions of the others, in a repository's packs."""
+    """Blobs stored whole, and delta instructions of the others, in a repository's packs.
 
-    def __init__(self, git_dir: Path) -> None:
+    `lone` names the pack (its file name without suffix) that blobs' known offsets are in
+    (sources.pack_offsets): a blob given its offset is read there with no search of the index;
+    one that does not read as expected there is looked up as any other."""
+
+    def __init__(self, git_dir: Path, lone: str = "") -> None:
         self._git_dir = git_dir
+        self._lone = lone
         # Mapped at the first lookup: a range scan, whose blobs carry neither a stored size nor
         # a base, never needs them.
         self._opened: list[_Pack] | None = None
+        self._placed: _Pack | None = None
 
     def _packs(self) -> list[_Pack]:
         if self._opened is None:
@@ -332,31 +346,67 @@ class PackReader:
                     self._opened.append(_Pack(idx_path))
                 except (OSError, ValueError):
                     continue  # an unreadable pack only means its blobs come from cat-file
+            self._placed = next((p for p in self._opened if self._lone == p.name), None)
         return self._opened
 
-    def whole(self, oid: str, stored: int) -> bytes | None:
+    def whole(self, oid: str, stored: int, offset: int = 0, size: int = 0) -> bytes | None:
         """The content of `oid` when a pack stores it whole in `stored` bytes (as git's
-        `%(objectsize:disk)` gave them), inflated here: no cat-file, no pipe. None otherwise."""
+        `%(objectsize:disk)` gave them), inflated here: no cat-file, no pipe. None otherwise.
+        With its `offset` in the lone pack, read there if it inflates to its `size`."""
         if stored <= 0:
             return None
-        return self._first(oid, lambda pack, offset: pack.whole_at(offset, stored))
+        if offset:
+            found = self._placed_read(size, len, lambda pack: pack.whole_at(offset, stored, size))
+            if found is not None:
+                return found
+        return self._first(oid, lambda pack, at: pack.whole_at(at, stored))
 
-    def delta(self, oid: str, base_oid: str, base: bytes | None = None) -> Delta | None:
+    def delta(
+        self, oid: str, base_oid: str, base: bytes | None = None, place: Place = None
+    ) -> Delta | None:
         """The copies making up `oid` from `base_oid`, and with `base` (that object's bytes) the
         blob rebuilt; None when no pack here stores it as a delta of that base."""
         raw_base = bytes.fromhex(base_oid)
         if len(raw_base) != _OID_BYTES:
             return None
+        if place is not None:
+            at, base_at, size = place
+            placed = self._placed_read(
+                size, _delta_size, lambda pack: pack.delta_at(at, raw_base, base, base_at)
+            )
+            if placed is not None:
+                return placed
         return self._first(oid, lambda pack, offset: pack.delta_at(offset, raw_base, base))
 
-    def rebuilt(self, oid: str, base_oid: str, base: bytes) -> bytes | None:
+    def rebuilt(self, oid: str, base_oid: str, base: bytes, place: Place = None) -> bytes | None:
         """`oid` rebuilt from `base` (the bytes of `base_oid`) when a pack here stores it as a
         delta of that base; None otherwise. `delta` without the copies: cheaper, for a blob
         that will be scanned whole."""
         raw_base = bytes.fromhex(base_oid)
         if len(raw_base) != _OID_BYTES:
             return None
+        if place is not None:
+            at, base_at, size = place
+            placed = self._placed_read(
+                size, len, lambda pack: pack.rebuilt_at(at, raw_base, base, base_at)
+            )
+            if placed is not None:
+                return placed
         return self._first(oid, lambda pack, offset: pack.rebuilt_at(offset, raw_base, base))
+
+    def _placed_read(
+        self, size: int, size_of: Callable[[_Read], int], read: Callable[[_Pack], _Read | None]
+    ) -> _Read | None:
+        """What `read` finds in the lone pack, if it is `size` bytes long: a check that an
+        offset added up from the listing is the entry of the blob it was given for."""
+        self._packs()
+        if self._placed is None:
+            return None
+        try:
+            found = read(self._placed)
+        except (ValueError, IndexError, zlib.error):
+            return None
+        return found if found is not None and size_of(found) == size else None
 
     def _first(self, oid: str, read: Callable[[_Pack, int], _Read | None]) -> _Read | None:
         """What `read` finds at `oid`'s entry in the first pack where it finds something."""
@@ -374,3 +424,13 @@ class PackReader:
             if found is not None:
                 return found
         return None
+
+
+def _delta_size(delta: Delta) -> int:
+    return delta.size
+
+
+def index_offsets(pack: Path, oids: Sequence[bytes]) -> list[int | None]:
+    """Where the index of `pack` puts each of `oids` (None: not in it)."""
+    found = _Pack(pack.with_suffix(".idx"))
+    return [found.offset(oid) for oid in oids]
