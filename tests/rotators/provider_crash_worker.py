@@ -1,18 +1,15 @@
 """Run one rotation through a real provider rotator, for the provider crash matrix to SIGKILL.
 
-Usage: python -m tests.rotators.provider_crash_worker DB_URL STATE_DIR KEY_ID POLICY CRASH_POINT
-    < LEAKED_VALUE
-The rotator reads its fake provider's URL and admin credential from the environment (its own
-`from_environment`); CRASH_POINT ("after:issued") is where the pipeline's fault hook kills this
-process (tests/rotators/crash_points.py). The leaked value comes on stdin so it never shows in a
-process listing. The consumers' store and the notifier are files in STATE_DIR, so the test
-process sees what this one delivered and sent.
+`main` runs in a worker process (tests/rotators/warm_workers.py). The rotator reads its fake
+provider's URL and admin credential from the environment (its own `from_environment`); the
+crash point ("after:issued") is where the pipeline's fault hook kills the worker
+(tests/rotators/crash_points.py). The consumers' store and the notifier are files in the state
+directory, so the test process sees what the worker delivered and sent.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -48,13 +45,9 @@ def build_pipeline(
     )
 
 
-def main(db_url: str, state: str, key_id: str, policy: str, crash_at: str) -> None:
+def main(db_url: str, state: str, key_id: int, policy: str, crash_at: str, leaked: str) -> None:
     registry = Registry.open(db_url, pepper=PEPPER, migrate=False)
-    key = registry.get_key(int(key_id))
+    key = registry.get_key(key_id)
     leak = registry.list_leaks()[0]
     pipeline = build_pipeline(registry, key.provider, Path(state), os.environ, kill_at(crash_at))
-    pipeline.rotate(key.id, policy=policy, leak_id=leak.id, secret=Secret(sys.stdin.read()))
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    pipeline.rotate(key.id, policy=policy, leak_id=leak.id, secret=Secret(leaked))

@@ -18,11 +18,10 @@ it must stop, say why and what to do, and record the lost token's lifetime.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -39,11 +38,9 @@ from tests.fakes.xai import TEAM as XAI_TEAM
 from tests.rotators.crash_case import ProviderCase
 from tests.rotators.crash_providers import CASES, GCP_ACCOUNT
 from tests.rotators.fakes import FakeNotifier
-from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
+from tests.rotators.provider_crash_worker import PEPPER, build_pipeline, main
 from tests.rotators.test_provider_crash_matrix import (
     OWNER,
-    ROOT,
-    WORKER,
     _isolated_environment,
     migrated_sqlite,
     recorded_as_expiring,
@@ -51,6 +48,7 @@ from tests.rotators.test_provider_crash_matrix import (
     resume_and_check,
     sqlite_url,
 )
+from tests.rotators.warm_workers import TIMEOUT, start, wait_for_kill
 
 __all__ = ["_isolated_environment", "migrated_sqlite", "sqlite_url"]
 
@@ -163,13 +161,15 @@ def crash_inside(
     policy: str = REISSUE_FIRST,
 ) -> None:
     """Run the rotation in a worker that the fake kills once it has done `call`."""
-    worker: list[subprocess.Popen[str]] = []
+    worker: list[BaseProcess] = []
     started = threading.Event()
 
     def kill() -> None:  # in the fake's handler thread, before the answer is written
-        started.wait(30)
-        worker[0].send_signal(signal.SIGKILL)
-        worker[0].wait(30)
+        started.wait(TIMEOUT)
+        worker[0].kill()
+        # Until the worker is dead and reaped: its sentinel is ready then (not read here, so the
+        # test's own wait still gets the exit status).
+        wait([worker[0].sentinel], TIMEOUT)
 
     fake.fail_next(  # type: ignore[attr-defined]
         call.path,
@@ -180,20 +180,11 @@ def crash_inside(
         then=kill,
         body_contains=call.body,
     )
-    args = [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy, "none"]
-    process = subprocess.Popen(
-        args,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        text=True,
-    )
-    worker.append(process)
+    log = state.parent / "worker.log"
+    args = (db_url, str(state), entry, policy, "none", value)
+    worker.append(start(main, args, {**os.environ, **env}, log))
     started.set()
-    _, stderr = process.communicate(value, timeout=60)
-    assert process.returncode == -signal.SIGKILL, stderr[-3000:]
+    wait_for_kill(worker[0], log)
     assert fake.unserved() == 0  # type: ignore[attr-defined]
 
 

@@ -7,9 +7,7 @@ exactly one notice.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 import pytest
@@ -17,12 +15,12 @@ import pytest
 from leakward.registry import rotations as log
 from leakward.registry.rotation_state import RotationStatus
 from tests.registry.conftest import _isolated_environment, db_url, postgres_url
+from tests.rotators.crash_worker import main
 from tests.rotators.pipeline_world import open_world
 from tests.rotators.test_pipeline import assert_rotated
+from tests.rotators.warm_workers import run_until_killed
 
 __all__ = ["_isolated_environment", "db_url", "postgres_url"]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 REISSUE_FIRST_POINTS = [
     *(f"after:{step}" for step in ("verified", "issued", "delivered", "tested")),
@@ -47,15 +45,9 @@ def test_resume_after_a_kill_at_any_step_boundary(
 ) -> None:
     state = tmp_path / "state"
     open_world(db_url, state).registry.close()
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.rotators.crash_worker", db_url, str(state), policy, crash_at],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    run_until_killed(
+        main, (db_url, str(state), policy, crash_at), os.environ, tmp_path / "worker.log"
     )
-    assert done.returncode == -signal.SIGKILL, done.stderr
     world = open_world(db_url, state, create=False)
     try:
         (interrupted,) = log.list_rotations(world.registry.engine)

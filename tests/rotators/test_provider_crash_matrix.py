@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,13 +40,12 @@ from tests.registry.conftest import _isolated_environment, postgres_url
 from tests.rotators.crash_case import Planted, ProviderCase
 from tests.rotators.crash_providers import CASES
 from tests.rotators.fakes import FakeNotifier, FakeStore
-from tests.rotators.provider_crash_worker import PEPPER, build_pipeline
+from tests.rotators.provider_crash_worker import PEPPER, build_pipeline, main
 from tests.rotators.test_pipeline_providers import assert_nowhere
+from tests.rotators.warm_workers import run_until_killed
 
 __all__ = ["_isolated_environment", "postgres_url"]
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKER = "tests.rotators.provider_crash_worker"
 OWNER = Owner("owner@example.test", name="Owner")
 CONSUMERS = ("vault:secret/app#key", "vault:secret/worker#key")
 LEAKED_AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -133,17 +129,8 @@ def crash(
     policy: str,
 ) -> None:
     env = {**os.environ, **environ}
-    done = subprocess.run(
-        [sys.executable, "-m", WORKER, db_url, str(state), str(entry), policy, crash_at],
-        input=value,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == -signal.SIGKILL, done.stderr[-3000:]
+    args = (db_url, str(state), entry, policy, crash_at, value)
+    run_until_killed(main, args, env, state.parent / "worker.log")
 
 
 def recorded_as_expiring(actions: tuple[str, ...], lifetime: timedelta) -> str:
