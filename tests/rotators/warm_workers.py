@@ -25,13 +25,15 @@ from tests.rotators.crash_providers import CASES
 ROOT = Path(__file__).resolve().parents[2]
 # What the workers import, the server imports once and every worker inherits: the workers, the
 # rotator module of every provider they rotate (its SDK with it), and httpx's transport (which
-# httpx imports only when a client is built).
+# httpx imports only when a client is built), and pytest: multiprocessing runs the parent's main
+# script again in each worker, and when pytest runs in one process its script is that.
 PRELOAD = [
     "tests.rotators.provider_crash_worker",
     "tests.rotators.crash_worker",
     *sorted({PROVIDERS[case.provider].rotator.partition(":")[0] for case in CASES}),
     "httpcore",
     "certifi",
+    "pytest",
 ]
 TIMEOUT = 60.0
 
@@ -56,7 +58,8 @@ def wait_for_kill(process: BaseProcess, log: Path) -> None:
         process.kill()
         process.join()
         raise AssertionError(f"the worker was still running after {TIMEOUT:.0f} s")
-    assert process.exitcode == -signal.SIGKILL, log.read_text()[-3000:]
+    said = log.read_text()[-3000:] if log.exists() else "(nothing: it died before it ran)"
+    assert process.exitcode == -signal.SIGKILL, f"exit code {process.exitcode}: {said}"
 
 
 def run_until_killed(
