@@ -38,7 +38,6 @@ PRELOAD = [
 TIMEOUT = 60.0
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(PRELOAD)
 
 
 def start(
@@ -46,13 +45,17 @@ def start(
 ) -> BaseProcess:
     """Start `main(*args)` in a warm worker with environment `env` (whole, as `subprocess` takes
     it) in the repository root; its stdout and stderr go to `log`."""
+    # The fork server is one per process, shared with leakward's job budget (queues/budget.py),
+    # and preloads what was set last before it started. Set at each start, since a budget sets its
+    # own: after one started the server, workers import the rest themselves (slower, same test).
+    _CONTEXT.set_forkserver_preload(PRELOAD)
     process = _CONTEXT.Process(target=_enter, args=(main, args, dict(env), str(log)), daemon=True)
     process.start()
     return process
 
 
 def wait_for_kill(process: BaseProcess, log: Path) -> None:
-    """Wait for the worker to end, and fail unless its own SIGKILL ended it."""
+    """Wait for the worker to end, and fail unless a SIGKILL ended it."""
     process.join(TIMEOUT)
     if process.exitcode is None:
         process.kill()
