@@ -11,6 +11,7 @@ import pytest
 from leakward.rotators.stores.github_actions import github_client
 from tests.fakes import github_actions
 from tests.fakes.fixtures import *  # noqa: F403 (pytest finds fixtures by name)
+from tests.rotators.warm_workers import stop_server
 
 
 @pytest.fixture
@@ -25,3 +26,11 @@ def gh_client(github: github_actions.FakeGitHubActions) -> Iterator[httpx.Client
     with github_client(env) as client:
         client.timeout = httpx.Timeout(1.0)
         yield client
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_fork_server_outlives_its_module() -> Iterator[None]:
+    """The crash suites' warm workers leave a fork server behind; a later module's workers must
+    not be forked from it (see `stop_server`)."""
+    yield
+    stop_server()

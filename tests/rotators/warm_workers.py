@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Mapping
+from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -70,6 +71,18 @@ def run_until_killed(
 ) -> None:
     """Run `main(*args)` in a warm worker and fail unless it killed itself (see `start`)."""
     wait_for_kill(start(main, args, env, log), log)
+
+
+def stop_server() -> None:
+    """Stop this process's fork server, if one runs, so the next user starts its own.
+
+    A fork server's children inherit its environment and preloads as they were when it started,
+    not the test process's as they are now. Left running after the crash suites, it served the
+    sweep scheduler's workers (leakward/queues/local.py) with the crash tests' environment, and a
+    scheduled sweep found nothing to sweep (tests/sweep/test_schedules.py, in the same xdist
+    worker). `_stop` is the method multiprocessing keeps for its own tests to do exactly this.
+    """
+    forkserver._forkserver._stop()
 
 
 def _enter(
