@@ -3,7 +3,9 @@
 Stage: benchmark (usage watch, issue #20). Written from the published shapes kept in
 tests/contracts/specs/ (openai_usage.yaml: `UsageResponse`, `UsageTimeBucket`,
 `UsageCompletionsResult`; anthropic_usage.yaml: `MessagesUsageReport`, `UsageTimeBucket`,
-`UsageReportItem`), independently of leakward's reader and of `usage_page_writer.py`.
+`UsageReportItem`), independently of leakward's reader. The results are its own (its cells carry
+cache writes by lifetime and web searches, which `UsageRecord` does not); buckets, cursors, times
+and files are `usage_page_writer.py`'s.
 Both reports are asked for 1h buckets grouped by API key and model, so every other grouping field
 is null; every bucket of the range is listed, empty or not, `limit` buckets a page, with
 `has_more` and an opaque `next_page` cursor.
@@ -19,26 +21,15 @@ is null; every bucket of the range is listed, empty or not, `limit` buckets a pa
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.usage_page_writer import bucket, cursor, save_pages
 from bench.usage_world7_base import HOUR, HOURS, START
 from bench.usage_world7_streams import Cell, Ledger
 
 CONSOLE = ""  # the ledger's key for usage without an API key
 LIMIT = {"openai": 168, "anthropic": 72}  # 1h buckets: both document a maximum of 168
-
-
-def rfc3339(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _cursor(provider: str, epoch: int) -> str:
-    raw = rfc3339(epoch).encode() if provider == "anthropic" else epoch.to_bytes(8, "big")
-    return "page_" + base64.b64encode(raw).decode()
 
 
 def openai_result(key_id: str, name: str, cell: Cell) -> dict[str, object]:
@@ -91,18 +82,6 @@ def anthropic_result(key_id: str, name: str, cell: Cell) -> dict[str, object]:
     }
 
 
-def _bucket(provider: str, hour: int, results: list[dict[str, object]]) -> dict[str, object]:
-    first = START + hour * HOUR
-    if provider == "openai":
-        return {
-            "object": "bucket",
-            "start_time": first,
-            "end_time": first + HOUR,
-            "results": results,
-        }
-    return {"starting_at": rfc3339(first), "ending_at": rfc3339(first + HOUR), "results": results}
-
-
 def pages(
     provider: str, ledger: Ledger, hours: range = range(HOURS), limit: int | None = None
 ) -> Iterator[dict[str, object]]:
@@ -117,9 +96,10 @@ def pages(
     size = limit or LIMIT[provider]
     for first in range(hours.start, hours.stop, size):
         data = [
-            _bucket(
+            bucket(
                 provider,
-                hour,
+                START + hour * HOUR,
+                START + (hour + 1) * HOUR,
                 [to_result(*row) for row in sorted(by_hour.get(hour, []), key=_order)],
             )
             for hour in range(first, min(hours.stop, first + size))
@@ -129,7 +109,7 @@ def pages(
         page |= {
             "data": data,
             "has_more": more,
-            "next_page": _cursor(provider, START + (first + size) * HOUR) if more else None,
+            "next_page": cursor(provider, START + (first + size) * HOUR) if more else None,
         }
         yield page
 
@@ -140,9 +120,4 @@ def _order(row: tuple[str, str, Cell]) -> tuple[bool, str, str]:
 
 def save(provider: str, ledger: Ledger, folder: Path) -> list[Path]:
     """One page a file, `world7-PROVIDER-NNN.json`, in page order."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for index, page in enumerate(pages(provider, ledger)):
-        files.append(folder / f"world7-{provider}-{index:03d}.json")
-        files[-1].write_text(json.dumps(page), encoding="utf-8")
-    return files
+    return save_pages(pages(provider, ledger), folder, f"world7-{provider}")

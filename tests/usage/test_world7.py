@@ -11,11 +11,11 @@ from functools import cache
 import httpx
 import pytest
 
+from bench.usage_page_writer import rfc3339
 from bench.usage_world7 import World, build_world, is_clean_day, pages
 from bench.usage_world7_base import DAY, DAYS, END, HOUR, JUDGED_DAYS, START
 from bench.usage_world7_owners import ROTATED, owners
 from bench.usage_world7_pages import pages as pages_of
-from bench.usage_world7_pages import rfc3339
 from bench.usage_world7_thieves import KINDS, SIZES
 from leakward.usage.pages import read_page
 from tests.contracts.openapi_contract import Contract, Exchange
