@@ -14,22 +14,19 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib
 import itertools
 import re
 import string
 import warnings
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import regex
 
 from leakward.rules.model import Allowlist, Rule
-from leakward.scanner.engines.translate import in_stdlib
+from leakward.scanner.engines.translate import STDLIB_PARSER, in_stdlib
 
 _DEFAULT_FLAGS = regex.compile("").flags
-# The stdlib's own parser; it has no public name, hence the dynamic import.
-_parser: Any = importlib.import_module("re._parser")
 
 
 def has_ascending_run(text: str, length: int) -> bool:
@@ -99,7 +96,7 @@ def is_anchored(pattern: str) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            items = _parser.parse(pattern)
+            items = STDLIB_PARSER.parse(pattern)
         except (re.error, Warning):
             return False
     return len(items) > 0 and [str(part) for part in items[0]] == ["AT", "AT_BEGINNING"]

@@ -10,17 +10,14 @@ UNBOUNDED_WIDTH bytes.
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
-from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.engines.translate import STDLIB_PARSER, for_hyperscan
 
 # Window for patterns with no upper bound on their width (PEM blocks, `{58,}` tails).
 UNBOUNDED_WIDTH = 16384
 
-# The stdlib's own parser; it has no public name, hence the dynamic import.
-_parser: Any = importlib.import_module("re._parser")
 
 # Character categories (`\s`, `\D`, `\W`, ...) whose members include "\n".
 _NEWLINE_CATEGORIES = frozenset(
@@ -35,7 +32,7 @@ _NEWLINE = ord("\n")
 
 def _parsed(pattern: str) -> Any | None:
     try:
-        return _parser.parse(for_hyperscan(pattern, negated_opening=False))
+        return STDLIB_PARSER.parse(for_hyperscan(pattern, negated_opening=False))
     except (re.error, ValueError, OverflowError, RecursionError):
         return None
 
@@ -80,7 +77,7 @@ def _item_newlines(op: str, value: Any, dotall: bool) -> int | None:
         each = _newlines(body, dotall)
         if each == 0:
             return 0
-        return None if each is None or most == _parser.MAXREPEAT else each * most
+        return None if each is None or most == STDLIB_PARSER.MAXREPEAT else each * most
     if op == "BRANCH":
         counts = [_newlines(branch, dotall) for branch in value[1]]
         return None if None in counts else max(c for c in counts if c is not None)

@@ -21,8 +21,9 @@ _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 # A run of plain text and escapes, or a whole class, which `for_hyperscan` copies as it is: a
 # step per character was most of the Python a small scan ran (its rules' shapes are read then).
 _COPIED = re.compile(r"(?:[^\\\[(]|\\.)+|\[\^?\]?(?:\\.|[^\]\\])*\]", re.DOTALL)
-# The stdlib's own parser, for a lookahead's width; it has no public name.
-_parser: Any = importlib.import_module("re._parser")
+# The stdlib's own parser (a lookahead's width here; patterns' shapes and anchors elsewhere); it has
+# no public name, hence the dynamic import.
+STDLIB_PARSER: Any = importlib.import_module("re._parser")
 # Inline flags that may come before a pattern's first lookbehind, and the space `(?x)` ignores.
 _LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
 # An escape or a class, taken whole (group 1), or a repeat with the `+` that makes it possessive
@@ -95,7 +96,7 @@ def _one_char_ahead(pattern: str, start: int, end: int) -> bool:
     if not pattern.startswith("(?=", start) or pattern[end:].strip(")"):
         return False
     try:
-        return int(_parser.parse(pattern[start + 3 : end - 1]).getwidth()[1]) <= 1
+        return int(STDLIB_PARSER.parse(pattern[start + 3 : end - 1]).getwidth()[1]) <= 1
     except (re.error, ValueError, OverflowError, RecursionError):
         return False
 
