@@ -369,13 +369,11 @@ class PackReader:
         raw_base = bytes.fromhex(base_oid)
         if len(raw_base) != _OID_BYTES:
             return None
-        if place is not None:
-            at, base_at, size = place
-            placed = self._placed_read(
-                size, _delta_size, lambda pack: pack.delta_at(at, raw_base, base, base_at)
-            )
-            if placed is not None:
-                return placed
+        placed = self._at_place(
+            place, _delta_size, lambda pack, at, base_at: pack.delta_at(at, raw_base, base, base_at)
+        )
+        if placed is not None:
+            return placed
         return self._first(oid, lambda pack, offset: pack.delta_at(offset, raw_base, base))
 
     def rebuilt(self, oid: str, base_oid: str, base: bytes, place: Place = None) -> bytes | None:
@@ -385,14 +383,25 @@ class PackReader:
         raw_base = bytes.fromhex(base_oid)
         if len(raw_base) != _OID_BYTES:
             return None
-        if place is not None:
-            at, base_at, size = place
-            placed = self._placed_read(
-                size, len, lambda pack: pack.rebuilt_at(at, raw_base, base, base_at)
-            )
-            if placed is not None:
-                return placed
+        placed = self._at_place(
+            place, len, lambda pack, at, base_at: pack.rebuilt_at(at, raw_base, base, base_at)
+        )
+        if placed is not None:
+            return placed
         return self._first(oid, lambda pack, offset: pack.rebuilt_at(offset, raw_base, base))
+
+    def _at_place(
+        self,
+        place: Place,
+        size_of: Callable[[_Read], int],
+        read: Callable[[_Pack, int, int], _Read | None],
+    ) -> _Read | None:
+        """What `read` finds at a delta's known `place` (its offset, its base's, its blob's
+        size) in the lone pack, checked as `_placed_read` does; None without a place."""
+        if place is None:
+            return None
+        at, base_at, size = place
+        return self._placed_read(size, size_of, lambda pack: read(pack, at, base_at))
 
     def _placed_read(
         self, size: int, size_of: Callable[[_Read], int], read: Callable[[_Pack], _Read | None]
