@@ -105,8 +105,13 @@ def detect_report(
             profile.learn(cell)
         since = issued.get(name[1])
         since_day = None if since is None else since // DAY
-        spent = {cell.slot: cell.cost for cell in before + cells}
-        backlog = Backlog(gaps.get(name[0], frozenset()), spent)
+        outages = gaps.get(name[0])
+        # Most providers have no outage in the window: no backlog to keep, cell by cell.
+        backlog = (
+            Backlog(outages, {cell.slot: cell.cost for cell in (*before, *cells)})
+            if outages
+            else None
+        )
         scored = _walk(cells, profile, table, since_day, backlog)
         alerts.extend(_merge(scored))
         if any(item is not None for item in scored):
