@@ -356,7 +356,10 @@ class PackListing(BackgroundGit):
         at = PACK_HEADER
         # The loose objects come first, at no offset; the pack's entries then follow one another.
         loose = self._lone[1] if self._lone is not None else 0
+        summing = self._lone is not None
         for line in self._out:
+            if not summing and not line.startswith(b"blob "):
+                continue  # no offsets to add up: trees, commits and tags are most of the lines
             parts = line.rstrip(b"\n").split(b" ")
             if len(parts) != 5:
                 continue
@@ -368,7 +371,7 @@ class PackListing(BackgroundGit):
                     int(parts[2]),
                     disk,
                     None if base == ZERO_OID else base,
-                    0 if loose else at,
+                    at if summing and not loose else 0,
                 )
                 self._width = len(parts[1]) // 2
             if loose:
