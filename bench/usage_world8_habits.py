@@ -1,0 +1,121 @@
+"""World 8's owners at work: a key's plan turned into hourly cells, and the day's honest events.
+
+Stage: benchmark (usage watch, issue #20). An hour's expected requests are the owner's peak times
+its local-hour shape, times that day's own swing, growth, weekend and holiday habits and any surge;
+each model role gets a Poisson draw of its share, and each draw's tokens are heavy-tailed. During
+a provider outage nothing is billed; an owner whose work queues replays what it missed over the
+two hours after. Usage in the console (no API key) is an office's, in Dublin.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bench.usage_world8_base import DAYS, MODELS, Cells, add, heavy_sum, poisson, rng
+from bench.usage_world8_calendar import (
+    WORKED_WEEKENDS,
+    holiday,
+    is_outage,
+    local_clock,
+    outage_end,
+)
+from bench.usage_world8_owners import SHAPES, Archetype
+from bench.usage_world8_roster import Plan
+
+REPLAY_HOURS = 2
+CONTEXT = 200_000  # the largest request either provider's models take here, in tokens
+
+
+def day_factor(kind: Archetype, country: str, iso: str, weekday: int) -> float:
+    """How much of an ordinary workday's work the owner does on local date `iso`."""
+    factor = 1.0
+    if weekday >= 5 and iso not in WORKED_WEEKENDS.get(country, frozenset()):
+        factor = kind.weekend
+    off = holiday(country, iso)
+    if off is not None and kind.holidays == "off":
+        factor *= off[1]
+    elif off is not None and kind.holidays == "boost":
+        factor *= 1 + 0.6 * (1 - off[1])  # a day off is a day to play, or to call the app
+    return factor
+
+
+def _draw(
+    r: random.Random, cells: Cells, hour: int, model: str, n: int, sizes: tuple[float, ...]
+) -> None:
+    if n <= 0:
+        return
+    tokens_in = heavy_sum(r, n, sizes[0], sizes[1], CONTEXT)
+    tokens_out = heavy_sum(r, n, sizes[2], sizes[3], 32_000)
+    cached = int(tokens_in * sizes[4] * r.uniform(0.75, 1.0))
+    add(cells, hour, model, (n, tokens_in - cached, cached, tokens_out))
+
+
+def owner_cells(plan: Plan, provider: str, seed: int) -> tuple[Cells, dict[int, set[str]]]:
+    """The owner's hourly cells on `provider`, and the names of its honest events per day."""
+    key, kind = plan.key, plan.kind
+    r = rng(seed, provider, "usage", key.key_id)
+    scale = r.uniform(0.7, 1.4)
+    sizes = (
+        kind.tokens_in[0] * scale,
+        kind.tokens_in[1],
+        kind.tokens_out[0] * scale,
+        kind.tokens_out[1],
+        kind.cache,
+    )
+    swing = [r.lognormvariate(0, 0.12) for _ in range(DAYS)]
+    shape, clock, models = SHAPES[kind.shape], local_clock(key.tz), MODELS[provider]
+    cells: Cells = {}
+    events: dict[int, set[str]] = {}
+    backlog, replay_until = 0.0, -1
+    for hour in range(key.first_day * 24, key.last_day * 24):
+        iso, local_hour, weekday = clock[hour]
+        day = hour // 24
+        rate = plan.peak * shape[local_hour] * swing[day] * kind.growth**day
+        rate *= day_factor(kind, key.country, iso, weekday)
+        extras = []
+        for surge in plan.surges:
+            if hour in surge.hours:
+                rate *= surge.factor
+                extras.append((surge.extra, surge.role))
+                events.setdefault(day, set()).add(surge.name)
+        off = holiday(key.country, iso)
+        if off is not None:
+            events.setdefault(day, set()).add(off[0])
+        if hour and clock[hour - 1][1] not in (local_hour - 1, local_hour + 23):
+            events.setdefault(day, set()).add("clocks change")
+        if is_outage(provider, hour):
+            events.setdefault(day, set()).add("provider outage")
+            if kind.is_queued:
+                backlog += rate + sum(extra for extra, _ in extras)
+                replay_until = (outage_end(provider, hour) or hour) + REPLAY_HOURS
+            continue
+        if hour < replay_until and backlog:
+            rate += backlog / REPLAY_HOURS
+            events.setdefault(day, set()).add("backlog replay")
+        elif hour >= replay_until:
+            backlog = 0.0
+        mix = next(shares for first, shares in reversed(plan.mix) if day >= first)
+        for role, share in mix:
+            _draw(r, cells, hour, models[role], poisson(r, rate * share), sizes)
+        for extra, role in extras:
+            _draw(r, cells, hour, models[role], poisson(r, extra), sizes)
+    for first, _ in plan.mix[1:]:
+        events.setdefault(first, set()).add("migration stage")
+    if key.first_day > 0:
+        events.setdefault(key.first_day, set()).add("key rotated in")
+    return cells, events
+
+
+def console_cells(seed: int, provider: str) -> Cells:
+    """Staff trying prompts in the console or workbench: office hours in Dublin, no API key."""
+    r = rng(seed, provider, "console")
+    clock, models = local_clock("Europe/Dublin"), MODELS[provider]
+    cells: Cells = {}
+    sizes = (1800.0, 1.0, 600.0, 0.8, 0.0)
+    for hour, (_, local_hour, weekday) in enumerate(clock):
+        rate = 5 * SHAPES["office"][local_hour] * (0.05 if weekday >= 5 else 1.0)
+        if is_outage(provider, hour):
+            continue
+        for role, share in (("mid", 0.6), ("large", 0.3), ("dearest", 0.1)):
+            _draw(r, cells, hour, models[role], poisson(r, rate * share), sizes)
+    return cells
