@@ -177,22 +177,25 @@ def rob(
     factor = FACTORS[kind][SIZES.index(size)]
     cells: Cells = {}
     if kind in COPYING:
-        model = _copy(kind, factor, owner, onset, provider, r, cells)
+        _copy(kind, factor, owner, onset, provider, r, cells)
     else:
-        model = _draw_thief(kind, factor, plan, owner, onset, provider, r, cells)
+        _draw_thief(kind, factor, plan, owner, onset, provider, r, cells)
+    used: dict[str, int] = {}
+    for (_, model), cell in cells.items():
+        used[model] = used.get(model, 0) + cell[0]
+    model = max(sorted(used), key=lambda m: used[m])  # the most requests; ties by name
     first = min(hour for hour, _ in cells)
     return Theft(plan.key.key_id, kind, size, START + first * HOUR, model), cells
 
 
 def _copy(
     kind: str, share: float, owner: Cells, onset: int, provider: str, r: random.Random, out: Cells
-) -> str:
+) -> None:
     """Copy the owner's hours and models (the dearest model for an upgrade) at `share`."""
     by_hour: dict[int, list[tuple[str, list[int]]]] = {}
     for (hour, model), cell in owner.items():
         by_hour.setdefault(hour, []).append((model, cell))
     dearest = MODELS[provider]["dearest"]
-    models: dict[str, int] = {}
     for hour in range(onset, HOURS):
         if is_outage(provider, hour):
             continue
@@ -205,8 +208,6 @@ def _copy(
             tokens_in = round(got * (fresh + cached) / n * r.uniform(0.8, 1.25))
             hidden = int(tokens_in * cached / max(1, fresh + cached))
             add(out, hour, name, (got, tokens_in - hidden, hidden, round(got * tokens_out / n)))
-            models[name] = models.get(name, 0) + got
-    return max(models, key=lambda m: models[m])
 
 
 def _draw_thief(
@@ -218,7 +219,7 @@ def _draw_thief(
     provider: str,
     r: random.Random,
     out: Cells,
-) -> str:
+) -> None:
     role, mean_in, spread_in, mean_out, spread_out, cache, shape_name = STYLE[kind]
     models = MODELS[provider]
     per_request = mean_in + mean_out
@@ -249,4 +250,3 @@ def _draw_thief(
                 hidden = int(tokens_in * cache)
                 tokens_out = heavy_sum(r, n, sizes[2], sizes[3], 32_000)
                 add(out, hour, models[each], (n, tokens_in - hidden, hidden, tokens_out))
-    return models[role]
