@@ -18,6 +18,7 @@ from bench.usage_world8_calendar import QUARTER_CLOSE, local_clock
 from bench.usage_world8_owners import ARCHETYPES, Archetype
 
 JUDGED = DAYS - JUDGED_DAYS  # first judged day
+STORM_CHANCE = 0.06  # of a key having a client's retry storm in the six weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,17 @@ def _surges(kind: Archetype, tz: str, r: random.Random, peak: float) -> list[Sur
     return []
 
 
+def _storm(r: random.Random, first: int, last: int) -> list[Surge]:
+    """Now and then a client bug retries every request for a few hours: the owner's own work,
+    three to five times over."""
+    if r.random() >= STORM_CHANCE:
+        return []
+    start = r.randrange(first * 24, last * 24 - 6)
+    return [
+        Surge(frozenset(range(start, start + r.randrange(2, 6))), "retry storm", r.uniform(3, 5))
+    ]
+
+
 def _mix(
     kind: Archetype, r: random.Random
 ) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...]:
@@ -202,5 +214,6 @@ def roster(seed: int, provider: str) -> list[Plan]:
                 last,
                 robbable,
             )
-            plans.append(Plan(key, kind, peak, _mix(kind, r), tuple(_surges(kind, tz, r, peak))))
+            surges = _surges(kind, tz, r, peak) + (_storm(r, first, last) if peak else [])
+            plans.append(Plan(key, kind, peak, _mix(kind, r), tuple(surges)))
     return plans

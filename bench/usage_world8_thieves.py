@@ -62,19 +62,21 @@ KINDS = (
 SIZES = ("small", "medium", "large")
 JUDGED = (DAYS - JUDGED_DAYS) * 24  # first judged hour
 LAST_ONSET = HOURS - 12
-# Thief tokens an hour (at its shape's peak) as a multiple of the owner's typical working hour;
-# for the kinds that copy the owner, the share of the owner's requests a week earlier.
+# Thief tokens an hour at its shape's peak, as a multiple of the owner's average hour (its
+# median history day over 24), so that over a day a small theft is about 5-35% of the owner's
+# day, a medium one 40-150%, a large one 1.5-8 times; for the kinds that copy the owner, the
+# share of the owner's requests they copy.
 FACTORS: dict[str, tuple[float, float, float]] = {
     "proxy_resale": (0.3, 1.5, 8.0),
     "roleplay_flood": (0.5, 2.0, 12.0),
     "recon_probe": (1, 5, 30),  # requests to each model in the first hour
     "owner_mimic": (0.2, 0.5, 1.2),
     "slow_drip": (0.03, 0.1, 0.3),
-    "night_shift": (0.2, 0.6, 2.5),
+    "night_shift": (0.5, 1.5, 6.0),
     "holiday_cover": (0.3, 0.8, 2.5),
     "surge_cover": (0.15, 0.5, 1.5),
     "model_upgrade": (0.1, 0.35, 1.0),
-    "agent_burn": (0.3, 1.2, 6.0),
+    "agent_burn": (0.5, 2.0, 8.0),
 }
 # (model role, mean input, its log-spread, mean output, its log-spread, cache share, hour shape)
 STYLE: dict[str, tuple[str, float, float, float, float, float, str]] = {
@@ -88,16 +90,18 @@ STYLE: dict[str, tuple[str, float, float, float, float, float, str]] = {
 }
 COPYING = ("owner_mimic", "holiday_cover", "model_upgrade")
 THIEF_ZONES = ("America/Los_Angeles", "Europe/Bucharest", "Asia/Jakarta", "Asia/Dubai")
+FLOOR = 20_000.0  # tokens an hour: a dormant or barely used key is sized as a small one
 QUIET_SURGES = ("experiment holdout", "experiment stopped", "new team members")
 
 
 def typical_tokens(cells: Cells) -> float:
-    """The owner's median tokens in an hour it worked, over the history days."""
-    hourly: dict[int, int] = {}
+    """Tokens an hour of the owner's median history day (its day's tokens over 24): a thief's
+    size is measured against the owner's day, whether it works four hours or twenty-four."""
+    daily = [0] * (JUDGED // 24)
     for (hour, _), (_, fresh, cached, out) in cells.items():
         if hour < JUDGED:
-            hourly[hour] = hourly.get(hour, 0) + fresh + cached + out
-    return max(20_000.0, statistics.median(hourly.values()) if hourly else 0.0)
+            daily[hour // 24] += fresh + cached + out
+    return max(FLOOR, statistics.median(daily) / 24)
 
 
 def reference_day(owner: Cells) -> int:
