@@ -78,7 +78,7 @@ def _thefts(
 def is_clean_day(world: World, key_id: str, day: int) -> bool:
     """A day of a key with no theft, or before the day its theft began."""
     onsets = [t.onset for t in world.thefts if t.key_id == key_id]
-    return not onsets or START + day * DAY < (min(onsets) - START) // DAY * DAY + START
+    return not onsets or day < (min(onsets) - START) // DAY
 
 
 def events(world: World, key: Key, day: int) -> tuple[str, ...]:

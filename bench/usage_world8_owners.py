@@ -59,7 +59,7 @@ ARCHETYPES: tuple[Archetype, ...] = (
               (("Europe/Dublin", "IE"), ("America/Winnipeg", "CA"), ("Asia/Seoul", "KR"),
                ("America/Chicago", "US")),
               "student", (20, 90), 0.8, "off", (("mid", 0.7), ("small", 0.3)),
-              (2600, 0.9), (700, 0.7), 0.45, 1.025, True),
+              (2600, 0.9), (700, 0.7), 0.45, 1.004, True),
     Archetype("legal_discovery", "litigation-support", 6,
               (("Europe/Lisbon", "PT"), ("America/Monterrey", "MX"), ("America/Bogota", "CO")),
               "office", (6, 30), 0.1, "off", (("large", 0.6), ("mid", 0.4)),

@@ -12,12 +12,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from bench.usage_world8_base import DAYS, HOURS, JUDGED_DAYS, Key, key_id, rng
 from bench.usage_world8_calendar import QUARTER_CLOSE, local_clock
 from bench.usage_world8_owners import ARCHETYPES, Archetype
 
 JUDGED = DAYS - JUDGED_DAYS  # first judged day
+FIRST_DATE = date(2026, 9, 14)
 STORM_CHANCE = 0.06  # of a key having a client's retry storm in the six weeks
 
 
@@ -56,14 +58,18 @@ def span(first_day: int, last_day: int, hours: range = range(24)) -> frozenset[i
 
 
 def iso(day: int) -> str:
-    return f"2026-{9 if day < 17 else 10:02d}-{day + 14 if day < 17 else day - 16:02d}"
+    """The ISO date of the world's day `day` (0 is 14 September 2026)."""
+    return (FIRST_DATE + timedelta(days=day)).isoformat()
 
 
 def _surges(kind: Archetype, tz: str, r: random.Random, peak: float) -> list[Surge]:
     name = kind.name
     if name == "lms_grading":
         sundays = [iso(d) for d in range(6, DAYS, 7)]
+        # Term starts: students and courses arrive over its first fortnight.
+        term = [Surge(span(d, d + 1), "term start", 0.3 + 0.05 * d) for d in range(14)]
         return [
+            *term,
             Surge(local_hours(tz, sundays, range(18, 24)), "assignment deadline", 2.2),
             Surge(local_hours(tz, [iso(d) for d in range(35, 40)], range(24)), "midterms", 1.8),
         ]

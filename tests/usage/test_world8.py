@@ -28,6 +28,7 @@ from bench.usage_world8_habits import day_factor
 from bench.usage_world8_owners import SHAPES
 from bench.usage_world8_roster import roster
 from bench.usage_world8_thieves import KINDS, SIZES
+from leakward.usage.pages import read_page
 
 SPECS = Path(__file__).resolve().parent.parent / "contracts" / "specs"
 SCHEMAS = {
@@ -123,6 +124,22 @@ def test_the_pages_hold_exactly_the_worlds_tokens_hour_by_hour(world: World) -> 
         assert +requests == +own_requests
     else:  # Anthropic's report counts no requests
         assert not +requests
+
+
+def test_leakwards_page_reader_reads_the_worlds_tokens_back(world: World) -> None:
+    """The scorer's mean/std reference reads the pages with leakward's reader: it must see the
+    world's tokens, key by key, in the first week's page."""
+    first = pages(world)[0]
+    read: Counter[str] = Counter()
+    for record in read_page(world.provider, first).records:
+        read[record.key_id] += record.input_tokens + record.cached_input_tokens
+        read[record.key_id] += record.output_tokens
+    own: Counter[str] = Counter()
+    for key in world.keys:
+        own[key.key_id] = sum(
+            sum(c[1:]) for (h, _), c in _cells(world, key.key_id).items() if h < 168
+        )
+    assert +read == +own
 
 
 def _iso(hour: int) -> str:
