@@ -20,6 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 from bench.usage_blackbox8 import KIT
+from bench.usage_blackbox_calendar import score
 from bench.usage_page_writer import write_pages
 from bench.usage_world8 import build_world, events, is_clean_day, pages, records
 from bench.usage_world8_base import DAY, END, HOUR, HOURS, JUDGED_DAYS, MODELS, START, World
@@ -257,6 +258,16 @@ def test_owners_keep_their_holidays_and_say_so(world: World) -> None:
             c[0] for (h, _), c in world.owner[key.key_id].items() if h // 24 == chuseok - 7
         )
         assert on < week_before / 4
+
+
+def test_the_scorer_counts_every_theft_and_every_clean_key_day(world: World) -> None:
+    nothing = score(KIT, [], world)
+    assert not nothing.caught
+    assert Counter(m[:2] for m in nothing.missed) == Counter((k, s) for k in KINDS for s in SIZES)
+    robbed_days = sum(KIT.days - (t.onset - START) // DAY for t in world.thefts)
+    assert len(nothing.days) == len(world.keys) * JUDGED_DAYS - robbed_days
+    assert not [d for d in nothing.days if d[1]]
+    assert any("provider outage" in events for _, _, events in nothing.days)
 
 
 def test_the_kit_scores_this_world() -> None:
