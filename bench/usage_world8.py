@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.usage_page_writer import MAX_LIMIT, save_pages, write_pages
 from bench.usage_world8_base import DAY, END, HOUR, START, Cells, Key, Theft, World, rng
-from bench.usage_world8_habits import console_cells, owner_cells
+from bench.usage_world8_habits import console_cells, day_events, owner_cells
 from bench.usage_world8_roster import Plan, roster
 from bench.usage_world8_thieves import COPYING, KINDS, SIZES, onset_for, rob
 from leakward.usage.records import UsageRecord
@@ -30,8 +30,8 @@ def build_world(provider: str, seed: int) -> World:
     owner: dict[str, Cells] = {}
     events: dict[tuple[str, int], tuple[str, ...]] = {}
     for plan in plans:
-        cells, days = owner_cells(plan, provider, seed)
-        owner[plan.key.key_id] = cells
+        owner[plan.key.key_id] = owner_cells(plan, provider, seed)
+        days = day_events(plan, provider)
         events |= {(plan.key.key_id, day): tuple(sorted(names)) for day, names in days.items()}
     thefts, stolen = _thefts(plans, owner, provider, seed)
     return World(

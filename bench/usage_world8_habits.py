@@ -50,60 +50,87 @@ def _draw(
     add(cells, hour, model, (n, tokens_in - cached, cached, tokens_out))
 
 
-def owner_cells(plan: Plan, provider: str, seed: int) -> tuple[Cells, dict[int, set[str]]]:
-    """The owner's hourly cells on `provider`, and the names of its honest events per day."""
-    key, kind = plan.key, plan.kind
-    r = rng(seed, provider, "usage", key.key_id)
-    scale = r.uniform(0.7, 1.4)
-    sizes = (
+def _sizes(plan: Plan, r: random.Random) -> tuple[float, ...]:
+    """The key's request sizes: its kind's, scaled by its own prompts."""
+    kind, scale = plan.kind, r.uniform(0.7, 1.4)
+    return (
         kind.tokens_in[0] * scale,
         kind.tokens_in[1],
         kind.tokens_out[0] * scale,
         kind.tokens_out[1],
         kind.cache,
     )
+
+
+def _rate(plan: Plan, hour: int, swing: float) -> tuple[float, list[tuple[float, str]]]:
+    """The owner's expected requests in `hour` on its own mix, and its surges' extra requests
+    an hour by model role."""
+    key, kind = plan.key, plan.kind
+    iso, local_hour, weekday = local_clock(key.tz)[hour]
+    day = hour // 24
+    rate = plan.peak * SHAPES[kind.shape][local_hour] * swing * kind.growth**day
+    rate *= day_factor(kind, key.country, iso, weekday)
+    extras = []
+    for surge in plan.surges:
+        if hour in surge.hours:
+            rate *= surge.factor
+            extras.append((surge.extra, surge.role))
+    return rate, extras
+
+
+def owner_cells(plan: Plan, provider: str, seed: int) -> Cells:
+    """The owner's hourly cells on `provider`: what it asks for, less what an outage refused,
+    plus, for queued work, what it replays after."""
+    key = plan.key
+    r = rng(seed, provider, "usage", key.key_id)
+    sizes = _sizes(plan, r)
     swing = [r.lognormvariate(0, 0.12) for _ in range(DAYS)]
-    shape, clock, models = SHAPES[kind.shape], local_clock(key.tz), MODELS[provider]
+    models = MODELS[provider]
     cells: Cells = {}
-    events: dict[int, set[str]] = {}
     backlog, replay_until = 0.0, -1
     for hour in range(key.first_day * 24, key.last_day * 24):
-        iso, local_hour, weekday = clock[hour]
-        day = hour // 24
-        rate = plan.peak * shape[local_hour] * swing[day] * kind.growth**day
-        rate *= day_factor(kind, key.country, iso, weekday)
-        extras = []
-        for surge in plan.surges:
-            if hour in surge.hours:
-                rate *= surge.factor
-                extras.append((surge.extra, surge.role))
-                events.setdefault(day, set()).add(surge.name)
-        off = holiday(key.country, iso)
-        if off is not None:
-            events.setdefault(day, set()).add(off[0])
-        if hour and clock[hour - 1][1] not in (local_hour - 1, local_hour + 23):
-            events.setdefault(day, set()).add("clocks change")
+        rate, extras = _rate(plan, hour, swing[hour // 24])
         if is_outage(provider, hour):
-            events.setdefault(day, set()).add("provider outage")
-            if kind.is_queued:
+            if plan.kind.is_queued:
                 backlog += rate + sum(extra for extra, _ in extras)
                 replay_until = (outage_end(provider, hour) or hour) + REPLAY_HOURS
             continue
-        if hour < replay_until and backlog:
+        if hour < replay_until:
             rate += backlog / REPLAY_HOURS
-            events.setdefault(day, set()).add("backlog replay")
-        elif hour >= replay_until:
+        else:
             backlog = 0.0
-        mix = next(shares for first, shares in reversed(plan.mix) if day >= first)
+        mix = next(shares for first, shares in reversed(plan.mix) if hour // 24 >= first)
         for role, share in mix:
             _draw(r, cells, hour, models[role], poisson(r, rate * share), sizes)
         for extra, role in extras:
             _draw(r, cells, hour, models[role], poisson(r, extra), sizes)
+    return cells
+
+
+def day_events(plan: Plan, provider: str) -> dict[int, set[str]]:
+    """The names of the owner's honest events by world day: its surges, its holidays, clocks
+    changing, the provider's outages and the backlog replayed after them, migration stages, a
+    key rotated in."""
+    key = plan.key
+    clock = local_clock(key.tz)
+    events: dict[int, set[str]] = {}
+    for hour in range(key.first_day * 24, key.last_day * 24):
+        names = events.setdefault(hour // 24, set())
+        names.update(s.name for s in plan.surges if hour in s.hours)
+        off = holiday(key.country, clock[hour][0])
+        if off is not None:
+            names.add(off[0])
+        if hour and (clock[hour][1] - clock[hour - 1][1]) % 24 != 1:
+            names.add("clocks change")
+        if is_outage(provider, hour):
+            names.add("provider outage")
+        elif plan.kind.is_queued and is_outage(provider, hour - 1):
+            names.add("backlog replay")
     for first, _ in plan.mix[1:]:
         events.setdefault(first, set()).add("migration stage")
     if key.first_day > 0:
-        events.setdefault(key.first_day, set()).add("key rotated in")
-    return cells, events
+        events[key.first_day].add("key rotated in")
+    return {day: names for day, names in events.items() if names}
 
 
 def console_cells(seed: int, provider: str) -> Cells:
