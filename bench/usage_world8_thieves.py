@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 import statistics
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from bench.usage_world8_base import (
     DAYS,
@@ -113,11 +113,11 @@ def reference_day(owner: Cells) -> int:
     return max(week, key=lambda d: totals[d])
 
 
-def source_hour(kind: str, owner: Cells, hour: int) -> int:
+def source_hour(kind: str, reference: int, hour: int) -> int:
     """The owner's hour a copying thief copies at `hour`: a week earlier, or for a holiday
-    thief the same hour of the owner's reference working day."""
+    thief the same hour of the owner's `reference` working day."""
     if kind == "holiday_cover":
-        return reference_day(owner) * 24 + hour % 24
+        return reference * 24 + hour % 24
     return hour - 168
 
 
@@ -127,8 +127,8 @@ def onset_for(kind: str, plan: Plan, owner: Cells, provider: str, r: random.Rand
     if kind in COPYING:
         if plan.kind.name == "dormant" or not any(h < JUDGED for h, _ in owner):
             return None
-        worked = {h for h, _ in owner}
-        hours = [h for h in hours if source_hour(kind, owner, h) in worked]
+        worked, reference = {h for h, _ in owner}, reference_day(owner)
+        hours = [h for h in hours if source_hour(kind, reference, h) in worked]
     if kind == "holiday_cover":
         hours = _quiet(plan, hours)
     elif kind == "surge_cover":  # one of the first hours of one of the owner's judged surges
@@ -199,11 +199,11 @@ def _copy(
     by_hour: dict[int, list[tuple[str, list[int]]]] = {}
     for (hour, model), cell in owner.items():
         by_hour.setdefault(hour, []).append((model, cell))
-    dearest = MODELS[provider]["dearest"]
+    dearest, reference = MODELS[provider]["dearest"], reference_day(owner)
     for hour in range(onset, HOURS):
         if is_outage(provider, hour):
             continue
-        copied = by_hour.get(source_hour(kind, owner, hour), [])
+        copied = by_hour.get(source_hour(kind, reference, hour), [])
         for model, (n, fresh, cached, tokens_out) in copied:
             got = max(1 if hour == onset else 0, poisson(r, share * n))
             if not got:
@@ -224,33 +224,49 @@ def _draw_thief(
     r: random.Random,
     out: Cells,
 ) -> None:
-    role, mean_in, spread_in, mean_out, spread_out, cache, shape_name = STYLE[kind]
-    models = MODELS[provider]
-    per_request = mean_in + mean_out
-    peak = factor * typical_tokens(owner) / per_request
+    role, mean_in, spread_in, mean_out, spread_out, cache, shape = STYLE[kind]
     zone = plan.key.tz if kind == "night_shift" else r.choice(THIEF_ZONES)
-    clock = local_clock(zone)
-    shape = SHAPES[shape_name]
-    night = clock[onset][1]
-    rate_at: Callable[[int], float]
-    if kind == "night_shift":  # six hours a night from the onset's local hour
-        rate_at = lambda h: peak if (clock[h][1] - night) % 24 < 6 else 0.0  # noqa: E731
-    elif kind == "slow_drip":
-        rate_at = lambda h: peak * 1.12 ** ((h - onset) / 24)  # noqa: E731
-    elif kind == "recon_probe":  # a burst over every model, then a check every eight hours
-        rate_at = lambda h: factor / 4 if (h - onset) % 8 == 0 else 0.0  # noqa: E731
-    else:
-        rate_at = lambda h: peak * max(0.1, shape[clock[h][1]])  # noqa: E731
-    roles = list(models) if kind == "recon_probe" else [role]
-    sizes = (mean_in, spread_in, mean_out, spread_out)
+    pace = Pace(
+        kind, onset, factor * typical_tokens(owner) / (mean_in + mean_out), factor, zone, shape
+    )
+    # A prober tries every model the provider has; the others keep to one.
+    names = (
+        sorted(set(MODELS[provider].values()))
+        if kind == "recon_probe"
+        else [MODELS[provider][role]]
+    )
     for hour in range(onset, HOURS):
         if is_outage(provider, hour):
             continue
-        for each in roles:
-            n = factor if kind == "recon_probe" and hour == onset else poisson(r, rate_at(hour))
-            n = max(1 if hour == onset else 0, int(n))
+        for name in names:
+            n = max(1 if hour == onset else 0, pace.requests(r, hour))
             if n:
-                tokens_in = heavy_sum(r, n, sizes[0], sizes[1], CONTEXT)
+                tokens_in = heavy_sum(r, n, mean_in, spread_in, CONTEXT)
                 hidden = int(tokens_in * cache)
-                tokens_out = heavy_sum(r, n, sizes[2], sizes[3], 32_000)
-                add(out, hour, models[each], (n, tokens_in - hidden, hidden, tokens_out))
+                tokens_out = heavy_sum(r, n, mean_out, spread_out, 32_000)
+                add(out, hour, name, (n, tokens_in - hidden, hidden, tokens_out))
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How many requests a drawn thief sends an hour."""
+
+    kind: str
+    onset: int
+    peak: float  # requests an hour at the top of its shape
+    factor: float
+    zone: str  # the thief's clock (a night-shift thief keeps the owner's)
+    shape: str
+
+    def requests(self, r: random.Random, hour: int) -> int:
+        local = local_clock(self.zone)
+        if self.kind == "recon_probe":  # a burst to every model, then a check every 8 hours
+            if hour == self.onset:
+                return int(self.factor)
+            return poisson(r, self.factor / 4) if (hour - self.onset) % 8 == 0 else 0
+        if self.kind == "night_shift":  # six hours a night from the onset's local hour
+            is_on = (local[hour][1] - local[self.onset][1]) % 24 < 6
+            return poisson(r, self.peak) if is_on else 0
+        if self.kind == "slow_drip":  # growing 12% a day
+            return poisson(r, self.peak * 1.12 ** ((hour - self.onset) / 24))
+        return poisson(r, self.peak * max(0.1, SHAPES[self.shape][local[hour][1]]))

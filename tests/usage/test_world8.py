@@ -208,6 +208,9 @@ def test_thieves_that_hide_start_where_they_claim_to(world: World) -> None:
             assert SHAPES[plan.kind.shape][local_hour] == 0
         elif theft.kind == "model_upgrade":
             assert theft.model == MODELS[world.provider]["dearest"]
+        elif theft.kind == "recon_probe":  # every model the provider has, in its first hour
+            first = {m for h, m in world.stolen[theft.key_id] if h == hour}
+            assert first == set(MODELS[world.provider].values())
         elif theft.kind == "owner_mimic":
             owned = {m for _, m in world.owner[theft.key_id]}
             assert {m for _, m in world.stolen[theft.key_id]} <= owned
