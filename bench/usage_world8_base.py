@@ -59,7 +59,7 @@ class Key:
     archetype: str
     team: str
     tz: str  # the owner's zoneinfo name: its hours are local ones
-    country: str  # whose holidays the owner keeps (ISO 3166 alpha-2)
+    country: str  # whose holidays the owner keeps (ISO 3166-1 alpha-2, or a 3166-2 state)
     first_day: int  # first day the key may be used (a rotated-in key starts late)
     last_day: int  # day after the last one it is used (a retired key stops early)
     is_robbable: bool  # retired, rotated-out and console usage is never stolen here

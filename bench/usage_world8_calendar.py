@@ -4,10 +4,13 @@ Stage: benchmark (usage watch, issue #20). Local hours come from `zoneinfo`, so 
 they really do in this period: New Zealand forward on 27 September, New South Wales and Victoria
 forward on 4 October, the European Union, Ireland and Israel back on 25 October (Chile moved on
 6 September, before the world starts; Brazil, Mexico, Korea, China and Japan keep one clock).
-Holidays are the official days off of 2026 as published by each government; China's Mid-Autumn
-and National Day arrangement is the usual one (25-27 September off, 1-7 October off, 20 September
-and 10 October worked), assumed, not read from the State Council's notice. Dates in Israel follow
-the Hebrew calendar's 5787 (Yom Kippur on 21 September, Sukkot from 26 September).
+Holidays are the days off of each government's 2026 calendar, written from memory and checked
+for their weekdays; two were checked against a source: Chuseok is Thursday 24 to Saturday
+26 September with no substitute day (a Saturday does not earn one; Korea Herald, 2025-10-07,
+koreaherald.com/article/10586917), and China's arrangement is 25-27 September and 1-7 October
+off with 20 September and 10 October worked (the State Council's 2026 notice as tabled at
+sxwanpai.com/blog, read 2026-12-07). Dates in Israel follow the Hebrew calendar's 5787 (Yom
+Kippur on 21 September, Sukkot from 26 September); Dussehra's (20 October) is from memory.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from bench.usage_world8_base import DAY, HOUR, HOURS, START
 
-# country -> ISO date -> (name, share of ordinary office work still done that day)
+# country (ISO 3166-1, or 3166-2 where a state keeps its own) -> ISO date -> (name, share of
+# ordinary office work still done that day)
 HOLIDAYS: dict[str, dict[str, tuple[str, float]]] = {
     "IL": {
         "2026-09-20": ("erev Yom Kippur", 0.5),
@@ -31,14 +35,17 @@ HOLIDAYS: dict[str, dict[str, tuple[str, float]]] = {
     "KR": {
         "2026-09-24": ("Chuseok", 0.1),
         "2026-09-25": ("Chuseok", 0.05),
-        "2026-09-28": ("Chuseok substitute day", 0.15),
         "2026-10-05": ("National Foundation Day substitute", 0.15),
         "2026-10-09": ("Hangul Day", 0.15),
     },
     "CN": {
         "2026-09-25": ("Mid-Autumn Festival", 0.1),
+        "2026-09-26": ("Mid-Autumn Festival", 0.1),
+        "2026-09-27": ("Mid-Autumn Festival", 0.1),
         "2026-10-01": ("National Day", 0.05),
         "2026-10-02": ("Golden Week", 0.08),
+        "2026-10-03": ("Golden Week", 0.08),
+        "2026-10-04": ("Golden Week", 0.08),
         "2026-10-05": ("Golden Week", 0.1),
         "2026-10-06": ("Golden Week", 0.1),
         "2026-10-07": ("Golden Week", 0.12),
@@ -61,7 +68,8 @@ HOLIDAYS: dict[str, dict[str, tuple[str, float]]] = {
         "2026-10-12": ("Encuentro de Dos Mundos", 0.1),
     },
     "CO": {"2026-10-12": ("Dia de la Raza", 0.1)},
-    "AU": {"2026-09-25": ("AFL Grand Final Friday", 0.2), "2026-10-05": ("Labour Day", 0.1)},
+    "AU-NSW": {"2026-10-05": ("Labour Day", 0.1)},
+    "AU-VIC": {"2026-09-25": ("AFL Grand Final Friday", 0.2)},
     "CA": {
         "2026-09-30": ("Truth and Reconciliation Day", 0.4),
         "2026-10-12": ("Thanksgiving", 0.1),
