@@ -23,6 +23,9 @@ from bench.usage_world8_owners import SHAPES, Archetype
 from bench.usage_world8_roster import Plan
 
 REPLAY_HOURS = 2
+# The log-spread of an hour's requests around its expected value: people at keyboards are
+# burstier than a phone app's thousands of users.
+BURSTINESS = {"dev_sandbox": 0.6, "eval_harness": 0.5, "legal_discovery": 0.4, "oss_bot": 0.4}
 CONTEXT = 200_000  # the largest request either provider's models take here, in tokens
 
 
@@ -85,11 +88,12 @@ def owner_cells(plan: Plan, provider: str, seed: int) -> Cells:
     r = rng(seed, provider, "usage", key.key_id)
     sizes = _sizes(plan, r)
     swing = [r.lognormvariate(0, 0.12) for _ in range(DAYS)]
-    models = MODELS[provider]
+    models, burst = MODELS[provider], BURSTINESS.get(plan.kind.name, 0.25)
     cells: Cells = {}
     backlog, replay_until = 0.0, -1
     for hour in range(key.first_day * 24, key.last_day * 24):
         rate, extras = _rate(plan, hour, swing[hour // 24])
+        rate *= r.lognormvariate(0, burst)  # traffic comes in bursts, not as a smooth Poisson
         if is_outage(provider, hour):
             if plan.kind.is_queued:
                 backlog += rate + sum(extra for extra, _ in extras)

@@ -210,8 +210,9 @@ def _copy(
                 continue
             name = dearest if kind == "model_upgrade" else model
             tokens_in = round(got * (fresh + cached) / n * r.uniform(0.8, 1.25))
-            hidden = int(tokens_in * cached / max(1, fresh + cached))
-            add(out, hour, name, (got, tokens_in - hidden, hidden, round(got * tokens_out / n)))
+            hidden = int(tokens_in * cached / max(1, fresh + cached) * r.uniform(0.85, 1.0))
+            written = round(got * tokens_out / n * r.uniform(0.8, 1.25))
+            add(out, hour, name, (got, tokens_in - hidden, hidden, written))
 
 
 def _draw_thief(
@@ -242,7 +243,7 @@ def _draw_thief(
             n = max(1 if hour == onset else 0, pace.requests(r, hour))
             if n:
                 tokens_in = heavy_sum(r, n, mean_in, spread_in, CONTEXT)
-                hidden = int(tokens_in * cache)
+                hidden = int(tokens_in * cache * r.uniform(0.8, 1.0))
                 tokens_out = heavy_sum(r, n, mean_out, spread_out, 32_000)
                 add(out, hour, name, (n, tokens_in - hidden, hidden, tokens_out))
 
