@@ -51,18 +51,19 @@ def roster(seed: int, provider: str) -> list[Plan]:
     for kind in ARCHETYPES:
         for index in range(kind.count):
             r = rng(seed, provider, kind.name, index)
-            tz, country = kind.places[index % len(kind.places)]
+            # A rotated pair is one service: the old key and its successor share place and load.
+            service = index // 2 if kind.name == "rotated" else index
+            tz, country = kind.places[service % len(kind.places)]
+            peak = rng(seed, provider, kind.name, "load", service).uniform(*kind.peak)
             first, last, robbable, archetype = 0, DAYS, True, kind.name
             if kind.name == "retired":
                 last, robbable = r.randrange(8, 24), False
-            elif kind.name == "rotated":  # pairs: the old key is replaced by the new one
-                pair = rng(seed, provider, kind.name, index // 2)
-                change = pair.randrange(9, DAYS - 8)
+            elif kind.name == "rotated":  # the old key is used until the change, the new from it
+                change = rng(seed, provider, kind.name, service).randrange(9, DAYS - 8)
                 is_old = index % 2 == 0
                 first, last = (0, change) if is_old else (change, DAYS)
                 robbable = not is_old and change < JUDGED - 7
                 archetype = "rotated_out" if is_old else "rotated_in"
-            peak = r.uniform(*kind.peak)
             key = Key(
                 key_id(ids, provider),
                 archetype,

@@ -45,7 +45,8 @@ from bench.usage_world8_base import (
 from bench.usage_world8_calendar import holiday, is_outage, local_clock
 from bench.usage_world8_habits import CONTEXT, day_factor
 from bench.usage_world8_owners import SHAPES
-from bench.usage_world8_roster import Plan, Surge
+from bench.usage_world8_roster import Plan
+from bench.usage_world8_surprises import Surge
 
 KINDS = (
     "proxy_resale",

@@ -181,6 +181,12 @@ def test_retired_and_rotated_out_keys_are_never_robbed_nor_used_after(world: Wor
             assert not key.is_robbable
         assert all(key.first_day * 24 <= h < key.last_day * 24 for h in hours), key
     assert robbed <= {k.key_id for k in world.keys if k.is_robbable}
+    old = [k for k in world.keys if k.archetype == "rotated_out"]
+    new = [k for k in world.keys if k.archetype == "rotated_in"]
+    for before, after in zip(old, new, strict=True):  # one service each, handed over on a day
+        assert (before.tz, before.last_day) == (after.tz, after.first_day)
+        assert before.first_day == 0
+        assert after.last_day == KIT.days
 
 
 def test_nothing_is_billed_during_a_provider_outage_and_queued_work_replays(world: World) -> None:
