@@ -106,12 +106,14 @@ def typical_tokens(cells: Cells) -> float:
 
 
 def reference_day(owner: Cells) -> int:
-    """The owner's busiest day of the last history week: a working day a thief can copy."""
+    """An ordinary working day of the owner's last history week for a thief to copy: the median
+    of the days it worked (not its busiest, which may be a surge of its own)."""
     totals = [0] * DAYS
     for (hour, _), cell in owner.items():
         totals[hour // 24] += cell[0]
     week = range(JUDGED // 24 - 7, JUDGED // 24)
-    return max(week, key=lambda d: totals[d])
+    worked = sorted((d for d in week if totals[d]), key=lambda d: totals[d]) or [week[-1]]
+    return worked[len(worked) // 2]
 
 
 def source_hour(kind: str, reference: int, hour: int) -> int:
