@@ -2,8 +2,9 @@
 providers' published specs and hold exactly the world's tokens, thefts labelled as they happen,
 and owners' calendars as the world claims.
 
-Stage: tests (usage benchmark). The pages are read back here by hand, not with leakward's reader,
-so these tests check the world and the shared page writer on their own.
+Stage: tests (usage benchmark). The pages are read back here by hand, so these tests check the
+world and the shared page writer on their own; one test also reads them with leakward's page
+reader, as the scorer's mean/std reference does, and nothing here runs leakward's model.
 """
 
 from __future__ import annotations
