@@ -4,7 +4,8 @@ Stage: benchmarks only. `recall_peer_examples.py --classify` tallies the example
 documented-format rules miss by class (placeholder, test-mode key, public identifier, failed
 checksum, broken structure, name-only, no context, fixable) beside what the owner peer finds in
 each. The headline recall is untouched: the classes say which misses are a judgement on the
-example and which are leakward's to fix.
+example and which are leakward's to fix. The table classifies every example, found or not, so
+`credentials` gives the subset every tool's credentials-only recall is judged on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ NOT_A_LIVE_SECRET = frozenset(
 # Of those, the classes that are no format any provider issues (test-mode keys are real keys of a
 # sandbox): the ceiling leaves these out.
 NOT_A_REAL_FORMAT = NOT_A_LIVE_SECRET - {"test-mode"}
+# What is no credential at all, whoever reports it (issue #17: reporting one is a false positive).
+# The credentials-only columns leave these examples out for leakward and the peers alike.
+NOT_A_CREDENTIAL = frozenset({"placeholder", "public"})
 UNCLASSIFIED = "unclassified"
 ANY_RULE = "*"
 
@@ -53,6 +57,17 @@ def classify(rows: dict[str, list[MissClass]], rule: str, text: str) -> str:
         if row.match is None or row.match.search(text):
             return row.name
     return UNCLASSIFIED
+
+
+def credentials(examples: dict[str, tuple[str, str]], path: Path = TABLE) -> set[str]:
+    """Of `examples` (file name -> (peer rule, text)), the ones the table classifies as neither
+    placeholder nor public: judged on the example's text alone, never on what a tool found."""
+    rows = load_classes(path)
+    return {
+        name
+        for name, (rule, text) in examples.items()
+        if classify(rows, rule, text) not in NOT_A_CREDENTIAL
+    }
 
 
 @dataclass(frozen=True, slots=True)

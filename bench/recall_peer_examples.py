@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from detection import leakward_command, run_peer  # noqa: E402
-from peer_example_classes import render, tally  # noqa: E402
+from peer_example_classes import credentials, render, tally  # noqa: E402
 from peer_examples import (  # noqa: E402
     GENERIC_FILES,
     Example,
@@ -192,11 +192,19 @@ def print_summary(files: dict[str, Example], found: dict[str, set[str]]) -> None
     by_source: dict[str, list[str]] = defaultdict(list)
     for name, example in files.items():
         by_source[example.source].append(name)
+    real = credentials({name: (e.rule, e.text) for name, e in files.items()})
     print(f"\n{'example set':14}{'n':>6}" + "".join(f"{t[:19]:>20}" for t in found))
     for source, names in sorted(by_source.items()):
-        rates = [sum(n in hit for n in names) / len(names) for hit in found.values()]
-        cells = "".join(f"{rate:>20.1%}" for rate in rates)
-        print(f"{source:14}{len(names):>6}{cells}")
+        for label, subset in ((source, names), ("  credentials", [n for n in names if n in real])):
+            rates = [sum(n in hit for n in subset) / len(subset) for hit in found.values()]
+            cells = "".join(f"{rate:>20.1%}" for rate in rates)
+            print(f"{label:14}{len(subset):>6}{cells}")
+        fakes = [n for n in names if n not in real]
+        reported = "".join(f"{sum(n in hit for n in fakes):>20}" for hit in found.values())
+        print(f"{'  fakes found':14}{len(fakes):>6}{reported}")
+    print("credentials: the same set without the examples peer_example_misses.tsv classifies as")
+    print("  placeholder or public, for every tool alike (the classification reads only the")
+    print("  example's text); fakes found: how many of those each tool reports, a false positive")
     if "leakward" in found:
         print("leakward: default tier, documented-format rules only; +named: also findings")
         print("  attributed by the name a value is assigned to (trello.named)")

@@ -14,13 +14,14 @@ from peer_example_classes import (
     UNCLASSIFIED,
     ceiling,
     classify,
+    credentials,
     load_classes,
     low_tier,
     render,
     tally,
 )
 
-CLASSES = NOT_A_LIVE_SECRET | {"name-only", "no-context", "fixable"}
+CLASSES = NOT_A_LIVE_SECRET | {"name-only", "no-context", "fixable", "credential"}
 ROWS = load_classes()
 
 
@@ -49,6 +50,14 @@ def test_a_catch_all_row_comes_last_for_its_rule() -> None:
         ("a-rule-nobody-classified", "x", UNCLASSIFIED),
         ("a-rule-nobody-classified", "acme_key=1234567890abcdef", "placeholder"),
         ("stripe-access-token", "STRIPE_TOKEN=sk_test_1234567890", "test-mode"),
+        # letters in alphabet order once the digits are removed
+        ("a-rule-nobody-classified", "KEY=pk_Q9a1B2c3D4e5F6", "placeholder"),
+        ("a-rule-nobody-classified", "KEY=pk_Q9a1B2x3D4e5F6", UNCLASSIFIED),
+        # a host or path part is not the secret; a run of A opens every app-only Twitter token
+        ("a-rule-nobody-classified", "mongodb://u:Qv8h2Lp4@db.example.com/x", UNCLASSIFIED),
+        ("a-rule-nobody-classified", "KEY=EXAMPLEKEY", "placeholder"),
+        ("twitter-bearer-token", "T=" + "A" * 22 + "mMaMPX1Egozwwf", "credential"),
+        ("a-rule-nobody-classified", "T=" + "A" * 22 + "mMaMPX1Egozwwf", "placeholder"),
     ],
 )
 def test_the_first_matching_row_wins(rule: str, text: str, expected: str) -> None:
@@ -100,3 +109,13 @@ def test_the_low_tier_counts_per_class_and_names_placeholders_it_reports() -> No
     assert not plain.has_low
     assert not any("low tier" in x for x in render("s", 10, 5, None, plain))
     assert any("low tier" in x for x in render("s", 10, 5, None, counts))
+
+
+def test_the_credentials_subset_leaves_out_placeholders_and_public_ids_whoever_finds_them() -> None:
+    examples = {
+        "real": ("heroku-api-key", 'HEROKU_TOKEN="67354a01-0e86-6be1-8c68-00de621952a2"'),
+        "fake": ("heroku-api-key", 'HEROKU_KEY = "12345678-ABCD-ABCD-ABCD-1234567890AB"'),
+        "public": ("asana-client-id", 'asana_api_token = "9783833722677611"'),
+        "name-only": ("jfrog-identity-token", 'JFROG_TOKEN="v"'),
+    }
+    assert credentials(examples) == {"real", "name-only"}
