@@ -41,7 +41,10 @@ def reference(rule: Rule, secret: str) -> bool:
     lowered = secret.lower()
     if any(word in lowered for word in ALLOWLIST.stopwords + rule.stopwords):
         return True
-    if ALLOWLIST.ascending_run and has_ascending_run(lowered, ALLOWLIST.ascending_run):
+    run = ALLOWLIST.ascending_run
+    if run and has_ascending_run(lowered, run):
+        return True
+    if run and has_ascending_run(re.sub("[0-9]", "", lowered), run):
         return True
     patterns = ALLOWLIST.placeholder_patterns + rule.allow_patterns
     return any(regex.search(p, secret) for p in patterns)
@@ -65,6 +68,9 @@ SECRETS = st.text(
 @example(secret="your_key_here")
 @example(secret="abcdefghijklmnopqrstuvwxyzabcdefghijklmn")
 @example(secret="x<KEY>")
+@example(secret="a1B2c3D4e5F6g7H8i9")  # letters in order once the digits are out
+@example(secret="pk_abcd1234fghij5678klmn")
+@example(secret="a1b2c3d4e5f6a7b8c9d0")  # hex: its letters stop at f
 def test_fast_checks_answer_as_the_loops_do(secret: str) -> None:
     assert len(RULES) == 4
     for rule in RULES:
@@ -75,6 +81,7 @@ def test_fast_checks_answer_as_the_loops_do(secret: str) -> None:
 @given(secrets=st.lists(SECRETS, max_size=30))
 @example(secrets=["your_key_here", *(f"Q{n}bCdEfGhIjK" for n in range(10)), "abcdefgh12"])
 @example(secrets=["x" * 9, "ab\ncdefgh", "İabcdefgh", "sampl", "e"] * 3)
+@example(secrets=[f"Q{n}a1B2c3D4e5F6g7H8" for n in range(10)])
 def test_checks_over_many_secrets_answer_as_one_by_one(secrets: list[str]) -> None:
     """`among` looks for the stopwords and runs once over all the secrets joined: a hit must
     land on its own secret, never on a neighbour, and no word may span two secrets."""
@@ -167,3 +174,18 @@ def test_the_fast_forms_of_the_run_masks_find_what_their_readable_forms_find(sec
         expected = regex.search(readable, secret) is None
         assert (regex.search(fast, secret) is None) is expected
         assert (re.search(fast, secret) is None) is expected  # the engine the check runs on
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        ("AIK_CI_a1B2c3D4e5F6g7H8i9J0k1L2", True),
+        ("db-abc123def456ghi789jkl012mno34", True),
+        ("sk_live_aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV", True),
+        ("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", False),  # hex letters stop at f: no run of eight
+        ("ghp_Q3v9xT2mKp7LwR4sZ8bN1cYd6hJf0gUe", False),
+    ],
+)
+def test_letters_in_order_between_digits_are_a_placeholder(secret: str, expected: bool) -> None:
+    rule = next(rule for rule in RULES if rule.id == "github.pat.classic")
+    assert Placeholders(ALLOWLIST, rule).is_placeholder(secret) is expected
