@@ -50,6 +50,10 @@ class Compiled:
     validator: Callable[[str], bool] | None
     placeholders: Placeholders
     is_generic: bool
+    # A provider's rule at the low tier (a `loose` shape that is not `generic`): over the same
+    # place a generic finding of a surer tier is kept instead, so `--min-confidence low` never
+    # trades a medium finding for a low one.
+    is_weak: bool = False
     paths: tuple[regex.Pattern[str], ...] = ()
     # The validator recomputes a documented checksum (not a structure check).
     is_checksum: bool = False
@@ -76,6 +80,7 @@ def compile_rule(rule: Rule, allowlist: Allowlist) -> Compiled:
         validator=VALIDATORS[rule.validator] if rule.validator else None,
         placeholders=Placeholders(allowlist, rule),
         is_generic=GENERIC_TAG in rule.tags,
+        is_weak=GENERIC_TAG not in rule.tags and rule.confidence == "low",
         paths=tuple(regex.compile(p) for p in rule.paths),
         is_checksum=rule.validator in CHECKSUMS,
         name_groups=_groups(names, pattern, "name"),

@@ -45,13 +45,16 @@ class Located:
 
 
 def rule_rank(compiled: Compiled, is_named: bool = False) -> tuple[int, int, int]:
-    """Which rule keeps a span two rules matched: specific beats generic, then confidence; among
+    """Which rule keeps a span two rules matched: specific beats generic, then confidence (a weak
+    provider rule ranks with the generic ones, above them only at its own tier); among
     specific rules the longer pattern (`sk-proj-…` over legacy `sk-…`), among generic ones a
     finding attributed by name, then the one listed first (the narrower shapes come first in
     generic.yaml)."""
     rule = compiled.rule
     if compiled.is_generic:
         return (0, CONFIDENCE_RANK[rule.confidence], int(is_named))
+    if compiled.is_weak:  # ranked among generic ones, above them only at the same tier
+        return (0, CONFIDENCE_RANK[rule.confidence], 2)
     return (1, CONFIDENCE_RANK[rule.confidence], len(rule.pattern))
 
 
@@ -131,13 +134,14 @@ def drop_generic_overlaps(
     if not any(compiled[item.index].is_generic for item in located):
         return located
     specific = merged(
-        [(i.start, i.end) for i in located if not compiled[i.index].is_generic] + vetoed
+        [(i.start, i.end) for i in located if not _is_generic_or_weak(compiled[i.index])] + vetoed
     )
     kept = [
         item
         for item in located
         if not compiled[item.index].is_generic or not overlaps_any(specific, item.start, item.end)
     ]
+    kept = _weigh_weak(kept, compiled)
     named = merged([(i.start, i.end) for i in kept if i.provider is not None])
     if not named:
         return kept
@@ -147,4 +151,32 @@ def drop_generic_overlaps(
         if not compiled[item.index].is_generic
         or item.provider is not None
         or not overlaps_any(named, item.start, item.end)
+    ]
+
+
+def _is_generic_or_weak(compiled: Compiled) -> bool:
+    return compiled.is_generic or compiled.is_weak
+
+
+def _weigh_weak(located: list[Located], compiled: CompiledRules) -> list[Located]:
+    """Where a weak provider rule and a generic one overlap, the surer tier stays; at the same
+    tier the provider's finding, which says more."""
+
+    def tier(item: Located) -> int:
+        return CONFIDENCE_RANK[compiled[item.index].rule.confidence]
+
+    weak = [(i.start, i.end, tier(i)) for i in located if compiled[i.index].is_weak]
+    if not weak:
+        return located
+    generic = [(i.start, i.end, tier(i)) for i in located if compiled[i.index].is_generic]
+
+    def beaten(item: Located, by: list[tuple[int, int, int]], margin: int) -> bool:
+        least = tier(item) + margin
+        return any(s < item.end and item.start < e and rank >= least for s, e, rank in by)
+
+    return [
+        item
+        for item in located
+        if not (compiled[item.index].is_weak and beaten(item, generic, 1))
+        and not (compiled[item.index].is_generic and beaten(item, weak, 0))
     ]

@@ -35,6 +35,7 @@ CHECKSUM_FAILS = "checksum fails: likely an example or a typo"
 # A sandbox's key is a real credential but no live one: the note lets a reader (or a filter on
 # the `test-mode` tag) tell it from a live key.
 TEST_MODE = "test-mode key: a sandbox credential, not a live one"
+LOOSE = "the provider's prefix or name but not its documented shape: made up, cut or mistyped"
 
 
 @dataclass(slots=True)
@@ -77,7 +78,8 @@ class Matcher:
         # Each rule's reason for a finding that passed its checks: a rule fact, read once here
         # rather than from its tags per finding.
         self._notes = tuple(
-            TEST_MODE if "test-mode" in rule.tags else None for rule in ruleset.rules
+            TEST_MODE if "test-mode" in rule.tags else LOOSE if "loose" in rule.tags else None
+            for rule in ruleset.rules
         )
 
     def _confirm(
@@ -192,7 +194,7 @@ class Matcher:
         for index, spans in windows.items():
             if not self._compiled[index].is_generic:
                 by_rule[index] = self._confirm(index, data, spans)
-                if index not in self._ids:
+                if index not in self._ids and not self._compiled[index].is_weak:
                     blocking += [(c.start, c.end) for c in by_rule[index]]
         taken = merged(blocking)
         found: list[Candidate] = []

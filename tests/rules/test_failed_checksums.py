@@ -16,7 +16,7 @@ import pytest
 
 from leakward.rules.loader import load_rules
 from leakward.scanner.engines import make_engine
-from leakward.scanner.matcher import CHECKSUM_FAILS, Matcher
+from leakward.scanner.matcher import CHECKSUM_FAILS, LOOSE, Matcher
 from leakward.scanner.models import Chunk, Finding, Origin
 from tests.scanner.tokens import GITHUB_PAT, random_body
 
@@ -70,7 +70,7 @@ def test_a_failed_structure_check_is_silent_by_default_and_a_loose_shape_when_as
     # Not a checksum failure (no token with a typo) but the provider's prefix over a body it
     # does not issue: the low tier's loose rule, as the provider's (rules/broken_shapes.yaml).
     assert [(f.rule_id, f.confidence, f.reason, f.secret.reveal()) for f in found] == [
-        ("grafana.cloud_token.loose", "low", None, NOT_GRAFANA)
+        ("grafana.cloud_token.loose", "low", LOOSE, NOT_GRAFANA)
     ]
 
 

@@ -28,6 +28,9 @@ SENDGRID_BROKEN = "SG.q7Hd2kP9xLm4Tz8Rb1Nc6Wv3Yf5Ga0Ej=uKs8Mp2Qx7Lr4Dt9Hw1Zb6Vn3
 SENDGRID_VALID = "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"
 # PlanetScale's documented body is 43 base64url characters; 37 is a made-up or cut one.
 PSCALE_BROKEN = "pscale_pw_k3Vd8Qm1Zx6Tb9Wn2Hr5Yc7Lf4Pj0Ga8Es3Ku"
+# 1Password's prefix over base64 that decodes to no JSON object: a loose rule that is not
+# `generic` (its exact rule has a structure validator) takes it at the low tier.
+OP_BROKEN = "ops_eyJtm5vvuzNIz8GTMwPipUF4/K7vVNhDVtRkeJsYNbdJVqCfE2wqg42VemYBDEQyPpPweEqvHbe0U="
 
 CASES = {
     "pypi_valid.cfg": f"password = {PYPI_VALID}\n",
@@ -37,6 +40,9 @@ CASES = {
     # Under the provider's name: attribution by name reports it at medium in the default tier.
     "pscale_named.env": f"PLANETSCALE_TOKEN={PSCALE_BROKEN}\n",
     "pscale_bare.sh": f"deploy --credential {PSCALE_BROKEN}\n",
+    # Under a secret's name the medium tier reports it; the low tier must not trade that for a
+    # low finding of the loose rule over the same value.
+    "op_named.env": f"OP_SERVICE_ACCOUNT_TOKEN={OP_BROKEN}\n",
     # A provider's name over a value no named-key rule of the medium tier takes (an `=` inside,
     # digits only): the low tier attributes it by name (`generic.named_value_loose`).
     "kraken_named.env": "KRAKEN_TOKEN=h7Qk2=pZ9vL4m=Xr8Tn3Wb6Yc1Fd5Gs0Jh\n",
@@ -85,10 +91,22 @@ def test_loose_shapes_are_the_low_tier_only_and_never_shadow_a_surer_finding(
     # The finding attributed by name stays what the default tier reports, not a weaker one.
     assert default["pscale_named.env"] == [("planetscale.named", "medium")]
     assert low["pscale_named.env"] == default["pscale_named.env"]
+    assert [confidence for _, confidence in default["op_named.env"]] == ["medium"]
+    assert low["op_named.env"] == default["op_named.env"]
     assert default["kraken_named.env"] == default["discord_digits.env"] == []
     assert low["kraken_named.env"] == [("kraken.named", "low")]
     assert low["discord_digits.env"] == [("discord.named", "low")]
     assert default["placeholders.txt"] == low["placeholders.txt"] == []
+
+
+def test_a_loose_finding_says_why_it_is_the_low_tier(tmp_path: Path) -> None:
+    (tmp_path / "deploy.sh").write_text(CASES["sendgrid_broken.sh"])
+    args = ["scan", str(tmp_path), "--format", "json", "--min-confidence", "low"]
+    done = subprocess.run([sys.executable, "-m", "leakward", *args], capture_output=True)
+
+    [finding] = json.loads(done.stdout)["findings"]
+    assert finding["rule_id"] == "sendgrid.api_key.loose"
+    assert "not its documented shape" in finding["reason"]
 
 
 def test_every_loose_rule_is_low_tier_and_names_its_provider() -> None:
