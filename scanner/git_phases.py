@@ -4,16 +4,27 @@ Stage: orchestration. A history scan reads the object listing, scans the blobs, 
 commits to attribute what it found. The last walk took minutes on rails while the bar sat at
 100 % with no word: a display that names phases (`PhasedProgress`) gets each one with its own
 bar. A plain callback gets the scanning phase only, as it always did.
+
+With LEAKWARD_PHASE_TIMES set, each phase and step writes its wall and CPU seconds since the
+scan began to standard error: a two-core scan cannot beat half its CPU in wall time, so a step
+that keeps one core idle shows as wall growing faster than CPU/2.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import sys
+import time
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import IO, Protocol, runtime_checkable
 
 from leakward.scanner.scan import Progress
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_refs import CommitCount
+
+# Set (to anything) to have each phase's times written to standard error.
+_TIMES = "LEAKWARD_PHASE_TIMES"
 
 
 @runtime_checkable
@@ -35,10 +46,24 @@ class Phases:
         self._counts: dict[tuple[str, ...], CommitCount] = {}
         self._commits: CommitCount | None = None
         self._known = 0
+        self._times: IO[str] | None = sys.stderr if os.environ.get(_TIMES) else None
+        self._started = time.perf_counter()
 
     def begin(self, name: str, unit: str) -> None:
+        self.mark(name)
         if self._phased is not None:
             self._phased.phase(name, unit)
+
+    def mark(self, step: str) -> None:
+        """Notes the start of `step` where timings were asked for (LEAKWARD_PHASE_TIMES)."""
+        if self._times is None:
+            return
+        wall = time.perf_counter() - self._started
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        # Only children already waited for count: workers and gits of earlier steps.
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        self._times.write(f"leakward phase {step}: wall {wall:.2f} s, cpu {cpu:.2f} s\n")
 
     def finished(self, count: int) -> None:
         """A phase whose work came in one piece is done."""
@@ -72,5 +97,6 @@ class Phases:
             self._phased(total, total, 0)
 
     def close(self) -> None:
+        self.mark("end")
         for count in self._counts.values():
             count.close()

@@ -179,10 +179,13 @@ def _scan_history(
     with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
         reaching = walker.submit(repo.reachable_blobs, revs)
         listed = Listed.read(listing.rows(), listing)
+        phases.mark("listing read")
         # Built (or loaded from its cache) while git still walks, not after it: the workers
         # fork from this process and inherit it.
         matcher_for(ruleset, options)
+        phases.mark("matcher ready")
         paths, missing = reaching.result()
+        phases.mark("walk named the blobs")
     skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
     limit = options.file_limits.max_file_size
     blobs, unreachable = merged(listed, paths, all_objects, limit, skipped)
