@@ -10,11 +10,11 @@ did not already hold it, which survives edits, moves and merges where line diffs
 from __future__ import annotations
 
 import time
-from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
@@ -22,6 +22,7 @@ from leakward.scanner.git_blob_scan import BlobResults, scan_blobs
 from leakward.scanner.git_blob_table import BlobTable, families
 from leakward.scanner.git_listing import Listed, merged, too_large
 from leakward.scanner.git_phases import Phases
+from leakward.scanner.git_tasks import NamedBlobs, Task, cut_tasks
 from leakward.scanner.models import Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
     Progress,
@@ -40,15 +41,14 @@ from leakward.scanner.sources.git import (
     ZERO_OID,
     Blob,
     Introduction,
+    Named,
     Repository,
     read_blobs,
 )
 from leakward.scanner.sources.git_order import CommitOrder
 
-# Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
-# pack mappings), small enough to balance two cores and keep progress moving.
-_TASK_BYTES = 32 * 1024 * 1024
-_TASK_BLOBS = 20_000
+# Bytes of blobs above which a scan's tasks go to worker processes; under it, one task runs here.
+_PARALLEL_BYTES = 8 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,32 +59,6 @@ class GitScan:
     extras: Extras = field(default_factory=dict)
 
 
-def _tasks(git_dir: Path, table: BlobTable, workers: int) -> Iterator[tuple[str, BlobTable]]:
-    """The blobs cut into worker tasks, largest first. Each task's table is made as it is
-    handed out: the first worker starts while the others are still being cut (on symfony's
-    history, making them all first kept both cores waiting 0.6 s)."""
-    total = table.total_size()
-    # At least a few tasks per worker so both cores stay busy to the end.
-    limit = max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
-    cuts: list[tuple[int, array[int]]] = []
-    current = array("q")
-    size = 0
-    sizes = table.sizes
-    # A family stays in one task: its deltas need their base's findings.
-    for family in families(table):
-        current.extend(family)
-        size += sum(sizes[n] for n in family)
-        if size >= limit or len(current) >= _TASK_BLOBS:
-            cuts.append((size, current))
-            current, size = array("q"), 0
-    if current:
-        cuts.append((size, current))
-    # Largest first: a family too big to split (rails: one task of 185 MB among 32 MB ones, 112th
-    # of 122) started last kept one core busy alone at the end while the other had nothing left.
-    cuts.sort(key=lambda cut: cut[0], reverse=True)
-    return ((str(git_dir), table.select(positions)) for _, positions in cuts)
-
-
 def _scan_all(
     repo: Repository,
     table: BlobTable,
@@ -92,22 +66,34 @@ def _scan_all(
     options: ScanOptions,
     progress: Progress | None,
 ) -> BlobResults:
+    parallel = table.total_size() > _PARALLEL_BYTES
+    # Scanned here, a small history is one task: a second would start a second cat-file.
+    tasks: Iterable[Task] = (
+        cut_tasks(repo.git_dir, table, options.workers)
+        if parallel
+        else [(str(repo.git_dir), table)]
+    )
+    return _scan_tasks(tasks, ruleset, options, parallel, progress, lambda: len(table))
+
+
+def _scan_tasks(
+    tasks: Iterable[Task],
+    ruleset: RuleSet,
+    options: ScanOptions,
+    parallel: bool,
+    progress: Progress | None,
+    total: Callable[[], int],
+) -> BlobResults:
+    """The tasks' blobs scanned; `total` is how many blobs they hold, as far as known."""
     results = BlobResults()
 
     def collect(part: BlobResults) -> None:
         results.findings.update(part.findings)
         results.tally.add(part.tally)
         if progress:
-            progress(results.tally.files, total, results.tally.bytes)
+            progress(results.tally.files, total(), results.tally.bytes)
 
-    total = len(table)
-    parallel = table.total_size() > 8 << 20
-    # Scanned here, a small history is one task: a second would start a second cat-file.
-    tasks: Iterable[tuple[str, BlobTable]] = (
-        _tasks(repo.git_dir, table, options.workers) if parallel else [(str(repo.git_dir), table)]
-    )
-
-    def lost(task: tuple[str, BlobTable]) -> None:
+    def lost(task: Task) -> None:
         part = BlobResults()
         part.tally.files = len(task[1])
         part.tally.skipped = [worker_died(f"{b.path} (blob {b.oid})") for b in task[1].blobs()]
@@ -173,26 +159,48 @@ def _scan_history(
 ) -> GitScan:
     skipped = _notes(repo)
     phases.begin("reading", "objects")
+    limit = options.file_limits.max_file_size
+    names: SimpleQueue[Named | None] = SimpleQueue()
     # Two walks, one on each core: git lists the object store while it walks the history for
-    # the reachable blobs' names, read by a thread here as git writes them. Meanwhile the
-    # listing is read into columns (the blobs are held so until the end: git_blob_table).
+    # the reachable blobs' names, handed over by a thread here as git writes them. The listing
+    # is read into columns meanwhile (the blobs are held so until the end: git_blob_table), and
+    # on a large history the workers start on the families already named (git_tasks).
     with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
-        reaching = walker.submit(repo.reachable_blobs, revs)
+        reaching = walker.submit(_walk, repo, revs, names)
         listed = Listed.read(listing.rows(), listing)
         phases.mark("listing read")
-        # Built (or loaded from its cache) while git still walks, not after it: the workers
-        # fork from this process and inherit it.
+        # Built (or loaded from its cache) while git still walks: the workers fork from this
+        # process and inherit it.
         matcher_for(ruleset, options)
         phases.mark("matcher ready")
-        paths, missing = reaching.result()
-        phases.mark("walk named the blobs")
-    skipped += [Skipped(f"(object {oid})", "missing object", is_error=True) for oid in missing]
-    limit = options.file_limits.max_file_size
-    blobs, unreachable = merged(listed, paths, all_objects, limit, skipped)
-    del listed, paths
-    phases.finished(len(blobs))
-    phases.begin("scanning", "objects")
-    results = _scan_all(repo, blobs, ruleset, options, phases.scanning)
+        batches = iter(names.get, None)
+
+        def walked() -> None:
+            missing = reaching.result()
+            skipped.extend(Skipped(f"(object {oid})", "missing object", True) for oid in missing)
+            phases.mark("walk named the blobs")
+
+        if sum(size for size in listed.sizes if size <= limit) > _PARALLEL_BYTES:
+            blobs = NamedBlobs(listed, limit)
+            phases.finished(blobs.total)
+            phases.begin("scanning", "objects")
+            tasks = blobs.tasks(
+                repo.git_dir, batches, walked, all_objects, skipped, options.workers
+            )
+            results = _scan_tasks(
+                tasks, ruleset, options, True, phases.scanning, lambda: blobs.total
+            )
+            unreachable = blobs.unreachable
+        else:
+            paths: dict[bytes, str] = {}
+            for batch in batches:
+                for oid, name in batch:
+                    paths.setdefault(oid, name)
+            walked()
+            table, unreachable = merged(listed, paths, all_objects, limit, skipped)
+            phases.finished(len(table))
+            phases.begin("scanning", "objects")
+            results = _scan_all(repo, table, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid not in unreachable}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
@@ -202,6 +210,15 @@ def _scan_history(
         repo, revs, needed, results.tally.skipped, phases, order, options.workers
     )
     return _grouped(repo, results, introductions, started, phases, order)
+
+
+def _walk(repo: Repository, revs: Sequence[str], names: SimpleQueue[Named | None]) -> list[str]:
+    """The walk for reachable blobs, its names put on `names` as git writes them, then None;
+    returns the missing objects' ids."""
+    try:
+        return repo.reachable_blobs(revs, names.put)[1]
+    finally:
+        names.put(None)
 
 
 def _notes(repo: Repository) -> list[Skipped]:

@@ -40,7 +40,10 @@ def run_pooled(
     lost: list[T] = []
     pending: dict[Future[R], T] = {}
     pool = start_pool()
+    # Its processes start now, not at the first item: one forked later holds a copy of whatever
+    # the producer of the items built meanwhile (git_tasks.NamedBlobs).
     try:
+        pool.submit(int)
         for item in items:
             try:
                 future = pool.submit(task, item)

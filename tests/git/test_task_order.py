@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from leakward.scanner.git_blob_table import BlobTable, family_order
-from leakward.scanner.git_scan import _tasks
+from leakward.scanner.git_tasks import cut_tasks as _tasks
 from leakward.scanner.sources.git import Blob
 
 _KIB = 1024

@@ -1,0 +1,252 @@
+"""A history's blobs cut into worker tasks, handed out while git still walks naming them.
+
+Stage: orchestration. A history scan needs two listings from git: the object store's (sizes,
+delta bases, in pack order) and the walk that names the reachable blobs (`rev-list --objects`,
+the longest single step before any scanning: 3.5-5 s of one core on symfony's history). Waiting
+for the walk, then joining the two (git_listing.merged) and cutting tasks, kept one core idle.
+Here the listing, read first, is put into delta families; a family is handed out as soon as the
+walk has named every blob of it, so the workers scan while git walks. Half way through the
+walk, families holding a third of the bytes are complete (rails and symfony). A family the walk
+leaves partly unnamed (an unreachable blob: one of symfony's 274,273, none of rails') waits for
+its end and is joined as before, so every blob gets the same path, base and task neighbours'
+rules as when the walk came first. A family stays in one task: its deltas need their base.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeAlias
+
+from leakward.scanner.git_blob_table import NO_BASE, BlobTable, families, family_order
+from leakward.scanner.git_listing import Listed, merged
+from leakward.scanner.models import Skipped
+from leakward.scanner.sources.git import Named
+
+# Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
+# pack mappings), small enough to balance two cores and keep progress moving.
+_TASK_BYTES = 32 * 1024 * 1024
+_TASK_BLOBS = 20_000
+
+Task: TypeAlias = "tuple[str, BlobTable]"
+# A task's blobs before its table is made: its bytes, and its families (NamedBlobs) or its
+# positions in a table.
+_Cut: TypeAlias = "tuple[int, array[int]]"
+
+
+def task_bytes(total: int, workers: int) -> int:
+    """The bytes a task is cut at: at least a few tasks per worker, so both cores stay busy to
+    the end."""
+    return max(1024 * 1024, min(_TASK_BYTES, total // max(1, workers * 4)))
+
+
+def _cuts(parts: Iterable[tuple[int, Sequence[int]]], limit: int) -> list[_Cut]:
+    """(bytes, items) parts grouped into cuts of about `limit` bytes or _TASK_BLOBS items."""
+    cuts: list[_Cut] = []
+    current = array("q")
+    size = 0
+    for part_size, part in parts:
+        current.extend(part)
+        size += part_size
+        if size >= limit or len(current) >= _TASK_BLOBS:
+            cuts.append((size, current))
+            current, size = array("q"), 0
+    if current:
+        cuts.append((size, current))
+    return cuts
+
+
+def _family_cuts(table: BlobTable, limit: int) -> list[_Cut]:
+    sizes = table.sizes
+    return _cuts(((sum(sizes[n] for n in f), f) for f in families(table)), limit)
+
+
+def cut_tasks(git_dir: Path, table: BlobTable, workers: int) -> Iterator[Task]:
+    """The blobs cut into worker tasks, largest first. Each task's table is made as it is
+    handed out: the first worker starts while the others are still being cut (on symfony's
+    history, making them all first kept both cores waiting 0.6 s)."""
+    cuts = _family_cuts(table, task_bytes(table.total_size(), workers))
+    # Largest first: a family too big to split (rails: one task of 185 MB among 32 MB ones, 112th
+    # of 122) started last kept one core busy alone at the end while the other had nothing left.
+    cuts.sort(key=lambda cut: cut[0], reverse=True)
+    return ((str(git_dir), table.select(positions)) for _, positions in cuts)
+
+
+class NamedBlobs:
+    """The listed blobs within `limit` bytes in delta families (as the joined table would have
+    them), each family ready once the walk has named all its blobs."""
+
+    def __init__(self, listed: Listed, limit: int) -> None:
+        self._listed = listed
+        self._limit = limit
+        self._row_of: dict[bytes, int] = {}
+        # Rows listed again (a second pack) are never read; nor are blobs over the limit.
+        self._first = bytearray()
+        self._parents = array("i")
+        self._order = array("q")
+        # Per family: where its rows are in `_order`, its bytes and how many rows are unnamed.
+        # A row in no family (a base cycle, a blob not read) waits for the walk's end.
+        self._family = array("i")
+        self._starts, self._ends, self._bytes = array("q"), array("q"), array("q")
+        self._waiting = array("q")
+        self._names: list[str | None] = []
+        self._unlisted: dict[bytes, str] = {}
+        self._ready: deque[int] = deque()
+        self._ready_bytes = self._ready_blobs = 0
+        self._handed = 0
+        # How many blobs the tasks hold: the listing's count until the families are known.
+        self.total = len(listed)
+        self.unreachable: set[str] = set()
+
+    def _group(self) -> None:
+        """Indexes the listing and puts its rows into families. Done once the tasks are asked
+        for, after the workers have started: a worker forked after it held a copy of it (27 MB
+        on symfony's history)."""
+        listed = self._listed
+        count, width = len(listed), listed.width
+        self._first = bytearray(count)
+        for n in range(count):
+            if self._row_of.setdefault(bytes(listed.oids[n * width : (n + 1) * width]), n) == n:
+                self._first[n] = 1
+        self._parents = self._bases()
+        shape = BlobTable(width)
+        shape.sizes, shape.bases = listed.sizes, self._parents
+        self._order, starts, _ = family_order(shape)
+        self._family = array("i", [-1]) * count
+        for start, end in zip(starts, [*starts[1:], len(self._order)], strict=True):
+            if not self._is_read(self._order[start]):
+                continue
+            number = len(self._starts)
+            self._starts.append(start)
+            self._ends.append(end)
+            self._waiting.append(end - start)
+            size = 0
+            for n in self._order[start:end]:
+                self._family[n] = number
+                size += listed.sizes[n]
+            self._bytes.append(size)
+        self._names = [None] * count
+        self.total = sum(self._ends) - sum(self._starts)
+
+    def _is_read(self, n: int) -> bool:
+        return bool(self._first[n]) and self._listed.sizes[n] <= self._limit
+
+    def _bases(self) -> array[int]:
+        """Each row's base row when both are read, as `merged` keeps them; else NO_BASE."""
+        listed, width = self._listed, self._listed.width
+        parents = array("i", [NO_BASE]) * len(listed)
+        empty = bytes(width)
+        for n in range(len(listed)):
+            base = bytes(listed.bases[n * width : (n + 1) * width])
+            if base == empty or not self._is_read(n):
+                continue
+            row = self._row_of.get(base)
+            if row is not None and row != n and listed.sizes[row] <= self._limit:
+                parents[n] = row
+        return parents
+
+    def tasks(
+        self,
+        git_dir: Path,
+        batches: Iterable[Named],
+        walked: Callable[[], None],
+        all_objects: bool,
+        skipped: list[Skipped],
+        workers: int,
+    ) -> Iterator[Task]:
+        """Tasks of whole families as the walk's `batches` name them; `walked` is called when
+        they end, then the rest is joined as `merged` joins a listing (reporting to `skipped`)
+        and handed out largest first."""
+        self._group()
+        limit = task_bytes(sum(self._bytes), workers)
+        for batch in batches:
+            self._name(batch)
+            while self._ready_bytes >= limit or self._ready_blobs >= _TASK_BLOBS:
+                yield str(git_dir), self._made(self._take(limit))
+        walked()
+        rest = self._rest(all_objects, skipped)
+        self._row_of.clear()
+        self.total = self._handed + self._ready_blobs + len(rest)
+        ready = [(int(self._bytes[k]), array("q", [k])) for k in self._ready]
+        cuts = [(cut, True) for cut in _cuts(ready, limit)]
+        if len(rest):  # families() needs a blob to start from
+            cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
+        cuts.sort(key=lambda cut: cut[0][0], reverse=True)
+        for (_, items), named in cuts:
+            yield str(git_dir), self._made(items) if named else rest.select(items)
+
+    def _name(self, batch: Named) -> None:
+        for oid, name in batch:
+            n = self._row_of.get(oid)
+            if n is None:
+                self._unlisted.setdefault(oid, name)
+                continue
+            if self._names[n] is not None:
+                continue
+            self._names[n] = name
+            family = self._family[n]
+            if family >= 0:
+                self._waiting[family] -= 1
+                if not self._waiting[family]:
+                    self._ready.append(family)
+                    self._ready_bytes += self._bytes[family]
+                    self._ready_blobs += self._ends[family] - self._starts[family]
+
+    def _take(self, limit: int) -> array[int]:
+        """Ready families from the oldest, up to a task's worth."""
+        taken, size, blobs = array("q"), 0, 0
+        while self._ready and size < limit and blobs < _TASK_BLOBS:
+            family = self._ready.popleft()
+            taken.append(family)
+            size += self._bytes[family]
+            blobs += self._ends[family] - self._starts[family]
+        self._ready_bytes -= size
+        self._ready_blobs -= blobs
+        return taken
+
+    def _made(self, taken: Sequence[int]) -> BlobTable:
+        """The table of a task of whole, named families, each base before its deltas."""
+        listed, width = self._listed, self._listed.width
+        part = BlobTable(width)
+        part.pack = listed.pack
+        placed: dict[int, int] = {}
+        for family in taken:
+            for n in self._order[self._starts[family] : self._ends[family]]:
+                part.append(
+                    bytes(listed.oids[n * width : (n + 1) * width]),
+                    self._names[n] or "",
+                    listed.sizes[n],
+                    placed.get(self._parents[n], NO_BASE),
+                    bool(listed.compare[n]),
+                    listed.stored[n],
+                    listed.offsets[n],
+                )
+                placed[n] = len(part) - 1
+        self._handed += len(part)
+        return part
+
+    def _rest(self, all_objects: bool, skipped: list[Skipped]) -> BlobTable:
+        """The rows of no complete family, joined with the names the walk gave them (and the
+        blobs it named that were not listed) as `merged` joins a whole listing."""
+        listed, width = self._listed, self._listed.width
+        rest = Listed()
+        rest.width, rest.pack = width, listed.pack
+        paths = dict(self._unlisted)
+        for n in range(len(listed)):
+            family = self._family[n]
+            if not self._first[n] or (family >= 0 and not self._waiting[family]):
+                continue
+            oid = listed.oids[n * width : (n + 1) * width]
+            name = self._names[n]
+            if name is not None:
+                paths[bytes(oid)] = name
+            rest.oids += oid
+            rest.bases += listed.bases[n * width : (n + 1) * width]
+            rest.sizes.append(listed.sizes[n])
+            rest.stored.append(listed.stored[n])
+            rest.offsets.append(listed.offsets[n])
+            rest.compare.append(listed.compare[n])
+        table, self.unreachable = merged(rest, paths, all_objects, self._limit, skipped)
+        return table
