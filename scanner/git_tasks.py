@@ -84,6 +84,7 @@ class NamedBlobs:
         self._row_of: dict[bytes, int] = {}
         # Rows listed again (a second pack) are never read; nor are blobs over the limit.
         self._first = bytearray()
+        self._read = bytearray()
         self._parents = array("i")
         self._order = array("q")
         # Per family: where its rows are in `_order`, its bytes and how many rows are unnamed.
@@ -106,44 +107,59 @@ class NamedBlobs:
         on symfony's history)."""
         listed = self._listed
         count, width = len(listed), listed.width
-        self._first = bytearray(count)
-        for n in range(count):
-            if self._row_of.setdefault(bytes(listed.oids[n * width : (n + 1) * width]), n) == n:
-                self._first[n] = 1
+        ids = bytes(listed.oids)
+        keys = [ids[at : at + width] for at in range(0, count * width, width)]
+        # Filled from the end, so a blob listed twice keeps its first row, as `merged` does.
+        self._row_of = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
+        if len(self._row_of) < count:
+            self._first = bytearray(self._row_of[key] == n for n, key in enumerate(keys))
+        else:
+            self._first = bytearray(b"\1") * count
+        del keys
+        limit = self._limit
+        self._read = bytearray(
+            is_first and size <= limit
+            for is_first, size in zip(self._first, listed.sizes, strict=True)
+        )
         self._parents = self._bases()
         shape = BlobTable(width)
         shape.sizes, shape.bases = listed.sizes, self._parents
         self._order, starts, _ = family_order(shape)
         self._family = array("i", [-1]) * count
-        for start, end in zip(starts, [*starts[1:], len(self._order)], strict=True):
-            if not self._is_read(self._order[start]):
+        order, sizes = self._order, listed.sizes
+        for start, end in zip(starts, [*starts[1:], len(order)], strict=True):
+            root = order[start]
+            if not self._read[root]:
                 continue
             number = len(self._starts)
             self._starts.append(start)
             self._ends.append(end)
             self._waiting.append(end - start)
+            if end - start == 1:  # most families
+                self._family[root] = number
+                self._bytes.append(sizes[root])
+                continue
             size = 0
-            for n in self._order[start:end]:
+            for n in order[start:end]:
                 self._family[n] = number
-                size += listed.sizes[n]
+                size += sizes[n]
             self._bytes.append(size)
         self._names = [None] * count
         self.total = sum(self._ends) - sum(self._starts)
 
-    def _is_read(self, n: int) -> bool:
-        return bool(self._first[n]) and self._listed.sizes[n] <= self._limit
-
     def _bases(self) -> array[int]:
         """Each row's base row when both are read, as `merged` keeps them; else NO_BASE."""
-        listed, width = self._listed, self._listed.width
+        listed, width, read = self._listed, self._listed.width, self._read
         parents = array("i", [NO_BASE]) * len(listed)
         empty = bytes(width)
-        for n in range(len(listed)):
-            base = bytes(listed.bases[n * width : (n + 1) * width])
-            if base == empty or not self._is_read(n):
+        ids = bytes(listed.bases)
+        row_of = self._row_of.get
+        for n, at in enumerate(range(0, len(ids), width)):
+            base = ids[at : at + width]
+            if base == empty or not read[n]:
                 continue
-            row = self._row_of.get(base)
-            if row is not None and row != n and listed.sizes[row] <= self._limit:
+            row = row_of(base)
+            if row is not None and row != n and read[row]:
                 parents[n] = row
         return parents
 
