@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import SimpleQueue
@@ -140,9 +141,8 @@ def scan_history(
     repo = Repository(path)
     phases = Phases(progress, repo)
     try:
-        # Listed beside the reading and the scan, for attribution after it: sources.git_order.
-        with CommitOrder(repo.git_dir, revs) as order:
-            return _scan_history(repo, ruleset, options, revs, all_objects, phases, started, order)
+        with ExitStack() as stack:
+            return _scan_history(repo, ruleset, options, revs, all_objects, phases, started, stack)
     finally:
         phases.close()
 
@@ -155,7 +155,7 @@ def _scan_history(
     all_objects: bool,
     phases: Phases,
     started: float,
-    order: CommitOrder,
+    stack: ExitStack,
 ) -> GitScan:
     skipped = _notes(repo)
     phases.begin("reading", "objects")
@@ -169,6 +169,10 @@ def _scan_history(
         reaching = walker.submit(_walk, repo, revs, names)
         listed = Listed.read(listing.rows(), listing)
         phases.mark("listing read")
+        # Listed beside the scan, for attribution after it (sources.git_order). Started only
+        # now: from the start it shared a core with the object listing, which the first task
+        # waits for (the walk runs on the other).
+        order = stack.enter_context(CommitOrder(repo.git_dir, revs))
         # Built (or loaded from its cache) while git still walks: the workers fork from this
         # process and inherit it.
         matcher_for(ruleset, options)
