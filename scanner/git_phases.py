@@ -63,7 +63,11 @@ class Phases:
         # Only children already waited for count: workers and gits of earlier steps.
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-        self._times.write(f"leakward phase {step}: wall {wall:.2f} s, cpu {cpu:.2f} s\n")
+        peak = own.ru_maxrss >> 10  # KiB on Linux
+        self._times.write(
+            f"leakward phase {step}: wall {wall:.2f} s, cpu {cpu:.2f} s, this process's peak "
+            f"{peak} MiB\n"
+        )
 
     def finished(self, count: int) -> None:
         """A phase whose work came in one piece is done."""
