@@ -23,7 +23,7 @@ from leakward.scanner.git_blob_scan import BlobResults, scan_blobs
 from leakward.scanner.git_blob_table import BlobTable, families
 from leakward.scanner.git_listing import Listed, merged, too_large
 from leakward.scanner.git_phases import Phases
-from leakward.scanner.git_tasks import NamedBlobs, Task, cut_tasks
+from leakward.scanner.git_tasks import NamedBlobs, Task, cut_tasks, named_blobs
 from leakward.scanner.models import Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
     Progress,
@@ -198,7 +198,7 @@ def _scan_history(
         else:
             paths: dict[bytes, str] = {}
             for batch in batches:
-                for oid, name in batch:
+                for oid, name in named_blobs(batch):
                     paths.setdefault(oid, name)
             walked()
             table, unreachable = merged(listed, paths, all_objects, limit, skipped)

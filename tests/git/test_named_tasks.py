@@ -21,7 +21,7 @@ from leakward.scanner.git_scan import scan_history
 from leakward.scanner.git_tasks import NamedBlobs, cut_tasks
 from leakward.scanner.models import Skipped
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git import Blob
+from leakward.scanner.sources.git import Blob, Named
 from tests.git.repos import GitRepo
 from tests.git.test_history import build_history
 
@@ -73,12 +73,11 @@ def test_named_families_go_out_before_the_walk_ends_and_match_the_joined_listing
     all_objects: bool,
 ) -> None:
     named = _names()
-    given: list[int] = []
 
-    def batches() -> Iterator[list[tuple[bytes, str]]]:
+    def batches() -> Iterator[Named]:
         for start in range(0, len(named), 3):
-            given.append(start)
-            yield named[start : start + 3]
+            part = named[start : start + 3]
+            yield b"".join(oid for oid, _ in part), [name for _, name in part]
 
     ended: list[int] = []
     skipped: list[Skipped] = [Skipped("(earlier)", "noted before the walk ended")]
