@@ -232,23 +232,28 @@ class NamedBlobs:
         return taken
 
     def _made(self, taken: Sequence[int]) -> BlobTable:
-        """The table of a task of whole, named families, each base before its deltas."""
-        listed, width = self._listed, self._listed.width
+        """The table of a task of whole, named families, each base before its deltas. Made a
+        column at a time: an `append` per blob cost symfony's history about twice as much."""
+        listed, width, order = self._listed, self._listed.width, self._order
+        rows = array("q")
+        for family in taken:
+            rows.extend(order[self._starts[family] : self._ends[family]])
+        oids = listed.oids
         part = BlobTable(width)
         part.pack = listed.pack
-        placed: dict[int, int] = {}
-        for family in taken:
-            for n in self._order[self._starts[family] : self._ends[family]]:
-                part.append(
-                    bytes(listed.oids[n * width : (n + 1) * width]),
-                    self._names[n] or "",
-                    listed.sizes[n],
-                    placed.get(self._parents[n], NO_BASE),
-                    bool(listed.compare[n]),
-                    listed.stored[n],
-                    listed.offsets[n],
-                )
-                placed[n] = len(part) - 1
+        part.adopt(
+            bytearray().join([oids[n * width : (n + 1) * width] for n in rows]),
+            array("Q", [listed.sizes[n] for n in rows]),
+            array("Q", [listed.stored[n] for n in rows]),
+            array("Q", [listed.offsets[n] for n in rows]),
+            bytearray([listed.compare[n] for n in rows]),
+        )
+        names, number = self._names, part.path_number
+        part.path_ids = array("I", [number(names[n] or "") for n in rows])
+        # A base comes before its deltas in the same family, so in this task.
+        placed = {n: position for position, n in enumerate(rows)}
+        parents = self._parents
+        part.bases = array("i", [placed.get(parents[n], NO_BASE) for n in rows])
         self._handed += len(part)
         return part
 
