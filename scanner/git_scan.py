@@ -10,7 +10,7 @@ did not already hold it, which survives edits, moves and merges where line diffs
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -19,11 +19,12 @@ from queue import SimpleQueue
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
-from leakward.scanner.git_blob_scan import BlobResults, scan_blobs
-from leakward.scanner.git_blob_table import BlobTable, families
+from leakward.scanner.git_blob_scan import BlobResults
+from leakward.scanner.git_blob_table import BlobTable
 from leakward.scanner.git_listing import Listed, merged, too_large
 from leakward.scanner.git_phases import Phases
-from leakward.scanner.git_tasks import NamedBlobs, Task, cut_tasks, named_blobs
+from leakward.scanner.git_scanning import PARALLEL_BYTES, scan_table, scan_tasks
+from leakward.scanner.git_tasks import NamedBlobs, named_blobs
 from leakward.scanner.models import Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
     Progress,
@@ -33,7 +34,6 @@ from leakward.scanner.scan import (
     matcher_for,
     run_tasks,
     scan_items,
-    worker_died,
     worker_matcher,
 )
 from leakward.scanner.sources.dispatch import chunks_for
@@ -48,9 +48,6 @@ from leakward.scanner.sources.git import (
 )
 from leakward.scanner.sources.git_order import CommitOrder
 
-# Bytes of blobs above which a scan's tasks go to worker processes; under it, one task runs here.
-_PARALLEL_BYTES = 8 << 20
-
 
 @dataclass(frozen=True, slots=True)
 class GitScan:
@@ -58,61 +55,6 @@ class GitScan:
 
     result: ScanResult
     extras: Extras = field(default_factory=dict)
-
-
-def _scan_all(
-    repo: Repository,
-    table: BlobTable,
-    ruleset: RuleSet,
-    options: ScanOptions,
-    progress: Progress | None,
-) -> BlobResults:
-    parallel = table.total_size() > _PARALLEL_BYTES
-    # Scanned here, a small history is one task: a second would start a second cat-file.
-    tasks: Iterable[Task] = (
-        cut_tasks(repo.git_dir, table, options.workers)
-        if parallel
-        else [(str(repo.git_dir), table)]
-    )
-    return _scan_tasks(tasks, ruleset, options, parallel, progress, lambda: len(table))
-
-
-def _scan_tasks(
-    tasks: Iterable[Task],
-    ruleset: RuleSet,
-    options: ScanOptions,
-    parallel: bool,
-    progress: Progress | None,
-    total: Callable[[], int],
-) -> BlobResults:
-    """The tasks' blobs scanned; `total` is how many blobs they hold, as far as known."""
-    results = BlobResults()
-
-    def collect(part: BlobResults) -> None:
-        results.findings.update(part.findings)
-        results.tally.add(part.tally)
-        if progress:
-            progress(results.tally.files, total(), results.tally.bytes)
-
-    def lost(task: Task) -> None:
-        part = BlobResults()
-        part.tally.files = len(task[1])
-        part.tally.skipped = [worker_died(f"{b.path} (blob {b.oid})") for b in task[1].blobs()]
-        collect(part)
-
-    run_tasks(
-        scan_blobs,
-        tasks,
-        ruleset,
-        options,
-        parallel=parallel,
-        on_result=collect,
-        # A task whose worker died is retried one delta family at a time (a delta needs its
-        # base), so one poisonous blob costs its family, not the task's thousands of blobs.
-        split=lambda task: [(task[0], task[1].select(family)) for family in families(task[1])],
-        on_lost=lost,
-    )
-    return results
 
 
 def _sized(blobs: Iterable[Blob], options: ScanOptions, skipped: list[Skipped]) -> list[Blob]:
@@ -184,14 +126,14 @@ def _scan_history(
             skipped.extend(Skipped(f"(object {oid})", "missing object", True) for oid in missing)
             phases.mark("walk named the blobs")
 
-        if sum(size for size in listed.sizes if size <= limit) > _PARALLEL_BYTES:
+        if sum(size for size in listed.sizes if size <= limit) > PARALLEL_BYTES:
             blobs = NamedBlobs(listed, limit)
             phases.finished(blobs.total)
             phases.begin("scanning", "objects")
             tasks = blobs.tasks(
                 repo.git_dir, batches, walked, all_objects, skipped, options.workers
             )
-            results = _scan_tasks(
+            results = scan_tasks(
                 tasks, ruleset, options, True, phases.scanning, lambda: blobs.total
             )
             unreachable = blobs.unreachable
@@ -204,7 +146,7 @@ def _scan_history(
             table, unreachable = merged(listed, paths, all_objects, limit, skipped)
             phases.finished(len(table))
             phases.begin("scanning", "objects")
-            results = _scan_all(repo, table, ruleset, options, phases.scanning)
+            results = scan_table(repo, table, ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     needed = {oid for oid in results.findings if oid not in unreachable}
     # Not limited to the paths rev-list named: it gives one path per blob, and a blob that was
@@ -332,7 +274,7 @@ def _scan_revisions(
     blobs = [Blob(oid, group[0].path, sizes.get(oid, 0)) for oid, group in by_oid.items()]
     phases.begin("scanning", "objects")
     sized = _sized(blobs, options, skipped)
-    results = _scan_all(repo, BlobTable.of(sized), ruleset, options, phases.scanning)
+    results = scan_table(repo, BlobTable.of(sized), ruleset, options, phases.scanning)
     results.tally.skipped += skipped
     commits = {i.commit for oid in results.findings for i in by_oid[oid]}
     olds = set().union(*(before.get(commit, set()) for commit in commits))
@@ -362,7 +304,7 @@ def _secrets_in(
     if not oids:
         return {}
     before = BlobTable.of(Blob(oid, "(before)", 0) for oid in oids)
-    results = _scan_all(repo, before, ruleset, options, None)
+    results = scan_table(repo, before, ruleset, options, None)
     return {
         oid: {(f.rule_id, f.secret.reveal()) for f in findings}
         for oid, findings in results.findings.items()

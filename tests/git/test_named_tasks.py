@@ -111,7 +111,7 @@ def test_a_history_scanned_while_git_walks_finds_what_a_scan_after_the_walk_find
     repo.git("gc", "-q")  # deltas, as a clone has them
     waited = scan_history(repo.path, rules, options)
     # Any history is large enough to be handed out as the walk names it.
-    monkeypatch.setattr(git_scan, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(git_scan, "PARALLEL_BYTES", 0)
     streamed = scan_history(repo.path, rules, options)
 
     def report(scan: git_scan.GitScan) -> list[tuple[object, ...]]:
