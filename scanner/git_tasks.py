@@ -6,10 +6,10 @@ the longest single step before any scanning: 3.5-5 s of one core on symfony's hi
 for the walk, then joining the two (git_listing.merged) and cutting tasks, kept one core idle.
 Here the listing, read first, is put into delta families; a family is handed out as soon as the
 walk has named every blob of it, so the workers scan while git walks. Half way through the
-walk, families holding a third of the bytes are complete (rails and symfony). A family the walk
-leaves partly unnamed (an unreachable blob: one of symfony's 274,273, none of rails') waits for
-its end and is joined as before, so every blob gets the same path, base and task neighbours'
-rules as when the walk came first. A family stays in one task: its deltas need their base.
+walk, families holding 27% (symfony) and 31% (rails) of the bytes are complete. A family the
+walk leaves partly unnamed (an unreachable blob: one of symfony's 274,273, none of rails')
+waits for its end and is joined as before, so every blob is read with the same path and base
+as when the walk came first. A family stays in one task: its deltas need their base.
 """
 
 from __future__ import annotations
