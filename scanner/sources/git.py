@@ -204,16 +204,17 @@ class Repository:
         for line in self.lines(*listing, *revs, config=("core.deltaBaseCacheLimit=16m",)):
             if line.startswith(b"?"):
                 missing.append(line[1:].decode())
-            elif len(line) > 41 and line[40:41] == b" ":
-                raw = line[41:]
+            # A SHA-1 or SHA-256 name, then the path (a line without one is a commit).
+            elif (cut := line.find(b" ")) in (40, 64) and len(line) > cut + 1:
+                raw = line[cut + 1 :]
                 name = names.get(raw)
                 if name is None:
                     name = names[raw] = raw.decode("utf-8", "surrogateescape")
                 if named is None:
-                    paths.setdefault(bytes.fromhex(line[:40].decode()), name)
+                    paths.setdefault(bytes.fromhex(line[:cut].decode()), name)
                     continue
                 # git names each object once.
-                ids.append(line[:40])
+                ids.append(line[:cut])
                 batch.append(name)
                 if len(batch) == _NAMES_AT_ONCE:
                     named((bytes.fromhex(b"".join(ids).decode()), batch))

@@ -170,3 +170,21 @@ def test_branch_scans_only_that_branch(repo: GitRepo, rules: RuleSet, options: S
     repo.commit("main", **{"m.txt": f"{pat(12)}\n"})
     only_main = by_secret(scan_history(Path(repo.path), rules, options, revs=("main",)))
     assert set(only_main) == {pat(12)}
+
+
+def test_a_sha256_repository_history_is_read_and_attributed(
+    tmp_path: Path, rules: RuleSet, options: ScanOptions
+) -> None:
+    # The walk's lines start with 64 hex digits there: read as SHA-1 lines, nothing was named
+    # and nothing scanned.
+    subprocess.run(
+        ["git", "init", "-q", "--object-format=sha256", str(tmp_path / "repo")], check=True
+    )
+    repo = GitRepo(tmp_path / "repo")  # re-initialising keeps the format
+    added = repo.commit("add", **{"config/app.env": f"GH_TOKEN={pat(1)}\n"})
+    repo.commit("more", **{"README.md": "# demo\n"})
+    scan = scan_history(repo.path, rules, options)
+    (finding,) = scan.result.findings
+    assert len(added) == 64
+    assert (finding.origin.commit, finding.origin.path) == (added, "config/app.env")
+    assert scan.result.stats.files == 2
