@@ -24,7 +24,14 @@ import hyperscan
 import platformdirs
 
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import Hits, pattern_shape, scanned_rule_indexes, translate
+from leakward.scanner.engines import (
+    Hits,
+    alternatives,
+    pattern_shape,
+    scanned_rule_indexes,
+    translate,
+)
+from leakward.scanner.engines.alternatives import split_expression
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
@@ -102,12 +109,13 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     ungated: set[int] = set()
     indexes = scanned_rule_indexes(ruleset)
     expressions = database_expressions([ruleset.rules[index].pattern for index in indexes])
-    for index, expression, is_native in zip(
-        indexes, expressions, compiling(expressions), strict=True
-    ):
+    natives = compiling(expressions)
+    pieces = split_natives(expressions, natives)
+    for index, expression, is_native in zip(indexes, expressions, natives, strict=True):
         rule = ruleset.rules[index]
         if is_native:
-            main.add(expression, index, 0)
+            for piece in pieces.get(expression, [expression]):
+                main.add(piece, index, 0)
         elif not rule.keywords:
             ungated.add(index)
         else:
@@ -122,6 +130,26 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
         else:
             main.add(pattern.encode(), _TRIGGER_BASE + position, 0)
     return _Plan([main, *apart], frozenset(ungated))
+
+
+def split_natives(
+    expressions: Sequence[bytes], natives: Sequence[bool]
+) -> dict[bytes, list[bytes]]:
+    """Each compiling expression that opens with a choice -> its branches
+    (`alternatives.split_expression`), where every branch compiles too."""
+    split = {
+        expression: [piece.encode() for piece in split_expression(expression.decode())]
+        for expression, is_native in zip(expressions, natives, strict=True)
+        if is_native
+    }
+    split = {expression: found for expression, found in split.items() if len(found) > 1}
+    verdicts = compiling([piece for found in split.values() for piece in found])
+    kept: dict[bytes, list[bytes]] = {}
+    for expression, found in split.items():
+        if all(verdicts[: len(found)]):
+            kept[expression] = found
+        verdicts = verdicts[len(found) :]
+    return kept
 
 
 def database_expressions(patterns: Sequence[str]) -> list[bytes]:
@@ -166,7 +194,7 @@ def _builders_digest() -> str:
     bumped the same number once shared a stale cache file).
     """
     digest = hashlib.sha256()
-    for module in (translate, pattern_shape, sys.modules[__name__]):
+    for module in (translate, pattern_shape, alternatives, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

@@ -32,7 +32,7 @@ _LEADING_FLAGS = re.compile(r"(?:\(\?[a-zA-Z]+\)\s*)*")
 _POSSESSIVE = re.compile(r"(\\.|\[\^?\]?(?:\\.|[^\]\\])*\])|([*+?]|\{\d+(?:,\d*)?\})\+")
 
 
-def _group_end(pattern: str, start: int) -> int:
+def group_end(pattern: str, start: int) -> int:
     """Index just past the `)` closing the group that opens at `start`."""
     depth = 0
     index = start
@@ -128,7 +128,7 @@ def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
             out.append(copied.group())
             index = copied.end()
         elif pattern.startswith(_LOOKAROUNDS, index):
-            end = _group_end(pattern, index)
+            end = group_end(pattern, index)
             if _one_char_ahead(pattern, index, end):
                 out.append("(?:")
                 index += len("(?=")
