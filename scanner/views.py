@@ -85,7 +85,8 @@ def group_views(parent: bytes, spans: Iterable[Decoded]) -> Iterator[View]:
     """
     by_kind: dict[str, list[Decoded]] = {}
     for span in spans:
-        if span.data != parent[span.start : span.end]:
+        # A length that differs tells without copying the span's text out of a long parent.
+        if len(span.data) != span.end - span.start or span.data != parent[span.start : span.end]:
             by_kind.setdefault(span.kind, []).append(span)
     for found in by_kind.values():
         found.sort(key=lambda span: span.start)

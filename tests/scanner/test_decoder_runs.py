@@ -143,9 +143,11 @@ def test_the_first_escape_leads_to_the_spans_every_escape_does() -> None:
 @settings(max_examples=500, deadline=None)
 @given(st.binary(max_size=40))
 def test_percent_runs_decode_as_the_standard_library_does(raw: bytes) -> None:
-    """Decoded in C through the `unicode_escape` codec: backslashes, lone `%`, bytes past
-    ASCII and escapes of either case come out as `unquote_to_bytes` makes them."""
-    alphabet = b"%%4aF0\\x\xff\xc3 n"
+    """Decoded in C as quoted-printable, or through the `unicode_escape` codec where that
+    reads otherwise: backslashes, `=`, line breaks, lone `%` (before a break, another `%` or
+    at the end), bytes past ASCII and escapes of either case come out as `unquote_to_bytes`
+    makes them."""
+    alphabet = b"%%%4aF0=\\x\xff\xc3 n\n\r_"
     data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
 
     assert unquote(data) == urllib.parse.unquote_to_bytes(data)
@@ -329,6 +331,24 @@ def test_dense_percent_runs_skipped_in_bulk_end_where_the_regex_ends_them(
         return
 
     assert list(url_runs.url_runs(data, escape.end())) == _runs_by_regex(data, escape.end())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DENSE_PIECES), min_size=200, max_size=900))
+def test_percent_spans_found_taking_every_percent_for_an_escape_are_the_regexs(
+    pieces: list[bytes],
+) -> None:
+    """The decoder finds runs first as if every `%` started an escape, and again checking when
+    a run holds one that does not: either way its spans are the regex's runs, decoded."""
+    data = b"".join(pieces)
+    escape = url_runs._PERCENT.search(data)
+    if escape is None:
+        return
+
+    spans = [(s.start, s.end, s.data) for s in url_runs.decode_url(data, [escape.end()])]
+
+    runs = _runs_by_regex(data, escape.end())
+    assert spans == [(start, end, unquote(data[start:end])) for start, end in runs]
 
 
 def test_the_regex_reads_only_the_tail_of_a_long_run_of_escapes() -> None:
