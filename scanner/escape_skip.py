@@ -64,7 +64,7 @@ def reached(data: bytes, position: int) -> int:
             return position
         starts = window.translate(_BACKSLASHES)
         last = starts.rfind(b"E")
-        if last < 2 or starts.find(_FAR_APART, 0, last) >= 0:
+        if last < 2 or starts.rfind(_FAR_APART, 0, last) >= 0:  # see url_runs._reached
             return position
         for _ in range(DENSE):  # the last escape that follows an unescaped delimiter
             at = position + last
