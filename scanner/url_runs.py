@@ -143,8 +143,9 @@ def _quoted_printable(encoded: bytes) -> bytes | None:
     decoded = binascii.a2b_qp(quoted)
     if len(decoded) == len(encoded) - 2 * encoded.count(b"%") and not any(
         # A line break is looked for alone first: one byte is found in C at memchr's speed,
-        # two (`%\n`) cost a third of the decoding on a line of escapes.
-        end in encoded and b"%" + end in encoded
+        # two (`%\n`) cost a third of the decoding on a line of escapes, `in` (and `find`)
+        # 1.0 ms per MB of `'%41\n'`, `rfind` 0.4.
+        end in encoded and encoded.rfind(b"%" + end) >= 0
         for end in (b"\n", b"\r")
     ):
         return decoded
