@@ -379,6 +379,8 @@ def _escape_runs_of(data: bytes, dense: int) -> list[tuple[int, int]]:
 
 ESCAPED = [b"\\u0041 ", b"\\u007a\n", b"\\u0041", b'"', b"a", b" ", b'\\u0020"', b"'"]
 RARE = [b" " * 118, b"b" * 121, b"\\", b"\\\\u0041", b"\\u0011", b"\\x41", b'\\"', b"\\u00"]
+# Escapes the skip must not take for printable ones, and raw bytes outside printable ASCII.
+RARE += [b"\\u00e9", b"\\u004G", b"\xc3\xa9", b"\x01"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -406,3 +408,11 @@ def test_the_regex_reads_only_the_tail_of_a_long_run_of_json_escapes() -> None:
 
     assert escape_skip.reached(data, 6) == len(data) - 1
     assert _escape_runs_of(data, 64) == [(0, len(data) - 1)] == _escape_runs_of(data, 10**9)
+
+
+def test_the_bulk_skip_takes_only_printable_json_escapes() -> None:
+    """Raw bytes of any kind may sit between them; an escape of a control character, of a
+    byte past ASCII, one without its digits or any other escape stops the skip."""
+    assert escape_skip._all_printable_escapes(b"\\u0041 \\u007a\n\x01\xc3 \\u0020")
+    for other in (b"\\u0011", b"\\u00e9", b"\\u004G", b"\\x41", b"\\\\u0041", b"\\u00"):
+        assert not escape_skip._all_printable_escapes(b"\\u0041 " + other + b" \\u0042")
