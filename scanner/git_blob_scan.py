@@ -3,6 +3,8 @@
 Stage: orchestration, worker side (scanner.git_scan hands the tasks out). Blobs come in delta
 families, each base before the blobs stored as deltas of it: a base's bytes are held while its
 deltas are rebuilt from them, and small plain-text blobs wait in a batch to be located together.
+A blob is its position in the task's table throughout: its id in hex, its path and an `Origin`
+are made only for a blob with something to report.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from leakward.scanner.git_blob_table import BlobTable
+from leakward.scanner.git_blob_table import NO_BASE, BlobTable
 from leakward.scanner.git_delta import Spanned, scan_against_base, scan_whole
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Finding, Origin, Skipped
 from leakward.scanner.scan import ScanOptions, _Tally, over_budget, scan_items, worker_matcher
 from leakward.scanner.sources.dispatch import chunks_for, is_plain_text
-from leakward.scanner.sources.git import Blob, read_blobs
+from leakward.scanner.sources.git import read_blobs
 from leakward.scanner.sources.git_pack import Delta, PackReader
 from leakward.scanner.time_budget import TimeBudgetError, time_budget
 
@@ -34,108 +37,123 @@ class BlobResults:
     tally: _Tally = field(default_factory=_Tally)
 
 
-@dataclass(frozen=True, slots=True)
-class _Base:
+class _Base(NamedTuple):
     """A plain-text blob that later blobs of the task are stored as deltas of; `spanned` is
-    None while it waits in a batch, not yet located."""
+    None while it waits in a batch, not yet located. A tuple: one is made for most blobs of a
+    history, and a frozen dataclass sets each field through object.__setattr__."""
 
     data: bytes
     spanned: list[Spanned] | None
     # Where its entry starts in the lone pack, or 0 (sources.pack_offsets).
-    offset: int = 0
+    offset: int
 
 
 class _BlobScanner:
-    """One task's blobs, scanned in order. Small plain-text blobs wait in a batch and are
-    located together: most blobs of a history are small files, and an engine call per blob cost
-    more than the scanning. A base's findings are ready before a delta of it is scanned against
-    it; a delta scanned whole needs only the base's bytes, so it does not cut the batch short."""
+    """One task's blobs, by position in its table, scanned in order. Small plain-text blobs wait
+    in a batch and are located together: most blobs of a history are small files, and an engine
+    call per blob cost more than the scanning. A base's findings are ready before a delta of it
+    is scanned against it; a delta scanned whole needs only the base's bytes, so it does not cut
+    the batch short."""
 
-    def __init__(self, matcher: Matcher, options: ScanOptions, pending: Counter[str]) -> None:
+    def __init__(self, matcher: Matcher, options: ScanOptions, table: BlobTable) -> None:
         self.results = BlobResults()
         self._matcher = matcher
         self._options = options
-        self._pending = pending
+        self._table = table
+        # Deltas still to come of each base, by position (NO_BASE counts the blobs read whole).
+        self._pending = Counter(table.bases)
         # Bases whose deltas are still to come; dropped after the last one.
-        self.bases: dict[str, _Base] = {}
-        self._batch: list[tuple[Blob, bytes]] = []
-        self._batched: set[str] = set()
+        self.bases: dict[int, _Base] = {}
+        self._batch: list[tuple[int, bytes]] = []
+        self._batched: set[int] = set()
         self._batch_bytes = 0
 
-    def base_of(self, blob: Blob) -> _Base | None:
+    def base_of(self, n: int) -> _Base | None:
+        """The held base of delta `n`, located first if `n` is to be compared with it."""
+        base = self._table.bases[n]
         # Only a comparison needs the base located first. Flushing for every delta made rails'
         # batches 3 blobs on average (one flush per delta family), each its own engine call.
-        if blob.compare and blob.base in self._batched:
+        if base in self._batched and self._table.compare[n]:
             self.flush()
-        return self.bases.get(blob.base) if blob.base else None
+        return self.bases.get(base)
 
-    def done_with_base(self, oid: str) -> None:
-        self._pending[oid] -= 1
-        if not self._pending[oid]:
-            self.bases.pop(oid, None)
+    def done_with_base(self, n: int) -> None:
+        """Delta `n` is read: its base is dropped after its last delta."""
+        base = self._table.bases[n]
+        self._pending[base] -= 1
+        if not self._pending[base]:
+            self.bases.pop(base, None)
 
-    def scan(self, blob: Blob, data: bytes | None, base: _Base | None, delta: Delta | None) -> None:
+    def scan(
+        self, n: int, data: bytes | None, base: _Base | None = None, delta: Delta | None = None
+    ) -> None:
         tally = self.results.tally
         tally.files += 1
+        table = self._table
         if data is None:
-            tally.skipped.append(Skipped(blob.path, f"missing object {blob.oid}", True))
+            tally.skipped.append(Skipped(table.path(n), f"missing object {table.oid(n)}", True))
             return
-        limits = self._options.container_limits
-        if not is_plain_text(data, blob.path, limits):
-            origin = _origin(blob)
-            # Only containers and special formats get a time budget: plain text, nearly every
-            # blob, is linear in its size, and arming a timer per blob would cost more.
-            seconds = self._options.file_seconds
-            try:
-                with time_budget(seconds):
-                    part = scan_items(self._matcher, chunks_for(data, origin, limits))
-            except TimeBudgetError:
-                tally.skipped.append(over_budget(f"{blob.path} (blob {blob.oid})", seconds))
-                return
-            tally.bytes += part.bytes
-            tally.skipped += part.skipped
-            if part.findings:
-                self.results.findings[blob.oid] = part.findings
+        if not is_plain_text(data, table.path(n), self._options.container_limits):
+            self._scan_special(n, data)
             return
         tally.bytes += len(data)
-        if base is not None and base.spanned is not None and delta is not None and blob.compare:
-            against = scan_against_base(self._matcher, data, _origin(blob), delta, base.spanned)
+        if base is not None and base.spanned is not None and delta is not None:
+            origin = _origin(table, n)
+            against = scan_against_base(self._matcher, data, origin, delta, base.spanned)
             if against is not None:
                 spanned, scanned = against
                 tally.carried += len(data) - scanned
-                self._found(blob, data, spanned)
+                self._found(n, data, spanned)
                 return
         if len(data) > _BATCH_BLOB_BYTES:
-            self._found(blob, data, scan_whole(self._matcher, data, _origin(blob)))
+            self._found(n, data, scan_whole(self._matcher, data, _origin(table, n)))
             return
-        if self._pending[blob.oid]:
-            self.bases[blob.oid] = _Base(data, None, blob.offset)
-        self._batch.append((blob, data))
-        self._batched.add(blob.oid)
+        if self._pending[n]:
+            self.bases[n] = _Base(data, None, table.offsets[n])
+        self._batch.append((n, data))
+        self._batched.add(n)
         self._batch_bytes += len(data)
         if self._batch_bytes >= _BATCH_BYTES:
             self.flush()
 
+    def _scan_special(self, n: int, data: bytes) -> None:
+        """A container or a special format: its own reader, within a time budget. Plain text,
+        nearly every blob, is linear in its size, and arming a timer per blob would cost more."""
+        tally = self.results.tally
+        seconds = self._options.file_seconds
+        limits = self._options.container_limits
+        try:
+            with time_budget(seconds):
+                part = scan_items(self._matcher, chunks_for(data, _origin(self._table, n), limits))
+        except TimeBudgetError:
+            shown = f"{self._table.path(n)} (blob {self._table.oid(n)})"
+            tally.skipped.append(over_budget(shown, seconds))
+            return
+        tally.bytes += part.bytes
+        tally.skipped += part.skipped
+        if part.findings:
+            self.results.findings[self._table.oid(n)] = part.findings
+
     def flush(self) -> None:
-        batch = self._batch
+        batch, table = self._batch, self._table
         located = self._matcher.scan_many_spans(
-            [data for _, data in batch], lambda n: _origin(batch[n][0])
+            [data for _, data in batch], lambda k: _origin(table, batch[k][0])
         )
-        for (blob, data), spans in zip(batch, located, strict=True):
-            self._found(blob, data, [Spanned(*found) for found in spans])
+        for (n, data), spans in zip(batch, located, strict=True):
+            self._found(n, data, [Spanned(*found) for found in spans])
         self._batch.clear()
         self._batched.clear()
         self._batch_bytes = 0
 
-    def _found(self, blob: Blob, data: bytes, spanned: list[Spanned]) -> None:
-        if self._pending[blob.oid]:
-            self.bases[blob.oid] = _Base(data, spanned, blob.offset)
+    def _found(self, n: int, data: bytes, spanned: list[Spanned]) -> None:
+        if self._pending[n]:
+            self.bases[n] = _Base(data, spanned, self._table.offsets[n])
         if spanned:
-            self.results.findings[blob.oid] = [item.finding for item in spanned]
+            self.results.findings[self._table.oid(n)] = [item.finding for item in spanned]
 
 
-def _origin(blob: Blob) -> Origin:
-    return Origin(kind="git-blob", path=blob.path, extra=(("blob", blob.oid),))
+def _origin(table: BlobTable, n: int) -> Origin:
+    return Origin(kind="git-blob", path=table.path(n), extra=(("blob", table.oid(n)),))
 
 
 def scan_blobs(task: tuple[str, BlobTable]) -> BlobResults:
@@ -150,41 +168,43 @@ def scan_blobs(task: tuple[str, BlobTable]) -> BlobResults:
     scanned whole.
     """
     git_dir, table = task
-    blobs = table.blobs()
     matcher, options = worker_matcher()
-    pending = Counter(blob.base for blob in blobs if blob.base)
     packs = PackReader(Path(git_dir), table.pack)
-    scanner = _BlobScanner(matcher, options, pending)
+    scanner = _BlobScanner(matcher, options, table)
+    bases, stored, offsets, sizes = table.bases, table.stored, table.offsets, table.sizes
     # Blobs a pack stores whole are inflated here; the rest stream from cat-file, in order.
-    streamed = read_blobs(Path(git_dir), [b.oid for b in blobs if not b.base and not b.stored])
-    unread: list[Blob] = []
-    for blob in blobs:
-        if not blob.base:
-            if blob.stored:
-                data = packs.whole(blob.oid, blob.stored, blob.offset, blob.size)
+    piped = [table.oid(n) for n, base in enumerate(bases) if base == NO_BASE and not stored[n]]
+    streamed = read_blobs(Path(git_dir), piped)
+    unread: list[int] = []
+    for n, base_n in enumerate(bases):
+        if base_n == NO_BASE:
+            if not stored[n]:
+                scanner.scan(n, next(streamed)[1])
+                continue
+            data = packs.whole(table.raw_oid(n), stored[n], offsets[n], sizes[n])
+            if data is None:
+                unread.append(n)  # loose, or damaged in its pack: cat-file reads it
             else:
-                data = next(streamed)[1]
-            if data is None and blob.stored:
-                unread.append(blob)  # loose, or damaged in its pack: cat-file reads it
-            else:
-                scanner.scan(blob, data, None, None)
+                scanner.scan(n, data)
             continue
-        base = scanner.base_of(blob)
+        base = scanner.base_of(n)
         delta = content = None
-        place = (blob.offset, base.offset, blob.size) if base and blob.offset else None
-        if base and blob.compare:
-            delta = packs.delta(blob.oid, blob.base, base.data, place)
-            content = delta.content if delta else None
-        elif base:
-            # Scanned whole: only the bytes are needed, not which ranges are copies.
-            content = packs.rebuilt(blob.oid, blob.base, base.data, place)
-        if content is not None:
-            scanner.scan(blob, content, base, delta)
+        if base is not None:
+            place = (offsets[n], base.offset, sizes[n]) if offsets[n] else None
+            raw, raw_base = table.raw_oid(n), table.raw_oid(base_n)
+            if table.compare[n]:
+                delta = packs.delta(raw, raw_base, base.data, place)
+                content = delta.content if delta else None
+            else:
+                # Scanned whole: only the bytes are needed, not which ranges are copies.
+                content = packs.rebuilt(raw, raw_base, base.data, place)
+        if content is None:
+            unread.append(n)
         else:
-            unread.append(blob)
-        scanner.done_with_base(blob.base)
-    by_oid = {blob.oid: blob for blob in unread}
+            scanner.scan(n, content, base, delta)
+        scanner.done_with_base(n)
+    by_oid = {table.oid(n): n for n in unread}
     for oid, data in read_blobs(Path(git_dir), by_oid):
-        scanner.scan(by_oid[oid], data, None, None)
+        scanner.scan(by_oid[oid], data)
     scanner.flush()
     return scanner.results

@@ -113,6 +113,9 @@ class BlobTable:
     def oid(self, n: int) -> str:
         return self.oids[n * self.width : (n + 1) * self.width].hex()
 
+    def raw_oid(self, n: int) -> bytes:
+        return bytes(self.oids[n * self.width : (n + 1) * self.width])
+
     def path(self, n: int) -> str:
         return self.paths[self.path_ids[n]]
 

@@ -349,7 +349,7 @@ class PackReader:
             self._placed = next((p for p in self._opened if self._lone == p.name), None)
         return self._opened
 
-    def whole(self, oid: str, stored: int, offset: int = 0, size: int = 0) -> bytes | None:
+    def whole(self, oid: bytes, stored: int, offset: int = 0, size: int = 0) -> bytes | None:
         """The content of `oid` when a pack stores it whole in `stored` bytes (as git's
         `%(objectsize:disk)` gave them), inflated here: no cat-file, no pipe. None otherwise.
         With its `offset` in the lone pack, read there if it inflates to its `size`."""
@@ -362,33 +362,34 @@ class PackReader:
         return self._first(oid, lambda pack, at: pack.whole_at(at, stored))
 
     def delta(
-        self, oid: str, base_oid: str, base: bytes | None = None, place: Place = None
+        self, oid: bytes, base_oid: bytes, base: bytes | None = None, place: Place = None
     ) -> Delta | None:
-        """The copies making up `oid` from `base_oid`, and with `base` (that object's bytes) the
-        blob rebuilt; None when no pack here stores it as a delta of that base."""
-        raw_base = bytes.fromhex(base_oid)
-        if len(raw_base) != _OID_BYTES:
+        """The copies making up `oid` from `base_oid` (binary ids), and with `base` (that
+        object's bytes) the blob rebuilt; None when no pack here stores it as a delta of that
+        base."""
+        if len(base_oid) != _OID_BYTES:
             return None
         placed = self._at_place(
-            place, _delta_size, lambda pack, at, base_at: pack.delta_at(at, raw_base, base, base_at)
+            place, _delta_size, lambda pack, at, base_at: pack.delta_at(at, base_oid, base, base_at)
         )
         if placed is not None:
             return placed
-        return self._first(oid, lambda pack, offset: pack.delta_at(offset, raw_base, base))
+        return self._first(oid, lambda pack, offset: pack.delta_at(offset, base_oid, base))
 
-    def rebuilt(self, oid: str, base_oid: str, base: bytes, place: Place = None) -> bytes | None:
+    def rebuilt(
+        self, oid: bytes, base_oid: bytes, base: bytes, place: Place = None
+    ) -> bytes | None:
         """`oid` rebuilt from `base` (the bytes of `base_oid`) when a pack here stores it as a
         delta of that base; None otherwise. `delta` without the copies: cheaper, for a blob
         that will be scanned whole."""
-        raw_base = bytes.fromhex(base_oid)
-        if len(raw_base) != _OID_BYTES:
+        if len(base_oid) != _OID_BYTES:
             return None
         placed = self._at_place(
-            place, len, lambda pack, at, base_at: pack.rebuilt_at(at, raw_base, base, base_at)
+            place, len, lambda pack, at, base_at: pack.rebuilt_at(at, base_oid, base, base_at)
         )
         if placed is not None:
             return placed
-        return self._first(oid, lambda pack, offset: pack.rebuilt_at(offset, raw_base, base))
+        return self._first(oid, lambda pack, offset: pack.rebuilt_at(offset, base_oid, base))
 
     def _at_place(
         self,
@@ -417,13 +418,12 @@ class PackReader:
             return None
         return found if found is not None and size_of(found) == size else None
 
-    def _first(self, oid: str, read: Callable[[_Pack, int], _Read | None]) -> _Read | None:
-        """What `read` finds at `oid`'s entry in the first pack where it finds something."""
-        raw = bytes.fromhex(oid)
-        if len(raw) != _OID_BYTES:
+    def _first(self, oid: bytes, read: Callable[[_Pack, int], _Read | None]) -> _Read | None:
+        """What `read` finds at binary id `oid`'s entry in the first pack that has it."""
+        if len(oid) != _OID_BYTES:
             return None
         for pack in self._packs():
-            offset = pack.offset(raw)
+            offset = pack.offset(oid)
             if offset is None:
                 continue
             try:

@@ -132,9 +132,9 @@ def test_a_blob_is_read_at_its_offset_and_a_wrong_offset_falls_back_to_the_index
     assert whole
     monkeypatch.setattr(git_pack, "_Pack", _CountingLookups)
     for n in whole:
-        oid = listed.oids[n * width : (n + 1) * width].hex()
+        oid = bytes(listed.oids[n * width : (n + 1) * width])
         expected = subprocess.run(
-            ["git", "cat-file", "blob", oid], cwd=repo.path, capture_output=True, check=True
+            ["git", "cat-file", "blob", oid.hex()], cwd=repo.path, capture_output=True, check=True
         ).stdout
         size, stored, offset = listed.sizes[n], listed.stored[n], listed.offsets[n]
         reader = PackReader(repo.path / ".git", pack.stem)

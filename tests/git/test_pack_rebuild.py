@@ -62,11 +62,13 @@ def test_every_rebuilt_delta_is_byte_for_byte_what_git_reads(repo: GitRepo, offs
     packs = PackReader(repo.path / ".git")
 
     for oid, base in deltas:
-        delta = packs.delta(oid, base, _blob(repo, base))
+        delta = packs.delta(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base))
         assert delta is not None, oid
         assert delta.content == _blob(repo, oid)
         # Rebuilt without the copies, for blobs scanned whole: the same bytes.
-        assert packs.rebuilt(oid, base, _blob(repo, base)) == _blob(repo, oid)
+        assert packs.rebuilt(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base)) == _blob(
+            repo, oid
+        )
 
 
 def test_a_delta_too_big_for_one_read_is_rebuilt_whole(repo: GitRepo) -> None:
@@ -96,8 +98,10 @@ def test_a_delta_too_big_for_one_read_is_rebuilt_whole(repo: GitRepo) -> None:
     packs = PackReader(repo.path / ".git")
 
     for oid, base in big:
-        assert packs.rebuilt(oid, base, _blob(repo, base)) == _blob(repo, oid)
-        delta = packs.delta(oid, base, _blob(repo, base))
+        assert packs.rebuilt(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base)) == _blob(
+            repo, oid
+        )
+        delta = packs.delta(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base))
         assert delta is not None
         assert delta.content == _blob(repo, oid)
 
@@ -124,9 +128,9 @@ def test_every_blob_stored_whole_inflates_to_what_git_reads(repo: GitRepo) -> No
     packs = PackReader(repo.path / ".git")
 
     for oid, stored in whole:
-        assert packs.whole(oid, stored) == _blob(repo, oid)
+        assert packs.whole(bytes.fromhex(oid), stored) == _blob(repo, oid)
         # Too few bytes (git named another copy's size) is no blob, never part of one.
-        assert packs.whole(oid, stored - 1) is None
+        assert packs.whole(bytes.fromhex(oid), stored - 1) is None
 
 
 def test_loose_objects_and_deltas_are_not_read_as_whole_blobs(repo: GitRepo) -> None:
@@ -137,8 +141,8 @@ def test_loose_objects_and_deltas_are_not_read_as_whole_blobs(repo: GitRepo) -> 
     loose_blob = repo.git("rev-parse", f"{loose}:new.txt")
     packs = PackReader(repo.path / ".git")
 
-    assert packs.whole(delta, 10_000) is None
-    assert packs.whole(loose_blob, 30) is None
+    assert packs.whole(bytes.fromhex(delta), 10_000) is None
+    assert packs.whole(bytes.fromhex(loose_blob), 30) is None
 
 
 def test_a_delta_is_refused_against_any_other_base(repo: GitRepo) -> None:
@@ -147,12 +151,14 @@ def test_a_delta_is_refused_against_any_other_base(repo: GitRepo) -> None:
     (oid, base), (other, _) = _deltas(repo)[:2]
     packs = PackReader(repo.path / ".git")
 
-    assert packs.delta(oid, other, _blob(repo, other)) is None
+    assert packs.delta(bytes.fromhex(oid), bytes.fromhex(other), _blob(repo, other)) is None
     # The right base's name with bytes of another size: damaged or mistaken, never rebuilt.
-    assert packs.delta(oid, base, _blob(repo, base) + b"x") is None
-    assert packs.delta(oid, base) is not None  # the copies alone need no bytes
-    assert packs.rebuilt(oid, other, _blob(repo, other)) is None
-    assert packs.rebuilt(oid, base, _blob(repo, base) + b"x") is None
+    assert packs.delta(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base) + b"x") is None
+    assert (
+        packs.delta(bytes.fromhex(oid), bytes.fromhex(base)) is not None
+    )  # the copies alone need no bytes
+    assert packs.rebuilt(bytes.fromhex(oid), bytes.fromhex(other), _blob(repo, other)) is None
+    assert packs.rebuilt(bytes.fromhex(oid), bytes.fromhex(base), _blob(repo, base) + b"x") is None
 
 
 @pytest.mark.parametrize(
