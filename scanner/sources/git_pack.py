@@ -208,6 +208,11 @@ class _Pack:
             at += _OID_BYTES
         else:
             return None
+        try:
+            # Most deltas end within the first read: one call, no inflater object to set up.
+            return zlib.decompress(self._view[at : at + _READ])
+        except zlib.error:
+            pass  # it goes on past that read (or is damaged, which the reads below tell)
         inflater = zlib.decompressobj()
         data = b""
         step = _READ
