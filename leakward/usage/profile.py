@@ -207,8 +207,13 @@ def _figures(
     busy_by_hour: dict[int, float] = {}
     if profile.grain == HOUR:
         days = len({c.day for c in cells})
+        # Grouped once: the figures are taken for every key every day, over four weeks of cells.
+        at_hour: dict[int, list[Cell]] = defaultdict(list)
+        for cell in cells:
+            at_hour[cell.hour].append(cell)
         for hour in range(24):
-            near = [c for c in cells if min((c.hour - hour) % 24, (hour - c.hour) % 24) <= 1]
+            own = at_hour.get(hour, [])
+            near = [*at_hour.get((hour - 1) % 24, ()), *own, *at_hour.get((hour + 1) % 24, ())]
             if len(near) >= 4:
                 by_hour[hour] = statistics.median(c.cost for c in near)
                 tokens_by_hour[hour] = statistics.median(_tokens(c) for c in near)
@@ -218,7 +223,6 @@ def _figures(
                 # A job run at this very hour on most days is the hour's habit, however quiet
                 # the hours around it (a nightly job on a key an hourly cron also uses): their
                 # median would make every night's run a surge.
-                own = [c for c in near if c.hour == hour]
                 if len(own) >= max(4, RECURRING_SHARE * days):
                     cost = statistics.median(c.cost for c in own)
                     by_hour[hour] = max(by_hour[hour], cost)
