@@ -7,7 +7,10 @@ their usual hours: that replay is what the key owed, not a stranger's surge. An 
 when the keys together used under GAP_SHARE of what they used in the same hour of the weeks
 before, while enough keys usually worked then for the sum to be the organisation's and not one
 key's quiet night; a run of such hours longer than GAP_MAX_HOURS is a holiday or a change of
-habit, not an outage. After one, each key may send again what it failed to send (`Backlog`).
+habit, not an outage. So is a run in whose first hour most of the keys at work the hour before
+kept working: an outage stops every key mid-stride, a public holiday keeps a region's keys
+from starting while other regions' keys go on. After one, each key may send again what it
+failed to send (`Backlog`).
 """
 
 from __future__ import annotations
@@ -26,28 +29,30 @@ GAP_SHARE = 0.5
 GAP_MIN_KEYS = 5  # keys usually at work in the hour, in the same hour of the weeks before
 GAP_WEEKS = 3  # weeks before an hour it is compared with
 GAP_MAX_HOURS = 12
+STOP_MIN_KEYS = 3  # keys at work in the hour before a gap, to tell a stop from a quiet start
+STOP_SHARE = 0.6  # of them that must fall near silent with it
 BACKLOG_HOURS = 12  # after an outage, how long a key may be replaying it
 
 
 def provider_gaps(cells: Iterable[Cell]) -> dict[str, frozenset[int]]:
     """Provider -> the hour slots in which its keys together used far less than in the same
-    hour of the weeks before (hour cells only: day cells carry no hour)."""
-    cost: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    keys: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    hour of the weeks before, having stopped mid-stride (hour cells only: day cells carry no
+    hour)."""
+    spent: dict[str, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for cell in cells:
         if cell.grain == HOUR:
-            cost[cell.provider][cell.slot] += cell.cost
-            keys[cell.provider][cell.slot] += 1
-    return {p: _gaps(cost[p], keys[p]) for p in cost}
+            spent[cell.provider][cell.slot][cell.key_id] = cell.cost
+    return {p: _gaps(by_slot) for p, by_slot in spent.items()}
 
 
-def _gaps(cost: dict[int, float], keys: dict[int, int]) -> frozenset[int]:
+def _gaps(spent: dict[int, dict[str, float]]) -> frozenset[int]:
+    cost = {slot: sum(keys.values()) for slot, keys in spent.items()}
     first, last = min(cost), max(cost)
     low: list[int] = []
     for slot in range(first + WEEK, last + HOUR, HOUR):
         weeks = [slot - w * WEEK for w in range(1, GAP_WEEKS + 1) if slot - w * WEEK >= first]
         usual = statistics.median(cost.get(s, 0.0) for s in weeks)
-        working = statistics.median(keys.get(s, 0) for s in weeks)
+        working = statistics.median(len(spent.get(s, ())) for s in weeks)
         if working >= GAP_MIN_KEYS and cost.get(slot, 0.0) < GAP_SHARE * usual:
             low.append(slot)
     runs: list[list[int]] = []
@@ -56,7 +61,23 @@ def _gaps(cost: dict[int, float], keys: dict[int, int]) -> frozenset[int]:
             runs[-1].append(slot)
         else:
             runs.append([slot])
-    return frozenset(slot for run in runs if len(run) <= GAP_MAX_HOURS for slot in run)
+    return frozenset(
+        slot
+        for run in runs
+        if len(run) <= GAP_MAX_HOURS and _stopped(run[0], spent)
+        for slot in run
+    )
+
+
+def _stopped(slot: int, spent: dict[int, dict[str, float]]) -> bool:
+    """Whether most of the keys at work in the hour before `slot` fell near silent in it: an
+    outage stops every key mid-stride, while a holiday or a region's quiet night keeps its keys
+    from starting and leaves the keys already at work elsewhere working."""
+    before, during = spent.get(slot - HOUR, {}), spent.get(slot, {})
+    if len(before) < STOP_MIN_KEYS:
+        return False
+    stopped = sum(1 for key, cost in before.items() if during.get(key, 0.0) < GAP_SHARE * cost)
+    return stopped >= STOP_SHARE * len(before)
 
 
 @dataclass

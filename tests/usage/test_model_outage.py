@@ -76,3 +76,13 @@ def test_a_flood_after_an_outage_is_flagged() -> None:
     flood = thief(onset, 2, model=OWNERS[0].model, requests=40 * OWNERS[0].requests)
     alerts = judge({OWNERS[0].key_id: flood})
     assert [(a.key_id, a.start) for a in alerts][:1] == [(OWNERS[0].key_id, onset)]
+
+
+def test_a_public_holiday_is_no_outage() -> None:
+    # Every owner takes the Wednesday off: the keys never start that day, none stops mid-stride.
+    holiday = range(at(23, 0), at(24, 0))
+    records = [
+        r for n, h in enumerate(OWNERS) for r in usage(h, DAYS, seed=n) if r.start not in holiday
+    ]
+    cells = [c for found in cells_by_key(records, price_table()).values() for c in found]
+    assert provider_gaps(cells) == {"openai": frozenset()}
