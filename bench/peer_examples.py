@@ -4,7 +4,9 @@ Stage: benchmarks only. Nothing here is checked in: the peers' repositories are 
 directories fetched beforehand (`git clone --bare`), and each example lives only in memory and in a
 temporary directory while `recall_peer_examples.py` scans it.
 
-- Kingfisher (`mongodb/kingfisher`): `data/rules/*.yml`, each rule's `examples` list.
+- Kingfisher (`mongodb/kingfisher`): `data/rules/*.yml`, each rule's `examples` list; Nosey Parker
+  (`praetorian-inc/noseyparker`) and Titus (`praetorian-inc/titus`) write their rules in the same
+  shape (`examples` are positives, `negative_examples` are not read).
 - gitleaks and betterleaks: `cmd/generate/config/rules/*.go`, each rule function's true-positive
   list `tps`. Many are Go expressions that build a token at generation time
   (`"ghp_" + secrets.NewSecret(utils.AlphaNumeric("36"))`); a small evaluator understands string
@@ -12,6 +14,9 @@ temporary directory while `recall_peer_examples.py` scans it.
   which draws a random string from the regex (seeded, so a run is repeatable). A statement using
   anything else is counted as skipped. `GenerateSampleSecret(s)` put the token in an assignment
   line; we write our own few assignment shapes instead of the peers' templates.
+
+- trufflehog: the detectors' pattern tests, read by `trufflehog_examples.py` with the same
+  evaluator (which also resolves names and `fmt.Sprintf` there).
 
 The provider of an example is its rule file's name (`adafruit.go`, `adobe.yml`).
 """
@@ -30,6 +35,12 @@ from regex_sample import sample
 
 GO_RULES = "cmd/generate/config/rules/"
 KINGFISHER_RULES = "data/rules/"
+# The rule folder of each peer that writes its rules as YAML with an `examples` list.
+YAML_RULES = {
+    "kingfisher": KINGFISHER_RULES,
+    "noseyparker": "crates/noseyparker/data/default/builtin/rules/",
+    "titus": "pkg/rule/rules/",
+}
 # Rule files whose rules name no provider: left out of "provider-specific" recall.
 GENERIC_FILES = frozenset(
     {"generic", "generic_api_key", "curl", "jwt", "privatekey", "private_key"}
@@ -38,7 +49,7 @@ GENERIC_FILES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    source: str  # gitleaks | betterleaks | kingfisher
+    source: str  # gitleaks | betterleaks | kingfisher | noseyparker | titus | trufflehog
     provider: str
     rule: str
     text: str
@@ -48,22 +59,35 @@ class UnsupportedError(ValueError):
     """A Go expression the evaluator does not understand; the statement is skipped."""
 
 
-def _git_files(git_dir: Path, folder: str, suffix: str) -> Iterator[tuple[str, str]]:
-    names = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "ls-tree", "--name-only", "HEAD", folder],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+def git_files(
+    git_dir: Path, folder: str, suffix: str, *, recursive: bool = False
+) -> Iterator[tuple[str, str]]:
+    """(path, text) of the files under `folder` at HEAD whose name ends in `suffix`, Go test
+    files left out unless `suffix` asks for them; read in one `git cat-file --batch`."""
+    listing = ["ls-tree", "--name-only", *(["-r"] if recursive else []), "HEAD", folder]
+    names = [
+        name
+        for name in _git(git_dir, listing).decode().split()
+        if name.endswith(suffix) and (suffix.endswith("_test.go") or not name.endswith("_test.go"))
+    ]
+    request = "".join(f"HEAD:{name}\n" for name in names).encode()
+    out = _git(git_dir, ["cat-file", "--batch"], request)
+    pos = 0
     for name in names:
-        if name.endswith(suffix) and not name.endswith("_test.go"):
-            text = subprocess.run(
-                ["git", f"--git-dir={git_dir}", "show", f"HEAD:{name}"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            yield Path(name).stem, text
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        yield name, out[header_end + 1 : header_end + 1 + size].decode("utf-8", "replace")
+        pos = header_end + 1 + size + 1  # the blob and its closing newline
+
+
+def _git(git_dir: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+    command = ["git", f"--git-dir={git_dir}", *args]
+    return subprocess.run(command, input=stdin, check=True, capture_output=True).stdout
+
+
+def _git_files(git_dir: Path, folder: str, suffix: str) -> Iterator[tuple[str, str]]:
+    for name, text in git_files(git_dir, folder, suffix):
+        yield Path(name).stem, text
 
 
 # Rule keys the pinned Kingfisher binary need not read: it rejects the repository's newer
@@ -85,11 +109,12 @@ def write_kingfisher_rules(git_dir: Path, dest: Path) -> int:
     return count
 
 
-def kingfisher_examples(git_dir: Path) -> Iterator[Example]:
-    for stem, text in _git_files(git_dir, KINGFISHER_RULES, ".yml"):
+def yaml_examples(source: str, git_dir: Path) -> Iterator[Example]:
+    """The `examples` of each rule in the YAML rule files of `source` (a key of `YAML_RULES`)."""
+    for stem, text in _git_files(git_dir, YAML_RULES[source], ".yml"):
         for rule in (yaml.safe_load(text) or {}).get("rules", []):
             for example in rule.get("examples") or []:
-                yield Example("kingfisher", stem, str(rule.get("id", "")), str(example))
+                yield Example(source, stem, str(rule.get("id", "")), str(example))
 
 
 # --- a small evaluator for the Go expressions of gitleaks' and betterleaks' `tps` ------------
@@ -112,9 +137,14 @@ _SHAPES = ('{i}_api_token = "{s}"', "{I}_TOKEN={s}", '"{i}Token": "{s}",', '{i}T
 Value = str | list[str]
 
 
-class _GoExpr:
-    def __init__(self, text: str, pos: int, rng: random.Random) -> None:
+class GoExpr:
+    """One Go expression at `pos`; `names` are the values of the identifiers it may use."""
+
+    def __init__(
+        self, text: str, pos: int, rng: random.Random, names: dict[str, Value] | None = None
+    ) -> None:
         self.text, self.pos, self.rng = text, pos, rng
+        self.names = names or {}
 
     def _peek(self) -> tuple[str, str]:
         m = _TOKEN.match(self.text, self.pos)
@@ -153,6 +183,8 @@ class _GoExpr:
             return self._composite()
         if kind == "ident" and self._peek()[1] == "(":
             return self._call(word)
+        if kind == "ident" and word in self.names:
+            return self.names[word]
         raise UnsupportedError(word)
 
     def _composite(self) -> list[str]:
@@ -201,12 +233,33 @@ class _GoExpr:
             shapes = _SHAPES[:1] if name.endswith("Secret") else _SHAPES
             lines = [s.format(i=ident, I=ident.upper(), s=secret) for s in shapes]
             return lines[0] if name.endswith("Secret") else lines
+        if name == "fmt.Sprintf" and strings and len(strings) == len(args):
+            return _sprintf(strings[0], strings[1:])
+        if name == "strings.Repeat" and len(strings) == len(args) == 2:
+            return strings[0] * int(strings[1])
         if name == "append":
             out: list[str] = []
             for a in args:
                 out += [a] if isinstance(a, str) else a
             return out
         raise UnsupportedError(name)
+
+
+def _sprintf(template: str, args: list[str]) -> str:
+    """`fmt.Sprintf` for the verbs that print a string as it is; any other verb is skipped."""
+    values = iter(args)
+
+    def verb(m: re.Match[str]) -> str:
+        if m.group(1) == "%":
+            return "%"
+        if m.group(1) not in "svd":
+            raise UnsupportedError("%" + m.group(1))
+        return next(values)
+
+    try:
+        return re.sub(r"%(.)", verb, template)
+    except StopIteration as error:
+        raise UnsupportedError("fewer arguments than verbs") from error
 
 
 def _go_string(token: str) -> str:
@@ -239,7 +292,7 @@ def go_examples(source: str, git_dir: Path, seed: int = 17) -> tuple[list[Exampl
             rule = _RULE_ID.search(body)
             for m in _TPS.finditer(body):
                 try:
-                    value = _GoExpr(body, m.end(), rng).expr()
+                    value = GoExpr(body, m.end(), rng).expr()
                 except (UnsupportedError, re.error, IndexError):
                     skipped += 1
                     continue

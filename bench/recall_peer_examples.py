@@ -5,11 +5,15 @@ Stage: benchmarks only. The examples are read at run time from the peers' reposi
 tool scans that directory once; an example counts as found when the tool reports a finding in
 its file from a provider-specific rule (a rule whose id does not start with `generic`, and for
 leakward one without the `generic` tag). Examples from the peers' catch-all rule files are left
-out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' set, etc.
+out. The peer whose examples they are is the natural bar: gitleaks on gitleaks' set, etc. Nosey
+Parker, Titus and trufflehog (its detectors' pattern tests) are not installed here: their sets are
+scanned by every installed tool, and their owner column stays empty.
 
     git clone --bare https://github.com/gitleaks/gitleaks bench/corpus/gitleaks.git  # and others
     python bench/recall_peer_examples.py --gitleaks bench/corpus/gitleaks.git \\
         --betterleaks bench/corpus/betterleaks.git --kingfisher bench/corpus/kingfisher.git \\
+        --noseyparker bench/corpus/noseyparker.git --titus bench/corpus/titus.git \\
+        --trufflehog bench/corpus/trufflehog.git \\
         [--tools leakward,gitleaks,betterleaks,kingfisher] [--providers] [--misses] [--classify]
 
 Examples whose format carries a checksum the peer's generator does not compute (a random
@@ -59,10 +63,11 @@ from peer_examples import (  # noqa: E402
     GENERIC_FILES,
     Example,
     go_examples,
-    kingfisher_examples,
     write_kingfisher_rules,
+    yaml_examples,
 )
 from peers import locate  # noqa: E402
+from trufflehog_examples import trufflehog_examples  # noqa: E402
 
 from leakward.rules.loader import load_rules  # noqa: E402
 from leakward.rules.provider_names import is_named_rule_id  # noqa: E402
@@ -73,7 +78,16 @@ TOOLS = "leakward,leakward-low,gitleaks,betterleaks,kingfisher,kingfisher-repo"
 # `betterleaks.*`, `veles.*`), not the repository's `data/rules`: `kingfisher-repo` runs the same
 # binary on the repository's own rules instead, and is the owner of Kingfisher's example set.
 KINGFISHER_REPO = "kingfisher-repo"
-OWNER = {"gitleaks": "gitleaks", "betterleaks": "betterleaks", "kingfisher": KINGFISHER_REPO}
+# The owner of each example set; none of the last three is installed by bench/peers.py, so their
+# owner column stays empty.
+OWNER = {
+    "gitleaks": "gitleaks",
+    "betterleaks": "betterleaks",
+    "kingfisher": KINGFISHER_REPO,
+    "noseyparker": "noseyparker",
+    "titus": "titus",
+    "trufflehog": "trufflehog",
+}
 # The installed peer each column runs (a column is its peer unless named here).
 PEER_OF = {KINGFISHER_REPO: "kingfisher"}
 # leakward's columns: the option each adds to a plain scan.
@@ -90,9 +104,15 @@ def collect(args: argparse.Namespace) -> list[Example]:
             found, skipped = go_examples(source, git_dir.resolve())
             print(f"{source}: {len(found)} examples, {skipped} tps statements not evaluable")
             examples += found
-    if args.kingfisher is not None:
-        found = list(kingfisher_examples(args.kingfisher.resolve()))
-        print(f"kingfisher: {len(found)} examples")
+    for source in ("kingfisher", "noseyparker", "titus"):
+        git_dir = getattr(args, source)
+        if git_dir is not None:
+            found = list(yaml_examples(source, git_dir.resolve()))
+            print(f"{source}: {len(found)} examples")
+            examples += found
+    if args.trufflehog is not None:
+        found, skipped = trufflehog_examples(args.trufflehog.resolve())
+        print(f"trufflehog: {len(found)} examples, {skipped} test cases not readable as a string")
         examples += found
     return [e for e in examples if e.provider not in GENERIC_FILES and e.text.strip()]
 
@@ -229,7 +249,8 @@ def print_providers(
         owner = -1 if owner_hits is None else sum(n in owner_hits for n in names)
         if only_gaps and ours >= max(owner, 0) and ours == len(names):
             continue
-        print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{named:>8}{owner:>8}")
+        cell = "" if owner_hits is None else str(owner)  # empty: the owner is not installed
+        print(f"{source:12}{provider:28}{len(names):>4}{ours:>10}{named:>8}{cell:>8}")
 
 
 def print_classes(files: dict[str, Example], found: dict[str, set[str]]) -> None:
@@ -255,7 +276,7 @@ def print_classes(files: dict[str, Example], found: dict[str, set[str]]) -> None
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Recall on the peers' rule examples.")
-    for source in ("gitleaks", "betterleaks", "kingfisher"):
+    for source in ("gitleaks", "betterleaks", "kingfisher", "noseyparker", "titus", "trufflehog"):
         parser.add_argument(f"--{source}", type=Path, help=f"git dir of {source}'s repository")
     parser.add_argument("--tools", default=TOOLS, help="leakward-low adds leakward's low tier")
     parser.add_argument("--providers", action="store_true", help="recall per provider")

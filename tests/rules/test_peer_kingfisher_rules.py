@@ -11,7 +11,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from peer_examples import kingfisher_examples, write_kingfisher_rules
+from peer_examples import write_kingfisher_rules, yaml_examples
 
 RULE_FILE = """\
 rules:
@@ -58,7 +58,7 @@ def test_validation_is_removed_and_the_rest_kept(tmp_path: Path) -> None:
 
 
 def test_the_examples_are_read_from_the_same_files(tmp_path: Path) -> None:
-    examples = list(kingfisher_examples(_repo_with_rules(tmp_path)))
+    examples = list(yaml_examples("kingfisher", _repo_with_rules(tmp_path)))
     assert [(e.provider, e.rule, e.text) for e in examples] == [
         ("acme", "kingfisher.acme.1", "acme_k3v9xt2mkp7lwr4sz8bn")
     ]
