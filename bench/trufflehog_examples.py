@@ -3,8 +3,9 @@
 Stage: benchmarks only. trufflehog publishes no examples beside its detectors; each detector's
 `pkg/detectors/<name>/[vN/]<name>_test.go` (never `*_integration_test.go`, which calls the
 provider) holds a table of cases `{name: …, input: …, want: …}`. An input counts as an example
-when its `want` says the detector must report something (a non-empty list, or `true`); `nil`
-and empty lists are the test's negatives. Inputs are Go expressions: string literals, `+`,
+when its `want` (or `expectedPairs`, `wantCount`, `wantMatched`, the first of them after the
+input) says the detector must report something (a non-empty list, a count above 0, `true`);
+`nil`, empty lists and 0 are the test's negatives. Inputs are Go expressions: string literals, `+`,
 `fmt.Sprintf` with `%s`/`%v`/`%d`, and names declared in the file (`validPattern`, `keyword`),
 evaluated by `peer_examples.GoExpr`, never run. A case whose input or `want` cannot be read so
 is skipped and counted. The provider and rule of an example are the detector's folder below
@@ -33,6 +34,8 @@ _LEXEME = re.compile(
     re.DOTALL,
 )
 _EMPTY_WANTS = ("nil", "false")
+# The fields a case says what the detector must report in; a few tests use one of the last three.
+_RESULT_KEYS = ("want", "expectedPairs", "wantCount", "wantMatched")
 
 
 def trufflehog_examples(git_dir: Path, seed: int = 17) -> tuple[list[Example], int]:
@@ -66,13 +69,14 @@ def _declarations(text: str, rng: random.Random) -> dict[str, Value]:
         try:
             names[m.group(1)] = GoExpr(text, m.end(), rng, names).expr()
         except (UnsupportedError, re.error, IndexError, ValueError):
-            continue  # not a value the inputs can use (a struct, a call, a number)
+            continue  # not a value the inputs can use (a struct, a call of a function)
     return names
 
 
 def _expects_result(text: str, pos: int, names: dict[str, Value], rng: random.Random) -> bool:
-    """Whether the case around `pos` (just after its input) wants a finding: its `want` field,
-    found before the case's closing brace. Raises UnsupportedError when that cannot be told."""
+    """Whether the case around `pos` (just after its input) wants a finding: its `want` field
+    (or another of `_RESULT_KEYS`), found before the case's closing brace. Raises
+    UnsupportedError when that cannot be told."""
     depth = 0
     lexemes = _LEXEME.finditer(text, pos)
     for m in lexemes:
@@ -80,7 +84,7 @@ def _expects_result(text: str, pos: int, names: dict[str, Value], rng: random.Ra
         depth += (word in "([{") - (word in ")]}") if len(word) == 1 else 0
         if depth < 0:
             break
-        if depth == 0 and word == "want" and text.startswith(":", m.end()):
+        if depth == 0 and word in _RESULT_KEYS and text.startswith(":", m.end()):
             return _wants_something(text, m.end() + 1, names, rng)
     raise UnsupportedError("a case without want after its input")
 
@@ -92,6 +96,8 @@ def _wants_something(text: str, pos: int, names: dict[str, Value], rng: random.R
         return False
     if word is not None and word.group() == "true":
         return True
+    if word is not None and word.group().isdigit():  # wantCount
+        return int(word.group()) > 0
     literal = re.match(r"\[\][\w.*]+\s*\{\s*(\S)", head)
     if literal is not None:  # `[]string{…}`, `[]detectors.Result{…}`: empty when `{}`
         return literal.group(1) != "}"

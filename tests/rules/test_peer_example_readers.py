@@ -67,6 +67,21 @@ func TestAcme_Pattern(t *testing.T) {
 \t\t\twant:  []string{},
 \t\t},
 \t\t{
+\t\t\tname:      "a pair, counted",
+\t\t\tinput:     "acme id = 'acct_40817263' acme secret = '" + validPattern + "'",
+\t\t\twantCount: 1,
+\t\t},
+\t\t{
+\t\t\tname:          "a pair, listed",
+\t\t\tinput:         `acme_r5t6y7u8i9o0p1a2s3d4 for acme.test`,
+\t\t\texpectedPairs: []string{"acme.test:acme_r5t6y7u8i9o0p1a2s3d4"},
+\t\t},
+\t\t{
+\t\t\tname:      "no pair expected",
+\t\t\tinput:     "acme secret = '" + validPattern + "'",
+\t\t\twantCount: 0,
+\t\t},
+\t\t{
 \t\t\tname:  "no result expected",
 \t\t\tinput: validPattern,
 \t\t\twant:  nil,
@@ -85,6 +100,18 @@ func TestAcme_Pattern(t *testing.T) {
 \t_ = tests
 }
 """
+
+
+def _pairs(rule: str) -> list[tuple[str, str, str, str]]:
+    return [
+        (
+            "trufflehog",
+            "acme",
+            rule,
+            "acme id = 'acct_40817263' acme secret = 'acme_k3v9xt2mkp7lwr4sz8bn'",
+        ),
+        ("trufflehog", "acme", rule, "acme_r5t6y7u8i9o0p1a2s3d4 for acme.test"),
+    ]
 
 
 def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -127,8 +154,10 @@ def test_trufflehog_inputs_that_must_match_are_read_and_the_unreadable_counted(
         ("trufflehog", "acme", "acme", "acme token = 'acme_k3v9xt2mkp7lwr4sz8bn'"),
         ("trufflehog", "acme", "acme", "ACME_TOKEN=acme_z8x7c6v5b4n3m2l1k0j9"),
         ("trufflehog", "acme", "acme", "key: acme_q7w2e9r4t1y6u3i8o5p0"),
+        *_pairs("acme"),
         ("trufflehog", "acme", "acme/v2", "acme key = 'acme_k3v9xt2mkp7lwr4sz8bn'"),
         ("trufflehog", "acme", "acme/v2", "ACME_TOKEN=acme_z8x7c6v5b4n3m2l1k0j9"),
         ("trufflehog", "acme", "acme/v2", "key: acme_q7w2e9r4t1y6u3i8o5p0"),
+        *_pairs("acme/v2"),
     ]
     assert skipped == 4  # %q and makeInput, in each of the two test files
