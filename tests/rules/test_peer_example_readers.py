@@ -82,6 +82,10 @@ func TestAcme_Pattern(t *testing.T) {
 \t\t\twantCount: 0,
 \t\t},
 \t\t{
+\t\t\tname:  "no want: Go's zero value, nothing expected",
+\t\t\tinput: validPattern + " in a comment",
+\t\t},
+\t\t{
 \t\t\tname:  "no result expected",
 \t\t\tinput: validPattern,
 \t\t\twant:  nil,
@@ -147,6 +151,8 @@ def test_trufflehog_inputs_that_must_match_are_read_and_the_unreadable_counted(
             # calls the provider: never an example
             "pkg/detectors/acme/acme_integration_test.go": DETECTOR_TEST,
             "pkg/detectors/acme/acme.go": "package acme\n",
+            # the detectors' framework, not a detector
+            "pkg/detectors/detectors_test.go": DETECTOR_TEST,
         },
     )
     examples, skipped = trufflehog_examples(git_dir)
