@@ -36,6 +36,15 @@ def aws_lines(seed: int) -> str:
     return f"aws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n"
 
 
+def reachable_blobs(repo: GitRepo) -> set[str]:
+    """Every object the refs reach, kept when cat-file calls it a blob: typed by the object
+    store itself, not by the walk under test."""
+    objects = repo.git("rev-list", "--objects", "--all").splitlines()
+    ids = "".join(line.split()[0] + "\n" for line in objects)
+    typed = repo.git("cat-file", "--batch-check=%(objectname) %(objecttype)", input=ids.encode())
+    return {oid for oid, kind in (row.split() for row in typed.splitlines()) if kind == "blob"}
+
+
 class GitRepo:
     """A repository in `path` with a fixed identity and a clock that ticks once per commit, so
     "the oldest commit" is well defined without sleeping."""
