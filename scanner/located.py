@@ -28,6 +28,9 @@ class Candidate:
     is_vetoed: bool = False
     # The provider the setting's name speaks of (rules attributed by name only).
     provider: str | None = None
+    # Vetoed and made up as well (AGE-SECRET-KEY-1QQQQ…): it still blocks generic rules at its
+    # place, but is no finding at any tier.
+    is_made_up: bool = False
 
 
 @dataclass(slots=True)
@@ -42,6 +45,7 @@ class Located:
     chain: tuple[str, ...]
     is_vetoed: bool = False
     provider: str | None = None
+    is_made_up: bool = False
 
 
 def rule_rank(compiled: Compiled, is_named: bool = False) -> tuple[int, int, int]:

@@ -113,12 +113,18 @@ class Matcher:
         self.work.checked += len(verdicts)
         if not read:
             return []  # the common case of a window: nothing there
-        distinct = [s for s, is_vetoed in verdicts.items() if is_vetoed is False]
+        # Vetoed secrets are checked too: a placeholder that fails its checksum is no finding
+        # even at the low tier, though its veto still keeps generic rules off its place.
+        distinct = [s for s, is_vetoed in verdicts.items() if is_vetoed is not None]
         made_up = dict(zip(distinct, compiled.placeholders.among(distinct), strict=True))
         found: list[Candidate] = []
         for match, span, secret, is_vetoed in read:
             if is_vetoed:
-                found.append(Candidate(index, secret, span[0], span[1], is_vetoed=True))
+                found.append(
+                    Candidate(
+                        index, secret, span[0], span[1], is_vetoed=True, is_made_up=made_up[secret]
+                    )
+                )
                 continue
             if made_up[secret]:
                 continue
@@ -292,7 +298,15 @@ class Matcher:
                     # empty), and a file of 20,000 tokens maps none of them.
                     located[root] += [
                         Located(
-                            c.index, c.secret, c.start, c.end, c.key_id, (), c.is_vetoed, c.provider
+                            c.index,
+                            c.secret,
+                            c.start,
+                            c.end,
+                            c.key_id,
+                            (),
+                            c.is_vetoed,
+                            c.provider,
+                            c.is_made_up,
                         )
                         for c in found
                     ]
@@ -338,6 +352,7 @@ class Matcher:
             item
             for item in vetoed
             if self._compiled[item.index].is_checksum
+            and not item.is_made_up
             and not overlaps_any(taken, item.start, item.end)
         ]
         return first_per_place(failed, self._compiled)
@@ -479,6 +494,7 @@ def _placed(candidate: Candidate, to_root: Callable[[int], int], chain: tuple[st
         chain,
         candidate.is_vetoed,
         candidate.provider,
+        candidate.is_made_up,
     )
 
 

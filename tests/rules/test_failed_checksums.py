@@ -120,3 +120,18 @@ def test_the_sweep_and_receivers_rule_set_reports_no_failed_checksum() -> None:
     matcher = Matcher(ruleset, make_engine(ruleset, "hyperscan"))
     line = f'GITHUB_TOKEN = "{BROKEN_PAT}"\n'.encode()
     assert matcher.scan_chunk(Chunk(line, Origin("file", "settings.py"))) == []
+
+
+# Placeholders in a checksummed shape: their checksum fails, but they are made up, not typos.
+AGE_PLACEHOLDER = "AGE-SECRET-KEY-1" + "Q" * 58
+PAT_PLACEHOLDER = "ghp_" + "x" * 36
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("secret", [AGE_PLACEHOLDER, PAT_PLACEHOLDER])
+@pytest.mark.parametrize("line", ["{}\n", 'ACCESS_TOKEN = "{}"\n'])
+def test_a_placeholder_failing_its_checksum_is_no_finding_at_any_tier(
+    secret: str, line: str, engine: str
+) -> None:
+    # Not at the low tier as a failed checksum, and not by a generic rule at its place either.
+    assert scan(line.format(secret), "low", engine) == []
