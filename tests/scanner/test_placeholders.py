@@ -46,6 +46,8 @@ def reference(rule: Rule, secret: str) -> bool:
         return True
     if run and has_ascending_run(re.sub("[0-9]", "", lowered), run):
         return True
+    if run and has_ascending_run(re.sub("[^0-9]", "", lowered), run):
+        return True
     patterns = ALLOWLIST.placeholder_patterns + rule.allow_patterns
     return any(regex.search(p, secret) for p in patterns)
 
@@ -182,10 +184,29 @@ def test_the_fast_forms_of_the_run_masks_find_what_their_readable_forms_find(sec
         ("AIK_CI_a1B2c3D4e5F6g7H8i9J0k1L2", True),
         ("db-abc123def456ghi789jkl012mno34", True),
         ("sk_live_aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV", True),
-        ("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", False),  # hex letters stop at f: no run of eight
+        # Hex letters stop at f, so no run of eight letters: its digits count up instead (#17).
+        ("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", True),
         ("ghp_Q3v9xT2mKp7LwR4sZ8bN1cYd6hJf0gUe", False),
     ],
 )
 def test_letters_in_order_between_digits_are_a_placeholder(secret: str, expected: bool) -> None:
     rule = next(rule for rule in RULES if rule.id == "github.pat.classic")
     assert Placeholders(ALLOWLIST, rule).is_placeholder(secret) is expected
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        ("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", True),  # trufflehog's Shopify fixture
+        ("1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d", True),
+        ("123e4567-e89b-12d3-a456-426614174000", True),  # RFC 4122's example UUID
+        ("a1b2c3d4e5f6a1b2c3d4e5f6", False),  # its digits restart after six
+        ("f3a9c2e7b8d1406c5e9f2a7b3c8d1e6f4a0b9c2d", False),  # random hex
+        ("ghp_Q3v9xT2mKp7LwR4sZ8bN1cYd6hJf0gUe", False),
+    ],
+)
+def test_digits_in_order_between_letters_are_a_placeholder(secret: str, expected: bool) -> None:
+    # A rule with no allow patterns of its own (a generic rule drops plain hex anyway).
+    pat = Placeholders(ALLOWLIST, next(r for r in RULES if r.id == "github.pat.classic"))
+    assert pat.is_placeholder(secret) is expected
+    assert pat.among([secret] * 10) == [expected] * 10  # the joined form agrees
