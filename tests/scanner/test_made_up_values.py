@@ -56,3 +56,15 @@ def test_a_bad_run_length_is_refused_with_a_reason(tmp_path: Path, value: str) -
     path.write_text(f"ascending_run: {value}\n")
     with pytest.raises(RuleError, match="ascending_run"):
         load_allowlist(path)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "regex"])
+def test_mongodbs_documented_sample_password_is_made_up(engine: str) -> None:
+    text = (
+        "mongodb://myDatabaseUser:D1fficult@localhost/database\n"
+        "mongodb+srv://myDatabaseUser:D1fficultP%40ssw0rd@cluster0.example.mongodb.net/\n"
+        "mongodb://backup:Vq8rT2xLw9Zp4Kd7@db.internal:27017/admin\n"
+    )
+    matcher = Matcher(RULESET, make_engine(RULESET, engine))
+    found = matcher.scan_chunk(Chunk(text.encode(), Origin("file", "deploy.yaml")))
+    assert [(f.rule_id, f.line) for f in found] == [("database.mongodb_uri", 3)]

@@ -210,3 +210,23 @@ def test_digits_in_order_between_letters_are_a_placeholder(secret: str, expected
     pat = Placeholders(ALLOWLIST, next(r for r in RULES if r.id == "github.pat.classic"))
     assert pat.is_placeholder(secret) is expected
     assert pat.among([secret] * 10) == [expected] * 10  # the joined form agrees
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        # trufflehog's Stripe fixture, its body filled out with abc123456
+        (
+            "sk_live_51MtwBwLkdIwHu7ix0AHtQwX6NWg8Fq7QKq5YGFy7WGBqRFHdTdE8LfKcKzQk7nJv3x5abc123456",
+            True,
+        ),
+        ("rubygems_123abc01a15f32b0be0103de4c9b3dcb3f2fea0fa8a84f23", False),
+        (
+            "sk_live_51MtwBwLkdIwHu7ix0AHtQwX6NWg8Fq7QKq5YGFy7WGBqRFHdTdE8LfKcKzQk7nJv3x5YJvnJY",
+            False,
+        ),
+    ],
+)
+def test_letters_and_digits_typed_in_order_are_a_placeholder(secret: str, expected: bool) -> None:
+    pat = Placeholders(ALLOWLIST, next(r for r in RULES if r.id == "github.pat.classic"))
+    assert pat.is_placeholder(secret) is expected
