@@ -15,7 +15,7 @@ from leakward.core.errors import RuleError
 from leakward.rules.loader import check_not_placeholders, load_rules
 from leakward.rules.model import Rule
 from leakward.scanner import placeholders as placeholders_module
-from leakward.scanner.placeholders import Placeholders, has_ascending_run, is_anchored
+from leakward.scanner.placeholders import Placeholders, has_run, is_anchored
 
 RULESET = load_rules()
 ALLOWLIST = RULESET.allowlist
@@ -42,11 +42,11 @@ def reference(rule: Rule, secret: str) -> bool:
     if any(word in lowered for word in ALLOWLIST.stopwords + rule.stopwords):
         return True
     run = ALLOWLIST.ascending_run
-    if run and has_ascending_run(lowered, run):
+    if run and has_run(lowered, run):
         return True
-    if run and has_ascending_run(re.sub("[0-9]", "", lowered), run):
+    if run and has_run(re.sub("[0-9]", "", lowered), run):
         return True
-    if run and has_ascending_run(re.sub("[^0-9]", "", lowered), run):
+    if run and has_run(re.sub("[^0-9]", "", lowered), run):
         return True
     patterns = ALLOWLIST.placeholder_patterns + rule.allow_patterns
     return any(regex.search(p, secret) for p in patterns)
@@ -123,7 +123,9 @@ def test_many_secrets_are_searched_once_per_literal_not_once_per_secret(
     assert flags == [reference(RULES[0], s) for s in secrets]
     assert flags.count(True) == 2
     run = ALLOWLIST.ascending_run
-    literals = len(ALLOWLIST.stopwords + RULES[0].stopwords) + (10 - run + 1) + (26 - run + 1)
+    # The runs each way round.
+    runs = 2 * ((10 - run + 1) + (26 - run + 1))
+    literals = len(ALLOWLIST.stopwords + RULES[0].stopwords) + runs
     # One more find after each hit: "sample", and three runs in 0123456789.
     assert literals <= _CountingText.finds <= literals + 4
 
@@ -230,3 +232,19 @@ def test_digits_in_order_between_letters_are_a_placeholder(secret: str, expected
 def test_letters_and_digits_typed_in_order_are_a_placeholder(secret: str, expected: bool) -> None:
     pat = Placeholders(ALLOWLIST, next(r for r in RULES if r.id == "github.pat.classic"))
     assert pat.is_placeholder(secret) is expected
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        ("zyxwvutsrqponmlkjihgfedcba098765", True),  # kingfisher's Shodan example
+        ("uvwxyz9876543210zyxw", True),
+        ("z9y8x7w6v5u4t3s2r1q0p9o8n7m6l5", True),  # letters down once the digits are out
+        ("live_9f8e7d6c5b4a3210fedcba09876543210ab", True),
+        ("ghp_Q3v9xT2mKp7LwR4sZ8bN1cYd6hJf0gUe", False),
+    ],
+)
+def test_a_run_counting_down_is_a_placeholder(secret: str, expected: bool) -> None:
+    pat = Placeholders(ALLOWLIST, next(r for r in RULES if r.id == "github.pat.classic"))
+    assert pat.is_placeholder(secret) is expected
+    assert pat.among([secret] * 10) == [expected] * 10  # the joined form agrees
