@@ -210,7 +210,8 @@ def families(table: BlobTable) -> Iterator[Sequence[int]]:
     storage order. Yielded one at a time: most families are one blob, and a list of them all
     cost an object per blob."""
     positions, starts, loose = family_order(table)
-    for start, end in zip(starts, [*starts[1:], len(positions)], strict=True):
+    ends = [*starts[1:], len(positions)] if starts else []  # an empty table has no family
+    for start, end in zip(starts, ends, strict=True):
         yield positions[start:end]
     # A cycle (two packs disagreeing on bases) has no root: those blobs are read whole.
     for n in loose:

@@ -196,8 +196,7 @@ class NamedBlobs:
         self.total = self._handed + self._ready_blobs + len(rest)
         ready = [(int(self._bytes[k]), array("q", [k])) for k in self._ready]
         cuts = [(cut, True) for cut in _cuts(ready, limit)]
-        if len(rest):  # families() needs a blob to start from
-            cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
+        cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
         cuts.sort(key=lambda cut: cut[0][0], reverse=True)
         for (_, items), named in cuts:
             yield str(git_dir), self._made(items) if named else rest.select(items)

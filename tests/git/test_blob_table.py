@@ -12,7 +12,7 @@ from __future__ import annotations
 import pickle
 import tracemalloc
 
-from leakward.scanner.git_blob_table import BlobTable
+from leakward.scanner.git_blob_table import BlobTable, families
 from leakward.scanner.git_listing import Listed, merged
 from leakward.scanner.sources.git import Repository
 from tests.git.repos import GitRepo
@@ -72,3 +72,8 @@ def test_a_task_rebuilds_the_blobs_it_was_given(repo: GitRepo) -> None:
     assert sent.blobs() == blobs
     bases = {blob.oid for blob in blobs} & {blob.base for blob in blobs if blob.base}
     assert bases  # deltas name bases that are scanned too
+
+
+def test_a_table_with_no_blob_has_no_family() -> None:
+    # A history whose every blob was named during the walk leaves an empty rest to cut.
+    assert list(families(BlobTable())) == []
