@@ -47,8 +47,6 @@ from bench.usage_world9_base import (
 
 Wants = tuple[tuple[Mix, float], ...]
 
-KINDS = ("probe_resale", "dark_roleplay", "quota_flood", "distill_harvest", "spam_mill",
-         "shadow_mimic", "night_owl", "model_hopper", "grapevine", "smash_grab")  # fmt: skip
 SIZES = ("small", "medium", "large")
 DAY_SHARE = {"small": 0.25, "medium": 1.0, "large": 4.0}
 THIEF_ZONES = ("Asia/Shanghai", "Europe/Moscow", "America/Sao_Paulo", "Asia/Jakarta",
@@ -93,58 +91,113 @@ def _probes(models: dict[str, str], roles: tuple[str, ...], rng: random.Random) 
     return tuple((Mix(models[r], rng.randrange(8, 20), 0, 1), rng.uniform(1, 3)) for r in roles)
 
 
+EVENING = {18: 1.0, 19: 1.2, 20: 1.4, 21: 1.4, 22: 1.2, 1: 1.3, 2: 1.5, 3: 1.5, 4: 1.2}  # UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """What a thief knows when it starts: the provider's models, its own clock, the key's owner
+    (as far as leaked code shows), the hour it starts, its dice."""
+
+    models: dict[str, str]
+    local: Clock
+    owner: Habit
+    onset: int
+    rng: random.Random
+
+    @property
+    def plain(self) -> Mix:
+        return Mix(self.models["chat"], 2_500, 0, 700)
+
+
+def _probe_resale(s: Scene) -> Plan:
+    m, rng = s.models, s.rng
+    gap = s.onset + rng.randrange(1, 5)
+    resale = Mix(m["new"], rng.randrange(5_000, 12_000), rng.randrange(2_000, 8_000), 350)
+    return Plan(
+        lambda h: 0.0 if h < gap else min(1.0, (h - gap + 1) / 6) * EVENING.get(h % 24, 0.5),
+        ((resale, 1.0),),
+        opening=_probes(m, ("new", "dearest", "reason", "chat"), rng),
+    )
+
+
+def _dark_roleplay(s: Scene) -> Plan:
+    chat = Mix(s.models["chat"], s.rng.randrange(5_000, 9_000), s.rng.randrange(1_000, 4_000), 450)
+    return Plan(lambda h: min(1.0, (h - s.onset + 1) / 3) * EVENING.get(h % 24, 0.6),
+                ((chat, 1.0),))  # fmt: skip
+
+
+def _quota_flood(s: Scene) -> Plan:
+    long = Mix(s.models["reason"], s.rng.randrange(300, 800), 0, s.rng.randrange(2_500, 4_000))
+    run = s.rng.randrange(4, 11)
+    return Plan(lambda h: 1.0 if h - s.onset < run else 0.3, ((long, 1.0),))
+
+
+def _distill_harvest(s: Scene) -> Plan:
+    prompt, output = s.rng.randrange(500, 900), s.rng.randrange(1_800, 2_800)
+    data = Mix(s.models["reason_small"], prompt, 0, output)
+    return Plan(lambda h: 0.05 if h == s.onset else 1.0, ((data, 1.0),))
+
+
+def _spam_mill(s: Scene) -> Plan:
+    spam = Mix(s.models["cheap"], s.rng.randrange(250, 450), 0, s.rng.randrange(300, 550))
+    return Plan(lambda h: 0.8 + 0.2 * (8 <= s.local.hour[h] < 20), ((spam, 1.0),))
+
+
+def _shadow_mimic(s: Scene) -> Plan:
+    same = _primary(s.owner, s.plain)
+    return Plan(lambda h: 1.0 if _office(s.local, h) else 0.0, ((same, 1.0),), days=3)
+
+
+def _night_owl(s: Scene) -> Plan:
+    mix = s.rng.choice((_primary(s.owner, s.plain), s.plain))
+    return Plan(lambda h: 1.0 if _office(s.local, h) else 0.0, ((mix, 1.0),), days=3)
+
+
+def _model_hopper(s: Scene) -> Plan:
+    prompt, output = s.rng.randrange(2_000, 5_000), s.rng.randrange(3_000, 6_000)
+    dear = Mix(s.models["dearest"], prompt, 0, output)
+    return Plan(
+        lambda h: 1.0 if h > s.onset and 9 <= s.local.hour[h] < 17 else 0.0,
+        ((dear, 1.0),),
+        days=3,
+        opening=_probes(s.models, tuple(dict.fromkeys(s.models)), s.rng),
+    )
+
+
+def _grapevine(s: Scene) -> Plan:
+    m, doubling = s.models, s.rng.uniform(4, 8)
+    crowd = ((Mix(m["chat"], 3_000, 1_000, 500), 0.5), (Mix(m["new"], 3_000, 0, 700), 0.3),
+             (Mix(m["small"], 1_500, 0, 400), 0.2))  # fmt: skip
+    return Plan(lambda h: 2 ** (min(h - s.onset, 48) / doubling), crowd)
+
+
+def _smash_grab(s: Scene) -> Plan:
+    burst, back = s.rng.randrange(1, 4), s.onset + s.rng.randrange(24, 49)
+    grab = Mix(s.models["new"], s.rng.randrange(1_000, 3_000), 0, s.rng.randrange(1_500, 3_000))
+    return Plan(lambda h: 1.0 if h - s.onset < burst or 0 <= h - back < burst else 0.0,
+                ((grab, 1.0),))  # fmt: skip
+
+
+PLANS: dict[str, Callable[[Scene], Plan]] = {
+    "probe_resale": _probe_resale,
+    "dark_roleplay": _dark_roleplay,
+    "quota_flood": _quota_flood,
+    "distill_harvest": _distill_harvest,
+    "spam_mill": _spam_mill,
+    "shadow_mimic": _shadow_mimic,
+    "night_owl": _night_owl,
+    "model_hopper": _model_hopper,
+    "grapevine": _grapevine,
+    "smash_grab": _smash_grab,
+}
+KINDS = tuple(PLANS)
+
+
 def plan(kind: str, provider: str, owner: Habit, onset: int, zone: str, rng: random.Random) -> Plan:
-    m, local = MODELS[provider], clock(zone)
-    plain = Mix(m["chat"], 2_500, 0, 700)
-    evening = {18: 1.0, 19: 1.2, 20: 1.4, 21: 1.4, 22: 1.2, 1: 1.3, 2: 1.5, 3: 1.5, 4: 1.2}
-    if kind == "probe_resale":
-        gap = onset + rng.randrange(1, 5)
-        resale = Mix(m["new"], rng.randrange(5_000, 12_000), rng.randrange(2_000, 8_000), 350)
-        return Plan(
-            lambda h: 0.0 if h < gap else min(1.0, (h - gap + 1) / 6) * evening.get(h % 24, 0.5),
-            ((resale, 1.0),),
-            opening=_probes(m, ("new", "dearest", "reason", "chat"), rng),
-        )
-    if kind == "dark_roleplay":
-        chat = Mix(m["chat"], rng.randrange(5_000, 9_000), rng.randrange(1_000, 4_000), 450)
-        return Plan(lambda h: min(1.0, (h - onset + 1) / 3) * evening.get(h % 24, 0.6),
-                    ((chat, 1.0),))  # fmt: skip
-    if kind == "quota_flood":
-        long = Mix(m["reason"], rng.randrange(300, 800), 0, rng.randrange(2_500, 4_000))
-        run = rng.randrange(4, 11)
-        return Plan(lambda h: 1.0 if h - onset < run else 0.3, ((long, 1.0),))
-    if kind == "distill_harvest":
-        data = Mix(m["reason_small"], rng.randrange(500, 900), 0, rng.randrange(1_800, 2_800))
-        return Plan(lambda h: 0.05 if h == onset else 1.0, ((data, 1.0),))
-    if kind == "spam_mill":
-        spam = Mix(m["cheap"], rng.randrange(250, 450), 0, rng.randrange(300, 550))
-        return Plan(lambda h: 0.8 + 0.2 * (8 <= local.hour[h] < 20), ((spam, 1.0),))
-    if kind == "shadow_mimic":
-        same = _primary(owner, plain)
-        return Plan(lambda h: 1.0 if _office(clock(zone), h) else 0.0, ((same, 1.0),), days=3)
-    if kind == "night_owl":
-        mix = rng.choice((_primary(owner, plain), plain))
-        return Plan(lambda h: 1.0 if _office(local, h) else 0.0, ((mix, 1.0),), days=3)
-    if kind == "model_hopper":
-        dear = Mix(m["dearest"], rng.randrange(2_000, 5_000), 0, rng.randrange(3_000, 6_000))
-        roles = tuple(dict.fromkeys(MODELS[provider]))
-        return Plan(
-            lambda h: 1.0 if h > onset and 9 <= local.hour[h] < 17 else 0.0,
-            ((dear, 1.0),),
-            days=3,
-            opening=_probes(m, roles, rng),
-        )
-    if kind == "grapevine":
-        doubling = rng.uniform(4, 8)
-        crowd = ((Mix(m["chat"], 3_000, 1_000, 500), 0.5), (Mix(m["new"], 3_000, 0, 700), 0.3),
-                 (Mix(m["small"], 1_500, 0, 400), 0.2))  # fmt: skip
-        return Plan(lambda h: 2 ** (min(h - onset, 48) / doubling), crowd)
-    if kind == "smash_grab":
-        burst, back = rng.randrange(1, 4), onset + rng.randrange(24, 49)
-        grab = Mix(m["new"], rng.randrange(1_000, 3_000), 0, rng.randrange(1_500, 3_000))
-        return Plan(lambda h: 1.0 if h - onset < burst or 0 <= h - back < burst else 0.0,
-                    ((grab, 1.0),))  # fmt: skip
-    raise ValueError(f"no theft kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    if kind not in PLANS:
+        raise ValueError(f"no theft kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    return PLANS[kind](Scene(MODELS[provider], clock(zone), owner, onset, rng))
 
 
 def _office(c: Clock, h: int) -> bool:
