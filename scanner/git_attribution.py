@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.models import Finding, Skipped
-from leakward.scanner.sources.git import Introduction, Repository
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_introductions import Introduction, introductions
 from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
 
@@ -46,7 +47,8 @@ def introductions_of(
     phases.begin_walk("attributing", revs, listed.count() if listed else 0)
     # Finer than one slice per process: one that finishes early starts the next (git_log_runs).
     slices = listed.slices(processes * _SLICES_PER_PROCESS) if listed and processes > 1 else []
-    walk = repo.introductions(
+    walk = introductions(
+        repo.git_dir,
         revs,
         oids=oids,
         errors=errors,

@@ -20,7 +20,7 @@ from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Finding, Origin, Skipped
 from leakward.scanner.scan import ScanOptions, _Tally, over_budget, scan_items, worker_matcher
 from leakward.scanner.sources.dispatch import chunks_for, is_plain_text
-from leakward.scanner.sources.git import read_blobs
+from leakward.scanner.sources.git_blob_reader import read_blobs
 from leakward.scanner.sources.git_pack import Delta, PackReader
 from leakward.scanner.time_budget import TimeBudgetError, time_budget
 

@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeAlias
 
-from leakward.scanner.sources.git import Blob
+from leakward.scanner.sources.git_blob import Blob
 
 # No base: the blob is read whole, or its base is not scanned.
 NO_BASE = -1

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from leakward.scanner.git_blob_table import NO_BASE, BlobTable
 from leakward.scanner.git_delta import worth_comparing
 from leakward.scanner.models import Skipped
-from leakward.scanner.sources.git import PackListing
+from leakward.scanner.sources.git_pack_listing import PackListing
 
 # Blobs whose offsets are checked against the pack's index, spread over the listing: with the
 # sizes filling the pack exactly, they show the listing ran in the pack's order.

@@ -37,15 +37,11 @@ from leakward.scanner.scan import (
     worker_matcher,
 )
 from leakward.scanner.sources.dispatch import chunks_for
-from leakward.scanner.sources.git import (
-    OBJECT_ID,
-    ZERO_OID,
-    Blob,
-    Introduction,
-    Named,
-    Repository,
-    read_blobs,
-)
+from leakward.scanner.sources.git import Named, Repository
+from leakward.scanner.sources.git_blob import Blob
+from leakward.scanner.sources.git_blob_reader import read_blobs
+from leakward.scanner.sources.git_ids import OBJECT_ID, ZERO_OID
+from leakward.scanner.sources.git_introductions import Introduction, introductions
 from leakward.scanner.sources.git_order import CommitOrder
 
 
@@ -262,7 +258,9 @@ def _scan_revisions(
     # a cut and paste) in one commit is not new. Merges: the versions in every parent.
     before: dict[str, set[str]] = {}
     by_oid: dict[str, list[Introduction]] = {}
-    for intro in repo.introductions(revs, errors=errors, deletions=True, walked=phases.walked):
+    for intro in introductions(
+        repo.git_dir, revs, errors=errors, deletions=True, walked=phases.walked
+    ):
         if intro.parent_oid:
             before.setdefault(intro.commit, set()).add(intro.parent_oid)
         if intro.oid != ZERO_OID:

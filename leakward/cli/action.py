@@ -41,7 +41,8 @@ from leakward.scanner.git_scan import range_revs, scan_revisions
 from leakward.scanner.models import Finding, ScanResult
 from leakward.scanner.report import render
 from leakward.scanner.report.text import printable
-from leakward.scanner.sources.git import ZERO_OID, Repository
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanning.request import ScanOutcome, ScanRequest, exit_code, run_scan
 from leakward.settings.loader import load_settings
 from leakward.settings.model import ScanSettings

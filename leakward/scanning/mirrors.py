@@ -123,7 +123,7 @@ def _packed_tips(path: Path) -> dict[str, str] | None:
             return None
     # Imported here: the git source loads GitPython, which the callers of this module pay for
     # only when they scan.
-    from leakward.scanner.sources.git import OBJECT_ID
+    from leakward.scanner.sources.git_ids import OBJECT_ID
 
     tips: dict[str, str] = {}
     for line in text.splitlines():

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from leakward.scanner.sources.git import ZERO_OID
+from leakward.scanner.sources.git_ids import ZERO_OID
 from tests.action.conftest import INSTALL_STEPS, base_env
 from tests.action.runner import PROJECT, ActionRun, ActionRunner, obeyed_commands
 from tests.git.repos import GitRepo, aws_lines, aws_pair, pat

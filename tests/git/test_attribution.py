@@ -19,7 +19,8 @@ from leakward.cli.progress import ProgressBar
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git import Repository, finds_fit
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_introductions import finds_fit, introductions
 from tests.git.repos import GitRepo, by_secret, pat, reachable_blobs
 
 
@@ -147,7 +148,9 @@ def test_the_attribution_log_hands_over_only_commits_that_put_a_found_blob_in_pl
     repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
     blob = repo.git("rev-parse", "HEAD:b.env")
     walked: list[int] = []
-    intros = list(Repository(repo.path).introductions(["--all"], oids={blob}, walked=walked.append))
+    intros = list(
+        introductions(Repository(repo.path).git_dir, ["--all"], oids={blob}, walked=walked.append)
+    )
     assert {(i.commit, i.path) for i in intros} >= {(added, "a.env"), (renamed, "b.env")}
     assert walked[-1] <= 3  # add, rename, and the merge that brought b.env to main
     scan = scan_history(repo.path, rules, options)
@@ -174,7 +177,9 @@ def test_as_many_blobs_as_fit_on_the_command_line_are_still_looked_for_by_git(
     oids = {blob, *fake[: low - 1]}
     assert finds_fit(oids)
     walked: list[int] = []
-    intros = list(Repository(repo.path).introductions(["--all"], oids=oids, walked=walked.append))
+    intros = list(
+        introductions(Repository(repo.path).git_dir, ["--all"], oids=oids, walked=walked.append)
+    )
     assert [(i.commit, i.path) for i in intros] == [(added, "a.env")]
     assert walked[-1] == 1
 
@@ -198,10 +203,12 @@ def test_the_combined_walk_keeps_what_a_merge_made_and_drops_what_it_only_brough
     blobs = {repo.git("rev-parse", f"HEAD:{name}") for name in ("side.env", "made.env")}
     blobs.add(repo.git("rev-parse", "HEAD:shared.cfg"))
     history = Repository(repo.path)
-    each_parent = {(i.commit, i.path) for i in history.introductions(["--all"], oids=blobs)}
+    each_parent = {
+        (i.commit, i.path) for i in introductions(history.git_dir, ["--all"], oids=blobs)
+    }
     combined = {
         (i.commit, i.path, i.parent_oid)
-        for i in history.introductions(["--all"], oids=blobs, combined=True)
+        for i in introductions(history.git_dir, ["--all"], oids=blobs, combined=True)
     }
     assert (merge, "side.env") in each_parent  # against main, the merge brought it
     main_shared = repo.git("rev-parse", "HEAD^1:shared.cfg")

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from leakward.core.errors import SourceError
-from leakward.scanner.sources.git import ZERO_OID, PackListing, Repository
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_ids import ZERO_OID
+from leakward.scanner.sources.git_pack_listing import PackListing
 from tests.git.repos import GitRepo
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_scan import GitScan, range_revs, scan_revisions
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git import ZERO_OID, Repository
+from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_ids import ZERO_OID
 from tests.git.repos import GitRepo, by_secret, pat
 
 

@@ -24,6 +24,7 @@ from leakward.scanner.git_scan import scan_history
 from leakward.scanner.models import Skipped
 from leakward.scanner.scan import ScanOptions
 from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_introductions import introductions
 from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
 from tests.git.repos import GitRepo, by_secret, pat
@@ -55,7 +56,9 @@ def test_a_sliced_log_yields_the_single_logs_introductions_in_its_order(repo: Gi
     oids = _branchy_history(repo)
     history = Repository(repo.path)
     counted: list[int] = []
-    single = list(history.introductions(["--all"], oids=oids, combined=True, walked=counted.append))
+    single = list(
+        introductions(history.git_dir, ["--all"], oids=oids, combined=True, walked=counted.append)
+    )
     assert len({i.commit for i in single}) > 12  # merges, renames and branches are in it
     with CommitOrder(history.git_dir, ["--all"]) as order:
         assert order.complete()
@@ -63,7 +66,8 @@ def test_a_sliced_log_yields_the_single_logs_introductions_in_its_order(repo: Gi
             slices = order.slices(count)
             assert len(slices) == count
             walked: list[int] = []
-            sliced = history.introductions(
+            sliced = introductions(
+                history.git_dir,
                 ["--all"],
                 oids=oids,
                 combined=True,
@@ -81,7 +85,7 @@ def test_a_sliced_log_runs_no_more_gits_at_once_than_asked(
 ) -> None:
     oids = _branchy_history(repo)
     history = Repository(repo.path)
-    single = list(history.introductions(["--all"], oids=oids, combined=True))
+    single = list(introductions(history.git_dir, ["--all"], oids=oids, combined=True))
     with CommitOrder(history.git_dir, ["--all"]) as order:
         slices = order.slices(8)
         # A `git` that notes when each process starts and ends, in the order they happen.
@@ -97,7 +101,9 @@ def test_a_sliced_log_runs_no_more_gits_at_once_than_asked(
         (shim / "git").chmod(stat.S_IRWXU)
         monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
         sliced = list(
-            history.introductions(["--all"], oids=oids, combined=True, slices=slices, at_once=2)
+            introductions(
+                history.git_dir, ["--all"], oids=oids, combined=True, slices=slices, at_once=2
+            )
         )
     assert sliced == single
     running, most = 0, 0

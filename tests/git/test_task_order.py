@@ -14,7 +14,7 @@ import pytest
 
 from leakward.scanner.git_blob_table import BlobTable, family_order
 from leakward.scanner.git_tasks import cut_tasks as _tasks
-from leakward.scanner.sources.git import Blob
+from leakward.scanner.sources.git_blob import Blob
 
 _KIB = 1024
 
