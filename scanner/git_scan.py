@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import SimpleQueue
 
 from leakward.rules.model import RuleSet
 from leakward.scanner.git_attribution import Extras, attribute, introductions_of, log_failure
@@ -37,7 +35,7 @@ from leakward.scanner.scan import (
     worker_matcher,
 )
 from leakward.scanner.sources.dispatch import chunks_for
-from leakward.scanner.sources.git import Named, Repository
+from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_blob import Blob
 from leakward.scanner.sources.git_blob_reader import read_blobs
 from leakward.scanner.sources.git_ids import OBJECT_ID, ZERO_OID
@@ -98,13 +96,12 @@ def _scan_history(
     skipped = _notes(repo)
     phases.begin("reading", "objects")
     limit = options.file_limits.max_file_size
-    names: SimpleQueue[Named | None] = SimpleQueue()
     # Two walks, one on each core: git lists the object store while it walks the history for
-    # the reachable blobs' names, handed over by a thread here as git writes them. The listing
-    # is read into columns meanwhile (the blobs are held so until the end: git_blob_table), and
-    # on a large history the workers start on the families already named (git_tasks).
-    with repo.pack_listing() as listing, ThreadPoolExecutor(max_workers=1) as walker:
-        reaching = walker.submit(_walk, repo, revs, names)
+    # the reachable blobs' names, into a file read as git writes it (sources.git_walk). The
+    # listing is read into columns meanwhile (the blobs are held so until the end:
+    # git_blob_table), and on a large history the workers start on the families already named
+    # (git_tasks).
+    with repo.pack_listing() as listing, repo.reachable_blobs(revs) as walk:
         listed = Listed.read(listing.rows(), listing)
         phases.mark("listing read")
         # Listed beside the scan, for attribution after it (sources.git_order). Started only
@@ -115,11 +112,12 @@ def _scan_history(
         # process and inherit it.
         matcher_for(ruleset, options)
         phases.mark("matcher ready")
-        batches = iter(names.get, None)
+        batches = walk.batches()
 
         def walked() -> None:
-            missing = reaching.result()
-            skipped.extend(Skipped(f"(object {oid})", "missing object", True) for oid in missing)
+            skipped.extend(
+                Skipped(f"(object {oid})", "missing object", True) for oid in walk.missing
+            )
             phases.mark("walk named the blobs")
 
         if sum(size for size in listed.sizes if size <= limit) > PARALLEL_BYTES:
@@ -152,15 +150,6 @@ def _scan_history(
         repo, revs, needed, results.tally.skipped, phases, order, options.workers
     )
     return _grouped(repo, results, introductions, started, phases, order)
-
-
-def _walk(repo: Repository, revs: Sequence[str], names: SimpleQueue[Named | None]) -> list[str]:
-    """The walk for reachable blobs, its names put on `names` as git writes them, then None;
-    returns the missing objects' ids."""
-    try:
-        return repo.reachable_blobs(revs, names.put)[1]
-    finally:
-        names.put(None)
 
 
 def _notes(repo: Repository) -> list[Skipped]:

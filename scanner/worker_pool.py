@@ -17,6 +17,12 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+# Items submitted ahead of the workers, per worker. A submitted item waits in this process until
+# a worker takes it: submitting each as soon as it was produced held, at the end of a history's
+# walk, the tables of nearly every task not yet scanned (a 1M-blob history: the scan's peak).
+# Two each keep a worker's next item ready as it finishes one.
+_AHEAD = 2
+
 
 class WorkerDiedError(RuntimeError):
     """A task's worker process died twice and the caller gave no way to report the task."""
@@ -27,13 +33,16 @@ def run_pooled(
     items: Iterable[T],
     start_pool: Callable[[], ProcessPoolExecutor],
     on_result: Callable[[R], None],
+    workers: int,
     *,
     split: Callable[[T], Iterable[T]] = lambda item: [item],
     on_lost: Callable[[T], None] | None = None,
 ) -> None:
-    """`task` over `items` in pools from `start_pool`; results go to `on_result` as they come.
+    """`task` over `items` in pools of `workers` from `start_pool`; results go to `on_result`
+    as they come.
 
-    Items are submitted as they are produced. Items whose worker died are retried part by part
+    Items are submitted as they are produced, up to a few per worker ahead of them: the rest are
+    not asked for until a worker is free. Items whose worker died are retried part by part
     (`split`) after the rest; a part whose worker dies again goes to `on_lost`, or raises
     WorkerDiedError when there is none.
     """
@@ -41,7 +50,9 @@ def run_pooled(
     pending: dict[Future[R], T] = {}
     pool = start_pool()
     # Its processes start now, not at the first item: one forked later holds a copy of whatever
-    # the producer of the items built meanwhile (git_tasks.NamedBlobs).
+    # the producer of the items built meanwhile (git_tasks.NamedBlobs). No other thread of ours
+    # may run now: a fork copies only this one, and a lock another held would stay held in the
+    # worker (the history walk is read without one: sources.git_walk).
     try:
         pool.submit(int)
         for item in items:
@@ -53,6 +64,9 @@ def run_pooled(
                 future = pool.submit(task, item)
             pending[future] = item
             _settle([f for f in pending if f.done()], pending, on_result, lost)
+            while len(pending) >= _AHEAD * workers:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                _settle(list(finished), pending, on_result, lost)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             _settle(list(finished), pending, on_result, lost)

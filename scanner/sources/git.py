@@ -1,16 +1,15 @@
-"""A git repository driven through git's own plumbing: commands, the walk naming every blob
-reachable from some revisions, staged changes and refs.
+"""A git repository driven through git's own plumbing: commands, blob sizes, staged changes
+and refs.
 
 Stage: sources (git). The rest of a history scan's reading sits beside it: the object store's
-listing (git_pack_listing), blob bytes in bulk (git_pack, git_blob_reader), and which commit
-introduced a blob (git_introductions).
+listing (git_pack_listing), the walk naming the reachable blobs (git_walk), blob bytes in bulk
+(git_pack, git_blob_reader), and which commit introduced a blob (git_introductions).
 """
 
 from __future__ import annotations
 
 import subprocess
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import git
@@ -19,14 +18,8 @@ from leakward.core.errors import SourceError
 from leakward.scanner.sources.git_command import git_at
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
-
-# Blobs handed on at a time by a walk naming them while it runs: few hand-overs, and still a
-# steady flow (symfony's history: 67 batches over the walk).
-_NAMES_AT_ONCE = 4096
-# Blobs as the walk names them: their binary ids one after another, and a path each was seen
-# at. Not a tuple per blob: names waiting while the object listing was read took 30 MB of
-# tuples and id objects on symfony's history, 117 bytes a blob; so, 28.
-Named = tuple[bytes, list[str]]
+from leakward.scanner.sources.git_walk import Named as Named  # scanner.git_tasks imports it here
+from leakward.scanner.sources.git_walk import ReachableWalk
 
 
 class Repository:
@@ -90,87 +83,9 @@ class Repository:
             common = common / pointer.read_text().strip()
         return (common / "shallow").is_file()
 
-    def lines(self, *args: str, config: Sequence[str] = ()) -> Iterator[bytes]:
-        """A git command's output lines (without the newline) as it writes them: a listing of a
-        million objects is never held whole; `config` are `name=value` settings for this run.
-        Raises SourceError when git fails."""
-        settings = [option for setting in config for option in ("-c", setting)]
-        with tempfile.TemporaryFile() as stderr:
-            process = subprocess.Popen(
-                [*git_at(self.git_dir), *settings, *args],
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                bufsize=1 << 20,
-            )
-            assert process.stdout is not None  # noqa: S101 - a pipe was requested
-            try:
-                for line in process.stdout:
-                    yield line.rstrip(b"\n")
-            finally:
-                process.stdout.close()
-                status = process.wait()
-            stderr.seek(0)
-            message = stderr.read().decode("utf-8", "replace").strip().splitlines()
-        if status != 0:
-            raise SourceError(
-                f"git {args[0]} failed: {message[-1] if message else f'exit status {status}'}",
-                "check the revisions you passed and that the repository is intact",
-            )
-
-    def reachable_blobs(
-        self, revs: Sequence[str], named: Callable[[Named], None] | None = None
-    ) -> tuple[dict[bytes, str], list[str]]:
-        """Binary oid -> a path it was seen at, for every blob reachable from `revs`; and the
-        missing oids (hex). With `named`, the blobs go to it instead in batches while git still
-        walks, and the dictionary comes back empty.
-
-        Streamed, and each distinct path is one string however many blobs it names: on a
-        million-blob history most of the memory was those repeats and the listing held whole.
-        Keys are binary ids, 56 bytes an object where a hex string took 96.
-        """
-        names: dict[bytes, str] = {}
-        paths: dict[bytes, str] = {}
-        missing: list[str] = []
-        ids: list[bytes] = []
-        batch: list[str] = []
-        # git keeps up to core.deltaBaseCacheLimit (96 MiB) of inflated delta bases while it
-        # reads the trees: that made this walk the largest process of a history scan (rails
-        # 221 MB, of which 90 MB the cache; a 1M-blob history 323 MB). At 16 MiB its CPU time
-        # stayed within the noise of the default (rails: 4.8-6.0 s against 4.8-5.1 s).
-        # Objects named on the command line (the annotated tags `--all` names, a tag on a tree)
-        # pass the filter unless it is told to apply to them too: each came out as a "blob"
-        # named after its tag, was read and scanned as a file (rails: 478 such, symfony: 771).
-        # The flag came with `object:type` itself (git 2.32), so any git that runs this has it.
-        listing = (
-            "rev-list",
-            "--objects",
-            "--filter=object:type=blob",
-            "--filter-provided-objects",
-            "--missing=print",
-        )
-        for line in self.lines(*listing, *revs, config=("core.deltaBaseCacheLimit=16m",)):
-            if line.startswith(b"?"):
-                missing.append(line[1:].decode())
-            # A SHA-1 or SHA-256 name, then the path (a line without one is a commit). A blob a
-            # ref or tag names itself comes first, with an empty path, and is not named again
-            # where a tree holds it: dropped, it went unscanned.
-            elif (cut := line.find(b" ")) in (40, 64):
-                raw = line[cut + 1 :] or b"(blob " + line[:12] + b" named by a ref)"
-                name = names.get(raw)
-                if name is None:
-                    name = names[raw] = raw.decode("utf-8", "surrogateescape")
-                if named is None:
-                    paths.setdefault(bytes.fromhex(line[:cut].decode()), name)
-                    continue
-                # git names each object once.
-                ids.append(line[:cut])
-                batch.append(name)
-                if len(batch) == _NAMES_AT_ONCE:
-                    named((bytes.fromhex(b"".join(ids).decode()), batch))
-                    ids, batch = [], []
-        if named is not None and batch:
-            named((bytes.fromhex(b"".join(ids).decode()), batch))
-        return paths, missing
+    def reachable_blobs(self, revs: Sequence[str]) -> ReachableWalk:
+        """The walk naming every blob reachable from `revs`, started now (sources.git_walk)."""
+        return ReachableWalk(self.git_dir, revs)
 
     def pack_listing(self) -> PackListing:
         """Every blob in the object store, reachable or not, in storage order: git starts listing

@@ -35,8 +35,8 @@ def _history(repo: GitRepo) -> None:
 
 
 def _table(history: Repository) -> BlobTable:
-    with history.pack_listing() as listing:
-        paths, _ = history.reachable_blobs(["--all"])
+    with history.pack_listing() as listing, history.reachable_blobs(["--all"]) as walk:
+        paths = walk.paths()
         listed = Listed.read(listing.rows())
     table, _ = merged(listed, paths, False, 1 << 30, [])
     return table

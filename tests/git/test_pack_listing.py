@@ -30,8 +30,8 @@ def test_the_listing_read_after_the_walk_names_every_blob_as_git_does(repo: GitR
     repo.git("repack", "-a", "-d", "-q")
     repo.commit("four", **{"d.txt": "a loose object after the repack\n"})
     history = Repository(repo.path)
-    with history.pack_listing() as listing:
-        paths, _ = history.reachable_blobs(["--all"])  # the walk runs meanwhile
+    with history.pack_listing() as listing, history.reachable_blobs(["--all"]) as walk:
+        paths = walk.paths()  # the walk runs meanwhile
         rows = list(listing.rows())
     fields = "%(objectname) %(objectsize) %(objectsize:disk) %(deltabase)"
     expected = []
@@ -52,13 +52,3 @@ def test_a_listing_git_could_not_make_says_what_to_check(tmp_path: Path) -> None
     ):
         list(listing.rows())
     assert "git fsck" in (raised.value.hint or "")
-
-
-def test_settings_given_to_a_streamed_command_reach_git(repo: GitRepo) -> None:
-    # The walk for reachable blobs runs with a small delta-base cache (see reachable_blobs):
-    # the setting must be git's for that run, whatever the user's configuration says.
-    repo.commit("one", **{"a.txt": "a\n"})
-    history = Repository(repo.path)
-    setting = "core.deltaBaseCacheLimit"
-    read = list(history.lines("config", "--get", setting, config=(f"{setting}=16m",)))
-    assert read == [b"16m"]
