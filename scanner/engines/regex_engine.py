@@ -30,8 +30,9 @@ MARGIN = 64
 _LINES_WORTH = 1024
 
 Span = tuple[int, int]
-# A keyword's rules by reach, and those of them that search whole chunks.
-_Group = tuple[list[tuple["Reach", tuple[int, ...]]], tuple[int, ...]]
+# A keyword's rules by reach, those of them that search whole chunks, and the keyword as written
+# when every rule with it needs it so (None: in any case).
+_Group = tuple[list[tuple["Reach", tuple[int, ...]]], tuple[int, ...], bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,25 @@ def reach_of(rule: Rule) -> Reach | None:
             if not any(k in own for k in keywords):
                 lines = None
     return Reach(width, lines)
+
+
+def is_case_exact(rule: Rule, reach: Reach) -> bool:
+    """Whether each of a rule's matches holds one of its keywords as written, not only in some
+    case: the pattern never ignores case and names each keyword as written, and each example
+    match has one so within its reach (as reach_of asks of any case). Found in lowercased text,
+    twilio.account_sid's `AC` was a place in most words with "ac" in them: a third of all
+    keyword places on a rails release tree."""
+    if "(?i" in rule.pattern or not all(k in rule.pattern for k in rule.keywords):
+        return False
+    keywords = [k.encode() for k in rule.keywords]
+    pattern = regex.compile(rule.pattern.encode())
+    for example in rule.examples_match:
+        text = example.text.encode()
+        for match in pattern.finditer(text):
+            near = text[max(0, match.end() - reach.width) : match.end() + MARGIN]
+            if not any(k in near for k in keywords):
+                return False
+    return True
 
 
 def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
@@ -120,12 +140,23 @@ class RegexEngine:
         self._groups: dict[int, _Group] = {}
         self._ungated = [i for i in indexes if not ruleset.rules[i].keywords]
         by_keyword: dict[bytes, list[int]] = {}
+        written: dict[bytes, set[bytes]] = {}
         for index in indexes:
             for keyword in ruleset.rules[index].keywords:
                 by_keyword.setdefault(keyword.lower().encode(), []).append(index)
+                written.setdefault(keyword.lower().encode(), set()).add(
+                    keyword.encode()
+                )
         self._keywords = automaton(list(by_keyword))
         self._keyword_rules = [tuple(rules) for rules in by_keyword.values()]
-        self._triggers = TriggerFinder(k for i in indexes for k in ruleset.rules[i].keywords)
+        # Each keyword's spellings among the rules, where it has letters that have a case.
+        self._written = [
+            forms if key.upper() != key else set() for key, forms in written.items()
+        ]
+        self._case_exact: dict[int, bool] = {}
+        self._triggers = TriggerFinder(
+            k for i in indexes for k in ruleset.rules[i].keywords
+        )
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
         return [self.scan(piece) for piece in pieces]
@@ -146,7 +177,13 @@ class RegexEngine:
                 places.setdefault(keyword, []).append((start, end))
             near: dict[int, list[Span]] = {}
             for keyword, spans in places.items():
-                reaches, wide = self._group(keyword)
+                reaches, wide, written = self._group(keyword)
+                if written is not None:
+                    spans = [
+                        span for span in spans if data[span[0] : span[1]] == written
+                    ]
+                    if not spans:
+                        continue
                 for index in wide:
                     hits.windows[index] = whole
                 for reach, indexes in reaches:
@@ -161,7 +198,8 @@ class RegexEngine:
 
     def _group(self, keyword: int) -> _Group:
         """A keyword's rules by reach (each reach's windows computed once for all its rules),
-        and the rules among them that search whole chunks."""
+        the rules among them that search whole chunks, and the keyword as written when all of
+        them need it so."""
         if keyword not in self._groups:
             group = self._keyword_rules[keyword]
             for index in group:
@@ -173,5 +211,20 @@ class RegexEngine:
                 if reach is not None:
                     by_reach.setdefault(reach, []).append(index)
             wide = tuple(i for i in group if self._reach[i] is None)
-            self._groups[keyword] = ([(r, tuple(i)) for r, i in by_reach.items()], wide)
+            forms = self._written[keyword]
+            written = next(iter(forms)) if len(forms) == 1 and not wide else None
+            if written is not None and not all(self._is_case_exact(i) for i in group):
+                written = None
+            self._groups[keyword] = (
+                [(r, tuple(i)) for r, i in by_reach.items()],
+                wide,
+                written,
+            )
         return self._groups[keyword]
+
+    def _is_case_exact(self, index: int) -> bool:
+        if index not in self._case_exact:
+            reach = self._reach[index]
+            rule = self._rules[index]
+            self._case_exact[index] = reach is not None and is_case_exact(rule, reach)
+        return self._case_exact[index]

@@ -16,7 +16,14 @@ from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import make_engine
 from leakward.scanner.engines.pattern_shape import UNBOUNDED_WIDTH
-from leakward.scanner.engines.regex_engine import MARGIN, Reach, RegexEngine, _windows, reach_of
+from leakward.scanner.engines.regex_engine import (
+    MARGIN,
+    Reach,
+    RegexEngine,
+    _windows,
+    is_case_exact,
+    reach_of,
+)
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from tests.scanner.tokens import github_token, random_body
@@ -63,6 +70,33 @@ def test_a_generic_rule_searches_only_the_lines_of_its_keywords() -> None:
     assert reach.lines == 0
     ((start, end),) = RegexEngine(RULESET).scan(data.encode()).windows[index]
     assert data[start:end] == "db_password = hunter2hunter2hunter2\n"
+
+
+def test_a_keyword_its_rules_need_as_written_is_not_a_place_in_another_case() -> None:
+    # twilio.account_sid's matches open with `AC`: the "ac" of ordinary words is no place.
+    sid = "AC" + random_body(5, 32).lower().translate(
+        str.maketrans("ghijklmnopqrstuvwxyz", "0123456789abcdef0123")
+    )
+    words = "each place tracks actions back, " * 4000
+    index = _rule_index("twilio.account_sid")
+    rule = RULESET.rules[index]
+    reach = reach_of(rule)
+    assert reach is not None
+    assert is_case_exact(rule, reach)
+    engine = RegexEngine(RULESET)
+    assert index not in engine.scan(words.encode()).windows
+    data = (words + f"sid = {sid}\n" + words).encode()
+    ((start, end),) = engine.scan(data).windows[index]
+    assert end - start <= 2 * (reach.width + MARGIN) + 2
+    assert sid.encode() in data[start:end]
+    found = _findings("regex", data)
+    assert found == _findings("hyperscan", data)
+    assert ("twilio.account_sid", sid) in {(rule, secret) for rule, secret, *_ in found}
+    # A rule that ignores case keeps every spelling of its keyword.
+    generic = RULESET.rules[_rule_index("generic.secret_assignment")]
+    generic_reach = reach_of(generic)
+    assert generic_reach is not None
+    assert not is_case_exact(generic, generic_reach)
 
 
 def test_a_rule_whose_example_has_no_keyword_near_its_match_keeps_the_whole_chunk() -> None:
