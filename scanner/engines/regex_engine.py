@@ -144,19 +144,13 @@ class RegexEngine:
         for index in indexes:
             for keyword in ruleset.rules[index].keywords:
                 by_keyword.setdefault(keyword.lower().encode(), []).append(index)
-                written.setdefault(keyword.lower().encode(), set()).add(
-                    keyword.encode()
-                )
+                written.setdefault(keyword.lower().encode(), set()).add(keyword.encode())
         self._keywords = automaton(list(by_keyword))
         self._keyword_rules = [tuple(rules) for rules in by_keyword.values()]
         # Each keyword's spellings among the rules, where it has letters that have a case.
-        self._written = [
-            forms if key.upper() != key else set() for key, forms in written.items()
-        ]
+        self._written = [forms if key.upper() != key else set() for key, forms in written.items()]
         self._case_exact: dict[int, bool] = {}
-        self._triggers = TriggerFinder(
-            k for i in indexes for k in ruleset.rules[i].keywords
-        )
+        self._triggers = TriggerFinder(k for i in indexes for k in ruleset.rules[i].keywords)
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
         return [self.scan(piece) for piece in pieces]
@@ -179,9 +173,7 @@ class RegexEngine:
             for keyword, spans in places.items():
                 reaches, wide, written = self._group(keyword)
                 if written is not None:
-                    spans = [
-                        span for span in spans if data[span[0] : span[1]] == written
-                    ]
+                    spans = [span for span in spans if data[span[0] : span[1]] == written]
                     if not spans:
                         continue
                 for index in wide:

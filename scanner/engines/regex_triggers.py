@@ -27,12 +27,21 @@ _HEX = "0123456789abcdefABCDEF"
 _HEX_PAIRS = re.compile(r"\(\?:\[2-7\]\[0-9A-Fa-f\]\)\{(\d+)\}")
 # Hex digits as "h", everything else as ".": a run of them is one substring search.
 _HEX_DIGITS = bytes(ord("h") if chr(n) in _HEX else ord(".") for n in range(256))
+# Up to this many patterns an automaton is built as a DFA, which reads a byte in one step: the
+# 749 keywords of the built-in rules took 0.004 s and no memory to build that way, and were found
+# in a rails release tree (23 MB) in 0.10 s of CPU instead of 0.21. The 17,434 base64 trigger
+# literals as a DFA took 66 MiB and 0.25 s to build, in every process, to save 0.08 s there.
+_DFA_PATTERNS = 2000
 
 
 def automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:
     """All occurrences of `patterns`, overlapping ones too; None for no patterns."""
     if not patterns:
         return None
+    if len(patterns) <= _DFA_PATTERNS:
+        return ahocorasick_rs.BytesAhoCorasick(
+            patterns, implementation=ahocorasick_rs.Implementation.DFA
+        )
     return ahocorasick_rs.BytesAhoCorasick(patterns)
 
 
