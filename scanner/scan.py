@@ -285,7 +285,7 @@ def run_tasks(
             initargs=(ruleset, options),
         )
 
-    run_pooled(task, items, start_pool, on_result, options.workers, split=split, on_lost=on_lost)
+    run_pooled(task, items, start_pool, on_result, split=split, on_lost=on_lost)
 
 
 def scan_paths(

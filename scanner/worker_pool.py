@@ -17,12 +17,6 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Items submitted ahead of the workers, per worker. A submitted item waits in this process until
-# a worker takes it: submitting each as soon as it was produced held, at the end of a history's
-# walk, the tables of nearly every task not yet scanned (a 1M-blob history: the scan's peak).
-# Two each keep a worker's next item ready as it finishes one.
-_AHEAD = 2
-
 
 class WorkerDiedError(RuntimeError):
     """A task's worker process died twice and the caller gave no way to report the task."""
@@ -33,16 +27,13 @@ def run_pooled(
     items: Iterable[T],
     start_pool: Callable[[], ProcessPoolExecutor],
     on_result: Callable[[R], None],
-    workers: int,
     *,
     split: Callable[[T], Iterable[T]] = lambda item: [item],
     on_lost: Callable[[T], None] | None = None,
 ) -> None:
-    """`task` over `items` in pools of `workers` from `start_pool`; results go to `on_result`
-    as they come.
+    """`task` over `items` in pools from `start_pool`; results go to `on_result` as they come.
 
-    Items are submitted as they are produced, up to a few per worker ahead of them: the rest are
-    not asked for until a worker is free. Items whose worker died are retried part by part
+    Items are submitted as they are produced. Items whose worker died are retried part by part
     (`split`) after the rest; a part whose worker dies again goes to `on_lost`, or raises
     WorkerDiedError when there is none.
     """
@@ -64,9 +55,6 @@ def run_pooled(
                 future = pool.submit(task, item)
             pending[future] = item
             _settle([f for f in pending if f.done()], pending, on_result, lost)
-            while len(pending) >= _AHEAD * workers:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                _settle(list(finished), pending, on_result, lost)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             _settle(list(finished), pending, on_result, lost)
