@@ -60,11 +60,14 @@ class ReachableWalk:
         ]
         self.missing: list[str] = []
         written, self._path = tempfile.mkstemp(prefix="leakward-walk-")
+        self._out = open(self._path, "rb")  # noqa: SIM115 - closed in __exit__
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         try:
-            self._out = open(self._path, "rb")  # noqa: SIM115 - closed in __exit__
-            self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
             self._process = subprocess.Popen(command, stdout=written, stderr=self._err)
         except BaseException:
+            # No git (or no room for a process): nothing will leave this walk, so close here.
+            self._out.close()
+            self._err.close()
             os.unlink(self._path)
             raise
         finally:

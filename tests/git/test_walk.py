@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import tempfile
+import warnings
+from pathlib import Path
+
 import pytest
 
 from leakward.core.errors import SourceError
@@ -32,3 +37,21 @@ def test_a_walk_git_refuses_says_what_to_check(repo: GitRepo) -> None:
     ):
         walk.paths()
     assert "revisions you passed" in (raised.value.hint or "")
+
+
+def test_a_walk_that_cannot_start_leaves_no_file_behind_nor_open(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit("one", **{"a.txt": "a\n"})
+    history = Repository(repo.path)
+    walks = tmp_path / "walks"
+    walks.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(walks))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        with pytest.raises(FileNotFoundError):
+            ReachableWalk(history.git_dir, ["--all"])
+        gc.collect()
+    assert [w for w in warned if issubclass(w.category, ResourceWarning)] == []
+    assert list(walks.iterdir()) == []
