@@ -2,14 +2,21 @@
 
 Stage: decoders. A decoder hands the matcher a `Decoded` span; its map sends each decoded byte
 back to its offset in the parent, so a finding inside is reported where the encoded text is.
-Most decoded spans hold no finding and never ask, so a map may be built on first use.
+Most decoded spans hold no finding and never ask, so a map may be built on first use. Also the
+two checks the run decoders share: where a run starts, and whether what came out is text.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+_PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_MIN_DECODED = 8
+# The most bytes one decoded span may hold, and how far back a run's start is looked for.
+MAX_DECODED = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +100,29 @@ class Decoded:
         if not self.data:
             return self.start
         return self.start + (offset * (self.end - self.start)) // len(self.data)
+
+
+def is_text(data: bytes, ratio: float = 0.85) -> bool:
+    """Mostly printable ASCII: decoded binary noise is not worth scanning."""
+    if len(data) < _MIN_DECODED:
+        return False
+    sample = data[:2048]
+    # bytes.translate deletes the printable bytes in C; what is left is the noise.
+    noise = len(sample.translate(None, _PRINTABLE_BYTES))
+    return noise <= (1 - ratio) * len(sample)
+
+
+def run_start(data: bytes, anchor: int, delimiter_before: re.Pattern[bytes]) -> int:
+    """Start of the run that holds `anchor - 1`: just after the last delimiter before it.
+
+    Runs are usually short, so look back a little first and widen only when needed.
+    """
+    reach = 256
+    while True:
+        lowest = max(0, anchor - reach)
+        delimiter = delimiter_before.match(data, lowest, anchor)
+        if delimiter is not None:
+            return delimiter.end()
+        if lowest == 0 or reach > MAX_DECODED:
+            return lowest
+        reach *= 16

@@ -19,20 +19,25 @@ from functools import partial
 
 from leakward.scanner import escape_skip
 from leakward.scanner.concat_chains import decode_concat
-from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
+from leakward.scanner.decoded import (
+    MAX_DECODED,
+    Builder,
+    Decoded,
+    LazyMap,
+    OffsetMap,
+    is_text,
+    run_start,
+)
+from leakward.scanner.hex_runs import decode_hex
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
 
 _B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]+=*")
 _HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
-_PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _LAST_DELIMITER = re.compile(rb"(?s).*[^A-Za-z0-9+/_\-]")
-_LAST_NON_HEX = re.compile(rb"(?s).*[^0-9A-Fa-f]")
 _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PROBE = 32  # base64 characters decoded first, to reject noise before decoding a long run
 _MIN_B64 = 24
-_MIN_DECODED = 8
-_MAX_DECODED = 4 * 1024 * 1024
 _MAX_LITERAL = 4096
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
 _SIMPLE_ESCAPES = {
@@ -48,16 +53,6 @@ _SIMPLE_ESCAPES = {
 }
 
 
-def is_text(data: bytes, ratio: float = 0.85) -> bool:
-    """Mostly printable ASCII: decoded binary noise is not worth scanning."""
-    if len(data) < _MIN_DECODED:
-        return False
-    sample = data[:2048]
-    # bytes.translate deletes the printable bytes in C; what is left is the noise.
-    noise = len(sample.translate(None, _PRINTABLE_BYTES))
-    return noise <= (1 - ratio) * len(sample)
-
-
 def _looks_like_base64_text(body: bytes) -> bool:
     """Cheap C-speed checks before decoding: encoded text mixes both cases (its trigger already
     required a digit), which long identifiers and paths do not."""
@@ -69,22 +64,6 @@ def _looks_like_base64_text(body: bytes) -> bool:
         return is_text(_b64decode(probe), 0.85)
     except (binascii.Error, ValueError):
         return False
-
-
-def _run_start(data: bytes, anchor: int, delimiter_before: re.Pattern[bytes]) -> int:
-    """Start of the run that holds `anchor - 1`: just after the last delimiter before it.
-
-    Runs are usually short, so look back a little first and widen only when needed.
-    """
-    reach = 256
-    while True:
-        lowest = max(0, anchor - reach)
-        delimiter = delimiter_before.match(data, lowest, anchor)
-        if delimiter is not None:
-            return delimiter.end()
-        if lowest == 0 or reach > _MAX_DECODED:
-            return lowest
-        reach *= 16
 
 
 def _b64decode(body: bytes) -> bytes:
@@ -99,7 +78,7 @@ def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
     for anchor in anchors:
         if anchor <= last_end:
             continue  # inside the run just decoded
-        start = _run_start(data, anchor, _LAST_DELIMITER)
+        start = run_start(data, anchor, _LAST_DELIMITER)
         match = _B64_RUN.match(data, start)
         if match is None:
             continue
@@ -107,7 +86,7 @@ def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
         body = match.group().rstrip(b"=")
         if len(body) < _MIN_B64 or _HEX_RUN.fullmatch(body) or not _looks_like_base64_text(body):
             continue
-        body = body[: _MAX_DECODED * 4 // 3]
+        body = body[: MAX_DECODED * 4 // 3]
         body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
         try:
             decoded = _b64decode(body)
@@ -115,23 +94,6 @@ def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             continue
         if is_text(decoded):
             yield Decoded("base64", decoded, start, match.end())
-
-
-def decode_hex(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
-    last_end = -1
-    for anchor in anchors:
-        if anchor <= last_end:
-            continue  # inside the run just decoded
-        start = _run_start(data, anchor, _LAST_NON_HEX)
-        match = _HEX_RUN.match(data, start)
-        if match is None:
-            continue
-        last_end = match.end()
-        token = match.group()
-        token = token[: len(token) - len(token) % 2][: _MAX_DECODED * 2]
-        decoded = bytes.fromhex(token.decode())
-        if is_text(decoded, 0.95):
-            yield Decoded("hex", decoded, start, start + len(token))
 
 
 # A backslash that starts anything but an escape `unescape` reads as the `unicode_escape` codec
@@ -348,11 +310,11 @@ def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[
 
 DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
     "base64": decode_base64,
-    "hex": decode_hex,
 }
 # Kinds whose decoder finds every encoded token itself from the first trigger (the engines
 # report only that one; triggers.FIRST_ONLY), and is told where a view's raw context ends.
 SEARCHING_DECODERS: dict[str, Callable[[bytes, list[int], int], Iterator[Decoded]]] = {
+    "hex": decode_hex,
     "url": decode_url,
     "escape": decode_escapes,
     "concat": decode_concat,

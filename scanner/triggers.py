@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 # kind -> pattern (Hyperscan- and `re`-compatible, no lookarounds).
 TRIGGERS: dict[str, str] = {
-    # Hex-encoded printable text: every byte 0x20-0x7e is a pair starting 2-7. Hashes, ids and
-    # colours rarely look like that for twelve bytes running.
-    "hex": r"(?:[2-7][0-9A-Fa-f]){12}",
+    # Where hex-encoded text may start: 24 hex digits in a row. The decoder looks for printable
+    # pairs itself (hex_runs: that pattern cost the main database 1 ms per MB of dense digits).
+    "hex": r"[0-9A-Fa-f]{24}",
     "url": r"%[0-9A-Fa-f]{2}",
     # `\uXXXX` and `\xXX` only for printable ASCII: escaped letters of other scripts (locale
     # catalogues are full of them) cannot hide a key, which is ASCII. Only an escape whose own
@@ -28,7 +28,12 @@ TRIGGERS: dict[str, str] = {
 # Triggers whose decoder needs only the first match in a chunk and finds every later one
 # itself, in C (decoders.SEARCHING_DECODERS): an engine reports one trigger, not one per escape
 # (a call into Python each, most of the cost of a line of them).
-FIRST_ONLY = frozenset({TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})
+FIRST_ONLY = frozenset({TRIGGERS["hex"], TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})
+# First-only triggers that Hyperscan scans in a database of their own, where it stops reading at
+# the first match (see engines.hyperscan_engine). The hex run stays in the main one, single-match:
+# it costs as much there as alone (0.06 ms per MB of plain text), and a database more cost every
+# small blob of a history a call.
+OWN_DATABASE = frozenset({TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})
 # The escape trigger as a `re` pattern, for finding every match's end in C: the first backslash
 # of a run (none before it), then pairs, then the escape. Opening with a literal backslash lets
 # `re` skip to each one in C; the lookbehind leaves out a backslash inside a run.

@@ -35,7 +35,12 @@ from leakward.scanner.engines.alternatives import split_expression
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
-from leakward.scanner.triggers import FIRST_ONLY, hyperscan_escaped, trigger_patterns
+from leakward.scanner.triggers import (
+    FIRST_ONLY,
+    OWN_DATABASE,
+    hyperscan_escaped,
+    trigger_patterns,
+)
 
 # Bytes kept on each side of a hit so lookarounds and word boundaries see their context.
 MARGIN = 64
@@ -43,7 +48,7 @@ MARGIN = 64
 Triggers = list[tuple[str, str]]
 _KEYWORD_BASE = 1_000_000
 _TRIGGER_BASE = 2_000_000
-# Each first-only trigger (triggers.FIRST_ONLY) is compiled into a database of its own: alone,
+# Most first-only triggers (triggers.OWN_DATABASE) are compiled into a database of their own: alone,
 # Hyperscan stops reading once its one pattern has matched. Beside the rules, a matched
 # single-match pattern still costs a check at every later occurrence: `'%41 ' * 262144` took
 # 13 ms per MB in the one database, plain text 0.9 ms. (The concatenation trigger, character
@@ -123,12 +128,12 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
                 flag = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
                 main.add(hyperscan_literal(keyword), _KEYWORD_BASE + index, flag)
     for position, (_kind, pattern) in enumerate(triggers):
-        if pattern in FIRST_ONLY:
+        flag = hyperscan.HS_FLAG_SINGLEMATCH if pattern in FIRST_ONLY else 0
+        if pattern in OWN_DATABASE:
             apart.append(_Patterns())
-            flag = hyperscan.HS_FLAG_SINGLEMATCH
             apart[-1].add(pattern.encode(), _TRIGGER_BASE + position, flag)
         else:
-            main.add(pattern.encode(), _TRIGGER_BASE + position, 0)
+            main.add(pattern.encode(), _TRIGGER_BASE + position, flag)
     return _Plan([main, *apart], frozenset(ungated))
 
 
@@ -206,10 +211,11 @@ def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
     # Everything that shapes the database: the rules, the decoder triggers, the code that
     # builds it, Hyperscan.
     version = getattr(hyperscan, "__version__", "?")
-    # The trigger patterns themselves, and which are single-match, not a version number someone
-    # must remember to bump.
+    # The trigger patterns themselves, which are single-match and which scanned alone, not a
+    # version number someone must remember to bump.
     patterns = "\0".join(
-        f"{kind}={pattern}{'!' if pattern in FIRST_ONLY else ''}" for kind, pattern in triggers
+        f"{kind}={pattern}{'!' * (pattern in FIRST_ONLY)}{'@' * (pattern in OWN_DATABASE)}"
+        for kind, pattern in triggers
     )
     key = hashlib.sha256(
         f"{_BUILDERS_DIGEST}:{version}:{ruleset.digest}:{patterns}".encode()

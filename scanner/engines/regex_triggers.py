@@ -5,8 +5,8 @@ patterns. As one `re` alternation per kind they were tried at every byte. Here t
 into one Aho-Corasick automaton (the `aho-corasick` Rust crate: a pass over a 20 MB tree took
 0.13 s, against 0.71 s for pyahocorasick's), a pattern that opens with field names looks for
 the names the same way and runs `re` only where one ends, the escape and percent triggers report
-their first match (their decoders find the rest), and the hex trigger runs only where the chunk
-has enough hex digits in a row. Offsets are where matches end, as Hyperscan reports them.
+their first match (their decoders find the rest), and the hex trigger, a run of hex digits, is
+found in one translation. Offsets are where matches end, as Hyperscan reports them.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ _LITERAL = re.compile(r"(?:\\x[0-9a-f]{2})+")
 # A trigger that opens with field names, any case (`(?i:pass|token|key)[:=]…`).
 _WORDED = re.compile(r"\(\?i:([a-z]+(?:\|[a-z]+)*)\)(.*)", re.DOTALL)
 _HEX = "0123456789abcdefABCDEF"
-# The hex trigger's body, `(?:[2-7][0-9A-Fa-f]){N}`: 2N hex digits in a row.
-_HEX_PAIRS = re.compile(r"\(\?:\[2-7\]\[0-9A-Fa-f\]\)\{(\d+)\}")
+# The hex trigger, `[0-9A-Fa-f]{N}`: N hex digits in a row.
+_HEX_DIGITS_RUN = re.compile(r"\[0-9A-Fa-f\]\{(\d+)\}")
 # Hex digits as "h", everything else as ".": a run of them is one substring search.
 _HEX_DIGITS = bytes(ord("h") if chr(n) in _HEX else ord(".") for n in range(256))
 # Up to this many patterns an automaton is built as a DFA, which reads a byte in one step: the
@@ -77,8 +77,8 @@ class TriggerFinder:
         self._first_only = {
             kind for kind, patterns in by_kind.items() if all(p in FIRST_ONLY for p in patterns)
         }
-        hex_pairs = _HEX_PAIRS.fullmatch(TRIGGERS.get("hex", ""))
-        self._hex_run = b"h" * 2 * int(hex_pairs.group(1)) if hex_pairs else b""
+        hex_digits = _HEX_DIGITS_RUN.fullmatch(TRIGGERS.get("hex", ""))
+        self._hex_run = b"h" * int(hex_digits.group(1)) if hex_digits else b""
 
     def find(self, data: bytes, lowered: bytes) -> dict[str, list[int]]:
         """Trigger end offsets per decoder kind, sorted; `lowered` is `data.lower()`."""
@@ -105,7 +105,12 @@ class TriggerFinder:
         for kind, pattern in self._patterns.items():
             if kind == "escape" and not slashed:
                 continue
-            if kind == "hex" and self._hex_run and self._hex_run not in data.translate(_HEX_DIGITS):
+            if kind == "hex" and self._hex_run:
+                # The first run, found in C (`re` tried the class at every byte): the decoder
+                # finds the rest (FIRST_ONLY).
+                first = data.translate(_HEX_DIGITS).find(self._hex_run)
+                if first >= 0:
+                    found.setdefault(kind, []).append(first + len(self._hex_run))
                 continue
             if kind in self._first_only:
                 # Its decoder finds the rest itself (decoders.SEARCHING_DECODERS).
