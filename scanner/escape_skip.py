@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from leakward.scanner.first_ends import first_ends
+
 # Escapes in _MAX_LITERAL bytes past which a run is taken as long.
 DENSE = 64
 _MAX_LITERAL = 4096
@@ -24,6 +26,10 @@ _DELIMITERS = frozenset(b"\"'` \t\r\n")
 # Bytes no printable `\\u00XX` escape stands for.
 _NOT_PRINTABLE = bytes(range(0x20)) + bytes(range(0x80, 0x100))
 _BACKSLASHES = bytes(ord("E") if byte == ord("\\") else ord(".") for byte in range(256))
+# The same two checks for Hyperscan: 123 bytes without a backslash, and a backslash that opens
+# anything but a printable `\\u00XX` escape.
+_GAP = rb"[^\\]{%d}" % len(_FAR_APART)
+_OTHER_ESCAPE = rb"\\(?:[^u]|u[^0]|u0[^0]|u00[^2-7]|u00[2-7][^0-9A-Fa-f])"
 
 
 def _all_printable_escapes(window: bytes) -> bool:
@@ -43,6 +49,26 @@ def _all_printable_escapes(window: bytes) -> bool:
     return outside == len(window) - len(window.translate(None, _NOT_PRINTABLE))
 
 
+def _last_escape(window: bytes) -> int:
+    """Where the window's last backslash is when every backslash in it opens a printable
+    `\\u00XX` escape and no 123 bytes before the last go without one (see url_runs._reached);
+    -1 otherwise.
+
+    One Hyperscan pass where it is installed: the counts, the decoding and the two translations
+    below cost 3.8 ms per MB of `'\\u0041 '`, plain text's whole scan 1.1."""
+    last = window.rfind(b"\\")
+    scan = first_ends((_GAP, _OTHER_ESCAPE))
+    if scan is None:
+        if not _all_printable_escapes(window):
+            return -1
+        return -1 if window.translate(_BACKSLASHES).rfind(_FAR_APART, 0, last) >= 0 else last
+    gap, other = scan(window)
+    # A backslash in the last five bytes opens no whole escape; the pattern needs its bytes.
+    if other is not None or window.rfind(b"\\", max(0, len(window) - 5)) >= 0:
+        return -1
+    return -1 if gap is not None and gap <= last else last
+
+
 def reached(data: bytes, position: int) -> int:
     """A position `decoders._JOINED_REST` passes through from `position` as a token end:
     `position` itself, or the end of the token of a later escape that follows an unescaped
@@ -56,17 +82,14 @@ def reached(data: bytes, position: int) -> int:
         # An escape the window cuts is left out: only escapes before its last one count.
         cut = window.rfind(b"\\", max(0, len(window) - 5))
         window = window[:cut] if cut >= 0 else window
-        if not _all_printable_escapes(window):
-            return position
-        starts = window.translate(_BACKSLASHES)
-        last = starts.rfind(b"E")
-        if last < 2 or starts.rfind(_FAR_APART, 0, last) >= 0:  # see url_runs._reached
+        last = _last_escape(window)
+        if last < 2:
             return position
         for _ in range(DENSE):  # the last escape that follows an unescaped delimiter
             at = position + last
             if data[at - 1] in _DELIMITERS and data[at - 2] != ord("\\"):
                 break
-            last = starts.rfind(b"E", 0, last)
+            last = window.rfind(b"\\", 0, last)
             if last < 2:
                 return position
         else:

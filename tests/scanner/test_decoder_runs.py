@@ -401,6 +401,26 @@ def test_dense_escape_runs_skipped_in_bulk_end_where_the_regex_ends_them(
     assert _escape_runs_of(data, 64) == _escape_runs_of(data, 10**9)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(ESCAPED * 60 + RARE), min_size=1, max_size=400),
+    # What the window ends with: a cut escape or backslash is looked for apart.
+    st.sampled_from([b"", *ESCAPED, *RARE]),
+)
+def test_the_bulk_skip_reads_a_window_as_its_c_passes_did(parts: list[bytes], end: bytes) -> None:
+    """Hyperscan's one pass (`first_ends`) finds the same last escape, or none, as the counts,
+    decoding and translations that read the window where Hyperscan is not installed."""
+    window = b"".join(parts) + end
+    fallback = escape_skip.first_ends
+    try:
+        escape_skip.first_ends = lambda _patterns: None  # type: ignore[assignment]
+        by_c_passes = escape_skip._last_escape(window)
+    finally:
+        escape_skip.first_ends = fallback
+
+    assert escape_skip._last_escape(window) == by_c_passes
+
+
 def test_the_regex_reads_only_the_tail_of_a_long_run_of_json_escapes() -> None:
     """`'\\u0041\\n' * 30000` is one run; skipped in bulk, the regex is left the last escape
     and its token, where it took each of 30,000 escapes in turn (14 ms per MB)."""

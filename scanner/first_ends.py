@@ -1,0 +1,46 @@
+"""Where each of a few patterns first matches in a long run of encoded text, in one Hyperscan pass.
+
+Stage: decoders. A decoder that skips over a long run in bulk must first know the run holds
+nothing that would end it: a gap between escapes too wide to join, an escape of another kind.
+Each C pass of `bytes` that tells one of those (a translation, a count of a four-byte needle)
+cost 0.3 to 1.2 ms per MB of `'\\u0041 '`, plain text's whole scan 1.1; Hyperscan tells all of
+them in one pass, where it is installed. Where it is not, `first_ends` is None and callers
+keep their C passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+# For each pattern, the end of its first match in the bytes given, or None.
+FirstEnds = Callable[[bytes], list[int | None]]
+
+
+@cache
+def first_ends(patterns: tuple[bytes, ...]) -> FirstEnds | None:
+    """A scan for `patterns` (Hyperscan syntax), compiled once; None without Hyperscan."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(
+        expressions=list(patterns),
+        ids=list(range(len(patterns))),
+        elements=len(patterns),
+        # Each pattern reports its first match only: the scan costs no call per later one.
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns),
+    )
+
+    def scan(data: bytes) -> list[int | None]:
+        found: list[int | None] = [None] * len(patterns)
+
+        def on_match(ident: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            found[ident] = end
+
+        # A scratch per scan: chunks are scanned on several threads, and one serves one scan.
+        database.scan(data, match_event_handler=on_match, scratch=hyperscan.Scratch(database))
+        return found
+
+    return scan
