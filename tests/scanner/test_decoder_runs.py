@@ -3,9 +3,11 @@ and decode a run of escaped tokens as one span (#16)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import urllib.parse
+from collections.abc import Iterator
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -140,6 +142,17 @@ def test_the_first_escape_leads_to_the_spans_every_escape_does() -> None:
     assert spans(every[:1], floor=context) == spans([e for e in every if e > context])
 
 
+@contextlib.contextmanager
+def _without_hyperscan() -> Iterator[None]:
+    """The decoders' checks as they run where Hyperscan is not installed (C passes of bytes)."""
+    saved = url_runs.first_ends, escape_skip.first_ends
+    url_runs.first_ends = escape_skip.first_ends = lambda _patterns: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        url_runs.first_ends, escape_skip.first_ends = saved
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.binary(max_size=40))
 def test_percent_runs_decode_as_the_standard_library_does(raw: bytes) -> None:
@@ -147,10 +160,12 @@ def test_percent_runs_decode_as_the_standard_library_does(raw: bytes) -> None:
     reads otherwise: backslashes, `=`, line breaks, lone `%` (before a break, another `%` or
     at the end), bytes past ASCII and escapes of either case come out as `unquote_to_bytes`
     makes them."""
-    alphabet = b"%%%4aF0=\\x\xff\xc3 n\n\r_"
+    alphabet = b"%%%4aF0=3D\\x\xff\xc3 n\n\r_"
     data = bytes(alphabet[byte % len(alphabet)] for byte in raw)
 
     assert unquote(data) == urllib.parse.unquote_to_bytes(data)
+    with _without_hyperscan():
+        assert unquote(data) == urllib.parse.unquote_to_bytes(data)
 
 
 @settings(max_examples=800, deadline=None)
@@ -330,7 +345,10 @@ def test_dense_percent_runs_skipped_in_bulk_end_where_the_regex_ends_them(
     if escape is None:
         return
 
-    assert list(url_runs.url_runs(data, escape.end())) == _runs_by_regex(data, escape.end())
+    runs = _runs_by_regex(data, escape.end())
+    assert list(url_runs.url_runs(data, escape.end())) == runs
+    with _without_hyperscan():
+        assert list(url_runs.url_runs(data, escape.end())) == runs
 
 
 @settings(max_examples=300, deadline=None)
@@ -411,12 +429,8 @@ def test_the_bulk_skip_reads_a_window_as_its_c_passes_did(parts: list[bytes], en
     """Hyperscan's one pass (`first_ends`) finds the same last escape, or none, as the counts,
     decoding and translations that read the window where Hyperscan is not installed."""
     window = b"".join(parts) + end
-    fallback = escape_skip.first_ends
-    try:
-        escape_skip.first_ends = lambda _patterns: None  # type: ignore[assignment]
+    with _without_hyperscan():
         by_c_passes = escape_skip._last_escape(window)
-    finally:
-        escape_skip.first_ends = fallback
 
     assert escape_skip._last_escape(window) == by_c_passes
 
