@@ -69,14 +69,18 @@ def _last_escape(window: bytes) -> int:
     return -1 if gap is not None and gap <= last else last
 
 
-def reached(data: bytes, position: int) -> int:
+def reached(data: bytes, position: int) -> tuple[int, int]:
     """A position `decoders._JOINED_REST` passes through from `position` as a token end:
     `position` itself, or the end of the token of a later escape that follows an unescaped
     delimiter, with no two escapes on the way more than 123 bytes apart.
 
     Such an escape is one the regex takes (a token never crosses an unescaped delimiter, a gap
-    stops at the first escape), and its token ends where the regex ends it."""
+    stops at the first escape), and its token ends where the regex ends it.
+
+    Also how far from `position` the bytes were read and hold only printable `\\u00XX` escapes,
+    each whole: decoding them need not look for other escapes again (`decoders.unescape`)."""
     reach = _MAX_LITERAL
+    checked = position
     while position < len(data) and data[position - 1 : position] != b"\\":
         window = data[position : position + reach]
         # An escape the window cuts is left out: only escapes before its last one count.
@@ -84,17 +88,19 @@ def reached(data: bytes, position: int) -> int:
         window = window[:cut] if cut >= 0 else window
         last = _last_escape(window)
         if last < 2:
-            return position
+            return position, min(checked, position)
+        if position <= checked:  # read on from what was read before: still one stretch
+            checked = max(checked, position + len(window))
         for _ in range(DENSE):  # the last escape that follows an unescaped delimiter
             at = position + last
             if data[at - 1] in _DELIMITERS and data[at - 2] != ord("\\"):
                 break
             last = window.rfind(b"\\", 0, last)
             if last < 2:
-                return position
+                return position, min(checked, position)
         else:
-            return position
+            return position, min(checked, position)
         token = _TOKEN.match(data, at + 6)
         position = token.end() if token is not None else at + 6
         reach *= 8
-    return position
+    return position, min(checked, position)

@@ -9,6 +9,7 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -388,9 +389,8 @@ def _escape_runs_of(data: bytes, dense: int) -> list[tuple[int, int]]:
     skip = escape_skip.DENSE
     escape_skip.DENSE = dense
     try:
-        return list(
-            _escape_runs(data, [first.end()], 0, lambda a: _string_bounds(data, a, unclosed))
-        )
+        runs = _escape_runs(data, [first.end()], 0, lambda a: _string_bounds(data, a, unclosed))
+        return [(start, end) for start, end, _ in runs]
     finally:
         escape_skip.DENSE = skip
 
@@ -398,7 +398,7 @@ def _escape_runs_of(data: bytes, dense: int) -> list[tuple[int, int]]:
 ESCAPED = [b"\\u0041 ", b"\\u007a\n", b"\\u0041", b'"', b"a", b" ", b'\\u0020"', b"'"]
 RARE = [b" " * 118, b"b" * 121, b"\\", b"\\\\u0041", b"\\u0011", b"\\x41", b'\\"', b"\\u00"]
 # Escapes the skip must not take for printable ones, and raw bytes outside printable ASCII.
-RARE += [b"\\u00e9", b"\\u004G", b"\xc3\xa9", b"\x01"]
+RARE += [b"\\u00e9", b"\\u004G", b"\xc3\xa9", b"\x01", b"\\/", b"\\q"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -417,6 +417,12 @@ def test_dense_escape_runs_skipped_in_bulk_end_where_the_regex_ends_them(
     data = b"".join(parts)
 
     assert _escape_runs_of(data, 64) == _escape_runs_of(data, 10**9)
+    # What the skip read is not counted again; the runs decode as escape by escape all the same.
+    first = ESCAPE_ENDS.search(data)
+    assert first is not None
+    for span in decode_escapes(data, [first.end()]):
+        raw = data[span.start : span.end]
+        assert span.data == _ESCAPE.sub(lambda m: _escape_piece(m.group(1)), raw)
 
 
 @settings(max_examples=100, deadline=None)
@@ -440,8 +446,21 @@ def test_the_regex_reads_only_the_tail_of_a_long_run_of_json_escapes() -> None:
     and its token, where it took each of 30,000 escapes in turn (14 ms per MB)."""
     data = b"\\u0041\n" * 30000
 
-    assert escape_skip.reached(data, 6) == len(data) - 1
+    assert escape_skip.reached(data, 6) == (len(data) - 1, len(data) - 1)
     assert _escape_runs_of(data, 64) == [(0, len(data) - 1)] == _escape_runs_of(data, 10**9)
+
+
+@pytest.mark.parametrize("other", [b"\\/", b"\\q", b'\\"', b"\\x41", b"\\\\u0041", b"\\u00e9"])
+def test_escapes_after_what_the_skip_read_are_still_looked_at(other: bytes) -> None:
+    """The stretch the skip read holds only printable escapes and is not counted again; an
+    escape of another kind after it sends the run to the slower reading, as before."""
+    data = b"\\u0041 " * 1000 + other + b" \\u0042" * 10
+    first = ESCAPE_ENDS.search(data)
+    assert first is not None
+
+    [span] = decode_escapes(data, [first.end()])
+
+    assert span.data == _ESCAPE.sub(lambda m: _escape_piece(m.group(1)), data[span.start :])
 
 
 def test_the_bulk_skip_takes_only_printable_json_escapes() -> None:
