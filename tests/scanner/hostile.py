@@ -32,6 +32,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # One escape per line: each line is a run of its own, a decoded span and a view each.
     "percent_lines": lambda n: "%41\n" * n,
     "escape_lines": lambda n: "\\u0041\n" * n,
+    # Hex-encoded text in one run: every two digits a printable byte, every one a match end of
+    # the pattern for printable pairs.
+    "hex_text": lambda n: "4142434445464748" * n,
     "real_tokens": _tokens,
     "aws_pairs": lambda n: "".join(aws_lines(seed) for seed in range(n // 2)),
     "plain": lambda n: "lorem ipsum dolor sit amet, consectetur\n" * (n // 8 + 1),
