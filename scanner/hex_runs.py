@@ -5,8 +5,8 @@ compiles that trigger single-match). The pattern for printable pairs itself,
 `(?:[2-7][0-9A-Fa-f]){12}`, kept Hyperscan's main database off its fast paths wherever digits
 were dense: 1.0 ms per MB of `'%41 '` and 1.7 of `'\\u0041 '` went to it, while a run of one
 class is read at plain text's speed. So the pairs are looked for here, only in a chunk that has
-24 hex digits in a row at all (a twentieth of a source tree's bytes): with Hyperscan where it
-is installed, else with `re`, as the regex engine did before.
+24 hex digits in a row at all (87 of rails' 4,886 text files, 11% of its bytes; symfony's
+1%): with Hyperscan where it is installed, else with `re`, as the regex engine did before.
 """
 
 from __future__ import annotations
