@@ -27,11 +27,13 @@ from leakward.rules.model import RuleSet
 from leakward.scanner.engines import (
     Hits,
     alternatives,
+    keyword_gates,
     pattern_shape,
     scanned_rule_indexes,
     translate,
 )
 from leakward.scanner.engines.alternatives import split_expression
+from leakward.scanner.engines.keyword_gates import GATE_BASE, GateRunner, gated_rules, load_gates
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.spans import clipped_union
@@ -77,10 +79,12 @@ class _Patterns:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """Patterns per database (the main one first) and the rules that run on every chunk."""
+    """Patterns per database (the main one first), the rules that run on every chunk, and the
+    rules each keyword gate stands in for (keyword_gates), read only around its hits."""
 
     databases: list[_Patterns]
     ungated: frozenset[int]
+    families: list[_Patterns] = field(default_factory=list)
 
 
 def compiling(expressions: Sequence[bytes]) -> list[bool]:
@@ -108,7 +112,8 @@ def compiling(expressions: Sequence[bytes]) -> list[bool]:
 
 
 def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
-    """Which rules compile natively; the rest are gated by their keywords."""
+    """Which rules compile natively; the rest are gated by their keywords. A native rule that a
+    keyword gate stands in for goes to that gate's family database instead of the main one."""
     main = _Patterns()
     apart: list[_Patterns] = []
     ungated: set[int] = set()
@@ -116,11 +121,15 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     expressions = database_expressions([ruleset.rules[index].pattern for index in indexes])
     natives = compiling(expressions)
     pieces = split_natives(expressions, natives)
+    gates = [gate for gate in load_gates() if gate.rules]
+    members = gated_rules(ruleset, indexes, gates)
+    families = [_Patterns() for _ in gates]
+    family_of = {index: families[n] for n, found in enumerate(members) for index in found}
     for index, expression, is_native in zip(indexes, expressions, natives, strict=True):
         rule = ruleset.rules[index]
         if is_native:
             for piece in pieces.get(expression, [expression]):
-                main.add(piece, index, 0)
+                family_of.get(index, main).add(piece, index, 0)
         elif not rule.keywords:
             ungated.add(index)
         else:
@@ -134,7 +143,12 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
             apart[-1].add(pattern.encode(), _TRIGGER_BASE + position, flag)
         else:
             main.add(pattern.encode(), _TRIGGER_BASE + position, flag)
-    return _Plan([main, *apart], frozenset(ungated))
+    # A gate whose rules are all missing or not native would find nothing: it is left out, and
+    # the gate ids count the families kept.
+    kept = [(gate, family) for gate, family in zip(gates, families, strict=True) if family.ids]
+    for number, (gate, _family) in enumerate(kept):
+        main.add(gate.pattern.encode(), GATE_BASE + number, 0)
+    return _Plan([main, *apart], frozenset(ungated), [family for _gate, family in kept])
 
 
 def split_natives(
@@ -199,8 +213,10 @@ def _builders_digest() -> str:
     bumped the same number once shared a stale cache file).
     """
     digest = hashlib.sha256()
-    for module in (translate, pattern_shape, alternatives, sys.modules[__name__]):
+    for module in (translate, pattern_shape, alternatives, keyword_gates, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
+    # The gates are data beside the rules, but shape the database as this code does.
+    digest.update(repr(load_gates()).encode())
     return digest.hexdigest()
 
 
@@ -225,32 +241,34 @@ def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
 
 def load_database(
     ruleset: RuleSet, triggers: Triggers
-) -> tuple[list[hyperscan.Database], frozenset[int]]:
+) -> tuple[list[hyperscan.Database], frozenset[int], list[hyperscan.Database]]:
     """The compiled databases from the cache, compiling and caching them on a miss.
 
-    Also returns the rules that neither compile nor have keywords: they run on every chunk.
+    Also returns the rules that neither compile nor have keywords (they run on every chunk) and
+    the keyword gates' family databases (see `keyword_gates`), in gate id order.
     """
     path = cache_path(ruleset, triggers)
     ungated_path = path.with_suffix(".ungated")
     count_path = path.with_suffix(".count")
     try:
-        count = int(count_path.read_text())
+        count, gated = (int(n) for n in count_path.read_text().split())
         databases = [
             hyperscan.loadb(_part(path, n).read_bytes(), hyperscan.HS_MODE_BLOCK)
-            for n in range(count)
+            for n in range(count + gated)
         ]
         ungated = frozenset(int(i) for i in ungated_path.read_text().split())
-        return databases, ungated
+        return databases[:count], ungated, databases[count:]
     except (OSError, ValueError, hyperscan.error):
         pass
     plan = plan_database(ruleset, triggers)
     databases = [patterns.compiled() for patterns in plan.databases]
+    families = [patterns.compiled() for patterns in plan.families]
     # The lists go first: a reader that finds the count also finds what it counts.
     _write_atomically(ungated_path, " ".join(map(str, sorted(plan.ungated))).encode())
-    for n, database in enumerate(databases):
+    for n, database in enumerate([*databases, *families]):
         _write_atomically(_part(path, n), hyperscan.dumpb(database))
-    _write_atomically(count_path, str(len(databases)).encode())
-    return databases, plan.ungated
+    _write_atomically(count_path, f"{len(databases)} {len(families)}".encode())
+    return databases, plan.ungated, families
 
 
 def _part(path: Path, number: int) -> Path:
@@ -276,7 +294,8 @@ class HyperscanEngine:
         self._ruleset = ruleset
         # Derived once: some four thousand patterns, for the cache key and the kind table.
         triggers = triggers_of(ruleset)
-        self._databases, self._ungated = load_database(ruleset, triggers)
+        self._databases, self._ungated, families = load_database(ruleset, triggers)
+        self._gates = GateRunner(families)
         self._keywords = {
             index: tuple(k.lower().encode() for k in rule.keywords)
             for index, rule in enumerate(ruleset.rules)
@@ -308,6 +327,7 @@ class HyperscanEngine:
         for piece in pieces:
             for database, scratch in pairs:
                 database.scan(piece, match_event_handler=on_match, scratch=scratch)
+            self._gates.expand(raw, piece)
             if not raw and not self._ungated:
                 found.append(Hits())  # most pieces of a tree or a history: no hit to group
                 continue
