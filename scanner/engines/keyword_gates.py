@@ -73,32 +73,44 @@ class GateRunner:
         """Replace, in place, the gate hits in `raw` (id, end) by their rules' hits in `data`."""
         if not self._families or not any(ident >= GATE_BASE for ident, _ in raw):
             return
-        windows: list[list[list[int]]] = [[] for _ in self._families]
-        run_ends = [-1] * len(self._families)
-        kept = [(ident, end) for ident, end in raw if ident < GATE_BASE]
-        for ident, end in raw:
-            if ident >= GATE_BASE:
-                number = ident - GATE_BASE
-                run_ends[number] = _add_window(windows[number], run_ends[number], data, end)
-        for database, scratch, spans in zip(self._families, self._scratches, windows, strict=True):
-            for start, stop in spans:
+        kept = [hit for hit in raw if hit[0] < GATE_BASE]
+        gate_ends = [
+            [end for ident, end in raw if ident == GATE_BASE + number]
+            for number in range(len(self._families))
+        ]
+        for database, scratch, ends in zip(self._families, self._scratches, gate_ends, strict=True):
+            for start, stop in _windows(ends, data):
                 database.scan(
-                    data[start:stop],
-                    match_event_handler=_collect(kept, start),
-                    scratch=scratch,
+                    data[start:stop], match_event_handler=_collect(kept, start), scratch=scratch
                 )
         raw[:] = kept
 
 
-def _add_window(spans: list[list[int]], run_end: int, data: bytes, end: int) -> int:
-    """Add the window a gate hit ending at `end` calls for, merged into the last one where they
-    overlap; returns where the value run holding `end` ends.
+def _windows(ends: list[int], data: bytes) -> list[list[int]]:
+    """The windows around gate hits ending at `ends` (ascending), merged where they overlap.
 
-    Hits come in order of their ends. A hit inside the run the last one measured shares its end,
-    so a run of gate hits without white space is measured once, not once per hit."""
-    if end > run_end:
-        run = _VALUE_RUN.match(data, end)
-        run_end = run.end() if run is not None else end
+    Where the hits are so dense that their windows would cover the piece (every line of a file
+    of AWS pairs is one), the piece is the window: one pass of the gated rules, as without the
+    gate, and no Python step per hit (measuring each one's value run took 22 ms per MB there)."""
+    if not ends:
+        return []
+    if len(ends) * REACH_BACK >= len(data):
+        return [[0, len(data)]]
+    spans: list[list[int]] = []
+    run_end = -1
+    for end in ends:
+        if end <= run_end:
+            continue  # in the run the last hit measured: its window reaches as far already
+        run_end = _add_window(spans, data, end)
+    return spans
+
+
+def _add_window(spans: list[list[int]], data: bytes, end: int) -> int:
+    """Add the window a gate hit ending at `end` calls for, merged into the last one where they
+    overlap; returns where the value run holding `end` ends (a later hit before there shares
+    this window)."""
+    run = _VALUE_RUN.match(data, end)
+    run_end = run.end() if run is not None else end
     start, stop = max(0, end - REACH_BACK), min(len(data), run_end + REACH_AFTER)
     if spans and start <= spans[-1][1]:
         spans[-1][1] = max(spans[-1][1], stop)
