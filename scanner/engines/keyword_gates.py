@@ -56,8 +56,15 @@ def load_gates(path: Path | None = None) -> tuple[Gate, ...]:
 
 
 def gated_rules(ruleset: RuleSet, indexes: Sequence[int], gates: Sequence[Gate]) -> list[list[int]]:
-    """For each gate, the indexes among `indexes` of the rules it stands in for."""
-    position = {ruleset.rules[index].id: index for index in indexes}
+    """For each gate, the indexes among `indexes` of the rules it stands in for.
+
+    Only built-in rules: the gate was checked against their patterns, and a custom rule set
+    (`rules check --only`) may give one of the listed ids a pattern of its own."""
+    position = {
+        ruleset.rules[index].id: index
+        for index in indexes
+        if Path(ruleset.rules[index].source).parent == BUILTIN_DIR
+    }
     return [[position[rule] for rule in gate.rules if rule in position] for gate in gates]
 
 

@@ -7,6 +7,7 @@ the scanner's own source; and on `'TOKEN=' * n + '#'` its gated rules must not r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import hyperscan
@@ -77,6 +78,15 @@ def test_every_gated_rule_leaves_the_main_database(ruleset: RuleSet) -> None:
     ]
     gated = {index for family in plan.families for index in family.ids}
     assert not gated & set(plan.databases[0].ids)
+
+
+def test_a_custom_rule_with_a_listed_id_is_not_gated(ruleset: RuleSet) -> None:
+    builtin = next(rule for rule in ruleset.rules if rule.id == "virustotal.api_key")
+    custom = replace(builtin, pattern=r"vt:(?P<secret>[a-f0-9]{8})", source="/custom/vt.yaml")
+    gates = keyword_gates.load_gates()
+
+    assert keyword_gates.gated_rules(RuleSet(rules=(builtin,)), [0], gates)[0] == [0]
+    assert keyword_gates.gated_rules(RuleSet(rules=(custom,)), [0], gates)[0] == []
 
 
 def test_a_gated_engine_hits_where_the_ungated_one_did(
