@@ -15,6 +15,7 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import cast
 
 from leakward.scanner.decoded import MAX_DECODED, Decoded, is_text, run_start
 
@@ -47,7 +48,9 @@ def _pairs_database() -> Callable[[memoryview], int | None] | None:
 
         # A scratch per scan: chunks are scanned on several threads, and one serves one.
         with contextlib.suppress(hyperscan.ScanTerminated):
-            database.scan(data, match_event_handler=on_match, scratch=hyperscan.Scratch(database))
+            # Hyperscan reads any buffer; its stub names only str and bytes.
+            buffer = cast(bytes, data)
+            database.scan(buffer, match_event_handler=on_match, scratch=hyperscan.Scratch(database))
         return found[0] if found else None
 
     return first_end

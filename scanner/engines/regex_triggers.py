@@ -108,9 +108,9 @@ class TriggerFinder:
             if kind == "hex" and self._hex_run:
                 # The first run, found in C (`re` tried the class at every byte): the decoder
                 # finds the rest (FIRST_ONLY).
-                first = data.translate(_HEX_DIGITS).find(self._hex_run)
-                if first >= 0:
-                    found.setdefault(kind, []).append(first + len(self._hex_run))
+                at = data.translate(_HEX_DIGITS).find(self._hex_run)
+                if at >= 0:
+                    found.setdefault(kind, []).append(at + len(self._hex_run))
                 continue
             if kind in self._first_only:
                 # Its decoder finds the rest itself (decoders.SEARCHING_DECODERS).
