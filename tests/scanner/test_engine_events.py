@@ -138,3 +138,19 @@ def test_each_piece_of_a_joined_scan_starts_a_name() -> None:
     found = matcher.scan_chunks_spans(chunks)
 
     assert [[f.rule_id for f, _, _ in each] for each in found] == [[], ["generic.env_secret"]]
+
+
+def test_a_first_only_trigger_skipped_for_want_of_its_byte_loses_no_hit() -> None:
+    """A first-only trigger's database reads only pieces holding its byte: each piece's hits
+    are those of reading every database."""
+    engine = HyperscanEngine(RULESET)
+    lines = [b"x = 'ab' + 'cd'", b"path = a%2Fb", b"s = '\\x41'", b"100% of it", b"a\\/b"]
+    pieces = [a + b"\n" + b for a in lines for b in lines] + [b""]
+    every = HyperscanEngine(RULESET)
+    every._needs = [None] * len(every._needs)
+
+    assert engine.scan_many(pieces) == every.scan_many(pieces)
+    hits = engine.scan(lines[0] + lines[1] + lines[2])
+    assert set(hits.triggers) >= {"concat", "url", "escape"}
+    assert engine._needs[0] is None
+    assert all(needed is not None for needed in engine._needs[1:])
