@@ -7,7 +7,9 @@ stood before that cell (history first, then the earlier records), then learned. 
 the strongest cell's score and every reason that moved. A key with too little past is not
 judged, and the report says why, so "no alert" never hides "not looked at". The one fact read
 across keys is a provider's outage (`outages`): what each key failed to send then, it may send
-in the hours after without alerting.
+in the hours after without alerting. What the key alerted for before, and lived through, it may
+do again no stronger (`episodes`): the last weeks of history are walked for that as the records
+are, their alerts left unsaid.
 
 The method is a robust per-key profile (medians, quantiles and shares of days, not means and
 standard deviations, which one launch day or one batch night would stretch), chosen over an
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from leakward.usage.cells import DAY, HOUR, Cell, bucket_of, cells_by_key, unique
+from leakward.usage.episodes import KEEP_DAYS, Episodes
 from leakward.usage.outages import Backlog, provider_gaps
 from leakward.usage.prices import PriceTable, price_table
 from leakward.usage.profile import Figures, Profile
@@ -101,7 +104,13 @@ def detect_report(
         before = past_cells.get(name, [])
         for cell in before[:1] + cells[:1]:
             profile.watch_from(cell.day)
-        for cell in before:
+        # The history's last weeks are walked as the records are, their alerts left unsaid:
+        # the episodes the key lived through there are its habits (`Episodes`). Older cells
+        # are only learned, as no episode is kept that long.
+        walked_from = cells[0].day - KEEP_DAYS
+        older = [cell for cell in before if cell.day < walked_from]
+        before = before[len(older) :]
+        for cell in older:
             profile.learn(cell)
         since = issued.get(name[1])
         since_day = None if since is None else since // DAY
@@ -112,7 +121,7 @@ def detect_report(
             if outages
             else None
         )
-        scored = _walk(cells, profile, table, since_day, backlog)
+        scored = _walk([*before, *cells], profile, table, since_day, backlog)[len(before) :]
         alerts.extend(_merge(scored))
         if any(item is not None for item in scored):
             judged.add(name[1])
@@ -149,6 +158,7 @@ def _walk(
     that lasts, such as a little extra use through several never-worked hours, builds to an
     alert, while one that does not last drains away."""
     judged: list[Judged | None] = []
+    episodes = Episodes()
     carried, sustained, last_slot, drift = 0.0, 0, None, 0.0
     recent: list[tuple[int, float]] = []  # (slot, cost against its usual) of the last hours
     # Whether the run of back-to-back cells the walk is in began at an hour the key works in.
@@ -181,6 +191,7 @@ def _walk(
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             drift = 0.0
         drift, found = _cache_drift(cell, figures, drift, found)
+        raw, found = found, episodes.allow(found, cell.day)
         points = sum(e.points for e in found)
         # A weekday is one fact a day, not a new one each hour: it adds to the hour's score but
         # does not build up over the hours of an owner's odd Saturday.
@@ -199,6 +210,8 @@ def _walk(
         # ordinary hours after the oddity stopped.
         score = max(points, carried + daily) if points >= ALLOWANCE else points
         judged.append(Judged(cell, found, score, sustained))
+        if score >= ALERT_SCORE:
+            episodes.remember(cell.day, raw)
         # Anything that built up is held back from learning, so a thief's first hours do
         # not make the next ones look familiar.
         profile.learn(cell, alerted=carried > 0 or score >= ALERT_SCORE)

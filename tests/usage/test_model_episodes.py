@@ -1,0 +1,85 @@
+"""An owner's honest episode that alerted once (a night on call, a busy afternoon) alerts no
+more when it comes back in the same shape; one that goes further, or a thief on a key with no
+such episode, still does (issue #20: false flags are honest surges that recur).
+
+Found by worlds 4-8 (bench/usage_world4.py ... usage_world8.py): the same owner's incident
+nights, evals and campaigns were flagged day after day, as the profile of ordinary days never
+learns a habit that comes back every week or two. Histories from tests/usage/habits.py: three
+weeks of history, the fourth judged.
+"""
+
+from __future__ import annotations
+
+from leakward.usage.episodes import Episodes
+from leakward.usage.model import detect
+from leakward.usage.records import Alert
+from leakward.usage.scoring import Evidence
+from tests.usage.habits import DAY, HOUR, MONDAY, Extra, Habit, at, split, thief, usage
+
+DAYS = range(28)
+JUDGED_FROM = 21
+OFFICE = Habit(key_id="key_TestOnCallNights1")
+NIGHT_HOURS = range(2, 5)  # UTC, far from its office hours
+NIGHT_REQUESTS = 60.0  # half an office hour's, as one engineer on call
+
+
+def on_call(days: tuple[int, ...], also: Extra | None = None) -> Extra:
+    """The owner's nights on call: NIGHT_HOURS on `days`, its own model and prompts."""
+
+    def extra(start: int) -> tuple[str, float, float, float, float | None] | None:
+        day, hour = (start - MONDAY) // DAY, (start - MONDAY) % DAY // HOUR
+        if also is not None and (more := also(start)) is not None:
+            return more
+        if day in days and hour in NIGHT_HOURS:
+            return (
+                OFFICE.model,
+                NIGHT_REQUESTS,
+                OFFICE.prompt_per_request,
+                OFFICE.output_ratio,
+                None,
+            )
+        return None
+
+    return extra
+
+
+def judge(extra: Extra) -> list[Alert]:
+    history, judged = split(usage(OFFICE, DAYS, seed=2, extra=extra), JUDGED_FROM)
+    return list(detect(judged, history=history))
+
+
+def test_a_night_on_call_is_flagged_the_first_time() -> None:
+    # The control: what forgives the second night below is the first one.
+    alerts = judge(on_call((23,)))
+    assert alerts
+    assert alerts[0].start == at(23, NIGHT_HOURS[0])
+
+
+def test_a_second_night_on_call_like_the_first_is_no_alert() -> None:
+    assert judge(on_call((12, 23))) == []
+
+
+def test_a_flood_on_a_night_after_a_night_on_call_is_still_flagged() -> None:
+    onset = at(23, NIGHT_HOURS[0])
+    flood = thief(onset, 3, model=OFFICE.model, requests=40 * NIGHT_REQUESTS)
+    alerts = judge(on_call((12,), also=flood))
+    assert alerts, "forty times the night's use, on the night after one on call"
+    assert onset <= alerts[0].start < onset + 3 * HOUR
+    # The hour is forgiven as the night on call's; the volume is not.
+    assert "its usual cost" in alerts[0].reason
+    assert "use at" not in alerts[0].reason
+
+
+def test_an_episode_counts_from_the_day_after_its_alert() -> None:
+    episodes = Episodes()
+    hours = Evidence("hours", 3.0, "use at 03:00 UTC")
+    episodes.remember(10, [hours])
+    assert episodes.allow([hours], 10) == [hours]
+    assert [e.points for e in episodes.allow([hours], 11)] == [0.0]
+
+
+def test_a_new_model_is_news_however_often_the_key_tried_one() -> None:
+    episodes = Episodes()
+    models = Evidence("models", 2.0, "100% of the cost on models new to it")
+    episodes.remember(10, [models])
+    assert episodes.allow([models], 20) == [models]
