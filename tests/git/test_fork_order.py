@@ -30,10 +30,16 @@ def test_workers_fork_while_no_other_thread_runs(
     monkeypatch.setattr(git_scan, "PARALLEL_BYTES", 0)
     others_at_fork: list[list[str]] = []
     fork = os.fork
+    # Threads other tests of this process left running (a fake server's) are not the scan's.
+    before = set(threading.enumerate())
 
     def watched_fork() -> int:
         others_at_fork.append(
-            [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+            [
+                t.name
+                for t in threading.enumerate()
+                if t is not threading.current_thread() and t not in before
+            ]
         )
         return fork()
 
