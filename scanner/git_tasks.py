@@ -23,7 +23,7 @@ from typing import TypeAlias
 from leakward.scanner.git_blob_table import NO_BASE, BlobTable, families, family_order
 from leakward.scanner.git_listing import Listed, merged
 from leakward.scanner.models import Skipped
-from leakward.scanner.sources.git import Named
+from leakward.scanner.sources.git_walk import Named
 
 # Bytes of blobs per worker task: big enough to amortise its set-up (a cat-file process, the
 # pack mappings), small enough to balance two cores and keep progress moving.

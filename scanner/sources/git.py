@@ -18,7 +18,6 @@ from leakward.core.errors import SourceError
 from leakward.scanner.sources.git_command import git_at
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
-from leakward.scanner.sources.git_walk import Named as Named  # scanner.git_tasks imports it here
 from leakward.scanner.sources.git_walk import ReachableWalk
 
 

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Self
+from typing import IO, Self
 
 _WINDOW = "core.packedGitWindowSize=16m"
 GIT = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=128m")
@@ -25,6 +25,15 @@ GIT = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=128m")
 # cap costs it nothing. The object listing (symfony: 1.5 s of CPU, 0.1 s of it system time at
 # 32, 64 or 128 MiB) was the largest process of a scan at 128 MiB, 257 MB; at 32 MiB, 151 MB.
 _IN_ORDER = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=32m")
+
+
+def end_git(process: subprocess.Popen[bytes], *files: IO[bytes]) -> None:
+    """End a git started in the background, if it still runs, and close the files it wrote to."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for file in files:
+        file.close()
 
 
 def git_at(git_dir: Path, *, in_pack_order: bool = False) -> list[str]:
@@ -48,11 +57,7 @@ class BackgroundGit:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._out.close()
-        self._err.close()
+        end_git(self._process, self._out, self._err)
 
     def _finished(self) -> int:
         """git's exit status once it has finished, its output rewound. Read while git still

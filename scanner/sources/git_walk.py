@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Self
 
 from leakward.core.errors import SourceError
-from leakward.scanner.sources.git_command import git_at
+from leakward.scanner.sources.git_command import end_git, git_at
 
 # Blobs handed on at a time by a walk naming them while it runs: few hand-overs, and still a
 # steady flow (symfony's history: 67 batches over the walk).
@@ -77,11 +77,7 @@ class ReachableWalk:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._out.close()
-        self._err.close()
+        end_git(self._process, self._out, self._err)
         os.unlink(self._path)
 
     def batches(self) -> Iterator[Named]:

@@ -21,8 +21,8 @@ from leakward.scanner.git_scan import scan_history
 from leakward.scanner.git_tasks import NamedBlobs, cut_tasks
 from leakward.scanner.models import Skipped
 from leakward.scanner.scan import ScanOptions
-from leakward.scanner.sources.git import Named
 from leakward.scanner.sources.git_blob import Blob
+from leakward.scanner.sources.git_walk import Named
 from tests.git.repos import GitRepo
 from tests.git.test_history import build_history
 
