@@ -17,9 +17,8 @@ on two in five of the keys people handle (not pipelines') the day after a launch
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -32,7 +31,6 @@ from bench.usage_world5_base import (
     HOUR,
     JUDGED,
     MODELS,
-    PROVIDERS,
     START,
     iso,
     key_id,
@@ -51,6 +49,7 @@ from bench.usage_world5_thieves import (
     onset_for,
     theft_ledger,
 )
+from bench.usage_world_cli import run
 from leakward.usage.records import UsageRecord
 
 KEYS = 80
@@ -262,16 +261,7 @@ def summary(world: World) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build world 5; summarise it or write it.")
-    parser.add_argument("--seed", type=int, default=61)
-    parser.add_argument("--provider", choices=PROVIDERS, default="openai")
-    parser.add_argument("--out", type=Path, help="write the 1h pages and labels.json here")
-    args = parser.parse_args(argv)
-    world = build_world(args.provider, args.seed)
-    print("\n".join(summary(world)))
-    if args.out:
-        write_world(world, args.out)
-        (args.out / "labels.json").write_text(json.dumps(labels(world), indent=1), encoding="utf-8")
+    run(sys.modules[__name__], "Build world 5; summarise it or write it.", 61, argv)
 
 
 if __name__ == "__main__":

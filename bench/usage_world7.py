@@ -17,9 +17,8 @@ world.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +37,7 @@ from bench.usage_world7_thieves import (
     plan,
     profile,
 )
+from bench.usage_world_cli import run
 
 CONSOLE_HOURS = curve("0:0 8:0 10:1 17:1 19:0")
 
@@ -176,17 +176,7 @@ def summary(world: World) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Summarise or write a world-7 usage world.")
-    parser.add_argument("--seed", type=int, default=81)
-    parser.add_argument("--provider", choices=("openai", "anthropic"), default="openai")
-    parser.add_argument("--out", type=Path, help="write the 1h pages and labels.json here")
-    args = parser.parse_args(argv)
-    world = build_world(args.provider, args.seed)
-    print("\n".join(summary(world)))
-    if args.out:
-        files = write_world(world, args.out)
-        (args.out / "labels.json").write_text(json.dumps(labels(world), indent=1), "utf-8")
-        print(f"{len(files)} pages and labels.json in {args.out}")
+    run(sys.modules[__name__], "Summarise or write a world-7 usage world.", 81, argv)
 
 
 if __name__ == "__main__":

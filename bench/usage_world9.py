@@ -15,10 +15,9 @@ kinds x three sizes, `usage_world9_thieves`), each starting in the last 14 days.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -47,6 +46,7 @@ from bench.usage_world9_base import (
 from bench.usage_world9_calendar import OUTAGES
 from bench.usage_world9_roster import enrol, habit_of
 from bench.usage_world9_thieves import KINDS, SIZES, Theft, make_theft
+from bench.usage_world_cli import run
 from leakward.usage.records import UsageRecord
 
 SEEDS = (111, 112, 113)
@@ -223,17 +223,7 @@ def summary(world: World) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Summarise or write one world 9.")
-    parser.add_argument("--seed", type=int, default=SEEDS[0])
-    parser.add_argument("--provider", choices=("openai", "anthropic"), default="openai")
-    parser.add_argument("--out", type=Path, help="write the 1h pages and labels.json here")
-    args = parser.parse_args(argv)
-    world = build_world(args.provider, args.seed)
-    print("\n".join(summary(world)))
-    if args.out:
-        files = write_world(world, args.out)
-        (args.out / "labels.json").write_text(json.dumps(labels(world), indent=1), "utf-8")
-        print(f"{len(files)} pages and labels.json in {args.out}")
+    run(sys.modules[__name__], "Summarise or write one world 9.", SEEDS[0], argv)
 
 
 if __name__ == "__main__":
