@@ -131,7 +131,12 @@ def build_world(provider: str, seed: int) -> World:
 
 
 def is_clean_day(world: World, key_id: str, day: int) -> bool:
-    return all(t.key_id != key_id or day < (t.onset - START) // DAY for t in world.thefts)
+    """A day the key lived (a rotated pair's old key before it dies, its new key from its
+    birth) with no theft begun on it: a day a key did not exist cannot be flagged, so counting
+    it would flatter every method's false-positive rate."""
+    key = next(k for k in world.keys if k.key_id == key_id)
+    alive = key.born < (day + 1) * 24 and day * 24 < key.dies
+    return alive and all(t.key_id != key_id or day < (t.onset - START) // DAY for t in world.thefts)
 
 
 def events(world: World, key: Key, day: int) -> tuple[str, ...]:

@@ -173,7 +173,20 @@ def test_clean_days_are_those_before_a_thefts_day(world: World) -> None:
     for key in world.keys[::7] + [k for k in world.keys if k.key_id in robbed]:
         for day in range(FIRST_JUDGED, DAYS):
             clean = usage_world10.is_clean_day(world, key.key_id, day)
-            assert clean == (key.key_id not in robbed or day < robbed[key.key_id])
+            alive = key.born < (day + 1) * 24 and day * 24 < key.dies
+            assert clean == (alive and (key.key_id not in robbed or day < robbed[key.key_id]))
+
+
+def test_days_a_rotated_key_did_not_live_are_not_clean_days(world: World) -> None:
+    rotated = [k for k in world.keys if k.born > 0 or k.dies < HOURS]
+    assert rotated
+    for key in rotated:
+        lived = [
+            d for d in range(FIRST_JUDGED, DAYS) if key.born < (d + 1) * 24 and d * 24 < key.dies
+        ]
+        assert len(lived) < DAYS - FIRST_JUDGED
+        for day in set(range(FIRST_JUDGED, DAYS)) - set(lived):
+            assert not usage_world10.is_clean_day(world, key.key_id, day)
 
 
 def test_no_usage_during_outages_and_queued_owners_replay_after(world: World) -> None:
