@@ -20,6 +20,7 @@ import regex
 
 from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
+from leakward.scanner.engines.keyword_edges import Edges, keyword_edges
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.regex_triggers import TriggerFinder, automaton
 from leakward.scanner.spans import clipped_union
@@ -30,9 +31,16 @@ MARGIN = 64
 _LINES_WORTH = 1024
 
 Span = tuple[int, int]
-# A keyword's rules by reach, those of them that search whole chunks, and the keyword as written
-# when every rule with it needs it so (None: in any case).
-_Group = tuple[list[tuple["Reach", tuple[int, ...]]], tuple[int, ...], bytes | None]
+# A keyword's rules by reach and by the bytes their matches allow beside it (None: any), those
+# of them that search whole chunks (with their edges), and the keyword as written when every rule
+# with it needs it so (None: in any case).
+# Edges are named by their position in the group's list of them.
+_Group = tuple[
+    list[tuple["Reach", int, tuple[int, ...]]],
+    list[tuple[int, tuple[int, ...]]],
+    bytes | None,
+    list[Edges | None],
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,22 @@ def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
     return clipped_union(windows, size)
 
 
+def _allowed(
+    data: bytes,
+    spans: list[Span],
+    edges: list[Edges | None],
+    kept: list[list[Span] | None],
+    at: int,
+) -> list[Span]:
+    """The keyword places among `spans` with bytes `edges[at]` allows beside them, kept in
+    `kept[at]` for the next rules with the same edges."""
+    found = kept[at]
+    if found is None:
+        bounds = edges[at]
+        found = kept[at] = spans if bounds is None else bounds.allowed(data, spans)
+    return found
+
+
 def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> Span:
     """Whole lines from `lines` above the keyword's to `lines` below (with the newline ending
     the last: nothing there is a match cut short by the window's edge), within `width`."""
@@ -147,6 +171,7 @@ class RegexEngine:
                 written.setdefault(keyword.lower().encode(), set()).add(keyword.encode())
         self._keywords = automaton(list(by_keyword))
         self._keyword_rules = [tuple(rules) for rules in by_keyword.values()]
+        self._keyword_names = list(by_keyword)
         # Each keyword's spellings among the rules, where it has letters that have a case.
         self._written = [forms if key.upper() != key else set() for key, forms in written.items()]
         self._case_exact: dict[int, bool] = {}
@@ -171,15 +196,22 @@ class RegexEngine:
                 places.setdefault(keyword, []).append((start, end))
             near: dict[int, list[Span]] = {}
             for keyword, spans in places.items():
-                reaches, wide, written = self._group(keyword)
+                reaches, wide, written, edges = self._group(keyword)
                 if written is not None:
                     spans = [span for span in spans if data[span[0] : span[1]] == written]
                     if not spans:
                         continue
-                for index in wide:
-                    hits.windows[index] = whole
-                for reach, indexes in reaches:
-                    windows = _windows(data, spans, reach)
+                # Places per edges, filtered once for all the rules that share them.
+                kept: list[list[Span] | None] = [None] * len(edges)
+                for at, indexes in wide:
+                    if _allowed(data, spans, edges, kept, at):
+                        for index in indexes:
+                            hits.windows[index] = whole
+                for reach, at, indexes in reaches:
+                    allowed = _allowed(data, spans, edges, kept, at)
+                    if not allowed:
+                        continue
+                    windows = _windows(data, allowed, reach)
                     for index in indexes:
                         near.setdefault(index, []).extend(windows)
             for index, windows in near.items():
@@ -194,23 +226,29 @@ class RegexEngine:
         them need it so."""
         if keyword not in self._groups:
             group = self._keyword_rules[keyword]
+            name = self._keyword_names[keyword].decode()
             for index in group:
                 if index not in self._reach:
                     self._reach[index] = reach_of(self._rules[index])
-            by_reach: dict[Reach, list[int]] = {}
+            by_reach: dict[tuple[Reach, Edges | None], list[int]] = {}
+            wide: dict[Edges | None, list[int]] = {}
             for index in group:
                 reach = self._reach[index]
-                if reach is not None:
-                    by_reach.setdefault(reach, []).append(index)
-            wide = tuple(i for i in group if self._reach[i] is None)
+                bounds = keyword_edges(self._rules[index].pattern, name)
+                if reach is None:
+                    wide.setdefault(bounds, []).append(index)
+                else:
+                    by_reach.setdefault((reach, bounds), []).append(index)
             forms = self._written[keyword]
             written = next(iter(forms)) if len(forms) == 1 and not wide else None
             if written is not None and not all(self._is_case_exact(i) for i in group):
                 written = None
+            edges = list(dict.fromkeys([*wide, *(e for _, e in by_reach)]))
             self._groups[keyword] = (
-                [(r, tuple(i)) for r, i in by_reach.items()],
-                wide,
+                [(r, edges.index(e), tuple(i)) for (r, e), i in by_reach.items()],
+                [(edges.index(e), tuple(i)) for e, i in wide.items()],
                 written,
+                edges,
             )
         return self._groups[keyword]
 
