@@ -22,6 +22,7 @@ from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
 from leakward.scanner.engines.keyword_edges import Edges, keyword_edges
 from leakward.scanner.engines.pattern_shape import shape
+from leakward.scanner.engines.regex_facts import RuleFacts, load_facts
 from leakward.scanner.engines.regex_triggers import TriggerFinder, automaton
 from leakward.scanner.spans import clipped_union
 
@@ -152,17 +153,27 @@ def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> 
     return max(start - width, cut + 1), min(end + width, edge)
 
 
+def _facts_of(rule: Rule) -> RuleFacts:
+    reach = reach_of(rule)
+    return RuleFacts(
+        None if reach is None else (reach.width, reach.lines),
+        reach is not None and is_case_exact(rule, reach),
+        tuple((k.lower(), keyword_edges(rule.pattern, k)) for k in dict.fromkeys(rule.keywords)),
+    )
+
+
 class RegexEngine:
     name = "regex"
 
     def __init__(self, ruleset: RuleSet) -> None:
         indexes = scanned_rule_indexes(ruleset)
         self._rules = ruleset.rules
-        # Per rule met so far, how far its windows reach from a keyword (None: whole chunks).
-        # Worked out on first use: a scan meets a few rules, and parsing all took seconds.
-        self._reach: dict[int, Reach | None] = {}
         self._groups: dict[int, _Group] = {}
         self._ungated = [i for i in indexes if not ruleset.rules[i].keywords]
+        gated = [i for i in indexes if ruleset.rules[i].keywords]
+        # Each keyword-gated rule's reach, keyword edges and need of its keywords as written.
+        facts = load_facts([ruleset.rules[i] for i in gated], _facts_of, [__file__])
+        self._facts = dict(zip(gated, facts, strict=True))
         by_keyword: dict[bytes, list[int]] = {}
         written: dict[bytes, set[bytes]] = {}
         for index in indexes:
@@ -174,7 +185,6 @@ class RegexEngine:
         self._keyword_names = list(by_keyword)
         # Each keyword's spellings among the rules, where it has letters that have a case.
         self._written = [forms if key.upper() != key else set() for key, forms in written.items()]
-        self._case_exact: dict[int, bool] = {}
         self._triggers = TriggerFinder(k for i in indexes for k in ruleset.rules[i].keywords)
 
     def scan_many(self, pieces: Sequence[bytes]) -> list[Hits]:
@@ -227,21 +237,18 @@ class RegexEngine:
         if keyword not in self._groups:
             group = self._keyword_rules[keyword]
             name = self._keyword_names[keyword].decode()
-            for index in group:
-                if index not in self._reach:
-                    self._reach[index] = reach_of(self._rules[index])
             by_reach: dict[tuple[Reach, Edges | None], list[int]] = {}
             wide: dict[Edges | None, list[int]] = {}
             for index in group:
-                reach = self._reach[index]
-                bounds = keyword_edges(self._rules[index].pattern, name)
-                if reach is None:
+                facts = self._facts[index]
+                bounds = dict(facts.edges)[name]
+                if facts.reach is None:
                     wide.setdefault(bounds, []).append(index)
                 else:
-                    by_reach.setdefault((reach, bounds), []).append(index)
+                    by_reach.setdefault((Reach(*facts.reach), bounds), []).append(index)
             forms = self._written[keyword]
             written = next(iter(forms)) if len(forms) == 1 and not wide else None
-            if written is not None and not all(self._is_case_exact(i) for i in group):
+            if written is not None and not all(self._facts[i].is_case_exact for i in group):
                 written = None
             edges = list(dict.fromkeys([*wide, *(e for _, e in by_reach)]))
             self._groups[keyword] = (
@@ -251,10 +258,3 @@ class RegexEngine:
                 edges,
             )
         return self._groups[keyword]
-
-    def _is_case_exact(self, index: int) -> bool:
-        if index not in self._case_exact:
-            reach = self._reach[index]
-            rule = self._rules[index]
-            self._case_exact[index] = reach is not None and is_case_exact(rule, reach)
-        return self._case_exact[index]
