@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import string
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,9 @@ _STRICT = {
 # `regex` syntax the stdlib parser would read as something else (POSIX classes, set operations,
 # fuzzy matching, Unicode properties) or not read: such a pattern is left unbounded.
 _FOREIGN = re.compile(r"\[\[|--|&&|~~|\|\||\{[eisd]|\\[pPXKGhNmMLFRV]|\(\?[V&R0-9|(]")
+# A named group's opening: a plain group to the stdlib parser, which refuses a name used twice
+# (`regex` allows it: `(?P<secret>…)|(?P<secret>…)`).
+_NAMED = re.compile(r"(?<!\\)\((?:\?P<|\?<(?![=!]))[A-Za-z_][A-Za-z0-9_]*>")
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
@@ -169,9 +173,10 @@ def _one_byte(body: Any) -> frozenset[int] | None:
     return ends[0]
 
 
-def _beside(items: list[Any], ahead: bool) -> frozenset[int] | None:
-    """The bytes that may stand next to the keyword, walking `items` away from it (forward when
-    `ahead`); None when any may (the walk left the pattern, or met what it does not know)."""
+def _beside(items: Any, ahead: bool, outer: frozenset[int] | None) -> frozenset[int] | None:
+    """The bytes that may stand next to a point, walking `items` away from it (forward when
+    `ahead`), then `outer` (what may stand beyond them) if they may all match nothing; None
+    when any byte may (unbounded, or something the walk does not know)."""
     chars: frozenset[int] = frozenset()
     for op, value in items:
         kind = str(op)
@@ -193,12 +198,12 @@ def _beside(items: list[Any], ahead: bool) -> frozenset[int] | None:
         chars |= ends[0]
         if not ends[1]:
             return chars
-    return None
+    return None if outer is None else chars | outer
 
 
 def _flat(items: Any) -> list[Any]:
-    """The pattern's top-level sequence with the groups every match passes through whole (plain
-    and capturing ones without a choice at their top) opened in place."""
+    """A sequence with the groups every match passes through whole (plain and capturing ones
+    without a choice at their top) opened in place."""
     found: list[Any] = []
     for op, value in items:
         if str(op) == "SUBPATTERN" and not any(str(o) == "BRANCH" for o, _ in value[3]):
@@ -208,32 +213,109 @@ def _flat(items: Any) -> list[Any]:
     return found
 
 
-def keyword_edges(pattern: str, keyword: str) -> Edges | None:
-    """Bytes allowed beside `keyword` (any case) where every match of `pattern` holds it as
-    plain text; None when no such place is proven or nothing is bounded there."""
-    if _FOREIGN.search(pattern):
-        return None
+def _unfactored(items: list[Any]) -> list[Any]:
+    """A choice whose branches' common opening the stdlib parser took out (`pass|pwd` is read
+    as `p(?:ass|wd)`) with that opening put back in each branch: the same matches, and each
+    keyword whole in one sequence."""
+    if len(items) < 2 or str(items[-1][0]) != "BRANCH":
+        return items
+    opening = items[:-1]
+    if not all(str(op) == "LITERAL" for op, _ in opening):
+        return items
+    branches = [[*opening, *branch] for branch in items[-1][1][1]]
+    return [(items[-1][0], (items[-1][1][0], branches))]
+
+
+def _union(edges: list[Edges]) -> Edges:
+    befores = [e.before for e in edges]
+    afters = [e.after for e in edges]
+    return Edges(
+        None if None in befores else frozenset().union(*befores),  # type: ignore[arg-type]
+        None if None in afters else frozenset().union(*afters),  # type: ignore[arg-type]
+    )
+
+
+class _Walk:
+    """The plain-text places of the keywords in a parsed pattern, each with the bytes that may
+    stand beside it, and whether every match passes one of them."""
+
+    def __init__(self, keywords: list[list[int]]) -> None:
+        self.keywords = keywords
+        self.found: list[list[Edges]] = [[] for _ in keywords]
+
+    def sequence(
+        self, items: Any, before: frozenset[int] | None, after: frozenset[int] | None
+    ) -> bool:
+        """Record the places in `items`, a sequence with `before` and `after` beside it;
+        whether every path through it passes one."""
+        items = _unfactored(_flat(items))
+        # Each item's byte when it is a literal, lowered as keywords are (None: not a literal).
+        lowered = [
+            (value | 0x20 if 65 <= value <= 90 else value) if str(op) == "LITERAL" else None
+            for op, value in items
+        ]
+        passes = False
+        for number, wanted in enumerate(self.keywords):
+            size = len(wanted)
+            for at in range(len(items) - size + 1):
+                if lowered[at : at + size] == wanted:
+                    passes = True
+                    self.found[number].append(
+                        Edges(
+                            _beside(reversed(items[:at]), False, before),
+                            _beside(items[at + size :], True, after),
+                        )
+                    )
+        for at, (op, value) in enumerate(items):
+            kind = str(op)
+            if kind not in ("SUBPATTERN", "ATOMIC_GROUP", "BRANCH") and kind not in _REPEATS:
+                continue
+            inner_before = _beside(reversed(items[:at]), False, before)
+            inner_after = _beside(items[at + 1 :], True, after)
+            passes |= self._item(kind, value, inner_before, inner_after)
+        return passes
+
+    def _item(
+        self, kind: str, value: Any, before: frozenset[int] | None, after: frozenset[int] | None
+    ) -> bool:
+        if kind == "SUBPATTERN":
+            return self.sequence(value[3], before, after)
+        if kind == "ATOMIC_GROUP":
+            return self.sequence(value, before, after)
+        if kind == "BRANCH":
+            # Every branch is walked, not up to the first without a place: each records places.
+            passes = [self.sequence(branch, before, after) for branch in value[1]]
+            return all(passes)
+        least, most, body = value
+        if most != 1:
+            # The body may follow itself: its own ends stand beside it too.
+            last, first = _sequence_ends(list(body), True), _sequence_ends(list(body), False)
+            before = None if before is None or last is None else before | last[0]
+            after = None if after is None or first is None else after | first[0]
+        return self.sequence(body, before, after) and least >= 1
+
+
+def keyword_edges(pattern: str, keywords: Sequence[str]) -> dict[str, Edges | None]:
+    """Bytes allowed beside each of `keywords` (lowered; any case) where the pattern holds it
+    as plain text, when every match holds one of them so: a place of one without them holds
+    no match, and every match has a place of one with them. None where nothing is proven."""
+    names = [k.lower() for k in keywords]
+    unproven: dict[str, Edges | None] = dict.fromkeys(names)
+    if _FOREIGN.search(pattern) or any(not k or not k.isascii() for k in names):
+        return unproven
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # "possible nested set" and the like: unproven
-            parsed = STDLIB_PARSER.parse(pattern.encode())
+            parsed = STDLIB_PARSER.parse(_NAMED.sub("(", pattern).encode())
     except (re.error, ValueError, OverflowError, RecursionError, Warning):
-        return None
-    items = _flat(parsed)
-    wanted = [ord(c) for c in keyword.lower()]
-    if not wanted or any(c > 127 for c in wanted):
-        return None
-    # Each item's byte when it is a literal, lowered as the keyword is (None: not a literal).
-    lowered = [
-        (value | 0x20 if 65 <= value <= 90 else value) if str(op) == "LITERAL" else None
-        for op, value in items
-    ]
-    size = len(wanted)
-    for at in range(len(items) - size + 1):
-        if lowered[at : at + size] == wanted:
-            edges = Edges(
-                _beside(list(reversed(items[:at])), ahead=False),
-                _beside(items[at + size :], ahead=True),
-            )
-            return None if edges.before is None and edges.after is None else edges
-    return None
+        return unproven
+    walk = _Walk([[ord(c) for c in name] for name in names])
+    if not walk.sequence(parsed, None, None):
+        return unproven
+    found: dict[str, Edges | None] = {}
+    for name, places in zip(names, walk.found, strict=True):
+        # A keyword with no place of its own in the pattern holds no match: every match passes
+        # a place of another.
+        edges = _union(places) if places else Edges(frozenset(), frozenset())
+        found[name] = None if edges.before is None and edges.after is None else edges
+    return found

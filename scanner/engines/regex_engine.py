@@ -158,7 +158,7 @@ def _facts_of(rule: Rule) -> RuleFacts:
     return RuleFacts(
         None if reach is None else (reach.width, reach.lines),
         reach is not None and is_case_exact(rule, reach),
-        tuple((k.lower(), keyword_edges(rule.pattern, k)) for k in dict.fromkeys(rule.keywords)),
+        tuple(keyword_edges(rule.pattern, rule.keywords).items()),
     )
 
 

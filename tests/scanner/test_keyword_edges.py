@@ -28,13 +28,14 @@ def _index(rule_id: str) -> int:
 
 def test_bytes_beside_a_keyword_come_from_the_classes_and_lookbehinds_around_it() -> None:
     pattern = r"(?<![A-Za-z0-9_-])(?P<secret>[0-9]{15,16}\|[A-Za-z0-9_-]{27})"
-    edges = keyword_edges(pattern, "|")
+    edges = keyword_edges(pattern, ["|"])["|"]
     assert edges is not None
     assert edges.before == frozenset(b"0123456789")
     assert edges.after is not None
     assert b"-"[0] in edges.after
     assert b"|"[0] not in edges.after
-    opening = keyword_edges(r"(?<![A-Za-z0-9_-])(?P<secret>ion_[A-Za-z0-9]{42})", "ion_")
+    pattern = r"(?<![A-Za-z0-9_-])(?P<secret>ion_[A-Za-z0-9]{42})"
+    opening = keyword_edges(pattern, ["ion_"])["ion_"]
     assert opening is not None
     assert opening.before is not None
     assert b"t"[0] not in opening.before  # `action_` holds no token
@@ -42,48 +43,62 @@ def test_bytes_beside_a_keyword_come_from_the_classes_and_lookbehinds_around_it(
 
 
 def test_optional_parts_widen_the_bytes_beside_a_keyword() -> None:
-    edges = keyword_edges(r"(?i:fal[_-]?(?:api[_-]?)?key)=x", "fal")
-    assert edges == Edges(None, frozenset(b"_-aAkK"))
+    edges = keyword_edges(r"(?i:fal[_-]?(?:api[_-]?)?key)=x", ["fal"])
+    assert edges == {"fal": Edges(None, frozenset(b"_-aAkK"))}
 
 
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        (r"(?:key|token)=[a-z]{8}", None),  # inside a choice: not every match holds it
-        (r"(?:key=)+[a-z]{8}", None),  # inside a repeat: not at one place
+        (r"(?:key|pass)=[a-z]{8}", None),  # a branch without it, and no other keyword
+        (r"(?:key=)*[a-z]{8}", None),  # in a repeat that may be absent
         (r"key", None),  # nothing around it
         (r"[[:alpha:]]key[0-9]", None),  # `regex` syntax the stdlib reads as something else
-        (r"(?P<a>x)(?P=a)key[0-9]", Edges(None, frozenset(b"0123456789"))),  # a backreference
+        (r"(?P<a>x)(?P=a)key[0-9]", None),  # a backreference
+        (r"(?:key=)+[a-z]{8}", Edges(None, frozenset(b"="))),  # in a repeat that is there
     ],
 )
 def test_what_is_not_proven_allows_any_byte(pattern: str, expected: Edges | None) -> None:
-    assert keyword_edges(pattern, "key") == expected
+    assert keyword_edges(pattern, ["key"]) == {"key": expected}
+
+
+def test_keywords_in_choices_are_bounded_when_every_branch_holds_one() -> None:
+    # The stdlib parser reads `pass|pwd` as `p(?:ass|wd)`: each keyword is still found whole.
+    edges = keyword_edges(r"(?i:pass|pwd)[ \t]*=|\bapi_?token:", ["pass", "pwd", "TOKEN"])
+    assert edges["pass"] == Edges(None, frozenset(b" \t="))
+    assert edges["pwd"] == Edges(None, frozenset(b" \t="))
+    assert edges["token"] == Edges(frozenset(b"_iI"), frozenset(b":"))
+    # A keyword the pattern never holds as text is no place at all: every match holds another.
+    never = keyword_edges(r"(?:key|token)=", ["key", "token", "auth"])["auth"]
+    assert never == Edges(frozenset(), frozenset())
+    # A name the `regex` module lets two groups share is read too.
+    shared = keyword_edges(r"key=(?:(?P<s>[a-z]+)|'(?P<s>[0-9]+)')", ["key"])["key"]
+    assert shared == Edges(None, frozenset(b"="))
 
 
 def test_every_example_match_keeps_a_place_of_its_keyword() -> None:
     checked = 0
     for rule in RULESET.rules:
-        pattern = None
-        for keyword in rule.keywords:
-            edges = keyword_edges(rule.pattern, keyword)
-            if edges is None:
-                continue
-            pattern = pattern or regex.compile(rule.pattern.encode())
-            wanted = keyword.lower().encode()
-            for example in rule.examples_match:
-                data = example.text.encode()
-                lowered = data.lower()
-                for match in pattern.finditer(data):
-                    start, end = match.span()
-                    places = [
-                        at
-                        for at in range(start, end - len(wanted) + 1)
-                        if lowered.startswith(wanted, at)
-                        and edges.allowed(data, [(at, at + len(wanted))])
-                    ]
-                    assert places, (rule.id, keyword)
-                    checked += 1
-    assert checked > 300
+        bounded = keyword_edges(rule.pattern, rule.keywords)
+        if all(edges is None for edges in bounded.values()):
+            continue
+        pattern = regex.compile(rule.pattern.encode())
+        for example in rule.examples_match:
+            data = example.text.encode()
+            lowered = data.lower()
+            for match in pattern.finditer(data):
+                start, end = match.span()
+                # A place of some keyword inside the match that its edges allow.
+                places = [
+                    at
+                    for keyword, edges in bounded.items()
+                    for at in range(start, end - len(keyword) + 1)
+                    if lowered.startswith(keyword.encode(), at)
+                    and (edges is None or edges.allowed(data, [(at, at + len(keyword))]))
+                ]
+                assert places, rule.id
+                checked += 1
+    assert checked > 400
 
 
 def test_places_without_allowed_neighbours_make_no_window_and_lose_no_finding() -> None:
