@@ -128,9 +128,9 @@ class TriggerFinder:
                     found.setdefault(kind, []).append(at + len(self._hex_run))
                 continue
             if kind == "concat" and pattern.pattern == _CONCAT_PATTERN:
-                end = _first_concat(data)
-                if end is not None:
-                    found.setdefault(kind, []).append(end)
+                joined = _first_concat(data)
+                if joined is not None:
+                    found.setdefault(kind, []).append(joined)
                 continue
             if kind in self._first_only:
                 # Its decoder finds the rest itself (decoders.SEARCHING_DECODERS).
