@@ -301,13 +301,10 @@ def keyword_edges(pattern: str, keywords: Sequence[str]) -> dict[str, Edges | No
     no match, and every match has a place of one with them. None where nothing is proven."""
     names = [k.lower() for k in keywords]
     unproven: dict[str, Edges | None] = dict.fromkeys(names)
-    if _FOREIGN.search(pattern) or any(not k or not k.isascii() for k in names):
+    if any(not k or not k.isascii() for k in names):
         return unproven
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # "possible nested set" and the like: unproven
-            parsed = STDLIB_PARSER.parse(_NAMED.sub("(", pattern).encode())
-    except (re.error, ValueError, OverflowError, RecursionError, Warning):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return unproven
     walk = _Walk([[ord(c) for c in name] for name in names])
     if not walk.sequence(parsed, None, None):
@@ -319,3 +316,36 @@ def keyword_edges(pattern: str, keywords: Sequence[str]) -> dict[str, Edges | No
         edges = _union(places) if places else Edges(frozenset(), frozenset())
         found[name] = None if edges.before is None and edges.after is None else edges
     return found
+
+
+def gate_of(pattern: str) -> tuple[int, Edges] | None:
+    """A byte, not a letter, that every match of `pattern` holds at one place of its top-level
+    sequence, with the bytes allowed beside that place (the one with the fewest after it); None
+    when there is none. A rule without keywords is searched only around such bytes:
+    postgres.pgpass read every line of every file for the `:` and a port of `host:5432:`."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    items = _flat(parsed)
+    best: tuple[int, Edges] | None = None
+    for at, (op, value) in enumerate(items):
+        if str(op) != "LITERAL" or value > 127 or chr(value).isalpha():
+            continue
+        after = _beside(items[at + 1 :], True, None)
+        if after is None or (best is not None and len(after) >= len(best[1].after or ())):
+            continue
+        best = (value, Edges(_beside(reversed(items[:at]), False, None), after))
+    return best
+
+
+def _parsed(pattern: str) -> Any | None:
+    """The stdlib parser's tree of `pattern` (named groups as plain ones); None when it reads
+    `regex` syntax as something else or not at all."""
+    if _FOREIGN.search(pattern):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set" and the like: unproven
+            return STDLIB_PARSER.parse(_NAMED.sub("(", pattern).encode())
+    except (re.error, ValueError, OverflowError, RecursionError, Warning):
+        return None

@@ -8,11 +8,14 @@ triggers read each byte once; a rule gets windows around each of its keywords, r
 as one of its matches can (decoder triggers: see scanner.engines.regex_triggers), so the
 matcher's `regex` confirmation only reads text near a keyword. A rule one of whose examples
 matches with no keyword within that reach (and a rule without keywords) keeps the whole chunk:
-the windows never lose a match that Hyperscan's would find.
+the windows never lose a match that Hyperscan's would find. A keyword place without the bytes
+its rule allows beside it (scanner.engines.keyword_edges) makes no window, and a rule without
+keywords searches around a byte each of its matches holds, where it has one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +23,7 @@ import regex
 
 from leakward.rules.model import Rule, RuleSet
 from leakward.scanner.engines import Hits, scanned_rule_indexes
-from leakward.scanner.engines.keyword_edges import Edges, keyword_edges
+from leakward.scanner.engines.keyword_edges import Edges, gate_of, keyword_edges
 from leakward.scanner.engines.pattern_shape import shape
 from leakward.scanner.engines.regex_facts import RuleFacts, load_facts
 from leakward.scanner.engines.regex_triggers import TriggerFinder, automaton
@@ -28,7 +31,10 @@ from leakward.scanner.spans import clipped_union
 
 # Bytes kept on each side of a window, as the Hyperscan engine keeps them around its hits.
 MARGIN = 64
-# Below this reach, windows by width alone are narrow enough; finding lines costs more.
+# A keyword at least this often (one in so many bytes, on average) is everywhere in a chunk.
+DENSE = 16
+# Below this reach, windows by width alone are narrow enough; finding lines costs more (in
+# Python lines per keyword, which hostile inputs multiply).
 _LINES_WORTH = 1024
 
 Span = tuple[int, int]
@@ -108,15 +114,19 @@ def _windows(data: bytes, spans: list[Span], reach: Reach) -> list[Span]:
             return [(0, size)]  # keywords everywhere: the windows would be the chunk
         return clipped_union([(a - width, b + width) for a, b in spans], size)
     windows: list[Span] = []
-    # The first newline after the last keyword that made a window (-1: none); a keyword before
-    # it is on that keyword's line and has the same window. Found once per window: searched
-    # from that keyword to each later one, a line of 175,000 keywords was read once per keyword.
+    # The first newline after the keyword that opened the current line (-1: none), and the
+    # lines around it. Found once per line: searched from that keyword to each later one, a
+    # line of 175,000 keywords was read once per keyword.
     newline: int | None = None
+    low = high = 0
     for start, end in spans:
-        if newline is not None and (newline < 0 or end <= newline):
-            continue
-        newline = data.find(b"\n", end)
-        windows.append(_lines_around(data, start, end, reach.lines, width))
+        if newline is None or (newline >= 0 and end > newline):
+            newline = data.find(b"\n", end)
+            low, high = _lines_around(data, start, end, reach.lines)
+        window = (max(start - width, low), min(end + width, high))
+        if windows and windows[-1][0] <= window[0] and window[1] <= windows[-1][1]:
+            continue  # on a line the last window holds whole: most keywords after the first
+        windows.append(window)
     return clipped_union(windows, size)
 
 
@@ -136,9 +146,9 @@ def _allowed(
     return found
 
 
-def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> Span:
+def _lines_around(data: bytes, start: int, end: int, lines: int) -> Span:
     """Whole lines from `lines` above the keyword's to `lines` below (with the newline ending
-    the last: nothing there is a match cut short by the window's edge), within `width`."""
+    the last: nothing there is a match cut short by the window's edge)."""
     cut = start
     for _ in range(lines + 1):
         cut = data.rfind(b"\n", 0, cut)
@@ -150,16 +160,28 @@ def _lines_around(data: bytes, start: int, end: int, lines: int, width: int) -> 
         if not edge:
             edge = len(data)
             break
-    return max(start - width, cut + 1), min(end + width, edge)
+    return cut + 1, edge
 
 
 def _facts_of(rule: Rule) -> RuleFacts:
+    if not rule.keywords:
+        return RuleFacts(shape(rule.pattern), False, (), gate_of(rule.pattern))
     reach = reach_of(rule)
     return RuleFacts(
         None if reach is None else (reach.width, reach.lines),
         reach is not None and is_case_exact(rule, reach),
         tuple(keyword_edges(rule.pattern, rule.keywords).items()),
     )
+
+
+def _opening(index: int, facts: RuleFacts) -> tuple[int, re.Pattern[bytes], Edges, Reach]:
+    """A rule without keywords, the search for its byte (followed by one its edges allow, or
+    the end) that finds its places in C, its edges and its reach from them."""
+    byte, edges = facts.gate  # type: ignore[misc]  # only rules with one
+    after = b"".join(re.escape(bytes([c])) for c in sorted(edges.after or range(256)))
+    finder = re.compile(re.escape(bytes([byte])) + b"(?=[" + after + b"]|\\Z)")
+    width, lines = facts.reach  # type: ignore[misc]  # a rule's shape is never None
+    return index, finder, edges, Reach(width, lines)
 
 
 class RegexEngine:
@@ -169,11 +191,14 @@ class RegexEngine:
         indexes = scanned_rule_indexes(ruleset)
         self._rules = ruleset.rules
         self._groups: dict[int, _Group] = {}
-        self._ungated = [i for i in indexes if not ruleset.rules[i].keywords]
-        gated = [i for i in indexes if ruleset.rules[i].keywords]
-        # Each keyword-gated rule's reach, keyword edges and need of its keywords as written.
-        facts = load_facts([ruleset.rules[i] for i in gated], _facts_of, [__file__])
-        self._facts = dict(zip(gated, facts, strict=True))
+        # Each rule's reach, keyword edges and need of its keywords as written; for a rule
+        # without keywords, its shape and a byte its matches hold.
+        facts = load_facts([ruleset.rules[i] for i in indexes], _facts_of, [__file__])
+        self._facts = dict(zip(indexes, facts, strict=True))
+        ungated = [i for i in indexes if not ruleset.rules[i].keywords]
+        self._ungated = [i for i in ungated if self._facts[i].gate is None]
+        # The others, each with a search for its byte where its edges allow the next one.
+        self._opened = [_opening(i, self._facts[i]) for i in ungated if self._facts[i].gate]
         by_keyword: dict[bytes, list[int]] = {}
         written: dict[bytes, set[bytes]] = {}
         for index in indexes:
@@ -196,6 +221,12 @@ class RegexEngine:
         whole = [(0, size)]
         for index in self._ungated:
             hits.windows[index] = whole
+        for index, finder, bounds, reach in self._opened:
+            spans = [(m.start(), m.start() + 1) for m in finder.finditer(data)]
+            if len(spans) * DENSE >= size:
+                hits.windows[index] = whole  # as for a keyword everywhere (see below)
+            elif spans := bounds.allowed(data, spans):
+                hits.windows[index] = _windows(data, spans, reach)
         lowered = data.lower()
         if self._keywords is not None:
             # Keyword places per keyword: one append per place.
@@ -211,6 +242,12 @@ class RegexEngine:
                     spans = [span for span in spans if data[span[0] : span[1]] == written]
                     if not spans:
                         continue
+                if len(spans) * DENSE >= size:
+                    # A keyword every few bytes (`TOKEN=` * N): its rules search the chunk, with
+                    # no Python per place to filter and window what would be most of it.
+                    for index in self._keyword_rules[keyword]:
+                        hits.windows[index] = whole
+                    continue
                 # Places per edges, filtered once for all the rules that share them.
                 kept: list[list[Span] | None] = [None] * len(edges)
                 for at, indexes in wide:

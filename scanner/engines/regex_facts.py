@@ -33,11 +33,13 @@ from leakward.scanner.engines.keyword_edges import Edges
 @dataclass(frozen=True, slots=True)
 class RuleFacts:
     """One rule's facts: its reach as (width, lines) (None: it searches whole chunks), whether
-    each match holds a keyword as written, and the edges of each keyword (lowered)."""
+    each match holds a keyword as written, the edges of each keyword (lowered), and for a rule
+    without keywords a byte each match holds, with its edges (keyword_edges.gate_of)."""
 
     reach: tuple[int, int | None] | None
     is_case_exact: bool
     edges: tuple[tuple[str, Edges | None], ...]
+    gate: tuple[int, Edges] | None = None
 
 
 def _code_digest(deriving: Sequence[str]) -> str:
@@ -96,11 +98,13 @@ def _entry(facts: RuleFacts) -> list[Any]:
         keyword: None if bounds is None else [_bits(bounds.before), _bits(bounds.after)]
         for keyword, bounds in facts.edges
     }
-    return [None if facts.reach is None else list(facts.reach), facts.is_case_exact, edges]
+    gate = facts.gate
+    opening = None if gate is None else [gate[0], _bits(gate[1].before), _bits(gate[1].after)]
+    return [None if facts.reach is None else list(facts.reach), facts.is_case_exact, edges, opening]
 
 
 def _facts(entry: list[Any]) -> RuleFacts:
-    reach, is_case_exact, edges = entry
+    reach, is_case_exact, edges, gate = entry
     return RuleFacts(
         None if reach is None else (int(reach[0]), None if reach[1] is None else int(reach[1])),
         bool(is_case_exact),
@@ -108,6 +112,7 @@ def _facts(entry: list[Any]) -> RuleFacts:
             (str(keyword), None if bounds is None else Edges(_chars(bounds[0]), _chars(bounds[1])))
             for keyword, bounds in edges.items()
         ),
+        None if gate is None else (int(gate[0]), Edges(_chars(gate[1]), _chars(gate[2]))),
     )
 
 

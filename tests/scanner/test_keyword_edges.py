@@ -14,7 +14,7 @@ import regex
 from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import make_engine
-from leakward.scanner.engines.keyword_edges import Edges, keyword_edges
+from leakward.scanner.engines.keyword_edges import Edges, gate_of, keyword_edges
 from leakward.scanner.engines.regex_engine import RegexEngine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
@@ -103,7 +103,7 @@ def test_every_example_match_keeps_a_place_of_its_keyword() -> None:
 
 def test_places_without_allowed_neighbours_make_no_window_and_lose_no_finding() -> None:
     index = _index("facebook.app_access_token")
-    noise = b"a || b | c\n" * 2000
+    noise = b"  if (first_value || second_value) {\n" * 600
     engine = RegexEngine(RULESET)
     assert index not in engine.scan(noise).windows
     example = RULESET.rules[index].examples_match[0].text.encode()
@@ -120,4 +120,33 @@ def test_places_without_allowed_neighbours_make_no_window_and_lose_no_finding() 
         for engine_name in ("regex", "hyperscan")
     }
     assert found["regex"] == found["hyperscan"]
-    assert ("facebook.app_access_token", 2001, 14) in found["regex"]
+    assert ("facebook.app_access_token", 601, 14) in found["regex"]
+
+
+def test_a_rule_without_keywords_is_searched_around_a_byte_every_match_holds() -> None:
+    index = _index("postgres.pgpass")
+    rule = RULESET.rules[index]
+    assert not rule.keywords
+    gate = gate_of(rule.pattern)
+    assert gate is not None
+    assert gate[0] == ord(":")
+    assert gate[1].after == frozenset(b"*0123456789")  # the port, or `*`
+    assert gate_of(r"^[0-9a-f]{32}$") is None  # no such byte
+    engine = RegexEngine(RULESET)
+    code = b"def call(a, b: int) -> None:\n    return {'a': 1, 'b': 2}\n" * 500
+    assert index not in engine.scan(code).windows
+    line = rule.examples_match[0].text.encode().strip().splitlines()[-1]  # the entry
+    data = code + line + b"\n" + code
+    ((start, end),) = engine.scan(data).windows[index]
+    assert data[start:end].strip() == line
+    found = {
+        name: [
+            (f.rule_id, f.line)
+            for f in Matcher(RULESET, make_engine(RULESET, name)).scan_chunk(
+                Chunk(data, Origin("file", ".pgpass"))
+            )
+        ]
+        for name in ("regex", "hyperscan")
+    }
+    assert found["regex"] == found["hyperscan"]
+    assert ("postgres.pgpass", 1001) in found["regex"]

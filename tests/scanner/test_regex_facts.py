@@ -12,7 +12,9 @@ from leakward.rules.model import Rule
 from leakward.scanner.engines import keyword_edges, regex_engine, regex_facts
 from leakward.scanner.engines.regex_facts import RuleFacts, cache_path, load_facts
 
-RULES = [rule for rule in load_rules().rules if rule.keywords][:60]
+RULES = [rule for rule in load_rules().rules if rule.keywords][:60] + [
+    rule for rule in load_rules().rules if rule.id == "postgres.pgpass"
+]
 DERIVING = [str(regex_engine.__file__)]
 
 
@@ -36,6 +38,7 @@ def test_facts_read_back_from_the_cache_are_the_facts_derived(cache_home: Path) 
     assert len(calls) == len(RULES)  # nothing derived the second time
     assert read == derived
     assert any(bounds is not None for facts in read for _, bounds in facts.edges)
+    assert read[-1].gate is not None  # postgres.pgpass, which has no keywords
 
 
 def test_a_broken_cache_file_costs_a_derivation_not_the_facts(cache_home: Path) -> None:
