@@ -230,9 +230,10 @@ def family_order(table: BlobTable) -> FamilyOrder:
     count = len(table)
     bases = table.bases
     # Each blob's deltas as one flat run per base (`first[base]` to `first[base + 1]` in
-    # `deltas`): a list per base cost more than the table itself.
-    first = array("q", bytes(8 * (count + 1)))
-    roots = array("q")
+    # `deltas`): a list per base cost more than the table itself. Positions in 4 bytes, not 8:
+    # the scan process's peak on a million-blob history 189 -> 184 MiB.
+    first = array("i", bytes(4 * (count + 1)))
+    roots = array("i")
     for n, base in enumerate(bases):
         if base != NO_BASE and base != n:
             first[base + 1] += 1
@@ -240,14 +241,14 @@ def family_order(table: BlobTable) -> FamilyOrder:
             roots.append(n)
     for n in range(count):
         first[n + 1] += first[n]
-    deltas = array("q", bytes(8 * first[count]))
-    filled = array("q", first)
+    deltas = array("i", bytes(4 * first[count]))
+    filled = array("i", first)
     for n, base in enumerate(bases):
         if base != NO_BASE and base != n:
             deltas[filled[base]] = n
             filled[base] += 1
     del filled
-    order, starts = array("q"), array("q")
+    order, starts = array("i"), array("i")
     placed = bytearray(count)
     for root in roots:
         starts.append(len(order))

@@ -22,6 +22,7 @@ from typing import TypeAlias
 
 from leakward.scanner.git_blob_table import NO_BASE, BlobTable, families, family_order
 from leakward.scanner.git_listing import Listed, merged
+from leakward.scanner.git_oid_rows import NO_ROW, OidRows
 from leakward.scanner.models import Skipped
 from leakward.scanner.sources.git_walk import Named
 
@@ -29,6 +30,8 @@ from leakward.scanner.sources.git_walk import Named
 # pack mappings), small enough to balance two cores and keep progress moving.
 _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
+# Base ids looked up at a time when the listing is indexed.
+_BASES_AT_ONCE = 65_536
 
 Task: TypeAlias = "tuple[str, BlobTable]"
 # A task's blobs before its table is made: its bytes, and its families (NamedBlobs) or its
@@ -45,14 +48,14 @@ def task_bytes(total: int, workers: int) -> int:
 def _cuts(parts: Iterable[tuple[int, Sequence[int]]], limit: int) -> list[_Cut]:
     """(bytes, items) parts grouped into cuts of about `limit` bytes or _TASK_BLOBS items."""
     cuts: list[_Cut] = []
-    current = array("q")
+    current = array("i")
     size = 0
     for part_size, part in parts:
         current.extend(part)
         size += part_size
         if size >= limit or len(current) >= _TASK_BLOBS:
             cuts.append((size, current))
-            current, size = array("q"), 0
+            current, size = array("i"), 0
     if current:
         cuts.append((size, current))
     return cuts
@@ -88,17 +91,19 @@ class NamedBlobs:
     def __init__(self, listed: Listed, limit: int) -> None:
         self._listed = listed
         self._limit = limit
-        self._row_of: dict[bytes, int] = {}
+        # Empty until _group indexes the listing, and again once the walk has ended.
+        self._rows = OidRows(bytearray(), listed.width)
         # Rows listed again (a second pack) are never read; nor are blobs over the limit.
         self._first = bytearray()
         self._read = bytearray()
         self._parents = array("i")
-        self._order = array("q")
+        self._order = array("i")
         # Per family: where its rows are in `_order`, its bytes and how many rows are unnamed.
         # A row in no family (a base cycle, a blob not read) waits for the walk's end.
         self._family = array("i")
-        self._starts, self._ends, self._bytes = array("q"), array("q"), array("q")
-        self._waiting = array("q")
+        # 4 bytes a family where most families are one blob: 8 cost a million-blob history 12 MB.
+        self._starts, self._ends, self._bytes = array("i"), array("i"), array("q")
+        self._waiting = array("i")
         self._names: list[str | None] = []
         self._unlisted: dict[bytes, str] = {}
         self._ready: deque[int] = deque()
@@ -113,16 +118,10 @@ class NamedBlobs:
         for, after the workers have started: a worker forked after it held a copy of it (27 MB
         on symfony's history)."""
         listed = self._listed
-        count, width = len(listed), listed.width
-        ids = bytes(listed.oids)
-        keys = [ids[at : at + width] for at in range(0, count * width, width)]
-        # Filled from the end, so a blob listed twice keeps its first row, as `merged` does.
-        self._row_of = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
-        if len(self._row_of) < count:
-            self._first = bytearray(self._row_of[key] == n for n, key in enumerate(keys))
-        else:
-            self._first = bytearray(b"\1") * count
-        del keys
+        count = len(listed)
+        # Filled from the first row, so a blob listed twice keeps its first row, as `merged` does.
+        self._rows = OidRows(listed.oids, listed.width)
+        self._first = self._rows.first
         limit = self._limit
         self._read = bytearray(
             is_first and size <= limit
@@ -131,7 +130,7 @@ class NamedBlobs:
         self._parents = self._bases()
         # Held as parent rows from now on (5.5 MB of ids on symfony's history).
         listed.bases = bytearray()
-        shape = BlobTable(width)
+        shape = BlobTable(listed.width)
         shape.sizes, shape.bases = listed.sizes, self._parents
         self._order, starts, _ = family_order(shape)
         self._family = array("i", [-1]) * count
@@ -158,17 +157,16 @@ class NamedBlobs:
 
     def _bases(self) -> array[int]:
         """Each row's base row when both are read, as `merged` keeps them; else NO_BASE."""
-        listed, width, read = self._listed, self._listed.width, self._read
+        listed, read, rows = self._listed, self._read, self._rows
+        # Looked up a slice at a time: a bytes copy of every base id cost 20 MB at a million
+        # blobs.
+        step, empty = _BASES_AT_ONCE * listed.width, bytes(listed.width)
+        found = array("i")
+        for at in range(0, len(listed.bases), step):
+            found.extend(rows.rows(bytes(listed.bases[at : at + step]), empty))
         parents = array("i", [NO_BASE]) * len(listed)
-        empty = bytes(width)
-        ids = bytes(listed.bases)
-        row_of = self._row_of.get
-        for n, at in enumerate(range(0, len(ids), width)):
-            base = ids[at : at + width]
-            if base == empty or not read[n]:
-                continue
-            row = row_of(base)
-            if row is not None and row != n and read[row]:
+        for n, row in enumerate(found):
+            if row != NO_ROW and row != n and read[n] and read[row]:
                 parents[n] = row
         return parents
 
@@ -191,10 +189,10 @@ class NamedBlobs:
             while self._ready_bytes >= limit or self._ready_blobs >= _TASK_BLOBS:
                 yield str(git_dir), self._made(self._take(limit))
         walked()
+        self._rows = OidRows(bytearray(), self._listed.width)
         rest = self._rest(all_objects, skipped)
-        self._row_of.clear()
         self.total = self._handed + self._ready_blobs + len(rest)
-        ready = [(int(self._bytes[k]), array("q", [k])) for k in self._ready]
+        ready = [(int(self._bytes[k]), array("i", [k])) for k in self._ready]
         cuts = [(cut, True) for cut in _cuts(ready, limit)]
         cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
         cuts.sort(key=lambda cut: cut[0][0], reverse=True)
@@ -202,10 +200,11 @@ class NamedBlobs:
             yield str(git_dir), self._made(items) if named else rest.select(items)
 
     def _name(self, batch: Named) -> None:
-        for oid, name in named_blobs(batch):
-            n = self._row_of.get(oid)
-            if n is None:
-                self._unlisted.setdefault(oid, name)
+        ids, names = batch
+        width = len(ids) // max(1, len(names))
+        for at, n, name in zip(range(0, len(ids), width), self._rows.rows(ids), names, strict=True):
+            if n == NO_ROW:
+                self._unlisted.setdefault(ids[at : at + width], name)
                 continue
             if self._names[n] is not None:
                 continue
@@ -220,7 +219,7 @@ class NamedBlobs:
 
     def _take(self, limit: int) -> array[int]:
         """Ready families from the oldest, up to a task's worth."""
-        taken, size, blobs = array("q"), 0, 0
+        taken, size, blobs = array("i"), 0, 0
         while self._ready and size < limit and blobs < _TASK_BLOBS:
             family = self._ready.popleft()
             taken.append(family)
@@ -234,7 +233,7 @@ class NamedBlobs:
         """The table of a task of whole, named families, each base before its deltas. Made a
         column at a time: an `append` per blob cost symfony's history about twice as much."""
         listed, width, order = self._listed, self._listed.width, self._order
-        rows = array("q")
+        rows = array("i")
         for family in taken:
             rows.extend(order[self._starts[family] : self._ends[family]])
         oids = listed.oids
