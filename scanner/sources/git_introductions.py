@@ -85,7 +85,11 @@ def introductions(
     # find where a blob came from, since the commit that made it is walked too.
     merges = "-c" if combined else "-m"
     order = "--no-walk=unsorted" if slices else "--topo-order"
-    args = ["--literal-pathspecs", "log", order, merges, "-z", "--raw", "--no-abbrev"]
+    # Pack windows of 4 MiB rather than git_at's 16, under the same cap: the log reads trees all
+    # over the pack, and remapping 16 MiB around the few pages it wanted cost symfony's
+    # attribution log 0.55-0.80 s of system time against 0.22-0.37 s (user time the same).
+    args = ["-c", "core.packedGitWindowSize=4m", "--literal-pathspecs", "log", order, merges]
+    args += ["-z", "--raw", "--no-abbrev"]
     args += ["--no-renames", f"--format={_LOG_FORMAT}", "--stdin"]
     if oids is not None and finds_fit(oids):
         args += [f"--find-object={oid}" for oid in sorted(oids)]
