@@ -1,6 +1,7 @@
 """The cost per MB of each hostile shape of issue #16 against plain text of the same size.
 
-`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]`
+`python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]
+[--patterns SHAPE]`
 builds each shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk
 with the matcher, and prints CPU seconds per MB (process time: the machine may be shared, and
 wall time then measures the neighbours), the ratio to plain text (the goal is within 3x for
@@ -16,6 +17,9 @@ shapes whose findings grow with the input, the measure to compare. A peer runs o
 first (a cache of its own filled), and each of its figures, start-up included, is its best of
 at least three runs. Their reports hold the planted values; they stay in a temporary directory
 that is removed, and only counts are printed.
+With `--patterns SHAPE`, it prints instead which patterns of Hyperscan's main database cost most
+on that shape: halves of the database compiled and timed alone, down to single patterns that
+cost at least `--floor` ms per MB (minutes of compiles: a breakdown, not a figure to report).
 A benchmark: it prints, it never fails.
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -164,13 +169,81 @@ def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
                 )
 
 
+# (expression, database id, flags) of one pattern of the main database
+Pattern = tuple[bytes, int, int]
+
+
+def database_cost(patterns: list[Pattern], data: bytes, runs: int = 3) -> float:
+    """Best CPU seconds per MB of a database of `patterns` alone over `data`."""
+    import hyperscan  # only with --patterns: the shapes' table also runs on the regex engine
+
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    expressions, ids, flags = (list(column) for column in zip(*patterns, strict=True))
+    database.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+    scratch = hyperscan.Scratch(database)
+    best = math.inf
+    for _ in range(runs):
+        started = time.process_time()
+        database.scan(data, match_event_handler=lambda *_: None, scratch=scratch)
+        best = min(best, time.process_time() - started)
+    return best / (len(data) / MB)
+
+
+def costly(patterns: list[Pattern], data: bytes, floor: float) -> list[tuple[float, Pattern]]:
+    """The single patterns that cost at least `floor` s/MB alone, found by halving: a half that
+    costs less is taken to hold none (a pattern seldom costs less with others than alone). The
+    costs do not add up: patterns keyed on one word share some of the work at each of its hits."""
+    if database_cost(patterns, data) < floor:
+        return []
+    if len(patterns) == 1:
+        return [(database_cost(patterns, data), patterns[0])]
+    half = len(patterns) // 2
+    return costly(patterns[:half], data, floor) + costly(patterns[half:], data, floor)
+
+
+def pattern_costs(shape: str, size: int, floor: float) -> None:
+    """Print the main database's costliest patterns on `shape` (see the docstring)."""
+    from leakward.scanner.engines.hyperscan_engine import plan_database, triggers_of
+    from leakward.scanner.engines.keyword_gates import GATE_BASE, load_gates
+
+    ruleset = load_rules()
+    triggers = triggers_of(ruleset)
+    main = plan_database(ruleset, triggers).databases[0]
+    kinds = {pattern.encode(): kind for kind, pattern in triggers}
+    gates = [gate.name for gate in load_gates() if gate.rules]
+
+    def named(expression: bytes, ident: int) -> str:
+        if ident < len(ruleset.rules):
+            return ruleset.rules[ident].id
+        if expression in kinds:
+            return f"trigger {kinds[expression]}"
+        if ident >= GATE_BASE:
+            return f"gate {gates[ident - GATE_BASE]}"
+        return "keyword prefilter"
+
+    data = build(shape, size)
+    patterns = list(zip(main.expressions, main.ids, main.flags, strict=True))
+    plain = database_cost(patterns, build("plain", size))
+    print(
+        f"{shape}, {len(data) / MB:.2f} MB: main database {database_cost(patterns, data):.4f}"
+        f" s/MB, {len(patterns)} patterns; plain text {plain:.4f}"
+    )
+    for seconds, (expression, ident, _flags) in sorted(costly(patterns, data, floor), reverse=True):
+        print(f"{seconds:>9.4f}  {named(expression, ident):<40} {expression[:90].decode()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=1.0)
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--peers", action="store_true", help="also time gitleaks & co.")
+    parser.add_argument("--patterns", choices=sorted(SHAPES), help="costliest patterns on a shape")
+    parser.add_argument("--floor", type=float, default=0.5, help="ms per MB, with --patterns")
     args = parser.parse_args()
+    if args.patterns:
+        pattern_costs(args.patterns, int(args.mb * MB), args.floor / 1000)
+        return
     ruleset = load_rules()
     matcher = Matcher(ruleset, make_engine(ruleset, args.engine))
     matcher.scan_chunk(Chunk(b"warm = 1\n", Origin("file", "warm.txt")))
