@@ -27,26 +27,34 @@ KEEP_DAYS = WINDOW_DAYS
 # time (a thief probes models; an owner's earlier migration says nothing of the next model),
 # and a return from a long idle spell is news by its nature.
 SIGNALS = frozenset({"volume", "hours", "weekday", "cache"})
+# Signals about the shape of one model's requests recur too (the owner's monthly report asks
+# for longer answers, the same night job sends bigger prompts), but only on the same model, the
+# same figure moved the same way (the evidence's topic), at the same hour of day: a thief's
+# prompts on another model, at another hour, or shaped the other way, stay news.
+SHAPED = frozenset({"tokens_per_request", "output_ratio"})
 SAID_FROM = 0.2  # points from which a signal was part of what an alert said
+
+# (signal, topic, hour of day): topic and hour are "" and -1 for the signals not SHAPED
+Name = tuple[str, str, int]
 
 
 @dataclass
 class Episodes:
     """The strongest points each signal reached in one key's alerts of the last KEEP_DAYS."""
 
-    # (signal, day the alert was raised) -> the strongest points the signal reached that day
-    held: dict[tuple[str, int], float] = field(default_factory=dict)
+    # (name, day the alert was raised) -> the strongest points the signal reached that day
+    held: dict[tuple[Name, int], float] = field(default_factory=dict)
     _day: int | None = None
-    _allowed: dict[str, float] = field(default_factory=dict)  # as it stands on `_day`
+    _allowed: dict[Name, float] = field(default_factory=dict)  # as it stands on `_day`
 
-    def remember(self, day: int, found: list[Evidence]) -> None:
-        """An alert raised on `day` with these signals."""
+    def remember(self, day: int, found: list[Evidence], hour: int = -1) -> None:
+        """An alert raised on `day` (at `hour` of it) with these signals."""
         for e in found:
-            if e.signal in SIGNALS and e.points >= SAID_FROM:
-                name = (e.signal, day)
+            if (e.signal in SIGNALS or e.signal in SHAPED) and e.points >= SAID_FROM:
+                name = (_name(e, hour), day)
                 self.held[name] = max(self.held.get(name, 0.0), e.points)
 
-    def allow(self, found: list[Evidence], day: int) -> list[Evidence]:
+    def allow(self, found: list[Evidence], day: int, hour: int = -1) -> list[Evidence]:
         """`found` with each signal less the points its earlier alerts reached, strongest
         first."""
         if not self.held:
@@ -54,17 +62,23 @@ class Episodes:
         if day != self._day:
             # Once a day: an alert counts from the day after it, for KEEP_DAYS.
             self._day, self._allowed = day, {}
-            for (signal, raised), points in self.held.items():
+            for (name, raised), points in self.held.items():
                 if raised + EPISODE_DAYS <= day < raised + KEEP_DAYS:
-                    self._allowed[signal] = max(self._allowed.get(signal, 0.0), points)
+                    self._allowed[name] = max(self._allowed.get(name, 0.0), points)
         if not self._allowed:
             return found
-        kept = [_less(e, self._allowed.get(e.signal, 0.0)) for e in found]
+        kept = [_less(e, self._allowed.get(_name(e, hour), 0.0)) for e in found]
         return sorted(kept, key=lambda e: -e.points)
+
+
+def _name(found: Evidence, hour: int) -> Name:
+    if found.signal in SHAPED:
+        return (found.signal, found.topic, hour)
+    return (found.signal, "", -1)
 
 
 def _less(found: Evidence, allowed: float) -> Evidence:
     if allowed <= 0:
         return found
     words = f"{found.words}, beyond an alert of its own before ({allowed:.1f} points allowed)"
-    return Evidence(found.signal, max(0.0, found.points - allowed), words)
+    return Evidence(found.signal, max(0.0, found.points - allowed), words, found.topic)

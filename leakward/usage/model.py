@@ -191,7 +191,7 @@ def _walk(
         if last_slot is None or cell.slot - last_slot > CARRY_GAP * cell.grain:
             drift = 0.0
         drift, found = _cache_drift(cell, figures, drift, found)
-        raw, found = found, episodes.allow(found, cell.day)
+        raw, found = found, episodes.allow(found, cell.day, cell.hour)
         points = sum(e.points for e in found)
         # A weekday is one fact a day, not a new one each hour: it adds to the hour's score but
         # does not build up over the hours of an owner's odd Saturday.
@@ -211,7 +211,7 @@ def _walk(
         score = max(points, carried + daily) if points >= ALLOWANCE else points
         judged.append(Judged(cell, found, score, sustained))
         if score >= ALERT_SCORE:
-            episodes.remember(cell.day, raw)
+            episodes.remember(cell.day, raw, cell.hour)
         # Anything that built up is held back from learning, so a thief's first hours do
         # not make the next ones look familiar.
         profile.learn(cell, alerted=carried > 0 or score >= ALERT_SCORE)

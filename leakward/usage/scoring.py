@@ -89,6 +89,9 @@ class Evidence:
     signal: str
     points: float
     words: str
+    # What the signal is about where it speaks of one model (the shape signals): an owner's
+    # episode on one model says nothing of another.
+    topic: str = ""
 
 
 def evidence(
@@ -124,7 +127,7 @@ def _one_shape(per_request: Evidence | None, ratio: Evidence | None) -> list[Evi
     if per_request is None or ratio is None:
         return [per_request, ratio]
     weak, strong = sorted((per_request, ratio), key=lambda e: e.points)
-    return [strong, Evidence(weak.signal, weak.points * SHAPE_OVERLAP, weak.words)]
+    return [strong, Evidence(weak.signal, weak.points * SHAPE_OVERLAP, weak.words, weak.topic)]
 
 
 def _weight(cell: Cell, figures: Figures) -> float:
@@ -331,7 +334,7 @@ def _same_prompts(use: ModelUse, figures: Figures) -> bool:
 
 
 def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
-    moved: list[tuple[float, str]] = []
+    moved: list[tuple[float, str, str]] = []
     for model, use, shape in _shaped(cell, figures):
         if not use.requests:
             continue
@@ -347,13 +350,21 @@ def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence
                         _share(use, cell) * _z_points(z),
                         f"{tokens / use.requests:,.0f} {what} tokens per request on {model} "
                         f"where it usually has {2**usual.centre:,.0f}",
+                        _topic(model, what, tokens / use.requests, usual),
                     )
                 )
     return _strongest("tokens_per_request", moved, weight)
 
 
+def _topic(model: str, what: str, value: float, usual: Spread) -> str:
+    """What a shape signal is about: the model, the figure, and which way it moved (an owner's
+    job of short answers says nothing of a thief's long ones)."""
+    way = "above" if math.log2(value + 1e-9) > usual.centre else "below"
+    return f"{model} {what} {way}"
+
+
 def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | None:
-    moved: list[tuple[float, str]] = []
+    moved: list[tuple[float, str, str]] = []
     for model, use, shape in _shaped(cell, figures):
         ratio = (use.output_tokens + 1) / (use.prompt_tokens + 1)
         z = _z(ratio, shape.output_ratio, _size_scale(use, shape))
@@ -363,6 +374,7 @@ def _output_ratio(cell: Cell, figures: Figures, weight: float) -> Evidence | Non
                     _share(use, cell) * _z_points(z),
                     f"output/input ratio {ratio:.2f} on {model} where it is usually "
                     f"{2**shape.output_ratio.centre:.2f}",
+                    _topic(model, "ratio", ratio, shape.output_ratio),
                 )
             )
     return _strongest("output_ratio", moved, weight)
@@ -374,7 +386,7 @@ def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None
     A cache serves only a prompt prefix sent before (the providers' prompt-caching guides), so
     a stranger's requests on the key read none of the owner's: they dilute its cached share.
     Only a fall counts; a key that caches more than usual is no one else's doing."""
-    moved: list[tuple[float, str]] = []
+    moved: list[tuple[float, str, str]] = []
     for model, use, shape in _shaped(cell, figures):
         usual = shape.cached_share
         if usual is None or use.prompt_tokens <= 0:
@@ -388,6 +400,7 @@ def _cache_share(cell: Cell, figures: Figures, weight: float) -> Evidence | None
                     _share(use, cell) * _z_points(z),
                     f"{share:.0%} of the input on {model} read from the prompt cache where it "
                     f"is usually {usual.centre:.0%}: requests that share none of its prompts",
+                    model,
                 )
             )
     return _strongest("cache", moved, weight)
@@ -419,12 +432,12 @@ def cache_fall(cell: Cell, figures: Figures) -> tuple[float, str] | None:
     return z * _weight(cell, figures), words
 
 
-def _strongest(kind: str, moved: list[tuple[float, str]], weight: float) -> Evidence | None:
+def _strongest(kind: str, moved: list[tuple[float, str, str]], weight: float) -> Evidence | None:
     """The model whose figure moved most, as the cell's evidence of `kind`; None if none did."""
     if not moved:
         return None
-    points, words = max(moved)
-    return Evidence(kind, points * weight, words)
+    points, words, model = max(moved)
+    return Evidence(kind, points * weight, words, model)
 
 
 def _shaped(cell: Cell, figures: Figures) -> list[tuple[str, ModelUse, Shape]]:

@@ -83,3 +83,17 @@ def test_a_new_model_is_news_however_often_the_key_tried_one() -> None:
     models = Evidence("models", 2.0, "100% of the cost on models new to it")
     episodes.remember(10, [models])
     assert episodes.allow([models], 20) == [models]
+
+
+def test_a_shape_episode_is_forgiven_only_on_its_own_model_and_hour() -> None:
+    # An owner's monthly report asked for long answers from gpt-4o at 09:00 and alerted once:
+    # the same again on another day is its habit; on another model or at another hour it is not.
+    episodes = Episodes()
+    long = Evidence("output_ratio", 1.5, "ratio 3.10 on gpt-4o", "gpt-4o ratio above")
+    elsewhere = Evidence("output_ratio", 1.5, "ratio 3.10 on o3", "o3 ratio above")
+    short = Evidence("output_ratio", 1.5, "ratio 0.05 on gpt-4o", "gpt-4o ratio below")
+    episodes.remember(10, [long], hour=9)
+    assert [e.points for e in episodes.allow([long], 12, hour=9)] == [0.0]
+    assert episodes.allow([long], 12, hour=3) == [long]
+    assert episodes.allow([elsewhere], 12, hour=9) == [elsewhere]
+    assert episodes.allow([short], 12, hour=9) == [short]
