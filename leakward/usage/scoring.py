@@ -62,6 +62,15 @@ NEAR_DISCOUNT = 0.4
 # and past their end (not in a gap between two of them, which its owner leaves empty every
 # day): it counts this much.
 OVERRUN_DISCOUNT = 0.15
+# New models tried in one hour with requests too small for work (one-token calls): a checker
+# enumerating what a leaked key may use (Entro, Sysdig: leaked keys are probed within minutes).
+# An owner moves to one new model at a time, with its real prompts.
+PROBE_MODELS = 3
+PROBE_TOKENS_PER_REQUEST = 100
+PROBE_TOKENS = 1_000  # in all, on a model whose requests are not counted
+PROBE_POINTS = 1.2  # for PROBE_MODELS of them: an alert, but no hand-off to rotation alone
+PROBE_STEP = 0.2  # and this more for each further model
+PROBE_MAX = 2.0
 SHAPE_FULL_SHARE = 0.3
 SHAPE_FREE_Z = 2.5  # robust z-scores below this are ordinary variation
 SHAPE_FLOOR = 0.11  # log2 units: spreads narrower than this are not trusted as exact
@@ -265,7 +274,26 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
     if moved > 0:
         points *= 1.0 - moved
         words += f", in place of {moved:.0%} of its usual models' use at this hour"
+    probed = sorted(m for m in new if _is_probe(cell.by_model[m]))
+    if len(probed) >= PROBE_MODELS:
+        # Counted, not weighed by cost: the probes cost nothing next to the owner's own hour.
+        tried = min(PROBE_POINTS + PROBE_STEP * (len(probed) - PROBE_MODELS), PROBE_MAX)
+        if tried > points:
+            points = tried
+            words += (
+                f"; {len(probed)} models new to it tried in one hour with a few tiny requests "
+                "each: a checker seeing which models the key may use"
+            )
     return Evidence("models", min(points, 4.0), words)
+
+
+def _is_probe(use: ModelUse) -> bool:
+    """Whether a model's use in a cell is a checker's call: a few tokens a request (or in all,
+    where requests are not counted), too few for any work."""
+    tokens = use.prompt_tokens + use.output_tokens
+    if use.requests:
+        return tokens / use.requests <= PROBE_TOKENS_PER_REQUEST
+    return tokens <= PROBE_TOKENS
 
 
 def _owner_present(cell: Cell, profile: Profile) -> float:
