@@ -8,7 +8,7 @@ import re
 from leakward.rules.loader import load_rules
 from leakward.scanner.engines import scanned_rule_indexes
 from leakward.scanner.engines.alternatives import MOST, split_expression
-from leakward.scanner.engines.hyperscan_engine import compiling, database_expressions
+from leakward.scanner.engines.hyperscan_compile import compiling, database_expressions
 
 
 def _ends(expressions: list[str], text: str) -> set[int]:

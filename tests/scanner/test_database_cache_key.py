@@ -9,11 +9,11 @@ from types import ModuleType
 import pytest
 
 from leakward.rules.loader import load_rules
-from leakward.scanner.engines import hyperscan_engine, pattern_shape, translate
-from leakward.scanner.engines.hyperscan_engine import cache_path, triggers_of
+from leakward.scanner.engines import hyperscan_compile, pattern_shape, translate
+from leakward.scanner.engines.hyperscan_compile import cache_path, triggers_of
 
 
-@pytest.mark.parametrize("module", [translate, pattern_shape, hyperscan_engine])
+@pytest.mark.parametrize("module", [translate, pattern_shape, hyperscan_compile])
 def test_an_edit_to_the_code_that_builds_the_database_changes_its_cache_file(
     module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -21,12 +21,12 @@ def test_an_edit_to_the_code_that_builds_the_database_changes_its_cache_file(
     triggers = triggers_of(ruleset)
     before = cache_path(ruleset, triggers)
     # Unchanged code reads the same key: the cache is still found from one scan to the next.
-    assert hyperscan_engine._builders_digest() == hyperscan_engine._BUILDERS_DIGEST
+    assert hyperscan_compile._builders_digest() == hyperscan_compile._BUILDERS_DIGEST
 
     # A copy of the module with one more line stands for an edited translation.
     edited = tmp_path / Path(str(module.__file__)).name
     edited.write_bytes(Path(str(module.__file__)).read_bytes() + b"\n# edited\n")
     monkeypatch.setattr(module, "__file__", str(edited))
-    monkeypatch.setattr(hyperscan_engine, "_BUILDERS_DIGEST", hyperscan_engine._builders_digest())
+    monkeypatch.setattr(hyperscan_compile, "_BUILDERS_DIGEST", hyperscan_compile._builders_digest())
 
     assert cache_path(ruleset, triggers) != before

@@ -7,8 +7,8 @@ import hyperscan
 import pytest
 
 from leakward.rules.loader import load_rules
-from leakward.scanner.engines.hyperscan_engine import (
-    _TRIGGER_BASE,
+from leakward.scanner.engines.hyperscan_compile import (
+    TRIGGER_BASE,
     compiling,
     plan_database,
     triggers_of,
@@ -57,7 +57,7 @@ def test_each_first_only_trigger_has_a_database_of_its_own() -> None:
     ruleset = load_rules()
     triggers = triggers_of(ruleset)
     plan = plan_database(ruleset, triggers)
-    ids = {pattern: _TRIGGER_BASE + n for n, (_, pattern) in enumerate(triggers)}
+    ids = {pattern: TRIGGER_BASE + n for n, (_, pattern) in enumerate(triggers)}
     own = {ids[pattern] for pattern in OWN_DATABASE}
 
     alone = [patterns for patterns in plan.databases if set(patterns.ids) & own]

@@ -15,8 +15,9 @@ import pytest
 
 from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import hyperscan_engine, keyword_gates
-from leakward.scanner.engines.hyperscan_engine import HyperscanEngine, plan_database, triggers_of
+from leakward.scanner.engines import hyperscan_compile, keyword_gates
+from leakward.scanner.engines.hyperscan_compile import plan_database, triggers_of
+from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from tests.scanner.hostile import SHAPES
@@ -64,7 +65,7 @@ def ungated(ruleset: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> Hyper
     """The engine as it was before the gates: every rule in the main database."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keyword_gates, "GATES_FILE", tmp_path_factory.mktemp("gates") / "none.yaml")
-        patch.setattr(hyperscan_engine, "_BUILDERS_DIGEST", hyperscan_engine._builders_digest())
+        patch.setattr(hyperscan_compile, "_BUILDERS_DIGEST", hyperscan_compile._builders_digest())
         return HyperscanEngine(ruleset)
 
 

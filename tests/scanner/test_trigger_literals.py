@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leakward.rules.loader import load_rules
-from leakward.scanner.engines.hyperscan_engine import hyperscan_literal, triggers_of
+from leakward.scanner.engines.hyperscan_compile import hyperscan_literal, triggers_of
 from leakward.scanner.triggers import hyperscan_escaped
 
 
