@@ -203,7 +203,7 @@ def costly(patterns: list[Pattern], data: bytes, floor: float) -> list[tuple[flo
 
 def pattern_costs(shape: str, size: int, floor: float) -> None:
     """Print the main database's costliest patterns on `shape` (see the docstring)."""
-    from leakward.scanner.engines.hyperscan_engine import plan_database, triggers_of
+    from leakward.scanner.engines.hyperscan_compile import plan_database, triggers_of
     from leakward.scanner.engines.keyword_gates import GATE_BASE, load_gates
 
     ruleset = load_rules()

@@ -30,7 +30,7 @@ TRIGGERS: dict[str, str] = {
 # (a call into Python each, most of the cost of a line of them).
 FIRST_ONLY = frozenset({TRIGGERS["hex"], TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})
 # First-only triggers that Hyperscan scans in a database of their own, where it stops reading at
-# the first match (see engines.hyperscan_engine). The hex run stays in the main one, single-match:
+# the first match (see engines.hyperscan_compile). The hex run stays in the main one, single-match:
 # it costs as much there as alone (0.06 ms per MB of plain text), and a database more cost every
 # small blob of a history a call.
 OWN_DATABASE = frozenset({TRIGGERS["url"], TRIGGERS["escape"], TRIGGERS["concat"]})

@@ -17,7 +17,11 @@ import pytest
 import regex
 
 from leakward.rules.loader import load_rules
-from leakward.scanner.engines.hyperscan_engine import compiling, database_expressions, split_natives
+from leakward.scanner.engines.hyperscan_compile import (
+    compiling,
+    database_expressions,
+    split_natives,
+)
 from tests.scanner.hostile import SHAPES
 
 RULES = {rule.id: rule for rule in load_rules().rules}
