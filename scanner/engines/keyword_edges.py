@@ -213,6 +213,20 @@ def _flat(items: Any) -> list[Any]:
     return found
 
 
+def _opened(items: Any) -> list[Any]:
+    """A sequence with every group without flags of its own opened in place, a choice at its top
+    included: a sequence matches the same with its groups' items in their place. `_flat` keeps a
+    choice's group whole for the keywords inside it; a gate looks only at the top level, where
+    postgres.pgpass's `:` before its port sits in a group whose branches the parser factored."""
+    found: list[Any] = []
+    for op, value in items:
+        if str(op) == "SUBPATTERN" and not value[1] and not value[2]:
+            found += _opened(value[3])
+        else:
+            found.append((op, value))
+    return found
+
+
 def _unfactored(items: list[Any]) -> list[Any]:
     """A choice whose branches' common opening the stdlib parser took out (`pass|pwd` is read
     as `p(?:ass|wd)`) with that opening put back in each branch: the same matches, and each
@@ -326,16 +340,42 @@ def gate_of(pattern: str) -> tuple[int, Edges] | None:
     parsed = _parsed(pattern)
     if parsed is None:
         return None
-    items = _flat(parsed)
+    return _gate(_opened(parsed), _BRANCH_DEPTH)
+
+
+# Choices opened to find a gate inside each branch, at most this deep: each level multiplies
+# the sequences read by its number of branches.
+_BRANCH_DEPTH = 2
+
+
+def _gate(items: list[Any], depth: int) -> tuple[int, Edges] | None:
     best: tuple[int, Edges] | None = None
     for at, (op, value) in enumerate(items):
-        if str(op) != "LITERAL" or value > 127 or chr(value).isalpha():
-            continue
-        after = _beside(items[at + 1 :], True, None)
-        if after is None or (best is not None and len(after) >= len(best[1].after or ())):
-            continue
-        best = (value, Edges(_beside(reversed(items[:at]), False, None), after))
+        found: tuple[int, Edges] | None = None
+        if str(op) == "BRANCH" and depth:
+            found = _branch_gate(items, at, depth)
+        elif str(op) == "LITERAL" and value <= 127 and not chr(value).isalpha():
+            after = _beside(items[at + 1 :], True, None)
+            if after is not None:
+                found = (value, Edges(_beside(reversed(items[:at]), False, None), after))
+        if found is not None and (
+            best is None or len(found[1].after or ()) < len(best[1].after or ())
+        ):
+            best = found
     return best
+
+
+def _branch_gate(items: list[Any], at: int, depth: int) -> tuple[int, Edges] | None:
+    """The gate of a choice whose every branch holds the same byte: the union of each branch's
+    edges (postgres.pgpass's `:*`, `:0`...`:9`, one branch per first character of its port)."""
+    gates = [
+        _gate([*items[:at], *_opened(branch), *items[at + 1 :]], depth - 1)
+        for branch in items[at][1][1]
+    ]
+    found = [g for g in gates if g is not None]
+    if not found or len(found) < len(gates) or len({byte for byte, _ in found}) != 1:
+        return None
+    return found[0][0], _union([edges for _, edges in found])
 
 
 def _parsed(pattern: str) -> Any | None:

@@ -150,3 +150,15 @@ def test_a_rule_without_keywords_is_searched_around_a_byte_every_match_holds() -
     }
     assert found["regex"] == found["hyperscan"]
     assert ("postgres.pgpass", 1001) in found["regex"]
+
+
+def test_a_byte_every_branch_of_a_choice_holds_gates_with_the_branches_edges_joined() -> None:
+    gate = gate_of(r"(?:\w+:\*|\w+:1[0-9]{0,4}|\w+:2[0-9]{0,4})@\S+")
+    assert gate is not None
+    assert gate[0] == ord(":")
+    assert gate[1].after == frozenset(b"*12")
+    # Branches that hold different bytes give no gate inside the choice: the `@` after it is
+    # the byte every match holds.
+    other = gate_of(r"(?:\w+:1|\w+;2)@\S+")
+    assert other is not None
+    assert other[0] == ord("@")
