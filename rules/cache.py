@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from leakward.core.cache_files import user_cache, write_cache
 from leakward.rules.model import Allowlist, Example, KeyIdLink, Rule, RuleSet
 from leakward.rules.provider_names import ProviderName, ProviderNames
 
@@ -28,7 +25,7 @@ FORMAT = "5"
 
 def cache_file(key_material: bytes) -> Path:
     key = hashlib.sha256(FORMAT.encode() + b"\0" + key_material).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("leakward")) / f"rules-{key}.json"
+    return user_cache(f"rules-{key}.json")
 
 
 def read(path: Path) -> RuleSet | None:
@@ -57,14 +54,7 @@ def write(path: Path, ruleset: RuleSet) -> None:
         "digest": ruleset.digest,
         "provider_names": asdict(ruleset.provider_names),
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
-    except OSError:
-        return
+    write_cache(path, json.dumps(data).encode())
 
 
 def _examples(items: list[Mapping[str, object]]) -> tuple[Example, ...]:

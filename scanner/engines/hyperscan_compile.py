@@ -11,17 +11,15 @@ fall back to their keywords: a keyword hit makes the whole chunk that rule's win
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import hyperscan
-import platformdirs
 
+from leakward.core.cache_files import user_cache, write_cache
 from leakward.rules.model import RuleSet
 from leakward.scanner.engines import (
     alternatives,
@@ -226,7 +224,7 @@ def cache_path(ruleset: RuleSet, triggers: Triggers) -> Path:
     key = hashlib.sha256(
         f"{_BUILDERS_DIGEST}:{version}:{ruleset.digest}:{patterns}".encode()
     ).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("leakward")) / f"hyperscan-{key}.db"
+    return user_cache(f"hyperscan-{key}.db")
 
 
 def load_database(
@@ -254,24 +252,12 @@ def load_database(
     databases = [patterns.compiled() for patterns in plan.databases]
     families = [patterns.compiled() for patterns in plan.families]
     # The lists go first: a reader that finds the count also finds what it counts.
-    _write_atomically(ungated_path, " ".join(map(str, sorted(plan.ungated))).encode())
+    write_cache(ungated_path, " ".join(map(str, sorted(plan.ungated))).encode())
     for n, database in enumerate([*databases, *families]):
-        _write_atomically(_part(path, n), hyperscan.dumpb(database))
-    _write_atomically(count_path, f"{len(databases)} {len(families)}".encode())
+        write_cache(_part(path, n), hyperscan.dumpb(database))
+    write_cache(count_path, f"{len(databases)} {len(families)}".encode())
     return databases, plan.ungated, families
 
 
 def _part(path: Path, number: int) -> Path:
     return path.with_name(f"{path.stem}-{number}{path.suffix}")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # Parallel workers may all miss the cache at once; rename makes the last writer win cleanly.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        return  # an unwritable cache only costs the next scan a compile

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import regex
 
+from leakward.core.cache_files import user_cache, write_cache
 from leakward.rules.model import Rule
 from leakward.scanner.engines import keyword_edges, pattern_shape, translate
 from leakward.scanner.engines.keyword_edges import Edges
@@ -59,10 +57,7 @@ def cache_path(rules: Sequence[Rule], deriving: Sequence[str]) -> Path:
     for rule in rules:
         examples = [example.text for example in rule.examples_match]
         digest.update(repr((rule.id, rule.pattern, rule.keywords, examples)).encode())
-    return (
-        Path(platformdirs.user_cache_dir("leakward"))
-        / f"regex-facts-{digest.hexdigest()[:24]}.json"
-    )
+    return user_cache(f"regex-facts-{digest.hexdigest()[:24]}.json")
 
 
 def load_facts(
@@ -78,7 +73,7 @@ def load_facts(
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
     found = [derive(rule) for rule in rules]
-    _write(path, [_entry(facts) for facts in found])
+    write_cache(path, json.dumps([_entry(facts) for facts in found]).encode())
     return found
 
 
@@ -114,15 +109,3 @@ def _facts(entry: list[Any]) -> RuleFacts:
         ),
         None if gate is None else (int(gate[0]), Edges(_chars(gate[1]), _chars(gate[2]))),
     )
-
-
-def _write(path: Path, entries: list[Any]) -> None:
-    # Parallel workers may all miss at once; rename makes the last writer win cleanly.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entries, handle)
-        os.replace(tmp, path)
-    except OSError:
-        return

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from leakward.core import cache_files
 from leakward.rules.loader import load_rules
 from leakward.rules.model import Rule
-from leakward.scanner.engines import keyword_edges, regex_engine, regex_facts
+from leakward.scanner.engines import keyword_edges, regex_engine
 from leakward.scanner.engines.regex_facts import RuleFacts, cache_path, load_facts
 
 RULES = [rule for rule in load_rules().rules if rule.keywords][:60] + [
@@ -20,7 +21,7 @@ DERIVING = [str(regex_engine.__file__)]
 
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(regex_facts.platformdirs, "user_cache_dir", lambda _: str(tmp_path))
+    monkeypatch.setattr(cache_files.platformdirs, "user_cache_dir", lambda _: str(tmp_path))
     return tmp_path
 
 
