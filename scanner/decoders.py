@@ -37,7 +37,9 @@ _HEX_RUN = re.compile(rb"[0-9A-Fa-f]+")
 _LAST_DELIMITER = re.compile(rb"(?s).*[^A-Za-z0-9+/_\-]")
 _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PROBE = 32  # base64 characters decoded first, to reject noise before decoding a long run
-_MIN_B64 = 24
+# The shortest run of base64 characters decoded (the regex engine looks for literal triggers only
+# in runs this long).
+SHORTEST_BASE64 = 24
 _MAX_LITERAL = 4096
 _ESCAPE = re.compile(rb"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[/\\\"'nrtbf])")
 _SIMPLE_ESCAPES = {
@@ -84,7 +86,11 @@ def decode_base64(data: bytes, anchors: list[int]) -> Iterator[Decoded]:
             continue
         last_end = match.end()
         body = match.group().rstrip(b"=")
-        if len(body) < _MIN_B64 or _HEX_RUN.fullmatch(body) or not _looks_like_base64_text(body):
+        if (
+            len(body) < SHORTEST_BASE64
+            or _HEX_RUN.fullmatch(body)
+            or not _looks_like_base64_text(body)
+        ):
             continue
         body = body[: MAX_DECODED * 4 // 3]
         body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body

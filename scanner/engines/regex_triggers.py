@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
+from leakward.scanner.decoders import SHORTEST_BASE64
 from leakward.scanner.triggers import ESCAPE_ENDS, FIRST_ONLY, TRIGGERS, trigger_patterns
 
 # A literal trigger pattern: nothing but `\xNN` escapes (base64 encodings of keywords).
@@ -33,10 +34,8 @@ _BASE64_CHARS = bytes(
     ord("b") if chr(n).isascii() and (chr(n).isalnum() or chr(n) in "+/_-") else ord(".")
     for n in range(256)
 )
-# The shortest run of base64 characters the base64 decoder reads (decoders._MIN_B64): a literal
-# trigger in a shorter run decodes nothing, and only 8% of a rails tree's bytes are in longer
-# ones, where the 17,000 literals are looked for.
-SHORTEST_BASE64 = 24
+# A literal trigger in a run shorter than the decoder reads (SHORTEST_BASE64) decodes nothing, and
+# only 8% of a rails tree's bytes are in longer ones, where the 17,000 literals are looked for.
 _LONG_BASE64 = b"b" * SHORTEST_BASE64
 # The concatenation trigger from its `+`, which `re` finds in C: as written, it opens with a
 # class tried at every quote of the text. The quote before is checked by hand.

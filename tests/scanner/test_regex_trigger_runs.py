@@ -9,17 +9,12 @@ import random
 import re
 
 from leakward.rules.loader import load_rules
-from leakward.scanner import decoders
 from leakward.scanner.decoders import decode_base64
 from leakward.scanner.engines.regex_engine import RegexEngine
-from leakward.scanner.engines.regex_triggers import SHORTEST_BASE64, _first_concat
+from leakward.scanner.engines.regex_triggers import _first_concat
 from leakward.scanner.triggers import TRIGGERS
 
 RULESET = load_rules()
-
-
-def test_the_shortest_run_looked_in_is_the_shortest_the_decoder_reads() -> None:
-    assert SHORTEST_BASE64 == decoders._MIN_B64
 
 
 def test_literals_in_short_runs_are_left_out_and_long_runs_decode_the_same() -> None:
