@@ -165,6 +165,15 @@ class FakePostman(FakeServer):
 
 
 def _item_id(id_or_uid: str) -> str:
-    """A uid is the owner's id, a hyphen and the item's id (itself a hyphenated UUID)."""
+    """A uid is the owner's id, a hyphen and the item's id (itself a hyphenated UUID). A UUID's
+    first group is all digits one time in 43, so digits before the first hyphen do not make a
+    uid: what follows them must be a UUID as well."""
     owner, _, rest = id_or_uid.partition("-")
-    return rest if owner.isdigit() and rest else id_or_uid
+    return rest if owner.isdigit() and _is_uuid(rest) else id_or_uid
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
