@@ -49,16 +49,6 @@ class OidRows:
                 slots[slot] = n
                 first[n] = 1
 
-    def row(self, oid: bytes) -> int:
-        """The first row of `oid`, or NO_ROW."""
-        oids, width, slots, mask = self._oids, self._width, self._slots, self._mask
-        slot = hash(oid) & mask
-        while (row := slots[slot]) != NO_ROW:
-            if oids.startswith(oid, row * width):
-                return row
-            slot = (slot + 1) & mask
-        return NO_ROW
-
     def rows(self, ids: bytes, absent: bytes = b"") -> array[int]:
         """The first row of each id of `ids` (ids one after another), NO_ROW where not listed
         or where the id is `absent` (zero bytes standing for no id). One call per batch: a
