@@ -29,6 +29,7 @@ from leakward.scanner.decoded import (
     run_start,
 )
 from leakward.scanner.hex_runs import decode_hex
+from leakward.scanner.short_tokens import has_long_stretch
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
 
@@ -309,15 +310,26 @@ def _escape_runs(
         position = taken = end
 
 
-def decode_escapes(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[Decoded]:
+def decode_escapes(
+    data: bytes, anchors: list[int], floor: int = 0, *, is_short_decoded: bool = True
+) -> Iterator[Decoded]:
+    """One span per run of escaped text (`_escape_runs`); unless `is_short_decoded`, a run of
+    short stretches is left out undecoded (short_tokens: no secret can come of it)."""
     if not anchors:
         return
+    # A run starts at most _MAX_LITERAL bytes before its first escape (`_string_bounds`).
+    if not is_short_decoded and not has_long_stretch(
+        data, max(0, min(anchors) - _MAX_LITERAL), len(data)
+    ):
+        return  # every run from here on is short: finding them cost more than the scan
     unclosed = _UnclosedLine()
 
     def bounds(anchor: int) -> tuple[int, int]:
         return _string_bounds(data, anchor, unclosed)
 
     for start, end, (first, last) in _escape_runs(data, anchors, floor, bounds):
+        if not is_short_decoded and not has_long_stretch(data, start, end):
+            continue
         yield Decoded(
             "escape",
             unescape(data[start:end], (first - start, last - start)),
@@ -334,8 +346,9 @@ DECODERS: dict[str, Callable[[bytes, list[int]], Iterator[Decoded]]] = {
 # report only that one; triggers.FIRST_ONLY), and is told where a view's raw context ends.
 SEARCHING_DECODERS: dict[str, Callable[[bytes, list[int], int], Iterator[Decoded]]] = {
     "hex": decode_hex,
-    "url": decode_url,
-    "escape": decode_escapes,
+    # Runs of short stretches are not decoded here: no secret can come of them (short_tokens).
+    "url": partial(decode_url, is_short_decoded=False),
+    "escape": partial(decode_escapes, is_short_decoded=False),
     "concat": decode_concat,
 }
 

@@ -18,6 +18,7 @@ from functools import partial
 
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
 from leakward.scanner.first_ends import first_ends
+from leakward.scanner.short_tokens import has_long_stretch
 
 _MAX_LITERAL = 4096
 _PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
@@ -213,25 +214,37 @@ def _offset_map(data: bytes, start: int, end: int) -> OffsetMap:
     return built.finish(end)[1]
 
 
-def decode_url(data: bytes, anchors: list[int], floor: int = 0) -> Iterator[Decoded]:
+def decode_url(
+    data: bytes, anchors: list[int], floor: int = 0, *, is_short_decoded: bool = True
+) -> Iterator[Decoded]:
     """One span per run (see `url_runs`) from the first of `anchors`: the engines report the
-    first escape, and the decoder finds the rest itself.
+    first escape, and the decoder finds the rest itself. Unless `is_short_decoded`, a run of
+    short stretches is left out undecoded (short_tokens: no secret can come of it).
 
     The runs are found first as if every `%` started an escape: checking that in bulk was a
     fifth of the cost of a line of escapes, and decoding checks it anyway. Only when a run
     holds a `%` that starts none are the runs found again, checking."""
     if not anchors:
         return
-    found = _decoded(data, anchors[0], floor, is_checked=False)
-    yield from found if found is not None else _decoded(data, anchors[0], floor) or []
+    # A run starts at most _MAX_LITERAL bytes before its first escape (`_run_start`).
+    if not is_short_decoded and not has_long_stretch(
+        data, max(0, anchors[0] - _MAX_LITERAL), len(data)
+    ):
+        return  # every run from here on is short: finding them cost more than the scan
+    found = _decoded(data, anchors[0], floor, is_short_decoded, is_checked=False)
+    if found is None:
+        found = _decoded(data, anchors[0], floor, is_short_decoded) or []
+    yield from found
 
 
 def _decoded(
-    data: bytes, first: int, floor: int, *, is_checked: bool = True
+    data: bytes, first: int, floor: int, is_short_decoded: bool, *, is_checked: bool = True
 ) -> list[Decoded] | None:
     """The spans of `url_runs`; None, unless `is_checked`, when a run holds a lone `%`."""
     found: list[Decoded] = []
     for start, end in url_runs(data, first, floor, is_checked=is_checked):
+        if not is_short_decoded and not has_long_stretch(data, start, end):
+            continue
         encoded = data[start:end]
         decoded = _quoted_printable(encoded)
         if decoded is None:

@@ -32,6 +32,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # One escape per line: each line is a run of its own, a decoded span and a view each.
     "percent_lines": lambda n: "%41\n" * n,
     "escape_lines": lambda n: "\\u0041\n" * n,
+    # The same with words of escapes long enough to hold a secret (short_tokens): the runs above
+    # are left undecoded, these are found, decoded and rescanned.
+    "percent_words": lambda n: "%41%42%43 " * n,
+    "percent_word_lines": lambda n: "%41%42%43\n" * n,
+    "escape_words": lambda n: "\\u0041\\u0042 " * n,
+    "escape_word_lines": lambda n: "\\u0041\\u0042\n" * n,
     # Hex-encoded text in one run: every two digits a printable byte, every one a match end of
     # the pattern for printable pairs.
     "hex_text": lambda n: "4142434445464748" * n,

@@ -1,0 +1,196 @@
+"""Runs of escapes too short to hide a secret are not decoded, and every secret that an escape
+run can hide is still found (#16)."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leakward.rules.loader import load_rules
+from leakward.scanner.engines import make_engine
+from leakward.scanner.engines.translate import STDLIB_PARSER
+from leakward.scanner.matcher import Matcher
+from leakward.scanner.models import Chunk, Origin
+from leakward.scanner.short_tokens import (
+    LONG_STRETCH,
+    SHORTEST_SECRET,
+    has_long_stretch,
+    has_long_translated,
+)
+from tests.git.repos import aws_pair
+from tests.scanner.tokens import GITHUB_PAT
+
+RULESET = load_rules()
+# Rules whose secret may be shorter than SHORTEST_SECRET, and why a run of short stretches still
+# cannot hold one of their secrets with a decoded byte in it.
+SHORT_SECRETS = {
+    # The whole match holds no white space and is at least 9 bytes: one long stretch.
+    "postgres.pgpass": "host:port:db:user:secret takes no white space",
+    "database.amqp_uri": "scheme://user:secret@ takes no white space",
+    "database.mysql_uri": "scheme://user:secret@ takes no white space",
+    "database.redis_uri": "scheme://user:secret@ takes no white space",
+    "database.mongodb_uri": "scheme://user:secret@ takes no white space",
+    "database.postgres_uri": "scheme://user:secret@ takes no white space",
+    "generic.url_credentials": "scheme://user:secret@ takes no white space",
+    # The secret and what must touch it are one stretch of at least LONG_STRETCH - 1 bytes.
+    "filezilla.password": "the secret is followed by </Pass> without white space",
+    "generic.password_call": "the secret sits between quotes: 4 bytes and two quotes",
+    # A lookahead asks for 24 characters, which the width of the pattern does not count.
+    "generic.named_value_loose": "its lookahead asks for 24 characters",
+    # Any stretch after `password`: the raw stretch is the same place's raw secret, found in the
+    # raw text, and a raw sighting wins over a decoded one at the same place.
+    "netrc.password": "the raw stretch after `password` is itself its secret",
+}
+
+
+def _secret_width(items: Any, group: int) -> int | None:
+    """The shortest match of capture group `group` inside `items`, or None if it is not there."""
+    widths = []
+    for op, av in items:
+        name = str(op)
+        if name == "SUBPATTERN":
+            if av[0] == group:
+                return int(av[3].getwidth()[0])
+            widths.append(_secret_width(av[3], group))
+        elif name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}:
+            widths.append(_secret_width(av[2], group))
+        elif name == "BRANCH":
+            widths += [_secret_width(branch, group) for branch in av[1]]
+        elif name == "ATOMIC_GROUP":
+            widths.append(_secret_width(av, group))
+    found = [width for width in widths if width is not None]
+    return min(found) if found else None
+
+
+def _shortest_secret(pattern: str) -> int:
+    """The shortest secret `pattern` can capture (the first `secret` group: the `regex` module
+    allows the name again in another branch, the standard parser does not)."""
+    seen = 0
+
+    def renamed(match: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        return match.group() if seen == 1 else f"(?P<secret_{seen}>"
+
+    parsed = STDLIB_PARSER.parse(re.sub(r"\(\?P<secret>", renamed, pattern))
+    group = parsed.state.groupdict["secret"]
+    width = _secret_width(parsed, group)
+    assert width is not None
+    return width
+
+
+def test_only_the_reviewed_rules_have_secrets_shorter_than_a_short_run_can_hold() -> None:
+    """A rule whose secret may be shorter than SHORTEST_SECRET must be reviewed before runs of
+    short stretches are left undecoded: its secret might come of one (short_tokens)."""
+    short = {rule.id for rule in RULESET.rules if _shortest_secret(rule.pattern) < SHORTEST_SECRET}
+    assert short == set(SHORT_SECRETS)
+
+
+def _reference(data: bytes, start: int, end: int) -> bool:
+    """Some maximal stretch without white space of LONG_STRETCH bytes or more meets
+    `data[start:end]`."""
+    return any(
+        match.end() - match.start() >= LONG_STRETCH and match.start() < end and match.end() > start
+        for match in re.finditer(rb"[^ \t\r\n]+", data)
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    data=st.binary(max_size=40).map(lambda raw: bytes(b"ab% \n\t\\"[b % 7] for b in raw)),
+    bounds=st.tuples(st.integers(0, 40), st.integers(1, 20)),
+)
+def test_a_long_stretch_is_found_where_the_stretches_say(
+    data: bytes, bounds: tuple[int, int]
+) -> None:
+    start = min(bounds[0], len(data))
+    end = min(start + bounds[1], len(data))
+    if end <= start:
+        return
+    expected = _reference(data, start, end)
+    assert has_long_stretch(data, start, end) == expected
+    window = data[max(0, start - LONG_STRETCH + 1) : end + LONG_STRETCH - 1]
+    assert has_long_translated(window) == expected
+
+
+@pytest.fixture(scope="module", params=["hyperscan", "regex"])
+def matcher(request: pytest.FixtureRequest) -> Matcher:
+    return Matcher(RULESET, make_engine(RULESET, request.param))
+
+
+def _found(matcher: Matcher, text: str) -> list[tuple[str, int, tuple[str, ...] | None]]:
+    chunk = Chunk(text.encode(), Origin("file", "f.txt"))
+    return [(f.secret.reveal(), f.line, f.decoded_from) for f in matcher.scan_chunk(chunk)]
+
+
+def _percent(text: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in text.encode())
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
+@pytest.mark.parametrize(
+    ("unit", "encode", "kind"),
+    [
+        ("%41\n", _percent, "url"),
+        ("%41 ", _percent, "url"),
+        ("\\u0041\n", _escaped, "escape"),
+        ("\\u0041 ", _escaped, "escape"),
+    ],
+)
+def test_a_secret_encoded_whole_among_thousands_of_short_escapes_is_found(
+    matcher: Matcher, unit: str, encode: object, kind: str
+) -> None:
+    assert callable(encode)
+    hostile = unit * 3000
+    text = f"{hostile}\ntoken = {encode(GITHUB_PAT)}\n{hostile}"
+    line = hostile.count("\n") + 2
+    assert (GITHUB_PAT, line, (kind,)) in _found(matcher, text)
+
+
+@pytest.mark.parametrize("unit", ["%41\n", "%41 "])
+def test_a_base64_secret_with_one_plus_encoded_among_short_escapes_is_found(
+    matcher: Matcher, unit: str
+) -> None:
+    key_id, secret = aws_pair(0)
+    assert "+" in secret
+    hostile = unit * 3000
+    text = (
+        f"{hostile}\naws_access_key_id = {key_id}\n"
+        f"aws_secret_access_key = {urllib.parse.quote(secret, safe='/')}\n{hostile}"
+    )
+    assert secret in [found for found, _, _ in _found(matcher, text)]
+
+
+@pytest.mark.parametrize("unit", ["%41 ", "%41\n", "\\u0041 ", "\\u0041\n", "\\/ab "])
+def test_a_run_of_short_stretches_is_not_decoded(matcher: Matcher, unit: str) -> None:
+    before = matcher.work.views
+    assert _found(matcher, unit * 3000) == []
+    assert matcher.work.views == before
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("x %41bcd y", "x %41bcde y"),
+        ("x \\u0041 y", "x \\u0041b y"),
+        ("x a\\/bcd y", "x a\\/bcde y"),
+    ],
+)
+def test_a_run_is_decoded_from_a_stretch_of_seven_raw_bytes(
+    matcher: Matcher, short: str, long: str
+) -> None:
+    """Six raw bytes with an escape decode to five at most: shorter than any secret but the
+    reviewed rules'; seven may decode to six."""
+    before = matcher.work.views
+    _found(matcher, short)
+    assert matcher.work.views == before
+    _found(matcher, long)
+    assert matcher.work.views == before + 1
