@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import re
 
 import pytest
@@ -46,3 +47,21 @@ def test_a_long_hex_run_is_read_past_re_in_one_scan(monkeypatch: pytest.MonkeyPa
     assert spans[0].data == b"ABCDEFGH" * 100_000
     if hex_runs._run_end_database() is not None:
         assert sum(read) <= hex_runs._SHORT_RUN
+
+
+@pytest.mark.parametrize(
+    "length", [1, 24, 4095, 4096, 4098, 4097 + 65535, 4096 + 65536, 4098 + 65536, 200_001]
+)
+@pytest.mark.parametrize("after", [b"", b"g", b"\n41", b"4"])
+def test_a_run_decoded_block_by_block_ends_and_reads_as_re_and_unhexlify_say(
+    finder: str, length: int, after: bytes
+) -> None:
+    """A long run is decoded a block at a time and its end found in the block that fails to
+    decode: the same end as `re`'s, the same bytes as decoding the whole run at once."""
+    data = b"x = " + (b"4a6B" * length)[:length] + after + b" tail"
+    expected = _HEX_RUN.match(data, 4)
+    assert expected is not None
+    digits = expected.group()
+    end, decoded = hex_runs._decoded_run(data, 4)
+    assert end == expected.end()
+    assert decoded == binascii.unhexlify(digits[: len(digits) - len(digits) % 2])
