@@ -469,3 +469,31 @@ def test_the_bulk_skip_takes_only_printable_json_escapes() -> None:
     assert escape_skip._all_printable_escapes(b"\\u0041 \\u007a\n\x01\xc3 \\u0020")
     for other in (b"\\u0011", b"\\u00e9", b"\\u004G", b"\\x41", b"\\\\u0041", b"\\u00"):
         assert not escape_skip._all_printable_escapes(b"\\u0041 " + other + b" \\u0042")
+
+
+def test_a_run_of_words_of_escapes_is_checked_whole_by_the_skip() -> None:
+    """The token of a window's last escape runs past the window in `'\\u0041\\u0042 '`: its
+    tail holds only printable escapes, so the stretch read goes on (it stopped after the first
+    window, and `unescape` counted the other 2 MB again, 1.6 ms per MB)."""
+    data = b"\\u0041\\u0042 " * 30000
+
+    skipped, checked = escape_skip.reached(data, 12)
+
+    assert skipped == checked == len(data) - 1
+
+
+@pytest.mark.parametrize("other", [b"\\/", b"\\a", b"\\101", b"\\u00e9"])
+def test_another_escape_in_the_tail_of_a_cut_token_is_still_decoded(other: bytes) -> None:
+    """An escape of another kind in the tail of a token that a window cuts is not taken into
+    the stretch read: wherever it sits, the run decodes as escape by escape does (the codec
+    `unescape` reads a checked stretch with reads `\\/`, `\\a` and octal otherwise)."""
+    word = b"\\u0041\\u0042\\u0043 "
+    # At each byte of the tokens around the first window's end, 4 KB on, in turn.
+    for at in range(210 * len(word), 225 * len(word)):
+        data = word * 400
+        data = data[:at] + other + data[at:]
+        for hyperscan in (True, False):
+            with contextlib.nullcontext() if hyperscan else _without_hyperscan():
+                [span] = decode_escapes(data, [6])
+            raw = data[span.start : span.end]
+            assert span.data == _ESCAPE.sub(lambda m: _escape_piece(m.group(1)), raw)
