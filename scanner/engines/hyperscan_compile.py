@@ -124,15 +124,21 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
             for keyword in rule.keywords:
                 flag = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
                 main.add(hyperscan_literal(keyword), KEYWORD_BASE + index, flag)
+    # A trigger a gate stands in for goes to that gate's family, like its rules (keyword_gates).
+    gated_triggers = {
+        pattern: families[n] for n, gate in enumerate(gates) for pattern in gate.triggers
+    }
     for position, (_kind, pattern) in enumerate(triggers):
         flag = hyperscan.HS_FLAG_SINGLEMATCH if pattern in FIRST_ONLY else 0
-        if pattern in OWN_DATABASE:
+        if pattern in gated_triggers and pattern not in FIRST_ONLY:
+            gated_triggers[pattern].add(pattern.encode(), TRIGGER_BASE + position, flag)
+        elif pattern in OWN_DATABASE:
             apart.append(_Patterns())
             apart[-1].add(pattern.encode(), TRIGGER_BASE + position, flag)
         else:
             main.add(pattern.encode(), TRIGGER_BASE + position, flag)
-    # A gate whose rules are all missing or not native would find nothing: it is left out, and
-    # the gate ids count the families kept.
+    # A gate whose rules and triggers are all missing or not native would find nothing: it is
+    # left out, and the gate ids count the families kept.
     kept = [(gate, family) for gate, family in zip(gates, families, strict=True) if family.ids]
     for number, (gate, _family) in enumerate(kept):
         main.add(gate.pattern.encode(), GATE_BASE + number, 0)

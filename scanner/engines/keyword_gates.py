@@ -40,6 +40,9 @@ class Gate:
     name: str
     pattern: str
     rules: tuple[str, ...]
+    # Decoder triggers (their exact patterns) the gate stands in for too: read, like its rules,
+    # only around its hits.
+    triggers: tuple[str, ...] = ()
 
 
 def load_gates(path: Path | None = None) -> tuple[Gate, ...]:
@@ -50,7 +53,12 @@ def load_gates(path: Path | None = None) -> tuple[Gate, ...]:
     except FileNotFoundError:
         return ()
     return tuple(
-        Gate(name=gate["name"], pattern=gate["pattern"], rules=tuple(gate["rules"]))
+        Gate(
+            name=gate["name"],
+            pattern=gate["pattern"],
+            rules=tuple(gate["rules"]),
+            triggers=tuple(gate.get("triggers", ())),
+        )
         for gate in listed.get("gates", [])
     )
 
