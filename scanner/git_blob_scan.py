@@ -111,7 +111,8 @@ class _BlobScanner:
         if len(data) > _BATCH_BLOB_BYTES:
             self._found(n, data, scan_whole(self._matcher, data, _origin(table, n)))
             return
-        if self._pending[n]:
+        # `get`: a Counter's `[]` calls its Python `__missing__` for a blob with no deltas, most.
+        if self._pending.get(n):
             self.bases[n] = _Base(data, None, table.offsets[n])
         self._batch.append((n, data))
         self._batched.add(n)
@@ -149,7 +150,7 @@ class _BlobScanner:
         self._batch_bytes = 0
 
     def _found(self, n: int, data: bytes, spanned: list[Spanned]) -> None:
-        if self._pending[n]:
+        if self._pending.get(n):
             self.bases[n] = _Base(data, spanned, self._table.offsets[n])
         if spanned:
             self.results.findings[self._table.oid(n)] = [item.finding for item in spanned]
