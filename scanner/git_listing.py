@@ -55,8 +55,24 @@ class Listed:
         listing: PackListing | None = None,
     ) -> Listed:
         """The rows' blobs; their offsets are kept if `listing`, which gave the rows, finds
-        they hold for a sample of them (PackListing.offsets_hold)."""
+        they hold for a sample of them (PackListing.offsets_hold). A listing that reads the
+        packs itself gives its columns instead, and `rows` is never started."""
         listed = cls()
+        blobs = listing.columns() if listing is not None else None
+        if blobs is not None:
+            # Read from the packs here (sources.pack_index_listing): the columns as they are.
+            listed.oids, listed.bases, listed.sizes = blobs.oids, blobs.bases, blobs.sizes
+            listed.offsets, listed.pack = blobs.offsets, listing.pack  # type: ignore[union-attr]
+            listed.stored = blobs.stored
+            width, empty = listed.width, bytes(listed.width)
+            compare, bases = listed.compare, listed.bases
+            for n, (size, stored) in enumerate(zip(blobs.sizes, blobs.stored, strict=True)):
+                compare.append(worth_comparing(size, stored))
+                if bases[n * width : (n + 1) * width] != empty:
+                    listed.stored[n] = 0
+            if not listed.pack:
+                listed.offsets = array("Q", bytes(8 * len(listed)))
+            return listed
         for oid, size, stored, base, offset in rows:
             listed.width = len(oid) // 2
             listed.oids += bytes.fromhex(oid)

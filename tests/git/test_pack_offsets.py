@@ -1,11 +1,11 @@
-"""Where each blob's entry starts in the pack, added up from the object listing's on-disk sizes
-instead of searched in the pack's index (sources.pack_offsets).
+"""Where each blob's entry starts in the pack: read from the pack's index by the listing
+(sources.pack_index_listing), or added up from git's on-disk sizes where git lists
+(sources.pack_offsets, an alternate store).
 
 Checked against git's own reading of the index (`git show-index`) on real packs. An offset that
-would be wrong must never be used: a store that is not one pack (a second pack, a loose copy of
-a packed object, an alternate store) leaves them all unknown, and a blob that does not read as
-expected at its offset is found through the index as before.
-"""
+would be wrong must never be used: with several packs only the one holding the most blobs keeps
+its offsets, a loose copy has none, an alternate store leaves them all unknown, and a blob that
+does not read as expected at its offset is found through the index as before."""
 
 from __future__ import annotations
 
@@ -70,19 +70,26 @@ def test_in_a_lone_pack_every_blob_is_where_the_index_says(repo: GitRepo) -> Non
     assert found == {oid: expected[oid] for oid in found}
 
 
-def test_a_second_pack_leaves_every_offset_unknown(repo: GitRepo) -> None:
+def test_with_a_second_pack_offsets_are_kept_for_the_larger_one_only(repo: GitRepo) -> None:
     _history(repo)
     repo.commit("more", **{"f.txt": "in a second pack\n"})
     repo.git("repack", "-d", "-q")  # the new objects only, in a pack of their own
-    assert len(list((repo.path / ".git" / "objects" / "pack").glob("*.pack"))) == 2
+    packs = list((repo.path / ".git" / "objects" / "pack").glob("*.pack"))
+    assert len(packs) == 2
+    added = repo.git("rev-parse", "HEAD:f.txt")
     listed = _listed(repo)
-    assert len(listed) > 10
-    assert listed.pack == ""
-    assert set(listed.offsets) == {0}
+    found = _offsets(listed)
+    larger = max(packs, key=lambda pack: len(_git_offsets(pack)))
+    assert listed.pack == larger.stem
+    assert found.pop(added) == 0  # in the other pack: found through its index
+    expected = _git_offsets(larger)
+    assert len(found) > 10
+    assert found == {oid: expected[oid] for oid in found}
 
 
-def test_a_loose_copy_of_a_packed_object_leaves_every_offset_unknown(repo: GitRepo) -> None:
-    # git lists such an object once, as the loose one: the pack's sizes then fall short.
+def test_a_loose_copy_of_a_packed_object_is_listed_twice_the_packed_one_at_its_offset(
+    repo: GitRepo,
+) -> None:
     _history(repo)
     packed = repo.git("rev-parse", "HEAD:b.txt")
     # Written by hand: git itself only freshens the pack when asked to write an object it has.
@@ -92,8 +99,14 @@ def test_a_loose_copy_of_a_packed_object_leaves_every_offset_unknown(repo: GitRe
     loose.write_bytes(zlib.compress(b"blob %d\0%s" % (len(content), content)))
     assert repo.git("cat-file", "-p", packed) == content.decode().strip()
     listed = _listed(repo)
-    assert listed.pack == ""
-    assert set(listed.offsets) == {0}
+    width = listed.width
+    copies = [
+        listed.offsets[n]
+        for n in range(len(listed))
+        if listed.oids[n * width : (n + 1) * width].hex() == packed
+    ]
+    assert listed.pack == _pack(repo).stem
+    assert copies == [0, _git_offsets(_pack(repo))[packed]]  # the loose one first, as git lists
 
 
 def test_an_alternate_store_leaves_every_offset_unknown(repo: GitRepo, tmp_path: Path) -> None:

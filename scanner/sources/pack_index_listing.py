@@ -1,0 +1,402 @@
+"""Every blob of the object store, read from the pack indexes and entry headers themselves.
+
+Stage: sources (git). `git cat-file --batch-all-objects --unordered` keeps a set of every object
+id it has listed, to list none twice: on a million-blob history (two million objects) that set
+made it the largest process of a scan, 269 MB (issue #18). Here each pack's `.idx` (version 2:
+fan-out, sorted ids, CRCs, 4-byte offsets, then 8-byte ones) gives where every entry starts;
+sorted, the starts give each entry's size on disk, and the entries are visited front to back,
+reading only their headers: the type and size, and a delta's base. A delta's type is its base's,
+known by then (a base comes before its deltas, except a thin pack's appended bases, resolved
+after the pass); a blob delta's size is the first field of its inflated instructions.
+
+Nothing here holds the whole store: the offsets and a type byte per entry of one pack at a time,
+and the pack and index are mapped, the pages already passed dropped from this process as it goes,
+so the file pages it read never add up in its resident size. The blobs' columns are what is kept.
+
+Loose objects (git lists them first) are read here too, their header inflated. Anything this does
+not read the way git would (an alternate store, an index other than version 2, a hash other than
+SHA-1, an entry it cannot parse) raises `Unreadable` and the caller lists with git as before.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import sys
+import zlib
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_IDX_MAGIC = b"\377tOc"
+_WIDTH = 20
+_COMMIT, _TREE, _BLOB, _TAG, _OFS_DELTA, _REF_DELTA = 1, 2, 3, 4, 6, 7
+# Pages of the pack and index passed over are dropped from this process every this many bytes of
+# the pack (and entries of the index): clean file pages, they stay in the page cache.
+_DROP_EVERY = 32 << 20
+_DROP_ENTRIES = 1 << 16
+# A delta's base is looked for first among this many entries before it, where git mostly put it
+# (symfony: 75% within 64, most of the rest hundreds of thousands of entries away).
+_NEAR = 64
+# Compressed bytes of a delta inflated for the two sizes its instructions start with (at most
+# ten bytes each): enough but for a dynamic Huffman block's long header.
+_PEEK = 256
+_FIELDS = 20
+_LOOSE_TYPES = {b"blob": _BLOB, b"tree": _TREE, b"commit": _COMMIT, b"tag": _TAG}
+
+
+class Unreadable(Exception):
+    """The store holds something this reader does not read as git would."""
+
+
+@dataclass
+class Blobs:
+    """Blob columns in listing order: binary ids, delta base ids (zero bytes for none), sizes,
+    bytes on disk (a delta's too), where each entry starts in its pack (0 for a loose blob)
+    and which of `list_blobs`' packs that is (-1 for a loose blob)."""
+
+    oids: bytearray = field(default_factory=bytearray)
+    bases: bytearray = field(default_factory=bytearray)
+    sizes: array[int] = field(default_factory=lambda: array("Q"))
+    stored: array[int] = field(default_factory=lambda: array("Q"))
+    offsets: array[int] = field(default_factory=lambda: array("Q"))
+    packs: array[int] = field(default_factory=lambda: array("i"))
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def store_packs(git_dir: Path) -> list[Path]:
+    """The store's packs (their `.pack` paths), each with its index; raises Unreadable for an
+    alternate store, which this reader does not follow."""
+    objects = git_dir / "objects"
+    if (objects / "info" / "alternates").exists():
+        raise Unreadable("alternate object store")
+    try:
+        packs = sorted((objects / "pack").glob("*.pack"))
+    except OSError as error:
+        raise Unreadable(str(error)) from error
+    # git uses a pack only once its index is written: a pack without one is still arriving.
+    return [pack for pack in packs if pack.with_suffix(".idx").exists()]
+
+
+def list_blobs(git_dir: Path) -> tuple[Blobs, list[Path]]:
+    """Every blob of the store at `git_dir`: the loose ones, then each pack's in its own order;
+    and the packs read. A blob stored twice (loose and packed, or in two packs) is listed twice."""
+    blobs = Blobs()
+    _loose_blobs(git_dir / "objects", blobs)
+    packs = store_packs(git_dir)
+    for number, pack in enumerate(packs):
+        before = len(blobs)
+        try:
+            _pack_blobs(pack, blobs)
+        except (OSError, ValueError, IndexError, zlib.error) as error:
+            raise Unreadable(f"{pack.name}: {error}") from error
+        blobs.packs.extend(array("i", [number]) * (len(blobs) - before))
+    return blobs, packs
+
+
+def _loose_blobs(objects: Path, blobs: Blobs) -> None:
+    try:
+        folders = sorted(
+            entry.name for entry in os.scandir(objects) if len(entry.name) == 2 and entry.is_dir()
+        )
+    except OSError as error:
+        raise Unreadable(str(error)) from error
+    for folder in folders:
+        with os.scandir(objects / folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if len(name) != 2 * _WIDTH - 2:
+                    if len(name) == 62:
+                        raise Unreadable("a SHA-256 object")
+                    continue  # a temporary file
+                try:
+                    oid = bytes.fromhex(folder + name)
+                    with open(entry.path, "rb") as handle:
+                        disk = os.fstat(handle.fileno()).st_size
+                        head = zlib.decompressobj().decompress(handle.read(256), 64)
+                except (OSError, ValueError, zlib.error):
+                    continue  # git lists no object it cannot read either
+                kind, _, rest = head.partition(b" ")
+                size, nul, _ = rest.partition(b"\0")
+                if not nul or kind not in _LOOSE_TYPES or not size.isdigit():
+                    continue
+                if _LOOSE_TYPES[kind] == _BLOB:
+                    blobs.oids += oid
+                    blobs.bases += bytes(_WIDTH)
+                    blobs.sizes.append(int(size))
+                    blobs.stored.append(disk)
+                    blobs.offsets.append(0)
+                    blobs.packs.append(-1)
+
+
+def _pack_blobs(pack_path: Path, blobs: Blobs) -> None:
+    idx_path = pack_path.with_suffix(".idx")
+    with idx_path.open("rb") as handle:
+        idx = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    with pack_path.open("rb") as handle:
+        pack = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        _read_pack(idx, pack, blobs)
+    finally:
+        idx.close()
+        pack.close()
+
+
+def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
+    if idx[:4] != _IDX_MAGIC or int.from_bytes(idx[4:8]) != 2:
+        raise Unreadable("not a version-2 pack index")
+    count = int.from_bytes(idx[8 + 255 * 4 : 8 + 256 * 4])
+    names = 8 + 1024
+    small = names + count * (_WIDTH + 4)
+    large = small + count * 4
+    larges = (len(idx) - large - 2 * _WIDTH) // 8
+    if larges < 0 or large + 8 * larges + 2 * _WIDTH != len(idx):
+        raise Unreadable("index size does not fit SHA-1 ids")  # SHA-256, or damaged
+    if pack[:4] != b"PACK" or int.from_bytes(pack[8:12]) != count:
+        raise Unreadable("pack header does not match its index")
+    starts, positions = _pack_order(idx, small, large, count)
+    end = len(pack) - _WIDTH
+    if count and (starts[0] != 12 or starts[-1] >= end):
+        raise Unreadable("entries outside the pack")
+    kinds = bytearray(count)  # each entry's type (a delta's, its base's), in pack order
+    # Deltas whose base's type is not known yet (a thin pack's bases come after them):
+    # (number in pack order, its base's, where its instructions start, the base's id).
+    pending: list[tuple[int, int, int, bytes]] = []
+    oids, bases, sizes, stored, offsets = (
+        blobs.oids,
+        blobs.bases,
+        blobs.sizes,
+        blobs.stored,
+        blobs.offsets,
+    )
+    nothing = bytes(_WIDTH)
+    dropped = 0
+    for number in range(count):
+        start = starts[number]
+        byte = pack[start]
+        kind = (byte >> 4) & 7
+        if kind < _BLOB or kind == _TAG:
+            kinds[number] = kind
+            continue
+        size = byte & 0x0F
+        at, shift = start + 1, 4
+        while byte & 0x80:
+            byte = pack[at]
+            at += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+        following = starts[number + 1] if number + 1 < count else end
+        if kind == _BLOB:
+            kinds[number] = _BLOB
+            base = nothing
+            disk = following - start
+        elif kind == _OFS_DELTA:
+            byte = pack[at]
+            at += 1
+            back = byte & 0x7F
+            while byte & 0x80:
+                byte = pack[at]
+                at += 1
+                back = ((back + 1) << 7) | (byte & 0x7F)
+            target = start - back
+            # git writes a base and its deltas together: most bases are a few entries back.
+            near = number - _NEAR if number > _NEAR else 0
+            found = bisect_left(starts, target, near, number)
+            if found == near and starts[found] != target:
+                found = bisect_left(starts, target, 0, near)
+            if found >= number or starts[found] != target:
+                raise Unreadable(f"delta at {start} has no entry for its base")
+            kind = kinds[found]
+            if kind != _BLOB:
+                kinds[number] = kind
+                if not kind:
+                    pending.append((number, found, at, b""))
+                continue
+            kinds[number] = _BLOB
+            named = names + positions[found] * _WIDTH
+            base = idx[named : named + _WIDTH]
+            size = _delta_size(pack, at, following)
+            disk = following - start
+        elif kind == _REF_DELTA:
+            base = pack[at : at + _WIDTH]
+            found = _base_number(idx, names, small, large, count, starts, base)
+            kind = kinds[found]
+            if kind != _BLOB:
+                kinds[number] = kind
+                if not kind:
+                    pending.append((number, found, at + _WIDTH, base))
+                continue
+            kinds[number] = _BLOB
+            size = _delta_size(pack, at + _WIDTH, following)
+            disk = following - start
+        else:
+            raise Unreadable(f"entry of type {kind} at {start}")
+        named = names + positions[number] * _WIDTH
+        oids += idx[named : named + _WIDTH]
+        bases += base
+        sizes.append(size)
+        stored.append(disk)
+        offsets.append(start)
+        if start - dropped > _DROP_EVERY:
+            dropped = _drop(pack, start)
+            _drop(idx, len(idx))
+    # Deltas on bases that come after them (a thin pack's bases, appended when it was fixed).
+    while pending:
+        waiting, pending = pending, []
+        for number, found, instructions, base in waiting:
+            kind = kinds[number] = kinds[found]
+            if not kind:
+                pending.append((number, found, instructions, base))
+            elif kind == _BLOB:
+                if not base:
+                    named = names + positions[found] * _WIDTH
+                    base = idx[named : named + _WIDTH]
+                named = names + positions[number] * _WIDTH
+                oids += idx[named : named + _WIDTH]
+                bases += base
+                following = starts[number + 1] if number + 1 < count else end
+                sizes.append(_delta_size(pack, instructions, following))
+                stored.append(following - starts[number])
+                offsets.append(starts[number])
+        if len(pending) == len(waiting):
+            raise Unreadable("deltas whose bases never resolve")
+
+
+def _pack_order(
+    idx: mmap.mmap, small: int, large: int, count: int
+) -> tuple[array[int], array[int]]:
+    """Where each entry starts, in pack order, and its position in the index."""
+    raw = idx[small:large]
+    if max(raw[0::4], default=0) < 0x80:
+        # Every offset in 31 bits: each (big-endian offset, big-endian position) pair of
+        # 4-byte words read as one 8-byte number sorts by offset, built and split in C.
+        order = array("I", range(count))
+        if sys.byteorder == "little":
+            order.byteswap()
+        pairs = bytearray(8 * count)
+        ranks = order.tobytes()
+        for lane in range(4):
+            pairs[lane::8] = raw[lane::4]
+            pairs[4 + lane :: 8] = ranks[lane::4]
+        del order, ranks
+        keyed = array("Q", pairs)
+        del pairs
+        if sys.byteorder == "little":
+            keyed.byteswap()
+        keyed = array("Q", sorted(keyed))
+        if sys.byteorder == "little":
+            keyed.byteswap()
+        pairs = bytearray(keyed.tobytes())
+        del keyed
+        split = bytearray(4 * count), bytearray(4 * count)
+        for lane in range(4):
+            split[0][lane::4] = pairs[lane::8]
+            split[1][lane::4] = pairs[4 + lane :: 8]
+        del pairs
+        starts, positions = array("I", split[0]), array("I", split[1])
+        if sys.byteorder == "little":
+            starts.byteswap()
+            positions.byteswap()
+        return starts, positions
+    values = array("I", raw)
+    if sys.byteorder == "little":
+        values.byteswap()
+    keyed_list = sorted(
+        ((value if value < 0x80000000 else _large_offset(idx, large, value)) << 32) | position
+        for position, value in enumerate(values)
+    )
+    return (
+        array("Q", [key >> 32 for key in keyed_list]),
+        array("I", [key & 0xFFFFFFFF for key in keyed_list]),
+    )
+
+
+def _base_number(
+    idx: mmap.mmap,
+    names: int,
+    small: int,
+    large: int,
+    count: int,
+    starts: array[int],
+    oid: bytes,
+) -> int:
+    """The number in pack order of the entry `oid` names in this pack."""
+    position = _index_position(idx, names, count, oid)
+    value = int.from_bytes(idx[small + 4 * position : small + 4 * position + 4])
+    start = value if value < 0x80000000 else _large_offset(idx, large, value)
+    return bisect_left(starts, start)
+
+
+def _large_offset(idx: mmap.mmap, large: int, value: int) -> int:
+    at = large + (value & 0x7FFFFFFF) * 8
+    return int.from_bytes(idx[at : at + 8])
+
+
+def _header_size(pack: mmap.mmap, start: int) -> int:
+    byte = pack[start]
+    size = byte & 0x0F
+    at, shift = start + 1, 4
+    while byte & 0x80:
+        byte = pack[at]
+        at += 1
+        size |= (byte & 0x7F) << shift
+        shift += 7
+    return size
+
+
+def _delta_size(pack: mmap.mmap, at: int, end: int) -> int:
+    """The size of the object a delta makes: its instructions' second field, after the base's
+    size, from their first inflated bytes. `end` is where the entry ends."""
+    inflater = zlib.decompressobj()
+    head = inflater.decompress(pack[at : min(end, at + _PEEK)], _FIELDS)
+    while True:
+        try:
+            return _second_field(head)
+        except IndexError:
+            at += _PEEK
+            if inflater.eof or at >= end:
+                raise
+            more = inflater.unconsumed_tail + pack[at : min(end, at + _PEEK)]
+            head += inflater.decompress(more, _FIELDS - len(head))
+
+
+def _second_field(head: bytes) -> int:
+    at = 0
+    while head[at] & 0x80:
+        at += 1
+    at += 1
+    value = shift = 0
+    while True:
+        byte = head[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value
+
+
+def _index_position(idx: mmap.mmap, names: int, count: int, oid: bytes) -> int:
+    low = int.from_bytes(idx[8 + (oid[0] - 1) * 4 : 8 + oid[0] * 4]) if oid[0] else 0
+    high = int.from_bytes(idx[8 + oid[0] * 4 : 12 + oid[0] * 4])
+    while low < high:
+        middle = (low + high) // 2
+        at = names + middle * _WIDTH
+        found = idx[at : at + _WIDTH]
+        if found == oid:
+            return middle
+        if found < oid:
+            low = middle + 1
+        else:
+            high = middle
+    raise Unreadable("a delta's base is not in its pack")
+
+
+def _drop(mapped: mmap.mmap, up_to: int) -> int:
+    """Drop the mapping's pages below `up_to` from this process; where the next drop starts."""
+    edge = up_to - up_to % mmap.PAGESIZE
+    if edge:
+        mapped.madvise(mmap.MADV_DONTNEED, 0, edge)
+    return edge
