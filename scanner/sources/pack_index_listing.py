@@ -44,6 +44,7 @@ _NEAR = 64
 # ten bytes each): enough but for a dynamic Huffman block's long header.
 _PEEK = 256
 _FIELDS = 20
+_DONTNEED: int | None = getattr(mmap, "MADV_DONTNEED", None)
 # Entries of a pack sorted at once (_sorted).
 _SORT_AT_ONCE = 1 << 18
 _ONE_OF = [bytes(byte == value for byte in range(256)) for value in range(256)]
@@ -433,9 +434,9 @@ def _index_position(idx: mmap.mmap, names: int, count: int, oid: bytes) -> int:
     raise Unreadable("a delta's base is not in its pack")
 
 
-def _drop(mapped: mmap.mmap, up_to: int) -> int:
-    """Drop the mapping's pages below `up_to` from this process; where the next drop starts."""
+def _drop(mapped: mmap.mmap, up_to: int) -> None:
+    """Drop the mapping's pages below `up_to` from this process (where the system can: Windows
+    has no madvise, and there the pages stay mapped until the pack is read)."""
     edge = up_to - up_to % mmap.PAGESIZE
-    if edge:
-        mapped.madvise(mmap.MADV_DONTNEED, 0, edge)
-    return edge
+    if edge and _DONTNEED is not None:
+        mapped.madvise(_DONTNEED, 0, edge)

@@ -6,14 +6,16 @@ beside several packs, and the stores it must leave to git.
 
 from __future__ import annotations
 
+import random
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from leakward.scanner.sources import pack_index_listing
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
-from leakward.scanner.sources.pack_index_listing import Unreadable, list_blobs
+from leakward.scanner.sources.pack_index_listing import Unreadable, _pack_order, list_blobs
 from tests.git.repos import GitRepo
 
 Row = tuple[str, int, int, str | None]
@@ -112,3 +114,39 @@ def test_a_sha256_store_is_left_to_git(tmp_path: Path) -> None:
     with PackListing(repo.path / ".git") as listing:
         assert listing.columns() is None  # then listed by git
         assert {row[0] for row in listing.rows()} == {row[0] for row in _git_rows(repo)}
+
+
+def _index(offsets: list[int]) -> tuple[bytes, int, int]:
+    """A version-2 index's offset tables for `offsets` (in index order): the bytes, where the
+    4-byte table starts and where the 8-byte one does."""
+    small = 8 + 1024 + len(offsets) * 24
+    words, larges = [], []
+    for offset in offsets:
+        if offset < 0x80000000:
+            words.append(offset.to_bytes(4, "big"))
+        else:
+            words.append((0x80000000 | len(larges)).to_bytes(4, "big"))
+            larges.append(offset.to_bytes(8, "big"))
+    table = bytes(small) + b"".join(words) + b"".join(larges)
+    return table, small, small + 4 * len(offsets)
+
+
+def test_offsets_past_2_gib_are_read_from_the_large_table_and_sorted() -> None:
+    offsets = [12, 5_000_000_000, 100, 0x7FFFFFFF, 3_000_000_000]
+    table, small, large = _index(offsets)
+    starts, positions = _pack_order(table, small, large, len(offsets))  # type: ignore[arg-type]
+    assert list(starts) == sorted(offsets)
+    assert [offsets[position] for position in positions] == sorted(offsets)
+
+
+def test_a_long_pack_sorted_a_slice_at_a_time_keeps_every_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chooser = random.Random(13)
+    offsets = chooser.sample(range(12, 0x7FFFFFFF), 5000) + [12 + n for n in range(200)]
+    offsets = list(dict.fromkeys(offsets))
+    table, small, large = _index(offsets)
+    monkeypatch.setattr(pack_index_listing, "_SORT_AT_ONCE", 64)
+    starts, positions = _pack_order(table, small, large, len(offsets))  # type: ignore[arg-type]
+    assert list(starts) == sorted(offsets)
+    assert [offsets[position] for position in positions] == sorted(offsets)
