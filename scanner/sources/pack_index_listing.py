@@ -33,9 +33,11 @@ from pathlib import Path
 _IDX_MAGIC = b"\377tOc"
 _WIDTH = 20
 _COMMIT, _TREE, _BLOB, _TAG, _OFS_DELTA, _REF_DELTA = 1, 2, 3, 4, 6, 7
-# Pages of the pack passed over, and of the index (read all over: a blob's id is where the ids'
-# order puts it), are dropped from this process every this many blobs: clean file pages, they
-# stay in the page cache, but mapped they count in its resident size.
+# Mapped pages count in this process's resident size, though they are clean file pages that stay
+# in the page cache: the pack's pages passed over are dropped every this many bytes (symfony's
+# commits and trees come first, 85 MB of pages before the first blob when dropped per blob), and
+# the index's (read all over: a blob's id is where the ids' order puts it) every this many blobs.
+_DROP_BYTES = 8 << 20
 _DROP_BLOBS = 1 << 14
 # A delta's base is looked for first among this many entries before it, where git mostly put it
 # (symfony: 75% within 64, most of the rest hundreds of thousands of entries away).
@@ -180,8 +182,12 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
     )
     nothing = bytes(_WIDTH)
     dropping = len(sizes) + _DROP_BLOBS
+    passed = _DROP_BYTES
     for number in range(count):
         start = starts[number]
+        if start >= passed:
+            _drop(pack, start)
+            passed = start + _DROP_BYTES
         byte = pack[start]
         kind = (byte >> 4) & 7
         if kind < _BLOB or kind == _TAG:
@@ -248,7 +254,6 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
         offsets.append(start)
         if len(sizes) >= dropping:
             dropping += _DROP_BLOBS
-            _drop(pack, start)
             _drop(idx, len(idx))
     # Deltas on bases that come after them (a thin pack's bases, appended when it was fixed).
     while pending:
