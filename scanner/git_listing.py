@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from itertools import compress
 
 from leakward.scanner.git_blob_table import NO_BASE, BlobTable
 from leakward.scanner.git_delta import worth_comparing
@@ -64,12 +65,9 @@ class Listed:
             listed.oids, listed.bases, listed.sizes = blobs.oids, blobs.bases, blobs.sizes
             listed.offsets, listed.pack = blobs.offsets, listing.pack  # type: ignore[union-attr]
             listed.stored = blobs.stored
-            width, empty = listed.width, bytes(listed.width)
-            compare, bases = listed.compare, listed.bases
-            for n, (size, stored) in enumerate(zip(blobs.sizes, blobs.stored, strict=True)):
-                compare.append(worth_comparing(size, stored))
-                if bases[n * width : (n + 1) * width] != empty:
-                    listed.stored[n] = 0
+            listed.compare = bytearray(map(worth_comparing, blobs.sizes, blobs.stored))
+            for n in compress(range(len(blobs)), blobs.deltas):
+                listed.stored[n] = 0  # read through its base, never whole
             if not listed.pack:
                 listed.offsets = array("Q", bytes(8 * len(listed)))
             return listed

@@ -35,10 +35,11 @@ _WIDTH = 20
 _COMMIT, _TREE, _BLOB, _TAG, _OFS_DELTA, _REF_DELTA = 1, 2, 3, 4, 6, 7
 # Mapped pages count in this process's resident size, though they are clean file pages that stay
 # in the page cache: the pack's pages passed over are dropped every this many bytes (symfony's
-# commits and trees come first, 85 MB of pages before the first blob when dropped per blob), and
-# the index's (read all over: a blob's id is where the ids' order puts it) every this many blobs.
+# commits and trees come first, 85 MB of pages before the first blob when dropped per blob).
 _DROP_BYTES = 8 << 20
-_DROP_BLOBS = 1 << 14
+# Ids copied from the index at a time (_fill_ids), its pages dropped after each slice.
+_IDS_AT_ONCE = 1 << 16
+_NO_BLOB = -1
 # A delta's base is looked for first among this many entries before it, where git mostly put it
 # (symfony: 75% within 64, most of the rest hundreds of thousands of entries away).
 _NEAR = 64
@@ -69,6 +70,8 @@ class Blobs:
     stored: array[int] = field(default_factory=lambda: array("Q"))
     offsets: array[int] = field(default_factory=lambda: array("Q"))
     packs: array[int] = field(default_factory=lambda: array("i"))
+    # 1 for a delta, by blob.
+    deltas: bytearray = field(default_factory=bytearray)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -137,6 +140,7 @@ def _loose_blobs(objects: Path, blobs: Blobs) -> None:
                     blobs.stored.append(disk)
                     blobs.offsets.append(0)
                     blobs.packs.append(-1)
+                    blobs.deltas.append(0)
 
 
 def _pack_blobs(pack_path: Path, blobs: Blobs) -> None:
@@ -171,17 +175,15 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
         raise Unreadable("entries outside the pack")
     kinds = bytearray(count)  # each entry's type (a delta's, its base's), in pack order
     # Deltas whose base's type is not known yet (a thin pack's bases come after them):
-    # (number in pack order, its base's, where its instructions start, the base's id).
-    pending: list[tuple[int, int, int, bytes]] = []
-    oids, bases, sizes, stored, offsets = (
-        blobs.oids,
-        blobs.bases,
-        blobs.sizes,
-        blobs.stored,
-        blobs.offsets,
-    )
-    nothing = bytes(_WIDTH)
-    dropping = len(sizes) + _DROP_BLOBS
+    # (number in pack order, its base's, where its instructions start).
+    pending: list[tuple[int, int, int]] = []
+    sizes, stored, offsets = blobs.sizes, blobs.stored, blobs.offsets
+    first = len(sizes)
+    # Ids are copied in at the end, in the index's order (_fill_ids): read here, in the pack's,
+    # they came from all over the index, whose pages then filled this process (symfony: 19 MB).
+    # Each entry's blob number (or _NO_BLOB) by index position; each blob's base's.
+    blob_at = array("i", [_NO_BLOB]) * count
+    base_blob = array("i")
     passed = _DROP_BYTES
     for number in range(count):
         start = starts[number]
@@ -203,7 +205,7 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
         following = starts[number + 1] if number + 1 < count else end
         if kind == _BLOB:
             kinds[number] = _BLOB
-            base = nothing
+            base = _NO_BLOB
             disk = following - start
         elif kind == _OFS_DELTA:
             byte = pack[at]
@@ -225,56 +227,71 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
             if kind != _BLOB:
                 kinds[number] = kind
                 if not kind:
-                    pending.append((number, found, at, b""))
+                    pending.append((number, found, at))
                 continue
             kinds[number] = _BLOB
-            named = names + positions[found] * _WIDTH
-            base = idx[named : named + _WIDTH]
+            base = blob_at[positions[found]]
             size = _delta_size(pack, at, following)
             disk = following - start
         elif kind == _REF_DELTA:
-            base = pack[at : at + _WIDTH]
-            found = _base_number(idx, names, small, large, count, starts, base)
+            found = _base_number(idx, names, small, large, count, starts, pack[at : at + _WIDTH])
             kind = kinds[found]
             if kind != _BLOB:
                 kinds[number] = kind
                 if not kind:
-                    pending.append((number, found, at + _WIDTH, base))
+                    pending.append((number, found, at + _WIDTH))
                 continue
             kinds[number] = _BLOB
+            base = blob_at[positions[found]]
             size = _delta_size(pack, at + _WIDTH, following)
             disk = following - start
         else:
             raise Unreadable(f"entry of type {kind} at {start}")
-        named = names + positions[number] * _WIDTH
-        oids += idx[named : named + _WIDTH]
-        bases += base
+        blob_at[positions[number]] = len(sizes)
+        base_blob.append(base)
         sizes.append(size)
         stored.append(disk)
         offsets.append(start)
-        if len(sizes) >= dropping:
-            dropping += _DROP_BLOBS
-            _drop(idx, len(idx))
     # Deltas on bases that come after them (a thin pack's bases, appended when it was fixed).
     while pending:
         waiting, pending = pending, []
-        for number, found, instructions, base in waiting:
+        for number, found, instructions in waiting:
             kind = kinds[number] = kinds[found]
             if not kind:
-                pending.append((number, found, instructions, base))
+                pending.append((number, found, instructions))
             elif kind == _BLOB:
-                if not base:
-                    named = names + positions[found] * _WIDTH
-                    base = idx[named : named + _WIDTH]
-                named = names + positions[number] * _WIDTH
-                oids += idx[named : named + _WIDTH]
-                bases += base
+                blob_at[positions[number]] = len(sizes)
+                base_blob.append(blob_at[positions[found]])
                 following = starts[number + 1] if number + 1 < count else end
                 sizes.append(_delta_size(pack, instructions, following))
                 stored.append(following - starts[number])
                 offsets.append(starts[number])
         if len(pending) == len(waiting):
             raise Unreadable("deltas whose bases never resolve")
+    del kinds, starts, positions
+    _fill_ids(idx, names, blob_at, blobs.oids, len(sizes) - first)
+    # A blob delta's base is a blob of the same pack, listed before the delta was.
+    oids, bases = blobs.oids, blobs.bases
+    bases.extend(bytes(_WIDTH * (len(sizes) - first)))
+    blobs.deltas.extend(map(_NO_BLOB.__ne__, base_blob))
+    for number in compress(range(len(base_blob)), blobs.deltas[first:]):
+        base, at = base_blob[number], (first + number) * _WIDTH
+        bases[at : at + _WIDTH] = oids[base * _WIDTH : (base + 1) * _WIDTH]
+
+
+def _fill_ids(idx: mmap.mmap, names: int, blob_at: array[int], oids: bytearray, added: int) -> None:
+    """Append the ids of the `added` blobs `blob_at` numbers (by index position) to `oids`,
+    reading the index's ids front to back, a slice at a time."""
+    oids.extend(bytes(_WIDTH * added))
+    chunk, begun, ended = b"", 0, 0
+    for position in compress(range(len(blob_at)), map(_NO_BLOB.__ne__, blob_at)):
+        if position >= ended:
+            _drop(idx, len(idx))
+            begun, ended = position, min(position + _IDS_AT_ONCE, len(blob_at))
+            chunk = idx[names + begun * _WIDTH : names + ended * _WIDTH]
+        number, at = blob_at[position], (position - begun) * _WIDTH
+        oids[number * _WIDTH : (number + 1) * _WIDTH] = chunk[at : at + _WIDTH]
+    _drop(idx, len(idx))
 
 
 def _pack_order(
