@@ -1,8 +1,9 @@
-"""From git's two listings of a history to the table of blobs a history scan reads.
+"""From the two listings of a history to the table of blobs a history scan reads.
 
-Stage: orchestration. `git cat-file --batch-all-objects --batch-check` lists every object with
-its size, stored size and delta base; `git rev-list --objects` names the reachable ones. `Listed`
-holds the first as columns while git still walks for the second; `merged` joins them into a
+Stage: orchestration. The object listing (sources.git_pack_listing: the pack indexes read here,
+or `git cat-file --batch-all-objects --batch-check`) gives every blob with its size, stored size
+and delta base; `git rev-list --objects` names the reachable ones. `Listed` holds the first as
+columns while git still walks for the second; `merged` joins them into a
 `BlobTable` (git_blob_table.py) in the listing's own columns, so a million-blob history is never
 held twice.
 """
