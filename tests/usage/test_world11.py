@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from bench import usage_blackbox11, usage_world11
 from bench.usage_world11_base import DAY, DAYS, FIRST_JUDGED, HOUR, HOURS, MODELS, START, World
 from bench.usage_world11_roster import OWNERS, QUEUED
-from bench.usage_world11_thieves import FACTOR, FLOOR_TOKENS, KINDS, SIZES
+from bench.usage_world11_thieves import FACTOR, FLOOR_TOKENS, KINDS, SIZES, ordinary_day
 from leakward.usage.pages import read_page
 
 SPECS = Path(__file__).parents[1] / "contracts" / "specs"
@@ -25,7 +25,9 @@ SCHEMA = {
     "openai": ("openai_usage", "UsageResponse"),
     "anthropic": ("anthropic_usage", "MessagesUsageReport"),
 }
-Cells = dict[str, list[tuple[int, str, int, int, int]]]  # key: (hour, model, in, out, requests)
+Cells = dict[
+    str, dict[int, list[tuple[str, int, int, int]]]
+]  # key, hour: (model, in, out, requests)
 
 
 @pytest.fixture(scope="module", params=["openai", "anthropic"])
@@ -42,24 +44,26 @@ def pages(world: World) -> list[dict[str, Any]]:
 def cells(world: World) -> Cells:
     table: Cells = {}
     for (key_id, hour, model), u in world.cells.items():
-        table.setdefault(key_id, []).append(
-            (hour, model, u.input_tokens + u.cached, u.output, u.requests)
+        table.setdefault(key_id, {}).setdefault(hour, []).append(
+            (model, u.input_tokens + u.cached, u.output, u.requests)
         )
     return table
 
 
 def _tokens(cells: Cells, key_id: str, hours: range) -> int:
-    return sum(i + o for h, _, i, o, _ in cells.get(key_id, []) if h in hours)
+    mine = cells.get(key_id, {})
+    return sum(i + o for h in hours for _, i, o, _ in mine.get(h, ()))
 
 
 def _window(cells: Cells, key_id: str, first: int) -> tuple[int, int, int, set[str]]:
     """Input tokens, output tokens, requests and models of the key in hours [first, first+6)."""
-    got = [(i, o, r, m) for h, m, i, o, r in cells.get(key_id, []) if first <= h < first + 6]
+    mine = cells.get(key_id, {})
+    got = [g for h in range(first, first + 6) for g in mine.get(h, ())]
     return (
-        sum(g[0] for g in got),
         sum(g[1] for g in got),
         sum(g[2] for g in got),
-        {g[3] for g in got},
+        sum(g[3] for g in got),
+        {g[0] for g in got},
     )
 
 
@@ -134,7 +138,8 @@ def test_ten_kinds_of_theft_at_three_sizes_start_in_the_judged_weeks(
     first, end = START + FIRST_JUDGED * DAY, START + DAYS * DAY
     for theft in world.thefts:
         assert first <= theft.onset <= end - 6 * HOUR
-        assert theft.daily_tokens >= max(FACTOR[theft.size] * 1, 1) * 0 + FLOOR_TOKENS
+        ordinary = ordinary_day(world, theft.key_id)
+        assert theft.daily_tokens == max(round(FACTOR[theft.size] * ordinary), FLOOR_TOKENS)
         onset_hour = (theft.onset - START) // HOUR
         assert _tokens(cells, theft.key_id, range(onset_hour, onset_hour + 1)) > 0
 
