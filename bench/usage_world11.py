@@ -62,6 +62,7 @@ def _owner_cells(world: World, key: Key, rng: random.Random) -> None:
     local = clock(key.zone)
     swing = [rng.lognormvariate(-0.02, 0.2) for _ in range(DAYS + 1)]
     backlog: dict[tuple[str, Shape], float] = {}
+    drained: set[tuple[str, Shape]] = set()  # queues that sent their first share
     events: dict[int, set[str]] = {}
     used: set[int] = set()  # days with the owner's own usage
     for h in range(key.born, key.dies):
@@ -83,14 +84,17 @@ def _owner_cells(world: World, key: Key, rng: random.Random) -> None:
                 world.put(
                     key.key_id, h, model(world.provider, role, day), n, *tokens(rng, n, shape)
                 )
-        if backlog and not down:  # the queue drains over two hours after the outage
+        if backlog and not down:  # the queue drains in the two hours after the outage
             for (role, shape), want in list(backlog.items()):
-                n = draw(rng, want * 0.6)
+                share = 0.6 if (role, shape) not in drained else 1.0
+                n = draw(rng, want * share)
                 world.put(
                     key.key_id, h, model(world.provider, role, day), n, *tokens(rng, n, shape)
                 )
-                backlog[(role, shape)] = want * 0.4 if want * 0.4 >= 1 else 0.0
+                backlog[(role, shape)] = want * (1 - share)
+                drained.add((role, shape))
             backlog = {k: v for k, v in backlog.items() if v}
+            drained = drained & set(backlog)
             events.setdefault(day, set()).add("outage backlog")
     if key.born > 0:
         events.setdefault(key.born // 24, set()).add("new key (rotated)")

@@ -249,3 +249,19 @@ def test_a_leavers_key_is_idle_between_owners(world: World, cells: Cells) -> Non
         gap = [d for (k, d), e in world.events.items() if k == key.key_id and "between owners" in e]
         assert gap
         assert _tokens(cells, key.key_id, range(min(gap) * 24 + 24, max(gap) * 24)) == 0
+
+
+def test_a_queue_replays_its_backlog_within_two_hours_of_an_outage(
+    world: World, cells: Cells
+) -> None:
+    """The nightly batches (01-05 UTC) caught by the OpenAI world's judged outage (02-05 UTC)
+    send their queue at 05:00 and 06:00, and nothing after it in their idle hours."""
+    robbed = {t.key_id for t in world.thefts}
+    batches = [k for k in world.keys if k.archetype == "batch_switch" and k.key_id not in robbed]
+    assert batches
+    for _, last in world.outages:
+        for key in batches:
+            assert _tokens(cells, key.key_id, range(last + 2, last + 5)) == 0
+    if world.provider == "openai":
+        last = world.outages[1][1]
+        assert all(_tokens(cells, k.key_id, range(last, last + 2)) > 0 for k in batches)
