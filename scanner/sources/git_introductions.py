@@ -1,8 +1,16 @@
 """Which commit put a blob where: additions and changes read from `git log --raw`.
 
 Stage: sources (git). Which commit introduced a blob is only asked for blobs that held a secret,
-through one `git log --raw` limited to their paths (or one per slice of the history, read in
-order): attribution costs nothing on a clean history.
+through one `git log --raw` naming them with `--find-object` (or one per slice of the history,
+read in order): attribution costs nothing on a clean history.
+
+Not limited to the blobs' paths: git matches each entry of each tree it diffs against every
+pathspec, so on symfony's history the 116 paths of its 1,723 blobs with findings cost 15 CPU s
+against 5.2 for the whole log (one path 1.6 s: the top trees, changed by nearly every commit,
+are most of the work). The paths would not do anyway: the walk names a blob once, and 10 of
+those blobs were put in place under two paths. Merges are 34,090 of the 72,392 commits and 577
+of the 1,390 that introduced a finding; diffed against their first parent only they cost what
+`-c` does (3.7 s). A larger delta base cache (1 GiB) saved nothing either.
 """
 
 from __future__ import annotations
