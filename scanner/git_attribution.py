@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.models import Finding, Skipped
 from leakward.scanner.sources.git import Repository
+from leakward.scanner.sources.git_history_log import HistoryLog
 from leakward.scanner.sources.git_introductions import Introduction, introductions
 from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_refs import refs_containing
@@ -36,11 +37,22 @@ def introductions_of(
     phases: Phases,
     order: CommitOrder | None = None,
     processes: int = 1,
+    log: HistoryLog | None = None,
 ) -> dict[str, list[Introduction]]:
-    """The commits that put each of `oids` in place, oldest first. With `order`, the commits
-    of `revs` listed beforehand, the log is cut into slices diffed `processes` at a time."""
+    """The commits that put each of `oids` in place, oldest first. With `log`, the history's
+    log read to its end while the scan named the blobs, they are read from its file; else with
+    `order`, the commits of `revs` listed beforehand, a log is cut into slices diffed
+    `processes` at a time."""
     found: dict[str, list[Introduction]] = {}
     if not oids:
+        return found
+    if log is not None and log.complete():
+        phases.begin_walk("attributing", revs, log.commits)
+        for intro in log.introductions(oids, phases.walked):
+            found.setdefault(intro.oid, []).append(intro)
+        phases.end_walk()
+        for intros in found.values():
+            intros.sort(key=Introduction.age_key)
         return found
     errors: list[str] = []
     listed = order if order is not None and order.complete() else None

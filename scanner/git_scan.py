@@ -101,7 +101,9 @@ def _scan_history(
     # listing is read into columns meanwhile (the blobs are held so until the end:
     # git_blob_table), and on a large history the workers start on the families already named
     # (git_tasks).
-    with repo.pack_listing() as listing, repo.reachable_blobs(revs) as walk:
+    # Kept to the end: attribution reads the same log again (sources.git_history_log).
+    walk = stack.enter_context(repo.reachable_blobs(revs))
+    with repo.pack_listing() as listing:
         listed = Listed.read(listing.rows(), listing)
         phases.mark("listing read")
         # Listed beside the scan, for attribution after it (sources.git_order). Started only
@@ -147,7 +149,7 @@ def _scan_history(
     # renamed or copied was first added under another. A tree-only log is cheap, and it only
     # runs when something was found.
     introductions = introductions_of(
-        repo, revs, needed, results.tally.skipped, phases, order, options.workers
+        repo, revs, needed, results.tally.skipped, phases, order, options.workers, walk
     )
     return _grouped(repo, results, introductions, started, phases, order)
 

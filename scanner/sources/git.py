@@ -16,9 +16,9 @@ import git
 
 from leakward.core.errors import SourceError
 from leakward.scanner.sources.git_command import git_at
+from leakward.scanner.sources.git_history_log import HistoryLog
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
-from leakward.scanner.sources.git_walk import ReachableWalk
 
 
 class Repository:
@@ -82,9 +82,10 @@ class Repository:
             common = common / pointer.read_text().strip()
         return (common / "shallow").is_file()
 
-    def reachable_blobs(self, revs: Sequence[str]) -> ReachableWalk:
-        """The walk naming every blob reachable from `revs`, started now (sources.git_walk)."""
-        return ReachableWalk(self.git_dir, revs)
+    def reachable_blobs(self, revs: Sequence[str]) -> HistoryLog:
+        """The log naming every blob reachable from `revs`, started now; attribution reads it
+        again after the scan (sources.git_history_log)."""
+        return HistoryLog(self.git_dir, revs)
 
     def pack_listing(self) -> PackListing:
         """Every blob in the object store, reachable or not, in storage order: git starts listing
