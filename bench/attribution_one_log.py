@@ -33,6 +33,7 @@ from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_introductions import Introduction
 from leakward.scanner.sources.git_order import CommitOrder
+from leakward.scanner.sources.git_walk import ReachableWalk
 
 Found = dict[str, list[Introduction]]
 
@@ -61,7 +62,8 @@ def wanted_blobs(repo: Repository, report: Path) -> set[str]:
 
 
 def today(repo: Repository, oids: set[str]) -> tuple[dict[str, str], Found]:
-    with repo.reachable_blobs(["--all"]) as walk:
+    # The walk itself: Repository.reachable_blobs is now the one log (sources.git_history_log).
+    with ReachableWalk(repo.git_dir, ["--all"]) as walk:
         names = {oid.hex(): name for oid, name in walk.paths().items()}
     with CommitOrder(repo.git_dir, ["--all"]) as order:
         found = introductions_of(repo, ["--all"], oids, [], Phases(None, repo), order, 2)
