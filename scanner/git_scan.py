@@ -109,7 +109,7 @@ def _scan_history(
         # Listed beside the scan, for attribution after it (sources.git_order). Started only
         # now: from the start it shared a core with the object listing, which the first task
         # waits for (the walk runs on the other).
-        order = stack.enter_context(CommitOrder(repo.git_dir, revs))
+        order = walk.order() or stack.enter_context(CommitOrder(repo.git_dir, revs))
         # Built (or loaded from its cache) while git still walks: the workers fork from this
         # process and inherit it.
         matcher_for(ruleset, options)

@@ -31,16 +31,16 @@ from pathlib import Path
 from typing import Self
 
 from leakward.scanner.sources.git_command import end_git, git_at
-from leakward.scanner.sources.git_introductions import (
-    _LOG_FORMAT,
-    Introduction,
-    _blocks,
-    _parse_block,
-)
+from leakward.scanner.sources.git_introductions import Introduction, _blocks, _parse_block
+from leakward.scanner.sources.git_order import CommitOrder, LoggedOrder
 from leakward.scanner.sources.git_walk import _NAMES_AT_ONCE, _POLL_SECONDS, Named, ReachableWalk
 
 # Commits of the log read again between two progress reports.
 _REPORT_EVERY = 1024
+# Attribution's log format (sources.git_introductions) with each commit's parents after its id:
+# written out as the blobs are named, they are the commit graph the refs walk reads
+# (sources.git_order.LoggedOrder), so no `rev-list --topo-order --parents` runs beside the scan.
+_LOG_FORMAT = "%x01%H %P%x1f%an <%ae>%x1f%aI%x1f%s"
 
 
 def has_bottom(revs: Sequence[str]) -> bool:
@@ -88,11 +88,13 @@ class HistoryLog:
         written, self._path = tempfile.mkstemp(prefix="leakward-log-")
         self._out = open(self._path, "rb")  # noqa: SIM115 - closed in __exit__
         self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        self._graph = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         try:
             self._process = subprocess.Popen(command, stdout=written, stderr=self._err)
         except BaseException:
             self._out.close()
             self._err.close()
+            self._graph.close()
             os.unlink(self._path)
             raise
         finally:
@@ -105,8 +107,15 @@ class HistoryLog:
         if self._walk is not None:
             self._walk.__exit__(*exc)
         if self._process is not None:
-            end_git(self._process, self._out, self._err)
+            end_git(self._process, self._out, self._err, self._graph)
             os.unlink(self._path)
+
+    def order(self) -> CommitOrder | None:
+        """The commits the log walked, children first, each with its parents, as
+        `CommitOrder` lists them; complete once the log is. None when the walk named the blobs."""
+        if self._process is None:
+            return None
+        return LoggedOrder(self._revs, self._graph, self.complete)
 
     def complete(self) -> bool:
         """Whether the log was read to its end and git listed the whole history: only then can
@@ -143,8 +152,11 @@ class HistoryLog:
             return
         seen: set[bytes] = set()
         names: dict[bytes, str] = {}
+        graph = self._graph
         for block in self._written():
             self.commits += 1
+            # `id parent...`; a root commit's has no parent after its space.
+            graph.write(block[: block.find(b"\x1f")].rstrip(b" ") + b"\n")
             for oid, raw in _new_blobs(block):
                 if oid in seen:
                     continue

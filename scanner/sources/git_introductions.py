@@ -158,6 +158,8 @@ def _parse_block(
         # commits, whose headers need no decoding.
         return
     commit, author, date, subject = header.decode("utf-8", "replace").split("\x1f", 3)
+    # The history's own log gives each commit's parents after it (sources.git_history_log).
+    commit = commit.partition(" ")[0]
     fields = rest.split(b"\0")
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         # `:mode mode old new status`, or for a merge under `-c`, one colon, mode and old blob

@@ -10,7 +10,8 @@ the graph again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from io import BufferedRandom
 from pathlib import Path
 
 from leakward.scanner.sources.git_command import BackgroundGit, git_at
@@ -59,3 +60,28 @@ class CommitOrder(BackgroundGit):
         if current:
             runs.append(b"".join(current))
         return runs
+
+
+class LoggedOrder(CommitOrder):
+    """The same listing, written by the reader of a log that gave each commit's parents
+    (sources.git_history_log) as it named the blobs: no walk of the graph of its own (symfony:
+    the listing's `rev-list` cost 0.6 CPU s). `done` tells whether the log was read to its end."""
+
+    def __init__(
+        self, revs: Sequence[str], listing: BufferedRandom, done: Callable[[], bool]
+    ) -> None:
+        # No git to start: the listing is already written.
+        self.revs = tuple(revs)
+        self._out = listing
+        self._done = done
+        self._count = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._out.close()
+
+    def complete(self) -> bool:
+        return self._done()
+
+    def _finished(self) -> int:
+        self._out.seek(0)
+        return 0 if self._done() else 1

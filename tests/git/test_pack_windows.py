@@ -43,7 +43,8 @@ def test_every_git_process_of_a_history_scan_uses_small_pack_windows(
     assert pat(1) in by_secret(scan)
     calls = log.read_text().splitlines()
     history_reads = [call for call in calls if "--git-dir=" in call]
-    assert {"cat-file", "rev-list"} <= {word for call in history_reads for word in call.split()}
+    # The history's one log names the blobs and lists the commits (sources.git_history_log).
+    assert {"cat-file", "log"} <= {word for call in history_reads for word in call.split()}
     window = next(setting for setting in GIT if "packedGitWindowSize" in setting)
     cap = int(next(setting for setting in GIT if "packedGitLimit" in setting)[20:-1])
     unbounded = [
