@@ -71,6 +71,10 @@ class HistoryLog:
             *git_at(git_dir),
             "-c",
             "core.packedGitWindowSize=4m",
+            # A 16 MiB delta base cache, as the walk's: at git's 96 MiB this log was a scan's
+            # largest process (symfony 259 MB -> 185; CPU 5.3-5.3 s -> 4.7-5.4).
+            "-c",
+            "core.deltaBaseCacheLimit=16m",
             "-c",
             "log.showRoot=true",
             "log",

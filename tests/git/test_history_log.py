@@ -11,6 +11,7 @@ from leakward.core.errors import SourceError
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_history_log import HistoryLog
 from leakward.scanner.sources.git_introductions import Introduction, introductions
+from leakward.scanner.sources.git_order import CommitOrder
 from leakward.scanner.sources.git_walk import ReachableWalk
 from tests.git.repos import GitRepo, pat, reachable_blobs
 from tests.git.test_sliced_attribution import _branchy_history
@@ -54,6 +55,20 @@ def test_the_log_names_the_walks_blobs_once_and_gives_attributions_introductions
     own = introductions(history.git_dir, ["--all"], oids=oids, combined=True)
     assert [_place(i) for i in found] == sorted(map(_place, own))
     assert {i.oid for i in found} == oids
+
+
+def test_the_log_lists_the_commits_as_commit_order_does(repo: GitRepo) -> None:
+    _branchy_history(repo)
+    history = Repository(repo.path)
+    with history.reachable_blobs(["--all"]) as log:
+        order = log.order()
+        assert order is not None
+        _named(log)
+        assert order.complete()
+        with CommitOrder(history.git_dir, ["--all"]) as listed:
+            assert list(order.lines()) == list(listed.lines())
+            assert order.count() == listed.count() > 20
+            assert order.slices(3) == listed.slices(3)
 
 
 def test_blobs_and_trees_a_tag_names_itself_are_named_after_the_log(repo: GitRepo) -> None:
