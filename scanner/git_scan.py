@@ -97,7 +97,7 @@ def _scan_history(
     phases.begin("reading", "objects")
     limit = options.file_limits.max_file_size
     # Two walks, one on each core: git lists the object store while it walks the history for
-    # the reachable blobs' names, into a file read as git writes it (sources.git_walk). The
+    # the reachable blobs' names, into a file read as git writes it (sources.git_history_log). The
     # listing is read into columns meanwhile (the blobs are held so until the end:
     # git_blob_table), and on a large history the workers start on the families already named
     # (git_tasks).

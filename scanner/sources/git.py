@@ -2,7 +2,7 @@
 and refs.
 
 Stage: sources (git). The rest of a history scan's reading sits beside it: the object store's
-listing (git_pack_listing), the walk naming the reachable blobs (git_walk), blob bytes in bulk
+listing (git_pack_listing), the log naming the reachable blobs (git_history_log), blob bytes in bulk
 (git_pack, git_blob_reader), and which commit introduced a blob (git_introductions).
 """
 
