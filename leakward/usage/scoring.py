@@ -381,7 +381,40 @@ def _tokens_per_request(cell: Cell, figures: Figures, weight: float) -> Evidence
                         _topic(model, what, tokens / use.requests, usual),
                     )
                 )
+    moved += _strange_prompts(cell, figures)
     return _strongest("tokens_per_request", moved, weight)
+
+
+def _strange_prompts(cell: Cell, figures: Figures) -> list[tuple[float, str, str]]:
+    """Models new to the key whose input per request is far from its main model's.
+
+    A new model has no shape of its own to depart from, but an owner who moves to it (or tries
+    it) sends the key's own prompts, so their size stays near its main model's; a stranger's
+    prompts on a model of its choosing are its own. Only the input counts: the output per
+    request depends on the model (a reasoning model writes more for the same prompt)."""
+    main = figures.main_model
+    if main is None:
+        return []
+    usual_shape = figures.hour_shapes.get((main, cell.hour)) or figures.shapes.get(main)
+    usual = usual_shape.prompt_per_request if usual_shape else None
+    if usual_shape is None or usual is None:
+        return []
+    found = []
+    for model, use in cell.by_model.items():
+        if model in figures.shapes or not use.requests:
+            continue
+        per_request = use.prompt_tokens / use.requests
+        z = _z(per_request, usual, _size_scale(use, usual_shape))
+        if z is not None:
+            found.append(
+                (
+                    _share(use, cell) * _z_points(z),
+                    f"{per_request:,.0f} input tokens per request on {model}, new to it, where "
+                    f"its requests on {main} usually have {2**usual.centre:,.0f}",
+                    _topic(model, "input", per_request, usual),
+                )
+            )
+    return found
 
 
 def _topic(model: str, what: str, value: float, usual: Spread) -> str:
