@@ -58,6 +58,13 @@ DORMANT_MAX = 2.2
 # return then counts this share, too little to build up over its first hours.
 FAMILIAR_BELOW = 0.3
 FAMILIAR_SHARE = 0.15
+# A key used on too few days to have habits, though watched for long enough (a side project
+# touched now and then), is still judged on one thing: a day's use far beyond the most it ever
+# used in a day. Its owner's sessions are much alike; a thief's day of work is not one of them.
+# From SPARSE_FREE times its busiest day, SPARSE_POINTS and a point more for each doubling.
+SPARSE_FREE = 4.0
+SPARSE_POINTS = 1.0
+SPARSE_MAX = 2.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +174,20 @@ def _walk(
     last_day, woke = profile.last_day_used(), (0, 0, False)
     is_unused = last_day is None and issued_day is not None
     last_day = issued_day if is_unused else last_day
+    today = (0, 0)  # (day, tokens the key used on it so far)
     for cell in cells:
         if last_day is not None and cell.day - last_day >= DORMANT_DAYS:
             woke = (cell.slot, cell.day - last_day, is_unused)
         last_day, is_unused = cell.day, False
         dormant = _dormant(cell, *woke)
+        tokens = cell.prompt_tokens + cell.output_tokens
+        today = (cell.day, tokens + (today[1] if today[0] == cell.day else 0))
         if profile.unready(cell.day) is not None:
-            judged.append(Judged(cell, [dormant], dormant.points, 0) if dormant else None)
-            profile.learn(cell)
+            found = [e for e in (dormant, _unprecedented(profile, cell.day, today[1])) if e]
+            points = sum(e.points for e in found)
+            judged.append(Judged(cell, found, points, 0) if found else None)
+            # A day beyond all the key did is held back from learning, as any alert is.
+            profile.learn(cell, alerted=points >= ALERT_SCORE)
             continue
         figures = profile.figures(cell.day, table)
         recent = [(slot, r) for slot, r in recent if cell.slot - slot <= SURGE_WINDOW]
@@ -231,6 +244,21 @@ def _dormant(cell: Cell, returned: int, idle: int, since_issue: bool) -> Evidenc
     else:
         words = f"first use in {idle} days: a key idle that long works again"
     return Evidence("dormant", points, words)
+
+
+def _unprecedented(profile: Profile, day: int, tokens: int) -> Evidence | None:
+    """The news of a sparse key's day (`tokens` so far on `day`) far beyond the most it ever
+    used in a day; None for any other key or day."""
+    busiest = profile.busiest_day(day)
+    if not profile.is_sparse(day) or busiest <= 0 or tokens <= SPARSE_FREE * busiest:
+        return None
+    ratio = tokens / busiest
+    points = min(SPARSE_POINTS + math.log2(ratio / SPARSE_FREE), SPARSE_MAX)
+    words = (
+        f"{ratio:.1f}× the most it ever used in a day ({tokens:,} tokens so far), on a key used "
+        f"on only {len(profile.days)} days"
+    )
+    return Evidence("volume", points, words)
 
 
 def _familiar(dormant: Evidence, found: list[Evidence], figures: Figures) -> Evidence:

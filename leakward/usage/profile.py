@@ -102,6 +102,7 @@ class Profile:
     model_cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     model_since: dict[str, int] = field(default_factory=dict)  # model -> first slot used
     recent: deque[Cell] = field(default_factory=deque)
+    day_tokens: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # learned use
     pending: list[tuple[int, Cell]] = field(default_factory=list)
     _figures: Figures | None = None
     _figures_day: int | None = None
@@ -116,6 +117,7 @@ class Profile:
             self.pending.append((cell.day + QUARANTINE_DAYS, cell))
             return
         self.days.add(cell.day)
+        self.day_tokens[cell.day] += _tokens(cell)
         self.hour_days[cell.hour].add(cell.day)
         self.weekday_days[cell.weekday].add(cell.day)
         for model, cost in cell.cost_by_model.items():
@@ -127,6 +129,17 @@ class Profile:
         """The last day the key was used on, learned or held back; None before any use."""
         held = {cell.day for _, cell in self.pending}
         return max(self.days | held, default=None)
+
+    def is_sparse(self, day: int) -> bool:
+        """Whether the key was watched long enough to be judged but used on too few days: a
+        side project touched now and then, not a key too new to have habits."""
+        span = day - (self.first_day if self.first_day is not None else day)
+        return bool(self.days) and len(self.days) < MIN_ACTIVE_DAYS and span >= MIN_SPAN_DAYS
+
+    def busiest_day(self, before: int) -> int:
+        """The most tokens the key used in one day before day `before`, of what it learned (0
+        before any use)."""
+        return max((t for d, t in self.day_tokens.items() if d < before), default=0)
 
     def unready(self, day: int) -> str | None:
         """Why the key cannot be judged on `day` yet, or None when it can."""
