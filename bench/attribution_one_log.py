@@ -80,7 +80,7 @@ def one_log(repo: Repository, oids: set[str]) -> tuple[dict[str, str], Found]:
         subprocess.run(command, stdout=out, check=True)
         out.seek(0)
         # What the walk gives, as the log is read: a path for each blob.
-        for block in git_introductions._blocks(out):
+        for block in git_introductions.log_blocks(out):
             fields = block.partition(b"\0")[2].lstrip(b"\n\0").split(b"\0")
             for meta, path in zip(fields[0::2], fields[1::2], strict=False):
                 # `:m0 m1 a b S`, or for a merge `::m1 m2 m a1 a2 b SS`; a gitlink is no blob.
@@ -91,8 +91,8 @@ def one_log(repo: Repository, oids: set[str]) -> tuple[dict[str, str], Found]:
                     names.setdefault(oid, path.decode("utf-8", "surrogateescape"))
         # What attribution gives, once the scan has found its blobs: a second read of the file.
         out.seek(0)
-        for position, block in enumerate(git_introductions._blocks(out)):
-            for intro in git_introductions._parse_block(block, position, oids, False):
+        for position, block in enumerate(git_introductions.log_blocks(out)):
+            for intro in git_introductions.parse_block(block, position, oids, False):
                 found.setdefault(intro.oid, []).append(intro)
     return names, found
 

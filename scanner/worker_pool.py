@@ -43,7 +43,8 @@ def run_pooled(
     # Its processes start now, not at the first item: one forked later holds a copy of whatever
     # the producer of the items built meanwhile (git_tasks.NamedBlobs). No other thread of ours
     # may run now: a fork copies only this one, and a lock another held would stay held in the
-    # worker (the history walk is read without one: sources.git_walk).
+    # worker (the history's log and walk are read without one: sources.git_history_log,
+    # sources.git_walk).
     try:
         pool.submit(int)
         for item in items:

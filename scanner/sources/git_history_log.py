@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Self
 
 from leakward.scanner.sources.git_command import end_git, git_at
-from leakward.scanner.sources.git_introductions import Introduction, _blocks, _parse_block
+from leakward.scanner.sources.git_introductions import Introduction, log_blocks, parse_block
 from leakward.scanner.sources.git_order import CommitOrder, LoggedOrder
-from leakward.scanner.sources.git_walk import _NAMES_AT_ONCE, _POLL_SECONDS, Named, ReachableWalk
+from leakward.scanner.sources.git_walk import NAMES_AT_ONCE, POLL_SECONDS, Named, ReachableWalk
 
 # Commits of the log read again between two progress reports.
 _REPORT_EVERY = 1024
@@ -133,7 +133,7 @@ class HistoryLog:
         for oid, name in self._blobs():
             ids.append(oid)
             batch.append(name)
-            if len(batch) == _NAMES_AT_ONCE:
+            if len(batch) == NAMES_AT_ONCE:
                 yield bytes.fromhex(b"".join(ids).decode()), batch
                 ids, batch = [], []
         if batch:
@@ -219,7 +219,7 @@ class HistoryLog:
                 *complete, pending = (pending + chunk).split(b"\x01")
                 yield from (block for block in complete if block)
             elif running:
-                time.sleep(_POLL_SECONDS)
+                time.sleep(POLL_SECONDS)
             else:
                 break
         if pending:
@@ -232,10 +232,10 @@ class HistoryLog:
         once `complete`): what attribution's own log found, without diffing the trees again."""
         self._out.seek(0)
         position = 0
-        for position, block in enumerate(_blocks(self._out), 1):
+        for position, block in enumerate(log_blocks(self._out), 1):
             if walked is not None and position % _REPORT_EVERY == 0:
                 walked(position)
-            yield from _parse_block(block, position - 1, oids, False)
+            yield from parse_block(block, position - 1, oids, False)
         if walked is not None:
             walked(position)
 

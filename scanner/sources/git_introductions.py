@@ -115,13 +115,13 @@ def introductions(
     commits, previous, position = 0, b"", 0
     with LogRuns(runs, at_once or len(runs)):
         for run in runs:
-            for block in _blocks(run.stdout):
+            for block in log_blocks(run.stdout):
                 # `-m` repeats a merge once per parent: a commit is counted once.
                 if walked is not None and block[:40] != previous:
                     previous, commits = block[:40], commits + 1
                     if commits % _REPORT_EVERY == 0:
                         walked(commits)
-                yield from _parse_block(block, position, oids, deletions)
+                yield from parse_block(block, position, oids, deletions)
                 position += 1
             error = run.finish()
             if error is not None:
@@ -136,7 +136,7 @@ def introductions(
             walked(commits)
 
 
-def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+def log_blocks(stream: IO[bytes]) -> Iterator[bytes]:
     """The `\\x01`-led commit blocks of a log, read a megabyte at a time."""
     pending = b""
     while chunk := stream.read(1 << 20):
@@ -147,9 +147,12 @@ def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _parse_block(
+def parse_block(
     block: bytes, position: int, oids: set[str] | None, deletions: bool
 ) -> Iterator[Introduction]:
+    """The introductions in one commit block of a `--raw -z` log (`log_blocks`), `position` its
+    place in the log: those of the blobs in `oids` (every blob when None), deletions too when
+    `deletions` is set."""
     header, _, rest = block.partition(b"\0")
     # A merge's header ends in a second NUL under `-c`, a newline otherwise.
     rest = rest.lstrip(b"\n\0")

@@ -23,10 +23,10 @@ from leakward.scanner.sources.git_command import end_git, git_at
 
 # Blobs handed on at a time by a walk naming them while it runs: few hand-overs, and still a
 # steady flow (symfony's history: 67 batches over the walk).
-_NAMES_AT_ONCE = 4096
+NAMES_AT_ONCE = 4096
 # How long a reader that caught up with git waits before looking again: the walk's output comes
 # in bursts of a few thousand lines, and each look is one read of the file.
-_POLL_SECONDS = 0.005
+POLL_SECONDS = 0.005
 # Blobs as the walk names them: their binary ids one after another, and a path each was seen
 # at. Not a tuple per blob: names waiting while the object listing was read took 30 MB of
 # tuples and id objects on symfony's history, 117 bytes a blob; so, 28.
@@ -97,7 +97,7 @@ class ReachableWalk:
             # git names each object once.
             ids.append(oid)
             batch.append(name)
-            if len(batch) == _NAMES_AT_ONCE:
+            if len(batch) == NAMES_AT_ONCE:
                 yield bytes.fromhex(b"".join(ids).decode()), batch
                 ids, batch = [], []
         if batch:
@@ -140,7 +140,7 @@ class ReachableWalk:
                 *complete, pending = (pending + chunk).split(b"\n")
                 yield from complete
             elif running:
-                time.sleep(_POLL_SECONDS)
+                time.sleep(POLL_SECONDS)
             else:
                 break
         if pending:
