@@ -127,7 +127,8 @@ class HistoryLog:
         return self._complete
 
     def batches(self) -> Iterator[Named]:
-        """The reachable blobs in batches, each named once, as git names them."""
+        """The reachable blobs in batches, as git names them: a blob is named first where it
+        was last put in place, and again at each older introduction."""
         ids: list[bytes] = []
         batch: list[str] = []
         for oid, name in self._blobs():
@@ -149,12 +150,15 @@ class HistoryLog:
         return paths
 
     def _blobs(self) -> Iterator[tuple[bytes, str]]:
-        """(hex oid, path) of each blob, once; each distinct path one string."""
+        """(hex oid, path) of each blob, newest introduction first; each distinct path one
+        string."""
         if self._walk is not None:
             yield from self._walk._blobs()
             self.missing = self._walk.missing
             return
-        seen: set[bytes] = set()
+        # A blob is named again at each older introduction: no set of the ones named (100 MB at a
+        # million blobs) drops the repeats, since every reader keeps a blob's first name
+        # (git_tasks.NamedBlobs, the small history's paths): the newest introduction's.
         names: dict[bytes, str] = {}
         graph = self._graph
         for block in self._written():
@@ -162,9 +166,6 @@ class HistoryLog:
             # `id parent...`; a root commit's has no parent after its space.
             graph.write(block[: block.find(b"\x1f")].rstrip(b" ") + b"\n")
             for oid, raw in _new_blobs(block):
-                if oid in seen:
-                    continue
-                seen.add(oid)
                 name = names.get(raw)
                 if name is None:
                     name = names[raw] = raw.decode("utf-8", "surrogateescape")
@@ -176,10 +177,7 @@ class HistoryLog:
         rest = self._revs if failed else self._named_by_refs()
         if rest:
             with ReachableWalk(self._git_dir, rest) as walk:
-                for oid, name in walk._blobs():
-                    if oid not in seen:
-                        seen.add(oid)
-                        yield oid, name
+                yield from walk._blobs()
                 self.missing = walk.missing
         self._complete = not failed
 
