@@ -13,9 +13,11 @@ s, 131 -> 196 MB). Set on the command line, so a user's own configuration cannot
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Self
 
@@ -25,6 +27,8 @@ GIT = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=128m")
 # cap costs it nothing. The object listing (symfony: 1.5 s of CPU, 0.1 s of it system time at
 # 32, 64 or 128 MiB) was the largest process of a scan at 128 MiB, 257 MB; at 32 MiB, 151 MB.
 _IN_ORDER = ("git", "-c", _WINDOW, "-c", "core.packedGitLimit=32m")
+# How long a reader of git's output waits for more before asking again.
+POLL_SECONDS = 0.005
 
 
 def end_git(process: subprocess.Popen[bytes], *files: IO[bytes]) -> None:
@@ -70,4 +74,58 @@ class BackgroundGit:
         """The last line git wrote to its standard error, if any."""
         self._err.seek(0)
         lines = self._err.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else None
+
+
+class StreamedGit:
+    """A git command writing to a temporary file that `records` reads as git writes it: git
+    never waits for this process, and no thread of ours drains a pipe meanwhile (a history scan
+    forks its workers while git still runs; a fork while another thread ran could copy a lock
+    that thread held into a worker, locked for ever). The file is read through a descriptor of
+    its own, since git's shares its offset with the one git writes through. Use as a context
+    manager: leaving it ends git if it still runs and removes the file."""
+
+    def __init__(self, command: Sequence[str], prefix: str) -> None:
+        written, self.path = tempfile.mkstemp(prefix=prefix)
+        self.out = open(self.path, "rb")  # noqa: SIM115 - closed in __exit__
+        self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        try:
+            self.process = subprocess.Popen(command, stdout=written, stderr=self.err)
+        except BaseException:
+            # No git (or no room for a process): nothing will leave this, so close here.
+            self.out.close()
+            self.err.close()
+            os.unlink(self.path)
+            raise
+        finally:
+            os.close(written)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end_git(self.process, self.out, self.err)
+        os.unlink(self.path)
+
+    def records(self, separator: bytes) -> Iterator[bytes]:
+        """git's output cut at `separator`, as git writes it, until it exits."""
+        pending = b""
+        while True:
+            # Asked before reading: once git has exited, one more read gets all it wrote.
+            running = self.process.poll() is None
+            chunk = self.out.read(1 << 20)
+            if chunk:
+                *complete, pending = (pending + chunk).split(separator)
+                yield from complete
+            elif running:
+                time.sleep(POLL_SECONDS)
+            else:
+                break
+        if pending:
+            yield pending
+
+    def last_error(self) -> str | None:
+        """The last line git wrote to its standard error, if any."""
+        self.err.seek(0)
+        lines = self.err.read().decode("utf-8", "replace").strip().splitlines()
         return lines[-1] if lines else None

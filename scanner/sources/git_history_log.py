@@ -22,18 +22,16 @@ still does, on the side:
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Self
 
-from leakward.scanner.sources.git_command import end_git, git_at
+from leakward.scanner.sources.git_command import StreamedGit, git_at
 from leakward.scanner.sources.git_introductions import Introduction, log_blocks, parse_block
 from leakward.scanner.sources.git_order import CommitOrder, LoggedOrder
-from leakward.scanner.sources.git_walk import NAMES_AT_ONCE, POLL_SECONDS, Named, ReachableWalk
+from leakward.scanner.sources.git_walk import NAMES_AT_ONCE, Named, ReachableWalk
 
 # Commits of the log read again between two progress reports.
 _REPORT_EVERY = 1024
@@ -61,7 +59,7 @@ class HistoryLog:
         self.commits = 0
         self._complete = False
         self._walk: ReachableWalk | None = None
-        self._process: subprocess.Popen[bytes] | None = None
+        self._git: StreamedGit | None = None
         if has_bottom(revs):
             self._walk = ReachableWalk(git_dir, revs)
             return
@@ -89,20 +87,12 @@ class HistoryLog:
             *revs,
             "--",
         ]
-        written, self._path = tempfile.mkstemp(prefix="leakward-log-")
-        self._out = open(self._path, "rb")  # noqa: SIM115 - closed in __exit__
-        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         self._graph = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         try:
-            self._process = subprocess.Popen(command, stdout=written, stderr=self._err)
+            self._git = StreamedGit(command, "leakward-log-")
         except BaseException:
-            self._out.close()
-            self._err.close()
             self._graph.close()
-            os.unlink(self._path)
             raise
-        finally:
-            os.close(written)
 
     def __enter__(self) -> Self:
         return self
@@ -110,14 +100,14 @@ class HistoryLog:
     def __exit__(self, *exc: object) -> None:
         if self._walk is not None:
             self._walk.__exit__(*exc)
-        if self._process is not None:
-            end_git(self._process, self._out, self._err, self._graph)
-            os.unlink(self._path)
+        if self._git is not None:
+            self._git.__exit__(*exc)
+            self._graph.close()
 
     def order(self) -> CommitOrder | None:
         """The commits the log walked, children first, each with its parents, as
         `CommitOrder` lists them; complete once the log is. None when the walk named the blobs."""
-        if self._process is None:
+        if self._git is None:
             return None
         return LoggedOrder(self._revs, self._graph, self.complete)
 
@@ -170,8 +160,8 @@ class HistoryLog:
                 if name is None:
                     name = names[raw] = raw.decode("utf-8", "surrogateescape")
                 yield oid, name
-        assert self._process is not None  # noqa: S101 - set whenever there is no walk
-        failed = self._process.returncode != 0
+        assert self._git is not None  # noqa: S101 - set whenever there is no walk
+        failed = self._git.process.returncode != 0
         # After a failed log, the walk over the same revisions names what the log did not (and
         # raises as it did when git refused them); else one over what refs name themselves.
         rest = self._revs if failed else self._named_by_refs()
@@ -207,30 +197,18 @@ class HistoryLog:
 
     def _written(self) -> Iterator[bytes]:
         """The log's `\\x01`-led commit blocks as git writes them, until it exits."""
-        assert self._process is not None  # noqa: S101 - set whenever there is no walk
-        pending = b""
-        while True:
-            # Asked before reading: once git has exited, one more read gets all it wrote.
-            running = self._process.poll() is None
-            chunk = self._out.read(1 << 20)
-            if chunk:
-                *complete, pending = (pending + chunk).split(b"\x01")
-                yield from (block for block in complete if block)
-            elif running:
-                time.sleep(POLL_SECONDS)
-            else:
-                break
-        if pending:
-            yield pending
+        assert self._git is not None  # noqa: S101 - set whenever there is no walk
+        yield from (block for block in self._git.records(b"\x01") if block)
 
     def introductions(
         self, oids: set[str], walked: Callable[[int], None] | None = None
     ) -> Iterator[Introduction]:
         """The changes that put one of `oids` in place, read again from the log's file (only
         once `complete`): what attribution's own log found, without diffing the trees again."""
-        self._out.seek(0)
+        assert self._git is not None  # noqa: S101 - complete only when the log ran
+        self._git.out.seek(0)
         position = 0
-        for position, block in enumerate(log_blocks(self._out), 1):
+        for position, block in enumerate(log_blocks(self._git.out), 1):
             if walked is not None and position % _REPORT_EVERY == 0:
                 walked(position)
             yield from parse_block(block, position - 1, oids, False)

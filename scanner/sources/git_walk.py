@@ -1,32 +1,22 @@
 """The walk naming every blob reachable from some revisions, read as git writes it.
 
-Stage: sources (git). `git rev-list --objects` writes to a temporary file, not a pipe, so git
-never waits for this process while it reads the object listing beside it (the walk took as long
-again on one core), and no thread of ours has to drain a pipe meanwhile: a history scan forks its
-workers while the walk still runs, and a fork while another thread ran could copy a lock that
-thread held into a worker, locked for ever (Python 3.12 warns of it). The file is read from a
-second descriptor of its own, since git's shares its offset with the one git writes through.
+Stage: sources (git). `git rev-list --objects` writes to a temporary file, not a pipe
+(git_command.StreamedGit), so git never waits for this process while it reads the object
+listing beside it: the walk took as long again on one core.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Self
 
 from leakward.core.errors import SourceError
-from leakward.scanner.sources.git_command import end_git, git_at
+from leakward.scanner.sources.git_command import StreamedGit, git_at
 
 # Blobs handed on at a time by a walk naming them while it runs: few hand-overs, and still a
 # steady flow (symfony's history: 67 batches over the walk).
 NAMES_AT_ONCE = 4096
-# How long a reader that caught up with git waits before looking again: the walk's output comes
-# in bursts of a few thousand lines, and each look is one read of the file.
-POLL_SECONDS = 0.005
 # Blobs as the walk names them: their binary ids one after another, and a path each was seen
 # at. Not a tuple per blob: names waiting while the object listing was read took 30 MB of
 # tuples and id objects on symfony's history, 117 bytes a blob; so, 28.
@@ -68,26 +58,13 @@ class ReachableWalk:
             *revs,
         ]
         self.missing: list[str] = []
-        written, self._path = tempfile.mkstemp(prefix="leakward-walk-")
-        self._out = open(self._path, "rb")  # noqa: SIM115 - closed in __exit__
-        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
-        try:
-            self._process = subprocess.Popen(command, stdout=written, stderr=self._err)
-        except BaseException:
-            # No git (or no room for a process): nothing will leave this walk, so close here.
-            self._out.close()
-            self._err.close()
-            os.unlink(self._path)
-            raise
-        finally:
-            os.close(written)
+        self._git = StreamedGit(command, "leakward-walk-")
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        end_git(self._process, self._out, self._err)
-        os.unlink(self._path)
+        self._git.__exit__(*exc)
 
     def batches(self) -> Iterator[Named]:
         """The reachable blobs in batches, as git names them."""
@@ -131,25 +108,10 @@ class ReachableWalk:
     def _lines(self) -> Iterator[bytes]:
         """git's output lines as it writes them, until it exits; raises SourceError when it
         failed."""
-        pending = b""
-        while True:
-            # Asked before reading: once git has exited, one more read gets all it wrote.
-            running = self._process.poll() is None
-            chunk = self._out.read(1 << 20)
-            if chunk:
-                *complete, pending = (pending + chunk).split(b"\n")
-                yield from complete
-            elif running:
-                time.sleep(POLL_SECONDS)
-            else:
-                break
-        if pending:
-            yield pending
-        if self._process.returncode != 0:
-            self._err.seek(0)
-            message = self._err.read().decode("utf-8", "replace").strip().splitlines()
-            status = f"exit status {self._process.returncode}"
+        yield from self._git.records(b"\n")
+        if self._git.process.returncode != 0:
+            message = self._git.last_error() or f"exit status {self._git.process.returncode}"
             raise SourceError(
-                f"git rev-list failed: {message[-1] if message else status}",
+                f"git rev-list failed: {message}",
                 "check the revisions you passed and that the repository is intact",
             )
