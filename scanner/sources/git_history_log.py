@@ -31,7 +31,7 @@ from typing import Self
 from leakward.scanner.sources.git_command import StreamedGit, git_at
 from leakward.scanner.sources.git_introductions import Introduction, log_blocks, parse_block
 from leakward.scanner.sources.git_order import CommitOrder, LoggedOrder
-from leakward.scanner.sources.git_walk import NAMES_AT_ONCE, Named, ReachableWalk
+from leakward.scanner.sources.git_walk import Named, ReachableWalk, batched
 
 # Commits of the log read again between two progress reports.
 _REPORT_EVERY = 1024
@@ -119,16 +119,7 @@ class HistoryLog:
     def batches(self) -> Iterator[Named]:
         """The reachable blobs in batches, as git names them: a blob is named first where it
         was last put in place, and again at each older introduction."""
-        ids: list[bytes] = []
-        batch: list[str] = []
-        for oid, name in self._blobs():
-            ids.append(oid)
-            batch.append(name)
-            if len(batch) == NAMES_AT_ONCE:
-                yield bytes.fromhex(b"".join(ids).decode()), batch
-                ids, batch = [], []
-        if batch:
-            yield bytes.fromhex(b"".join(ids).decode()), batch
+        return batched(self._blobs())
 
     def paths(self) -> dict[bytes, str]:
         """Binary oid -> the path it is named at, for every reachable blob."""
@@ -143,7 +134,7 @@ class HistoryLog:
         """(hex oid, path) of each blob, newest introduction first; each distinct path one
         string."""
         if self._walk is not None:
-            yield from self._walk._blobs()
+            yield from self._walk.blobs()
             self.missing = self._walk.missing
             return
         # A blob is named again at each older introduction: no set of the ones named (100 MB at a
@@ -167,7 +158,7 @@ class HistoryLog:
         rest = self._revs if failed else self._named_by_refs()
         if rest:
             with ReachableWalk(self._git_dir, rest) as walk:
-                yield from walk._blobs()
+                yield from walk.blobs()
                 self.missing = walk.missing
         self._complete = not failed
 

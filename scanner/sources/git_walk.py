@@ -16,11 +16,25 @@ from leakward.scanner.sources.git_command import StreamedGit, git_at
 
 # Blobs handed on at a time by a walk naming them while it runs: few hand-overs, and still a
 # steady flow (symfony's history: 67 batches over the walk).
-NAMES_AT_ONCE = 4096
+_NAMES_AT_ONCE = 4096
 # Blobs as the walk names them: their binary ids one after another, and a path each was seen
 # at. Not a tuple per blob: names waiting while the object listing was read took 30 MB of
 # tuples and id objects on symfony's history, 117 bytes a blob; so, 28.
 Named = tuple[bytes, list[str]]
+
+
+def batched(blobs: Iterator[tuple[bytes, str]]) -> Iterator[Named]:
+    """(hex oid, path) pairs as `Named` batches of up to _NAMES_AT_ONCE blobs."""
+    ids: list[bytes] = []
+    batch: list[str] = []
+    for oid, name in blobs:
+        ids.append(oid)
+        batch.append(name)
+        if len(batch) == _NAMES_AT_ONCE:
+            yield bytes.fromhex(b"".join(ids).decode()), batch
+            ids, batch = [], []
+    if batch:
+        yield bytes.fromhex(b"".join(ids).decode()), batch
 
 
 class ReachableWalk:
@@ -67,28 +81,18 @@ class ReachableWalk:
         self._git.__exit__(*exc)
 
     def batches(self) -> Iterator[Named]:
-        """The reachable blobs in batches, as git names them."""
-        ids: list[bytes] = []
-        batch: list[str] = []
-        for oid, name in self._blobs():
-            # git names each object once.
-            ids.append(oid)
-            batch.append(name)
-            if len(batch) == NAMES_AT_ONCE:
-                yield bytes.fromhex(b"".join(ids).decode()), batch
-                ids, batch = [], []
-        if batch:
-            yield bytes.fromhex(b"".join(ids).decode()), batch
+        """The reachable blobs in batches, as git names them (each once)."""
+        return batched(self.blobs())
 
     def paths(self) -> dict[bytes, str]:
         """Binary oid -> a path it was seen at, for every reachable blob. Keys are binary ids,
         56 bytes an object where a hex string took 96."""
         paths: dict[bytes, str] = {}
-        for oid, name in self._blobs():
+        for oid, name in self.blobs():
             paths.setdefault(bytes.fromhex(oid.decode()), name)
         return paths
 
-    def _blobs(self) -> Iterator[tuple[bytes, str]]:
+    def blobs(self) -> Iterator[tuple[bytes, str]]:
         """(hex oid, path) of each blob named; each distinct path is one string however many
         blobs it names: on a million-blob history most of the memory was those repeats."""
         names: dict[bytes, str] = {}
