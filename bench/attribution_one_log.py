@@ -28,6 +28,7 @@ from pathlib import Path
 
 from leakward.scanner.git_attribution import introductions_of
 from leakward.scanner.git_phases import Phases
+from leakward.scanner.git_tasks import named_paths
 from leakward.scanner.sources import git_introductions
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_ids import ZERO_OID
@@ -64,7 +65,7 @@ def wanted_blobs(repo: Repository, report: Path) -> set[str]:
 def today(repo: Repository, oids: set[str]) -> tuple[dict[str, str], Found]:
     # The walk itself: Repository.reachable_blobs is now the one log (sources.git_history_log).
     with ReachableWalk(repo.git_dir, ["--all"]) as walk:
-        names = {oid.hex(): name for oid, name in walk.paths().items()}
+        names = {oid.hex(): name for oid, name in named_paths(walk.batches()).items()}
     with CommitOrder(repo.git_dir, ["--all"]) as order:
         found = introductions_of(repo, ["--all"], oids, [], Phases(None, repo), order, 2)
     return names, found

@@ -22,7 +22,7 @@ from leakward.scanner.git_blob_table import BlobTable
 from leakward.scanner.git_listing import Listed, merged, too_large
 from leakward.scanner.git_phases import Phases
 from leakward.scanner.git_scanning import PARALLEL_BYTES, scan_table, scan_tasks
-from leakward.scanner.git_tasks import NamedBlobs, named_blobs
+from leakward.scanner.git_tasks import NamedBlobs, named_paths
 from leakward.scanner.models import Origin, ScanResult, Skipped
 from leakward.scanner.scan import (
     Progress,
@@ -134,10 +134,7 @@ def _scan_history(
             )
             unreachable = blobs.unreachable
         else:
-            paths: dict[bytes, str] = {}
-            for batch in batches:
-                for oid, name in named_blobs(batch):
-                    paths.setdefault(oid, name)
+            paths = named_paths(batches)
             walked()
             table, unreachable = merged(listed, paths, all_objects, limit, skipped)
             phases.finished(len(table))

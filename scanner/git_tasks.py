@@ -77,11 +77,14 @@ def cut_tasks(git_dir: Path, table: BlobTable, workers: int) -> Iterator[Task]:
     return ((str(git_dir), table.select(positions)) for _, positions in cuts)
 
 
-def named_blobs(batch: Named) -> Iterator[tuple[bytes, str]]:
-    """(binary oid, path) of each blob of a batch the walk named."""
-    ids, names = batch
-    width = len(ids) // max(1, len(names))
-    return zip((ids[at : at + width] for at in range(0, len(ids), width)), names, strict=True)
+def named_paths(batches: Iterable[Named]) -> dict[bytes, str]:
+    """Binary oid -> the first path the walk named it at, for every blob of `batches`."""
+    paths: dict[bytes, str] = {}
+    for ids, names in batches:
+        width = len(ids) // max(1, len(names))
+        for at, name in zip(range(0, len(ids), width), names, strict=True):
+            paths.setdefault(ids[at : at + width], name)
+    return paths
 
 
 class NamedBlobs:

@@ -121,15 +121,6 @@ class HistoryLog:
         was last put in place, and again at each older introduction."""
         return batched(self._blobs())
 
-    def paths(self) -> dict[bytes, str]:
-        """Binary oid -> the path it is named at, for every reachable blob."""
-        paths: dict[bytes, str] = {}
-        for ids, names in self.batches():
-            width = len(ids) // max(1, len(names))
-            for at, name in zip(range(0, len(ids), width), names, strict=True):
-                paths.setdefault(ids[at : at + width], name)
-        return paths
-
     def _blobs(self) -> Iterator[tuple[bytes, str]]:
         """(hex oid, path) of each blob, newest introduction first; each distinct path one
         string."""

@@ -39,7 +39,7 @@ def batched(blobs: Iterator[tuple[bytes, str]]) -> Iterator[Named]:
 
 class ReachableWalk:
     """`git rev-list --objects` over `revs`, listing the blobs they reach, started now. Read
-    `batches` (or `paths`) once; `missing` then holds the ids of objects git could not find.
+    `batches` once; `missing` then holds the ids of objects git could not find.
     Use as a context manager: leaving it ends git if it still runs and removes the file."""
 
     def __init__(self, git_dir: Path, revs: Sequence[str]) -> None:
@@ -83,14 +83,6 @@ class ReachableWalk:
     def batches(self) -> Iterator[Named]:
         """The reachable blobs in batches, as git names them (each once)."""
         return batched(self.blobs())
-
-    def paths(self) -> dict[bytes, str]:
-        """Binary oid -> a path it was seen at, for every reachable blob. Keys are binary ids,
-        56 bytes an object where a hex string took 96."""
-        paths: dict[bytes, str] = {}
-        for oid, name in self.blobs():
-            paths.setdefault(bytes.fromhex(oid.decode()), name)
-        return paths
 
     def blobs(self) -> Iterator[tuple[bytes, str]]:
         """(hex oid, path) of each blob named; each distinct path is one string however many

@@ -14,6 +14,7 @@ import tracemalloc
 
 from leakward.scanner.git_blob_table import BlobTable, families
 from leakward.scanner.git_listing import Listed, merged
+from leakward.scanner.git_tasks import named_paths
 from leakward.scanner.sources.git import Repository
 from tests.git.repos import GitRepo
 
@@ -36,7 +37,7 @@ def _history(repo: GitRepo) -> None:
 
 def _table(history: Repository) -> BlobTable:
     with history.pack_listing() as listing, history.reachable_blobs(["--all"]) as walk:
-        paths = walk.paths()
+        paths = named_paths(walk.batches())
         listed = Listed.read(listing.rows())
     table, _ = merged(listed, paths, False, 1 << 30, [])
     return table

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from leakward.core.errors import SourceError
+from leakward.scanner.git_tasks import named_paths
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_history_log import HistoryLog
 from leakward.scanner.sources.git_introductions import Introduction, introductions
@@ -110,7 +111,7 @@ def test_a_history_git_cannot_read_to_the_end_is_named_as_the_walk_names_it(
         named = _named(log)
         assert not log.complete()  # git log stops at the missing tree
     with ReachableWalk(history.git_dir, ["--all"]) as walk:
-        walked = {oid.hex(): name for oid, name in walk.paths().items()}
+        walked = {oid.hex(): name for oid, name in named_paths(walk.batches()).items()}
     assert named == walked
     assert log.missing == walk.missing
     assert set(named.values()) == {"old/a.txt", "b.txt"}
@@ -122,7 +123,7 @@ def test_revisions_git_refuses_raise_as_the_walk_did(repo: GitRepo) -> None:
         Repository(repo.path).reachable_blobs(["no-such-branch"]) as log,
         pytest.raises(SourceError, match="git rev-list failed") as raised,
     ):
-        log.paths()
+        named_paths(log.batches())
     assert "revisions you passed" in (raised.value.hint or "")
 
 

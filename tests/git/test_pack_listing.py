@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from leakward.core.errors import SourceError
+from leakward.scanner.git_tasks import named_paths
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
@@ -31,7 +32,7 @@ def test_the_listing_read_after_the_walk_names_every_blob_as_git_does(repo: GitR
     repo.commit("four", **{"d.txt": "a loose object after the repack\n"})
     history = Repository(repo.path)
     with history.pack_listing() as listing, history.reachable_blobs(["--all"]) as walk:
-        paths = walk.paths()  # the walk runs meanwhile
+        paths = named_paths(walk.batches())  # the walk runs meanwhile
         rows = list(listing.rows())
     fields = "%(objectname) %(objectsize) %(objectsize:disk) %(deltabase)"
     expected = []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from leakward.core.errors import SourceError
+from leakward.scanner.git_tasks import named_paths
 from leakward.scanner.sources.git import Repository
 from leakward.scanner.sources.git_walk import ReachableWalk
 from tests.git.repos import GitRepo, reachable_blobs
@@ -35,7 +36,7 @@ def test_a_walk_git_refuses_says_what_to_check(repo: GitRepo) -> None:
         ReachableWalk(Repository(repo.path).git_dir, ["no-such-branch"]) as walk,
         pytest.raises(SourceError, match="git rev-list failed") as raised,
     ):
-        walk.paths()
+        named_paths(walk.batches())
     assert "revisions you passed" in (raised.value.hint or "")
 
 
