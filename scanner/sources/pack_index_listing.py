@@ -397,18 +397,6 @@ def _large_offset(idx: mmap.mmap, large: int, value: int) -> int:
     return int.from_bytes(idx[at : at + 8])
 
 
-def _header_size(pack: mmap.mmap, start: int) -> int:
-    byte = pack[start]
-    size = byte & 0x0F
-    at, shift = start + 1, 4
-    while byte & 0x80:
-        byte = pack[at]
-        at += 1
-        size |= (byte & 0x7F) << shift
-        shift += 7
-    return size
-
-
 def _delta_size(pack: mmap.mmap, at: int, end: int) -> int:
     """The size of the object a delta makes: its instructions' second field, after the base's
     size, from their first inflated bytes. `end` is where the entry ends."""
