@@ -210,7 +210,10 @@ def families(table: BlobTable) -> Iterator[Sequence[int]]:
     storage order. Yielded one at a time: most families are one blob, and a list of them all
     cost an object per blob."""
     positions, starts, loose = family_order(table)
-    ends = [*starts[1:], len(positions)] if starts else []  # an empty table has no family
+    # An array, not a list: a list held an int object per family.
+    ends = starts[1:]
+    if starts:  # an empty table has no family
+        ends.append(len(positions))
     for start, end in zip(starts, ends, strict=True):
         yield positions[start:end]
     # A cycle (two packs disagreeing on bases) has no root: those blobs are read whole.
