@@ -46,6 +46,8 @@ class Listed:
         self.offsets = array("Q")
         self.compare = bytearray()
         self.pack = ""
+        # Each row's base's row (-1 for none) where the listing knew it, else None.
+        self.base_rows: array[int] | None = None
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -65,7 +67,7 @@ class Listed:
             # Read from the packs here (sources.pack_index_listing): the columns as they are.
             listed.oids, listed.bases, listed.sizes = blobs.oids, blobs.bases, blobs.sizes
             listed.offsets, listed.pack = blobs.offsets, listing.pack  # type: ignore[union-attr]
-            listed.stored = blobs.stored
+            listed.stored, listed.base_rows = blobs.stored, blobs.base_rows
             listed.compare = bytearray(map(worth_comparing, blobs.sizes, blobs.stored))
             for n in compress(range(len(blobs)), blobs.deltas):
                 listed.stored[n] = 0  # read through its base, never whole

@@ -74,6 +74,9 @@ class Blobs:
     packs: array[int] = field(default_factory=lambda: array("i"))
     # 1 for a delta, by blob.
     deltas: bytearray = field(default_factory=bytearray)
+    # Each blob's base's number in these columns (a delta's base is a blob of its pack), -1 for
+    # none: the listing knows it, and finding it again by id cost the scan a hash lookup a blob.
+    base_rows: array[int] = field(default_factory=lambda: array("i"))
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -143,6 +146,7 @@ def _loose_blobs(objects: Path, blobs: Blobs) -> None:
                     blobs.offsets.append(0)
                     blobs.packs.append(-1)
                     blobs.deltas.append(0)
+                    blobs.base_rows.append(_NO_BLOB)
 
 
 def _pack_blobs(pack_path: Path, blobs: Blobs) -> None:
@@ -276,6 +280,7 @@ def _read_pack(idx: mmap.mmap, pack: mmap.mmap, blobs: Blobs) -> None:
     oids, bases = blobs.oids, blobs.bases
     _extend_zeros(bases, _WIDTH * (len(sizes) - first))
     blobs.deltas.extend(map(_NO_BLOB.__ne__, base_blob))
+    blobs.base_rows.extend(base_blob)
     for number in compress(range(len(base_blob)), blobs.deltas[first:]):
         base, at = base_blob[number], (first + number) * _WIDTH
         bases[at : at + _WIDTH] = oids[base * _WIDTH : (base + 1) * _WIDTH]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from leakward.scanner.git_listing import Listed
+from leakward.scanner.git_tasks import NamedBlobs
 from leakward.scanner.sources import pack_index_listing
 from leakward.scanner.sources.git_ids import ZERO_OID
 from leakward.scanner.sources.git_pack_listing import PackListing
@@ -49,6 +51,9 @@ def _our_rows(repo: GitRepo) -> list[Row]:
     for n in range(len(blobs)):
         base = blobs.bases[n * 20 : (n + 1) * 20]
         oid = blobs.oids[n * 20 : (n + 1) * 20].hex()
+        # The base's row, which the scan uses instead of finding the base's id again.
+        row = blobs.base_rows[n]
+        assert (blobs.oids[row * 20 : (row + 1) * 20] if row >= 0 else bytes(20)) == base
         rows.append((oid, blobs.sizes[n], blobs.stored[n], base.hex() if any(base) else None))
     return rows
 
@@ -150,3 +155,19 @@ def test_a_long_pack_sorted_a_slice_at_a_time_keeps_every_entry(
     starts, positions = _pack_order(table, small, large, len(offsets))  # type: ignore[arg-type]
     assert list(starts) == sorted(offsets)
     assert [offsets[position] for position in positions] == sorted(offsets)
+
+
+def test_the_listings_base_rows_give_the_families_a_lookup_by_id_gives(repo: GitRepo) -> None:
+    _history(repo)
+    repo.git("repack", "-a", "-d", "-f", "-q")
+    parents = []
+    for keep_rows in (True, False):
+        with PackListing(repo.path / ".git") as listing:
+            listed = Listed.read(listing.rows(), listing)
+        if not keep_rows:
+            listed.base_rows = None  # as a listing by git gives: bases found by id
+        named = NamedBlobs(listed, 1 << 30)
+        named._group()
+        parents.append(list(named._parents))
+    assert parents[0] == parents[1]
+    assert any(row >= 0 for row in parents[0])  # some blob is a delta of another
