@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from typing import TypeAlias
 
 from leakward.scanner.sources.git_blob import Blob
@@ -242,8 +243,7 @@ def family_order(table: BlobTable) -> FamilyOrder:
             first[base + 1] += 1
         else:
             roots.append(n)
-    for n in range(count):
-        first[n + 1] += first[n]
+    first = array("i", accumulate(first))
     deltas = array("i", bytes(4 * first[count]))
     filled = array("i", first)
     for n, base in enumerate(bases):
