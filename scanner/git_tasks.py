@@ -138,6 +138,10 @@ class NamedBlobs:
         self._order, starts, _ = family_order(shape)
         self._family = array("i", [-1]) * count
         order, sizes = self._order, listed.sizes
+        # A family's bytes in 4 bytes where no family can reach 4 GiB (8 cost a million small
+        # blobs 4 MB more).
+        if sum(sizes) < 1 << 32:
+            self._bytes = array("I")
         # Ends as an array: a list of them held an int object per family (31 MB at a million
         # blobs, most families being one blob), the scan process's peak.
         ends = starts[1:]
