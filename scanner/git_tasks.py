@@ -207,7 +207,8 @@ class NamedBlobs:
         self._rows = OidRows(bytearray(), self._listed.width)
         rest = self._rest(all_objects, skipped)
         self.total = self._handed + self._ready_blobs + len(rest)
-        ready = [(int(self._bytes[k]), array("i", [k])) for k in self._ready]
+        # Cut as they are read: a list of them held a tuple and an array per ready family.
+        ready = ((self._bytes[k], (k,)) for k in self._ready)
         cuts = [(cut, True) for cut in _cuts(ready, limit)]
         cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
         cuts.sort(key=lambda cut: cut[0][0], reverse=True)
