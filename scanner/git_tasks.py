@@ -15,7 +15,6 @@ as when the walk came first. A family stays in one task: its deltas need their b
 from __future__ import annotations
 
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeAlias
@@ -32,6 +31,8 @@ _TASK_BYTES = 32 * 1024 * 1024
 _TASK_BLOBS = 20_000
 # Base ids looked up at a time when the listing is indexed.
 _BASES_AT_ONCE = 65_536
+# Families handed out before the ready queue drops them (NamedBlobs._take).
+_READY_TRIM = 65_536
 
 Task: TypeAlias = "tuple[str, BlobTable]"
 # A task's blobs before its table is made: its bytes, and its families (NamedBlobs) or its
@@ -109,7 +110,10 @@ class NamedBlobs:
         self._waiting = array("i")
         self._names: list[str | None] = []
         self._unlisted: dict[bytes, str] = {}
-        self._ready: deque[int] = deque()
+        # Families named whole and not handed out yet, from `_ready_at` on: 4 bytes each, where
+        # a deque held an int object each (the walk can name far more than the workers took).
+        self._ready = array("i")
+        self._ready_at = 0
         self._ready_bytes = self._ready_blobs = 0
         self._handed = 0
         # How many blobs the tasks hold: the listing's count until the families are known.
@@ -208,7 +212,7 @@ class NamedBlobs:
         rest = self._rest(all_objects, skipped)
         self.total = self._handed + self._ready_blobs + len(rest)
         # Cut as they are read: a list of them held a tuple and an array per ready family.
-        ready = ((self._bytes[k], (k,)) for k in self._ready)
+        ready = ((self._bytes[k], (k,)) for k in self._ready[self._ready_at :])
         cuts = [(cut, True) for cut in _cuts(ready, limit)]
         cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
         cuts.sort(key=lambda cut: cut[0][0], reverse=True)
@@ -236,13 +240,18 @@ class NamedBlobs:
     def _take(self, limit: int) -> array[int]:
         """Ready families from the oldest, up to a task's worth."""
         taken, size, blobs = array("i"), 0, 0
-        while self._ready and size < limit and blobs < _TASK_BLOBS:
-            family = self._ready.popleft()
+        ready = self._ready
+        while self._ready_at < len(ready) and size < limit and blobs < _TASK_BLOBS:
+            family = ready[self._ready_at]
+            self._ready_at += 1
             taken.append(family)
             size += self._bytes[family]
             blobs += self._ends[family] - self._starts[family]
         self._ready_bytes -= size
         self._ready_blobs -= blobs
+        if self._ready_at >= _READY_TRIM and 2 * self._ready_at >= len(ready):
+            del ready[: self._ready_at]
+            self._ready_at = 0
         return taken
 
     def _made(self, taken: Sequence[int]) -> BlobTable:

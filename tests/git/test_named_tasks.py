@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from leakward.rules.model import RuleSet
-from leakward.scanner import git_scan
+from leakward.scanner import git_scan, git_tasks
 from leakward.scanner.git_listing import Listed, merged
 from leakward.scanner.git_scan import scan_history
 from leakward.scanner.git_tasks import NamedBlobs, cut_tasks
@@ -70,9 +70,11 @@ def _joined(all_objects: bool) -> tuple[set[Blob], list[Skipped], set[str]]:
 
 
 @pytest.mark.parametrize("all_objects", [False, True])
+@pytest.mark.parametrize("trim", [git_tasks._READY_TRIM, 1])  # 1: the ready queue cut each take
 def test_named_families_go_out_before_the_walk_ends_and_match_the_joined_listing(
-    all_objects: bool,
+    all_objects: bool, trim: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(git_tasks, "_READY_TRIM", trim)
     named = _names()
 
     def batches() -> Iterator[Named]:
