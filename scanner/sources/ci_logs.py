@@ -37,6 +37,9 @@ _GROUP_START = re.compile(
 HEAD = 4096
 # The literals a group start holds, looked for in C before `_GROUP_START` runs.
 GROUP_MARKERS = (b"##[group]", b"section_start:")
+# A byte of each marker that many texts' heads lack (`#` in 11% of symfony's files, `_` in 67%):
+# a search for one byte is a memchr, 10x cheaper than a search for the marker (issue #18).
+_MARKER_BYTES = (b"#", b"_")
 # Bytes a log that `_FIRST_TIMESTAMP` matches can start with: a caller that sniffs many texts
 # skips that regex for every other one.
 TIMESTAMP_FIRST = frozenset(bytes([byte]) for byte in b"\r\n\xef0123456789")
@@ -47,9 +50,7 @@ def looks_like_ci_log(data: bytes) -> bool:
     """True for a GitHub Actions log (timestamped lines) or a GitLab job trace (section markers)."""
     # Bounded searches first, without copying the head: this runs on every text file, and
     # most are not logs.
-    if (
-        data.find(GROUP_MARKERS[0], 0, HEAD) >= 0 or data.find(GROUP_MARKERS[1], 0, HEAD) >= 0
-    ) and _GROUP_START.search(data, 0, HEAD):
+    if has_group_marker(data) and _GROUP_START.search(data, 0, HEAD):
         return True
     if data[:1] not in TIMESTAMP_FIRST or not _FIRST_TIMESTAMP.match(data, 0, HEAD):
         return False
@@ -57,6 +58,15 @@ def looks_like_ci_log(data: bytes) -> bool:
     lines = [line for line in head.split(b"\n")[:6] if line.strip()]
     stamped = sum(1 for line in lines if _TIMESTAMP_LINE.match(line))
     return len(lines) > 0 and stamped * 2 > len(lines)
+
+
+def has_group_marker(data: bytes) -> bool:
+    """Whether a group start's literal (GROUP_MARKERS) lies in the first HEAD bytes: a test every
+    text blob of a history gets. Two searches for the markers took 2.5 us a blob on symfony's
+    files, with a byte of each searched first 1.2 us."""
+    return (
+        data.find(_MARKER_BYTES[0], 0, HEAD) >= 0 and data.find(GROUP_MARKERS[0], 0, HEAD) >= 0
+    ) or (data.find(_MARKER_BYTES[1], 0, HEAD) >= 0 and data.find(GROUP_MARKERS[1], 0, HEAD) >= 0)
 
 
 def clean(data: bytes) -> bytes:

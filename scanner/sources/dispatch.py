@@ -100,10 +100,7 @@ def is_plain_text(data: bytes, path: str, limits: ContainerLimits) -> bool:
     # with white space or `{` and took them all).
     if data[:1] in _STRUCTURED_FIRST:
         return not (postman.looks_like_postman(data) or ci_logs.looks_like_ci_log(data))
-    return (
-        data.find(ci_logs.GROUP_MARKERS[0], 0, ci_logs.HEAD) < 0
-        and data.find(ci_logs.GROUP_MARKERS[1], 0, ci_logs.HEAD) < 0
-    ) or not ci_logs.looks_like_ci_log(data)
+    return not ci_logs.has_group_marker(data) or not ci_logs.looks_like_ci_log(data)
 
 
 def _is_plain_text_sniffed(data: bytes, name: str) -> bool:
