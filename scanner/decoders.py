@@ -29,7 +29,7 @@ from leakward.scanner.decoded import (
     run_start,
 )
 from leakward.scanner.hex_runs import decode_hex
-from leakward.scanner.short_tokens import has_long_stretch
+from leakward.scanner.short_tokens import LONG_STRETCH, has_long_stretch, has_long_translated
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
 
@@ -263,6 +263,21 @@ def _next_escape(data: bytes, position: int, taken: int) -> int | None:
     return escape.end() if escape is not None else None
 
 
+# Bytes before a chunk's first escape read for the backslashes that end them.
+_SHORT_TAIL = 64
+
+
+def _backslashes_before(data: bytes, position: int) -> int:
+    """How many backslashes end `data[:position]`. Read from a short tail first: the whole
+    head, stripped, was copied twice for every chunk with an escape."""
+    tail = data[max(0, position - _SHORT_TAIL) : position]
+    run = len(tail) - len(tail.rstrip(b"\\"))
+    if run == _SHORT_TAIL:  # a long run of backslashes: measured in C all the same
+        head = data[:position]
+        run = len(head) - len(head.rstrip(b"\\"))
+    return run
+
+
 def _escape_runs(
     data: bytes,
     anchors: list[int],
@@ -281,7 +296,7 @@ def _escape_runs(
     """
     position = max(0, min(anchors) - len(r"\u0000"))
     # From the start of the backslash run there: inside one, the first escape would be missed.
-    position -= len(data[:position]) - len(data[:position].rstrip(b"\\"))
+    position -= _backslashes_before(data, position)
     others = sorted(anchor for anchor in set(anchors) if anchor > floor)
     taken = floor
     while True:
@@ -300,7 +315,10 @@ def _escape_runs(
                 if read - end > checked[1] - checked[0]:
                     checked = (end, read)
                 end = skipped
-            end = _end_of(_JOINED_REST, data, end, len(data))
+            # Each next escape opens with a backslash within _JOIN bytes: without one there, a
+            # memchr tells what the regex told after trying the escape at each of those bytes.
+            if data.find(b"\\", end, end + _JOIN) >= 0:
+                end = _end_of(_JOINED_REST, data, end, len(data))
             later = bisect.bisect_right(others, end)
             if later == len(others) or others[later] - end >= _JOIN:
                 break
@@ -308,6 +326,20 @@ def _escape_runs(
             end = _end_of(_RUN_REST, data, anchor, min(len(data), anchor + _MAX_LITERAL))
         yield start, end, checked
         position = taken = end
+
+
+# Bytes a long stretch is first looked for in, before `has_long_stretch` reads a whole range.
+_QUICK = 256
+
+
+def _has_long_stretch(data: bytes, start: int, end: int) -> bool:
+    """short_tokens.has_long_stretch, with its first _QUICK bytes looked at first: ordinary text
+    has a long stretch at once, and the whole test cost a copy of the range (the rest of the
+    chunk, for the first run) and a Hyperscan pass with its own scratch, 2.4-3.5 us a call
+    where this is 0.3."""
+    low = max(0, start - LONG_STRETCH + 1)
+    quick = data[low : min(end + LONG_STRETCH - 1, low + _QUICK)]
+    return has_long_translated(quick) or has_long_stretch(data, start, end)
 
 
 def decode_escapes(
@@ -318,7 +350,7 @@ def decode_escapes(
     if not anchors:
         return
     # A run starts at most _MAX_LITERAL bytes before its first escape (`_string_bounds`).
-    if not is_short_decoded and not has_long_stretch(
+    if not is_short_decoded and not _has_long_stretch(
         data, max(0, min(anchors) - _MAX_LITERAL), len(data)
     ):
         return  # every run from here on is short: finding them cost more than the scan
@@ -328,7 +360,7 @@ def decode_escapes(
         return _string_bounds(data, anchor, unclosed)
 
     for start, end, (first, last) in _escape_runs(data, anchors, floor, bounds):
-        if not is_short_decoded and not has_long_stretch(data, start, end):
+        if not is_short_decoded and not _has_long_stretch(data, start, end):
             continue
         yield Decoded(
             "escape",
