@@ -21,12 +21,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import isqrt
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from dulwich.errors import ApplyDeltaError
 
 # The compiled applier of dulwich's wheel (its own Python one where the wheel has no extension).
 from dulwich.pack import apply_delta as _native_apply_delta
+
+try:
+    # zlib-ng's inflate reads the same streams with less CPU: on 4 of symfony's history's tasks
+    # 3.7% fewer worker instructions (callgrind), a delta's inflation 5.1 -> 3.5 us (issue #18).
+    from zlib_ng import zlib_ng as _inflating  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # not installed: the standard library's
+    _inflating = zlib  # type: ignore[misc, unused-ignore]
+# Typed here: where zlib-ng is not installed, mypy knows nothing of it.
+_inflate: Callable[..., bytes] = _inflating.decompress
+# What inflating a damaged entry raises (zlib-ng's error is not zlib's).
+_INFLATE_ERRORS = (zlib.error, cast("type[Exception]", _inflating.error))
+# What reading a damaged entry raises: it is then read as unreadable here, as a bad delta is.
+_UNREADABLE = (ValueError, IndexError, *_INFLATE_ERRORS)
 
 _IDX_MAGIC = b"\377tOc"
 _OID_BYTES = 20
@@ -162,7 +175,7 @@ class _Pack:
             shift += 7
         if kind != _BLOB or expected not in (-1, size):
             return None
-        data = zlib.decompress(self._view[at : offset + stored], bufsize=max(size, 1))
+        data = _inflate(self._view[at : offset + stored], bufsize=max(size, 1))
         if len(data) != size:
             raise ValueError("blob inflates to another size than its header says")
         return data
@@ -212,8 +225,8 @@ class _Pack:
             return None
         try:
             # Most deltas end within the first read: one call, no inflater object to set up.
-            return zlib.decompress(self._view[at : at + _READ])
-        except zlib.error:
+            return _inflate(self._view[at : at + _READ])
+        except _INFLATE_ERRORS:
             pass  # it goes on past that read (or is damaged, which the reads below tell)
         inflater = zlib.decompressobj()
         data = b""
@@ -401,7 +414,7 @@ class PackReader:
                 at, base_at, size = place
                 try:
                     found = pack.rebuilt_at(at, base_oid, base, base_at)
-                except (ValueError, IndexError, zlib.error):
+                except _UNREADABLE:
                     found = None
                 if found is not None and len(found) == size:
                     return found
@@ -430,7 +443,7 @@ class PackReader:
             return None
         try:
             found = read(self._placed)
-        except (ValueError, IndexError, zlib.error):
+        except _UNREADABLE:
             return None
         return found if found is not None and size_of(found) == size else None
 
@@ -444,7 +457,7 @@ class PackReader:
                 continue
             try:
                 found = read(pack, offset)
-            except (ValueError, IndexError, zlib.error):
+            except _UNREADABLE:
                 found = None  # damaged here: another pack, or cat-file, may do better
             if found is not None:
                 return found
