@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import mmap
 import struct
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import isqrt
@@ -27,19 +26,14 @@ from dulwich.errors import ApplyDeltaError
 
 # The compiled applier of dulwich's wheel (its own Python one where the wheel has no extension).
 from dulwich.pack import apply_delta as _native_apply_delta
+from zlib_ng import zlib_ng
 
-try:
-    # zlib-ng's inflate reads the same streams with less CPU: on 4 of symfony's history's tasks
-    # 3.7% fewer worker instructions (callgrind), a delta's inflation 5.1 -> 3.5 us (issue #18).
-    from zlib_ng import zlib_ng as _inflating  # type: ignore[import-not-found, unused-ignore]
-except ImportError:  # not installed: the standard library's
-    _inflating = zlib  # type: ignore[misc, unused-ignore]
-# Typed here: where zlib-ng is not installed, mypy knows nothing of it.
-_inflate: Callable[..., bytes] = _inflating.decompress
-# What inflating a damaged entry raises (zlib-ng's error is not zlib's).
-_INFLATE_ERRORS = (zlib.error, cast("type[Exception]", _inflating.error))
+# zlib-ng's inflate reads the same streams as zlib with less CPU: on 4 of symfony's history's
+# tasks 3.7% fewer worker instructions (callgrind), a delta's inflation 5.1 -> 3.5 us (issue #18).
 # What reading a damaged entry raises: it is then read as unreadable here, as a bad delta is.
-_UNREADABLE = (ValueError, IndexError, *_INFLATE_ERRORS)
+# zlib-ng's stub declares its `error` as an instance, not the class it is.
+_INFLATE_ERROR = cast("type[Exception]", zlib_ng.error)
+_UNREADABLE = (ValueError, IndexError, _INFLATE_ERROR)
 
 _IDX_MAGIC = b"\377tOc"
 _OID_BYTES = 20
@@ -48,7 +42,7 @@ _OFS_DELTA = 6
 _REF_DELTA = 7
 # The first read of a delta's compressed bytes, inflated in one call; a delta that goes on past
 # it is inflated again from its start, four times as much each read. What follows the entry in
-# that first read is never copied (zlib.decompress stops at the stream's end), but each delta
+# that first read is never copied (inflating stops at the stream's end), but each delta
 # that does not fit inflates its first read twice: at 4 KiB, 4,100 of symfony's 248k deltas, and
 # the delta inflation of all of them took 1.77 s, at 16 KiB 1.55-1.59 s (rails' 1.44-1.51 ->
 # 1.30-1.32 s; same process, alternating, the reads as views of the mapping; issue #18).
@@ -175,7 +169,7 @@ class _Pack:
             shift += 7
         if kind != _BLOB or expected not in (-1, size):
             return None
-        data = _inflate(self._view[at : offset + stored], bufsize=max(size, 1))
+        data = zlib_ng.decompress(self._view[at : offset + stored], bufsize=max(size, 1))
         if len(data) != size:
             raise ValueError("blob inflates to another size than its header says")
         return data
@@ -225,10 +219,10 @@ class _Pack:
             return None
         try:
             # Most deltas end within the first read: one call, no inflater object to set up.
-            return _inflate(self._view[at : at + _READ])
-        except _INFLATE_ERRORS:
+            return zlib_ng.decompress(self._view[at : at + _READ])
+        except _INFLATE_ERROR:
             pass  # it goes on past that read (or is damaged, which the reads below tell)
-        inflater = zlib.decompressobj()
+        inflater = zlib_ng.decompressobj()
         data = b""
         step = _READ
         while not inflater.eof:
