@@ -18,7 +18,7 @@ from functools import partial
 
 from leakward.scanner.decoded import Builder, Decoded, LazyMap, OffsetMap
 from leakward.scanner.first_ends import first_ends
-from leakward.scanner.short_tokens import has_long_stretch
+from leakward.scanner.short_tokens import has_long_decoded_stretch
 
 _MAX_LITERAL = 4096
 _PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
@@ -227,7 +227,7 @@ def decode_url(
     if not anchors:
         return
     # A run starts at most _MAX_LITERAL bytes before its first escape (`_run_start`).
-    if not is_short_decoded and not has_long_stretch(
+    if not is_short_decoded and not has_long_decoded_stretch(
         data, max(0, anchors[0] - _MAX_LITERAL), len(data)
     ):
         return  # every run from here on is short: finding them cost more than the scan
@@ -243,7 +243,7 @@ def _decoded(
     """The spans of `url_runs`; None, unless `is_checked`, when a run holds a lone `%`."""
     found: list[Decoded] = []
     for start, end in url_runs(data, first, floor, is_checked=is_checked):
-        if not is_short_decoded and not has_long_stretch(data, start, end):
+        if not is_short_decoded and not has_long_decoded_stretch(data, start, end):
             continue
         encoded = data[start:end]
         decoded = _quoted_printable(encoded)

@@ -155,12 +155,14 @@ def test_a_line_of_links_between_quotes_rescans_nothing(engine: str) -> None:
 def test_escapes_cost_work_per_run_not_per_escape_or_line(shape: str, engine: str) -> None:
     """The engines report the first escape and the decoder finds, joins and decodes the rest in
     C, across lines while they lie close: twice the escapes, on one line or one per line, run
-    no more Python and call into it no more often (one per line made a span and a view each)."""
+    no more Python and call into it no more often (one per line made a span and a view each).
+    Percent words decode to three bytes each, too short for a secret: not decoded at all
+    (short_tokens counts a `%XX` as the byte it stands for)."""
     small = _work(shape, 3000, engine)
     large = _work(shape, 6000, engine)
 
     assert large["engine_events"] <= 2
-    assert large["views"] == small["views"] == 1
+    assert large["views"] == small["views"] == (0 if shape.startswith("percent") else 1)
     # A fixed cost per chunk and per run; a line per escape would be 6,000 more.
     assert large["python_lines"] <= small["python_lines"] + 50
     assert large["python_lines"] <= 1000
