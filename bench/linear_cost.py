@@ -1,7 +1,7 @@
 """The cost per MB of each hostile shape of issue #16 against plain text of the same size.
 
 `python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]
-[--patterns SHAPE]`
+[--patterns SHAPE] [--min-confidence low|medium|high]`
 builds each shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk
 with the matcher, and prints CPU seconds per MB (process time: the machine may be shared, and
 wall time then measures the neighbours), the ratio to plain text (the goal is within 3x for
@@ -20,6 +20,9 @@ that is removed, and only counts are printed.
 With `--patterns SHAPE`, it prints instead which patterns of Hyperscan's main database cost most
 on that shape: halves of the database compiled and timed alone, down to single patterns that
 cost at least `--floor` ms per MB (minutes of compiles: a breakdown, not a figure to report).
+The rules are those `leakward scan` runs by default (`--min-confidence medium`: the weak generic
+rules, confidence low, only on request), as the peers run with their defaults; `--min-confidence
+low` times every rule (the figures of earlier sessions, which loaded them all).
 A benchmark: it prints, it never fails.
 """
 
@@ -38,10 +41,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.peers import Peer, locate, peers_home
-from leakward.rules.loader import load_rules
+from leakward.cli.scan import build_ruleset
+from leakward.rules.model import CONFIDENCES, RuleSet
 from leakward.scanner.engines import make_engine
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
+from leakward.settings.model import ScanSettings
 from tests.scanner.hostile import SHAPES
 
 MB = 1024 * 1024
@@ -201,12 +206,11 @@ def costly(patterns: list[Pattern], data: bytes, floor: float) -> list[tuple[flo
     return costly(patterns[:half], data, floor) + costly(patterns[half:], data, floor)
 
 
-def pattern_costs(shape: str, size: int, floor: float) -> None:
+def pattern_costs(ruleset: RuleSet, shape: str, size: int, floor: float) -> None:
     """Print the main database's costliest patterns on `shape` (see the docstring)."""
     from leakward.scanner.engines.hyperscan_compile import plan_database, triggers_of
     from leakward.scanner.engines.keyword_gates import GATE_BASE, load_gates
 
-    ruleset = load_rules()
     triggers = triggers_of(ruleset)
     main = plan_database(ruleset, triggers).databases[0]
     kinds = {pattern.encode(): kind for kind, pattern in triggers}
@@ -240,18 +244,22 @@ def main() -> None:
     parser.add_argument("--peers", action="store_true", help="also time gitleaks & co.")
     parser.add_argument("--patterns", choices=sorted(SHAPES), help="costliest patterns on a shape")
     parser.add_argument("--floor", type=float, default=0.5, help="ms per MB, with --patterns")
+    parser.add_argument(
+        "--min-confidence", choices=CONFIDENCES, default=ScanSettings().min_confidence
+    )
     args = parser.parse_args()
+    ruleset = build_ruleset(ScanSettings(min_confidence=args.min_confidence))
     if args.patterns:
-        pattern_costs(args.patterns, int(args.mb * MB), args.floor / 1000)
+        pattern_costs(ruleset, args.patterns, int(args.mb * MB), args.floor / 1000)
         return
-    ruleset = load_rules()
     matcher = Matcher(ruleset, make_engine(ruleset, args.engine))
     matcher.scan_chunk(Chunk(b"warm = 1\n", Origin("file", "warm.txt")))
     size = int(args.mb * MB)
     plain, _, _ = cost(matcher, build("plain", size), args.runs)
     source, _, _ = cost(matcher, source_text(size), args.runs)
     print(
-        f"engine {args.engine}, {args.mb:g} MB per shape; plain text {plain:.3f} s/MB, "
+        f"engine {args.engine}, {len(ruleset.rules)} rules (--min-confidence "
+        f"{args.min_confidence}), {args.mb:g} MB per shape; plain text {plain:.3f} s/MB, "
         f"Python source {source:.3f} s/MB ({source / plain:.1f}x plain)"
     )
     print(

@@ -44,6 +44,10 @@ _MIN_LITERAL = 4
 # Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
 # DEEPSEEK_TOKEN) end in one of these.
 _SECRET_WORDS = "pass|pwd|secret|token|key|auth|credential|private"  # noqa: S105 - names
+# What may come before the name's word: anything but an `=`. A name does not start where an
+# assignment's value does (`TOKEN=TOKEN=…`), and the keyword gate (rules/_gates.yaml) that stands
+# in for these triggers then checks one byte before each word instead of reading on past it.
+_NAME_START = "(?:^|[^=])"
 _ESCAPED_ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\""
 _ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[A-Za-z0-9+/_\-]{12}"
 
@@ -87,11 +91,11 @@ def trigger_patterns(keywords: Iterable[str]) -> list[tuple[str, str]]:
     twice = {lit for inner in once for lit in encoded_literals(inner)}
     literals = sorted(once | twice)
     patterns = [("base64", hyperscan_escaped(lit)) for lit in literals]
-    patterns.append(("base64", f"(?i:{_SECRET_WORDS}){_ASSIGNED}"))
+    patterns.append(("base64", f"{_NAME_START}(?i:{_SECRET_WORDS}){_ASSIGNED}"))
     patterns += list(TRIGGERS.items())
     # `\"` only where a secret-named key is assigned an escaped string (`\"DB_PASSWORD\"] =
     # \"…`, `{\"token\": \"…`): JSON-escaped source hides assignments there. Any other escaped
     # key (API documentation is full of `\"ChallengeName\": \"…`) has nothing for a keyword
     # rule, and a provider's token in its value matches without decoding.
-    patterns.append(("escape", f"(?i:{_SECRET_WORDS}){_ESCAPED_ASSIGNED}"))
+    patterns.append(("escape", f"{_NAME_START}(?i:{_SECRET_WORDS}){_ESCAPED_ASSIGNED}"))
     return patterns

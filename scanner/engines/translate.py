@@ -64,12 +64,18 @@ def group_end(pattern: str, start: int) -> int:
 
 def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
     """An opening `(?<![^C])` (the match starts after one of C, or at the start) as the text
-    `(?:^|[C])`, and the index just past the lookbehind; None for any other opening.
+    `(?:^|[C])`, or `(?<!c)` of one plain character as `(?:^|[^c])`, and the index just past
+    the lookbehind; None for any other opening.
 
     Only when C holds a newline: `scan_many` joins pieces with one, and a piece's own start
     must still match. Dropped instead, `generic.env_secret` hit at every `TOKEN=` of a run of
     them, each hit a call into Python.
     """
+    single = re.compile(r"\(\?<!([^\\()\[\]{}|.^$*+?\n])\)").match(pattern, start)
+    if single is not None:
+        # `(?<!=)`: the match starts after anything but `=`, or at the start (`TOKEN=TOKEN=…`
+        # then hits no gated rule where the keyword gate does not fire: rules/_gates.yaml).
+        return f"(?:^|[^{re.escape(single.group(1))}])", single.end()
     if not pattern.startswith("(?<![^", start):
         return None
     body_start = start + len("(?<!")
