@@ -18,6 +18,7 @@ from leakward.rules.model import RuleSet
 from leakward.scanner.engines import hyperscan_compile, keyword_gates
 from leakward.scanner.engines.hyperscan_compile import KEYWORD_BASE, plan_database, triggers_of
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
+from leakward.scanner.engines.translate import for_hyperscan
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from tests.scanner.hostile import SHAPES
@@ -135,3 +136,24 @@ def test_a_gate_never_fires_on_a_run_of_token_assignments(gate: keyword_gates.Ga
     """`TOKEN=` followed by `TOKEN=` opens no value: the gated rules never run on that shape."""
     assert _gate_hits(gate.pattern, SHAPES["env_tokens"](20000).encode()) == 0
     assert _gate_hits(gate.pattern, _assignments().encode()) > 100
+
+
+def test_a_word_right_after_an_equals_wakes_no_gate_branch(
+    ruleset: RuleSet, ungated: HyperscanEngine
+) -> None:
+    """The gate goes into the main database as its branches, each of which checks the byte
+    before the word (`[^=]`) or the text's start: on `TOKEN=TOKEN=…` Hyperscan then reads no
+    value on from any word. Its rules say the same with `(?<!=)`, which Hyperscan is given as
+    that choice, so the gate fires wherever a hit of theirs could start."""
+    main = plan_database(ruleset, triggers_of(ruleset)).databases[0]
+    branches = [
+        expression
+        for expression, ident in zip(main.expressions, main.ids, strict=True)
+        if ident >= keyword_gates.GATE_BASE
+    ]
+    assert sorted(branch[:10] for branch in branches) == [b"(?:[^=])(?", b"(?:^)(?i:p"]
+    assert for_hyperscan("(?<!=)(?i:token)=x") == "(?:^|[^=])(?i:token)=x"
+    # Named after an `=`: no rule of the gate's hits it, with the gate or without.
+    text = b"LOG=TOKEN=pT80yGMxzpQ67IwNyhWP\n"
+    assert not ungated.scan(text).windows
+    assert not HyperscanEngine(ruleset).scan(text).windows
