@@ -35,6 +35,8 @@ from leakward.scanner.worker_pool import run_pooled
 _PARALLEL_THRESHOLD = 8 * 1024 * 1024
 _BATCH_BYTES = 4 * 1024 * 1024
 _BATCH_FILES = 256
+# Items submitted to the worker pool and not finished, per worker (worker_pool.run_pooled).
+_PENDING_PER_WORKER = 3
 
 Progress = Callable[[int, int, int], None]  # files done, files total, bytes done
 
@@ -285,7 +287,16 @@ def run_tasks(
             initargs=(ruleset, options),
         )
 
-    run_pooled(task, items, start_pool, on_result, split=split, on_lost=on_lost)
+    run_pooled(
+        task,
+        items,
+        start_pool,
+        on_result,
+        # Enough waiting that no worker idles while the next item is produced.
+        most_pending=_PENDING_PER_WORKER * options.workers,
+        split=split,
+        on_lost=on_lost,
+    )
 
 
 def scan_paths(

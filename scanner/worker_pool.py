@@ -28,12 +28,14 @@ def run_pooled(
     start_pool: Callable[[], ProcessPoolExecutor],
     on_result: Callable[[R], None],
     *,
+    most_pending: int,
     split: Callable[[T], Iterable[T]] = lambda item: [item],
     on_lost: Callable[[T], None] | None = None,
 ) -> None:
     """`task` over `items` in pools from `start_pool`; results go to `on_result` as they come.
 
-    Items are submitted as they are produced. Items whose worker died are retried part by part
+    Items are submitted as they are produced, until `most_pending` wait unfinished: then the next
+    one is taken only when one finishes. Items whose worker died are retried part by part
     (`split`) after the rest; a part whose worker dies again goes to `on_lost`, or raises
     WorkerDiedError when there is none.
     """
@@ -56,6 +58,12 @@ def run_pooled(
                 future = pool.submit(task, item)
             pending[future] = item
             _settle([f for f in pending if f.done()], pending, on_result, lost)
+            # A submitted item stays in this process until a worker takes it: a history's walk
+            # that ran ahead of the workers held every waiting blob table (a million-blob
+            # history: 171 -> 161 MB peak).
+            while len(pending) >= most_pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                _settle(list(finished), pending, on_result, lost)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             _settle(list(finished), pending, on_result, lost)
