@@ -34,6 +34,11 @@ SURGE_CONTEXT = 2  # cells in those hours needed to speak of a surge
 WEIGHT_FULL_AT = 0.5
 NEW_MODEL_POINTS = 0.9
 NEW_MODEL_FULL_SHARE = 0.05  # of a cell's cost on new models counts in full
+# Or this share of its tokens: a stranger on a model many times cheaper than the key's own (a
+# chat bot on the cheapest model) is a small part of the hour's cost but as much use as the
+# owner's. Set higher than the cost share, as a few of the owner's requests to try a cheap model
+# are a larger share of tokens than of cost.
+NEW_MODEL_FULL_TOKENS = 0.25
 # A new model's use is a move, not an addition, where the key's usual models fell from this share
 # below their usual tokens for the hour (in full from MOVE_FALL_FULL), and the hour as a whole
 # stays under MOVE_MAX_TOKENS times its usual.
@@ -262,13 +267,20 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
     if not new or cell.cost <= 0:
         return None
     share = sum(new.values()) / cell.cost
+    tokens = sum(_use_tokens(cell.by_model[m]) for m in new)
+    token_share = tokens / max(cell.prompt_tokens + cell.output_tokens, 1)
     dearest = max(new, key=lambda m: prices.price(cell.provider, m).blended)
     ratio = prices.price(cell.provider, dearest).blended / max(figures.usual_price, 1e-9)
     # A model the key never used is news even at a small share of its cost; a dearer one more.
     dearer = max(0.0, math.log2(ratio))
-    points = min(1.0, share / NEW_MODEL_FULL_SHARE) * (NEW_MODEL_POINTS + dearer)
+    full = max(share / NEW_MODEL_FULL_SHARE, token_share / NEW_MODEL_FULL_TOKENS)
+    points = min(1.0, full) * (NEW_MODEL_POINTS + dearer)
     price = f", {ratio:.1f}× the price of its usual models" if ratio > 1.5 else ""
-    words = f"{share:.0%} of the cost on models new to it ({', '.join(sorted(new))}){price}"
+    what = f"{share:.0%} of the cost"
+    if token_share / NEW_MODEL_FULL_TOKENS > share / NEW_MODEL_FULL_SHARE:
+        cost = f"{share:.0%}" if share >= 0.01 else "under 1%"
+        what = f"{token_share:.0%} of the tokens ({cost} of the cost)"
+    words = f"{what} on models new to it ({', '.join(sorted(new))}){price}"
     moved = max(_moved(cell, set(new), figures), _swapped(cell, set(new), figures, prices))
     moved *= _owner_present(cell, profile)
     if moved > 0:
@@ -285,6 +297,10 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
                 "each: a checker seeing which models the key may use"
             )
     return Evidence("models", min(points, 4.0), words)
+
+
+def _use_tokens(use: ModelUse) -> int:
+    return use.prompt_tokens + use.output_tokens
 
 
 def _is_probe(use: ModelUse) -> bool:
