@@ -44,10 +44,13 @@ _MIN_LITERAL = 4
 # Field names under which a bare encoded secret sits; provider-specific names (COHERE_API_KEY,
 # DEEPSEEK_TOKEN) end in one of these.
 _SECRET_WORDS = "pass|pwd|secret|token|key|auth|credential|private"  # noqa: S105 - names
-# What may come before the name's word: anything but an `=`. A name does not start where an
-# assignment's value does (`TOKEN=TOKEN=…`), and the keyword gate (rules/_gates.yaml) that stands
-# in for these triggers then checks one byte before each word instead of reading on past it.
-_NAME_START = "(?:^|[^=])"
+# What may come before the name's word: anything but an `=`, or a command-line flag's `-NAME=`
+# (`--from-literal=api_key=…`) whose name ends in one of the gate's flag words
+# (rules/_gates.yaml). A name does not start where an assignment's value does (`TOKEN=TOKEN=…`,
+# which holds no `-`), and the keyword gate that stands in for these triggers then checks one
+# byte before each word instead of reading on past it.
+_FLAG = "-[A-Za-z0-9_-]{0,30}(?:literal|vars|var|env|arg|set|string|conf)="
+_NAME_START = f"(?:^|[^=]|{_FLAG})"
 _ESCAPED_ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\""
 _ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[A-Za-z0-9+/_\-]{12}"
 

@@ -15,7 +15,7 @@ import pytest
 
 from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import hyperscan_compile, keyword_gates
+from leakward.scanner.engines import hyperscan_compile, keyword_gates, make_engine
 from leakward.scanner.engines.hyperscan_compile import KEYWORD_BASE, plan_database, triggers_of
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
 from leakward.scanner.engines.translate import for_hyperscan
@@ -34,7 +34,8 @@ _VALUES = (
 
 def _assignments() -> str:
     lines = [
-        f"{name}{quote}{space}{op}{space}{value}"
+        f"{flag}{name}{quote}{space}{op}{space}{value}"
+        for flag in ("", "--from-literal=", "x -e=")
         for name in _NAMES
         for quote in ("", '"', "']")
         for space in ("", " ", "\n")
@@ -143,17 +144,58 @@ def test_a_word_right_after_an_equals_wakes_no_gate_branch(
 ) -> None:
     """The gate goes into the main database as its branches, each of which checks the byte
     before the word (`[^=]`) or the text's start: on `TOKEN=TOKEN=…` Hyperscan then reads no
-    value on from any word. Its rules say the same with `(?<!=)`, which Hyperscan is given as
-    that choice, so the gate fires wherever a hit of theirs could start."""
+    value on from any word; a third opens with a command-line flag's `-…=`, which that shape
+    never holds. Its rules say the same with `(?<!=)` (or `(?<=-…=)`), which Hyperscan is given
+    as that choice, so the gate fires wherever a hit of theirs could start."""
     main = plan_database(ruleset, triggers_of(ruleset)).databases[0]
     branches = [
         expression
         for expression, ident in zip(main.expressions, main.ids, strict=True)
         if ident >= keyword_gates.GATE_BASE
     ]
-    assert sorted(branch[:10] for branch in branches) == [b"(?:[^=])(?", b"(?:^)(?i:p"]
+    assert sorted(branch[:10] for branch in branches) == [
+        b"(?:-[A-Za-",
+        b"(?:[^=])(?",
+        b"(?:^)(?i:p",
+    ]
     assert for_hyperscan("(?<!=)(?i:token)=x") == "(?:^|[^=])(?i:token)=x"
+    flag = "-[A-Za-z0-9_-]{0,30}(?:literal|vars|var|env|arg|set|string|conf)="
+    assert for_hyperscan(f"(?:(?<!=)|(?<={flag}))(?i:token)=x") == f"(?:^|[^=]|{flag})(?i:token)=x"
     # Named after an `=`: no rule of the gate's hits it, with the gate or without.
     text = b"LOG=TOKEN=pT80yGMxzpQ67IwNyhWP\n"
     assert not ungated.scan(text).windows
     assert not HyperscanEngine(ruleset).scan(text).windows
+
+
+# Command-line flags that set a named value (issue #16's `=` gate must not lose them).
+_FLAG_LINES = (
+    b"kubectl create secret generic api --from-literal=api_key=h3Kd92LmQp7sXz4Vb1Nw\n",
+    b"gcloud run deploy svc --set-env-vars=AUTH_TOKEN=Zk4mP9qL2xR7tW3s8V\n",
+    b"docker run --env=SECRET_KEY=pX9q2Lm7Rt4KzW8sY3 myimage\n",
+    b"docker build --build-arg=NPM_TOKEN=Vq7xLm29Rt4KpZs8Wd\n",
+    b"helm install x --set=db.password=Qm3Zx8Lp2Rk7Tw4Y\n",
+)
+
+
+def _found(matcher: Matcher, text: bytes) -> list[tuple[str, int, int]]:
+    return sorted(
+        (finding.rule_id, finding.line, finding.column)
+        for finding in matcher.scan_chunk(Chunk(text, Origin("file", "cmds.sh")))
+    )
+
+
+def test_a_name_after_a_flags_equals_is_found_by_both_engines(ruleset: RuleSet) -> None:
+    """`--flag=NAME=VALUE` (kubectl --from-literal=, gcloud --set-env-vars=, docker --env=):
+    the name follows an `=`, but one that closes a flag, so the gate, its rules and the regex
+    engine all still take it, and a run of `-a=TOKEN=` (no value) still wakes no gate."""
+    text = b"".join(_FLAG_LINES)
+    hyperscan_found = _found(Matcher(ruleset, make_engine(ruleset, "hyperscan")), text)
+    regex_found = _found(Matcher(ruleset, make_engine(ruleset, "regex")), text)
+    assert hyperscan_found == regex_found
+    named = {line for rule, line, _column in hyperscan_found if rule == "generic.named_key"}
+    assert {1, 2} <= named
+    # NPM_TOKEN: found by named_key, reported as npm's (npm.named)
+    assert ("npm.named", 4, 36) in hyperscan_found
+    for gate in keyword_gates.load_gates():
+        assert _gate_hits(gate.pattern, b"-a=TOKEN=" * 2000) == 0
+        assert _gate_hits(gate.pattern, b"".join(_FLAG_LINES)) >= 4
