@@ -49,7 +49,7 @@ _SECRET_WORDS = "pass|pwd|secret|token|key|auth|credential|private"  # noqa: S10
 # (rules/_gates.yaml). A name does not start where an assignment's value does (`TOKEN=TOKEN=…`,
 # which holds no `-`), and the keyword gate that stands in for these triggers then checks one
 # byte before each word instead of reading on past it.
-_FLAG = "-[A-Za-z0-9_-]{0,30}(?:literal|vars|var|env|arg|set|string|conf)="
+_FLAG = "-(?:literal|vars|var|env|arg|set|string|conf)="
 _NAME_START = f"(?:^|[^=]|{_FLAG})"
 _ESCAPED_ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}\\\"\]?[ \t]{0,3}[=:][ \t]{0,3}\\\""
 _ASSIGNED = r"[A-Za-z0-9_.\-]{0,30}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[A-Za-z0-9+/_\-]{12}"

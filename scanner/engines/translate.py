@@ -62,17 +62,18 @@ def group_end(pattern: str, start: int) -> int:
     raise ValueError("unbalanced parentheses")
 
 
-# `(?<!c)` of one plain character, and that or a positive lookbehind of a flag's `-NAME=` (no
-# `=` inside but the last), as a rule's opening (`_after_one_of`).
+# `(?<!c)` of one plain character; and `(?<!(?<!-w1)(?<!-w2)…=)`, no `=` but one that closes a
+# command-line flag whose name ends in one of the words, as a rule's opening (`_after_one_of`).
 _SINGLE_OPENING = re.compile(r"\(\?<!([^\\()\[\]{}|.^$*+?\n])\)")
-_FLAG_OPENING = re.compile(r"\(\?:\(\?<!([^\\()\[\]{}|.^$*+?\n])\)\|\(\?<=(-[^=\n]*=)\)\)")
+_FLAG_OPENING = re.compile(r"\(\?<!((?:\(\?<!-[A-Za-z]+\))+)=\)")
+_FLAG_WORD = re.compile(r"\(\?<!-([A-Za-z]+)\)")
 
 
 def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
     """An opening `(?<![^C])` (the match starts after one of C, or at the start) as the text
     `(?:^|[C])`, or `(?<!c)` of one plain character as `(?:^|[^c])` (and
-    `(?:(?<!c)|(?<=-FLAG=))` as `(?:^|[^c]|-FLAG=)`), and the index just past the lookbehind;
-    None for any other opening.
+    `(?<!(?<!-w1)(?<!-w2)=)` as `(?:^|[^=]|-(?:w1|w2)=)`), and the index just past the
+    lookbehind; None for any other opening.
 
     Only when C holds a newline: `scan_many` joins pieces with one, and a piece's own start
     must still match. Dropped instead, `generic.env_secret` hit at every `TOKEN=` of a run of
@@ -80,10 +81,11 @@ def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
     """
     flagged = _FLAG_OPENING.match(pattern, start)
     if flagged is not None:
-        # `(?:(?<!=)|(?<=-NAME=))`: as `(?<!=)`, or right after a command-line flag's `=`
+        # As `(?<!=)`, or right after a command-line flag's `=`
         # (`--from-literal=api_key=…`): the flag is matched as text, and a run of `TOKEN=`,
         # which holds no `-`, still checks one byte before each word.
-        return f"(?:^|[^{re.escape(flagged.group(1))}]|{flagged.group(2)})", flagged.end()
+        words = "|".join(_FLAG_WORD.findall(flagged.group(1)))
+        return f"(?:^|[^=]|-(?:{words})=)", flagged.end()
     single = _SINGLE_OPENING.match(pattern, start)
     if single is not None:
         # `(?<!=)`: the match starts after anything but `=`, or at the start (`TOKEN=TOKEN=…`
