@@ -161,6 +161,8 @@ def test_a_word_right_after_an_equals_wakes_no_gate_branch(
     assert for_hyperscan("(?<!=)(?i:token)=x") == "(?:^|[^=])(?i:token)=x"
     flagged = "(?<!(?<!-literal)(?<!-env)=)(?i:token)=x"
     assert for_hyperscan(flagged) == "(?:^|[^=]|-(?:literal|env)=)(?i:token)=x"
+    # After a word-start lookbehind (dropped, as any lookbehind is), the same opening.
+    assert for_hyperscan("(?<![A-Za-z0-9_.-])" + flagged) == for_hyperscan(flagged)
     # Named after an `=`: no rule of the gate's hits it, with the gate or without.
     text = b"LOG=TOKEN=pT80yGMxzpQ67IwNyhWP\n"
     assert not ungated.scan(text).windows
