@@ -13,9 +13,8 @@ import random
 
 import pytest
 
-from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import hyperscan_compile, keyword_gates
+from leakward.scanner.engines import keyword_gates
 from leakward.scanner.engines.hyperscan_compile import TRIGGER_BASE, plan_database, triggers_of
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
 from tests.scanner.test_keyword_gates import _texts
@@ -34,20 +33,6 @@ def _random_texts(count: int, seed: int = 16) -> list[bytes]:
         "".join(rng.choice(_PIECES) for _ in range(rng.randint(4, 30))).encode()
         for _ in range(count)
     ]
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> RuleSet:
-    return load_rules()
-
-
-@pytest.fixture(scope="module")
-def ungated(ruleset: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> HyperscanEngine:
-    """The engine without gates: every trigger in the main database."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keyword_gates, "GATES_FILE", tmp_path_factory.mktemp("gates") / "none.yaml")
-        patch.setattr(hyperscan_compile, "_BUILDERS_DIGEST", hyperscan_compile._builders_digest())
-        return HyperscanEngine(ruleset)
 
 
 def test_every_listed_trigger_is_one_the_rules_give(ruleset: RuleSet) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import hyperscan
 import pytest
 
-from leakward.rules.loader import load_rules
 from leakward.rules.model import RuleSet
-from leakward.scanner.engines import hyperscan_compile, keyword_gates, make_engine
+from leakward.scanner.engines import keyword_gates, make_engine
 from leakward.scanner.engines.hyperscan_compile import KEYWORD_BASE, plan_database, triggers_of
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
 from leakward.scanner.engines.translate import for_hyperscan
@@ -55,20 +54,6 @@ def _texts(ruleset: RuleSet) -> list[bytes]:
     shapes = [SHAPES[shape](300) for shape in SHAPES]
     source = [path.read_text() for path in sorted((ROOT / "scanner").rglob("*.py"))]
     return [text.encode() for text in (*examples, *shapes, _assignments(), *source)]
-
-
-@pytest.fixture(scope="module")
-def ruleset() -> RuleSet:
-    return load_rules()
-
-
-@pytest.fixture(scope="module")
-def ungated(ruleset: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> HyperscanEngine:
-    """The engine as it was before the gates: every rule in the main database."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keyword_gates, "GATES_FILE", tmp_path_factory.mktemp("gates") / "none.yaml")
-        patch.setattr(hyperscan_compile, "_BUILDERS_DIGEST", hyperscan_compile._builders_digest())
-        return HyperscanEngine(ruleset)
 
 
 def test_every_gated_rule_leaves_the_main_database(ruleset: RuleSet) -> None:
