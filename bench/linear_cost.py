@@ -3,14 +3,14 @@
 `python bench/linear_cost.py [--mb 1] [--engine auto|hyperscan|regex] [--runs 1] [--peers]
 [--patterns SHAPE] [--min-confidence low|medium|high]`
 builds each shape of tests/scanner/hostile.py at about `--mb` megabytes, scans it as one chunk
-with the matcher, and prints CPU seconds per MB (process time: the machine may be shared, and
+with the matcher, and prints CPU milliseconds per MB (process time: the machine may be shared, and
 wall time then measures the neighbours), the ratio to plain text (the goal is within 3x for
 every shape) and the decoded bytes rescanned. Plain text is scanned at the same size first, and the
 scanner's own Python source for a baseline with the keywords and escapes of ordinary code. Shapes
 that decode are also run at half the size, to show the cost per MB stays flat (linear).
 With `--peers`, gitleaks, betterleaks and Kingfisher (bench/peers.py finds them, in
 $LEAKWARD_BENCH_PEERS) scan each shape written to a file of its own, in the same run: their CPU
-seconds per MB (their start-up, measured on a one-line file, taken off), the ratio to their own
+milliseconds per MB (their start-up, measured on a one-line file, taken off), the ratio to their own
 plain text, and how many findings each reports, so the 3x goal can be set beside what other
 tools reach on the same bytes. Every table also gives CPU microseconds per finding: for the
 shapes whose findings grow with the input, the measure to compare. A peer runs once untimed
@@ -138,7 +138,7 @@ def peer_cost(peer: Peer, folder: Path, runs: int) -> tuple[float, int] | None:
 
 
 def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
-    """Each peer's s/MB per shape and its ratio to its own plain text (see the docstring)."""
+    """Each peer's ms/MB per shape and its ratio to its own plain text (see the docstring)."""
     peers = [peer for peer in locate() if peer.name in PEERS]
     if not peers:
         print(f"no peers in {peers_home()}: run bench/peers.py or set LEAKWARD_BENCH_PEERS")
@@ -155,7 +155,7 @@ def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
             idle = start_up[0] if start_up else 0.0
             print(f"{peer.name}: start-up {idle:.3f} s CPU, taken off each figure below")
             print(
-                f"  {'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
+                f"  {'shape':<16}{'MB':>6}{'ms/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
             )
             plain = None
             for name, data in shapes.items():
@@ -169,7 +169,7 @@ def compare_peers(shapes: dict[str, bytes], runs: int) -> None:
                     plain = seconds
                 ratio = f"{seconds / plain:>9.1f}" if plain else f"{'-':>9}"
                 print(
-                    f"  {name:<16}{size:>6.2f}{seconds:>9.3f}{ratio}{result[1]:>10}"
+                    f"  {name:<16}{size:>6.2f}{seconds * 1e3:>9.2f}{ratio}{result[1]:>10}"
                     f"{per_finding(seconds, size, result[1])}"
                 )
 
@@ -259,11 +259,11 @@ def main() -> None:
     source, _, _ = cost(matcher, source_text(size), args.runs)
     print(
         f"engine {args.engine}, {len(ruleset.rules)} rules (--min-confidence "
-        f"{args.min_confidence}), {args.mb:g} MB per shape; plain text {plain:.3f} s/MB, "
-        f"Python source {source:.3f} s/MB ({source / plain:.1f}x plain)"
+        f"{args.min_confidence}), {args.mb:g} MB per shape; plain text {plain * 1e3:.2f} ms/MB, "
+        f"Python source {source * 1e3:.2f} ms/MB ({source / plain:.1f}x plain)"
     )
     print(
-        f"{'shape':<16}{'MB':>6}{'s/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
+        f"{'shape':<16}{'MB':>6}{'ms/MB':>9}{'x plain':>9}{'findings':>10}{'us/find':>8}"
         f"{'rescanned':>11}"
     )
     for shape in SHAPES:
@@ -273,7 +273,7 @@ def main() -> None:
             data = build(shape, int(size * part))
             seconds, findings, rescanned = cost(matcher, data, args.runs)
             print(
-                f"{shape:<16}{len(data) / MB:>6.2f}{seconds:>9.3f}{seconds / plain:>9.1f}"
+                f"{shape:<16}{len(data) / MB:>6.2f}{seconds * 1e3:>9.2f}{seconds / plain:>9.1f}"
                 f"{findings:>10}{per_finding(seconds, len(data) / MB, findings)}"
                 f"{rescanned / len(data):>10.2f}x"
             )
