@@ -29,7 +29,12 @@ from leakward.scanner.decoded import (
     run_start,
 )
 from leakward.scanner.hex_runs import decode_hex
-from leakward.scanner.short_tokens import LONG_STRETCH, has_long_stretch, has_long_translated
+from leakward.scanner.short_tokens import (
+    ESCAPES,
+    has_long_decoded_searched,
+    has_long_decoded_stretch,
+    has_long_translated,
+)
 from leakward.scanner.triggers import ESCAPE_ENDS
 from leakward.scanner.url_runs import decode_url
 
@@ -328,18 +333,24 @@ def _escape_runs(
         position = taken = end
 
 
-# Bytes a long stretch is first looked for in, before `has_long_stretch` reads a whole range.
+# Bytes a long stretch is first looked for in, before `has_long_decoded_stretch` reads a range.
 _QUICK = 256
 
 
 def _has_long_stretch(data: bytes, start: int, end: int) -> bool:
-    """short_tokens.has_long_stretch, with its first _QUICK bytes looked at first: ordinary text
-    has a long stretch at once, and the whole test cost a copy of the range (the rest of the
-    chunk, for the first run) and a Hyperscan pass with its own scratch, 2.4-3.5 us a call
-    where this is 0.3."""
-    low = max(0, start - LONG_STRETCH + 1)
-    quick = data[low : min(end + LONG_STRETCH - 1, low + _QUICK)]
-    return has_long_translated(quick) or has_long_stretch(data, start, end)
+    """short_tokens.has_long_decoded_stretch of JSON escapes, with its first _QUICK bytes looked
+    at first: ordinary text has a long stretch at once, and the whole test cost a copy of the
+    range (the rest of the chunk, for the first run) and a Hyperscan pass with its own scratch,
+    2.4-3.5 us a call where this is 0.3. Both checks of the quick window must say long, as the
+    whole test's two do; an escape its end cuts is left out (read as one that starts no escape,
+    it would make every run of escaped words long)."""
+    low = max(0, start - ESCAPES.reach)
+    quick = data[low : min(end + ESCAPES.reach, low + _QUICK)]
+    cut = quick.rfind(b"\\", len(quick) - ESCAPES.width + 1)
+    quick = quick[:cut] if cut >= 0 else quick
+    return (
+        has_long_translated(quick) and has_long_decoded_searched(quick, ESCAPES)
+    ) or has_long_decoded_stretch(data, start, end, ESCAPES)
 
 
 def decode_escapes(

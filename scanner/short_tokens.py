@@ -27,6 +27,10 @@ of the rule set's can come of it, and it is neither decoded nor rescanned (it co
 text's scan). A `%` that starts no escape is itself decoded to one byte, but rather than count
 it, a stretch of LONG_STRETCH raw bytes with one is taken as long: the count never falls short.
 
+JSON escapes are counted the same way (`ESCAPES`): a `\\u00XX` below `\\u0080` is one byte, and any
+other backslash makes its stretch long. `'\\u0041\\u0042 '` has raw stretches of twelve bytes
+but decodes to two between spaces (decoded and rescanned, it cost 6x plain text's scan).
+
 Not covered: a secret left as it is, named by a short encoded word (`%70wd = "…"`); the secret
 itself is then found in the raw text by every rule that does not need the decoded name.
 """
@@ -34,6 +38,7 @@ itself is then found in the raw text by every rule that does not need the decode
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from leakward.scanner.first_ends import first_ends
 
@@ -49,58 +54,98 @@ _MARKS = bytes(ord(" ") if byte in _WHITE else ord("x") for byte in range(256))
 _LONG = b"x" * LONG_STRETCH
 
 
+@dataclass(frozen=True, slots=True)
+class DecodedUnits:
+    """How one kind of escape is counted in decoded bytes: `stretch` (Hyperscan syntax) matches
+    from a stretch's start once SHORTEST_SECRET of its units have been read, or an `opener` that
+    starts no escape of `width` raw bytes; `search` tells the same in `re`, without Hyperscan."""
+
+    stretch: bytes
+    search: re.Pattern[bytes]
+    opener: bytes
+    width: int
+
+    @property
+    def reach(self) -> int:
+        """Raw bytes a stretch of SHORTEST_SECRET - 1 decoded bytes may take, and the one
+        before it, with room to spare."""
+        return self.width * SHORTEST_SECRET
+
+
 # From a stretch's start (from anywhere else, `41%42…` would count the tail of an escape as two
 # bytes), its escapes (`%XX`) and bytes other than white space and `%`, then either a `%` that
 # starts no escape or SHORTEST_SECRET more of them: one pattern, so that Hyperscan reads it as one
 # automaton (0.6 ms per MB of `'%41%42%43 '`; a second pattern for the lone `%` doubled that, its
-# `%` a literal hit at every escape).
+# `%` a literal hit at every escape). Without Hyperscan a `%` that starts no escape is told by a
+# lookahead.
 _UNIT = rb"(?:%[0-9A-Fa-f]{2}|[^ \t\r\n%])"
-_DECODED_STRETCH = (
-    rb"(?:^|[ \t\r\n])"
+PERCENT = DecodedUnits(
+    stretch=rb"(?:^|[ \t\r\n])"
     + _UNIT
     + rb"*(?:%(?:[^0-9A-Fa-f]|[0-9A-Fa-f](?:[^0-9A-Fa-f]|\z)|\z)|"
     + _UNIT
-    + rb"{%d})" % SHORTEST_SECRET
+    + rb"{%d})" % SHORTEST_SECRET,
+    search=re.compile(
+        rb"(?:^|[ \t\r\n])" + _UNIT + rb"{%d}|%%(?![0-9A-Fa-f]{2})" % SHORTEST_SECRET
+    ),
+    opener=b"%",
+    width=3,
 )
-# The same without Hyperscan: there a `%` that starts no escape is told by a lookahead.
-_DECODED_SEARCH = re.compile(
-    rb"(?:^|[ \t\r\n])" + _UNIT + rb"{%d}|%%(?![0-9A-Fa-f]{2})" % SHORTEST_SECRET
+# JSON escapes the same way (`decoders.unescape`): a `\u00XX` below `\u0080` stands for exactly
+# one byte. Any other backslash makes its stretch long rather than be counted: `\u4e2d` gives
+# three bytes, and `\\` one, leaving the `u0041` after it as five. A `\u00XX` holds no second
+# backslash, so the first that starts none is the same wherever reading begins: `re` looks for
+# it anywhere.
+_ESCAPE_UNIT = rb"(?:\\u00[0-7][0-9A-Fa-f]|[^ \t\r\n\\])"
+ESCAPES = DecodedUnits(
+    stretch=rb"(?:^|[ \t\r\n])"
+    + _ESCAPE_UNIT
+    + rb"*(?:\\(?:[^u]|u(?:[^0]|0(?:[^0]|0(?:[^0-7]|[0-7](?:[^0-9A-Fa-f]|\z)|\z)|\z)|\z)|\z)|"
+    + _ESCAPE_UNIT
+    + rb"{%d})" % SHORTEST_SECRET,
+    search=re.compile(
+        rb"(?:^|[ \t\r\n])" + _ESCAPE_UNIT + rb"{%d}|\\(?!u00[0-7][0-9A-Fa-f])" % SHORTEST_SECRET
+    ),
+    opener=b"\\",
+    width=len(r"\u0041"),
 )
-# Raw bytes a stretch of SHORTEST_SECRET - 1 decoded bytes may take, and the one before it.
-_DECODED_REACH = 3 * SHORTEST_SECRET
 
 
-def has_long_decoded_stretch(data: bytes, start: int, end: int) -> bool:
-    """Whether a stretch without white space that decodes (`%XX` each to one byte) to
-    SHORTEST_SECRET bytes or more lies in `data[start:end]` or reaches into it from either side,
-    or a stretch there holds a `%` that starts no escape (see the module docstring).
+def has_long_decoded_stretch(
+    data: bytes, start: int, end: int, units: DecodedUnits = PERCENT
+) -> bool:
+    """Whether a stretch without white space that decodes (each escape of `units` to one byte)
+    to SHORTEST_SECRET bytes or more lies in `data[start:end]` or reaches into it from either
+    side, or a stretch there holds an opener that starts no escape (see the module docstring).
 
     As `has_long_stretch`, but in decoded bytes: what reaches in from either side is read from
-    _DECODED_REACH bytes away, and the window is never cut inside an escape at its end (a cut
-    one would read as a `%` that starts none). One Hyperscan pass where it is installed, else
-    one `re` search, after `has_long_stretch`: a stretch shorter than LONG_STRETCH raw bytes is
-    short decoded too, and that check stops at the first long one (percent escapes between
+    `units.reach` bytes away, and the window is never cut inside an escape at its end (a cut
+    one would read as an opener that starts none). One Hyperscan pass where it is installed,
+    else one `re` search, after `has_long_stretch`: a stretch shorter than LONG_STRETCH raw
+    bytes is short decoded too, and that check stops at the first long one (escapes between
     single spaces, `'%41 '`, are told short by it alone, as before)."""
     if not has_long_stretch(data, start, end):
         return False
-    window = decoded_window(data, start, end)
-    scan = first_ends((_DECODED_STRETCH,))
+    window = decoded_window(data, start, end, units)
+    scan = first_ends((units.stretch,))
     if scan is not None:
         return scan(window)[0] is not None
-    return has_long_decoded_searched(window)
+    return has_long_decoded_searched(window, units)
 
 
-def decoded_window(data: bytes, start: int, end: int) -> bytes:
-    """`data[start:end]` and _DECODED_REACH bytes either side, not cut inside an escape at its
+def decoded_window(data: bytes, start: int, end: int, units: DecodedUnits = PERCENT) -> bytes:
+    """`data[start:end]` and `units.reach` bytes either side, not cut inside an escape at its
     end."""
-    high = end + _DECODED_REACH
-    high += 2 if data[high - 1 : high] == b"%" else 1 if data[high - 2 : high - 1] == b"%" else 0
-    return data[max(0, start - _DECODED_REACH) : high]
+    high = end + units.reach
+    cut = data.rfind(units.opener, max(0, high - units.width + 1), high)
+    if cut >= 0:
+        high = cut + units.width
+    return data[max(0, start - units.reach) : high]
 
 
-def has_long_decoded_searched(window: bytes) -> bool:
-    """Whether a stretch in `window` decodes long or holds a lone `%`, without Hyperscan."""
-    return _DECODED_SEARCH.search(window) is not None
+def has_long_decoded_searched(window: bytes, units: DecodedUnits = PERCENT) -> bool:
+    """Whether a stretch in `window` decodes long or holds a lone opener, without Hyperscan."""
+    return units.search.search(window) is not None
 
 
 def has_long_stretch(data: bytes, start: int, end: int) -> bool:

@@ -17,6 +17,7 @@ from leakward.scanner.engines.translate import STDLIB_PARSER
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from leakward.scanner.short_tokens import (
+    ESCAPES,
     LONG_STRETCH,
     SHORTEST_SECRET,
     decoded_window,
@@ -175,6 +176,70 @@ def test_a_stretch_of_short_decoded_words_is_short() -> None:
     assert has_long_decoded_stretch(b"x %41bcdef y", 0, 12)
 
 
+_JSON_ESCAPE = re.compile(rb"\\u00[0-7][0-9A-Fa-f]")
+
+
+def _escapes_long(stretch: bytes) -> bool:
+    """`stretch`, read from its start, holds SHORTEST_SECRET units (a `\\u00XX` below
+    `\\u0080`, or a byte but a backslash) before a backslash that starts no such escape, or
+    holds such a backslash."""
+    units, at = 0, 0
+    while at < len(stretch):
+        if stretch[at : at + 1] == b"\\":
+            if _JSON_ESCAPE.match(stretch, at) is None:
+                return True
+            at += 6
+        else:
+            at += 1
+        units += 1
+    return units >= SHORTEST_SECRET
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from([b"\\u0041", b"\\u0080", b"\\u00", b"\\", b"u", b"0", b"a", b" ", b"\n"]),
+        max_size=20,
+    ).map(b"".join),
+    bounds=st.tuples(st.integers(0, 80), st.integers(1, 40)),
+)
+def test_a_long_escaped_stretch_is_found_where_the_stretches_say(
+    data: bytes, bounds: tuple[int, int]
+) -> None:
+    """As for percent escapes: never short where a stretch meeting the run is long raw and
+    decoded; over the whole text exact; Hyperscan and `re` agree."""
+    start = min(bounds[0], len(data))
+    end = min(start + bounds[1], len(data))
+    if end <= start:
+        return
+    found = has_long_decoded_stretch(data, start, end, ESCAPES)
+    if any(
+        match.end() - match.start() >= LONG_STRETCH and _escapes_long(match.group())
+        for match in re.finditer(rb"[^ \t\r\n]+", data)
+        if match.start() < end and match.end() > start
+    ):
+        assert found
+    if has_long_stretch(data, start, end):
+        window = decoded_window(data, start, end, ESCAPES)
+        assert has_long_decoded_searched(window, ESCAPES) == found
+    stretches = re.findall(rb"[^ \t\r\n]+", data)
+    whole = _reference(data, 0, len(data)) and any(map(_escapes_long, stretches))
+    assert has_long_decoded_stretch(data, 0, len(data), ESCAPES) == whole
+
+
+def test_a_stretch_of_short_escaped_words_is_short() -> None:
+    """`'\\u0041\\u0042 '` decodes to two bytes a word: not long, though each word takes twelve
+    raw bytes; six escapes in a row, one more plain byte beside five, or another escape, are."""
+    words = b"\\u0041\\u0042 " * 100
+    assert not has_long_decoded_stretch(words, 0, len(words), ESCAPES)
+    assert not has_long_decoded_stretch(words, 305, 325, ESCAPES)
+    assert has_long_decoded_stretch(words + b"\\u0041" * 6, 0, len(words), ESCAPES)
+    assert not has_long_decoded_stretch(b"x \\u0041bcde y", 0, 14, ESCAPES)
+    assert has_long_decoded_stretch(b"x \\u0041bcdef y", 0, 15, ESCAPES)
+    assert has_long_decoded_stretch(b"x \\u0041\\u00e9 y", 0, 16, ESCAPES)
+    assert has_long_decoded_stretch(b"x \\\\u0041 y", 0, 13, ESCAPES)
+
+
 @pytest.fixture(scope="module", params=["hyperscan", "regex"])
 def matcher(request: pytest.FixtureRequest) -> Matcher:
     return Matcher(RULESET, make_engine(RULESET, request.param))
@@ -200,6 +265,8 @@ def _escaped(text: str) -> str:
         ("%41 ", _percent, "url"),
         ("\\u0041\n", _escaped, "escape"),
         ("\\u0041 ", _escaped, "escape"),
+        ("\\u0041\\u0042 ", _escaped, "escape"),
+        ("\\u0041\\u0042\n", _escaped, "escape"),
     ],
 )
 def test_a_secret_encoded_whole_among_thousands_of_short_escapes_is_found(
@@ -227,7 +294,18 @@ def test_a_base64_secret_with_one_plus_encoded_among_short_escapes_is_found(
 
 
 @pytest.mark.parametrize(
-    "unit", ["%41 ", "%41\n", "%41%42%43 ", "%41%42%43\n", "\\u0041 ", "\\u0041\n", "\\/ab "]
+    "unit",
+    [
+        "%41 ",
+        "%41\n",
+        "%41%42%43 ",
+        "%41%42%43\n",
+        "\\u0041 ",
+        "\\u0041\n",
+        "\\u0041\\u0042 ",
+        "\\u0041\\u0042\n",
+        "\\/ab ",
+    ],
 )
 def test_a_run_of_short_stretches_is_not_decoded(matcher: Matcher, unit: str) -> None:
     before = matcher.work.views
@@ -239,7 +317,7 @@ def test_a_run_of_short_stretches_is_not_decoded(matcher: Matcher, unit: str) ->
     ("short", "long"),
     [
         ("x %41bcde y", "x %41bcdef y"),
-        ("x \\u0041 y", "x \\u0041b y"),
+        ("x \\u0041bcde y", "x \\u0041bcdef y"),
         ("x a\\/bcd y", "x a\\/bcde y"),
     ],
 )
@@ -247,8 +325,8 @@ def test_a_run_is_decoded_from_a_stretch_of_seven_raw_bytes(
     matcher: Matcher, short: str, long: str
 ) -> None:
     """Six raw bytes with an escape decode to five at most: shorter than any secret but the
-    reviewed rules'; seven may decode to six. A `%XX` is counted as the one byte it decodes to
-    (short_tokens): seven raw bytes with one decode to five, eight to six."""
+    reviewed rules'; seven may decode to six. A `%XX` or `\\u00XX` is counted as the one byte it
+    decodes to (short_tokens): with one, five more raw bytes are short, six long."""
     before = matcher.work.views
     _found(matcher, short)
     assert matcher.work.views == before
