@@ -39,6 +39,8 @@ _CLASSES = bytes(
     ord("q") if byte in b"\"'`" else ord("+") if byte == ord("+") else ord("x")
     for byte in range(256)
 )
+# Bytes that are never `x` there: a line of nothing else joins nothing.
+_NOT_JOINED = b"\"'`+" + _LINK_SPACE
 # A link with a plain byte on one side at least: `x"+"` or `"+"x` after `_CLASSES`.
 _JOINABLE = (b"xq+q", b"q+qx")
 
@@ -135,10 +137,14 @@ def _has_joinable_link(data: bytes, start: int, end: int) -> bool:
     Read in C: the bytes mapped to classes with the link's white space deleted, then searched
     for either shape. It may say yes where no literal ends (a quote inside a string): the lines
     are then read as before; it never says no where such a link is."""
-    classes = data[start:end].translate(_CLASSES, _LINK_SPACE)
-    # A memchr first: text of quotes and `+` alone (the hostile line) has no `x` at all, and
-    # searching it for either shape took twice as long as scanning it.
-    return b"x" in classes and any(shape in classes for shape in _JOINABLE)
+    text = data[start:end]
+    # Deleting first: text of quotes, `+` and white space alone (the hostile line) has no `x`
+    # at all, and a deletion tells so in 0.27 ms per MB where mapping every byte to its class
+    # took 0.44 (plain text's whole scan 0.33).
+    if not text.translate(None, _NOT_JOINED):
+        return False
+    classes = text.translate(_CLASSES, _LINK_SPACE)
+    return any(shape in classes for shape in _JOINABLE)
 
 
 def _runs(data: bytes, start: int) -> Iterator[tuple[int, int]]:
@@ -161,7 +167,9 @@ def _runs(data: bytes, start: int) -> Iterator[tuple[int, int]]:
         begin = max(lowest, data.rfind(b"\n", lowest, head) + 1)
         end = data.find(b"\n", link.end())
         end = len(data) if end < 0 else end
-        if data.count(b"`", begin, end) % 2:  # a template literal that goes on
+        # A template literal that goes on. Looked for before the backticks are counted: a
+        # memchr, where the count read a long line of links at 0.27 ms per MB.
+        if data.find(b"`", begin, end) >= 0 and data.count(b"`", begin, end) % 2:
             end = min(len(data), end + _MAX_LITERAL)
         position = end
         if not _has_joinable_link(data, max(0, begin - 1), end):
