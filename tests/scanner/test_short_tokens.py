@@ -8,12 +8,14 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from leakward.rules.loader import load_rules
+from leakward.scanner.decoders import unescape
 from leakward.scanner.engines import make_engine
 from leakward.scanner.engines.translate import STDLIB_PARSER
+from leakward.scanner.first_ends import first_ends
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from leakward.scanner.short_tokens import (
@@ -25,6 +27,7 @@ from leakward.scanner.short_tokens import (
     has_long_decoded_stretch,
     has_long_stretch,
     has_long_translated,
+    has_long_unicode_escaped,
 )
 from tests.git.repos import aws_pair
 from tests.scanner.tokens import GITHUB_PAT
@@ -195,36 +198,85 @@ def _escapes_long(stretch: bytes) -> bool:
     return units >= SHORTEST_SECRET
 
 
+def _unescapes_long(stretch: bytes) -> bool:
+    """What `unescape` makes of `stretch` holds SHORTEST_SECRET bytes without white space in a
+    row: a secret the decoded view could show."""
+    return re.search(rb"[^ \t\r\n]{%d}" % SHORTEST_SECRET, unescape(stretch)) is not None
+
+
+def _pieces_meeting(data: bytes, first: int, last: int, start: int, end: int) -> list[bytes]:
+    """The pieces of the stretch `data[first:last]` between escaped spaces that meet
+    `data[start:end]`: in the decoded view a secret without white space lies in one."""
+    cuts = [first]
+    for space in re.finditer(rb"\\u0020", data[first:last]):
+        cuts += [first + space.start(), first + space.end()]
+    cuts.append(last)
+    pairs = zip(cuts[::2], cuts[1::2], strict=True)
+    return [data[low:high] for low, high in pairs if low < end and high > start]
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     data=st.lists(
-        st.sampled_from([b"\\u0041", b"\\u0080", b"\\u00", b"\\", b"u", b"0", b"a", b" ", b"\n"]),
+        st.sampled_from(
+            [b"\\u0041", b"\\u0080", b"\\u0020", b"\\u00", b"\\", b"u", b"0", b"a", b" ", b"\n"]
+        ),
         max_size=20,
     ).map(b"".join),
     bounds=st.tuples(st.integers(0, 80), st.integers(1, 40)),
 )
+# Ten letters, then an escaped space, and the run in the last escape: the window cut the
+# letters to five, and no piece that meets the run decodes long.
+@example(data=b"\\u0041" * 10 + b"\\u0020\\u0041", bounds=(66, 1))
 def test_a_long_escaped_stretch_is_found_where_the_stretches_say(
     data: bytes, bounds: tuple[int, int]
 ) -> None:
-    """As for percent escapes: never short where a stretch meeting the run is long raw and
-    decoded; over the whole text exact; Hyperscan and `re` agree."""
+    """Never short where a stretch meeting the run is long raw and decodes to a secret's bytes
+    in a row between escaped spaces: a secret could be cut off. The pattern that counts units
+    (where the codec cannot read a window) says the same in Hyperscan and `re`, exactly over
+    the whole text."""
     start = min(bounds[0], len(data))
     end = min(start + bounds[1], len(data))
     if end <= start:
         return
-    found = has_long_decoded_stretch(data, start, end, ESCAPES)
     if any(
-        match.end() - match.start() >= LONG_STRETCH and _escapes_long(match.group())
+        match.end() - match.start() >= LONG_STRETCH and _unescapes_long(piece)
         for match in re.finditer(rb"[^ \t\r\n]+", data)
         if match.start() < end and match.end() > start
+        for piece in _pieces_meeting(data, match.start(), match.end(), start, end)
     ):
-        assert found
-    if has_long_stretch(data, start, end):
-        window = decoded_window(data, start, end, ESCAPES)
-        assert has_long_decoded_searched(window, ESCAPES) == found
+        assert has_long_decoded_stretch(data, start, end, ESCAPES)
     stretches = re.findall(rb"[^ \t\r\n]+", data)
-    whole = _reference(data, 0, len(data)) and any(map(_escapes_long, stretches))
-    assert has_long_decoded_stretch(data, 0, len(data), ESCAPES) == whole
+    counted = has_long_decoded_searched(data, ESCAPES)
+    assert counted == any(map(_escapes_long, stretches))
+    scan = first_ends((ESCAPES.stretch,))
+    if scan is not None:
+        assert (scan(data)[0] is not None) == counted
+
+
+def test_the_codec_reads_escapes_as_the_decoded_view_would_show_them() -> None:
+    """Stretches as `raw_unicode_escape` decodes them: an escaped space ends one, as in the
+    decoded view; other escapes are kept whole (never shorter than `unescape` makes them); and
+    where the codec reads otherwise than JSON, it does not tell."""
+    assert has_long_unicode_escaped(b"\\u0041\\u0042 " * 100) is False
+    assert has_long_unicode_escaped(b"\\u0041bcdef") is True
+    assert has_long_unicode_escaped(b"\\u0041bc\\u0020def") is False
+    assert has_long_unicode_escaped(b"a\\\\u0041") is True
+    assert has_long_unicode_escaped(b"\\n\\x41\\/") is True
+    for unread in (b"\\U00000041", b"\\u00e9", b"\\u4e2d", b"\\u00"):
+        assert has_long_unicode_escaped(b"\\u0041 " + unread) is None
+
+
+def test_the_codec_reads_a_long_window_in_blocks_that_miss_no_stretch() -> None:
+    """Blocks overlap: six letters that a block's end cuts, or that come blocks later, are read
+    whole; five are not long wherever they are."""
+    words = b"\\u0041\\u0042 " * 3000
+    assert has_long_unicode_escaped(words + b"\\u0041" * 6) is True
+    assert has_long_unicode_escaped(words + b"\\u0041" * 5) is False
+    for offset in range(4050, 4100):
+        assert has_long_unicode_escaped(b" " * offset + b"\\u0041" * 6) is True
+        assert has_long_unicode_escaped(b" " * offset + b"a\\u0041bc\\u0041d") is True
+        assert has_long_unicode_escaped(b" " * offset + b"\\u0041" * 5 + b" a") is False
 
 
 def test_a_stretch_of_short_escaped_words_is_short() -> None:
