@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from leakward.rules.loader import load_rules
+from leakward.scanner import short_tokens
 from leakward.scanner.decoders import unescape
 from leakward.scanner.engines import make_engine
 from leakward.scanner.engines.translate import STDLIB_PARSER
@@ -254,6 +255,15 @@ def test_a_long_escaped_stretch_is_found_where_the_stretches_say(
         assert (scan(data)[0] is not None) == counted
 
 
+@pytest.fixture(params=["hyperscan", "no hyperscan"])
+def search(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the codec gives is searched with Hyperscan, or without it where it is not installed
+    (a translation and a `find`)."""
+    if request.param == "no hyperscan":
+        monkeypatch.setattr(short_tokens, "first_ends", lambda _patterns: None)
+
+
+@pytest.mark.usefixtures("search")
 def test_the_codec_reads_escapes_as_the_decoded_view_would_show_them() -> None:
     """Stretches as `raw_unicode_escape` decodes them: an escaped space ends one, as in the
     decoded view; other escapes are kept whole (never shorter than `unescape` makes them); and
@@ -267,6 +277,7 @@ def test_the_codec_reads_escapes_as_the_decoded_view_would_show_them() -> None:
         assert has_long_unicode_escaped(b"\\u0041 " + unread) is None
 
 
+@pytest.mark.usefixtures("search")
 def test_the_codec_reads_a_long_window_in_blocks_that_miss_no_stretch() -> None:
     """Blocks overlap: six letters that a block's end cuts, or that come blocks later, are read
     whole; five are not long wherever they are."""
