@@ -10,7 +10,7 @@ key-day is flagged by any alert covering it, and mean/std's k is the smallest fl
 of the clean key-days of seed 159.
 
     nice -n 10 .venv/bin/python -m bench.usage_blackbox13 [--seeds 151 152 153] \\
-        [--providers openai anthropic] [--misses] [--alerts DIR]
+        [--providers openai anthropic] [--misses] [--alerts DIR] [--no-issued]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ KIT = WorldKit.of(
     seeds=usage_world13.SEEDS,
     calibration_seed=usage_world13.CALIBRATION_SEED,
     events=usage_world13.events,
+    issued=usage_world13.issued,
 )
 
 

@@ -26,9 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.usage_world3 import (
@@ -92,12 +92,18 @@ def read_alerts(text: str) -> list[Flag]:
     ]
 
 
-def analyze(provider: str, files: Sequence[Path], folder: Path) -> str:
+def analyze(
+    provider: str, files: Sequence[Path], folder: Path, issued: Mapping[str, int] | None = None
+) -> str:
     """The JSON `leakward usage analyze` writes for these pages, run as its own process: every
-    world is scored through the command a user runs."""
+    world is scored through the command a user runs. `issued` (key id -> epoch seconds) is what
+    `leakward watch` reads from the registry: when each key was issued."""
     output = folder / "alerts.json"
     command = [str(Path(sys.executable).parent / "leakward"), "usage", "analyze"]
     command += ["--provider", provider, "--format", "json", "--output", str(output)]
+    for key_id, moment_issued in sorted((issued or {}).items()):
+        when = datetime.fromtimestamp(moment_issued, tz=UTC).isoformat()
+        command += ["--issued", f"{key_id}={when}"]
     done = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1) or not output.exists():
         raise RuntimeError(

@@ -24,7 +24,7 @@ import math
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -75,6 +75,9 @@ class WorldKit:
     # The owner's legitimate events on a key-day (world, key, day), or None where the world
     # records none.
     events: Callable[[Any, Any, int], tuple[str, ...]] | None = None
+    # When each key of a world was issued (key id -> epoch seconds), or None where the world
+    # records none: `leakward watch` reads it from the registry, so the scorer passes it on.
+    issued: Callable[[Any], Mapping[str, int]] | None = None
 
     @property
     def judged(self) -> range:
@@ -89,6 +92,7 @@ class WorldKit:
         seeds: Sequence[int],
         calibration_seed: int,
         events: Callable[[Any, Any, int], tuple[str, ...]] | None = None,
+        issued: Callable[[Any], Mapping[str, int]] | None = None,
     ) -> WorldKit:
         """The kit of a world laid out as worlds 4-6 are: `modules` are its builder (build_world,
         is_clean_day, pages, write_world), its base (DAYS, JUDGED_DAYS, START, PROVIDERS) and its
@@ -109,6 +113,7 @@ class WorldKit:
             seeds=tuple(seeds),
             calibration_seed=calibration_seed,
             events=events,
+            issued=issued,
         )
 
 
@@ -287,7 +292,13 @@ def main(kit: WorldKit, argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--calibration-seed", type=int, default=kit.calibration_seed)
     parser.add_argument("--misses", action="store_true", help="missed thefts and false alerts")
     parser.add_argument("--alerts", type=Path, help="keep each world's alerts.json here")
+    parser.add_argument(
+        "--no-issued",
+        action="store_true",
+        help="leave out the keys' issue dates (the registry's), as harnesses before world 13 did",
+    )
     args = parser.parse_args(argv)
+    registry = None if args.no_issued else kit.issued
     for provider in args.providers:
         k = calibrate_k(kit, kit.build_world(provider, args.calibration_seed))
         methods = ("leakward (all alerts)", f"leakward score≥{HANDOFF}", f"mean/std k={k:.2f}")
@@ -299,7 +310,9 @@ def main(kit: WorldKit, argv: Sequence[str] | None = None) -> None:
             prefix = kit.name.replace(" ", "") + "-"
             with tempfile.TemporaryDirectory(prefix=prefix) as folder:
                 began = time.monotonic()
-                text = analyze(world.provider, kit.write_world(world, Path(folder)), Path(folder))
+                files = kit.write_world(world, Path(folder))
+                issued = None if registry is None else registry(world)
+                text = analyze(world.provider, files, Path(folder), issued)
             if args.alerts:
                 args.alerts.mkdir(parents=True, exist_ok=True)
                 (args.alerts / f"alerts-{provider}-{seed}.json").write_text(text, encoding="utf-8")

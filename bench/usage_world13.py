@@ -74,6 +74,12 @@ def events(world: World, key: Key, day: int) -> tuple[str, ...]:
     return world.happenings.get((key.key_id, day), ())
 
 
+def issued(world: World) -> dict[str, int]:
+    """When each key was issued, as the registry knows it: the spares too, which no page shows
+    until a thief uses one."""
+    return {key.key_id: START + key.issued * DAY for key in world.keys}
+
+
 def pages(world: World) -> list[dict[str, object]]:
     """The season as 1h pages of a week each (the API's limit allows 168 buckets a page)."""
     return write_pages(

@@ -228,3 +228,18 @@ def test_the_harness_catches_within_six_hours_and_counts_flagged_clean_days(
     assert sum(f for _, f, _ in flagged.days) == 1
     assert sum(f for _, f, _ in score(KIT, [], world).days) == 0
     assert KIT.judged == range(DAYS - JUDGED_DAYS, DAYS)
+
+
+def test_the_harness_passes_every_key_s_issue_date_as_the_registry_holds_it(
+    world: world13.World,
+) -> None:
+    # `leakward watch` reads issue dates from the registry; without them a spare key's theft
+    # is a key's first use, which no model can tell from a launch.
+    assert KIT.issued is world13.issued
+    issued = world13.issued(world)
+    assert set(issued) == {key.key_id for key in world.keys}
+    spares = [key for key in world.keys if key.archetype == "spare_key"]
+    assert spares
+    assert all(issued[key.key_id] == START for key in spares)
+    later = [key for key in world.keys if key.issued > 0]
+    assert all(issued[key.key_id] == START + key.issued * DAY for key in later)
