@@ -289,16 +289,19 @@ def _cache_drift(
 
 
 def _merge(judged: list[Judged | None]) -> list[Alert]:
-    """Runs of consecutive alerting cells of one key, as one alert each."""
+    """Runs of alerting cells of one key back to back in time, as one alert each. Cells next
+    to each other in the list are not when the key was idle between them: such a run would
+    claim the idle weeks as the alert's."""
     alerts: list[Alert] = []
     run: list[Judged] = []
     for item in [*judged, None]:
-        if item is not None and item.score >= ALERT_SCORE:
-            run.append(item)
-            continue
-        if run:
+        alerting = item if item is not None and item.score >= ALERT_SCORE else None
+        last = run[-1].cell if run else None
+        if last and (alerting is None or alerting.cell.slot > last.slot + last.grain):
             alerts.append(_alert(run))
             run = []
+        if alerting is not None:
+            run.append(alerting)
     return alerts
 
 

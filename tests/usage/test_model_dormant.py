@@ -109,3 +109,19 @@ def test_a_stranger_on_a_settled_key_after_its_idle_spell_is_flagged() -> None:
     alerts = detect(before + usage(nobody, [BACK_ON], seed=2, extra=stranger))
     assert [a.start for a in alerts] == [onset]
     assert f"first use in {BACK_ON - LAST_BEFORE_LEAVE} days" in alerts[0].reason
+
+
+def test_two_returns_weeks_apart_are_two_alerts_each_over_its_own_hours() -> None:
+    # Alerting cells that follow each other in the key's list are not next to each other in
+    # time when the key was idle between them: one alert spanning both claimed weeks of use
+    # that never happened (blind world 13: 23 days, "alert spans 4 hours").
+    owner = usage(DEV, range(3), seed=1)
+    nobody = replace(DEV, requests=0.0)
+    returns = [
+        usage(nobody, [day], seed=day, extra=thief(at(day, 3), 1, model=DEV.model, requests=20))
+        for day in (24, 48)
+    ]
+    alerts = detect(owner + returns[0] + returns[1])
+    assert [a.start for a in alerts] == [at(24, 3), at(48, 3)]
+    assert all(a.end <= a.start + HOUR for a in alerts)
+    assert all("alert spans" not in a.reason for a in alerts)
