@@ -65,6 +65,11 @@ FAMILIAR_SHARE = 0.15
 SPARSE_FREE = 4.0
 SPARSE_POINTS = 1.0
 SPARSE_MAX = 2.2
+# A key with too few days of use to have habits that comes back after a spell away and does what
+# it did before (at an hour it worked, on models it used, a day no bigger than REHEARSED_DAY
+# times its busiest) is its owner's drill or check run now and then (a failover key's monthly
+# drill): its return then counts FAMILIAR_SHARE. A stranger's hours or models are still news.
+REHEARSED_DAY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +188,8 @@ def _walk(
         tokens = cell.prompt_tokens + cell.output_tokens
         today = (cell.day, tokens + (today[1] if today[0] == cell.day else 0))
         if profile.unready(cell.day) is not None:
+            if dormant is not None:
+                dormant = _rehearsed(dormant, cell, profile, today[1])
             found = [e for e in (dormant, _unprecedented(profile, cell.day, today[1])) if e]
             points = sum(e.points for e in found)
             judged.append(Judged(cell, found, points, 0) if found else None)
@@ -267,6 +274,24 @@ def _familiar(dormant: Evidence, found: list[Evidence], figures: Figures) -> Evi
     if figures.main_model is None or sum(e.points for e in found) >= FAMILIAR_BELOW:
         return dormant
     words = f"{dormant.words}, at its own hours and models and in its own shape"
+    return Evidence("dormant", dormant.points * FAMILIAR_SHARE, words)
+
+
+def _rehearsed(dormant: Evidence, cell: Cell, profile: Profile, tokens: int) -> Evidence:
+    """The news of a sparse key's return (`tokens` used so far on its day), less where it
+    repeats the key's earlier use: the hour, the models and no more than its busiest day."""
+    busiest = profile.busiest_day(cell.day)
+    is_repeat = (
+        profile.days_at(cell.hour) > 0
+        and all(model in profile.model_since for model in cell.by_model)
+        and 0 < tokens <= REHEARSED_DAY * busiest
+    )
+    if not is_repeat:
+        return dormant
+    words = (
+        f"{dormant.words}, at an hour and on models it used before and no busier than its "
+        "busiest day"
+    )
     return Evidence("dormant", dormant.points * FAMILIAR_SHARE, words)
 
 

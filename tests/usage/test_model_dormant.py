@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from leakward.usage.model import CONFIDENT_SCORE, DORMANT_DAYS, detect, detect_report
 from leakward.usage.records import UsageRecord
 from tests.usage.habits import HOUR, Habit, at, thief, usage
@@ -125,3 +127,34 @@ def test_two_returns_weeks_apart_are_two_alerts_each_over_its_own_hours() -> Non
     assert [a.start for a in alerts] == [at(24, 3), at(48, 3)]
     assert all(a.end <= a.start + HOUR for a in alerts)
     assert all("alert spans" not in a.reason for a in alerts)
+# A failover key: silent but for a two-hour drill at 10:00 UTC every four weeks.
+STANDBY = replace(Habit(), key_id="key_TestStandbyDrill1", hours=(10, 11), requests=200.0)
+DRILLS = (1, 29)  # a Tuesday, and four weeks later
+
+
+def test_a_standby_key_s_next_drill_like_its_last_is_not_flagged() -> None:
+    # Found by the twelfth usage world: a failover key's monthly drill, at the hours, on the
+    # model and at the size of the one before, was flagged on every key as a dormant key woken.
+    records = usage(STANDBY, DRILLS, seed=1)
+    report = detect_report(records)
+    assert report.alerts == []
+
+
+@pytest.mark.parametrize(
+    ("name", "hour", "model", "requests"),
+    [
+        ("at another hour", 3, STANDBY.model, 200.0),
+        ("on another model", 10, "gpt-4.1-2025-04-14", 200.0),
+        ("far busier than its drill", 10, STANDBY.model, 2000.0),
+    ],
+)
+def test_a_stranger_on_a_standby_key_is_still_a_dormant_key_woken(
+    name: str, hour: int, model: str, requests: float
+) -> None:
+    nobody = replace(STANDBY, requests=0.0)
+    onset = at(DRILLS[1], hour)
+    stranger = thief(onset, 2, model=model, requests=requests)
+    records = usage(STANDBY, DRILLS[:1], seed=1) + usage(nobody, DRILLS[1:], seed=2, extra=stranger)
+    alerts = detect(records)
+    assert [a.start for a in alerts] == [onset], name
+    assert "first use in 28 days" in alerts[0].reason, name
