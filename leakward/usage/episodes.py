@@ -23,10 +23,14 @@ EPISODE_DAYS = 1
 # And is forgotten after as long as the profile remembers the key's ordinary days: a habit not
 # seen in four weeks is news again. It also bounds the history the model must walk.
 KEEP_DAYS = WINDOW_DAYS
-# Signals whose episodes recur in the owner's own shape. A model new to the key is news each
-# time (a thief probes models; an owner's earlier migration says nothing of the next model),
-# and a return from a long idle spell is news by its nature.
+# Signals whose episodes recur in the owner's own shape. A return from a long idle spell is
+# news by its nature.
 SIGNALS = frozenset({"volume", "hours", "weekday", "cache"})
+# A model new to the key stays news for days after its first use (its first hours are learned
+# late, as any alert's), so an owner's move to it alerts day after day; the same models again
+# are the owner's move, while other models are news each time (a thief probes models; an
+# owner's earlier migration says nothing of the next model).
+NAMED = frozenset({"models"})
 # Signals about the shape of one model's requests recur too (the owner's monthly report asks
 # for longer answers, the same night job sends bigger prompts), but only on the same model, the
 # same figure moved the same way (the evidence's topic), at the same hour of day: a thief's
@@ -34,7 +38,7 @@ SIGNALS = frozenset({"volume", "hours", "weekday", "cache"})
 SHAPED = frozenset({"tokens_per_request", "output_ratio"})
 SAID_FROM = 0.2  # points from which a signal was part of what an alert said
 
-# (signal, topic, hour of day): topic and hour are "" and -1 for the signals not SHAPED
+# (signal, topic, hour of day): topic is "" for SIGNALS, hour -1 for the signals not SHAPED
 Name = tuple[str, str, int]
 
 
@@ -50,7 +54,7 @@ class Episodes:
     def remember(self, day: int, found: list[Evidence], hour: int = -1) -> None:
         """An alert raised on `day` (at `hour` of it) with these signals."""
         for e in found:
-            if (e.signal in SIGNALS or e.signal in SHAPED) and e.points >= SAID_FROM:
+            if e.signal in SIGNALS | SHAPED | NAMED and e.points >= SAID_FROM:
                 name = (_name(e, hour), day)
                 self.held[name] = max(self.held.get(name, 0.0), e.points)
 
@@ -74,6 +78,8 @@ class Episodes:
 def _name(found: Evidence, hour: int) -> Name:
     if found.signal in SHAPED:
         return (found.signal, found.topic, hour)
+    if found.signal in NAMED:
+        return (found.signal, found.topic, -1)
     return (found.signal, "", -1)
 
 

@@ -103,8 +103,8 @@ class Evidence:
     signal: str
     points: float
     words: str
-    # What the signal is about where it speaks of one model (the shape signals): an owner's
-    # episode on one model says nothing of another.
+    # What the signal is about where it speaks of one model (the shape signals) or names the
+    # models new to the key: an owner's episode on one model says nothing of another.
     topic: str = ""
 
 
@@ -296,7 +296,7 @@ def _models(cell: Cell, profile: Profile, figures: Figures, prices: PriceTable) 
                 f"; {len(probed)} models new to it tried in one hour with a few tiny requests "
                 "each: a checker seeing which models the key may use"
             )
-    return Evidence("models", min(points, 4.0), words)
+    return Evidence("models", min(points, 4.0), words, ",".join(sorted(new)))
 
 
 def _use_tokens(use: ModelUse) -> int:

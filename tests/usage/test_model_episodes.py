@@ -78,11 +78,16 @@ def test_an_episode_counts_from_the_day_after_its_alert() -> None:
     assert [e.points for e in episodes.allow([hours], 11)] == [0.0]
 
 
-def test_a_new_model_is_news_however_often_the_key_tried_one() -> None:
+def test_a_model_new_to_the_key_is_news_again_only_on_other_models() -> None:
+    # Found by the eleventh usage world: an owner's move to a new model alerted on its first
+    # day, and again the next days while the model was still new to the key (its first hours
+    # learned late, as any alert's). The same models again are the move; others are news.
     episodes = Episodes()
-    models = Evidence("models", 2.0, "100% of the cost on models new to it")
+    models = Evidence("models", 2.0, "100% of the cost on models new to it", "claude-opus-4-1")
+    other = Evidence("models", 2.0, "100% of the cost on models new to it", "claude-3-haiku")
     episodes.remember(10, [models])
-    assert episodes.allow([models], 20) == [models]
+    assert [e.points for e in episodes.allow([models], 11)] == [0.0]
+    assert episodes.allow([other], 11) == [other]
 
 
 def test_a_shape_episode_is_forgiven_only_on_its_own_model_and_hour() -> None:

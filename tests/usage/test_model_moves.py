@@ -16,7 +16,17 @@ import pytest
 from leakward.usage.model import detect, detect_report
 from leakward.usage.records import UsageRecord
 from leakward.usage.scoring import SHAPE_OVERLAP, Evidence, _one_shape
-from tests.usage.habits import ANTHROPIC_OFFICE, Habit, at, split, thief, usage
+from tests.usage.habits import (
+    ANTHROPIC_OFFICE,
+    HOUR,
+    MONDAY,
+    Extra,
+    Habit,
+    at,
+    split,
+    thief,
+    usage,
+)
 
 WEEKS = range(28)
 JUDGED_FROM = 21
@@ -130,3 +140,32 @@ def test_a_gradual_move_to_a_successor_is_not_an_alert(habit: Habit, seed: int) 
     # model still carries most of it, so it has not fallen away, yet the hour's use is its usual.
     history, judged = split(gradually_migrated(habit, 22, 5, seed), JUDGED_FROM)
     assert detect(judged, history=history) == []
+
+
+FLAGSHIP = {"openai": "o3-2025-04-16", "anthropic": "claude-opus-4-1-20250805"}
+
+
+def trial(habit: Habit, first: int) -> Extra:
+    """A third of the owner's requests also sent to the flagship model, at its own hours, from
+    day `first` on: the owner trying it side by side."""
+
+    def extra(t: int) -> tuple[str, float, float, float, float | None] | None:
+        day, hour = divmod((t - MONDAY) // HOUR, 24)
+        if day >= first and day % 7 < 5 and hour in habit.hours:
+            model = FLAGSHIP[habit.provider]
+            return model, habit.requests / 3, habit.prompt_per_request, habit.output_ratio, None
+        return None
+
+    return extra
+
+
+@pytest.mark.parametrize("habit", [OFFICE, ANTHROPIC_OFFICE], ids=["openai", "anthropic"])
+def test_a_far_dearer_model_tried_alerts_on_its_first_day_only(habit: Habit) -> None:
+    # Found by the eleventh usage world: an owner's use of a model five times the price alerts
+    # (a thief does the same), and then again on each of the next days the model was still new
+    # to the key. What it alerted for, on the same model, is the owner's habit from then on.
+    history, judged = split(usage(habit, WEEKS, seed=1, extra=trial(habit, 22)), JUDGED_FROM)
+    alerts = detect(judged, history=history)
+    assert [a.start for a in alerts] == [at(22, 9)]
+    assert alerts[0].end <= at(23, 0)
+    assert "new to it" in alerts[0].reason
