@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from leakward.usage.cells import HOUR, Cell, ModelUse
 from leakward.usage.prices import PriceTable
 
-WINDOW_DAYS = 28  # how far back volume and shape figures look: long enough for weekly habits
+# How far back volume and shape figures look from the key's last day of use: long enough for
+# weekly habits.
+WINDOW_DAYS = 28
 MIN_ACTIVE_DAYS = 5  # days with use before a key is judged
 MIN_SPAN_DAYS = 7  # and how long it must have been watched: one week of weekdays
 QUARANTINE_DAYS = 2
@@ -197,7 +199,11 @@ class Profile:
         """The snapshot for `day`, taken from cells learned before it."""
         if self._figures is None or self._figures_day != day:
             self._release(day)
-            while self.recent and self.recent[0].day < day - WINDOW_DAYS:
+            # The window ends at the key's last day of use, not at `day`: a key back from a
+            # spell away longer than the window is judged against what it did before it, not
+            # against nothing (every hour of it a surge over a usual of zero).
+            until = min(day, max(self.days, default=day) + 1)
+            while self.recent and self.recent[0].day < until - WINDOW_DAYS:
                 self.recent.popleft()
             self._figures = _figures(list(self.recent), dict(self.model_cost), self, prices)
             self._figures_day = day

@@ -158,3 +158,26 @@ def test_a_stranger_on_a_standby_key_is_still_a_dormant_key_woken(
     alerts = detect(records)
     assert [a.start for a in alerts] == [onset], name
     assert "first use in 28 days" in alerts[0].reason, name
+
+
+BACK_AFTER_MONTHS = 56  # a Monday, 38 days after the last use: longer than the profile's window
+
+
+def test_an_owner_back_after_more_than_the_window_is_judged_on_its_habits_before() -> None:
+    # Found by the tenth and eleventh usage worlds: a key idle longer than the four weeks its
+    # figures look back was judged against no use at all, so its owner's first hour back read
+    # as thousands of times its usual cost.
+    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
+    back = usage(SETTLED, [BACK_AFTER_MONTHS, BACK_AFTER_MONTHS + 1], seed=2)
+    assert detect(before + back) == []
+
+
+def test_a_stranger_after_more_than_the_window_is_flagged_for_the_return_alone() -> None:
+    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
+    nobody = replace(SETTLED, requests=0.0)
+    onset = at(BACK_AFTER_MONTHS, 3)
+    stranger = thief(onset, 4, model=SETTLED.model, requests=60)
+    alerts = detect(before + usage(nobody, [BACK_AFTER_MONTHS], seed=2, extra=stranger))
+    assert [a.start for a in alerts] == [onset]
+    assert "first use in 38 days" in alerts[0].reason
+    assert "usual cost" not in alerts[0].reason
