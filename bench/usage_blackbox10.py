@@ -19,12 +19,20 @@ from collections.abc import Sequence
 from bench import usage_world10, usage_world10_base, usage_world10_thieves
 from bench.usage_blackbox_calendar import WorldKit, main
 
+
+def issued(world: usage_world10_base.World) -> dict[str, int]:
+    """When each key was issued, as the registry knows it: its roster's first hour (`born`)."""
+    base = usage_world10_base
+    return {key.key_id: base.START + key.born * base.HOUR for key in world.keys}
+
+
 KIT = WorldKit.of(
     "world 10",
     (usage_world10, usage_world10_base, usage_world10_thieves),
     seeds=usage_world10.SEEDS,
     calibration_seed=usage_world10.CALIBRATION_SEED,
     events=usage_world10.events,
+    issued=issued,
 )
 
 

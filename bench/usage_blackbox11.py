@@ -20,12 +20,20 @@ from collections.abc import Sequence
 from bench import usage_world11, usage_world11_base, usage_world11_thieves
 from bench.usage_blackbox_calendar import WorldKit, main
 
+
+def issued(world: usage_world11_base.World) -> dict[str, int]:
+    """When each key was issued, as the registry knows it: its roster's first hour (`born`)."""
+    base = usage_world11_base
+    return {key.key_id: base.START + key.born * base.HOUR for key in world.keys}
+
+
 KIT = WorldKit.of(
     "world 11",
     (usage_world11, usage_world11_base, usage_world11_thieves),
     seeds=usage_world11.SEEDS,
     calibration_seed=usage_world11.CALIBRATION_SEED,
     events=usage_world11.events,
+    issued=issued,
 )
 
 
