@@ -179,10 +179,11 @@ class NamedBlobs:
         if found is None or len(found) != len(listed) or 0 in self._first:
             # Looked up a slice at a time: a bytes copy of every base id cost 20 MB at a
             # million blobs.
-            step, empty = _BASES_AT_ONCE * listed.width, bytes(listed.width)
+            empty = bytes(listed.width)
             found = array("i")
-            for at in range(0, len(listed.bases), step):
-                found.extend(rows.rows(bytes(listed.bases[at : at + step]), empty))
+            for at in range(0, len(listed), _BASES_AT_ONCE):
+                end = min(len(listed), at + _BASES_AT_ONCE)
+                found.extend(rows.rows(listed.base_ids(at, end), empty))
         parents = array("i", [NO_BASE]) * len(listed)
         for n, row in enumerate(found):
             if row != NO_ROW and row != n and read[n] and read[row]:

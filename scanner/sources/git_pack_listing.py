@@ -166,7 +166,7 @@ class PackListing:
         width = len(blobs.oids) // len(blobs) if len(blobs) else 20
         empty = bytes(width)
         for n in range(len(blobs)):
-            base = blobs.bases[n * width : (n + 1) * width]
+            base = blobs.base(n)
             yield (
                 blobs.oids[n * width : (n + 1) * width].hex(),
                 blobs.sizes[n],

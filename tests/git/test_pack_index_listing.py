@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 import subprocess
+from array import array
 from pathlib import Path
 
 import pytest
 
-from leakward.scanner.git_listing import Listed
+from leakward.scanner.git_listing import Listed, _narrowed
 from leakward.scanner.git_tasks import NamedBlobs
 from leakward.scanner.sources import pack_index_listing
 from leakward.scanner.sources.git_ids import ZERO_OID
@@ -49,11 +50,8 @@ def _our_rows(repo: GitRepo) -> list[Row]:
     blobs, _ = list_blobs(repo.path / ".git")
     rows = []
     for n in range(len(blobs)):
-        base = blobs.bases[n * 20 : (n + 1) * 20]
+        base = blobs.base(n)
         oid = blobs.oids[n * 20 : (n + 1) * 20].hex()
-        # The base's row, which the scan uses instead of finding the base's id again.
-        row = blobs.base_rows[n]
-        assert (blobs.oids[row * 20 : (row + 1) * 20] if row >= 0 else bytes(20)) == base
         rows.append((oid, blobs.sizes[n], blobs.stored[n], base.hex() if any(base) else None))
     return rows
 
@@ -164,10 +162,36 @@ def test_the_listings_base_rows_give_the_families_a_lookup_by_id_gives(repo: Git
     for keep_rows in (True, False):
         with PackListing(repo.path / ".git") as listing:
             listed = Listed.read(listing.rows(), listing)
-        if not keep_rows:
-            listed.base_rows = None  # as a listing by git gives: bases found by id
+        if not keep_rows:  # as a listing by git gives: bases found by id
+            listed.bases, listed.base_rows = bytearray(listed.base_ids(0, len(listed))), None
         named = NamedBlobs(listed, 1 << 30)
         named._group()
         parents.append(list(named._parents))
     assert parents[0] == parents[1]
     assert any(row >= 0 for row in parents[0])  # some blob is a delta of another
+
+
+def test_a_listing_keeps_4_byte_columns_and_finds_base_ids_by_row(repo: GitRepo) -> None:
+    _history(repo)
+    repo.git("repack", "-a", "-d", "-f", "-q")
+    with PackListing(repo.path / ".git") as listing:
+        listed = Listed.read(listing.rows(), listing)
+    assert [column.itemsize for column in (listed.sizes, listed.stored, listed.offsets)] == [4] * 3
+    assert not listed.bases  # held as rows, not as ids
+    ours = {
+        (listed.oids[n * 20 : (n + 1) * 20].hex(), listed.sizes[n], listed.base_ids(n, n + 1))
+        for n in range(len(listed))
+    }
+    theirs = {
+        (oid, size, bytes(20) if base is None else bytes.fromhex(base))
+        for oid, size, _, base in _git_rows(repo)
+    }
+    assert ours == theirs
+    assert any(any(base) for *_, base in ours)
+
+
+def test_a_column_holding_a_value_past_4_gib_stays_8_bytes() -> None:
+    assert list(_narrowed(array("Q", [3, 1 << 31]))) == [3, 1 << 31]
+    assert _narrowed(array("Q", [3, 1 << 31])).itemsize == 4
+    wide = array("Q", [3, 1 << 32])
+    assert _narrowed(wide) is wide

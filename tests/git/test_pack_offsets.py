@@ -140,7 +140,7 @@ def test_a_blob_is_read_at_its_offset_and_a_wrong_offset_falls_back_to_the_index
     whole = [
         n
         for n in range(len(listed))
-        if listed.stored[n] and listed.bases[n * width : (n + 1) * width] == bytes(width)
+        if listed.stored[n] and listed.base_ids(n, n + 1) == bytes(width)
     ]
     assert whole
     monkeypatch.setattr(git_pack, "_Pack", _CountingLookups)
