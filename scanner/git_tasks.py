@@ -102,17 +102,21 @@ class NamedBlobs:
         self._read = bytearray()
         self._parents = array("i")
         self._order = array("i")
-        # Per family: where its rows are in `_order`, its bytes and how many rows are unnamed.
-        # A row in no family (a base cycle, a blob not read) waits for the walk's end.
+        # Per family (numbered as family_order lists them): where its rows start in `_order`,
+        # the next one's start ending it, and how many of its rows are unnamed. Only a read
+        # family's rows name it; a row in no family (a base cycle, a blob not read) waits for
+        # the walk's end. A family's bytes are summed once it is ready: a column of them, and
+        # one of ends, cost 8 bytes a blob where most families are one blob.
         self._family = array("i")
-        # 4 bytes a family where most families are one blob: 8 cost a million-blob history 12 MB.
-        self._starts, self._ends, self._bytes = array("i"), array("i"), array("q")
+        self._starts = array("i")
         self._waiting = array("i")
+        self._bytes_read = 0
         self._names: list[str | None] = []
         self._unlisted: dict[bytes, str] = {}
-        # Families named whole and not handed out yet, from `_ready_at` on: 4 bytes each, where
-        # a deque held an int object each (the walk can name far more than the workers took).
-        self._ready = array("i")
+        # Families named whole and not handed out yet, from `_ready_at` on, and their bytes:
+        # 12 bytes each, where a deque held an int object each (the walk can name far more
+        # than the workers took).
+        self._ready, self._ready_sizes = array("i"), array("q")
         self._ready_at = 0
         self._ready_bytes = self._ready_blobs = 0
         self._handed = 0
@@ -141,34 +145,28 @@ class NamedBlobs:
         shape.sizes, shape.bases = listed.sizes, self._parents
         self._order, starts, _ = family_order(shape)
         self._family = array("i", [-1]) * count
-        order, sizes = self._order, listed.sizes
-        # A family's bytes in 4 bytes where no family can reach 4 GiB (8 cost a million small
-        # blobs 4 MB more).
-        if sum(sizes) < 1 << 32:
-            self._bytes = array("I")
-        # Ends as an array: a list of them held an int object per family (31 MB at a million
-        # blobs, most families being one blob), the scan process's peak.
-        ends = starts[1:]
-        ends.append(len(order))
-        for start, end in zip(starts, ends, strict=True):
+        order, sizes, read, family = self._order, listed.sizes, self._read, self._family
+        starts.append(len(order))  # the end of the last family
+        self._starts = starts
+        waiting = self._waiting = array("i", bytes(4 * (len(starts) - 1)))
+        rows = size = 0
+        for number in range(len(starts) - 1):
+            start, end = starts[number], starts[number + 1]
             root = order[start]
-            if not self._read[root]:
+            if not read[root]:
                 continue
-            number = len(self._starts)
-            self._starts.append(start)
-            self._ends.append(end)
-            self._waiting.append(end - start)
+            waiting[number] = end - start
+            rows += end - start
             if end - start == 1:  # most families
-                self._family[root] = number
-                self._bytes.append(sizes[root])
+                family[root] = number
+                size += sizes[root]
                 continue
-            size = 0
             for n in order[start:end]:
-                self._family[n] = number
+                family[n] = number
                 size += sizes[n]
-            self._bytes.append(size)
+        self._bytes_read = size
         self._names = [None] * count
-        self.total = sum(self._ends) - sum(self._starts)
+        self.total = rows
 
     def _bases(self) -> array[int]:
         """Each row's base row when both are read, as `merged` keeps them; else NO_BASE."""
@@ -203,7 +201,7 @@ class NamedBlobs:
         they end, then the rest is joined as `merged` joins a listing (reporting to `skipped`)
         and handed out largest first."""
         self._group()
-        limit = task_bytes(sum(self._bytes), workers)
+        limit = task_bytes(self._bytes_read, workers)
         for batch in batches:
             self._name(batch)
             while self._ready_bytes >= limit or self._ready_blobs >= _TASK_BLOBS:
@@ -213,7 +211,8 @@ class NamedBlobs:
         rest = self._rest(all_objects, skipped)
         self.total = self._handed + self._ready_blobs + len(rest)
         # Cut as they are read: a list of them held a tuple and an array per ready family.
-        ready = ((self._bytes[k], (k,)) for k in self._ready[self._ready_at :])
+        at = self._ready_at
+        ready = zip(self._ready_sizes[at:], ((k,) for k in self._ready[at:]), strict=True)
         cuts = [(cut, True) for cut in _cuts(ready, limit)]
         cuts += [(cut, False) for cut in _family_cuts(rest, limit)]
         cuts.sort(key=lambda cut: cut[0][0], reverse=True)
@@ -234,24 +233,31 @@ class NamedBlobs:
             if family >= 0:
                 self._waiting[family] -= 1
                 if not self._waiting[family]:
+                    start, end = self._starts[family], self._starts[family + 1]
+                    if end - start == 1:
+                        size = self._listed.sizes[n]
+                    else:
+                        sizes = self._listed.sizes
+                        size = sum(sizes[row] for row in self._order[start:end])
                     self._ready.append(family)
-                    self._ready_bytes += self._bytes[family]
-                    self._ready_blobs += self._ends[family] - self._starts[family]
+                    self._ready_sizes.append(size)
+                    self._ready_bytes += size
+                    self._ready_blobs += end - start
 
     def _take(self, limit: int) -> array[int]:
         """Ready families from the oldest, up to a task's worth."""
         taken, size, blobs = array("i"), 0, 0
-        ready = self._ready
+        ready, sizes, starts = self._ready, self._ready_sizes, self._starts
         while self._ready_at < len(ready) and size < limit and blobs < _TASK_BLOBS:
             family = ready[self._ready_at]
+            size += sizes[self._ready_at]
             self._ready_at += 1
             taken.append(family)
-            size += self._bytes[family]
-            blobs += self._ends[family] - self._starts[family]
+            blobs += starts[family + 1] - starts[family]
         self._ready_bytes -= size
         self._ready_blobs -= blobs
         if self._ready_at >= _READY_TRIM and 2 * self._ready_at >= len(ready):
-            del ready[: self._ready_at]
+            del ready[: self._ready_at], sizes[: self._ready_at]
             self._ready_at = 0
         return taken
 
@@ -261,7 +267,7 @@ class NamedBlobs:
         listed, width, order = self._listed, self._listed.width, self._order
         rows = array("i")
         for family in taken:
-            rows.extend(order[self._starts[family] : self._ends[family]])
+            rows.extend(order[self._starts[family] : self._starts[family + 1]])
         oids = listed.oids
         part = BlobTable(width)
         part.pack = listed.pack
