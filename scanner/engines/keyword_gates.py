@@ -21,6 +21,7 @@ import yaml
 
 from leakward.rules.loader import BUILTIN_DIR
 from leakward.rules.model import RuleSet
+from leakward.scanner.engines.translate import for_hyperscan
 
 GATES_FILE = BUILTIN_DIR / "_gates.yaml"
 # Database ids of the gates' patterns, above the rules', keywords' and triggers'.
@@ -55,7 +56,8 @@ def load_gates(path: Path | None = None) -> tuple[Gate, ...]:
     return tuple(
         Gate(
             name=gate["name"],
-            pattern=gate["pattern"],
+            # Written as its rules open (`(?<!…=)`), read as Hyperscan is given theirs.
+            pattern=for_hyperscan(gate["pattern"]),
             rules=tuple(gate["rules"]),
             triggers=tuple(gate.get("triggers", ())),
         )

@@ -7,6 +7,7 @@ the scanner's own source; and on `'TOKEN=' * n + '#'` its gated rules must not r
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from leakward.rules.model import RuleSet
 from leakward.scanner.engines import keyword_gates, make_engine
 from leakward.scanner.engines.hyperscan_compile import KEYWORD_BASE, plan_database, triggers_of
 from leakward.scanner.engines.hyperscan_engine import HyperscanEngine
-from leakward.scanner.engines.translate import for_hyperscan
+from leakward.scanner.engines.translate import all_but, for_hyperscan
 from leakward.scanner.matcher import Matcher
 from leakward.scanner.models import Chunk, Origin
 from tests.scanner.hostile import SHAPES
@@ -127,25 +128,32 @@ def test_a_gate_never_fires_on_a_run_of_token_assignments(gate: keyword_gates.Ga
 def test_a_word_right_after_an_equals_wakes_no_gate_branch(
     ruleset: RuleSet, ungated: HyperscanEngine
 ) -> None:
-    """The gate goes into the main database as its branches, each of which checks the byte
-    before the word (`[^=]`) or the text's start: on `TOKEN=TOKEN=…` Hyperscan then reads no
-    value on from any word; a third opens with a command-line flag's `-…=`, which that shape
-    never holds. Its rules say the same with `(?<!=)` (or `(?<!(?<!-env)…=)`), which Hyperscan
-    is given as that choice, so the gate fires wherever a hit of theirs could start."""
+    """The gate goes into the main database as its branches, which check the byte before the
+    word (one block of bytes but `=` each, or one byte: translate.all_but) or the text's start:
+    on `TOKEN=TOKEN=…` Hyperscan then reads no value on from any word; the last opens with a
+    command-line flag's `-…=`, which that shape never holds. The gate and its rules say it with
+    `(?<!=)` (or `(?<!(?<!-env)…=)`), which Hyperscan is given as that choice, so the gate
+    fires wherever a hit of theirs could start."""
     main = plan_database(ruleset, triggers_of(ruleset)).databases[0]
     branches = [
         expression
         for expression, ident in zip(main.expressions, main.ids, strict=True)
         if ident >= keyword_gates.GATE_BASE
     ]
-    assert sorted(branch[:10] for branch in branches) == [
-        b"(?:-(?:lit",
-        b"(?:[^=])(?",
-        b"(?:^)(?i:p",
+    openings = sorted(branch[: branch.index(b"(?i:")] for branch in branches)
+    assert openings == sorted(
+        [b"(?:^)", b"(?:-(?:literal|vars|var|env|arg|set|string|conf)=)"]
+        + [f"(?:{byte})".encode() for byte in all_but("=").split("|")]
+    )
+    # Every byte but `=`, each once: blocks that share their high bits, the last ones byte by byte.
+    held = [re.compile(f"(?:{byte})".encode(), re.DOTALL) for byte in all_but("=").split("|")]
+    assert [sum(1 for one in held if one.fullmatch(bytes([b]))) for b in range(256)] == [
+        0 if b == ord("=") else 1 for b in range(256)
     ]
-    assert for_hyperscan("(?<!=)(?i:token)=x") == "(?:^|[^=])(?i:token)=x"
+    everything_but = f"(?:^|{all_but('=')})"
+    assert for_hyperscan("(?<!=)(?i:token)=x") == f"{everything_but}(?i:token)=x"
     flagged = "(?<!(?<!-literal)(?<!-env)=)(?i:token)=x"
-    assert for_hyperscan(flagged) == "(?:^|[^=]|-(?:literal|env)=)(?i:token)=x"
+    assert for_hyperscan(flagged) == f"{everything_but[:-1]}|-(?:literal|env)=)(?i:token)=x"
     # After a word-start lookbehind (dropped, as any lookbehind is), the same opening.
     assert for_hyperscan("(?<![A-Za-z0-9_.-])" + flagged) == for_hyperscan(flagged)
     # Named after an `=`: no rule of the gate's hits it, with the gate or without.
