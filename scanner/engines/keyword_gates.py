@@ -56,8 +56,8 @@ def load_gates(path: Path | None = None) -> tuple[Gate, ...]:
     return tuple(
         Gate(
             name=gate["name"],
-            # Written as its rules open (`(?<!…=)`), read as Hyperscan is given theirs.
-            pattern=for_hyperscan(gate["pattern"]),
+            # Written as its rules open (`(?<!…=)`), given to Hyperscan in blocks of bytes.
+            pattern=for_hyperscan(gate["pattern"], opening_in_blocks=True),
             rules=tuple(gate["rules"]),
             triggers=tuple(gate.get("triggers", ())),
         )

@@ -72,11 +72,11 @@ _FLAG_OPENING = re.compile(r"(?:\(\?<!\[[^\]^][^\]]*\]\))?\(\?<!((?:\(\?<!-[A-Za
 _FLAG_WORD = re.compile(r"\(\?<!-([A-Za-z]+)\)")
 
 
-def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
+def _after_one_of(pattern: str, start: int, *, in_blocks: bool) -> tuple[str, int] | None:
     """An opening `(?<![^C])` (the match starts after one of C, or at the start) as the text
     `(?:^|[C])`, or `(?<!c)` of one plain character as `(?:^|[^c])` (and
     `(?<!(?<!-w1)(?<!-w2)=)` as `(?:^|[^=]|-(?:w1|w2)=)`), and the index just past the
-    lookbehind; None for any other opening.
+    lookbehind; None for any other opening. With `in_blocks`, `[^c]` is given as `all_but(c)`.
 
     Only when C holds a newline: `scan_many` joins pieces with one, and a piece's own start
     must still match. Dropped instead, `generic.env_secret` hit at every `TOKEN=` of a run of
@@ -88,12 +88,14 @@ def _after_one_of(pattern: str, start: int) -> tuple[str, int] | None:
         # (`--from-literal=api_key=…`): the flag is matched as text, and a run of `TOKEN=`,
         # which holds no `-`, still checks one byte before each word.
         words = "|".join(_FLAG_WORD.findall(flagged.group(1)))
-        return f"(?:^|{all_but('=')}|-(?:{words})=)", flagged.end()
+        others = all_but("=") if in_blocks else "[^=]"
+        return f"(?:^|{others}|-(?:{words})=)", flagged.end()
     single = _SINGLE_OPENING.match(pattern, start)
     if single is not None:
         # `(?<!=)`: the match starts after anything but `=`, or at the start (`TOKEN=TOKEN=…`
         # then hits no gated rule where the keyword gate does not fire: rules/_gates.yaml).
-        return f"(?:^|{all_but(single.group(1))})", single.end()
+        char = single.group(1)
+        return f"(?:^|{all_but(char) if in_blocks else f'[^{re.escape(char)}]'})", single.end()
     if not pattern.startswith("(?<![^", start):
         return None
     body_start = start + len("(?<!")
@@ -153,13 +155,19 @@ def _one_char_ahead(pattern: str, start: int, end: int) -> bool:
         return False
 
 
-def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
+def for_hyperscan(
+    pattern: str, *, negated_opening: bool = True, opening_in_blocks: bool = False
+) -> str:
     """The pattern without lookarounds (but a one-character one that ends it, as text),
     possessive repeats as plain ones, and with
     `(?P<name>…)` / `(?<name>…)` as `(…)`; a positive lookbehind at its very start becomes a
     plain group, and a negative one of a single negated class the alternative of the start and
     that class (see `_after_one_of`) unless `negated_opening` is false (a match's shape: that
-    class may be a newline, the match's first byte may not)."""
+    class may be a newline, the match's first byte may not). `opening_in_blocks` gives a
+    `(?<!c)` opening's `[^c]` as `all_but(c)`: for a keyword gate, which the main database
+    reads everywhere. Not for the rules behind it, which only its windows read: there, on a
+    file of AWS pairs (a window a line), split into 14 branches each they cost 56 ms per MB,
+    as `[^c]` 41."""
     pattern = _POSSESSIVE.sub(r"\1\2", pattern)
     out: list[str] = []
     index = 0
@@ -170,7 +178,8 @@ def for_hyperscan(pattern: str, *, negated_opening: bool = True) -> str:
     elif (
         negated_opening
         and leading is not None
-        and (opening := _after_one_of(pattern, leading.end())) is not None
+        and (opening := _after_one_of(pattern, leading.end(), in_blocks=opening_in_blocks))
+        is not None
     ):
         out.append(pattern[: leading.end()] + opening[0])
         index = opening[1]

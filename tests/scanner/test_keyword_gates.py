@@ -151,9 +151,16 @@ def test_a_word_right_after_an_equals_wakes_no_gate_branch(
         0 if b == ord("=") else 1 for b in range(256)
     ]
     everything_but = f"(?:^|{all_but('=')})"
-    assert for_hyperscan("(?<!=)(?i:token)=x") == f"{everything_but}(?i:token)=x"
+    blocks = for_hyperscan("(?<!=)(?i:token)=x", opening_in_blocks=True)
+    assert blocks == f"{everything_but}(?i:token)=x"
+    # The rules behind the gate keep `[^=]`: only its windows read them.
+    assert for_hyperscan("(?<!=)(?i:token)=x") == "(?:^|[^=])(?i:token)=x"
     flagged = "(?<!(?<!-literal)(?<!-env)=)(?i:token)=x"
-    assert for_hyperscan(flagged) == f"{everything_but[:-1]}|-(?:literal|env)=)(?i:token)=x"
+    assert for_hyperscan(flagged) == "(?:^|[^=]|-(?:literal|env)=)(?i:token)=x"
+    assert (
+        for_hyperscan(flagged, opening_in_blocks=True)
+        == f"{everything_but[:-1]}|-(?:literal|env)=)(?i:token)=x"
+    )
     # After a word-start lookbehind (dropped, as any lookbehind is), the same opening.
     assert for_hyperscan("(?<![A-Za-z0-9_.-])" + flagged) == for_hyperscan(flagged)
     # Named after an `=`: no rule of the gate's hits it, with the gate or without.
