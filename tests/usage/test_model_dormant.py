@@ -127,6 +127,8 @@ def test_two_returns_weeks_apart_are_two_alerts_each_over_its_own_hours() -> Non
     assert [a.start for a in alerts] == [at(24, 3), at(48, 3)]
     assert all(a.end <= a.start + HOUR for a in alerts)
     assert all("alert spans" not in a.reason for a in alerts)
+
+
 # A failover key: silent but for a two-hour drill at 10:00 UTC every four weeks.
 STANDBY = replace(Habit(), key_id="key_TestStandbyDrill1", hours=(10, 11), requests=200.0)
 DRILLS = (1, 29)  # a Tuesday, and four weeks later
