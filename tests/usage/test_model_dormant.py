@@ -119,12 +119,14 @@ def test_two_returns_weeks_apart_are_two_alerts_each_over_its_own_hours() -> Non
     # that never happened (blind world 13: 23 days, "alert spans 4 hours").
     owner = usage(DEV, range(3), seed=1)
     nobody = replace(DEV, requests=0.0)
+    # The second return a stranger's too (another hour, a dearer model): a repeat of the first
+    # would be the key's own habit by then.
     returns = [
-        usage(nobody, [day], seed=day, extra=thief(at(day, 3), 1, model=DEV.model, requests=20))
-        for day in (24, 48)
+        usage(nobody, [day], seed=day, extra=thief(at(day, hour), 1, model=model, requests=20))
+        for day, hour, model in ((24, 3, DEV.model), (48, 15, "gpt-4o-2024-08-06"))
     ]
     alerts = detect(owner + returns[0] + returns[1])
-    assert [a.start for a in alerts] == [at(24, 3), at(48, 3)]
+    assert [a.start for a in alerts] == [at(24, 3), at(48, 15)]
     assert all(a.end <= a.start + HOUR for a in alerts)
     assert all("alert spans" not in a.reason for a in alerts)
 
