@@ -10,6 +10,7 @@ keep their C passes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import cache
 
@@ -33,14 +34,21 @@ def first_ends(patterns: tuple[bytes, ...]) -> FirstEnds | None:
         flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns),
     )
 
+    # A scratch serves one scan at a time, and chunks are scanned on several threads: one per
+    # thread, made at its first scan. A new scratch per scan was an allocation for each of the
+    # 77k calls of symfony's history (issue #18).
+    held = threading.local()
+
     def scan(data: bytes) -> list[int | None]:
         found: list[int | None] = [None] * len(patterns)
 
         def on_match(ident: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             found[ident] = end
 
-        # A scratch per scan: chunks are scanned on several threads, and one serves one scan.
-        database.scan(data, match_event_handler=on_match, scratch=hyperscan.Scratch(database))
+        scratch = getattr(held, "scratch", None)
+        if scratch is None:
+            scratch = held.scratch = hyperscan.Scratch(database)
+        database.scan(data, match_event_handler=on_match, scratch=scratch)
         return found
 
     return scan

@@ -60,10 +60,17 @@ class HyperscanEngine:
         self._tails: dict[int, re.Pattern[bytes] | None] = {}
         self._trigger_kinds = [kind for kind, _ in triggers]
         self._scratches = [hyperscan.Scratch(database) for database in self._databases]
-        # Each database's byte, None for the main one (hyperscan_compile.plan_database: the main
-        # database, then one per trigger in triggers.OWN_DATABASE, in trigger order).
+        # The trigger databases (hyperscan_compile.plan_database: the main database, then one
+        # per trigger in triggers.OWN_DATABASE, in trigger order), each with its byte.
         apart = [kind for kind, pattern in triggers if pattern in OWN_DATABASE]
-        self._needs = [None, *(_OWN_DATABASE_BYTES.get(kind) for kind in apart)]
+        self._apart = list(
+            zip(
+                self._databases[1:],
+                self._scratches[1:],
+                [_OWN_DATABASE_BYTES.get(kind) for kind in apart],
+                strict=True,
+            )
+        )
         # Hyperscan match events so far, each a call into Python: tests bound them per byte.
         self.events = 0
 
@@ -81,13 +88,16 @@ class HyperscanEngine:
             raw.append((ident, end))
 
         found: list[Hits] = []
-        reads = list(zip(self._databases, self._scratches, self._needs, strict=True))
+        main, main_scratch = self._databases[0], self._scratches[0]
+        ungated = self._ungated
         for piece in pieces:
-            for database, scratch, needed in reads:
+            main.scan(piece, match_event_handler=on_match, scratch=main_scratch)
+            for database, scratch, needed in self._apart:
                 if needed is None or needed in piece:
                     database.scan(piece, match_event_handler=on_match, scratch=scratch)
-            self._gates.expand(raw, piece)
-            if not raw and not self._ungated:
+            if raw:  # most pieces have no hit: no gate hit to expand either
+                self._gates.expand(raw, piece)
+            if not raw and not ungated:
                 found.append(Hits())  # most pieces of a tree or a history: no hit to group
                 continue
             self.events += len(raw)

@@ -147,10 +147,10 @@ def test_a_first_only_trigger_skipped_for_want_of_its_byte_loses_no_hit() -> Non
     lines = [b"x = 'ab' + 'cd'", b"path = a%2Fb", b"s = '\\x41'", b"100% of it", b"a\\/b"]
     pieces = [a + b"\n" + b for a in lines for b in lines] + [b""]
     every = HyperscanEngine(RULESET)
-    every._needs = [None] * len(every._needs)
+    every._apart = [(database, scratch, None) for database, scratch, _ in every._apart]
 
     assert engine.scan_many(pieces) == every.scan_many(pieces)
     hits = engine.scan(lines[0] + lines[1] + lines[2])
     assert set(hits.triggers) >= {"concat", "url", "escape"}
-    assert engine._needs[0] is None
-    assert all(needed is not None for needed in engine._needs[1:])
+    assert len(engine._apart) == 3
+    assert all(needed is not None for _, _, needed in engine._apart)
