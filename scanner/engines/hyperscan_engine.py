@@ -37,8 +37,10 @@ MARGIN = 64
 # A byte every match of each trigger with a database of its own holds: a piece without it is
 # not read by that trigger's database. Most of a history's pieces have no `%` or `+`
 # (symfony's: 56% and 74%), and a search for one byte in C costs less than a Hyperscan pass.
-# A trigger left out here is read in every piece.
-_OWN_DATABASE_BYTES = {"url": b"%", "escape": b"\\", "concat": b"+"}
+# A trigger left out here is read in every piece. Bytes as ints: `b"%" in piece` first tries
+# `b"%"` as an int, and the TypeError it raises and clears inside cost more than the memchr
+# (1.4% of a symfony task set's instructions); `37 in piece` goes straight to the memchr.
+_OWN_DATABASE_BYTES = {"url": ord("%"), "escape": ord("\\"), "concat": ord("+")}
 
 
 class HyperscanEngine:
