@@ -95,24 +95,6 @@ LAST_BEFORE_LEAVE = 18  # a Friday
 BACK_ON = 35  # a Monday, 17 days after it
 
 
-def test_an_owner_back_from_leave_at_the_key_s_own_hours_and_shape_is_not_flagged() -> None:
-    # Found by the sixth usage world: an engineer back from two weeks away, at the hours, on
-    # the model and with the requests of before, was flagged on most returns.
-    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
-    back = usage(SETTLED, [BACK_ON, BACK_ON + 1], seed=2)
-    assert detect(before + back) == []
-
-
-def test_a_stranger_on_a_settled_key_after_its_idle_spell_is_flagged() -> None:
-    before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
-    nobody = replace(SETTLED, requests=0.0)
-    onset = at(BACK_ON, 3)
-    stranger = thief(onset, 4, model=SETTLED.model, requests=60)
-    alerts = detect(before + usage(nobody, [BACK_ON], seed=2, extra=stranger))
-    assert [a.start for a in alerts] == [onset]
-    assert f"first use in {BACK_ON - LAST_BEFORE_LEAVE} days" in alerts[0].reason
-
-
 def test_two_returns_weeks_apart_are_two_alerts_each_over_its_own_hours() -> None:
     # Alerting cells that follow each other in the key's list are not next to each other in
     # time when the key was idle between them: one alert spanning both claimed weeks of use
@@ -165,23 +147,31 @@ def test_a_stranger_on_a_standby_key_is_still_a_dormant_key_woken(
 
 
 BACK_AFTER_MONTHS = 56  # a Monday, 38 days after the last use: longer than the profile's window
+# Returns after a spell shorter than the four weeks the key's figures look back, and longer.
+RETURNS = pytest.mark.parametrize("back_on", [BACK_ON, BACK_AFTER_MONTHS])
 
 
-def test_an_owner_back_after_more_than_the_window_is_judged_on_its_habits_before() -> None:
-    # Found by the tenth and eleventh usage worlds: a key idle longer than the four weeks its
-    # figures look back was judged against no use at all, so its owner's first hour back read
-    # as thousands of times its usual cost.
+@RETURNS
+def test_an_owner_back_from_leave_at_the_key_s_own_hours_and_shape_is_not_flagged(
+    back_on: int,
+) -> None:
+    # Found by the sixth usage world: an engineer back from two weeks away, at the hours, on
+    # the model and with the requests of before, was flagged on most returns. And by the tenth
+    # and eleventh: a key idle longer than the four weeks its figures look back was judged
+    # against no use at all, so its owner's first hour back read as thousands of times its
+    # usual cost.
     before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
-    back = usage(SETTLED, [BACK_AFTER_MONTHS, BACK_AFTER_MONTHS + 1], seed=2)
+    back = usage(SETTLED, [back_on, back_on + 1], seed=2)
     assert detect(before + back) == []
 
 
-def test_a_stranger_after_more_than_the_window_is_flagged_for_the_return_alone() -> None:
+@RETURNS
+def test_a_stranger_on_a_settled_key_after_its_idle_spell_is_flagged(back_on: int) -> None:
     before = usage(SETTLED, range(LAST_BEFORE_LEAVE + 1), seed=1)
     nobody = replace(SETTLED, requests=0.0)
-    onset = at(BACK_AFTER_MONTHS, 3)
+    onset = at(back_on, 3)
     stranger = thief(onset, 4, model=SETTLED.model, requests=60)
-    alerts = detect(before + usage(nobody, [BACK_AFTER_MONTHS], seed=2, extra=stranger))
+    alerts = detect(before + usage(nobody, [back_on], seed=2, extra=stranger))
     assert [a.start for a in alerts] == [onset]
-    assert "first use in 38 days" in alerts[0].reason
-    assert "usual cost" not in alerts[0].reason
+    assert f"first use in {back_on - LAST_BEFORE_LEAVE} days" in alerts[0].reason
+    assert "usual cost" not in alerts[0].reason  # the return alone, not its size
