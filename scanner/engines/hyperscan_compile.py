@@ -29,7 +29,12 @@ from leakward.scanner.engines import (
     translate,
 )
 from leakward.scanner.engines.alternatives import split_expression
-from leakward.scanner.engines.keyword_gates import GATE_BASE, gated_rules, load_gates
+from leakward.scanner.engines.keyword_gates import (
+    GATE_BASE,
+    gate_expressions,
+    gated_rules,
+    load_gates,
+)
 from leakward.scanner.engines.translate import for_hyperscan, open_tail
 from leakward.scanner.triggers import (
     FIRST_ONLY,
@@ -141,9 +146,10 @@ def plan_database(ruleset: RuleSet, triggers: Triggers) -> _Plan:
     # left out, and the gate ids count the families kept.
     kept = [(gate, family) for gate, family in zip(gates, families, strict=True) if family.ids]
     # A gate that opens with a choice (`(?:^|[^=])`, rules/_gates.yaml) goes in split, as a rule
-    # does: whole, Hyperscan read every word's value on (7 ms per MB of `TOKEN=` runs; 2 split).
+    # does: whole, Hyperscan read every word's value on (7 ms per MB of `TOKEN=` runs; 2 split),
+    # and its blocks of bytes one byte an expression (keyword_gates.gate_expressions).
     for number, (gate, _family) in enumerate(kept):
-        for branch in split_expression(gate.pattern):
+        for branch in gate_expressions(gate):
             main.add(branch.encode(), GATE_BASE + number, 0)
     return _Plan([main, *apart], frozenset(ungated), [family for _gate, family in kept])
 
